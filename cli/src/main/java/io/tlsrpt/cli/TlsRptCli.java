@@ -1,0 +1,36 @@
+package io.tlsrpt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/tlsrpt}: one sub-command per task. */
+@Command(
+    name = "tlsrpt",
+    mixinStandardHelpOptions = true,
+    version = "tlsrpt 0.1.0",
+    description = "SMTP TLS Reporting (RFC 8460): decode reports, run the Kafka pipeline, check records.",
+    subcommands = {
+        CommandLine.HelpCommand.class,
+    })
+public final class TlsRptCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line, for tests that run commands in-process. */
+    public static CommandLine newCommandLine() {
+        CommandLine cmd = new CommandLine(new TlsRptCli());
+        // usage errors exit 2, as every sub-command documents
+        cmd.setExitCodeExceptionMapper(ex -> ex instanceof CommandLine.ParameterException ? 2 : 1);
+        return cmd;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a sub-command is required");
+    }
+}
