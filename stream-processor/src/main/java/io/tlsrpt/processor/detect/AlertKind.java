@@ -1,0 +1,71 @@
+package io.tlsrpt.processor.detect;
+
+import java.util.Locale;
+
+/**
+ * What an alert asks the operator to do, derived from the RFC 8460 result type. The codes are the
+ * {@code kind} field of tlsrpt.alerts.
+ */
+public enum AlertKind {
+    STARTTLS_DOWNGRADE_SUSPECTED(Severity.CRITICAL,
+            "senders that used to negotiate TLS now see no STARTTLS: check for a man-in-the-middle stripping it"),
+    STARTTLS_UNAVAILABLE(Severity.WARNING, "check that every MX host still offers STARTTLS"),
+    CERTIFICATE_EXPIRED(Severity.CRITICAL, "renew the MX certificate"),
+    CERTIFICATE_INVALID(Severity.CRITICAL,
+            "fix the MX certificate (host name, chain of trust) so it validates"),
+    MTA_STS_POLICY_UNREACHABLE(Severity.WARNING, "make the MTA-STS policy reachable at https://mta-sts.<domain>/.well-known/mta-sts.txt"),
+    MTA_STS_POLICY_INVALID(Severity.WARNING, "fix the syntax of the MTA-STS policy file"),
+    MTA_STS_CERTIFICATE_INVALID(Severity.WARNING, "fix the certificate of the mta-sts.<domain> web server"),
+    DANE_TLSA_MISMATCH(Severity.CRITICAL, "update the TLSA records to match the MX certificate (or the certificate to the records)"),
+    DNSSEC_BROKEN(Severity.CRITICAL, "repair the DNSSEC chain of the MX records"),
+    FAILURE_SPIKE(Severity.WARNING, "investigate the rise in failed TLS sessions");
+
+    private final Severity severity;
+    private final String action;
+
+    AlertKind(Severity severity, String action) {
+        this.severity = severity;
+        this.action = action;
+    }
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    /** The operator's next step, one imperative phrase. */
+    public String action() {
+        return action;
+    }
+
+    public static AlertKind fromCode(String code) {
+        for (AlertKind kind : values()) {
+            if (kind.code().equals(code)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown alert kind " + code);
+    }
+
+    /**
+     * The kind for a result type. {@code starttls-not-supported} on a domain whose baseline failure rate is
+     * near zero is a suspected downgrade; on a domain that always had some, a plain loss of STARTTLS.
+     */
+    public static AlertKind forResultType(String resultType, double baselineRate, double downgradeBaselineRate) {
+        return switch (resultType == null ? "" : resultType.toLowerCase(Locale.ROOT)) {
+            case "starttls-not-supported" -> baselineRate <= downgradeBaselineRate
+                    ? STARTTLS_DOWNGRADE_SUSPECTED : STARTTLS_UNAVAILABLE;
+            case "certificate-expired" -> CERTIFICATE_EXPIRED;
+            case "certificate-host-mismatch", "certificate-not-trusted", "validation-failure" -> CERTIFICATE_INVALID;
+            case "sts-policy-fetch-error" -> MTA_STS_POLICY_UNREACHABLE;
+            case "sts-policy-invalid" -> MTA_STS_POLICY_INVALID;
+            case "sts-webpki-invalid" -> MTA_STS_CERTIFICATE_INVALID;
+            case "tlsa-invalid", "dane-required" -> DANE_TLSA_MISMATCH;
+            case "dnssec-invalid" -> DNSSEC_BROKEN;
+            default -> FAILURE_SPIKE;
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.tlsrpt.processor.detect;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One incident gives one {@code firing} alert, updates with the same alert_id only when its count
+ * materially grows, and one {@code resolved} when a later window is normal with enough traffic to say so.
+ * Pure function of (previous state, window, verdict).
+ */
+public final class IncidentLifecycle {
+
+    /** What to announce for this step. */
+    public enum Action { NONE, FIRE, UPDATE, RESOLVE }
+
+    /** The announcement and the incident state to store ({@code null}: nothing to store). */
+    public record Step(Action action, Incident incident) {
+    }
+
+    private final DetectorSettings settings;
+
+    public IncidentLifecycle(DetectorSettings settings) {
+        this.settings = settings;
+    }
+
+    public Step step(Incident previous, String domain, String resultType, long windowStart,
+                     WindowCounts current, Evaluation evaluation) {
+        boolean open = previous != null && previous.open();
+        if (!open) {
+            boolean alreadyHandled = previous != null && windowStart <= previous.lastAnomalousWindowStart();
+            if (evaluation.anomalous() && !alreadyHandled) {
+                Incident fired = new Incident(alertId(domain, resultType, windowStart), evaluation.kind().code(),
+                        true, windowStart, windowStart, current.total(), current.failed());
+                return new Step(Action.FIRE, fired);
+            }
+            return new Step(Action.NONE, previous);
+        }
+        if (evaluation.anomalous()) {
+            if (windowStart < previous.lastAnomalousWindowStart()) {
+                return new Step(Action.NONE, previous);
+            }
+            long total = windowStart == previous.lastAnomalousWindowStart()
+                    ? Math.max(previous.lastAnomalousTotal(), current.total()) : current.total();
+            boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
+            Incident next = new Incident(previous.alertId(), previous.kind(), true, previous.firstWindowStart(),
+                    windowStart, total, grew ? current.failed() : previous.announcedFailed());
+            return new Step(grew ? Action.UPDATE : Action.NONE, next);
+        }
+        boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
+        boolean enoughTraffic = current.total() >= settings.resolveTrafficFraction() * previous.lastAnomalousTotal();
+        if (laterWindow && enoughTraffic) {
+            Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
+                    previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed());
+            return new Step(Action.RESOLVE, resolved);
+        }
+        return new Step(Action.NONE, previous);
+    }
+
+    /** sha-256 of domain, result type and first firing window start; first 16 bytes in hex. */
+    public static String alertId(String domain, String resultType, long windowStart) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((domain + "\n" + resultType + "\n" + windowStart)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}

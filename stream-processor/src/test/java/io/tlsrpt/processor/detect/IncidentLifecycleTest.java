@@ -1,0 +1,56 @@
+package io.tlsrpt.processor.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.processor.detect.IncidentLifecycle.Action;
+import io.tlsrpt.processor.detect.IncidentLifecycle.Step;
+import org.junit.jupiter.api.Test;
+
+class IncidentLifecycleTest {
+
+    private static final long DAY = 86_400_000L;
+    private final IncidentLifecycle lifecycle = new IncidentLifecycle(DetectorSettings.defaults());
+
+    private static Evaluation verdict(boolean anomalous) {
+        return new Evaluation(anomalous, 1.0, 0.0001, anomalous ? 20 : 0, AlertKind.CERTIFICATE_EXPIRED, "test");
+    }
+
+    @Test
+    void firesOnceThenUpdatesOnlyOnMaterialGrowthThenResolves() {
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 1000), verdict(true));
+        assertThat(fire.action()).isEqualTo(Action.FIRE);
+        String id = fire.incident().alertId();
+
+        Step same = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 8 * DAY, new WindowCounts(30, 1500), verdict(true));
+        assertThat(same.action()).isEqualTo(Action.NONE);
+
+        Step grown = lifecycle.step(same.incident(), "example.com", "certificate-expired", 8 * DAY, new WindowCounts(45, 2000), verdict(true));
+        assertThat(grown.action()).isEqualTo(Action.UPDATE);
+        assertThat(grown.incident().alertId()).isEqualTo(id);
+
+        Step earlyNextDay = lifecycle.step(grown.incident(), "example.com", "certificate-expired", 9 * DAY, new WindowCounts(0, 100), verdict(false));
+        assertThat(earlyNextDay.action()).as("too little traffic to call it normal").isEqualTo(Action.NONE);
+
+        Step resolved = lifecycle.step(earlyNextDay.incident(), "example.com", "certificate-expired", 9 * DAY, new WindowCounts(0, 1200), verdict(false));
+        assertThat(resolved.action()).isEqualTo(Action.RESOLVE);
+        assertThat(resolved.incident().open()).isFalse();
+        assertThat(resolved.incident().alertId()).isEqualTo(id);
+
+        Step late = lifecycle.step(resolved.incident(), "example.com", "certificate-expired", 8 * DAY, new WindowCounts(90, 3000), verdict(true));
+        assertThat(late.action()).as("late data of a handled window does not refire").isEqualTo(Action.NONE);
+    }
+
+    @Test
+    void normalSameWindowDoesNotResolve() {
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 1000), verdict(true));
+        Step diluted = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 9000), verdict(false));
+        assertThat(diluted.action()).isEqualTo(Action.NONE);
+        assertThat(diluted.incident().open()).isTrue();
+    }
+
+    @Test
+    void alertIdIsStableAndDistinct() {
+        assertThat(IncidentLifecycle.alertId("a.example", "x", 1)).isEqualTo(IncidentLifecycle.alertId("a.example", "x", 1))
+                .hasSize(32).isNotEqualTo(IncidentLifecycle.alertId("a.example", "x", 2));
+    }
+}
