@@ -1,0 +1,189 @@
+package io.tlsrpt.schema.serde;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes generated Avro records in the Confluent wire format (magic byte 0, 4-byte schema id, Avro
+ * binary). The schema is registered (or looked up, or the subject's latest taken) once per topic; after
+ * that a record costs one map lookup, the Avro encoding into a per-thread buffer and one array copy.
+ *
+ * <p>Thread-safe, as Kafka producers require. A {@code null} record serializes to {@code null}
+ * (a tombstone).
+ */
+public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    // ConcurrentHashMap takes no null keys; a record serialized without a topic is planned under this
+    private static final String NO_TOPIC = "\u0000no-topic";
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final DatumWriter<T> writer;
+    private final Map<String, WritePlan> plans = new ConcurrentHashMap<>();
+    private volatile SchemaRegistryClient registry;
+    private volatile boolean ownsRegistry;
+    private volatile SubjectNameStrategy subjectNameStrategy = new SubjectNameStrategy.TopicNameStrategy();
+    private volatile boolean isKey;
+    private volatile boolean autoRegister = true;
+    private volatile boolean useLatestVersion;
+
+    /** A serializer to be configured with {@link #configure(Map, boolean)}. */
+    public ConfluentAvroSerializer(Class<T> type) {
+        this.type = Objects.requireNonNull(type, "type");
+        SpecificData model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.writer = new SpecificDatumWriter<>(schema, model);
+    }
+
+    /**
+     * A serializer using {@code registry}, ready without configuration (value, TopicNameStrategy,
+     * auto-registering); {@link #configure} may still change everything but the registry.
+     */
+    public ConfluentAvroSerializer(Class<T> type, SchemaRegistryClient registry) {
+        this(type);
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        AvroSerdeConfig config = new AvroSerdeConfig(SerdeConfigs.withRegistryUrl(configs, registry));
+        this.isKey = isKey;
+        this.autoRegister = config.autoRegisterSchemas();
+        this.useLatestVersion = config.useLatestVersion();
+        this.subjectNameStrategy = config.subjectNameStrategy(isKey);
+        if (registry == null) {
+            registry = SchemaRegistryClients.forConfig(config);
+            ownsRegistry = true;
+        }
+        plans.clear();
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        WritePlan plan = plans.get(topic == null ? NO_TOPIC : topic);
+        if (plan == null) {
+            plan = plans.computeIfAbsent(topic == null ? NO_TOPIC : topic, t -> plan(topic));
+        }
+        EncodeBuffer buffer = EncodeBuffer.acquire();
+        try {
+            buffer.writeHeader(plan.schemaId());
+            BinaryEncoder encoder = buffer.encoder();
+            if (plan.converter() == null) {
+                writer.write(record, encoder);
+            } else {
+                plan.converter().write(record, encoder);
+            }
+            encoder.flush();
+            return buffer.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic " + topic
+                    + " with schema id " + plan.schemaId() + ": " + e.getMessage(), e);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /** The schema of the records this serializer writes. */
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
+    public void close() {
+        if (ownsRegistry && registry != null) {
+            registry.close();
+        }
+    }
+
+    private WritePlan plan(String topic) {
+        SchemaRegistryClient client = registry;
+        if (client == null) {
+            throw new SerializationException("ConfluentAvroSerializer for " + type.getName() + " is not configured:"
+                    + " call configure(Map.of(\"" + AvroSerdeConfig.SCHEMA_REGISTRY_URL + "\", url), isKey) first");
+        }
+        String subject;
+        try {
+            subject = subjectNameStrategy.subjectName(topic, isKey, schema);
+        } catch (RuntimeException e) {
+            throw new SerializationException("Cannot name the subject of " + schema.getFullName() + " for topic "
+                    + topic + ": " + e.getMessage(), e);
+        }
+        try {
+            if (useLatestVersion) {
+                return latestVersionPlan(client, subject);
+            }
+            int id = autoRegister ? client.register(subject, schema) : client.lookup(subject, schema);
+            return new WritePlan(id, null);
+        } catch (SchemaRegistryException e) {
+            String action = useLatestVersion ? "take the latest schema of" : autoRegister ? "register" : "look up";
+            throw new SerializationException("Cannot " + action + " subject \"" + subject + "\" for "
+                    + schema.getFullName() + " at schema registry " + client.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private WritePlan latestVersionPlan(SchemaRegistryClient client, String subject) {
+        RegisteredSchema latest = client.getLatest(subject);
+        if (latest.schema().equals(schema)) {
+            return new WritePlan(latest.id(), null);
+        }
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), schema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException("The latest schema of subject \"" + subject + "\" (id " + latest.id()
+                    + ", version " + latest.version() + ") cannot read " + schema.getFullName() + " records: "
+                    + compatibility.getDescription());
+        }
+        return new WritePlan(latest.id(), new Converter<>(schema, latest.schema(), writer));
+    }
+
+    /** The schema id to write under and, when writing with another schema than the record's, the converter. */
+    private record WritePlan(int schemaId, Converter<?> converter) {
+    }
+
+    /**
+     * Rewrites a record in another (compatible) schema: encode with the record's schema, resolve into a
+     * generic record of the target schema, encode that. Only for use.latest.version with a latest schema
+     * other than the record's own; slower, but never writes fields by the wrong position.
+     */
+    private static final class Converter<R> {
+        private final DatumWriter<R> recordWriter;
+        private final GenericDatumReader<GenericData.Record> resolver;
+        private final GenericDatumWriter<GenericData.Record> targetWriter;
+
+        Converter(Schema recordSchema, Schema targetSchema, DatumWriter<R> recordWriter) {
+            this.recordWriter = recordWriter;
+            this.resolver = new GenericDatumReader<>(recordSchema, targetSchema, GenericData.get());
+            this.targetWriter = new GenericDatumWriter<>(targetSchema, GenericData.get());
+        }
+
+        @SuppressWarnings("unchecked")
+        void write(Object record, BinaryEncoder target) throws IOException {
+            java.io.ByteArrayOutputStream scratch = new java.io.ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(scratch, null);
+            recordWriter.write((R) record, encoder);
+            encoder.flush();
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(scratch.toByteArray(), null);
+            targetWriter.write(resolver.read(null, decoder), target);
+        }
+    }
+}
