@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "SMTP TLS Reporting (RFC 8460): decode reports, run the Kafka pipeline, check records.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        GenerateCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 
