@@ -1,0 +1,147 @@
+package io.tlsrpt.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Pure mapping of a TLS-RPT alert to Alertmanager's API v2 alert.
+ *
+ * <p>Labels (the identity of an Alertmanager alert): {@code alertname} (the kind), {@code severity},
+ * {@code policy_domain}, {@code result_type}, {@code source="tlsrpt"}, {@code alert_id}, plus the configured static
+ * labels. {@code alert_id} is a label so that the firing record, its updates and its resolution are one
+ * Alertmanager alert, while two incidents of the same kind on the same domain stay apart. The window is NOT a
+ * label: one incident spans several windows, and a label that changes with each update would open a new
+ * Alertmanager alert per window and leave the old one firing. Counts, window and hints are annotations, which
+ * Alertmanager overwrites with every post.
+ */
+public final class AlertMapper {
+
+    /** Value of the {@code source} label. */
+    public static final String SOURCE = "tlsrpt";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+
+    private final Map<String, String> extraLabels;
+
+    public AlertMapper(Map<String, String> extraLabels) {
+        this.extraLabels = Map.copyOf(extraLabels);
+    }
+
+    /** The label set of {@code alert}. */
+    public Map<String, String> labels(AlertRecord alert) {
+        Map<String, String> labels = new LinkedHashMap<>(extraLabels);
+        labels.put("alertname", alert.kind());
+        labels.put("severity", alert.severity());
+        labels.put("policy_domain", alert.policyDomain());
+        labels.put("result_type", alert.resultType());
+        labels.put("source", SOURCE);
+        labels.put("alert_id", alert.alertId());
+        return labels;
+    }
+
+    /**
+     * The Alertmanager alert for one record.
+     *
+     * @param startsAt when the incident started firing (the first record's detection time)
+     * @param now      the current time; firing alerts carry no endsAt, resolved ones end at their detection time,
+     *                 never later than now (a clock ahead would otherwise keep them firing)
+     */
+    public PostableAlert map(AlertRecord alert, Instant startsAt, Instant now) {
+        Instant start = startsAt.isAfter(now) ? now : startsAt;
+        PostableAlert firing = new PostableAlert(alert.alertId(), labels(alert), annotations(alert), start, null);
+        if (alert.status() == AlertRecord.Status.FIRING) {
+            return firing;
+        }
+        Instant detected = alert.detectedAt() == null ? now : alert.detectedAt();
+        return firing.endedAt(detected.isAfter(now) ? now : detected);
+    }
+
+    /** The annotations: summary, description and the raw figures for templates. */
+    public Map<String, String> annotations(AlertRecord a) {
+        Map<String, String> ann = new LinkedHashMap<>();
+        ann.put("summary", a.summary().isEmpty() ? fallbackSummary(a) : a.summary());
+        ann.put("description", description(a));
+        ann.put("first_check", FirstChecks.forAlert(a.kind(), a.resultType(), a.policyDomain()));
+        if (a.windowStart() != null) {
+            ann.put("window_start", ISO.format(a.windowStart()));
+        }
+        if (a.windowEnd() != null) {
+            ann.put("window_end", ISO.format(a.windowEnd()));
+        }
+        ann.put("failed_sessions", Long.toString(a.failedSessions()));
+        ann.put("total_sessions", Long.toString(a.totalSessions()));
+        ann.put("baseline", decimal(a.baseline()));
+        ann.put("score", decimal(a.score()));
+        if (a.detectedAt() != null) {
+            ann.put("detected_at", ISO.format(a.detectedAt()));
+        }
+        return ann;
+    }
+
+    /** The request body for a list of alerts. */
+    public static byte[] toJson(List<PostableAlert> alerts) {
+        ArrayNode array = JSON.createArrayNode();
+        for (PostableAlert alert : alerts) {
+            ObjectNode node = array.addObject();
+            ObjectNode labels = node.putObject("labels");
+            alert.labels().forEach(labels::put);
+            ObjectNode annotations = node.putObject("annotations");
+            alert.annotations().forEach(annotations::put);
+            node.put("startsAt", ISO.format(alert.startsAt().truncatedTo(ChronoUnit.MILLIS)));
+            if (alert.endsAt() != null) {
+                node.put("endsAt", ISO.format(alert.endsAt().truncatedTo(ChronoUnit.MILLIS)));
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(array);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise alerts", e);
+        }
+    }
+
+    private static String fallbackSummary(AlertRecord a) {
+        return a.kind() + " on " + a.policyDomain() + ": " + a.failedSessions() + " of " + a.totalSessions()
+                + " sessions failed with " + a.resultType();
+    }
+
+    private static String description(AlertRecord a) {
+        StringBuilder d = new StringBuilder();
+        if (a.status() == AlertRecord.Status.RESOLVED) {
+            d.append("Resolved: back to normal. ");
+        }
+        d.append("Window ").append(a.windowStart() == null ? "?" : ISO.format(a.windowStart()))
+                .append(" to ").append(a.windowEnd() == null ? "?" : ISO.format(a.windowEnd()))
+                .append(": ").append(a.failedSessions()).append(" of ").append(a.totalSessions())
+                .append(" sessions to ").append(a.policyDomain()).append(" failed with ").append(a.resultType());
+        if (a.totalSessions() > 0) {
+            d.append(" (").append(decimal(100.0 * a.failedSessions() / a.totalSessions())).append("%)");
+        }
+        d.append("; baseline ").append(decimal(a.baseline())).append(" expected failures, score ")
+                .append(decimal(a.score())).append(".\n");
+        d.append("Reporters: ").append(joined(a.reporters())).append('\n');
+        d.append("Top sending IPs: ").append(joined(a.topSendingIps())).append('\n');
+        d.append("Top receiving MX: ").append(joined(a.topReceivingMx())).append('\n');
+        d.append("Check first: ").append(FirstChecks.forAlert(a.kind(), a.resultType(), a.policyDomain()));
+        return d.toString();
+    }
+
+    private static String joined(List<String> items) {
+        return items.isEmpty() ? "none reported" : String.join(", ", items);
+    }
+
+    private static String decimal(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.?0+$", "");
+    }
+}

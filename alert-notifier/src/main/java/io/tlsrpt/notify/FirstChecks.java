@@ -1,0 +1,42 @@
+package io.tlsrpt.notify;
+
+import java.util.Locale;
+
+/** What an on-call engineer should look at first, per RFC 8460 result type (and alert kind). */
+final class FirstChecks {
+
+    private FirstChecks() {
+    }
+
+    static String forAlert(String kind, String resultType, String policyDomain) {
+        if (kind.toLowerCase(Locale.ROOT).contains("downgrade")) {
+            return "STARTTLS may be stripped on the path to " + policyDomain + ": confirm every MX still offers "
+                    + "STARTTLS (openssl s_client -starttls smtp), then compare the reporters and sending IPs above - "
+                    + "one network or region seeing it points at an on-path attacker or a middlebox.";
+        }
+        return switch (resultType.toLowerCase(Locale.ROOT)) {
+            case "starttls-not-supported" -> "Check that every MX of " + policyDomain
+                    + " offers STARTTLS and that no firewall or SMTP proxy in front of them removes it.";
+            case "certificate-expired" -> "Check the expiry of the certificates served by the MX hosts above "
+                    + "and whether renewal (e.g. ACME) ran and the MTA was reloaded.";
+            case "certificate-host-mismatch" -> "Check that the MX certificates name the MX host names above "
+                    + "(subjectAltName) and that the MTA serves the right certificate (SNI).";
+            case "certificate-not-trusted" -> "Check the MX certificate chain: a public CA and the intermediate "
+                    + "certificates must be served.";
+            case "validation-failure" -> "Check the MX certificates and the policy (MTA-STS mx patterns / TLSA "
+                    + "records) against what the MX hosts serve.";
+            case "tlsa-invalid", "dane-required" -> "Check the TLSA records of the MX hosts against their current "
+                    + "certificates (a key rollover without updating TLSA breaks DANE).";
+            case "dnssec-invalid" -> "Check the DNSSEC chain of " + policyDomain
+                    + " and its MX zones (expired signatures, DS mismatch after a key rollover).";
+            case "sts-policy-fetch-error" -> "Check that https://mta-sts." + policyDomain
+                    + "/.well-known/mta-sts.txt is reachable with a valid certificate.";
+            case "sts-policy-invalid" -> "Check the syntax of https://mta-sts." + policyDomain
+                    + "/.well-known/mta-sts.txt and the _mta-sts TXT record id.";
+            case "sts-webpki-invalid" -> "Check the certificate of mta-sts." + policyDomain
+                    + " (expired, wrong name or untrusted chain).";
+            default -> "Compare the reporters, sending IPs and MX hosts above with recent changes to the MX hosts "
+                    + "and the TLS policy of " + policyDomain + ".";
+        };
+    }
+}

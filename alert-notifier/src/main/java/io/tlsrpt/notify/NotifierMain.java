@@ -1,0 +1,82 @@
+package io.tlsrpt.notify;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Standalone notifier: {@code java -cp ... io.tlsrpt.notify.NotifierMain [notifier.properties]}.
+ * Without a file, configuration comes from the defaults and {@code TLSRPT_NOTIFIER_*} variables.
+ * Exit codes: 0 stopped by a signal, 1 stopped by an error, 2 bad usage or configuration.
+ */
+public final class NotifierMain {
+
+    private static final Logger log = LoggerFactory.getLogger(NotifierMain.class);
+
+    private NotifierMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        NotifierConfig config;
+        try {
+            if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+                System.err.println("usage: NotifierMain [notifier.properties]");
+                System.exit(2);
+                return;
+            }
+            config = args.length == 1 ? NotifierConfig.fromFile(Path.of(args[0])) : NotifierConfig.from(Map.of());
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("alert notifier: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AlertmanagerNotifier notifier = AlertmanagerNotifier.start(config, meters);
+        HttpServer server = config.metricsPort() >= 0 ? metricsServer(config, meters, notifier) : null;
+        CountDownLatch exit = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            notifier.close();
+            if (server != null) {
+                server.stop(0);
+            }
+            exit.countDown();
+        }, "tlsrpt-alert-notifier-shutdown"));
+        while (notifier.isRunning()) {
+            if (exit.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                return;
+            }
+        }
+        log.error("alert notifier stopped", notifier.failure());
+        System.exit(1);
+    }
+
+    private static HttpServer metricsServer(NotifierConfig config, PrometheusMeterRegistry meters,
+                                            AlertmanagerNotifier notifier) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(config.metricsBind(), config.metricsPort()), 0);
+        server.createContext("/metrics", exchange -> respond(exchange, 200, meters.scrape()));
+        server.createContext("/health", exchange -> respond(exchange, notifier.isRunning() ? 200 : 503,
+                notifier.isRunning() ? "UP\n" : "DOWN\n"));
+        server.start();
+        log.info("metrics on http://{}:{}/metrics", config.metricsBind(), server.getAddress().getPort());
+        return server;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
