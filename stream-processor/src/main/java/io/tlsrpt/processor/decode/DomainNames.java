@@ -1,0 +1,73 @@
+package io.tlsrpt.processor.decode;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Set;
+
+/** Policy domains as the contract wants them: lower-case A-labels without a trailing dot. */
+final class DomainNames {
+
+    private DomainNames() {
+    }
+
+    static String normalise(String raw, Set<Deviation> deviations) {
+        String name = raw.trim();
+        while (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!lower.equals(raw)) {
+            deviations.add(Deviation.POLICY_DOMAIN_NORMALISED);
+        }
+        if (!isAscii(lower)) {
+            try {
+                String ascii = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                deviations.add(Deviation.POLICY_DOMAIN_U_LABEL);
+                deviations.add(Deviation.POLICY_DOMAIN_IDN);
+                return ascii;
+            } catch (IllegalArgumentException e) {
+                deviations.add(Deviation.POLICY_DOMAIN_INVALID);
+                return lower;
+            }
+        }
+        if (!isHostName(lower)) {
+            deviations.add(Deviation.POLICY_DOMAIN_INVALID);
+        } else if (lower.startsWith("xn--") || lower.contains(".xn--")) {
+            deviations.add(Deviation.POLICY_DOMAIN_IDN);
+        }
+        return lower;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Letters, digits, hyphens and underscores in non-empty labels of at most 63, 253 in all. */
+    static boolean isHostName(String s) {
+        if (s.isEmpty() || s.length() > 253) {
+            return false;
+        }
+        int labelLength = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                if (labelLength == 0) {
+                    return false;
+                }
+                labelLength = 0;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                if (++labelLength > 63) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return labelLength > 0;
+    }
+}

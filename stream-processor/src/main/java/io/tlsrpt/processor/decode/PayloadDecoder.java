@@ -1,0 +1,190 @@
+package io.tlsrpt.processor.decode;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes a report payload that is not a mail: JSON, gzip or zip, sniffed from its first bytes and
+ * streamed through {@link LimitedInputStream}s, so that nothing is ever inflated into memory before
+ * it is checked. Archives may nest up to {@link DecoderLimits#maxArchiveDepth()} layers.
+ */
+final class PayloadDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadDecoder.class);
+    private static final int SNIFF_BUFFER = 8192;
+
+    private final ReportJsonReader json;
+
+    PayloadDecoder(ReportJsonReader json) {
+        this.json = json;
+    }
+
+    /** The reports of a payload held in memory (the raw input itself). */
+    List<DraftReport> decode(byte[] raw, PayloadKind declared, DecodeContext context) throws IOException {
+        int pos = 0;
+        boolean padded = false;
+        while (pos < raw.length && isPadding(raw[pos])) {
+            padded |= raw[pos] == 0;
+            pos++;
+        }
+        PayloadKind kind = PayloadKind.of(raw, pos, raw.length);
+        List<DraftReport> drafts;
+        if (kind == PayloadKind.JSON) {
+            // parse straight from the array: Jackson's fastest path
+            drafts = json.read(raw, pos, raw.length - pos, context);
+        } else {
+            drafts = decodeKind(kind, new ByteArrayInputStream(raw, pos, raw.length - pos), raw, pos,
+                raw.length, 0, context);
+        }
+        return mark(drafts, kind, declared, padded);
+    }
+
+    /** The reports of a payload read from a stream (a mail attachment, an archive entry). */
+    List<DraftReport> decode(InputStream in, PayloadKind declared, int archiveDepth, DecodeContext context)
+        throws IOException {
+        context.stage(DecodeContext.Stage.SNIFF);
+        byte[] buf = new byte[SNIFF_BUFFER];
+        int len = 0;
+        int pos = 0;
+        boolean padded = false;
+        while (true) {
+            if (pos == len) {
+                len = in.readNBytes(buf, 0, buf.length);
+                pos = 0;
+                if (len == 0) {
+                    break;
+                }
+            }
+            if (!isPadding(buf[pos])) {
+                break;
+            }
+            padded |= buf[pos] == 0;
+            pos++;
+        }
+        if (len - pos < 4 && len > 0) {
+            // make sure the magic numbers are in the buffer
+            System.arraycopy(buf, pos, buf, 0, len - pos);
+            len -= pos;
+            pos = 0;
+            len += in.readNBytes(buf, len, 4 - len);
+        }
+        PayloadKind kind = PayloadKind.of(buf, pos, len);
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(buf, pos, len - pos), in);
+        return mark(decodeKind(kind, whole, buf, pos, len, archiveDepth, context), kind, declared, padded);
+    }
+
+    /** A mail attachment announced as one kind can be another; its file name may say which. */
+    private static List<DraftReport> mark(List<DraftReport> drafts, PayloadKind kind, PayloadKind declared,
+                                          boolean padded) {
+        boolean mismatch = declared != null && declared != kind
+            && (declared == PayloadKind.JSON || declared == PayloadKind.GZIP || declared == PayloadKind.ZIP);
+        for (DraftReport draft : drafts) {
+            if (padded) {
+                draft.deviations().add(Deviation.LEADING_PADDING);
+            }
+            if (mismatch) {
+                draft.deviations().add(Deviation.MEDIA_TYPE_MISMATCH);
+            }
+        }
+        return drafts;
+    }
+
+    private List<DraftReport> decodeKind(PayloadKind kind, InputStream in, byte[] head, int pos, int end,
+                                         int archiveDepth, DecodeContext context) throws IOException {
+        switch (kind) {
+            case JSON:
+                return json.read(in, context);
+            case GZIP:
+                checkDepth(archiveDepth, "gzip", context);
+                return gunzip(in, archiveDepth, context);
+            case ZIP:
+                checkDepth(archiveDepth, "zip", context);
+                return unzip(in, archiveDepth, context);
+            case EMPTY:
+                throw new DecodeFailure(RejectReason.NO_REPORT_FOUND, "the payload is empty");
+            default:
+                throw new DecodeFailure(RejectReason.NOT_JSON, "the payload is neither JSON, gzip nor zip; it starts with '"
+                    + Texts.describeBytes(head, pos, Math.min(end - pos, 24)) + "'");
+        }
+    }
+
+    private List<DraftReport> gunzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
+        context.stage(DecodeContext.Stage.DECOMPRESS);
+        CountingInputStream compressed = new CountingInputStream(in);
+        try (InputStream inflated = new LimitedInputStream(new GZIPInputStream(compressed, SNIFF_BUFFER), compressed,
+            context, true)) {
+            return decode(inflated, null, archiveDepth + 1, context);
+        }
+    }
+
+    private List<DraftReport> unzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
+        context.stage(DecodeContext.Stage.DECOMPRESS);
+        CountingInputStream compressed = new CountingInputStream(in);
+        List<DraftReport> drafts = new ArrayList<>();
+        DecodeFailure firstFailure = null;
+        int entries = 0;
+        int skipped = 0;
+        try (ZipInputStream zip = new ZipInputStream(compressed)) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                if (++entries > context.limits().maxArchiveEntries()) {
+                    throw new DecodeFailure(RejectReason.ARCHIVE_LIMIT, "the zip has more than "
+                        + context.limits().maxArchiveEntries() + " entries (" + DecoderLimits.MAX_ARCHIVE_ENTRIES + ")");
+                }
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                InputStream body = new LimitedInputStream(zip, compressed, context, false);
+                try {
+                    drafts.addAll(decode(body, PayloadKind.declared(null, entry.getName()), archiveDepth + 1, context));
+                } catch (DecodeFailure failure) {
+                    if (failure.isFatal()) {
+                        throw failure;
+                    }
+                    skipped++;
+                    LOG.debug("zip entry '{}' is not a report: {}", entry.getName(), failure.getMessage());
+                    if (firstFailure == null) {
+                        firstFailure = new DecodeFailure(failure.reason(),
+                            "zip entry '" + Texts.abbreviate(entry.getName(), 80) + "': " + failure.getMessage(), failure);
+                    }
+                }
+            }
+        }
+        if (drafts.isEmpty()) {
+            if (firstFailure != null) {
+                throw firstFailure;
+            }
+            throw new DecodeFailure(RejectReason.NO_REPORT_FOUND, "the zip holds no report (" + entries + " entries)");
+        }
+        for (DraftReport draft : drafts) {
+            EnumSet<Deviation> deviations = draft.deviations();
+            deviations.add(Deviation.ZIP_ARCHIVE);
+            if (skipped > 0) {
+                deviations.add(Deviation.UNDECODABLE_PART_SKIPPED);
+            }
+        }
+        return drafts;
+    }
+
+    private static void checkDepth(int archiveDepth, String what, DecodeContext context) throws DecodeFailure {
+        if (archiveDepth >= context.limits().maxArchiveDepth()) {
+            throw new DecodeFailure(RejectReason.ARCHIVE_LIMIT, "a " + what + " archive nested " + (archiveDepth + 1)
+                + " levels deep; at most " + context.limits().maxArchiveDepth() + " (" + DecoderLimits.MAX_ARCHIVE_DEPTH + ")");
+        }
+    }
+
+    /** JSON whitespace, and NUL bytes that some tools pad with. */
+    private static boolean isPadding(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == 0;
+    }
+}

@@ -1,0 +1,105 @@
+package io.tlsrpt.processor.decode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Set;
+
+/** Lenient RFC 3339 date-time reading for date-range. Results are truncated to milliseconds (the Avro type). */
+final class Timestamps {
+
+    private Timestamps() {
+    }
+
+    /** The instant, or a {@code not-a-report} failure when the value cannot be a date-time at all. */
+    static Instant parse(JsonNode node, String field, Set<Deviation> deviations) throws DecodeFailure {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            throw new DecodeFailure(RejectReason.NOT_A_REPORT, "date-range." + field + " is missing");
+        }
+        if (node.isNumber()) {
+            // epoch seconds, or milliseconds when the value is too large for seconds of this era
+            long value = node.asLong();
+            deviations.add(Deviation.TIMESTAMP_LENIENT);
+            Instant instant = Math.abs(value) > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            return instant.truncatedTo(ChronoUnit.MILLIS);
+        }
+        if (!node.isTextual()) {
+            throw new DecodeFailure(RejectReason.NOT_A_REPORT, "date-range." + field + " is not a string");
+        }
+        Instant instant = parseText(node.textValue().trim(), deviations);
+        if (instant == null) {
+            throw new DecodeFailure(RejectReason.NOT_A_REPORT,
+                "date-range." + field + " '" + Texts.abbreviate(node.textValue(), 60) + "' is not a date-time");
+        }
+        return instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static Instant parseText(String text, Set<Deviation> deviations) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        // RFC 3339 allows lower-case t and z
+        String upper = text.toUpperCase(Locale.ROOT);
+        String normal = upper;
+        if (normal.length() > 10 && normal.charAt(10) == ' ') {
+            normal = normal.substring(0, 10) + 'T' + normal.substring(11);
+        }
+        Instant instant = tryOffset(normal);
+        if (instant != null) {
+            if (normal != upper) {
+                deviations.add(Deviation.TIMESTAMP_LENIENT);
+            }
+            return instant;
+        }
+        try {
+            Instant local = LocalDateTime.parse(normal).toInstant(ZoneOffset.UTC);
+            deviations.add(Deviation.TIMESTAMP_NO_OFFSET);
+            if (normal != upper) {
+                deviations.add(Deviation.TIMESTAMP_LENIENT);
+            }
+            return local;
+        } catch (DateTimeParseException notLocal) {
+            // fall through to a date alone
+        }
+        try {
+            Instant day = LocalDate.parse(normal).atStartOfDay().toInstant(ZoneOffset.UTC);
+            deviations.add(Deviation.TIMESTAMP_LENIENT);
+            return day;
+        } catch (DateTimeParseException notADate) {
+            return null;
+        }
+    }
+
+    private static Instant tryOffset(String text) {
+        char last = text.charAt(text.length() - 1);
+        boolean mayHaveOffset = last == 'Z' || (text.length() > 19 && hasOffsetSign(text));
+        if (!mayHaveOffset) {
+            return null;
+        }
+        try {
+            return last == 'Z' ? Instant.parse(text) : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static boolean hasOffsetSign(String text) {
+        int t = text.indexOf('T');
+        if (t < 0) {
+            return false;
+        }
+        for (int i = t + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '+' || c == '-') {
+                return true;
+            }
+        }
+        return false;
+    }
+}
