@@ -1,0 +1,138 @@
+package io.tlsrpt.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertMapperTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private final AlertMapper mapper = new AlertMapper(Map.of("team", "mail"));
+
+    @Test
+    void firingAlertCarriesTheIdentityLabelsAndNoEnd() throws Exception {
+        AlertRecord record = AlertJson.firing("a-1").parsed();
+
+        PostableAlert alert = mapper.map(record, record.detectedAt(), NOW);
+
+        assertThat(alert.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "alertname", "starttls-downgrade-suspected",
+                "severity", "critical",
+                "policy_domain", "example.org",
+                "result_type", "starttls-not-supported",
+                "source", "tlsrpt",
+                "alert_id", "a-1",
+                "team", "mail"));
+        assertThat(alert.startsAt()).isEqualTo(Instant.parse("2026-11-27T09:30:00Z"));
+        assertThat(alert.endsAt()).isNull();
+        assertThat(alert.firing()).isTrue();
+    }
+
+    @Test
+    void descriptionNamesWindowCountsBaselineReportersIpsMxAndWhatToCheck() throws Exception {
+        PostableAlert alert = mapper.map(AlertJson.firing("a-1").parsed(), NOW, NOW);
+
+        String description = alert.annotations().get("description");
+        assertThat(description)
+                .contains("2026-11-27T00:00:00Z to 2026-11-28T00:00:00Z")
+                .contains("120 of 4000 sessions to example.org failed with starttls-not-supported (3%)")
+                .contains("baseline 0.5 expected failures, score 41.25")
+                .contains("Reporters: google.com, microsoft.com")
+                .contains("Top sending IPs: 203.0.113.7, 198.51.100.20")
+                .contains("Top receiving MX: mx1.example.org")
+                .contains("Check first: STARTTLS may be stripped");
+        assertThat(alert.annotations()).containsEntry("summary",
+                        "STARTTLS downgrade suspected on example.org: 120 of 4000 sessions without STARTTLS")
+                .containsEntry("failed_sessions", "120")
+                .containsEntry("total_sessions", "4000")
+                .containsEntry("window_start", "2026-11-27T00:00:00Z");
+    }
+
+    @Test
+    void resolvedAlertEndsAtItsDetectionButNeverInTheFuture() throws Exception {
+        AlertRecord resolved = AlertJson.resolved("a-1").detectedAt(Instant.parse("2026-11-27T09:45:00Z")).parsed();
+        PostableAlert ended = mapper.map(resolved, Instant.parse("2026-11-27T09:30:00Z"), NOW);
+        assertThat(ended.endsAt()).isEqualTo(Instant.parse("2026-11-27T09:45:00Z"));
+        assertThat(ended.firing()).isFalse();
+        assertThat(ended.annotations().get("description")).startsWith("Resolved: back to normal.");
+
+        AlertRecord fromTheFuture = AlertJson.resolved("a-1").detectedAt(NOW.plusSeconds(3600)).parsed();
+        assertThat(mapper.map(fromTheFuture, NOW.minusSeconds(60), NOW).endsAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void startIsNeverAfterNowNorAfterTheEnd() throws Exception {
+        AlertRecord firing = AlertJson.firing("a-1").parsed();
+        assertThat(mapper.map(firing, NOW.plusSeconds(60), NOW).startsAt()).isEqualTo(NOW);
+
+        AlertRecord resolved = AlertJson.resolved("a-1").detectedAt(NOW.minusSeconds(600)).parsed();
+        PostableAlert ended = mapper.map(resolved, NOW.minusSeconds(60), NOW);
+        assertThat(ended.endsAt()).isAfterOrEqualTo(ended.startsAt());
+    }
+
+    @Test
+    void summaryFallsBackToTheFiguresWhenMissing() throws Exception {
+        AlertRecord record = AlertJson.firing("a-1").with("summary", "").with("kind", "failure-spike")
+                .with("result_type", "certificate-expired").parsed();
+        PostableAlert alert = mapper.map(record, NOW, NOW);
+        assertThat(alert.annotations().get("summary"))
+                .isEqualTo("failure-spike on example.org: 120 of 4000 sessions failed with certificate-expired");
+        assertThat(alert.annotations().get("first_check")).contains("expiry of the certificates");
+    }
+
+    @Test
+    void jsonBodyIsAlertmanagerV2PostableAlerts() throws Exception {
+        AlertRecord firing = AlertJson.firing("a-1").parsed();
+        AlertRecord resolved = AlertJson.resolved("a-2").parsed();
+        byte[] body = AlertMapper.toJson(List.of(
+                mapper.map(firing, Instant.parse("2026-11-27T09:30:00.123456Z"), NOW),
+                mapper.map(resolved, Instant.parse("2026-11-27T09:00:00Z"), NOW)));
+
+        JsonNode array = new ObjectMapper().readTree(new String(body, StandardCharsets.UTF_8));
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(2);
+        assertThat(array.get(0).get("labels").get("alert_id").asText()).isEqualTo("a-1");
+        assertThat(array.get(0).get("startsAt").asText()).isEqualTo("2026-11-27T09:30:00.123Z");
+        assertThat(array.get(0).has("endsAt")).isFalse();
+        assertThat(array.get(1).get("endsAt").asText()).isEqualTo("2026-11-27T09:30:00Z");
+        assertThat(array.get(1).get("annotations").get("description").asText()).contains("Resolved");
+    }
+
+    @Test
+    void parsingRejectsWhatIsNotAnAlertWithAReason() {
+        assertThatThrownBy(() -> AlertRecord.parse("not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AlertRecord.InvalidAlertException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> AlertRecord.parse(null))
+                .isInstanceOf(AlertRecord.InvalidAlertException.class).hasMessageContaining("tombstone");
+        assertThatThrownBy(() -> AlertRecord.parse("[1]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> AlertJson.firing("a").with("status", "pending").parsed())
+                .hasMessageContaining("status must be firing or resolved");
+        assertThatThrownBy(() -> AlertJson.firing("").parsed()).hasMessageContaining("alert_id");
+        assertThatThrownBy(() -> AlertJson.firing("a").with("detected_at", "yesterday").parsed())
+                .hasMessageContaining("detected_at is not an ISO-8601 instant");
+        assertThatThrownBy(() -> AlertRecord.parse(new byte[AlertRecord.MAX_BYTES + 1]))
+                .hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void parsingToleratesEpochMillisUnknownFieldsAndLongLists() throws Exception {
+        StringBuilder ips = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            ips.append(i == 0 ? "" : ",").append("\"192.0.2.").append(i).append('"');
+        }
+        String json = AlertJson.firing("a-1").json().replace("\"top_sending_ips\":[\"203.0.113.7\",\"198.51.100.20\"]",
+                "\"top_sending_ips\":" + ips + "]").replace("\"detected_at\":\"2026-11-27T09:30:00Z\"",
+                "\"detected_at\":1795771800000,\"new_field\":{\"x\":1}");
+        AlertRecord record = AlertRecord.parse(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(record.detectedAt()).isEqualTo(Instant.ofEpochMilli(1795771800000L));
+        assertThat(record.topSendingIps()).hasSize(AlertRecord.MAX_LIST + 1).endsWith("(+10 more)");
+    }
+}

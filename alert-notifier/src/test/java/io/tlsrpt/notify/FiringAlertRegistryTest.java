@@ -1,0 +1,59 @@
+package io.tlsrpt.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FiringAlertRegistryTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    private final FiringAlertRegistry registry = new FiringAlertRegistry(new AlertMapper(Map.of()));
+
+    @Test
+    void updatesOfOneIncidentKeepOneFiringAlertAndTheFirstStart() throws Exception {
+        registry.apply(AlertJson.firing("i-1").detectedAt(Instant.parse("2026-11-27T09:00:00Z")).parsed(), 0, NOW);
+        List<PostableAlert> update = registry.apply(AlertJson.firing("i-1").with("failed_sessions", 300)
+                .detectedAt(Instant.parse("2026-11-27T11:00:00Z")).parsed(), 0, NOW);
+
+        assertThat(update).hasSize(1);
+        assertThat(update.get(0).startsAt()).isEqualTo(Instant.parse("2026-11-27T09:00:00Z"));
+        assertThat(registry.firing()).hasSize(1);
+        assertThat(registry.firing().get(0).annotations()).containsEntry("failed_sessions", "300");
+    }
+
+    @Test
+    void resolvedRemovesTheAlertFromTheReSendSet() throws Exception {
+        registry.apply(AlertJson.firing("i-1").parsed(), 0, NOW);
+        registry.apply(AlertJson.firing("i-2").parsed(), 1, NOW);
+        List<PostableAlert> posted = registry.apply(AlertJson.resolved("i-1").parsed(), 0, NOW);
+
+        assertThat(posted).singleElement().satisfies(a -> assertThat(a.firing()).isFalse());
+        assertThat(registry.firing()).extracting(PostableAlert::alertId).containsExactly("i-2");
+    }
+
+    @Test
+    void aChangedLabelSetEndsTheOldAlertFirst() throws Exception {
+        registry.apply(AlertJson.firing("i-1").with("severity", "warning").parsed(), 0, NOW);
+        List<PostableAlert> posted = registry.apply(AlertJson.firing("i-1").with("severity", "critical").parsed(), 0, NOW);
+
+        assertThat(posted).hasSize(2);
+        assertThat(posted.get(0).labels()).containsEntry("severity", "warning");
+        assertThat(posted.get(0).endsAt()).isEqualTo(NOW);
+        assertThat(posted.get(1).labels()).containsEntry("severity", "critical");
+        assertThat(posted.get(1).firing()).isTrue();
+        assertThat(registry.firing()).singleElement().satisfies(a -> assertThat(a.labels()).containsEntry("severity", "critical"));
+    }
+
+    @Test
+    void forgettingAPartitionDropsOnlyItsAlerts() throws Exception {
+        registry.apply(AlertJson.firing("p0").parsed(), 0, NOW);
+        registry.apply(AlertJson.firing("p1").parsed(), 1, NOW);
+        registry.forgetPartitions(Set.of(0));
+        assertThat(registry.firing()).extracting(PostableAlert::alertId).containsExactly("p1");
+        assertThat(registry.size()).isEqualTo(1);
+    }
+}
