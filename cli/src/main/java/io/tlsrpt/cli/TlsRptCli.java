@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         GenerateCommand.class,
+        io.tlsrpt.cli.check.CheckRecordCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 

@@ -1,0 +1,33 @@
+package io.tlsrpt.cli.check;
+
+import java.util.List;
+
+/**
+ * The MTA-STS posture of a domain.
+ *
+ * @param status enforce, testing, none (a valid policy in that mode), missing (no _mta-sts record), invalid (the
+ *               record or the policy is broken: senders apply no policy), fetch-error (the policy could not be
+ *               fetched), dns-error
+ * @param txtRecords the TXT records at {@code _mta-sts.<domain>}
+ * @param id the policy id from the TXT record
+ * @param policyUrl where the policy is fetched from
+ * @param policyText the policy file as served (null when not fetched)
+ * @param policy the parsed policy (null when not fetched)
+ * @param mxCoverage which policy pattern covers each MX host (pattern null: not covered)
+ * @param meaning what this means for the reports the domain will receive
+ */
+public record MtaStsCheck(String status, List<TxtRecords> txtRecords, String id, String policyUrl, String policyText,
+                          MtaStsPolicy policy, List<MxCoverage> mxCoverage, List<Finding> errors,
+                          List<Finding> warnings, String meaning) {
+
+    /** One MX host and the policy pattern matching it, or null. */
+    public record MxCoverage(String host, String pattern) {
+    }
+
+    public MtaStsCheck {
+        txtRecords = List.copyOf(txtRecords);
+        mxCoverage = List.copyOf(mxCoverage);
+        errors = List.copyOf(errors);
+        warnings = List.copyOf(warnings);
+    }
+}
