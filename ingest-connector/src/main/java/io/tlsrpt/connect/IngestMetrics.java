@@ -1,0 +1,131 @@
+package io.tlsrpt.connect;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The connector's metrics, registered through Connect's {@link PluginMetrics} so they appear in the worker's JMX and
+ * metrics reporters (group "plugins", tagged with connector and task by the worker). Names:
+ * <ul>
+ * <li>https-requests-total {status}: HTTP answers by status code</li>
+ * <li>https-bytes-total, imap-bytes-total, spool-bytes-total: payload bytes taken in</li>
+ * <li>https-reports-total, imap-messages-total, spool-files-total: payloads taken in (queued for Kafka)</li>
+ * <li>imap-messages-failed-total, spool-files-failed-total: mails or files set aside as unreadable or too large</li>
+ * <li>records-committed-total {source}, records-dropped-total {source}</li>
+ * <li>receipt-to-commit-ms-avg / -max {source}: time from receipt to Kafka acknowledgement</li>
+ * <li>queue-records, queue-bytes: hand-over queue fill</li>
+ * </ul>
+ */
+public final class IngestMetrics implements AutoCloseable {
+    private final PluginMetrics plugin;
+    private final String sensorPrefix;
+    private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
+    private final List<MetricName> gauges = new ArrayList<>();
+
+    public IngestMetrics(PluginMetrics plugin, String sensorPrefix) {
+        this.plugin = plugin;
+        this.sensorPrefix = sensorPrefix;
+    }
+
+    public void registerQueueGauges(RecordQueue queue) {
+        gauge("queue-records", "Records waiting in the hand-over queue", () -> (double) queue.size());
+        gauge("queue-bytes", "Payload bytes waiting in the hand-over queue", () -> (double) queue.bytes());
+    }
+
+    private void gauge(String name, String doc, Supplier<Double> value) {
+        MetricName metricName = plugin.metricName(name, doc, new LinkedHashMap<>());
+        plugin.addMetric(metricName, (Gauge<Double>) (config, now) -> value.get());
+        gauges.add(metricName);
+    }
+
+    public void httpResponse(int status) {
+        counter("https-requests-total", "HTTP answers given, by status code", tags("status", Integer.toString(status)))
+                .record();
+    }
+
+    /** A payload was taken in (queued for Kafka) by the named source. */
+    public void received(String source, long bytes) {
+        String unit = switch (source) {
+            case TlsRptSourceConfig.SOURCE_IMAP -> "imap-messages-total";
+            case TlsRptSourceConfig.SOURCE_SPOOL -> "spool-files-total";
+            default -> "https-reports-total";
+        };
+        counter(unit, "Payloads taken in by the " + source + " source", tags()).record();
+        sum(source + "-bytes-total", "Payload bytes taken in by the " + source + " source", tags()).record(bytes);
+    }
+
+    public void failed(String source) {
+        String name = TlsRptSourceConfig.SOURCE_IMAP.equals(source) ? "imap-messages-failed-total" : "spool-files-failed-total";
+        counter(name, "Payloads set aside as unreadable or too large", tags()).record();
+    }
+
+    public void committed(String source, long receiptToCommitMillis) {
+        counter("records-committed-total", "Records acknowledged by Kafka", tags("source", source)).record();
+        latency(source).record(receiptToCommitMillis);
+    }
+
+    public void dropped(String source) {
+        counter("records-dropped-total", "Records Connect dropped (transformation filter or tolerated error)",
+                tags("source", source)).record();
+    }
+
+    private Sensor latency(String source) {
+        String key = "receipt-to-commit." + source;
+        return sensors.computeIfAbsent(key, k -> {
+            Sensor s = plugin.addSensor(sensorPrefix + k);
+            LinkedHashMap<String, String> t = tags("source", source);
+            s.add(plugin.metricName("receipt-to-commit-ms-avg", "Average time from receipt to Kafka acknowledgement", t), new Avg());
+            s.add(plugin.metricName("receipt-to-commit-ms-max", "Longest time from receipt to Kafka acknowledgement", t), new Max());
+            return s;
+        });
+    }
+
+    private Sensor counter(String name, String doc, LinkedHashMap<String, String> tags) {
+        String key = name + tags;
+        return sensors.computeIfAbsent(key, k -> {
+            Sensor s = plugin.addSensor(sensorPrefix + k);
+            s.add(plugin.metricName(name, doc, tags), new CumulativeCount());
+            return s;
+        });
+    }
+
+    private Sensor sum(String name, String doc, LinkedHashMap<String, String> tags) {
+        String key = name + tags;
+        return sensors.computeIfAbsent(key, k -> {
+            Sensor s = plugin.addSensor(sensorPrefix + k);
+            s.add(plugin.metricName(name, doc, tags), new CumulativeSum());
+            return s;
+        });
+    }
+
+    private static LinkedHashMap<String, String> tags(String... kv) {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        for (String key : sensors.keySet()) {
+            plugin.removeSensor(sensorPrefix + key);
+        }
+        sensors.clear();
+        gauges.forEach(plugin::removeMetric);
+        gauges.clear();
+    }
+}

@@ -1,0 +1,395 @@
+package io.tlsrpt.connect;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Validator;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every configuration key of the TLS-RPT source connector: name constant, doc string, default, validator.
+ * Cross-key rules (at least one source, required keys of an enabled source) live in {@link #validateSources}.
+ * {@link #main} prints the keys as a Markdown table for the README.
+ */
+public final class TlsRptSourceConfig extends AbstractConfig {
+
+    // ---- general ---------------------------------------------------------------------------------------------
+    public static final String TOPIC = "topic";
+    public static final String MAX_PAYLOAD_BYTES = "max.payload.bytes";
+    public static final String QUEUE_MAX_RECORDS = "queue.max.records";
+    public static final String QUEUE_MAX_BYTES = "queue.max.bytes";
+    public static final String POLL_MAX_RECORDS = "poll.max.records";
+    public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+
+    // ---- https -----------------------------------------------------------------------------------------------
+    public static final String HTTPS_ENABLED = "https.enabled";
+    public static final String HTTPS_BIND_ADDRESS = "https.bind.address";
+    public static final String HTTPS_PORT = "https.port";
+    public static final String HTTPS_PATH = "https.path";
+    public static final String HTTPS_TLS_ENABLED = "https.tls.enabled";
+    public static final String HTTPS_KEYSTORE_PATH = "https.keystore.path";
+    public static final String HTTPS_KEYSTORE_TYPE = "https.keystore.type";
+    public static final String HTTPS_KEYSTORE_PASSWORD = "https.keystore.password";
+    public static final String HTTPS_KEY_PASSWORD = "https.key.password";
+    public static final String HTTPS_TLS_PROTOCOLS = "https.tls.protocols";
+    public static final String HTTPS_MAX_CONCURRENT_REQUESTS = "https.max.concurrent.requests";
+    public static final String HTTPS_REQUEST_TIMEOUT_MS = "https.request.timeout.ms";
+    public static final String HTTPS_IDLE_TIMEOUT_MS = "https.idle.timeout.ms";
+    public static final String HTTPS_ACK_TIMEOUT_MS = "https.ack.timeout.ms";
+    public static final String HTTPS_RETRY_AFTER_SECONDS = "https.retry.after.seconds";
+
+    // ---- imap ------------------------------------------------------------------------------------------------
+    public static final String IMAP_ENABLED = "imap.enabled";
+    public static final String IMAP_HOST = "imap.host";
+    public static final String IMAP_PORT = "imap.port";
+    public static final String IMAP_SECURITY = "imap.security";
+    public static final String IMAP_SSL_TRUST = "imap.ssl.trust";
+    public static final String IMAP_USERNAME = "imap.username";
+    public static final String IMAP_PASSWORD = "imap.password";
+    public static final String IMAP_FOLDER = "imap.folder";
+    public static final String IMAP_PROCESSED_FOLDER = "imap.processed.folder";
+    public static final String IMAP_FAILED_FOLDER = "imap.failed.folder";
+    public static final String IMAP_POLL_INTERVAL_MS = "imap.poll.interval.ms";
+    public static final String IMAP_FETCH_BATCH_SIZE = "imap.fetch.batch.size";
+    public static final String IMAP_TIMEOUT_MS = "imap.timeout.ms";
+    public static final String IMAP_RECONNECT_BACKOFF_MS = "imap.reconnect.backoff.ms";
+
+    // ---- spool -----------------------------------------------------------------------------------------------
+    public static final String SPOOL_ENABLED = "spool.enabled";
+    public static final String SPOOL_INBOX_DIRECTORY = "spool.inbox.directory";
+    public static final String SPOOL_WORK_DIRECTORY = "spool.work.directory";
+    public static final String SPOOL_DONE_DIRECTORY = "spool.done.directory";
+    public static final String SPOOL_FAILED_DIRECTORY = "spool.failed.directory";
+    public static final String SPOOL_POLL_INTERVAL_MS = "spool.poll.interval.ms";
+    public static final String SPOOL_MIN_FILE_AGE_MS = "spool.min.file.age.ms";
+    public static final String SPOOL_CONTENT_TYPE = "spool.content.type";
+
+    /** Set by the connector on each task config: which sources that task runs (comma separated). */
+    public static final String TASK_SOURCES = "tlsrpt.task.sources";
+    /** Set by the connector on each task config: the task's index, used to keep metric sensors apart. */
+    public static final String TASK_INDEX = "tlsrpt.task.index";
+
+    public static final String SOURCE_HTTPS = "https";
+    public static final String SOURCE_IMAP = "imap";
+    public static final String SOURCE_SPOOL = "spool";
+    public static final List<String> ALL_SOURCES = List.of(SOURCE_HTTPS, SOURCE_IMAP, SOURCE_SPOOL);
+
+    private static final String G_GENERAL = "General";
+    private static final String G_HTTPS = "HTTPS receiver (RFC 8460 section 5.4)";
+    private static final String G_IMAP = "IMAP mailbox (mailto: rua)";
+    private static final String G_SPOOL = "Spool directory";
+
+    public static final ConfigDef CONFIG_DEF = buildConfigDef();
+
+    public TlsRptSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props, false);
+        List<String> problems = validateSources(this);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+    }
+
+    private static ConfigDef buildConfigDef() {
+        ConfigDef def = new ConfigDef();
+        int g = 0;
+        def.define(TOPIC, Type.STRING, "tlsrpt.raw", new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+                "Kafka topic the raw records (payload exactly as received, provenance in headers) are written to.",
+                G_GENERAL, ++g, ConfigDef.Width.MEDIUM, "Topic");
+        def.define(MAX_PAYLOAD_BYTES, Type.INT, 10 * 1024 * 1024, Range.between(1024, 512 * 1024 * 1024), Importance.MEDIUM,
+                "Largest payload accepted from any source, in bytes. HTTPS answers 413 above it; a larger mail or file "
+                        + "goes to the failed folder or directory with a reason. Keep it below the producer's max.request.size "
+                        + "and the topic's max.message.bytes.",
+                G_GENERAL, ++g, ConfigDef.Width.SHORT, "Max payload bytes");
+        def.define(QUEUE_MAX_RECORDS, Type.INT, 256, Range.between(1, 100_000), Importance.LOW,
+                "Capacity, in records, of the task's hand-over queue between the sources and poll(). Sources block "
+                        + "(HTTPS answers 503) when it is full: nothing is buffered without bound.",
+                G_GENERAL, ++g, ConfigDef.Width.SHORT, "Queue records");
+        def.define(QUEUE_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, Range.between(1024L, 8L * 1024 * 1024 * 1024), Importance.LOW,
+                "Capacity, in payload bytes, of the task's hand-over queue (one record larger than this is still admitted "
+                        + "when the queue is empty).",
+                G_GENERAL, ++g, ConfigDef.Width.SHORT, "Queue bytes");
+        def.define(POLL_MAX_RECORDS, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
+                "Most records one poll() returns.", G_GENERAL, ++g, ConfigDef.Width.SHORT, "Poll batch");
+        def.define(POLL_TIMEOUT_MS, Type.LONG, 500L, Range.between(1L, 5_000L), Importance.LOW,
+                "Longest time poll() waits for a first record; kept short so the worker can stop, pause and commit promptly.",
+                G_GENERAL, ++g, ConfigDef.Width.SHORT, "Poll timeout");
+        def.define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 4_000L, Range.between(0L, 60_000L), Importance.LOW,
+                "Time stop() allows the sources to finish (answer waiting HTTP requests, move committed mails). Keep it "
+                        + "below the worker's task.shutdown.graceful.timeout.ms (5 s by default).",
+                G_GENERAL, ++g, ConfigDef.Width.SHORT, "Shutdown timeout");
+
+        g = 0;
+        def.define(HTTPS_ENABLED, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.HIGH,
+                "Run the HTTPS receiver (reports POSTed by senders whose rua is https:).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "HTTPS enabled");
+        def.define(HTTPS_BIND_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                Importance.HIGH, "Address the receiver listens on. The default accepts local connections only (a reverse "
+                        + "proxy in front); use 0.0.0.0 to accept reports from the Internet directly.",
+                G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "Bind address");
+        def.define(HTTPS_PORT, Type.INT, 8443, Range.between(0, 65_535), Importance.HIGH,
+                "TCP port of the receiver; 0 picks a free port (logged at start, for tests).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Port");
+        def.define(HTTPS_PATH, Type.STRING, "/v1/tlsrpt", ConfigDef.LambdaValidator.with((name, value) -> {
+                    String path = (String) value;
+                    if (path == null || !path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
+                        throw new ConfigException(name, value, "must be an absolute path without spaces, query or fragment");
+                    }
+                }, () -> "an absolute path such as /v1/tlsrpt"), Importance.MEDIUM,
+                "Request path reports are POSTed to (the path part of the https: rua URI). Other paths answer 404.",
+                G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "Path");
+        def.define(HTTPS_TLS_ENABLED, Type.BOOLEAN, true, new ConfigDef.NonNullValidator(), Importance.HIGH,
+                "Serve TLS with the configured keystore. Set to false only behind a TLS-terminating proxy.",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "TLS");
+        def.define(HTTPS_KEYSTORE_PATH, Type.STRING, "", new AnyString(), Importance.HIGH,
+                "Keystore file holding the server's private key and certificate chain (required when TLS is enabled).",
+                G_HTTPS, ++g, ConfigDef.Width.LONG, "Keystore");
+        def.define(HTTPS_KEYSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                Importance.LOW, "Keystore format.", G_HTTPS, ++g, ConfigDef.Width.SHORT, "Keystore type");
+        def.define(HTTPS_KEYSTORE_PASSWORD, Type.PASSWORD, "", new AnyPassword(), Importance.HIGH,
+                "Keystore password (use a config provider such as ${env:TLSRPT_KEYSTORE_PASSWORD} to keep it out of files).",
+                G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "Keystore password");
+        def.define(HTTPS_KEY_PASSWORD, Type.PASSWORD, "", new AnyPassword(), Importance.LOW,
+                "Password of the private key, when it differs from the keystore password (empty: same).",
+                G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "Key password");
+        def.define(HTTPS_TLS_PROTOCOLS, Type.LIST, "TLSv1.3,TLSv1.2", ConfigDef.ValidList.in("TLSv1.3", "TLSv1.2"),
+                Importance.LOW, "TLS protocol versions offered.", G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "TLS protocols");
+        def.define(HTTPS_MAX_CONCURRENT_REQUESTS, Type.INT, 16, Range.between(1, 1_024), Importance.MEDIUM,
+                "Requests handled at the same time; more wait in a queue of the same size, and beyond that the "
+                        + "connection is refused. A handled request holds at most max.payload.bytes in memory.",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Max concurrent requests");
+        def.define(HTTPS_REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(1_000L, 600_000L), Importance.LOW,
+                "Longest time a client may take to send a request (headers and body). Applied through the JDK server's "
+                        + "sun.net.httpserver.maxReqTime, which is JVM-wide: the first receiver started in a JVM sets it, "
+                        + "unless the JVM was started with that property.",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Request timeout");
+        def.define(HTTPS_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(1_000L, 3_600_000L), Importance.LOW,
+                "How long an idle keep-alive connection is kept open (JDK sun.net.httpserver.idleInterval, JVM-wide like "
+                        + "the request timeout).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Idle timeout");
+        def.define(HTTPS_ACK_TIMEOUT_MS, Type.LONG, 20_000L, Range.between(100L, 600_000L), Importance.MEDIUM,
+                "How long a request waits for Kafka to acknowledge its record before the receiver answers 503 with "
+                        + "Retry-After (the sender retries; the record key lets the stream processor drop a late duplicate).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Ack timeout");
+        def.define(HTTPS_RETRY_AFTER_SECONDS, Type.INT, 60, Range.between(1, 86_400), Importance.LOW,
+                "Retry-After value, in seconds, sent with 503 answers.", G_HTTPS, ++g, ConfigDef.Width.SHORT, "Retry-After");
+
+        g = 0;
+        def.define(IMAP_ENABLED, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.HIGH,
+                "Read report mails from an IMAP mailbox (rua mailto:).", G_IMAP, ++g, ConfigDef.Width.SHORT, "IMAP enabled");
+        def.define(IMAP_HOST, Type.STRING, "", new AnyString(), Importance.HIGH,
+                "IMAP server host name (required when IMAP is enabled).", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Host");
+        def.define(IMAP_PORT, Type.INT, 993, Range.between(1, 65_535), Importance.MEDIUM,
+                "IMAP server port (993 for implicit TLS, 143 for plain or STARTTLS).", G_IMAP, ++g, ConfigDef.Width.SHORT, "Port");
+        def.define(IMAP_SECURITY, Type.STRING, "ssl", ConfigDef.CaseInsensitiveValidString.in("ssl", "starttls", "none"),
+                Importance.MEDIUM, "Connection security: ssl (IMAPS), starttls (required STARTTLS) or none (tests only).",
+                G_IMAP, ++g, ConfigDef.Width.SHORT, "Security");
+        def.define(IMAP_SSL_TRUST, Type.STRING, "", new AnyString(), Importance.LOW,
+                "Hosts whose certificate is trusted without validation (mail.imaps.ssl.trust), e.g. for a self-signed "
+                        + "server; empty: normal certificate validation.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "SSL trust");
+        def.define(IMAP_USERNAME, Type.STRING, "", new AnyString(), Importance.HIGH,
+                "Login user name (required when IMAP is enabled).", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "User name");
+        def.define(IMAP_PASSWORD, Type.PASSWORD, "", new AnyPassword(), Importance.HIGH,
+                "Login password (use a config provider such as ${env:TLSRPT_IMAP_PASSWORD}).",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Password");
+        def.define(IMAP_FOLDER, Type.STRING, "INBOX", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Folder the report mails arrive in.", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Folder");
+        def.define(IMAP_PROCESSED_FOLDER, Type.STRING, "processed", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Folder a mail is moved to (flagged \\Seen and $TlsRptIngested) once its record is committed; created when missing.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Processed folder");
+        def.define(IMAP_FAILED_FOLDER, Type.STRING, "failed", new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Folder a mail is moved to when it cannot become a record (larger than max.payload.bytes, unreadable) or "
+                        + "Connect dropped its record; created when missing.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Failed folder");
+        def.define(IMAP_POLL_INTERVAL_MS, Type.LONG, 10_000L, Range.between(100L, 3_600_000L), Importance.LOW,
+                "Interval between checks for new mail (the folder is polled; committed mails are moved between polls).",
+                G_IMAP, ++g, ConfigDef.Width.SHORT, "Poll interval");
+        def.define(IMAP_FETCH_BATCH_SIZE, Type.INT, 50, Range.between(1, 10_000), Importance.LOW,
+                "Messages fetched per round trip.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Fetch batch");
+        def.define(IMAP_TIMEOUT_MS, Type.INT, 60_000, Range.between(1_000, 600_000), Importance.LOW,
+                "Connect and read timeout of the IMAP connection.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Timeout");
+        def.define(IMAP_RECONNECT_BACKOFF_MS, Type.LONG, 5_000L, Range.between(10L, 600_000L), Importance.LOW,
+                "Wait before reconnecting after the IMAP connection failed.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Reconnect backoff");
+
+        g = 0;
+        def.define(SPOOL_ENABLED, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.HIGH,
+                "Read report files from a spool directory (MTA pipe or Maildir delivery).",
+                G_SPOOL, ++g, ConfigDef.Width.SHORT, "Spool enabled");
+        def.define(SPOOL_INBOX_DIRECTORY, Type.STRING, "", new AnyString(), Importance.HIGH,
+                "Directory new files are delivered to (e.g. a Maildir's new/). Writers should create files under another "
+                        + "name or directory and rename them in. Required when the spool is enabled.",
+                G_SPOOL, ++g, ConfigDef.Width.LONG, "Inbox directory");
+        def.define(SPOOL_WORK_DIRECTORY, Type.STRING, "", new AnyString(), Importance.LOW,
+                "Directory a file is moved to (renamed with a sequence number) while its record is in flight; "
+                        + "empty: 'processing' beside the inbox. Must be on the inbox's file system.",
+                G_SPOOL, ++g, ConfigDef.Width.LONG, "Work directory");
+        def.define(SPOOL_DONE_DIRECTORY, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Directory a file is moved to once its record is committed; empty: 'done' beside the inbox.",
+                G_SPOOL, ++g, ConfigDef.Width.LONG, "Done directory");
+        def.define(SPOOL_FAILED_DIRECTORY, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Directory unreadable or oversized files are moved to, each with a <name>.reason file; empty: 'failed' "
+                        + "beside the inbox.",
+                G_SPOOL, ++g, ConfigDef.Width.LONG, "Failed directory");
+        def.define(SPOOL_POLL_INTERVAL_MS, Type.LONG, 1_000L, Range.between(10L, 3_600_000L), Importance.LOW,
+                "Interval between scans of the inbox directory.", G_SPOOL, ++g, ConfigDef.Width.SHORT, "Scan interval");
+        def.define(SPOOL_MIN_FILE_AGE_MS, Type.LONG, 1_000L, Range.between(0L, 3_600_000L), Importance.LOW,
+                "Files modified more recently than this are left for the next scan (a writer may still be writing).",
+                G_SPOOL, ++g, ConfigDef.Width.SHORT, "Min file age");
+        def.define(SPOOL_CONTENT_TYPE, Type.STRING, "", new AnyString(), Importance.LOW,
+                "content-type header for spool records; empty: from the file name (.eml message/rfc822, .json "
+                        + "application/tlsrpt+json, .gz application/tlsrpt+gzip, otherwise application/octet-stream).",
+                G_SPOOL, ++g, ConfigDef.Width.MEDIUM, "Content type");
+        return def;
+    }
+
+    /** Cross-key checks; returns one message per problem (empty when the configuration is usable). */
+    public static List<String> validateSources(AbstractConfig c) {
+        List<String> problems = new ArrayList<>();
+        boolean https = c.getBoolean(HTTPS_ENABLED);
+        boolean imap = c.getBoolean(IMAP_ENABLED);
+        boolean spool = c.getBoolean(SPOOL_ENABLED);
+        if (!https && !imap && !spool) {
+            problems.add("enable at least one source: " + HTTPS_ENABLED + ", " + IMAP_ENABLED + " or " + SPOOL_ENABLED);
+        }
+        if (https && c.getBoolean(HTTPS_TLS_ENABLED)) {
+            if (c.getString(HTTPS_KEYSTORE_PATH).isBlank()) {
+                problems.add(HTTPS_KEYSTORE_PATH + " is required when " + HTTPS_TLS_ENABLED + "=true");
+            }
+        }
+        if (imap) {
+            if (c.getString(IMAP_HOST).isBlank()) {
+                problems.add(IMAP_HOST + " is required when " + IMAP_ENABLED + "=true");
+            }
+            if (c.getString(IMAP_USERNAME).isBlank()) {
+                problems.add(IMAP_USERNAME + " is required when " + IMAP_ENABLED + "=true");
+            }
+            String folder = c.getString(IMAP_FOLDER);
+            if (folder.equals(c.getString(IMAP_PROCESSED_FOLDER)) || folder.equals(c.getString(IMAP_FAILED_FOLDER))) {
+                problems.add(IMAP_PROCESSED_FOLDER + " and " + IMAP_FAILED_FOLDER + " must differ from " + IMAP_FOLDER);
+            }
+        }
+        if (spool) {
+            if (c.getString(SPOOL_INBOX_DIRECTORY).isBlank()) {
+                problems.add(SPOOL_INBOX_DIRECTORY + " is required when " + SPOOL_ENABLED + "=true");
+            }
+        }
+        return problems;
+    }
+
+    public List<String> enabledSources() {
+        List<String> sources = new ArrayList<>();
+        if (getBoolean(HTTPS_ENABLED)) {
+            sources.add(SOURCE_HTTPS);
+        }
+        if (getBoolean(IMAP_ENABLED)) {
+            sources.add(SOURCE_IMAP);
+        }
+        if (getBoolean(SPOOL_ENABLED)) {
+            sources.add(SOURCE_SPOOL);
+        }
+        return sources;
+    }
+
+    public String password(String key) {
+        Password p = getPassword(key);
+        return p == null ? "" : p.value();
+    }
+
+    public Path spoolInbox() {
+        return Path.of(getString(SPOOL_INBOX_DIRECTORY)).toAbsolutePath().normalize();
+    }
+
+    public Path spoolDirectory(String key, String siblingName) {
+        String configured = getString(key);
+        if (!configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path inbox = spoolInbox();
+        Path parent = inbox.getParent() == null ? inbox : inbox.getParent();
+        return parent.resolve(siblingName);
+    }
+
+    /** Accepts any string, including empty (cross-key rules decide when it is required). */
+    static final class AnyString implements Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !(value instanceof String)) {
+                throw new ConfigException(name, value, "must be a string");
+            }
+            if (value != null && ((String) value).chars().anyMatch(ch -> ch < ' ' && ch != '\t')) {
+                throw new ConfigException(name, value, "must not contain control characters");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "any string";
+        }
+    }
+
+    /** Accepts any password, including empty. */
+    static final class AnyPassword implements Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && !(value instanceof Password)) {
+                throw new ConfigException(name, "[hidden]", "must be a password");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "any password";
+        }
+    }
+
+    /** Renders the ConfigDef as a Markdown table (used for the README). */
+    public static String toMarkdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("| key | type | default | valid values | importance | description |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+            Object dflt = key.hasDefault() ? key.defaultValue : null;
+            String shownDefault;
+            if (!key.hasDefault()) {
+                shownDefault = "(required)";
+            } else if (key.type == Type.PASSWORD) {
+                shownDefault = "\"\"";
+            } else if (dflt == null || "".equals(dflt)) {
+                shownDefault = "\"\"";
+            } else if (dflt instanceof List<?> list) {
+                shownDefault = "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
+            } else {
+                shownDefault = "`" + dflt + "`";
+            }
+            md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase())
+                    .append(" | ").append(shownDefault)
+                    .append(" | ").append(escape(key.validator == null ? "" : key.validator.toString()))
+                    .append(" | ").append(key.importance.name().toLowerCase())
+                    .append(" | ").append(escape(key.documentation)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    public static Set<String> keyNames() {
+        return CONFIG_DEF.names();
+    }
+
+    /** Prints the configuration reference as Markdown. */
+    public static void main(String[] args) {
+        System.out.print(toMarkdown());
+    }
+}

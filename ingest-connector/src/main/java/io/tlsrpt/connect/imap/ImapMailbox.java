@@ -1,0 +1,402 @@
+package io.tlsrpt.connect.imap;
+
+import io.tlsrpt.connect.InFlight;
+import io.tlsrpt.connect.IngestSource;
+import io.tlsrpt.connect.SourceContext;
+import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.record.RawRecord;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reads report mails from one IMAP folder: each message's raw RFC 5322 bytes become one record. Source partition
+ * {source, mailbox, folder}, offset {uidvalidity, uid}. A message is flagged and moved to the processed folder only
+ * once its record is acknowledged; after a restart, messages at or below the committed UID that are still in the
+ * folder were acknowledged but not yet moved, so they are moved without being sent again, and sending resumes above
+ * the committed UID.
+ */
+public final class ImapMailbox implements IngestSource {
+    private static final Logger log = LoggerFactory.getLogger(ImapMailbox.class);
+    static final String OFFSET_UIDVALIDITY = "uidvalidity";
+    static final String OFFSET_UID = "uid";
+    static final String INGESTED_KEYWORD = "$TlsRptIngested";
+    private static final String CONTENT_TYPE = "message/rfc822";
+
+    private final SourceContext ctx;
+    private final TlsRptSourceConfig config;
+    private final Map<String, String> partition;
+    private final String mailboxId;
+    private final InFlight<Long> inFlight = new InFlight<>();
+    private final ConcurrentLinkedQueue<Long> toProcessed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> toFailed = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean running;
+    private volatile long uidValidity = -1;
+    private long lastSentUid;
+    private Thread worker;
+    private Store store;
+    private IMAPFolder folder;
+
+    public ImapMailbox(SourceContext ctx) {
+        this.ctx = ctx;
+        this.config = ctx.config();
+        this.mailboxId = config.getString(TlsRptSourceConfig.IMAP_USERNAME) + "@"
+                + config.getString(TlsRptSourceConfig.IMAP_HOST) + ":" + config.getInt(TlsRptSourceConfig.IMAP_PORT);
+        this.partition = Map.of("source", TlsRptSourceConfig.SOURCE_IMAP, "mailbox", mailboxId,
+                "folder", config.getString(TlsRptSourceConfig.IMAP_FOLDER));
+    }
+
+    @Override
+    public String name() {
+        return TlsRptSourceConfig.SOURCE_IMAP;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        worker = new Thread(this::run, "tlsrpt-imap-" + mailboxId);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run() {
+        long backoff = config.getLong(TlsRptSourceConfig.IMAP_RECONNECT_BACKOFF_MS);
+        boolean resumed = false;
+        while (running) {
+            try {
+                connect();
+                if (!resumed) {
+                    resumeFromCommittedOffset();
+                    resumed = true;
+                } else if (folder.getUIDValidity() != uidValidity) {
+                    log.warn("UIDVALIDITY of {} changed while reconnecting: starting over (duplicates are keyed by sha-256)",
+                            partition);
+                    uidValidity = folder.getUIDValidity();
+                    lastSentUid = 0;
+                    inFlight.removeAll();
+                }
+                loop();
+            } catch (MessagingException | IOException | RuntimeException e) {
+                if (running) {
+                    log.warn("IMAP {} failed, reconnecting in {} ms: {}", mailboxId, backoff, e.toString());
+                    awaitWake(backoff);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                disconnect();
+            }
+        }
+    }
+
+    private void connect() throws MessagingException {
+        String security = config.getString(TlsRptSourceConfig.IMAP_SECURITY).toLowerCase(Locale.ROOT);
+        String protocol = "ssl".equals(security) ? "imaps" : "imap";
+        Properties props = new Properties();
+        String timeout = Integer.toString(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS));
+        props.put("mail.store.protocol", protocol);
+        props.put("mail." + protocol + ".connectiontimeout", timeout);
+        props.put("mail." + protocol + ".timeout", timeout);
+        props.put("mail." + protocol + ".writetimeout", timeout);
+        props.put("mail." + protocol + ".peek", "true");
+        if ("starttls".equals(security)) {
+            props.put("mail.imap.starttls.enable", "true");
+            props.put("mail.imap.starttls.required", "true");
+        }
+        String trust = config.getString(TlsRptSourceConfig.IMAP_SSL_TRUST);
+        if (!trust.isBlank()) {
+            props.put("mail." + protocol + ".ssl.trust", trust);
+        }
+        Session session = Session.getInstance(props);
+        store = session.getStore(protocol);
+        store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
+                config.getString(TlsRptSourceConfig.IMAP_USERNAME), config.password(TlsRptSourceConfig.IMAP_PASSWORD));
+        ensureFolder(config.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER));
+        ensureFolder(config.getString(TlsRptSourceConfig.IMAP_FAILED_FOLDER));
+        folder = (IMAPFolder) store.getFolder(config.getString(TlsRptSourceConfig.IMAP_FOLDER));
+        folder.open(Folder.READ_WRITE);
+    }
+
+    private void ensureFolder(String name) throws MessagingException {
+        Folder f = store.getFolder(name);
+        if (!f.exists() && !f.create(Folder.HOLDS_MESSAGES)) {
+            throw new MessagingException("cannot create IMAP folder " + name);
+        }
+    }
+
+    private void disconnect() {
+        try {
+            if (folder != null && folder.isOpen()) {
+                folder.close(false);
+            }
+        } catch (MessagingException e) {
+            log.debug("Closing IMAP folder failed: {}", e.toString());
+        }
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } catch (MessagingException e) {
+            log.debug("Closing IMAP store failed: {}", e.toString());
+        }
+        folder = null;
+        store = null;
+    }
+
+    private void resumeFromCommittedOffset() throws MessagingException {
+        uidValidity = folder.getUIDValidity();
+        Map<String, Object> stored = ctx.offsets() == null ? null : ctx.offsets().offset(partition);
+        long storedValidity = InFlight.position(stored, OFFSET_UIDVALIDITY);
+        long storedUid = InFlight.position(stored, OFFSET_UID);
+        if (stored == null) {
+            lastSentUid = 0;
+            log.info("IMAP {} {}: no committed offset, reading the whole folder", mailboxId, partition.get("folder"));
+        } else if (storedValidity != uidValidity) {
+            lastSentUid = 0;
+            log.warn("IMAP {}: UIDVALIDITY changed from {} to {}: reading the whole folder again (duplicates are keyed "
+                    + "by sha-256 for the stream processor)", mailboxId, storedValidity, uidValidity);
+        } else {
+            lastSentUid = storedUid;
+            // acknowledged before the restart but not moved yet: move, do not send again
+            Message[] committed = folder.getMessagesByUID(1, storedUid);
+            List<Long> uids = new ArrayList<>();
+            for (Message m : committed) {
+                long uid = folder.getUID(m);
+                if (uid <= storedUid) {
+                    uids.add(uid);
+                }
+            }
+            toProcessed.addAll(uids);
+            log.info("IMAP {}: resuming above UID {} (UIDVALIDITY {}); {} committed mails still to move", mailboxId,
+                    storedUid, uidValidity, uids.size());
+        }
+    }
+
+    private void loop() throws MessagingException, IOException, InterruptedException {
+        long pollInterval = config.getLong(TlsRptSourceConfig.IMAP_POLL_INTERVAL_MS);
+        int batch = config.getInt(TlsRptSourceConfig.IMAP_FETCH_BATCH_SIZE);
+        while (running) {
+            applyMoves();
+            int sent = fetchNew(batch);
+            if (sent == 0) {
+                awaitWake(pollInterval);
+            }
+        }
+        applyMoves();
+    }
+
+    private int fetchNew(int batch) throws MessagingException, IOException, InterruptedException {
+        // "UID n:*" also returns the last message when its UID is below n: filter
+        Message[] candidates = folder.getMessagesByUID(lastSentUid + 1, UIDFolder.LASTUID);
+        int sent = 0;
+        int maxPayload = config.getInt(TlsRptSourceConfig.MAX_PAYLOAD_BYTES);
+        for (Message m : candidates) {
+            if (!running || sent >= batch) {
+                break;
+            }
+            if (m == null || m.isExpunged()) {
+                continue;
+            }
+            long uid = folder.getUID(m);
+            if (uid <= lastSentUid) {
+                continue;
+            }
+            long receivedNanos = System.nanoTime();
+            byte[] raw;
+            if (m.getSize() > maxPayload) {
+                log.warn("IMAP {} UID {}: {} bytes is over max.payload.bytes, moving to the failed folder", mailboxId, uid,
+                        m.getSize());
+                lastSentUid = uid;
+                toFailed.add(uid);
+                ctx.metrics().failed(name());
+                continue;
+            }
+            try (InputStream in = ((IMAPMessage) m).getMimeStream()) {
+                raw = in.readNBytes(maxPayload + 1);
+            }
+            if (raw.length == 0 || raw.length > maxPayload) {
+                log.warn("IMAP {} UID {}: unusable message ({} bytes), moving to the failed folder", mailboxId, uid, raw.length);
+                lastSentUid = uid;
+                toFailed.add(uid);
+                ctx.metrics().failed(name());
+                continue;
+            }
+            RawRecord record = new RawRecord(raw, name(), Instant.now(), CONTENT_TYPE,
+                    mailboxId + "/" + partition.get("folder") + "/" + uidValidity + "/" + uid, null, partition,
+                    Map.of(OFFSET_UIDVALIDITY, uidValidity, OFFSET_UID, uid));
+            inFlight.put(uid, receivedNanos);
+            while (!ctx.queue().offer(record, 200, TimeUnit.MILLISECONDS)) {
+                if (!running) {
+                    inFlight.remove(uid);
+                    return sent;
+                }
+                applyMoves(); // keep moving acknowledged mails while Kafka is slow
+            }
+            ctx.metrics().received(name(), raw.length);
+            lastSentUid = uid;
+            sent++;
+        }
+        return sent;
+    }
+
+    private void applyMoves() throws MessagingException {
+        move(drain(toProcessed), config.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER), true);
+        move(drain(toFailed), config.getString(TlsRptSourceConfig.IMAP_FAILED_FOLDER), false);
+    }
+
+    private static long[] drain(ConcurrentLinkedQueue<Long> queue) {
+        TreeSet<Long> uids = new TreeSet<>();
+        for (Long uid = queue.poll(); uid != null; uid = queue.poll()) {
+            uids.add(uid);
+        }
+        return uids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private void move(long[] uids, String target, boolean ingested) throws MessagingException {
+        if (uids.length == 0) {
+            return;
+        }
+        List<Message> present = new ArrayList<>();
+        for (Message m : folder.getMessagesByUID(uids)) {
+            if (m != null && !m.isExpunged()) {
+                present.add(m);
+            }
+        }
+        if (present.isEmpty()) {
+            return;
+        }
+        Message[] msgs = present.toArray(Message[]::new);
+        Flags flags = new Flags(Flags.Flag.SEEN);
+        if (ingested) {
+            flags.add(Flags.Flag.FLAGGED);
+            if (folder.getPermanentFlags().contains(Flags.Flag.USER)) {
+                flags.add(INGESTED_KEYWORD);
+            }
+        }
+        folder.setFlags(msgs, flags, true);
+        Folder destination = store.getFolder(target);
+        if (((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability("MOVE")) {
+            folder.moveMessages(msgs, destination);
+        } else {
+            folder.copyMessages(msgs, destination);
+            folder.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+            folder.expunge(msgs);
+        }
+        log.debug("IMAP {}: moved {} mails to {}", mailboxId, msgs.length, target);
+    }
+
+    private void awaitWake(long millis) {
+        lock.lock();
+        try {
+            if (running && toProcessed.isEmpty() && toFailed.isEmpty()) {
+                wake.await(millis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void acknowledged(Map<String, ?> sourceOffset) {
+        if (InFlight.position(sourceOffset, OFFSET_UIDVALIDITY) != uidValidity) {
+            return;
+        }
+        long uid = InFlight.position(sourceOffset, OFFSET_UID);
+        Long receivedNanos = inFlight.remove(uid);
+        if (receivedNanos != null) {
+            ctx.metrics().committed(name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos));
+            toProcessed.add(uid);
+            signal();
+        }
+    }
+
+    @Override
+    public void dropped(Map<String, ?> sourceOffset) {
+        if (InFlight.position(sourceOffset, OFFSET_UIDVALIDITY) != uidValidity) {
+            return;
+        }
+        long uid = InFlight.position(sourceOffset, OFFSET_UID);
+        if (inFlight.remove(uid) != null) {
+            log.warn("IMAP {} UID {}: Connect dropped the record; moving the mail to the failed folder", mailboxId, uid);
+            ctx.metrics().dropped(name());
+            toFailed.add(uid);
+            signal();
+        }
+    }
+
+    @Override
+    public void offsetsCommitted(OffsetStorageReader reader) {
+        if (inFlight.size() == 0) {
+            return;
+        }
+        Map<String, Object> stored = reader.offset(partition);
+        if (InFlight.position(stored, OFFSET_UIDVALIDITY) != uidValidity) {
+            return;
+        }
+        long committedUid = InFlight.position(stored, OFFSET_UID);
+        Map<Long, Long> settled = inFlight.removeUpTo(committedUid);
+        settled.forEach((uid, receivedNanos) -> {
+            ctx.metrics().committed(name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos));
+            toProcessed.add(uid);
+        });
+        if (!settled.isEmpty()) {
+            signal();
+        }
+    }
+
+    @Override
+    public void stop(Duration budget) {
+        running = false;
+        signal();
+        if (worker != null) {
+            try {
+                worker.join(Math.max(1, budget.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                log.warn("IMAP reader for {} did not stop within {}; interrupting", mailboxId, budget);
+                worker.interrupt();
+            }
+        }
+    }
+}
