@@ -1,0 +1,130 @@
+package io.tlsrpt.cli.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Tells when a consumer group (a Kafka Streams application id) has consumed everything in its input topics: the
+ * committed offsets of the group have reached the end offsets of every partition of the watched topics.
+ *
+ * <p>Committed offsets are read before end offsets, so a chain of repartition topics is drained only when every
+ * link is. A partition whose committed offset is short of the end only by transaction markers or aborted records
+ * (as happens with exactly-once) counts as drained: a read-committed consumer finds no record there.
+ */
+public final class ConsumerGroupDrain implements AutoCloseable {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final KafkaConsumer<byte[], byte[]> probe;
+    private final String groupId;
+    private final Predicate<String> watchedTopics;
+
+    /**
+     * @param clientProperties {@code bootstrap.servers} and any security settings
+     * @param groupId          the consumer group (Kafka Streams: the application id)
+     * @param watchedTopics    which topics to watch (e.g. the input topic and the application's repartition topics)
+     */
+    public ConsumerGroupDrain(Map<String, Object> clientProperties, String groupId, Predicate<String> watchedTopics) {
+        this.admin = Admin.create(clientProperties);
+        Map<String, Object> consumerProps = new HashMap<>(clientProperties);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.probe = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.groupId = groupId;
+        this.watchedTopics = watchedTopics;
+    }
+
+    /** Records of the watched topics not yet consumed by the group (0 when drained), per topic. */
+    public Map<String, Long> lag() {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> topics = new java.util.TreeSet<>(admin.listTopics().names()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            topics.removeIf(watchedTopics.negate());
+            Map<String, Long> lag = new java.util.TreeMap<>();
+            if (topics.isEmpty()) {
+                return lag;
+            }
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (TopicDescription d : admin.describeTopics(topics).allTopicNames()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()),
+                    OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((tp, info) -> ends.put(tp, info.offset()));
+            List<TopicPartition> behind = new ArrayList<>();
+            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                long position = c == null ? 0 : c.offset();
+                lag.merge(e.getKey().topic(), 0L, Long::sum);
+                if (position < e.getValue()) {
+                    behind.add(e.getKey());
+                }
+            }
+            for (TopicPartition tp : behind) {
+                OffsetAndMetadata c = committed.get(tp);
+                long remaining = committedRecordsAfter(tp, c == null ? 0 : c.offset(), ends.get(tp));
+                lag.merge(tp.topic(), remaining, Long::sum);
+            }
+            return lag;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the progress of group " + groupId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the progress of group " + groupId, e);
+        }
+    }
+
+    /** True when {@link #lag()} is zero for every watched topic and at least one watched topic exists. */
+    public boolean drained() {
+        Map<String, Long> lag = lag();
+        return !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0);
+    }
+
+    /** Counts the committed records in [from, end) of one partition: end - from when data lies there, else 0. */
+    private long committedRecordsAfter(TopicPartition tp, long from, long end) {
+        probe.assign(List.of(tp));
+        probe.seek(tp, from);
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!probe.poll(Duration.ofMillis(100)).isEmpty()) {
+                return end - from;
+            }
+            if (probe.position(tp) >= end) {
+                return 0;   // only transaction markers or aborted records were left
+            }
+        }
+        return end - from;
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+        admin.close();
+    }
+}
