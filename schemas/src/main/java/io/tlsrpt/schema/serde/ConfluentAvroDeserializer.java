@@ -45,6 +45,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         this.model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         this.parsingForm = SchemaNormalization.toParsingForm(schema);
+        TrustedAvroClasses.trust(schema);
     }
 
     /** A deserializer using {@code registry}, ready without configuration. */
