@@ -1,0 +1,279 @@
+package io.tlsrpt.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The notifier against a real Kafka broker (KRaft test kit) and two real Alertmanager processes (an HA pair:
+ * the notifier posts to both).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AlertmanagerNotifierIT {
+
+    private static final String TOPIC = "tlsrpt.alerts.json";
+    private static final String GROUP = "notifier-it";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+    private static KafkaProducer<String, String> producer;
+    private static AlertmanagerProcess amA;
+    private static AlertmanagerProcess amB;
+    private static AlertmanagerNotifier notifier;
+    private static SimpleMeterRegistry meters;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "alertmanager-it"));
+        AlertmanagerProcess.binary();   // fail fast, with instructions, when the package is missing
+        amA = new AlertmanagerProcess(Files.createTempDirectory(work, "am-a"), List.of()).start();
+        amB = new AlertmanagerProcess(Files.createTempDirectory(work, "am-b"), List.of()).start();
+
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p);
+
+        notifier = startNotifier();
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (notifier != null) {
+            notifier.close();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (amA != null) {
+            amA.close();
+        }
+        if (amB != null) {
+            amB.close();
+        }
+    }
+
+    private static AlertmanagerNotifier startNotifier() {
+        meters = new SimpleMeterRegistry();
+        Map<String, String> props = new HashMap<>();
+        props.put(NotifierConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.put(NotifierConfig.GROUP_ID, GROUP);
+        props.put(NotifierConfig.ALERTMANAGER_URLS, amA.url() + "," + amB.url());
+        props.put(NotifierConfig.TIMEOUT_MS, "2000");
+        props.put(NotifierConfig.RESEND_INTERVAL_MS, "2000");
+        props.put(NotifierConfig.RETRY_BACKOFF_INITIAL_MS, "200");
+        props.put(NotifierConfig.RETRY_BACKOFF_MAX_MS, "1000");
+        props.put(NotifierConfig.EXTRA_LABELS, "team=mail");
+        return AlertmanagerNotifier.start(NotifierConfig.from(props, Map.of()), meters);
+    }
+
+    private static void produce(AlertJson alert) throws Exception {
+        // key as the stream processor writes it; the notifier does not depend on its form
+        AlertRecord parsed = alert.parsed();
+        producer.send(new ProducerRecord<>(TOPIC, parsed.policyDomain() + "|" + parsed.kind(), alert.json()))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static AlertJson firing(String id, String domain) {
+        return AlertJson.firing(id).with("policy_domain", domain).detectedAt(Instant.now().minusSeconds(60)
+                .truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static AlertJson resolved(String id, String domain) {
+        return AlertJson.resolved(id).with("policy_domain", domain).detectedAt(Instant.now()
+                .truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static long committedTotal() throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return committed.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private static long endTotal() throws Exception {
+        Map<TopicPartition, OffsetSpec> request = Map.of(new TopicPartition(TOPIC, 0), OffsetSpec.latest(),
+                new TopicPartition(TOPIC, 1), OffsetSpec.latest());
+        return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream()
+                .mapToLong(i -> i.offset()).sum();
+    }
+
+    private static void awaitAllCommitted() {
+        await("every record committed").atMost(WAIT).until(() -> committedTotal() == endTotal());
+    }
+
+    @Test
+    void firingAlertAppearsInBothAlertmanagersWithTheLabels() throws Exception {
+        AlertJson alert = firing("it-fire-1", "fire.example");
+        produce(alert);
+
+        for (AlertmanagerProcess am : List.of(amA, amB)) {
+            await("firing alert in " + am.url()).atMost(WAIT).until(() -> am.alerts("it-fire-1").size() == 1);
+            JsonNode posted = am.alerts("it-fire-1").get(0);
+            Map<String, String> labels = new HashMap<>();
+            posted.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+            assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "alertname", "starttls-downgrade-suspected", "severity", "critical",
+                    "policy_domain", "fire.example", "result_type", "starttls-not-supported",
+                    "source", "tlsrpt", "alert_id", "it-fire-1", "team", "mail"));
+            assertThat(posted.path("annotations").path("summary").asText()).contains("STARTTLS downgrade suspected");
+            assertThat(posted.path("annotations").path("description").asText())
+                    .contains("120 of 4000 sessions").contains("Reporters: google.com, microsoft.com")
+                    .contains("Top sending IPs: 203.0.113.7").contains("Top receiving MX: mx1.example.org")
+                    .contains("Check first:");
+            assertThat(Instant.parse(posted.get("startsAt").asText()))
+                    .isEqualTo(Instant.parse(alert.parsed().detectedAt().toString()));
+            assertThat(posted.path("status").path("state").asText()).isIn("active", "unprocessed");
+        }
+        awaitAllCommitted();
+        assertThat(meters.get("tlsrpt.notifier.posts").tag("result", "accepted").counters())
+                .isNotEmpty().allSatisfy(c -> assertThat(c.count()).isPositive());
+    }
+
+    @Test
+    void resolvedAlertEndsTheAlertmanagerAlert() throws Exception {
+        produce(firing("it-res-1", "resolve.example"));
+        await().atMost(WAIT).until(() -> amA.alerts("it-res-1").size() == 1 && amB.alerts("it-res-1").size() == 1);
+        double resolvedBefore = amA.metric("alertmanager_alerts_received_total{status=\"resolved\",version=\"v2\"}");
+
+        produce(resolved("it-res-1", "resolve.example"));
+
+        // GET /api/v2/alerts lists only alerts whose endsAt is still ahead: an ended alert leaves it
+        await("resolved alert ended in both").atMost(WAIT)
+                .until(() -> amA.alerts("it-res-1").isEmpty() && amB.alerts("it-res-1").isEmpty());
+        assertThat(amA.metric("alertmanager_alerts_received_total{status=\"resolved\",version=\"v2\"}"))
+                .isGreaterThan(resolvedBefore);
+        awaitAllCommitted();
+        // a resolved alert is not re-sent: it stays ended across several re-send intervals
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                .until(() -> amA.alerts("it-res-1").isEmpty() && amB.alerts("it-res-1").isEmpty());
+    }
+
+    @Test
+    void oneIncidentIsOneAlertmanagerAlert() throws Exception {
+        for (long failed = 10; failed <= 40; failed += 10) {
+            produce(firing("it-one-1", "one.example").with("failed_sessions", failed));
+        }
+        for (AlertmanagerProcess am : List.of(amA, amB)) {
+            await("latest update in " + am.url()).atMost(WAIT).until(() -> am.alerts("it-one-1").stream()
+                    .anyMatch(a -> a.path("annotations").path("failed_sessions").asText().equals("40")));
+        }
+        // updates and re-sends (every 2 s here) keep exactly one Alertmanager alert for the incident
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                .until(() -> amA.alerts("it-one-1").size() == 1 && amB.alerts("it-one-1").size() == 1);
+        assertThat(amA.alerts().stream().filter(a -> "one.example".equals(a.path("labels").path("policy_domain").asText())))
+                .hasSize(1);
+    }
+
+    @Test
+    void alertmanagerStoppedMidRunLosesNothing() throws Exception {
+        produce(firing("it-down-keep", "down.example"));
+        produce(firing("it-down-end", "down.example"));
+        await().atMost(WAIT).until(() -> amA.alerts("it-down-keep").size() == 1 && amA.alerts("it-down-end").size() == 1
+                && amB.alerts("it-down-keep").size() == 1);
+        awaitAllCommitted();
+
+        amA.stop();
+        produce(firing("it-down-new-1", "down.example"));
+        produce(firing("it-down-new-2", "down2.example"));
+        produce(resolved("it-down-end", "down.example"));
+
+        // the live member of the pair keeps receiving while the other is down...
+        await("B receives while A is down").atMost(WAIT).until(() -> amB.alerts("it-down-new-1").size() == 1
+                && amB.alerts("it-down-new-2").size() == 1 && amB.alerts("it-down-end").isEmpty());
+        // ...but nothing is committed that A has not accepted
+        assertThat(committedTotal()).isLessThan(endTotal());
+        assertThat(meters.get("tlsrpt.notifier.retries").counter().count()).isPositive();
+
+        amA.start();   // same port; a restarted Alertmanager has forgotten every alert
+
+        await("A gets the records it missed").atMost(WAIT)
+                .until(() -> amA.alerts("it-down-new-1").size() == 1 && amA.alerts("it-down-new-2").size() == 1);
+        await("A got the resolution it missed").atMost(WAIT).until(() ->
+                amA.metric("alertmanager_alerts_received_total{status=\"resolved\",version=\"v2\"}") >= 1);
+        await("the re-send restores what was firing before A restarted").atMost(WAIT)
+                .until(() -> amA.alerts("it-down-keep").size() == 1);
+        assertThat(amA.alerts("it-down-end")).isEmpty();
+        awaitAllCommitted();
+    }
+
+    @Test
+    void restartedNotifierRebuildsAndReSendsTheFiringAlerts() throws Exception {
+        produce(firing("it-rb-firing", "rebuild.example"));
+        produce(firing("it-rb-ended", "rebuild.example"));
+        produce(resolved("it-rb-ended", "rebuild.example"));
+        await().atMost(WAIT).until(() -> amB.alerts("it-rb-firing").size() == 1 && amB.alerts("it-rb-ended").isEmpty());
+        awaitAllCommitted();
+
+        notifier.close();
+        assertThat(notifier.isRunning()).isFalse();
+        amB.stop();
+        amB.start();           // forgets everything
+        assertThat(amB.alerts()).isEmpty();
+
+        notifier = startNotifier();
+
+        // nothing new on the topic: the firing alert comes back only through the rebuilt firing set
+        await("rebuilt firing alert re-sent").atMost(WAIT).until(() -> amB.alerts("it-rb-firing").size() == 1);
+        assertThat(amB.alerts("it-rb-ended")).isEmpty();
+        assertThat(meters.get("tlsrpt.notifier.firing.alerts").gauge().value()).isPositive();
+    }
+
+    @Test
+    void invalidRecordsAreCountedAndDoNotBlockTheOthers() throws Exception {
+        producer.send(new ProducerRecord<>(TOPIC, "bad", "{not json")).get(10, TimeUnit.SECONDS);
+        produce(firing("it-after-bad", "bad.example"));
+        await().atMost(WAIT).until(() -> amA.alerts("it-after-bad").size() == 1 && amB.alerts("it-after-bad").size() == 1);
+        awaitAllCommitted();
+        assertThat(meters.get("tlsrpt.notifier.records.invalid").counter().count()).isGreaterThanOrEqualTo(1);
+    }
+}

@@ -1,0 +1,153 @@
+package io.tlsrpt.notify;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Alertmanager (Debian's {@code prometheus-alertmanager}) on 127.0.0.1, started and stopped by the test.
+ * The binary is found via {@code TLSRPT_ALERTMANAGER_BIN}, /usr/bin/prometheus-alertmanager or the PATH; a missing
+ * binary fails the test with instructions rather than skipping it.
+ */
+final class AlertmanagerProcess implements AutoCloseable {
+
+    static final String CONFIG = """
+            global:
+              resolve_timeout: 5m
+            route:
+              receiver: blackhole
+              group_by: [policy_domain]
+            receivers:
+              - name: blackhole
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path dir;
+    private final int port;
+    private final List<String> extraArgs;
+    private Process process;
+
+    AlertmanagerProcess(Path dir, List<String> extraArgs) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.port = freePort();
+        this.extraArgs = List.copyOf(extraArgs);
+        Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+    }
+
+    static Path binary() {
+        List<Path> candidates = new ArrayList<>();
+        String fromEnv = System.getenv("TLSRPT_ALERTMANAGER_BIN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            candidates.add(Path.of(fromEnv));
+        }
+        candidates.add(Path.of("/usr/bin/prometheus-alertmanager"));
+        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!p.isEmpty()) {
+                candidates.add(Path.of(p, "prometheus-alertmanager"));
+                candidates.add(Path.of(p, "alertmanager"));
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError(
+                "Alertmanager binary not found (looked at TLSRPT_ALERTMANAGER_BIN, /usr/bin/prometheus-alertmanager and "
+                        + "PATH). Install it: apt-get install -y prometheus-alertmanager (.ci/run does this)."));
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Starts (or restarts, same port and storage) and waits until ready. */
+    AlertmanagerProcess start() throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary().toString(),
+                "--config.file=" + dir.resolve("alertmanager.yml"),
+                "--storage.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address="));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
+                .start();
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        await("Alertmanager on " + url() + " ready (log: " + dir.resolve("alertmanager.log") + ")")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(ConnectException.class)
+                .until(() -> {
+                    if (!started.isAlive()) {
+                        throw new AssertionError("Alertmanager exited with " + started.exitValue() + ": "
+                                + Files.readString(dir.resolve("alertmanager.log")));
+                    }
+                    return get("/-/ready").statusCode() == 200;
+                });
+        return this;
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** The alerts Alertmanager holds that have not ended ({@code GET /api/v2/alerts}). */
+    List<JsonNode> alerts() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/api/v2/alerts");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(response.body()).forEach(out::add);
+        return out;
+    }
+
+    /** The non-ended alerts with label alert_id = {@code alertId}. */
+    List<JsonNode> alerts(String alertId) throws IOException, InterruptedException {
+        return alerts().stream().filter(a -> alertId.equals(a.path("labels").path("alert_id").asText())).toList();
+    }
+
+    /** Value of a sample of Alertmanager's own /metrics, e.g. {@code alertmanager_alerts_received_total{status="resolved",version="v2"}}. */
+    double metric(String sample) throws IOException, InterruptedException {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
