@@ -1,0 +1,148 @@
+package io.tlsrpt.connect.it;
+
+import io.tlsrpt.connect.TlsRptSourceConnector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.connect.cli.ConnectStandalone;
+import org.apache.kafka.connect.runtime.Connect;
+import org.apache.kafka.connect.runtime.Herder;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo;
+import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
+import org.apache.kafka.connect.util.FutureCallback;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real single-broker KRaft cluster (Kafka's test kit) and a real in-process Connect worker running the plugin. */
+final class KafkaConnectHarness implements AutoCloseable {
+    static final String TOPIC = "tlsrpt.raw";
+    static final String CONNECTOR = "tlsrpt-source";
+
+    private final KafkaClusterTestKit cluster;
+    private final Path offsetsFile;
+    private Connect<StandaloneHerder> worker;
+
+    KafkaConnectHarness(Path dir) throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
+                .setNumBrokerNodes(1).build();
+        cluster = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        offsetsFile = dir.resolve("connect.offsets");
+    }
+
+    void startWorker() {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", cluster.bootstrapServers());
+        props.put("offset.storage.file.filename", offsetsFile.toString());
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.put("listeners", "http://127.0.0.1:0");
+        props.put("task.shutdown.graceful.timeout.ms", "10000");
+        props.put("producer.linger.ms", "5");
+        props.put("plugin.discovery", "service_load");
+        worker = new ConnectStandalone().startConnect(props);
+    }
+
+    void putConnector(Map<String, String> config) throws Exception {
+        Map<String, String> full = new HashMap<>(config);
+        full.put("name", CONNECTOR);
+        full.put("connector.class", TlsRptSourceConnector.class.getName());
+        full.put("topic", TOPIC);
+        FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
+        worker.herder().putConnectorConfig(CONNECTOR, full, true, cb);
+        cb.get(30, TimeUnit.SECONDS);
+    }
+
+    boolean taskRunning() {
+        try {
+            var status = worker.herder().connectorStatus(CONNECTOR);
+            return !status.tasks().isEmpty() && status.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    String taskState() {
+        var status = worker.herder().connectorStatus(CONNECTOR);
+        return status.tasks().toString();
+    }
+
+    void stopWorker() {
+        if (worker != null) {
+            worker.stop();
+            worker.awaitStop();
+            worker = null;
+        }
+    }
+
+    int brokerId() {
+        return cluster.brokers().keySet().iterator().next();
+    }
+
+    void stopBroker() {
+        var broker = cluster.brokers().get(brokerId());
+        broker.shutdown();
+        broker.awaitShutdown();
+    }
+
+    void startBroker() throws Exception {
+        cluster.restartBroker(brokerId(), Map.of());
+        cluster.waitForReadyBrokers();
+    }
+
+    /** Every record of the topic, from the beginning to the current end. */
+    List<ConsumerRecord<String, byte[]>> readAll() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+            while (consumer.position(tp, Duration.ofSeconds(30)) < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String key) {
+        var h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            stopWorker();
+        } finally {
+            cluster.close();
+        }
+    }
+}
