@@ -1,0 +1,98 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.schema.CountedValue;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.TlsReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Stage 4: per policy domain, event-time tumbling windows on the report's start. The window store
+ * {@code domain-window-store} holds a {@link DomainWindow} per (domain, window) and keeps
+ * {@code (baselineWindows + 1) * size + grace} of history, which is what the detector reads its baseline from.
+ * Every update is also published as one {@link FailureStats} per result type failing in the window.
+ */
+final class AggregateStage {
+
+    static final String REPARTITION = "by-domain";
+    static final String GROUPED = "by-domain-grouped";
+    static final String STORE = "domain-window-store";
+    static final String AGGREGATE = "domain-window-aggregate";
+
+    static final Serde<DomainWindow> WINDOW_SERDE = JsonSerde.of(DomainWindow.class);
+
+    private AggregateStage() {
+    }
+
+    /** The windowed aggregate's change stream: (domain, window) -> the window's running value. */
+    static KStream<Windowed<String>, DomainWindow> apply(KStream<String, TlsReport> distinctReports,
+                                                         TopologySettings settings, PipelineMetrics metrics) {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.grace());
+        return distinctReports
+                .process(ReportExplode::new, Named.as(ReportExplode.PROCESSOR))
+                .repartition(Repartitioned.<String, DomainWindow>as(REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE))
+                .processValues(() -> new LateReportFilter(settings.windowSize(), settings.grace(), metrics),
+                        Named.as(LateReportFilter.PROCESSOR))
+                .groupByKey(Grouped.with(GROUPED, Serdes.String(), WINDOW_SERDE))
+                .windowedBy(windows)
+                .aggregate(DomainWindow::empty, (domain, contribution, window) -> window.merge(contribution),
+                        Named.as(AGGREGATE),
+                        Materialized.<String, DomainWindow, WindowStore<Bytes, byte[]>>as(STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE)
+                                .withRetention(storeRetention(settings)))
+                .toStream(Named.as("domain-window-updates"));
+    }
+
+    static Duration storeRetention(TopologySettings settings) {
+        return settings.windowSize().multipliedBy(settings.detector().baselineWindows() + 1L).plus(settings.grace());
+    }
+
+    /** One FailureStats per result type failing in the window. */
+    static List<KeyValue<String, FailureStats>> stats(Windowed<String> key, DomainWindow window, int topN,
+                                                      Clock clock) {
+        List<KeyValue<String, FailureStats>> out = new ArrayList<>();
+        if (window == null) {
+            return out;
+        }
+        Instant updated = clock.instant();
+        for (Map.Entry<String, TypeCounts> e : window.failures().entrySet()) {
+            TypeCounts counts = e.getValue();
+            FailureStats stats = FailureStats.newBuilder()
+                    .setPolicyDomain(key.key())
+                    .setResultType(e.getKey())
+                    .setWindowStart(key.window().startTime())
+                    .setWindowEnd(key.window().endTime())
+                    .setFailedSessions(counts.failed())
+                    .setTotalSessions(Math.max(window.totalSessions(), counts.failed()))
+                    .setReports(window.reports())
+                    .setReporters(List.copyOf(counts.reporters()))
+                    .setTopSendingIps(counted(counts.sendingIps(), topN))
+                    .setTopReceivingMx(counted(counts.receivingMx(), topN))
+                    .setUpdatedAt(updated)
+                    .build();
+            out.add(KeyValue.pair(key.key() + "|" + e.getKey(), stats));
+        }
+        return out;
+    }
+
+    private static List<CountedValue> counted(Map<String, Long> counts, int topN) {
+        return Caps.top(counts, topN).stream().map(e -> new CountedValue(e.getKey(), e.getValue())).toList();
+    }
+}

@@ -1,0 +1,151 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.decode.DecodeHints;
+import io.tlsrpt.processor.decode.DecodeResult;
+import io.tlsrpt.processor.decode.ReportDecoder;
+import io.tlsrpt.schema.TlsReport;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 1: raw bytes to reports. The Processor API gives the record's source topic, partition and offset,
+ * which a rejected record carries to the dead-letter topic together with its original bytes and headers.
+ */
+final class DecodeStage {
+
+    static final String PROCESSOR = "decode";
+
+    private DecodeStage() {
+    }
+
+    /** Returns the decoded reports keyed by dedup key; rejections go to the dead-letter topic. */
+    static KStream<String, TlsReport> apply(KStream<String, byte[]> raw, Topics topics, ReportDecoder decoder,
+                                            PipelineMetrics metrics, Clock clock) {
+        Map<String, KStream<String, DecodeOutcome>> branches = raw
+                .process(() -> new DecodeProcessor(decoder, metrics, clock), Named.as(PROCESSOR))
+                .split(Named.as("decode-"))
+                .branch((key, outcome) -> outcome instanceof DecodeOutcome.Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("reports"));
+        branches.get("decode-rejected")
+                .mapValues(outcome -> ((DecodeOutcome.Rejected) outcome).raw(), Named.as("dead-letter-bytes"))
+                .to(topics.deadLetter.name(), topics.deadLetter.produced("dead-letter-sink"));
+        return branches.get("decode-reports")
+                .mapValues(outcome -> ((DecodeOutcome.Report) outcome).report(), Named.as("decoded-reports"));
+    }
+
+    static final class DecodeProcessor implements Processor<String, byte[], String, DecodeOutcome> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(DecodeProcessor.class);
+        private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+        private final ReportDecoder decoder;
+        private final PipelineMetrics metrics;
+        private final Clock clock;
+        private ProcessorContext<String, DecodeOutcome> context;
+
+        DecodeProcessor(ReportDecoder decoder, PipelineMetrics metrics, Clock clock) {
+            this.decoder = decoder;
+            this.metrics = metrics;
+            this.clock = clock;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, DecodeOutcome> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            metrics.rawRecord();
+            byte[] raw = record.value() == null ? new byte[0] : record.value();
+            DecodeHints hints = hints(record.key(), record.headers(), raw);
+            DecodeResult result = decoder.decode(raw, hints);
+            if (result instanceof DecodeResult.Decoded decoded && !decoded.reports().isEmpty()) {
+                for (TlsReport report : decoded.reports()) {
+                    metrics.decoded();
+                    report.getDeviations().forEach(metrics::deviation);
+                    context.forward(record.withKey(report.getDedupKey())
+                            .withValue(new DecodeOutcome.Report(report))
+                            .withHeaders(copy(record.headers())));
+                }
+            } else {
+                String reason;
+                String message;
+                if (result instanceof DecodeResult.Rejected rejected) {
+                    reason = rejected.reason().code();
+                    message = rejected.message();
+                } else {
+                    reason = "no-report-found";
+                    message = "the decoder found no report";
+                }
+                reject(record, raw, reason, message);
+            }
+        }
+
+        private void reject(Record<String, byte[]> record, byte[] raw, String reason, String message) {
+            metrics.rejected(reason);
+            metrics.deadLetter(DeadLetters.STAGE_DECODE, reason);
+            RecordMetadata meta = context.recordMetadata().orElse(null);
+            Headers headers = DeadLetters.annotate(copy(record.headers()), DeadLetters.STAGE_DECODE, reason, message,
+                    meta == null ? null : meta.topic(), meta == null ? null : meta.partition(),
+                    meta == null ? null : meta.offset(), raw, clock.instant());
+            LOG.info("rejected raw record {} ({}): {}", record.key(), reason, message);
+            context.forward(record.withValue(new DecodeOutcome.Rejected(record.value())).withHeaders(headers));
+        }
+
+        private static Headers copy(Headers headers) {
+            RecordHeaders copy = new RecordHeaders();
+            for (Header h : headers) {
+                copy.add(h.key(), h.value());
+            }
+            return copy;
+        }
+
+        static DecodeHints hints(String key, Headers headers, byte[] raw) {
+            String receivedAt = header(headers, "tlsrpt.received-at");
+            Instant received = null;
+            if (receivedAt != null) {
+                try {
+                    received = Instant.parse(receivedAt.trim());
+                } catch (DateTimeParseException e) {
+                    LOG.debug("unparsable tlsrpt.received-at {} on record {}", receivedAt, key);
+                }
+            }
+            String sha = key != null && SHA256_HEX.matcher(key).matches() ? key : sha256(raw);
+            return new DecodeHints(header(headers, "content-type"), header(headers, "tlsrpt.file-name"),
+                    header(headers, "tlsrpt.source"), received, header(headers, "tlsrpt.origin"), sha);
+        }
+
+        private static String header(Headers headers, String name) {
+            Header h = headers.lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
+
+        private static String sha256(byte[] raw) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by every JVM", e);
+            }
+        }
+    }
+}

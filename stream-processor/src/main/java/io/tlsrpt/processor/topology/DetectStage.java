@@ -1,0 +1,217 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.detect.Evaluation;
+import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.detect.IncidentLifecycle;
+import io.tlsrpt.processor.detect.SpikeDetector;
+import io.tlsrpt.processor.detect.WindowCounts;
+import io.tlsrpt.schema.Alert;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 5: on every update of a (domain, window), for each result type failing in it (and each with an open
+ * incident on the domain), read the previous windows of the same domain from the aggregate's window store,
+ * run the spike rule and step the incident's lifecycle. Fires on the running value, not at window close.
+ * The incident store {@code incident-store} (key {@code domain|result-type}) holds one small record per
+ * incident and is swept on stream time after the window store's retention.
+ */
+final class DetectStage {
+
+    static final String PROCESSOR = "detect";
+    static final String INCIDENT_STORE = "incident-store";
+
+    private DetectStage() {
+    }
+
+    static KStream<String, Alert> apply(StreamsBuilder builder, KStream<Windowed<String>, DomainWindow> windows,
+                                        TopologySettings settings, PipelineMetrics metrics, Clock clock) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_STORE),
+                Serdes.String(), JsonSerde.of(Incident.class)));
+        Duration retention = AggregateStage.storeRetention(settings);
+        return windows.process(() -> new DetectProcessor(settings, retention, metrics, clock), Named.as(PROCESSOR),
+                AggregateStage.STORE, INCIDENT_STORE);
+    }
+
+    static final class DetectProcessor implements Processor<Windowed<String>, DomainWindow, String, Alert> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
+
+        private final TopologySettings settings;
+        private final Duration retention;
+        private final PipelineMetrics metrics;
+        private final Clock clock;
+        private final SpikeDetector detector;
+        private final IncidentLifecycle lifecycle;
+        private ProcessorContext<String, Alert> context;
+        private ReadOnlyWindowStore<String, ValueAndTimestamp<DomainWindow>> windowStore;
+        private KeyValueStore<String, Incident> incidents;
+
+        DetectProcessor(TopologySettings settings, Duration retention, PipelineMetrics metrics, Clock clock) {
+            this.settings = settings;
+            this.retention = retention;
+            this.metrics = metrics;
+            this.clock = clock;
+            this.detector = new SpikeDetector(settings.detector());
+            this.lifecycle = new IncidentLifecycle(settings.detector());
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Alert> context) {
+            this.context = context;
+            this.windowStore = context.getStateStore(AggregateStage.STORE);
+            this.incidents = context.getStateStore(INCIDENT_STORE);
+            context.schedule(settings.windowSize(), PunctuationType.STREAM_TIME, this::sweep);
+        }
+
+        @Override
+        public void process(Record<Windowed<String>, DomainWindow> record) {
+            if (record.value() == null) {
+                return;
+            }
+            String domain = record.key().key();
+            long windowStart = record.key().window().start();
+            long windowEnd = record.key().window().end();
+            DomainWindow window = record.value();
+
+            Set<String> resultTypes = new TreeSet<>(window.failures().keySet());
+            try (KeyValueIterator<String, Incident> open = incidents.prefixScan(domain + "|", new StringSerializer())) {
+                while (open.hasNext()) {
+                    KeyValue<String, Incident> e = open.next();
+                    if (e.value.open()) {
+                        resultTypes.add(e.key.substring(domain.length() + 1));
+                    }
+                }
+            }
+            for (String resultType : resultTypes) {
+                evaluate(domain, resultType, windowStart, windowEnd, window);
+            }
+        }
+
+        private void evaluate(String domain, String resultType, long windowStart, long windowEnd, DomainWindow window) {
+            String incidentKey = domain + "|" + resultType;
+            Incident previous = incidents.get(incidentKey);
+            // an open incident is judged against the windows before it began, so a lasting failure does not
+            // become its own baseline
+            long baselineAnchor = previous != null && previous.open() && windowStart >= previous.firstWindowStart()
+                    ? previous.firstWindowStart() : windowStart;
+            WindowCounts current = new WindowCounts(window.failed(resultType), window.totalSessions());
+            List<WindowCounts> history = history(domain, resultType, baselineAnchor);
+            Evaluation evaluation = detector.evaluate(resultType, current, history);
+            IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
+            if (step.incident() != null && !step.incident().equals(previous)) {
+                incidents.put(incidentKey, step.incident());
+            }
+            if (step.action() == IncidentLifecycle.Action.NONE) {
+                return;
+            }
+            Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation);
+            metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
+            LOG.info("alert {} {} {} on {} ({}): {}", alert.getStatus(), alert.getKind(), alert.getAlertId(), domain,
+                    resultType, evaluation.reason());
+            context.forward(new Record<>(domain + "|" + alert.getKind(), alert,
+                    Math.max(context.currentStreamTimeMs(), windowStart)));
+        }
+
+        private List<WindowCounts> history(String domain, String resultType, long anchor) {
+            DetectorSettings d = settings.detector();
+            long size = settings.windowSize().toMillis();
+            long from = anchor - d.baselineWindows() * size;
+            long to = anchor - size;
+            List<WindowCounts> history = new ArrayList<>();
+            if (to < 0) {
+                return history;
+            }
+            try (WindowStoreIterator<ValueAndTimestamp<DomainWindow>> it = windowStore.fetch(domain,
+                    Instant.ofEpochMilli(Math.max(0, from)), Instant.ofEpochMilli(to))) {
+                while (it.hasNext()) {
+                    ValueAndTimestamp<DomainWindow> v = it.next().value;
+                    if (v != null && v.value() != null) {
+                        history.add(new WindowCounts(v.value().failed(resultType), v.value().totalSessions()));
+                    }
+                }
+            }
+            return history;
+        }
+
+        private Alert alert(IncidentLifecycle.Step step, String domain, String resultType, long windowStart,
+                            long windowEnd, DomainWindow window, WindowCounts current, Evaluation evaluation) {
+            Incident incident = step.incident();
+            AlertKind kind = AlertKind.fromCode(incident.kind());
+            boolean resolved = step.action() == IncidentLifecycle.Action.RESOLVE;
+            TypeCounts counts = window.failures().getOrDefault(resultType, TypeCounts.empty());
+            List<String> ips = Caps.top(counts.sendingIps(), settings.topN()).stream().map(e -> e.getKey()).toList();
+            List<String> mx = Caps.top(counts.receivingMx(), settings.topN()).stream().map(e -> e.getKey()).toList();
+            Instant start = Instant.ofEpochMilli(windowStart);
+            String summary = resolved
+                    ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions failed with %s in the"
+                            + " window starting %s (expected %.2f).", kind.code(), domain, current.failed(),
+                            current.total(), resultType, start, evaluation.expected())
+                    : String.format("%s on %s: %d of %d sessions failed with %s in the window starting %s"
+                            + " (expected %.2f), seen by %d reporter(s) from %d sending IP(s); %s.", kind.code(), domain,
+                            current.failed(), current.total(), resultType, start, evaluation.expected(),
+                            counts.reporters().size(), counts.sendingIps().size(), kind.action());
+            return Alert.newBuilder()
+                    .setAlertId(incident.alertId())
+                    .setStatus(resolved ? "resolved" : "firing")
+                    .setKind(kind.code())
+                    .setSeverity(kind.severity().code())
+                    .setPolicyDomain(domain)
+                    .setResultType(resultType)
+                    .setWindowStart(start)
+                    .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                    .setFailedSessions(current.failed())
+                    .setTotalSessions(current.total())
+                    .setBaseline(evaluation.expected())
+                    .setScore(Math.min(evaluation.score(), 1000.0))
+                    .setReporters(List.copyOf(counts.reporters()))
+                    .setTopSendingIps(ips)
+                    .setTopReceivingMx(mx)
+                    .setSummary(summary)
+                    .setDetectedAt(clock.instant())
+                    .build();
+        }
+
+        private void sweep(long streamTime) {
+            long cutoff = streamTime - retention.toMillis();
+            try (KeyValueIterator<String, Incident> all = incidents.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, Incident> e = all.next();
+                    if (e.value.lastAnomalousWindowStart() < cutoff) {
+                        if (e.value.open()) {
+                            LOG.warn("incident {} ({}) had no data for {}; forgetting it without a resolution",
+                                    e.value.alertId(), e.key, retention);
+                        }
+                        incidents.delete(e.key);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.tlsrpt.processor.topology;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything about one policy domain in one window: the domain's total sessions (successful + failed over
+ * all its policies), the reports and reporters, and the failures per result type. One report's contribution
+ * has the same shape, so the windowed aggregate is a plain {@link #merge}. Keeping the total and every
+ * result type in one value lets the detector see the domain's traffic even in windows without failures.
+ */
+public record DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures) {
+
+    public DomainWindow {
+        reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
+        failures = failures == null ? new TreeMap<>() : new TreeMap<>(failures);
+    }
+
+    public static DomainWindow empty() {
+        return new DomainWindow(0, 0, null, null);
+    }
+
+    public DomainWindow merge(DomainWindow other) {
+        Set<String> r = new TreeSet<>(reporters);
+        r.addAll(other.reporters);
+        Map<String, TypeCounts> f = new TreeMap<>(failures);
+        other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
+        return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
+                Caps.capSet(r, Caps.MAX_REPORTERS), f);
+    }
+
+    public long failed(String resultType) {
+        TypeCounts c = failures.get(resultType);
+        return c == null ? 0 : c.failed();
+    }
+}

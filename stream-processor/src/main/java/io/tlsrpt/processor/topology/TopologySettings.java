@@ -1,0 +1,44 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.DetectorSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the topology needs from the configuration (the app's ProcessorConfig builds it). Kept apart from
+ * the app package so the topology does not depend on how configuration is read.
+ *
+ * @param topics            external topic names
+ * @param registryUrl       schema registry URL for the Avro topics ({@code mock://scope} in tests)
+ * @param windowSize        aggregation window size (event time)
+ * @param grace             how long after a window's end late reports are still counted
+ * @param dedupRetention    how long a report's dedup key is remembered (arrival time)
+ * @param topN              how many sending IPs / MX hosts the statistics and alerts list
+ * @param detector          spike rule thresholds
+ */
+public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
+                               Duration dedupRetention, int topN, DetectorSettings detector) {
+
+    public TopologySettings {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        Objects.requireNonNull(detector, "detector");
+        if (windowSize.isNegative() || windowSize.isZero()) {
+            throw new IllegalArgumentException("window size must be positive");
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative");
+        }
+        if (dedupRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("dedup retention must be at least one minute");
+        }
+        if (topN < 1) {
+            throw new IllegalArgumentException("topN must be >= 1");
+        }
+    }
+
+    public static TopologySettings defaults(String registryUrl) {
+        return new TopologySettings(TopicNames.defaults(), registryUrl, Duration.ofDays(1), Duration.ofDays(2),
+                Duration.ofDays(14), 5, DetectorSettings.defaults());
+    }
+}

@@ -1,0 +1,193 @@
+package io.tlsrpt.processor.topology;
+
+import static io.tlsrpt.processor.topology.TestReports.failure;
+import static io.tlsrpt.processor.topology.TestReports.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.schema.Alert;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** End-to-end detection scenarios through the whole topology with TopologyTestDriver. */
+class DetectionScenariosTest {
+
+    private static final String[] REPORTERS = {"Google Inc.", "Microsoft Corporation", "Yahoo"};
+    private final TopologyFixture f = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    /** A healthy day: each reporter sees ~1000 sessions, with the odd validation failure. */
+    private void healthyDay(String domain, int day, Random random) {
+        for (String reporter : REPORTERS) {
+            long noise = random.nextInt(3);
+            TestReports r = report(reporter, reporter.charAt(0) + "-" + domain + "-" + day, day);
+            if (noise > 0) {
+                r.policy(domain, 900 + random.nextInt(200), failure("validation-failure", noise, "192.0.2.200", null));
+            } else {
+                r.policy(domain, 900 + random.nextInt(200));
+            }
+            f.send(r, day);
+        }
+    }
+
+    @Test
+    void starttlsDowngradeOnOneDomainAmongManyHealthyOnes() throws Exception {
+        Random random = new Random(42);
+        for (int day = 1; day <= 8; day++) {
+            for (int d = 0; d < 15; d++) {
+                String domain = "healthy" + d + ".example";
+                healthyDay(domain, day, random);
+            }
+            if (day < 8) {
+                healthyDay("victim.example", day, random);
+            }
+        }
+        assertThat(f.allAlerts()).as("healthy traffic raises nothing").isEmpty();
+
+        // day 8: on victim.example, three reporters see STARTTLS missing from several sending IPs
+        for (int i = 0; i < REPORTERS.length; i++) {
+            f.send(report(REPORTERS[i], "attack-" + i, 8).policy("victim.example", 900,
+                    failure("starttls-not-supported", 40, "203.0.113." + (10 + i), "mx1.victim.example")), 8);
+        }
+        List<Alert> alerts = f.allAlerts();
+        assertThat(alerts).as("one incident: one firing, at most updates with the same id")
+                .isNotEmpty().extracting(Alert::getAlertId).containsOnly(alerts.get(0).getAlertId());
+        assertThat(alerts).extracting(Alert::getStatus).containsOnly("firing");
+        assertThat(alerts).extracting(Alert::getPolicyDomain).containsOnly("victim.example");
+        Alert alert = alerts.get(0);
+        assertThat(alert.getKind()).isEqualTo("starttls-downgrade-suspected");
+        assertThat(alert.getSeverity()).isEqualTo("critical");
+        assertThat(alert.getPolicyDomain()).isEqualTo("victim.example");
+        assertThat(alert.getResultType()).isEqualTo("starttls-not-supported");
+        assertThat(alert.getFailedSessions()).isGreaterThanOrEqualTo(10);
+        assertThat(alert.getBaseline()).isLessThan(1.0);
+        assertThat(alert.getScore()).isGreaterThan(6);
+        assertThat(alert.getWindowStart()).isEqualTo(TestReports.day(8));
+
+        // the firing came as soon as the rule held (the first report), not when the window closed
+        assertThat(alert.getFailedSessions()).isEqualTo(40);
+        assertThat(f.stats.readKeyValuesToMap().get("victim.example|starttls-not-supported").getReporters())
+                .hasSize(3);
+
+        List<String> json = f.alertsJson.readValuesToList();
+        assertThat(json).hasSize(alerts.size());
+        JsonNode node = new ObjectMapper().readTree(json.get(0));
+        assertThat(node.get("alert_id").asText()).isEqualTo(alert.getAlertId());
+        assertThat(node.get("kind").asText()).isEqualTo("starttls-downgrade-suspected");
+        assertThat(node.get("window_start").asText()).isEqualTo("2026-11-09T00:00:00Z");
+        assertThat(node.get("detected_at").asText()).isEqualTo(TopologyFixture.NOW.toString());
+        assertThat(node.has("top_sending_ips")).isTrue();
+        assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(alerts.size());
+    }
+
+    @Test
+    void certificateExpiringFiresOnceAndUpdatesKeepTheAlertId() {
+        Random random = new Random(7);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("shop.example", day, random);
+        }
+        f.send(report("Google Inc.", "exp-1", 8).policy("shop.example", 700,
+                failure("certificate-expired", 300, "192.0.2.1", "mx1.shop.example")), 8);
+        f.send(report("Microsoft Corporation", "exp-2", 8).policy("shop.example", 800,
+                failure("certificate-expired", 250, "192.0.2.2", "mx1.shop.example")), 8);
+        f.send(report("Yahoo", "exp-3", 8).policy("shop.example", 600,
+                failure("certificate-expired", 400, "192.0.2.3", "mx1.shop.example")), 8);
+
+        List<Alert> alerts = f.allAlerts();
+        assertThat(alerts).extracting(Alert::getStatus).first().isEqualTo("firing");
+        assertThat(alerts).extracting(Alert::getKind).containsOnly("certificate-expired");
+        assertThat(alerts).extracting(Alert::getSeverity).containsOnly("critical");
+        assertThat(alerts).extracting(Alert::getAlertId).containsOnly(alerts.get(0).getAlertId());
+        // 300 then 550 (< 2x: no update) then 950 (>= 2 x 300: one update)
+        assertThat(alerts).extracting(Alert::getFailedSessions).containsExactly(300L, 950L);
+        assertThat(alerts.get(0).getSummary()).contains("renew the MX certificate");
+        assertThat(alerts.get(1).getReporters()).containsExactly("Google Inc.", "Microsoft Corporation", "Yahoo");
+        assertThat(alerts.get(1).getTopReceivingMx()).containsExactly("mx1.shop.example");
+    }
+
+    @Test
+    void trafficSurgeWithUnchangedFailureRatioDoesNotAlert() {
+        for (int day = 1; day <= 7; day++) {
+            f.send(report("Google Inc.", "s" + day, day).policy("surge.example", 9800,
+                    failure("sts-policy-fetch-error", 200, "192.0.2.1", null)), day);
+        }
+        // ten times the traffic, same 2 % failing
+        for (int i = 0; i < 10; i++) {
+            f.send(report("Google Inc.", "surge-" + i, 8).policy("surge.example", 9800,
+                    failure("sts-policy-fetch-error", 200, "192.0.2." + i, null)), 8);
+        }
+        assertThat(f.allAlerts()).isEmpty();
+        assertThat(f.stats.readKeyValuesToMap().get("surge.example|sts-policy-fetch-error").getFailedSessions())
+                .isEqualTo(2000);
+    }
+
+    @Test
+    void chronicallyNoisyDomainDoesNotStorm() {
+        Random random = new Random(3);
+        for (int day = 1; day <= 21; day++) {
+            for (String reporter : REPORTERS) {
+                long failed = 30 + random.nextInt(50);   // 3 - 8 % of ~1000, every day
+                f.send(report(reporter, "noisy-" + reporter.charAt(0) + day, day).policy("noisy.example", 1000 - failed,
+                        failure("starttls-not-supported", failed, "192.0.2." + random.nextInt(20), "mx.noisy.example"),
+                        failure("certificate-not-trusted", random.nextInt(15), "192.0.2.50", "mx.noisy.example")),
+                        day);
+            }
+        }
+        assertThat(f.allAlerts()).isEmpty();
+    }
+
+    @Test
+    void incidentThatClearsIsResolvedWithTheSameAlertId() {
+        Random random = new Random(11);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("dane.example", day, random);
+        }
+        f.send(report("Google Inc.", "tlsa-1", 8).policy("dane.example", 800,
+                failure("tlsa-invalid", 200, "192.0.2.1", "mx1.dane.example")), 8);
+        List<Alert> firing = f.allAlerts();
+        assertThat(firing).hasSize(1);
+        assertThat(firing.get(0).getKind()).isEqualTo("dane-tlsa-mismatch");
+
+        // day 9 begins: one small report without failures is not yet evidence of recovery
+        f.send(report("Yahoo", "ok-1", 9).policy("dane.example", 100), 9);
+        assertThat(f.allAlerts()).isEmpty();
+        // more of day 9, still without failures: resolved
+        f.send(report("Google Inc.", "ok-2", 9).policy("dane.example", 900), 9);
+        List<Alert> resolved = f.allAlerts();
+        assertThat(resolved).hasSize(1);
+        assertThat(resolved.get(0).getStatus()).isEqualTo("resolved");
+        assertThat(resolved.get(0).getAlertId()).isEqualTo(firing.get(0).getAlertId());
+        assertThat(resolved.get(0).getWindowStart()).isEqualTo(TestReports.day(9));
+        assertThat(resolved.get(0).getFailedSessions()).isZero();
+
+        // a late report for day 8 (inside grace) with more of the same does not re-open it
+        f.send(report("Microsoft Corporation", "tlsa-late", 8).policy("dane.example", 500,
+                failure("tlsa-invalid", 300, "192.0.2.9", "mx1.dane.example")).bytes(),
+                TestReports.day(10), "imap");
+        assertThat(f.allAlerts()).isEmpty();
+        assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(2);
+    }
+
+    @Test
+    void lastingIncidentIsNotAbsorbedIntoItsOwnBaseline() {
+        Random random = new Random(5);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("broken.example", day, random);
+        }
+        for (int day = 8; day <= 14; day++) {
+            f.send(report("Google Inc.", "dnssec-" + day, day).policy("broken.example", 700,
+                    failure("dnssec-invalid", 300, "192.0.2.1", null)), day);
+        }
+        List<Alert> alerts = f.allAlerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).getKind()).isEqualTo("dnssec-broken");
+        assertThat(alerts.get(0).getStatus()).isEqualTo("firing");
+    }
+}

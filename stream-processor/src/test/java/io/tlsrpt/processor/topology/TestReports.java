@@ -1,0 +1,96 @@
+package io.tlsrpt.processor.topology;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds RFC 8460 JSON reports for tests. */
+final class TestReports {
+
+    static final Instant DAY0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    record Failure(String resultType, long sessions, String sendingIp, String mx) {
+    }
+
+    private final String organisation;
+    private final String reportId;
+    private final Instant start;
+    private final List<ObjectNode> policies = new ArrayList<>();
+
+    private TestReports(String organisation, String reportId, Instant start) {
+        this.organisation = organisation;
+        this.reportId = reportId;
+        this.start = start;
+    }
+
+    static Instant day(int n) {
+        return DAY0.plus(n, ChronoUnit.DAYS);
+    }
+
+    static TestReports report(String organisation, String reportId, int day) {
+        return new TestReports(organisation, reportId, day(day));
+    }
+
+    TestReports policy(String domain, long successful, Failure... failures) {
+        ObjectNode p = MAPPER.createObjectNode();
+        ObjectNode policy = p.putObject("policy");
+        policy.put("policy-type", "sts");
+        policy.putArray("policy-string").add("version: STSv1").add("mode: enforce").add("mx: mx1." + domain)
+                .add("max_age: 86400");
+        policy.put("policy-domain", domain);
+        policy.putArray("mx-host").add("mx1." + domain);
+        long failed = 0;
+        ArrayNode details = MAPPER.createArrayNode();
+        for (Failure f : failures) {
+            failed += f.sessions();
+            ObjectNode d = details.addObject();
+            d.put("result-type", f.resultType());
+            if (f.sendingIp() != null) {
+                d.put("sending-mta-ip", f.sendingIp());
+            }
+            if (f.mx() != null) {
+                d.put("receiving-mx-hostname", f.mx());
+            }
+            d.put("failed-session-count", f.sessions());
+        }
+        ObjectNode summary = p.putObject("summary");
+        summary.put("total-successful-session-count", successful);
+        summary.put("total-failure-session-count", failed);
+        if (!details.isEmpty()) {
+            p.set("failure-details", details);
+        }
+        policies.add(p);
+        return this;
+    }
+
+    static Failure failure(String resultType, long sessions, String ip, String mx) {
+        return new Failure(resultType, sessions, ip, mx);
+    }
+
+    String json() {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("organization-name", organisation);
+        ObjectNode range = root.putObject("date-range");
+        range.put("start-datetime", start.toString());
+        range.put("end-datetime", start.plus(1, ChronoUnit.DAYS).minusSeconds(1).toString());
+        root.put("contact-info", "tlsrpt@" + organisation.toLowerCase().replace(' ', '-') + ".example");
+        root.put("report-id", reportId);
+        ArrayNode ps = root.putArray("policies");
+        policies.forEach(ps::add);
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    byte[] bytes() {
+        return json().getBytes(StandardCharsets.UTF_8);
+    }
+}
