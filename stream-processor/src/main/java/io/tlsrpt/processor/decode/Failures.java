@@ -40,6 +40,15 @@ final class Failures {
         return rejected(reason, prefix(reason), thrown);
     }
 
+    /** The failure as a {@link DecodeFailure}, so that one bad part of many can be skipped and remembered. */
+    static DecodeFailure asFailure(Throwable thrown, DecodeContext.Stage stage) {
+        if (thrown instanceof DecodeFailure failure) {
+            return failure;
+        }
+        DecodeResult.Rejected rejected = classify(thrown, stage);
+        return new DecodeFailure(rejected.reason(), rejected.message(), thrown);
+    }
+
     private static RejectReason reasonOf(Throwable t, DecodeContext.Stage stage) {
         if (t instanceof StreamConstraintsException) {
             return RejectReason.JSON_LIMIT;

@@ -219,8 +219,8 @@ final class MailDecoder {
                 }
                 try {
                     found.add(new FoundPart(index, name, type, decodePart(part, declared), deviations));
-                } catch (DecodeFailure failure) {
-                    remember(failure, name, type);
+                } catch (IOException | RuntimeException e) {
+                    remember(Failures.asFailure(e, context.stage()), name, type);
                 }
             } else if (isType(part, "text/html")) {
                 html = true;
@@ -240,7 +240,8 @@ final class MailDecoder {
                     List<DraftReport> drafts = decodePart(part, null);
                     found.add(new FoundPart(fallbackIndexes.get(i), name, type, drafts,
                         EnumSet.of(Deviation.NON_STANDARD_MEDIA_TYPE)));
-                } catch (DecodeFailure failure) {
+                } catch (IOException | RuntimeException e) {
+                    DecodeFailure failure = Failures.asFailure(e, context.stage());
                     if (failure.isFatal()) {
                         throw failure;
                     }

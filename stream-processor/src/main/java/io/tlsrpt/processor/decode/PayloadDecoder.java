@@ -147,7 +147,8 @@ final class PayloadDecoder {
                 InputStream body = new LimitedInputStream(zip, compressed, context, false);
                 try {
                     drafts.addAll(decode(body, PayloadKind.declared(null, entry.getName()), archiveDepth + 1, context));
-                } catch (DecodeFailure failure) {
+                } catch (IOException | RuntimeException e) {
+                    DecodeFailure failure = Failures.asFailure(e, context.stage());
                     if (failure.isFatal()) {
                         throw failure;
                     }
