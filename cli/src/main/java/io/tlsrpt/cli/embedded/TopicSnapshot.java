@@ -1,0 +1,89 @@
+package io.tlsrpt.cli.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the committed content of a topic as it is now: every partition from its beginning to its current end,
+ * without a consumer group. For summaries and for printing a finished run's output.
+ */
+public final class TopicSnapshot {
+
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
+    private TopicSnapshot() {
+    }
+
+    /** Calls {@code action} for every committed record, partition by partition, in offset order. */
+    public static long forEach(Map<String, Object> clientProperties, String topic,
+                               Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                return 0;
+            }
+            List<TopicPartition> partitions = infos.stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                long end = ends.get(tp);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+                while (consumer.position(tp) < end) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("timed out reading " + tp + " up to offset " + end);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.offset() < end) {
+                            action.accept(r);
+                            count++;
+                        }
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Every committed record of the topic in the order written: offset order for a single partition; with several
+     * partitions, merged by timestamp (then partition, then offset).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> clientProperties, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        forEach(clientProperties, topic, records::add);
+        if (records.stream().mapToInt(ConsumerRecord::partition).distinct().count() <= 1) {
+            return records;
+        }
+        records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
+            .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+        return records;
+    }
+
+    /** Number of committed records in the topic (0 when it does not exist). */
+    public static long count(Map<String, Object> clientProperties, String topic) {
+        return forEach(clientProperties, topic, r -> { });
+    }
+}
