@@ -1,0 +1,37 @@
+package io.tlsrpt.cli.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.TlsRptCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs {@code tlsrpt ...} in-process, as bin/tlsrpt would, and captures what it prints. */
+final class CommandRunner {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() {
+            try {
+                return MAPPER.readTree(out);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("not JSON: " + out + "\nstderr: " + err, e);
+            }
+        }
+    }
+
+    private CommandRunner() {
+    }
+
+    static Run run(String... args) {
+        CommandLine cmd = TlsRptCli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
