@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,13 +50,14 @@ class AlertmanagerNotifierIT {
     private static AlertmanagerProcess amB;
     private static AlertmanagerNotifier notifier;
     private static SimpleMeterRegistry meters;
+    private static Path work;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "alertmanager-it"));
+        work = Files.createDirectories(Path.of("target", "alertmanager-it"));
         AlertmanagerProcess.binary();   // fail fast, with instructions, when the package is missing
-        amA = new AlertmanagerProcess(Files.createTempDirectory(work, "am-a"), List.of()).start();
-        amB = new AlertmanagerProcess(Files.createTempDirectory(work, "am-b"), List.of()).start();
+        amA = new AlertmanagerProcess(Files.createTempDirectory(work, "am-a")).start();
+        amB = new AlertmanagerProcess(Files.createTempDirectory(work, "am-b")).start();
 
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -105,16 +107,22 @@ class AlertmanagerNotifierIT {
 
     private static AlertmanagerNotifier startNotifier() {
         meters = new SimpleMeterRegistry();
+        return startNotifier(GROUP, amA.url() + "," + amB.url(), Map.of(), meters);
+    }
+
+    private static AlertmanagerNotifier startNotifier(String group, String urls, Map<String, String> extra,
+                                                      SimpleMeterRegistry registry) {
         Map<String, String> props = new HashMap<>();
         props.put(NotifierConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-        props.put(NotifierConfig.GROUP_ID, GROUP);
-        props.put(NotifierConfig.ALERTMANAGER_URLS, amA.url() + "," + amB.url());
+        props.put(NotifierConfig.GROUP_ID, group);
+        props.put(NotifierConfig.ALERTMANAGER_URLS, urls);
         props.put(NotifierConfig.TIMEOUT_MS, "2000");
         props.put(NotifierConfig.RESEND_INTERVAL_MS, "2000");
         props.put(NotifierConfig.RETRY_BACKOFF_INITIAL_MS, "200");
         props.put(NotifierConfig.RETRY_BACKOFF_MAX_MS, "1000");
         props.put(NotifierConfig.EXTRA_LABELS, "team=mail");
-        return AlertmanagerNotifier.start(NotifierConfig.from(props, Map.of()), meters);
+        props.putAll(extra);
+        return AlertmanagerNotifier.start(NotifierConfig.from(props, Map.of()), registry);
     }
 
     private static void produce(AlertJson alert) throws Exception {
@@ -135,8 +143,12 @@ class AlertmanagerNotifierIT {
     }
 
     private static long committedTotal() throws Exception {
+        return committedTotal(GROUP);
+    }
+
+    private static long committedTotal(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         return committed.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
@@ -275,5 +287,69 @@ class AlertmanagerNotifierIT {
         await().atMost(WAIT).until(() -> amA.alerts("it-after-bad").size() == 1 && amB.alerts("it-after-bad").size() == 1);
         awaitAllCommitted();
         assertThat(meters.get("tlsrpt.notifier.records.invalid").counter().count()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void exampleRouteFromDeployInhibitsWarningsWhileACriticalFiresForTheDomain() throws Exception {
+        Path example = Path.of("..", "deploy", "alertmanager", "alertmanager.yml");
+        assertThat(example).as("deploy/alertmanager/alertmanager.yml").isRegularFile();
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-deploy"), example, null,
+                HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy", am.url().toString(), Map.of(),
+                     new SimpleMeterRegistry())) {
+            produce(firing("it-inh-critical", "inhibit.example"));
+            produce(firing("it-inh-warning", "inhibit.example").with("severity", "warning").with("kind", "failure-spike")
+                    .with("result_type", "certificate-expired"));
+            produce(firing("it-inh-elsewhere", "other.example").with("severity", "warning").with("kind", "failure-spike"));
+
+            await("warning inhibited by the critical alert of the same domain").atMost(WAIT).until(() ->
+                    state(am, "it-inh-warning").equals("suppressed")
+                            && am.alerts("it-inh-warning").get(0).path("status").path("inhibitedBy").size() == 1);
+            assertThat(state(am, "it-inh-critical")).isEqualTo("active");
+            assertThat(state(am, "it-inh-elsewhere")).isEqualTo("active");
+        }
+    }
+
+    @Test
+    void tlsWithBasicAuthDeliversAndAWrongPasswordLosesNothing() throws Exception {
+        Path dir = Files.createTempDirectory(work, "am-tls");
+        TestTls tls = new TestTls(dir);
+        String webConfig = "tls_server_config:\n  cert_file: " + tls.certPem.toAbsolutePath() + "\n  key_file: "
+                + tls.keyPem.toAbsolutePath() + "\nbasic_auth_users:\n  notifier: " + TestTls.bcrypt("s3cret-pw") + "\n";
+        HttpClient trusting = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        try (AlertmanagerProcess am = new AlertmanagerProcess(dir, null, webConfig, trusting,
+                TestTls.basicAuth("notifier", "s3cret-pw")).start()) {
+            assertThat(am.url().getScheme()).isEqualTo("https");
+            produce(firing("it-tls-1", "tls.example"));
+            Map<String, String> tlsProps = Map.of(
+                    NotifierConfig.TRUSTSTORE_PATH, tls.truststore.toString(),
+                    NotifierConfig.TRUSTSTORE_PASSWORD, TestTls.TRUSTSTORE_PASSWORD,
+                    NotifierConfig.BASIC_USERNAME, "notifier");
+
+            SimpleMeterRegistry wrongMeters = new SimpleMeterRegistry();
+            Map<String, String> wrong = new HashMap<>(tlsProps);
+            wrong.put(NotifierConfig.BASIC_PASSWORD, "not-the-password");
+            try (AlertmanagerNotifier refused = startNotifier("notifier-it-tls", am.url().toString(), wrong, wrongMeters)) {
+                await("401 answers counted as failed posts").atMost(WAIT).until(() ->
+                        wrongMeters.find("tlsrpt.notifier.posts").tag("result", "failed").counters().stream()
+                                .mapToDouble(c -> c.count()).sum() > 0);
+                assertThat(committedTotal("notifier-it-tls")).isZero();
+            }
+            assertThat(am.alerts("it-tls-1")).isEmpty();
+
+            Map<String, String> right = new HashMap<>(tlsProps);
+            right.put(NotifierConfig.BASIC_PASSWORD, "s3cret-pw");
+            try (AlertmanagerNotifier accepted = startNotifier("notifier-it-tls", am.url().toString(), right,
+                    new SimpleMeterRegistry())) {
+                await("alert delivered over TLS with basic auth").atMost(WAIT)
+                        .until(() -> am.alerts("it-tls-1").size() == 1);
+                await().atMost(WAIT).until(() -> committedTotal("notifier-it-tls") == endTotal());
+            }
+        }
+    }
+
+    private static String state(AlertmanagerProcess am, String alertId) throws Exception {
+        List<JsonNode> alerts = am.alerts(alertId);
+        return alerts.size() == 1 ? alerts.get(0).path("status").path("state").asText() : "absent(" + alerts.size() + ")";
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -41,14 +40,40 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final List<String> extraArgs;
+    private final Path configFile;
+    private final Path webConfigFile;
+    private final HttpClient http;
+    private final String authorization;
     private Process process;
 
-    AlertmanagerProcess(Path dir, List<String> extraArgs) throws IOException {
+    /** Plain HTTP, no auth, the minimal {@link #CONFIG}. */
+    AlertmanagerProcess(Path dir) throws IOException {
+        this(dir, null, null, HTTP, null);
+    }
+
+    /**
+     * @param configFile    Alertmanager configuration; null = {@link #CONFIG}
+     * @param webConfigYaml content of --web.config.file (TLS, basic auth); null = none
+     * @param http          client the test uses to read Alertmanager (trusting its certificate when TLS is on)
+     * @param authorization Authorization header the test sends; null = none
+     */
+    AlertmanagerProcess(Path dir, Path configFile, String webConfigYaml, HttpClient http, String authorization)
+            throws IOException {
         this.dir = Files.createDirectories(dir);
         this.port = freePort();
-        this.extraArgs = List.copyOf(extraArgs);
-        Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+        if (configFile == null) {
+            configFile = dir.resolve("alertmanager.yml");
+            Files.writeString(configFile, CONFIG);
+        }
+        this.configFile = configFile;
+        if (webConfigYaml != null) {
+            webConfigFile = dir.resolve("web.yml");
+            Files.writeString(webConfigFile, webConfigYaml);
+        } else {
+            webConfigFile = null;
+        }
+        this.http = http;
+        this.authorization = authorization;
     }
 
     static Path binary() {
@@ -70,17 +95,20 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((webConfigFile != null && webConfigYaml().contains("tls_server_config") ? "https" : "http")
+                + "://127.0.0.1:" + port);
     }
 
     /** Starts (or restarts, same port and storage) and waits until ready. */
     AlertmanagerProcess start() throws IOException {
         List<String> command = new ArrayList<>(List.of(binary().toString(),
-                "--config.file=" + dir.resolve("alertmanager.yml"),
+                "--config.file=" + configFile.toAbsolutePath(),
                 "--storage.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
                 "--cluster.listen-address="));
-        command.addAll(extraArgs);
+        if (webConfigFile != null) {
+            command.add("--web.config.file=" + webConfigFile.toAbsolutePath());
+        }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
@@ -89,7 +117,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         await("Alertmanager on " + url() + " ready (log: " + dir.resolve("alertmanager.log") + ")")
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptionsInstanceOf(ConnectException.class)
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!started.isAlive()) {
                         throw new AssertionError("Alertmanager exited with " + started.exitValue() + ": "
@@ -141,8 +169,19 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String webConfigYaml() {
+        try {
+            return Files.readString(webConfigFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int freePort() throws IOException {
