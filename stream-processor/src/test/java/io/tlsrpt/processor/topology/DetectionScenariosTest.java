@@ -1,7 +1,7 @@
 package io.tlsrpt.processor.topology;
 
-import static io.tlsrpt.processor.topology.TestReports.failure;
-import static io.tlsrpt.processor.topology.TestReports.report;
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +27,7 @@ class DetectionScenariosTest {
     private void healthyDay(String domain, int day, Random random) {
         for (String reporter : REPORTERS) {
             long noise = random.nextInt(3);
-            TestReports r = report(reporter, reporter.charAt(0) + "-" + domain + "-" + day, day);
+            ReportFixtures r = report(reporter, reporter.charAt(0) + "-" + domain + "-" + day, day);
             if (noise > 0) {
                 r.policy(domain, 900 + random.nextInt(200), failure("validation-failure", noise, "192.0.2.200", null));
             } else {
@@ -69,7 +69,7 @@ class DetectionScenariosTest {
         assertThat(alert.getFailedSessions()).isGreaterThanOrEqualTo(10);
         assertThat(alert.getBaseline()).isLessThan(1.0);
         assertThat(alert.getScore()).isGreaterThan(6);
-        assertThat(alert.getWindowStart()).isEqualTo(TestReports.day(8));
+        assertThat(alert.getWindowStart()).isEqualTo(ReportFixtures.day(8));
 
         // the firing came as soon as the rule held (the first report), not when the window closed
         assertThat(alert.getFailedSessions()).isEqualTo(40);
@@ -164,13 +164,13 @@ class DetectionScenariosTest {
         assertThat(resolved).hasSize(1);
         assertThat(resolved.get(0).getStatus()).isEqualTo("resolved");
         assertThat(resolved.get(0).getAlertId()).isEqualTo(firing.get(0).getAlertId());
-        assertThat(resolved.get(0).getWindowStart()).isEqualTo(TestReports.day(9));
+        assertThat(resolved.get(0).getWindowStart()).isEqualTo(ReportFixtures.day(9));
         assertThat(resolved.get(0).getFailedSessions()).isZero();
 
         // a late report for day 8 (inside grace) with more of the same does not re-open it
         f.send(report("Microsoft Corporation", "tlsa-late", 8).policy("dane.example", 500,
                 failure("tlsa-invalid", 300, "192.0.2.9", "mx1.dane.example")).bytes(),
-                TestReports.day(10), "imap");
+                ReportFixtures.day(10), "imap");
         assertThat(f.allAlerts()).isEmpty();
         assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(2);
     }

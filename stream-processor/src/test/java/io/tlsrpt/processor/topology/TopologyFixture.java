@@ -89,8 +89,8 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** A report that arrives six hours after its day ends. */
-    void send(TestReports report, int day) {
-        send(report.bytes(), TestReports.day(day + 1).plusSeconds(6 * 3600), "https");
+    void send(ReportFixtures report, int day) {
+        send(report.bytes(), ReportFixtures.day(day + 1).plusSeconds(6 * 3600), "https");
     }
 
     List<Alert> allAlerts() {

@@ -1,7 +1,7 @@
 package io.tlsrpt.processor.topology;
 
-import static io.tlsrpt.processor.topology.TestReports.failure;
-import static io.tlsrpt.processor.topology.TestReports.report;
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsrpt.schema.FailureStats;
@@ -49,7 +49,7 @@ class TopologyStagesTest {
     @Test
     void rejectedBytesGoToTheDeadLetterTopicWithReasonAndSource() {
         byte[] garbage = "this is not a report \u0001\u0002".getBytes(StandardCharsets.UTF_8);
-        f.send(garbage, TestReports.day(2), "imap");
+        f.send(garbage, ReportFixtures.day(2), "imap");
 
         List<TestRecord<String, byte[]>> dead = f.deadLetter.readRecordsToList();
         assertThat(dead).hasSize(1);
@@ -72,13 +72,13 @@ class TopologyStagesTest {
 
     @Test
     void theSameReportByMailAndHttpsCountsOnce() {
-        TestReports r = report("Microsoft Corporation", "133-abc", 4).policy("example.org", 500,
+        ReportFixtures r = report("Microsoft Corporation", "133-abc", 4).policy("example.org", 500,
                 failure("sts-policy-fetch-error", 20, "198.51.100.7", null));
-        f.send(r.bytes(), TestReports.day(5), "https");
+        f.send(r.bytes(), ReportFixtures.day(5), "https");
         // the same report re-sent later, pretty-printed differently: other raw bytes, same dedup key
         byte[] again = r.json().replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        f.send(again, TestReports.day(5).plusSeconds(3600), "imap");
-        f.send(r.bytes(), TestReports.day(5).plusSeconds(7200), "https");
+        f.send(again, ReportFixtures.day(5).plusSeconds(3600), "imap");
+        f.send(r.bytes(), ReportFixtures.day(5).plusSeconds(7200), "https");
 
         assertThat(f.reports.readValuesToList()).hasSize(1);
         assertThat(f.metrics.snapshot().duplicatesDropped()).isEqualTo(2);
@@ -92,11 +92,11 @@ class TopologyStagesTest {
 
     @Test
     void dedupStoreForgetsKeysAfterItsRetention() {
-        TestReports r = report("Google Inc.", "old-1", 1).policy("example.net", 10);
-        f.send(r.bytes(), TestReports.day(2), "https");
+        ReportFixtures r = report("Google Inc.", "old-1", 1).policy("example.net", 10);
+        f.send(r.bytes(), ReportFixtures.day(2), "https");
         // stream time moves 20 days on (retention 14 days) with another report
-        f.send(report("Google Inc.", "new-1", 21).policy("example.net", 10).bytes(), TestReports.day(22), "https");
-        f.send(r.bytes(), TestReports.day(22).plusSeconds(60), "https");
+        f.send(report("Google Inc.", "new-1", 21).policy("example.net", 10).bytes(), ReportFixtures.day(22), "https");
+        f.send(r.bytes(), ReportFixtures.day(22).plusSeconds(60), "https");
 
         assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId)
                 .containsExactly("old-1", "new-1", "old-1");
@@ -123,8 +123,8 @@ class TopologyStagesTest {
         assertThat(expired.getTopSendingIps()).extracting(c -> c.getValue() + "=" + c.getCount())
                 .containsExactly("192.0.2.1=30", "192.0.2.9=12");
         assertThat(expired.getTopReceivingMx()).extracting(c -> c.getValue()).containsExactly("mx1.example.com");
-        assertThat(expired.getWindowStart()).isEqualTo(TestReports.day(6));
-        assertThat(expired.getWindowEnd()).isEqualTo(TestReports.day(7));
+        assertThat(expired.getWindowStart()).isEqualTo(ReportFixtures.day(6));
+        assertThat(expired.getWindowEnd()).isEqualTo(ReportFixtures.day(7));
         assertThat(expired.getUpdatedAt()).isEqualTo(TopologyFixture.NOW);
         assertThat(latest.get("example.com|starttls-not-supported").getFailedSessions()).isEqualTo(5);
     }
@@ -135,24 +135,24 @@ class TopologyStagesTest {
                 failure("validation-failure", 1, null, null)), 10);
         // a report for day 9 arriving on day 11: window [9,10) closes at day 10 + 2 days grace
         f.send(report("Yahoo", "d9", 9).policy("late.example", 100,
-                failure("validation-failure", 2, null, null)).bytes(), TestReports.day(11), "imap");
+                failure("validation-failure", 2, null, null)).bytes(), ReportFixtures.day(11), "imap");
         // stream time to day 14 (a report for day 14)
         f.send(report("Google Inc.", "d14", 14).policy("late.example", 100), 14);
         // now a report for day 10 is past its grace (closes day 13)
         f.send(report("Yahoo", "d10-late", 10).policy("late.example", 100,
-                failure("validation-failure", 4, null, null)).bytes(), TestReports.day(15), "imap");
+                failure("validation-failure", 4, null, null)).bytes(), ReportFixtures.day(15), "imap");
 
         Map<String, FailureStats> byWindow = f.stats.readValuesToList().stream()
                 .collect(Collectors.toMap(s -> s.getWindowStart().toString(), s -> s, (a, b) -> b));
-        assertThat(byWindow.get(TestReports.day(9).toString()).getFailedSessions()).isEqualTo(2);
-        assertThat(byWindow.get(TestReports.day(10).toString()).getFailedSessions()).isEqualTo(1);
+        assertThat(byWindow.get(ReportFixtures.day(9).toString()).getFailedSessions()).isEqualTo(2);
+        assertThat(byWindow.get(ReportFixtures.day(10).toString()).getFailedSessions()).isEqualTo(1);
         assertThat(f.metrics.snapshot().lateReports()).isEqualTo(1);
         assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).contains("d10-late");
     }
 
     @Test
     void reportsOutOfOrderGiveTheSameStatisticsAsInOrder() {
-        List<TestReports> week = new java.util.ArrayList<>();
+        List<ReportFixtures> week = new java.util.ArrayList<>();
         for (int day = 1; day <= 6; day++) {
             week.add(report("Google Inc.", "w" + day, day).policy("order.example", 1000 + day,
                     failure("certificate-host-mismatch", day, "192.0.2." + day, "mx1.order.example")));
@@ -161,7 +161,7 @@ class TopologyStagesTest {
         }
         Map<String, FailureStats> inOrder = run(week);
         // days delivered as 2,1,4,3,6,5 and each day's two reports swapped: out of order, within the grace
-        List<TestReports> shuffled = new java.util.ArrayList<>();
+        List<ReportFixtures> shuffled = new java.util.ArrayList<>();
         for (int pair = 0; pair < 3; pair++) {
             int first = pair * 4;
             shuffled.addAll(List.of(week.get(first + 3), week.get(first + 2), week.get(first + 1), week.get(first)));
@@ -177,10 +177,10 @@ class TopologyStagesTest {
         });
     }
 
-    private static Map<String, FailureStats> run(List<TestReports> reports) {
+    private static Map<String, FailureStats> run(List<ReportFixtures> reports) {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            Instant arrival = TestReports.day(7);
-            for (TestReports r : reports) {
+            Instant arrival = ReportFixtures.day(7);
+            for (ReportFixtures r : reports) {
                 arrival = arrival.plusSeconds(60);
                 fixture.send(r.bytes(), arrival, "https");
             }

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds RFC 8460 JSON reports for tests. */
-final class TestReports {
+public final class ReportFixtures {
 
     static final Instant DAY0 = Instant.parse("2026-11-01T00:00:00Z");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    record Failure(String resultType, long sessions, String sendingIp, String mx) {
+    public record Failure(String resultType, long sessions, String sendingIp, String mx) {
     }
 
     private final String organisation;
@@ -23,21 +23,21 @@ final class TestReports {
     private final Instant start;
     private final List<ObjectNode> policies = new ArrayList<>();
 
-    private TestReports(String organisation, String reportId, Instant start) {
+    private ReportFixtures(String organisation, String reportId, Instant start) {
         this.organisation = organisation;
         this.reportId = reportId;
         this.start = start;
     }
 
-    static Instant day(int n) {
+    public static Instant day(int n) {
         return DAY0.plus(n, ChronoUnit.DAYS);
     }
 
-    static TestReports report(String organisation, String reportId, int day) {
-        return new TestReports(organisation, reportId, day(day));
+    public static ReportFixtures report(String organisation, String reportId, int day) {
+        return new ReportFixtures(organisation, reportId, day(day));
     }
 
-    TestReports policy(String domain, long successful, Failure... failures) {
+    public ReportFixtures policy(String domain, long successful, Failure... failures) {
         ObjectNode p = MAPPER.createObjectNode();
         ObjectNode policy = p.putObject("policy");
         policy.put("policy-type", "sts");
@@ -69,11 +69,11 @@ final class TestReports {
         return this;
     }
 
-    static Failure failure(String resultType, long sessions, String ip, String mx) {
+    public static Failure failure(String resultType, long sessions, String ip, String mx) {
         return new Failure(resultType, sessions, ip, mx);
     }
 
-    String json() {
+    public String json() {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("organization-name", organisation);
         ObjectNode range = root.putObject("date-range");
@@ -90,7 +90,7 @@ final class TestReports {
         }
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return json().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,69 @@
+package io.tlsrpt.processor.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready} on the JDK's HTTP server. */
+final class HttpEndpoints implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
+                  BooleanSupplier ready) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tlsrpt-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
+        server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
+        server.start();
+        LOG.info("metrics and health on http://{}:{}/", host, address().getPort());
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void health(HttpExchange exchange, boolean up) throws IOException {
+        respond(exchange, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

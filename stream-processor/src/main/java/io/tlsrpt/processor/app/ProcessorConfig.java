@@ -1,0 +1,337 @@
+package io.tlsrpt.processor.app;
+
+import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.processor.topology.TopologySettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Typed configuration of the stream processor. Sources, later ones winning: the defaults below, a
+ * properties file, environment variables {@code TLSRPT_<KEY>} (key upper-cased, dots and dashes as
+ * underscores: {@code window.grace} is {@code TLSRPT_WINDOW_GRACE}). Keys starting with {@code streams.}
+ * are passed to Kafka Streams without the prefix (security settings and the like). {@link #describe()}
+ * renders every key as a markdown table for the README.
+ */
+public final class ProcessorConfig {
+
+    /** One documented key. */
+    public record Key(String name, String defaultValue, String doc) {
+        public String envName() {
+            return envName(name);
+        }
+
+        static String envName(String name) {
+            return "TLSRPT_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    private static String key(String name, String defaultValue, String doc) {
+        KEYS.put(name, new Key(name, defaultValue, doc));
+        return name;
+    }
+
+    public static final String BOOTSTRAP_SERVERS = key("bootstrap.servers", "127.0.0.1:9092",
+            "Kafka bootstrap servers (host:port, comma-separated).");
+    public static final String APPLICATION_ID = key("application.id", "tlsrpt-processor",
+            "Kafka Streams application id: consumer group, prefix of internal topics and of the state directory.");
+    public static final String SCHEMA_REGISTRY_URL = key("schema.registry.url", "mock://tlsrpt",
+            "Schema registry for the Avro topics: http(s)://host:port[/apis/ccompat/v7], or mock://scope (in-process, one JVM only).");
+    public static final String STATE_DIR = key("state.dir", System.getProperty("java.io.tmpdir") + "/tlsrpt-streams",
+            "Directory of the local state stores (RocksDB). Keep it on a persistent volume to restart fast.");
+    public static final String PROCESSING_GUARANTEE = key("processing.guarantee", "exactly_once_v2",
+            "exactly_once_v2 (default; needs 3 brokers for the transaction log unless the broker lowers its replication) or at_least_once.");
+    public static final String NUM_STREAM_THREADS = key("num.stream.threads", "1", "Stream threads of this instance.");
+    public static final String COMMIT_INTERVAL = key("commit.interval", "PT0.1S",
+            "How often Kafka Streams commits (and, with exactly-once, makes output visible).");
+    public static final String TOPIC_RAW = key("topic.raw", "tlsrpt.raw", "Input: raw report bytes with provenance headers.");
+    public static final String TOPIC_REPORTS = key("topic.reports", "tlsrpt.reports", "Output: distinct reports (Avro TlsReport), compacted, key dedup key.");
+    public static final String TOPIC_DEAD_LETTER = key("topic.dead-letter", "tlsrpt.dead-letter",
+            "Output: records that could not be processed, original bytes and headers plus tlsrpt.dlq.* headers.");
+    public static final String TOPIC_FAILURE_STATS = key("topic.failure-stats", "tlsrpt.failure-stats",
+            "Output: per (policy domain, result type, window) statistics (Avro FailureStats).");
+    public static final String TOPIC_ALERTS = key("topic.alerts", "tlsrpt.alerts", "Output: alerts (Avro Alert).");
+    public static final String TOPIC_ALERTS_JSON = key("topic.alerts-json", "tlsrpt.alerts.json", "Output: alerts as plain JSON.");
+    public static final String TOPICS_CREATE = key("topics.create", "true",
+            "Create the six topics at start when missing (internal topics are always created by Kafka Streams).");
+    public static final String TOPICS_PARTITIONS = key("topics.partitions", "3",
+            "Partitions of the topics created at start (the unit of parallelism).");
+    public static final String TOPICS_REPLICATION_FACTOR = key("topics.replication.factor", "-1",
+            "Replication factor of the topics created at start and of internal topics; -1: the broker's default.");
+    public static final String WINDOW_SIZE = key("window.size", "P1D",
+            "Aggregation window (event time: the report's start). ISO-8601 (P1D, PT6H) or 90s/30m/6h/1d.");
+    public static final String WINDOW_GRACE = key("window.grace", "P2D",
+            "How long after a window ends a late report still counts. Reports later than that are kept in the reports topic, counted in tlsrpt_late_reports_total and logged.");
+    public static final String DEDUP_RETENTION = key("dedup.retention", "P14D",
+            "How long a report's dedup key is remembered after it first arrived.");
+    public static final String TOP_N = key("top.n", "5", "How many sending IPs and MX hosts statistics and alerts list.");
+    public static final String DETECTOR_BASELINE_WINDOWS = key("detector.baseline.windows", "7",
+            "Previous windows of the same domain forming the baseline.");
+    public static final String DETECTOR_MIN_BASELINE_WINDOWS = key("detector.min.baseline.windows", "3",
+            "Baseline windows with data needed before anything fires.");
+    public static final String DETECTOR_MIN_FAILED_SESSIONS = key("detector.min.failed.sessions", "10",
+            "Failed sessions a window needs before it can fire.");
+    public static final String DETECTOR_MAX_TAIL_PROBABILITY = key("detector.max.tail.probability", "1e-6",
+            "Fire only when the Poisson upper tail P(X >= failed | expected) is below this.");
+    public static final String DETECTOR_RATE_FLOOR_MULTIPLE = key("detector.rate.floor.multiple", "3",
+            "And only when the failure rate is at least this multiple of the baseline rate.");
+    public static final String DETECTOR_PRIOR_SESSIONS = key("detector.prior.sessions", "1000",
+            "Pseudo-sessions added to every baseline.");
+    public static final String DETECTOR_PRIOR_FAILURE_RATE = key("detector.prior.failure.rate", "0.001",
+            "Failure rate of the pseudo-sessions.");
+    public static final String DETECTOR_DOWNGRADE_BASELINE_RATE = key("detector.downgrade.baseline.rate", "0.001",
+            "starttls-not-supported rising from a baseline rate at or under this is starttls-downgrade-suspected.");
+    public static final String DETECTOR_RESOLVE_TRAFFIC_FRACTION = key("detector.resolve.traffic.fraction", "0.5",
+            "A later normal window resolves an incident once it has this fraction of the incident window's sessions.");
+    public static final String DETECTOR_UPDATE_GROWTH_FACTOR = key("detector.update.growth.factor", "2",
+            "An open incident is re-announced (same alert_id) when its failed sessions reach this multiple of the last announcement.");
+    public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics and health endpoints.");
+    public static final String HTTP_PORT = key("http.port", "9464",
+            "Port of /metrics, /health/live, /health/ready; 0 picks a free port, -1 disables the server.");
+
+    /** Prefix of keys passed through to Kafka Streams. */
+    public static final String STREAMS_PREFIX = "streams.";
+
+    private final Map<String, String> values;
+    private final Map<String, String> streamsOverrides;
+
+    private ProcessorConfig(Map<String, String> values, Map<String, String> streamsOverrides) {
+        this.values = values;
+        this.streamsOverrides = streamsOverrides;
+        validate();
+    }
+
+    /** Defaults overridden by {@code props}; no environment. */
+    public static ProcessorConfig fromProperties(Properties props) {
+        return fromProperties(props, Map.of());
+    }
+
+    /** Defaults, then {@code props}, then {@code env} ({@code TLSRPT_*} variables). */
+    public static ProcessorConfig fromProperties(Properties props, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> streams = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        KEYS.values().forEach(k -> values.put(k.name(), k.defaultValue()));
+        for (String name : props.stringPropertyNames()) {
+            String value = props.getProperty(name).trim();
+            if (KEYS.containsKey(name)) {
+                values.put(name, value);
+            } else if (name.startsWith(STREAMS_PREFIX)) {
+                streams.put(name.substring(STREAMS_PREFIX.length()), value);
+            } else {
+                problems.add(name + ": unknown key (see the README for the keys; Kafka Streams settings take the prefix "
+                        + STREAMS_PREFIX + ")");
+            }
+        }
+        for (Key k : KEYS.values()) {
+            String v = env.get(k.envName());
+            if (v != null) {
+                values.put(k.name(), v.trim());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return new ProcessorConfig(values, streams);
+    }
+
+    /** Reads a properties file (or none when {@code file} is null) and the process environment. */
+    public static ProcessorConfig load(Path file) throws IOException {
+        Properties props = new Properties();
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                props.load(in);
+            }
+        }
+        return fromProperties(props, System.getenv());
+    }
+
+    /** This configuration with some keys replaced (validated again). */
+    public ProcessorConfig with(Map<String, String> overrides) {
+        Properties props = new Properties();
+        values.forEach(props::setProperty);
+        streamsOverrides.forEach((k, v) -> props.setProperty(STREAMS_PREFIX + k, v));
+        overrides.forEach(props::setProperty);
+        return fromProperties(props);
+    }
+
+    private void validate() {
+        List<String> problems = new ArrayList<>();
+        if (get(BOOTSTRAP_SERVERS).isBlank()) {
+            problems.add(BOOTSTRAP_SERVERS + ": must not be empty");
+        }
+        if (!get(APPLICATION_ID).matches("[a-zA-Z0-9._-]+")) {
+            problems.add(APPLICATION_ID + ": only letters, digits, '.', '_' and '-' (got '" + get(APPLICATION_ID) + "')");
+        }
+        String url = get(SCHEMA_REGISTRY_URL);
+        if (!(url.startsWith("http://") || url.startsWith("https://") || url.startsWith("mock://"))) {
+            problems.add(SCHEMA_REGISTRY_URL + ": must start with http://, https:// or mock:// (got '" + url + "')");
+        }
+        String guarantee = get(PROCESSING_GUARANTEE);
+        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+            problems.add(PROCESSING_GUARANTEE + ": exactly_once_v2 or at_least_once (got '" + guarantee + "')");
+        }
+        for (String topic : List.of(TOPIC_RAW, TOPIC_REPORTS, TOPIC_DEAD_LETTER, TOPIC_FAILURE_STATS, TOPIC_ALERTS,
+                TOPIC_ALERTS_JSON)) {
+            if (!get(topic).matches("[a-zA-Z0-9._-]{1,249}")) {
+                problems.add(topic + ": not a valid topic name ('" + get(topic) + "')");
+            }
+        }
+        check(problems, NUM_STREAM_THREADS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        check(problems, TOPICS_PARTITIONS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        check(problems, TOPICS_REPLICATION_FACTOR, Short::parseShort, v -> v == -1 || v >= 1, "-1 or an integer >= 1");
+        check(problems, TOPICS_CREATE, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        check(problems, COMMIT_INTERVAL, ProcessorConfig::parseDuration, v -> !v.isNegative() && !v.isZero(), "a positive duration");
+        check(problems, WINDOW_SIZE, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
+        check(problems, WINDOW_GRACE, ProcessorConfig::parseDuration, v -> !v.isNegative(), "a duration >= 0");
+        check(problems, DEDUP_RETENTION, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
+        check(problems, TOP_N, Integer::parseInt, v -> v >= 1 && v <= 100, "an integer from 1 to 100");
+        check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
+        if (get(HTTP_HOST).isBlank()) {
+            problems.add(HTTP_HOST + ": must not be empty");
+        }
+        check(problems, DETECTOR_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        check(problems, DETECTOR_MIN_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
+        check(problems, DETECTOR_MIN_FAILED_SESSIONS, Long::parseLong, v -> v >= 1, "an integer >= 1");
+        for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
+                DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
+                DETECTOR_UPDATE_GROWTH_FACTOR)) {
+            check(problems, d, Double::parseDouble, v -> !v.isNaN() && !v.isInfinite(), "a number");
+        }
+        if (problems.isEmpty()) {
+            try {
+                detectorSettings();
+            } catch (IllegalArgumentException e) {
+                problems.add("detector.*: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+    }
+
+    private <T> void check(List<String> problems, String key, Function<String, T> parse,
+                           java.util.function.Predicate<T> ok, String expected) {
+        try {
+            if (!ok.test(parse.apply(get(key)))) {
+                problems.add(key + ": must be " + expected + " (got '" + get(key) + "')");
+            }
+        } catch (RuntimeException e) {
+            problems.add(key + ": must be " + expected + " (got '" + get(key) + "')");
+        }
+    }
+
+    static boolean parseBoolean(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not a boolean: " + v);
+        };
+    }
+
+    /** ISO-8601 (P1D, PT6H) or a number with a unit: 250ms, 90s, 30m, 6h, 1d; a bare number is milliseconds. */
+    static Duration parseDuration(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("p")) {
+                return Duration.parse(s.toUpperCase(Locale.ROOT));
+            }
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: " + v, e);
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        long n = Long.parseLong(s.replaceAll("[smhd]$", ""));
+        return switch (s.charAt(s.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> Duration.ofMillis(n);
+        };
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown configuration key " + key);
+        }
+        return v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public Duration getDuration(String key) {
+        return parseDuration(get(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return parseBoolean(get(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(get(key));
+    }
+
+    /** Kafka Streams settings given with the {@code streams.} prefix (prefix removed). */
+    public Map<String, String> streamsOverrides() {
+        return Collections.unmodifiableMap(streamsOverrides);
+    }
+
+    public TopicNames topicNames() {
+        return new TopicNames(get(TOPIC_RAW), get(TOPIC_REPORTS), get(TOPIC_DEAD_LETTER), get(TOPIC_FAILURE_STATS),
+                get(TOPIC_ALERTS), get(TOPIC_ALERTS_JSON));
+    }
+
+    public DetectorSettings detectorSettings() {
+        return new DetectorSettings(getInt(DETECTOR_BASELINE_WINDOWS), getInt(DETECTOR_MIN_BASELINE_WINDOWS),
+                Long.parseLong(get(DETECTOR_MIN_FAILED_SESSIONS)), getDouble(DETECTOR_MAX_TAIL_PROBABILITY),
+                getDouble(DETECTOR_RATE_FLOOR_MULTIPLE), getDouble(DETECTOR_PRIOR_SESSIONS),
+                getDouble(DETECTOR_PRIOR_FAILURE_RATE), getDouble(DETECTOR_DOWNGRADE_BASELINE_RATE),
+                getDouble(DETECTOR_RESOLVE_TRAFFIC_FRACTION), getDouble(DETECTOR_UPDATE_GROWTH_FACTOR));
+    }
+
+    public TopologySettings topologySettings() {
+        return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
+                getDuration(WINDOW_GRACE), getDuration(DEDUP_RETENTION), getInt(TOP_N), detectorSettings());
+    }
+
+    /** Every key with its value (for the start-up log). */
+    public Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** All documented keys. */
+    public static List<Key> keys() {
+        return List.copyOf(KEYS.values());
+    }
+
+    /** A markdown table of every key: name, environment variable, default, meaning. */
+    public static String describe() {
+        StringBuilder sb = new StringBuilder("| key | environment variable | default | meaning |\n|---|---|---|---|\n");
+        for (Key k : KEYS.values()) {
+            sb.append("| `").append(k.name()).append("` | `").append(k.envName()).append("` | `")
+                    .append(k.name().equals(STATE_DIR) ? "${java.io.tmpdir}/tlsrpt-streams" : k.defaultValue())
+                    .append("` | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,230 @@
+package io.tlsrpt.processor.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.processor.decode.ReportDecoder;
+import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
+import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.processor.topology.TopologyFactory;
+import io.tlsrpt.processor.topology.TopologySettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running stream processor: topics, Kafka Streams, metrics and health endpoints. Start it with
+ * {@link #start(ProcessorConfig)}, stop it with {@link #close()}. Usable as a library (the CLI's embedded
+ * run) and as a process ({@link #main(String[])}).
+ */
+public final class TlsRptProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsRptProcessor.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ProcessorConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final PipelineMetrics metrics;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final HttpEndpoints http;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean failed;
+
+    private TlsRptProcessor(ProcessorConfig config, Clock clock) {
+        this.config = config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new PipelineMetrics(registry);
+        TopologySettings settings = config.topologySettings();
+        if (settings.registryUrl().startsWith("mock://")) {
+            LOG.warn("schema.registry.url is {}: schemas live in this JVM only; consumers elsewhere cannot read the Avro topics",
+                    settings.registryUrl());
+        }
+        Properties props = streamsProperties(config, metrics);
+        if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
+            TopicCreator.createMissing(adminProperties(props), settings.topics(),
+                    config.getInt(ProcessorConfig.TOPICS_PARTITIONS),
+                    Short.parseShort(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR)), ADMIN_TIMEOUT);
+        }
+        Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock);
+        LOG.debug("topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(exception -> {
+            // processing and production errors are dead-lettered by the handlers; what reaches here is not a
+            // bad record but a broken environment: stop this client (liveness turns DOWN) rather than loop
+            LOG.error("stream thread died; shutting the client down", exception);
+            failed = true;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        HttpEndpoints endpoints = null;
+        int port = config.getInt(ProcessorConfig.HTTP_PORT);
+        if (port >= 0) {
+            try {
+                endpoints = new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
+                        this::isReady);
+            } catch (IOException e) {
+                streamsMetrics.close();
+                streams.close();
+                throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
+            }
+        }
+        this.http = endpoints;
+        streams.start();
+    }
+
+    /** Creates missing topics, starts Kafka Streams and the HTTP endpoints. Returns without waiting for RUNNING. */
+    public static TlsRptProcessor start(ProcessorConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ProcessorConfig)}, with the clock used for {@code detected_at}/{@code updated_at}. */
+    public static TlsRptProcessor start(ProcessorConfig config, Clock clock) {
+        return new TlsRptProcessor(config, clock);
+    }
+
+    static Properties streamsProperties(ProcessorConfig config, PipelineMetrics metrics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(ProcessorConfig.APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ProcessorConfig.BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(ProcessorConfig.PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ProcessorConfig.STATE_DIR));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ProcessorConfig.NUM_STREAM_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getDuration(ProcessorConfig.COMMIT_INTERVAL).toMillis());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.parseInt(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR)));
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
+        p.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, config.get(ProcessorConfig.TOPIC_DEAD_LETTER));
+        p.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
+        p.putAll(config.streamsOverrides());
+        return p;
+    }
+
+    private static Properties adminProperties(Properties streamsProps) {
+        Properties admin = new Properties();
+        for (String name : streamsProps.stringPropertyNames()) {
+            if (AdminClientConfig.configNames().contains(name)) {
+                admin.put(name, streamsProps.getProperty(name));
+            }
+        }
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        return admin;
+    }
+
+    /** Waits until Kafka Streams is RUNNING (all tasks assigned and restored). */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (isReady()) {
+                return true;
+            }
+            if (!isLive()) {
+                return false;
+            }
+            // Kafka Streams offers no future for state changes; a short timed wait on our own latch
+            if (closed.await(20, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return isReady();
+    }
+
+    /** RUNNING: every task assigned and its state restored. */
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Not failed: created, starting, rebalancing or running. */
+    public boolean isLive() {
+        KafkaStreams.State s = streams.state();
+        return !failed && s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR
+                && s != KafkaStreams.State.NOT_RUNNING && s != KafkaStreams.State.PENDING_SHUTDOWN;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The processor's own counters (raw records, decoded, rejected, duplicates, distinct, late, alerts, dead letters). */
+    public PipelineMetrics.Snapshot counters() {
+        return metrics.snapshot();
+    }
+
+    public ProcessorConfig config() {
+        return config;
+    }
+
+    /** Where /metrics and /health/* listen, or null when disabled (http.port=-1). */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    /** Stops Kafka Streams (committing its work) and the HTTP endpoints; waits up to 30 s. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(Duration timeout) {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        LOG.info("stopping the stream processor");
+        if (http != null) {
+            http.close();
+        }
+        boolean clean = streams.close(timeout);
+        if (!clean) {
+            LOG.warn("Kafka Streams did not stop within {}", timeout);
+        }
+        streamsMetrics.close();
+        registry.close();
+        closed.countDown();
+    }
+
+    /** Blocks until {@link #close()} has completed. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** {@code java ... TlsRptProcessor [processor.properties]}; exit 2 on invalid configuration. */
+    public static void main(String[] args) throws Exception {
+        if (args.length > 1 || (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help")))) {
+            System.err.println("usage: TlsRptProcessor [processor.properties]\n\nkeys (also TLSRPT_* variables):\n"
+                    + ProcessorConfig.describe());
+            System.exit(2);
+        }
+        ProcessorConfig config;
+        try {
+            config = ProcessorConfig.load(args.length == 1 ? Path.of(args[0]) : null);
+        } catch (InvalidConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("configuration: {}", config.values());
+        TlsRptProcessor processor = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "tlsrpt-shutdown"));
+        processor.awaitClosed();
+    }
+}

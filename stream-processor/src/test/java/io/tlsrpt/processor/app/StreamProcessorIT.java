@@ -1,0 +1,238 @@
+package io.tlsrpt.processor.app;
+
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.processor.topology.DeadLetters;
+import io.tlsrpt.processor.topology.ReportFixtures;
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.schema.serde.AvroSerdes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The processor on a real single-node KRaft cluster (Kafka's in-JVM test kit), exactly-once: raw bytes in;
+ * Avro reports, statistics and alerts out, read back through the registry serde; restarted in the middle
+ * with the same application id and state directory, without losing or double counting a report.
+ */
+class StreamProcessorIT {
+
+    private static KafkaClusterTestKit cluster;
+    @TempDir
+    static Path stateDir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void rawBytesInAvroOutSurvivingARestart() throws Exception {
+        String registry = "mock://it-" + UUID.randomUUID();
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-it");
+        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
+        props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve("state")).toString());
+        props.setProperty(ProcessorConfig.HTTP_PORT, "0");
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "2");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        TopicNames topics = config.topicNames();
+
+        List<byte[]> phase1 = new ArrayList<>();
+        for (int day = 1; day <= 4; day++) {
+            phase1.add(report("Google Inc.", "g" + day, day).policy("it.example", 1000,
+                    failure("validation-failure", 1, "192.0.2.1", null)).bytes());
+            phase1.add(report("Yahoo", "y" + day, day).policy("it.example", 500).bytes());
+        }
+        byte[] garbage = "not a report at all".getBytes(StandardCharsets.UTF_8);
+        phase1.add(garbage);
+
+        TlsRptProcessor processor = TlsRptProcessor.start(config);
+        try {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            assertHttpEndpoints(processor);
+            produce(topics.raw(), phase1);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> processor.counters().rawRecords() >= phase1.size());
+            // wait for the commit: the reports are visible to a read_committed consumer
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() == 8);
+        } finally {
+            processor.close();
+        }
+
+        // restart with the same application id and state directory
+        List<byte[]> phase2 = new ArrayList<>();
+        phase2.add(report("Google Inc.", "g3", 3).policy("it.example", 1000,
+                failure("validation-failure", 1, "192.0.2.1", null)).bytes());   // duplicate of a phase-1 report
+        phase2.add(report("Microsoft Corporation", "m4", 4).policy("it.example", 700).bytes()); // same window as phase 1
+        phase2.add(report("Google Inc.", "g5", 5).policy("it.example", 600,
+                failure("certificate-expired", 400, "192.0.2.1", "mx1.it.example")).bytes());
+
+        TlsRptProcessor restarted = TlsRptProcessor.start(config);
+        try {
+            assertThat(restarted.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(topics.raw(), phase2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(topics.alerts(), registry, Alert.class).size() >= 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() == 10);
+            assertThat(restarted.counters().duplicatesDropped()).isEqualTo(1);
+        } finally {
+            restarted.close();
+        }
+
+        List<ConsumerRecord<String, TlsReport>> reports = readAll(topics.reports(), registry, TlsReport.class);
+        assertThat(reports).extracting(r -> r.value().getReportId())
+                .containsExactlyInAnyOrder("g1", "y1", "g2", "y2", "g3", "y3", "g4", "y4", "m4", "g5");
+
+        Map<String, FailureStats> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<String, FailureStats> r : readAll(topics.failureStats(), registry, FailureStats.class)) {
+            latest.put(r.key() + "@" + r.value().getWindowStart(), r.value());
+        }
+        FailureStats day3 = latest.get("it.example|validation-failure@" + ReportFixtures.day(3));
+        assertThat(day3.getTotalSessions()).as("the duplicate after the restart is not counted").isEqualTo(1501);
+        assertThat(day3.getFailedSessions()).isEqualTo(1);
+        assertThat(day3.getReports()).isEqualTo(2);
+        FailureStats day4 = latest.get("it.example|validation-failure@" + ReportFixtures.day(4));
+        assertThat(day4.getTotalSessions()).as("window state survived the restart").isEqualTo(1001 + 500 + 700);
+
+        List<ConsumerRecord<String, Alert>> alerts = readAll(topics.alerts(), registry, Alert.class);
+        assertThat(alerts).hasSize(1);
+        Alert alert = alerts.get(0).value();
+        assertThat(alert.getKind()).isEqualTo("certificate-expired");
+        assertThat(alert.getStatus()).isEqualTo("firing");
+        assertThat(alerts.get(0).key()).isEqualTo("it.example|certificate-expired");
+        List<ConsumerRecord<String, String>> json = readAll(topics.alertsJson(), registry, null);
+        assertThat(json).hasSize(1);
+        assertThat(json.get(0).value()).contains("\"alert_id\":\"" + alert.getAlertId() + "\"")
+                .contains("\"kind\":\"certificate-expired\"");
+
+        List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetter(), registry, byte[].class);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : dead.get(0).headers()) {
+            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+        }
+        assertThat(headers).containsEntry(DeadLetters.SOURCE_TOPIC, topics.raw()).containsKey(DeadLetters.REASON)
+                .containsKey(DeadLetters.SOURCE_OFFSET).containsEntry("tlsrpt.source", "cli");
+    }
+
+    private static void assertHttpEndpoints(TlsRptProcessor processor) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + processor.httpAddress().getPort();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("tlsrpt_raw_records_total").contains("kafka_stream");
+    }
+
+    private static void produce(String topic, List<byte[]> payloads) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (byte[] payload : payloads) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sha256(payload), payload);
+                record.headers().add("tlsrpt.source", "cli".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("tlsrpt.received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> List<ConsumerRecord<String, V>> readAll(String topic, String registry, Class<V> type) {
+        Deserializer<V> values;
+        if (type == null) {
+            values = (Deserializer<V>) new StringDeserializer();
+        } else if (type == byte[].class) {
+            values = (Deserializer<V>) new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+        } else {
+            values = (Deserializer<V>) AvroSerdes.forClass(
+                    (Class<? extends org.apache.avro.specific.SpecificRecord>) type, registry, false).deserializer();
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] payload) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+    }
+}
