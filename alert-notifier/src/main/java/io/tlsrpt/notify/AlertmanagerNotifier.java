@@ -13,11 +13,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -94,7 +95,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
         for (URI url : config.alertmanagerUrls()) {
             targets.add(new Target(targets.size(), url));
         }
-        this.backoff = new Backoff(config.retryBackoffInitial(), config.retryBackoffMax(), ThreadLocalRandom.current());
+        this.backoff = new Backoff(config.retryBackoffInitial(), config.retryBackoffMax(), new SplittableRandom());
         this.consumer = new KafkaConsumer<>(consumerProperties(config, true));
         this.nextResendAt = clock.instant().plus(config.resendInterval());
         this.thread = new Thread(this::run, "tlsrpt-alert-notifier");
@@ -127,7 +128,9 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        consumer.wakeup();
+        if (isRunning()) {
+            consumer.wakeup();   // KafkaConsumer.wakeup is the one method safe to call from another thread
+        }
         try {
             if (!stopped.await(config.timeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
                 log.warn("alert notifier thread did not stop in time");
@@ -165,7 +168,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("final commit failed; the last alerts will be posted again after a restart", e);
             }
-            consumer.close(Duration.ofSeconds(10));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             stopped.countDown();
             log.info("alert notifier stopped");
         }

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class NotifierConfig {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotifierConfig.class);
+
     /** Kafka bootstrap servers. */
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     /** Topic carrying the JSON alerts (AvroJson form of the Alert record). */
@@ -151,7 +153,7 @@ public final class NotifierConfig {
         }
         if (resendInterval.compareTo(Duration.ofMinutes(5)) >= 0) {
             // Alertmanager's default resolve_timeout is 5m; a longer interval lets firing alerts expire between posts.
-            org.slf4j.LoggerFactory.getLogger(NotifierConfig.class).warn(
+            log.warn(
                     "{}={} is not below Alertmanager's default resolve_timeout (5m): make sure resolve_timeout is longer",
                     RESEND_INTERVAL_MS, resendInterval.toMillis());
         }

@@ -35,8 +35,12 @@ public final class NotifierMain {
                 return;
             }
             config = args.length == 1 ? NotifierConfig.fromFile(Path.of(args[0])) : NotifierConfig.from(Map.of());
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("alert notifier: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println("alert notifier: cannot read the configuration file " + args[0] + ": " + e);
             System.exit(2);
             return;
         }

@@ -81,6 +81,14 @@ class NotifierConfigTest {
     }
 
     @Test
+    void theExampleInDeployIsValid() throws Exception {
+        Path example = Path.of("..", "deploy", "alertmanager", "notifier.properties");
+        NotifierConfig c = NotifierConfig.fromFile(example);
+        assertThat(c.alertmanagerUrls()).isNotEmpty();
+        assertThat(c.resendInterval()).isLessThan(Duration.ofMinutes(5));
+    }
+
+    @Test
     void everyDocumentedKeyHasAnEnvironmentVariable() {
         NotifierConfig.DEFAULTS.keySet().forEach(k -> assertThat(NotifierConfig.envName(k)).matches("TLSRPT_NOTIFIER_[A-Z0-9_]+"));
     }
