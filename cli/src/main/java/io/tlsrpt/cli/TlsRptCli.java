@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
     description = "SMTP TLS Reporting (RFC 8460): decode reports, run the Kafka pipeline, check records.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        ParseCommand.class,
         GenerateCommand.class,
+        AnalyzeCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
     })
 public final class TlsRptCli implements Runnable {
