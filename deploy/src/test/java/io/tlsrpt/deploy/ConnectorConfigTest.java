@@ -1,0 +1,193 @@
+package io.tlsrpt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.TlsRptSourceConnector;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connector configurations (compose: the JSON PUT to the Connect REST API; Kubernetes: the KafkaConnector) and
+ * the worker configurations use only keys the connector's ConfigDef or the Connect framework defines, pass the
+ * connector's own validation, write to the processor's raw topic with the raw-record converters, and every
+ * ${env:...} secret they read is provided to the Connect container.
+ */
+class ConnectorConfigTest {
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    /** Families of connector keys the framework accepts under a prefix (SMTs, predicates, client overrides). */
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("transforms.", "predicates.", "producer.override.",
+            "admin.override.", "key.converter.", "value.converter.", "header.converter.", "topic.creation.");
+    private static final List<String> WORKER_PREFIXES = List.of("config.providers.", "producer.", "consumer.", "admin.",
+            "listeners.https.", "admin.listeners.https.");
+
+    /** One connector configuration with the worker it runs in. */
+    private record Deployment(String name, Map<String, String> connector, Map<String, String> worker,
+                              Map<String, String> connectEnv, String rawTopicOfTheProcessor) {
+    }
+
+    private static List<Deployment> deployments() {
+        List<Deployment> all = new ArrayList<>();
+
+        Map<String, String> composeConnector = new LinkedHashMap<>();
+        DeployFiles.json(DeployFiles.COMPOSE_CONNECTOR).fields()
+                .forEachRemaining(e -> composeConnector.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> composeWorker = new LinkedHashMap<>();
+        Properties worker = DeployFiles.properties(DeployFiles.COMPOSE_WORKER);
+        worker.stringPropertyNames().forEach(n -> composeWorker.put(n, worker.getProperty(n)));
+        all.add(new Deployment("compose", composeConnector, composeWorker, Workloads.composeConnect().env(),
+                rawTopic(Workloads.Target.COMPOSE)));
+
+        List<DeployFiles.K8sObject> connectors = DeployFiles.k8sObjects("KafkaConnector");
+        List<DeployFiles.K8sObject> connects = DeployFiles.k8sObjects("KafkaConnect");
+        assertThat(connectors).as("KafkaConnector resources").hasSize(1);
+        assertThat(connects).as("KafkaConnect resources").hasSize(1);
+        JsonNode kc = connectors.get(0).node();
+        JsonNode connect = connects.get(0).node();
+        assertThat(kc.path("metadata").path("labels").path("strimzi.io/cluster").asText())
+                .as("the KafkaConnector names its KafkaConnect").isEqualTo(connects.get(0).name());
+        assertThat(connect.path("metadata").path("annotations").path("strimzi.io/use-connector-resources").asText())
+                .isEqualTo("true");
+        Map<String, String> k8sConnector = new LinkedHashMap<>();
+        k8sConnector.put("connector.class", kc.path("spec").path("class").asText());
+        k8sConnector.put("tasks.max", kc.path("spec").path("tasksMax").asText());
+        kc.path("spec").path("config").fields().forEachRemaining(e -> k8sConnector.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> k8sWorker = new LinkedHashMap<>();
+        connect.path("spec").path("config").fields().forEachRemaining(e -> k8sWorker.put(e.getKey(), e.getValue().asText()));
+        // Strimzi sets these from dedicated fields
+        k8sWorker.put("bootstrap.servers", connect.path("spec").path("bootstrapServers").asText());
+        k8sWorker.put("group.id", connect.path("spec").path("groupId").asText());
+        k8sWorker.put("config.storage.topic", connect.path("spec").path("configStorageTopic").asText());
+        k8sWorker.put("offset.storage.topic", connect.path("spec").path("offsetStorageTopic").asText());
+        k8sWorker.put("status.storage.topic", connect.path("spec").path("statusStorageTopic").asText());
+        Map<String, String> k8sEnv = Workloads.k8sEnv(connect.path("spec").path("template").path("connectContainer").path("env"));
+        all.add(new Deployment("k8s", k8sConnector, k8sWorker, k8sEnv, rawTopic(Workloads.Target.K8S)));
+        return all;
+    }
+
+    private static String rawTopic(Workloads.Target target) {
+        Map<String, String> env = Workloads.running(Workloads.PROCESSOR_MAIN, target).get(0).env();
+        return ProcessorConfig.fromProperties(new Properties(), env).get(ProcessorConfig.TOPIC_RAW);
+    }
+
+    @Test
+    void everyConnectorKeyIsDefinedByTheConnectorOrByConnect() {
+        Set<String> framework = SourceConnectorConfig.configDef().names();
+        Set<String> connectorKeys = TlsRptSourceConfig.CONFIG_DEF.names();
+        for (Deployment d : deployments()) {
+            for (String key : d.connector().keySet()) {
+                boolean known = connectorKeys.contains(key) || framework.contains(key)
+                        || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith);
+                assertThat(known).as(d.name() + ": connector key '" + key + "' is neither in TlsRptSourceConfig ("
+                        + new TreeSet<>(connectorKeys) + ") nor a Connect key").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theConnectorConfigurationsPassTheConnectorsValidation() {
+        for (Deployment d : deployments()) {
+            assertThat(d.connector().get("connector.class")).isEqualTo(TlsRptSourceConnector.class.getName());
+            Map<String, String> own = new LinkedHashMap<>();
+            d.connector().forEach((k, v) -> {
+                if (TlsRptSourceConfig.CONFIG_DEF.names().contains(k)) {
+                    own.put(k, resolveEnv(v, d.connectEnv()));
+                }
+            });
+            List<String> errors = new ArrayList<>();
+            for (ConfigValue value : TlsRptSourceConfig.CONFIG_DEF.validate(own)) {
+                value.errorMessages().forEach(m -> errors.add(value.name() + ": " + m));
+            }
+            assertThat(errors).as(d.name() + " connector config").isEmpty();
+            assertThatCode(() -> new TlsRptSourceConfig(own)).as(d.name() + " cross-key rules").doesNotThrowAnyException();
+            assertThat(new TlsRptSourceConfig(own).enabledSources()).as(d.name()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theConnectorWritesTheProcessorsRawTopicWithTheRawRecordConverters() {
+        for (Deployment d : deployments()) {
+            String topic = d.connector().getOrDefault(TlsRptSourceConfig.TOPIC,
+                    String.valueOf(TlsRptSourceConfig.CONFIG_DEF.defaultValues().get(TlsRptSourceConfig.TOPIC)));
+            assertThat(topic).as(d.name() + ": connector topic").isEqualTo(d.rawTopicOfTheProcessor());
+            // key: hex sha-256 string; value: the payload bytes as received (contracts.md)
+            assertThat(effective(d, "key.converter")).as(d.name())
+                    .isEqualTo("org.apache.kafka.connect.storage.StringConverter");
+            assertThat(effective(d, "value.converter")).as(d.name())
+                    .isEqualTo("org.apache.kafka.connect.converters.ByteArrayConverter");
+        }
+    }
+
+    @Test
+    void everyWorkerKeyIsAConnectWorkerKeyAndTheWorkerConfigIsValid() {
+        for (Deployment d : deployments()) {
+            Map<String, String> props = new LinkedHashMap<>(d.worker());
+            DistributedConfig config = new DistributedConfig(props);
+            Set<String> defined = config.values().keySet();
+            for (String key : props.keySet()) {
+                boolean known = defined.contains(key) || WORKER_PREFIXES.stream().anyMatch(key::startsWith);
+                assertThat(known).as(d.name() + ": worker key '" + key + "'").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void everySecretReferenceIsProvidedToTheConnectContainer() throws Exception {
+        int references = 0;
+        for (Deployment d : deployments()) {
+            for (Map.Entry<String, String> e : d.connector().entrySet()) {
+                Matcher m = ENV_REFERENCE.matcher(e.getValue());
+                while (m.find()) {
+                    references++;
+                    assertThat(d.connectEnv()).as(d.name() + ": " + e.getKey() + " reads ${env:" + m.group(1) + "}")
+                            .containsKey(m.group(1));
+                    assertThat(d.worker().get("config.providers")).as(d.name() + ": worker config.providers")
+                            .isNotNull();
+                    assertThat(List.of(d.worker().get("config.providers").split("\\s*,\\s*"))).contains("env");
+                    String providerClass = d.worker().get("config.providers.env.class");
+                    assertThat(providerClass).isEqualTo(
+                            org.apache.kafka.common.config.provider.EnvVarConfigProvider.class.getName());
+                }
+            }
+            // passwords are never written in clear into the files
+            for (String key : d.connector().keySet()) {
+                ConfigDef.ConfigKey def = TlsRptSourceConfig.CONFIG_DEF.configKeys().get(key);
+                if (def != null && def.type == ConfigDef.Type.PASSWORD && !d.connector().get(key).isEmpty()) {
+                    assertThat(d.connector().get(key)).as(d.name() + ": " + key).matches(".*\\$\\{[a-z]+:.+}.*");
+                }
+            }
+        }
+        assertThat(references).as("the Kubernetes connector reads its secrets from the environment").isPositive();
+    }
+
+    private static String effective(Deployment d, String key) {
+        return d.connector().getOrDefault(key, d.worker().get(key));
+    }
+
+    private static String resolveEnv(String value, Map<String, String> env) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            // the secret itself is not in the files: any non-empty stand-in exercises the validation
+            m.appendReplacement(sb, Matcher.quoteReplacement(env.containsKey(m.group(1)) ? "stand-in-secret" : m.group()));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package io.tlsrpt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.tlsrpt.deploy.Workloads.Container;
+import io.tlsrpt.deploy.Workloads.Target;
+import io.tlsrpt.notify.NotifierConfig;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every TLSRPT_* variable set for the stream processor or the alert notifier (compose, Kubernetes, Dockerfile) is
+ * a key of that program's configuration class, its value passes that class's validation, and the keys a real
+ * deployment must set are set.
+ */
+class EnvironmentVariablesTest {
+
+    private static final Set<String> PROCESSOR_VARIABLES = ProcessorConfig.keys().stream()
+            .map(ProcessorConfig.Key::envName).collect(Collectors.toCollection(TreeSet::new));
+    private static final Set<String> NOTIFIER_VARIABLES = NotifierConfig.DEFAULTS.keySet().stream()
+            .map(NotifierConfig::envName).collect(Collectors.toCollection(TreeSet::new));
+
+    /**
+     * Keys whose default only suits a single machine: a deployment must set them. bootstrap.servers and the
+     * registry default to 127.0.0.1 and mock:// (in-process); http.host defaults to 127.0.0.1, which probes and
+     * Prometheus cannot reach; state.dir defaults to /tmp, which is lost on restart.
+     */
+    private static final List<String> PROCESSOR_REQUIRED = List.of(ProcessorConfig.BOOTSTRAP_SERVERS,
+            ProcessorConfig.SCHEMA_REGISTRY_URL, ProcessorConfig.HTTP_HOST, ProcessorConfig.STATE_DIR);
+
+    /** bootstrap.servers defaults to 127.0.0.1; alertmanager.urls has no default; metrics are off by default. */
+    private static final List<String> NOTIFIER_REQUIRED = List.of(NotifierConfig.BOOTSTRAP_SERVERS,
+            NotifierConfig.ALERTMANAGER_URLS, NotifierConfig.METRICS_PORT, NotifierConfig.METRICS_BIND);
+
+    @Test
+    void bothDeploymentsRunOneProcessorAndOneNotifier() {
+        // guards the other tests: if the containers were not recognised, they would check nothing
+        for (Target target : Target.values()) {
+            assertThat(Workloads.running(Workloads.PROCESSOR_MAIN, target)).as("processors in " + target).hasSize(1);
+            assertThat(Workloads.running(Workloads.NOTIFIER_MAIN, target)).as("notifiers in " + target).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyProcessorVariableIsAProcessorConfigKey() {
+        for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
+            assertThat(tlsrptVariables(c.env())).as("TLSRPT_* variables of " + c + " (known: " + PROCESSOR_VARIABLES + ")")
+                    .isNotEmpty().isSubsetOf(PROCESSOR_VARIABLES);
+        }
+        Map<String, String> imageEnv = Workloads.dockerfileEnv("app");
+        assertThat(tlsrptVariables(imageEnv)).as("ENV of the Dockerfile's app stage").isNotEmpty()
+                .isSubsetOf(PROCESSOR_VARIABLES);
+    }
+
+    @Test
+    void everyNotifierVariableIsANotifierConfigKey() {
+        for (Container c : Workloads.running(Workloads.NOTIFIER_MAIN)) {
+            assertThat(tlsrptVariables(c.env())).as("TLSRPT_* variables of " + c + " (known: " + NOTIFIER_VARIABLES + ")")
+                    .isNotEmpty().isSubsetOf(NOTIFIER_VARIABLES);
+        }
+    }
+
+    @Test
+    void processorSettingsPassValidationAndTheRequiredOnesAreSet() {
+        for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
+            Map<String, String> env = withImageDefaults(c.env());
+            assertThatCode(() -> ProcessorConfig.fromProperties(new Properties(), env)).as(c.toString())
+                    .doesNotThrowAnyException();
+            ProcessorConfig config = ProcessorConfig.fromProperties(new Properties(), env);
+            for (String key : PROCESSOR_REQUIRED) {
+                assertThat(env).as(c + " must set " + key).containsKey(envOf(key));
+            }
+            assertThat(config.get(ProcessorConfig.SCHEMA_REGISTRY_URL)).as(c + ": a real registry").startsWith("http");
+            assertThat(config.get(ProcessorConfig.HTTP_HOST)).as(c + ": reachable by probes and Prometheus")
+                    .isEqualTo("0.0.0.0");
+            assertThat(c.ports()).as(c + " declares its metrics/health port")
+                    .contains(config.getInt(ProcessorConfig.HTTP_PORT));
+            String stateDir = config.get(ProcessorConfig.STATE_DIR);
+            assertThat(c.mountPaths()).as(c + ": state.dir " + stateDir + " on a volume")
+                    .anyMatch(mount -> stateDir.equals(mount) || stateDir.startsWith(mount + "/"));
+        }
+    }
+
+    @Test
+    void everyTopicKeyIsSetExplicitly() {
+        // renaming a topic means changing several files: keep the names visible where the processor runs
+        List<String> topicKeys = ProcessorConfig.keys().stream().map(ProcessorConfig.Key::name)
+                .filter(k -> k.startsWith("topic.")).toList();
+        assertThat(topicKeys).hasSize(6);
+        for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
+            for (String key : topicKeys) {
+                assertThat(c.env()).as(c + " sets " + key).containsKey(envOf(key));
+            }
+        }
+    }
+
+    @Test
+    void notifierSettingsPassValidationAndTheRequiredOnesAreSet() {
+        for (Container c : Workloads.running(Workloads.NOTIFIER_MAIN)) {
+            assertThatCode(() -> NotifierConfig.from(Map.of(), c.env())).as(c.toString()).doesNotThrowAnyException();
+            NotifierConfig config = NotifierConfig.from(Map.of(), c.env());
+            for (String key : NOTIFIER_REQUIRED) {
+                assertThat(c.env()).as(c + " must set " + key).containsKey(NotifierConfig.envName(key));
+            }
+            assertThat(config.metricsBind()).as(c + ": reachable by probes and Prometheus").isEqualTo("0.0.0.0");
+            assertThat(c.ports()).as(c + " declares its metrics port").contains(config.metricsPort());
+        }
+    }
+
+    @Test
+    void theNotifierReadsTheAlertTopicTheProcessorWritesInTheSameDeployment() {
+        for (Target target : Target.values()) {
+            Container processor = Workloads.running(Workloads.PROCESSOR_MAIN, target).get(0);
+            Container notifier = Workloads.running(Workloads.NOTIFIER_MAIN, target).get(0);
+            ProcessorConfig p = ProcessorConfig.fromProperties(new Properties(), withImageDefaults(processor.env()));
+            NotifierConfig n = NotifierConfig.from(Map.of(), notifier.env());
+            assertThat(n.topic()).as(target + ": notifier topic").isEqualTo(p.get(ProcessorConfig.TOPIC_ALERTS_JSON));
+            assertThat(n.bootstrapServers()).as(target + ": same Kafka").isEqualTo(p.get(ProcessorConfig.BOOTSTRAP_SERVERS));
+        }
+    }
+
+    @Test
+    void theProcessorsVariablesAreNotTheNotifiersAndTheOtherWayRound() {
+        for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
+            assertThat(c.env().keySet()).as(c.toString()).noneMatch(v -> v.startsWith(NotifierConfig.ENV_PREFIX));
+        }
+        for (Container c : Workloads.running(Workloads.NOTIFIER_MAIN)) {
+            assertThat(tlsrptVariables(c.env())).as(c.toString()).allMatch(v -> v.startsWith(NotifierConfig.ENV_PREFIX));
+        }
+    }
+
+    /** The container's variables over the app image's ENV (the image sets state dir and bind address). */
+    private static Map<String, String> withImageDefaults(Map<String, String> env) {
+        Map<String, String> merged = new java.util.LinkedHashMap<>(Workloads.dockerfileEnv("app"));
+        merged.putAll(env);
+        return merged;
+    }
+
+    /** The environment variable of a processor key. */
+    static String envOf(String key) {
+        return ProcessorConfig.keys().stream().filter(k -> k.name().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("no processor key " + key)).envName();
+    }
+
+    private static Set<String> tlsrptVariables(Map<String, String> env) {
+        return env.keySet().stream().filter(v -> v.startsWith("TLSRPT_")).collect(Collectors.toCollection(TreeSet::new));
+    }
+}

@@ -1,0 +1,101 @@
+package io.tlsrpt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.notify.NotifierMeters;
+import io.tlsrpt.processor.topology.PipelineMetrics;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every tlsrpt_* metric (and label) the alerting rules and the dashboards use is one the code registers: the
+ * processor's PipelineMetrics and the notifier's meters are registered on a Prometheus registry, moved once each,
+ * and scraped; the names are compared with the scrape. The kafka_* names come from the Kafka clients at run time
+ * and are checked against a running processor by ProcessorMetricsIT.
+ */
+class MetricNamesTest {
+
+    /** Prometheus' own series. */
+    private static final Set<String> PROMETHEUS_SERIES = Set.of("up");
+    /** Labels Prometheus attaches to every scraped series. */
+    private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+
+    @Test
+    void everyTlsrptMetricInTheRulesAndDashboardsIsRegisteredByTheCode() throws Exception {
+        Scrape scrape = Scrape.parse(codeScrape());
+        assertThat(scrape.families()).as("the code registers metrics").isNotEmpty();
+        Map<String, String> used = usedMetrics();
+        assertThat(used.keySet()).as("tlsrpt metrics used").anyMatch(n -> n.startsWith("tlsrpt_"));
+        used.forEach((name, where) -> {
+            if (name.startsWith("tlsrpt_")) {
+                assertThat(scrape.families()).as(name + " used in " + where + " (the code registers "
+                        + scrape.families().keySet() + ")").containsKey(name);
+            } else {
+                assertThat(PROMETHEUS_SERIES.contains(name) || name.startsWith("kafka_"))
+                        .as(name + " used in " + where + " is neither a tlsrpt_, kafka_ nor a Prometheus series").isTrue();
+            }
+        });
+    }
+
+    @Test
+    void everyLabelInTheRulesAndDashboardsIsOneTheMetricsCarry() throws Exception {
+        Scrape scrape = Scrape.parse(codeScrape());
+        Set<String> known = new TreeSet<>(TARGET_LABELS);
+        scrape.families().values().forEach(known::addAll);
+        // kafka_* consumer metrics carry these tags (Kafka's FetchMetricsManager and Micrometer's binder);
+        // ProcessorMetricsIT checks them against a running processor
+        known.addAll(Set.of("client_id", "topic", "partition", "kafka_version"));
+        for (String expr : PromQl.allExpressions()) {
+            assertThat(known).as("labels of " + expr).containsAll(PromQl.labelNames(expr));
+        }
+    }
+
+    @Test
+    void theLexerFindsNamesAndLabelsButNotValues() {
+        String expr = "sum by (stage, reason) (increase(tlsrpt_dead_letters_total{stage=~\"process|tlsrpt_x\"}[15m]))"
+                + " / clamp_min(sum(rate(tlsrpt_raw_records_total[$__rate_interval])), 1) > 0.2";
+        assertThat(PromQl.metricNames(expr)).containsExactlyInAnyOrder("tlsrpt_dead_letters_total",
+                "tlsrpt_raw_records_total");
+        assertThat(PromQl.labelNames(expr)).containsExactlyInAnyOrder("stage", "reason");
+    }
+
+    /** metric name -> one expression using it. */
+    static Map<String, String> usedMetrics() {
+        Map<String, String> used = new TreeMap<>();
+        for (String expr : PromQl.allExpressions()) {
+            PromQl.metricNames(expr).forEach(n -> used.putIfAbsent(n, expr));
+        }
+        return used;
+    }
+
+    /**
+     * The Prometheus text the processor's and the notifier's meters produce once each has moved. Every public
+     * void method of PipelineMetrics taking only strings is one meter update: calling them all (with stand-in tag
+     * values) registers every meter, including those added after this test was written.
+     */
+    static String codeScrape() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMetrics pipeline = new PipelineMetrics(registry);
+        int updates = 0;
+        for (Method m : PipelineMetrics.class.getDeclaredMethods()) {
+            boolean onlyStrings = java.util.Arrays.stream(m.getParameterTypes()).allMatch(t -> t == String.class);
+            if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())
+                    && m.getReturnType() == void.class && onlyStrings) {
+                Object[] args = new Object[m.getParameterCount()];
+                java.util.Arrays.fill(args, "stand-in");
+                m.invoke(pipeline, args);
+                updates++;
+            }
+        }
+        assertThat(updates).as("PipelineMetrics update methods").isGreaterThanOrEqualTo(5);
+        NotifierMeters.registerAll(registry);
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,114 @@
+package io.tlsrpt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.deploy.Workloads.Container;
+import io.tlsrpt.notify.NotifierConfig;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.topology.TopicNames;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every topic the deployment files name is a topic of the code (the processor's defaults), and the other way round:
+ * every topic of the code is declared as a KafkaTopic, with the cleanup policy the processor would create it with.
+ */
+class TopicNamesTest {
+
+    private static final Set<String> CODE_TOPICS = new TreeSet<>(TopicNames.defaults().all());
+    /** topic="..." matchers in PromQL. */
+    private static final Pattern TOPIC_MATCHER = Pattern.compile("\\btopic\\s*=~?\\s*\"([^\"]+)\"");
+
+    @Test
+    void theCodesTopicsAreTheProcessorConfigDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        ProcessorConfig.keys().stream().filter(k -> k.name().startsWith("topic."))
+                .forEach(k -> defaults.put(k.name(), k.defaultValue()));
+        assertThat(new TreeSet<>(defaults.values())).isEqualTo(CODE_TOPICS);
+        assertThat(NotifierConfig.DEFAULTS.get(NotifierConfig.TOPIC)).isEqualTo(TopicNames.defaults().alertsJson());
+        assertThat(TlsRptSourceConfig.CONFIG_DEF.defaultValues().get(TlsRptSourceConfig.TOPIC))
+                .isEqualTo(TopicNames.defaults().raw());
+    }
+
+    @Test
+    void everyTopicNamedInTheDeploymentFilesExistsInTheCode() {
+        Map<String, String> named = namedTopics();
+        assertThat(named).as("topics found in the files").isNotEmpty();
+        named.forEach((topic, where) -> assertThat(CODE_TOPICS).as(where + " names topic " + topic).contains(topic));
+    }
+
+    @Test
+    void everyTopicOfTheCodeIsAKafkaTopicWithTheProcessorsCleanupPolicy() throws Exception {
+        Map<String, JsonNode> declared = new LinkedHashMap<>();
+        for (DeployFiles.K8sObject t : DeployFiles.k8sObjects("KafkaTopic")) {
+            String name = t.node().path("spec").path("topicName").asText(t.name());
+            declared.put(name, t.node());
+            assertThat(t.node().path("metadata").path("labels").path("strimzi.io/cluster").asText())
+                    .as(t + " names its Kafka cluster").isNotBlank();
+        }
+        assertThat(declared.keySet()).as("KafkaTopic resources").containsExactlyInAnyOrderElementsOf(CODE_TOPICS);
+
+        // the policies the processor itself creates the topics with (TopicCreator, used when topics.create=true)
+        Class<?> creator = Class.forName("io.tlsrpt.processor.app.TopicCreator");
+        Method topics = creator.getDeclaredMethod("topics", TopicNames.class, int.class, short.class);
+        topics.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        List<NewTopic> created = (List<NewTopic>) topics.invoke(null, TopicNames.defaults(), 3, (short) 3);
+        for (NewTopic topic : created) {
+            String policy = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            assertThat(declared.get(topic.name()).path("spec").path("config").path(TopicConfig.CLEANUP_POLICY_CONFIG)
+                    .asText(TopicConfig.CLEANUP_POLICY_DELETE)).as("cleanup.policy of " + topic.name()).isEqualTo(policy);
+        }
+    }
+
+    @Test
+    void theRawTopicAcceptsTheLargestPayloadTheConnectorTakes() {
+        JsonNode raw = DeployFiles.k8sObjects("KafkaTopic").stream()
+                .filter(t -> t.name().equals(TopicNames.defaults().raw())).findFirst().orElseThrow().node();
+        long maxMessage = raw.path("spec").path("config").path(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).asLong();
+        long maxPayload = DeployFiles.k8sObjects("KafkaConnector").get(0).node().path("spec").path("config")
+                .path(TlsRptSourceConfig.MAX_PAYLOAD_BYTES).asLong();
+        assertThat(maxPayload).isPositive();
+        assertThat(maxMessage).as("max.message.bytes of the raw topic vs the connector's max.payload.bytes")
+                .isGreaterThan(maxPayload);
+    }
+
+    /** topic name -> where it was found. */
+    private static Map<String, String> namedTopics() {
+        Map<String, String> named = new LinkedHashMap<>();
+        for (Container c : Workloads.all()) {
+            c.env().forEach((name, value) -> {
+                if (name.startsWith("TLSRPT_TOPIC_") || name.equals(NotifierConfig.envName(NotifierConfig.TOPIC))) {
+                    named.put(value, c + " " + name);
+                }
+            });
+        }
+        named.put(DeployFiles.json(DeployFiles.COMPOSE_CONNECTOR).path(TlsRptSourceConfig.TOPIC).asText(),
+                "compose connector config");
+        for (DeployFiles.K8sObject kc : DeployFiles.k8sObjects("KafkaConnector")) {
+            named.put(kc.node().path("spec").path("config").path(TlsRptSourceConfig.TOPIC).asText(), kc.toString());
+        }
+        for (DeployFiles.K8sObject t : DeployFiles.k8sObjects("KafkaTopic")) {
+            named.put(t.node().path("spec").path("topicName").asText(t.name()), t.toString());
+        }
+        for (String expr : PromQl.allExpressions()) {
+            Matcher m = TOPIC_MATCHER.matcher(expr);
+            while (m.find()) {
+                named.put(m.group(1), "PromQL " + expr);
+            }
+        }
+        named.remove("");
+        return named;
+    }
+}
