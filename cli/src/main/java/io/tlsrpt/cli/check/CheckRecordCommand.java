@@ -46,6 +46,9 @@ public final class CheckRecordCommand implements Callable<Integer> {
     /** Exit status: the lookup failed (timeout, SERVFAIL). */
     public static final int EXIT_DNS_ERROR = 3;
 
+    private static final java.util.regex.Pattern DOMAIN =
+        java.util.regex.Pattern.compile("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +132,10 @@ public final class CheckRecordCommand implements Callable<Integer> {
                 throw usage("give the domain itself (e.g. example.com), not " + d);
             }
             Name.fromString(s + ".");
+            if (s.length() > 253 || !DOMAIN.matcher(s).matches()) {
+                throw usage("'" + d + "' is not a valid domain name: labels are letters, digits and hyphens, "
+                    + "separated by single dots");
+            }
             return s;
         } catch (IllegalArgumentException | TextParseException e) {
             throw usage("'" + d + "' is not a valid domain name: " + e.getMessage());
