@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -193,7 +194,10 @@ public final class TlsRptProcessor implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        boolean clean = streams.close(timeout);
+        // leave the group: a restarted or remaining instance takes the partitions over at once instead of
+        // waiting for this member's session to time out
+        boolean clean = streams.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         if (!clean) {
             LOG.warn("Kafka Streams did not stop within {}", timeout);
         }
@@ -225,6 +229,12 @@ public final class TlsRptProcessor implements AutoCloseable {
         LOG.info("configuration: {}", config.values());
         TlsRptProcessor processor = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "tlsrpt-shutdown"));
-        processor.awaitClosed();
+        while (!processor.closed.await(1, TimeUnit.SECONDS)) {
+            if (!processor.isLive() && processor.state() != KafkaStreams.State.PENDING_SHUTDOWN) {
+                LOG.error("Kafka Streams is {}; exiting so the supervisor restarts the process", processor.state());
+                processor.close();
+                System.exit(1);
+            }
+        }
     }
 }

@@ -4,7 +4,9 @@ import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.TlsReport;
 import java.time.Clock;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -48,6 +50,10 @@ public final class TopologyFactory {
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         EmitStage.apply(alerts, topics);
-        return builder.build();
+        // refuse any generated name for a store, repartition or changelog topic (they would change with the
+        // topology and orphan state on upgrade)
+        Properties naming = new Properties();
+        naming.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        return builder.build(naming);
     }
 }

@@ -1,0 +1,76 @@
+package io.tlsrpt.processor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ProcessorConfigTest {
+
+    @Test
+    void defaultsAreValidAndMatchTheDocumentedValues() {
+        ProcessorConfig config = ProcessorConfig.fromProperties(new Properties());
+        assertThat(config.get(ProcessorConfig.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+        assertThat(config.getDuration(ProcessorConfig.WINDOW_SIZE)).isEqualTo(Duration.ofDays(1));
+        assertThat(config.getDuration(ProcessorConfig.WINDOW_GRACE)).isEqualTo(Duration.ofDays(2));
+        assertThat(config.get(ProcessorConfig.HTTP_HOST)).isEqualTo("127.0.0.1");
+        assertThat(config.topicNames().alertsJson()).isEqualTo("tlsrpt.alerts.json");
+        assertThat(config.detectorSettings().minFailedSessions()).isEqualTo(10);
+        assertThat(config.topologySettings().windowSize()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void propertiesThenEnvironmentOverride() {
+        Properties props = new Properties();
+        props.setProperty("window.size", "6h");
+        props.setProperty("window.grace", "PT12H");
+        props.setProperty("topic.raw", "from-file");
+        props.setProperty("streams.security.protocol", "SSL");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props,
+                Map.of("TLSRPT_TOPIC_RAW", "from-env", "TLSRPT_DETECTOR_MIN_FAILED_SESSIONS", "25", "PATH", "/bin"));
+        assertThat(config.getDuration(ProcessorConfig.WINDOW_SIZE)).isEqualTo(Duration.ofHours(6));
+        assertThat(config.getDuration(ProcessorConfig.WINDOW_GRACE)).isEqualTo(Duration.ofHours(12));
+        assertThat(config.get(ProcessorConfig.TOPIC_RAW)).isEqualTo("from-env");
+        assertThat(config.detectorSettings().minFailedSessions()).isEqualTo(25);
+        assertThat(config.streamsOverrides()).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsKey() {
+        Properties props = new Properties();
+        props.setProperty("window.size", "yesterday");
+        props.setProperty("processing.guarantee", "maybe");
+        props.setProperty("schema.registry.url", "ftp://x");
+        props.setProperty("http.port", "70000");
+        props.setProperty("topic.alerts", "has space");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(5))
+                .hasMessageContaining("window.size").hasMessageContaining("processing.guarantee")
+                .hasMessageContaining("schema.registry.url").hasMessageContaining("http.port")
+                .hasMessageContaining("topic.alerts");
+    }
+
+    @Test
+    void unknownKeysAndInconsistentDetectorSettingsAreRejected() {
+        Properties typo = new Properties();
+        typo.setProperty("window.sise", "1d");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(typo)).hasMessageContaining("window.sise: unknown key");
+        Properties inconsistent = new Properties();
+        inconsistent.setProperty("detector.min.baseline.windows", "9");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(inconsistent))
+                .hasMessageContaining("minBaselineWindows");
+    }
+
+    @Test
+    void describeListsEveryKeyWithItsEnvironmentVariable() {
+        String table = ProcessorConfig.describe();
+        for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
+            assertThat(table).contains("`" + key.name() + "`").contains("`" + key.envName() + "`");
+        }
+        assertThat(table).contains("`TLSRPT_WINDOW_GRACE`");
+    }
+}
