@@ -412,7 +412,8 @@ public final class AlertmanagerNotifier implements AutoCloseable {
             p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tlsrpt-alert-notifier");
         } else {
-            p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            p.remove(ConsumerConfig.GROUP_ID_CONFIG);          // the rebuild reader is no group member
+            p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, "tlsrpt-alert-notifier-rebuild");
         }

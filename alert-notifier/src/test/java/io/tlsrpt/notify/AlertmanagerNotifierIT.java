@@ -346,6 +346,11 @@ class AlertmanagerNotifierIT {
                 await().atMost(WAIT).until(() -> committedTotal("notifier-it-tls") == endTotal());
             }
         }
+        // the configuration and the 401s were logged, the secrets never
+        String log = Files.readString(Path.of("target", "test-logs", "notifier.log"));
+        assertThat(log).contains("auth.basic.password=******").contains("HTTP 401")
+                .doesNotContain("s3cret-pw").doesNotContain("not-the-password")
+                .doesNotContain(TestTls.basicAuth("notifier", "s3cret-pw").substring("Basic ".length()));
     }
 
     private static String state(AlertmanagerProcess am, String alertId) throws Exception {
