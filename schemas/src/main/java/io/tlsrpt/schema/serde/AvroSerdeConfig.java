@@ -49,6 +49,12 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
     private static final String REQUEST_TIMEOUT_MS_DOC = "How long to wait for the registry's answer to one request.";
 
+    public static final String KEY_TYPE = "specific.avro.key.type";
+    public static final String VALUE_TYPE = "specific.avro.value.type";
+    private static final String TYPE_DOC = "The generated record class read and written, for serdes created by class"
+            + " name (e.g. Kafka's key.deserializer / value.deserializer, Streams' default serdes), which cannot be"
+            + " given the class in their constructor. Not needed when the class is passed to the constructor.";
+
     public static final String DEFAULT_SUBJECT_NAME_STRATEGY = "TopicNameStrategy";
 
     private static final ConfigDef.Validator STRATEGY_VALIDATOR = (name, value) -> {
@@ -89,7 +95,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS, ConfigDef.Type.INT, 10_000, ConfigDef.Range.between(1, 600_000),
                     ConfigDef.Importance.LOW, CONNECT_TIMEOUT_MS_DOC)
             .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.Range.between(1, 600_000),
-                    ConfigDef.Importance.LOW, REQUEST_TIMEOUT_MS_DOC);
+                    ConfigDef.Importance.LOW, REQUEST_TIMEOUT_MS_DOC)
+            .define(KEY_TYPE, ConfigDef.Type.CLASS, null, ConfigDef.Importance.LOW, TYPE_DOC)
+            .define(VALUE_TYPE, ConfigDef.Type.CLASS, null, ConfigDef.Importance.LOW, TYPE_DOC);
 
     /** Parses and validates; throws {@link ConfigException} naming the bad key. */
     public AvroSerdeConfig(Map<String, ?> originals) {
@@ -118,6 +126,20 @@ public final class AvroSerdeConfig extends AbstractConfig {
     /** The strategy for keys ({@code isKey}) or values. */
     public SubjectNameStrategy subjectNameStrategy(boolean isKey) {
         return SubjectNameStrategies.resolve(getString(isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY));
+    }
+
+    /**
+     * The record class configured for keys ({@code isKey}) or values, or {@code null} when none is; throws
+     * {@link ConfigException} for a class that is not a generated Avro record.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends org.apache.avro.specific.SpecificRecord> Class<T> recordType(boolean isKey) {
+        String key = isKey ? KEY_TYPE : VALUE_TYPE;
+        Class<?> type = getClass(key);
+        if (type != null && !org.apache.avro.specific.SpecificRecord.class.isAssignableFrom(type)) {
+            throw new ConfigException(key, type.getName(), "not a generated Avro record class (SpecificRecord)");
+        }
+        return (Class<T>) type;
     }
 
     /** Timeouts and credentials for {@link RestSchemaRegistryClient}. */

@@ -14,6 +14,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -31,21 +32,21 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
     private static final ThreadLocal<BinaryDecoder[]> DECODER = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
 
-    private final Class<T> type;
-    private final Schema schema;
-    private final SpecificData model;
-    private final String parsingForm;
     private final Map<Integer, ReaderOrError<T>> readers = new ConcurrentHashMap<>();
+    private volatile Reading<T> reading;
     private volatile SchemaRegistryClient registry;
     private volatile boolean ownsRegistry;
 
-    /** A deserializer to be configured with {@link #configure(Map, boolean)}. */
+    /**
+     * A deserializer created by class name (Kafka's {@code value.deserializer}): {@link #configure} must
+     * name the class with {@code specific.avro.value.type} or {@code specific.avro.key.type}.
+     */
+    public ConfluentAvroDeserializer() {
+    }
+
+    /** A deserializer for {@code type}, to be configured with {@link #configure(Map, boolean)}. */
     public ConfluentAvroDeserializer(Class<T> type) {
-        this.type = Objects.requireNonNull(type, "type");
-        this.model = SpecificData.getForClass(type);
-        this.schema = model.getSchema(type);
-        this.parsingForm = SchemaNormalization.toParsingForm(schema);
-        TrustedAvroClasses.trust(schema);
+        this.reading = new Reading<>(RecordType.of(type));
     }
 
     /** A deserializer using {@code registry}, ready without configuration. */
@@ -57,6 +58,16 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         AvroSerdeConfig config = new AvroSerdeConfig(SerdeConfigs.withRegistryUrl(configs, registry));
+        Class<T> configured = config.recordType(isKey);
+        if (reading == null) {
+            if (configured == null) {
+                String key = isKey ? AvroSerdeConfig.KEY_TYPE : AvroSerdeConfig.VALUE_TYPE;
+                throw new ConfigException(key, null, "ConfluentAvroDeserializer created without a record class needs "
+                        + key + " naming the generated class to read");
+            }
+            reading = new Reading<>(RecordType.of(configured));
+            readers.clear();
+        }
         if (registry == null) {
             registry = SchemaRegistryClients.forConfig(config);
             ownsRegistry = true;
@@ -85,9 +96,10 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         return read(topic, copy, 0, copy.length);
     }
 
-    /** The schema records are read into. */
+    /** The schema records are read into, or {@code null} before the class is configured. */
     public Schema schema() {
-        return schema;
+        Reading<T> current = reading;
+        return current == null ? null : current.recordType().schema();
     }
 
     @Override
@@ -98,8 +110,15 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
 
     private T read(String topic, byte[] data, int offset, int length) {
+        Reading<T> reading = this.reading;
+        if (reading == null) {
+            throw new SerializationException("ConfluentAvroDeserializer is not configured: call configure(Map.of(\""
+                    + AvroSerdeConfig.SCHEMA_REGISTRY_URL + "\", url, \"" + AvroSerdeConfig.VALUE_TYPE
+                    + "\", RecordClass.class), isKey) first");
+        }
+        Schema schema = reading.recordType().schema();
         int schemaId = WireFormat.schemaId(data, offset, length, topic);
-        DatumReader<T> reader = readerFor(schemaId, topic);
+        DatumReader<T> reader = readerFor(reading, schemaId, topic);
         BinaryDecoder[] holder = DECODER.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset + WireFormat.HEADER_SIZE,
                 length - WireFormat.HEADER_SIZE, holder[0]);
@@ -122,25 +141,27 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         return record;
     }
 
-    private DatumReader<T> readerFor(int schemaId, String topic) {
+    private DatumReader<T> readerFor(Reading<T> reading, int schemaId, String topic) {
         ReaderOrError<T> cached = readers.get(schemaId);
         if (cached == null) {
-            cached = resolve(schemaId, topic);
+            cached = resolve(reading, schemaId, topic);
             ReaderOrError<T> raced = readers.putIfAbsent(schemaId, cached);
             cached = raced != null ? raced : cached;
         }
         if (cached.error() != null) {
-            throw new SerializationException("Cannot deserialize " + schema.getFullName() + " from topic " + topic
-                    + ": " + cached.error());
+            throw new SerializationException("Cannot deserialize " + reading.recordType().schema().getFullName()
+                    + " from topic " + topic + ": " + cached.error());
         }
         return cached.reader();
     }
 
     /** The reader for records written with schema {@code schemaId}; registry failures are not cached. */
-    private ReaderOrError<T> resolve(int schemaId, String topic) {
+    private ReaderOrError<T> resolve(Reading<T> reading, int schemaId, String topic) {
+        Schema schema = reading.recordType().schema();
+        SpecificData model = reading.recordType().model();
         SchemaRegistryClient client = registry;
         if (client == null) {
-            throw new SerializationException("ConfluentAvroDeserializer for " + type.getName() + " is not configured:"
+            throw new SerializationException("ConfluentAvroDeserializer for " + schema.getFullName() + " is not configured:"
                     + " call configure(Map.of(\"" + AvroSerdeConfig.SCHEMA_REGISTRY_URL + "\", url), isKey) first");
         }
         Schema writerSchema;
@@ -151,7 +172,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                     + ": cannot fetch writer schema id " + schemaId + " from schema registry " + client.describe()
                     + ": " + e.getMessage(), e);
         }
-        if (writerSchema.equals(schema) || sameEncoding(writerSchema)) {
+        if (writerSchema.equals(schema) || reading.parsingForm().equals(SchemaNormalization.toParsingForm(writerSchema))) {
             // no resolution needed: the fast path. Registries may drop doc strings and properties such as
             // avro.java.string, which leaves the parsing canonical form (and so the encoding) unchanged
             return new ReaderOrError<>(new SpecificDatumReader<>(schema, schema, model), null);
@@ -166,10 +187,6 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         return new ReaderOrError<>(new SpecificDatumReader<>(writerSchema, schema, model), null);
     }
 
-    private boolean sameEncoding(Schema writerSchema) {
-        return parsingForm.equals(SchemaNormalization.toParsingForm(writerSchema));
-    }
-
     private static String describe(Exception e) {
         if (e instanceof java.io.EOFException) {
             return "the data ends inside the record (truncated)";
@@ -178,5 +195,14 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
 
     private record ReaderOrError<T>(DatumReader<T> reader, String error) {
+    }
+
+    /** The record class read into, with its schema's parsing canonical form for comparing writer schemas. */
+    private record Reading<T extends SpecificRecord>(RecordType<T> recordType, String parsingForm) {
+        Reading(RecordType<T> recordType) {
+            this(recordType, SchemaNormalization.toParsingForm(recordType.schema()));
+            // Avro 1.12 instantiates only trusted classes: trust the ones this application compiled in
+            TrustedAvroClasses.trust(recordType.schema());
+        }
     }
 }

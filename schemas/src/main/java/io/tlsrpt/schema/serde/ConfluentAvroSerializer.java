@@ -14,7 +14,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -33,10 +32,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     // ConcurrentHashMap takes no null keys; a record serialized without a topic is planned under this
     private static final String NO_TOPIC = "\u0000no-topic";
 
-    private final Class<T> type;
-    private final Schema schema;
-    private final DatumWriter<T> writer;
     private final Map<String, WritePlan> plans = new ConcurrentHashMap<>();
+    private volatile Writing<T> writing;
     private volatile SchemaRegistryClient registry;
     private volatile boolean ownsRegistry;
     private volatile SubjectNameStrategy subjectNameStrategy = new SubjectNameStrategy.TopicNameStrategy();
@@ -44,12 +41,17 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     private volatile boolean autoRegister = true;
     private volatile boolean useLatestVersion;
 
-    /** A serializer to be configured with {@link #configure(Map, boolean)}. */
+    /**
+     * A serializer created by class name (Kafka's {@code value.serializer}): it writes the class named by
+     * {@code specific.avro.value.type} / {@code specific.avro.key.type}, or else the class of the first
+     * record it is given.
+     */
+    public ConfluentAvroSerializer() {
+    }
+
+    /** A serializer for {@code type}, to be configured with {@link #configure(Map, boolean)}. */
     public ConfluentAvroSerializer(Class<T> type) {
-        this.type = Objects.requireNonNull(type, "type");
-        SpecificData model = SpecificData.getForClass(type);
-        this.schema = model.getSchema(type);
-        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.writing = new Writing<>(RecordType.of(type));
     }
 
     /**
@@ -68,6 +70,10 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
         this.subjectNameStrategy = config.subjectNameStrategy(isKey);
+        Class<T> configured = config.recordType(isKey);
+        if (writing == null && configured != null) {
+            writing = new Writing<>(RecordType.of(configured));
+        }
         if (registry == null) {
             registry = SchemaRegistryClients.forConfig(config);
             ownsRegistry = true;
@@ -80,32 +86,36 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         if (record == null) {
             return null;
         }
+        Writing<T> writing = writingFor(record);
         WritePlan plan = plans.get(topic == null ? NO_TOPIC : topic);
         if (plan == null) {
-            plan = plans.computeIfAbsent(topic == null ? NO_TOPIC : topic, t -> plan(topic));
+            Schema schema = writing.recordType().schema();
+            plan = plans.computeIfAbsent(topic == null ? NO_TOPIC : topic, t -> plan(topic, schema));
         }
         EncodeBuffer buffer = EncodeBuffer.acquire();
         try {
             buffer.writeHeader(plan.schemaId());
             BinaryEncoder encoder = buffer.encoder();
             if (plan.converter() == null) {
-                writer.write(record, encoder);
+                writing.writer().write(record, encoder);
             } else {
                 plan.converter().write(record, encoder);
             }
             encoder.flush();
             return buffer.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic " + topic
+            throw new SerializationException("Cannot serialize " + writing.recordType().schema().getFullName()
+                    + " for topic " + topic
                     + " with schema id " + plan.schemaId() + ": " + e.getMessage(), e);
         } finally {
             buffer.release();
         }
     }
 
-    /** The schema of the records this serializer writes. */
+    /** The schema of the records this serializer writes, or {@code null} before it knows the class. */
     public Schema schema() {
-        return schema;
+        Writing<T> current = writing;
+        return current == null ? null : current.recordType().schema();
     }
 
     @Override
@@ -115,10 +125,31 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         }
     }
 
-    private WritePlan plan(String topic) {
+    private Writing<T> writingFor(T record) {
+        Writing<T> current = writing;
+        if (current == null) {
+            current = bindToClassOf(record);
+        }
+        if (record.getClass() != current.recordType().type()
+                && !current.recordType().type().isInstance(record)) {
+            throw new SerializationException("This serializer writes " + current.recordType().type().getName()
+                    + " records, not " + record.getClass().getName());
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized Writing<T> bindToClassOf(T record) {
+        if (writing == null) {
+            writing = new Writing<>(RecordType.of((Class<T>) record.getClass()));
+        }
+        return writing;
+    }
+
+    private WritePlan plan(String topic, Schema schema) {
         SchemaRegistryClient client = registry;
         if (client == null) {
-            throw new SerializationException("ConfluentAvroSerializer for " + type.getName() + " is not configured:"
+            throw new SerializationException("ConfluentAvroSerializer for " + schema.getFullName() + " is not configured:"
                     + " call configure(Map.of(\"" + AvroSerdeConfig.SCHEMA_REGISTRY_URL + "\", url), isKey) first");
         }
         String subject;
@@ -130,7 +161,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         }
         try {
             if (useLatestVersion) {
-                return latestVersionPlan(client, subject);
+                return latestVersionPlan(client, subject, schema);
             }
             int id = autoRegister ? client.register(subject, schema) : client.lookup(subject, schema);
             return new WritePlan(id, null);
@@ -141,7 +172,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         }
     }
 
-    private WritePlan latestVersionPlan(SchemaRegistryClient client, String subject) {
+    private WritePlan latestVersionPlan(SchemaRegistryClient client, String subject, Schema schema) {
         RegisteredSchema latest = client.getLatest(subject);
         if (latest.schema().equals(schema)) {
             return new WritePlan(latest.id(), null);
@@ -153,7 +184,14 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
                     + ", version " + latest.version() + ") cannot read " + schema.getFullName() + " records: "
                     + compatibility.getDescription());
         }
-        return new WritePlan(latest.id(), new Converter<>(schema, latest.schema(), writer));
+        return new WritePlan(latest.id(), new Converter<>(schema, latest.schema(), writing.writer()));
+    }
+
+    /** The record class this serializer writes and its (thread-safe, reused) datum writer. */
+    private record Writing<T extends SpecificRecord>(RecordType<T> recordType, DatumWriter<T> writer) {
+        Writing(RecordType<T> recordType) {
+            this(recordType, new SpecificDatumWriter<>(recordType.schema(), recordType.model()));
+        }
     }
 
     /** The schema id to write under and, when writing with another schema than the record's, the converter. */

@@ -46,9 +46,12 @@ final class EncodeBuffer extends OutputStream {
         }
     }
 
-    /** An encoder writing straight into this buffer (no intermediate buffer to flush). */
+    /**
+     * An encoder writing into this buffer. Avro's buffered encoder packs small values into its own array
+     * and hands them over in blocks, which is faster than a call per value: flush it before reading.
+     */
     BinaryEncoder encoder() {
-        encoder = EncoderFactory.get().directBinaryEncoder(this, encoder);
+        encoder = EncoderFactory.get().binaryEncoder(this, encoder);
         return encoder;
     }
 

@@ -41,7 +41,8 @@ final class TrustedAvroClasses {
         installed = true;
     }
 
-    private static Set<String> namedTypes(Schema root) {
+    /** The generated class names of {@code root} and the named types inside it. */
+    static Set<String> namedTypes(Schema root) {
         Set<String> classNames = new HashSet<>();
         Set<Schema> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Deque<Schema> pending = new ArrayDeque<>();

@@ -44,7 +44,8 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = List.of(java.toString(),
-                "-Xms64m", "-Xmx512m",
+                // a test registry: start fast on a busy machine rather than peak later
+                "-Xms64m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
