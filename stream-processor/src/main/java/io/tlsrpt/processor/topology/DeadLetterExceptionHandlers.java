@@ -106,6 +106,7 @@ public final class DeadLetterExceptionHandlers {
         }
 
         @Override
+        @SuppressWarnings("rawtypes")   // the interface's own signature
         public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
                                                  Exception exception, SerializationExceptionOrigin origin) {
             LOG.error("serialising a record for {} failed ({}) for source {}-{}@{}; dead-lettered", record.topic(),
