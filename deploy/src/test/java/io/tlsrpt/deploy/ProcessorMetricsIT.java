@@ -1,0 +1,163 @@
+package io.tlsrpt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.deploy.Workloads.Container;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.app.TlsRptProcessor;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real stream processor, configured with the compose file's settings (only what points at this test's broker,
+ * registry, port and directory replaced), on Kafka's in-JVM KRaft broker: it starts, processes a report and a junk
+ * record, answers the health paths the Kubernetes probes use, and its /metrics has every kafka_* series the
+ * alerting rules and the dashboards use, with the labels they match on.
+ */
+class ProcessorMetricsIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorMetricsIT.class);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDeployedSettingsRunAndExposeEveryMetricTheRulesAndDashboardsUse() throws Exception {
+        try (KafkaClusterTestKit cluster = startCluster()) {
+            Container compose = Workloads.running(Workloads.PROCESSOR_MAIN, Workloads.Target.COMPOSE).get(0);
+            Map<String, String> env = new LinkedHashMap<>(Workloads.dockerfileEnv("app"));
+            env.putAll(compose.env());
+            env.put(envOf(ProcessorConfig.BOOTSTRAP_SERVERS), cluster.bootstrapServers());
+            env.put(envOf(ProcessorConfig.SCHEMA_REGISTRY_URL), "mock://deploy-it");
+            env.put(envOf(ProcessorConfig.STATE_DIR), Files.createDirectories(dir.resolve("state")).toString());
+            env.put(envOf(ProcessorConfig.HTTP_HOST), "127.0.0.1");
+            env.put(envOf(ProcessorConfig.HTTP_PORT), "0");
+            ProcessorConfig config = ProcessorConfig.fromProperties(new Properties(), env);
+
+            try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+                assertThat(processor.awaitReady(Duration.ofSeconds(90))).as("processor RUNNING").isTrue();
+                produce(cluster.bootstrapServers(), config.get(ProcessorConfig.TOPIC_RAW), List.of(
+                        resource("reports/rfc8460-appendix-b.json"),
+                        "this is not a TLS report".getBytes(StandardCharsets.UTF_8)));
+                await().atMost(Duration.ofSeconds(60)).until(() -> processor.counters().rawRecords() >= 2
+                        && processor.counters().deadLetters() >= 1 && processor.counters().distinctReports() >= 1);
+
+                URI base = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort());
+                // the consumer's per-partition lag appears once partitions are assigned and fetched, and Micrometer's
+                // Kafka binder picks up new client metrics on its refresh (every 60 s)
+                await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).until(() -> Scrape.parse(get(base.resolve("/metrics")).body())
+                        .hasSeries("kafka_consumer_fetch_manager_records_lag", "topic", config.get(ProcessorConfig.TOPIC_RAW)));
+                Scrape scrape = Scrape.parse(get(base.resolve("/metrics")).body());
+                scrape.samples().stream().filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{"))
+                        .forEach(l -> LOG.info("scraped: {}", l));
+
+                Set<String> kafkaNames = new TreeSet<>();
+                MetricNamesTest.usedMetrics().keySet().stream().filter(n -> n.startsWith("kafka_")).forEach(kafkaNames::add);
+                assertThat(kafkaNames).as("kafka_* metrics used by rules and dashboards").isNotEmpty();
+                for (String name : kafkaNames) {
+                    assertThat(scrape.families()).as(name + " on the running processor's /metrics").containsKey(name);
+                    assertThat(scrape.families().get(name)).as("labels of " + name).contains("topic", "partition");
+                }
+                assertThat(scrape.families()).containsKeys("tlsrpt_raw_records_total", "tlsrpt_dead_letters_total");
+
+                for (String path : probePaths()) {
+                    assertThat(get(base.resolve(path)).statusCode()).as("GET " + path).isEqualTo(200);
+                }
+                Runtime rt = Runtime.getRuntime();
+                LOG.info("test JVM (broker + processor) heap used after the run: {} MiB",
+                        (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+            }
+        }
+    }
+
+    /** The httpGet paths of the Kubernetes processor container's probes. */
+    private static Set<String> probePaths() {
+        Container k8s = Workloads.running(Workloads.PROCESSOR_MAIN, Workloads.Target.K8S).get(0);
+        Set<String> paths = new TreeSet<>();
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            JsonNode get = k8s.node().path(probe).path("httpGet");
+            if (!get.isMissingNode()) {
+                paths.add(get.path("path").asText());
+            }
+        }
+        assertThat(paths).contains("/health/live", "/health/ready");
+        return paths;
+    }
+
+    private static KafkaClusterTestKit startCluster() throws Exception {
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    /** Raw records as the connector writes them: key = hex sha-256 of the payload, provenance headers. */
+    private static void produce(String bootstrap, String topic, List<byte[]> payloads) throws Exception {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (byte[] payload : payloads) {
+                String key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, payload);
+                record.headers().add("tlsrpt.source", "cli".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("tlsrpt.received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+                record.headers().add("content-type", "application/tlsrpt+json".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("tlsrpt.origin", "ProcessorMetricsIT".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] resource(String name) throws Exception {
+        try (InputStream in = ProcessorMetricsIT.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    private static String envOf(String key) {
+        return EnvironmentVariablesTest.envOf(key);
+    }
+}
