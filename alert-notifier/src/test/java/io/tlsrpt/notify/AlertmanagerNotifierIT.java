@@ -353,6 +353,33 @@ class AlertmanagerNotifierIT {
                 .doesNotContain(TestTls.basicAuth("notifier", "s3cret-pw").substring("Basic ".length()));
     }
 
+    @Test
+    void aFullBacklogPausesConsumptionAndResumesWithoutLoss() throws Exception {
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-pause")).start()) {
+            am.stop();
+            for (int i = 1; i <= 5; i++) {
+                produce(firing("it-pause-" + i, "pause.example"));
+            }
+            SimpleMeterRegistry pausedMeters = new SimpleMeterRegistry();
+            // a new group reads the whole topic; with room for 2 records it must pause while Alertmanager is down
+            try (AlertmanagerNotifier paused = startNotifier("notifier-it-pause", am.url().toString(),
+                    Map.of(NotifierConfig.MAX_PENDING_RECORDS, "2"), pausedMeters)) {
+                await("consumption paused").atMost(WAIT).until(() ->
+                        Files.readString(Path.of("target", "test-logs", "notifier.log")).contains("pausing consumption"));
+                await("lag reported").atMost(WAIT)
+                        .until(() -> pausedMeters.get("tlsrpt.notifier.lag.records").gauge().value() >= 5);
+                assertThat(committedTotal("notifier-it-pause")).isZero();
+
+                am.start();
+                await("every record delivered after the pause").atMost(WAIT).until(() ->
+                        am.alerts().stream().filter(a -> a.path("labels").path("alert_id").asText().startsWith("it-pause-"))
+                                .count() == 5);
+                await().atMost(WAIT).until(() -> committedTotal("notifier-it-pause") == endTotal());
+                assertThat(paused.isRunning()).isTrue();
+            }
+        }
+    }
+
     private static String state(AlertmanagerProcess am, String alertId) throws Exception {
         List<JsonNode> alerts = am.alerts(alertId);
         return alerts.size() == 1 ? alerts.get(0).path("status").path("state").asText() : "absent(" + alerts.size() + ")";
