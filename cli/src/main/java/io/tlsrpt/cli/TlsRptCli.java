@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         ParseCommand.class,
         GenerateCommand.class,
+        AnalyzeCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
     })
 public final class TlsRptCli implements Runnable {

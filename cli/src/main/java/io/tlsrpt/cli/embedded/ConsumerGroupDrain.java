@@ -28,11 +28,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Committed offsets are read before end offsets, so a chain of repartition topics is drained only when every
  * link is. A partition whose committed offset is short of the end only by transaction markers or aborted records
- * (as happens with exactly-once) counts as drained: a read-committed consumer finds no record there.
+ * (as happens with exactly-once) counts as drained: a read-committed consumer finds no record there. That probe
+ * runs only where it can matter: when the gap is at most {@link #MARKER_SLACK} offsets, or when the group's offset
+ * has not moved since the previous call; a larger gap that is moving is reported as lag directly.
  */
 public final class ConsumerGroupDrain implements AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Gap between committed and end offsets that may consist of transaction markers only. */
+    static final long MARKER_SLACK = 2;
+
+    private final Map<TopicPartition, Long> previousCommitted = new HashMap<>();
 
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> probe;
@@ -88,9 +94,15 @@ public final class ConsumerGroupDrain implements AutoCloseable {
             }
             for (TopicPartition tp : behind) {
                 OffsetAndMetadata c = committed.get(tp);
-                long remaining = committedRecordsAfter(tp, c == null ? 0 : c.offset(), ends.get(tp));
+                long position = c == null ? 0 : c.offset();
+                long end = ends.get(tp);
+                boolean stalled = Long.valueOf(position).equals(previousCommitted.get(tp));
+                long remaining = end - position <= MARKER_SLACK || stalled
+                    ? committedRecordsAfter(tp, position, end)
+                    : end - position;
                 lag.merge(tp.topic(), remaining, Long::sum);
             }
+            committed.forEach((tp, c) -> previousCommitted.put(tp, c.offset()));
             return lag;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -37,6 +37,9 @@ public final class RawInputProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final String source;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param clientProperties at least {@code bootstrap.servers}; batching settings are added unless given
@@ -57,7 +60,10 @@ public final class RawInputProducer implements AutoCloseable {
         this.source = source;
     }
 
-    /** Sends one raw input; blocks only when the producer's buffer is full. */
+    /**
+     * Sends one raw input; blocks only when the producer's buffer is full. A failed send is remembered and reported
+     * by {@link #flush()}.
+     */
     public Future<RecordMetadata> send(byte[] payload, String contentType, String origin, String fileName,
                                        Instant receivedAt) {
         RecordHeaders headers = new RecordHeaders();
@@ -69,12 +75,26 @@ public final class RawInputProducer implements AutoCloseable {
             headers.add(FILE_NAME, utf8(fileName));
         }
         return producer.send(new ProducerRecord<>(topic, null, receivedAt.toEpochMilli(), sha256Hex(payload),
-            payload, headers));
+            payload, headers), (metadata, exception) -> {
+                if (exception != null) {
+                    failures.incrementAndGet();
+                    firstFailure.compareAndSet(null, exception);
+                }
+            });
     }
 
-    /** Waits until everything sent so far is acknowledged. */
+    /**
+     * Waits until everything sent so far is acknowledged.
+     *
+     * @throws IllegalStateException when any send failed (the message tells how many, the cause is the first)
+     */
     public void flush() {
         producer.flush();
+        Exception failure = firstFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException(failures.get() + " raw record(s) could not be written to " + topic,
+                failure);
+        }
     }
 
     @Override

@@ -1,0 +1,116 @@
+package io.tlsrpt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.cli.generate.Scenario;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tlsrpt analyze} end to end: real embedded broker, real stream processor, real and generated reports. */
+class AnalyzeCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path CORPUS = Path.of("src/test/resources/analyze/real-corpus");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void analysesTheRealCorpusCountingRejectsAndDuplicatesAndCleansUp() throws Exception {
+        Set<Path> tempBefore = analyzeTempDirs();
+        Result result = analyze(CORPUS.toString(), CORPUS.resolve("google-2024-09-15.eml").toString());
+
+        assertThat(result.exit).as(result.err).isZero();
+        // 9 files + the Google mail again; the cron mail is no report; the repeated mail is a duplicate
+        assertThat(result.summary()).startsWith("tlsrpt analyze: 10 files, 9 reports read, 1 rejected, 1 duplicates, "
+            + result.alerts().size() + " alerts");
+        for (JsonNode alert : result.alerts()) {
+            assertThat(alert.has("alert_id") && alert.has("kind") && alert.has("policy_domain")).isTrue();
+        }
+        assertThat(analyzeTempDirs()).isEqualTo(tempBefore);
+    }
+
+    @Test
+    void findsTheDowngradeInAGeneratedMonthOfSomeThousandReports() throws Exception {
+        Scenario downgrade = Scenario.parse(Scenario.Kind.DOWNGRADE, "victim.example@20",
+            GeneratorSettings.DEFAULT_START_DATE);
+        ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDomains(25)
+            .withScenarios(List.of(downgrade)));
+        long files = generator.writeTo(dir);
+        assertThat(files).isEqualTo(30 * 25 * 3);
+
+        long started = System.nanoTime();
+        Result result = analyze(dir.toString());
+        System.err.printf("analyze of %d generated files took %.1f s%n", files, (System.nanoTime() - started) / 1e9);
+
+        assertThat(result.exit).as(result.err).isZero();
+        assertThat(result.summary()).startsWith("tlsrpt analyze: 2250 files, 2250 reports read, 0 rejected, "
+            + "0 duplicates, " + result.alerts().size() + " alerts");
+        List<JsonNode> downgrades = result.alerts().stream()
+            .filter(a -> a.path("kind").asText().equals("starttls-downgrade-suspected")).toList();
+        assertThat(downgrades).isNotEmpty();
+        JsonNode firing = downgrades.get(0);
+        assertThat(firing.path("status").asText()).isEqualTo("firing");
+        assertThat(firing.path("policy_domain").asText()).isEqualTo("victim.example");
+        assertThat(firing.path("window_start").asText()).isEqualTo("2025-01-20T00:00:00Z");
+        assertThat(firing.path("reporters").size()).isEqualTo(3);
+        assertThat(downgrades).allSatisfy(a -> assertThat(a.path("policy_domain").asText()).isEqualTo("victim.example"));
+    }
+
+    @Test
+    void aMissingPathIsAUsageError() {
+        Result result = analyze(dir.resolve("missing").toString());
+        assertThat(result.exit).isEqualTo(2);
+        assertThat(result.err).contains("no such file or directory");
+    }
+
+    private static Result analyze(String... paths) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cmd = TlsRptCli.newCommandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of("analyze"));
+        args.addAll(List.of(paths));
+        int exit = cmd.execute(args.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static Set<Path> analyzeTempDirs() throws IOException {
+        try (Stream<Path> list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return list.filter(p -> p.getFileName().toString().startsWith("tlsrpt-analyze-"))
+                .collect(Collectors.toSet());
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+        String summary() {
+            return err.lines().filter(l -> l.startsWith("tlsrpt analyze:")).findFirst().orElse("(no summary) " + err);
+        }
+
+        List<JsonNode> alerts() {
+            return out.lines().filter(l -> !l.isBlank()).map(l -> {
+                try {
+                    return JSON.readTree(l);
+                } catch (IOException e) {
+                    throw new AssertionError("not a JSON line: " + l, e);
+                }
+            }).toList();
+        }
+    }
+}
