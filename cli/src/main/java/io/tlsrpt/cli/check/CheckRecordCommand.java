@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
         "1:the TLS-RPT record is invalid, missing, or there is more than one",
         "2:usage error",
         "3:DNS failure (timeout, SERVFAIL, unreachable resolver) looking up the TLS-RPT record",
-    })
+    },
+    footer = {"", "The MTA-STS and DANE findings are reported but do not change the exit status."})
 public final class CheckRecordCommand implements Callable<Integer> {
 
     /** Exit status: the TLS-RPT record is valid. */
@@ -59,7 +60,8 @@ public final class CheckRecordCommand implements Callable<Integer> {
     String record;
 
     @Option(names = "--resolver", paramLabel = "HOST[:PORT]",
-        description = "ask this DNS resolver (default: the system's resolvers from /etc/resolv.conf)")
+        description = "ask this DNS resolver (default: the system's resolvers from /etc/resolv.conf); the MTA-STS "
+            + "policy host is resolved by the JVM (system resolver) or the proxy")
     String resolver;
 
     @Option(names = "--json", description = "print one JSON object instead of text")

@@ -6,7 +6,7 @@ import java.util.List;
  * The DANE posture of a domain's MX hosts (RFC 7672).
  *
  * @param status authenticated (TLSA records the resolver vouched for with DNSSEC), unauthenticated (TLSA records
- *               without the AD bit), none (no TLSA records), no-mail (null MX), dns-error
+ *               without the AD bit), none (no TLSA records, or no such domain), no-mail (null MX), dns-error
  * @param mxAuthenticated whether the MX answer itself carried the AD bit (DANE needs a signed MX RRset too)
  * @param hosts one entry per MX host
  * @param meaning what this means for the reports the domain will receive

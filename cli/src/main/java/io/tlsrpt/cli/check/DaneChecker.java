@@ -30,7 +30,8 @@ public final class DaneChecker {
         }
         if (mx.answer().outcome() == DnsAnswer.Outcome.NXDOMAIN) {
             f.error("domain-nxdomain", "the domain " + domain + " does not exist (NXDOMAIN)");
-            return new DaneCheck("dns-error", false, List.of(), f.errors(), f.warnings(), "The domain does not exist.");
+            return new DaneCheck("none", false, List.of(), f.errors(), f.warnings(),
+                "The domain does not exist, so it has no MX hosts and no DANE.");
         }
         if (mx.nullMx()) {
             return new DaneCheck("no-mail", mx.answer().authenticated(), List.of(), f.errors(), f.warnings(),

@@ -53,12 +53,8 @@ final class ReportUriValidator {
             case "http" -> f.error("uri-http", "'" + uri + "': plain http is not allowed, reports are posted over https "
                 + "only: write " + "https:" + rest);
             default -> {
-                if (lower.equals("rua") || scheme.contains("=")) {
-                    f.error("uri-not-a-uri", "'" + uri + "' is not a URI");
-                } else {
-                    f.error("uri-scheme", "'" + uri + "': the scheme " + scheme + ": is not supported; TLS-RPT reports "
-                        + "go to mailto: or https: URIs, e.g. mailto:tlsrpt@example.com or https://example.com/tlsrpt");
-                }
+                f.error("uri-scheme", "'" + uri + "': the scheme " + scheme + ": is not supported; TLS-RPT reports "
+                    + "go to mailto: or https: URIs, e.g. mailto:tlsrpt@example.com or https://example.com/tlsrpt");
             }
         }
         out.addAll(f);
@@ -134,7 +130,8 @@ final class ReportUriValidator {
         }
         String address = percentDecode(rest);
         if (address == null) {
-            f.error("mailto-bad-encoding", "'" + uri + "': the percent-encoded bytes are not UTF-8");
+            f.error("mailto-bad-encoding", "'" + uri + "': the percent-encoded bytes are not UTF-8: "
+                + "encode characters as the %XX of their UTF-8 bytes");
             return;
         }
         int at = address.lastIndexOf('@');
@@ -189,7 +186,8 @@ final class ReportUriValidator {
         if (authority.startsWith("[")) {
             int close = authority.indexOf(']');
             if (close < 0) {
-                f.error("https-bad-host", "'" + uri + "': the IPv6 address has no closing ']'");
+                f.error("https-bad-host", "'" + uri + "': the IPv6 address has no closing ']': write "
+                + "https://[2001:db8::1]/path");
                 return;
             }
             host = authority.substring(0, close + 1);
@@ -197,7 +195,8 @@ final class ReportUriValidator {
             if (after.startsWith(":")) {
                 port = after.substring(1);
             } else if (!after.isEmpty()) {
-                f.error("https-bad-host", "'" + uri + "': unexpected '" + after + "' after the IPv6 address");
+                f.error("https-bad-host", "'" + uri + "': unexpected '" + after + "' after the IPv6 address: "
+                    + "write https://[address]:port/path");
                 return;
             }
         } else {
