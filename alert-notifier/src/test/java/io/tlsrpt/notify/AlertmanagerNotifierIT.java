@@ -354,6 +354,20 @@ class AlertmanagerNotifierIT {
     }
 
     @Test
+    void bearerTokenIsSentToAnAuthenticatingProxyInFrontOfAlertmanager() throws Exception {
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-bearer")).start();
+             BearerAuthProxy proxy = new BearerAuthProxy(am.url(), "t0ken-for-am");
+             AlertmanagerNotifier viaProxy = startNotifier("notifier-it-bearer", proxy.url().toString(),
+                     Map.of(NotifierConfig.BEARER_TOKEN, "t0ken-for-am"), new SimpleMeterRegistry())) {
+            produce(firing("it-bearer-1", "bearer.example"));
+            await("delivered through the proxy").atMost(WAIT).until(() -> am.alerts("it-bearer-1").size() == 1);
+            assertThat(proxy.refused).hasValue(0);
+        }
+        assertThat(Files.readString(Path.of("target", "test-logs", "notifier.log")))
+                .contains("auth.bearer.token=******").doesNotContain("t0ken-for-am");
+    }
+
+    @Test
     void aFullBacklogPausesConsumptionAndResumesWithoutLoss() throws Exception {
         try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-pause")).start()) {
             am.stop();
