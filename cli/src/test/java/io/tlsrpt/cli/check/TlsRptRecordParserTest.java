@@ -141,6 +141,31 @@ class TlsRptRecordParserTest {
         assertThat(check.record()).hasSizeLessThan(300);
     }
 
+    @Test
+    void arbitraryInputNeverThrowsAndValidAlwaysMeansUsableUris() {
+        // seeded, so a failure can be replayed; the alphabet is biased towards the grammar's own characters
+        java.util.Random random = new java.util.Random(8460);
+        String[] pieces = {"v=TLSRPTv1", ";", " ", "\t", "rua=", "mailto:", "https://", "a@b.example", ",", "=", "!",
+            "%", "%2C", "x", "-", ".", "/", "?", "#", "[", "]", ":", "\u00e9", "\n", "\"", "RUA", "ext"};
+        int valid = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(random.nextInt(4) == 0 ? "" : "v=TLSRPTv1; rua=");
+            int n = random.nextInt(12);
+            for (int j = 0; j < n; j++) {
+                b.append(pieces[random.nextInt(pieces.length)]);
+            }
+            TlsRptRecordCheck check = TlsRptRecordParser.parse(b.toString());
+            assertThat(check.valid()).isEqualTo(check.errors().isEmpty());
+            if (check.valid()) {
+                valid++;
+                assertThat(check.rua()).isNotEmpty().allSatisfy(uri -> assertThat(uri).matches("(?i)(mailto|https):.+"));
+            } else {
+                assertThat(check.rua()).isEmpty();
+            }
+        }
+        assertThat(valid).as("some random records are valid").isPositive();
+    }
+
     private static TxtRecords txt(String text) {
         return new TxtRecords(List.of(text), text);
     }
