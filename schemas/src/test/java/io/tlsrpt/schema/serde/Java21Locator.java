@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * Finds a Java 21+ installation to run Apicurio Registry with (the build itself runs on Java 17).
  * Looks, in order, at the system property {@code apicurio.java.home}, the environment variable
  * {@code APICURIO_JAVA_HOME}, the running JVM, {@code JAVA_HOME}, then the usual install folders
- * (preferring the newest). A JDK's {@code release} file tells its version without starting it.
+ * (preferring the newest; {@code -Dapicurio.java.search=dir1,dir2} replaces that list). A JDK's
+ * {@code release} file tells its version without starting it.
  */
 final class Java21Locator {
 
@@ -23,6 +24,7 @@ final class Java21Locator {
     private static final List<Path> INSTALL_FOLDERS = List.of(Path.of("/usr/lib/jvm"), Path.of("/opt"),
             Path.of("/usr/local/lib/jvm"), Path.of(System.getProperty("user.home"), ".sdkman", "candidates", "java"),
             Path.of(System.getProperty("user.home"), ".jdks"));
+    private static final String SEARCH_PROPERTY = "apicurio.java.search";
 
     private final List<String> looked = new ArrayList<>();
 
@@ -36,11 +38,14 @@ final class Java21Locator {
             return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
         }
         looked.add(System.getProperty("java.home") + " (Java " + Runtime.version().feature() + ")");
-        Optional<Path> fromJavaHome = first(System.getenv("JAVA_HOME"));
-        if (fromJavaHome.isPresent()) {
-            return fromJavaHome;
+        if (System.getProperty(SEARCH_PROPERTY) == null) {
+            Optional<Path> fromJavaHome = first(System.getenv("JAVA_HOME"));
+            if (fromJavaHome.isPresent()) {
+                return fromJavaHome;
+            }
         }
-        return INSTALL_FOLDERS.stream()
+        return installFolders().stream()
+                .peek(folder -> looked.add(folder + "/*"))
                 .filter(Files::isDirectory)
                 .flatMap(Java21Locator::children)
                 .map(home -> new Candidate(home, feature(home)))
@@ -53,6 +58,14 @@ final class Java21Locator {
     /** Where {@link #find()} looked, for the message when it found nothing. */
     String looked() {
         return looked.isEmpty() ? "nowhere" : String.join(", ", looked);
+    }
+
+    private static List<Path> installFolders() {
+        String search = System.getProperty(SEARCH_PROPERTY);
+        if (search == null || search.isBlank()) {
+            return INSTALL_FOLDERS;
+        }
+        return Stream.of(search.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
     private Optional<Path> first(String... homes) {
