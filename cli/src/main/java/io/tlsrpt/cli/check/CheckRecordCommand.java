@@ -50,6 +50,9 @@ public final class CheckRecordCommand implements Callable<Integer> {
     private static final java.util.regex.Pattern DOMAIN =
         java.util.regex.Pattern.compile("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
+    /** 253 minus the longest prefix queried, "_smtp._tls.". */
+    private static final int MAX_DOMAIN = 253 - "_smtp._tls.".length();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -134,9 +137,9 @@ public final class CheckRecordCommand implements Callable<Integer> {
                 throw usage("give the domain itself (e.g. example.com), not " + d);
             }
             Name.fromString(s + ".");
-            if (s.length() > 253 || !DOMAIN.matcher(s).matches()) {
+            if (s.length() > MAX_DOMAIN || !DOMAIN.matcher(s).matches()) {
                 throw usage("'" + d + "' is not a valid domain name: labels are letters, digits and hyphens, "
-                    + "separated by single dots");
+                    + "separated by single dots, at most " + MAX_DOMAIN + " characters (so that _smtp._tls.DOMAIN fits)");
             }
             return s;
         } catch (IllegalArgumentException | TextParseException e) {

@@ -16,7 +16,9 @@ public record DnsAnswer(Outcome outcome, List<Record> records, boolean authentic
 
     /** What a query came back with. */
     public enum Outcome {
-        ANSWER, NXDOMAIN, NODATA, SERVER_FAILURE, TIMEOUT, NETWORK_ERROR;
+        ANSWER, NXDOMAIN, NODATA, SERVER_FAILURE, TIMEOUT, NETWORK_ERROR,
+        /** The name cannot be asked for (e.g. longer than 255 octets with the prefix added). */
+        BAD_NAME;
 
         /** True when the name was answered for: records found or a definite "none". */
         public boolean answered() {

@@ -72,7 +72,9 @@ public final class DnsClient {
         try {
             qname = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a valid DNS name: " + name + " (" + e.getMessage() + ")", e);
+            LOG.debug("cannot query {}", name, e);
+            return new DnsAnswer(DnsAnswer.Outcome.BAD_NAME, List.of(), false,
+                "'" + name + "' is not a valid DNS name (" + e.getMessage() + ")");
         }
         Message query = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
         query.getHeader().setFlag(Flags.AD);

@@ -26,7 +26,7 @@ public final class TlsRptLookup {
                     + "resolver and the domain's name servers");
                 return new TlsRptDnsCheck(name, TlsRptDnsCheck.Status.DNS_ERROR, List.of(), List.of(), f.errors(), f.warnings());
             }
-            case SERVER_FAILURE, NETWORK_ERROR -> {
+            case SERVER_FAILURE, NETWORK_ERROR, BAD_NAME -> {
                 f.error("dns-server-failure", "DNS failure looking up " + name + " TXT: " + answer.detail() + ". This "
                     + "is not the same as a missing record: the answer is unknown (SERVFAIL often means a DNSSEC "
                     + "validation failure or unreachable authoritative servers); reporters that see it will not send "

@@ -85,6 +85,26 @@ class CheckRecordCommandTest {
     }
 
     @Test
+    void domainTooLongForThePrefixIsAUsageError() {
+        String domain = ("a".repeat(60) + ".").repeat(4) + "test"; // 248 characters: _smtp._tls. would not fit
+
+        CommandRunner.Run run = CommandRunner.run("check-record", domain, "--resolver", "127.0.0.1:53");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("at most 242 characters");
+    }
+
+    @Test
+    void namesTooLongForDnsAreReportedNotThrown() {
+        DnsAnswer answer = DnsClient.at(new InetSocketAddress("127.0.0.1", 53), java.time.Duration.ofSeconds(1))
+            .query("_25._tcp." + ("b".repeat(60) + ".").repeat(4) + "test", org.xbill.DNS.Type.TLSA);
+
+        assertThat(answer.outcome()).isEqualTo(DnsAnswer.Outcome.BAD_NAME);
+        assertThat(answer.outcome().answered()).isFalse();
+        assertThat(answer.detail()).contains("not a valid DNS name");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertThat(CommandRunner.run("check-record", "--recrod", "x").exit()).isEqualTo(2);
     }
