@@ -193,10 +193,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 ProcessorConfig.STATE_DIR, dir.resolve("state").toString()));
             TlsRptProcessor started = TlsRptProcessor.start(config);
             synchronized (this) {
-                processor = started;
                 if (closed) {
+                    started.close();
                     throw new IllegalStateException("interrupted");
                 }
+                processor = started;
             }
             String rawTopic = config.get(ProcessorConfig.TOPIC_RAW);
             long tooLarge = produce(files, rawTopic);

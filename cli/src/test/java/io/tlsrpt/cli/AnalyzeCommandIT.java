@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tlsrpt analyze} end to end: real embedded broker, real stream processor, real and generated reports. */
-class AnalyzeCommandTest {
+class AnalyzeCommandIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CORPUS = Path.of("src/test/resources/analyze/real-corpus");

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The raw-record producer and the drain check against a real embedded broker. */
-class ConsumerGroupDrainTest {
+class ConsumerGroupDrainIT {
 
     @TempDir
     static Path dir;

@@ -1,0 +1,11 @@
+/**
+ * Deterministic, realistic TLS-RPT inputs for tests, demos and benchmarks.
+ *
+ * <p>{@link io.tlsrpt.cli.generate.ReportGenerator} turns {@link io.tlsrpt.cli.generate.GeneratorSettings} (seed,
+ * start date, days, domains, {@link io.tlsrpt.cli.generate.Scenario}s) into a lazy stream of
+ * {@link io.tlsrpt.cli.generate.GeneratedInput}s: per day and domain a Google-shaped mail, a Microsoft-shaped mail
+ * (TLSA policy-string double-encoded, timestamps without offset) and an smtp-tls-reporting HTTPS body (gzip or bare
+ * JSON; {@code no-policy-found} without a policy-domain). Each input carries the
+ * {@link io.tlsrpt.cli.generate.ExpectedReport} it must decode to. Same settings, same bytes.
+ */
+package io.tlsrpt.cli.generate;
