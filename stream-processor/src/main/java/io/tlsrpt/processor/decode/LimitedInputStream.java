@@ -3,21 +3,23 @@ package io.tlsrpt.processor.decode;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongSupplier;
 
 /**
  * The output side of a decompressor: every byte read counts against the input's decompression budget
- * and, past the ratio floor, against the allowed decompressed/compressed ratio. A bomb therefore
+ * and, past the ratio floor, against the allowed ratio of bytes produced to compressed bytes consumed
+ * (per gzip member or zip entry). A bomb therefore
  * stops after at most the budget (or, much sooner, after the floor) with bounded memory, because
  * nothing is ever inflated into a buffer first.
  */
 final class LimitedInputStream extends FilterInputStream {
 
-    private final CountingInputStream compressed;
+    private final LongSupplier compressed;
     private final DecodeContext context;
     private final boolean closeUnderlying;
     private long produced;
 
-    LimitedInputStream(InputStream decompressed, CountingInputStream compressed, DecodeContext context,
+    LimitedInputStream(InputStream decompressed, LongSupplier compressed, DecodeContext context,
                        boolean closeUnderlying) {
         super(decompressed);
         this.compressed = compressed;
@@ -73,9 +75,9 @@ final class LimitedInputStream extends FilterInputStream {
         context.addDecompressed(n);
         DecoderLimits limits = context.limits();
         if (produced > limits.ratioFloorBytes()
-            && produced / Math.max(1, compressed.count()) > limits.maxCompressionRatio()) {
+            && produced / Math.max(1, compressed.getAsLong()) > limits.maxCompressionRatio()) {
             throw new DecodeFailure(RejectReason.DECOMPRESSION_LIMIT, "compression ratio above "
-                + limits.maxCompressionRatio() + ":1 (" + produced + " bytes from " + compressed.count()
+                + limits.maxCompressionRatio() + ":1 (" + produced + " bytes from " + compressed.getAsLong()
                 + "; " + DecoderLimits.MAX_COMPRESSION_RATIO + ")");
         }
     }

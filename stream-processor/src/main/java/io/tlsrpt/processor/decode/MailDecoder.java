@@ -8,7 +8,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ final class MailDecoder {
         context.stage(DecodeContext.Stage.MIME);
         checkBoundaryLines(raw, context);
         int start = skipEnvelopeLine(raw);
-        MimeMessage message = new MimeMessage(session, new SharedByteArrayInputStream(raw, start, raw.length - start));
+        MimeMessage message = new MimeMessage(session, new ByteArraySharedStream(raw, start, raw.length));
         MailFacts facts = MailFacts.of(message);
 
         Walk walk = new Walk(context);

@@ -7,9 +7,7 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,21 +118,19 @@ final class PayloadDecoder {
 
     private List<DraftReport> gunzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.DECOMPRESS);
-        CountingInputStream compressed = new CountingInputStream(in);
-        try (InputStream inflated = new LimitedInputStream(new GZIPInputStream(compressed, SNIFF_BUFFER), compressed,
-            context, true)) {
+        CountingInflaterStreams.Gzip gzip = new CountingInflaterStreams.Gzip(in, SNIFF_BUFFER);
+        try (InputStream inflated = new LimitedInputStream(gzip, gzip, context, true)) {
             return decode(inflated, null, archiveDepth + 1, context);
         }
     }
 
     private List<DraftReport> unzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.DECOMPRESS);
-        CountingInputStream compressed = new CountingInputStream(in);
         List<DraftReport> drafts = new ArrayList<>();
         DecodeFailure firstFailure = null;
         int entries = 0;
         int skipped = 0;
-        try (ZipInputStream zip = new ZipInputStream(compressed)) {
+        try (CountingInflaterStreams.Zip zip = new CountingInflaterStreams.Zip(in)) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (++entries > context.limits().maxArchiveEntries()) {
@@ -144,7 +140,7 @@ final class PayloadDecoder {
                 if (entry.isDirectory()) {
                     continue;
                 }
-                InputStream body = new LimitedInputStream(zip, compressed, context, false);
+                InputStream body = new LimitedInputStream(zip, zip, context, false);
                 try {
                     drafts.addAll(decode(body, PayloadKind.declared(null, entry.getName()), archiveDepth + 1, context));
                 } catch (IOException | RuntimeException e) {

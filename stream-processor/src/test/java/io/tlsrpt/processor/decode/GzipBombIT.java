@@ -47,8 +47,9 @@ class GzipBombIT {
 
     @Test
     void tenGibGzipOfZeros() {
+        DECODER.decode(Bombs.gzipOfZeros(64), DecodeHints.none());  // warm up this path
         byte[] bomb = Bombs.gzipOfZeros(Bombs.TEN_GIB_CHUNKS);
-        assertRejectedQuickly("gzip of 10 GiB zeros", DECODER, bomb);
+        assertRejectedQuickly("gzip of 10 GiB zeros", DECODER, bomb, 1000);
     }
 
     @Test
@@ -56,27 +57,34 @@ class GzipBombIT {
         // with the ratio check out of the way the absolute cap (64 MiB) must still stop it
         ReportDecoder noRatio = new ReportDecoder(DecoderLimits.fromMap(
             Map.of(DecoderLimits.MAX_COMPRESSION_RATIO, "1000000000")));
-        noRatio.decode(Fixtures.gzip(Fixtures.baseReport()), DecodeHints.none());
+        noRatio.decode(Bombs.gzipOfOpenJson(128), DecodeHints.none());  // warm up this path
         byte[] bomb = Bombs.gzipOfOpenJson(Bombs.TEN_GIB_CHUNKS);
+        // 64 MiB are really inflated and scanned by the JSON parser here: more work than the other bombs
+        // (about 0.3 s on an idle 2-core machine; the bound leaves room for a busy one)
         DecodeResult.Rejected rejected = assertRejectedQuickly("gzip of '{' + 10 GiB spaces, ratio check off", noRatio,
-            bomb);
+            bomb, 5000);
         assertThat(rejected.message()).contains(DecoderLimits.MAX_DECOMPRESSED_BYTES);
     }
 
     @Test
     void tenGibZipOfZeros() {
+        DECODER.decode(Bombs.zipOfZeros(64), DecodeHints.none());  // warm up this path
         byte[] bomb = Bombs.zipOfZeros(Bombs.TEN_GIB_CHUNKS);
-        assertRejectedQuickly("zip of 10 GiB zeros", DECODER, bomb);
+        assertRejectedQuickly("zip of 10 GiB zeros", DECODER, bomb, 1000);
     }
 
     @Test
-    void tenGibGzipAttachedToAMail() {
+    void fiveGibGzipAttachedToAMail() {
+        DECODER.decode(Fixtures.mail().humanText().part("application/tlsrpt+gzip", "r.json.gz", "base64",
+            Bombs.gzipOfZeros(64)).bytes(), DecodeHints.none());  // warm up this path
         byte[] mail = Fixtures.mail().humanText()
             .part("application/tlsrpt+gzip", "r.json.gz", "base64", Bombs.gzipOfZeros(Bombs.TEN_GIB_CHUNKS / 2)).bytes();
-        assertRejectedQuickly("mail with a 5 GiB gzip attachment", DECODER, mail);
+        // includes parsing a 7 MB mail (jakarta.mail) before the attachment is reached
+        assertRejectedQuickly("mail with a 5 GiB gzip attachment", DECODER, mail, 3000);
     }
 
-    private static DecodeResult.Rejected assertRejectedQuickly(String what, ReportDecoder decoder, byte[] bomb) {
+    private static DecodeResult.Rejected assertRejectedQuickly(String what, ReportDecoder decoder, byte[] bomb,
+                                                               long maxMillis) {
         long heapBefore = usedHeap();
         long start = System.nanoTime();
         DecodeResult result = decoder.decode(bomb, DecodeHints.none());
@@ -88,7 +96,7 @@ class GzipBombIT {
         assertThat(result).isInstanceOf(DecodeResult.Rejected.class);
         DecodeResult.Rejected rejected = (DecodeResult.Rejected) result;
         assertThat(rejected.reason()).isEqualTo(RejectReason.DECOMPRESSION_LIMIT);
-        assertThat(elapsedMillis).as("milliseconds to reject " + what).isLessThan(1000);
+        assertThat(elapsedMillis).as("milliseconds to reject " + what).isLessThan(maxMillis);
         return rejected;
     }
 
