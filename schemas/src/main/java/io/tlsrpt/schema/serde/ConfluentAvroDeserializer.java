@@ -34,6 +34,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
     private final Map<Integer, ReaderOrError<T>> readers = new ConcurrentHashMap<>();
     private volatile Reading<T> reading;
+    private volatile LastReader<T> lastReader;
     private volatile SchemaRegistryClient registry;
     private volatile boolean ownsRegistry;
 
@@ -67,6 +68,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             }
             reading = new Reading<>(RecordType.of(configured));
             readers.clear();
+            lastReader = null;
         }
         if (registry == null) {
             registry = SchemaRegistryClients.forConfig(config);
@@ -118,7 +120,15 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         }
         Schema schema = reading.recordType().schema();
         int schemaId = WireFormat.schemaId(data, offset, length, topic);
-        DatumReader<T> reader = readerFor(reading, schemaId, topic);
+        // most topics carry one schema id: remember the last one, which also spares boxing the id
+        LastReader<T> last = lastReader;
+        DatumReader<T> reader;
+        if (last != null && last.schemaId() == schemaId) {
+            reader = last.reader();
+        } else {
+            reader = readerFor(reading, schemaId, topic);
+            lastReader = new LastReader<>(schemaId, reader);
+        }
         BinaryDecoder[] holder = DECODER.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset + WireFormat.HEADER_SIZE,
                 length - WireFormat.HEADER_SIZE, holder[0]);
@@ -195,6 +205,9 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
 
     private record ReaderOrError<T>(DatumReader<T> reader, String error) {
+    }
+
+    private record LastReader<T>(int schemaId, DatumReader<T> reader) {
     }
 
     /** The record class read into, with its schema's parsing canonical form for comparing writer schemas. */

@@ -192,6 +192,8 @@ class ConfluentAvroSerdeTest {
         try (Serde<Alert> alerts = AvroSerdes.forClass(Alert.class, url, false);
              Serde<TlsReport> reports = AvroSerdes.forClass(TlsReport.class, url, false)) {
             byte[] alert = alerts.serializer().serialize(TOPIC, TestRecords.alert());
+            byte[] report = reports.serializer().serialize(TOPIC, TestRecords.tlsReport());
+            assertThat(reports.deserializer().deserialize(TOPIC, report)).isEqualTo(TestRecords.tlsReport());
 
             for (int attempt = 0; attempt < 2; attempt++) {
                 assertThatThrownBy(() -> reports.deserializer().deserialize(TOPIC, alert))
@@ -199,6 +201,8 @@ class ConfluentAvroSerdeTest {
                         .hasMessageContaining("io.tlsrpt.schema.Alert")
                         .hasMessageContaining("cannot be read as io.tlsrpt.schema.TlsReport");
             }
+            // a bad record in between does not disturb the good ones
+            assertThat(reports.deserializer().deserialize(TOPIC, report)).isEqualTo(TestRecords.tlsReport());
         }
     }
 
