@@ -31,6 +31,8 @@ final class ConnectProxy implements AutoCloseable {
         return t;
     });
     private final List<String> targets = new CopyOnWriteArrayList<>();
+    /** Open tunnel ends, closed on close(): the HTTP client keeps idle connections open for a long time. */
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     ConnectProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -62,6 +64,8 @@ final class ConnectProxy implements AutoCloseable {
 
     private void tunnel(Socket client) {
         try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+            open.add(client);
+            open.add(upstream);
             String head = readHead(client.getInputStream());
             String[] requestLine = head.split("\r\n", 2)[0].split(" ");
             if (requestLine.length < 2 || !requestLine[0].equals("CONNECT")) {
@@ -103,6 +107,9 @@ final class ConnectProxy implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         server.close();
+        for (Socket s : open) {
+            s.close();
+        }
         pool.shutdownNow();
         pool.awaitTermination(5, TimeUnit.SECONDS);
     }
