@@ -307,6 +307,7 @@ class AlertmanagerNotifierIT {
                             && am.alerts("it-inh-warning").get(0).path("status").path("inhibitedBy").size() == 1);
             assertThat(state(am, "it-inh-critical")).isEqualTo("active");
             assertThat(state(am, "it-inh-elsewhere")).isEqualTo("active");
+            assertThat(routed.isRunning()).isTrue();
         }
     }
 
@@ -334,6 +335,7 @@ class AlertmanagerNotifierIT {
                         wrongMeters.find("tlsrpt.notifier.posts").tag("result", "failed").counters().stream()
                                 .mapToDouble(c -> c.count()).sum() > 0);
                 assertThat(committedTotal("notifier-it-tls")).isZero();
+                assertThat(refused.isRunning()).as("a refusing Alertmanager does not stop the notifier").isTrue();
             }
             assertThat(am.alerts("it-tls-1")).isEmpty();
 
@@ -344,6 +346,7 @@ class AlertmanagerNotifierIT {
                 await("alert delivered over TLS with basic auth").atMost(WAIT)
                         .until(() -> am.alerts("it-tls-1").size() == 1);
                 await().atMost(WAIT).until(() -> committedTotal("notifier-it-tls") == endTotal());
+                assertThat(accepted.failure()).isNull();
             }
         }
         // the configuration and the 401s were logged, the secrets never
@@ -362,6 +365,7 @@ class AlertmanagerNotifierIT {
             produce(firing("it-bearer-1", "bearer.example"));
             await("delivered through the proxy").atMost(WAIT).until(() -> am.alerts("it-bearer-1").size() == 1);
             assertThat(proxy.refused).hasValue(0);
+            assertThat(viaProxy.failure()).isNull();
         }
         assertThat(Files.readString(Path.of("target", "test-logs", "notifier.log")))
                 .contains("auth.bearer.token=******").doesNotContain("t0ken-for-am");

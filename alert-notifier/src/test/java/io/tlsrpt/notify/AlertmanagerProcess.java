@@ -138,8 +138,13 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 
     /** The alerts Alertmanager holds that have not ended ({@code GET /api/v2/alerts}). */
