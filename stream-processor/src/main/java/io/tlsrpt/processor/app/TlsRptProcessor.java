@@ -111,6 +111,8 @@ public final class TlsRptProcessor implements AutoCloseable {
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterExceptionHandlers.Deserialization.class);
         p.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, config.get(ProcessorConfig.TOPIC_DEAD_LETTER));
         p.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
         p.putAll(config.streamsOverrides());

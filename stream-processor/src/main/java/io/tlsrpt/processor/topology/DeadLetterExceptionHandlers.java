@@ -3,10 +3,12 @@ package io.tlsrpt.processor.topology;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -80,6 +82,27 @@ public final class DeadLetterExceptionHandlers {
             count(DeadLetters.STAGE_PROCESS, "processing-exception");
             return Response.resume(List.of(deadLetter(topic, context, DeadLetters.STAGE_PROCESS,
                     "processing-exception", exception)));
+        }
+    }
+
+    /**
+     * deserialization.exception.handler: a record of an input or repartition topic that cannot be read (e.g.
+     * written by an incompatible version) is dead-lettered with its bytes instead of stopping the task.
+     */
+    public static final class Deserialization extends Base implements DeserializationExceptionHandler {
+        @Override
+        public void configure(Map<String, ?> configs) {
+            configureBase(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                    Exception exception) {
+            LOG.error("cannot deserialise {}-{}@{}; dead-lettered", record.topic(), record.partition(),
+                    record.offset(), exception);
+            count(DeadLetters.STAGE_PROCESS, "deserialization-exception");
+            return Response.resume(List.of(deadLetter(topic, context, DeadLetters.STAGE_PROCESS,
+                    "deserialization-exception", exception)));
         }
     }
 

@@ -50,12 +50,16 @@ class DeadLetterExceptionHandlersTest {
                 }, Named.as("upper"))
                 .to("out", Produced.with(Serdes.String(), Serdes.serdeFrom(refusesPoison, Serdes.String().deserializer()))
                         .withName("out-sink"));
+        builder.stream("numbers", Consumed.with(Serdes.String(), Serdes.Integer()).withName("numbers-source"))
+                .to("numbers-out", Produced.with(Serdes.String(), Serdes.Integer()).withName("numbers-sink"));
         PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "handlers");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterExceptionHandlers.Deserialization.class);
         props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, "dlq");
         props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
 
@@ -89,7 +93,21 @@ class DeadLetterExceptionHandlersTest {
             assertThat(new String(production.value(), StandardCharsets.UTF_8)).isEqualTo("poison");
             assertThat(header(production.headers(), DeadLetters.STAGE)).isEqualTo("produce");
             assertThat(header(production.headers(), DeadLetters.REASON)).isEqualTo("serialization-exception");
-            assertThat(metrics.total(PipelineMetrics.DEAD_LETTERS)).isEqualTo(2);
+
+            // a record that cannot be deserialised: dead-lettered with its bytes, the next one goes through
+            TestInputTopic<String, byte[]> numbers = driver.createInputTopic("numbers", Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            numbers.pipeInput("bad", "abc".getBytes(StandardCharsets.UTF_8));
+            numbers.pipeInput("good", new byte[] {0, 0, 0, 7});
+            TestOutputTopic<String, Integer> numbersOut = driver.createOutputTopic("numbers-out",
+                    Serdes.String().deserializer(), Serdes.Integer().deserializer());
+            assertThat(numbersOut.readValuesToList()).containsExactly(7);
+            List<TestRecord<byte[], byte[]>> unreadable = dlq.readRecordsToList();
+            assertThat(unreadable).hasSize(1);
+            assertThat(new String(unreadable.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("abc");
+            assertThat(header(unreadable.get(0).headers(), DeadLetters.REASON)).isEqualTo("deserialization-exception");
+            assertThat(header(unreadable.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("numbers");
+            assertThat(metrics.total(PipelineMetrics.DEAD_LETTERS)).isEqualTo(3);
         }
     }
 }

@@ -60,6 +60,8 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterExceptionHandlers.Deserialization.class);
         props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, settings.topics().deadLetter());
         props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
