@@ -192,7 +192,7 @@ class ConfluentAvroSerdeTest {
         try (Serde<Alert> alerts = AvroSerdes.forClass(Alert.class, url, false);
              Serde<TlsReport> reports = AvroSerdes.forClass(TlsReport.class, url, false)) {
             byte[] alert = alerts.serializer().serialize(TOPIC, TestRecords.alert());
-            byte[] report = reports.serializer().serialize(TOPIC, TestRecords.tlsReport());
+            byte[] report = reports.serializer().serialize("other-topic", TestRecords.tlsReport());
             assertThat(reports.deserializer().deserialize(TOPIC, report)).isEqualTo(TestRecords.tlsReport());
 
             for (int attempt = 0; attempt < 2; attempt++) {
