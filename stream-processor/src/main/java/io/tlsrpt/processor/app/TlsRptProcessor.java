@@ -110,6 +110,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.parseInt(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR)));
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterExceptionHandlers.Deserialization.class);
