@@ -5,6 +5,7 @@ import io.tlsrpt.connect.IngestSource;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
+import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -14,15 +15,14 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -213,42 +213,66 @@ public final class ImapMailbox implements IngestSource {
     }
 
     private int fetchNew(int batch) throws MessagingException, IOException, InterruptedException {
-        // "UID n:*" also returns the last message when its UID is below n: filter
-        Message[] candidates = folder.getMessagesByUID(lastSentUid + 1, UIDFolder.LASTUID);
-        int sent = 0;
+        // "UID n:*" also returns the last message when its UID is below n: filter by UID below
+        // (the UID FETCH answer carries the UIDs). Lowest UIDs first, whatever the sequence order, so that
+        // lastSentUid never passes a message that was not sent.
+        Message[] all = folder.getMessagesByUID(lastSentUid + 1, UIDFolder.LASTUID);
+        List<Message> above = new ArrayList<>();
+        for (Message m : all) {
+            if (m != null && !m.isExpunged() && folder.getUID(m) > lastSentUid) {
+                above.add(m);
+            }
+        }
+        above.sort(Comparator.comparingLong(this::uidOf));
+        Message[] candidates = above.subList(0, Math.min(above.size(), batch)).toArray(Message[]::new);
+        FetchProfile sizes = new FetchProfile();
+        sizes.add(FetchProfile.Item.SIZE);
+        folder.fetch(candidates, sizes); // one round trip for the batch's sizes
         int maxPayload = config.getInt(TlsRptSourceConfig.MAX_PAYLOAD_BYTES);
+        List<Message> wanted = new ArrayList<>();
         for (Message m : candidates) {
-            if (!running || sent >= batch) {
+            if (m.getSize() > maxPayload) {
+                long uid = folder.getUID(m);
+                log.warn("IMAP {} UID {}: {} bytes is over max.payload.bytes, moving to the failed folder", mailboxId,
+                        uid, m.getSize());
+                toFailed.add(uid);
+                ctx.metrics().failed(name());
+                lastSentUid = Math.max(lastSentUid, uid);
+                continue;
+            }
+            wanted.add(m);
+        }
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        // whole messages in one round trip; writeTo then replays the bytes exactly as the server sent them
+        FetchProfile whole = new FetchProfile();
+        whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+        folder.fetch(wanted.toArray(Message[]::new), whole);
+        int sent = 0;
+        for (Message m : wanted) {
+            if (!running) {
                 break;
             }
-            if (m == null || m.isExpunged()) {
-                continue;
-            }
             long uid = folder.getUID(m);
-            if (uid <= lastSentUid) {
-                continue;
-            }
             long receivedNanos = System.nanoTime();
-            byte[] raw;
-            if (m.getSize() > maxPayload) {
-                log.warn("IMAP {} UID {}: {} bytes is over max.payload.bytes, moving to the failed folder", mailboxId, uid,
-                        m.getSize());
-                lastSentUid = uid;
+            BoundedBytes raw = new BoundedBytes(maxPayload);
+            try {
+                m.writeTo(raw);
+            } catch (IllegalStateException e) {
+                if (!raw.exceeded()) {
+                    throw e;
+                }
+                log.warn("IMAP {} UID {}: larger than max.payload.bytes, moving to the failed folder", mailboxId, uid);
+            }
+            if (raw.exceeded() || raw.size() == 0) {
                 toFailed.add(uid);
                 ctx.metrics().failed(name());
-                continue;
-            }
-            try (InputStream in = ((IMAPMessage) m).getMimeStream()) {
-                raw = in.readNBytes(maxPayload + 1);
-            }
-            if (raw.length == 0 || raw.length > maxPayload) {
-                log.warn("IMAP {} UID {}: unusable message ({} bytes), moving to the failed folder", mailboxId, uid, raw.length);
                 lastSentUid = uid;
-                toFailed.add(uid);
-                ctx.metrics().failed(name());
                 continue;
             }
-            RawRecord record = new RawRecord(raw, name(), Instant.now(), CONTENT_TYPE,
+            byte[] payload = raw.toByteArray();
+            RawRecord record = new RawRecord(payload, name(), Instant.now(), CONTENT_TYPE,
                     mailboxId + "/" + partition.get("folder") + "/" + uidValidity + "/" + uid, null, partition,
                     Map.of(OFFSET_UIDVALIDITY, uidValidity, OFFSET_UID, uid));
             inFlight.put(uid, receivedNanos);
@@ -259,11 +283,19 @@ public final class ImapMailbox implements IngestSource {
                 }
                 applyMoves(); // keep moving acknowledged mails while Kafka is slow
             }
-            ctx.metrics().received(name(), raw.length);
+            ctx.metrics().received(name(), payload.length);
             lastSentUid = uid;
             sent++;
         }
         return sent;
+    }
+
+    private long uidOf(Message m) {
+        try {
+            return folder.getUID(m);
+        } catch (MessagingException e) {
+            throw new IllegalStateException("UID of a fetched message is unknown", e);
+        }
     }
 
     private void applyMoves() throws MessagingException {

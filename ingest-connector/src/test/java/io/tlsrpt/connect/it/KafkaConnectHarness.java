@@ -98,6 +98,20 @@ final class KafkaConnectHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Caps the connector task's producer with a broker quota (a real broker feature), so that a restart lands
+     * while records are still flowing.
+     */
+    void throttleConnectorProducer(double bytesPerSecond) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            var entity = new org.apache.kafka.common.quota.ClientQuotaEntity(
+                    Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.CLIENT_ID, "connector-producer-" + CONNECTOR + "-0"));
+            var op = new org.apache.kafka.common.quota.ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond);
+            admin.alterClientQuotas(List.of(new org.apache.kafka.common.quota.ClientQuotaAlteration(entity, List.of(op))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     int brokerId() {
         return cluster.brokers().keySet().iterator().next();
     }

@@ -1,0 +1,147 @@
+package io.tlsrpt.connect.imap;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.tlsrpt.connect.Corpus;
+import io.tlsrpt.connect.IngestMetrics;
+import io.tlsrpt.connect.RecordQueue;
+import io.tlsrpt.connect.SourceContext;
+import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.record.RawRecord;
+import jakarta.mail.Folder;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The mailbox source against a real IMAP server (GreenMail), with this test acknowledging records as Connect would. */
+class ImapMailboxTest {
+    private GreenMail greenMail;
+    private GreenMailUser user;
+    private Metrics metrics;
+    private ImapMailbox mailbox;
+
+    @BeforeEach
+    void start() {
+        greenMail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
+        greenMail.start();
+        user = greenMail.setUser("tlsrpt@example.org", "tlsrpt", "secret");
+        metrics = new Metrics();
+    }
+
+    @AfterEach
+    void stop() {
+        if (mailbox != null) {
+            mailbox.stop(Duration.ofSeconds(5));
+        }
+        metrics.close();
+        greenMail.stop();
+    }
+
+    private RecordQueue startMailbox(Map<String, String> extra) throws Exception {
+        Map<String, String> props = new HashMap<>(Map.of("imap.enabled", "true", "imap.host", "127.0.0.1",
+                "imap.port", Integer.toString(greenMail.getImap().getPort()), "imap.security", "none",
+                "imap.username", "tlsrpt", "imap.password", "secret", "imap.poll.interval.ms", "200"));
+        props.putAll(extra);
+        RecordQueue queue = new RecordQueue(100, 10_000_000);
+        IngestMetrics im = new IngestMetrics(new PluginMetricsImpl(metrics, Map.of()), "t.");
+        mailbox = new ImapMailbox(new SourceContext(new TlsRptSourceConfig(props), queue, im, null));
+        mailbox.start();
+        return queue;
+    }
+
+    private void deliver(int n) throws Exception {
+        Session session = Session.getInstance(new Properties());
+        for (int i = 0; i < n; i++) {
+            MimeMessage m = new MimeMessage(session,
+                    new ByteArrayInputStream(Corpus.read(Corpus.MAILS.get(i % Corpus.MAILS.size()))));
+            m.setHeader("Message-ID", "<unit-" + i + "@sender.example>");
+            user.deliver(m);
+        }
+    }
+
+    @Test
+    void acknowledgedMailsAreMovedAndDroppedOnesSetAside() throws Exception {
+        deliver(200);
+        RecordQueue queue = startMailbox(Map.of());
+        List<RawRecord> received = new ArrayList<>();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            received.addAll(queue.drain(100, 100, TimeUnit.MILLISECONDS));
+            return received.size() >= 200;
+        });
+        assertThat(received).hasSize(200);
+        RawRecord first = received.get(0);
+        assertThat(first.source()).isEqualTo("imap");
+        assertThat(first.contentType()).isEqualTo("message/rfc822");
+        assertThat(first.origin()).startsWith("tlsrpt@127.0.0.1:").contains("/INBOX/");
+        assertThat(new String(first.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)).containsIgnoringCase("message-id: <unit-");
+        assertThat(first.sourceOffset()).containsKeys("uidvalidity", "uid");
+
+        // nothing moves before the acknowledgement
+        assertThat(count("processed")).isZero();
+        for (RawRecord r : received.subList(0, 199)) {
+            mailbox.acknowledged(r.sourceOffset());
+        }
+        mailbox.dropped(received.get(199).sourceOffset());
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("processed") == 199 && count("failed") == 1);
+        System.out.printf("IMAP unit: 200 mails read and moved in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        assertThat(count("INBOX")).isZero();
+    }
+
+    @Test
+    void oversizedMailGoesToTheFailedFolder() throws Exception {
+        Session session = Session.getInstance(new Properties());
+        MimeMessage big = new MimeMessage(session);
+        big.setText("x".repeat(4096));
+        big.setSubject("too big");
+        user.deliver(big);
+        RecordQueue queue = startMailbox(Map.of("max.payload.bytes", "2048"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("failed") == 1);
+        assertThat(queue.size()).isZero();
+        assertThat(count("INBOX")).isZero();
+    }
+
+    private int count(String folder) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", greenMail.getImap().getPort(), "tlsrpt", "secret");
+        try {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                return 0;
+            }
+            f.open(Folder.READ_ONLY);
+            try {
+                return f.getMessageCount();
+            } finally {
+                f.close(false);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void offsetsUseUidValidityAndUid() {
+        assertThat(Arrays.asList(ImapMailbox.OFFSET_UIDVALIDITY, ImapMailbox.OFFSET_UID)).containsExactly("uidvalidity", "uid");
+    }
+}
