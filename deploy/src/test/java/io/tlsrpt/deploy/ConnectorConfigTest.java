@@ -39,7 +39,7 @@ class ConnectorConfigTest {
 
     /** One connector configuration with the worker it runs in. */
     private record Deployment(String name, Map<String, String> connector, Map<String, String> worker,
-                              Map<String, String> connectEnv, String rawTopicOfTheProcessor) {
+                              Map<String, String> connectEnv, List<String> connectMounts, String rawTopicOfTheProcessor) {
     }
 
     private static List<Deployment> deployments() {
@@ -52,7 +52,7 @@ class ConnectorConfigTest {
         Properties worker = DeployFiles.properties(DeployFiles.COMPOSE_WORKER);
         worker.stringPropertyNames().forEach(n -> composeWorker.put(n, worker.getProperty(n)));
         all.add(new Deployment("compose", composeConnector, composeWorker, Workloads.composeConnect().env(),
-                rawTopic(Workloads.Target.COMPOSE)));
+                Workloads.composeConnect().mountPaths(), rawTopic(Workloads.Target.COMPOSE)));
 
         List<DeployFiles.K8sObject> connectors = DeployFiles.k8sObjects("KafkaConnector");
         List<DeployFiles.K8sObject> connects = DeployFiles.k8sObjects("KafkaConnect");
@@ -76,8 +76,16 @@ class ConnectorConfigTest {
         k8sWorker.put("config.storage.topic", connect.path("spec").path("configStorageTopic").asText());
         k8sWorker.put("offset.storage.topic", connect.path("spec").path("offsetStorageTopic").asText());
         k8sWorker.put("status.storage.topic", connect.path("spec").path("statusStorageTopic").asText());
-        Map<String, String> k8sEnv = Workloads.k8sEnv(connect.path("spec").path("template").path("connectContainer").path("env"));
-        all.add(new Deployment("k8s", k8sConnector, k8sWorker, k8sEnv, rawTopic(Workloads.Target.K8S)));
+        JsonNode template = connect.path("spec").path("template");
+        Map<String, String> k8sEnv = Workloads.k8sEnv(template.path("connectContainer").path("env"));
+        List<String> k8sMounts = new ArrayList<>();
+        List<String> podVolumes = new ArrayList<>();
+        template.path("pod").path("volumes").forEach(v -> podVolumes.add(v.path("name").asText()));
+        for (JsonNode mount : template.path("connectContainer").path("volumeMounts")) {
+            assertThat(podVolumes).as("KafkaConnect mounts volume " + mount.path("name")).contains(mount.path("name").asText());
+            k8sMounts.add(mount.path("mountPath").asText());
+        }
+        all.add(new Deployment("k8s", k8sConnector, k8sWorker, k8sEnv, k8sMounts, rawTopic(Workloads.Target.K8S)));
         return all;
     }
 
@@ -174,6 +182,23 @@ class ConnectorConfigTest {
             }
         }
         assertThat(references).as("the Kubernetes connector reads its secrets from the environment").isPositive();
+    }
+
+    @Test
+    void everyFileAndDirectoryTheConnectorReadsIsOnAVolumeOfTheConnectContainer() {
+        int checked = 0;
+        for (Deployment d : deployments()) {
+            for (Map.Entry<String, String> e : d.connector().entrySet()) {
+                boolean isPath = e.getKey().endsWith("store.path") || e.getKey().endsWith(".directory");   // not https.path (a URL path)
+                if (isPath && TlsRptSourceConfig.CONFIG_DEF.names().contains(e.getKey()) && !e.getValue().isBlank()) {
+                    String path = e.getValue();
+                    assertThat(d.connectMounts()).as(d.name() + ": " + e.getKey() + "=" + path + " lies on a mounted volume")
+                            .anyMatch(m -> path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/"));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("paths checked (spool directories, keystore)").isGreaterThanOrEqualTo(2);
     }
 
     private static String effective(Deployment d, String key) {
