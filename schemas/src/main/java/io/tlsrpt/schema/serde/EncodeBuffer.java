@@ -25,8 +25,8 @@ final class EncodeBuffer extends OutputStream {
     }
 
     /**
-     * This thread's buffer, emptied; or a fresh one when this thread is already using its own (a
-     * serializer called from inside another's write).
+     * This thread's buffer, emptied, with its encoder ready; or a fresh one when this thread is already
+     * using its own (a serializer called from inside another's write).
      */
     static EncodeBuffer acquire() {
         EncodeBuffer buffer = PER_THREAD.get();
@@ -34,6 +34,9 @@ final class EncodeBuffer extends OutputStream {
             buffer = new EncodeBuffer();
         }
         buffer.inUse = true;
+        // Avro's buffered encoder, when reconfigured, first flushes what a failed record left in it into
+        // its old output, which is this buffer: so reconfigure before emptying, never after
+        buffer.encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
         buffer.count = 0;
         return buffer;
     }
@@ -47,11 +50,10 @@ final class EncodeBuffer extends OutputStream {
     }
 
     /**
-     * An encoder writing into this buffer. Avro's buffered encoder packs small values into its own array
+     * The encoder writing into this buffer. Avro's buffered encoder packs small values into its own array
      * and hands them over in blocks, which is faster than a call per value: flush it before reading.
      */
     BinaryEncoder encoder() {
-        encoder = EncoderFactory.get().binaryEncoder(this, encoder);
         return encoder;
     }
 

@@ -256,6 +256,22 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
+    void aRecordThatFailsHalfWrittenLeavesNothingBehindForTheNext() {
+        try (Serde<Alert> serde = AvroSerdes.forClass(Alert.class, url, false)) {
+            byte[] good = serde.serializer().serialize(TOPIC, TestRecords.alert());
+            Alert broken = Alert.newBuilder(TestRecords.alert()).build();
+            broken.setSummary(null);   // a required string, late in the record: fails after most is written
+
+            assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, broken))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("Cannot serialize io.tlsrpt.schema.Alert");
+            byte[] afterFailure = serde.serializer().serialize(TOPIC, TestRecords.alert());
+            assertThat(afterFailure).isEqualTo(good);
+            assertThat(serde.deserializer().deserialize(TOPIC, afterFailure)).isEqualTo(TestRecords.alert());
+        }
+    }
+
+    @Test
     void aHugeRecordDoesNotBreakLaterSmallOnes() {
         try (Serde<Alert> serde = AvroSerdes.forClass(Alert.class, url, false)) {
             Alert huge = Alert.newBuilder(TestRecords.alert()).setSummary("x".repeat(3 << 20)).build();
