@@ -1,0 +1,65 @@
+package io.tlsrpt.reliability;
+
+import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.cli.generate.Scenario;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The fault tests' input: the project's generator, a month (30 days) of reports for 223 policy domains, three
+ * reporters each (20,070 reports), with a STARTTLS downgrade on {@code victim.example} from day 20 and an expired
+ * certificate on {@code expired.example} from day 12, so that alerts fire, update and resolve.
+ */
+final class GeneratedMonth {
+
+    static final int DAYS = 30;
+    static final int DOMAINS = 223;
+    static final String DOWNGRADE_DOMAIN = "victim.example";
+
+    private GeneratedMonth() {
+    }
+
+    static ReportGenerator generator() {
+        List<Scenario> scenarios = List.of(
+                Scenario.parse(Scenario.Kind.DOWNGRADE, DOWNGRADE_DOMAIN + "@20", GeneratorSettings.DEFAULT_START_DATE),
+                Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@12",
+                        GeneratorSettings.DEFAULT_START_DATE));
+        return new ReportGenerator(GeneratorSettings.defaults().withDays(DAYS).withDomains(DOMAINS)
+                .withScenarios(scenarios));
+    }
+
+    static long reportCount() {
+        return generator().inputCount();
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions and writes every generated report to it. */
+    static long produce(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        AtomicLong sent = new AtomicLong();
+        try (RawInputProducer producer = new RawInputProducer(Map.of("bootstrap.servers", bootstrap), topic, "cli")) {
+            generator().inputs().forEach(input -> {
+                producer.send(input.bytes(), input.contentType(), "generated/" + input.fileName(), input.fileName(),
+                        receivedAt(input));
+                sent.incrementAndGet();
+            });
+            producer.flush();
+        }
+        return sent.get();
+    }
+
+    /** Deterministic arrival time: the morning after the report's day (as real reporters send them). */
+    static Instant receivedAt(GeneratedInput input) {
+        return input.expected().day().plusDays(1).atTime(6, 0).toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,96 @@
+package io.tlsrpt.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.schema.AvroJson;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.serde.AvroSerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * What a run produced, read with {@code read_committed}: the final statistics per (policy domain, result type,
+ * window) - the last value of each - and every alert in the order emitted. Wall-clock fields
+ * ({@code updated_at}, {@code detected_at}) are left out: they differ between any two runs.
+ *
+ * @param finalStats key {@code domain|result type|window start}, value the statistics as JSON without updated_at
+ * @param alerts     (alert_id, status, kind, window, counts) of every alert on the JSON alert topic, in order
+ * @param statsRecords how many statistics records the topic holds (updates included)
+ */
+record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long statsRecords) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An alert as compared between runs. */
+    record AlertLine(String alertId, String status, String kind, String policyDomain, String resultType,
+                     String windowStart, long failedSessions, long totalSessions) {
+
+        /** The identity the "emitted twice" check uses: one incident announced with the same count twice. */
+        String announcement() {
+            return alertId + " " + status + " " + failedSessions;
+        }
+    }
+
+    static RunResults read(PipelineRun run) {
+        Map<String, String> stats = new TreeMap<>();
+        long statsRecords;
+        try (Deserializer<FailureStats> deserializer =
+                     AvroSerdes.forClass(FailureStats.class, run.registryUrl(), false).deserializer()) {
+            statsRecords = TopicSnapshot.forEach(run.clientProperties(), run.failureStats(), r -> {
+                FailureStats s = deserializer.deserialize(r.topic(), r.headers(), r.value());
+                ObjectNode tree = AvroJson.toTree(s);
+                tree.remove("updated_at");
+                stats.put(s.getPolicyDomain() + "|" + s.getResultType() + "|" + s.getWindowStart(), tree.toString());
+            });
+        }
+        List<AlertLine> alerts = new ArrayList<>();
+        TopicSnapshot.forEach(run.clientProperties(), run.alertsJson(), r -> {
+            try {
+                JsonNode a = JSON.readTree(r.value());
+                alerts.add(new AlertLine(a.path("alert_id").asText(), a.path("status").asText(),
+                        a.path("kind").asText(), a.path("policy_domain").asText(), a.path("result_type").asText(),
+                        a.path("window_start").asText(), a.path("failed_sessions").asLong(),
+                        a.path("total_sessions").asLong()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("alert is not JSON at " + r.topic() + "/" + r.partition() + "@"
+                        + r.offset(), e);
+            }
+        });
+        return new RunResults(stats, alerts, statsRecords);
+    }
+
+    /** Announcements that appear more than once (should be none). */
+    List<String> repeatedAnnouncements() {
+        Set<String> seen = new HashSet<>();
+        List<String> repeated = new ArrayList<>();
+        for (AlertLine a : alerts) {
+            if (!seen.add(a.announcement())) {
+                repeated.add(a.announcement());
+            }
+        }
+        return repeated;
+    }
+
+    /** The alerts as a sorted list (order across partitions is not defined, the content is). */
+    List<AlertLine> sortedAlerts() {
+        return alerts.stream().sorted(java.util.Comparator.comparing(AlertLine::toString)).toList();
+    }
+
+    long firing(String kind) {
+        return alerts.stream().filter(a -> a.status().equals("firing") && a.kind().equals(kind)).count();
+    }
+
+    String summary() {
+        return finalStats.size() + " (domain, type, window) statistics from " + statsRecords + " records, "
+                + alerts.size() + " alerts";
+    }
+}
