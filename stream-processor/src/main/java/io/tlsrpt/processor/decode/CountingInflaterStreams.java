@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongSupplier;
 import java.util.zip.GZIPInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -30,7 +32,17 @@ final class CountingInflaterStreams {
     /** A zip reader; {@link #getAsLong()} is the compressed bytes of the current entry consumed so far. */
     static final class Zip extends ZipInputStream implements LongSupplier {
         Zip(InputStream in) {
-            super(in);
+            // names only hint at a kind: legacy (non-UTF-8) names must not fail the entry
+            super(in, StandardCharsets.ISO_8859_1);
+        }
+
+        /** The next entry; a name that is invalid even under its own UTF-8 flag is a corrupt archive. */
+        ZipEntry nextEntry() throws IOException {
+            try {
+                return getNextEntry();
+            } catch (IllegalArgumentException e) {
+                throw new DecodeFailure(RejectReason.CORRUPT_ARCHIVE, "a zip entry header is corrupt: " + e.getMessage(), e);
+            }
         }
 
         @Override

@@ -132,7 +132,7 @@ final class PayloadDecoder {
         int skipped = 0;
         try (CountingInflaterStreams.Zip zip = new CountingInflaterStreams.Zip(in)) {
             ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
+            while ((entry = zip.nextEntry()) != null) {
                 if (++entries > context.limits().maxArchiveEntries()) {
                     throw new DecodeFailure(RejectReason.ARCHIVE_LIMIT, "the zip has more than "
                         + context.limits().maxArchiveEntries() + " entries (" + DecoderLimits.MAX_ARCHIVE_ENTRIES + ")");

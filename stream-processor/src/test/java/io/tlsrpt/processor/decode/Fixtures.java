@@ -228,7 +228,7 @@ final class Fixtures {
             StringBuilder mail = new StringBuilder();
             headers.forEach((name, value) -> mail.append(name).append(": ").append(value).append("\r\n"));
             mail.append("Content-Type: ").append(String.format(contentType, boundary)).append("\r\n\r\n");
-            if (contentType.startsWith("multipart/")) {
+            if (contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
                 mail.append("This is a multi-part message in MIME format.\r\n");
                 for (String part : parts) {
                     mail.append("\r\n--").append(boundary).append("\r\n").append(part);

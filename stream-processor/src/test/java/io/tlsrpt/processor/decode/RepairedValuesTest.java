@@ -1,0 +1,91 @@
+package io.tlsrpt.processor.decode;
+
+import static io.tlsrpt.processor.decode.Fixtures.dateRange;
+import static io.tlsrpt.processor.decode.Fixtures.detail;
+import static io.tlsrpt.processor.decode.Fixtures.policy;
+import static io.tlsrpt.processor.decode.Fixtures.policyEntry;
+import static io.tlsrpt.processor.decode.Fixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.schema.Policy;
+import io.tlsrpt.schema.TlsReport;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What a repair produces, not only that it was recorded. */
+class RepairedValuesTest {
+
+    @Test
+    void timestamps() {
+        assertThat(Decoding.single(report(r -> dateRange(r).put("start-datetime", "2024-03-01T00:00:00"))).getStart())
+            .isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        assertThat(Decoding.single(report(r -> dateRange(r).put("start-datetime", "2024-03-01T02:00:00+02:00")))
+            .getStart()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        assertThat(Decoding.single(report(r -> dateRange(r).put("start-datetime", "2024-03-01"))).getStart())
+            .isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        assertThat(Decoding.single(report(r -> dateRange(r).put("start-datetime", 1709251200L))).getStart())
+            .isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        TlsReport lowerCase = Decoding.single(report(r -> dateRange(r).put("start-datetime", "2024-03-01t00:00:00.5z")));
+        assertThat(lowerCase.getStart()).isEqualTo(Instant.parse("2024-03-01T00:00:00.500Z"));
+        assertThat(lowerCase.getDeviations()).isEmpty();
+    }
+
+    @Test
+    void counts() {
+        TlsReport report = Decoding.single(report(r -> {
+            ObjectNode summary = (ObjectNode) policyEntry(r).get("summary");
+            summary.put("total-successful-session-count", -7);
+            summary.put("total-failure-session-count", "10");
+            detail(r).put("failed-session-count", 9.9);
+        }));
+        Policy policy = report.getPolicies().get(0);
+        assertThat(policy.getSuccessfulSessions()).isZero();
+        assertThat(policy.getFailedSessions()).isEqualTo(10L);
+        assertThat(policy.getFailureDetails().get(0).getFailedSessions()).isEqualTo(9L);
+        assertThat(report.getDeviations()).containsExactly("count-negative", "count-not-integer");
+        TlsReport huge = Decoding.single(report(r -> detail(r).put("failed-session-count",
+            new java.math.BigInteger("123456789012345678901234567890"))));
+        assertThat(huge.getPolicies().get(0).getFailureDetails().get(0).getFailedSessions()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void policyFieldsAndDomains() {
+        TlsReport report = Decoding.single(report(r -> {
+            policy(r).put("mx-host", "mx.example.com");
+            policy(r).put("policy-domain", "Bücher.Example.");
+            policy(r).put("policy-type", "STS");
+        }));
+        Policy policy = report.getPolicies().get(0);
+        assertThat(policy.getMxHosts()).containsExactly("mx.example.com");
+        assertThat(policy.getPolicyDomain()).isEqualTo("xn--bcher-kva.example");
+        assertThat(policy.getPolicyType()).isEqualTo("sts");
+        assertThat(report.getDeviations()).containsExactly("mx-host-not-array", "policy-domain-normalised",
+            "policy-domain-idn", "policy-domain-u-label");
+    }
+
+    @Test
+    void ipAddressesAreCheckedWithoutDns() {
+        for (String valid : new String[] {"192.0.2.1", "2001:db8::1", "::1", "::", "2001:db8:abcd:0012::1",
+            "::ffff:192.0.2.1", "fe80::1%eth0", "1:2:3:4:5:6:7:8"}) {
+            assertThat(IpAddresses.isLiteral(valid)).as(valid).isTrue();
+        }
+        for (String invalid : new String[] {"x.x.x.x", "256.1.1.1", "1.2.3", "1.2.3.4.5", "mx.example.com", "1:2:3:4:5:6:7:8:9",
+            "2001:db8:::1", "2001::db8::1", ":1", "1:", "", "12345::"}) {
+            assertThat(IpAddresses.isLiteral(invalid)).as(invalid).isFalse();
+        }
+        TlsReport report = Decoding.single(report(r -> detail(r).put("receiving-ip", "x.x.x.x")));
+        assertThat(report.getPolicies().get(0).getFailureDetails().get(0).getReceivingIp()).isEqualTo("x.x.x.x");
+    }
+
+    @Test
+    void dedupKeyIgnoresSubjectAndFileName() {
+        TlsReport fromJson = Decoding.reports(Fixtures.baseReport(), DecodeHints.of(null, "a.json")).get(0);
+        TlsReport fromMail = Decoding.single(Fixtures.mail()
+            .header("Subject", "Report Domain: example.com Submitter: reporter.example Report-ID: <other@x>")
+            .humanText().gzipReport(Fixtures.baseReport()).bytes());
+        assertThat(fromMail.getDedupKey()).isEqualTo(fromJson.getDedupKey());
+        assertThat(fromJson.getDedupKey()).isEqualTo(ReportAssembler.sha256(Fixtures.utf8(
+            "Reporter Inc.\n2024-03-01_example.com@reporter.example\n2024-03-01T00:00:00Z\n2024-03-01T23:59:59Z")));
+    }
+}
