@@ -1,0 +1,121 @@
+package io.tlsrpt.connect;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TlsRptSourceConfigTest {
+
+    private static Map<String, String> spool() {
+        return new HashMap<>(Map.of("spool.enabled", "true", "spool.inbox.directory", "/var/spool/tlsrpt/inbox"));
+    }
+
+    @Test
+    void everyKeyHasDocumentationAndAValidator() {
+        for (ConfigDef.ConfigKey key : TlsRptSourceConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank();
+            assertThat(key.validator).as(key.name).isNotNull();
+            assertThat(key.hasDefault()).as(key.name).isTrue();
+        }
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        TlsRptSourceConfig c = new TlsRptSourceConfig(spool());
+        assertThat(c.getString(TlsRptSourceConfig.TOPIC)).isEqualTo("tlsrpt.raw");
+        assertThat(c.getString(TlsRptSourceConfig.HTTPS_PATH)).isEqualTo("/v1/tlsrpt");
+        assertThat(c.getInt(TlsRptSourceConfig.MAX_PAYLOAD_BYTES)).isEqualTo(10 * 1024 * 1024);
+        assertThat(c.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER)).isEqualTo("processed");
+        assertThat(c.spoolDirectory(TlsRptSourceConfig.SPOOL_DONE_DIRECTORY, "done"))
+                .isEqualTo(Path.of("/var/spool/tlsrpt/done"));
+        assertThat(c.enabledSources()).containsExactly("spool");
+    }
+
+    @Test
+    void noSourceEnabledIsRejected() {
+        assertThatThrownBy(() -> new TlsRptSourceConfig(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enable at least one source");
+    }
+
+    @Test
+    void enabledSourcesNeedTheirRequiredKeys() {
+        assertThatThrownBy(() -> new TlsRptSourceConfig(Map.of("https.enabled", "true")))
+                .hasMessageContaining("https.keystore.path is required");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(Map.of("imap.enabled", "true")))
+                .hasMessageContaining("imap.host is required").hasMessageContaining("imap.username is required");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(Map.of("spool.enabled", "true")))
+                .hasMessageContaining("spool.inbox.directory is required");
+        // plain HTTP behind a proxy needs no keystore
+        assertThat(new TlsRptSourceConfig(Map.of("https.enabled", "true", "https.tls.enabled", "false"))
+                .enabledSources()).containsExactly("https");
+    }
+
+    @Test
+    void perKeyValidatorsRejectBadValues() {
+        Map<String, String> bad = spool();
+        bad.put("https.port", "70000");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(bad)).isInstanceOf(ConfigException.class).hasMessageContaining("https.port");
+        Map<String, String> badPath = spool();
+        badPath.put("https.path", "v1/tlsrpt");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(badPath)).hasMessageContaining("https.path");
+        Map<String, String> badSecurity = spool();
+        badSecurity.put("imap.security", "maybe");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(badSecurity)).hasMessageContaining("imap.security");
+        Map<String, String> tinyPayload = spool();
+        tinyPayload.put("max.payload.bytes", "10");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(tinyPayload)).hasMessageContaining("max.payload.bytes");
+        Map<String, String> sameFolder = new HashMap<>(Map.of("imap.enabled", "true", "imap.host", "h",
+                "imap.username", "u", "imap.processed.folder", "INBOX"));
+        assertThatThrownBy(() -> new TlsRptSourceConfig(sameFolder)).hasMessageContaining("must differ");
+    }
+
+    @Test
+    void connectorValidateReportsCrossKeyProblemsOnTheKey() {
+        Config result = new TlsRptSourceConnector().validate(Map.of("name", "x", "imap.enabled", "true",
+                "imap.username", "u"));
+        ConfigValue host = result.configValues().stream().filter(v -> v.name().equals("imap.host")).findFirst().orElseThrow();
+        assertThat(host.errorMessages()).anyMatch(m -> m.contains("imap.host is required"));
+    }
+
+    @Test
+    void markdownReferenceListsEveryKey() {
+        String md = TlsRptSourceConfig.toMarkdown();
+        for (String key : TlsRptSourceConfig.keyNames()) {
+            assertThat(md).contains("| `" + key + "` |");
+        }
+        assertThat(md.lines().count()).isEqualTo(TlsRptSourceConfig.keyNames().size() + 2);
+    }
+
+    @Test
+    void tasksGetOneRoleEachOrShareWhenTasksAreFewer() {
+        Map<String, String> props = Map.of("name", "c");
+        List<String> all = List.of("https", "imap", "spool");
+        assertThat(TlsRptSourceConnector.assign(props, all, 3)).extracting(m -> m.get(TlsRptSourceConfig.TASK_SOURCES))
+                .containsExactly("https", "imap", "spool");
+        assertThat(TlsRptSourceConnector.assign(props, all, 1)).extracting(m -> m.get(TlsRptSourceConfig.TASK_SOURCES))
+                .containsExactly("https,imap,spool");
+        assertThat(TlsRptSourceConnector.assign(props, all, 2)).extracting(m -> m.get(TlsRptSourceConfig.TASK_SOURCES))
+                .containsExactly("https,spool", "imap");
+        assertThat(TlsRptSourceConnector.assign(props, List.of("spool"), 4)).hasSize(1);
+    }
+
+    @Test
+    void exactlyOnceIsSupportedWithoutTheHttpsReceiver() {
+        TlsRptSourceConnector connector = new TlsRptSourceConnector();
+        assertThat(connector.exactlyOnceSupport(Map.of("imap.enabled", "true", "spool.enabled", "true")))
+                .isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        assertThat(connector.exactlyOnceSupport(Map.of("https.enabled", "true")))
+                .isEqualTo(ExactlyOnceSupport.UNSUPPORTED);
+    }
+}
