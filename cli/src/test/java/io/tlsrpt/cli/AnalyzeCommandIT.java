@@ -46,11 +46,14 @@ class AnalyzeCommandIT {
     }
 
     @Test
-    void findsTheDowngradeInAGeneratedMonthOfSomeThousandReports() throws Exception {
-        Scenario downgrade = Scenario.parse(Scenario.Kind.DOWNGRADE, "victim.example@20",
-            GeneratorSettings.DEFAULT_START_DATE);
+    void findsTheInjectedIncidentsAndOnlyThemInAGeneratedMonthOfSomeThousandReports() throws Exception {
+        var start = GeneratorSettings.DEFAULT_START_DATE;
+        List<Scenario> incidents = List.of(
+            Scenario.parse(Scenario.Kind.DOWNGRADE, "victim.example@20", start),
+            Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@12", start),
+            Scenario.parse(Scenario.Kind.STS_FETCH_ERROR, "nosts.example@25", start));
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDomains(25)
-            .withScenarios(List.of(downgrade)));
+            .withScenarios(incidents));
         long files = generator.writeTo(dir);
         assertThat(files).isEqualTo(30 * 25 * 3);
 
@@ -61,6 +64,7 @@ class AnalyzeCommandIT {
         assertThat(result.exit).as(result.err).isZero();
         assertThat(result.summary()).startsWith("tlsrpt analyze: 2250 files, 2250 reports read, 0 rejected, "
             + "0 duplicates, " + result.alerts().size() + " alerts");
+        // the downgrade: critical, on its day, seen by all three reporters
         List<JsonNode> downgrades = result.alerts().stream()
             .filter(a -> a.path("kind").asText().equals("starttls-downgrade-suspected")).toList();
         assertThat(downgrades).isNotEmpty();
@@ -70,6 +74,22 @@ class AnalyzeCommandIT {
         assertThat(firing.path("window_start").asText()).isEqualTo("2025-01-20T00:00:00Z");
         assertThat(firing.path("reporters").size()).isEqualTo(3);
         assertThat(downgrades).allSatisfy(a -> assertThat(a.path("policy_domain").asText()).isEqualTo("victim.example"));
+        // the other two incidents fire on their first day
+        assertThat(result.alerts()).anySatisfy(a -> {
+            assertThat(a.path("status").asText()).isEqualTo("firing");
+            assertThat(a.path("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(a.path("result_type").asText()).isEqualTo("certificate-expired");
+            assertThat(a.path("window_start").asText()).isEqualTo("2025-01-12T00:00:00Z");
+        });
+        assertThat(result.alerts()).anySatisfy(a -> {
+            assertThat(a.path("status").asText()).isEqualTo("firing");
+            assertThat(a.path("policy_domain").asText()).isEqualTo("nosts.example");
+            assertThat(a.path("result_type").asText()).isEqualTo("sts-policy-fetch-error");
+            assertThat(a.path("window_start").asText()).isEqualTo("2025-01-25T00:00:00Z");
+        });
+        // and the healthy background of the 22 other domains raises nothing
+        assertThat(result.alerts()).extracting(a -> a.path("policy_domain").asText())
+            .allMatch(d -> d.equals("victim.example") || d.equals("expired.example") || d.equals("nosts.example"));
     }
 
     @Test
