@@ -1,0 +1,59 @@
+package io.tlsrpt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.tlsrpt.processor.decode.DecodeResult;
+import io.tlsrpt.schema.TlsReport;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+
+/** Keeps the benchmarks from rotting: every benchmark runs briefly in-process and the table comes out whole. */
+class MicroBenchmarksSmokeTest {
+
+    @Test
+    void everyShapeDecodesToRealReports() throws Exception {
+        for (InputShape shape : InputShape.values()) {
+            DecodeBenchmark b = new DecodeBenchmark();
+            b.shape = shape;
+            b.setUp();
+            DecodeResult result = b.decode();
+            assertThat(result).as(shape.name()).isInstanceOf(DecodeResult.Decoded.class);
+            TlsReport report = ((DecodeResult.Decoded) result).reports().get(0);
+            assertThat(report.getPolicies()).as(shape.name()).isNotEmpty();
+            assertThat(b.floorGunzipTreeParse().get("report-id").asText()).isEqualTo(report.getReportId());
+            if (shape == InputShape.LARGE_1000_FAILURES_GZIP) {
+                assertThat(report.getPolicies().get(0).getFailureDetails()).hasSize(InputShape.LARGE_FAILURE_DETAILS);
+            }
+            if (shape == InputShape.MICROSOFT_TLSA_MAIL) {
+                assertThat(report.getPolicies()).anyMatch(p -> "tlsa".equals(p.getPolicyType()));
+            }
+        }
+    }
+
+    @Test
+    void jmhRunsEveryPairAndPrintsTheRatioTable() throws Exception {
+        Options options = MicroBenchmarks.defaults(
+            new CommandLineOptions("-f", "0", "-wi", "0", "-i", "1", "-r", "50ms", "-foe", "true")).build();
+        List<MicroBenchmarks.Row> rows = MicroBenchmarks.run(options);
+
+        assertThat(rows).extracting(r -> r.group() + "/" + r.variant()).containsExactlyInAnyOrder(
+            "decode/GOOGLE_GZIP_MAIL", "decode/MICROSOFT_TLSA_MAIL", "decode/BARE_JSON",
+            "decode/LARGE_1000_FAILURES_GZIP", "serde encode/TLS_REPORT", "serde decode/TLS_REPORT",
+            "serde encode/ALERT", "serde decode/ALERT");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.subject().median()).isPositive();
+            assertThat(r.floor().median()).isPositive();
+            assertThat(r.bytes()).isPositive();
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MicroBenchmarks.print(rows, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| decode | LARGE_1000_FAILURES_GZIP |")
+            .contains("| serde encode | ALERT |");
+    }
+}
