@@ -50,9 +50,12 @@ import picocli.CommandLine.Parameters;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the TLS-RPT pipeline on an embedded Kafka broker over report files (mails, JSON, gzip, zip) and print",
-        "every alert as one JSON line on standard output, in the order emitted; a summary goes to standard error.",
-        "Directories are walked recursively in sorted path order. Exit codes: 0 ok, 1 pipeline failure, 2 usage error."})
+        "Run the TLS-RPT pipeline on an embedded Kafka broker over report files (mails, JSON, gzip, zip) and print "
+            + "every alert as one JSON line on standard output, in the order emitted; a summary (files, reports "
+            + "read, rejected, duplicates, alerts) goes to standard error.",
+        "Directories are walked recursively in sorted path order. The broker and its temporary directory are "
+            + "removed at the end, also on Ctrl-C.",
+        "Exit codes: 0 ok, 1 pipeline failure, 2 usage error."})
 public final class AnalyzeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);

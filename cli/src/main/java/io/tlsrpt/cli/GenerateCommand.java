@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-        "Generate realistic TLS-RPT reports: per day and domain one Google mail, one Microsoft mail and one",
-        "smtp-tls-reporting HTTPS body, mostly healthy, with optional incidents. Same options, same bytes.",
-        "Files go to DIR/day-NN/ so that they sort in event order. Exit codes: 0 ok, 1 I/O error, 2 usage error."})
+        "Generate realistic TLS-RPT reports: per day and domain one Google mail, one Microsoft mail and one "
+            + "smtp-tls-reporting HTTPS body, mostly healthy, with optional incidents. Same options, same bytes.",
+        "Files go to DIR/day-NN/ so that they sort in event order.",
+        "Exit codes: 0 ok, 1 I/O error, 2 usage error."})
 public final class GenerateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
