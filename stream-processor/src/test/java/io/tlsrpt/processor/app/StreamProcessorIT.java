@@ -54,12 +54,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamProcessorIT {
 
+    /** Set to run against an external cluster instead of the in-JVM one (topics and app id get a unique suffix). */
+    static final String EXTERNAL_BOOTSTRAP_ENV = "TLSRPT_IT_BOOTSTRAP_SERVERS";
+
     private static KafkaClusterTestKit cluster;
+    private static String bootstrap;
     @TempDir
     static Path stateDir;
 
     @BeforeAll
     static void startCluster() throws Exception {
+        String external = System.getenv(EXTERNAL_BOOTSTRAP_ENV);
+        if (external != null && !external.isBlank()) {
+            bootstrap = external;
+            return;
+        }
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -70,6 +79,7 @@ class StreamProcessorIT {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        bootstrap = cluster.bootstrapServers();
     }
 
     @AfterAll
@@ -83,8 +93,14 @@ class StreamProcessorIT {
     void rawBytesInAvroOutSurvivingARestart() throws Exception {
         String registry = "mock://it-" + UUID.randomUUID();
         Properties props = new Properties();
-        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-it");
+        String suffix = cluster == null ? "-" + UUID.randomUUID().toString().substring(0, 8) : "";
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
+        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-it" + suffix);
+        for (String topicKey : List.of(ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
+                ProcessorConfig.TOPIC_ALERTS_JSON)) {
+            props.setProperty(topicKey, ProcessorConfig.fromProperties(new Properties()).get(topicKey) + suffix);
+        }
         props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
         props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve("state")).toString());
         props.setProperty(ProcessorConfig.HTTP_PORT, "0");
@@ -188,7 +204,7 @@ class StreamProcessorIT {
 
     private static void produce(String topic, List<byte[]> payloads) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -213,7 +229,7 @@ class StreamProcessorIT {
                     (Class<? extends org.apache.avro.specific.SpecificRecord>) type, registry, false).deserializer();
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
