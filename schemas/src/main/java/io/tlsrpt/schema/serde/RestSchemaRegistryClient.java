@@ -38,6 +38,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY_CHARS = 300;
+    /** Larger answers are refused: no schema is this big, and the client must not buffer without bound. */
+    static final int MAX_RESPONSE_BYTES = 16 << 20;
 
     /** Timeouts and credentials. At most one of the two credentials may be set. */
     public record Settings(Duration connectTimeout, Duration requestTimeout, String basicAuthUserInfo,
@@ -171,8 +173,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             HttpResponse<String> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(request.build(), RestSchemaRegistryClient::cappedBody);
             } catch (IOException e) {
+                if (causedByTooLargeBody(e)) {
+                    throw new SchemaRegistryException("Cannot " + what + ": " + method + " " + uri
+                            + " answered with more than " + MAX_RESPONSE_BYTES + " bytes", e);
+                }
                 // unreachable or timed out: another mirror may answer
                 LOG.warn("Schema registry {} did not answer {} {}: {}", base, method, path, e.toString());
                 unreachable = new SchemaRegistryException("Cannot " + what + ": schema registry " + base
@@ -185,6 +191,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return parseAnswer(response, method, uri, what);
         }
         throw unreachable;
+    }
+
+    private static boolean causedByTooLargeBody(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CappedBodySubscriber.TooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static HttpResponse.BodySubscriber<String> cappedBody(HttpResponse.ResponseInfo info) {
+        return new CappedBodySubscriber(MAX_RESPONSE_BYTES);
     }
 
     private static JsonNode parseAnswer(HttpResponse<String> response, String method, URI uri, String what) {

@@ -154,6 +154,20 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void refusesAnAnswerLargerThanTheCap() {
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(server.url());
+        String huge = "{\"schema\":\"" + "x".repeat(RestSchemaRegistryClient.MAX_RESPONSE_BYTES) + "\"}";
+        server.answerNext(200, RestSchemaRegistryClient.CONTENT_TYPE, huge);
+
+        assertThatThrownBy(() -> client.getById(1))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("answered with more than " + RestSchemaRegistryClient.MAX_RESPONSE_BYTES + " bytes");
+        // the client still works afterwards
+        int id = server.registry().register("a-value", Alert.getClassSchema());
+        assertThat(client.getById(id)).isEqualTo(Alert.getClassSchema());
+    }
+
+    @Test
     void sendsBasicAuthentication() {
         String expected = "Basic " + Base64.getEncoder().encodeToString("reg-user:s3cr:et".getBytes(StandardCharsets.UTF_8));
         server.requireAuthorization(expected);
