@@ -50,7 +50,7 @@ class HttpsIngestIT {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .sslContext(TestKeystore.clientTrusting(keystore)).connectTimeout(Duration.ofSeconds(10)).build();
 
-        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir)) {
+        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir, "https")) {
             kc.startWorker();
             Map<String, String> cfg = new HashMap<>();
             cfg.put("https.enabled", "true");

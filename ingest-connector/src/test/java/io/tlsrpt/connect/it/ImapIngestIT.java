@@ -59,7 +59,7 @@ class ImapIngestIT {
                 throw new IllegalStateException(e);
             }
         });
-        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir)) {
+        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir, "imap")) {
             delivered.get(120, TimeUnit.SECONDS);
             int port = greenMail.getImap().getPort();
             Map<String, String> cfg = new HashMap<>();

@@ -26,30 +26,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real single-broker KRaft cluster (Kafka's test kit) and a real in-process Connect worker running the plugin. */
+/**
+ * A real single-broker KRaft cluster (Kafka's test kit, one per test JVM, shared by the integration tests and
+ * closed when the JVM ends) and a real in-process Connect worker running the plugin. Each test gets its own
+ * topic, connector name and offsets file.
+ */
 final class KafkaConnectHarness implements AutoCloseable {
-    static final String TOPIC = "tlsrpt.raw";
-    static final String CONNECTOR = "tlsrpt-source";
+    private static KafkaClusterTestKit shared;
 
+    final String topic;
+    final String connector;
     private final KafkaClusterTestKit cluster;
     private final Path offsetsFile;
     private Connect<StandaloneHerder> worker;
 
-    KafkaConnectHarness(Path dir) throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
-                .setNumBrokerNodes(1).build();
-        cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+    KafkaConnectHarness(Path dir, String name) throws Exception {
+        cluster = sharedCluster();
+        topic = "tlsrpt.raw." + name;
+        connector = "tlsrpt-" + name;
         try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         offsetsFile = dir.resolve("connect.offsets");
+    }
+
+    private static synchronized KafkaClusterTestKit sharedCluster() throws Exception {
+        if (shared == null) {
+            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
+                    .setNumBrokerNodes(1).build();
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the shared test cluster failed", e);
+                }
+            }, "close-test-kafka"));
+            shared = cluster;
+        }
+        return shared;
     }
 
     void startWorker() {
@@ -68,17 +90,17 @@ final class KafkaConnectHarness implements AutoCloseable {
 
     void putConnector(Map<String, String> config) throws Exception {
         Map<String, String> full = new HashMap<>(config);
-        full.put("name", CONNECTOR);
+        full.put("name", connector);
         full.put("connector.class", TlsRptSourceConnector.class.getName());
-        full.put("topic", TOPIC);
+        full.put("topic", topic);
         FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
-        worker.herder().putConnectorConfig(CONNECTOR, full, true, cb);
+        worker.herder().putConnectorConfig(connector, full, true, cb);
         cb.get(30, TimeUnit.SECONDS);
     }
 
     boolean taskRunning() {
         try {
-            var status = worker.herder().connectorStatus(CONNECTOR);
+            var status = worker.herder().connectorStatus(connector);
             return !status.tasks().isEmpty() && status.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
         } catch (RuntimeException e) {
             return false;
@@ -86,7 +108,7 @@ final class KafkaConnectHarness implements AutoCloseable {
     }
 
     String taskState() {
-        var status = worker.herder().connectorStatus(CONNECTOR);
+        var status = worker.herder().connectorStatus(connector);
         return status.tasks().toString();
     }
 
@@ -105,7 +127,7 @@ final class KafkaConnectHarness implements AutoCloseable {
     void throttleConnectorProducer(double bytesPerSecond) throws Exception {
         try (Admin admin = cluster.admin()) {
             var entity = new org.apache.kafka.common.quota.ClientQuotaEntity(
-                    Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.CLIENT_ID, "connector-producer-" + CONNECTOR + "-0"));
+                    Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.CLIENT_ID, "connector-producer-" + connector + "-0"));
             var op = new org.apache.kafka.common.quota.ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond);
             admin.alterClientQuotas(List.of(new org.apache.kafka.common.quota.ClientQuotaAlteration(entity, List.of(op))))
                     .all().get(30, TimeUnit.SECONDS);
@@ -135,7 +157,7 @@ final class KafkaConnectHarness implements AutoCloseable {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
@@ -151,12 +173,9 @@ final class KafkaConnectHarness implements AutoCloseable {
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** Stops the worker; the shared cluster stays up for the next test. */
     @Override
-    public void close() throws Exception {
-        try {
-            stopWorker();
-        } finally {
-            cluster.close();
-        }
+    public void close() {
+        stopWorker();
     }
 }

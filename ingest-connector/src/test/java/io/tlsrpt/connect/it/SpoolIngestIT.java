@@ -41,7 +41,7 @@ class SpoolIngestIT {
             expected.put(name, body);
             Files.write(staging.resolve(name), body);
         }
-        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir)) {
+        try (KafkaConnectHarness kc = new KafkaConnectHarness(dir, "spool")) {
             Map<String, String> cfg = new HashMap<>();
             cfg.put("spool.enabled", "true");
             cfg.put("spool.inbox.directory", inbox.toString());
