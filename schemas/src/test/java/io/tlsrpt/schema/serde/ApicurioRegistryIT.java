@@ -8,6 +8,10 @@ import io.tlsrpt.schema.DeadLetter;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +125,32 @@ class ApicurioRegistryIT {
             assertThat(WireFormat.schemaId(bytes, "it.evolution")).isEqualTo(second);
             assertThat(serde.deserializer().deserialize("it.evolution", bytes)).isEqualTo(TestRecords.alert());
         }
+    }
+
+    @Test
+    void anIncompatibleVersionIsRefusedWithApicuriosErrorOnceTheSubjectHasARule() throws Exception {
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.ccompatUrl());
+        String subject = "it.compatibility-value";
+        Schema v1 = Schema.createRecord("Thing", null, "it", false,
+                List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING))));
+        Schema addsRequired = Schema.createRecord("Thing", null, "it", false,
+                List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING)),
+                        new Schema.Field("b", Schema.create(Schema.Type.LONG))));
+        client.register(subject, v1);
+        // Apicurio has no compatibility rule by default; set one through the same Confluent API
+        HttpResponse<String> config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(registry.ccompatUrl() + "/config/" + subject))
+                .header("Content-Type", RestSchemaRegistryClient.CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+
+        assertThatThrownBy(() -> client.register(subject, addsRequired))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(409);
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                })
+                .hasMessageContaining("Incompatible artifact: it.compatibility-value");
     }
 
     @Test
