@@ -1,0 +1,261 @@
+package io.tlsrpt.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
+import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.app.TlsRptProcessor;
+import io.tlsrpt.processor.topology.PipelineMetrics;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code tlsrpt bench}: the whole pipeline on a real broker against the copy floor (issue 6).
+ *
+ * <ol>
+ *   <li>the workload ({@link Workload}) goes into the raw topic;</li>
+ *   <li>floor: {@link CopyFloor} copies the raw topic to {@code tlsrpt.bench.copy};</li>
+ *   <li>the stream processor runs from the beginning of the raw topic until its consumer group has committed
+ *       everything in the raw and repartition topics (with exactly-once: every output committed);</li>
+ *   <li>one table: reports, bytes, seconds, reports/s of both, the ratio, peak heap and RSS, the state stores.</li>
+ * </ol>
+ * Seconds run from the first record consumed to the last commit, for both, so that group joins and topic creation
+ * (a few seconds on this machine, the same whatever the volume) are not counted; start-up is printed apart.
+ */
+public final class PipelineBench {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineBench.class);
+    private static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * @param workload    what goes into the raw topic
+     * @param partitions  partitions of the raw, copy and processor topics
+     * @param guarantee   processing guarantee of both floor and processor
+     * @param bootstrap   external cluster, or null for an embedded broker (in a child JVM)
+     * @param settings    extra processor settings ({@code --set})
+     * @param keepDir     directory to use and keep, or null for a temporary one
+     */
+    public record Settings(Workload workload, int partitions, String guarantee, String bootstrap,
+                           Map<String, String> settings, Path keepDir) {
+    }
+
+    private PipelineBench() {
+    }
+
+    /** Runs the benchmark and prints the table to {@code out}; progress goes to the log. */
+    public static void run(Settings s, PrintWriter out) {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        Path dir = workDir(s.keepDir());
+        try (BenchTarget target = BenchTarget.open(s.bootstrap(), dir, runId)) {
+            String raw = target.name("tlsrpt.raw");
+            String copy = target.name("tlsrpt.bench.copy");
+            target.createTopics(s.partitions(), raw, copy);
+
+            long t0 = System.nanoTime();
+            Load load = load(target, raw, s.workload());
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            LOG.info("loaded {} raw records ({} bytes) in {} s", load.records, load.bytes, loadSeconds);
+
+            boolean eos = s.guarantee().startsWith("exactly_once");
+            ProcessMemory.resetPeaks();
+            CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, copy, eos, Duration.ofMillis(100),
+                target.name("tlsrpt-bench-copy"));
+            Memory floorMem = Memory.now();
+            LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
+
+            ProcessMemory.resetPeaks();
+            ProcessorConfig config = processorConfig(s, target, raw, dir.resolve("state"), runId);
+            Pipeline pipeline = runPipeline(config, target, raw, load.records);
+            Memory pipelineMem = Memory.now();
+
+            print(out, s, target, load, loadSeconds, floor, floorMem, pipeline, pipelineMem);
+        } finally {
+            if (s.keepDir() == null) {
+                deleteRecursively(dir);
+            }
+        }
+    }
+
+    record Load(long records, long bytes) {
+    }
+
+    static Load load(BenchTarget target, String topic, Workload workload) {
+        long records = 0;
+        long bytes = 0;
+        Map<String, Object> client = new java.util.HashMap<>(target.client());
+        client.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");   // the floor copies what it reads: no lz4 cost
+        try (RawInputProducer producer = new RawInputProducer(client, topic, "cli")) {
+            Iterator<GeneratedInput> it = workload.inputs();
+            while (it.hasNext()) {
+                GeneratedInput in = it.next();
+                producer.send(in.bytes(), in.contentType(), in.fileName(), in.fileName(), Instant.now());
+                records++;
+                bytes += in.bytes().length;
+            }
+            producer.flush();
+        }
+        return new Load(records, bytes);
+    }
+
+    static ProcessorConfig processorConfig(Settings s, BenchTarget target, String raw, Path stateDir, String runId) {
+        Properties p = new Properties();
+        p.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, target.bootstrap());
+        p.setProperty(ProcessorConfig.APPLICATION_ID, target.name("tlsrpt-bench"));
+        p.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + runId);
+        p.setProperty(ProcessorConfig.STATE_DIR, stateDir.toString());
+        p.setProperty(ProcessorConfig.PROCESSING_GUARANTEE, s.guarantee());
+        p.setProperty(ProcessorConfig.TOPICS_PARTITIONS, Integer.toString(s.partitions()));
+        p.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, target.embedded() ? "1" : "-1");
+        p.setProperty(ProcessorConfig.HTTP_PORT, "-1");
+        p.setProperty(ProcessorConfig.TOPIC_RAW, raw);
+        for (String key : new String[] {ProcessorConfig.TOPIC_REPORTS, ProcessorConfig.TOPIC_DEAD_LETTER,
+            ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON}) {
+            String base = ProcessorConfig.fromProperties(new Properties()).get(key);
+            p.setProperty(key, target.name(base));
+        }
+        return ProcessorConfig.fromProperties(p).with(s.settings());
+    }
+
+    /** What the processor did and what it took. */
+    record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
+                    Map<String, StateStores.Store> stores) {
+    }
+
+    static Pipeline runPipeline(ProcessorConfig config, BenchTarget target, String raw, long produced) {
+        String appId = config.get(ProcessorConfig.APPLICATION_ID);
+        long start = System.nanoTime();
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config);
+             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
+                 t -> t.equals(raw) || (t.startsWith(appId + "-") && t.endsWith("-repartition")))) {
+            long first = 0;
+            long lastProgress = System.nanoTime();
+            long lastRaw = -1;
+            while (true) {
+                if (!processor.isLive()) {
+                    throw new IllegalStateException("the stream processor stopped (state " + processor.state() + ")");
+                }
+                long rawDone = processor.counters().rawRecords();
+                if (first == 0 && rawDone > 0) {
+                    first = System.nanoTime();
+                }
+                if (rawDone >= produced) {
+                    Map<String, Long> lag = drain.lag();
+                    if (!lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0)) {
+                        long done = System.nanoTime();
+                        Map<String, StateStores.Store> stores = StateStores.measure(
+                            Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
+                        return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
+                            stores);
+                    }
+                }
+                if (rawDone != lastRaw) {
+                    lastRaw = rawDone;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException("no progress for " + STALL_TIMEOUT + ": " + rawDone + " of "
+                        + produced + " raw records");
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the pipeline ran", e);
+        }
+    }
+
+    /** Peak heap and RSS of this JVM since the last reset. */
+    record Memory(long peakHeap, long peakRss) {
+        static Memory now() {
+            return new Memory(ProcessMemory.peakHeapBytes(), ProcessMemory.peakRssBytes());
+        }
+    }
+
+    private static void print(PrintWriter out, Settings s, BenchTarget target, Load load, double loadSeconds,
+                              CopyFloor.Result floor, Memory floorMem, Pipeline p, Memory pMem) {
+        double floorRate = floor.records() / floor.seconds();
+        double pipeRate = load.records() / p.seconds();
+        out.printf(Locale.ROOT, "%n# tlsrpt bench: %,d reports over %,d domains (%d days), failure mix %.3f, %d "
+                + "partitions, %s, %s broker, -Xmx%dm, %d cores%n", load.records(), s.workload().domains(),
+            s.workload().days(), s.workload().failureMix(), s.partitions(), s.guarantee(),
+            target.embedded() ? "embedded (child JVM)" : "external", ProcessMemory.maxHeapBytes() >> 20,
+            Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "# generate + load: %.1f s; processor start-up to first record: %.1f s%n",
+            loadSeconds, p.startSeconds());
+        out.println();
+        out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "| floor (copy) | %,d | %,d | %.1f | %,.0f | %.1f | 1.00 | %d | %s |%n",
+            floor.records(), floor.bytes(), floor.seconds(), floorRate, floor.bytes() / floor.seconds() / 1e6,
+            floorMem.peakHeap() >> 20, mb(floorMem.peakRss()));
+        out.printf(Locale.ROOT, "| pipeline | %,d | %,d | %.1f | %,.0f | %.1f | %.2f | %d | %s |%n",
+            load.records(), load.bytes(), p.seconds(), pipeRate, load.bytes() / p.seconds() / 1e6,
+            pipeRate / floorRate, pMem.peakHeap() >> 20, mb(pMem.peakRss()));
+        out.println();
+        PipelineMetrics.Snapshot c = p.counters();
+        out.printf(Locale.ROOT, "# processor: %,d raw, %,d reports decoded, %,d rejected, %,d duplicates, %,d late, "
+                + "%,d alerts, %,d dead letters; broker RSS %s MB%n", c.rawRecords(), c.reportsDecoded(), c.rejected(),
+            c.duplicatesDropped(), c.lateReports(), c.alerts(), c.deadLetters(), mb(target.brokerRssBytes()));
+        out.println();
+        out.println("| state store | bytes on disk | keys (estimate) | bytes/key |");
+        out.println("|---|---:|---:|---:|");
+        long totalBytes = 0;
+        long totalKeys = 0;
+        for (StateStores.Store st : p.stores().values()) {
+            out.printf(Locale.ROOT, "| %s | %,d | %s | %s |%n", st.name(), st.bytes(),
+                st.keys() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", st.keys()),
+                Double.isNaN(st.bytesPerKey()) ? "n/a" : String.format(Locale.ROOT, "%.0f", st.bytesPerKey()));
+            totalBytes += st.bytes();
+            totalKeys += Math.max(0, st.keys());
+        }
+        out.printf(Locale.ROOT, "| total | %,d | %,d | %s |%n", totalBytes, totalKeys,
+            totalKeys > 0 ? String.format(Locale.ROOT, "%.0f", (double) totalBytes / totalKeys) : "n/a");
+        out.flush();
+    }
+
+    static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : Long.toString(bytes >> 20);
+    }
+
+    static Path workDir(Path keep) {
+        try {
+            return keep == null ? Files.createTempDirectory("tlsrpt-bench-") : Files.createDirectories(keep);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the benchmark directory", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not delete {} completely", dir, e);
+        }
+    }
+
+    /** Validates the {@code --set} settings early (a bad one is a usage error). */
+    public static void processorConfigCheck(Settings s) {
+        ProcessorConfig.fromProperties(new Properties()).with(s.settings());
+    }
+}
