@@ -95,7 +95,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 Summary summary = run.execute(files, base, out);
                 err.printf("tlsrpt analyze: %d files, %d reports read, %d rejected, %d duplicates, %d alerts "
                         + "(%d late, %.1f s)%n", summary.files, summary.counters.reportsDecoded(),
-                    summary.counters.rejected() + summary.tooLarge, summary.counters.duplicatesDropped(),
+                    summary.counters.rejected() + summary.notSent, summary.counters.duplicatesDropped(),
                     summary.alerts, summary.counters.lateReports(), (System.nanoTime() - started) / 1e9);
                 err.flush();
                 return 0;
@@ -149,7 +149,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
             return ProcessorConfig.fromProperties(props).with(settings);
         } catch (InvalidConfigException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
@@ -161,7 +161,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private record Summary(long files, long tooLarge, PipelineMetrics.Snapshot counters, long alerts) {
+    /** What a run did; {@code notSent} files (too large, unreadable) count as rejected. */
+    private record Summary(long files, long notSent, PipelineMetrics.Snapshot counters, long alerts) {
     }
 
     /** One analyze run: its temporary directory, broker and processor; closing removes all three. */
@@ -203,8 +204,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 processor = started;
             }
             String rawTopic = config.get(ProcessorConfig.TOPIC_RAW);
-            long tooLarge = produce(files, rawTopic);
-            awaitProcessed(files.size() - tooLarge, rawTopic);
+            long notSent = produce(files, rawTopic);
+            awaitProcessed(files.size() - notSent, rawTopic);
             long alerts = 0;
             for (ConsumerRecord<byte[], byte[]> alert :
                 TopicSnapshot.readAll(kafka.clientProperties(), config.get(ProcessorConfig.TOPIC_ALERTS_JSON))) {
@@ -212,30 +213,40 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 alerts++;
             }
             out.flush();
-            return new Summary(files.size(), tooLarge, processor.counters(), alerts);
+            return new Summary(files.size(), notSent, processor.counters(), alerts);
         }
 
-        /** Streams the files into the raw topic; returns how many were too large to send (reported on stderr). */
+        /**
+         * Streams the files into the raw topic. A file that cannot be sent (too large, unreadable) is reported on
+         * stderr and counted as rejected; the run goes on. Returns how many were not sent.
+         */
         private long produce(List<Path> files, String rawTopic) {
-            long tooLarge = 0;
+            long notSent = 0;
+            PrintWriter err = spec.commandLine().getErr();
             try (RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), rawTopic, "cli")) {
                 for (Path file : files) {
-                    long size = Files.size(file);
-                    if (size > RawInputProducer.MAX_RECORD_BYTES) {
-                        spec.commandLine().getErr().printf("tlsrpt analyze: %s rejected: too-large (%d bytes, at most"
-                            + " %d)%n", file, size, RawInputProducer.MAX_RECORD_BYTES);
-                        tooLarge++;
+                    byte[] payload;
+                    try {
+                        long size = Files.size(file);
+                        if (size > RawInputProducer.MAX_RECORD_BYTES) {
+                            err.printf("tlsrpt analyze: %s rejected: too-large (%d bytes, at most %d)%n", file, size,
+                                RawInputProducer.MAX_RECORD_BYTES);
+                            notSent++;
+                            continue;
+                        }
+                        payload = Files.readAllBytes(file);
+                    } catch (IOException e) {
+                        err.printf("tlsrpt analyze: %s rejected: unreadable (%s)%n", file, e);
+                        notSent++;
                         continue;
                     }
-                    byte[] payload = Files.readAllBytes(file);
                     String name = file.getFileName().toString();
                     producer.send(payload, ContentTypes.guess(name), file.toString(), name, Instant.now());
                 }
                 producer.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read an input file", e);
             }
-            return tooLarge;
+            err.flush();
+            return notSent;
         }
 
         /** Waits until the processor has consumed and committed every raw record and every repartitioned one. */

@@ -33,12 +33,19 @@ class AnalyzeCommandIT {
     @Test
     void analysesTheRealCorpusCountingRejectsAndDuplicatesAndCleansUp() throws Exception {
         Set<Path> tempBefore = analyzeTempDirs();
-        Result result = analyze(CORPUS.toString(), CORPUS.resolve("google-2024-09-15.eml").toString());
+        Path huge = dir.resolve("huge.json");
+        try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(17L * 1024 * 1024);   // sparse: over the 16 MiB record cap, never sent
+        }
+        Result result = analyze(CORPUS.toString(), CORPUS.resolve("google-2024-09-15.eml").toString(),
+            huge.toString());
 
         assertThat(result.exit).as(result.err).isZero();
-        // 9 files + the Google mail again; the cron mail is no report; the repeated mail is a duplicate
-        assertThat(result.summary()).startsWith("tlsrpt analyze: 10 files, 9 reports read, 1 rejected, 1 duplicates, "
+        // 9 files + the Google mail again + the huge file; the cron mail is no report and the huge file is not
+        // sent: 2 rejected; the repeated mail is a duplicate
+        assertThat(result.summary()).startsWith("tlsrpt analyze: 11 files, 9 reports read, 2 rejected, 1 duplicates, "
             + result.alerts().size() + " alerts");
+        assertThat(result.err).contains(huge + " rejected: too-large");
         for (JsonNode alert : result.alerts()) {
             assertThat(alert.has("alert_id") && alert.has("kind") && alert.has("policy_domain")).isTrue();
         }
@@ -93,10 +100,14 @@ class AnalyzeCommandIT {
     }
 
     @Test
-    void aMissingPathIsAUsageError() {
+    void aMissingPathOrAnUnknownSettingIsAUsageError() {
         Result result = analyze(dir.resolve("missing").toString());
         assertThat(result.exit).isEqualTo(2);
         assertThat(result.err).contains("no such file or directory");
+
+        Result badSetting = analyze("--set", "no.such.key=1", CORPUS.toString());
+        assertThat(badSetting.exit).isEqualTo(2);
+        assertThat(badSetting.err).contains("no.such.key");
     }
 
     private static Result analyze(String... paths) {
@@ -120,7 +131,7 @@ class AnalyzeCommandIT {
 
     private record Result(int exit, String out, String err) {
         String summary() {
-            return err.lines().filter(l -> l.startsWith("tlsrpt analyze:")).findFirst().orElse("(no summary) " + err);
+            return err.lines().filter(l -> l.matches("tlsrpt analyze: \\d+ files, .*")).findFirst().orElse("(no summary) " + err);
         }
 
         List<JsonNode> alerts() {
