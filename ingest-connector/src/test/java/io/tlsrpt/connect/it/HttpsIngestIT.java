@@ -31,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * HTTPS receiver in a real Connect worker against a real broker: concurrent POSTs of real reports, every 201 backed
  * by a byte-identical record, 503 while the broker is down, and retried posts landing once it is back.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedKafkaCluster.class)
 class HttpsIngestIT {
 
     @TempDir
@@ -101,7 +102,30 @@ class HttpsIngestIT {
             assertThat(acceptedBySha).hasSize(205);
             assertEveryCreatedIsInTheTopic(kc);
             assertThat(kc.taskRunning()).as("task state %s", kc.taskState()).isTrue();
+
+            // the plugin's metrics are in the worker's JMX: 205 answers 201, at least 5 answers 503
+            assertThat(jmxCount("https-requests-total", "201")).isEqualTo(205.0);
+            assertThat(jmxCount("https-requests-total", "503")).isGreaterThanOrEqualTo(5.0);
+            assertThat(jmxCount("records-committed-total", null)).isGreaterThanOrEqualTo(205.0);
         }
+    }
+
+    /** Sums a plugin metric over the worker's JMX beans (kafka.connect:type=plugins,...), optionally by status tag. */
+    private static double jmxCount(String attribute, String status) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        double total = 0;
+        for (javax.management.ObjectName name : server.queryNames(
+                new javax.management.ObjectName("kafka.connect:type=plugins,connector=tlsrpt-https,*"), null)) {
+            if (status != null && !status.equals(name.getKeyProperty("status"))) {
+                continue;
+            }
+            try {
+                total += ((Number) server.getAttribute(name, attribute)).doubleValue();
+            } catch (javax.management.AttributeNotFoundException e) {
+                // another metric of the same bean group
+            }
+        }
+        return total;
     }
 
     private void assertEveryCreatedIsInTheTopic(KafkaConnectHarness kc) {

@@ -33,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * A real IMAP server (GreenMail) with 500 report mails: every mail lands once and is moved to the processed folder,
  * and a Connect worker restart in the middle neither loses nor duplicates one.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedKafkaCluster.class)
 class ImapIngestIT {
     private static final int MAILS = 500;
 

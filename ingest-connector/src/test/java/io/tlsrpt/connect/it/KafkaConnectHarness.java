@@ -10,7 +10,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.Herder;
@@ -27,13 +26,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-broker KRaft cluster (Kafka's test kit, one per test JVM, shared by the integration tests and
- * closed when the JVM ends) and a real in-process Connect worker running the plugin. Each test gets its own
+ * The run's shared real KRaft cluster ({@link SharedKafkaCluster}) and a real in-process Connect worker running
+ * the plugin. Each test gets its own
  * topic, connector name and offsets file.
  */
 final class KafkaConnectHarness implements AutoCloseable {
-    private static KafkaClusterTestKit shared;
-
     final String topic;
     final String connector;
     private final KafkaClusterTestKit cluster;
@@ -41,37 +38,13 @@ final class KafkaConnectHarness implements AutoCloseable {
     private Connect<StandaloneHerder> worker;
 
     KafkaConnectHarness(Path dir, String name) throws Exception {
-        cluster = sharedCluster();
+        cluster = SharedKafkaCluster.get();
         topic = "tlsrpt.raw." + name;
         connector = "tlsrpt-" + name;
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         offsetsFile = dir.resolve("connect.offsets");
-    }
-
-    private static synchronized KafkaClusterTestKit sharedCluster() throws Exception {
-        if (shared == null) {
-            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
-                    .setNumBrokerNodes(1).build();
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    cluster.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing the shared test cluster failed", e);
-                }
-            }, "close-test-kafka"));
-            shared = cluster;
-        }
-        return shared;
     }
 
     void startWorker() {

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** 1,000 report files through a spool directory with a Connect worker restart in the middle: each lands once, all end in done/. */
+@org.junit.jupiter.api.extension.ExtendWith(SharedKafkaCluster.class)
 class SpoolIngestIT {
     private static final int FILES = 1000;
 

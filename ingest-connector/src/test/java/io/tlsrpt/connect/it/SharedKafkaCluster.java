@@ -1,0 +1,54 @@
+package io.tlsrpt.connect.it;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real single-broker KRaft cluster (Kafka's test kit) for all integration tests of the run: started by the
+ * first test class that needs it, closed by JUnit when the whole run ends (root store, AutoCloseable).
+ */
+public final class SharedKafkaCluster implements BeforeAllCallback {
+    private static volatile KafkaClusterTestKit cluster;
+
+    private record Holder(KafkaClusterTestKit kit) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            cluster = null;
+            kit.close();
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Holder holder = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(SharedKafkaCluster.class.getName(), key -> start(), Holder.class);
+        cluster = holder.kit();
+    }
+
+    private static Holder start() {
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
+                    .setNumBrokerNodes(1).build();
+            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(nodes)
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            return new Holder(kit);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the test Kafka cluster", e);
+        }
+    }
+
+    static KafkaClusterTestKit get() {
+        if (cluster == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(SharedKafkaCluster.class)");
+        }
+        return cluster;
+    }
+}
