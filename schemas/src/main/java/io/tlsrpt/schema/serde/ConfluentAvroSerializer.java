@@ -18,6 +18,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes generated Avro records in the Confluent wire format (magic byte 0, 4-byte schema id, Avro
@@ -28,6 +30,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * (a tombstone).
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfluentAvroSerializer.class);
 
     // ConcurrentHashMap takes no null keys; a record serialized without a topic is planned under this
     private static final String NO_TOPIC = "\u0000no-topic";
@@ -160,11 +164,12 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
                     + topic + ": " + e.getMessage(), e);
         }
         try {
-            if (useLatestVersion) {
-                return latestVersionPlan(client, subject, schema);
-            }
-            int id = autoRegister ? client.register(subject, schema) : client.lookup(subject, schema);
-            return new WritePlan(id, null);
+            WritePlan plan = useLatestVersion ? latestVersionPlan(client, subject, schema)
+                    : new WritePlan(autoRegister ? client.register(subject, schema) : client.lookup(subject, schema), null);
+            LOG.info("Writing {} to topic {} with schema id {} of subject \"{}\" at {}{}", schema.getFullName(), topic,
+                    plan.schemaId(), subject, client.describe(),
+                    plan.converter() != null ? " (the subject's latest schema, converted from the record's)" : "");
+            return plan;
         } catch (SchemaRegistryException e) {
             String action = useLatestVersion ? "take the latest schema of" : autoRegister ? "register" : "look up";
             throw new SerializationException("Cannot " + action + " subject \"" + subject + "\" for "
