@@ -1,13 +1,11 @@
 package io.tlsrpt.cli.embedded;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Future;
 
+import io.tlsrpt.connect.record.RawRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,12 +22,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RawInputProducer implements AutoCloseable {
 
-    /** Header names of the raw-record contract. */
-    public static final String SOURCE = "tlsrpt.source";
-    public static final String RECEIVED_AT = "tlsrpt.received-at";
-    public static final String CONTENT_TYPE = "content-type";
-    public static final String ORIGIN = "tlsrpt.origin";
-    public static final String FILE_NAME = "tlsrpt.file-name";
+    /** Header names of the raw-record contract: the ingest connector's, so that both producers agree. */
+    public static final String SOURCE = RawRecords.HEADER_SOURCE;
+    public static final String RECEIVED_AT = RawRecords.HEADER_RECEIVED_AT;
+    public static final String CONTENT_TYPE = RawRecords.HEADER_CONTENT_TYPE;
+    public static final String ORIGIN = RawRecords.HEADER_ORIGIN;
+    public static final String FILE_NAME = RawRecords.HEADER_FILE_NAME;
 
     /** Largest record the producer sends; the embedded broker must accept it too ({@code message.max.bytes}). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -102,13 +100,9 @@ public final class RawInputProducer implements AutoCloseable {
         producer.close();
     }
 
-    /** Lower-case hex sha-256: the raw record key. */
+    /** Lower-case hex sha-256: the raw record key (the ingest connector's function). */
     public static String sha256Hex(byte[] payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        return RawRecords.sha256Hex(payload);
     }
 
     private static byte[] utf8(String value) {
