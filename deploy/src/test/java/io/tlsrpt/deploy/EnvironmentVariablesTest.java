@@ -26,6 +26,11 @@ class EnvironmentVariablesTest {
             .map(ProcessorConfig.Key::envName).collect(Collectors.toCollection(TreeSet::new));
     private static final Set<String> NOTIFIER_VARIABLES = NotifierConfig.DEFAULTS.keySet().stream()
             .map(NotifierConfig::envName).collect(Collectors.toCollection(TreeSet::new));
+    /**
+     * Variables the app image's logging configuration reads (${env:TLSRPT_...} in the CLI jar's log4j2.xml, which
+     * the image's class path starts with): valid for both programs.
+     */
+    private static final Set<String> LOGGING_VARIABLES = loggingVariables();
 
     /**
      * Keys whose default only suits a single machine: a deployment must set them. bootstrap.servers and the
@@ -52,7 +57,7 @@ class EnvironmentVariablesTest {
     void everyProcessorVariableIsAProcessorConfigKey() {
         for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
             assertThat(tlsrptVariables(c.env())).as("TLSRPT_* variables of " + c + " (known: " + PROCESSOR_VARIABLES + ")")
-                    .isNotEmpty().isSubsetOf(PROCESSOR_VARIABLES);
+                    .isNotEmpty().isSubsetOf(union(PROCESSOR_VARIABLES, LOGGING_VARIABLES));
         }
         Map<String, String> imageEnv = Workloads.dockerfileEnv("app");
         assertThat(tlsrptVariables(imageEnv)).as("ENV of the Dockerfile's app stage").isNotEmpty()
@@ -63,7 +68,7 @@ class EnvironmentVariablesTest {
     void everyNotifierVariableIsANotifierConfigKey() {
         for (Container c : Workloads.running(Workloads.NOTIFIER_MAIN)) {
             assertThat(tlsrptVariables(c.env())).as("TLSRPT_* variables of " + c + " (known: " + NOTIFIER_VARIABLES + ")")
-                    .isNotEmpty().isSubsetOf(NOTIFIER_VARIABLES);
+                    .isNotEmpty().isSubsetOf(union(NOTIFIER_VARIABLES, LOGGING_VARIABLES));
         }
     }
 
@@ -132,7 +137,8 @@ class EnvironmentVariablesTest {
             assertThat(c.env().keySet()).as(c.toString()).noneMatch(v -> v.startsWith(NotifierConfig.ENV_PREFIX));
         }
         for (Container c : Workloads.running(Workloads.NOTIFIER_MAIN)) {
-            assertThat(tlsrptVariables(c.env())).as(c.toString()).allMatch(v -> v.startsWith(NotifierConfig.ENV_PREFIX));
+            assertThat(tlsrptVariables(c.env())).as(c.toString())
+                    .allMatch(v -> v.startsWith(NotifierConfig.ENV_PREFIX) || LOGGING_VARIABLES.contains(v));
         }
     }
 
@@ -147,6 +153,23 @@ class EnvironmentVariablesTest {
     static String envOf(String key) {
         return ProcessorConfig.keys().stream().filter(k -> k.name().equals(key)).findFirst()
                 .orElseThrow(() -> new AssertionError("no processor key " + key)).envName();
+    }
+
+    private static Set<String> loggingVariables() {
+        java.nio.file.Path log4j = DeployFiles.ROOT.resolve("../cli/src/main/resources/log4j2.xml").normalize();
+        Set<String> names = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{env:(TLSRPT_[A-Z0-9_]+)")
+                .matcher(DeployFiles.read(log4j));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Set<String> tlsrptVariables(Map<String, String> env) {
