@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ParseCommand.class,
         GenerateCommand.class,
         AnalyzeCommand.class,
+        RunCommand.class,
         BenchCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
     })

@@ -1,0 +1,56 @@
+package io.tlsrpt.cli.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One readable line for an alert of {@code tlsrpt.alerts.json}, e.g.
+ * {@code ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03:
+ * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com}. A value that is not an alert object is
+ * shown as it is, never dropped.
+ */
+public final class AlertLine {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_RAW_CHARS = 500;
+
+    private AlertLine() {
+    }
+
+    /** The line for one record value of the JSON alert topic. */
+    public static String format(String json) {
+        JsonNode alert;
+        try {
+            alert = json == null ? null : JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            alert = null;
+        }
+        if (alert == null || !alert.isObject() || !alert.hasNonNull("kind")) {
+            String raw = String.valueOf(json);
+            return "ALERT (not an alert object) " + (raw.length() > MAX_RAW_CHARS
+                ? raw.substring(0, MAX_RAW_CHARS) + "..." : raw);
+        }
+        StringBuilder b = new StringBuilder("ALERT");
+        for (String field : List.of("status", "severity", "kind", "policy_domain", "result_type")) {
+            b.append(' ').append(alert.path(field).asText("?"));
+        }
+        String windowStart = alert.path("window_start").asText("");
+        b.append(' ').append(windowStart.length() >= 10 ? windowStart.substring(0, 10) : windowStart).append(':');
+        b.append(' ').append(alert.path("failed_sessions").asLong()).append('/')
+            .append(alert.path("total_sessions").asLong()).append(" sessions failed");
+        if (alert.has("baseline")) {
+            b.append(String.format(Locale.ROOT, " (baseline %.1f)", alert.path("baseline").asDouble()));
+        }
+        List<String> reporters = new ArrayList<>();
+        alert.path("reporters").forEach(r -> reporters.add(r.asText()));
+        if (!reporters.isEmpty()) {
+            b.append(" reporters=").append(String.join(",", reporters));
+        }
+        return b.toString();
+    }
+}

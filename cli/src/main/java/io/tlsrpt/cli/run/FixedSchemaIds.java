@@ -1,0 +1,31 @@
+package io.tlsrpt.cli.run;
+
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.schema.serde.MockSchemaRegistry;
+
+/**
+ * Pins the schema ids of the in-process ({@code mock://}) registry. That registry forgets everything when the process
+ * ends and hands out ids in the order schemas are first used, while the data written with those ids (repartition
+ * records not yet consumed, the output topics) stays in the data directory. Registering the same schemas in the same
+ * order before the processor starts gives every start the same ids, so data written before a restart reads the
+ * same after it.
+ */
+public final class FixedSchemaIds {
+
+    private FixedSchemaIds() {
+    }
+
+    /** Registers the processor's value schemas under their topics' subjects; a no-op for a real registry. */
+    public static void register(String registryUrl, TopicNames topics) {
+        if (!MockSchemaRegistry.isMockUrl(registryUrl)) {
+            return;
+        }
+        MockSchemaRegistry registry = MockSchemaRegistry.forUrl(registryUrl);
+        registry.register(topics.reports() + "-value", TlsReport.getClassSchema());
+        registry.register(topics.failureStats() + "-value", FailureStats.getClassSchema());
+        registry.register(topics.alerts() + "-value", Alert.getClassSchema());
+    }
+}
