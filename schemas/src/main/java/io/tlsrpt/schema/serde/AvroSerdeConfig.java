@@ -49,6 +49,18 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
     private static final String REQUEST_TIMEOUT_MS_DOC = "How long to wait for the registry's answer to one request.";
 
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String SSL_KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "schema.registry.ssl.key.password";
+    private static final String SSL_TRUSTSTORE_LOCATION_DOC = "Trust store with the CA that signed an https"
+            + " registry's certificate, when the JVM's default trust store does not have it.";
+    private static final String SSL_KEYSTORE_LOCATION_DOC = "Key store with this client's certificate and key, for"
+            + " registries that require client certificates (mutual TLS).";
+
     public static final String KEY_TYPE = "specific.avro.key.type";
     public static final String VALUE_TYPE = "specific.avro.value.type";
     private static final String TYPE_DOC = "The generated record class read and written, for serdes created by class"
@@ -96,6 +108,20 @@ public final class AvroSerdeConfig extends AbstractConfig {
                     ConfigDef.Importance.LOW, CONNECT_TIMEOUT_MS_DOC)
             .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.Range.between(1, 600_000),
                     ConfigDef.Importance.LOW, REQUEST_TIMEOUT_MS_DOC)
+            .define(SSL_TRUSTSTORE_LOCATION, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
+                    SSL_TRUSTSTORE_LOCATION_DOC)
+            .define(SSL_TRUSTSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW,
+                    "Password of the trust store.")
+            .define(SSL_TRUSTSTORE_TYPE, ConfigDef.Type.STRING, "PKCS12", ConfigDef.Importance.LOW,
+                    "Type of the trust store: PKCS12 or JKS.")
+            .define(SSL_KEYSTORE_LOCATION, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
+                    SSL_KEYSTORE_LOCATION_DOC)
+            .define(SSL_KEYSTORE_PASSWORD, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW,
+                    "Password of the key store.")
+            .define(SSL_KEYSTORE_TYPE, ConfigDef.Type.STRING, "PKCS12", ConfigDef.Importance.LOW,
+                    "Type of the key store: PKCS12 or JKS.")
+            .define(SSL_KEY_PASSWORD, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW,
+                    "Password of the key in the key store, when it differs from the store's.")
             .define(KEY_TYPE, ConfigDef.Type.CLASS, null, ConfigDef.Importance.LOW, TYPE_DOC)
             .define(VALUE_TYPE, ConfigDef.Type.CLASS, null, ConfigDef.Importance.LOW, TYPE_DOC);
 
@@ -148,7 +174,14 @@ public final class AvroSerdeConfig extends AbstractConfig {
                 Duration.ofMillis(getInt(CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS)),
                 password(BASIC_AUTH_USER_INFO),
-                password(BEARER_AUTH_TOKEN));
+                password(BEARER_AUTH_TOKEN),
+                new RegistryTls(blankToNull(getString(SSL_TRUSTSTORE_LOCATION)), password(SSL_TRUSTSTORE_PASSWORD),
+                        getString(SSL_TRUSTSTORE_TYPE), blankToNull(getString(SSL_KEYSTORE_LOCATION)),
+                        password(SSL_KEYSTORE_PASSWORD), getString(SSL_KEYSTORE_TYPE), password(SSL_KEY_PASSWORD)));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private String password(String key) {

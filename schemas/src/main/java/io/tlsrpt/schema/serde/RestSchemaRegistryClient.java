@@ -41,19 +41,25 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     /** Larger answers are refused: no schema is this big, and the client must not buffer without bound. */
     static final int MAX_RESPONSE_BYTES = 16 << 20;
 
-    /** Timeouts and credentials. At most one of the two credentials may be set. */
+    /** Timeouts, credentials and TLS stores. At most one of the two credentials may be set. */
     public record Settings(Duration connectTimeout, Duration requestTimeout, String basicAuthUserInfo,
-                           String bearerToken) {
+                           String bearerToken, RegistryTls tls) {
 
         public Settings {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(tls, "tls");
             if (basicAuthUserInfo != null && bearerToken != null) {
                 throw new IllegalArgumentException("set either basic auth user info or a bearer token, not both");
             }
         }
 
-        /** 10 s to connect, 30 s per request, no credentials. */
+        /** Settings with the JVM's default TLS. */
+        public Settings(Duration connectTimeout, Duration requestTimeout, String basicAuthUserInfo, String bearerToken) {
+            this(connectTimeout, requestTimeout, basicAuthUserInfo, bearerToken, RegistryTls.defaults());
+        }
+
+        /** 10 s to connect, 30 s per request, no credentials, the JVM's default TLS. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(10), Duration.ofSeconds(30), null, null);
         }
@@ -62,7 +68,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         public String toString() {
             // never print credentials
             return "Settings[connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                    + ", auth=" + (basicAuthUserInfo != null ? "basic" : bearerToken != null ? "bearer" : "none") + "]";
+                    + ", auth=" + (basicAuthUserInfo != null ? "basic" : bearerToken != null ? "bearer" : "none")
+                    + ", tls=" + tls + "]";
         }
     }
 
@@ -81,7 +88,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.baseUrls = baseUrls.stream().map(RestSchemaRegistryClient::parseBaseUrl).toList();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authorization = authorizationHeader(settings);
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (!settings.tls().isDefault()) {
+            builder.sslContext(settings.tls().context());
+        }
+        this.http = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -41,6 +46,7 @@ final class RegistryHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final String basePath;
+    private final String scheme;
     private final MockSchemaRegistry registry;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicReference<Canned> nextAnswer = new AtomicReference<>();
@@ -50,9 +56,28 @@ final class RegistryHttpServer implements AutoCloseable {
     private volatile boolean stripJavaStringProperties;
 
     RegistryHttpServer(String basePath, String scope) throws IOException {
+        this(basePath, scope, null, false);
+    }
+
+    /** Over HTTPS with {@code tls} (its key manager holds the server certificate), when not null. */
+    RegistryHttpServer(String basePath, String scope, SSLContext tls, boolean needClientCertificate) throws IOException {
         this.basePath = basePath;
         this.registry = MockSchemaRegistry.forScope(scope);
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.scheme = tls == null ? "http" : "https";
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters parameters = tls.getDefaultSSLParameters();
+                    parameters.setNeedClientAuth(needClientCertificate);
+                    params.setSSLParameters(parameters);
+                }
+            });
+            this.server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -60,7 +85,7 @@ final class RegistryHttpServer implements AutoCloseable {
 
     /** The base URL to configure, including the base path. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + basePath;
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + basePath;
     }
 
     List<Request> requests() {
