@@ -299,8 +299,22 @@ public final class ImapMailbox implements IngestSource {
     }
 
     private void applyMoves() throws MessagingException {
-        move(drain(toProcessed), config.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER), true);
-        move(drain(toFailed), config.getString(TlsRptSourceConfig.IMAP_FAILED_FOLDER), false);
+        moveOrRequeue(toProcessed, config.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER), true);
+        moveOrRequeue(toFailed, config.getString(TlsRptSourceConfig.IMAP_FAILED_FOLDER), false);
+    }
+
+    /** A failed move (connection lost) keeps its UIDs for the next attempt after reconnecting. */
+    private void moveOrRequeue(ConcurrentLinkedQueue<Long> queue, String target, boolean ingested)
+            throws MessagingException {
+        long[] uids = drain(queue);
+        try {
+            move(uids, target, ingested);
+        } catch (MessagingException | RuntimeException e) {
+            for (long uid : uids) {
+                queue.add(uid);
+            }
+            throw e;
+        }
     }
 
     private static long[] drain(ConcurrentLinkedQueue<Long> queue) {

@@ -80,15 +80,15 @@ class ImapMailboxTest {
 
     @Test
     void acknowledgedMailsAreMovedAndDroppedOnesSetAside() throws Exception {
-        deliver(200);
+        deliver(50);
         RecordQueue queue = startMailbox(Map.of());
         List<RawRecord> received = new ArrayList<>();
         long t0 = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             received.addAll(queue.drain(100, 100, TimeUnit.MILLISECONDS));
-            return received.size() >= 200;
+            return received.size() >= 50;
         });
-        assertThat(received).hasSize(200);
+        assertThat(received).hasSize(50);
         RawRecord first = received.get(0);
         assertThat(first.source()).isEqualTo("imap");
         assertThat(first.contentType()).isEqualTo("message/rfc822");
@@ -98,12 +98,12 @@ class ImapMailboxTest {
 
         // nothing moves before the acknowledgement
         assertThat(count("processed")).isZero();
-        for (RawRecord r : received.subList(0, 199)) {
+        for (RawRecord r : received.subList(0, 49)) {
             mailbox.acknowledged(r.sourceOffset());
         }
-        mailbox.dropped(received.get(199).sourceOffset());
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("processed") == 199 && count("failed") == 1);
-        System.out.printf("IMAP unit: 200 mails read and moved in %d ms%n",
+        mailbox.dropped(received.get(49).sourceOffset());
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("processed") == 49 && count("failed") == 1);
+        System.out.printf("IMAP unit: 50 mails read and moved in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertThat(count("INBOX")).isZero();
     }
