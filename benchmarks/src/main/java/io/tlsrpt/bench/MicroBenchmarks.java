@@ -62,9 +62,11 @@ public final class MicroBenchmarks {
         if (!parent.getMeasurementTime().hasValue()) {
             b.measurementTime(TimeValue.seconds(1));
         }
-        if (!parent.getJvmArgsAppend().hasValue()) {
-            b.jvmArgsAppend("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tlsrpt", "-Xmx1g");
+        List<String> jvmArgs = new ArrayList<>(List.of("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tlsrpt", "-Xmx1g"));
+        if (parent.getJvmArgsAppend().hasValue()) {
+            jvmArgs.addAll(parent.getJvmArgsAppend().get());
         }
+        b.jvmArgsAppend(jvmArgs.toArray(String[]::new));
         return b;
     }
 

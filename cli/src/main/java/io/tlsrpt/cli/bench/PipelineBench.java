@@ -213,19 +213,23 @@ public final class PipelineBench {
                 + "%,d alerts, %,d dead letters; broker RSS %s MB%n", c.rawRecords(), c.reportsDecoded(), c.rejected(),
             c.duplicatesDropped(), c.lateReports(), c.alerts(), c.deadLetters(), mb(target.brokerRssBytes()));
         out.println();
-        out.println("| state store | bytes on disk | keys (estimate) | bytes/key |");
-        out.println("|---|---:|---:|---:|");
+        out.println("| state store | files on disk | RocksDB SST + memtables | keys (estimate) | bytes/key |");
+        out.println("|---|---:|---:|---:|---:|");
         long totalBytes = 0;
+        long totalLive = 0;
         long totalKeys = 0;
         for (StateStores.Store st : p.stores().values()) {
-            out.printf(Locale.ROOT, "| %s | %,d | %s | %s |%n", st.name(), st.bytes(),
+            out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s |%n", st.name(), st.bytes(),
+                st.liveBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", st.liveBytes()),
                 st.keys() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", st.keys()),
                 Double.isNaN(st.bytesPerKey()) ? "n/a" : String.format(Locale.ROOT, "%.0f", st.bytesPerKey()));
             totalBytes += st.bytes();
+            totalLive += Math.max(0, st.liveBytes());
             totalKeys += Math.max(0, st.keys());
         }
-        out.printf(Locale.ROOT, "| total | %,d | %,d | %s |%n", totalBytes, totalKeys,
-            totalKeys > 0 ? String.format(Locale.ROOT, "%.0f", (double) totalBytes / totalKeys) : "n/a");
+        out.printf(Locale.ROOT, "| total | %,d | %,d | %,d | %s |%n", totalBytes, totalLive, totalKeys,
+            totalKeys > 0 ? String.format(Locale.ROOT, "%.0f", (double) Math.max(totalBytes, totalLive) / totalKeys)
+                : "n/a");
         out.flush();
     }
 

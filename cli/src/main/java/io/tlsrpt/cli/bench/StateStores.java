@@ -18,10 +18,13 @@ import javax.management.ObjectName;
  */
 final class StateStores {
 
-    /** One store: bytes on disk and estimated keys (-1 when the metric is missing). */
-    record Store(String name, long bytes, long keys) {
+    /**
+     * One store: bytes of its files on disk, RocksDB's live data (SST files plus memtables, -1 when unknown) and
+     * estimated keys (-1 when unknown).
+     */
+    record Store(String name, long bytes, long liveBytes, long keys) {
         double bytesPerKey() {
-            return keys > 0 ? (double) bytes / keys : Double.NaN;
+            return keys > 0 ? (double) Math.max(bytes, liveBytes) / keys : Double.NaN;
         }
     }
 
@@ -39,10 +42,13 @@ final class StateStores {
                 throw new UncheckedIOException("cannot walk the state directory " + appStateDir, e);
             }
         }
-        Map<String, Long> keys = estimatedKeys();
+        Map<String, Long> keys = rocksDbProperty("estimate-num-keys");
+        Map<String, Long> live = rocksDbProperty("total-sst-files-size");
+        rocksDbProperty("size-all-mem-tables").forEach((k, v) -> live.merge(k, v, Long::sum));
         Map<String, Store> stores = new TreeMap<>();
-        bytes.forEach((name, b) -> stores.put(name, new Store(name, b, keys.getOrDefault(name, -1L))));
-        keys.forEach((name, k) -> stores.putIfAbsent(name, new Store(name, 0, k)));
+        bytes.forEach((name, b) -> stores.put(name, new Store(name, b, live.getOrDefault(name, -1L),
+            keys.getOrDefault(name, -1L))));
+        keys.forEach((name, k) -> stores.putIfAbsent(name, new Store(name, 0, live.getOrDefault(name, -1L), k)));
         return stores;
     }
 
@@ -62,10 +68,10 @@ final class StateStores {
     }
 
     /**
-     * RocksDB's estimate of the keys of every store, summed over tasks and segments, from the Kafka Streams metrics
-     * on the platform MBean server ({@code stream-state-metrics}, INFO level, JMX reporter on by default).
+     * A RocksDB property metric of every store, summed over tasks and segments, from the Kafka Streams metrics on
+     * the platform MBean server ({@code stream-state-metrics}, INFO level, JMX reporter on by default).
      */
-    static Map<String, Long> estimatedKeys() {
+    static Map<String, Long> rocksDbProperty(String metric) {
         Map<String, Long> keys = new TreeMap<>();
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
@@ -81,7 +87,7 @@ final class StateStores {
                     continue;
                 }
                 try {
-                    Object v = server.getAttribute(name, "estimate-num-keys");
+                    Object v = server.getAttribute(name, metric);
                     if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
                         keys.merge(store, n.longValue(), Long::sum);
                     }
