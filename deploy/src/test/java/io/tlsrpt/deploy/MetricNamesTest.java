@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.notify.NotifierMeters;
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.Severity;
+import io.tlsrpt.processor.topology.DeadLetters;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -55,6 +58,56 @@ class MetricNamesTest {
         for (String expr : PromQl.allExpressions()) {
             assertThat(known).as("labels of " + expr).containsAll(PromQl.labelNames(expr));
         }
+    }
+
+    @Test
+    void labelValuesTheRulesAndDashboardsMatchAreValuesTheCodeUses() throws Exception {
+        Map<String, Set<String>> codeValues = new TreeMap<>();
+        Set<String> stages = new TreeSet<>();
+        for (var f : DeadLetters.class.getFields()) {
+            if (f.getName().startsWith("STAGE_") && Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                stages.add((String) f.get(null));
+            }
+        }
+        codeValues.put("stage", stages);
+        Set<String> severities = new TreeSet<>();
+        for (Severity severity : Severity.values()) {
+            severities.add(severity.code());
+        }
+        codeValues.put("severity", severities);
+        Set<String> kinds = new TreeSet<>();
+        for (AlertKind kind : AlertKind.values()) {
+            kinds.add(kind.code());
+        }
+        codeValues.put("kind", kinds);
+        // Alert.status is "firing" or "resolved" (architecture.md; DetectStage sets it)
+        codeValues.put("status", Set.of("firing", "resolved"));
+        assertThat(stages).contains("decode");
+
+        java.util.regex.Pattern matcher = java.util.regex.Pattern.compile(
+                "\\b(stage|severity|kind|status)\\s*(=~|=|!=|!~)\\s*\"([^\"]*)\"");
+        int checked = 0;
+        for (String expr : PromQl.ruleExpressions()) {
+            var m = matcher.matcher(expr);
+            while (m.find()) {
+                for (String value : m.group(3).split("\\|")) {
+                    assertThat(codeValues.get(m.group(1))).as(m.group(1) + " value '" + value + "' in " + expr)
+                            .contains(value);
+                    checked++;
+                }
+            }
+        }
+        for (String expr : PromQl.dashboardExpressions()) {
+            var m = matcher.matcher(expr);
+            while (m.find()) {
+                for (String value : m.group(3).split("\\|")) {
+                    assertThat(codeValues.get(m.group(1))).as(m.group(1) + " value '" + value + "' in " + expr)
+                            .contains(value);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("label values checked").isGreaterThanOrEqualTo(4);
     }
 
     @Test
