@@ -1,10 +1,13 @@
 package io.tlsrpt.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.cli.generate.Scenario;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -45,9 +48,15 @@ final class GeneratedMonth {
     static long produce(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream().allMatch(p -> p.leader() != null));
         }
         AtomicLong sent = new AtomicLong();
-        try (RawInputProducer producer = new RawInputProducer(Map.of("bootstrap.servers", bootstrap), topic, "cli")) {
+        try (RawInputProducer producer = new RawInputProducer(Map.of("bootstrap.servers", bootstrap,
+                // one request in flight: on a partition created a moment ago the first request may be refused
+                // (NOT_LEADER_OR_FOLLOWER) while later ones succeed; with five in flight the idempotent producer
+                // then retries sequence 0 after 36 forever (OUT_OF_ORDER_SEQUENCE_NUMBER) until the batch expires
+                "max.in.flight.requests.per.connection", "1"), topic, "cli")) {
             generator().inputs().forEach(input -> {
                 producer.send(input.bytes(), input.contentType(), "generated/" + input.fileName(), input.fileName(),
                         receivedAt(input));

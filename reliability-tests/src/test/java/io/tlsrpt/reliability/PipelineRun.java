@@ -84,6 +84,7 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
         long started = System.nanoTime();
         String internal = applicationId + "-";
         AtomicReference<Map<String, Long>> lag = new AtomicReference<>(Map.of());
+        long[] lastLog = {started};
         try (ConsumerGroupDrain drain = new ConsumerGroupDrain(clientProperties(), applicationId,
                 t -> t.equals(rawTopic) || (t.startsWith(internal) && t.endsWith("-repartition")))) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(500))
@@ -91,7 +92,10 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
                     .alias(applicationId + " drained")
                     .until(() -> {
                         Map<String, Long> now = drain.lag();
-                        lag.set(now);
+                        if (!now.equals(lag.getAndSet(now)) && System.nanoTime() - lastLog[0] > 10_000_000_000L) {
+                            lastLog[0] = System.nanoTime();
+                            LOG.info("{}: lag {}", applicationId, now);
+                        }
                         return now.containsKey(rawTopic) && now.values().stream().allMatch(l -> l == 0);
                     });
         }

@@ -1,0 +1,179 @@
+package io.tlsrpt.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.connect.TlsRptSourceConnector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault: two Connect workers in distributed mode (separate JVMs, one group, exactly-once source support) run the
+ * spool source; the worker that runs the task is killed with SIGKILL while files flow. The other worker takes the task
+ * over; every file lands exactly once in the raw topic (read_committed) and ends in done/.
+ */
+class ConnectDistributedIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONNECTOR = "tlsrpt-spool";
+    private static final Path LOGS = Path.of("target", "process-logs", "ConnectDistributedIT");
+
+    @TempDir
+    Path dir;
+
+    private final List<ConnectWorkerProcess> workers = new ArrayList<>();
+
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(ConnectWorkerProcess::close);
+    }
+
+    @Test
+    void whenTheWorkerRunningTheSpoolTaskIsKilledTheOtherTakesOverAndEveryFileLandsOnce() throws Exception {
+        long started = System.nanoTime();
+        List<GeneratedInput> inputs = new ReportGenerator(GeneratorSettings.defaults().withDays(25).withDomains(8))
+                .inputs().toList();
+        Path spool = dir.resolve("spool");
+        Path inbox = spool.resolve("inbox");
+        Path staging = spool.resolve("tmp");
+        Path done = spool.resolve("done");
+        Files.createDirectories(inbox);
+        Files.createDirectories(staging);
+        Map<String, String> shaByName = new HashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String name = String.format("%05d-%s", i, inputs.get(i).fileName());
+            Files.write(staging.resolve(name), inputs.get(i).bytes());
+            shaByName.put(name, RawInputProducer.sha256Hex(inputs.get(i).bytes()));
+        }
+        int files = inputs.size();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start()) {
+            String raw = "spool.raw";
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                // a broker quota on the task's producer, so that the kill lands while files are flowing
+                ClientQuotaEntity task = new ClientQuotaEntity(
+                        Map.of(ClientQuotaEntity.CLIENT_ID, "connector-producer-" + CONNECTOR + "-0"));
+                admin.alterClientQuotas(List.of(new ClientQuotaAlteration(task,
+                        List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 60_000.0))))).all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            ConnectWorkerProcess a = start("worker-a", kafka);
+            ConnectWorkerProcess b = start("worker-b", kafka);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .failFast("a worker died", () -> !a.isAlive() || !b.isAlive())
+                    .until(() -> a.get("/") != null && b.get("/") != null);
+
+            Map<String, String> config = new HashMap<>();
+            config.put("connector.class", TlsRptSourceConnector.class.getName());
+            config.put("tasks.max", "1");
+            config.put("topic", raw);
+            config.put("exactly.once.support", "required");
+            config.put("spool.enabled", "true");
+            config.put("spool.inbox.directory", inbox.toString());
+            config.put("spool.min.file.age.ms", "0");
+            config.put("spool.poll.interval.ms", "200");
+            assertThat(a.put("/connectors/" + CONNECTOR + "/config", JSON.writeValueAsString(config)))
+                    .isBetween(200, 201);
+            String firstWorker = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> runningTaskWorker(a), w -> w != null);
+
+            for (String name : shaByName.keySet().stream().sorted().toList()) {
+                Files.move(staging.resolve(name), inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count(done) >= files * 3L / 10);
+            ConnectWorkerProcess victim = firstWorker.endsWith(":" + a.restPort()) ? a : b;
+            ConnectWorkerProcess survivor = victim == a ? b : a;
+            victim.kill();
+            long doneAtKill = count(done);
+            long claimedAtKill = count(spool.resolve("processing"));
+            long killedAt = System.nanoTime();
+
+            String takenOverBy = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> runningTaskWorker(survivor), w -> w != null && w.endsWith(":" + survivor.restPort()));
+            double takeOverSeconds = (System.nanoTime() - killedAt) / 1e9;
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .failFast("the survivor died", () -> !survivor.isAlive())
+                    .until(() -> count(done) == files);
+
+            Map<String, Integer> perKey = new HashMap<>();
+            Map<String, String> fileNameByKey = new HashMap<>();
+            long records = TopicSnapshot.forEach(kafka.clientProperties(), raw, r -> {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                perKey.merge(key, 1, Integer::sum);
+                fileNameByKey.put(key, new String(r.headers().lastHeader("tlsrpt.file-name").value(),
+                        StandardCharsets.UTF_8));
+                assertThat(RawInputProducer.sha256Hex(r.value())).isEqualTo(key);
+            });
+            assertThat(perKey).as("one record per file").hasSize(files)
+                    .allSatisfy((key, n) -> assertThat(n).as(fileNameByKey.get(key)).isEqualTo(1));
+            assertThat(records).isEqualTo(files);
+            assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(shaByName.values());
+            assertThat(count(inbox)).isZero();
+            assertThat(count(spool.resolve("processing"))).isZero();
+            assertThat(count(spool.resolve("failed"))).isZero();
+            System.out.printf("Connect distributed: %d files, 2 workers, task on %s killed with kill -9 after %d files"
+                    + " in done/ (%d claimed); taken over by %s in %.1f s; %d records (each file once), %.1f s%n",
+                    files, victim.name(), doneAtKill, claimedAtKill, takenOverBy, takeOverSeconds, records,
+                    (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private ConnectWorkerProcess start(String name, EmbeddedKafka kafka) {
+        ConnectWorkerProcess w = ConnectWorkerProcess.start(name, LOGS, kafka.bootstrapServers(), "tlsrpt-connect",
+                FreePorts.next());
+        workers.add(w);
+        return w;
+    }
+
+    /** The worker id (host:port) of the connector's task when it is RUNNING, else null. */
+    private static String runningTaskWorker(ConnectWorkerProcess w) throws IOException {
+        String body = w.get("/connectors/" + CONNECTOR + "/status");
+        if (body == null) {
+            return null;
+        }
+        JsonNode tasks = JSON.readTree(body).path("tasks");
+        if (tasks.size() != 1 || !tasks.get(0).path("state").asText().equals("RUNNING")) {
+            return null;
+        }
+        return tasks.get(0).path("worker_id").asText();
+    }
+
+    private static long count(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.filter(p -> !p.getFileName().toString().endsWith(".reason")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.tlsrpt.reliability;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Connect worker in distributed mode as its own operating-system process ({@code ConnectDistributed
+ * worker.properties}, this test's classpath, so the project's connector is found by service loading), reachable over
+ * its REST API on a fixed port, and killable with SIGKILL.
+ */
+final class ConnectWorkerProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectWorkerProcess.class);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final int restPort;
+    private final Process process;
+    private final Path log;
+
+    private ConnectWorkerProcess(String name, int restPort, Process process, Path log) {
+        this.name = name;
+        this.restPort = restPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts a worker of group {@code groupId} with exactly-once source support, REST on 127.0.0.1:restPort. */
+    static ConnectWorkerProcess start(String name, Path dir, String bootstrap, String groupId, int restPort) {
+        try {
+            Files.createDirectories(dir);
+            Properties p = new Properties();
+            p.putAll(Map.ofEntries(
+                    Map.entry("bootstrap.servers", bootstrap),
+                    Map.entry("group.id", groupId),
+                    Map.entry("config.storage.topic", groupId + "-configs"),
+                    Map.entry("offset.storage.topic", groupId + "-offsets"),
+                    Map.entry("status.storage.topic", groupId + "-status"),
+                    Map.entry("config.storage.replication.factor", "1"),
+                    Map.entry("offset.storage.replication.factor", "1"),
+                    Map.entry("status.storage.replication.factor", "1"),
+                    Map.entry("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
+                    Map.entry("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"),
+                    Map.entry("listeners", "http://127.0.0.1:" + restPort),
+                    Map.entry("rest.advertised.host.name", "127.0.0.1"),
+                    Map.entry("plugin.discovery", "service_load"),
+                    Map.entry("offset.flush.interval.ms", "1000"),
+                    // records and source offsets in one transaction: a killed task leaves nothing half-done
+                    Map.entry("exactly.once.source.support", "enabled"),
+                    // a lost worker's tasks move after its session expires, not after the default 5 minutes
+                    Map.entry("scheduled.rebalance.max.delay.ms", "3000"),
+                    Map.entry("session.timeout.ms", "8000"),
+                    Map.entry("heartbeat.interval.ms", "1000"),
+                    Map.entry("task.shutdown.graceful.timeout.ms", "10000")));
+            Path props = dir.resolve(name + ".properties");
+            try (OutputStream out = Files.newOutputStream(props)) {
+                p.store(out, "reliability test Connect worker " + name);
+            }
+            Path log = dir.resolve(name + ".log");
+            Process process = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"),
+                    ConnectDistributed.class.getName(), props.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            LOG.info("started Connect worker {} (pid {}, REST port {}), log {}", name, process.pid(), restPort, log);
+            return new ConnectWorkerProcess(name, restPort, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Connect worker " + name, e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    int restPort() {
+        return restPort;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** GET on the REST API; the body, or null when the worker does not answer 200. */
+    String get(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** PUT of a JSON body; the status code, or -1 when the worker does not answer. */
+    int put(String path, String json) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + restPort + path);
+    }
+
+    /** SIGKILL. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+        LOG.info("killed Connect worker {} with SIGKILL", name);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(60))) {
+                process.destroyForcibly();
+                waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for worker " + name, e);
+        }
+    }
+}

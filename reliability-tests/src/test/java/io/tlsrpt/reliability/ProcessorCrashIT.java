@@ -1,0 +1,206 @@
+package io.tlsrpt.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Faults: the stream processor is killed with SIGKILL in the middle of a month of generated reports (20,070) and
+ * restarted; two processors share the work and one of them is killed. Every processor is its own JVM started from
+ * the operator's entry point. One broker, one schema registry over HTTP (the JVMs must agree on schema ids) and one
+ * input topic serve every run; each run has its own application id and output topics, and the faulted runs' final
+ * statistics and alerts are compared with those of an undisturbed run of the same input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProcessorCrashIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorCrashIT.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(6);
+    private static final String RAW = "month.raw";
+    /** The processes' logs and properties stay after the run, for a post-mortem. */
+    private static final Path LOGS = Path.of("target", "process-logs", "ProcessorCrashIT");
+    private static final String RAW_4 = "month.raw.4p";
+
+    @TempDir
+    static Path dir;
+
+    private EmbeddedKafka kafka;
+    private RegistryServer registry;
+    private long reports;
+    private RunResults undisturbed;
+    private final List<ProcessorProcess> processes = new ArrayList<>();
+
+    @BeforeAll
+    void undisturbedRun() throws Exception {
+        kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start();
+        registry = new RegistryServer();
+        long started = System.nanoTime();
+        reports = GeneratedMonth.produce(kafka.bootstrapServers(), RAW, 1);
+        assertThat(reports).isEqualTo(GeneratedMonth.reportCount()).isGreaterThanOrEqualTo(20_000);
+        assertThat(GeneratedMonth.produce(kafka.bootstrapServers(), RAW_4, 4)).isEqualTo(reports);
+        LOG.info("produced {} generated reports twice in {} s", reports, (System.nanoTime() - started) / 1_000_000_000);
+
+        PipelineRun run = run("undisturbed", RAW);
+        ProcessorProcess p = start("undisturbed", run, dir.resolve("state-undisturbed"), 1);
+        Duration took = run.awaitDrained(DRAIN_TIMEOUT, p::isAlive);
+        p.close();
+        undisturbed = RunResults.read(run);
+        System.out.printf("undisturbed run: %d reports in, %s out, %d s%n", reports, undisturbed.summary(),
+                took.toSeconds());
+        undisturbed.alerts().forEach(a -> System.out.println("  alert " + a));
+        assertThat(undisturbed.firing("starttls-downgrade-suspected")).as("the downgrade is found").isPositive();
+        assertThat(undisturbed.alerts().stream().filter(a -> a.status().equals("resolved"))).isNotEmpty();
+        assertThat(undisturbed.repeatedAnnouncements()).isEmpty();
+    }
+
+    @AfterAll
+    void stopEverything() {
+        processes.forEach(ProcessorProcess::close);
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void killNineMidwayThenRestartOnTheSameStateDirectoryGivesTheUndisturbedResults() {
+        long started = System.nanoTime();
+        PipelineRun run = run("kill-same-state", RAW);
+        Path state = dir.resolve("state-kill-same");
+        ProcessorProcess first = start("kill-same-state-1", run, state, 1);
+        long killedAt = killWhenCommitted(first, run, reports * 3 / 10);
+        ProcessorProcess second = start("kill-same-state-2", run, state, 1);
+        run.awaitDrained(DRAIN_TIMEOUT, second::isAlive);
+        second.close();
+        assertSameAsUndisturbed(run, false);
+        System.out.printf("kill -9 at raw offset %d of %d, restart on the same state dir: equal results, %d s%n",
+                killedAt, reports, (System.nanoTime() - started) / 1_000_000_000);
+    }
+
+    @Test
+    @Order(2)
+    void killNineMidwayThenRestartOnAFreshStateDirectoryGivesTheUndisturbedResults() {
+        long started = System.nanoTime();
+        PipelineRun run = run("kill-fresh-state", RAW);
+        ProcessorProcess first = start("kill-fresh-state-1", run, dir.resolve("state-kill-fresh-1"), 1);
+        long killedAt = killWhenCommitted(first, run, reports / 2);
+        // a new machine: the stores are rebuilt from their changelogs
+        ProcessorProcess second = start("kill-fresh-state-2", run, dir.resolve("state-kill-fresh-2"), 1);
+        run.awaitDrained(DRAIN_TIMEOUT, second::isAlive);
+        second.close();
+        assertSameAsUndisturbed(run, false);
+        System.out.printf("kill -9 at raw offset %d of %d, restart on an empty state dir: equal results, %d s%n",
+                killedAt, reports, (System.nanoTime() - started) / 1_000_000_000);
+    }
+
+    @Test
+    @Order(3)
+    void twoInstancesShareTheWorkAndTheSurvivorTakesOverWhenOneIsKilled() throws Exception {
+        long started = System.nanoTime();
+        PipelineRun run = run("scale-out", RAW_4);
+        ProcessorProcess a = start("scale-out-a", run, dir.resolve("state-scale-a"), 4);
+        ProcessorProcess b = start("scale-out-b", run, dir.resolve("state-scale-b"), 4);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .failFast("a processor died", () -> !a.isAlive() || !b.isAlive())
+                .alias("two members, each with raw partitions")
+                .until(() -> membersWithRawPartitions(run) == 2);
+        long killedAt = killWhenCommitted(a, run, reports * 3 / 10);
+        run.awaitDrained(DRAIN_TIMEOUT, b::isAlive);
+        assertThat(membersWithRawPartitions(run)).as("the survivor holds every raw partition").isEqualTo(1);
+        b.close();
+        assertSameAsUndisturbed(run, true);
+        System.out.printf("scale-out: 2 instances on 4 partitions, one killed with kill -9 at raw offset %d of %d,"
+                + " survivor finished: equal results, %d s%n", killedAt, reports,
+                (System.nanoTime() - started) / 1_000_000_000);
+    }
+
+    private PipelineRun run(String applicationId, String rawTopic) {
+        return new PipelineRun(applicationId, rawTopic, kafka.bootstrapServers(), registry.url());
+    }
+
+    private ProcessorProcess start(String name, PipelineRun run, Path stateDir, int partitions) {
+        ProcessorProcess p = ProcessorProcess.start(name, LOGS, run.settings(stateDir, partitions));
+        processes.add(p);
+        return p;
+    }
+
+    /** Waits until the group has committed {@code offset} raw records, then SIGKILLs the process. */
+    private long killWhenCommitted(ProcessorProcess p, PipelineRun run, long offset) {
+        await().atMost(DRAIN_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .failFast("processor " + p.name() + " died (see " + p.log() + ")", () -> !p.isAlive())
+                .alias(p.name() + " committed " + offset + " raw records")
+                .until(() -> run.committedRawOffset() >= offset);
+        long committed = run.committedRawOffset();
+        assertThat(committed).as("killed in the middle, not at the end").isLessThan(reports);
+        p.kill();
+        return committed;
+    }
+
+    /** Members of the group holding partitions of the raw topic; 0 while the group does not exist yet. */
+    private int membersWithRawPartitions(PipelineRun run) throws Exception {
+        try (Admin admin = Admin.create(run.clientProperties())) {
+            ConsumerGroupDescription group;
+            try {
+                group = admin.describeConsumerGroups(List.of(run.applicationId()))
+                        .describedGroups().get(run.applicationId()).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return 0;
+                }
+                throw e;
+            }
+            int members = 0;
+            for (MemberDescription m : group.members()) {
+                if (m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(run.rawTopic()))) {
+                    members++;
+                }
+            }
+            return members;
+        }
+    }
+
+    /**
+     * The final statistics per (domain, result type, window) equal the undisturbed run's, the alerts too (in order
+     * with one partition; as a set with several, where the interleaving of partitions is not defined), and no
+     * announcement is emitted twice.
+     */
+    private void assertSameAsUndisturbed(PipelineRun run, boolean severalPartitions) {
+        RunResults results = RunResults.read(run);
+        System.out.printf("%s: %s%n", run.applicationId(), results.summary());
+        assertThat(results.repeatedAnnouncements()).as("alerts emitted twice").isEmpty();
+        assertThat(results.finalStats()).isEqualTo(undisturbed.finalStats());
+        if (severalPartitions) {
+            assertThat(results.sortedAlerts()).isEqualTo(undisturbed.sortedAlerts());
+        } else {
+            assertThat(results.alerts()).isEqualTo(undisturbed.alerts());
+        }
+        assertThat(Map.of("stats", results.finalStats().size(), "alerts", results.alerts().size()))
+                .isEqualTo(Map.of("stats", undisturbed.finalStats().size(), "alerts", undisturbed.alerts().size()));
+    }
+}
