@@ -1,0 +1,37 @@
+package io.tlsrpt.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.AvroJson;
+import org.junit.jupiter.api.Test;
+
+/** The readable alert line, from what the processor really writes (an Alert through AvroJson). */
+class AlertLineTest {
+
+    @Test
+    void aFiringDowngradeReadsAsOneLine() {
+        Alert alert = Alert.newBuilder()
+            .setAlertId("a1").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
+            .setPolicyDomain("example.org").setResultType("starttls-not-supported")
+            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+            .setFailedSessions(412).setTotalSessions(980).setBaseline(0.3).setScore(50)
+            .setReporters(List.of("google.com", "microsoft.com")).setTopSendingIps(List.of())
+            .setTopReceivingMx(List.of()).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03: "
+                + "412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com");
+    }
+
+    @Test
+    void somethingElseIsShownNotDropped() {
+        assertThat(AlertLine.format("not json {")).isEqualTo("ALERT (not an alert object) not json {");
+        assertThat(AlertLine.format("{\"x\":1}")).isEqualTo("ALERT (not an alert object) {\"x\":1}");
+        assertThat(AlertLine.format("x".repeat(600))).hasSize("ALERT (not an alert object) ".length() + 503);
+    }
+}

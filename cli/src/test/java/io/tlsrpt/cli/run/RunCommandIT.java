@@ -1,0 +1,185 @@
+package io.tlsrpt.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.InputKind;
+import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.schema.serde.MockSchemaRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tlsrpt run --seed} end to end, in this JVM, on a temporary data directory: the seeded month goes through the
+ * real intake (HTTPS POSTs and spool files) into a real embedded broker, the downgrade alert line appears; stopped and
+ * started again on the same directory (with the in-process registry forgotten, as in a new process), nothing is
+ * processed or alerted again, and a report POSTed to the printed URL is taken in.
+ */
+class RunCommandIT {
+
+    private static final String DOWNGRADE_LINE =
+        "ALERT firing critical starttls-downgrade-suspected " + Seeder.DOWNGRADED_DOMAIN + " starttls-not-supported ";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void seedsAlertsStopsAndResumesWithoutReprocessing() throws Exception {
+        String scope = "run-it-" + UUID.randomUUID();
+        RunSettings settings = new RunSettings(dataDir, null, "mock://" + scope, 0, 0, null, true);
+        long seeded = (long) Seeder.DAYS * Seeder.DOMAINS * ReportGenerator.REPORTERS_PER_DOMAIN;
+
+        // first start: seeds, alerts once
+        Lines first = new Lines();
+        Started run = Started.of(new LocalRun(settings, first.writer()));
+        try {
+            await("the downgrade alert line").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> first.count(DOWNGRADE_LINE) > 0 || run.exit.isDone());
+            assertThat(run.exit).isNotDone();
+            await("every seeded report processed").atMost(Duration.ofMinutes(2))
+                .until(() -> run.counters().rawRecords() >= seeded);
+            PipelineMetrics.Snapshot counters = run.counters();
+            assertThat(counters.rawRecords()).isEqualTo(seeded);
+            assertThat(counters.reportsDecoded()).isEqualTo(seeded);
+            assertThat(counters.rejected()).isZero();
+            assertThat(counters.deadLetters()).isZero();
+            assertThat(first.text()).contains("seeded in");
+            assertThat(Files.readString(dataDir.resolve("seeded"))).contains("state=done");
+            // the mails went through the spool, every one of them committed
+            try (Stream<Path> done = Files.list(dataDir.resolve("spool/done"))) {
+                assertThat(done.count()).isEqualTo(seeded * 2 / 3);
+            }
+        } finally {
+            run.stop();
+        }
+        assertThat(run.exit.get()).isZero();
+        assertThat(first.count(DOWNGRADE_LINE)).isEqualTo(1);
+        long alertLines = first.count("ALERT ");
+        assertThat(first.text()).contains("stopped in");
+
+        // a new process knows no schema: forget the in-process registry as a restart does
+        MockSchemaRegistry.dropScope(scope);
+
+        // second start on the same directory: nothing re-seeded, re-processed or re-alerted
+        Lines second = new Lines();
+        Started again = Started.of(new LocalRun(settings, second.writer()));
+        try {
+            await("ready again").atMost(Duration.ofMinutes(3))
+                .until(() -> second.text().contains("seeded before") || again.exit.isDone());
+            assertThat(again.exit).isNotDone();
+            await("nothing printed or processed again").during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20))
+                .until(() -> second.count("ALERT ") == 0 && again.counters().rawRecords() == 0);
+
+            // one more report POSTed to the URL the run printed
+            URI url = printedUrl(second.text());
+            GeneratedInput report = newReport();
+            HttpClient client = HttpClient.newBuilder()
+                .sslContext(IntakeTls.loadOrCreate(dataDir.resolve("tls")).clientContext()).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(url)
+                .header("Content-Type", report.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(report.bytes())).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            await("the new report processed").atMost(Duration.ofMinutes(1))
+                .until(() -> again.counters().reportsDecoded() == 1);
+            assertThat(again.counters().rawRecords()).isEqualTo(1);
+            assertThat(again.counters().duplicatesDropped()).isZero();
+        } finally {
+            again.stop();
+        }
+        assertThat(again.exit.get()).isZero();
+        assertThat(second.count("ALERT ")).isZero();
+        assertThat(alertLines).isPositive();
+    }
+
+    private static URI printedUrl(String output) {
+        Matcher m = Pattern.compile("POST reports to\\s+(https://127\\.0\\.0\\.1:\\d+/\\S+)").matcher(output);
+        assertThat(m.find()).as("the intake URL in:%n%s", output).isTrue();
+        return URI.create(m.group(1));
+    }
+
+    /** A report the seeded month does not contain (another seed, another domain, a later day). */
+    private static GeneratedInput newReport() {
+        ReportGenerator generator = new ReportGenerator(new GeneratorSettings(4242L,
+            LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1), 1, 1, List.of()));
+        return generator.inputs().filter(i -> i.kind() == InputKind.HTTPS_GZIP || i.kind() == InputKind.HTTPS_JSON)
+            .findFirst().orElseThrow();
+    }
+
+    /** A run on its own thread. */
+    private record Started(LocalRun run, CompletableFuture<Integer> exit) {
+        static Started of(LocalRun run) {
+            CompletableFuture<Integer> exit = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    exit.complete(run.runUntilStopped());
+                } catch (Throwable e) {
+                    exit.completeExceptionally(e);
+                }
+            }, "run-under-test");
+            t.start();
+            return new Started(run, exit);
+        }
+
+        PipelineMetrics.Snapshot counters() {
+            LocalPipeline p = run.pipeline();
+            assertThat(p).as("pipeline started").isNotNull();
+            return p.processor().counters();
+        }
+
+        void stop() throws InterruptedException {
+            run.stop();
+            assertThat(run.awaitFinished(Duration.ofSeconds(60))).as("run finished after stop").isTrue();
+        }
+    }
+
+    /** What the run prints, thread-safe. */
+    private static final class Lines {
+        private final StringBuffer buffer = new StringBuffer();
+
+        PrintWriter writer() {
+            return new PrintWriter(new Writer() {
+                @Override
+                public void write(char[] cbuf, int off, int len) {
+                    buffer.append(cbuf, off, len);
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+
+        String text() {
+            return buffer.toString();
+        }
+
+        long count(String prefix) {
+            return text().lines().filter(l -> l.startsWith(prefix)).count();
+        }
+    }
+}
