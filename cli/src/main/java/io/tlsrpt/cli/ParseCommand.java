@@ -17,6 +17,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +90,7 @@ public final class ParseCommand implements Callable<Integer> {
             return rejected(line, RejectReason.UNREADABLE, "cannot read " + file + ": " + e);
         }
         String fileName = "-".equals(file) ? null : fileNameOf(file);
-        DecodeHints hints = new DecodeHints(null, fileName, "cli", null, file, null);
+        DecodeHints hints = new DecodeHints(null, fileName, "cli", null, file, sha256(raw));
         DecodeResult result = decoder.decode(raw, hints);
         if (result instanceof DecodeResult.Rejected rejected) {
             return rejected(line, rejected.reason(), rejected.message());
@@ -116,6 +119,15 @@ public final class ParseCommand implements Callable<Integer> {
                 throw new TooLarge(file + " is larger than " + max + " bytes (" + DecoderLimits.MAX_INPUT_BYTES + ")");
             }
             return data;
+        }
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            // every Java platform must provide SHA-256
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

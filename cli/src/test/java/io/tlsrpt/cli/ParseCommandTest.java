@@ -74,6 +74,8 @@ class ParseCommandTest {
         assertThat(google.get("policies").get(0).get("policy_domain").asText()).isEqualTo("krvtz.net");
         assertThat(google.get("policies").get(0).get("mx_hosts").get(0).asText()).isEqualTo("carp-20.krvtz.net");
         assertThat(google.get("provenance").get("mail").get("tls_report_submitter").asText()).isEqualTo("google.com");
+        assertThat(google.get("provenance").get("raw_sha256").asText()).hasSize(64);
+        assertThat(google.get("provenance").get("source").asText()).isEqualTo("cli");
 
         JsonNode rfc = run.lines().get(4).get("reports").get(0);
         JsonNode detail = rfc.get("policies").get(0).get("failure_details").get(2);

@@ -12,7 +12,9 @@ import java.time.Instant;
  * @param source      https, imap, spool or cli
  * @param receivedAt  when the bytes were received
  * @param origin      remote address, "mailbox/UIDVALIDITY/UID", or a file name
- * @param rawSha256   lower-case hex sha-256 of the raw bytes when the caller already knows it
+ * @param rawSha256   lower-case hex sha-256 of the raw bytes (the raw topic's key); copied into provenance as
+ *                    given: the decoder does not hash its input (that would cost more than decoding a small
+ *                    report, and the pipeline already has the hash)
  */
 public record DecodeHints(String contentType, String fileName, String source, Instant receivedAt,
                           String origin, String rawSha256) {

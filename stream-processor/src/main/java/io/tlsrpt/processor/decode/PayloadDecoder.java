@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 final class PayloadDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(PayloadDecoder.class);
-    private static final int SNIFF_BUFFER = 8192;
+    /** Small payloads fit whole and are parsed from the array; larger ones stream on. */
+    private static final int SNIFF_BUFFER = 4096;
+    private static final int GZIP_BUFFER = 4096;
 
     private final ReportJsonReader json;
 
@@ -77,6 +79,10 @@ final class PayloadDecoder {
             len += in.readNBytes(buf, len, 4 - len);
         }
         PayloadKind kind = PayloadKind.of(buf, pos, len);
+        if (kind == PayloadKind.JSON && len < buf.length && in.read() < 0) {
+            // the whole payload fit in the sniff buffer (most reports do): Jackson parses arrays fastest
+            return mark(json.read(buf, pos, len - pos, context), kind, declared, padded);
+        }
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(buf, pos, len - pos), in);
         return mark(decodeKind(kind, whole, buf, pos, len, archiveDepth, context), kind, declared, padded);
     }
@@ -118,7 +124,7 @@ final class PayloadDecoder {
 
     private List<DraftReport> gunzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.DECOMPRESS);
-        CountingInflaterStreams.Gzip gzip = new CountingInflaterStreams.Gzip(in, SNIFF_BUFFER);
+        CountingInflaterStreams.Gzip gzip = new CountingInflaterStreams.Gzip(in, GZIP_BUFFER);
         try (InputStream inflated = new LimitedInputStream(gzip, gzip, context, true)) {
             return decode(inflated, null, archiveDepth + 1, context);
         }

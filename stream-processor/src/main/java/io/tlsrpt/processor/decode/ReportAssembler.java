@@ -46,11 +46,18 @@ final class ReportAssembler {
     }
 
     static String sha256(byte[] bytes) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return HEX.formatHex(digest.digest(bytes));
+    }
+
+    /** One digest per thread: looking the algorithm up on every call costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             // every Java platform must provide SHA-256
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
+    });
 }

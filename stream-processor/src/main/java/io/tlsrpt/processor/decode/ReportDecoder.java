@@ -69,7 +69,7 @@ public final class ReportDecoder {
         PayloadKind declared = PayloadKind.declared(hints.contentType(), hints.fileName());
         if (isMail(raw, declared)) {
             List<MailDecoder.MailReport> found = mails.decode(raw, context);
-            String rawSha256 = rawSha256(raw, hints);
+            String rawSha256 = hints.rawSha256();
             List<TlsReport> reports = new ArrayList<>(found.size());
             for (MailDecoder.MailReport report : found) {
                 reports.add(ReportAssembler.assemble(report.draft(), report.deviations(), hints, rawSha256,
@@ -83,17 +83,12 @@ public final class ReportDecoder {
             extra.add(Deviation.NON_STANDARD_MEDIA_TYPE);
         }
         List<DraftReport> drafts = payloads.decode(raw, declared, context);
-        String rawSha256 = rawSha256(raw, hints);
+        String rawSha256 = hints.rawSha256();
         List<TlsReport> reports = new ArrayList<>(drafts.size());
         for (DraftReport draft : drafts) {
             reports.add(ReportAssembler.assemble(draft, extra, hints, rawSha256, null));
         }
         return new DecodeResult.Decoded(reports);
-    }
-
-    /** Hashed only for inputs that become reports: a rejected bomb does not cost a hash of 16 MB. */
-    private static String rawSha256(byte[] raw, DecodeHints hints) {
-        return hints.rawSha256() != null ? hints.rawSha256() : ReportAssembler.sha256(raw);
     }
 
     /** A mail by its first bytes; a declared message/multipart type only matters when the bytes say nothing else. */

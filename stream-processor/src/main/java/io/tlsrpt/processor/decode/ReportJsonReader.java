@@ -48,42 +48,49 @@ final class ReportJsonReader {
     /** Reads every report of the payload; the stream is closed. */
     List<DraftReport> read(InputStream in, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.JSON);
-        List<JsonNode> roots = new ArrayList<>(1);
-        boolean trailingData = false;
         try (JsonParser parser = factory.createParser(in)) {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                throw new DecodeFailure(RejectReason.NOT_JSON, "the payload holds no JSON value");
-            }
-            roots.add(mapper.readTree(parser));
-            while (true) {
-                try {
-                    token = parser.nextToken();
-                } catch (JsonParseException garbage) {
-                    trailingData = true;
-                    break;
-                }
-                if (token == null) {
-                    break;
-                }
-                if (token != JsonToken.START_OBJECT) {
-                    trailingData = true;
-                    break;
-                }
-                try {
-                    roots.add(mapper.readTree(parser));
-                } catch (JsonParseException brokenTail) {
-                    trailingData = true;
-                    break;
-                }
-            }
+            return read(parser, context);
         }
-        return normalise(roots, trailingData, context);
     }
 
     /** Reads a payload that is already in memory. */
     List<DraftReport> read(byte[] json, int offset, int length, DecodeContext context) throws IOException {
-        return read(new java.io.ByteArrayInputStream(json, offset, length), context);
+        context.stage(DecodeContext.Stage.JSON);
+        try (JsonParser parser = factory.createParser(json, offset, length)) {
+            return read(parser, context);
+        }
+    }
+
+    private List<DraftReport> read(JsonParser parser, DecodeContext context) throws IOException {
+        List<JsonNode> roots = new ArrayList<>(1);
+        boolean trailingData = false;
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw new DecodeFailure(RejectReason.NOT_JSON, "the payload holds no JSON value");
+        }
+        roots.add(mapper.readTree(parser));
+        while (true) {
+            try {
+                token = parser.nextToken();
+            } catch (JsonParseException garbage) {
+                trailingData = true;
+                break;
+            }
+            if (token == null) {
+                break;
+            }
+            if (token != JsonToken.START_OBJECT) {
+                trailingData = true;
+                break;
+            }
+            try {
+                roots.add(mapper.readTree(parser));
+            } catch (JsonParseException brokenTail) {
+                trailingData = true;
+                break;
+            }
+        }
+        return normalise(roots, trailingData, context);
     }
 
     private List<DraftReport> normalise(List<JsonNode> roots, boolean trailingData, DecodeContext context)

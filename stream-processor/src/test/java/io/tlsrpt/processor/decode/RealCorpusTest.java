@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Test;
 class RealCorpusTest {
 
     private static TlsReport decodeOne(String file) {
-        List<TlsReport> reports = Decoding.reports(Corpus.real(file), DecodeHints.of(null, file));
+        byte[] raw = Corpus.real(file);
+        String rawSha256 = ReportAssembler.sha256(raw);
+        List<TlsReport> reports = Decoding.reports(raw, new DecodeHints(null, file, "spool", null, file, rawSha256));
         assertThat(reports).hasSize(1);
         TlsReport report = reports.get(0);
         assertThat(report.getProvenance().getFileName()).isEqualTo(file);
-        assertThat(report.getProvenance().getRawSha256()).hasSize(64);
+        assertThat(report.getProvenance().getSource()).isEqualTo("spool");
+        assertThat(report.getProvenance().getRawSha256()).isEqualTo(rawSha256);
         assertThat(report.getDedupKey()).isEqualTo(ReportAssembler.sha256((report.getOrganizationName() + "\n"
             + report.getReportId() + "\n" + report.getStart() + "\n" + report.getEnd()).getBytes(
             java.nio.charset.StandardCharsets.UTF_8)));
