@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.Size;
  * or a {@code Rejected} with a reason and a message, and never throws. Inputs: arbitrary bytes, and
  * real reports (mails, gzip, JSON) with bits flipped, truncated, spliced or with bytes inserted.
  */
-class DecoderRobustnessProperties {
+class DecoderRobustnessPropertyTest {
 
     private static final ReportDecoder DECODER = new ReportDecoder();
 
