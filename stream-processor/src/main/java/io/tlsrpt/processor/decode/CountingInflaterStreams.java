@@ -42,6 +42,10 @@ final class CountingInflaterStreams {
                 return getNextEntry();
             } catch (IllegalArgumentException e) {
                 throw new DecodeFailure(RejectReason.CORRUPT_ARCHIVE, "a zip entry header is corrupt: " + e.getMessage(), e);
+            } catch (DecodeFailure | java.io.EOFException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DecodeFailure(RejectReason.CORRUPT_ARCHIVE, "corrupt zip data: " + e, e);
             }
         }
 

@@ -62,7 +62,8 @@ final class Failures {
         if (t.getClass().getSimpleName().equals("DecodingException")) {
             return RejectReason.INVALID_ENCODING;  // angus-mail's base64 decoder
         }
-        if (t instanceof ZipException) {
+        if (t instanceof ZipException || (t instanceof java.io.IOException && thrownByJavaUtilZip(t))) {
+            // e.g. ZipInputStream's "Push back buffer is full" on a corrupt data descriptor (found by fuzzing)
             return RejectReason.CORRUPT_ARCHIVE;
         }
         if (t instanceof JsonProcessingException) {
@@ -83,6 +84,16 @@ final class Failures {
             return RejectReason.TOO_LARGE;
         }
         return null;
+    }
+
+    private static boolean thrownByJavaUtilZip(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        for (int i = 0; i < Math.min(4, trace.length); i++) {
+            if (trace[i].getClassName().startsWith("java.util.zip.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String prefix(RejectReason reason) {

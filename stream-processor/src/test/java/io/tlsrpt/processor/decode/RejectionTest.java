@@ -186,7 +186,18 @@ class RejectionTest {
             .isEqualTo(RejectReason.JSON_LIMIT);
         assertThat(Failures.classify(new StackOverflowError(), DecodeContext.Stage.MIME).reason())
             .isEqualTo(RejectReason.MIME_LIMIT);
+        assertThat(Failures.classify(zipInternalError(), DecodeContext.Stage.JSON).reason())
+            .isEqualTo(RejectReason.CORRUPT_ARCHIVE);
         assertThat(Failures.classify(new jakarta.mail.MessagingException("Missing start boundary"),
             DecodeContext.Stage.MIME).reason()).isEqualTo(RejectReason.MALFORMED_MIME);
+    }
+
+    /** What ZipInputStream throws on some corrupt data descriptors (a fuzzer found it). */
+    private static java.io.IOException zipInternalError() {
+        java.io.IOException e = new java.io.IOException("Push back buffer is full");
+        e.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("java.io.PushbackInputStream", "unread", null, 229),
+            new StackTraceElement("java.util.zip.ZipInputStream", "readEnd", null, 360)});
+        return e;
     }
 }
