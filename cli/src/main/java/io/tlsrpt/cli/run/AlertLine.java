@@ -11,13 +11,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * One readable line for an alert of {@code tlsrpt.alerts.json}, e.g.
  * {@code ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03:
- * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com}. A value that is not an alert object is
+ * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be} (the first
+ * characters of the alert id, shared by the firing alert, its updates and the resolved one). A value that is not an alert object is
  * shown as it is, never dropped.
  */
 public final class AlertLine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RAW_CHARS = 500;
+    private static final int INCIDENT_ID_CHARS = 8;
 
     private AlertLine() {
     }
@@ -50,6 +52,11 @@ public final class AlertLine {
         alert.path("reporters").forEach(r -> reporters.add(r.asText()));
         if (!reporters.isEmpty()) {
             b.append(" reporters=").append(String.join(",", reporters));
+        }
+        // firing, its updates and resolved share the id: the reader sees which lines are one incident
+        String id = alert.path("alert_id").asText("");
+        if (!id.isEmpty()) {
+            b.append(" incident=").append(id, 0, Math.min(INCIDENT_ID_CHARS, id.length()));
         }
         return b.toString();
     }

@@ -15,7 +15,7 @@ class AlertLineTest {
     @Test
     void aFiringDowngradeReadsAsOneLine() {
         Alert alert = Alert.newBuilder()
-            .setAlertId("a1").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
+            .setAlertId("a2db58be12b120948298adb70fe93eeb").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
             .setPolicyDomain("example.org").setResultType("starttls-not-supported")
             .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
             .setFailedSessions(412).setTotalSessions(980).setBaseline(0.3).setScore(50)
@@ -25,7 +25,7 @@ class AlertLineTest {
 
         assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
             "ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03: "
-                + "412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com");
+                + "412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be");
     }
 
     @Test
