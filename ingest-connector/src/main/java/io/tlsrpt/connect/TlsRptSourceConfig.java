@@ -43,6 +43,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String HTTPS_KEY_PASSWORD = "https.key.password";
     public static final String HTTPS_TLS_PROTOCOLS = "https.tls.protocols";
     public static final String HTTPS_MAX_CONCURRENT_REQUESTS = "https.max.concurrent.requests";
+    public static final String HTTPS_MAX_CONNECTIONS = "https.max.connections";
     public static final String HTTPS_REQUEST_TIMEOUT_MS = "https.request.timeout.ms";
     public static final String HTTPS_IDLE_TIMEOUT_MS = "https.idle.timeout.ms";
     public static final String HTTPS_ACK_TIMEOUT_MS = "https.ack.timeout.ms";
@@ -164,9 +165,16 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         def.define(HTTPS_TLS_PROTOCOLS, Type.LIST, "TLSv1.3,TLSv1.2", ConfigDef.ValidList.in("TLSv1.3", "TLSv1.2"),
                 Importance.LOW, "TLS protocol versions offered.", G_HTTPS, ++g, ConfigDef.Width.MEDIUM, "TLS protocols");
         def.define(HTTPS_MAX_CONCURRENT_REQUESTS, Type.INT, 16, Range.between(1, 1_024), Importance.MEDIUM,
-                "Requests handled at the same time; more wait in a queue of the same size, and beyond that the "
-                        + "connection is refused. A handled request holds at most max.payload.bytes in memory.",
+                "Requests whose body is read and held at the same time (each holds at most max.payload.bytes in "
+                        + "memory); more are answered 503 with Retry-After at once.",
                 G_HTTPS, ++g, ConfigDef.Width.SHORT, "Max concurrent requests");
+        def.define(HTTPS_MAX_CONNECTIONS, Type.INT, 1_024, Range.between(16, 16_384), Importance.MEDIUM,
+                "Connections served at once. The JDK server reads a request's head and body on a blocking handler "
+                        + "thread, so this bounds the handler threads (a slow client holds one until "
+                        + "https.request.timeout.ms); it must exceed the number of slow or hanging clients to be "
+                        + "expected for honest senders to get through. Sockets beyond it are closed at accept (JDK "
+                        + "jdk.httpserver.maxConnections, JVM-wide like the request timeout).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Max connections");
         def.define(HTTPS_REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(1_000L, 600_000L), Importance.LOW,
                 "Longest time a client may take to send a request (headers and body). Applied through the JDK server's "
                         + "sun.net.httpserver.maxReqTime, which is JVM-wide: the first receiver started in a JVM sets it, "

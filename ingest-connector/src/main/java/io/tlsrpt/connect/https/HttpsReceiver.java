@@ -27,10 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,24 +88,27 @@ public final class HttpsReceiver implements IngestSource {
 
         InetSocketAddress bind = new InetSocketAddress(config.getString(TlsRptSourceConfig.HTTPS_BIND_ADDRESS),
                 config.getInt(TlsRptSourceConfig.HTTPS_PORT));
-        int concurrent = config.getInt(TlsRptSourceConfig.HTTPS_MAX_CONCURRENT_REQUESTS);
+        int connections = config.getInt(TlsRptSourceConfig.HTTPS_MAX_CONNECTIONS);
+        // the accept backlog only has to absorb bursts between two turns of the server's dispatcher loop
+        int backlog = Math.min(connections, 1_024);
         if (config.getBoolean(TlsRptSourceConfig.HTTPS_TLS_ENABLED)) {
-            HttpsServer https = HttpsServer.create(bind, concurrent * 2);
+            HttpsServer https = HttpsServer.create(bind, backlog);
             https.setHttpsConfigurator(configurator(sslContext()));
             server = https;
         } else {
-            server = HttpServer.create(bind, concurrent * 2);
+            server = HttpServer.create(bind, backlog);
         }
-        // Threads beyond the permits let an over-limit request be answered 503 quickly; beyond the queue, the JDK
-        // server closes the connection.
+        // The JDK server runs the TLS handshake and reads the request head and body on the executor's thread, with
+        // blocking reads: a slow or stalled client holds a thread until the request timeout cuts it. So the threads
+        // are bounded by the connection limit, not by the request permits (which bound payload memory): with few
+        // threads, a handful of slowloris clients would make the server refuse every honest sender. Threads are
+        // made on demand and end after a few idle seconds; beyond the limit the connection is closed.
         AtomicInteger threadNo = new AtomicInteger();
-        executor = new ThreadPoolExecutor(concurrent + 2, concurrent + 2, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(concurrent), r -> {
-                    Thread t = new Thread(r, "tlsrpt-https-" + threadNo.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        executor.allowCoreThreadTimeOut(true);
+        executor = new ThreadPoolExecutor(0, connections, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "tlsrpt-https-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -146,6 +149,9 @@ public final class HttpsReceiver implements IngestSource {
         setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(reqSeconds));
         setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(reqSeconds));
         setIfAbsent("sun.net.httpserver.idleInterval", Long.toString(idleSeconds));
+        // sockets beyond the handler threads would only wait for one: close them at accept instead
+        setIfAbsent("jdk.httpserver.maxConnections",
+                Integer.toString(config.getInt(TlsRptSourceConfig.HTTPS_MAX_CONNECTIONS)));
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -156,7 +162,11 @@ public final class HttpsReceiver implements IngestSource {
 
     private void handle(HttpExchange ex) {
         try {
-            if (!path.equals(ex.getRequestURI().getPath())) {
+            if (!ex.getProtocol().startsWith("HTTP/1.")) {
+                // the JDK server takes any version string and answers as HTTP/1.1; a client speaking something
+                // else is not a TLS-RPT sender
+                respond(ex, 505, "{\"error\":\"use HTTP/1.1\"}", true);
+            } else if (!path.equals(ex.getRequestURI().getPath())) {
                 respond(ex, 404, "{\"error\":\"not found\"}", true);
             } else if (!"POST".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().set("Allow", "POST");
@@ -204,8 +214,17 @@ public final class HttpsReceiver implements IngestSource {
             return;
         }
         byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
+        // not closed here: closing drains the rest of the body, which for a malformed or endless body would block
+        // before the answer is sent; the exchange's close() in handle() drains (bounded) after answering
+        InputStream in = ex.getRequestBody();
+        try {
             body = in.readNBytes(maxPayload + 1);
+        } catch (IOException e) {
+            // a malformed chunked body (or the client went away): say so if it still listens, and close, rather
+            // than leave the connection hanging until the request timeout
+            log.debug("Unreadable request body from {}: {}", ex.getRemoteAddress(), e.toString());
+            respond(ex, 400, "{\"error\":\"malformed or incomplete request body\"}", true);
+            return;
         }
         if (body.length > maxPayload) {
             respond(ex, 413, "{\"error\":\"report larger than " + maxPayload + " bytes\"}", true);
