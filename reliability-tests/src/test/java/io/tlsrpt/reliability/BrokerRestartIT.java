@@ -69,7 +69,7 @@ class BrokerRestartIT {
         int controllerPort = FreePorts.next();
         int httpsPort = FreePorts.next();
         Path kafkaDir = dir.resolve("kafka");
-        EmbeddedKafka kafka = EmbeddedKafka.builder(kafkaDir).brokerPort(brokerPort).controllerPort(controllerPort)
+        EmbeddedKafka kafka = Brokers.builder(kafkaDir).brokerPort(brokerPort).controllerPort(controllerPort)
                 .start();
         String raw = "tlsrpt.raw";
         try (Admin admin = Admin.create(kafka.clientProperties())) {
@@ -111,7 +111,7 @@ class BrokerRestartIT {
             await().atMost(Duration.ofMinutes(2)).until(() -> answers503.get() >= answers503Before + 3);
             assertThat(processor.isLive()).as("the processor waits for the broker, it does not give up").isTrue();
             brokerDown.set(false);
-            kafka = EmbeddedKafka.builder(kafkaDir).brokerPort(brokerPort).controllerPort(controllerPort).start();
+            kafka = Brokers.builder(kafkaDir).brokerPort(brokerPort).controllerPort(controllerPort).start();
             double outageSeconds = (System.nanoTime() - outageStarted) / 1e9;
 
             assertThat(posting.get(5, TimeUnit.MINUTES)).isEqualTo(inputs.size());

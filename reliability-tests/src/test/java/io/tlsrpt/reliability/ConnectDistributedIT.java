@@ -73,7 +73,7 @@ class ConnectDistributedIT {
         }
         int files = inputs.size();
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start()) {
+        try (EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
             String raw = "spool.raw";
             try (Admin admin = Admin.create(kafka.clientProperties())) {
                 admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import io.tlsrpt.cli.generate.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,25 +47,47 @@ final class GeneratedMonth {
 
     /** Creates {@code topic} with {@code partitions} partitions and writes every generated report to it. */
     static long produce(String bootstrap, String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream().allMatch(p -> p.leader() != null));
-        }
+        createTopic(bootstrap, topic, partitions);
         AtomicLong sent = new AtomicLong();
-        try (RawInputProducer producer = new RawInputProducer(Map.of("bootstrap.servers", bootstrap,
-                // one request in flight: on a partition created a moment ago the first request may be refused
-                // (NOT_LEADER_OR_FOLLOWER) while later ones succeed; with five in flight the idempotent producer
-                // then retries sequence 0 after 36 forever (OUT_OF_ORDER_SEQUENCE_NUMBER) until the batch expires
-                "max.in.flight.requests.per.connection", "1"), topic, "cli")) {
+        try (RawInputProducer producer = producer(bootstrap, topic)) {
             generator().inputs().forEach(input -> {
-                producer.send(input.bytes(), input.contentType(), "generated/" + input.fileName(), input.fileName(),
-                        receivedAt(input));
+                send(producer, input);
                 sent.incrementAndGet();
             });
             producer.flush();
         }
         return sent.get();
+    }
+
+    /** The month's reports grouped by day (index 0 is day 1), as they arrive in real life: day after day. */
+    static List<List<GeneratedInput>> byDay() {
+        List<List<GeneratedInput>> days = new ArrayList<>();
+        for (int d = 0; d < DAYS; d++) {
+            days.add(new ArrayList<>());
+        }
+        generator().inputs().forEach(input -> days.get(input.expected().dayNumber() - 1).add(input));
+        return days;
+    }
+
+    static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream().allMatch(p -> p.leader() != null));
+        }
+    }
+
+    static RawInputProducer producer(String bootstrap, String topic) {
+        return new RawInputProducer(Map.of("bootstrap.servers", bootstrap,
+                // one request in flight: on a partition created a moment ago the first request may be refused
+                // (NOT_LEADER_OR_FOLLOWER) while later ones succeed; with five in flight the idempotent producer
+                // then retries sequence 0 after 36 forever (OUT_OF_ORDER_SEQUENCE_NUMBER) until the batch expires
+                "max.in.flight.requests.per.connection", "1"), topic, "cli");
+    }
+
+    static void send(RawInputProducer producer, GeneratedInput input) {
+        producer.send(input.bytes(), input.contentType(), "generated/" + input.fileName(), input.fileName(),
+                receivedAt(input));
     }
 
     /** Deterministic arrival time: the morning after the report's day (as real reporters send them). */

@@ -70,7 +70,7 @@ class PoisonRecordIT {
         assertThat(good).hasSize(36);
         List<byte[]> poisons = poisons(good.get(0).bytes());
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder(dir.resolve("kafka")).start()) {
+        try (EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
             String raw = "poison.raw";
             try (Admin admin = Admin.create(kafka.clientProperties())) {
                 admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -1,0 +1,21 @@
+package io.tlsrpt.reliability;
+
+import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import java.nio.file.Path;
+
+/** The broker every fault test uses: a real single KRaft node ({@link EmbeddedKafka}) with its data in {@code dir}. */
+final class Brokers {
+
+    private Brokers() {
+    }
+
+    /**
+     * Time retention is off: the generated reports are dated January 2025 and the pipeline timestamps its records with
+     * event time (raw records with their arrival, statistics and alerts with the window), so with the default seven
+     * days the broker's retention check (first run 30 s after start) would delete whole segments in mid-test and a
+     * consumer would silently jump to the end.
+     */
+    static EmbeddedKafka.Builder builder(Path dir) {
+        return EmbeddedKafka.builder(dir).property("log.retention.ms", "-1");
+    }
+}
