@@ -53,18 +53,22 @@ public final class LocalPipeline implements AutoCloseable {
         this.layout = new DataLayout(settings.dataDir());
     }
 
+    /** A pipeline not started yet: {@link #close()} may be called at any time, also while it starts. */
+    public static LocalPipeline create(RunSettings settings) {
+        return new LocalPipeline(settings);
+    }
+
     /**
-     * Starts every part and waits until the processor and the intake run; alert lines go to {@code out}.
+     * Starts every part and waits until the processor and the intake run; alert lines go to {@code out}. When
+     * {@link #close()} is called meanwhile, what has started is stopped and this throws {@link StoppedException}.
      *
      * @throws IllegalStateException with a message fit for the user (a port in use, a part that did not start)
      */
-    public static LocalPipeline start(RunSettings settings, PrintWriter out) {
-        LocalPipeline pipeline = new LocalPipeline(settings);
+    public void start(PrintWriter out) {
         try {
-            pipeline.startParts(out);
-            return pipeline;
-        } catch (RuntimeException e) {
-            pipeline.close();
+            startParts(out);
+        } catch (RuntimeException | Error e) {
+            close();
             throw e;
         }
     }
@@ -81,16 +85,16 @@ public final class LocalPipeline implements AutoCloseable {
         // keytool takes seconds on first start: make the key pair while the broker starts
         CompletableFuture<IntakeTls> tlsReady = CompletableFuture.supplyAsync(() -> IntakeTls.loadOrCreate(layout.tls()));
         if (settings.embeddedBroker()) {
-            kafka = EmbeddedKafka.builder(layout.kafka())
+            kafka = adopt(EmbeddedKafka.builder(layout.kafka())
                 .property("message.max.bytes", Integer.toString(RawInputProducer.MAX_RECORD_BYTES + 64 * 1024))
-                .start();
+                .start());
             bootstrap = kafka.bootstrapServers();
         } else {
             bootstrap = settings.bootstrap();
         }
         ProcessorConfig config = processorConfig(metricsPort);
         FixedSchemaIds.register(settings.registryUrl(), config.topicNames());
-        processor = TlsRptProcessor.start(config);   // topics exist when it returns; Streams starts meanwhile
+        processor = adopt(TlsRptProcessor.start(config));   // topics exist when it returns; Streams starts meanwhile
         if (settings.alertmanager() != null) {
             Map<String, String> n = new LinkedHashMap<>();
             n.put(NotifierConfig.BOOTSTRAP_SERVERS, bootstrap);
@@ -98,16 +102,29 @@ public final class LocalPipeline implements AutoCloseable {
             n.put(NotifierConfig.GROUP_ID, "tlsrpt-run-notifier");
             n.put(NotifierConfig.ALERTMANAGER_URLS, settings.alertmanager().toString());
             // its meters appear on the processor's /metrics
-            notifier = AlertmanagerNotifier.start(NotifierConfig.from(n), processor.meterRegistry());
+            notifier = adopt(AlertmanagerNotifier.start(NotifierConfig.from(n), processor.meterRegistry()));
         }
-        console = AlertConsole.start(bootstrap, config.get(ProcessorConfig.TOPIC_ALERTS_JSON), out);
+        console = adopt(AlertConsole.start(bootstrap, config.get(ProcessorConfig.TOPIC_ALERTS_JSON), out));
         try {
             tls = tlsReady.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        intake = IntakeWorker.start(bootstrap, config.get(ProcessorConfig.TOPIC_RAW), layout, tls, intakePort);
+        intake = adopt(IntakeWorker.start(bootstrap, config.get(ProcessorConfig.TOPIC_RAW), layout, tls, intakePort));
         awaitProcessorReady();
+    }
+
+    /** Takes a started part in, or stops it at once when the pipeline was closed while it started. */
+    private synchronized <T extends AutoCloseable> T adopt(T part) {
+        if (closed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("stopping a part started during the stop failed: {}", e.toString());
+            }
+            throw new StoppedException();
+        }
+        return part;
     }
 
     private ProcessorConfig processorConfig(int metricsPort) {
@@ -129,6 +146,9 @@ public final class LocalPipeline implements AutoCloseable {
 
     private void awaitProcessorReady() {
         try {
+            if (isClosed()) {
+                throw new StoppedException();
+            }
             if (!processor.awaitReady(READY_TIMEOUT)) {
                 throw new IllegalStateException("the stream processor did not become ready within "
                     + READY_TIMEOUT.toSeconds() + " s (state " + processor.state() + "); see the log above");
@@ -137,6 +157,10 @@ public final class LocalPipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the stream processor", e);
         }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** The Kafka bootstrap address (embedded or external). */
@@ -237,6 +261,15 @@ public final class LocalPipeline implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("no free port on 127.0.0.1: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pipeline was closed while it started. */
+    public static final class StoppedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        StoppedException() {
+            super("stopped while starting");
         }
     }
 

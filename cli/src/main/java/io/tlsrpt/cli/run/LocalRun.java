@@ -41,19 +41,23 @@ public final class LocalRun {
         try {
             out.printf("tlsrpt run: starting (data in %s)%n", settings.dataDir());
             out.flush();
-            LocalPipeline p;
+            LocalPipeline p = LocalPipeline.create(settings);
+            pipeline = p;
+            if (stopRequested.getCount() == 0) {
+                return 0;
+            }
             try {
-                p = LocalPipeline.start(settings, out);
-            } catch (RuntimeException e) {
+                p.start(out);
+            } catch (RuntimeException | LinkageError e) {
+                // a stop during the start can also break a class initialiser (Kafka adds shutdown hooks in some)
+                if (stopRequested.getCount() == 0) {
+                    LOG.debug("stopped while starting", e);
+                    return 0;
+                }
                 LOG.debug("start failed", e);
                 out.println("tlsrpt run: cannot start: " + message(e));
                 out.flush();
                 return 1;
-            }
-            pipeline = p;
-            if (stopRequested.getCount() == 0) {
-                p.close();
-                return 0;
             }
             printReady(p, (System.nanoTime() - started) / 1e9);
             if (settings.seed()) {
@@ -80,7 +84,11 @@ public final class LocalRun {
             return true;
         }
         try {
-            s.run(out);
+            if (!s.run(out)) {
+                out.println("tlsrpt run: seeding stopped half-way; the next start with --seed feeds the month again "
+                    + "(what was already taken in is recognised and dropped)");
+                out.flush();
+            }
             return true;
         } catch (RuntimeException e) {
             if (stopRequested.getCount() == 0) {
@@ -128,6 +136,14 @@ public final class LocalRun {
             out.println("tlsrpt run: stopping ...");
             out.flush();
             p.close();
+            try {
+                // a start in progress notices the stop after its current step and stops what it started
+                if (!finished.await(30, TimeUnit.SECONDS)) {
+                    LOG.warn("the run did not finish within 30 s of the stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             out.printf("tlsrpt run: stopped in %.1f s; run again with the same --data-dir to resume%n",
                 (System.nanoTime() - started) / 1e9);
             out.flush();
