@@ -116,6 +116,11 @@ public final class HttpsReceiver implements IngestSource {
                 server instanceof HttpsServer ? "HTTPS" : "plain HTTP", server.getAddress(), path, ackTimeoutMs);
     }
 
+    /** The address actually bound (127.0.0.1 unless https.bind.address says otherwise). */
+    public InetSocketAddress boundAddress() {
+        return server.getAddress();
+    }
+
     /** The port actually bound (useful when configured as 0). */
     public int boundPort() {
         return server.getAddress().getPort();
