@@ -96,6 +96,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (System.getenv("TLSRPT_KAFKA_LOG_LEVEL") == null) {
             Configurator.setRootLevel(Level.ERROR);
+            // "exceptionally slow controller event" is logged as an ERROR on a busy machine; nothing is wrong
+            Configurator.setLevel("org.apache.kafka.controller.EventPerformanceMonitor", Level.OFF);
         }
     }
 
