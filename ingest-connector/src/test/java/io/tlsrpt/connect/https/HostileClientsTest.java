@@ -324,6 +324,7 @@ class HostileClientsTest {
                 assertThat(first.status()).isEqualTo(201);
                 skipBody(in, first);
                 RawClients.Answer second;
+                s.setSoTimeout(3_000);
                 try {
                     second = RawClients.readAnswer(in);
                 } catch (SocketTimeoutException e) {
