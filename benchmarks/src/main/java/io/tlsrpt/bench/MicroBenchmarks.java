@@ -20,9 +20,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every subject and its floor in one JMH run and prints the ratio table (issue 6).
  *
- * <p>{@code java -jar benchmarks/target/tlsrpt-benchmarks.jar [JMH options]}: JMH's own options apply (for example
- * {@code -f 2 -wi 3 -i 5 -w 1s -r 1s}); without any, 1 fork, 3 warm-up and 5 measured iterations of 1 s each.
- * Figures are medians over the measured iterations, with the spread (min..max); the ratio is subject / floor.
+ * <p>{@code java -jar benchmarks/target/tlsrpt-benchmarks.jar [--rounds N] [JMH options]}: JMH's own options apply
+ * (for example {@code -f 2 -wi 3 -i 5 -w 1s -r 1s}); without any, 1 fork, 3 warm-up and 5 measured iterations of
+ * 1 s each. Figures are medians over the measured iterations, with the spread (min..max); the ratio is subject /
+ * floor.
+ *
+ * <p>With {@code --rounds N}, every pair (a subject and its floor with the same parameters) runs in its own JMH run,
+ * the two back to back, N times round-robin over the pairs: on a shared machine whose load drifts over minutes, a
+ * subject and its floor then see the same load, and the ratio is the median of the N per-round ratios (with their
+ * spread), not a ratio of figures taken minutes apart.
  */
 public final class MicroBenchmarks {
 
@@ -34,16 +40,88 @@ public final class MicroBenchmarks {
     }
 
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        Options options = defaults(new CommandLineOptions(args)).build();
-        List<Row> rows = run(options);
+        List<String> jmhArgs = new ArrayList<>(List.of(args));
+        int rounds = 0;
+        int at = jmhArgs.indexOf("--rounds");
+        if (at >= 0 && at + 1 < jmhArgs.size()) {
+            rounds = Integer.parseInt(jmhArgs.get(at + 1));
+            jmhArgs.subList(at, at + 2).clear();
+        }
+        CommandLineOptions cmd = new CommandLineOptions(jmhArgs.toArray(String[]::new));
+        List<Row> rows = rounds > 0 ? runInRounds(defaults(cmd, false).build(), rounds)
+            : run(defaults(cmd, true).build());
         print(rows, System.out);
     }
 
-    /** The JMH defaults of this suite below whatever the command line sets. */
+    /** A subject and its floor: the benchmark methods (a regex) and the parameter that picks the input. */
+    record Pair(String methods, Map<String, String> params) {
+    }
+
+    static List<Pair> pairs() {
+        List<Pair> pairs = new ArrayList<>();
+        for (InputShape shape : InputShape.values()) {
+            pairs.add(new Pair(DecodeBenchmark.class.getName() + "\\.(decode|floorGunzipTreeParse)$",
+                Map.of("shape", shape.name(), "mailStreamProvider", "lookup")));
+        }
+        for (SerdeBenchmark.RecordKind kind : SerdeBenchmark.RecordKind.values()) {
+            pairs.add(new Pair(SerdeBenchmark.class.getName() + "\\.(confluentEncode|plainEncode)$",
+                Map.of("record", kind.name())));
+            pairs.add(new Pair(SerdeBenchmark.class.getName() + "\\.(confluentDecode|plainDecode)$",
+                Map.of("record", kind.name())));
+        }
+        // the mails again with the StreamProvider lookup skipped (the fix the profile points to)
+        for (InputShape shape : List.of(InputShape.GOOGLE_GZIP_MAIL, InputShape.MICROSOFT_TLSA_MAIL)) {
+            pairs.add(new Pair(DecodeBenchmark.class.getName() + "\\.(decode|floorGunzipTreeParse)$",
+                Map.of("shape", shape.name(), "mailStreamProvider", "property")));
+        }
+        return pairs;
+    }
+
+    /** Runs every pair {@code rounds} times, round-robin; one row per pair with the median of the round ratios. */
+    static List<Row> runInRounds(Options base, int rounds) throws RunnerException {
+        List<Pair> pairs = pairs();
+        List<List<Row>> perPair = new ArrayList<>();
+        pairs.forEach(p -> perPair.add(new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < pairs.size(); i++) {
+                Pair pair = pairs.get(i);
+                OptionsBuilder b = new OptionsBuilder();
+                b.parent(base);
+                b.include(pair.methods());
+                pair.params().forEach(b::param);
+                perPair.get(i).addAll(run(b.build()));
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (List<Row> rs : perPair) {
+            if (rs.isEmpty()) {
+                continue;
+            }
+            Row first = rs.get(0);
+            rows.add(new Row(first.group(), first.variant(), first.bytes(),
+                median(rs.stream().map(Row::subject).toList()), median(rs.stream().map(Row::floor).toList()),
+                first.goal(), Stats.of(rs.stream().map(Row::ratio).toList())));
+        }
+        return rows;
+    }
+
+    private static Stats median(List<Stats> stats) {
+        return Stats.of(stats.stream().map(Stats::median).toList());
+    }
+
+    /** The JMH defaults of this suite below whatever the command line sets, both benchmark classes included. */
     static OptionsBuilder defaults(Options parent) {
+        return defaults(parent, true);
+    }
+
+    /**
+     * The JMH defaults below the command line's; {@code includeAll} adds both benchmark classes when the command line
+     * names none (not for {@link #runInRounds}, which includes one pair at a time: JMH merges a parent's includes).
+     */
+    static OptionsBuilder defaults(Options parent, boolean includeAll) {
         OptionsBuilder b = new OptionsBuilder();
         b.parent(parent);
-        if (parent.getIncludes().isEmpty()) {
+        if (includeAll && parent.getIncludes().isEmpty()) {
             b.include(DecodeBenchmark.class.getName());
             b.include(SerdeBenchmark.class.getName());
         }
@@ -70,10 +148,17 @@ public final class MicroBenchmarks {
         return b;
     }
 
-    /** One line of the table: a subject against its floor. */
-    record Row(String group, String variant, int bytes, Stats subject, Stats floor, double goal) {
+    /**
+     * One line of the table: a subject against its floor; {@code ratios} holds the per-round ratios in rounds mode
+     * (else null).
+     */
+    record Row(String group, String variant, int bytes, Stats subject, Stats floor, double goal, Stats ratios) {
+        Row(String group, String variant, int bytes, Stats subject, Stats floor, double goal) {
+            this(group, variant, bytes, subject, floor, goal, null);
+        }
+
         double ratio() {
-            return subject.median() / floor.median();
+            return ratios != null ? ratios.median() : subject.median() / floor.median();
         }
 
         boolean met() {
@@ -89,6 +174,11 @@ public final class MicroBenchmarks {
                 .flatMap(b -> b.getIterationResults().stream()).toList()) {
                 scores.add(it.getPrimaryResult().getScore());
             }
+            return of(scores);
+        }
+
+        static Stats of(List<Double> values) {
+            List<Double> scores = new ArrayList<>(values);
             scores.sort(Double::compare);
             int n = scores.size();
             double median = n % 2 == 1 ? scores.get(n / 2) : (scores.get(n / 2 - 1) + scores.get(n / 2)) / 2;
@@ -101,6 +191,7 @@ public final class MicroBenchmarks {
         Collection<RunResult> results = new Runner(options).run();
         Map<InputShape, Stats> decode = new EnumMap<>(InputShape.class);
         Map<InputShape, Stats> decodeFloor = new EnumMap<>(InputShape.class);
+        Map<InputShape, Stats> decodeProperty = new EnumMap<>(InputShape.class);
         Map<SerdeBenchmark.RecordKind, Map<String, Stats>> serde = new EnumMap<>(SerdeBenchmark.RecordKind.class);
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
@@ -108,7 +199,8 @@ public final class MicroBenchmarks {
             Stats stats = Stats.of(r);
             if (r.getParams().getParam("shape") != null) {
                 InputShape shape = InputShape.valueOf(r.getParams().getParam("shape"));
-                (method.equals("decode") ? decode : decodeFloor).put(shape, stats);
+                boolean property = "property".equals(r.getParams().getParam("mailStreamProvider"));
+                (method.equals("decode") ? (property ? decodeProperty : decode) : decodeFloor).put(shape, stats);
             } else if (r.getParams().getParam("record") != null) {
                 serde.computeIfAbsent(SerdeBenchmark.RecordKind.valueOf(r.getParams().getParam("record")),
                     k -> new java.util.HashMap<>()).put(method, stats);
@@ -119,6 +211,10 @@ public final class MicroBenchmarks {
             if (decode.containsKey(shape) && decodeFloor.containsKey(shape)) {
                 rows.add(new Row("decode", shape.name(), shape.sample().raw().length, decode.get(shape),
                     decodeFloor.get(shape), DECODE_GOAL));
+            }
+            if (decodeProperty.containsKey(shape) && decodeFloor.containsKey(shape)) {
+                rows.add(new Row("decode", shape.name() + " (StreamProvider property)", shape.sample().raw().length,
+                    decodeProperty.get(shape), decodeFloor.get(shape), DECODE_GOAL));
             }
         }
         for (var e : serde.entrySet()) {
@@ -156,9 +252,12 @@ public final class MicroBenchmarks {
             + "| subject MB/s | floor MB/s | ratio | goal |");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|---|");
         for (Row r : rows) {
-            out.printf(java.util.Locale.ROOT, "| %s | %s | %d | %s | %s | %.1f | %.1f | %.2f | >= %.1f %s |%n",
+            String ratio = r.ratios() == null ? String.format(java.util.Locale.ROOT, "%.2f", r.ratio())
+                : String.format(java.util.Locale.ROOT, "%.2f (%.2f..%.2f)", r.ratio(), r.ratios().min(),
+                    r.ratios().max());
+            out.printf(java.util.Locale.ROOT, "| %s | %s | %d | %s | %s | %.1f | %.1f | %s | >= %.1f %s |%n",
                 r.group(), r.variant(), r.bytes(), fmt(r.subject()), fmt(r.floor()),
-                r.subject().median() * r.bytes() / 1e6, r.floor().median() * r.bytes() / 1e6, r.ratio(), r.goal(),
+                r.subject().median() * r.bytes() / 1e6, r.floor().median() * r.bytes() / 1e6, ratio, r.goal(),
                 r.met() ? "met" : "NOT met");
         }
         out.flush();

@@ -56,4 +56,20 @@ class MicroBenchmarksSmokeTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("| decode | LARGE_1000_FAILURES_GZIP |")
             .contains("| serde encode | ALERT |");
     }
+
+    @Test
+    void roundsModeGivesOneRowPerPairWithTheSpreadOfTheRatios() throws Exception {
+        Options options = MicroBenchmarks.defaults(
+            new CommandLineOptions("-f", "0", "-wi", "0", "-i", "1", "-r", "20ms", "-foe", "true"), false).build();
+        List<MicroBenchmarks.Row> rows = MicroBenchmarks.runInRounds(options, 1);
+
+        assertThat(rows).hasSize(MicroBenchmarks.pairs().size());
+        assertThat(rows).extracting(r -> r.group() + "/" + r.variant()).doesNotHaveDuplicates()
+            .contains("decode/GOOGLE_GZIP_MAIL (StreamProvider property)");
+        assertThat(rows).allSatisfy(r -> assertThat(r.subject().samples()).isEqualTo(1));
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.ratios()).isNotNull();
+            assertThat(r.ratio()).isPositive().isEqualTo(r.subject().median() / r.floor().median());
+        });
+    }
 }
