@@ -77,7 +77,7 @@ final class ConnectWorkerProcess implements AutoCloseable {
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"),
                     ConnectDistributed.class.getName(), props.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
             LOG.info("started Connect worker {} (pid {}, REST port {}), log {}", name, process.pid(), restPort, log);
             return new ConnectWorkerProcess(name, restPort, process, log);
         } catch (IOException e) {

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +152,7 @@ class ProcessorCrashIT {
                 sent += days.get(day - 1).size();
                 if (day == KILL_DAY) {
                     killedAt = killWhenCommitted(a, run, before + (sent - before) / 4, sent);
+                    awaitTakeOver(run);
                 }
                 run.awaitDrained(DRAIN_TIMEOUT, killedAt < 0 ? () -> a.isAlive() && b.isAlive() : b::isAlive);
             }
@@ -211,6 +214,34 @@ class ProcessorCrashIT {
         return committed;
     }
 
+    /**
+     * After a kill: waits until the survivor holds every raw partition and the killed instance's open transaction
+     * has been aborted by the broker (after {@code transaction.timeout.ms}). Until then the killed instance's
+     * partitions look drained to a read_committed reader (their last stable offset stops at the open transaction),
+     * and feeding the next day would let the survivor run days ahead in event time of the replay.
+     */
+    private void awaitTakeOver(PipelineRun run) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .alias("one member with every raw partition, no transaction of a dead member open")
+                .until(() -> membersWithRawPartitions(run) == 1 && danglingTransactions(run).isEmpty());
+    }
+
+    /** Open transactions of the application whose producer does not belong to a live group member. */
+    private List<String> danglingTransactions(PipelineRun run) throws Exception {
+        try (Admin admin = Admin.create(run.clientProperties())) {
+            List<String> live = admin.describeConsumerGroups(List.of(run.applicationId())).describedGroups()
+                    .get(run.applicationId()).get(30, TimeUnit.SECONDS).members().stream()
+                    .map(m -> m.clientId().replaceAll("-StreamThread-\\d+-consumer$", "")).toList();
+            return admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.transactionalId().startsWith(run.applicationId() + "-"))
+                    .filter(t -> t.state() == TransactionState.ONGOING || t.state() == TransactionState.PREPARE_ABORT
+                            || t.state() == TransactionState.PREPARE_COMMIT)
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> live.stream().noneMatch(id::startsWith))
+                    .toList();
+        }
+    }
+
     /** Members of the group holding partitions of the raw topic; 0 while the group does not exist yet. */
     private int membersWithRawPartitions(PipelineRun run) throws Exception {
         try (Admin admin = Admin.create(run.clientProperties())) {
@@ -235,9 +266,9 @@ class ProcessorCrashIT {
     }
 
     /**
-     * The final statistics per (domain, result type, window) equal the undisturbed run's, the alerts too (in order
-     * with one partition; as a set with several, where the interleaving of partitions is not defined), and no
-     * announcement is emitted twice.
+     * The final statistics per (domain, result type, window) equal the undisturbed run's; the alerts too, in order,
+     * with one partition; with several, the same incidents (alert_id, status, kind, domain, result type) fire and the
+     * same resolutions (with their counts) are announced. No announcement is emitted twice.
      */
     private void assertSameAsUndisturbed(PipelineRun run, boolean severalPartitions) {
         RunResults results = RunResults.read(run);
@@ -245,11 +276,15 @@ class ProcessorCrashIT {
         assertThat(results.repeatedAnnouncements()).as("alerts emitted twice").isEmpty();
         assertThat(results.finalStats()).isEqualTo(undisturbed.finalStats());
         if (severalPartitions) {
-            assertThat(results.sortedAlerts()).isEqualTo(undisturbed.sortedAlerts());
+            // the same incidents fire and resolve; the counts a firing or update announces are those of the running
+            // window when the rule tripped, and with several partitions the order in which a window's reports
+            // arrive (and so that running value) is not defined, even without any fault
+            assertThat(results.incidents()).isEqualTo(undisturbed.incidents());
+            assertThat(results.resolved()).isEqualTo(undisturbed.resolved());
         } else {
             assertThat(results.alerts()).isEqualTo(undisturbed.alerts());
+            assertThat(results.alerts()).hasSameSizeAs(undisturbed.alerts());
         }
-        assertThat(Map.of("stats", results.finalStats().size(), "alerts", results.alerts().size()))
-                .isEqualTo(Map.of("stats", undisturbed.finalStats().size(), "alerts", undisturbed.alerts().size()));
+        assertThat(results.finalStats()).hasSameSizeAs(undisturbed.finalStats());
     }
 }

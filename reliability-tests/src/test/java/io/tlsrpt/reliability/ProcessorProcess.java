@@ -55,7 +55,7 @@ final class ProcessorProcess implements AutoCloseable {
                     "-cp", System.getProperty("java.class.path"),
                     TlsRptProcessor.class.getName(), props.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
             LOG.info("started processor {} (pid {}), log {}", name, process.pid(), log);
             return new ProcessorProcess(name, process, log);
         } catch (IOException e) {

@@ -85,6 +85,19 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
         return alerts.stream().sorted(java.util.Comparator.comparing(AlertLine::toString)).toList();
     }
 
+    /** Distinct (alert_id, status, kind, domain, result type): which incidents fired, were updated, resolved. */
+    java.util.SortedSet<String> incidents() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        alerts.forEach(a -> out.add(a.alertId() + " " + a.status() + " " + a.kind() + " " + a.policyDomain() + " "
+                + a.resultType()));
+        return out;
+    }
+
+    /** The resolutions, counts included (they are taken from a later, complete window). */
+    List<AlertLine> resolved() {
+        return sortedAlerts().stream().filter(a -> a.status().equals("resolved")).toList();
+    }
+
     long firing(String kind) {
         return alerts.stream().filter(a -> a.status().equals("firing") && a.kind().equals(kind)).count();
     }
