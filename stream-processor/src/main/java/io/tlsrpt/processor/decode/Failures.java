@@ -62,7 +62,7 @@ final class Failures {
         if (t.getClass().getSimpleName().equals("DecodingException")) {
             return RejectReason.INVALID_ENCODING;  // angus-mail's base64 decoder
         }
-        if (t instanceof ZipException || (t instanceof java.io.IOException && thrownByJavaUtilZip(t))) {
+        if (t instanceof ZipException || (t instanceof java.io.IOException && thrownBy(t, "java.util.zip."))) {
             // e.g. ZipInputStream's "Push back buffer is full" on a corrupt data descriptor (found by fuzzing)
             return RejectReason.CORRUPT_ARCHIVE;
         }
@@ -70,7 +70,11 @@ final class Failures {
             String message = String.valueOf(t.getMessage());
             return message.contains("Invalid UTF-") ? RejectReason.INVALID_ENCODING : RejectReason.NOT_JSON;
         }
-        if (t.getClass().getName().startsWith("jakarta.mail.")) {
+        if (t.getClass().getName().startsWith("jakarta.mail.")
+                || (t instanceof java.io.IOException
+                    && (thrownBy(t, "jakarta.mail.") || thrownBy(t, "org.eclipse.angus.mail.")))) {
+            // e.g. MimePartDataSource's IOException "Unknown encoding" for a garbled Content-Transfer-Encoding
+            // (found by fuzzing): the mail library reports a bad part as a plain IOException
             return RejectReason.MALFORMED_MIME;
         }
         if (t instanceof StackOverflowError) {
@@ -86,10 +90,10 @@ final class Failures {
         return null;
     }
 
-    private static boolean thrownByJavaUtilZip(Throwable t) {
+    private static boolean thrownBy(Throwable t, String packagePrefix) {
         StackTraceElement[] trace = t.getStackTrace();
         for (int i = 0; i < Math.min(4, trace.length); i++) {
-            if (trace[i].getClassName().startsWith("java.util.zip.")) {
+            if (trace[i].getClassName().startsWith(packagePrefix)) {
                 return true;
             }
         }
