@@ -42,6 +42,16 @@ final class MailDecoder {
         "application/json", "application/gzip", "application/x-gzip", "application/zip", "application/x-zip",
         "application/x-zip-compressed");
     private static final String OCTET_STREAM = "application/octet-stream";
+    private static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
+
+    static {
+        // Without this, Jakarta Mail looks its StreamProvider up through ServiceLoader (a class-path scan) several
+        // times per mail: decoding a report mail ran at 0.01 of the gunzip+parse floor (BENCHMARKS.md). Naming the
+        // provider skips the scan; an operator's own setting wins.
+        if (System.getProperty(STREAM_PROVIDER_PROPERTY) == null) {
+            System.setProperty(STREAM_PROVIDER_PROPERTY, "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
 
     private final PayloadDecoder payloads;
     private final Session session;
