@@ -209,7 +209,9 @@ class ProcessorCrashIT {
                 .alias(p.name() + " committed " + offset + " raw records")
                 .until(() -> run.committedRawOffset() >= offset);
         long committed = run.committedRawOffset();
-        assertThat(committed).as("killed in the middle, not at the end").isLessThan(produced);
+        // a fast processor may have committed all that was produced so far; the kill still comes before the
+        // rest of the input, which the survivor must then process
+        assertThat(committed).as("killed before the end of the input").isLessThanOrEqualTo(produced);
         p.kill();
         return committed;
     }
