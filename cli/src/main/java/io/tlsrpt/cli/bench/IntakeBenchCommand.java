@@ -59,6 +59,7 @@ public final class IntakeBenchCommand implements Callable<Integer> {
     private static final String DEFAULT_BODY = "google-report.json.gz";
     /** Anchor of issue 6: a Node.js Express receiver that only validates the JSON, same load, same machines. */
     private static final double ANCHOR_RPS = 6_500;
+    private static final String JDK_SERVER_NODELAY = "sun.net.httpserver.nodelay";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -96,6 +97,13 @@ public final class IntakeBenchCommand implements Callable<Integer> {
                 "--connections and --duration must be at least 1, --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
+        // The JDK server reads its settings once per JVM, when the first server starts. The floor starts first
+        // here, so it would fix them for the connector's receiver too (which sets TCP_NODELAY only when it is the
+        // first): give both the receiver's setting, so that the comparison is fair and the connector runs as it
+        // does alone in a worker. Without it both pay Nagle + delayed ACK (~40 ms per answer).
+        if (System.getProperty(JDK_SERVER_NODELAY) == null) {
+            System.setProperty(JDK_SERVER_NODELAY, "true");
+        }
         try {
             byte[] payload = body == null ? defaultBody() : Files.readAllBytes(body);
             HttpLoad.Result floor = runFloor(payload);
