@@ -1,7 +1,6 @@
 package io.tlsrpt.processor.decode;
 
 import io.tlsrpt.schema.MailHeaders;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -217,8 +216,7 @@ final class MailDecoder {
         private List<DraftReport> decodePart(MimeEntity part, PayloadKind declared) throws IOException {
             try {
                 TransferDecoding.Body body = part.body();
-                return payloads.decode(new ByteArrayInputStream(body.array(), body.offset(), body.length()), declared, 0,
-                    context);
+                return payloads.decode(body.array(), body.offset(), body.offset() + body.length(), declared, context);
             } finally {
                 context.stage(DecodeContext.Stage.MIME);
             }

@@ -21,11 +21,13 @@ final class MimeParameters {
     static final int MAX_SECTIONS = 1000;
 
     private final String value;
-    private final Map<String, String> parameters;
+    /** Names and decoded values, in order; a few per header, so a scan beats hashing. */
+    private String[] names = new String[4];
+    private String[] values = new String[4];
+    private int count;
 
-    private MimeParameters(String value, Map<String, String> parameters) {
+    private MimeParameters(String value) {
         this.value = value;
-        this.parameters = parameters;
     }
 
     /** The value before the parameters, trimmed and lower-cased ({@code type/subtype}, {@code attachment}). */
@@ -35,13 +37,34 @@ final class MimeParameters {
 
     /** The parameter of this name (case-insensitive), decoded, or null. */
     String get(String name) {
-        return parameters.get(name.toLowerCase(Locale.ROOT));
+        for (int i = 0; i < count; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Sets a parameter; a later one of the same name replaces the earlier (as Jakarta Mail's list does). */
+    private void put(String name, String parameterValue) {
+        for (int i = 0; i < count; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                values[i] = parameterValue;
+                return;
+            }
+        }
+        if (count == names.length) {
+            names = java.util.Arrays.copyOf(names, count * 2);
+            values = java.util.Arrays.copyOf(values, count * 2);
+        }
+        names[count] = name;
+        values[count++] = parameterValue;
     }
 
     static MimeParameters parse(String header) {
         int semicolon = header.indexOf(';');
         String value = (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        Map<String, String> plain = new HashMap<>(4);
+        MimeParameters parameters = new MimeParameters(value);
         Map<String, TreeMap<Integer, String>> sections = null;
         int pos = semicolon;
         int length = header.length();
@@ -60,7 +83,7 @@ final class MimeParameters {
                 pos = nameEnd < length ? nameEnd : -1;  // a parameter without '=' is skipped
                 continue;
             }
-            String name = header.substring(pos, equals).trim().toLowerCase(Locale.ROOT);
+            String name = header.substring(pos, equals).trim();
             int start = equals + 1;
             while (start < length && (header.charAt(start) == ' ' || header.charAt(start) == '\t')) {
                 start++;
@@ -88,18 +111,18 @@ final class MimeParameters {
             }
             int star = name.indexOf('*');
             if (star < 0) {
-                plain.put(name, parameterValue);
+                parameters.put(name, parameterValue);
             } else {
                 if (sections == null) {
                     sections = new HashMap<>(2);
                 }
-                addSection(sections, name, star, parameterValue);
+                addSection(sections, name.toLowerCase(Locale.ROOT), star, parameterValue);
             }
         }
         if (sections != null) {
-            sections.forEach((name, parts) -> plain.put(name, joinSections(parts)));
+            sections.forEach((name, parts) -> parameters.put(name, joinSections(parts)));
         }
-        return new MimeParameters(value, plain);
+        return parameters;
     }
 
     /** Files {@code name*}, {@code name*N} or {@code name*N*} under {@code name}; the key remembers "encoded". */

@@ -52,6 +52,10 @@ final class TransferDecoding {
         if (encoding == null) {
             return "";
         }
+        String trimmed = encoding.trim();
+        if (isToken(trimmed)) {
+            return trimmed.toLowerCase(Locale.ROOT);  // the usual case: "base64", "7bit"
+        }
         StringBuilder token = new StringBuilder(encoding.length());
         int comment = 0;
         for (int i = 0; i < encoding.length(); i++) {
@@ -71,6 +75,16 @@ final class TransferDecoding {
             }
         }
         return token.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(' || c == ' ' || c == '\t' || c == ';') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Body base64(byte[] data, int from, int to) throws DecodeFailure {

@@ -95,7 +95,9 @@ class MimeReaderAgreesWithJakartaMailTest {
         View ours = ours(raw);
         assertThat(ours).isEqualTo(jakarta(raw));
         assertThat(ours.subject()).isEqualTo(subject.trim());
-        assertThat(ours.leaves().get(1).body()).isEqualTo(new String(body, StandardCharsets.ISO_8859_1));
+        if (base64) {  // Jakarta Mail's quoted-printable writer turns a lone LF or CR of the data into CRLF
+            assertThat(ours.leaves().get(1).body()).isEqualTo(new String(body, StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Provide
