@@ -33,6 +33,7 @@ final class MailDecoder {
     private static final Set<String> NON_STANDARD_TYPES = Set.of("application/tlsrpt", "application/tlsrpt+zip",
         "application/json", "application/gzip", "application/x-gzip", "application/zip", "application/x-zip",
         "application/x-zip-compressed");
+
     private final PayloadDecoder payloads;
 
     MailDecoder(PayloadDecoder payloads) {
