@@ -32,28 +32,12 @@ public class DecodeBenchmark {
     @Param({"GOOGLE_GZIP_MAIL", "MICROSOFT_TLSA_MAIL", "BARE_JSON", "LARGE_1000_FAILURES_GZIP"})
     public InputShape shape;
 
-    /**
-     * How Jakarta Mail finds its {@code StreamProvider}: {@code lookup} (as deployed: a ServiceLoader scan of the
-     * class path on every header block, body part and multipart; jakartaee/mail-api#861) or {@code property} (the
-     * system property {@value #STREAM_PROVIDER_PROPERTY} names Angus Mail's provider, so the scan is skipped).
-     */
-    @Param({"lookup"})
-    public String mailStreamProvider = "lookup";
-
-    /** The system property Jakarta Mail reads before scanning the class path. */
-    public static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
-
     private final ReportDecoder decoder = new ReportDecoder();
     private final ObjectMapper mapper = new ObjectMapper();
     private InputShape.Sample sample;
 
     @Setup(Level.Trial)
     public void setUp() {
-        if ("property".equals(mailStreamProvider)) {
-            System.setProperty(STREAM_PROVIDER_PROPERTY, "org.eclipse.angus.mail.util.MailStreamProvider");
-        } else {
-            System.clearProperty(STREAM_PROVIDER_PROPERTY);
-        }
         sample = shape.sample();
         if (!(decode() instanceof DecodeResult.Decoded)) {
             throw new IllegalStateException(shape + " does not decode: " + decode());

@@ -53,33 +53,57 @@ public final class MicroBenchmarks {
         print(rows, System.out);
     }
 
-    /** A subject and its floor: the benchmark methods (a regex) and the parameter that picks the input. */
-    record Pair(String methods, Map<String, String> params) {
+    /**
+     * A subject and its floor: the benchmark methods (a regex), the parameter that picks the input, and the
+     * table row (group and variant) the pair yields.
+     */
+    record Pair(String methods, Map<String, String> params, String group, String variant) {
+        boolean yields(Row row) {
+            return row.group().equals(group) && row.variant().equals(variant);
+        }
+
+        /**
+         * Whether the command line selects this pair: one of its methods matches an include (none: all), and each
+         * parameter the command line sets ({@code -p shape=...}) lists the pair's value.
+         */
+        boolean selectedBy(Options commandLine) {
+            int paren = methods.indexOf("\\.(");
+            String benchmark = methods.substring(0, paren);
+            List<String> names = List.of(methods.substring(paren + 3, methods.indexOf(')')).split("\\|"));
+            List<String> includes = commandLine.getIncludes();
+            boolean included = includes.isEmpty() || includes.stream().anyMatch(regex -> names.stream().anyMatch(
+                name -> java.util.regex.Pattern.compile(regex).matcher(benchmark + "." + name).find()));
+            return included && params.entrySet().stream().allMatch(p -> {
+                org.openjdk.jmh.util.Optional<java.util.Collection<String>> values = commandLine.getParameter(p.getKey());
+                return !values.hasValue() || values.get().contains(p.getValue());
+            });
+        }
     }
 
     static List<Pair> pairs() {
         List<Pair> pairs = new ArrayList<>();
         for (InputShape shape : InputShape.values()) {
             pairs.add(new Pair(DecodeBenchmark.class.getName() + "\\.(decode|floorGunzipTreeParse)$",
-                Map.of("shape", shape.name(), "mailStreamProvider", "lookup")));
+                Map.of("shape", shape.name()), "decode", shape.name()));
         }
         for (SerdeBenchmark.RecordKind kind : SerdeBenchmark.RecordKind.values()) {
             pairs.add(new Pair(SerdeBenchmark.class.getName() + "\\.(confluentEncode|plainEncode)$",
-                Map.of("record", kind.name())));
+                Map.of("record", kind.name()), "serde encode", kind.name()));
             pairs.add(new Pair(SerdeBenchmark.class.getName() + "\\.(confluentDecode|plainDecode)$",
-                Map.of("record", kind.name())));
-        }
-        // the mails again with the StreamProvider lookup skipped (the fix the profile points to)
-        for (InputShape shape : List.of(InputShape.GOOGLE_GZIP_MAIL, InputShape.MICROSOFT_TLSA_MAIL)) {
-            pairs.add(new Pair(DecodeBenchmark.class.getName() + "\\.(decode|floorGunzipTreeParse)$",
-                Map.of("shape", shape.name(), "mailStreamProvider", "property")));
+                Map.of("record", kind.name()), "serde decode", kind.name()));
         }
         return pairs;
     }
 
-    /** Runs every pair {@code rounds} times, round-robin; one row per pair with the median of the round ratios. */
+    /**
+     * Runs every pair the command line selects {@code rounds} times, round-robin; one row per pair with the median
+     * of the round ratios. JMH adds the command line's includes to each pair's, so a run may measure more than its
+     * pair (with {@code DecodeBenchmark} on the command line, a serde pair's run measured every decode shape too,
+     * and those rows came out under the first one's name): pairs outside the selection are skipped, and of each
+     * run only the pair's own row is kept.
+     */
     static List<Row> runInRounds(Options base, int rounds) throws RunnerException {
-        List<Pair> pairs = pairs();
+        List<Pair> pairs = pairs().stream().filter(p -> p.selectedBy(base)).toList();
         List<List<Row>> perPair = new ArrayList<>();
         pairs.forEach(p -> perPair.add(new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
@@ -89,7 +113,7 @@ public final class MicroBenchmarks {
                 b.parent(base);
                 b.include(pair.methods());
                 pair.params().forEach(b::param);
-                perPair.get(i).addAll(run(b.build()));
+                run(b.build()).stream().filter(pair::yields).forEach(perPair.get(i)::add);
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -191,7 +215,6 @@ public final class MicroBenchmarks {
         Collection<RunResult> results = new Runner(options).run();
         Map<InputShape, Stats> decode = new EnumMap<>(InputShape.class);
         Map<InputShape, Stats> decodeFloor = new EnumMap<>(InputShape.class);
-        Map<InputShape, Stats> decodeProperty = new EnumMap<>(InputShape.class);
         Map<SerdeBenchmark.RecordKind, Map<String, Stats>> serde = new EnumMap<>(SerdeBenchmark.RecordKind.class);
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
@@ -199,8 +222,7 @@ public final class MicroBenchmarks {
             Stats stats = Stats.of(r);
             if (r.getParams().getParam("shape") != null) {
                 InputShape shape = InputShape.valueOf(r.getParams().getParam("shape"));
-                boolean property = "property".equals(r.getParams().getParam("mailStreamProvider"));
-                (method.equals("decode") ? (property ? decodeProperty : decode) : decodeFloor).put(shape, stats);
+                (method.equals("decode") ? decode : decodeFloor).put(shape, stats);
             } else if (r.getParams().getParam("record") != null) {
                 serde.computeIfAbsent(SerdeBenchmark.RecordKind.valueOf(r.getParams().getParam("record")),
                     k -> new java.util.HashMap<>()).put(method, stats);
@@ -211,10 +233,6 @@ public final class MicroBenchmarks {
             if (decode.containsKey(shape) && decodeFloor.containsKey(shape)) {
                 rows.add(new Row("decode", shape.name(), shape.sample().raw().length, decode.get(shape),
                     decodeFloor.get(shape), DECODE_GOAL));
-            }
-            if (decodeProperty.containsKey(shape) && decodeFloor.containsKey(shape)) {
-                rows.add(new Row("decode", shape.name() + " (StreamProvider property)", shape.sample().raw().length,
-                    decodeProperty.get(shape), decodeFloor.get(shape), DECODE_GOAL));
             }
         }
         for (var e : serde.entrySet()) {

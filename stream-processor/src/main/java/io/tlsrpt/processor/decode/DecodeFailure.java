@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * A rejection raised inside the decoder. An {@link IOException} so that it travels unchanged through
- * the stream and parser code (Jackson, jakarta.mail, java.util.zip) between where a limit is hit and
+ * the stream and parser code (Jackson, java.util.zip) between where a limit is hit and
  * {@link ReportDecoder}, which turns it into {@link DecodeResult.Rejected}.
  */
 final class DecodeFailure extends IOException {

@@ -59,9 +59,6 @@ final class Failures {
         if (t instanceof CharConversionException) {
             return RejectReason.INVALID_ENCODING;
         }
-        if (t.getClass().getSimpleName().equals("DecodingException")) {
-            return RejectReason.INVALID_ENCODING;  // angus-mail's base64 decoder
-        }
         if (t instanceof ZipException || (t instanceof java.io.IOException && thrownBy(t, "java.util.zip."))) {
             // e.g. ZipInputStream's "Push back buffer is full" on a corrupt data descriptor (found by fuzzing)
             return RejectReason.CORRUPT_ARCHIVE;
@@ -69,13 +66,6 @@ final class Failures {
         if (t instanceof JsonProcessingException) {
             String message = String.valueOf(t.getMessage());
             return message.contains("Invalid UTF-") ? RejectReason.INVALID_ENCODING : RejectReason.NOT_JSON;
-        }
-        if (t.getClass().getName().startsWith("jakarta.mail.")
-                || (t instanceof java.io.IOException
-                    && (thrownBy(t, "jakarta.mail.") || thrownBy(t, "org.eclipse.angus.mail.")))) {
-            // e.g. MimePartDataSource's IOException "Unknown encoding" for a garbled Content-Transfer-Encoding
-            // (found by fuzzing): the mail library reports a bad part as a plain IOException
-            return RejectReason.MALFORMED_MIME;
         }
         if (t instanceof StackOverflowError) {
             return switch (stage) {

@@ -1,27 +1,19 @@
 package io.tlsrpt.processor.decode;
 
 import io.tlsrpt.schema.MailHeaders;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the report parts of an RFC 5322 mail with jakarta.mail (angus-mail) and decodes each with
- * {@link PayloadDecoder}. The session has no transport or store: nothing here touches the network.
+ * Finds the report parts of an RFC 5322 mail with the project's own MIME reader ({@link MimeEntity}: headers,
+ * parameters, multiparts and transfer encodings read in place from the mail's array) and decodes each with
+ * {@link PayloadDecoder}.
  *
  * <p>A part is a report when its media type says so (application/tlsrpt+gzip or +json), when it has
  * one of the non-standard types senders use (application/tlsrpt, +zip, application/json, gzip, zip,
@@ -41,41 +33,18 @@ final class MailDecoder {
     private static final Set<String> NON_STANDARD_TYPES = Set.of("application/tlsrpt", "application/tlsrpt+zip",
         "application/json", "application/gzip", "application/x-gzip", "application/zip", "application/x-zip",
         "application/x-zip-compressed");
-    private static final String OCTET_STREAM = "application/octet-stream";
-    private static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
-
-    static {
-        // Without this, Jakarta Mail looks its StreamProvider up through ServiceLoader (a class-path scan) several
-        // times per mail: decoding a report mail ran at 0.01 of the gunzip+parse floor (BENCHMARKS.md). Naming the
-        // provider skips the scan; an operator's own setting wins.
-        if (System.getProperty(STREAM_PROVIDER_PROPERTY) == null) {
-            System.setProperty(STREAM_PROVIDER_PROPERTY, "org.eclipse.angus.mail.util.MailStreamProvider");
-        }
-    }
 
     private final PayloadDecoder payloads;
-    private final Session session;
 
     MailDecoder(PayloadDecoder payloads) {
         this.payloads = payloads;
-        Properties properties = new Properties();
-        // lenient parsing of what real mailers produce; nothing here is about sending or fetching mail
-        properties.setProperty("mail.mime.address.strict", "false");
-        properties.setProperty("mail.mime.parameters.strict", "false");
-        properties.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
-        properties.setProperty("mail.mime.multipart.allowempty", "true");
-        properties.setProperty("mail.mime.decodefilename", "true");
-        properties.setProperty("mail.mime.ignoreunknownencoding", "true");
-        properties.setProperty("mail.mime.base64.ignoreerrors", "false");
-        this.session = Session.getInstance(properties);
     }
 
-    List<MailReport> decode(byte[] raw, DecodeContext context) throws IOException, MessagingException {
+    List<MailReport> decode(byte[] raw, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.MIME);
-        checkBoundaryLines(raw, context);
         int start = skipEnvelopeLine(raw);
-        MimeMessage message = new MimeMessage(session, new ByteArraySharedStream(raw, start, raw.length));
-        MailFacts facts = MailFacts.of(message);
+        MimeEntity message = MimeEntity.parse(raw, start, raw.length);
+        MailFacts facts = MailFacts.of(message.headers());
 
         Walk walk = new Walk(context);
         walk.visit(message, 0);
@@ -117,32 +86,12 @@ final class MailDecoder {
         return reports;
     }
 
-    private static boolean isTlsrptReport(MimeMessage message) {
-        try {
-            if (!message.isMimeType("multipart/report")) {
-                return false;
-            }
-            String reportType = new ContentType(message.getContentType()).getParameter("report-type");
-            return reportType != null && reportType.trim().equalsIgnoreCase("tlsrpt");
-        } catch (MessagingException | RuntimeException e) {
-            LOG.debug("unreadable top-level content type: {}", e.toString());
+    private static boolean isTlsrptReport(MimeEntity message) throws DecodeFailure {
+        if (!message.baseType().equals("multipart/report")) {
             return false;
         }
-    }
-
-    /**
-     * jakarta.mail builds every part of a multipart at once; a flood of boundary lines would cost
-     * memory before the part count is checked, so count lines starting with "--" first.
-     */
-    private static void checkBoundaryLines(byte[] raw, DecodeContext context) throws DecodeFailure {
-        int allowed = context.limits().maxMimeParts() * 4 + 16;
-        int lines = 0;
-        for (int i = 0; i + 2 < raw.length; i++) {
-            if (raw[i] == '\n' && raw[i + 1] == '-' && raw[i + 2] == '-' && ++lines > allowed) {
-                throw new DecodeFailure(RejectReason.MIME_LIMIT, "the mail has more than " + allowed
-                    + " boundary-like lines (" + DecoderLimits.MAX_MIME_PARTS + " = " + context.limits().maxMimeParts() + ")");
-            }
-        }
+        String reportType = message.contentType().get("report-type");
+        return reportType != null && reportType.trim().equalsIgnoreCase("tlsrpt");
     }
 
     /** Skips leading blank lines and an mbox "From " envelope line, which are not headers. */
@@ -170,7 +119,7 @@ final class MailDecoder {
     private final class Walk {
         private final DecodeContext context;
         private final List<FoundPart> found = new ArrayList<>();
-        private final List<Part> fallbacks = new ArrayList<>();
+        private final List<MimeEntity> fallbacks = new ArrayList<>();
         private final List<Integer> fallbackIndexes = new ArrayList<>();
         private final List<String> leafTypes = new ArrayList<>();
         private DecodeFailure firstFailure;
@@ -181,39 +130,29 @@ final class MailDecoder {
             this.context = context;
         }
 
-        void visit(Part part, int depth) throws IOException, MessagingException {
+        void visit(MimeEntity part, int depth) throws IOException {
             context.countMimePart();
             if (depth > context.limits().maxMimeDepth()) {
                 throw new DecodeFailure(RejectReason.MIME_LIMIT, "MIME parts nested more than "
                     + context.limits().maxMimeDepth() + " levels deep (" + DecoderLimits.MAX_MIME_DEPTH + ")");
             }
-            if (part.isMimeType("multipart/*")) {
-                Object content = part.getContent();
-                if (content instanceof Multipart multipart) {
-                    int count = multipart.getCount();
-                    if (count > context.limits().maxMimeParts()) {
-                        throw new DecodeFailure(RejectReason.MIME_LIMIT, "a multipart has " + count + " parts, more than "
-                            + context.limits().maxMimeParts() + " (" + DecoderLimits.MAX_MIME_PARTS + ")");
-                    }
-                    for (int i = 0; i < count; i++) {
-                        visit(multipart.getBodyPart(i), depth + 1);
-                    }
-                    return;
+            if (part.isMultipart()) {
+                for (MimeEntity child : part.parts(context.limits().maxMimeParts())) {
+                    visit(child, depth + 1);
                 }
-            } else if (part.isMimeType("message/rfc822")) {
-                Object content = part.getContent();
-                if (content instanceof MimeMessage nested) {
-                    visit(nested, depth + 1);
-                    return;
-                }
+                return;
+            }
+            if (part.isMessage()) {
+                visit(part.message(), depth + 1);
+                return;
             }
             leaf(part);
         }
 
-        private void leaf(Part part) throws IOException {
+        private void leaf(MimeEntity part) throws IOException {
             int index = leaves++;
-            String type = baseType(part);
-            String name = fileName(part);
+            String type = part.baseType();
+            String name = part.fileName();
             leafTypes.add(type);
             String lowerName = name == null ? "" : name.toLowerCase(Locale.ROOT);
             boolean reportName = lowerName.endsWith(".json") || lowerName.endsWith(".json.gz")
@@ -231,7 +170,7 @@ final class MailDecoder {
                 } catch (IOException | RuntimeException e) {
                     remember(Failures.asFailure(e, context.stage()), name, type);
                 }
-            } else if (isType(part, "text/html")) {
+            } else if (type.equals("text/html")) {
                 html = true;
             } else {
                 fallbacks.add(part);
@@ -242,9 +181,9 @@ final class MailDecoder {
         /** Parts no report type announced (octet-streams without a name, text bodies), tried last. */
         void tryFallbacks() throws IOException {
             for (int i = 0; i < fallbacks.size(); i++) {
-                Part part = fallbacks.get(i);
-                String type = baseType(part);
-                String name = fileName(part);
+                MimeEntity part = fallbacks.get(i);
+                String type = part.baseType();
+                String name = part.fileName();
                 try {
                     List<DraftReport> drafts = decodePart(part, null);
                     found.add(new FoundPart(fallbackIndexes.get(i), name, type, drafts,
@@ -275,9 +214,10 @@ final class MailDecoder {
             return leaves - 1 - firstReport > reportLeavesAfter;
         }
 
-        private List<DraftReport> decodePart(Part part, PayloadKind declared) throws IOException {
-            try (InputStream body = decodedBody(part)) {
-                return payloads.decode(body, declared, 0, context);
+        private List<DraftReport> decodePart(MimeEntity part, PayloadKind declared) throws IOException {
+            try {
+                TransferDecoding.Body body = part.body();
+                return payloads.decode(body.array(), body.offset(), body.offset() + body.length(), declared, context);
             } finally {
                 context.stage(DecodeContext.Stage.MIME);
             }
@@ -292,41 +232,6 @@ final class MailDecoder {
                 firstFailure = new DecodeFailure(failure.reason(), "report part " + what + ": " + failure.getMessage(),
                     failure);
             }
-        }
-    }
-
-    private static InputStream decodedBody(Part part) throws IOException {
-        try {
-            return part.getInputStream();
-        } catch (MessagingException e) {
-            throw new DecodeFailure(RejectReason.MALFORMED_MIME, "cannot read a MIME part: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isType(Part part, String type) {
-        try {
-            return part.isMimeType(type);
-        } catch (MessagingException e) {
-            return false;
-        }
-    }
-
-    private static String baseType(Part part) {
-        try {
-            String contentType = part.getContentType();
-            return contentType == null ? "text/plain" : PayloadKind.baseType(contentType);
-        } catch (MessagingException e) {
-            return "text/plain";
-        }
-    }
-
-    private static String fileName(Part part) {
-        try {
-            String name = part.getFileName();
-            return name == null ? null : MimeUtility.unfold(name).trim();
-        } catch (MessagingException | RuntimeException e) {
-            LOG.debug("unreadable attachment file name: {}", e.toString());
-            return null;
         }
     }
 }

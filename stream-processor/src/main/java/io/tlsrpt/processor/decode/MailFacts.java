@@ -1,13 +1,9 @@
 package io.tlsrpt.processor.decode;
 
 import io.tlsrpt.schema.MailHeaders;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the headers of a report mail say (RFC 8460 section 5.3) and how they deviate: the
@@ -16,13 +12,13 @@ import org.slf4j.LoggerFactory;
 record MailFacts(String messageId, String from, String subject, String date, String tlsReportDomain,
                  String tlsReportSubmitter, String subjectReportId, EnumSet<Deviation> deviations) {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MailFacts.class);
     private static final String REPORT_ID_LABEL = "Report-ID:";
 
-    static MailFacts of(MimeMessage message) {
+    /** The facts of a mail's top-level header block. */
+    static MailFacts of(MimeHeaders message) throws DecodeFailure {
         EnumSet<Deviation> deviations = EnumSet.noneOf(Deviation.class);
         String messageId = header(message, "Message-ID");
-        String from = decoded(header(message, "From"));
+        String from = EncodedWords.decode(header(message, "From"));
         String subject = subject(message);
         String date = header(message, "Date");
         String domain = header(message, "TLS-Report-Domain");
@@ -51,8 +47,8 @@ record MailFacts(String messageId, String from, String subject, String date, Str
                 deviations.add(Deviation.SUBJECT_REPORT_ID_MISSING);
             }
         }
-        String[] signatures = headers(message, "DKIM-Signature");
-        if (signatures.length == 0) {
+        List<String> signatures = message.all("DKIM-Signature");
+        if (signatures.isEmpty()) {
             deviations.add(Deviation.DKIM_SIGNATURE_MISSING);
         } else if (domain != null && submitter != null && !anySignatureCoversTlsHeaders(signatures)) {
             deviations.add(Deviation.DKIM_TLS_HEADERS_UNSIGNED);
@@ -100,7 +96,7 @@ record MailFacts(String messageId, String from, String subject, String date, Str
         return t.substring(0, end);
     }
 
-    private static boolean anySignatureCoversTlsHeaders(String[] signatures) {
+    private static boolean anySignatureCoversTlsHeaders(List<String> signatures) {
         for (String signature : signatures) {
             String headerList = null;
             for (String tag : signature.split(";")) {
@@ -146,44 +142,14 @@ record MailFacts(String messageId, String from, String subject, String date, Str
         return -1;
     }
 
-    private static String subject(MimeMessage message) {
-        try {
-            String subject = message.getSubject();
-            return subject == null ? null : MimeUtility.unfold(subject).trim();
-        } catch (MessagingException | RuntimeException e) {
-            LOG.debug("unreadable subject: {}", e.toString());
-            return header(message, "Subject");
-        }
+    /** The first Subject, unfolded, RFC 2047-decoded and trimmed (Jakarta Mail's getSubject), or null. */
+    private static String subject(MimeHeaders message) throws DecodeFailure {
+        String subject = message.first("Subject");
+        return subject == null ? null : EncodedWords.decode(subject).trim();
     }
 
-    private static String header(MimeMessage message, String name) {
-        try {
-            String value = message.getHeader(name, ", ");
-            return value == null ? null : Texts.trimToNull(MimeUtility.unfold(value));
-        } catch (MessagingException | RuntimeException e) {
-            LOG.debug("unreadable header {}: {}", name, e.toString());
-            return null;
-        }
-    }
-
-    private static String[] headers(MimeMessage message, String name) {
-        try {
-            String[] values = message.getHeader(name);
-            return values == null ? new String[0] : values;
-        } catch (MessagingException | RuntimeException e) {
-            LOG.debug("unreadable header {}: {}", name, e.toString());
-            return new String[0];
-        }
-    }
-
-    private static String decoded(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return MimeUtility.decodeText(value);
-        } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
-            return value;
-        }
+    /** Every field of this name joined with ", ", unfolded and trimmed; null when none or blank. */
+    private static String header(MimeHeaders message, String name) throws DecodeFailure {
+        return Texts.trimToNull(message.joined(name));
     }
 }

@@ -31,20 +31,26 @@ final class PayloadDecoder {
 
     /** The reports of a payload held in memory (the raw input itself). */
     List<DraftReport> decode(byte[] raw, PayloadKind declared, DecodeContext context) throws IOException {
-        int pos = 0;
+        return decode(raw, 0, raw.length, declared, context);
+    }
+
+    /** The reports of a payload at {@code raw[from, to)} (the raw input, or a mail attachment already decoded). */
+    List<DraftReport> decode(byte[] raw, int from, int to, PayloadKind declared, DecodeContext context)
+        throws IOException {
+        context.stage(DecodeContext.Stage.SNIFF);
+        int pos = from;
         boolean padded = false;
-        while (pos < raw.length && isPadding(raw[pos])) {
+        while (pos < to && isPadding(raw[pos])) {
             padded |= raw[pos] == 0;
             pos++;
         }
-        PayloadKind kind = PayloadKind.of(raw, pos, raw.length);
+        PayloadKind kind = PayloadKind.of(raw, pos, to);
         List<DraftReport> drafts;
         if (kind == PayloadKind.JSON) {
             // parse straight from the array: Jackson's fastest path
-            drafts = json.read(raw, pos, raw.length - pos, context);
+            drafts = json.read(raw, pos, to - pos, context);
         } else {
-            drafts = decodeKind(kind, new ByteArrayInputStream(raw, pos, raw.length - pos), raw, pos,
-                raw.length, 0, context);
+            drafts = decodeKind(kind, new ByteArrayInputStream(raw, pos, to - pos), raw, pos, to, 0, context);
         }
         return mark(drafts, kind, declared, padded);
     }

@@ -6,7 +6,9 @@
  * <ol>
  *   <li>{@code ReportDecoder}: sniffs the input (mail headers, gzip/zip magic, '{'), enforces the raw size
  *       limit and turns every failure into a {@link io.tlsrpt.processor.decode.DecodeResult.Rejected}.</li>
- *   <li>{@code MailDecoder} / {@code MailFacts}: jakarta.mail (angus) without network; finds report parts by
+ *   <li>{@code MailDecoder} / {@code MailFacts}: the project's MIME reader ({@code MimeEntity}, {@code MimeHeaders},
+ *       {@code MimeParameters}, {@code MimeMultipart}, {@code TransferDecoding}, {@code EncodedWords}) working in
+ *       place on the mail's array; finds report parts by
  *       media type (case-insensitive), non-standard type or file name, then by sniffing; reads the
  *       TLS-Report-* headers, the subject's Report-ID and the DKIM h= list.</li>
  *   <li>{@code PayloadDecoder}: JSON, gzip or zip by content, streamed through {@code LimitedInputStream}

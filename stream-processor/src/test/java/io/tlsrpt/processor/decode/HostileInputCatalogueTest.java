@@ -99,7 +99,7 @@ class HostileInputCatalogueTest {
                 utf8("\"failed-session-count\":99999999999999999999999")),
                 reports -> assertThat(reports.get(0).getDeviations()).contains(Deviation.COUNT_NOT_INTEGER.code())),
             rejected("MIME with 10,000 parts", HostileInputCatalogueTest::mimeWithManyParts, RejectReason.MIME_LIMIT),
-            // jakarta.mail reads to the end of the mail when the closing boundary never comes: the report is whole
+            // the last part runs to the end of the mail when the closing boundary never comes: the report is whole
             decoded("MIME with an unterminated boundary", HostileInputCatalogueTest::mimeUnterminated,
                 reports -> assertThat(reports).hasSize(1)));
     }

@@ -188,8 +188,6 @@ class RejectionTest {
             .isEqualTo(RejectReason.MIME_LIMIT);
         assertThat(Failures.classify(zipInternalError(), DecodeContext.Stage.JSON).reason())
             .isEqualTo(RejectReason.CORRUPT_ARCHIVE);
-        assertThat(Failures.classify(new jakarta.mail.MessagingException("Missing start boundary"),
-            DecodeContext.Stage.MIME).reason()).isEqualTo(RejectReason.MALFORMED_MIME);
     }
 
     /** What ZipInputStream throws on some corrupt data descriptors (a fuzzer found it). */
