@@ -72,4 +72,13 @@ class MicroBenchmarksSmokeTest {
             assertThat(r.ratio()).isPositive().isEqualTo(r.subject().median() / r.floor().median());
         });
     }
+
+    @Test
+    void cpuRatioMeasuresBothSidesOfEverySlice() throws Exception {
+        DecodeCpuRatio.Result result = DecodeCpuRatio.measure(InputShape.BARE_JSON, 2, 5);
+        assertThat(java.util.Arrays.stream(result.subjectNanos())).hasSize(5).allMatch(n -> n > 0);
+        assertThat(java.util.Arrays.stream(result.floorNanos())).hasSize(5).allMatch(n -> n > 0);
+        assertThat(result.ratio()).isPositive();
+        assertThat(result.describe()).startsWith("BARE_JSON: subject ").contains("5 slices of");
+    }
 }
