@@ -86,4 +86,13 @@ class MicroBenchmarksSmokeTest {
             .containsExactly("decode/GOOGLE_GZIP_MAIL", "decode/BARE_JSON");
         assertThat(rows.get(0).bytes()).isEqualTo(InputShape.GOOGLE_GZIP_MAIL.sample().raw().length);
     }
+
+    @Test
+    void cpuRatioMeasuresBothSidesOfEverySlice() throws Exception {
+        DecodeCpuRatio.Result result = DecodeCpuRatio.measure(InputShape.BARE_JSON, 2, 5);
+        assertThat(java.util.Arrays.stream(result.subjectNanos())).hasSize(5).allMatch(n -> n > 0);
+        assertThat(java.util.Arrays.stream(result.floorNanos())).hasSize(5).allMatch(n -> n > 0);
+        assertThat(result.ratio()).isPositive();
+        assertThat(result.describe()).startsWith("BARE_JSON: subject ").contains("5 slices of");
+    }
 }

@@ -20,7 +20,10 @@ import java.util.Map;
  *   <li>{@value #MAX_JSON_DEPTH} (default 64): JSON nesting depth</li>
  *   <li>{@value #MAX_JSON_ARRAY_LENGTH} (default 100000): elements of any JSON array of a report</li>
  *   <li>{@value #MAX_JSON_STRING_LENGTH} (default 1m): characters of one JSON string</li>
- *   <li>{@value #MAX_JSON_TOKENS} (default 10000000): JSON tokens of one payload</li>
+ *   <li>{@value #MAX_JSON_TOKENS} (default 1000000): JSON tokens of one payload, counted as they are read. A
+ *       real failure detail is about 16 tokens in 250 bytes, so this admits some 12 MB of report JSON (real
+ *       reports are a few MB); it is also what bounds the memory a hostile payload costs, since every token
+ *       becomes a tree node or report field of up to some 80 bytes ({@code HostileInputCatalogueTest})</li>
  *   <li>{@value #MAX_MIME_PARTS} (default 100): MIME parts of one mail, all levels together</li>
  *   <li>{@value #MAX_MIME_DEPTH} (default 8): nesting of multiparts and attached messages</li>
  *   <li>{@value #MAX_ARCHIVE_DEPTH} (default 2): gzip/zip layers around the JSON (zip of .json.gz is 2)</li>
@@ -59,7 +62,7 @@ public record DecoderLimits(long maxInputBytes, long maxDecompressedBytes, long 
 
     private static final long MIB = 1024L * 1024L;
     private static final DecoderLimits DEFAULTS = new DecoderLimits(16 * MIB, 64 * MIB, 1000, MIB, 64, 100_000,
-        (int) MIB, 10_000_000L, 100, 8, 2, 100);
+        (int) MIB, 1_000_000L, 100, 8, 2, 100);
 
     public DecoderLimits {
         positive(MAX_INPUT_BYTES, maxInputBytes);

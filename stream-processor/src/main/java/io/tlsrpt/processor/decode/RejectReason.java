@@ -20,6 +20,11 @@ public enum RejectReason {
     CORRUPT_ARCHIVE("corrupt-archive"),
     /** JSON deeper, longer or with more tokens than the {@code decoder.max.json.*} limits. */
     JSON_LIMIT("json-limit"),
+    /**
+     * An object with the same member name twice, at any depth: which of two {@code total-failure-session-count}s
+     * is meant cannot be known, so the report is not guessed at (the message names the key and its JSON Pointer).
+     */
+    DUPLICATE_KEY("duplicate-key"),
     /** A mail with more parts or deeper nesting than {@code decoder.max.mime.*}. */
     MIME_LIMIT("mime-limit"),
     /** A mail whose MIME structure cannot be parsed. */

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,8 +39,7 @@ final class ReportAssembler {
     /** sha-256 (hex) of organization name, report id, ISO start and ISO end, newline-separated. */
     static String dedupKey(DraftReport draft) {
         String material = draft.organizationName() + "\n" + draft.reportId() + "\n"
-            + DateTimeFormatter.ISO_INSTANT.format(draft.start()) + "\n"
-            + DateTimeFormatter.ISO_INSTANT.format(draft.end());
+            + Timestamps.isoInstant(draft.start()) + "\n" + Timestamps.isoInstant(draft.end());
         return sha256(material.getBytes(StandardCharsets.UTF_8));
     }
 

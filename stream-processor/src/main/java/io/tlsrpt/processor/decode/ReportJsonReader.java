@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -16,8 +15,9 @@ import java.util.List;
 
 /**
  * Parses a JSON payload into reports with Jackson's tree model under {@link StreamReadConstraints}
- * built from {@link DecoderLimits} (depth, string length, tokens, document length), so that hostile
- * JSON is stopped by the parser before it can build a large tree. Thread-safe: the mapper is shared.
+ * built from {@link DecoderLimits} (depth, string length, tokens, document length) and the array-length
+ * and duplicate-key rules of {@link JsonTreeBuilder}, so that hostile JSON is stopped while it is read,
+ * before it can build a large tree. Thread-safe: the factory is shared.
  *
  * <p>A payload normally holds one report object. Also accepted (and recorded): a top-level array of
  * report objects, several concatenated objects, and trailing bytes after the last complete object.
@@ -25,7 +25,7 @@ import java.util.List;
 final class ReportJsonReader {
 
     private final JsonFactory factory;
-    private final ObjectMapper mapper;
+    private final JsonTreeBuilder trees;
     private final ReportNormaliser normaliser;
 
     ReportJsonReader(DecoderLimits limits) {
@@ -41,8 +41,8 @@ final class ReportJsonReader {
             .streamReadConstraints(constraints)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
-        this.mapper = new ObjectMapper(factory);
-        this.normaliser = new ReportNormaliser(mapper);
+        this.trees = new JsonTreeBuilder(limits.maxJsonArrayLength());
+        this.normaliser = new ReportNormaliser(factory, trees);
     }
 
     /** Reads every report of the payload; the stream is closed. */
@@ -68,7 +68,7 @@ final class ReportJsonReader {
         if (token == null) {
             throw new DecodeFailure(RejectReason.NOT_JSON, "the payload holds no JSON value");
         }
-        roots.add(mapper.readTree(parser));
+        roots.add(trees.read(parser));
         while (true) {
             try {
                 token = parser.nextToken();
@@ -84,7 +84,7 @@ final class ReportJsonReader {
                 break;
             }
             try {
-                roots.add(mapper.readTree(parser));
+                roots.add(trees.read(parser));
             } catch (JsonParseException brokenTail) {
                 trailingData = true;
                 break;
@@ -100,7 +100,6 @@ final class ReportJsonReader {
         boolean multiple = roots.size() > 1;
         if (roots.size() == 1 && roots.get(0).isArray()) {
             JsonNode array = roots.get(0);
-            context.checkArrayLength("the top-level array", array.size());
             if (array.isEmpty()) {
                 throw new DecodeFailure(RejectReason.NOT_A_REPORT, "the JSON is an empty array");
             }

@@ -1,7 +1,8 @@
 package io.tlsrpt.processor.decode;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
 import java.io.IOException;
@@ -32,10 +33,12 @@ final class ReportNormaliser {
         "validation-failure", "tlsa-invalid", "dnssec-invalid", "dane-required", "sts-policy-fetch-error",
         "sts-policy-invalid", "sts-webpki-invalid");
 
-    private final ObjectMapper mapper;
+    private final JsonFactory factory;
+    private final JsonTreeBuilder trees;
 
-    ReportNormaliser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    ReportNormaliser(JsonFactory factory, JsonTreeBuilder trees) {
+        this.factory = factory;
+        this.trees = trees;
     }
 
     DraftReport normalise(JsonNode root, DecodeContext context) throws DecodeFailure {
@@ -57,7 +60,7 @@ final class ReportNormaliser {
         if (policiesNode == null || !policiesNode.isArray()) {
             throw new DecodeFailure(RejectReason.NOT_A_REPORT, "policies is missing or not an array");
         }
-        context.checkArrayLength("policies", policiesNode.size());
+        // every array's length was capped while the tree was read (JsonTreeBuilder)
 
         String contact = optionalText(root.get("contact-info"), deviations);
         if (contact == null) {
@@ -107,8 +110,7 @@ final class ReportNormaliser {
             domain = DomainNames.normalise(rawDomain, deviations);
         }
         List<String> policyStrings = policyStrings(policy.get("policy-string"), deviations, context);
-        List<String> mxHosts = stringList(policy.get("mx-host"), "mx-host", Deviation.MX_HOST_NOT_ARRAY, deviations,
-            context);
+        List<String> mxHosts = stringList(policy.get("mx-host"), Deviation.MX_HOST_NOT_ARRAY, deviations);
 
         JsonNode summary = entry.get("summary");
         long successful;
@@ -134,7 +136,6 @@ final class ReportNormaliser {
         } else if (detailsNode.isEmpty()) {
             deviations.add(Deviation.FAILURE_DETAILS_EMPTY);
         } else {
-            context.checkArrayLength("failure-details", detailsNode.size());
             for (JsonNode detail : detailsNode) {
                 if (detail.isObject()) {
                     details.add(failureDetail(detail, deviations));
@@ -195,7 +196,7 @@ final class ReportNormaliser {
 
     private List<String> policyStrings(JsonNode node, Set<Deviation> deviations, DecodeContext context)
         throws DecodeFailure {
-        List<String> strings = stringList(node, "policy-string", Deviation.POLICY_STRING_NOT_ARRAY, deviations, context);
+        List<String> strings = stringList(node, Deviation.POLICY_STRING_NOT_ARRAY, deviations);
         List<String> flat = null;
         for (int i = 0; i < strings.size(); i++) {
             List<String> inner = doubleEncoded(strings.get(i));
@@ -221,8 +222,9 @@ final class ReportNormaliser {
         if (s.length() < 2 || s.charAt(0) != '[' || s.charAt(s.length() - 1) != ']') {
             return null;
         }
-        try {
-            JsonNode inner = mapper.readTree(s);
+        try (JsonParser parser = factory.createParser(s)) {
+            parser.nextToken();
+            JsonNode inner = trees.read(parser);
             if (inner == null || !inner.isArray()) {
                 return null;
             }
@@ -235,12 +237,12 @@ final class ReportNormaliser {
             }
             return out;
         } catch (IOException notJson) {
-            return null;  // a policy string that merely looks like an array stays as it is
+            // a policy string that merely looks like an array (or breaks a JSON rule) stays as it is
+            return null;
         }
     }
 
-    private static List<String> stringList(JsonNode node, String field, Deviation notArray, Set<Deviation> deviations,
-                                           DecodeContext context) throws DecodeFailure {
+    private static List<String> stringList(JsonNode node, Deviation notArray, Set<Deviation> deviations) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return new ArrayList<>(0);
         }
@@ -253,7 +255,6 @@ final class ReportNormaliser {
             }
             return one;
         }
-        context.checkArrayLength(field, node.size());
         List<String> out = new ArrayList<>(node.size());
         for (JsonNode element : node) {
             String text = optionalText(element, deviations);

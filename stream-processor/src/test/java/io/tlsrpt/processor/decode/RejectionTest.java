@@ -133,6 +133,29 @@ class RejectionTest {
     }
 
     @Test
+    void duplicateKey() {
+        DecodeResult.Rejected topLevel = reject(utf8(Fixtures.BASE_REPORT.replace("\"report-id\":",
+            "\"report-id\": \"first\", \"report-id\":")));
+        assertThat(topLevel.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(topLevel.message()).contains("'report-id'", "/report-id");
+        // which failure count is meant? Behind gzip: the path says where
+        DecodeResult.Rejected count = reject(gzip(utf8(Fixtures.BASE_REPORT.replace("\"summary\": {",
+            "\"summary\": {\"total-failure-session-count\": 1000, "))));
+        assertThat(count.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(count.message()).contains("'total-failure-session-count'",
+            "/policies/0/summary/total-failure-session-count");
+        // at any depth, in members the decoder does not read, with container values
+        DecodeResult.Rejected deep = reject(utf8(Fixtures.BASE_REPORT.replace("\"summary\": {",
+            "\"summary\": {\"x\": [{\"a\": [1], \"a\": {}}], ")));
+        assertThat(deep.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(deep.message()).contains("'a'", "/policies/0/summary/x/0/a");
+        // the same name in sibling objects is no duplicate
+        assertThat(Decoding.DECODER.decode(report(r -> Fixtures.details(r).addObject()
+            .put("result-type", "certificate-expired").put("failed-session-count", 1)), DecodeHints.none()))
+            .isInstanceOf(DecodeResult.Decoded.class);
+    }
+
+    @Test
     void mimeLimits() {
         Fixtures.MailBuilder many = mail().humanText();
         for (int i = 0; i < 120; i++) {
@@ -170,7 +193,7 @@ class RejectionTest {
             .doesNotHaveDuplicates()
             .allMatch(code -> code.matches("[a-z]+(-[a-z]+)*"))
             .contains("no-report-found", "not-json", "not-a-report", "too-large", "decompression-limit", "truncated",
-                "json-limit", "mime-limit", "invalid-encoding", "unreadable");
+                "json-limit", "duplicate-key", "mime-limit", "invalid-encoding", "unreadable");
         for (RejectReason reason : RejectReason.values()) {
             assertThat(RejectReason.fromCode(reason.code())).isSameAs(reason);
         }
