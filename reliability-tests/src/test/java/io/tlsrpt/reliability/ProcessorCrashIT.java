@@ -7,6 +7,9 @@ import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,7 +203,8 @@ class ProcessorCrashIT {
         run.awaitDrained(DRAIN_TIMEOUT, b::isAlive);
         b.close();
         RunResults results = RunResults.read(run);
-        System.out.printf("backlog: %s%n", results.summary());
+        System.out.printf("backlog: %s; \"late report\" log lines: %d (killed instance), %d (survivor)%n",
+                results.summary(), lateReportLines(a), lateReportLines(b));
         results.alerts().forEach(alert -> System.out.println("  alert " + alert));
         assertThat(results.repeatedAnnouncements()).as("alerts emitted twice").isEmpty();
         assertThat(results.differencesFrom(undisturbed)).as("statistics that differ from the undisturbed run's")
@@ -216,6 +220,14 @@ class ProcessorCrashIT {
         });
         System.out.printf("backlog on 4 partitions, kill -9 at raw offset %d of %d: equal statistics, the same"
                 + " incidents, %d s%n", killedAt, reports, (System.nanoTime() - started) / 1_000_000_000);
+    }
+
+    private static long lateReportLines(ProcessorProcess p) {
+        try (var lines = Files.lines(p.log())) {
+            return lines.filter(l -> l.contains("LateReportFilter - late report")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private PipelineRun run(String applicationId, String rawTopic) {
