@@ -10,10 +10,13 @@ import io.tlsrpt.schema.serde.AvroSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -68,6 +71,21 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
         return new RunResults(stats, alerts, statsRecords);
     }
 
+    /** Statistics keys whose final value differs from {@code expected}'s: key -> "expected ... but was ...". */
+    Map<String, String> differencesFrom(RunResults expected) {
+        Map<String, String> out = new TreeMap<>();
+        Set<String> keys = new HashSet<>(finalStats.keySet());
+        keys.addAll(expected.finalStats().keySet());
+        for (String key : keys) {
+            String want = expected.finalStats().get(key);
+            String got = finalStats.get(key);
+            if (want == null ? got != null : !want.equals(got)) {
+                out.put(key, "expected " + want + " but was " + got);
+            }
+        }
+        return out;
+    }
+
     /** Announcements that appear more than once (should be none). */
     List<String> repeatedAnnouncements() {
         Set<String> seen = new HashSet<>();
@@ -96,6 +114,46 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
     /** The resolutions, counts included (they are taken from a later, complete window). */
     List<AlertLine> resolved() {
         return sortedAlerts().stream().filter(a -> a.status().equals("resolved")).toList();
+    }
+
+    /**
+     * Incidents without their ids: {@code kind domain result-type -> [statuses in order, repeats collapsed]}, e.g.
+     * {@code [firing, resolved]} for one that fired (and maybe was updated) and then resolved.
+     */
+    SortedMap<String, List<String>> episodes() {
+        SortedMap<String, List<String>> out = new TreeMap<>();
+        Map<String, String> byId = new HashMap<>();
+        alerts.forEach(a -> byId.putIfAbsent(a.alertId(), episode(a)));
+        Map<String, List<String>> statuses = new LinkedHashMap<>();
+        alerts.forEach(a -> {
+            List<String> seen = statuses.computeIfAbsent(a.alertId(), id -> new ArrayList<>());
+            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(a.status())) {
+                seen.add(a.status());
+            }
+        });
+        statuses.forEach((id, list) -> out.merge(byId.get(id), list, (x, y) -> {
+            List<String> both = new ArrayList<>(x);
+            both.add("then another incident:");
+            both.addAll(y);
+            return both;
+        }));
+        return out;
+    }
+
+    /** Window start of the first firing alert of the episode ({@link #episodes()} key). */
+    String firstFiringWindow(String episode) {
+        return alerts.stream().filter(a -> episode(a).equals(episode) && a.status().equals("firing"))
+                .map(AlertLine::windowStart).findFirst().orElseThrow();
+    }
+
+    /** Window start of the episode's resolution. */
+    String resolutionWindow(String episode) {
+        return alerts.stream().filter(a -> episode(a).equals(episode) && a.status().equals("resolved"))
+                .map(AlertLine::windowStart).findFirst().orElseThrow();
+    }
+
+    private static String episode(AlertLine a) {
+        return a.kind() + " " + a.policyDomain() + " " + a.resultType();
     }
 
     long firing(String kind) {

@@ -76,7 +76,9 @@ public final class ProcessorConfig {
     public static final String WINDOW_SIZE = key("window.size", "P1D",
             "Aggregation window (event time: the report's start). ISO-8601 (P1D, PT6H) or 90s/30m/6h/1d.");
     public static final String WINDOW_GRACE = key("window.grace", "P2D",
-            "How long after a window ends a late report still counts. Reports later than that are kept in the reports topic, counted in tlsrpt_late_reports_total and logged.");
+            "How long after a window ends a late report still counts: a report counts when it was received (received_at) or is processed (the aggregate's stream time) before its window's end + this. Reports late by both are kept in the reports topic, counted in tlsrpt_late_reports_total and logged.");
+    public static final String WINDOW_MAX_PARTITION_DRIFT = key("window.max.partition.drift", "P7D",
+            "How far behind the fastest input partition (in event time) a report on time by its arrival (received_at before window end + grace) may be and still count. The aggregate keeps windows open for window.grace plus this, and the window store keeps it longer; reports beyond it are counted in tlsrpt_late_reports_total{reason=\"beyond-drift\"} and logged.");
     public static final String DEDUP_RETENTION = key("dedup.retention", "P14D",
             "How long a report's dedup key is remembered after it first arrived.");
     public static final String TOP_N = key("top.n", "5", "How many sending IPs and MX hosts statistics and alerts list.");
@@ -199,6 +201,8 @@ public final class ProcessorConfig {
         check(problems, COMMIT_INTERVAL, ProcessorConfig::parseDuration, v -> !v.isNegative() && !v.isZero(), "a positive duration");
         check(problems, WINDOW_SIZE, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, WINDOW_GRACE, ProcessorConfig::parseDuration, v -> !v.isNegative(), "a duration >= 0");
+        check(problems, WINDOW_MAX_PARTITION_DRIFT, ProcessorConfig::parseDuration, v -> !v.isNegative(),
+                "a duration >= 0");
         check(problems, DEDUP_RETENTION, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, TOP_N, Integer::parseInt, v -> v >= 1 && v <= 100, "an integer from 1 to 100");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
@@ -311,7 +315,7 @@ public final class ProcessorConfig {
 
     public TopologySettings topologySettings() {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
-                getDuration(WINDOW_GRACE), getDuration(DEDUP_RETENTION), getInt(TOP_N), detectorSettings());
+                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(DEDUP_RETENTION), getInt(TOP_N), detectorSettings());
     }
 
     /** Every key with its value (for the start-up log). */

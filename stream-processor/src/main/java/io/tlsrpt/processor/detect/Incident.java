@@ -11,7 +11,16 @@ package io.tlsrpt.processor.detect;
  * @param lastAnomalousWindowStart latest window in which the rule held
  * @param lastAnomalousTotal      the domain's total sessions in that window (for the resolution rule)
  * @param announcedFailed         failed sessions in the last firing announcement
+ * @param resolvedWindowStart     once resolved: the window whose normal traffic resolved it (0 while open, and in
+ *                                records stored before this field existed). Late data for a window up to it
+ *                                belongs to the resolved episode and does not fire again
  */
 public record Incident(String alertId, String kind, boolean open, long firstWindowStart,
-                       long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed) {
+                       long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed,
+                       long resolvedWindowStart) {
+
+    /** The latest window this incident accounts for: its last anomalous one, or the one that resolved it. */
+    public long handledUpTo() {
+        return Math.max(lastAnomalousWindowStart, resolvedWindowStart);
+    }
 }

@@ -29,10 +29,12 @@ public final class IncidentLifecycle {
                      WindowCounts current, Evaluation evaluation) {
         boolean open = previous != null && previous.open();
         if (!open) {
-            boolean alreadyHandled = previous != null && windowStart <= previous.lastAnomalousWindowStart();
+            // late data (e.g. a slower input partition in a backlog) for a window the resolved incident already
+            // accounted for, up to the window that resolved it, does not open a new incident
+            boolean alreadyHandled = previous != null && windowStart <= previous.handledUpTo();
             if (evaluation.anomalous() && !alreadyHandled) {
                 Incident fired = new Incident(alertId(domain, resultType, windowStart), evaluation.kind().code(),
-                        true, windowStart, windowStart, current.total(), current.failed());
+                        true, windowStart, windowStart, current.total(), current.failed(), 0);
                 return new Step(Action.FIRE, fired);
             }
             return new Step(Action.NONE, previous);
@@ -45,14 +47,15 @@ public final class IncidentLifecycle {
                     ? Math.max(previous.lastAnomalousTotal(), current.total()) : current.total();
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
             Incident next = new Incident(previous.alertId(), previous.kind(), true, previous.firstWindowStart(),
-                    windowStart, total, grew ? current.failed() : previous.announcedFailed());
+                    windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0);
             return new Step(grew ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
         boolean enoughTraffic = current.total() >= settings.resolveTrafficFraction() * previous.lastAnomalousTotal();
         if (laterWindow && enoughTraffic) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
-                    previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed());
+                    previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
+                    windowStart);
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);

@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Stage 4: per policy domain, event-time tumbling windows on the report's start. The window store
  * {@code domain-window-store} holds a {@link DomainWindow} per (domain, window) and keeps
- * {@code (baselineWindows + 1) * size + grace} of history, which is what the detector reads its baseline from.
+ * {@code (baselineWindows + 1) * size + grace + maxPartitionDrift} of history: the detector reads its baseline
+ * (the {@code baselineWindows} windows before the one updated) from it, and a window can be updated until
+ * {@code grace + maxPartitionDrift} after its end.
  * Every update is also published as one {@link FailureStats} per result type failing in the window.
  */
 final class AggregateStage {
@@ -43,12 +45,16 @@ final class AggregateStage {
     /** The windowed aggregate's change stream: (domain, window) -> the window's running value. */
     static KStream<Windowed<String>, DomainWindow> apply(KStream<String, TlsReport> distinctReports,
                                                          TopologySettings settings, PipelineMetrics metrics) {
-        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.grace());
+        // the aggregate closes windows at grace + max partition drift, not at grace: LateReportFilter applies the
+        // grace by two clocks (arrival, stream time) and lets through reports on time by arrival that the stream
+        // time, driven by the fastest input partition, would call late
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowCloseHorizon());
         return distinctReports
                 .process(ReportExplode::new, Named.as(ReportExplode.PROCESSOR))
                 .repartition(Repartitioned.<String, DomainWindow>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE))
-                .processValues(() -> new LateReportFilter(settings.windowSize(), settings.grace(), metrics),
+                .processValues(() -> new LateReportFilter(settings.windowSize(), settings.grace(),
+                                settings.windowCloseHorizon(), metrics),
                         Named.as(LateReportFilter.PROCESSOR))
                 .groupByKey(Grouped.with(GROUPED, Serdes.String(), WINDOW_SERDE))
                 .windowedBy(windows)
@@ -61,7 +67,8 @@ final class AggregateStage {
     }
 
     static Duration storeRetention(TopologySettings settings) {
-        return settings.windowSize().multipliedBy(settings.detector().baselineWindows() + 1L).plus(settings.grace());
+        return settings.windowSize().multipliedBy(settings.detector().baselineWindows() + 1L)
+                .plus(settings.windowCloseHorizon());
     }
 
     /** One FailureStats per result type failing in the window. */

@@ -21,13 +21,16 @@ public final class PipelineMetrics {
     public static final String LATE_REPORTS = "tlsrpt.late.reports";
     public static final String ALERTS = "tlsrpt.alerts";
     public static final String DEAD_LETTERS = "tlsrpt.dead.letters";
+    /** Late reason: received and processed after window end + grace. */
+    public static final String LATE_WINDOW_CLOSED = "window-closed";
+    /** Late reason: on time by arrival, but beyond the aggregate's close horizon (grace + max partition drift). */
+    public static final String LATE_BEYOND_DRIFT = "beyond-drift";
 
     private final MeterRegistry registry;
     private final Counter raw;
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
-    private final Counter late;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,9 +41,9 @@ public final class PipelineMetrics {
                 .register(registry);
         distinct = Counter.builder(REPORTS_DISTINCT).description("distinct reports written to the reports topic")
                 .register(registry);
-        late = Counter.builder(LATE_REPORTS)
-                .description("(report, policy domain) contributions whose window had closed (past grace)")
-                .register(registry);
+        // both reasons exist from the start, so dashboards see 0 rather than no series
+        lateCounter(LATE_WINDOW_CLOSED);
+        lateCounter(LATE_BEYOND_DRIFT);
     }
 
     public MeterRegistry registry() {
@@ -73,8 +76,15 @@ public final class PipelineMetrics {
         distinct.increment();
     }
 
-    public void late() {
-        late.increment();
+    /** A (report, policy domain) contribution left out of the statistics; reason: a {@code LATE_*} constant. */
+    public void late(String reason) {
+        lateCounter(reason).increment();
+    }
+
+    private Counter lateCounter(String reason) {
+        return Counter.builder(LATE_REPORTS)
+                .description("(report, policy domain) contributions left out of the statistics as late")
+                .tag("reason", reason).register(registry);
     }
 
     public void alert(String kind, String severity, String status) {

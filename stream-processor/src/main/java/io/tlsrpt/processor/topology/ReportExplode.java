@@ -3,10 +3,14 @@ package io.tlsrpt.processor.topology;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,11 +18,14 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Stage 3: one report becomes one contribution per policy domain (several policies of the same domain in
  * one report are summed), keyed by domain and timestamped with the report's start: from here on event time
- * is the report's date range, whatever the time it arrived.
+ * is the report's date range, whatever the time it arrived. The time it arrived travels along in the header
+ * {@value #RECEIVED_AT} (the report's {@code provenance.received_at}), for {@link LateReportFilter}.
  */
 final class ReportExplode implements Processor<String, TlsReport, String, DomainWindow> {
 
     static final String PROCESSOR = "explode-by-domain";
+    /** ISO-8601 instant the connector received the report; absent when the provenance has none. */
+    static final String RECEIVED_AT = "tlsrpt.received-at";
 
     private ProcessorContext<String, DomainWindow> context;
 
@@ -31,9 +38,21 @@ final class ReportExplode implements Processor<String, TlsReport, String, Domain
     public void process(Record<String, TlsReport> record) {
         TlsReport report = record.value();
         long start = report.getStart().toEpochMilli();
+        Headers headers = receivedAtHeaders(record.headers(), report);
         for (Map.Entry<String, DomainWindow> e : contributions(report).entrySet()) {
-            context.forward(new Record<>(e.getKey(), e.getValue(), start, record.headers()));
+            context.forward(new Record<>(e.getKey(), e.getValue(), start, headers));
         }
+    }
+
+    /** A copy of the headers whose {@value #RECEIVED_AT} is the report's own (one raw record can hold several). */
+    private static Headers receivedAtHeaders(Headers in, TlsReport report) {
+        Headers out = new RecordHeaders(in.toArray());
+        out.remove(RECEIVED_AT);
+        Instant receivedAt = report.getProvenance() == null ? null : report.getProvenance().getReceivedAt();
+        if (receivedAt != null) {
+            out.add(RECEIVED_AT, receivedAt.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /** The report's contribution per policy domain. Policies without a domain cannot be attributed. */

@@ -12,12 +12,15 @@ import java.util.Objects;
  * @param registryUrl       schema registry URL for the Avro topics ({@code mock://scope} in tests)
  * @param windowSize        aggregation window size (event time)
  * @param grace             how long after a window's end late reports are still counted
+ * @param maxPartitionDrift how far (event time) the by-domain task's stream time may run ahead of a report that
+ *                          is still on time by its arrival: the windowed aggregate keeps its windows open for
+ *                          {@code grace + maxPartitionDrift} so such a report is not dropped by the aggregate
  * @param dedupRetention    how long a report's dedup key is remembered (arrival time)
  * @param topN              how many sending IPs / MX hosts the statistics and alerts list
  * @param detector          spike rule thresholds
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
-                               Duration dedupRetention, int topN, DetectorSettings detector) {
+                               Duration maxPartitionDrift, Duration dedupRetention, int topN, DetectorSettings detector) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -29,6 +32,9 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative");
         }
+        if (maxPartitionDrift.isNegative()) {
+            throw new IllegalArgumentException("max partition drift must not be negative");
+        }
         if (dedupRetention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("dedup retention must be at least one minute");
         }
@@ -37,8 +43,13 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         }
     }
 
+    /** How long after a window's end the windowed aggregate still accepts a contribution (see LateReportFilter). */
+    public Duration windowCloseHorizon() {
+        return grace.plus(maxPartitionDrift);
+    }
+
     public static TopologySettings defaults(String registryUrl) {
         return new TopologySettings(TopicNames.defaults(), registryUrl, Duration.ofDays(1), Duration.ofDays(2),
-                Duration.ofDays(14), 5, DetectorSettings.defaults());
+                Duration.ofDays(7), Duration.ofDays(14), 5, DetectorSettings.defaults());
     }
 }

@@ -66,11 +66,38 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void maxPartitionDriftDefaultsToSevenDaysIsOverridableAndMustNotBeNegative() {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.getDuration(ProcessorConfig.WINDOW_MAX_PARTITION_DRIFT)).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.topologySettings().maxPartitionDrift()).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.topologySettings().windowCloseHorizon()).isEqualTo(Duration.ofDays(9));
+
+        Properties props = new Properties();
+        props.setProperty("window.max.partition.drift", "P3D");
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(props,
+                Map.of("TLSRPT_WINDOW_MAX_PARTITION_DRIFT", "36h"));
+        assertThat(fromEnv.topologySettings().maxPartitionDrift()).isEqualTo(Duration.ofHours(36));
+        Properties zero = new Properties();
+        zero.setProperty("window.max.partition.drift", "0s");
+        assertThat(ProcessorConfig.fromProperties(zero).topologySettings().windowCloseHorizon())
+                .as("no drift allowed: the aggregate closes at the grace, as before")
+                .isEqualTo(Duration.ofDays(2));
+
+        for (String bad : new String[] {"-P1D", "-5m", "soon"}) {
+            Properties p = new Properties();
+            p.setProperty("window.max.partition.drift", bad);
+            assertThatThrownBy(() -> ProcessorConfig.fromProperties(p))
+                    .isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining("window.max.partition.drift: must be a duration >= 0 (got '" + bad + "')");
+        }
+    }
+
+    @Test
     void describeListsEveryKeyWithItsEnvironmentVariable() {
         String table = ProcessorConfig.describe();
         for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
             assertThat(table).contains("`" + key.name() + "`").contains("`" + key.envName() + "`");
         }
-        assertThat(table).contains("`TLSRPT_WINDOW_GRACE`");
+        assertThat(table).contains("`TLSRPT_WINDOW_GRACE`").contains("`TLSRPT_WINDOW_MAX_PARTITION_DRIFT`");
     }
 }

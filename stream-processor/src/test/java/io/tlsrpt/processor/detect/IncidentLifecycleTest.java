@@ -41,6 +41,27 @@ class IncidentLifecycleTest {
     }
 
     @Test
+    void lateDataUpToTheResolvingWindowDoesNotOpenANewIncidentButALaterWindowDoes() {
+        // a backlog read from several partitions: day 8 fires, day 11 (read early, from a faster partition) resolves
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 1000), verdict(true));
+        Step resolved = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 11 * DAY, new WindowCounts(0, 1000), verdict(false));
+        assertThat(resolved.action()).isEqualTo(Action.RESOLVE);
+        assertThat(resolved.incident().resolvedWindowStart()).isEqualTo(11 * DAY);
+
+        // then days 9 and 10 arrive, as bad as day 8: the same episode, already resolved
+        for (long day = 9; day <= 11; day++) {
+            Step late = lifecycle.step(resolved.incident(), "example.com", "certificate-expired", day * DAY, new WindowCounts(40, 1000), verdict(true));
+            assertThat(late.action()).as("day %d", day).isEqualTo(Action.NONE);
+            assertThat(late.incident()).isEqualTo(resolved.incident());
+        }
+        // a window after the resolution is a new incident
+        Step again = lifecycle.step(resolved.incident(), "example.com", "certificate-expired", 12 * DAY, new WindowCounts(40, 1000), verdict(true));
+        assertThat(again.action()).isEqualTo(Action.FIRE);
+        assertThat(again.incident().alertId()).isNotEqualTo(fire.incident().alertId());
+        assertThat(again.incident().resolvedWindowStart()).isZero();
+    }
+
+    @Test
     void normalSameWindowDoesNotResolve() {
         Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 1000), verdict(true));
         Step diluted = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 9000), verdict(false));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.schema.Alert;
 import java.util.List;
 import java.util.Random;
@@ -189,5 +190,15 @@ class DetectionScenariosTest {
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).getKind()).isEqualTo("dnssec-broken");
         assertThat(alerts.get(0).getStatus()).isEqualTo("firing");
+    }
+
+    @Test
+    void anIncidentStoredBeforeResolvedWindowStartExistedStillReads() {
+        String stored = "{\"alertId\":\"abc\",\"kind\":\"certificate-expired\",\"open\":false,\"firstWindowStart\":8,"
+                + "\"lastAnomalousWindowStart\":9,\"lastAnomalousTotal\":1000,\"announcedFailed\":20}";
+        Incident incident = JsonSerde.of(Incident.class).deserializer()
+                .deserialize("incident-store-changelog", stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(incident.resolvedWindowStart()).isZero();
+        assertThat(incident.handledUpTo()).as("as before: up to the last anomalous window").isEqualTo(9);
     }
 }
