@@ -1,5 +1,7 @@
 package io.tlsrpt.reliability;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,14 +30,18 @@ final class ConnectWorkerProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectWorkerProcess.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final String name;
     private final int restPort;
+    private final Path properties;
     private final Process process;
     private final Path log;
 
-    private ConnectWorkerProcess(String name, int restPort, Process process, Path log) {
+    private ConnectWorkerProcess(String name, int restPort, Path properties, Process process, Path log) {
         this.name = name;
         this.restPort = restPort;
+        this.properties = properties;
         this.process = process;
         this.log = log;
     }
@@ -71,18 +77,36 @@ final class ConnectWorkerProcess implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(props)) {
                 p.store(out, "reliability test Connect worker " + name);
             }
-            Path log = dir.resolve(name + ".log");
-            Process process = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"),
-                    ConnectDistributed.class.getName(), props.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-            LOG.info("started Connect worker {} (pid {}, REST port {}), log {}", name, process.pid(), restPort, log);
-            return new ConnectWorkerProcess(name, restPort, process, log);
+            return launch(name, restPort, props, dir.resolve(name + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Connect worker " + name, e);
         }
+    }
+
+    /**
+     * The same worker started again after it died: a new JVM from the same properties file, on the same REST port
+     * (so with the same worker id), logging to {@code <name>-<suffix>.log}.
+     */
+    ConnectWorkerProcess restart(String suffix) {
+        if (process.isAlive()) {
+            throw new IllegalStateException("worker " + name + " is still running");
+        }
+        try {
+            return launch(name, restPort, properties, log.resolveSibling(name + "-" + suffix + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart Connect worker " + name, e);
+        }
+    }
+
+    private static ConnectWorkerProcess launch(String name, int restPort, Path props, Path log) throws IOException {
+        Process process = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                ConnectDistributed.class.getName(), props.toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        LOG.info("started Connect worker {} (pid {}, REST port {}), log {}", name, process.pid(), restPort, log);
+        return new ConnectWorkerProcess(name, restPort, props, process, log);
     }
 
     String name() {
@@ -99,6 +123,25 @@ final class ConnectWorkerProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** The worker id (host:port) running the connector's single task when that task is RUNNING, else null. */
+    String runningTaskWorker(String connector) throws IOException {
+        String body = get("/connectors/" + connector + "/status");
+        if (body == null) {
+            return null;
+        }
+        JsonNode tasks = JSON.readTree(body).path("tasks");
+        if (tasks.size() != 1 || !tasks.get(0).path("state").asText().equals("RUNNING")) {
+            return null;
+        }
+        return tasks.get(0).path("worker_id").asText();
+    }
+
+    /** Whether this worker runs the connector's task (its worker id ends with this worker's REST port). */
+    boolean runsTaskOf(String connector) throws IOException {
+        String worker = runningTaskWorker(connector);
+        return worker != null && worker.endsWith(":" + restPort);
     }
 
     /** GET on the REST API; the body, or null when the worker does not answer 200. */
