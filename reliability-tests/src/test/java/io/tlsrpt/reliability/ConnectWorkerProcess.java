@@ -12,18 +12,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Connect worker in distributed mode as its own operating-system process ({@code ConnectDistributed
- * worker.properties}, this test's classpath, so the project's connector is found by service loading), reachable over
- * its REST API on a fixed port, and killable with SIGKILL.
+ * A Connect worker as its own operating-system process ({@code ConnectDistributed worker.properties} or
+ * {@code ConnectStandalone worker.properties connector.properties}, this test's classpath, so the project's connector
+ * is found by service loading), reachable over its REST API on a fixed port, killable with SIGKILL and restartable.
  */
 final class ConnectWorkerProcess implements AutoCloseable {
 
@@ -34,14 +36,14 @@ final class ConnectWorkerProcess implements AutoCloseable {
 
     private final String name;
     private final int restPort;
-    private final Path properties;
+    private final List<String> mainAndArguments;
     private final Process process;
     private final Path log;
 
-    private ConnectWorkerProcess(String name, int restPort, Path properties, Process process, Path log) {
+    private ConnectWorkerProcess(String name, int restPort, List<String> mainAndArguments, Process process, Path log) {
         this.name = name;
         this.restPort = restPort;
-        this.properties = properties;
+        this.mainAndArguments = mainAndArguments;
         this.process = process;
         this.log = log;
     }
@@ -73,14 +75,50 @@ final class ConnectWorkerProcess implements AutoCloseable {
                     Map.entry("session.timeout.ms", "8000"),
                     Map.entry("heartbeat.interval.ms", "1000"),
                     Map.entry("task.shutdown.graceful.timeout.ms", "10000")));
-            Path props = dir.resolve(name + ".properties");
-            try (OutputStream out = Files.newOutputStream(props)) {
-                p.store(out, "reliability test Connect worker " + name);
-            }
-            return launch(name, restPort, props, dir.resolve(name + ".log"));
+            Path props = store(p, dir.resolve(name + ".properties"));
+            return launch(name, restPort, List.of(ConnectDistributed.class.getName(), props.toString()),
+                    dir.resolve(name + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Connect worker " + name, e);
         }
+    }
+
+    /**
+     * Starts a worker in standalone mode ({@code ConnectStandalone worker.properties connector.properties}): source
+     * offsets in a file ({@code <name>.offsets}, flushed every second), at-least-once delivery, REST on
+     * 127.0.0.1:restPort.
+     */
+    static ConnectWorkerProcess startStandalone(String name, Path dir, String bootstrap, int restPort,
+                                                Map<String, String> connector) {
+        try {
+            Files.createDirectories(dir);
+            Properties worker = new Properties();
+            worker.putAll(Map.of(
+                    "bootstrap.servers", bootstrap,
+                    "offset.storage.file.filename", dir.resolve(name + ".offsets").toString(),
+                    "offset.flush.interval.ms", "1000",
+                    "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                    "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                    "listeners", "http://127.0.0.1:" + restPort,
+                    "rest.advertised.host.name", "127.0.0.1",
+                    "plugin.discovery", "service_load",
+                    "task.shutdown.graceful.timeout.ms", "10000"));
+            Properties connectorProps = new Properties();
+            connectorProps.putAll(connector);
+            Path workerFile = store(worker, dir.resolve(name + ".properties"));
+            Path connectorFile = store(connectorProps, dir.resolve(name + "-connector.properties"));
+            return launch(name, restPort, List.of(ConnectStandalone.class.getName(), workerFile.toString(),
+                    connectorFile.toString()), dir.resolve(name + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Connect worker " + name, e);
+        }
+    }
+
+    private static Path store(Properties p, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "reliability test Connect worker");
+        }
+        return file;
     }
 
     /**
@@ -92,21 +130,23 @@ final class ConnectWorkerProcess implements AutoCloseable {
             throw new IllegalStateException("worker " + name + " is still running");
         }
         try {
-            return launch(name, restPort, properties, log.resolveSibling(name + "-" + suffix + ".log"));
+            return launch(name, restPort, mainAndArguments, log.resolveSibling(name + "-" + suffix + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restart Connect worker " + name, e);
         }
     }
 
-    private static ConnectWorkerProcess launch(String name, int restPort, Path props, Path log) throws IOException {
-        Process process = new ProcessBuilder(List.of(
+    private static ConnectWorkerProcess launch(String name, int restPort, List<String> mainAndArguments, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                ConnectDistributed.class.getName(), props.toString()))
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(mainAndArguments);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         LOG.info("started Connect worker {} (pid {}, REST port {}), log {}", name, process.pid(), restPort, log);
-        return new ConnectWorkerProcess(name, restPort, props, process, log);
+        return new ConnectWorkerProcess(name, restPort, mainAndArguments, process, log);
     }
 
     String name() {

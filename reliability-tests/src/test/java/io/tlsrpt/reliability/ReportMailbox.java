@@ -44,8 +44,9 @@ final class ReportMailbox implements AutoCloseable {
     private final GreenMailUser user;
 
     /**
-     * GreenMail reads its keystore from system properties once per JVM, at its first TLS server: no other IMAPS
-     * GreenMail may have started in this JVM before.
+     * GreenMail reads its keystore from system properties once per JVM, at its first TLS server: a later mailbox in
+     * the same JVM keeps the first one's keystore, which serves as well (each names 127.0.0.1, and the clients trust
+     * that host's certificate without checking its chain).
      */
     ReportMailbox(Path keystore) {
         System.setProperty("greenmail.tls.keystore.file", keystore.toString());
