@@ -52,7 +52,9 @@ final class ReportMailbox implements AutoCloseable {
         System.setProperty("greenmail.tls.keystore.file", keystore.toString());
         System.setProperty("greenmail.tls.keystore.password", Keystores.PASSWORD);
         System.setProperty("greenmail.tls.key.password", Keystores.PASSWORD);
-        greenMail = new GreenMail(new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort());
+        ServerSetup imaps = new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort();
+        imaps.setServerStartupTimeout(30_000); // the default 2 s is too short on a loaded build machine
+        greenMail = new GreenMail(imaps);
         greenMail.start();
         user = greenMail.setUser(USER + "@example.org", USER, PASSWORD);
     }

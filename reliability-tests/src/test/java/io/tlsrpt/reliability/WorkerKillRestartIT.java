@@ -25,11 +25,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,19 +79,11 @@ class WorkerKillRestartIT {
             // mails are about 1.5 KiB: about 25 a second reach Kafka, so that the kill lands while they flow
             startWorkerAndConnector(kafka, connector, config, 40_000);
             long ingestStarted = System.nanoTime();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .failFast("the worker died", () -> !worker.isAlive())
-                    .until(() -> mailbox.count("processed") >= MAILS * 3 / 10);
-            awaitOpenTransaction(kafka);
-
-            worker.kill();
-            long killedAt = System.nanoTime();
+            long killedAt = killWhen(() -> mailbox.count("processed") >= MAILS * 3 / 10, kafka, true);
             // the dead worker moves nothing more, and its open transaction stays invisible to read_committed
-            Set<String> committedAtKill = keys(RawTopicContent.committed(kafka.clientProperties(), RAW));
+            Set<String> committedAtKill = someButNotAllInKafka(kafka, MAILS);
             List<Mail> movedAtKill = mailbox.read("processed");
             int inboxAtKill = mailbox.count("INBOX");
-            assertThat(committedAtKill).as("some but not all mails in Kafka at the kill")
-                    .isNotEmpty().hasSizeLessThan(MAILS);
             assertThat(inboxAtKill).isEqualTo(MAILS - movedAtKill.size()).isPositive();
             assertThat(movedAtKill).as("a mail is moved only after its record is committed")
                     .allSatisfy(m -> assertThat(committedAtKill).contains(m.sha256()));
@@ -101,15 +98,11 @@ class WorkerKillRestartIT {
             double restartSeconds = restartAndAwaitTask(connector, killedAt);
             awaitResumedFrom("resuming above UID " + lastCommittedUid + " (UIDVALIDITY " + uidValidity + "); "
                     + committedNotMoved + " committed mails still to move");
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                    .failFast("the restarted worker died", () -> !worker.isAlive())
-                    .until(() -> mailbox.count("processed") == MAILS && mailbox.count("INBOX") == 0);
-            double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
-            stopWorker();
-
+            double ingestSeconds = awaitDone(() -> mailbox.count("processed") == MAILS && mailbox.count("INBOX") == 0,
+                    ingestStarted);
             List<Raw> records = RawTopicContent.committed(kafka.clientProperties(), RAW);
             long uncommitted = RawTopicContent.uncommittedCount(kafka.clientProperties(), RAW);
-            Map<String, Long> perKey = records.stream().collect(Collectors.groupingBy(Raw::key, Collectors.counting()));
+            Map<String, Long> perKey = perKey(records);
             assertThat(perKey.keySet()).as("every mail landed").containsExactlyInAnyOrderElementsOf(bySha.keySet());
             assertThat(landedTwice(perKey)).as("mails landed more than once").isEmpty();
             assertThat(records).hasSize(MAILS);
@@ -143,18 +136,10 @@ class WorkerKillRestartIT {
             startWorkerAndConnector(kafka, connector, config, 40_000);
             long ingestStarted = System.nanoTime();
             spool.release();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .failFast("the worker died", () -> !worker.isAlive())
-                    .until(() -> spool.count("done") >= FILES * 3 / 10);
-            awaitOpenTransaction(kafka);
-
-            worker.kill();
-            long killedAt = System.nanoTime();
-            Set<String> committedAtKill = keys(RawTopicContent.committed(kafka.clientProperties(), RAW));
+            long killedAt = killWhen(() -> spool.count("done") >= FILES * 3 / 10, kafka, true);
+            Set<String> committedAtKill = someButNotAllInKafka(kafka, FILES);
             Set<String> doneAtKill = spool.names("done");
             long claimedAtKill = spool.count("processing");
-            assertThat(committedAtKill).as("some but not all files in Kafka at the kill")
-                    .isNotEmpty().hasSizeLessThan(FILES);
             assertThat(doneAtKill).as("a file is moved to done/ only after its record is committed")
                     .allSatisfy(name -> assertThat(committedAtKill).contains(shaByName.get(name)));
             long committedNotMoved = committedAtKill.size() - doneAtKill.size();
@@ -165,15 +150,10 @@ class WorkerKillRestartIT {
             awaitResumedFrom("committed sequence " + committedSeq + ", " + committedNotMoved
                     + " acknowledged files moved to done, " + (claimedAtKill - committedNotMoved)
                     + " in-flight files to send again");
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                    .failFast("the restarted worker died", () -> !worker.isAlive())
-                    .until(() -> spool.count("done") == FILES);
-            double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
-            stopWorker();
-
+            double ingestSeconds = awaitDone(() -> spool.count("done") == FILES, ingestStarted);
             List<Raw> records = RawTopicContent.committed(kafka.clientProperties(), RAW);
             long uncommitted = RawTopicContent.uncommittedCount(kafka.clientProperties(), RAW);
-            Map<String, Long> perKey = records.stream().collect(Collectors.groupingBy(Raw::key, Collectors.counting()));
+            Map<String, Long> perKey = perKey(records);
             assertThat(perKey.keySet()).as("every file landed")
                     .containsExactlyInAnyOrderElementsOf(shaByName.values());
             assertThat(landedTwice(perKey)).as("files landed more than once").isEmpty();
@@ -216,17 +196,10 @@ class WorkerKillRestartIT {
                     .failFast("the worker died", () -> !worker.isAlive())
                     .until(() -> worker.runsTaskOf(connector));
             long ingestStarted = System.nanoTime();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .failFast("the worker died", () -> !worker.isAlive())
-                    .until(() -> mailbox.count("processed") >= MAILS * 3 / 10);
-
-            worker.kill();
-            long killedAt = System.nanoTime();
+            long killedAt = killWhen(() -> mailbox.count("processed") >= MAILS * 3 / 10, kafka, false);
             // no transactions: every record Kafka acknowledged is visible
-            Set<String> inKafkaAtKill = keys(RawTopicContent.committed(kafka.clientProperties(), RAW));
+            Set<String> inKafkaAtKill = someButNotAllInKafka(kafka, MAILS);
             List<Mail> movedAtKill = mailbox.read("processed");
-            assertThat(inKafkaAtKill).as("some but not all mails in Kafka at the kill")
-                    .isNotEmpty().hasSizeLessThan(MAILS);
             assertThat(movedAtKill).as("a mail is moved only after Kafka acknowledged its record")
                     .allSatisfy(m -> assertThat(inKafkaAtKill).contains(m.sha256()));
             Set<String> inKafkaNotMoved = new HashSet<>(inKafkaAtKill);
@@ -234,14 +207,10 @@ class WorkerKillRestartIT {
 
             TaskProducerQuota.lift(kafka.clientProperties(), connector);
             double restartSeconds = restartAndAwaitTask(connector, killedAt);
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
-                    .failFast("the restarted worker died", () -> !worker.isAlive())
-                    .until(() -> mailbox.count("processed") == MAILS && mailbox.count("INBOX") == 0);
-            double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
-            stopWorker();
-
+            double ingestSeconds = awaitDone(() -> mailbox.count("processed") == MAILS && mailbox.count("INBOX") == 0,
+                    ingestStarted);
             List<Raw> records = RawTopicContent.committed(kafka.clientProperties(), RAW);
-            Map<String, Long> perKey = records.stream().collect(Collectors.groupingBy(Raw::key, Collectors.counting()));
+            Map<String, Long> perKey = perKey(records);
             assertThat(perKey.keySet()).as("no mail lost").containsExactlyInAnyOrderElementsOf(bySha.keySet());
             // at-least-once: only a mail whose record was in Kafka but which was not yet moved can come twice
             assertThat(landedTwice(perKey)).allSatisfy((key, n) -> {
@@ -341,6 +310,8 @@ class WorkerKillRestartIT {
         config.put("tasks.max", "1");
         config.put("topic", RAW);
         config.put("exactly.once.support", "required");
+        // one transaction per poll(): 25 records instead of 100, so that the kill lands well before the end
+        config.put("poll.max.records", "25");
         // its own offsets topic: a task killed inside a transaction leaves it open (offsets are written in it) until
         // the restarted task fences it; in the worker's shared offsets topic it would hold the restarted worker's
         // start-up read (read_committed) until the producer's transaction.timeout.ms (60 s) aborted it
@@ -362,14 +333,59 @@ class WorkerKillRestartIT {
     }
 
     /**
-     * Waits until the task's current transaction has records on the broker (a read_uncommitted reader sees more than
-     * a read_committed one), so that the kill lands inside a transaction rather than just after a commit.
+     * Waits until the ingest has made some progress (and, with exactly-once, until a transaction is open), then kills
+     * the worker with SIGKILL; returns the time of the kill.
+     */
+    private long killWhen(Callable<Boolean> progressed, EmbeddedKafka kafka, boolean insideATransaction) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .failFast("the worker died", () -> !worker.isAlive())
+                .until(progressed);
+        if (insideATransaction) {
+            awaitOpenTransaction(kafka);
+        }
+        worker.kill();
+        return System.nanoTime();
+    }
+
+    /** The keys in the raw topic (read_committed) right after the kill: some, but not all, of the input. */
+    private static Set<String> someButNotAllInKafka(EmbeddedKafka kafka, int inputs) {
+        Set<String> keys = keys(RawTopicContent.committed(kafka.clientProperties(), RAW));
+        assertThat(keys).as("some but not all of the input in Kafka at the kill").isNotEmpty()
+                .hasSizeLessThan(inputs);
+        return keys;
+    }
+
+    /** Waits until the restarted worker has finished the ingest and stops it; seconds since the ingest started. */
+    private double awaitDone(Callable<Boolean> done, long ingestStarted) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .failFast("the restarted worker died", () -> !worker.isAlive())
+                .until(done);
+        double seconds = (System.nanoTime() - ingestStarted) / 1e9;
+        stopWorker();
+        return seconds;
+    }
+
+    private static Map<String, Long> perKey(List<Raw> records) {
+        return records.stream().collect(Collectors.groupingBy(Raw::key, Collectors.counting()));
+    }
+
+    /**
+     * Waits until the task's current transaction has records on the broker (the raw partition's last stable offset is
+     * below its high watermark), so that the kill lands inside a transaction rather than just after a commit.
      */
     private void awaitOpenTransaction(EmbeddedKafka kafka) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
-                .failFast("the worker died", () -> !worker.isAlive())
-                .until(() -> RawTopicContent.uncommittedCount(kafka.clientProperties(), RAW)
-                        > TopicSnapshot.count(kafka.clientProperties(), RAW));
+        TopicPartition raw = new TopicPartition(RAW, 0);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
+                    .failFast("the worker died", () -> !worker.isAlive())
+                    .until(() -> endOffset(admin, raw, IsolationLevel.READ_COMMITTED)
+                            < endOffset(admin, raw, IsolationLevel.READ_UNCOMMITTED));
+        }
+    }
+
+    private static long endOffset(Admin admin, TopicPartition partition, IsolationLevel level) throws Exception {
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(level))
+                .partitionResult(partition).get(10, TimeUnit.SECONDS).offset();
     }
 
     private static Map<String, Long> landedTwice(Map<String, Long> perKey) {
