@@ -3,7 +3,6 @@ package io.tlsrpt.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
@@ -12,23 +11,16 @@ import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.connect.TlsRptSourceConnector;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.quota.ClientQuotaAlteration;
-import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,31 +53,17 @@ class ConnectDistributedIT {
         long started = System.nanoTime();
         List<GeneratedInput> inputs = new ReportGenerator(GeneratorSettings.defaults().withDays(25).withDomains(8))
                 .inputs().toList();
-        Path spool = dir.resolve("spool");
-        Path inbox = spool.resolve("inbox");
-        Path staging = spool.resolve("tmp");
-        Path done = spool.resolve("done");
-        Files.createDirectories(inbox);
-        Files.createDirectories(staging);
-        Map<String, String> shaByName = new HashMap<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            String name = String.format("%05d-%s", i, inputs.get(i).fileName());
-            Files.write(staging.resolve(name), inputs.get(i).bytes());
-            shaByName.put(name, RawInputProducer.sha256Hex(inputs.get(i).bytes()));
-        }
+        StagedSpool spool = new StagedSpool(dir.resolve("spool"), inputs);
+        Map<String, String> shaByName = spool.shaByName();
         int files = inputs.size();
 
         try (EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
             String raw = "spool.raw";
             try (Admin admin = Admin.create(kafka.clientProperties())) {
                 admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                // a broker quota on the task's producer, so that the kill lands while files are flowing
-                ClientQuotaEntity task = new ClientQuotaEntity(
-                        Map.of(ClientQuotaEntity.CLIENT_ID, "connector-producer-" + CONNECTOR + "-0"));
-                admin.alterClientQuotas(List.of(new ClientQuotaAlteration(task,
-                        List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 60_000.0))))).all()
-                        .get(30, TimeUnit.SECONDS);
             }
+            // a broker quota on the task's producer, so that the kill lands while files are flowing
+            TaskProducerQuota.limit(kafka.clientProperties(), CONNECTOR, 60_000.0);
             ConnectWorkerProcess a = start("worker-a", kafka);
             ConnectWorkerProcess b = start("worker-b", kafka);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
@@ -98,32 +76,30 @@ class ConnectDistributedIT {
             config.put("topic", raw);
             config.put("exactly.once.support", "required");
             config.put("spool.enabled", "true");
-            config.put("spool.inbox.directory", inbox.toString());
+            config.put("spool.inbox.directory", spool.inbox().toString());
             config.put("spool.min.file.age.ms", "0");
             config.put("spool.poll.interval.ms", "200");
             assertThat(a.put("/connectors/" + CONNECTOR + "/config", JSON.writeValueAsString(config)))
                     .isBetween(200, 201);
             String firstWorker = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> runningTaskWorker(a), w -> w != null);
+                    .until(() -> a.runningTaskWorker(CONNECTOR), w -> w != null);
 
-            for (String name : shaByName.keySet().stream().sorted().toList()) {
-                Files.move(staging.resolve(name), inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            }
+            spool.release();
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> count(done) >= files * 3L / 10);
+                    .until(() -> spool.count("done") >= files * 3L / 10);
             ConnectWorkerProcess victim = firstWorker.endsWith(":" + a.restPort()) ? a : b;
             ConnectWorkerProcess survivor = victim == a ? b : a;
             victim.kill();
-            long doneAtKill = count(done);
-            long claimedAtKill = count(spool.resolve("processing"));
+            long doneAtKill = spool.count("done");
+            long claimedAtKill = spool.count("processing");
             long killedAt = System.nanoTime();
 
             String takenOverBy = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> runningTaskWorker(survivor), w -> w != null && w.endsWith(":" + survivor.restPort()));
+                    .until(() -> survivor.runningTaskWorker(CONNECTOR), w -> w != null && w.endsWith(":" + survivor.restPort()));
             double takeOverSeconds = (System.nanoTime() - killedAt) / 1e9;
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
                     .failFast("the survivor died", () -> !survivor.isAlive())
-                    .until(() -> count(done) == files);
+                    .until(() -> spool.count("done") == files);
 
             Map<String, Integer> perKey = new HashMap<>();
             Map<String, String> fileNameByKey = new HashMap<>();
@@ -139,9 +115,9 @@ class ConnectDistributedIT {
                     .allSatisfy((key, n) -> assertThat(n).as(fileNameByKey.get(key)).isEqualTo(1));
             assertThat(records).isEqualTo(files);
             assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(shaByName.values());
-            assertThat(count(inbox)).isZero();
-            assertThat(count(spool.resolve("processing"))).isZero();
-            assertThat(count(spool.resolve("failed"))).isZero();
+            assertThat(spool.count("inbox")).isZero();
+            assertThat(spool.count("processing")).isZero();
+            assertThat(spool.count("failed")).isZero();
             System.out.printf("Connect distributed: %d files, 2 workers, task on %s killed with kill -9 after %d files"
                     + " in done/ (%d claimed); taken over by %s in %.1f s; %d records (each file once), %.1f s%n",
                     files, victim.name(), doneAtKill, claimedAtKill, takenOverBy, takeOverSeconds, records,
@@ -154,29 +130,5 @@ class ConnectDistributedIT {
                 FreePorts.next());
         workers.add(w);
         return w;
-    }
-
-    /** The worker id (host:port) of the connector's task when it is RUNNING, else null. */
-    private static String runningTaskWorker(ConnectWorkerProcess w) throws IOException {
-        String body = w.get("/connectors/" + CONNECTOR + "/status");
-        if (body == null) {
-            return null;
-        }
-        JsonNode tasks = JSON.readTree(body).path("tasks");
-        if (tasks.size() != 1 || !tasks.get(0).path("state").asText().equals("RUNNING")) {
-            return null;
-        }
-        return tasks.get(0).path("worker_id").asText();
-    }
-
-    private static long count(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.filter(p -> !p.getFileName().toString().endsWith(".reason")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -22,11 +22,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,10 @@ public final class ImapMailbox implements IngestSource {
         this.config = ctx.config();
         this.mailboxId = config.getString(TlsRptSourceConfig.IMAP_USERNAME) + "@"
                 + config.getString(TlsRptSourceConfig.IMAP_HOST) + ":" + config.getInt(TlsRptSourceConfig.IMAP_PORT);
-        this.partition = Map.of("source", TlsRptSourceConfig.SOURCE_IMAP, "mailbox", mailboxId,
-                "folder", config.getString(TlsRptSourceConfig.IMAP_FOLDER));
+        // sorted keys: Connect finds a stored offset by the JSON bytes of the partition map, and Map.of iterates in
+        // an order seeded per JVM, so a restarted worker looked up a different key and did not find its offset
+        this.partition = Collections.unmodifiableMap(new TreeMap<>(Map.of("source", TlsRptSourceConfig.SOURCE_IMAP,
+                "mailbox", mailboxId, "folder", config.getString(TlsRptSourceConfig.IMAP_FOLDER))));
     }
 
     @Override

@@ -21,9 +21,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,7 +65,10 @@ public final class SpoolDirectory implements IngestSource {
         this.work = config.spoolDirectory(TlsRptSourceConfig.SPOOL_WORK_DIRECTORY, "processing");
         this.done = config.spoolDirectory(TlsRptSourceConfig.SPOOL_DONE_DIRECTORY, "done");
         this.failed = config.spoolDirectory(TlsRptSourceConfig.SPOOL_FAILED_DIRECTORY, "failed");
-        this.partition = Map.of("source", TlsRptSourceConfig.SOURCE_SPOOL, "directory", inbox.toString());
+        // sorted keys: Connect finds a stored offset by the JSON bytes of the partition map, and Map.of iterates in
+        // an order seeded per JVM, so a restarted worker looked up a different key and did not find its offset
+        this.partition = Collections.unmodifiableMap(new TreeMap<>(
+                Map.of("source", TlsRptSourceConfig.SOURCE_SPOOL, "directory", inbox.toString())));
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.tlsrpt.connect.Corpus;
 import io.tlsrpt.connect.IngestMetrics;
 import io.tlsrpt.connect.RecordQueue;
+import io.tlsrpt.connect.OffsetKeys;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
@@ -138,6 +139,25 @@ class ImapMailboxTest {
         } finally {
             store.close();
         }
+    }
+
+    /**
+     * A restarted worker (a new JVM) looks its offset up by the JSON bytes of [connector, partition]; with Map.of the
+     * key order, and so the bytes, changed from JVM to JVM and the offset was not found (mails committed but not yet
+     * moved were sent again). Sorted keys give every JVM the same bytes.
+     */
+    @Test
+    void offsetKeyIsTheSameInEveryJvm() throws Exception {
+        deliver(1);
+        RecordQueue queue = startMailbox(Map.of());
+        List<RawRecord> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            received.addAll(queue.drain(10, 100, TimeUnit.MILLISECONDS));
+            return !received.isEmpty();
+        });
+        assertThat(OffsetKeys.of("c", received.get(0).sourcePartition())).isEqualTo(
+                "[\"c\",{\"folder\":\"INBOX\",\"mailbox\":\"tlsrpt@127.0.0.1:" + greenMail.getImap().getPort()
+                        + "\",\"source\":\"imap\"}]");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tlsrpt.connect.spool;
 
 import io.tlsrpt.connect.Corpus;
 import io.tlsrpt.connect.IngestMetrics;
+import io.tlsrpt.connect.OffsetKeys;
 import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
@@ -99,6 +100,20 @@ class SpoolDirectoryTest {
         assertThat(names(root.resolve("failed"))).containsExactly("b.eml", "b.eml.reason");
         assertThat(Files.readString(root.resolve("failed/b.eml.reason"))).contains("dropped");
         assertThat(names(root.resolve("processing"))).isEmpty();
+    }
+
+    /**
+     * A restarted worker (a new JVM) looks its offset up by the JSON bytes of [connector, partition]; with Map.of the
+     * key order, and so the bytes, changed from JVM to JVM and the offset was not found (files committed but not yet
+     * in done/ were sent again). Sorted keys give every JVM the same bytes.
+     */
+    @Test
+    void offsetKeyIsTheSameInEveryJvm() throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        Files.write(inbox.resolve("a.json"), Corpus.read("rfc8460-appendix-b.json"));
+        RawRecord record = take(start(Map.of()), 1).get(0);
+        assertThat(OffsetKeys.of("c", record.sourcePartition()))
+                .isEqualTo("[\"c\",{\"directory\":\"" + inbox.toAbsolutePath().normalize() + "\",\"source\":\"spool\"}]");
     }
 
     @Test
