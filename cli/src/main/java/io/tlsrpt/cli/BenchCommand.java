@@ -65,6 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Latency mode: append the reports at N per second while the processor runs.")
     Integer steadyRate;
 
+    @Option(names = "--warmup", paramLabel = "N",
+        description = "First run the processor over N other reports (own topics, not measured) so that the measured "
+            + "run is JIT-compiled, as a long-running processor is (default: ${DEFAULT-VALUE}: cold).")
+    long warmup;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Processor setting for this run. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -97,12 +102,15 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--guarantee must be exactly_once_v2 or at_least_once");
         }
+        if (warmup < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be at least 0");
+        }
         if (steadyRate != null && steadyRate < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steady-rate must be at least 1");
         }
         try {
             PipelineBench.Settings s = new PipelineBench.Settings(new Workload(reports, domains, failureMix, seed),
-                partitions, guarantee, bootstrap, settings, keepDir);
+                partitions, guarantee, bootstrap, settings, keepDir, warmup);
             PipelineBench.processorConfigCheck(s);
             return s;
         } catch (IllegalArgumentException e) {   // InvalidConfigException too

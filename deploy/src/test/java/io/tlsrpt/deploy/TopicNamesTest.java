@@ -12,6 +12,7 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -59,16 +60,25 @@ class TopicNamesTest {
         }
         assertThat(declared.keySet()).as("KafkaTopic resources").containsExactlyInAnyOrderElementsOf(CODE_TOPICS);
 
-        // the policies the processor itself creates the topics with (TopicCreator, used when topics.create=true)
+        // the policies and retention the processor itself creates the topics with (TopicCreator, topics.create=true)
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "3");
+        props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "3");
         Class<?> creator = Class.forName("io.tlsrpt.processor.app.TopicCreator");
-        Method topics = creator.getDeclaredMethod("topics", TopicNames.class, int.class, short.class);
+        Method topics = creator.getDeclaredMethod("topics", ProcessorConfig.class);
         topics.setAccessible(true);
         @SuppressWarnings("unchecked")
-        List<NewTopic> created = (List<NewTopic>) topics.invoke(null, TopicNames.defaults(), 3, (short) 3);
+        List<NewTopic> created = (List<NewTopic>) topics.invoke(null, ProcessorConfig.fromProperties(props));
         for (NewTopic topic : created) {
+            JsonNode config = declared.get(topic.name()).path("spec").path("config");
             String policy = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            assertThat(declared.get(topic.name()).path("spec").path("config").path(TopicConfig.CLEANUP_POLICY_CONFIG)
-                    .asText(TopicConfig.CLEANUP_POLICY_DELETE)).as("cleanup.policy of " + topic.name()).isEqualTo(policy);
+            assertThat(config.path(TopicConfig.CLEANUP_POLICY_CONFIG).asText(TopicConfig.CLEANUP_POLICY_DELETE))
+                    .as("cleanup.policy of " + topic.name()).isEqualTo(policy);
+            String retention = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+            if (retention != null) {
+                assertThat(config.path(TopicConfig.RETENTION_MS_CONFIG).asText())
+                        .as("retention.ms of " + topic.name()).isEqualTo(retention);
+            }
         }
     }
 

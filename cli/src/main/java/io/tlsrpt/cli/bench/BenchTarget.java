@@ -57,6 +57,11 @@ final class BenchTarget implements AutoCloseable {
         return broker == null ? -1 : broker.rssBytes();
     }
 
+    /** CPU time of the embedded broker in nanoseconds (-1 when external). */
+    long brokerCpuNanos() {
+        return broker == null ? -1 : broker.cpuNanos();
+    }
+
     Map<String, Object> client() {
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     }

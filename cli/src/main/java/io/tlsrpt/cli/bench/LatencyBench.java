@@ -62,6 +62,7 @@ public final class LatencyBench {
         try (BenchTarget target = BenchTarget.open(s.bootstrap(), dir, runId)) {
             String raw = target.name("tlsrpt.raw");
             target.createTopics(s.partitions(), raw);
+            PipelineBench.warmUp(s, target, dir, runId);
             ProcessorConfig config = PipelineBench.processorConfig(s, target, raw, dir.resolve("state"), runId);
             try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
                 if (!processor.awaitReady(Duration.ofMinutes(2))) {
@@ -202,9 +203,10 @@ public final class LatencyBench {
     private static void print(PrintWriter out, PipelineBench.Settings s, int rate, Send send, Watcher w,
                               TlsRptProcessor processor) {
         out.printf(Locale.ROOT, "%n# tlsrpt bench --steady-rate %d: %,d reports over %,d domains, %d partitions, %s, "
-                + "sent in %.1f s (%.0f/s achieved), -Xmx%dm%n", rate, send.records(), s.workload().domains(),
+                + "sent in %.1f s (%.0f/s achieved), -Xmx%dm, %s%n", rate, send.records(), s.workload().domains(),
             s.partitions(), s.guarantee(), send.seconds(), send.records() / send.seconds(),
-            ProcessMemory.maxHeapBytes() >> 20);
+            ProcessMemory.maxHeapBytes() >> 20, s.warmup() > 0
+                ? String.format(Locale.ROOT, "JIT warmed up by %,d reports", s.warmup()) : "cold JVM");
         out.println();
         out.println("| latency from raw append to | count | p50 ms | p90 ms | p99 ms | max ms |");
         out.println("|---|---:|---:|---:|---:|---:|");

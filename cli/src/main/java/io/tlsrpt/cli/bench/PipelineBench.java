@@ -51,9 +51,10 @@ public final class PipelineBench {
      * @param bootstrap   external cluster, or null for an embedded broker (in a child JVM)
      * @param settings    extra processor settings ({@code --set})
      * @param keepDir     directory to use and keep, or null for a temporary one
+     * @param warmup      reports of a separate warm-up run of the processor before anything is measured (0: none)
      */
     public record Settings(Workload workload, int partitions, String guarantee, String bootstrap,
-                           Map<String, String> settings, Path keepDir) {
+                           Map<String, String> settings, Path keepDir, long warmup) {
     }
 
     private PipelineBench() {
@@ -73,11 +74,14 @@ public final class PipelineBench {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             LOG.info("loaded {} raw records ({} bytes) in {} s", load.records, load.bytes, loadSeconds);
 
+            warmUp(s, target, dir, runId);
             boolean eos = s.guarantee().startsWith("exactly_once");
             ProcessMemory.resetPeaks();
+            CpuTime floorCpuStart = CpuTime.now(target);
             CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, copy, eos, Duration.ofMillis(100),
                 target.name("tlsrpt-bench-copy"));
             Memory floorMem = Memory.now();
+            CpuTime floorCpu = CpuTime.now(target).since(floorCpuStart);
             LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
 
             ProcessMemory.resetPeaks();
@@ -85,7 +89,7 @@ public final class PipelineBench {
             Pipeline pipeline = runPipeline(config, target, raw, load.records);
             Memory pipelineMem = Memory.now();
 
-            print(out, s, target, load, loadSeconds, floor, floorMem, pipeline, pipelineMem);
+            print(out, s, target, load, loadSeconds, floor, floorMem, floorCpu, pipeline, pipelineMem);
         } finally {
             if (s.keepDir() == null) {
                 deleteRecursively(dir);
@@ -114,10 +118,35 @@ public final class PipelineBench {
         return new Load(records, bytes);
     }
 
+    /**
+     * Runs the processor once over {@code s.warmup()} reports of another seed, on topics and an application id of
+     * its own, so that what is measured next runs JIT-compiled code, as a processor does after its first minutes.
+     * Cold, the first 10,000 reports of a JVM cost ~3x the CPU of warm ones here, most of it C1/C2 compiling.
+     */
+    static void warmUp(Settings s, BenchTarget target, Path dir, String runId) {
+        if (s.warmup() <= 0) {
+            return;
+        }
+        String raw = target.name("tlsrpt.warmup.raw");
+        target.createTopics(s.partitions(), raw);
+        Workload w = s.workload();
+        Load load = load(target, raw, new Workload(s.warmup(), w.domains(), w.failureMix(), w.seed() + 1));
+        ProcessorConfig config = processorConfig(s, target, raw, dir.resolve("warmup-state"), runId + "-warmup",
+            ".warmup");
+        Pipeline p = runPipeline(config, target, raw, load.records());
+        LOG.info("warm-up: {} reports through the processor in {} s", load.records(), p.seconds());
+    }
+
     static ProcessorConfig processorConfig(Settings s, BenchTarget target, String raw, Path stateDir, String runId) {
+        return processorConfig(s, target, raw, stateDir, runId, "");
+    }
+
+    /** The processor's settings for a run; {@code suffix} keeps a warm-up's application id and topics apart. */
+    static ProcessorConfig processorConfig(Settings s, BenchTarget target, String raw, Path stateDir, String runId,
+                                           String suffix) {
         Properties p = new Properties();
         p.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, target.bootstrap());
-        p.setProperty(ProcessorConfig.APPLICATION_ID, target.name("tlsrpt-bench"));
+        p.setProperty(ProcessorConfig.APPLICATION_ID, target.name("tlsrpt-bench" + suffix));
         p.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + runId);
         p.setProperty(ProcessorConfig.STATE_DIR, stateDir.toString());
         p.setProperty(ProcessorConfig.PROCESSING_GUARANTEE, s.guarantee());
@@ -128,14 +157,14 @@ public final class PipelineBench {
         for (String key : new String[] {ProcessorConfig.TOPIC_REPORTS, ProcessorConfig.TOPIC_DEAD_LETTER,
             ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON}) {
             String base = ProcessorConfig.fromProperties(new Properties()).get(key);
-            p.setProperty(key, target.name(base));
+            p.setProperty(key, target.name(base + suffix));
         }
         return ProcessorConfig.fromProperties(p).with(s.settings());
     }
 
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
-                    Map<String, StateStores.Store> stores) {
+                    Map<String, StateStores.Store> stores, CpuTime cpu) {
     }
 
     static Pipeline runPipeline(ProcessorConfig config, BenchTarget target, String raw, long produced) {
@@ -145,6 +174,7 @@ public final class PipelineBench {
              ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
                  t -> t.equals(raw) || (t.startsWith(appId + "-") && t.endsWith("-repartition")))) {
             long first = 0;
+            CpuTime cpuAtFirst = null;
             long lastProgress = System.nanoTime();
             long lastRaw = -1;
             while (true) {
@@ -154,15 +184,17 @@ public final class PipelineBench {
                 long rawDone = processor.counters().rawRecords();
                 if (first == 0 && rawDone > 0) {
                     first = System.nanoTime();
+                    cpuAtFirst = CpuTime.now(target);
                 }
                 if (rawDone >= produced) {
                     Map<String, Long> lag = drain.lag();
                     if (!lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0)) {
                         long done = System.nanoTime();
+                        CpuTime cpu = CpuTime.now(target).since(cpuAtFirst);
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores);
+                            stores, cpu);
                     }
                 }
                 if (rawDone != lastRaw) {
@@ -188,7 +220,8 @@ public final class PipelineBench {
     }
 
     private static void print(PrintWriter out, Settings s, BenchTarget target, Load load, double loadSeconds,
-                              CopyFloor.Result floor, Memory floorMem, Pipeline p, Memory pMem) {
+                              CopyFloor.Result floor, Memory floorMem, CpuTime floorCpu, Pipeline p,
+                              Memory pMem) {
         double floorRate = floor.records() / floor.seconds();
         double pipeRate = load.records() / p.seconds();
         out.printf(Locale.ROOT, "%n# tlsrpt bench: %,d reports over %,d domains (%d days), failure mix %.3f, %d "
@@ -196,17 +229,25 @@ public final class PipelineBench {
             s.workload().days(), s.workload().failureMix(), s.partitions(), s.guarantee(),
             target.embedded() ? "embedded (child JVM)" : "external", ProcessMemory.maxHeapBytes() >> 20,
             Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "# generate + load: %.1f s; processor start-up to first record: %.1f s%n",
-            loadSeconds, p.startSeconds());
+        out.printf(Locale.ROOT, "# generate + load: %.1f s; processor start-up to first record: %.1f s; %s%n",
+            loadSeconds, p.startSeconds(), s.warmup() > 0
+                ? String.format(Locale.ROOT, "JIT warmed up by a first run of %,d reports", s.warmup())
+                : "cold JVM (no --warmup)");
         out.println();
-        out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        out.printf(Locale.ROOT, "| floor (copy) | %,d | %,d | %.1f | %,.0f | %.1f | 1.00 | %d | %s |%n",
+        out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB "
+            + "| CPU s client / broker | CPU ms/report | CPU ratio |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double floorCpuPerReport = floorCpu.totalSeconds() * 1e3 / floor.records();
+        double pipeCpuPerReport = p.cpu().totalSeconds() * 1e3 / load.records();
+        out.printf(Locale.ROOT, "| floor (copy) | %,d | %,d | %.1f | %,.0f | %.1f | 1.00 | %d | %s | %s | %.3f | 1.00 |%n",
             floor.records(), floor.bytes(), floor.seconds(), floorRate, floor.bytes() / floor.seconds() / 1e6,
-            floorMem.peakHeap() >> 20, mb(floorMem.peakRss()));
-        out.printf(Locale.ROOT, "| pipeline | %,d | %,d | %.1f | %,.0f | %.1f | %.2f | %d | %s |%n",
+            floorMem.peakHeap() >> 20, mb(floorMem.peakRss()), cpu(floorCpu), floorCpuPerReport);
+        out.printf(Locale.ROOT, "| pipeline | %,d | %,d | %.1f | %,.0f | %.1f | %.2f | %d | %s | %s | %.3f | %.2f |%n",
             load.records(), load.bytes(), p.seconds(), pipeRate, load.bytes() / p.seconds() / 1e6,
-            pipeRate / floorRate, pMem.peakHeap() >> 20, mb(pMem.peakRss()));
+            pipeRate / floorRate, pMem.peakHeap() >> 20, mb(pMem.peakRss()), cpu(p.cpu()), pipeCpuPerReport,
+            floorCpuPerReport / pipeCpuPerReport);
+        out.println("# CPU: user + system of this JVM and of the embedded broker during the phase (floor: with its "
+            + "group join; pipeline: from the first record); CPU ratio = floor CPU per report / pipeline CPU per report");
         out.println();
         PipelineMetrics.Snapshot c = p.counters();
         out.printf(Locale.ROOT, "# processor: %,d raw, %,d reports decoded, %,d rejected, %,d duplicates, %,d late, "
@@ -231,6 +272,11 @@ public final class PipelineBench {
             totalKeys > 0 ? String.format(Locale.ROOT, "%.0f", (double) Math.max(totalBytes, totalLive) / totalKeys)
                 : "n/a");
         out.flush();
+    }
+
+    static String cpu(CpuTime t) {
+        return String.format(Locale.ROOT, "%.1f / %s", t.clientNanos() / 1e9,
+            t.brokerNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.brokerNanos() / 1e9));
     }
 
     static String mb(long bytes) {

@@ -73,6 +73,20 @@ public final class ProcessorConfig {
             "Partitions of the topics created at start (the unit of parallelism).");
     public static final String TOPICS_REPLICATION_FACTOR = key("topics.replication.factor", "-1",
             "Replication factor of the topics created at start and of internal topics; -1: the broker's default.");
+    // Time retention of the output topics the processor creates. Their records carry event time (the window's
+    // start, the report's date), not the time they were written, so a finite retention.ms deletes backfilled
+    // statistics and alerts as soon as they are written: the derived topics are kept until an operator says
+    // otherwise (they are small: one record per window update or alert), the dead letters for 30 days.
+    public static final String TOPICS_RETENTION_REPORTS = key("topics.retention.reports", "-1",
+            "Retention of the reports topic when created (compacted: one record per distinct report); -1 keeps every distinct report, a duration adds time deletion (cleanup.policy=compact,delete).");
+    public static final String TOPICS_RETENTION_FAILURE_STATS = key("topics.retention.failure-stats", "-1",
+            "retention.ms of the failure-stats topic when created; -1: kept forever. Records carry their window's time, so a finite value deletes statistics of backfilled (old-dated) windows at once.");
+    public static final String TOPICS_RETENTION_ALERTS = key("topics.retention.alerts", "-1",
+            "retention.ms of the alerts topic when created; -1: kept forever (alerts carry their window's time, like the statistics).");
+    public static final String TOPICS_RETENTION_ALERTS_JSON = key("topics.retention.alerts-json", "-1",
+            "retention.ms of the JSON alerts topic when created; -1: kept forever.");
+    public static final String TOPICS_RETENTION_DEAD_LETTER = key("topics.retention.dead-letter", "P30D",
+            "retention.ms of the dead-letter topic when created (records keep the raw record's append time); -1: kept forever.");
     public static final String WINDOW_SIZE = key("window.size", "P1D",
             "Aggregation window (event time: the report's start). ISO-8601 (P1D, PT6H) or 90s/30m/6h/1d.");
     public static final String WINDOW_GRACE = key("window.grace", "P2D",
@@ -198,6 +212,11 @@ public final class ProcessorConfig {
         check(problems, TOPICS_PARTITIONS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, TOPICS_REPLICATION_FACTOR, Short::parseShort, v -> v == -1 || v >= 1, "-1 or an integer >= 1");
         check(problems, TOPICS_CREATE, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        for (String r : List.of(TOPICS_RETENTION_REPORTS, TOPICS_RETENTION_FAILURE_STATS, TOPICS_RETENTION_ALERTS,
+                TOPICS_RETENTION_ALERTS_JSON, TOPICS_RETENTION_DEAD_LETTER)) {
+            check(problems, r, ProcessorConfig::parseRetentionMs, v -> v == -1 || v >= 60_000,
+                    "-1 (forever) or a duration of at least one minute");
+        }
         check(problems, COMMIT_INTERVAL, ProcessorConfig::parseDuration, v -> !v.isNegative() && !v.isZero(), "a positive duration");
         check(problems, WINDOW_SIZE, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, WINDOW_GRACE, ProcessorConfig::parseDuration, v -> !v.isNegative(), "a duration >= 0");
@@ -277,6 +296,15 @@ public final class ProcessorConfig {
             throw new IllegalArgumentException("unknown configuration key " + key);
         }
         return v;
+    }
+
+    /** A retention key in milliseconds, -1 for "forever" (Kafka's {@code retention.ms} convention). */
+    public long getRetentionMs(String key) {
+        return parseRetentionMs(get(key));
+    }
+
+    static long parseRetentionMs(String v) {
+        return v.trim().equals("-1") ? -1 : parseDuration(v).toMillis();
     }
 
     public int getInt(String key) {

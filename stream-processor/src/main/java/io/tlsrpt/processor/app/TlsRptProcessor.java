@@ -56,9 +56,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
         Properties props = streamsProperties(config, metrics);
         if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
-            TopicCreator.createMissing(adminProperties(props), settings.topics(),
-                    config.getInt(ProcessorConfig.TOPICS_PARTITIONS),
-                    Short.parseShort(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR)), ADMIN_TIMEOUT);
+            TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
         }
         Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock);
         LOG.debug("topology:\n{}", topology.describe());

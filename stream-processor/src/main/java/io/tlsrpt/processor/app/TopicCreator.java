@@ -3,6 +3,8 @@ package io.tlsrpt.processor.app;
 import io.tlsrpt.processor.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,15 +15,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the external topics when missing: {@code tlsrpt.reports} compacted (keyed by dedup key, one record
- * per distinct report), the others with deletion. Internal topics (repartition, changelogs) are created by
- * Kafka Streams with the names in the README.
+ * per distinct report), the others with deletion, each with the time retention of its
+ * {@code topics.retention.*} key. Internal topics (repartition, changelogs) are created by Kafka Streams with
+ * the names in the README.
+ *
+ * <p>Why explicit retention: statistics and alerts carry event time (their window's start), so under the broker's
+ * default {@code retention.ms} (7 days) a backfill of old reports produced statistics and alerts that the broker
+ * deleted as soon as their segment rolled. An existing output topic without a topic-level {@code retention.ms} (one
+ * an earlier version created) gets the configured value; one an operator set explicitly is left alone.
  */
 final class TopicCreator {
 
@@ -30,37 +42,64 @@ final class TopicCreator {
     private TopicCreator() {
     }
 
-    static List<NewTopic> topics(TopicNames names, int partitions, short replication) {
+    /** The topics the processor creates, with their partitions, replication and configs. */
+    static List<NewTopic> topics(ProcessorConfig config) {
+        short replication = Short.parseShort(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR));
         Optional<Short> rf = replication < 0 ? Optional.empty() : Optional.of(replication);
+        Optional<Integer> partitions = Optional.of(config.getInt(ProcessorConfig.TOPICS_PARTITIONS));
+        Map<String, Long> retention = retentionMs(config);
+        TopicNames names = config.topicNames();
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names.all()) {
-            NewTopic topic = new NewTopic(name, Optional.of(partitions), rf);
-            String policy = name.equals(names.reports()) ? TopicConfig.CLEANUP_POLICY_COMPACT
-                    : TopicConfig.CLEANUP_POLICY_DELETE;
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
-            topics.add(topic);
+            Map<String, String> configs = new LinkedHashMap<>();
+            Long retain = retention.get(name);
+            if (name.equals(names.reports())) {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, retain == -1 ? TopicConfig.CLEANUP_POLICY_COMPACT
+                        : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
+            } else {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            }
+            if (retain != null) {
+                configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retain));
+            }
+            topics.add(new NewTopic(name, partitions, rf).configs(configs));
         }
         return topics;
     }
 
-    static void createMissing(Properties adminProps, TopicNames names, int partitions, short replication,
-                              Duration timeout) {
+    /** Output topic name -> retention.ms (-1: forever); the raw topic is the connector's and has none here. */
+    static Map<String, Long> retentionMs(ProcessorConfig config) {
+        TopicNames names = config.topicNames();
+        Map<String, Long> retention = new LinkedHashMap<>();
+        retention.put(names.reports(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_REPORTS));
+        retention.put(names.failureStats(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_FAILURE_STATS));
+        retention.put(names.alerts(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_ALERTS));
+        retention.put(names.alertsJson(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_ALERTS_JSON));
+        retention.put(names.deadLetter(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_DEAD_LETTER));
+        return retention;
+    }
+
+    static void createMissing(Properties adminProps, ProcessorConfig config, Duration timeout) {
         Properties props = new Properties();
         props.putAll(adminProps);
+        long ms = timeout.toMillis();
         try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = topics(names, partitions, replication).stream()
-                    .filter(t -> !existing.contains(t.name())).toList();
-            if (missing.isEmpty()) {
-                return;
+            Set<String> existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
+            List<NewTopic> wanted = topics(config);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(ms, TimeUnit.MILLISECONDS);
+                    LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                    LOG.info("topics created concurrently by another instance");
+                }
             }
-            admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            applyRetentionToExisting(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList(), ms);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
-                LOG.info("topics created concurrently by another instance");
-                return;
-            }
             throw new IllegalStateException("cannot create topics at " + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -69,6 +108,42 @@ final class TopicCreator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Sets retention.ms on existing output topics that have no topic-level value (the broker default applies:
+     * created by an earlier version or by hand without one); warns about a different explicit value and keeps it.
+     */
+    private static void applyRetentionToExisting(Admin admin, Collection<NewTopic> existing, long ms)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<ConfigResource, NewTopic> resources = new LinkedHashMap<>();
+        for (NewTopic t : existing) {
+            if (t.configs().containsKey(TopicConfig.RETENTION_MS_CONFIG)) {
+                resources.put(new ConfigResource(ConfigResource.Type.TOPIC, t.name()), t);
+            }
+        }
+        if (resources.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Config> current = admin.describeConfigs(resources.keySet()).all()
+                .get(ms, TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+        resources.forEach((resource, topic) -> {
+            String wanted = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+            ConfigEntry entry = current.get(resource).get(TopicConfig.RETENTION_MS_CONFIG);
+            if (entry == null || entry.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                changes.put(resource, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, wanted), AlterConfigOp.OpType.SET)));
+            } else if (!entry.value().equals(wanted)) {
+                LOG.warn("topic {} has retention.ms={} set on the topic; keeping it (the processor's setting is {})",
+                        topic.name(), entry.value(), wanted);
+            }
+        });
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(ms, TimeUnit.MILLISECONDS);
+            LOG.info("set retention.ms on existing topics without one: {}", changes.keySet().stream()
+                    .map(r -> r.name() + "=" + resources.get(r).configs().get(TopicConfig.RETENTION_MS_CONFIG)).toList());
         }
     }
 }

@@ -100,4 +100,19 @@ class ProcessorConfigTest {
         }
         assertThat(table).contains("`TLSRPT_WINDOW_GRACE`").contains("`TLSRPT_WINDOW_MAX_PARTITION_DRIFT`");
     }
+
+    @Test
+    void topicRetentionIsForeverOrADurationOfAtLeastAMinute() {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_FAILURE_STATS)).isEqualTo(-1);
+        assertThat(defaults.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_DEAD_LETTER)).isEqualTo(30L * 24 * 3600 * 1000);
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_TOPICS_RETENTION_ALERTS", "400d"));
+        assertThat(fromEnv.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_ALERTS)).isEqualTo(400L * 24 * 3600 * 1000);
+        Properties bad = new Properties();
+        bad.setProperty(ProcessorConfig.TOPICS_RETENTION_ALERTS_JSON, "5s");
+        bad.setProperty(ProcessorConfig.TOPICS_RETENTION_REPORTS, "forever");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
+                .hasMessageContaining("topics.retention.alerts-json").hasMessageContaining("topics.retention.reports");
+    }
 }

@@ -1,0 +1,32 @@
+package io.tlsrpt.cli.bench;
+
+import java.time.Duration;
+
+/**
+ * CPU time consumed by this JVM and by the embedded broker (user + system, all threads, from the OS). On a machine
+ * shared with other jobs the wall-clock rates move with the load; the CPU a phase cost per report moves much less,
+ * so the table prints both.
+ */
+record CpuTime(long clientNanos, long brokerNanos) {
+
+    /** Now, for this process and the target's broker (broker -1 when external or unknown). */
+    static CpuTime now(BenchTarget target) {
+        return new CpuTime(nanos(ProcessHandle.current()), target.brokerCpuNanos());
+    }
+
+    /** CPU nanoseconds of a process, or -1 when the OS does not tell. */
+    static long nanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** The CPU spent between {@code earlier} and this sample. */
+    CpuTime since(CpuTime earlier) {
+        return new CpuTime(clientNanos - earlier.clientNanos,
+            brokerNanos < 0 || earlier.brokerNanos < 0 ? -1 : brokerNanos - earlier.brokerNanos);
+    }
+
+    /** Client plus broker (the client alone when the broker is unknown), in seconds. */
+    double totalSeconds() {
+        return (clientNanos + Math.max(0, brokerNanos)) / 1e9;
+    }
+}

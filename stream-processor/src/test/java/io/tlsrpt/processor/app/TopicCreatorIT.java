@@ -1,0 +1,168 @@
+package io.tlsrpt.processor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.processor.topology.TopicNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor's topic creation on a real single-node KRaft cluster whose broker rolls segments after 200 ms and
+ * checks retention every 200 ms, so that time retention acts within a test: the output topics get the
+ * {@code topics.retention.*} settings, an old-dated statistic survives where the broker default would delete it,
+ * and existing topics without a topic-level retention are brought in line (an operator's explicit value is kept).
+ */
+class TopicCreatorIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("log.roll.ms", "200")
+                .setConfigProp("log.retention.check.interval.ms", "200")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void outputTopicsGetTheirRetentionAndKeepOldDatedRecords() throws Exception {
+        ProcessorConfig config = config(Map.of(ProcessorConfig.TOPICS_RETENTION_ALERTS, "P400D"));
+        TopicNames names = config.topicNames();
+        TopicCreator.createMissing(adminProps(), config, TIMEOUT);
+
+        Map<String, Config> configs = describe(names.all());
+        assertThat(value(configs, names.reports(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
+        assertThat(value(configs, names.reports(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        assertThat(value(configs, names.failureStats(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        assertThat(value(configs, names.alertsJson(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        assertThat(value(configs, names.alerts(), TopicConfig.RETENTION_MS_CONFIG))
+                .isEqualTo(Long.toString(Duration.ofDays(400).toMillis()));
+        assertThat(value(configs, names.deadLetter(), TopicConfig.RETENTION_MS_CONFIG))
+                .isEqualTo(Long.toString(Duration.ofDays(30).toMillis()));
+        assertThat(value(configs, names.raw(), TopicConfig.RETENTION_MS_CONFIG))
+                .as("the raw topic is the connector's: broker default").isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
+
+        // a statistic of a window 40 days back (a backfill), next to the same record in a topic with the broker's
+        // default retention (7 days): there it is deleted once its segment rolls, in failure-stats it stays
+        String brokerDefault = "default-retention-" + UUID.randomUUID();
+        admin.createTopics(List.of(new NewTopic(brokerDefault, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        long fortyDaysAgo = Instant.now().minus(Duration.ofDays(40)).toEpochMilli();
+        for (String topic : List.of(names.failureStats(), brokerDefault)) {
+            produce(topic, fortyDaysAgo);
+        }
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> {
+            // later appends roll the segment holding the old record; retention may then delete it
+            produce(brokerDefault, System.currentTimeMillis());
+            produce(names.failureStats(), System.currentTimeMillis());
+            return logStartOffset(brokerDefault) > 0;
+        });
+        assertThat(logStartOffset(names.failureStats())).as("old-dated statistic still there").isZero();
+    }
+
+    @Test
+    void existingTopicsWithoutRetentionGetItAndExplicitOnesAreKept() throws Exception {
+        ProcessorConfig config = config(Map.of());
+        TopicNames names = config.topicNames();
+        // as an earlier version created them: policy only, the broker's default retention
+        admin.createTopics(List.of(
+                new NewTopic(names.failureStats(), 1, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)),
+                new NewTopic(names.alerts(), 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(Duration.ofDays(90).toMillis())))))
+                .all().get(30, TimeUnit.SECONDS);
+
+        TopicCreator.createMissing(adminProps(), config, TIMEOUT);
+
+        Map<String, Config> configs = describe(List.of(names.failureStats(), names.alerts(), names.alertsJson()));
+        assertThat(value(configs, names.failureStats(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        assertThat(value(configs, names.alerts(), TopicConfig.RETENTION_MS_CONFIG))
+                .as("set by the operator").isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
+        assertThat(value(configs, names.alertsJson(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+    }
+
+    private static ProcessorConfig config(Map<String, String> overrides) {
+        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "1");
+        props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
+        for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
+            if (key.name().startsWith("topic.")) {
+                props.setProperty(key.name(), key.defaultValue() + suffix);
+            }
+        }
+        overrides.forEach(props::setProperty);
+        return ProcessorConfig.fromProperties(props);
+    }
+
+    private static Properties adminProps() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        return p;
+    }
+
+    private static Map<String, Config> describe(List<String> topics) throws Exception {
+        Map<ConfigResource, Config> byResource = admin.describeConfigs(topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
+        return byResource.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                e -> e.getKey().name(), Map.Entry::getValue));
+    }
+
+    private static String value(Map<String, Config> configs, String topic, String key) {
+        return configs.get(topic).get(key).value();
+    }
+
+    private static void produce(String topic, long timestamp) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, timestamp, "example.org|sts", "stat")).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long logStartOffset(String topic) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get(30, TimeUnit.SECONDS).get(tp).offset();
+    }
+}
