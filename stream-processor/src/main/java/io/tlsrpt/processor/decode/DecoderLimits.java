@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>{@value #MAX_COMPRESSION_RATIO} (default 1000): decompressed/compressed ratio allowed ...</li>
  *   <li>{@value #RATIO_FLOOR_BYTES} (default 1m): ... once this many bytes came out of a decompressor</li>
  *   <li>{@value #MAX_JSON_DEPTH} (default 64): JSON nesting depth</li>
- *   <li>{@value #MAX_JSON_ARRAY_LENGTH} (default 100000): elements of any JSON array of a report</li>
+ *   <li>{@value #MAX_JSON_ARRAY_LENGTH} (default 100000): elements of any JSON array of a report, checked as
+ *       each element is read</li>
  *   <li>{@value #MAX_JSON_STRING_LENGTH} (default 1m): characters of one JSON string</li>
  *   <li>{@value #MAX_JSON_TOKENS} (default 1000000): JSON tokens of one payload, counted as they are read. A
  *       real failure detail is about 16 tokens in 250 bytes, so this admits some 12 MB of report JSON (real
