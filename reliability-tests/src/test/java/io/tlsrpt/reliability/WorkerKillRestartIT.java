@@ -44,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is killed with SIGKILL in the middle of an IMAP ingest, and of a spool ingest, then started again: the same
  * properties, the same REST port, the same mailbox or directory. Every mail and every file lands in the raw topic
  * exactly once (read_committed), nothing is lost, and a mail or file is moved only once its record is committed.
+ * The same kill of a standalone worker (at-least-once) loses no mail either, and sends again only mails that were in
+ * Kafka but not yet moved. See RELIABILITY.md, test 6.
  */
 class WorkerKillRestartIT {
 
