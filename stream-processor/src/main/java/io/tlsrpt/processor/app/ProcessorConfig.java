@@ -343,7 +343,8 @@ public final class ProcessorConfig {
 
     public TopologySettings topologySettings() {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
-                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(DEDUP_RETENTION), getInt(TOP_N), detectorSettings());
+                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(DEDUP_RETENTION),
+                getInt(TOP_N), detectorSettings());
     }
 
     /** Every key with its value (for the start-up log). */

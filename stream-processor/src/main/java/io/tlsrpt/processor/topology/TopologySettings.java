@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param detector          spike rule thresholds
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
-                               Duration maxPartitionDrift, Duration dedupRetention, int topN, DetectorSettings detector) {
+                               Duration maxPartitionDrift, Duration dedupRetention, int topN,
+                               DetectorSettings detector) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
