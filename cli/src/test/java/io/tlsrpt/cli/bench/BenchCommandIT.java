@@ -30,11 +30,15 @@ class BenchCommandIT {
 
     @Test
     void pipelineBenchPrintsFloorPipelineAndStores() {
-        Run r = run("bench", "--reports", "300", "--domains", "25", "--failure-mix", "0.1", "--partitions", "2");
+        Run r = run("bench", "--reports", "300", "--domains", "25", "--failure-mix", "0.1", "--partitions", "2",
+            "--warmup", "50");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("| floor (copy) | 300 |").contains("| pipeline | 300 |")
             .contains("# processor: 300 raw, 300 reports decoded, 0 rejected")
+            .contains("JIT warmed up by a first run of 50 reports")
+            // CPU seconds of client and broker, CPU ms per report and the CPU ratio end both rows
+            .containsPattern("\\| pipeline \\| 300 \\|.*\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
             .containsPattern("\\| dedup-store \\| [0-9,]+ \\|");
     }
 
