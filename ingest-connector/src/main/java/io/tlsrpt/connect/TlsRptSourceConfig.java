@@ -202,8 +202,9 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 Importance.MEDIUM, "Connection security: ssl (IMAPS), starttls (required STARTTLS) or none (tests only).",
                 G_IMAP, ++g, ConfigDef.Width.SHORT, "Security");
         def.define(IMAP_SSL_TRUST, Type.STRING, "", new AnyString(), Importance.LOW,
-                "Hosts whose certificate is trusted without validation (mail.imaps.ssl.trust), e.g. for a self-signed "
-                        + "server; empty: normal certificate validation.",
+                "Hosts whose certificate chain is trusted without validation (mail.imaps.ssl.trust), e.g. for a "
+                        + "self-signed server; the certificate must still name imap.host (the host name is always "
+                        + "checked); empty: normal certificate validation.",
                 G_IMAP, ++g, ConfigDef.Width.MEDIUM, "SSL trust");
         def.define(IMAP_USERNAME, Type.STRING, "", new AnyString(), Importance.HIGH,
                 "Login user name (required when IMAP is enabled).", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "User name");
