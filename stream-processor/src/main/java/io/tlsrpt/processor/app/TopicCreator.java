@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why explicit retention: statistics and alerts carry event time (their window's start), so under the broker's
  * default {@code retention.ms} (7 days) a backfill of old reports produced statistics and alerts that the broker
  * deleted as soon as their segment rolled. An existing output topic without a topic-level {@code retention.ms} (one
- * an earlier version created) gets the configured value; one an operator set explicitly is left alone.
+ * an earlier version created) gets the configured value, and an existing compact-only reports topic given a finite
+ * retention also gets {@code delete} added to its {@code cleanup.policy} (compaction alone ignores
+ * {@code retention.ms}); a retention an operator set explicitly is left alone.
  */
 final class TopicCreator {
 
@@ -133,8 +135,15 @@ final class TopicCreator {
             String wanted = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
             ConfigEntry entry = current.get(resource).get(TopicConfig.RETENTION_MS_CONFIG);
             if (entry == null || entry.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
-                changes.put(resource, List.of(new AlterConfigOp(
-                        new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, wanted), AlterConfigOp.OpType.SET)));
+                List<AlterConfigOp> ops = new ArrayList<>();
+                ops.add(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, wanted), AlterConfigOp.OpType.SET));
+                if (needsDeletePolicy(topic, current.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG))) {
+                    // a compact-only topic ignores retention.ms: the finite retention needs "delete" beside "compact"
+                    ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_DELETE), AlterConfigOp.OpType.APPEND));
+                }
+                changes.put(resource, ops);
             } else if (!entry.value().equals(wanted)) {
                 LOG.warn("topic {} has retention.ms={} set on the topic; keeping it (the processor's setting is {})",
                         topic.name(), entry.value(), wanted);
@@ -143,7 +152,18 @@ final class TopicCreator {
         if (!changes.isEmpty()) {
             admin.incrementalAlterConfigs(changes).all().get(ms, TimeUnit.MILLISECONDS);
             LOG.info("set retention.ms on existing topics without one: {}", changes.keySet().stream()
-                    .map(r -> r.name() + "=" + resources.get(r).configs().get(TopicConfig.RETENTION_MS_CONFIG)).toList());
+                    .map(r -> r.name() + "=" + resources.get(r).configs().get(TopicConfig.RETENTION_MS_CONFIG)
+                            + (changes.get(r).size() > 1 ? " (cleanup.policy += delete)" : "")).toList());
         }
+    }
+
+    /** The processor wants deletion on the topic (a finite retention) and its current policy lacks it. */
+    static boolean needsDeletePolicy(NewTopic wanted, ConfigEntry currentPolicy) {
+        String policy = wanted.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (policy == null || !List.of(policy.split(",")).contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+            return false;
+        }
+        return currentPolicy == null || currentPolicy.value() == null
+                || !List.of(currentPolicy.value().replace(" ", "").split(",")).contains(TopicConfig.CLEANUP_POLICY_DELETE);
     }
 }

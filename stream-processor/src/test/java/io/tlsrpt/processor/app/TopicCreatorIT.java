@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tlsrpt.processor.topology.TopicNames;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The processor's topic creation on a real single-node KRaft cluster whose broker rolls segments after 200 ms and
@@ -105,20 +108,50 @@ class TopicCreatorIT {
         ProcessorConfig config = config(Map.of());
         TopicNames names = config.topicNames();
         // as an earlier version created them: policy only, the broker's default retention
-        admin.createTopics(List.of(
+        createExisting(
                 new NewTopic(names.failureStats(), 1, (short) 1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)),
                 new NewTopic(names.alerts(), 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
-                        Long.toString(Duration.ofDays(90).toMillis())))))
-                .all().get(30, TimeUnit.SECONDS);
+                        Long.toString(Duration.ofDays(90).toMillis()))));
 
         TopicCreator.createMissing(adminProps(), config, TIMEOUT);
 
-        Map<String, Config> configs = describe(List.of(names.failureStats(), names.alerts(), names.alertsJson()));
-        assertThat(value(configs, names.failureStats(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
-        assertThat(value(configs, names.alerts(), TopicConfig.RETENTION_MS_CONFIG))
-                .as("set by the operator").isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
-        assertThat(value(configs, names.alertsJson(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        // the controller applies the change; the broker answering describeConfigs sees it a moment later
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Map<String, Config> configs = describe(List.of(names.failureStats(), names.alerts(), names.alertsJson()));
+            assertThat(value(configs, names.failureStats(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+            assertThat(value(configs, names.alerts(), TopicConfig.RETENTION_MS_CONFIG))
+                    .as("set by the operator").isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
+            assertThat(value(configs, names.alertsJson(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
+        });
+    }
+
+    @ParameterizedTest(name = "topics.retention.reports={0}")
+    @CsvSource({"P400D, 34560000000, 'compact,delete'", "-1, -1, compact"})
+    void anExistingCompactedReportsTopicGetsDeletionOnlyForAFiniteRetention(String setting, String retentionMs,
+                                                                             String policies) throws Exception {
+        ProcessorConfig config = config(Map.of(ProcessorConfig.TOPICS_RETENTION_REPORTS, setting));
+        TopicNames names = config.topicNames();
+        // as an earlier version created it: compacted only, no topic-level retention (compaction alone would never
+        // apply a finite retention)
+        createExisting(new NewTopic(names.reports(), 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+
+        TopicCreator.createMissing(adminProps(), config, TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Map<String, Config> configs = describe(List.of(names.reports()));
+            assertThat(value(configs, names.reports(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo(retentionMs);
+            assertThat(List.of(value(configs, names.reports(), TopicConfig.CLEANUP_POLICY_CONFIG).split(",")))
+                    .containsExactlyInAnyOrder(policies.split(","));
+        });
+    }
+
+    /** Creates topics as an earlier version did and waits until the broker lists them (metadata propagates). */
+    private static void createExisting(NewTopic... topics) throws Exception {
+        admin.createTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+        List<String> names = Arrays.stream(topics).map(NewTopic::name).toList();
+        await().atMost(TIMEOUT).until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names));
     }
 
     private static ProcessorConfig config(Map<String, String> overrides) {
@@ -142,11 +175,14 @@ class TopicCreatorIT {
         return p;
     }
 
-    private static Map<String, Config> describe(List<String> topics) throws Exception {
-        Map<ConfigResource, Config> byResource = admin.describeConfigs(topics.stream()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
-        return byResource.entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                e -> e.getKey().name(), Map.Entry::getValue));
+    /** The topics' configs, once the answering broker knows them all (created topics propagate a moment later). */
+    private static Map<String, Config> describe(List<String> topics) {
+        return await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            Map<ConfigResource, Config> byResource = admin.describeConfigs(topics.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
+            return byResource.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> e.getKey().name(), Map.Entry::getValue));
+        }, configs -> configs.size() == topics.size());
     }
 
     private static String value(Map<String, Config> configs, String topic, String key) {
