@@ -48,6 +48,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The processor on a real single-node KRaft cluster (Kafka's in-JVM test kit), exactly-once: raw bytes in;
@@ -55,6 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with the same application id and state directory, without losing or double counting a report.
  */
 class StreamProcessorIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessorIT.class);
 
     /** Set to run against an external cluster instead of the in-JVM one (topics and app id get a unique suffix). */
     static final String EXTERNAL_BOOTSTRAP_ENV = "TLSRPT_IT_BOOTSTRAP_SERVERS";
@@ -251,6 +255,8 @@ class StreamProcessorIT {
                     .allMatch(c -> c == budget);
             usage.addAll(rocksDbMetric(processor, "block-cache-usage").values());
             long peak = usage.stream().mapToLong(Long::longValue).max().orElseThrow();
+            LOG.info("RocksDB block cache (memtables included): peak {} of {} bytes over {} samples", peak, budget,
+                    usage.size());
             assertThat(peak).as("peak RocksDB memory (cache + memtables) over %d samples", usage.size())
                     .isLessThanOrEqualTo(budget)
                     .as("the load filled the budget, so the bound was exercised").isGreaterThan(budget / 2);
