@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * The shared RocksDB budget as three gauges ({@code tlsrpt_rocksdb_memory_*_bytes} in Prometheus). Kafka Streams'
- * own {@code block-cache-usage} metrics are per store and carry a different tag for key-value and window stores,
- * which Prometheus cannot hold under one name (Micrometer binds only one kind); these read the one shared cache.
+ * The shared RocksDB budget as three gauges ({@code tlsrpt_rocksdb_memory_*_bytes} in Prometheus): one figure per
+ * instance. Kafka Streams' own {@code kafka_stream_state_block_cache_usage} is exported too, but once per store and
+ * task (each showing the same shared cache, so a sum over-counts, and a window store without an open segment
+ * shows 0), with {@code rocksdb_state_id} or {@code rocksdb_window_state_id} labels depending on the store type.
  */
 public final class RocksDBMemoryMetrics implements MeterBinder {
 
