@@ -24,8 +24,9 @@ class MemoryBudgetTest {
     private static final long MIB = 1L << 20;
     /**
      * JVM memory beside heap and RocksDB budget: metaspace, code cache, GC structures, thread stacks, network
-     * buffers, RocksDB's allocations outside its cache (table readers, compaction) and malloc's slack. Measured at
-     * 170-230 MiB for the processor (README); 320 MiB leaves ~100 MiB of headroom.
+     * buffers, RocksDB's allocations outside its cache (compaction, iterators) and malloc's slack. Measured at
+     * ~250 MiB for the processor alone after a million reports (README, "Memory budget of the stream processor");
+     * 320 MiB leaves ~70 MiB of headroom.
      */
     static final long JVM_OVERHEAD = 320 * MIB;
 
