@@ -7,6 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.notify.NotifierMeters;
 import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Severity;
+import io.tlsrpt.processor.rocksdb.RocksDBMemory;
+import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
 import io.tlsrpt.processor.topology.DeadLetters;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.lang.reflect.Method;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every tlsrpt_* metric (and label) the alerting rules and the dashboards use is one the code registers: the
- * processor's PipelineMetrics and the notifier's meters are registered on a Prometheus registry, moved once each,
+ * processor's PipelineMetrics, its RocksDB memory gauges and the notifier's meters are registered on a Prometheus registry, moved once each,
  * and scraped; the names are compared with the scrape. The kafka_* names come from the Kafka clients at run time
  * and are checked against a running processor by ProcessorMetricsIT.
  */
@@ -149,6 +151,9 @@ class MetricNamesTest {
         }
         assertThat(updates).as("PipelineMetrics update methods").isGreaterThanOrEqualTo(5);
         NotifierMeters.registerAll(registry);
-        return registry.scrape();
+        try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5)) {
+            new RocksDBMemoryMetrics(rocksDb).bindTo(registry);
+            return registry.scrape();
+        }
     }
 }

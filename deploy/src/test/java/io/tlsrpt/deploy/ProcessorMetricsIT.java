@@ -90,6 +90,13 @@ class ProcessorMetricsIT {
                     }
                 }
                 assertThat(scrape.families()).containsKeys("tlsrpt_raw_records_total", "tlsrpt_dead_letters_total");
+                // the RocksDB budget of the compose file, as the shared cache reports it
+                assertThat(scrape.samples()).as("RocksDB memory gauges")
+                        .anyMatch(l -> l.startsWith("tlsrpt_rocksdb_memory_limit_bytes ")
+                                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == config.rocksDbMemoryBytes())
+                        .anyMatch(l -> l.startsWith("tlsrpt_rocksdb_memory_used_bytes "));
+                scrape.samples().stream().filter(l -> l.startsWith("kafka_stream_state_block_cache")
+                        || l.startsWith("tlsrpt_rocksdb_")).forEach(l -> LOG.info("scraped: {}", l));
 
                 for (String path : probePaths()) {
                     assertThat(get(base.resolve(path)).statusCode()).as("GET " + path).isEqualTo(200);

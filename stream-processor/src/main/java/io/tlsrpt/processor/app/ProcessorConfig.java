@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed configuration of the stream processor. Sources, later ones winning: the defaults below, a
@@ -116,6 +118,14 @@ public final class ProcessorConfig {
             "A later normal window resolves an incident once it has this fraction of the incident window's sessions.");
     public static final String DETECTOR_UPDATE_GROWTH_FACTOR = key("detector.update.growth.factor", "2",
             "An open incident is re-announced (same alert_id) when its failed sessions reach this multiple of the last announcement.");
+    // Off-heap memory of the state stores, per processor instance. Kafka Streams' default is per RocksDB instance
+    // (50 MB block cache + 3 x 16 MB memtables) and the processor has several per partition (dedup, incidents,
+    // one per window segment), so without a total the process grows with partitions and segments. The default
+    // fits the deploy limit: 768 MiB = 384 MiB heap + 64 MiB RocksDB + ~320 MiB JVM and native overhead.
+    public static final String ROCKSDB_MEMORY_BYTES = key("rocksdb.memory.bytes", "64MiB",
+            "Upper bound of RocksDB's memory for all state stores of this instance together: one shared block cache of this size holds data, index and filter blocks, and the memtables are charged to it. Bytes, or with a binary unit: 64MiB, 512k, 1g (at least 4MiB). Heap (-Xmx) + this + ~320 MiB JVM overhead must fit the container's memory limit.");
+    public static final String ROCKSDB_WRITE_BUFFER_RATIO = key("rocksdb.write.buffer.ratio", "0.5",
+            "Share of rocksdb.memory.bytes the memtables of all stores may fill before RocksDB flushes them to disk (0.1 to 0.9); the rest caches blocks read from disk.");
     public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics and health endpoints.");
     public static final String HTTP_PORT = key("http.port", "9464",
             "Port of /metrics, /health/live, /health/ready; 0 picks a free port, -1 disables the server.");
@@ -224,6 +234,10 @@ public final class ProcessorConfig {
                 "a duration >= 0");
         check(problems, DEDUP_RETENTION, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, TOP_N, Integer::parseInt, v -> v >= 1 && v <= 100, "an integer from 1 to 100");
+        check(problems, ROCKSDB_MEMORY_BYTES, ProcessorConfig::parseBytes, v -> v >= MIN_ROCKSDB_MEMORY_BYTES,
+                "a size of at least 4MiB (bytes, or with k/m/g, KiB/MiB/GiB)");
+        check(problems, ROCKSDB_WRITE_BUFFER_RATIO, Double::parseDouble, v -> v >= 0.1 && v <= 0.9,
+                "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
         if (get(HTTP_HOST).isBlank()) {
             problems.add(HTTP_HOST + ": must not be empty");
@@ -266,6 +280,30 @@ public final class ProcessorConfig {
             default -> throw new IllegalArgumentException("not a boolean: " + v);
         };
     }
+
+    /** Smallest RocksDB budget: below it the stores' memtables alone would overrun the shared cache. */
+    static final long MIN_ROCKSDB_MEMORY_BYTES = 4L << 20;
+
+    /** A size in bytes: a bare number, or with a binary unit k/m/g or KiB/MiB/GiB (case-insensitive). */
+    static long parseBytes(String v) {
+        Matcher m = BYTES.matcher(v.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: " + v);
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "" -> 0;
+            case "k", "kib" -> 10;
+            case "m", "mib" -> 20;
+            default -> 30;   // g, gib
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("size too large: " + v);
+        }
+        return n << shift;
+    }
+
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,18})\\s*(|[kKmMgG]|[kKmMgG][iI][bB])");
 
     /** ISO-8601 (P1D, PT6H) or a number with a unit: 250ms, 90s, 30m, 6h, 1d; a bare number is milliseconds. */
     static Duration parseDuration(String v) {
@@ -345,6 +383,11 @@ public final class ProcessorConfig {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
                 getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(DEDUP_RETENTION),
                 getInt(TOP_N), detectorSettings());
+    }
+
+    /** The RocksDB budget of one processor instance ({@link #ROCKSDB_MEMORY_BYTES} in bytes). */
+    public long rocksDbMemoryBytes() {
+        return parseBytes(get(ROCKSDB_MEMORY_BYTES));
     }
 
     /** Every key with its value (for the start-up log). */

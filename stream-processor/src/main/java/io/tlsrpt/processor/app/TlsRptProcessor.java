@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.processor.decode.ReportDecoder;
+import io.tlsrpt.processor.rocksdb.BoundedMemoryRocksDBConfig;
+import io.tlsrpt.processor.rocksdb.RocksDBMemory;
+import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
 import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.topology.TopologyFactory;
@@ -14,10 +17,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,25 +47,30 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final RocksDBMemory rocksDbMemory;
     private final HttpEndpoints http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
 
-    private TlsRptProcessor(ProcessorConfig config, Clock clock) {
+    private TlsRptProcessor(ProcessorConfig config, Clock clock, RocksDBMemory rocksDbMemory) {
         this.config = config;
+        this.rocksDbMemory = rocksDbMemory;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new PipelineMetrics(registry);
+        new RocksDBMemoryMetrics(rocksDbMemory).bindTo(registry);
         TopologySettings settings = config.topologySettings();
         if (settings.registryUrl().startsWith("mock://")) {
             LOG.warn("schema.registry.url is {}: schemas live in this JVM only; consumers elsewhere cannot read the Avro topics",
                     settings.registryUrl());
         }
-        Properties props = streamsProperties(config, metrics);
+        Properties props = streamsProperties(config, metrics, rocksDbMemory);
         if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
             TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
         }
         Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock);
         LOG.debug("topology:\n{}", topology.describe());
+        LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
+                rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(exception -> {
             // processing and production errors are dead-lettered by the handlers; what reaches here is not a
@@ -94,10 +105,18 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     /** As {@link #start(ProcessorConfig)}, with the clock used for {@code detected_at}/{@code updated_at}. */
     public static TlsRptProcessor start(ProcessorConfig config, Clock clock) {
-        return new TlsRptProcessor(config, clock);
+        // the budget is this instance's: created before its stores open, closed after they are (close())
+        RocksDBMemory rocksDbMemory = new RocksDBMemory(config.rocksDbMemoryBytes(),
+                config.getDouble(ProcessorConfig.ROCKSDB_WRITE_BUFFER_RATIO));
+        try {
+            return new TlsRptProcessor(config, clock, rocksDbMemory);
+        } catch (RuntimeException e) {
+            rocksDbMemory.close();
+            throw e;
+        }
     }
 
-    static Properties streamsProperties(ProcessorConfig config, PipelineMetrics metrics) {
+    static Properties streamsProperties(ProcessorConfig config, PipelineMetrics metrics, RocksDBMemory rocksDbMemory) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(ProcessorConfig.APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ProcessorConfig.BOOTSTRAP_SERVERS));
@@ -114,6 +133,10 @@ public final class TlsRptProcessor implements AutoCloseable {
                 DeadLetterExceptionHandlers.Deserialization.class);
         p.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, config.get(ProcessorConfig.TOPIC_DEAD_LETTER));
         p.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
+        // every store shares this instance's cache and write buffer manager (a streams.rocksdb.config.setter
+        // override replaces this, and with it the bound)
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
+        p.put(RocksDBMemory.CONFIG, rocksDbMemory);
         p.putAll(config.streamsOverrides());
         return p;
     }
@@ -176,6 +199,16 @@ public final class TlsRptProcessor implements AutoCloseable {
         return config;
     }
 
+    /** This instance's shared RocksDB cache and write buffer manager. */
+    public RocksDBMemory rocksDbMemory() {
+        return rocksDbMemory;
+    }
+
+    /** Kafka Streams' own metrics of this client (threads, tasks, state stores). */
+    public Map<MetricName, ? extends Metric> streamsMetrics() {
+        return streams.metrics();
+    }
+
     /** Where /metrics and /health/* listen, or null when disabled (http.port=-1). */
     public InetSocketAddress httpAddress() {
         return http == null ? null : http.address();
@@ -204,6 +237,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
         streamsMetrics.close();
         registry.close();
+        rocksDbMemory.close();   // after the stores: they were using it
         closed.countDown();
     }
 

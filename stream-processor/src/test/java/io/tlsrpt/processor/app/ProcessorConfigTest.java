@@ -115,4 +115,40 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
                 .hasMessageContaining("topics.retention.alerts-json").hasMessageContaining("topics.retention.reports");
     }
+
+    @Test
+    void rocksDbBudgetIsASizeWithBinaryUnitsOverridableByEnvironmentAndBoundedBelow() {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.rocksDbMemoryBytes()).isEqualTo(64L << 20);
+        assertThat(defaults.getDouble(ProcessorConfig.ROCKSDB_WRITE_BUFFER_RATIO)).isEqualTo(0.5);
+
+        Map<String, Long> sizes = Map.of("4194304", 4L << 20, "4MiB", 4L << 20, "4096k", 4L << 20, "96m", 96L << 20,
+                "1g", 1L << 30, "2 GiB", 2L << 30, "512KIB", -1L);
+        sizes.forEach((text, bytes) -> {
+            Properties p = new Properties();
+            p.setProperty(ProcessorConfig.ROCKSDB_MEMORY_BYTES, text);
+            if (bytes > 0) {
+                assertThat(ProcessorConfig.fromProperties(p).rocksDbMemoryBytes()).as(text).isEqualTo(bytes);
+            } else {
+                assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(text)
+                        .hasMessageContaining("rocksdb.memory.bytes: must be a size of at least 4MiB");
+            }
+        });
+
+        Properties file = new Properties();
+        file.setProperty(ProcessorConfig.ROCKSDB_MEMORY_BYTES, "32MiB");
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(file,
+                Map.of("TLSRPT_ROCKSDB_MEMORY_BYTES", "128MiB", "TLSRPT_ROCKSDB_WRITE_BUFFER_RATIO", "0.25"));
+        assertThat(fromEnv.rocksDbMemoryBytes()).isEqualTo(128L << 20);
+        assertThat(fromEnv.getDouble(ProcessorConfig.ROCKSDB_WRITE_BUFFER_RATIO)).isEqualTo(0.25);
+
+        for (String[] bad : new String[][] {{"rocksdb.memory.bytes", "64MB"}, {"rocksdb.memory.bytes", "-1"},
+                {"rocksdb.memory.bytes", "99999999999999999999"}, {"rocksdb.memory.bytes", "9999999999g"},
+                {"rocksdb.write.buffer.ratio", "0.95"}, {"rocksdb.write.buffer.ratio", "half"}}) {
+            Properties p = new Properties();
+            p.setProperty(bad[0], bad[1]);
+            assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(bad[1])
+                    .isInstanceOf(InvalidConfigException.class).hasMessageContaining(bad[0] + ": must be");
+        }
+    }
 }

@@ -29,12 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -46,6 +48,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The processor on a real single-node KRaft cluster (Kafka's in-JVM test kit), exactly-once: raw bytes in;
@@ -53,6 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with the same application id and state directory, without losing or double counting a report.
  */
 class StreamProcessorIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessorIT.class);
 
     /** Set to run against an external cluster instead of the in-JVM one (topics and app id get a unique suffix). */
     static final String EXTERNAL_BOOTSTRAP_ENV = "TLSRPT_IT_BOOTSTRAP_SERVERS";
@@ -89,11 +95,14 @@ class StreamProcessorIT {
         }
     }
 
-    @Test
-    void rawBytesInAvroOutSurvivingARestart() throws Exception {
-        String registry = "mock://it-" + UUID.randomUUID();
+    /**
+     * The processor's own application id, topics (suffixed: the tests share the cluster) and state directory;
+     * two partitions, HTTP on a free port.
+     */
+    private static Properties processorProperties(String name, String registry) throws Exception {
         Properties props = new Properties();
-        String suffix = cluster == null ? "-" + UUID.randomUUID().toString().substring(0, 8) : "";
+        String suffix = (name.isEmpty() ? "" : "-" + name)
+                + (cluster == null ? "-" + UUID.randomUUID().toString().substring(0, 8) : "");
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
         props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-it" + suffix);
         for (String topicKey : List.of(ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
@@ -102,10 +111,17 @@ class StreamProcessorIT {
             props.setProperty(topicKey, ProcessorConfig.fromProperties(new Properties()).get(topicKey) + suffix);
         }
         props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
-        props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve("state")).toString());
+        props.setProperty(ProcessorConfig.STATE_DIR,
+                Files.createDirectories(stateDir.resolve(name.isEmpty() ? "state" : "state-" + name)).toString());
         props.setProperty(ProcessorConfig.HTTP_PORT, "0");
         props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "2");
-        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        return props;
+    }
+
+    @Test
+    void rawBytesInAvroOutSurvivingARestart() throws Exception {
+        String registry = "mock://it-" + UUID.randomUUID();
+        ProcessorConfig config = ProcessorConfig.fromProperties(processorProperties("", registry));
         TopicNames topics = config.topicNames();
 
         List<byte[]> phase1 = new ArrayList<>();
@@ -187,6 +203,92 @@ class StreamProcessorIT {
                 .containsKey(DeadLetters.SOURCE_OFFSET).containsEntry("tlsrpt.source", "cli");
     }
 
+    /**
+     * Every RocksDB instance of the processor (dedup store, incident store, each window segment, in each task)
+     * uses the one cache of {@code rocksdb.memory.bytes}, and under a load several times that budget the cache,
+     * memtables included, stays within it as Kafka Streams' own RocksDB metrics report it; the stores still
+     * deduplicate and aggregate exactly.
+     */
+    @Test
+    void stateStoresShareOneBoundedRocksDBBudget() throws Exception {
+        long budget = 4L << 20;
+        String registry = "mock://it-rdb-" + UUID.randomUUID();
+        Properties props = processorProperties("rdb", registry);
+        props.setProperty(ProcessorConfig.ROCKSDB_MEMORY_BYTES, "4MiB");
+        props.setProperty(ProcessorConfig.PROCESSING_GUARANTEE, "at_least_once");   // faster; stores are the point
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        TopicNames topics = config.topicNames();
+
+        // 12,000 distinct reports: 3,000 domains x 2 days x 2 senders (each window read back once), ~3 MB of
+        // dedup keys and ~4 MB of windows written, then 200 of them again
+        int domains = 3_000;
+        List<byte[]> distinct = new ArrayList<>();
+        for (int d = 0; d < domains; d++) {
+            for (int day = 1; day <= 2; day++) {
+                for (String org : List.of("Google Inc.", "Yahoo")) {
+                    distinct.add(report(org, org.charAt(0) + "-" + d + "-" + day, day).policy("d" + d + ".example", 10,
+                            failure("validation-failure", 1, "192.0.2." + (d % 250 + 1), null)).bytes());
+                }
+            }
+        }
+        List<byte[]> duplicates = distinct.subList(0, 200);
+
+        List<Long> usage = new ArrayList<>();
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(topics.raw(), distinct);
+            produce(topics.raw(), duplicates);
+            int total = distinct.size() + duplicates.size();
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                usage.addAll(rocksDbMetric(processor, "block-cache-usage").values());
+                return processor.counters().rawRecords() >= total;
+            });
+            // the last writes reach the stores at the next commit
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class)
+                    .size() == distinct.size());
+
+            Map<String, Long> capacity = rocksDbMetric(processor, "block-cache-capacity");
+            assertThat(capacity.keySet()).as("RocksDB instances with metrics")
+                    .anyMatch(k -> k.contains("dedup-store")).anyMatch(k -> k.contains("domain-window-store"))
+                    .anyMatch(k -> k.contains("incident-store"));
+            assertThat(capacity.values()).as("every store uses the one bounded cache, not 50 MB of its own")
+                    .allMatch(c -> c == budget);
+            usage.addAll(rocksDbMetric(processor, "block-cache-usage").values());
+            long peak = usage.stream().mapToLong(Long::longValue).max().orElseThrow();
+            LOG.info("RocksDB block cache (memtables included): peak {} of {} bytes over {} samples", peak, budget,
+                    usage.size());
+            assertThat(peak).as("peak RocksDB memory (cache + memtables) over %d samples", usage.size())
+                    .isLessThanOrEqualTo(budget)
+                    .as("the load filled the budget, so the bound was exercised").isGreaterThan(budget / 2);
+            assertThat(processor.rocksDbMemory().usedBytes()).isLessThanOrEqualTo(budget);
+
+            assertThat(processor.counters().duplicatesDropped()).isEqualTo(duplicates.size());
+            assertThat(processor.counters().distinctReports()).isEqualTo(distinct.size());
+        }
+        Map<String, FailureStats> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<String, FailureStats> r : readAll(topics.failureStats(), registry, FailureStats.class)) {
+            latest.put(r.key() + "@" + r.value().getWindowStart(), r.value());
+        }
+        assertThat(latest).as("one window per domain and day").hasSize(domains * 2);
+        assertThat(latest.values()).as("both senders counted once in every window").allSatisfy(w -> {
+            assertThat(w.getReports()).isEqualTo(2);
+            assertThat(w.getTotalSessions()).isEqualTo(22);
+            assertThat(w.getFailedSessions()).isEqualTo(2);
+        });
+    }
+
+    /** One Kafka Streams RocksDB property metric ({@code stream-state-metrics}) per store instance. */
+    private static Map<String, Long> rocksDbMetric(TlsRptProcessor processor, String name) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        processor.streamsMetrics().forEach((metricName, metric) -> {
+            if (metricName.group().equals("stream-state-metrics") && metricName.name().equals(name)
+                    && metric.metricValue() instanceof Number n) {
+                values.put(metricName.tags().toString(), n.longValue());
+            }
+        });
+        return values;
+    }
+
     private static void assertHttpEndpoints(TlsRptProcessor processor) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + processor.httpAddress().getPort();
@@ -208,11 +310,15 @@ class StreamProcessorIT {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (byte[] payload : payloads) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sha256(payload), payload);
                 record.headers().add("tlsrpt.source", "cli".getBytes(StandardCharsets.UTF_8));
                 record.headers().add("tlsrpt.received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
+                sent.add(producer.send(record));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();   // in order, like one send().get() after another, without a round trip each
             }
         }
     }
