@@ -3,9 +3,12 @@ package io.tlsrpt.processor.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
@@ -114,5 +117,16 @@ class ProcessorConfigTest {
         bad.setProperty(ProcessorConfig.TOPICS_RETENTION_REPORTS, "forever");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
                 .hasMessageContaining("topics.retention.alerts-json").hasMessageContaining("topics.retention.reports");
+    }
+
+    @Test
+    void tasksDoNotIdleOnTheirEmptyRepartitionPartitionUnlessOverridden() {
+        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+        Properties defaults = TlsRptProcessor.streamsProperties(ProcessorConfig.fromProperties(new Properties()), metrics);
+        assertThat(defaults.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        Properties props = new Properties();
+        props.setProperty("streams." + StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "500");
+        Properties overridden = TlsRptProcessor.streamsProperties(ProcessorConfig.fromProperties(props), metrics);
+        assertThat(overridden.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("500");
     }
 }
