@@ -21,9 +21,9 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  *                -> [report-by-primary-domain-repartition] -> dedup (dedup-by-domain-store, keyed by dedup key)
  *                      |-> key := dedup key -> reports (the bytes encoded above)
  *                      '-> explode by domain (decode once)
- *                            |-> primary domain's contribution (same key, same partition) ----------------.
- *                            '-> other domains' contributions -> [by-other-domain-repartition] -> merge -> late filter
- *                                  -> windowed aggregate (domain-window-store) -> failure-stats
+ *                            |-> primary domain's contribution (same key, same partition) ------------> merge
+ *                            '-> other domains' contributions -> [by-other-domain-repartition] ------> merge
+ *                                  merge -> late filter -> windowed aggregate (domain-window-store) -> failure-stats
  *                                        '-> detect (domain-window-store, incident-store) -> alerts, alerts.json
  * </pre>
  * Two sub-topologies: decode, and everything after the first repartition. A single-domain report (nearly all)
