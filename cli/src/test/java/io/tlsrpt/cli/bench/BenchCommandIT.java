@@ -39,7 +39,7 @@ class BenchCommandIT {
             .contains("JIT warmed up by a first run of 50 reports")
             // CPU seconds of client and broker, CPU ms per report and the CPU ratio end both rows
             .containsPattern("\\| pipeline \\| 300 \\|.*\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
-            .containsPattern("\\| dedup-store \\| [0-9,]+ \\|");
+            .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|");
     }
 
     @Test

@@ -137,6 +137,12 @@ public final class TlsRptProcessor implements AutoCloseable {
         // override replaces this, and with it the bound)
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class);
         p.put(RocksDBMemory.CONFIG, rocksDbMemory);
+        // The aggregating task reads two repartition topics, and the second (other domains of multi-domain reports)
+        // is nearly always empty: with the default (0) the task checks the empty partition's fetched lag on every
+        // loop (a String.format per check, ~4 % of the stream thread) and may wait for a fetch. Nothing needs the
+        // two inputs in timestamp order (before, they were separate sub-topologies with no order between them at
+        // all; lateness is judged by arrival too), so process what is buffered. streams.max.task.idle.ms overrides.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.putAll(config.streamsOverrides());
         return p;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -32,7 +33,8 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class AggregateStage {
 
-    static final String REPARTITION = "by-domain";
+    static final String REPARTITION = "by-other-domain";
+    static final String MERGE = "contributions-by-domain";
     static final String GROUPED = "by-domain-grouped";
     static final String STORE = "domain-window-store";
     static final String AGGREGATE = "domain-window-aggregate";
@@ -42,17 +44,31 @@ final class AggregateStage {
     private AggregateStage() {
     }
 
-    /** The windowed aggregate's change stream: (domain, window) -> the window's running value. */
-    static KStream<Windowed<String>, DomainWindow> apply(KStream<String, TlsReport> distinctReports,
+    /**
+     * The windowed aggregate's change stream: (domain, window) -> the window's running value. The input is the
+     * distinct reports keyed by primary domain, as encoded bytes: the primary domain's contribution stays on its
+     * partition, only the other domains of a multi-domain report cross the repartition topic
+     * {@code <app>-by-other-domain-repartition}. Both repartition topics are keyed by the domain with the default
+     * partitioner and have the same number of partitions, so a domain's contributions meet in one task either way.
+     */
+    static KStream<Windowed<String>, DomainWindow> apply(KStream<String, byte[]> distinctReports,
+                                                         Topic<String, TlsReport> reportsTopic,
                                                          TopologySettings settings, PipelineMetrics metrics) {
         // the aggregate closes windows at grace + max partition drift, not at grace: LateReportFilter applies the
         // grace by two clocks (arrival, stream time) and lets through reports on time by arrival that the stream
         // time, driven by the fastest input partition, would call late
         TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowCloseHorizon());
-        return distinctReports
-                .process(ReportExplode::new, Named.as(ReportExplode.PROCESSOR))
+        Deserializer<TlsReport> deserializer = reportsTopic.valueSerde().deserializer();
+        KStream<String, ReportExplode.Exploded> exploded = distinctReports.processValues(
+                () -> new ReportExplode(deserializer, reportsTopic.name()), Named.as(ReportExplode.PROCESSOR));
+        // processValues keeps the key, so the DSL adds no repartition for the primary domain's contribution
+        KStream<String, DomainWindow> primary = exploded.processValues(ReportExplode.Primary::new,
+                Named.as(ReportExplode.PRIMARY));
+        KStream<String, DomainWindow> others = exploded.process(ReportExplode.Others::new,
+                        Named.as(ReportExplode.OTHERS))
                 .repartition(Repartitioned.<String, DomainWindow>as(REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE))
+                        .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE));
+        return primary.merge(others, Named.as(MERGE))
                 .processValues(() -> new LateReportFilter(settings.windowSize(), settings.grace(),
                                 settings.windowCloseHorizon(), metrics),
                         Named.as(LateReportFilter.PROCESSOR))

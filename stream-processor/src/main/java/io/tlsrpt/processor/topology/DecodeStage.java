@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -55,7 +54,6 @@ final class DecodeStage {
     static final class DecodeProcessor implements Processor<String, byte[], String, DecodeOutcome> {
 
         private static final Logger LOG = LoggerFactory.getLogger(DecodeProcessor.class);
-        private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
         private final ReportDecoder decoder;
         private final PipelineMetrics metrics;
@@ -125,14 +123,28 @@ final class DecodeStage {
             Instant received = null;
             if (receivedAt != null) {
                 try {
-                    received = Instant.parse(receivedAt.trim());
+                    received = IsoInstants.parse(receivedAt.trim());
                 } catch (DateTimeParseException e) {
                     LOG.debug("unparsable tlsrpt.received-at {} on record {}", receivedAt, key);
                 }
             }
-            String sha = key != null && SHA256_HEX.matcher(key).matches() ? key : sha256(raw);
+            String sha = isSha256Hex(key) ? key : sha256(raw);
             return new DecodeHints(header(headers, "content-type"), header(headers, "tlsrpt.file-name"),
                     header(headers, "tlsrpt.source"), received, header(headers, "tlsrpt.origin"), sha);
+        }
+
+        /** The connector keys raw records by the SHA-256 of their bytes: 64 lower-case hex digits. */
+        private static boolean isSha256Hex(String key) {
+            if (key == null || key.length() != 64) {
+                return false;
+            }
+            for (int i = 0; i < 64; i++) {
+                char c = key.charAt(i);
+                if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String header(Headers headers, String name) {

@@ -2,6 +2,8 @@ package io.tlsrpt.processor.topology;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -23,12 +25,15 @@ public final class JsonSerde {
     }
 
     public static <T> Serde<T> of(Class<T> type) {
+        // bound once: ObjectMapper.readValue / writeValueAsBytes look the (de)serializer up on every call
+        ObjectReader reader = MAPPER.readerFor(type);
+        ObjectWriter writer = MAPPER.writerFor(type);
         Serializer<T> serializer = (topic, value) -> {
             if (value == null) {
                 return null;
             }
             try {
-                return MAPPER.writeValueAsBytes(value);
+                return writer.writeValueAsBytes(value);
             } catch (IOException e) {
                 throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
             }
@@ -38,7 +43,7 @@ public final class JsonSerde {
                 return null;
             }
             try {
-                return MAPPER.readValue(bytes, type);
+                return reader.readValue(bytes);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
             }

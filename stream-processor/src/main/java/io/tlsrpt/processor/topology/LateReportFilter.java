@@ -92,7 +92,7 @@ final class LateReportFilter implements FixedKeyProcessor<String, DomainWindow, 
         }
         String value = new String(h.value(), StandardCharsets.UTF_8);
         try {
-            return Instant.parse(value);
+            return IsoInstants.parse(value);
         } catch (DateTimeParseException e) {
             LOG.debug("unreadable {} header '{}' on {}: judged by stream time only", ReportExplode.RECEIVED_AT,
                     value, record.key(), e);

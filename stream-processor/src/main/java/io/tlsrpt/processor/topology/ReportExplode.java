@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,33 +23,95 @@ import org.apache.kafka.streams.processor.api.Record;
  * one report are summed), keyed by domain and timestamped with the report's start: from here on event time
  * is the report's date range, whatever the time it arrived. The time it arrived travels along in the header
  * {@value #RECEIVED_AT} (the report's {@code provenance.received_at}), for {@link LateReportFilter}.
+ * <p>
+ * The distinct reports arrive keyed by their primary domain ({@link ReportRouting}), already on that domain's
+ * partition: this processor decodes the report's bytes (once) and computes all its contributions;
+ * {@link Primary} forwards the primary domain's under the same key (no repartition), {@link Others} the other
+ * domains' of a multi-domain report, which go through the by-domain repartition.
  */
-final class ReportExplode implements Processor<String, TlsReport, String, DomainWindow> {
+final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExplode.Exploded> {
 
     static final String PROCESSOR = "explode-by-domain";
+    static final String PRIMARY = "primary-domain-contribution";
+    static final String OTHERS = "other-domain-contributions";
     /** ISO-8601 instant the connector received the report; absent when the provenance has none. */
     static final String RECEIVED_AT = "tlsrpt.received-at";
 
-    private ProcessorContext<String, DomainWindow> context;
+    /** A report's contributions per policy domain, with its start (event time) and the headers to pass on. */
+    record Exploded(long start, Headers headers, Map<String, DomainWindow> byDomain) {
+    }
+
+    private final Deserializer<TlsReport> deserializer;
+    private final String reportsTopic;
+    private FixedKeyProcessorContext<String, Exploded> context;
+
+    ReportExplode(Deserializer<TlsReport> deserializer, String reportsTopic) {
+        this.deserializer = deserializer;
+        this.reportsTopic = reportsTopic;
+    }
 
     @Override
-    public void init(ProcessorContext<String, DomainWindow> context) {
+    public void init(FixedKeyProcessorContext<String, Exploded> context) {
         this.context = context;
     }
 
     @Override
-    public void process(Record<String, TlsReport> record) {
-        TlsReport report = record.value();
-        long start = report.getStart().toEpochMilli();
-        Headers headers = receivedAtHeaders(record.headers(), report);
-        for (Map.Entry<String, DomainWindow> e : contributions(report).entrySet()) {
-            context.forward(new Record<>(e.getKey(), e.getValue(), start, headers));
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        TlsReport report = deserializer.deserialize(reportsTopic, record.value());
+        Exploded exploded = new Exploded(report.getStart().toEpochMilli(),
+                receivedAtHeaders(record.headers(), report), contributions(report));
+        context.forward(record.withValue(exploded));
+    }
+
+    /** The primary domain's contribution, on the partition the report is already on. */
+    static final class Primary implements FixedKeyProcessor<String, Exploded, DomainWindow> {
+
+        private FixedKeyProcessorContext<String, DomainWindow> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, DomainWindow> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Exploded> record) {
+            Exploded exploded = record.value();
+            // the key is the primary domain, or a report without policy domains' fallback: then nothing to count
+            DomainWindow contribution = exploded.byDomain().get(record.key());
+            if (contribution != null) {
+                context.forward(record.withValue(contribution).withTimestamp(exploded.start())
+                        .withHeaders(exploded.headers()));
+            }
         }
     }
 
-    /** A copy of the headers whose {@value #RECEIVED_AT} is the report's own (one raw record can hold several). */
+    /** The contributions of the report's other domains, re-keyed for the by-domain repartition. */
+    static final class Others implements Processor<String, Exploded, String, DomainWindow> {
+
+        private ProcessorContext<String, DomainWindow> context;
+
+        @Override
+        public void init(ProcessorContext<String, DomainWindow> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, Exploded> record) {
+            Exploded exploded = record.value();
+            for (Map.Entry<String, DomainWindow> e : exploded.byDomain().entrySet()) {
+                if (!e.getKey().equals(record.key())) {
+                    context.forward(new Record<>(e.getKey(), e.getValue(), exploded.start(), exploded.headers()));
+                }
+            }
+        }
+    }
+
+    /**
+     * A copy of the headers whose {@value #RECEIVED_AT} is the report's own (one raw record can hold several),
+     * without the dedup-key header of the repartition before.
+     */
     private static Headers receivedAtHeaders(Headers in, TlsReport report) {
-        Headers out = new RecordHeaders(in.toArray());
+        Headers out = ReportRouting.withoutDedupKey(in);
         out.remove(RECEIVED_AT);
         Instant receivedAt = report.getProvenance() == null ? null : report.getProvenance().getReceivedAt();
         if (receivedAt != null) {

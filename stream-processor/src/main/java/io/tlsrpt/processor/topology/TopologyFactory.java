@@ -17,11 +17,19 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  * Wires the stages:
  * <pre>
  * raw -> decode --rejected--> dead-letter
- *          '-> [dedup-repartition] -> dedup (dedup-store) -> reports
- *                 '-> explode by domain -> [by-domain-repartition] -> late filter
- *                       -> windowed aggregate (domain-window-store) -> failure-stats
- *                             '-> detect (domain-window-store, incident-store) -> alerts, alerts.json
+ *          '-> encode once, key := primary policy domain
+ *                -> [report-by-primary-domain-repartition] -> dedup (dedup-by-domain-store, keyed by dedup key)
+ *                      |-> key := dedup key -> reports (the bytes encoded above)
+ *                      '-> explode by domain (decode once)
+ *                            |-> primary domain's contribution (same key, same partition) ------------> merge
+ *                            '-> other domains' contributions -> [by-other-domain-repartition] ------> merge
+ *                                  merge -> late filter -> windowed aggregate (domain-window-store) -> failure-stats
+ *                                        '-> detect (domain-window-store, incident-store) -> alerts, alerts.json
  * </pre>
+ * Two sub-topologies: decode, and everything after the first repartition. A single-domain report (nearly all)
+ * crosses one repartition topic; only the non-primary domains of a multi-domain report cross the second, which
+ * the same sub-topology reads back. Both repartition topics are keyed by domain with the default partitioner and
+ * get the same partition count, so a domain's contributions reach the same task by either path.
  * Every processor, store and internal topic has an explicit name (the app runs with
  * {@code ensure.explicit.internal.resource.naming=true}, which refuses generated names).
  */
@@ -39,11 +47,12 @@ public final class TopologyFactory {
                 .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp()));
         KStream<String, TlsReport> decoded = DecodeStage.apply(raw, topics, decoder, metrics, clock);
 
-        KStream<String, TlsReport> distinct = DedupStage.apply(builder, decoded, topics.reports.valueSerde(),
+        KStream<String, byte[]> distinct = DedupStage.apply(builder, decoded, topics.reports,
                 settings.dedupRetention(), metrics);
-        distinct.to(topics.reports.name(), topics.reports.produced("reports-sink"));
+        ReportsSink.apply(distinct, topics);
 
-        KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(distinct, settings, metrics);
+        KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(distinct, topics.reports, settings,
+                metrics);
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(), clock),
                         Named.as("failure-stats"))
                 .to(topics.failureStats.name(), topics.failureStats.produced("failure-stats-sink"));

@@ -3,9 +3,13 @@ package io.tlsrpt.processor.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.processor.rocksdb.RocksDBMemory;
+import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
@@ -149,6 +153,22 @@ class ProcessorConfigTest {
             p.setProperty(bad[0], bad[1]);
             assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(bad[1])
                     .isInstanceOf(InvalidConfigException.class).hasMessageContaining(bad[0] + ": must be");
+        }
+    }
+
+    @Test
+    void tasksDoNotIdleOnTheirEmptyRepartitionPartitionUnlessOverridden() {
+        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+        try (RocksDBMemory memory = new RocksDBMemory(4L << 20, 0.5)) {
+            Properties defaults = TlsRptProcessor.streamsProperties(ProcessorConfig.fromProperties(new Properties()),
+                    metrics, memory);
+            assertThat(defaults.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                    .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+            Properties props = new Properties();
+            props.setProperty("streams." + StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "500");
+            Properties overridden = TlsRptProcessor.streamsProperties(ProcessorConfig.fromProperties(props), metrics,
+                    memory);
+            assertThat(overridden.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("500");
         }
     }
 }

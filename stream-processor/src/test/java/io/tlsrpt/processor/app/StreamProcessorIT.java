@@ -30,6 +30,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -138,8 +141,17 @@ class StreamProcessorIT {
         phase2a.add(report("Google Inc.", "g3", 3).policy("it.example", 1000,
                 failure("validation-failure", 1, "192.0.2.1", null)).bytes());   // duplicate of a phase-1 report
         phase2a.add(report("Microsoft Corporation", "m4", 4).policy("it.example", 700).bytes()); // same window as phase 1
+        // a two-domain report (primary alpha, zulu through the second repartition), a copy of it with other
+        // bytes, and a report of zulu alone (primary zulu): zulu's window gets both, whichever path each took
+        ReportFixtures twoDomains = report("Google Inc.", "ab5", 5)
+                .policy("zulu.example", 200, failure("validation-failure", 2, "192.0.2.2", null))
+                .policy("alpha.example", 100, failure("validation-failure", 1, "192.0.2.1", null));
         List<byte[]> phase2b = List.of(report("Google Inc.", "g5", 5).policy("it.example", 600,
-                failure("certificate-expired", 400, "192.0.2.1", "mx1.it.example")).bytes());
+                        failure("certificate-expired", 400, "192.0.2.1", "mx1.it.example")).bytes(),
+                twoDomains.bytes(),
+                twoDomains.json().replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8),
+                report("Yahoo", "z5", 5).policy("zulu.example", 300,
+                        failure("validation-failure", 3, "192.0.2.3", null)).bytes());
 
         TlsRptProcessor processor = TlsRptProcessor.start(config);
         try {
@@ -161,14 +173,17 @@ class StreamProcessorIT {
             assertThat(restarted.awaitReady(Duration.ofSeconds(60))).isTrue();
             produce(topics.raw(), phase2b);
             await().atMost(Duration.ofSeconds(60)).until(() -> readAll(topics.alerts(), registry, Alert.class).size() >= 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() >= 10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() >= 12);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.failureStats(), registry,
+                    FailureStats.class).stream().anyMatch(r -> r.key().startsWith("zulu.example|")
+                            && r.value().getReports() == 2));
         } finally {
             restarted.close();
         }
 
         List<ConsumerRecord<String, TlsReport>> reports = readAll(topics.reports(), registry, TlsReport.class);
         assertThat(reports).extracting(r -> r.value().getReportId())
-                .containsExactlyInAnyOrder("g1", "y1", "g2", "y2", "g3", "y3", "g4", "y4", "m4", "g5");
+                .containsExactlyInAnyOrder("g1", "y1", "g2", "y2", "g3", "y3", "g4", "y4", "m4", "g5", "ab5", "z5");
 
         Map<String, FailureStats> latest = new LinkedHashMap<>();
         for (ConsumerRecord<String, FailureStats> r : readAll(topics.failureStats(), registry, FailureStats.class)) {
@@ -180,6 +195,14 @@ class StreamProcessorIT {
         assertThat(day3.getReports()).isEqualTo(2);
         FailureStats day4 = latest.get("it.example|validation-failure@" + ReportFixtures.day(4));
         assertThat(day4.getTotalSessions()).as("window state survived the restart").isEqualTo(1001 + 500 + 700);
+        FailureStats zulu = latest.get("zulu.example|validation-failure@" + ReportFixtures.day(5));
+        assertThat(zulu.getReports()).as("one window for zulu: both repartition paths reach its task").isEqualTo(2);
+        assertThat(zulu.getTotalSessions()).isEqualTo(202 + 303);
+        FailureStats alpha = latest.get("alpha.example|validation-failure@" + ReportFixtures.day(5));
+        assertThat(alpha.getReports()).as("the copy of the two-domain report is not counted").isEqualTo(1);
+        assertThat(alpha.getTotalSessions()).isEqualTo(101);
+        assertSamePartitionCount(config.get(ProcessorConfig.APPLICATION_ID) + "-report-by-primary-domain-repartition",
+                config.get(ProcessorConfig.APPLICATION_ID) + "-by-other-domain-repartition", 2);
 
         List<ConsumerRecord<String, Alert>> alerts = readAll(topics.alerts(), registry, Alert.class);
         assertThat(alerts).hasSize(1);
@@ -249,7 +272,7 @@ class StreamProcessorIT {
 
             Map<String, Long> capacity = rocksDbMetric(processor, "block-cache-capacity");
             assertThat(capacity.keySet()).as("RocksDB instances with metrics")
-                    .anyMatch(k -> k.contains("dedup-store")).anyMatch(k -> k.contains("domain-window-store"))
+                    .anyMatch(k -> k.contains("dedup-by-domain-store")).anyMatch(k -> k.contains("domain-window-store"))
                     .anyMatch(k -> k.contains("incident-store"));
             assertThat(capacity.values()).as("every store uses the one bounded cache, not 50 MB of its own")
                     .allMatch(c -> c == budget);
@@ -287,6 +310,15 @@ class StreamProcessorIT {
             }
         });
         return values;
+    }
+
+    /** Both repartition topics keyed by domain must have the same partitions, or a domain would reach two tasks. */
+    private static void assertSamePartitionCount(String primary, String others, int expected) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(primary, others)).allTopicNames().get();
+            assertThat(topics.get(primary).partitions()).hasSize(expected);
+            assertThat(topics.get(others).partitions()).hasSize(expected);
+        }
     }
 
     private static void assertHttpEndpoints(TlsRptProcessor processor) throws Exception {

@@ -82,10 +82,15 @@ final class TopologyFixture implements AutoCloseable {
 
     /** Sends raw bytes as the ingest connector would, arriving at {@code arrival}. */
     void send(byte[] payload, Instant arrival, String source) {
+        send(payload, arrival, source, "application/tlsrpt+json");
+    }
+
+    /** Sends raw bytes with the content type the connector declares (message/rfc822 for a mail). */
+    void send(byte[] payload, Instant arrival, String source, String contentType) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("tlsrpt.source", source.getBytes(StandardCharsets.UTF_8));
         headers.add("tlsrpt.received-at", arrival.toString().getBytes(StandardCharsets.UTF_8));
-        headers.add("content-type", "application/tlsrpt+json".getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
         headers.add("tlsrpt.origin", "test".getBytes(StandardCharsets.UTF_8));
         raw.pipeInput(new TestRecord<>(sha256(payload), payload, headers, arrival));
     }

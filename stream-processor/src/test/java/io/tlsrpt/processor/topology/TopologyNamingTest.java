@@ -30,10 +30,10 @@ class TopologyNamingTest {
                 }
             }
         }
-        assertThat(stores).containsExactly("dedup-store", "domain-window-store", "incident-store");
+        assertThat(stores).containsExactly("dedup-by-domain-store", "domain-window-store", "incident-store");
         assertThat(topics).containsExactlyInAnyOrder("tlsrpt.raw", "tlsrpt.reports", "tlsrpt.dead-letter",
-                "tlsrpt.failure-stats", "tlsrpt.alerts", "tlsrpt.alerts.json", "dedup-repartition",
-                "by-domain-repartition");
-        assertThat(topology.describe().subtopologies()).hasSize(3);
+                "tlsrpt.failure-stats", "tlsrpt.alerts", "tlsrpt.alerts.json",
+                "report-by-primary-domain-repartition", "by-other-domain-repartition");
+        assertThat(topology.describe().subtopologies()).hasSize(2);
     }
 }
