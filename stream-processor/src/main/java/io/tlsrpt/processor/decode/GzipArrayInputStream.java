@@ -12,7 +12,7 @@ import java.util.zip.ZipException;
 
 /**
  * gzip (RFC 1952) read from bytes already in memory - a mail attachment after base64, an HTTPS body - with the
- * thread's reusable {@link Inflater} ({@link ThreadInflaters}) fed the array in place: no input buffer, no copy,
+ * decoder's reusable {@link Inflater} ({@link InflaterPool}) fed the array in place: no input buffer, no copy,
  * no per-call Inflater. Behaves as {@code GZIPInputStream} over a {@code ByteArrayInputStream} of the same bytes:
  * the same exceptions with the same messages (so the same rejection reasons), header CRC, trailer CRC-32 and
  * size checks, concatenated members, and trailing bytes that do not start a valid member ignored. (The JDK looks
@@ -33,18 +33,20 @@ final class GzipArrayInputStream extends InputStream implements LongSupplier {
 
     private final byte[] data;
     private final int end;
+    private final InflaterPool inflaters;
     private final CRC32 crc = new CRC32();
     private Inflater inflater;
     private boolean eos;
     private byte[] single;
 
     /** Reads the first member's header at {@code data[from]}; the data runs to {@code to}. */
-    GzipArrayInputStream(byte[] data, int from, int to) throws IOException {
+    GzipArrayInputStream(byte[] data, int from, int to, InflaterPool inflaters) throws IOException {
         Objects.checkFromToIndex(from, to, data.length);
         this.data = data;
         this.end = to;
+        this.inflaters = inflaters;
         int body = readHeader(from);  // before borrowing: a bad header leaves nothing to give back
-        this.inflater = ThreadInflaters.borrow();
+        this.inflater = inflaters.borrow();
         inflater.setInput(data, body, end - body);
     }
 
@@ -97,7 +99,7 @@ final class GzipArrayInputStream extends InputStream implements LongSupplier {
             Inflater lent = inflater;
             inflater = null;
             eos = true;
-            ThreadInflaters.giveBack(lent);
+            inflaters.giveBack(lent);
         }
     }
 

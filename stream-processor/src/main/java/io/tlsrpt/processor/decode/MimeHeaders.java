@@ -170,6 +170,9 @@ final class MimeHeaders {
      * line). UTF-8 when the bytes are valid UTF-8 (RFC 6532 headers), else ISO-8859-1 (a byte is a char).
      */
     static String text(byte[] data, int from, int to) {
+        if (lineEnd(data, from, to) == to && isAscii(data, from, to)) {
+            return new String(data, from, to - from, StandardCharsets.ISO_8859_1);  // one line of ASCII: most values
+        }
         byte[] copy = null;
         int length = 0;
         boolean ascii = true;
@@ -199,6 +202,22 @@ final class MimeHeaders {
         } catch (CharacterCodingException e) {
             return new String(bytes, offset, size, StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** Whether every byte is below 0x80, eight at a time. */
+    private static boolean isAscii(byte[] data, int from, int to) {
+        int i = from;
+        for (; to - i >= Long.BYTES; i += Long.BYTES) {
+            if (((long) LONGS.get(data, i) & 0x8080808080808080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (data[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -25,6 +25,7 @@ final class PayloadDecoder {
     private static final int GZIP_BUFFER = 4096;
 
     private final ReportJsonReader json;
+    private final InflaterPool inflaters = new InflaterPool();
 
     PayloadDecoder(ReportJsonReader json) {
         this.json = json;
@@ -51,10 +52,10 @@ final class PayloadDecoder {
             // parse straight from the array: Jackson's fastest path
             drafts = json.read(raw, pos, to - pos, context);
         } else if (kind == PayloadKind.GZIP) {
-            // inflate straight from the array with the thread's Inflater (GzipArrayInputStream)
+            // inflate straight from the array with the decoder's reusable Inflater (GzipArrayInputStream)
             checkDepth(0, "gzip", context);
             context.stage(DecodeContext.Stage.DECOMPRESS);
-            drafts = inflate(new GzipArrayInputStream(raw, pos, to), 0, context);
+            drafts = inflate(new GzipArrayInputStream(raw, pos, to, inflaters), 0, context);
         } else {
             drafts = decodeKind(kind, new ByteArrayInputStream(raw, pos, to - pos), raw, pos, to, 0, context);
         }

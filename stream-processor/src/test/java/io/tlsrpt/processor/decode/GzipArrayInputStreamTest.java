@@ -4,6 +4,7 @@ import static io.tlsrpt.processor.decode.Fixtures.concat;
 import static io.tlsrpt.processor.decode.Fixtures.gzip;
 import static io.tlsrpt.processor.decode.Fixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The in-memory gzip reader gives what {@code GZIPInputStream} over the same bytes gives - the same bytes, or an
- * exception of the same class with the same message (the rejection reason depends on both) - and the thread's
+ * exception of the same class with the same message (the rejection reason depends on both) - and the decoder's
  * reused Inflater decodes correctly after a failure, a bomb or a gzip inside a gzip.
  */
 class GzipArrayInputStreamTest {
 
     private static final byte[] REPORT = Fixtures.baseReport();
+    private static final InflaterPool POOL = new InflaterPool();
 
     /** Bytes read to the end, or the exception as "Class: message". */
     private static String outcome(InputStreamFactory factory, byte[] data) {
@@ -57,7 +59,7 @@ class GzipArrayInputStreamTest {
     }
 
     private static String ours(byte[] data) {
-        return outcome(d -> new GzipArrayInputStream(d, 0, d.length), data);
+        return outcome(d -> new GzipArrayInputStream(d, 0, d.length, POOL), data);
     }
 
     @Test
@@ -120,16 +122,29 @@ class GzipArrayInputStreamTest {
     }
 
     @Test
-    void theThreadsInflaterIsReusedAndLentOnlyOnce() {
-        Inflater first = ThreadInflaters.borrow();
-        Inflater nested = ThreadInflaters.borrow();
-        assertThat(nested).isNotSameAs(first);
-        ThreadInflaters.giveBack(nested);
-        ThreadInflaters.giveBack(first);
-        Inflater again = ThreadInflaters.borrow();
-        ThreadInflaters.giveBack(again);
-        assertThat(again).isSameAs(first);
+    void thePoolKeepsOneInflaterAndLendsItOnlyOnce() {
+        InflaterPool pool = new InflaterPool();
+        Inflater first = pool.borrow();
+        Inflater second = pool.borrow();  // the first is lent out: a gzip inside a gzip, or another thread
+        assertThat(second).isNotSameAs(first);
+        pool.giveBack(second);
+        pool.giveBack(first);  // one is kept already: this one is ended
+        assertThatThrownBy(first::getBytesRead).isInstanceOf(NullPointerException.class);
+        Inflater again = pool.borrow();
+        assertThat(again).isSameAs(second);
         assertThat(again.getBytesRead()).isZero();  // given back reset
+        pool.giveBack(again);
+    }
+
+    @Test
+    void anInflaterGivenBackInTheMiddleOfAMemberIsResetForTheNext() throws IOException {
+        InflaterPool pool = new InflaterPool();
+        byte[] member = gzip(REPORT);
+        try (InputStream in = new GzipArrayInputStream(member, 0, member.length, pool)) {
+            assertThat(in.read(new byte[10], 0, 10)).isEqualTo(10);  // closed half read, as after a limit
+        }
+        assertThat(outcome(d -> new GzipArrayInputStream(d, 0, d.length, pool), member))
+            .isEqualTo(jdk(member));
     }
 
     @Test
@@ -146,7 +161,7 @@ class GzipArrayInputStreamTest {
         byte[] inMail = Fixtures.mail().part("application/tlsrpt+gzip", "r.json.gz", "base64", good).bytes();
         assertThat(decoder.decode(inMail, DecodeHints.none())).isInstanceOf(DecodeResult.Decoded.class);
         assertThat(render(decoder.decode(good, DecodeHints.none()))).isEqualTo(expected);
-        // a gzip inside a gzip: the inner one streams through the JDK reader while the outer holds the Inflater
+        // a gzip inside a gzip: the inner one streams through the JDK reader while the outer holds the kept Inflater
         assertThat(decoder.decode(gzip(good), DecodeHints.none())).isInstanceOf(DecodeResult.Decoded.class);
         assertThat(render(decoder.decode(good, DecodeHints.none()))).isEqualTo(expected);
     }
