@@ -223,9 +223,11 @@ final class ReportNormaliser {
             return null;
         }
         List<String> plain = plainStringArray(s, trees.maxArrayLength());
-        if (plain != null) {
-            return plain;
-        }
+        return plain != null ? plain : parsedStringArray(s);
+    }
+
+    /** The strings of a JSON array of strings read by the parser (the first value only), else null. */
+    List<String> parsedStringArray(String s) {
         try (JsonParser parser = factory.createParser(s)) {
             parser.nextToken();
             JsonNode inner = trees.read(parser);

@@ -2,11 +2,9 @@ package io.tlsrpt.processor.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -21,26 +19,11 @@ import org.junit.jupiter.api.Test;
 class PlainStringArrayTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ReportNormaliser PARSER_PATH = new ReportNormaliser(new JsonFactory(), new JsonTreeBuilder(100));
 
     /** What the normaliser's parser path makes of the text: its first value's strings, or null. */
     private static List<String> parsed(String s) {
-        try (JsonParser parser = MAPPER.createParser(s)) {
-            parser.nextToken();
-            JsonNode node = MAPPER.readTree(parser);
-            if (node == null || !node.isArray()) {
-                return null;
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode element : node) {
-                if (!element.isTextual()) {
-                    return null;
-                }
-                out.add(element.textValue());
-            }
-            return out;
-        } catch (IOException notJson) {
-            return null;
-        }
+        return PARSER_PATH.parsedStringArray(s);
     }
 
     @Test
