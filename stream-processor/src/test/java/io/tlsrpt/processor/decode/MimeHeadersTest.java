@@ -114,4 +114,17 @@ class MimeHeadersTest {
         return net.jqwik.api.Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(30, common), net.jqwik.api.Tuple.of(1, rare))
             .array(byte[].class).ofMaxSize(200);
     }
+
+    @net.jqwik.api.Property(seed = "8460", tries = 500)
+    void aValueIsItsBytesWithoutLineBreaksAsUtf8ElseLatin1(@net.jqwik.api.ForAll("lineBytes") byte[] data) {
+        byte[] kept = new String(data, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        String expected;
+        try {
+            expected = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(kept)).toString();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            expected = new String(kept, StandardCharsets.ISO_8859_1);
+        }
+        assertThat(MimeHeaders.text(data, 0, data.length)).isEqualTo(expected);
+    }
 }
