@@ -41,6 +41,11 @@ final class JsonTreeBuilder {
         this.maxArrayLength = maxArrayLength;
     }
 
+    /** The most elements an array may have. */
+    int maxArrayLength() {
+        return maxArrayLength;
+    }
+
     /** The value that starts at the parser's current token; the parser is left on its last token. */
     JsonNode read(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();

@@ -62,12 +62,12 @@ final class MimeParameters {
     }
 
     static MimeParameters parse(String header) {
+        int length = header.length();
         int semicolon = header.indexOf(';');
-        String value = (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        MimeParameters parameters = new MimeParameters(value);
+        MimeParameters parameters = new MimeParameters(trimmed(header, 0, semicolon < 0 ? length : semicolon)
+            .toLowerCase(Locale.ROOT));
         Map<String, TreeMap<Integer, String>> sections = null;
         int pos = semicolon;
-        int length = header.length();
         while (pos >= 0 && pos < length) {
             pos++;  // past the ';'
             int equals = -1;
@@ -83,27 +83,35 @@ final class MimeParameters {
                 pos = nameEnd < length ? nameEnd : -1;  // a parameter without '=' is skipped
                 continue;
             }
-            String name = header.substring(pos, equals).trim();
+            String name = trimmed(header, pos, equals);
             int start = equals + 1;
             while (start < length && (header.charAt(start) == ' ' || header.charAt(start) == '\t')) {
                 start++;
             }
             String parameterValue;
             if (start < length && header.charAt(start) == '"') {
-                StringBuilder quoted = new StringBuilder();
-                int i = start + 1;
-                for (; i < length && header.charAt(i) != '"'; i++) {
-                    char c = header.charAt(i);
-                    if (c == '\\' && i + 1 < length) {
-                        c = header.charAt(++i);
+                int close = header.indexOf('"', start + 1);
+                int stop = close < 0 ? length : close;
+                int escape = header.indexOf('\\', start + 1);
+                if (escape < 0 || escape >= stop) {
+                    parameterValue = header.substring(start + 1, stop);  // the usual case: nothing escaped
+                    pos = header.indexOf(';', Math.min(stop + 1, length));
+                } else {
+                    StringBuilder quoted = new StringBuilder();
+                    int i = start + 1;
+                    for (; i < length && header.charAt(i) != '"'; i++) {
+                        char c = header.charAt(i);
+                        if (c == '\\' && i + 1 < length) {
+                            c = header.charAt(++i);
+                        }
+                        quoted.append(c);
                     }
-                    quoted.append(c);
+                    parameterValue = quoted.toString();
+                    pos = header.indexOf(';', Math.min(i + 1, length));  // whatever follows the closing quote is ignored
                 }
-                parameterValue = quoted.toString();
-                pos = header.indexOf(';', Math.min(i + 1, length));  // whatever follows the closing quote is ignored
             } else {
                 int next = header.indexOf(';', start);
-                parameterValue = header.substring(start, next < 0 ? length : next).trim();
+                parameterValue = trimmed(header, start, next < 0 ? length : next);
                 pos = next;
             }
             if (name.isEmpty()) {
@@ -123,6 +131,19 @@ final class MimeParameters {
             sections.forEach((name, parts) -> parameters.put(name, joinSections(parts)));
         }
         return parameters;
+    }
+
+    /** {@code s.substring(from, to).trim()} without the intermediate string. */
+    private static String trimmed(String s, int from, int to) {
+        int a = from;
+        int b = to;
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        return s.substring(a, b);
     }
 
     /** Files {@code name*}, {@code name*N} or {@code name*N*} under {@code name}; the key remembers "encoded". */

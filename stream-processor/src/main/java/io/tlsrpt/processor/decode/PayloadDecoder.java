@@ -7,6 +7,7 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.zip.ZipEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ final class PayloadDecoder {
     private static final int GZIP_BUFFER = 4096;
 
     private final ReportJsonReader json;
+    private final InflaterPool inflaters = new InflaterPool();
 
     PayloadDecoder(ReportJsonReader json) {
         this.json = json;
@@ -49,6 +51,11 @@ final class PayloadDecoder {
         if (kind == PayloadKind.JSON) {
             // parse straight from the array: Jackson's fastest path
             drafts = json.read(raw, pos, to - pos, context);
+        } else if (kind == PayloadKind.GZIP) {
+            // inflate straight from the array with the decoder's reusable Inflater (GzipArrayInputStream)
+            checkDepth(0, "gzip", context);
+            context.stage(DecodeContext.Stage.DECOMPRESS);
+            drafts = inflate(new GzipArrayInputStream(raw, pos, to, inflaters), 0, context);
         } else {
             drafts = decodeKind(kind, new ByteArrayInputStream(raw, pos, to - pos), raw, pos, to, 0, context);
         }
@@ -130,7 +137,12 @@ final class PayloadDecoder {
 
     private List<DraftReport> gunzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.DECOMPRESS);
-        CountingInflaterStreams.Gzip gzip = new CountingInflaterStreams.Gzip(in, GZIP_BUFFER);
+        return inflate(new CountingInflaterStreams.Gzip(in, GZIP_BUFFER), archiveDepth, context);
+    }
+
+    /** The reports of a gzip stream, every inflated byte counted against the caps; the stream is closed. */
+    private <T extends InputStream & LongSupplier> List<DraftReport> inflate(T gzip, int archiveDepth,
+                                                                             DecodeContext context) throws IOException {
         try (InputStream inflated = new LimitedInputStream(gzip, gzip, context, true)) {
             return decode(inflated, null, archiveDepth + 1, context);
         }

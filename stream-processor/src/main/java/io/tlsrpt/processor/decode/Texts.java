@@ -25,7 +25,17 @@ final class Texts {
     /** index of {@code needle} in {@code haystack} ignoring ASCII case, or -1. */
     static int indexOfIgnoreCase(String haystack, String needle) {
         int n = needle.length();
+        if (n == 0) {
+            return 0;
+        }
+        char first = needle.charAt(0);
+        // an ASCII character matches an ASCII first character only as its upper or lower case: skip the others
+        char lowerFirst = first < 128 ? Character.toLowerCase(first) : 0;
         for (int i = 0; i + n <= haystack.length(); i++) {
+            char c = haystack.charAt(i);
+            if (lowerFirst != 0 && c < 128 && Character.toLowerCase(c) != lowerFirst) {
+                continue;
+            }
             if (haystack.regionMatches(true, i, needle, 0, n)) {
                 return i;
             }

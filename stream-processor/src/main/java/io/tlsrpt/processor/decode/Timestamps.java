@@ -50,6 +50,11 @@ final class Timestamps {
         if (common != null) {
             return common;
         }
+        Instant noOffset = parseLocalForm(text);
+        if (noOffset != null) {
+            deviations.add(Deviation.TIMESTAMP_NO_OFFSET);
+            return noOffset;
+        }
         // RFC 3339 allows lower-case t and z
         String upper = text.toUpperCase(Locale.ROOT);
         String normal = upper;
@@ -87,8 +92,22 @@ final class Timestamps {
      * costs more than parsing the rest of a small report). Anything else returns null.
      */
     static Instant parseCommonForm(String s) {
-        if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-            || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+        return s.length() == 20 && s.charAt(19) == 'Z' ? secondsForm(s) : null;
+    }
+
+    /**
+     * "yyyy-MM-ddTHH:mm:ss" without an offset (Microsoft's form), read as UTC exactly as
+     * {@code LocalDateTime.parse(s).toInstant(ZoneOffset.UTC)} reads it, without DateTimeFormatter (which cost
+     * 15 % of decoding a Microsoft mail). Anything else returns null.
+     */
+    static Instant parseLocalForm(String s) {
+        return s.length() == 19 ? secondsForm(s) : null;
+    }
+
+    /** The date and time in the first 19 characters ("yyyy-MM-ddTHH:mm:ss"), as UTC; null when not that form. */
+    private static Instant secondsForm(String s) {
+        if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+            || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);

@@ -94,6 +94,19 @@ final class TransferDecoding {
         int pending = 0;  // characters of the current 4-character group
         int i = from;
         for (; i < to; i++) {
+            if (pending == 0 && to - i >= 4) {
+                // whole groups of four alphabet characters (all but the ends of lines): three bytes at a time
+                int group = BASE64[data[i] & 0xff] << 18 | BASE64[data[i + 1] & 0xff] << 12
+                    | BASE64[data[i + 2] & 0xff] << 6 | BASE64[data[i + 3] & 0xff];
+                if (group >= 0) {
+                    out[length] = (byte) (group >> 16);
+                    out[length + 1] = (byte) (group >> 8);
+                    out[length + 2] = (byte) group;
+                    length += 3;
+                    i += 3;
+                    continue;
+                }
+            }
             int b = data[i] & 0xff;
             int value = BASE64[b];
             if (value < 0) {

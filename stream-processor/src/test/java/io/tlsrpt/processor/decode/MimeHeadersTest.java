@@ -88,4 +88,43 @@ class MimeHeadersTest {
         assertThatThrownBy(() -> longSubject.first("Subject")).isInstanceOfSatisfying(DecodeFailure.class,
             f -> assertThat(f.reason()).isEqualTo(RejectReason.MIME_LIMIT));
     }
+
+    @net.jqwik.api.Property(seed = "8460", tries = 500)
+    void lineEndFindsTheFirstLineBreakAsAByteByByteScan(
+        @net.jqwik.api.ForAll("lineBytes") byte[] data, @net.jqwik.api.ForAll long salt) {
+        java.util.Random random = new java.util.Random(salt);
+        int from = data.length == 0 ? 0 : random.nextInt(data.length + 1);
+        int to = from + (data.length == from ? 0 : random.nextInt(data.length - from + 1));
+        int expected = to;
+        for (int i = from; i < to; i++) {
+            if (data[i] == '\r' || data[i] == '\n') {
+                expected = i;
+                break;
+            }
+        }
+        assertThat(MimeHeaders.lineEnd(data, from, to)).isEqualTo(expected);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> lineBytes() {
+        // mostly letters, with the bytes around CR and LF (tab, 0x0E, 0x0C), 8-bit bytes and the line breaks
+        net.jqwik.api.Arbitrary<Byte> rare = net.jqwik.api.Arbitraries.of((byte) '\r', (byte) '\n', (byte) '\t',
+            (byte) 0x0E, (byte) 0x0C, (byte) 0x00, (byte) 0x80, (byte) 0xFF, (byte) 0x8D, (byte) 0x8A);
+        net.jqwik.api.Arbitrary<Byte> common = net.jqwik.api.Arbitraries.bytes().between((byte) 0x20, (byte) 0x7E);
+        return net.jqwik.api.Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(30, common), net.jqwik.api.Tuple.of(1, rare))
+            .array(byte[].class).ofMaxSize(200);
+    }
+
+    @net.jqwik.api.Property(seed = "8460", tries = 500)
+    void aValueIsItsBytesWithoutLineBreaksAsUtf8ElseLatin1(@net.jqwik.api.ForAll("lineBytes") byte[] data) {
+        byte[] kept = new String(data, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        String expected;
+        try {
+            expected = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(kept)).toString();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            expected = new String(kept, StandardCharsets.ISO_8859_1);
+        }
+        assertThat(MimeHeaders.text(data, 0, data.length)).isEqualTo(expected);
+    }
 }

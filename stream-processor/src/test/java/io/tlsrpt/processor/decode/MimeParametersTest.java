@@ -22,6 +22,11 @@ class MimeParametersTest {
         assertThat(p.value()).isEqualTo("attachment");
         assertThat(p.get("filename")).isEqualTo("a;b \"c\".json");
         assertThat(p.get("size")).isEqualTo("12");
+        // an escape after the closing quote belongs to the next value; a backslash ending an open quote is kept
+        MimeParameters later = MimeParameters.parse("a; name=\"plain.json\"; note=\"x\\\"y\"");
+        assertThat(later.get("name")).isEqualTo("plain.json");
+        assertThat(later.get("note")).isEqualTo("x\"y");
+        assertThat(MimeParameters.parse("a; name=\"open\\").get("name")).isEqualTo("open\\");
     }
 
     @Test

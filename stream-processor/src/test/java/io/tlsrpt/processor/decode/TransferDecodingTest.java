@@ -86,4 +86,73 @@ class TransferDecodingTest {
         // the encoder ends the data with a line break, and blanks before a line break go in transport
         assertThat(text(decoded)).isEqualTo(text(data).replaceAll("[ ]+\\z", "") + "\r\n");
     }
+
+    @Property(seed = "8460", tries = 500)
+    void base64FastPathAgreesWithAByteByByteReading(@ForAll @Size(max = 300) byte[] data,
+                                                   @ForAll @IntRange(min = 1, max = 83) int lineLength,
+                                                   @ForAll("noise") byte[] noise, @ForAll long salt,
+                                                   @ForAll @IntRange(min = 0, max = 3) int padding) {
+        // any line length (odd ones split groups of four across line breaks), noise bytes anywhere, padding
+        // kept, dropped or followed by more data
+        String plain = Base64.getEncoder().withoutPadding().encodeToString(data);
+        java.util.Random random = new java.util.Random(salt);
+        StringBuilder mail = new StringBuilder();
+        for (int i = 0; i < plain.length(); i++) {
+            if (i > 0 && i % lineLength == 0) {
+                mail.append("\r\n");
+            }
+            if (noise.length > 0 && random.nextInt(16) == 0) {
+                mail.append((char) (noise[random.nextInt(noise.length)] & 0xff));
+            }
+            mail.append(plain.charAt(i));
+        }
+        mail.append("=".repeat(padding));
+        if (padding > 0 && random.nextBoolean()) {
+            mail.append(random.nextBoolean() ? "\r\n" : "\r\nQUJD");
+        }
+        String body = mail.toString();
+        Object expected = referenceBase64(body);
+        Object actual;
+        try {
+            actual = Arrays.toString(decode(body, "base64"));
+        } catch (DecodeFailure failure) {
+            actual = failure.reason();
+        }
+        assertThat(actual).as(body).isEqualTo(expected);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> noise() {
+        return net.jqwik.api.Arbitraries.bytes().filter(b -> b != '=')
+            .array(byte[].class).ofMaxSize(4);
+    }
+
+    /** The decoded bytes as a string, or INVALID_ENCODING, read one character at a time. */
+    private static Object referenceBase64(String body) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StringBuilder kept = new StringBuilder();
+        int i = 0;
+        for (; i < body.length() && body.charAt(i) != '='; i++) {
+            if (alphabet.indexOf(body.charAt(i)) >= 0) {
+                kept.append(body.charAt(i));
+            }
+        }
+        if (kept.length() % 4 == 1) {
+            return RejectReason.INVALID_ENCODING;
+        }
+        for (; i < body.length(); i++) {
+            if (alphabet.indexOf(body.charAt(i)) >= 0) {
+                return RejectReason.INVALID_ENCODING;  // data after the padding
+            }
+        }
+        return Arrays.toString(Base64.getDecoder().decode(kept.toString()));
+    }
+
+    @Test
+    void base64GroupsBrokenByInvalidCharactersOrWhitespaceAreStillRead() throws Exception {
+        assertThat(text(decode("SG\r\nVsbG8g d29ybGQ", "base64"))).isEqualTo("Hello world");
+        assertThat(text(decode("S\u00ffGVs!bG8", "base64"))).isEqualTo("Hello");
+        assertThat(text(decode("SGVsbG8gd29ybGQh\r\n", "base64"))).isEqualTo("Hello world!");
+        assertThat(text(decode("SGVsbG8gd29ybA=\r\n", "base64"))).isEqualTo("Hello worl");
+    }
 }
