@@ -169,7 +169,8 @@ final class Timestamps {
         }
     }
 
-    private static int digits(String s, int from, int count) {
+    /** The decimal value of {@code count} ASCII digits from {@code from}; -1 if one is not a digit. */
+    static int digits(String s, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
             char c = s.charAt(i);

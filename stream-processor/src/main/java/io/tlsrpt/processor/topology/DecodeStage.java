@@ -2,6 +2,7 @@ package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.decode.DecodeHints;
 import io.tlsrpt.processor.decode.DecodeResult;
+import io.tlsrpt.processor.decode.IsoInstants;
 import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.decode.IsoInstants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.topology;
+package io.tlsrpt.processor.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.topology;
+package io.tlsrpt.processor.decode;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,13 +10,13 @@ import java.time.format.DateTimeParseException;
  * it parsed the arrival header twice per report (decode hints, late filter). Any other text goes through
  * {@link Instant#parse}, so the result and the exceptions are the same as {@code Instant.parse}'s.
  */
-final class IsoInstants {
+public final class IsoInstants {
 
     private IsoInstants() {
     }
 
     /** The instant; throws {@link DateTimeParseException} as {@link Instant#parse} does. */
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         Instant fast = parseUtcForm(text);
         return fast != null ? fast : Instant.parse(text);
     }
@@ -29,14 +29,14 @@ final class IsoInstants {
                 || (n > 20 && s.charAt(19) != '.')) {
             return null;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
+        int year = Timestamps.digits(s, 0, 4);
+        int month = Timestamps.digits(s, 5, 2);
+        int day = Timestamps.digits(s, 8, 2);
+        int hour = Timestamps.digits(s, 11, 2);
+        int minute = Timestamps.digits(s, 14, 2);
+        int second = Timestamps.digits(s, 17, 2);
         int fractionDigits = n > 20 ? n - 21 : 0;
-        int fraction = fractionDigits == 0 ? 0 : digits(s, 20, fractionDigits);
+        int fraction = fractionDigits == 0 ? 0 : Timestamps.digits(s, 20, fractionDigits);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
                 || second < 0 || second > 59 || fraction < 0 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
             return null;   // Instant.parse decides (and throws the same exception for invalid text)
@@ -47,17 +47,5 @@ final class IsoInstants {
         }
         long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nano);
-    }
-
-    private static int digits(String s, int from, int count) {
-        int value = 0;
-        for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 }
