@@ -105,7 +105,7 @@ final class Timestamps {
     }
 
     /** The date and time in the first 19 characters ("yyyy-MM-ddTHH:mm:ss"), as UTC; null when not that form. */
-    private static Instant secondsForm(String s) {
+    static Instant secondsForm(String s) {
         if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
             || s.charAt(16) != ':') {
             return null;

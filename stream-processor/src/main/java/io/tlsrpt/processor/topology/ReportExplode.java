@@ -125,11 +125,10 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
         String reporter = report.getOrganizationName();
         Map<String, DomainWindow> byDomain = new TreeMap<>();
         for (Policy policy : report.getPolicies()) {
-            String domain = policy.getPolicyDomain();
-            if (domain == null || domain.isBlank()) {
+            String domain = ReportRouting.windowDomain(policy);
+            if (domain == null) {
                 continue;
             }
-            domain = domain.toLowerCase(Locale.ROOT);
             Map<String, TypeCounts> failures = new TreeMap<>();
             for (FailureDetail detail : policy.getFailureDetails()) {
                 long failed = Math.max(0, detail.getFailedSessions());

@@ -28,16 +28,21 @@ final class ReportRouting {
     static String primaryDomain(TlsReport report) {
         String lowest = null;
         for (Policy policy : report.getPolicies()) {
-            String domain = policy.getPolicyDomain();
-            if (domain == null || domain.isBlank()) {
-                continue;
-            }
-            domain = domain.toLowerCase(Locale.ROOT);
-            if (lowest == null || domain.compareTo(lowest) < 0) {
+            String domain = windowDomain(policy);
+            if (domain != null && (lowest == null || domain.compareTo(lowest) < 0)) {
                 lowest = domain;
             }
         }
         return lowest;
+    }
+
+    /**
+     * The domain a policy counts for (lower-cased), or null when it names none: the one rule for both the routing
+     * and the windows ({@link ReportExplode#contributions}), so the primary domain is always one of the report's.
+     */
+    static String windowDomain(Policy policy) {
+        String domain = policy.getPolicyDomain();
+        return domain == null || domain.isBlank() ? null : domain.toLowerCase(Locale.ROOT);
     }
 
     /**
