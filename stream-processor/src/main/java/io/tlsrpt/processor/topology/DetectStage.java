@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
@@ -109,12 +111,15 @@ final class DetectStage {
                     }
                 }
             }
+            // one window store fetch per baseline anchor, not per result type: each stored window holds every type
+            Map<Long, List<DomainWindow>> baselines = new HashMap<>();
             for (String resultType : resultTypes) {
-                evaluate(domain, resultType, windowStart, windowEnd, window);
+                evaluate(domain, resultType, windowStart, windowEnd, window, baselines);
             }
         }
 
-        private void evaluate(String domain, String resultType, long windowStart, long windowEnd, DomainWindow window) {
+        private void evaluate(String domain, String resultType, long windowStart, long windowEnd, DomainWindow window,
+                              Map<Long, List<DomainWindow>> baselines) {
             String incidentKey = domain + "|" + resultType;
             Incident previous = incidents.get(incidentKey);
             // an open incident is judged against the windows before it began, so a lasting failure does not
@@ -122,7 +127,10 @@ final class DetectStage {
             long baselineAnchor = previous != null && previous.open() && windowStart >= previous.firstWindowStart()
                     ? previous.firstWindowStart() : windowStart;
             WindowCounts current = new WindowCounts(window.failed(resultType), window.totalSessions());
-            List<WindowCounts> history = history(domain, resultType, baselineAnchor);
+            List<WindowCounts> history = new ArrayList<>();
+            for (DomainWindow w : baselines.computeIfAbsent(baselineAnchor, anchor -> baseline(domain, anchor))) {
+                history.add(new WindowCounts(w.failed(resultType), w.totalSessions()));
+            }
             Evaluation evaluation = detector.evaluate(resultType, current, history);
             IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
             if (step.incident() != null && !step.incident().equals(previous)) {
@@ -139,25 +147,26 @@ final class DetectStage {
                     Math.max(context.currentStreamTimeMs(), windowStart)));
         }
 
-        private List<WindowCounts> history(String domain, String resultType, long anchor) {
+        /** The domain's stored windows among the {@code baselineWindows} before {@code anchor}, oldest first. */
+        private List<DomainWindow> baseline(String domain, long anchor) {
             DetectorSettings d = settings.detector();
             long size = settings.windowSize().toMillis();
             long from = anchor - d.baselineWindows() * size;
             long to = anchor - size;
-            List<WindowCounts> history = new ArrayList<>();
+            List<DomainWindow> windows = new ArrayList<>();
             if (to < 0) {
-                return history;
+                return windows;
             }
             try (WindowStoreIterator<ValueAndTimestamp<DomainWindow>> it = windowStore.fetch(domain,
                     Instant.ofEpochMilli(Math.max(0, from)), Instant.ofEpochMilli(to))) {
                 while (it.hasNext()) {
                     ValueAndTimestamp<DomainWindow> v = it.next().value;
                     if (v != null && v.value() != null) {
-                        history.add(new WindowCounts(v.value().failed(resultType), v.value().totalSessions()));
+                        windows.add(v.value());
                     }
                 }
             }
-            return history;
+            return windows;
         }
 
         private Alert alert(IncidentLifecycle.Step step, String domain, String resultType, long windowStart,
