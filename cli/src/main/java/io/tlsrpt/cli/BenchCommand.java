@@ -66,8 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
     Integer steadyRate;
 
     @Option(names = "--warmup", paramLabel = "N",
-        description = "First run the processor over N other reports (own topics, not measured) so that the measured "
-            + "run is JIT-compiled, as a long-running processor is (default: ${DEFAULT-VALUE}: cold).")
+        description = "First run the processor over N other reports (same raw topic, not measured), then measure the "
+            + "same processor: JIT-compiled and with state, as a long-running processor is (default: "
+            + "${DEFAULT-VALUE}: cold).")
     long warmup;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Processor setting for this run. Repeatable.")

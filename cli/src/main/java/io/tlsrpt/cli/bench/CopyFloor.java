@@ -1,6 +1,7 @@
 package io.tlsrpt.cli.bench;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +42,15 @@ final class CopyFloor {
 
     static Result copy(Map<String, Object> client, String from, String to, boolean exactlyOnce,
                        Duration commitInterval, String groupId) {
+        return copy(client, from, Map.of(), to, exactlyOnce, commitInterval, groupId);
+    }
+
+    /**
+     * Copies {@code from} starting at {@code startOffsets} (per partition; the beginning where absent) up to its end
+     * offsets at the call: the records a warmed-up processor will read after the ones it has already processed.
+     */
+    static Result copy(Map<String, Object> client, String from, Map<TopicPartition, Long> startOffsets, String to,
+                       boolean exactlyOnce, Duration commitInterval, String groupId) {
         Map<String, Object> c = new HashMap<>(client);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -67,14 +78,25 @@ final class CopyFloor {
             Set<TopicPartition> tps = partitions.stream().map(i -> new TopicPartition(from, i.partition()))
                 .collect(Collectors.toSet());
             Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
-            consumer.subscribe(List.of(from));
+            consumer.subscribe(List.of(from), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                    assigned.stream().filter(startOffsets::containsKey)
+                        .forEach(tp -> consumer.seek(tp, startOffsets.get(tp)));
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    // a single member: nothing to hand over
+                }
+            });
             long records = 0;
             long bytes = 0;
             long first = 0;
             long lastCommit = System.nanoTime();
             boolean open = false;
             Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
-            Map<TopicPartition, Long> committed = new HashMap<>();
+            Map<TopicPartition, Long> committed = new HashMap<>(startOffsets);
             while (!reached(committed, ends)) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 if (!batch.isEmpty()) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -62,15 +63,20 @@ public final class LatencyBench {
         try (BenchTarget target = BenchTarget.open(s.bootstrap(), dir, runId)) {
             String raw = target.name("tlsrpt.raw");
             target.createTopics(s.partitions(), raw);
-            PipelineBench.warmUp(s, target, dir, runId);
             ProcessorConfig config = PipelineBench.processorConfig(s, target, raw, dir.resolve("state"), runId);
             try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
                 if (!processor.awaitReady(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("the processor did not become ready: " + processor.state());
                 }
+                if (s.warmup() > 0) {
+                    PipelineBench.warmUp(s, target, raw, processor, config);   // its outputs are before the watcher's
+                }
                 Watcher watcher = new Watcher(target, config);
                 Thread watch = new Thread(watcher, "tlsrpt-bench-watch");
                 watch.start();
+                if (!watcher.awaitStarted(Duration.ofMinutes(1))) {
+                    throw new IllegalStateException("the output watcher did not start");
+                }
                 Send send = send(target, raw, s.workload(), rate, watcher);
                 long deadline = System.nanoTime() + SETTLE.toNanos();
                 while (watcher.reportsSeen() < send.records && System.nanoTime() < deadline) {
@@ -135,6 +141,7 @@ public final class LatencyBench {
         private final List<Long> reportLatencies = Collections.synchronizedList(new ArrayList<>());
         private final List<Long> alertLatencies = Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean stop = new AtomicBoolean();
+        private final CountDownLatch started = new CountDownLatch(1);
         private final Map<String, Object> consumerProps;
         private final String reports;
         private final String alertsJson;
@@ -166,6 +173,11 @@ public final class LatencyBench {
             stop.set(true);
         }
 
+        /** True once the watcher reads from the outputs' ends (the sending must not start before). */
+        boolean awaitStarted(Duration timeout) throws InterruptedException {
+            return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
         @Override
         public void run() {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps,
@@ -175,7 +187,10 @@ public final class LatencyBench {
                     consumer.partitionsFor(t).forEach(p -> tps.add(new TopicPartition(t, p.partition())));
                 }
                 consumer.assign(tps);
-                consumer.seekToBeginning(tps);
+                // from the current ends: a warm-up's outputs are not this run's
+                consumer.seekToEnd(tps);
+                tps.forEach(consumer::position);
+                started.countDown();
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                         long seen = System.currentTimeMillis();
@@ -206,7 +221,8 @@ public final class LatencyBench {
                 + "sent in %.1f s (%.0f/s achieved), -Xmx%dm, %s%n", rate, send.records(), s.workload().domains(),
             s.partitions(), s.guarantee(), send.seconds(), send.records() / send.seconds(),
             ProcessMemory.maxHeapBytes() >> 20, s.warmup() > 0
-                ? String.format(Locale.ROOT, "JIT warmed up by %,d reports", s.warmup()) : "cold JVM");
+                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports", s.warmup())
+                : "cold JVM");
         out.println();
         out.println("| latency from raw append to | count | p50 ms | p90 ms | p99 ms | max ms |");
         out.println("|---|---:|---:|---:|---:|---:|");

@@ -3,17 +3,21 @@ package io.tlsrpt.cli.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
@@ -22,7 +26,10 @@ import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,27 +76,17 @@ public final class PipelineBench {
             String copy = target.name("tlsrpt.bench.copy");
             target.createTopics(s.partitions(), raw, copy);
 
-            long t0 = System.nanoTime();
-            Load load = load(target, raw, s.workload());
-            double loadSeconds = (System.nanoTime() - t0) / 1e9;
-            LOG.info("loaded {} raw records ({} bytes) in {} s", load.records, load.bytes, loadSeconds);
-
-            warmUp(s, target, dir, runId);
             boolean eos = s.guarantee().startsWith("exactly_once");
-            ProcessMemory.resetPeaks();
-            CpuTime floorCpuStart = CpuTime.now(target);
-            CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, copy, eos, Duration.ofMillis(100),
-                target.name("tlsrpt-bench-copy"));
-            Memory floorMem = Memory.now();
-            CpuTime floorCpu = CpuTime.now(target).since(floorCpuStart);
-            LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
-
-            ProcessMemory.resetPeaks();
             ProcessorConfig config = processorConfig(s, target, raw, dir.resolve("state"), runId);
+            if (s.warmup() > 0) {
+                runWarm(s, target, raw, copy, config, out);
+                return;
+            }
+            Load load = load(target, raw, s.workload());
+            Floor floor = runFloor(target, raw, Map.of(), copy, eos);
+            ProcessMemory.resetPeaks();
             Pipeline pipeline = runPipeline(config, target, raw, load.records);
-            Memory pipelineMem = Memory.now();
-
-            print(out, s, target, load, loadSeconds, floor, floorMem, floorCpu, pipeline, pipelineMem);
+            print(out, s, target, load, floor, pipeline, Memory.now());
         } finally {
             if (s.keepDir() == null) {
                 deleteRecursively(dir);
@@ -97,10 +94,72 @@ public final class PipelineBench {
         }
     }
 
-    record Load(long records, long bytes) {
+    record Load(long records, long bytes, double seconds) {
     }
 
+    /** What the floor copied and what it took. */
+    record Floor(CopyFloor.Result result, Memory memory, CpuTime cpu, double jitSeconds) {
+    }
+
+    /** The copy floor over the raw topic from {@code start} (the beginning where absent) to its end. */
+    private static Floor runFloor(BenchTarget target, String raw, Map<TopicPartition, Long> start, String copy,
+                                  boolean exactlyOnce) {
+        ProcessMemory.resetPeaks();
+        Jit jit = Jit.start();
+        CpuTime cpuStart = CpuTime.now(target);
+        CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, start, copy, exactlyOnce,
+            Duration.ofMillis(100), target.name("tlsrpt-bench-copy"));
+        Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart), jit.seconds());
+        LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
+        return f;
+    }
+
+    /**
+     * The warm measurement: the processor is warmed up ({@link #warmUp}) and paused, the measured workload is
+     * appended to the same raw topic, the floor copies exactly those records, and the processor resumes on them.
+     */
+    private static void runWarm(Settings s, BenchTarget target, String raw, String copy, ProcessorConfig config,
+                                PrintWriter out) {
+        boolean eos = s.guarantee().startsWith("exactly_once");
+        Workload w = s.workload();
+        String appId = config.get(ProcessorConfig.APPLICATION_ID);
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config);
+             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+            Load warm = warmUp(s, target, raw, processor, config);
+            processor.pause();
+            Map<TopicPartition, Long> measuredFrom = endOffsets(target, raw);
+
+            Load load = load(target, raw, w);
+            Floor floor = runFloor(target, raw, measuredFrom, copy, eos);
+            ProcessMemory.resetPeaks();
+            PipelineMetrics.Snapshot before = processor.counters();
+            long resumed = System.nanoTime();
+            processor.resume();
+            Pipeline p = awaitProcessed(processor, drain, target, config, warm.records() + load.records(),
+                warm.records(), resumed);
+            Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
+                p.cpu(), p.jitSeconds());
+            print(out, s, target, load, floor, measured, Memory.now());
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(BenchTarget target, String topic) {
+        Map<String, Object> c = new java.util.HashMap<>(target.client());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return consumer.endOffsets(tps);
+        }
+    }
+
+    private static Predicate<String> drainedTopics(String raw, String appId) {
+        return t -> t.equals(raw) || (t.startsWith(appId + "-") && t.endsWith("-repartition"));
+    }
+
+
     static Load load(BenchTarget target, String topic, Workload workload) {
+        long t0 = System.nanoTime();
         long records = 0;
         long bytes = 0;
         Map<String, Object> client = new java.util.HashMap<>(target.client());
@@ -115,26 +174,28 @@ public final class PipelineBench {
             }
             producer.flush();
         }
-        return new Load(records, bytes);
+        Load load = new Load(records, bytes, (System.nanoTime() - t0) / 1e9);
+        LOG.info("loaded {} raw records ({} bytes) into {} in {} s", records, bytes, topic, load.seconds());
+        return load;
     }
 
     /**
-     * Runs the processor once over {@code s.warmup()} reports of another seed, on topics and an application id of
-     * its own, so that what is measured next runs JIT-compiled code, as a processor does after its first minutes.
-     * Cold, the first 10,000 reports of a JVM cost ~3x the CPU of warm ones here, most of it C1/C2 compiling.
+     * Warms a running processor up: appends {@code s.warmup()} other reports of the days before the measured ones
+     * ({@link Workload#precededBy}) to its raw topic and waits
+     * until it has processed them and committed everything. What is measured next runs through code the JIT
+     * compiled for this very processor and against the state a running processor has, as after its first
+     * minutes in production. (A second processor instance in a warmed JVM is not warm: the classes of its new
+     * topology made C2 recompile for a third of the measured phase's CPU.)
      */
-    static void warmUp(Settings s, BenchTarget target, Path dir, String runId) {
-        if (s.warmup() <= 0) {
-            return;
+    static Load warmUp(Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
+                       ProcessorConfig config) {
+        Load warm = load(target, raw, s.workload().precededBy(s.warmup()));
+        String appId = config.get(ProcessorConfig.APPLICATION_ID);
+        try (ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+            Pipeline p = awaitProcessed(processor, drain, target, config, warm.records(), 0, System.nanoTime());
+            LOG.info("warm-up: {} reports through the processor in {} s", warm.records(), p.seconds());
         }
-        String raw = target.name("tlsrpt.warmup.raw");
-        target.createTopics(s.partitions(), raw);
-        Workload w = s.workload();
-        Load load = load(target, raw, new Workload(s.warmup(), w.domains(), w.failureMix(), w.seed() + 1));
-        ProcessorConfig config = processorConfig(s, target, raw, dir.resolve("warmup-state"), runId + "-warmup",
-            ".warmup");
-        Pipeline p = runPipeline(config, target, raw, load.records());
-        LOG.info("warm-up: {} reports through the processor in {} s", load.records(), p.seconds());
+        return warm;
     }
 
     static ProcessorConfig processorConfig(Settings s, BenchTarget target, String raw, Path stateDir, String runId) {
@@ -164,17 +225,29 @@ public final class PipelineBench {
 
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
-                    Map<String, StateStores.Store> stores, CpuTime cpu) {
+                    Map<String, StateStores.Store> stores, CpuTime cpu, double jitSeconds) {
     }
 
     static Pipeline runPipeline(ProcessorConfig config, BenchTarget target, String raw, long produced) {
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         long start = System.nanoTime();
         try (TlsRptProcessor processor = TlsRptProcessor.start(config);
-             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
-                 t -> t.equals(raw) || (t.startsWith(appId + "-") && t.endsWith("-repartition")))) {
+             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+            return awaitProcessed(processor, drain, target, config, produced, 0, start);
+        }
+    }
+
+    /**
+     * Waits until the processor has read {@code total} raw records and its group has committed everything in the
+     * raw and repartition topics; time, CPU and JIT count from the first raw record after {@code alreadyRead}.
+     */
+    private static Pipeline awaitProcessed(TlsRptProcessor processor, ConsumerGroupDrain drain, BenchTarget target,
+                                           ProcessorConfig config, long total, long alreadyRead, long start) {
+        String appId = config.get(ProcessorConfig.APPLICATION_ID);
+        try {
             long first = 0;
             CpuTime cpuAtFirst = null;
+            Jit jitAtFirst = null;
             long lastProgress = System.nanoTime();
             long lastRaw = -1;
             while (true) {
@@ -182,19 +255,21 @@ public final class PipelineBench {
                     throw new IllegalStateException("the stream processor stopped (state " + processor.state() + ")");
                 }
                 long rawDone = processor.counters().rawRecords();
-                if (first == 0 && rawDone > 0) {
+                if (first == 0 && rawDone > alreadyRead) {
                     first = System.nanoTime();
                     cpuAtFirst = CpuTime.now(target);
+                    jitAtFirst = Jit.start();
                 }
-                if (rawDone >= produced) {
+                if (rawDone >= total) {
                     Map<String, Long> lag = drain.lag();
                     if (!lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0)) {
                         long done = System.nanoTime();
                         CpuTime cpu = CpuTime.now(target).since(cpuAtFirst);
+                        double jit = jitAtFirst.seconds();
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores, cpu);
+                            stores, cpu, jit);
                     }
                 }
                 if (rawDone != lastRaw) {
@@ -202,13 +277,29 @@ public final class PipelineBench {
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
                     throw new IllegalStateException("no progress for " + STALL_TIMEOUT + ": " + rawDone + " of "
-                        + produced + " raw records");
+                        + total + " raw records");
                 }
                 TimeUnit.MILLISECONDS.sleep(50);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the pipeline ran", e);
+        }
+    }
+
+    /** Time the JIT compilers spent since {@link #start()} (the JVM's own account, all compiler threads). */
+    record Jit(long startMillis) {
+        static Jit start() {
+            return new Jit(compilationMillis());
+        }
+
+        double seconds() {
+            return (compilationMillis() - startMillis) / 1e3;
+        }
+
+        private static long compilationMillis() {
+            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+            return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean.getTotalCompilationTime() : 0;
         }
     }
 
@@ -219,9 +310,11 @@ public final class PipelineBench {
         }
     }
 
-    private static void print(PrintWriter out, Settings s, BenchTarget target, Load load, double loadSeconds,
-                              CopyFloor.Result floor, Memory floorMem, CpuTime floorCpu, Pipeline p,
+    private static void print(PrintWriter out, Settings s, BenchTarget target, Load load, Floor f, Pipeline p,
                               Memory pMem) {
+        CopyFloor.Result floor = f.result();
+        Memory floorMem = f.memory();
+        CpuTime floorCpu = f.cpu();
         double floorRate = floor.records() / floor.seconds();
         double pipeRate = load.records() / p.seconds();
         out.printf(Locale.ROOT, "%n# tlsrpt bench: %,d reports over %,d domains (%d days), failure mix %.3f, %d "
@@ -230,8 +323,9 @@ public final class PipelineBench {
             target.embedded() ? "embedded (child JVM)" : "external", ProcessMemory.maxHeapBytes() >> 20,
             Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "# generate + load: %.1f s; processor start-up to first record: %.1f s; %s%n",
-            loadSeconds, p.startSeconds(), s.warmup() > 0
-                ? String.format(Locale.ROOT, "JIT warmed up by a first run of %,d reports", s.warmup())
+            load.seconds(), p.startSeconds(), s.warmup() > 0
+                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports (JIT and state), "
+                    + "paused while the floor ran", s.warmup())
                 : "cold JVM (no --warmup)");
         out.println();
         out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB "
@@ -248,6 +342,8 @@ public final class PipelineBench {
             floorCpuPerReport / pipeCpuPerReport);
         out.println("# CPU: user + system of this JVM and of the embedded broker during the phase (floor: with its "
             + "group join; pipeline: from the first record); CPU ratio = floor CPU per report / pipeline CPU per report");
+        out.printf(Locale.ROOT, "# JIT compiling (this JVM's compiler threads) during the floor: %.1f s of %.1f s; "
+            + "during the pipeline: %.1f s of %.1f s%n", f.jitSeconds(), floor.seconds(), p.jitSeconds(), p.seconds());
         out.println();
         PipelineMetrics.Snapshot c = p.counters();
         out.printf(Locale.ROOT, "# processor: %,d raw, %,d reports decoded, %,d rejected, %,d duplicates, %,d late, "

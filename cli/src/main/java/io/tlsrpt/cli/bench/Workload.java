@@ -1,9 +1,11 @@
 package io.tlsrpt.cli.bench;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
@@ -20,10 +22,17 @@ import io.tlsrpt.cli.generate.Scenario;
  * @param domains    number of policy domains
  * @param failureMix share of domains with an incident, 0..1
  * @param seed       generator seed
+ * @param startDate  the first UTC day of the reports
  */
-public record Workload(long reports, int domains, double failureMix, long seed) {
+public record Workload(long reports, int domains, double failureMix, long seed, LocalDate startDate) {
+
+    /** A workload from the generator's default start date. */
+    public Workload(long reports, int domains, double failureMix, long seed) {
+        this(reports, domains, failureMix, seed, GeneratorSettings.DEFAULT_START_DATE);
+    }
 
     public Workload {
+        Objects.requireNonNull(startDate, "startDate");
         if (reports < 1) {
             throw new IllegalArgumentException("reports must be at least 1: " + reports);
         }
@@ -36,6 +45,16 @@ public record Workload(long reports, int domains, double failureMix, long seed) 
         }
     }
 
+    /**
+     * {@code warmupReports} other reports (another seed) on the same domains, on the days just before this
+     * workload's: what a processor has seen before this workload arrives, so that its reports are neither
+     * duplicates nor late, and the detector finds a baseline.
+     */
+    public Workload precededBy(long warmupReports) {
+        Workload w = new Workload(warmupReports, domains, failureMix, seed + 1, startDate);
+        return new Workload(warmupReports, domains, failureMix, seed + 1, startDate.minusDays(w.days()));
+    }
+
     /** Days the generator must cover to yield {@link #reports} inputs. */
     public int days() {
         long perDay = (long) domains * ReportGenerator.REPORTERS_PER_DOMAIN;
@@ -44,7 +63,8 @@ public record Workload(long reports, int domains, double failureMix, long seed) 
 
     /** The generator settings, incidents included. */
     public GeneratorSettings settings() {
-        GeneratorSettings plain = GeneratorSettings.defaults().withSeed(seed).withDomains(domains).withDays(days());
+        GeneratorSettings plain = GeneratorSettings.defaults().withSeed(seed).withStartDate(startDate).withDomains(domains)
+            .withDays(days());
         List<String> names = new ReportGenerator(plain).domainNames();
         int incidents = (int) Math.round(domains * failureMix);
         List<Scenario> scenarios = new ArrayList<>(incidents);

@@ -158,6 +158,19 @@ public final class TlsRptProcessor implements AutoCloseable {
         return admin;
     }
 
+    /**
+     * Stops processing until {@link #resume()}: Kafka Streams' pause, tasks stay assigned and their state open
+     * (the benchmark pauses a warmed-up processor while its floor runs).
+     */
+    public void pause() {
+        streams.pause();
+    }
+
+    /** Resumes processing after {@link #pause()}. */
+    public void resume() {
+        streams.resume();
+    }
+
     /** Waits until Kafka Streams is RUNNING (all tasks assigned and restored). */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -117,5 +117,13 @@ public final class PipelineMetrics {
     /** Point-in-time totals. */
     public record Snapshot(long rawRecords, long reportsDecoded, long rejected, long duplicatesDropped,
                            long distinctReports, long lateReports, long alerts, long deadLetters) {
+
+        /** The counts since {@code earlier}, a snapshot of the same counters. */
+        public Snapshot since(Snapshot earlier) {
+            return new Snapshot(rawRecords - earlier.rawRecords, reportsDecoded - earlier.reportsDecoded,
+                    rejected - earlier.rejected, duplicatesDropped - earlier.duplicatesDropped,
+                    distinctReports - earlier.distinctReports, lateReports - earlier.lateReports,
+                    alerts - earlier.alerts, deadLetters - earlier.deadLetters);
+        }
     }
 }

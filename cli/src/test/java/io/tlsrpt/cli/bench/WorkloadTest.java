@@ -1,0 +1,44 @@
+package io.tlsrpt.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+
+import io.tlsrpt.cli.generate.ExpectedReport;
+import io.tlsrpt.cli.generate.GeneratedInput;
+import org.junit.jupiter.api.Test;
+
+class WorkloadTest {
+
+    @Test
+    void theWarmUpCoversTheDaysJustBeforeTheMeasuredOnesWithOtherReports() {
+        Workload measured = new Workload(900, 100, 0.05, 8460L);
+        Workload warmUp = measured.precededBy(1_500);
+
+        assertThat(warmUp.reports()).isEqualTo(1_500);
+        assertThat(warmUp.domains()).isEqualTo(measured.domains());
+        assertThat(warmUp.seed()).isNotEqualTo(measured.seed());
+        LocalDate warmLast = warmUp.startDate().plusDays(warmUp.days() - 1L);
+        assertThat(warmLast).isEqualTo(measured.startDate().minusDays(1));
+
+        Set<String> measuredIds = new HashSet<>();
+        LocalDate firstMeasuredDay = null;
+        for (Iterator<GeneratedInput> it = measured.inputs(); it.hasNext(); ) {
+            ExpectedReport r = it.next().expected();
+            measuredIds.add(r.organizationName() + "|" + r.reportId());
+            firstMeasuredDay = firstMeasuredDay == null || r.day().isBefore(firstMeasuredDay) ? r.day() : firstMeasuredDay;
+        }
+        long warmCount = 0;
+        for (Iterator<GeneratedInput> it = warmUp.inputs(); it.hasNext(); warmCount++) {
+            ExpectedReport r = it.next().expected();
+            // neither a duplicate of a measured report nor on a measured day (the measured ones are never late)
+            assertThat(measuredIds).doesNotContain(r.organizationName() + "|" + r.reportId());
+            assertThat(r.day()).isBefore(firstMeasuredDay);
+        }
+        assertThat(warmCount).isEqualTo(1_500);
+        assertThat(measuredIds).hasSize(900);
+    }
+}
