@@ -62,6 +62,11 @@ final class BenchTarget implements AutoCloseable {
         return broker == null ? -1 : broker.cpuNanos();
     }
 
+    /** Process id of the embedded broker (-1 when external). */
+    long brokerPid() {
+        return broker == null ? -1 : broker.pid();
+    }
+
     Map<String, Object> client() {
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     }

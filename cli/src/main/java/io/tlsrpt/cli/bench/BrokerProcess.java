@@ -70,6 +70,10 @@ public final class BrokerProcess implements AutoCloseable {
         return ProcessMemory.statusField(Path.of("/proc", Long.toString(process.pid()), "status"), "VmRSS");
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** CPU time of the broker process (user + system) in nanoseconds, or -1 when unknown. */
     public long cpuNanos() {
         return CpuTime.nanos(process.toHandle());

@@ -7,11 +7,17 @@ import java.time.Duration;
  * shared with other jobs the wall-clock rates move with the load; the CPU a phase cost per report moves much less,
  * so the table prints both.
  */
-record CpuTime(long clientNanos, long brokerNanos) {
+record CpuTime(long clientNanos, long brokerNanos, long jitNanos) {
 
-    /** Now, for this process and the target's broker (broker -1 when external or unknown). */
+    /**
+     * Now, for this process and the target's broker (broker -1 when external or unknown); {@code jitNanos} is
+     * the part of both spent by JIT compiler threads (-1 when unknown).
+     */
     static CpuTime now(BenchTarget target) {
-        return new CpuTime(nanos(ProcessHandle.current()), target.brokerCpuNanos());
+        long clientJit = JitThreads.cpuNanos(ProcessHandle.current().pid());
+        long brokerJit = target.brokerPid() < 0 ? 0 : JitThreads.cpuNanos(target.brokerPid());
+        return new CpuTime(nanos(ProcessHandle.current()), target.brokerCpuNanos(),
+            clientJit < 0 || brokerJit < 0 ? -1 : clientJit + brokerJit);
     }
 
     /** CPU nanoseconds of a process, or -1 when the OS does not tell. */
@@ -22,7 +28,13 @@ record CpuTime(long clientNanos, long brokerNanos) {
     /** The CPU spent between {@code earlier} and this sample. */
     CpuTime since(CpuTime earlier) {
         return new CpuTime(clientNanos - earlier.clientNanos,
-            brokerNanos < 0 || earlier.brokerNanos < 0 ? -1 : brokerNanos - earlier.brokerNanos);
+            brokerNanos < 0 || earlier.brokerNanos < 0 ? -1 : brokerNanos - earlier.brokerNanos,
+            jitNanos < 0 || earlier.jitNanos < 0 ? -1 : jitNanos - earlier.jitNanos);
+    }
+
+    /** {@link #totalSeconds()} without the JIT compiler threads (-1 when unknown). */
+    double withoutJitSeconds() {
+        return jitNanos < 0 ? -1 : totalSeconds() - jitNanos / 1e9;
     }
 
     /** Client plus broker (the client alone when the broker is unknown), in seconds. */

@@ -3,8 +3,6 @@ package io.tlsrpt.cli.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,18 +96,17 @@ public final class PipelineBench {
     }
 
     /** What the floor copied and what it took. */
-    record Floor(CopyFloor.Result result, Memory memory, CpuTime cpu, double jitSeconds) {
+    record Floor(CopyFloor.Result result, Memory memory, CpuTime cpu) {
     }
 
     /** The copy floor over the raw topic from {@code start} (the beginning where absent) to its end. */
     private static Floor runFloor(BenchTarget target, String raw, Map<TopicPartition, Long> start, String copy,
                                   boolean exactlyOnce) {
         ProcessMemory.resetPeaks();
-        Jit jit = Jit.start();
         CpuTime cpuStart = CpuTime.now(target);
         CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, start, copy, exactlyOnce,
             Duration.ofMillis(100), target.name("tlsrpt-bench-copy"));
-        Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart), jit.seconds());
+        Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart));
         LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
         return f;
     }
@@ -138,7 +135,7 @@ public final class PipelineBench {
             Pipeline p = awaitProcessed(processor, drain, target, config, warm.records() + load.records(),
                 warm.records(), resumed);
             Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
-                p.cpu(), p.jitSeconds());
+                p.cpu());
             print(out, s, target, load, floor, measured, Memory.now());
         }
     }
@@ -225,7 +222,7 @@ public final class PipelineBench {
 
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
-                    Map<String, StateStores.Store> stores, CpuTime cpu, double jitSeconds) {
+                    Map<String, StateStores.Store> stores, CpuTime cpu) {
     }
 
     static Pipeline runPipeline(ProcessorConfig config, BenchTarget target, String raw, long produced) {
@@ -239,7 +236,7 @@ public final class PipelineBench {
 
     /**
      * Waits until the processor has read {@code total} raw records and its group has committed everything in the
-     * raw and repartition topics; time, CPU and JIT count from the first raw record after {@code alreadyRead}.
+     * raw and repartition topics; time and CPU count from the first raw record after {@code alreadyRead}.
      */
     private static Pipeline awaitProcessed(TlsRptProcessor processor, ConsumerGroupDrain drain, BenchTarget target,
                                            ProcessorConfig config, long total, long alreadyRead, long start) {
@@ -247,7 +244,6 @@ public final class PipelineBench {
         try {
             long first = 0;
             CpuTime cpuAtFirst = null;
-            Jit jitAtFirst = null;
             long lastProgress = System.nanoTime();
             long lastRaw = -1;
             while (true) {
@@ -258,18 +254,16 @@ public final class PipelineBench {
                 if (first == 0 && rawDone > alreadyRead) {
                     first = System.nanoTime();
                     cpuAtFirst = CpuTime.now(target);
-                    jitAtFirst = Jit.start();
                 }
                 if (rawDone >= total) {
                     Map<String, Long> lag = drain.lag();
                     if (!lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0)) {
                         long done = System.nanoTime();
                         CpuTime cpu = CpuTime.now(target).since(cpuAtFirst);
-                        double jit = jitAtFirst.seconds();
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores, cpu, jit);
+                            stores, cpu);
                     }
                 }
                 if (rawDone != lastRaw) {
@@ -284,22 +278,6 @@ public final class PipelineBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the pipeline ran", e);
-        }
-    }
-
-    /** Time the JIT compilers spent since {@link #start()} (the JVM's own account, all compiler threads). */
-    record Jit(long startMillis) {
-        static Jit start() {
-            return new Jit(compilationMillis());
-        }
-
-        double seconds() {
-            return (compilationMillis() - startMillis) / 1e3;
-        }
-
-        private static long compilationMillis() {
-            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
-            return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean.getTotalCompilationTime() : 0;
         }
     }
 
@@ -329,21 +307,30 @@ public final class PipelineBench {
                 : "cold JVM (no --warmup)");
         out.println();
         out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB "
-            + "| CPU s client / broker | CPU ms/report | CPU ratio |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + "| CPU s client / broker | CPU ms/report | CPU ratio | CPU ms/report without JIT | CPU ratio without JIT |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         double floorCpuPerReport = floorCpu.totalSeconds() * 1e3 / floor.records();
         double pipeCpuPerReport = p.cpu().totalSeconds() * 1e3 / load.records();
-        out.printf(Locale.ROOT, "| floor (copy) | %,d | %,d | %.1f | %,.0f | %.1f | 1.00 | %d | %s | %s | %.3f | 1.00 |%n",
+        double floorSteady = floorCpu.withoutJitSeconds() * 1e3 / floor.records();
+        double pipeSteady = p.cpu().withoutJitSeconds() * 1e3 / load.records();
+        boolean jitKnown = floorSteady >= 0 && pipeSteady >= 0;
+        out.printf(Locale.ROOT, "| floor (copy) | %,d | %,d | %.1f | %,.0f | %.1f | 1.00 | %d | %s | %s | %.3f | 1.00 "
+                + "| %s | %s |%n",
             floor.records(), floor.bytes(), floor.seconds(), floorRate, floor.bytes() / floor.seconds() / 1e6,
-            floorMem.peakHeap() >> 20, mb(floorMem.peakRss()), cpu(floorCpu), floorCpuPerReport);
-        out.printf(Locale.ROOT, "| pipeline | %,d | %,d | %.1f | %,.0f | %.1f | %.2f | %d | %s | %s | %.3f | %.2f |%n",
+            floorMem.peakHeap() >> 20, mb(floorMem.peakRss()), cpu(floorCpu), floorCpuPerReport,
+            jitKnown ? String.format(Locale.ROOT, "%.3f", floorSteady) : "n/a", jitKnown ? "1.00" : "n/a");
+        out.printf(Locale.ROOT, "| pipeline | %,d | %,d | %.1f | %,.0f | %.1f | %.2f | %d | %s | %s | %.3f | %.2f "
+                + "| %s | %s |%n",
             load.records(), load.bytes(), p.seconds(), pipeRate, load.bytes() / p.seconds() / 1e6,
             pipeRate / floorRate, pMem.peakHeap() >> 20, mb(pMem.peakRss()), cpu(p.cpu()), pipeCpuPerReport,
-            floorCpuPerReport / pipeCpuPerReport);
+            floorCpuPerReport / pipeCpuPerReport,
+            jitKnown ? String.format(Locale.ROOT, "%.3f", pipeSteady) : "n/a",
+            jitKnown ? String.format(Locale.ROOT, "%.2f", floorSteady / pipeSteady) : "n/a");
         out.println("# CPU: user + system of this JVM and of the embedded broker during the phase (floor: with its "
             + "group join; pipeline: from the first record); CPU ratio = floor CPU per report / pipeline CPU per report");
-        out.printf(Locale.ROOT, "# JIT compiling (this JVM's compiler threads) during the floor: %.1f s of %.1f s; "
-            + "during the pipeline: %.1f s of %.1f s%n", f.jitSeconds(), floor.seconds(), p.jitSeconds(), p.seconds());
+        out.printf(Locale.ROOT, "# JIT compiler threads (client + broker JVMs): %s s CPU during the floor, %s s during "
+            + "the pipeline: compiling, not processing; on 2 cores C2 compiles for minutes%n",
+            jitSeconds(floorCpu), jitSeconds(p.cpu()));
         out.println();
         PipelineMetrics.Snapshot c = p.counters();
         out.printf(Locale.ROOT, "# processor: %,d raw, %,d reports decoded, %,d rejected, %,d duplicates, %,d late, "
@@ -373,6 +360,10 @@ public final class PipelineBench {
     static String cpu(CpuTime t) {
         return String.format(Locale.ROOT, "%.1f / %s", t.clientNanos() / 1e9,
             t.brokerNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.brokerNanos() / 1e9));
+    }
+
+    private static String jitSeconds(CpuTime t) {
+        return t.jitNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.jitNanos() / 1e9);
     }
 
     static String mb(long bytes) {

@@ -37,7 +37,7 @@ class BenchCommandIT {
         assertThat(r.out()).contains("| floor (copy) | 300 |").contains("| pipeline | 300 |")
             .contains("# processor: 300 raw, 300 reports decoded, 0 rejected")
             .contains("warm: the same processor first ran 50 other reports")
-            .containsPattern("# JIT compiling .* during the pipeline: [0-9.]+ s of [0-9.]+ s")
+            .containsPattern("# JIT compiler threads .* [0-9.]+ s during the pipeline")
             // CPU seconds of client and broker, CPU ms per report and the CPU ratio end both rows
             .containsPattern("\\| pipeline \\| 300 \\|.*\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
             .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|");
