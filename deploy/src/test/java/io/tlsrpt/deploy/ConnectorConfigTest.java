@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The connector configurations (compose: the JSON PUT to the Connect REST API; Kubernetes: the KafkaConnector) and
  * the worker configurations use only keys the connector's ConfigDef or the Connect framework defines, pass the
- * connector's own validation, write to the processor's raw topic with the raw-record converters, and every
+ * connector's own validation and Connect's, write to the processor's raw topic with the raw-record converters, and every
  * ${env:...} secret they read is provided to the Connect container.
  */
 class ConnectorConfigTest {
@@ -38,44 +38,14 @@ class ConnectorConfigTest {
             "listeners.https.", "admin.listeners.https.");
 
     /** One connector configuration with the worker it runs in. */
-    private record Deployment(String name, Map<String, String> connector, Map<String, String> worker,
+    private record Deployment(String name, String connectorName, Map<String, String> connector, Map<String, String> worker,
                               Map<String, String> connectEnv, List<String> connectMounts, String rawTopicOfTheProcessor) {
     }
 
     private static List<Deployment> deployments() {
-        List<Deployment> all = new ArrayList<>();
-
-        Map<String, String> composeConnector = new LinkedHashMap<>();
-        DeployFiles.json(DeployFiles.COMPOSE_CONNECTOR).fields()
-                .forEachRemaining(e -> composeConnector.put(e.getKey(), e.getValue().asText()));
-        Map<String, String> composeWorker = new LinkedHashMap<>();
-        Properties worker = DeployFiles.properties(DeployFiles.COMPOSE_WORKER);
-        worker.stringPropertyNames().forEach(n -> composeWorker.put(n, worker.getProperty(n)));
-        all.add(new Deployment("compose", composeConnector, composeWorker, Workloads.composeConnect().env(),
-                Workloads.composeConnect().mountPaths(), rawTopic(Workloads.Target.COMPOSE)));
-
-        List<DeployFiles.K8sObject> connectors = DeployFiles.k8sObjects("KafkaConnector");
-        List<DeployFiles.K8sObject> connects = DeployFiles.k8sObjects("KafkaConnect");
-        assertThat(connectors).as("KafkaConnector resources").hasSize(1);
-        assertThat(connects).as("KafkaConnect resources").hasSize(1);
-        JsonNode kc = connectors.get(0).node();
-        JsonNode connect = connects.get(0).node();
-        assertThat(kc.path("metadata").path("labels").path("strimzi.io/cluster").asText())
-                .as("the KafkaConnector names its KafkaConnect").isEqualTo(connects.get(0).name());
+        JsonNode connect = Connectors.kafkaConnect().node();
         assertThat(connect.path("metadata").path("annotations").path("strimzi.io/use-connector-resources").asText())
                 .isEqualTo("true");
-        Map<String, String> k8sConnector = new LinkedHashMap<>();
-        k8sConnector.put("connector.class", kc.path("spec").path("class").asText());
-        k8sConnector.put("tasks.max", kc.path("spec").path("tasksMax").asText());
-        kc.path("spec").path("config").fields().forEachRemaining(e -> k8sConnector.put(e.getKey(), e.getValue().asText()));
-        Map<String, String> k8sWorker = new LinkedHashMap<>();
-        connect.path("spec").path("config").fields().forEachRemaining(e -> k8sWorker.put(e.getKey(), e.getValue().asText()));
-        // Strimzi sets these from dedicated fields
-        k8sWorker.put("bootstrap.servers", connect.path("spec").path("bootstrapServers").asText());
-        k8sWorker.put("group.id", connect.path("spec").path("groupId").asText());
-        k8sWorker.put("config.storage.topic", connect.path("spec").path("configStorageTopic").asText());
-        k8sWorker.put("offset.storage.topic", connect.path("spec").path("offsetStorageTopic").asText());
-        k8sWorker.put("status.storage.topic", connect.path("spec").path("statusStorageTopic").asText());
         JsonNode template = connect.path("spec").path("template");
         Map<String, String> k8sEnv = Workloads.k8sEnv(template.path("connectContainer").path("env"));
         List<String> k8sMounts = new ArrayList<>();
@@ -85,7 +55,14 @@ class ConnectorConfigTest {
             assertThat(podVolumes).as("KafkaConnect mounts volume " + mount.path("name")).contains(mount.path("name").asText());
             k8sMounts.add(mount.path("mountPath").asText());
         }
-        all.add(new Deployment("k8s", k8sConnector, k8sWorker, k8sEnv, k8sMounts, rawTopic(Workloads.Target.K8S)));
+        List<Deployment> all = new ArrayList<>();
+        for (Connectors.Connector c : Connectors.all()) {
+            boolean compose = c.target() == Workloads.Target.COMPOSE;
+            all.add(new Deployment(c.toString(), c.name(), c.config(), Connectors.worker(c.target()),
+                    compose ? Workloads.composeConnect().env() : k8sEnv,
+                    compose ? Workloads.composeConnect().mountPaths() : k8sMounts, rawTopic(c.target())));
+        }
+        assertThat(all).as("connectors in compose and Kubernetes").hasSizeGreaterThanOrEqualTo(4);
         return all;
     }
 
@@ -125,6 +102,19 @@ class ConnectorConfigTest {
             assertThat(errors).as(d.name() + " connector config").isEmpty();
             assertThatCode(() -> new TlsRptSourceConfig(own)).as(d.name() + " cross-key rules").doesNotThrowAnyException();
             assertThat(new TlsRptSourceConfig(own).enabledSources()).as(d.name()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theConnectKeysOfEveryConnectorPassConnectsValidation() {
+        for (Deployment d : deployments()) {
+            Map<String, String> framework = new LinkedHashMap<>(d.connector());
+            framework.put("name", d.connectorName());
+            List<String> errors = new ArrayList<>();
+            for (ConfigValue value : SourceConnectorConfig.configDef().validate(framework)) {
+                value.errorMessages().forEach(m -> errors.add(value.name() + ": " + m));
+            }
+            assertThat(errors).as(d.name() + " Connect keys (exactly.once.support, transaction.boundary, ...)").isEmpty();
         }
     }
 

@@ -22,7 +22,8 @@ final class DeployFiles {
     static final Path ROOT = locate();
     static final Path COMPOSE = ROOT.resolve("compose/compose.yaml");
     static final Path COMPOSE_PROMETHEUS = ROOT.resolve("compose/prometheus.yml");
-    static final Path COMPOSE_CONNECTOR = ROOT.resolve("compose/connect/tlsrpt-source.json");
+    /** The connector configurations connect-init PUTs, one JSON file per connector, named after it. */
+    static final Path COMPOSE_CONNECTORS = ROOT.resolve("compose/connect");
     static final Path COMPOSE_WORKER = ROOT.resolve("compose/connect/connect-worker.properties");
     static final Path K8S = ROOT.resolve("k8s");
     static final Path RULES = ROOT.resolve("prometheus/tlsrpt-rules.yml");
@@ -117,6 +118,15 @@ final class DeployFiles {
 
     static List<K8sObject> k8sObjects(String kind) {
         return k8sObjects().stream().filter(o -> o.kind().equals(kind)).toList();
+    }
+
+    /** The compose connector configurations (compose/connect/*.json), in path order. */
+    static List<Path> composeConnectorFiles() {
+        try (Stream<Path> files = Files.list(COMPOSE_CONNECTORS)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + COMPOSE_CONNECTORS, e);
+        }
     }
 
     /** The Grafana dashboards. */

@@ -87,11 +87,13 @@ class TopicNamesTest {
         JsonNode raw = DeployFiles.k8sObjects("KafkaTopic").stream()
                 .filter(t -> t.name().equals(TopicNames.defaults().raw())).findFirst().orElseThrow().node();
         long maxMessage = raw.path("spec").path("config").path(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).asLong();
-        long maxPayload = DeployFiles.k8sObjects("KafkaConnector").get(0).node().path("spec").path("config")
-                .path(TlsRptSourceConfig.MAX_PAYLOAD_BYTES).asLong();
-        assertThat(maxPayload).isPositive();
-        assertThat(maxMessage).as("max.message.bytes of the raw topic vs the connector's max.payload.bytes")
-                .isGreaterThan(maxPayload);
+        for (Connectors.Connector c : Connectors.all()) {
+            long maxPayload = Long.parseLong(c.config().getOrDefault(TlsRptSourceConfig.MAX_PAYLOAD_BYTES,
+                    String.valueOf(TlsRptSourceConfig.CONFIG_DEF.defaultValues().get(TlsRptSourceConfig.MAX_PAYLOAD_BYTES))));
+            assertThat(maxPayload).as(c.toString()).isPositive();
+            assertThat(maxMessage).as("max.message.bytes of the raw topic vs " + c + "'s max.payload.bytes")
+                    .isGreaterThan(maxPayload);
+        }
     }
 
     /** topic name -> where it was found. */
@@ -104,10 +106,8 @@ class TopicNamesTest {
                 }
             });
         }
-        named.put(DeployFiles.json(DeployFiles.COMPOSE_CONNECTOR).path(TlsRptSourceConfig.TOPIC).asText(),
-                "compose connector config");
-        for (DeployFiles.K8sObject kc : DeployFiles.k8sObjects("KafkaConnector")) {
-            named.put(kc.node().path("spec").path("config").path(TlsRptSourceConfig.TOPIC).asText(), kc.toString());
+        for (Connectors.Connector c : Connectors.all()) {
+            named.put(c.config().getOrDefault(TlsRptSourceConfig.TOPIC, ""), c.toString());
         }
         for (DeployFiles.K8sObject t : DeployFiles.k8sObjects("KafkaTopic")) {
             named.put(t.node().path("spec").path("topicName").asText(t.name()), t.toString());
