@@ -145,6 +145,22 @@ class ConnectorConfigTest {
         }
     }
 
+    /** Strimzi's KafkaConnectSpec.FORBIDDEN_PREFIXES (and its exceptions): keys the operator sets itself. */
+    private static final List<String> STRIMZI_RESERVED = List.of("ssl.", "sasl.", "security.", "listeners", "plugin.path",
+            "rest.", "bootstrap.servers", "consumer.interceptor.classes", "producer.interceptor.classes",
+            "prometheus.metrics.reporter.");
+    private static final Set<String> STRIMZI_RESERVED_EXCEPTIONS = Set.of("ssl.endpoint.identification.algorithm",
+            "ssl.cipher.suites", "ssl.protocol", "ssl.enabled.protocols");
+
+    @Test
+    void theKafkaConnectSetsNoKeyStrimziReserves() {
+        JsonNode config = Connectors.kafkaConnect().node().path("spec").path("config");
+        assertThat(config.has("exactly.once.source.support")).as("KafkaConnect .spec.config").isTrue();
+        config.fieldNames().forEachRemaining(key -> assertThat(STRIMZI_RESERVED_EXCEPTIONS.contains(key)
+                || STRIMZI_RESERVED.stream().noneMatch(key::startsWith)).as("KafkaConnect .spec.config." + key
+                + " is a key Strimzi does not let you set").isTrue());
+    }
+
     @Test
     void everySecretReferenceIsProvidedToTheConnectContainer() throws Exception {
         int references = 0;
