@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The connector configurations (compose: the JSON PUT to the Connect REST API; Kubernetes: the KafkaConnector) and
  * the worker configurations use only keys the connector's ConfigDef or the Connect framework defines, pass the
- * connector's own validation and Connect's, write to the processor's raw topic with the raw-record converters, and every
- * ${env:...} secret they read is provided to the Connect container.
+ * connector's own validation and Connect's, write to the processor's raw topic with the raw-record converters, and
+ * every ${env:...} secret they read is provided to the Connect container. The KafkaConnect sets no key Strimzi
+ * reserves.
  */
 class ConnectorConfigTest {
 
@@ -37,9 +39,17 @@ class ConnectorConfigTest {
     private static final List<String> WORKER_PREFIXES = List.of("config.providers.", "producer.", "consumer.", "admin.",
             "listeners.https.", "admin.listeners.https.");
 
+    /** Strimzi's KafkaConnectSpec.FORBIDDEN_PREFIXES (and its exceptions): keys the operator sets itself. */
+    private static final List<String> STRIMZI_RESERVED = List.of("ssl.", "sasl.", "security.", "listeners",
+            "plugin.path", "rest.", "bootstrap.servers", "consumer.interceptor.classes", "producer.interceptor.classes",
+            "prometheus.metrics.reporter.");
+    private static final Set<String> STRIMZI_RESERVED_EXCEPTIONS = Set.of("ssl.endpoint.identification.algorithm",
+            "ssl.cipher.suites", "ssl.protocol", "ssl.enabled.protocols");
+
     /** One connector configuration with the worker it runs in. */
-    private record Deployment(String name, String connectorName, Map<String, String> connector, Map<String, String> worker,
-                              Map<String, String> connectEnv, List<String> connectMounts, String rawTopicOfTheProcessor) {
+    private record Deployment(String name, String connectorName, Map<String, String> connector,
+                              Map<String, String> worker, Map<String, String> connectEnv, List<String> connectMounts,
+                              String rawTopicOfTheProcessor) {
     }
 
     private static List<Deployment> deployments() {
@@ -114,7 +124,8 @@ class ConnectorConfigTest {
             for (ConfigValue value : SourceConnectorConfig.configDef().validate(framework)) {
                 value.errorMessages().forEach(m -> errors.add(value.name() + ": " + m));
             }
-            assertThat(errors).as(d.name() + " Connect keys (exactly.once.support, transaction.boundary, ...)").isEmpty();
+            assertThat(errors).as(d.name() + " Connect keys (exactly.once.support, transaction.boundary, ...)")
+                    .isEmpty();
         }
     }
 
@@ -133,6 +144,18 @@ class ConnectorConfigTest {
     }
 
     @Test
+    void theConnectorsProducerTakesTheLargestPayload() {
+        Object producerDefault = ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        for (Deployment d : deployments()) {
+            String maxRequest = d.connector().getOrDefault("producer.override." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                    d.worker().getOrDefault("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                            String.valueOf(producerDefault)));
+            assertThat(Long.parseLong(maxRequest)).as(d.name() + ": the producer's max.request.size vs max.payload.bytes")
+                    .isGreaterThan(maxPayload(d.connector()));
+        }
+    }
+
+    @Test
     void everyWorkerKeyIsAConnectWorkerKeyAndTheWorkerConfigIsValid() {
         for (Deployment d : deployments()) {
             Map<String, String> props = new LinkedHashMap<>(d.worker());
@@ -144,13 +167,6 @@ class ConnectorConfigTest {
             }
         }
     }
-
-    /** Strimzi's KafkaConnectSpec.FORBIDDEN_PREFIXES (and its exceptions): keys the operator sets itself. */
-    private static final List<String> STRIMZI_RESERVED = List.of("ssl.", "sasl.", "security.", "listeners", "plugin.path",
-            "rest.", "bootstrap.servers", "consumer.interceptor.classes", "producer.interceptor.classes",
-            "prometheus.metrics.reporter.");
-    private static final Set<String> STRIMZI_RESERVED_EXCEPTIONS = Set.of("ssl.endpoint.identification.algorithm",
-            "ssl.cipher.suites", "ssl.protocol", "ssl.enabled.protocols");
 
     @Test
     void theKafkaConnectSetsNoKeyStrimziReserves() {
@@ -205,6 +221,11 @@ class ConnectorConfigTest {
             }
         }
         assertThat(checked).as("paths checked (spool directories, keystore)").isGreaterThanOrEqualTo(2);
+    }
+
+    static long maxPayload(Map<String, String> connector) {
+        return Long.parseLong(connector.getOrDefault(TlsRptSourceConfig.MAX_PAYLOAD_BYTES,
+                String.valueOf(TlsRptSourceConfig.CONFIG_DEF.defaultValues().get(TlsRptSourceConfig.MAX_PAYLOAD_BYTES))));
     }
 
     private static String effective(Deployment d, String key) {
