@@ -9,8 +9,13 @@ import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.InputKind;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.connect.TlsRptSourceConnector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +127,63 @@ class ConnectDistributedIT {
                     + " in done/ (%d claimed); taken over by %s in %.1f s; %d records (each file once), %.1f s%n",
                     files, victim.name(), doneAtKill, claimedAtKill, takenOverBy, takeOverSeconds, records,
                     (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /**
+     * The deployment runs the HTTPS receiver as its own connector on workers with exactly-once source support on
+     * (for the mailbox and spool connectors beside it): every source task then writes through a transactional
+     * producer. A POST is still answered 201 only for a record that is committed, once, in the raw topic.
+     */
+    @Test
+    void theHttpsReceiverOnAnExactlyOnceWorkerAnswersCreatedForCommittedRecordsOnly() throws Exception {
+        List<GeneratedInput> inputs = new ReportGenerator(GeneratorSettings.defaults().withDays(3).withDomains(10))
+                .inputs().filter(i -> i.kind() == InputKind.HTTPS_GZIP || i.kind() == InputKind.HTTPS_JSON).toList();
+        int httpsPort = FreePorts.next();
+        try (EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
+            String raw = "https.raw";
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            ConnectWorkerProcess worker = start("worker-https", kafka);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .failFast("the worker died", () -> !worker.isAlive())
+                    .until(() -> worker.get("/") != null);
+            Map<String, String> config = new HashMap<>();
+            config.put("connector.class", TlsRptSourceConnector.class.getName());
+            config.put("tasks.max", "1");
+            config.put("topic", raw);
+            config.put("offsets.storage.topic", "tlsrpt-connect-https-offsets");
+            config.put("https.enabled", "true");
+            config.put("https.tls.enabled", "false");
+            config.put("https.port", Integer.toString(httpsPort));
+            assertThat(worker.put("/connectors/tlsrpt-https/config", JSON.writeValueAsString(config)))
+                    .isBetween(200, 201);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> worker.runningTaskWorker("tlsrpt-https"), w -> w != null);
+
+            URI uri = URI.create("http://127.0.0.1:" + httpsPort + "/v1/tlsrpt");
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            Map<String, Integer> statusBySha = new HashMap<>();
+            for (GeneratedInput input : inputs) {
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", input.contentType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(input.bytes())).build();
+                statusBySha.put(RawInputProducer.sha256Hex(input.bytes()),
+                        client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            }
+
+            Map<String, Integer> perKey = new HashMap<>();
+            long records = TopicSnapshot.forEach(kafka.clientProperties(), raw,
+                    r -> perKey.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+            stopWorkers();
+            assertThat(statusBySha).hasSize(inputs.size()).allSatisfy((sha, status) -> assertThat(status).isEqualTo(201));
+            // read_committed: what was answered 201 is committed, and only once
+            assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(statusBySha.keySet());
+            assertThat(records).isEqualTo(inputs.size());
+            System.out.printf("HTTPS receiver on an exactly-once worker: %d reports posted, %d answered 201, %d"
+                    + " committed records%n", inputs.size(), statusBySha.size(), records);
         }
     }
 
