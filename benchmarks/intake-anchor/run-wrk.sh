@@ -12,19 +12,20 @@
 # A manual benchmark: it installs nothing. It needs wrk (Debian: apt-get install wrk), Node.js >= 18 and express
 # (npm ci in this directory) and the CLI (bin/tlsrpt builds it when missing).
 #
-#   benchmarks/intake-anchor/run-wrk.sh                          # 3 rounds of 15 s, 5 s warm-up, 50 connections
+#   benchmarks/intake-anchor/run-wrk.sh                          # 3 rounds of 15 s, 15 s warm-up, 50 connections
 #   ROUNDS=5 DURATION=20 benchmarks/intake-anchor/run-wrk.sh
-#   TLSRPT_CLI="java -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tlsrpt -jar /tmp/copy/tlsrpt-cli.jar" ...  # a jar copy
-# Settings (environment): ROUNDS (3), DURATION (15 s), WARMUP (5 s), CONNECTIONS (50), THREADS (2),
-# BODY (the bench's default body: the real 306-byte Google gzip report), TLSRPT_JAVA_OPTS (-Xmx512m), KEEP (a
-# directory to keep the raw outputs in).
+#   TLSRPT_CLI="java -Xmx512m -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tlsrpt -jar /tmp/copy/tlsrpt-cli.jar" \
+#     benchmarks/intake-anchor/run-wrk.sh        # a copy of the jars, safe from builds in the same tree
+# Settings (environment): ROUNDS (3), DURATION (15 s), WARMUP (15 s: the JIT), CONNECTIONS (50), THREADS (2),
+# BODY (the bench's default body: the real 306-byte Google gzip report), TLSRPT_JAVA_OPTS (-Xmx512m; read by
+# bin/tlsrpt only: with TLSRPT_CLI give the JVM options in it), KEEP (a directory to keep the raw outputs in).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 rounds="${ROUNDS:-3}"
 duration="${DURATION:-15}"
-warmup="${WARMUP:-5}"
+warmup="${WARMUP:-15}"
 connections="${CONNECTIONS:-50}"
 threads="${THREADS:-2}"
 body="${BODY:-$root/cli/src/main/resources/io/tlsrpt/cli/bench/google-report.json.gz}"
