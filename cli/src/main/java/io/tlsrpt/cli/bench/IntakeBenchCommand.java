@@ -1,12 +1,15 @@
 package io.tlsrpt.cli.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +19,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import javax.management.AttributeNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -42,13 +47,15 @@ import picocli.CommandLine.Option;
  * {@code tlsrpt bench intake}: the ingest connector's HTTPS endpoint (plain-HTTP mode, 127.0.0.1, in a real
  * in-process Connect worker, answering 201 only after Kafka's acknowledgement) under N keep-alive connections POSTing
  * a real gzip report, side by side with the floor: a JDK HTTP server on the same thread budget that reads the body
- * and answers 201 at once, without Kafka.
+ * and answers 201 at once, without Kafka. With {@code --serve-seconds} it only starts both receivers and prints their
+ * URLs, so that an external load generator (wrk) can drive them; then it prints the 201s each answered.
  */
 @Command(
     name = "intake",
     mixinStandardHelpOptions = true,
     description = {
         "Benchmark the HTTPS intake (plain HTTP on 127.0.0.1) against a receiver that answers 201 at once.",
+        "With --serve-seconds: start both receivers for an external load generator (wrk) instead.",
         "Exit codes: 0 ok, 1 benchmark failure, 2 usage error."})
 public final class IntakeBenchCommand implements Callable<Integer> {
 
@@ -60,6 +67,8 @@ public final class IntakeBenchCommand implements Callable<Integer> {
     /** Anchor of issue 6: a Node.js Express receiver that only validates the JSON, same load, same machines. */
     private static final double ANCHOR_RPS = 6_500;
     private static final String JDK_SERVER_NODELAY = "sun.net.httpserver.nodelay";
+    private static final String CONNECTOR_NAME = "tlsrpt-bench-intake";
+    private static final int MAX_SERVE_SECONDS = 3_600;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -90,11 +99,23 @@ public final class IntakeBenchCommand implements Callable<Integer> {
         description = "Connector setting (e.g. https.max.concurrent.requests=64). Repeatable.")
     Map<String, String> connectorSettings = new HashMap<>();
 
+    @Option(names = "--serve-seconds", paramLabel = "SECONDS",
+        description = {"Do not load the receivers: start both, print their URLs and serve for SECONDS (at most "
+            + MAX_SERVE_SECONDS + ") or until a line \"stop\" on standard input, for an external load generator "
+            + "such as wrk; then print the 201s each answered and the records in tlsrpt.raw.",
+            "0 (default): measure with the built-in load generator."})
+    int serveSeconds;
+
+    /** Where a "stop" line ends --serve-seconds early; standard input unless a test gives another. */
+    InputStream control = System.in;
+
     @Override
     public Integer call() {
-        if (connections < 1 || durationSeconds < 1 || warmupSeconds < 0) {
+        if (connections < 1 || durationSeconds < 1 || warmupSeconds < 0 || serveSeconds < 0
+            || serveSeconds > MAX_SERVE_SECONDS) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "--connections and --duration must be at least 1, --warmup at least 0");
+                "--connections and --duration must be at least 1, --warmup at least 0, --serve-seconds 0 to "
+                    + MAX_SERVE_SECONDS);
         }
         PrintWriter out = spec.commandLine().getOut();
         // The JDK server reads its settings once per JVM, when the first server starts. The floor starts first
@@ -105,6 +126,10 @@ public final class IntakeBenchCommand implements Callable<Integer> {
             System.setProperty(JDK_SERVER_NODELAY, "true");
         }
         try {
+            if (serveSeconds > 0) {
+                serve(out);
+                return 0;
+            }
             byte[] payload = body == null ? defaultBody() : Files.readAllBytes(body);
             HttpLoad.Result floor = runFloor(payload);
             HttpLoad.Result intake = runIntake(payload, out);
@@ -134,27 +159,55 @@ public final class IntakeBenchCommand implements Callable<Integer> {
 
     /** The floor: a JDK HttpServer with as many threads as the connector's receiver, answering 201 at once. */
     private HttpLoad.Result runFloor(byte[] payload) throws IOException, InterruptedException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            connections * 2);
-        ExecutorService pool = Executors.newFixedThreadPool(maxConcurrent() + 2);
-        server.setExecutor(pool);
-        server.createContext("/", this::answerCreated);
-        server.start();
-        try {
-            LOG.info("floor receiver on {}", server.getAddress());
-            return HttpLoad.run(server.getAddress().getPort(), PATH, CONTENT_TYPE, payload, connections,
-                warmupSeconds * 1000L, durationSeconds * 1000L);
-        } finally {
-            server.stop(0);
-            pool.shutdownNow();
+        try (FloorReceiver floor = startFloor()) {
+            LOG.info("floor receiver on port {}", floor.port());
+            return HttpLoad.run(floor.port(), PATH, CONTENT_TYPE, payload, connections, warmupSeconds * 1000L,
+                durationSeconds * 1000L);
         }
     }
 
-    private void answerCreated(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
-            in.readAllBytes();
-            exchange.sendResponseHeaders(201, -1);
+    private FloorReceiver startFloor() throws IOException {
+        return FloorReceiver.start(maxConcurrent() + 2, connections * 2);
+    }
+
+    /** Both receivers up at once for an external load generator; what each answered once it is over. */
+    private void serve(PrintWriter out) throws IOException, InterruptedException {
+        try (FloorReceiver floor = startFloor()) {
+            withConnector(out, port -> {
+                out.printf(Locale.ROOT, "# floor (JDK HttpServer, 201 at once): http://127.0.0.1:%d%s%n",
+                    floor.port(), PATH);
+                out.printf(Locale.ROOT, "# connector (201 after Kafka ack): http://127.0.0.1:%d%s%n", port, PATH);
+                out.printf(Locale.ROOT, "# serving for %d s or until a line \"stop\" on standard input%n",
+                    serveSeconds);
+                out.flush();
+                awaitStop();
+                return null;
+            });
+            out.printf(Locale.ROOT, "# floor answered 201: %,d%n", floor.created());
+            out.flush();
         }
+    }
+
+    /** Returns after --serve-seconds or once the control input says "stop", whichever comes first. */
+    private void awaitStop() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        // a daemon: a read blocked on standard input must not keep the JVM alive once the time is up
+        Thread reader = new Thread(() -> {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(control, StandardCharsets.US_ASCII));
+            try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if ("stop".equals(line.trim())) {
+                        stop.countDown();
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("control input unreadable, serving until the time is up: {}", e.toString());
+            }
+        }, "tlsrpt-bench-serve-control");
+        reader.setDaemon(true);
+        reader.start();
+        stop.await(serveSeconds, TimeUnit.SECONDS);
     }
 
     private int maxConcurrent() {
@@ -164,6 +217,22 @@ public final class IntakeBenchCommand implements Callable<Integer> {
 
     /** The connector's endpoint in a real in-process Connect worker; every 201 is a record in Kafka. */
     private HttpLoad.Result runIntake(byte[] payload, PrintWriter out) throws IOException, InterruptedException {
+        return withConnector(out, port -> HttpLoad.run(port, PATH, CONTENT_TYPE, payload, connections,
+            warmupSeconds * 1000L, durationSeconds * 1000L));
+    }
+
+    /** What runs against the connector's endpoint while it is up. */
+    @FunctionalInterface
+    private interface AtEndpoint<T> {
+        T use(int port) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Starts the connector in a real in-process Connect worker, lets {@code use} run against its endpoint, then
+     * prints the 201s it answered and the records in the raw topic and fails if it answered 201 for more records
+     * than Kafka holds.
+     */
+    private <T> T withConnector(PrintWriter out, AtEndpoint<T> use) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("tlsrpt-bench-intake-");
         String runId = UUID.randomUUID().toString().substring(0, 8);
         try (BenchTarget target = BenchTarget.open(bootstrap, dir, runId)) {
@@ -181,7 +250,7 @@ public final class IntakeBenchCommand implements Callable<Integer> {
             Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
             try {
                 Map<String, String> cfg = new HashMap<>();
-                cfg.put("name", "tlsrpt-bench-intake");
+                cfg.put("name", CONNECTOR_NAME);
                 cfg.put("connector.class", TlsRptSourceConnector.class.getName());
                 cfg.put("topic", topic);
                 cfg.put("https.enabled", "true");
@@ -192,15 +261,20 @@ public final class IntakeBenchCommand implements Callable<Integer> {
                 cfg.put("https.max.concurrent.requests", Integer.toString(maxConcurrent()));
                 cfg.putAll(connectorSettings);
                 FutureCallback<Herder.Created<ConnectorInfo>> cb = new FutureCallback<>();
-                connect.herder().putConnectorConfig("tlsrpt-bench-intake", cfg, true, cb);
+                connect.herder().putConnectorConfig(CONNECTOR_NAME, cfg, true, cb);
                 cb.get(60, TimeUnit.SECONDS);
                 awaitListening(port, Duration.ofSeconds(60));
-                HttpLoad.Result r = HttpLoad.run(port, PATH, CONTENT_TYPE, payload, connections,
-                    warmupSeconds * 1000L, durationSeconds * 1000L);
+                T result = use.use(port);
+                long answered = connectorCreated();
                 long inKafka = recordsIn(target, topic);
+                out.printf(Locale.ROOT, "# connector answered 201: %,d (its https-requests-total metric)%n", answered);
                 out.printf(Locale.ROOT, "# records in %s after the run: %,d (every 201 of warm-up and measurement)%n",
                     topic, inKafka);
-                return r;
+                if (inKafka >= 0 && answered > inKafka) {
+                    throw new IllegalStateException("not durable: the connector answered 201 " + answered
+                        + " times but " + topic + " holds " + inKafka + " records");
+                }
+                return result;
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException("cannot start the connector", e);
             } finally {
@@ -210,6 +284,25 @@ public final class IntakeBenchCommand implements Callable<Integer> {
         } finally {
             PipelineBench.deleteRecursively(dir);
         }
+    }
+
+    /** The connector's 201 answers, from its https-requests-total metric in the worker's JMX (0 before the first). */
+    private static long connectorCreated() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        double total = 0;
+        try {
+            for (ObjectName name : server.queryNames(
+                new ObjectName("kafka.connect:type=plugins,connector=" + CONNECTOR_NAME + ",*"), null)) {
+                if ("201".equals(name.getKeyProperty("status"))) {
+                    total += ((Number) server.getAttribute(name, "https-requests-total")).doubleValue();
+                }
+            }
+        } catch (AttributeNotFoundException e) {
+            throw new IllegalStateException("the connector's status metric has no https-requests-total", e);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read the connector's metrics", e);
+        }
+        return (long) total;
     }
 
     private static long recordsIn(BenchTarget target, String topic) {

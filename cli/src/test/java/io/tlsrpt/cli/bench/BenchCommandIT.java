@@ -1,9 +1,24 @@
 package io.tlsrpt.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.tlsrpt.cli.TlsRptCli;
 import org.junit.jupiter.api.Test;
@@ -27,6 +42,9 @@ class BenchCommandIT {
         int exit = cli.execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
+
+    private static final Pattern FLOOR_URL = Pattern.compile("# floor \\(JDK HttpServer, 201 at once\\): (\\S+)");
+    private static final Pattern CONNECTOR_URL = Pattern.compile("# connector \\(201 after Kafka ack\\): (\\S+)");
 
     @Test
     void pipelineBenchPrintsFloorPipelineAndStores() {
@@ -53,11 +71,61 @@ class BenchCommandIT {
 
     @Test
     void intakeBenchAnswersCreatedOnlyAfterKafka() {
-        Run r = run("bench", "intake", "--connections", "4", "--warmup", "0", "--duration", "1");
+        Run r = run("bench", "intake", "--connections", "4", "--warmup", "2", "--duration", "1");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("\\| floor: JDK HttpServer, 201 at once \\| [1-9][0-9,]* \\| 0 \\| 0 \\|")
             .containsPattern("\\| ingest connector, 201 after Kafka ack \\| [1-9][0-9,]* \\| 0 \\| 0 \\|")
             .containsPattern("# records in tlsrpt.raw after the run: [1-9]");
+    }
+
+    @Test
+    void intakeServeModeCountsWhatAnExternalLoadGeneratorGot() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TlsRptCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        PipedOutputStream control = new PipedOutputStream();
+        IntakeBenchCommand intake = cli.getSubcommands().get("bench").getSubcommands().get("intake").getCommand();
+        intake.control = new PipedInputStream(control);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+            () -> cli.execute("bench", "intake", "--serve-seconds", "300"));
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> out.toString().contains("# serving for 300 s"));
+        URI floor = URI.create(url(FLOOR_URL, out.toString()));
+        URI connector = URI.create(url(CONNECTOR_URL, out.toString()));
+        byte[] report;
+        try (InputStream in = IntakeBenchCommand.class.getResourceAsStream("google-report.json.gz")) {
+            report = in.readAllBytes();
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(post(http, floor, report)).isEqualTo(201);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(http, connector, report)).isEqualTo(201);
+        }
+        // still serving: only the "stop" line ends it before its 300 s
+        assertThat(exit).isNotDone();
+        control.write("stop\n".getBytes(StandardCharsets.US_ASCII));
+        control.close();
+
+        assertThat(exit.get(2, TimeUnit.MINUTES)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("# floor answered 201: 3")
+            .contains("# connector answered 201: 5 ")
+            .contains("# records in tlsrpt.raw after the run: 5 ");
+    }
+
+    private static String url(Pattern line, String output) {
+        Matcher m = line.matcher(output);
+        assertThat(m.find()).as("%s in:%n%s", line, output).isTrue();
+        return m.group(1);
+    }
+
+    private static int post(HttpClient http, URI uri, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/tlsrpt+gzip")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode();
     }
 }
