@@ -40,9 +40,8 @@ public final class DomainWindowSerde {
     }
 
     public static Serde<DomainWindow> serde() {
-        Deserializer<DomainWindow> json = JsonSerde.of(DomainWindow.class).deserializer();
         return Serdes.serdeFrom((topic, window) -> window == null ? null : write(window),
-                (topic, bytes) -> bytes == null ? null : read(topic, bytes, json));
+                new DomainWindowDeserializer());
     }
 
     static byte[] write(DomainWindow window) {

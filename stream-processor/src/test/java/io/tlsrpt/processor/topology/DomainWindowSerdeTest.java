@@ -133,6 +133,19 @@ class DomainWindowSerdeTest {
     }
 
     @Test
+    void toolsCanNameTheDeserializerToPrintWindows() throws ClassNotFoundException {
+        // what kafka-console-consumer does with --formatter-property value.deserializer=<class>, then toString()
+        Deserializer<?> byName = org.apache.kafka.common.utils.Utils.newInstance(
+                "io.tlsrpt.processor.topology.DomainWindowDeserializer", Deserializer.class);
+        Object read = byName.deserialize(TOPIC, BINARY.serialize(TOPIC, typical()));
+        assertThat(read).isEqualTo(typical());
+        assertThat(read.toString()).startsWith("DomainWindow[reports=23, totalSessions=15320, reporters=[Google LLC")
+                .contains("certificate-expired=TypeCounts[failed=412");
+        assertThat(byName.deserialize(TOPIC, JsonSerde.of(DomainWindow.class).serializer().serialize(TOPIC,
+                typical()))).isEqualTo(typical());
+    }
+
+    @Test
     void brokenJsonIsASerializationException() {
         assertThatThrownBy(() -> READER.deserialize(TOPIC, "{\"reports\":".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("cannot read DomainWindow");
