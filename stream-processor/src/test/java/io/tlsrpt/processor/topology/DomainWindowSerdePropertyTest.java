@@ -10,6 +10,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -52,8 +53,10 @@ class DomainWindowSerdePropertyTest {
             DomainWindow read = READER.deserialize(TOPIC, bytes);
             // whatever it read is a window that writes and reads back as itself
             assertThat(READER.deserialize(TOPIC, WRITER.serialize(TOPIC, read))).isEqualTo(read);
+            Statistics.collect("read");
         } catch (SerializationException expected) {
             assertThat(expected).hasMessageStartingWith("cannot read DomainWindow from " + TOPIC);
+            Statistics.collect("rejected");
         }
     }
 
