@@ -2,8 +2,6 @@ package io.tlsrpt.processor.topology;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -81,20 +79,20 @@ public final class DomainWindowSerde {
         long totalSessions = in.readSigned("totalSessions");
         Set<String> reporters = readStrings(in, "reporters");
         int types = in.readCount("failures", MIN_TYPE);
-        Map<String, TypeCounts> failures = new TreeMap<>();
-        String previous = null;
+        String[] resultTypes = new String[types];
+        TypeCounts[] counts = new TypeCounts[types];
         for (int i = 0; i < types; i++) {
-            String type = in.readString("failures");
-            requireAscending(in, "failures", previous, type);
-            previous = type;
+            resultTypes[i] = in.readString("failures");
+            requireAscending(in, "failures", resultTypes, i);
             long failed = in.readSigned("failed");
             Set<String> typeReporters = readStrings(in, "reporters of a result type");
             Map<String, Long> ips = readCounted(in, "sendingIps");
             Map<String, Long> mx = readCounted(in, "receivingMx");
-            failures.put(type, new TypeCounts(failed, typeReporters, ips, mx));
+            counts[i] = new TypeCounts(failed, typeReporters, ips, mx);
         }
         in.expectEnd();
-        return new DomainWindow(reports, totalSessions, reporters, failures);
+        // the records copy the sorted views into their TreeSets and TreeMaps in linear time
+        return new DomainWindow(reports, totalSessions, reporters, new SortedArrayMap<>(resultTypes, counts));
     }
 
     private static void writeStrings(CompactBytesWriter out, Set<String> values) {
@@ -116,32 +114,29 @@ public final class DomainWindowSerde {
 
     private static Set<String> readStrings(CompactBytesReader in, String field) {
         int n = in.readCount(field, MIN_STRING);
-        Set<String> values = new TreeSet<>();
-        String previous = null;
+        String[] values = new String[n];
         for (int i = 0; i < n; i++) {
-            String value = in.readString(field);
-            requireAscending(in, field, previous, value);
-            values.add(value);
-            previous = value;
+            values[i] = in.readString(field);
+            requireAscending(in, field, values, i);
         }
-        return values;
+        return new SortedArraySet(values);
     }
 
     private static Map<String, Long> readCounted(CompactBytesReader in, String field) {
         int n = in.readCount(field, MIN_COUNTED);
-        Map<String, Long> counts = new TreeMap<>();
-        String previous = null;
+        String[] keys = new String[n];
+        Long[] counts = new Long[n];
         for (int i = 0; i < n; i++) {
-            String key = in.readString(field);
-            requireAscending(in, field, previous, key);
-            counts.put(key, in.readSigned(field));
-            previous = key;
+            keys[i] = in.readString(field);
+            requireAscending(in, field, keys, i);
+            counts[i] = in.readSigned(field);
         }
-        return counts;
+        return new SortedArrayMap<>(keys, counts);
     }
 
-    private static void requireAscending(CompactBytesReader in, String field, String previous, String next) {
-        if (previous != null && previous.compareTo(next) >= 0) {
+    /** Sorted and distinct, so that the views above are what they claim and a damaged value cannot repeat a key. */
+    private static void requireAscending(CompactBytesReader in, String field, String[] keys, int i) {
+        if (i > 0 && keys[i - 1].compareTo(keys[i]) >= 0) {
             throw in.corrupt(field, "entries not in ascending order or repeated");
         }
     }
