@@ -2,7 +2,6 @@ package io.tlsrpt.processor.topology;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
@@ -12,25 +11,22 @@ import java.util.SortedMap;
 
 /**
  * A read-only sorted map over keys already in ascending order and distinct (the binary window reader checks this),
- * with their non-null values: {@code new TreeMap<>(view)} copies it in linear time without a comparison (TreeMap's
- * fast path for a SortedMap), where putting the entries one by one costs log n key comparisons each.
+ * with their non-null values beside them in an array: {@code new TreeMap<>(view)} copies it in linear time without a
+ * comparison (TreeMap's fast path for a SortedMap), where putting the entries one by one costs log n key
+ * comparisons each. The keys and the ranges are a {@link SortedArraySet}'s.
  */
 final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMap<String, V> {
 
-    private final String[] keys;
+    private final SortedArraySet keys;
     private final V[] values;
-    private final int from;
-    private final int to;
 
     SortedArrayMap(String[] ascendingKeys, V[] values) {
-        this(ascendingKeys, values, 0, ascendingKeys.length);
+        this(new SortedArraySet(ascendingKeys), values);
     }
 
-    private SortedArrayMap(String[] keys, V[] values, int from, int to) {
+    private SortedArrayMap(SortedArraySet keys, V[] values) {
         this.keys = keys;
         this.values = values;
-        this.from = from;
-        this.to = to;
     }
 
     @Override
@@ -39,45 +35,50 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
             @Override
             public Iterator<Entry<String, V>> iterator() {
                 return new Iterator<>() {
-                    private int next = from;
+                    private int next = keys.from();
 
                     @Override
                     public boolean hasNext() {
-                        return next < to;
+                        return next < keys.to();
                     }
 
                     @Override
                     public Entry<String, V> next() {
-                        if (next >= to) {
+                        if (next >= keys.to()) {
                             throw new NoSuchElementException();
                         }
                         int i = next++;
-                        return Map.entry(keys[i], values[i]);
+                        return Map.entry(keys.at(i), values[i]);
                     }
                 };
             }
 
             @Override
             public int size() {
-                return to - from;
+                return keys.size();
             }
         };
     }
 
     @Override
+    public Set<String> keySet() {
+        return keys;
+    }
+
+    @Override
     public int size() {
-        return to - from;
+        return keys.size();
     }
 
     @Override
     public V get(Object key) {
-        int i = key instanceof String s ? Arrays.binarySearch(keys, from, to, s) : -1;
+        int i = key instanceof String s ? keys.indexOf(s) : -1;
         return i >= 0 ? values[i] : null;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof String s && Arrays.binarySearch(keys, from, to, s) >= 0;
+        return keys.contains(key);
     }
 
     @Override
@@ -87,38 +88,26 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
 
     @Override
     public SortedMap<String, V> subMap(String fromKey, String toKey) {
-        return new SortedArrayMap<>(keys, values, index(fromKey), Math.max(index(fromKey), index(toKey)));
+        return new SortedArrayMap<>((SortedArraySet) keys.subSet(fromKey, toKey), values);
     }
 
     @Override
     public SortedMap<String, V> headMap(String toKey) {
-        return new SortedArrayMap<>(keys, values, from, index(toKey));
+        return new SortedArrayMap<>((SortedArraySet) keys.headSet(toKey), values);
     }
 
     @Override
     public SortedMap<String, V> tailMap(String fromKey) {
-        return new SortedArrayMap<>(keys, values, index(fromKey), to);
+        return new SortedArrayMap<>((SortedArraySet) keys.tailSet(fromKey), values);
     }
 
     @Override
     public String firstKey() {
-        if (from == to) {
-            throw new NoSuchElementException();
-        }
-        return keys[from];
+        return keys.first();
     }
 
     @Override
     public String lastKey() {
-        if (from == to) {
-            throw new NoSuchElementException();
-        }
-        return keys[to - 1];
-    }
-
-    /** Where {@code key} is or would be inserted in this range. */
-    private int index(String key) {
-        int i = Arrays.binarySearch(keys, from, to, key);
-        return i >= 0 ? i : -i - 1;
+        return keys.last();
     }
 }

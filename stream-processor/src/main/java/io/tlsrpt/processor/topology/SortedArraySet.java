@@ -55,7 +55,7 @@ final class SortedArraySet extends AbstractSet<String> implements SortedSet<Stri
 
     @Override
     public boolean contains(Object o) {
-        return o instanceof String s && Arrays.binarySearch(values, from, to, s) >= 0;
+        return o instanceof String s && indexOf(s) >= 0;
     }
 
     @Override
@@ -96,7 +96,25 @@ final class SortedArraySet extends AbstractSet<String> implements SortedSet<Stri
 
     /** Where {@code s} is or would be inserted in this range. */
     private int index(String s) {
-        int i = Arrays.binarySearch(values, from, to, s);
+        int i = indexOf(s);
         return i >= 0 ? i : -i - 1;
+    }
+
+    /** The index of {@code s} in the array if it is in this range, else (-(insertion point) - 1). */
+    int indexOf(String s) {
+        return Arrays.binarySearch(values, from, to, s);
+    }
+
+    /** The array range [{@link #from()}, {@link #to()}) this set shows, for a map keeping its values beside it. */
+    int from() {
+        return from;
+    }
+
+    int to() {
+        return to;
+    }
+
+    String at(int index) {
+        return values[index];
     }
 }
