@@ -44,25 +44,32 @@ final class CompactBytesWriter {
      * an unpaired surrogate, which UTF-8 would turn into '?' (two such strings could then collide in a sorted set).
      */
     void writeString(String s) {
+        // the common case (IPs, host names, result types) is ASCII: written as such in one pass over the chars,
+        // the header being the char count; undone at the first other char
         int n = s.length();
-        int ascii = 0;
-        while (ascii < n && s.charAt(ascii) < 0x80) {
-            ascii++;
-        }
-        if (ascii == n) {
-            // the common case (IPs, host names, result types): one byte per char, no intermediate array
-            writeUnsigned((long) n << 1);
-            ensure(n);
-            for (int i = 0; i < n; i++) {
-                buf[pos++] = (byte) s.charAt(i);
+        int start = pos;
+        writeUnsigned((long) n << 1);
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                pos = start;
+                writeBeyondAscii(s);
+                return;
             }
-        } else if (wellFormedUtf16(s)) {
+            buf[pos++] = (byte) c;
+        }
+    }
+
+    private void writeBeyondAscii(String s) {
+        if (wellFormedUtf16(s)) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             writeUnsigned((long) utf8.length << 1);
             ensure(utf8.length);
             System.arraycopy(utf8, 0, buf, pos, utf8.length);
             pos += utf8.length;
         } else {
+            int n = s.length();
             writeUnsigned(((long) n * 2) << 1 | UTF16_STRING);
             ensure(n * 2);
             for (int i = 0; i < n; i++) {
