@@ -35,6 +35,8 @@ public final class MicroBenchmarks {
     /** Least subject / floor ratio the issue asks for. */
     static final double DECODE_GOAL = 0.5;
     static final double SERDE_GOAL = 0.8;
+    /** The binary window serde must at least keep up with the JSON one it replaced. */
+    static final double WINDOW_SERDE_GOAL = 1.0;
 
     private MicroBenchmarks() {
     }
@@ -92,6 +94,12 @@ public final class MicroBenchmarks {
             pairs.add(new Pair(SerdeBenchmark.class.getName() + "\\.(confluentDecode|plainDecode)$",
                 Map.of("record", kind.name()), "serde decode", kind.name()));
         }
+        for (WindowSerdeBenchmark.WindowShape shape : WindowSerdeBenchmark.WindowShape.values()) {
+            pairs.add(new Pair(WindowSerdeBenchmark.class.getName() + "\\.(binaryEncode|jsonEncode)$",
+                Map.of("window", shape.name()), "window serde encode", shape.name()));
+            pairs.add(new Pair(WindowSerdeBenchmark.class.getName() + "\\.(binaryDecode|jsonDecode)$",
+                Map.of("window", shape.name()), "window serde decode", shape.name()));
+        }
         return pairs;
     }
 
@@ -122,7 +130,7 @@ public final class MicroBenchmarks {
                 continue;
             }
             Row first = rs.get(0);
-            rows.add(new Row(first.group(), first.variant(), first.bytes(),
+            rows.add(new Row(first.group(), first.variant(), first.bytes(), first.floorBytes(),
                 median(rs.stream().map(Row::subject).toList()), median(rs.stream().map(Row::floor).toList()),
                 first.goal(), Stats.of(rs.stream().map(Row::ratio).toList())));
         }
@@ -133,13 +141,13 @@ public final class MicroBenchmarks {
         return Stats.of(stats.stream().map(Stats::median).toList());
     }
 
-    /** The JMH defaults of this suite below whatever the command line sets, both benchmark classes included. */
+    /** The JMH defaults of this suite below whatever the command line sets, every benchmark class included. */
     static OptionsBuilder defaults(Options parent) {
         return defaults(parent, true);
     }
 
     /**
-     * The JMH defaults below the command line's; {@code includeAll} adds both benchmark classes when the command line
+     * The JMH defaults below the command line's; {@code includeAll} adds the benchmark classes when the command line
      * names none (not for {@link #runInRounds}, which includes one pair at a time: JMH merges a parent's includes).
      */
     static OptionsBuilder defaults(Options parent, boolean includeAll) {
@@ -148,6 +156,7 @@ public final class MicroBenchmarks {
         if (includeAll && parent.getIncludes().isEmpty()) {
             b.include(DecodeBenchmark.class.getName());
             b.include(SerdeBenchmark.class.getName());
+            b.include(WindowSerdeBenchmark.class.getName());
         }
         if (!parent.getForkCount().hasValue()) {
             b.forks(1);
@@ -173,12 +182,14 @@ public final class MicroBenchmarks {
     }
 
     /**
-     * One line of the table: a subject against its floor; {@code ratios} holds the per-round ratios in rounds mode
-     * (else null).
+     * One line of the table: a subject against its floor; {@code floorBytes} is the floor's input size where it
+     * differs (window serde: the JSON against the binary form); {@code ratios} holds the per-round ratios in rounds
+     * mode (else null).
      */
-    record Row(String group, String variant, int bytes, Stats subject, Stats floor, double goal, Stats ratios) {
+    record Row(String group, String variant, int bytes, int floorBytes, Stats subject, Stats floor, double goal,
+               Stats ratios) {
         Row(String group, String variant, int bytes, Stats subject, Stats floor, double goal) {
-            this(group, variant, bytes, subject, floor, goal, null);
+            this(group, variant, bytes, bytes, subject, floor, goal, null);
         }
 
         double ratio() {
@@ -216,6 +227,8 @@ public final class MicroBenchmarks {
         Map<InputShape, Stats> decode = new EnumMap<>(InputShape.class);
         Map<InputShape, Stats> decodeFloor = new EnumMap<>(InputShape.class);
         Map<SerdeBenchmark.RecordKind, Map<String, Stats>> serde = new EnumMap<>(SerdeBenchmark.RecordKind.class);
+        Map<WindowSerdeBenchmark.WindowShape, Map<String, Stats>> window =
+            new EnumMap<>(WindowSerdeBenchmark.WindowShape.class);
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             method = method.substring(method.lastIndexOf('.') + 1);
@@ -225,6 +238,9 @@ public final class MicroBenchmarks {
                 (method.equals("decode") ? decode : decodeFloor).put(shape, stats);
             } else if (r.getParams().getParam("record") != null) {
                 serde.computeIfAbsent(SerdeBenchmark.RecordKind.valueOf(r.getParams().getParam("record")),
+                    k -> new java.util.HashMap<>()).put(method, stats);
+            } else if (r.getParams().getParam("window") != null) {
+                window.computeIfAbsent(WindowSerdeBenchmark.WindowShape.valueOf(r.getParams().getParam("window")),
                     k -> new java.util.HashMap<>()).put(method, stats);
             }
         }
@@ -245,6 +261,25 @@ public final class MicroBenchmarks {
             if (m.containsKey("confluentDecode") && m.containsKey("plainDecode")) {
                 rows.add(new Row("serde decode", e.getKey().name(), size, m.get("confluentDecode"),
                     m.get("plainDecode"), SERDE_GOAL));
+            }
+        }
+        for (var e : window.entrySet()) {
+            rows.addAll(windowRows(e.getKey(), e.getValue()));
+        }
+        return rows;
+    }
+
+    /** Binary (subject) against JSON (floor), encode and decode, with both sizes. */
+    private static List<Row> windowRows(WindowSerdeBenchmark.WindowShape shape, Map<String, Stats> m) {
+        WindowSerdeBenchmark b = new WindowSerdeBenchmark();
+        b.window = shape;
+        b.setUp();
+        int[] sizes = b.sizes();
+        List<Row> rows = new ArrayList<>();
+        for (String op : List.of("Encode", "Decode")) {
+            if (m.containsKey("binary" + op) && m.containsKey("json" + op)) {
+                rows.add(new Row("window serde " + op.toLowerCase(java.util.Locale.ROOT), shape.name(), sizes[0],
+                    sizes[1], m.get("binary" + op), m.get("json" + op), WINDOW_SERDE_GOAL, null));
             }
         }
         return rows;
@@ -273,9 +308,11 @@ public final class MicroBenchmarks {
             String ratio = r.ratios() == null ? String.format(java.util.Locale.ROOT, "%.2f", r.ratio())
                 : String.format(java.util.Locale.ROOT, "%.2f (%.2f..%.2f)", r.ratio(), r.ratios().min(),
                     r.ratios().max());
-            out.printf(java.util.Locale.ROOT, "| %s | %s | %d | %s | %s | %.1f | %.1f | %s | >= %.1f %s |%n",
-                r.group(), r.variant(), r.bytes(), fmt(r.subject()), fmt(r.floor()),
-                r.subject().median() * r.bytes() / 1e6, r.floor().median() * r.bytes() / 1e6, ratio, r.goal(),
+            String bytes = r.bytes() == r.floorBytes() ? Integer.toString(r.bytes())
+                : r.bytes() + " / " + r.floorBytes();
+            out.printf(java.util.Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.1f | %s | >= %.1f %s |%n",
+                r.group(), r.variant(), bytes, fmt(r.subject()), fmt(r.floor()),
+                r.subject().median() * r.bytes() / 1e6, r.floor().median() * r.floorBytes() / 1e6, ratio, r.goal(),
                 r.met() ? "met" : "NOT met");
         }
         out.flush();

@@ -45,7 +45,9 @@ class MicroBenchmarksSmokeTest {
         assertThat(rows).extracting(r -> r.group() + "/" + r.variant()).containsExactlyInAnyOrder(
             "decode/GOOGLE_GZIP_MAIL", "decode/MICROSOFT_TLSA_MAIL", "decode/BARE_JSON",
             "decode/LARGE_1000_FAILURES_GZIP", "serde encode/TLS_REPORT", "serde decode/TLS_REPORT",
-            "serde encode/ALERT", "serde decode/ALERT");
+            "serde encode/ALERT", "serde decode/ALERT", "window serde encode/TYPICAL", "window serde decode/TYPICAL",
+            "window serde encode/TYPICAL_NEW_KEYS", "window serde decode/TYPICAL_NEW_KEYS",
+            "window serde encode/CAPPED", "window serde decode/CAPPED");
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.subject().median()).isPositive();
             assertThat(r.floor().median()).isPositive();
@@ -54,7 +56,9 @@ class MicroBenchmarksSmokeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MicroBenchmarks.print(rows, new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("| decode | LARGE_1000_FAILURES_GZIP |")
-            .contains("| serde encode | ALERT |");
+            .contains("| serde encode | ALERT |").containsPattern("\\| window serde decode \\| TYPICAL \\| \\d+ / \\d+ \\|");
+        assertThat(rows).filteredOn(r -> r.group().startsWith("window serde"))
+            .allSatisfy(r -> assertThat(r.bytes()).isLessThan(r.floorBytes()));
     }
 
     @Test

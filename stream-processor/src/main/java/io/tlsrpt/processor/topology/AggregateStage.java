@@ -39,7 +39,8 @@ final class AggregateStage {
     static final String STORE = "domain-window-store";
     static final String AGGREGATE = "domain-window-aggregate";
 
-    static final Serde<DomainWindow> WINDOW_SERDE = JsonSerde.of(DomainWindow.class);
+    /** Binary; still reads the JSON windows of earlier versions (see {@link DomainWindowSerde}). */
+    static final Serde<DomainWindow> WINDOW_SERDE = DomainWindowSerde.serde();
 
     private AggregateStage() {
     }

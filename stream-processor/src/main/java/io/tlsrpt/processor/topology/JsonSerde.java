@@ -12,9 +12,10 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact JSON serde for the processor's internal values (window aggregates, incidents): they never leave
- * the application's own stores and repartition topics, and JSON keeps their changelogs readable when
- * debugging. Unknown fields are ignored so a newer version can add fields.
+ * Compact JSON serde for the processor's internal values that are few and rarely read (incidents): they never
+ * leave the application's own stores, and JSON keeps their changelogs readable when debugging. Unknown fields are
+ * ignored so a newer version can add fields. Window aggregates are binary ({@link DomainWindowSerde}), which still
+ * reads the JSON windows this serde wrote before.
  */
 public final class JsonSerde {
 
