@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.app;
 
 import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.processor.topology.TopologyFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,6 +102,10 @@ final class TopicCreator {
                 }
             }
             applyRetentionToExisting(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList(), ms);
+            String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
+            if (existing.contains(changelog)) {
+                alignWindowStoreChangelog(admin, changelog, ms);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics at " + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ": " + e.getCause().getMessage(), e.getCause());
@@ -154,6 +159,29 @@ final class TopicCreator {
             LOG.info("set retention.ms on existing topics without one: {}", changes.keySet().stream()
                     .map(r -> r.name() + "=" + resources.get(r).configs().get(TopicConfig.RETENTION_MS_CONFIG)
                             + (changes.get(r).size() > 1 ? " (cleanup.policy += delete)" : "")).toList());
+        }
+    }
+
+    /**
+     * Gives an existing window store changelog the configs the topology asks for (Kafka Streams applies them only
+     * when it creates the topic): one created by an earlier version has event-time timestamps, under which the
+     * broker deletes old-dated windows before a restore can read them (see {@code AggregateStage}).
+     */
+    private static void alignWindowStoreChangelog(Admin admin, String changelog, long ms)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
+        Config current = admin.describeConfigs(List.of(resource)).all().get(ms, TimeUnit.MILLISECONDS).get(resource);
+        List<AlterConfigOp> ops = new ArrayList<>();
+        TopologyFactory.windowStoreChangelogConfig().forEach((key, value) -> {
+            ConfigEntry entry = current.get(key);
+            if (entry == null || !value.equals(entry.value())) {
+                ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+            }
+        });
+        if (!ops.isEmpty()) {
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ms, TimeUnit.MILLISECONDS);
+            LOG.info("set {} on the existing changelog {}", ops.stream()
+                    .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList(), changelog);
         }
     }
 

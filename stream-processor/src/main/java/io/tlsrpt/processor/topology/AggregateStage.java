@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,6 +23,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -38,6 +43,19 @@ final class AggregateStage {
     static final String GROUPED = "by-domain-grouped";
     static final String STORE = "domain-window-store";
     static final String AGGREGATE = "domain-window-aggregate";
+
+    static final String STAMP = "stamp-window-start";
+
+    /**
+     * The window store's changelog counts its retention from when a window was written, not from the window's
+     * event time. Kafka Streams gives a windowed changelog {@code cleanup.policy=compact,delete} with
+     * {@code retention.ms} = store retention + 1 day, and the broker applies it to record timestamps: with the
+     * event-time timestamps Kafka Streams writes by default, the windows of a backlog or an archive (dated more
+     * than that back) were deleted as soon as their segment rolled, and a restore (a take-over, a new machine)
+     * came back without them. With the broker's append time they stay for the retention after their last update.
+     */
+    static final Map<String, String> CHANGELOG_CONFIG =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
 
     /** Binary; still reads the JSON windows of earlier versions (see {@link DomainWindowSerde}). */
     static final Serde<DomainWindow> WINDOW_SERDE = DomainWindowSerde.serde();
@@ -79,8 +97,36 @@ final class AggregateStage {
                         Named.as(AGGREGATE),
                         Materialized.<String, DomainWindow, WindowStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE)
-                                .withRetention(storeRetention(settings)))
-                .toStream(Named.as("domain-window-updates"));
+                                .withRetention(storeRetention(settings))
+                                .withLoggingEnabled(CHANGELOG_CONFIG))
+                .toStream(Named.as("domain-window-updates"))
+                .processValues(WindowStartTimestamp::new, Named.as(STAMP));
+    }
+
+    /** The window store's changelog topic. */
+    static String changelogTopic(String applicationId) {
+        return applicationId + "-" + STORE + "-changelog";
+    }
+
+    /**
+     * Timestamps a window update with its window's start. Kafka Streams stamps it with the newest timestamp of the
+     * window's stored value and the contribution, and a window restored from its changelog carries the broker's
+     * append time (see {@link #CHANGELOG_CONFIG}); the statistics keep their event time either way.
+     */
+    static final class WindowStartTimestamp
+            implements FixedKeyProcessor<Windowed<String>, DomainWindow, DomainWindow> {
+
+        private FixedKeyProcessorContext<Windowed<String>, DomainWindow> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<Windowed<String>, DomainWindow> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<Windowed<String>, DomainWindow> record) {
+            context.forward(record.withTimestamp(record.key().window().start()));
+        }
     }
 
     static Duration storeRetention(TopologySettings settings) {

@@ -4,6 +4,7 @@ import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.TlsReport;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,6 +37,18 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 public final class TopologyFactory {
 
     private TopologyFactory() {
+    }
+
+    /**
+     * The window store's changelog and the topic configs it must have, for an existing one created by an earlier
+     * version (Kafka Streams applies its configs only when it creates a changelog).
+     */
+    public static String windowStoreChangelog(String applicationId) {
+        return AggregateStage.changelogTopic(applicationId);
+    }
+
+    public static Map<String, String> windowStoreChangelogConfig() {
+        return AggregateStage.CHANGELOG_CONFIG;
     }
 
     public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,

@@ -1,5 +1,7 @@
 package io.tlsrpt.processor.app;
 
+import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
 import static io.tlsrpt.processor.topology.ReportFixtures.failure;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +13,6 @@ import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
-import io.tlsrpt.schema.serde.AvroSerdes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,34 +20,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,16 +64,7 @@ class StreamProcessorIT {
             bootstrap = external;
             return;
         }
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = TestCluster.start(Map.of());
         bootstrap = cluster.bootstrapServers();
     }
 
@@ -157,12 +134,12 @@ class StreamProcessorIT {
         try {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
             assertHttpEndpoints(processor);
-            produce(topics.raw(), phase1);
+            produce(bootstrap, topics.raw(), phase1);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> processor.counters().rawRecords() >= phase1.size());
             // wait for the commit: the reports are visible to a read_committed consumer
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() == 8);
-            produce(topics.raw(), phase2a);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.reports(), registry, TlsReport.class).size() == 8);
+            produce(bootstrap, topics.raw(), phase2a);
         } finally {
             processor.close();
         }
@@ -171,22 +148,22 @@ class StreamProcessorIT {
         TlsRptProcessor restarted = TlsRptProcessor.start(config);
         try {
             assertThat(restarted.awaitReady(Duration.ofSeconds(60))).isTrue();
-            produce(topics.raw(), phase2b);
-            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(topics.alerts(), registry, Alert.class).size() >= 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class).size() >= 12);
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.failureStats(), registry,
+            produce(bootstrap, topics.raw(), phase2b);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(bootstrap, topics.alerts(), registry, Alert.class).size() >= 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.reports(), registry, TlsReport.class).size() >= 12);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.failureStats(), registry,
                     FailureStats.class).stream().anyMatch(r -> r.key().startsWith("zulu.example|")
                             && r.value().getReports() == 2));
         } finally {
             restarted.close();
         }
 
-        List<ConsumerRecord<String, TlsReport>> reports = readAll(topics.reports(), registry, TlsReport.class);
+        List<ConsumerRecord<String, TlsReport>> reports = readAll(bootstrap, topics.reports(), registry, TlsReport.class);
         assertThat(reports).extracting(r -> r.value().getReportId())
                 .containsExactlyInAnyOrder("g1", "y1", "g2", "y2", "g3", "y3", "g4", "y4", "m4", "g5", "ab5", "z5");
 
         Map<String, FailureStats> latest = new LinkedHashMap<>();
-        for (ConsumerRecord<String, FailureStats> r : readAll(topics.failureStats(), registry, FailureStats.class)) {
+        for (ConsumerRecord<String, FailureStats> r : readAll(bootstrap, topics.failureStats(), registry, FailureStats.class)) {
             latest.put(r.key() + "@" + r.value().getWindowStart(), r.value());
         }
         FailureStats day3 = latest.get("it.example|validation-failure@" + ReportFixtures.day(3));
@@ -204,18 +181,18 @@ class StreamProcessorIT {
         assertSamePartitionCount(config.get(ProcessorConfig.APPLICATION_ID) + "-report-by-primary-domain-repartition",
                 config.get(ProcessorConfig.APPLICATION_ID) + "-by-other-domain-repartition", 2);
 
-        List<ConsumerRecord<String, Alert>> alerts = readAll(topics.alerts(), registry, Alert.class);
+        List<ConsumerRecord<String, Alert>> alerts = readAll(bootstrap, topics.alerts(), registry, Alert.class);
         assertThat(alerts).hasSize(1);
         Alert alert = alerts.get(0).value();
         assertThat(alert.getKind()).isEqualTo("certificate-expired");
         assertThat(alert.getStatus()).isEqualTo("firing");
         assertThat(alerts.get(0).key()).isEqualTo("it.example|certificate-expired");
-        List<ConsumerRecord<String, String>> json = readAll(topics.alertsJson(), registry, null);
+        List<ConsumerRecord<String, String>> json = readAll(bootstrap, topics.alertsJson(), registry, null);
         assertThat(json).hasSize(1);
         assertThat(json.get(0).value()).contains("\"alert_id\":\"" + alert.getAlertId() + "\"")
                 .contains("\"kind\":\"certificate-expired\"");
 
-        List<ConsumerRecord<String, byte[]>> dead = readAll(topics.deadLetter(), registry, byte[].class);
+        List<ConsumerRecord<String, byte[]>> dead = readAll(bootstrap, topics.deadLetter(), registry, byte[].class);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -259,15 +236,15 @@ class StreamProcessorIT {
         List<Long> usage = new ArrayList<>();
         try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
-            produce(topics.raw(), distinct);
-            produce(topics.raw(), duplicates);
+            produce(bootstrap, topics.raw(), distinct);
+            produce(bootstrap, topics.raw(), duplicates);
             int total = distinct.size() + duplicates.size();
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 usage.addAll(rocksDbMetric(processor, "block-cache-usage").values());
                 return processor.counters().rawRecords() >= total;
             });
             // the last writes reach the stores at the next commit
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.reports(), registry, TlsReport.class)
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.reports(), registry, TlsReport.class)
                     .size() == distinct.size());
 
             Map<String, Long> capacity = rocksDbMetric(processor, "block-cache-capacity");
@@ -289,7 +266,7 @@ class StreamProcessorIT {
             assertThat(processor.counters().distinctReports()).isEqualTo(distinct.size());
         }
         Map<String, FailureStats> latest = new LinkedHashMap<>();
-        for (ConsumerRecord<String, FailureStats> r : readAll(topics.failureStats(), registry, FailureStats.class)) {
+        for (ConsumerRecord<String, FailureStats> r : readAll(bootstrap, topics.failureStats(), registry, FailureStats.class)) {
             latest.put(r.key() + "@" + r.value().getWindowStart(), r.value());
         }
         assertThat(latest).as("one window per domain and day").hasSize(domains * 2);
@@ -334,61 +311,5 @@ class StreamProcessorIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("tlsrpt_raw_records_total").contains("kafka_stream");
-    }
-
-    private static void produce(String topic, List<byte[]> payloads) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (byte[] payload : payloads) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, sha256(payload), payload);
-                record.headers().add("tlsrpt.source", "cli".getBytes(StandardCharsets.UTF_8));
-                record.headers().add("tlsrpt.received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-                sent.add(producer.send(record));
-            }
-            for (Future<RecordMetadata> f : sent) {
-                f.get();   // in order, like one send().get() after another, without a round trip each
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> List<ConsumerRecord<String, V>> readAll(String topic, String registry, Class<V> type) {
-        Deserializer<V> values;
-        if (type == null) {
-            values = (Deserializer<V>) new StringDeserializer();
-        } else if (type == byte[].class) {
-            values = (Deserializer<V>) new org.apache.kafka.common.serialization.ByteArrayDeserializer();
-        } else {
-            values = (Deserializer<V>) AvroSerdes.forClass(
-                    (Class<? extends org.apache.avro.specific.SpecificRecord>) type, registry, false).deserializer();
-        }
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, V>> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            // generous: on a loaded 2-core machine the first fetch alone took seconds (an empty read failed once)
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline
-                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
-
-    private static String sha256(byte[] payload) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
     }
 }

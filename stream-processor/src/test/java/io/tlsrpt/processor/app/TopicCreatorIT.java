@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.processor.topology.TopologyFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,7 +26,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +46,7 @@ class TopicCreatorIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("log.roll.ms", "200")
-                .setConfigProp("log.retention.check.interval.ms", "200")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = TestCluster.start(Map.of("log.roll.ms", "200", "log.retention.check.interval.ms", "200"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     }
 
@@ -124,6 +116,21 @@ class TopicCreatorIT {
                     .as("set by the operator").isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
             assertThat(value(configs, names.alertsJson(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("-1");
         });
+    }
+
+    @Test
+    void anExistingWindowStoreChangelogGetsAppendTimeTimestamps() throws Exception {
+        ProcessorConfig config = config(Map.of(ProcessorConfig.APPLICATION_ID, "upgrade-" + UUID.randomUUID()));
+        String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
+        // as Kafka Streams created it for an earlier version: event-time timestamps
+        createExisting(new NewTopic(changelog, 1, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete",
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")));
+
+        TopicCreator.createMissing(adminProps(), config, TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(describe(List.of(changelog)), changelog,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)).isEqualTo("LogAppendTime"));
     }
 
     @ParameterizedTest(name = "topics.retention.reports={0}")

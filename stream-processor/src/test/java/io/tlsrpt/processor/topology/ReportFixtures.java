@@ -37,6 +37,11 @@ public final class ReportFixtures {
         return new ReportFixtures(organisation, reportId, day(day));
     }
 
+    /** A report of the day starting at {@code start} (e.g. one of an old archive). */
+    public static ReportFixtures report(String organisation, String reportId, Instant start) {
+        return new ReportFixtures(organisation, reportId, start);
+    }
+
     public ReportFixtures policy(String domain, long successful, Failure... failures) {
         ObjectNode p = MAPPER.createObjectNode();
         ObjectNode policy = p.putObject("policy");
