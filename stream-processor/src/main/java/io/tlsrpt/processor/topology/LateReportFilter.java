@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -82,7 +83,9 @@ final class LateReportFilter implements FixedKeyProcessor<String, DomainWindow, 
                     Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(streamTime), receivedAt, grace);
             return;
         }
-        context.forward(record);
+        // the arrival header has served: the aggregate, its changelog and the statistics and alerts built from
+        // many reports carry no per-report headers
+        context.forward(record.withHeaders(new RecordHeaders()));
     }
 
     /** The contribution's arrival ({@link ReportExplode#RECEIVED_AT}); null when absent or unreadable. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -59,7 +60,7 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     public void process(FixedKeyRecord<String, byte[]> record) {
         TlsReport report = deserializer.deserialize(reportsTopic, record.value());
         Exploded exploded = new Exploded(report.getStart().toEpochMilli(),
-                receivedAtHeaders(record.headers(), report), contributions(report));
+                receivedAtHeaders(report), contributions(report));
         context.forward(record.withValue(exploded));
     }
 
@@ -107,12 +108,13 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     }
 
     /**
-     * A copy of the headers whose {@value #RECEIVED_AT} is the report's own (one raw record can hold several),
-     * without the dedup-key header of the repartition before.
+     * The contribution's only header: the report's own {@value #RECEIVED_AT} (one raw record can hold several
+     * reports). The raw record's other provenance headers stay with the report in the reports topic; carried on
+     * they would be copied at every node, written to the window changelog and end up on failure statistics and
+     * alerts, which are aggregates of many reports.
      */
-    private static Headers receivedAtHeaders(Headers in, TlsReport report) {
-        Headers out = ReportRouting.withoutDedupKey(in);
-        out.remove(RECEIVED_AT);
+    private static Headers receivedAtHeaders(TlsReport report) {
+        Headers out = new RecordHeaders();
         Instant receivedAt = report.getProvenance() == null ? null : report.getProvenance().getReceivedAt();
         if (receivedAt != null) {
             out.add(RECEIVED_AT, receivedAt.toString().getBytes(StandardCharsets.UTF_8));

@@ -149,6 +149,22 @@ class PrimaryDomainRoutingTest {
     }
 
     @Test
+    void contributionsCarryOnlyTheArrivalHeaderAndStatisticsNoReportHeaders() {
+        f.send(threeDomains(), 3);
+        // the report keeps its provenance headers in the reports topic ...
+        assertThat(primaryRepartition.readRecord().headers().lastHeader("tlsrpt.source")).isNotNull();
+        // ... a contribution crossing the second repartition carries only its report's arrival ...
+        for (var crossing : othersRepartition.readRecordsToList()) {
+            assertThat(crossing.headers().toArray()).extracting(h -> h.key())
+                    .containsExactly(ReportExplode.RECEIVED_AT);
+        }
+        // ... and the statistics, built from many reports, carry none of one report's headers
+        var stats = f.stats.readRecordsToList();
+        assertThat(stats).isNotEmpty();
+        stats.forEach(s -> assertThat(s.headers().toArray()).isEmpty());
+    }
+
+    @Test
     void theTopologyHasExactlyTheTwoRepartitionTopicsAndTheSecondIsReadWhereTheFirstIs() {
         Topology topology = TopologyFactory.buildTopology(TopologySettings.defaults("mock://routing"),
                 new ReportDecoder(), new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
