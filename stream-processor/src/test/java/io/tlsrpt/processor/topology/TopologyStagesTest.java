@@ -129,6 +129,22 @@ class TopologyStagesTest {
         assertThat(latest.get("example.com|starttls-not-supported").getFailedSessions()).isEqualTo(5);
     }
 
+    /**
+     * A statistic is timestamped with its window's start, whatever the timestamps of the reports in it (and of a
+     * window restored from its changelog, which carries the broker's append time).
+     */
+    @Test
+    void statisticsAreTimestampedWithTheirWindowStart() {
+        Instant sixInTheMorning = ReportFixtures.day(6).plusSeconds(6 * 3600);
+        f.send(report("Google Inc.", "g-6am", sixInTheMorning).policy("example.com", 900,
+                failure("certificate-expired", 30, "192.0.2.1", "mx1.example.com")).bytes(),
+                ReportFixtures.day(7), "https");
+
+        TestRecord<String, FailureStats> stat = f.stats.readRecord();
+        assertThat(stat.value().getWindowStart()).isEqualTo(ReportFixtures.day(6));
+        assertThat(stat.getRecordTime()).isEqualTo(ReportFixtures.day(6));
+    }
+
     @Test
     void lateReportsInsideGraceCountAndOutsideGraceAreKeptButNotCounted() {
         f.send(report("Google Inc.", "d10", 10).policy("late.example", 100,
