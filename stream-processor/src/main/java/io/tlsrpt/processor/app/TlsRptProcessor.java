@@ -67,6 +67,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
             TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
         }
+        TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
         Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock);
         LOG.debug("topology:\n{}", topology.describe());
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",

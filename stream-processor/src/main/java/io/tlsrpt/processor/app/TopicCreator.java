@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -102,10 +103,6 @@ final class TopicCreator {
                 }
             }
             applyRetentionToExisting(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList(), ms);
-            String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
-            if (existing.contains(changelog)) {
-                alignWindowStoreChangelog(admin, changelog, ms);
-            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics at " + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ": " + e.getCause().getMessage(), e.getCause());
@@ -165,23 +162,44 @@ final class TopicCreator {
     /**
      * Gives an existing window store changelog the configs the topology asks for (Kafka Streams applies them only
      * when it creates the topic): one created by an earlier version has event-time timestamps, under which the
-     * broker deletes old-dated windows before a restore can read them (see {@code AggregateStage}).
+     * broker deletes old-dated windows before a restore can read them (see {@code AggregateStage}). Runs whatever
+     * {@code topics.create} says: the changelog is the application's own internal topic. Not fatal: without the
+     * right to change it (or without an answer) the processor logs how to do it by hand and starts.
      */
-    private static void alignWindowStoreChangelog(Admin admin, String changelog, long ms)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
-        Config current = admin.describeConfigs(List.of(resource)).all().get(ms, TimeUnit.MILLISECONDS).get(resource);
-        List<AlterConfigOp> ops = new ArrayList<>();
-        TopologyFactory.windowStoreChangelogConfig().forEach((key, value) -> {
-            ConfigEntry entry = current.get(key);
-            if (entry == null || !value.equals(entry.value())) {
-                ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+    static void alignWindowStoreChangelog(Properties adminProps, ProcessorConfig config, Duration timeout) {
+        String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
+        Map<String, String> wanted = TopologyFactory.windowStoreChangelogConfig();
+        long ms = timeout.toMillis();
+        Properties props = new Properties();
+        props.putAll(adminProps);
+        try (Admin admin = Admin.create(props)) {
+            if (!admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS).contains(changelog)) {
+                return;   // Kafka Streams creates it with the topology's configs
             }
-        });
-        if (!ops.isEmpty()) {
-            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ms, TimeUnit.MILLISECONDS);
-            LOG.info("set {} on the existing changelog {}", ops.stream()
-                    .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList(), changelog);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
+            Config current = admin.describeConfigs(List.of(resource)).all().get(ms, TimeUnit.MILLISECONDS)
+                    .get(resource);
+            List<AlterConfigOp> ops = new ArrayList<>();
+            wanted.forEach((key, value) -> {
+                ConfigEntry entry = current.get(key);
+                if (entry == null || !value.equals(entry.value())) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ms, TimeUnit.MILLISECONDS);
+                LOG.info("set {} on the existing changelog {}", ops.stream()
+                        .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList(), changelog);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("could not check or set {} on the changelog {}: old-dated windows may be deleted by the broker"
+                    + " before a restore reads them; set it by hand: kafka-configs.sh --alter --entity-type topics"
+                    + " --entity-name {} --add-config {}", wanted, changelog, changelog,
+                    wanted.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                            .collect(Collectors.joining(",")), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + changelog, e);
         }
     }
 

@@ -127,7 +127,7 @@ class TopicCreatorIT {
                 TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete",
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")));
 
-        TopicCreator.createMissing(adminProps(), config, TIMEOUT);
+        TopicCreator.alignWindowStoreChangelog(adminProps(), config, TIMEOUT);
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(describe(List.of(changelog)), changelog,
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)).isEqualTo("LogAppendTime"));
