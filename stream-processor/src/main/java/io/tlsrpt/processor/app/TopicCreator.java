@@ -166,15 +166,18 @@ final class TopicCreator {
      * {@code topics.create} says: the changelog is the application's own internal topic. Not fatal: without the
      * right to change it (or without an answer) the processor logs how to do it by hand and starts.
      */
-    static void alignWindowStoreChangelog(Properties adminProps, ProcessorConfig config, Duration timeout) {
+    static ChangelogAlignment alignWindowStoreChangelog(Properties adminProps, ProcessorConfig config, Duration timeout) {
         String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
         Map<String, String> wanted = TopologyFactory.windowStoreChangelogConfig();
         long ms = timeout.toMillis();
         Properties props = new Properties();
         props.putAll(adminProps);
+        // bounds the calls and the close as well: without an answer the start goes on after the timeout
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ms);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ms);
         try (Admin admin = Admin.create(props)) {
             if (!admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS).contains(changelog)) {
-                return;   // Kafka Streams creates it with the topology's configs
+                return ChangelogAlignment.ABSENT;   // Kafka Streams creates it with the topology's configs
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
             Config current = admin.describeConfigs(List.of(resource)).all().get(ms, TimeUnit.MILLISECONDS)
@@ -186,21 +189,34 @@ final class TopicCreator {
                     ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
                 }
             });
-            if (!ops.isEmpty()) {
-                admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ms, TimeUnit.MILLISECONDS);
-                LOG.info("set {} on the existing changelog {}", ops.stream()
-                        .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList(), changelog);
+            if (ops.isEmpty()) {
+                return ChangelogAlignment.ALREADY_SET;
             }
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(ms, TimeUnit.MILLISECONDS);
+            LOG.info("set {} on the existing changelog {}", ops.stream()
+                    .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList(), changelog);
+            return ChangelogAlignment.SET;
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("could not check or set {} on the changelog {}: old-dated windows may be deleted by the broker"
                     + " before a restore reads them; set it by hand: kafka-configs.sh --alter --entity-type topics"
                     + " --entity-name {} --add-config {}", wanted, changelog, changelog,
                     wanted.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
                             .collect(Collectors.joining(",")), e);
+            return ChangelogAlignment.NOT_VERIFIED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + changelog, e);
         }
+    }
+
+    /** What {@link #alignWindowStoreChangelog} found and did. */
+    enum ChangelogAlignment {
+        /** Not created yet: Kafka Streams will create it with the topology's configs. */
+        ABSENT,
+        ALREADY_SET,
+        SET,
+        /** No answer, or no right to read or alter the topic's configs: logged with the command to run by hand. */
+        NOT_VERIFIED
     }
 
     /** The processor wants deletion on the topic (a finite retention) and its current policy lacks it. */

@@ -127,10 +127,16 @@ class TopicCreatorIT {
                 TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete",
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")));
 
-        TopicCreator.alignWindowStoreChangelog(adminProps(), config, TIMEOUT);
+        assertThat(TopicCreator.alignWindowStoreChangelog(adminProps(), config, TIMEOUT))
+                .isEqualTo(TopicCreator.ChangelogAlignment.SET);
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(describe(List.of(changelog)), changelog,
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)).isEqualTo("LogAppendTime"));
+        assertThat(TopicCreator.alignWindowStoreChangelog(adminProps(), config, TIMEOUT))
+                .as("the next start finds it set").isEqualTo(TopicCreator.ChangelogAlignment.ALREADY_SET);
+        ProcessorConfig other = config(Map.of(ProcessorConfig.APPLICATION_ID, "fresh-" + UUID.randomUUID()));
+        assertThat(TopicCreator.alignWindowStoreChangelog(adminProps(), other, TIMEOUT))
+                .as("not created yet: Kafka Streams creates it").isEqualTo(TopicCreator.ChangelogAlignment.ABSENT);
     }
 
     @ParameterizedTest(name = "topics.retention.reports={0}")
