@@ -331,6 +331,7 @@ public final class PipelineBench {
         out.printf(Locale.ROOT, "# JIT compiler threads (client + broker JVMs): %s s CPU during the floor, %s s during "
             + "the pipeline: compiling, not processing; on 2 cores C2 compiles for minutes%n",
             jitSeconds(floorCpu), jitSeconds(p.cpu()));
+        out.println(streamThreadLine(p.cpu(), p.seconds(), load.records()));
         out.println();
         PipelineMetrics.Snapshot c = p.counters();
         out.printf(Locale.ROOT, "# processor: %,d raw, %,d reports decoded, %,d rejected, %,d duplicates, %,d late, "
@@ -360,6 +361,17 @@ public final class PipelineBench {
     static String cpu(CpuTime t) {
         return String.format(Locale.ROOT, "%.1f / %s", t.clientNanos() / 1e9,
             t.brokerNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.brokerNanos() / 1e9));
+    }
+
+    /** The stream threads' CPU in the pipeline phase, per report and as a share of the phase's wall time. */
+    static String streamThreadLine(CpuTime pipeline, double seconds, long reports) {
+        if (pipeline.streamThreadNanos() < 0) {
+            return "# stream threads: CPU time not measured by this JVM";
+        }
+        double busy = pipeline.streamThreadNanos() / 1e9;
+        return String.format(Locale.ROOT, "# stream threads: %.1f s CPU in the %.1f s pipeline phase (%.0f %% of it), "
+            + "%.3f ms per report: the rate's bound; the rest of the phase they waited (for a core, or the broker)",
+            busy, seconds, 100 * busy / seconds, busy * 1e3 / reports);
     }
 
     private static String jitSeconds(CpuTime t) {
