@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,12 +77,14 @@ class SecuredClusterIT {
         }
         if (cluster != null) {
             cluster.close();
+            assertThat(System.getProperty("java.security.auth.login.config")).as("JAAS property as before")
+                    .isEqualTo(cluster.jaasBefore());
         }
     }
 
     @Test
     void processesReportsEndToEndWithTheMinimalAcls() throws Exception {
-        ProcessorConfig config = config("e2e");
+        ProcessorConfig config = config("e2e", true);
         createTopics(config);
         grant(ProcessorAcls.minimal(PRINCIPAL, config));
         long asking = System.nanoTime();
@@ -253,6 +256,11 @@ class SecuredClusterIT {
      * application id of its own (the tests share the cluster and the principal), one partition, no topic creation.
      */
     private static ProcessorConfig config(String name) throws Exception {
+        return config(name, false);
+    }
+
+    /** As {@link #config(String)}, the SASL settings as {@code TLSRPT_STREAMS_*} variables or {@code streams.*} keys. */
+    private static ProcessorConfig config(String name, boolean saslFromEnvironment) throws Exception {
         String suffix = "-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Properties props = new Properties();
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.kit().bootstrapServers());
@@ -268,14 +276,20 @@ class SecuredClusterIT {
         props.setProperty(ProcessorConfig.TOPICS_CREATE, "false");
         props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "1");
         props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
-        cluster.user().forEach((k, v) -> {
-            if (!k.equals(ProcessorConfig.BOOTSTRAP_SERVERS)) {
-                props.setProperty(ProcessorConfig.STREAMS_PREFIX + k, (String) v);
-            }
-        });
         // purge committed repartition records at once rather than every 30 s
         props.setProperty(ProcessorConfig.STREAMS_PREFIX + "repartition.purge.interval.ms", "100");
-        return ProcessorConfig.fromProperties(props);
+        Map<String, String> env = new HashMap<>();
+        cluster.user().forEach((k, v) -> {
+            if (!k.equals(ProcessorConfig.BOOTSTRAP_SERVERS)) {
+                if (saslFromEnvironment) {   // as a Kubernetes Secret would give them: TLSRPT_STREAMS_SASL_JAAS_CONFIG
+                    env.put(ProcessorConfig.STREAMS_ENV_PREFIX
+                            + ((String) k).toUpperCase(Locale.ROOT).replace('.', '_'), (String) v);
+                } else {
+                    props.setProperty(ProcessorConfig.STREAMS_PREFIX + k, (String) v);
+                }
+            }
+        });
+        return ProcessorConfig.fromProperties(props, env);
     }
 
     /** The six topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
