@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The processor on a secured single-node KRaft cluster: SASL/PLAIN, the {@code StandardAuthorizer}, no access without
  * an ACL. The topics are created by a super user (the processor runs with {@code topics.create=false}, as in
- * Kubernetes); the processor's principal has {@link ProcessorAcls#minimal} and nothing else, given through the
- * processor's {@code streams.*} settings. Shows that this set runs exactly-once end to end, and how the start-up
- * step that sets {@code LogAppendTime} on an existing window changelog behaves with and without ALTER_CONFIGS.
+ * Kubernetes); the processor's principal has {@link ProcessorAcls#minimal} and nothing else, its credentials given
+ * as {@code TLSRPT_STREAMS_*} variables (end to end) or {@code streams.*} keys. Shows that this set runs exactly-once
+ * end to end, and how the start-up step that sets {@code LogAppendTime} on an existing window changelog behaves with
+ * and without ALTER_CONFIGS. The JAAS system property the test kit sets is restored when the cluster closes.
  */
 class SecuredClusterIT {
 
