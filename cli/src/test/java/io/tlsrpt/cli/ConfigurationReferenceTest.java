@@ -25,7 +25,9 @@ class ConfigurationReferenceTest {
                 + "Regenerate with `mvn -pl cli test -Dtest=ConfigurationReferenceTest -Dtlsrpt.docs.update=true`.\n\n"
                 + "## Stream processor (`io.tlsrpt.processor.app.ProcessorConfig`)\n\n"
                 + "Read from a properties file given to the processor; every key can be overridden by the environment\n"
-                + "variable shown. Keys starting with `streams.` are passed to Kafka Streams without the prefix.\n\n"
+                + "variable shown. Keys starting with `streams.` are passed to Kafka Streams without the prefix; their\n"
+                + "environment variables are `TLSRPT_STREAMS_<NAME>` (e.g. `TLSRPT_STREAMS_SASL_JAAS_CONFIG` for\n"
+                + "`streams.sasl.jaas.config`).\n\n"
                 + ProcessorConfig.describe()
                 + "\n## Ingest connector (`io.tlsrpt.connect.TlsRptSourceConnector`)\n\n"
                 + "Kafka Connect connector configuration (`connector.class=io.tlsrpt.connect.TlsRptSourceConnector`).\n\n"

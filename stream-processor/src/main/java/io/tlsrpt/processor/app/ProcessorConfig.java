@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * Typed configuration of the stream processor. Sources, later ones winning: the defaults below, a
  * properties file, environment variables {@code TLSRPT_<KEY>} (key upper-cased, dots and dashes as
  * underscores: {@code window.grace} is {@code TLSRPT_WINDOW_GRACE}). Keys starting with {@code streams.}
- * are passed to Kafka Streams without the prefix (security settings and the like). {@link #describe()}
+ * are passed to Kafka Streams without the prefix (security settings and the like); as environment variables
+ * they are {@code TLSRPT_STREAMS_<NAME>}, the name lower-cased with underscores as dots
+ * ({@code TLSRPT_STREAMS_SASL_JAAS_CONFIG} is {@code streams.sasl.jaas.config}: Kafka's setting names have no
+ * underscores), so a secret can come from the environment rather than a file. {@link #describe()}
  * renders every key as a markdown table for the README.
  */
 public final class ProcessorConfig {
@@ -133,6 +136,8 @@ public final class ProcessorConfig {
 
     /** Prefix of keys passed through to Kafka Streams. */
     public static final String STREAMS_PREFIX = "streams.";
+    /** Prefix of the environment variables of {@link #STREAMS_PREFIX} keys. */
+    static final String STREAMS_ENV_PREFIX = "TLSRPT_STREAMS_";
 
     private final Map<String, String> values;
     private final Map<String, String> streamsOverrides;
@@ -171,6 +176,12 @@ public final class ProcessorConfig {
                 values.put(k.name(), v.trim());
             }
         }
+        env.forEach((name, value) -> {
+            if (name.startsWith(STREAMS_ENV_PREFIX) && name.length() > STREAMS_ENV_PREFIX.length()) {
+                streams.put(name.substring(STREAMS_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        value.trim());
+            }
+        });
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }

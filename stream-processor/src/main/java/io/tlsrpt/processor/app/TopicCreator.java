@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +177,7 @@ final class TopicCreator {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ms);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ms);
         try (Admin admin = Admin.create(props)) {
-            if (!admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS).contains(changelog)) {
+            if (!exists(admin, changelog, ms)) {
                 return ChangelogAlignment.ABSENT;   // Kafka Streams creates it with the topology's configs
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
@@ -209,13 +210,34 @@ final class TopicCreator {
         }
     }
 
+    /**
+     * Whether {@code topic} exists, asked by name: a topic listing leaves out the topics the principal may not
+     * describe, which would take an existing changelog for an absent one; by name the broker says "not authorised"
+     * (thrown, as any other error) apart from "unknown".
+     */
+    private static boolean exists(Admin admin, String topic, long ms)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** What {@link #alignWindowStoreChangelog} found and did. */
     enum ChangelogAlignment {
         /** Not created yet: Kafka Streams will create it with the topology's configs. */
         ABSENT,
         ALREADY_SET,
         SET,
-        /** No answer, or no right to read or alter the topic's configs: logged with the command to run by hand. */
+        /**
+         * No answer, or no right to describe the topic or to read or alter its configs: logged with the command to
+         * run by hand.
+         */
         NOT_VERIFIED
     }
 

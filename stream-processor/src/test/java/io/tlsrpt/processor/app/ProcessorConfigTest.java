@@ -43,6 +43,19 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void kafkaStreamsSettingsComeFromTheEnvironmentToo() {
+        Properties props = new Properties();
+        props.setProperty("streams.security.protocol", "SSL");
+        props.setProperty("streams.sasl.mechanism", "PLAIN");
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";";
+        ProcessorConfig config = ProcessorConfig.fromProperties(props, Map.of(
+                "TLSRPT_STREAMS_SECURITY_PROTOCOL", "SASL_SSL", "TLSRPT_STREAMS_SASL_JAAS_CONFIG", jaas,
+                "TLSRPT_STREAMS_", "ignored"));
+        assertThat(config.streamsOverrides()).containsOnly(Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "PLAIN"), Map.entry("sasl.jaas.config", jaas));
+    }
+
+    @Test
     void everyProblemIsReportedWithItsKey() {
         Properties props = new Properties();
         props.setProperty("window.size", "yesterday");

@@ -30,8 +30,13 @@ final class ProcessorTopics {
     }
 
     static void produce(String bootstrap, String topic, List<byte[]> payloads) throws Exception {
+        produce(connection(bootstrap), topic, payloads);
+    }
+
+    /** As {@link #produce(String, String, List)} with {@code client}'s connection (bootstrap, security). */
+    static void produce(Properties client, String topic, List<byte[]> payloads) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -48,8 +53,13 @@ final class ProcessorTopics {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static <V> List<ConsumerRecord<String, V>> readAll(String bootstrap, String topic, String registry, Class<V> type) {
+        return readAll(connection(bootstrap), topic, registry, type);
+    }
+
+    /** As {@link #readAll(String, String, String, Class)} with {@code client}'s connection (bootstrap, security). */
+    @SuppressWarnings("unchecked")
+    static <V> List<ConsumerRecord<String, V>> readAll(Properties client, String topic, String registry, Class<V> type) {
         Deserializer<V> values;
         if (type == null) {
             values = (Deserializer<V>) new StringDeserializer();
@@ -60,7 +70,7 @@ final class ProcessorTopics {
                     (Class<? extends org.apache.avro.specific.SpecificRecord>) type, registry, false).deserializer();
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -79,6 +89,12 @@ final class ProcessorTopics {
             }
         }
         return out;
+    }
+
+    private static Properties connection(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
     }
 
     private static String sha256(byte[] payload) throws Exception {

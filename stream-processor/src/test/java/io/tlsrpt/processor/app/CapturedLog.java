@@ -1,0 +1,40 @@
+package io.tlsrpt.processor.app;
+
+import java.io.StringWriter;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+/** What one class logs while this is open, one line per event: "LEVEL message". */
+final class CapturedLog implements AutoCloseable {
+
+    private final StringWriter lines = new StringWriter();
+    private final WriterAppender appender;
+    private final LoggerConfig logger;
+    private final LoggerContext context;
+
+    CapturedLog(Class<?> source) {
+        context = (LoggerContext) LogManager.getContext(false);
+        appender = WriterAppender.newBuilder().setName("captured-" + source.getSimpleName() + "-" + System.nanoTime())
+                .setTarget(lines).setLayout(PatternLayout.newBuilder().withPattern("%level %msg%n").build()).build();
+        appender.start();
+        logger = new LoggerConfig(source.getName(), Level.INFO, true);
+        logger.addAppender(appender, Level.INFO, null);
+        context.getConfiguration().addLogger(source.getName(), logger);
+        context.updateLoggers();
+    }
+
+    String text() {
+        return lines.toString();
+    }
+
+    @Override
+    public void close() {
+        context.getConfiguration().removeLogger(logger.getName());
+        context.updateLoggers();
+        appender.stop();
+    }
+}

@@ -1,0 +1,331 @@
+package io.tlsrpt.processor.app;
+
+import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.processor.app.TopicCreator.ChangelogAlignment;
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.processor.topology.TopologyFactory;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.TlsReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.test.JaasUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processor on a secured single-node KRaft cluster: SASL/PLAIN, the {@code StandardAuthorizer}, no access without
+ * an ACL. The topics are created by a super user (the processor runs with {@code topics.create=false}, as in
+ * Kubernetes); the processor's principal has {@link ProcessorAcls#minimal} and nothing else, its credentials given
+ * as {@code TLSRPT_STREAMS_*} variables (end to end) or {@code streams.*} keys. Shows that this set runs exactly-once
+ * end to end, and how the start-up step that sets {@code LogAppendTime} on an existing window changelog behaves with
+ * and without ALTER_CONFIGS. The JAAS system property the test kit sets is restored when the cluster closes.
+ */
+class SecuredClusterIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterIT.class);
+    private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final String DOMAIN = "secured.example";
+
+    private static TestCluster.Secured cluster;
+    private static Admin admin;
+    @TempDir
+    static Path stateDir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.startSecured();
+        admin = cluster.kit().admin();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+            assertThat(System.getProperty("java.security.auth.login.config")).as("JAAS property as before")
+                    .isEqualTo(cluster.jaasBefore());
+        }
+    }
+
+    @Test
+    void processesReportsEndToEndWithTheMinimalAcls() throws Exception {
+        ProcessorConfig config = config("e2e", true);
+        createTopics(config);
+        grant(ProcessorAcls.minimal(PRINCIPAL, config));
+        long asking = System.nanoTime();
+        assertThat(TopicCreator.alignWindowStoreChangelog(cluster.user(), config, ADMIN_TIMEOUT))
+                .as("a fresh application: Kafka Streams creates its changelog").isEqualTo(ChangelogAlignment.ABSENT);
+        assertThat(Duration.ofNanos(System.nanoTime() - asking)).isLessThan(Duration.ofSeconds(5));
+
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).as("RUNNING as %s", PRINCIPAL).isTrue();
+            assertProcessesAReportAndDeadLettersJunk(config);
+            // the committed repartition records are purged (DeleteRecords: DELETE on the prefixed topics)
+            String repartition = config.get(ProcessorConfig.APPLICATION_ID) + "-report-by-primary-domain-repartition";
+            await().atMost(Duration.ofSeconds(30)).until(() -> logStartOffset(repartition) > 0);
+        }
+    }
+
+    @Test
+    void withAlterConfigsAnExistingWindowChangelogGetsLogAppendTime() throws Exception {
+        ProcessorConfig config = config("upgrade");
+        String changelog = existingEventTimeChangelog(config);
+        grant(ProcessorAcls.minimal(PRINCIPAL, config));
+
+        assertThat(TopicCreator.alignWindowStoreChangelog(cluster.user(), config, ADMIN_TIMEOUT))
+                .isEqualTo(ChangelogAlignment.SET);
+        await().atMost(ADMIN_TIMEOUT).untilAsserted(() -> assertThat(timestampType(changelog))
+                .isEqualTo("LogAppendTime"));
+    }
+
+    @Test
+    void withoutAlterConfigsTheChangelogStepWarnsAtOnceAndTheProcessorStillRuns() throws Exception {
+        ProcessorConfig config = config("no-alter");
+        String changelog = existingEventTimeChangelog(config);
+        createTopics(config);
+        grant(ProcessorAcls.without(ProcessorAcls.minimal(PRINCIPAL, config), ResourceType.TOPIC, PatternType.PREFIXED,
+                AclOperation.ALTER_CONFIGS));
+
+        assertNotVerifiedPromptly(config, changelog);   // refused at describeConfigs
+
+        long starting = System.nanoTime();
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            Duration startTook = Duration.ofNanos(System.nanoTime() - starting);
+            LOG.info("start() without AlterConfigs took {} ms", startTook.toMillis());
+            assertThat(startTook).as("start() without waiting for the timeout").isLessThan(Duration.ofSeconds(10));
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            assertProcessesAReportAndDeadLettersJunk(config);
+        }
+        assertThat(timestampType(changelog)).as("left as it was").isEqualTo("CreateTime");
+
+        // allowed to read the configs but not to alter them: refused at incrementalAlterConfigs, as promptly
+        grant(List.of(ProcessorAcls.onInternalTopics(PRINCIPAL, config, AclOperation.DESCRIBE_CONFIGS)));
+        assertNotVerifiedPromptly(config, changelog);
+    }
+
+    /** One binding group of {@link ProcessorAcls#minimal} taken away by {@link #everyAclOfTheSetIsNeeded}. */
+    enum Removed {
+        RAW_READ(ResourceType.TOPIC, PatternType.LITERAL, AclOperation.READ),
+        OUTPUTS_WRITE(ResourceType.TOPIC, PatternType.LITERAL, AclOperation.WRITE),
+        INTERNAL_CREATE(ResourceType.TOPIC, PatternType.PREFIXED, AclOperation.CREATE),
+        INTERNAL_READ(ResourceType.TOPIC, PatternType.PREFIXED, AclOperation.READ),
+        INTERNAL_WRITE(ResourceType.TOPIC, PatternType.PREFIXED, AclOperation.WRITE),
+        INTERNAL_DELETE(ResourceType.TOPIC, PatternType.PREFIXED, AclOperation.DELETE),
+        GROUP_READ(ResourceType.GROUP, PatternType.LITERAL, AclOperation.READ),
+        TRANSACTIONAL_ID_WRITE(ResourceType.TRANSACTIONAL_ID, PatternType.PREFIXED, AclOperation.WRITE);
+
+        final ResourceType type;
+        final PatternType pattern;
+        final AclOperation op;
+
+        Removed(ResourceType type, PatternType pattern, AclOperation op) {
+            this.type = type;
+            this.pattern = pattern;
+            this.op = op;
+        }
+    }
+
+    /**
+     * The experiment behind the set (opt-in, ~2-4 min: {@code -Dtlsrpt.it.acl-necessity=true}): without any one of
+     * its bindings the processor does not process a report (it stops, or retries without output for 30 s), and
+     * without DELETE on the internal topics it processes but never purges its repartition topic, which then grows
+     * without bound (Kafka Streams creates repartition topics with infinite retention and relies on the purge).
+     * ALTER_CONFIGS is shown by the changelog tests above.
+     */
+    @ParameterizedTest
+    @EnumSource(Removed.class)
+    @EnabledIfSystemProperty(named = "tlsrpt.it.acl-necessity", matches = "true")
+    void everyAclOfTheSetIsNeeded(Removed removed) throws Exception {
+        ProcessorConfig config = config("without-" + removed.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        TopicNames topics = config.topicNames();
+        String registry = config.get(ProcessorConfig.SCHEMA_REGISTRY_URL);
+        createTopics(config);
+        grant(ProcessorAcls.without(ProcessorAcls.minimal(PRINCIPAL, config), removed.type, removed.pattern,
+                removed.op));
+
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            produce(cluster.superUser(), topics.raw(), List.of(report("Google Inc.", "g1", 1).policy(DOMAIN, 10).bytes()));
+            if (removed == Removed.INTERNAL_DELETE) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> readAll(cluster.superUser(), topics.reports(),
+                        registry, TlsReport.class).size() == 1);
+                String repartition = config.get(ProcessorConfig.APPLICATION_ID)
+                        + "-report-by-primary-domain-repartition";
+                await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15))
+                        .until(() -> logStartOffset(repartition) == 0);
+                return;
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            await().atMost(Duration.ofSeconds(40)).until(() -> !processor.isLive() || System.nanoTime() > deadline
+                    || !readAll(cluster.superUser(), topics.reports(), registry, TlsReport.class).isEmpty());
+            LOG.info("without {}: state {}, live {}", removed, processor.state(), processor.isLive());
+            assertThat(readAll(cluster.superUser(), topics.reports(), registry, TlsReport.class))
+                    .as("without %s", removed).isEmpty();
+        }
+    }
+
+    /**
+     * A principal without any right on the application's internal topics does not see the existing changelog in a
+     * topic listing: the step must not take it for absent (and say nothing), but report it unverified.
+     */
+    @Test
+    void aChangelogThePrincipalMayNotDescribeIsNotTakenForAbsent() throws Exception {
+        ProcessorConfig config = config("unseen");
+        String changelog = existingEventTimeChangelog(config);
+
+        assertNotVerifiedPromptly(config, changelog);
+    }
+
+    /**
+     * Without a right on the window changelog the changelog step returns NOT_VERIFIED with the warning and the
+     * command to run by hand, at once: an authorisation error is an answer, not a reason to wait for the timeout.
+     */
+    private static void assertNotVerifiedPromptly(ProcessorConfig config, String changelog) {
+        try (CapturedLog log = new CapturedLog(TopicCreator.class)) {
+            long started = System.nanoTime();
+            ChangelogAlignment outcome = TopicCreator.alignWindowStoreChangelog(cluster.user(), config,
+                    ADMIN_TIMEOUT);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            LOG.info("changelog step: {} after {} ms", outcome, took.toMillis());
+            assertThat(outcome).isEqualTo(ChangelogAlignment.NOT_VERIFIED);
+            assertThat(took).as("the authorisation error comes back at once, not after the %s timeout", ADMIN_TIMEOUT)
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(log.text()).contains("WARN could not check or set")
+                    .contains("kafka-configs.sh --alter --entity-type topics --entity-name " + changelog
+                            + " --add-config message.timestamp.type=LogAppendTime")
+                    .contains("TopicAuthorizationException");
+        }
+    }
+
+    /** A report in the raw topic gives one report and statistics; a junk record one dead letter. */
+    private static void assertProcessesAReportAndDeadLettersJunk(ProcessorConfig config) throws Exception {
+        TopicNames topics = config.topicNames();
+        String registry = config.get(ProcessorConfig.SCHEMA_REGISTRY_URL);
+        byte[] junk = "not a report at all".getBytes(StandardCharsets.UTF_8);
+        produce(cluster.superUser(), topics.raw(), List.of(report("Google Inc.", "g1", 1)
+                .policy(DOMAIN, 1000, failure("validation-failure", 2, "192.0.2.1", null)).bytes(), junk));
+
+        Properties reader = cluster.superUser();
+        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(reader, topics.reports(), registry, TlsReport.class)
+                .size() == 1);
+        assertThat(readAll(reader, topics.reports(), registry, TlsReport.class).get(0).value().getReportId())
+                .isEqualTo("g1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(readAll(reader, topics.failureStats(),
+                registry, FailureStats.class)).singleElement().satisfies(r -> {
+                    assertThat(r.key()).isEqualTo(DOMAIN + "|validation-failure");
+                    assertThat(r.value().getFailedSessions()).isEqualTo(2);
+                    assertThat(r.value().getTotalSessions()).isEqualTo(1002);
+                }));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(readAll(reader, topics.deadLetter(),
+                registry, byte[].class)).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(junk)));
+    }
+
+    /**
+     * The processor as {@link JaasUtils#KAFKA_PLAIN_USER1} through its {@code streams.*} settings, with topics and
+     * application id of its own (the tests share the cluster and the principal), one partition, no topic creation.
+     */
+    private static ProcessorConfig config(String name) throws Exception {
+        return config(name, false);
+    }
+
+    /** As {@link #config(String)}, the SASL settings as {@code TLSRPT_STREAMS_*} variables or {@code streams.*} keys. */
+    private static ProcessorConfig config(String name, boolean saslFromEnvironment) throws Exception {
+        String suffix = "-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.kit().bootstrapServers());
+        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-secured" + suffix);
+        for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
+            if (key.name().startsWith("topic.")) {
+                props.setProperty(key.name(), key.defaultValue() + suffix);
+            }
+        }
+        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://secured" + suffix);
+        props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve(name)).toString());
+        props.setProperty(ProcessorConfig.HTTP_PORT, "-1");
+        props.setProperty(ProcessorConfig.TOPICS_CREATE, "false");
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "1");
+        props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
+        // purge committed repartition records at once rather than every 30 s
+        props.setProperty(ProcessorConfig.STREAMS_PREFIX + "repartition.purge.interval.ms", "100");
+        Map<String, String> env = new HashMap<>();
+        cluster.user().forEach((k, v) -> {
+            if (!k.equals(ProcessorConfig.BOOTSTRAP_SERVERS)) {
+                if (saslFromEnvironment) {   // as a Kubernetes Secret would give them: TLSRPT_STREAMS_SASL_JAAS_CONFIG
+                    env.put(ProcessorConfig.STREAMS_ENV_PREFIX
+                            + ((String) k).toUpperCase(Locale.ROOT).replace('.', '_'), (String) v);
+                } else {
+                    props.setProperty(ProcessorConfig.STREAMS_PREFIX + k, (String) v);
+                }
+            }
+        });
+        return ProcessorConfig.fromProperties(props, env);
+    }
+
+    /** The six topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
+    private static void createTopics(ProcessorConfig config) {
+        TopicCreator.createMissing(cluster.superUser(), config, ADMIN_TIMEOUT);
+    }
+
+    /** The window changelog as Kafka Streams created it for an earlier version: event-time timestamps. */
+    private static String existingEventTimeChangelog(ProcessorConfig config) throws Exception {
+        String changelog = TopologyFactory.windowStoreChangelog(config.get(ProcessorConfig.APPLICATION_ID));
+        admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete",
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get(30, TimeUnit.SECONDS);
+        await().atMost(ADMIN_TIMEOUT).ignoreExceptions().until(() -> timestampType(changelog).equals("CreateTime"));
+        return changelog;
+    }
+
+    /** Creates the ACLs and waits until the broker's authorizer has them (they arrive through the metadata log). */
+    private static void grant(List<AclBinding> acls) throws Exception {
+        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        await().atMost(ADMIN_TIMEOUT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
+                .get(30, TimeUnit.SECONDS).containsAll(acls));
+    }
+
+    private static String timestampType(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
+    }
+
+    private static long logStartOffset(String topic) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get(30, TimeUnit.SECONDS).get(tp).offset();
+    }
+}
