@@ -13,6 +13,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +36,12 @@ class EnvironmentVariablesTest {
      * the image's class path starts with): valid for both programs.
      */
     private static final Set<String> LOGGING_VARIABLES = loggingVariables();
+    /** Kafka Streams' and its clients' setting names, which TLSRPT_STREAMS_<NAME> variables may give. */
+    private static final Set<String> KAFKA_SETTINGS = kafkaSettings();
+    private static final Set<String> TOPIC_SETTINGS = topicSettings();
+    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
     /**
      * Keys whose default only suits a single machine: a deployment must set them. bootstrap.servers and the
@@ -56,12 +67,30 @@ class EnvironmentVariablesTest {
     @Test
     void everyProcessorVariableIsAProcessorConfigKey() {
         for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
-            assertThat(tlsrptVariables(c.env())).as("TLSRPT_* variables of " + c + " (known: " + PROCESSOR_VARIABLES + ")")
-                    .isNotEmpty().isSubsetOf(union(PROCESSOR_VARIABLES, LOGGING_VARIABLES));
+            Set<String> variables = tlsrptVariables(c.env());
+            assertThat(variables).as("TLSRPT_* variables of " + c).isNotEmpty();
+            assertThat(variables.stream().filter(v -> !PROCESSOR_VARIABLES.contains(v) && !LOGGING_VARIABLES.contains(v)
+                    && !isKafkaSettingVariable(v)).toList())
+                    .as("TLSRPT_* variables of %s that are neither keys (%s) nor Kafka settings as TLSRPT_STREAMS_<NAME>",
+                            c, PROCESSOR_VARIABLES)
+                    .isEmpty();
         }
         Map<String, String> imageEnv = Workloads.dockerfileEnv("app");
         assertThat(tlsrptVariables(imageEnv)).as("ENV of the Dockerfile's app stage").isNotEmpty()
                 .isSubsetOf(PROCESSOR_VARIABLES);
+    }
+
+    @Test
+    void kafkaSettingsAsStreamsVariablesAreRecognisedAndTyposAreNot() {
+        // what a secured deployment sets from a Secret (deploy/README.md, "Running against a secured Kafka cluster")
+        assertThat(List.of("TLSRPT_STREAMS_SECURITY_PROTOCOL", "TLSRPT_STREAMS_SASL_MECHANISM",
+                "TLSRPT_STREAMS_SASL_JAAS_CONFIG", "TLSRPT_STREAMS_SSL_TRUSTSTORE_LOCATION",
+                "TLSRPT_STREAMS_PRODUCER_LINGER_MS", "TLSRPT_STREAMS_MAX_TASK_IDLE_MS",
+                "TLSRPT_STREAMS_TOPIC_MIN_INSYNC_REPLICAS"))
+                .allMatch(EnvironmentVariablesTest::isKafkaSettingVariable);
+        assertThat(List.of("TLSRPT_STREAMS_SASL_JASS_CONFIG", "TLSRPT_STREAMS_", "TLSRPT_WINDOW_GRACE",
+                "TLSRPT_STREAMS_MIN_INSYNC_REPLICAS"))
+                .noneMatch(EnvironmentVariablesTest::isKafkaSettingVariable);
     }
 
     @Test
@@ -170,6 +199,43 @@ class EnvironmentVariablesTest {
         Set<String> all = new TreeSet<>(a);
         all.addAll(b);
         return all;
+    }
+
+    /**
+     * A TLSRPT_STREAMS_<NAME> variable naming a setting Kafka Streams or its clients know, bare or with a client
+     * prefix (producer., main.consumer., admin., ...), or a topic config with the prefix topic.: a misspelt one
+     * would only earn a warning from Kafka at start.
+     */
+    private static boolean isKafkaSettingVariable(String variable) {
+        return ProcessorConfig.kafkaSettingOfEnv(variable).filter(setting -> KAFKA_SETTINGS.contains(setting)
+                || CLIENT_PREFIXES.stream().anyMatch(p -> setting.startsWith(p)
+                        && KAFKA_SETTINGS.contains(setting.substring(p.length())))
+                || setting.startsWith(StreamsConfig.TOPIC_PREFIX)
+                        && TOPIC_SETTINGS.contains(setting.substring(StreamsConfig.TOPIC_PREFIX.length())))
+                .isPresent();
+    }
+
+    private static Set<String> kafkaSettings() {
+        Set<String> names = new TreeSet<>(StreamsConfig.configDef().names());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return names;
+    }
+
+    /** The values of TopicConfig's *_CONFIG constants. */
+    private static Set<String> topicSettings() {
+        Set<String> names = new TreeSet<>();
+        for (java.lang.reflect.Field f : TopicConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG") && f.getType() == String.class) {
+                try {
+                    names.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(f.getName(), e);
+                }
+            }
+        }
+        return names;
     }
 
     private static Set<String> tlsrptVariables(Map<String, String> env) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -176,16 +177,23 @@ public final class ProcessorConfig {
                 values.put(k.name(), v.trim());
             }
         }
-        env.forEach((name, value) -> {
-            if (name.startsWith(STREAMS_ENV_PREFIX) && name.length() > STREAMS_ENV_PREFIX.length()) {
-                streams.put(name.substring(STREAMS_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                        value.trim());
-            }
-        });
+        env.forEach((name, value) -> kafkaSettingOfEnv(name).ifPresent(setting -> streams.put(setting, value.trim())));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new ProcessorConfig(values, streams);
+    }
+
+    /**
+     * The Kafka Streams setting an environment variable {@code TLSRPT_STREAMS_<NAME>} gives (the name lower-cased,
+     * underscores as dots: {@code TLSRPT_STREAMS_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}); empty for any other
+     * variable.
+     */
+    public static Optional<String> kafkaSettingOfEnv(String envName) {
+        if (!envName.startsWith(STREAMS_ENV_PREFIX) || envName.length() == STREAMS_ENV_PREFIX.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(envName.substring(STREAMS_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
     }
 
     /** Reads a properties file (or none when {@code file} is null) and the process environment. */
