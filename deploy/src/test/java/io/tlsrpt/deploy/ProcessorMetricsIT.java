@@ -73,8 +73,9 @@ class ProcessorMetricsIT {
 
                 URI base = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort());
                 // the consumer's per-partition lag appears once partitions are assigned and fetched, and Micrometer's
-                // Kafka binder picks up new client metrics on its refresh (every 60 s)
-                await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).until(() -> Scrape.parse(get(base.resolve("/metrics")).body())
+                // Kafka binder picks up new client metrics on its refresh (metrics.kafka.refresh, 15 s; Micrometer's
+                // own default of 60 s made this wait a minute)
+                await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(2)).until(() -> Scrape.parse(get(base.resolve("/metrics")).body())
                         .hasSeries("kafka_consumer_fetch_manager_records_lag", "topic", config.get(ProcessorConfig.TOPIC_RAW)));
                 Scrape scrape = Scrape.parse(get(base.resolve("/metrics")).body());
                 scrape.samples().stream().filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{"))

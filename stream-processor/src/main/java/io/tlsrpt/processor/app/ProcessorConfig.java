@@ -134,6 +134,10 @@ public final class ProcessorConfig {
     public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics and health endpoints.");
     public static final String HTTP_PORT = key("http.port", "9464",
             "Port of /metrics, /health/live, /health/ready; 0 picks a free port, -1 disables the server.");
+    public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
+            "How often the Kafka client metrics on /metrics are listed again: a newly assigned partition's series "
+                    + "(records_lag after a rebalance or a restart) appear at most this long after the assignment. "
+                    + "At least 1 s (Micrometer's default, 60 s, left lag unseen for a minute).");
 
     /** Prefix of keys passed through to Kafka Streams. */
     public static final String STREAMS_PREFIX = "streams.";
@@ -259,6 +263,8 @@ public final class ProcessorConfig {
         check(problems, ROCKSDB_WRITE_BUFFER_RATIO, Double::parseDouble, v -> v >= 0.1 && v <= 0.9,
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
+        check(problems, METRICS_KAFKA_REFRESH, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
+                "a duration of at least one second");
         if (get(HTTP_HOST).isBlank()) {
             problems.add(HTTP_HOST + ": must not be empty");
         }

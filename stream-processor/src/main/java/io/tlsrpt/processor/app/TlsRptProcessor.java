@@ -17,9 +17,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
@@ -47,6 +50,8 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Lists the Kafka client metrics again every metrics.kafka.refresh; ours to stop (Micrometer leaves it). */
+    private final ScheduledExecutorService metricsRefresh;
     private final RocksDBMemory rocksDbMemory;
     private final HttpEndpoints http;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -81,7 +86,13 @@ public final class TlsRptProcessor implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "kafka-metrics-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsRefresh,
+                config.getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH));
         streamsMetrics.bindTo(registry);
         HttpEndpoints endpoints = null;
         int port = config.getInt(ProcessorConfig.HTTP_PORT);
@@ -91,6 +102,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                         this::isReady);
             } catch (IOException e) {
                 streamsMetrics.close();
+                metricsRefresh.shutdownNow();
                 streams.close();
                 throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
             }
@@ -256,6 +268,7 @@ public final class TlsRptProcessor implements AutoCloseable {
             LOG.warn("Kafka Streams did not stop within {}", timeout);
         }
         streamsMetrics.close();
+        metricsRefresh.shutdownNow();
         registry.close();
         rocksDbMemory.close();   // after the stores: they were using it
         closed.countDown();

@@ -72,6 +72,18 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void kafkaMetricsAreListedAgainEveryFifteenSecondsByDefaultAndAtMostEverySecond() {
+        assertThat(ProcessorConfig.fromProperties(new Properties()).getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH))
+                .isEqualTo(Duration.ofSeconds(15));
+        assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_METRICS_KAFKA_REFRESH", "PT2S"))
+                .getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH)).isEqualTo(Duration.ofSeconds(2));
+        Properties tooOften = new Properties();
+        tooOften.setProperty(ProcessorConfig.METRICS_KAFKA_REFRESH, "PT0.5S");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(tooOften)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("metrics.kafka.refresh").hasMessageContaining("at least one second");
+    }
+
+    @Test
     void unknownKeysAndInconsistentDetectorSettingsAreRejected() {
         Properties typo = new Properties();
         typo.setProperty("window.sise", "1d");
