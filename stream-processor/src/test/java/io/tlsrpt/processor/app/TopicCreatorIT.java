@@ -43,15 +43,21 @@ class TopicCreatorIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static KafkaClusterTestKit cluster;
     private static Admin admin;
+    private static KafkaProducer<String, String> producer;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TestCluster.start(Map.of("log.roll.ms", "200", "log.retention.check.interval.ms", "200"));
+        // log.initial.task.delay.ms: the first retention check would otherwise wait 30 s after the broker starts
+        cluster = TestCluster.start(Map.of("log.roll.ms", "200", "log.retention.check.interval.ms", "200",
+                "log.initial.task.delay.ms", "0"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
         if (admin != null) {
             admin.close();
         }
@@ -203,11 +209,13 @@ class TopicCreatorIT {
     }
 
     private static void produce(String topic, long timestamp) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, 0, timestamp, "example.org|sts", "stat")).get(30, TimeUnit.SECONDS);
+        if (producer == null) {
+            // one for the class: the retention test appends until the broker deletes a segment, and a producer
+            // per append spent most of its time starting producers
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer());
         }
+        producer.send(new ProducerRecord<>(topic, 0, timestamp, "example.org|sts", "stat")).get(30, TimeUnit.SECONDS);
     }
 
     private static long logStartOffset(String topic) throws Exception {
