@@ -144,6 +144,8 @@ class SecuredClusterNotifierIT {
             assertThat(restarted.isRunning()).isTrue();
             assertThat(restarted.failure()).isNull();
         }
+        assertThat(Files.readString(NOTIFIER_LOG)).as("the notifier's log (log4j2-test.xml)")
+                .contains("sasl.jaas.config=******").doesNotContain(JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
     }
 
     /**
