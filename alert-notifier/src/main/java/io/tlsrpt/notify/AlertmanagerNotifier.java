@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -159,6 +160,13 @@ public final class AlertmanagerNotifier implements AutoCloseable {
                 failure = e;
                 log.error("alert notifier woken up unexpectedly", e);
             }
+        } catch (AuthorizationException e) {
+            // a missing ACL is a deployment error: say which rights are needed rather than "unexpected"
+            failure = e;
+            log.error("alert notifier stopped: Kafka refused access ({}); its principal needs Read on topic {} and Read"
+                    + " on group {} (deploy/README.md, \"Running against a secured Kafka cluster\"); uncommitted"
+                    + " alerts are delivered after a restart with these rights", e.getMessage(), config.topic(),
+                    config.groupId());
         } catch (RuntimeException | Error e) {
             failure = e;
             log.error("alert notifier stopped by an unexpected error; uncommitted alerts are delivered on restart", e);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,7 +22,9 @@ import java.util.regex.Pattern;
  * <p>Sources, later wins: built-in defaults, a properties map (usually a file), environment variables
  * {@code TLSRPT_NOTIFIER_<KEY>} where KEY is the key upper-cased with dots replaced by underscores
  * (e.g. {@code TLSRPT_NOTIFIER_ALERTMANAGER_URLS}). Keys starting with {@code kafka.} are passed, without the
- * prefix, to the Kafka consumer (security.protocol, sasl.*, ssl.* ...); they are read from the properties only.
+ * prefix, to the Kafka consumer (security.protocol, sasl.*, ssl.* ...), or come as variables
+ * {@code TLSRPT_NOTIFIER_KAFKA_<NAME>} (NAME upper-cased, dots as underscores: {@code TLSRPT_NOTIFIER_KAFKA_SASL_JAAS_CONFIG}
+ * is {@code kafka.sasl.jaas.config}), so a password can come from a Kubernetes Secret.
  * Secrets (passwords, tokens) never appear in {@link #toString()} or in logs.
  */
 public final class NotifierConfig {
@@ -77,6 +80,8 @@ public final class NotifierConfig {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of the environment variables that override keys. */
     public static final String ENV_PREFIX = "TLSRPT_NOTIFIER_";
+    /** Prefix of the environment variables that give {@code kafka.*} keys (no documented key starts with kafka.). */
+    public static final String KAFKA_ENV_PREFIX = envName(KAFKA_PREFIX);
 
     /** Labels the notifier sets itself; extra labels may not replace them. */
     public static final Set<String> RESERVED_LABELS =
@@ -209,6 +214,7 @@ public final class NotifierConfig {
                 values.put(key, fromEnv.trim());
             }
         }
+        env.forEach((name, value) -> kafkaSettingOfEnv(name).ifPresent(setting -> kafka.put(setting, value.trim())));
         return new NotifierConfig(values, kafka);
     }
 
@@ -226,6 +232,18 @@ public final class NotifierConfig {
     /** The environment variable that overrides {@code key}. */
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /**
+     * The Kafka client setting a {@code TLSRPT_NOTIFIER_KAFKA_<NAME>} variable gives (NAME lower-cased, underscores
+     * as dots: {@code TLSRPT_NOTIFIER_KAFKA_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}); empty for any other
+     * variable.
+     */
+    public static Optional<String> kafkaSettingOfEnv(String envName) {
+        if (!envName.startsWith(KAFKA_ENV_PREFIX) || envName.length() == KAFKA_ENV_PREFIX.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(envName.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
     }
 
     public String bootstrapServers() { return bootstrapServers; }

@@ -50,6 +50,21 @@ class NotifierConfigTest {
     }
 
     @Test
+    void kafkaSettingsComeFromTheEnvironmentTooAndWinOverTheFile() {
+        NotifierConfig c = NotifierConfig.from(Map.of("alertmanager.urls", "http://am:9093",
+                "kafka.security.protocol", "SASL_PLAINTEXT", "kafka.sasl.mechanism", "PLAIN"),
+                Map.of("TLSRPT_NOTIFIER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "TLSRPT_NOTIFIER_KAFKA_SASL_JAAS_CONFIG", " ... password=\"kafka-pw\"; ",
+                        "TLSRPT_NOTIFIER_KAFKA_", "ignored: names no setting", "TLSRPT_STREAMS_SASL_MECHANISM", "ignored"));
+        assertThat(c.kafkaOverrides()).containsExactlyInAnyOrderEntriesOf(Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "... password=\"kafka-pw\";"));
+        assertThat(c.toString()).doesNotContain("kafka-pw");
+        assertThat(NotifierConfig.kafkaSettingOfEnv("TLSRPT_NOTIFIER_KAFKA_SSL_TRUSTSTORE_LOCATION"))
+                .hasValue("ssl.truststore.location");
+        assertThat(NotifierConfig.kafkaSettingOfEnv("TLSRPT_NOTIFIER_TOPIC")).isEmpty();
+    }
+
+    @Test
     void invalidValuesAreRejectedWithTheKeyAndItsVariable() {
         assertThatThrownBy(() -> NotifierConfig.from(Map.of(), NO_ENV))
                 .isInstanceOf(IllegalArgumentException.class)
