@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier on a secured cluster ({@link SecuredKafka}: SASL/PLAIN, the {@code StandardAuthorizer}, no access
+ * The notifier on a secured cluster ({@link KafkaTestCluster#startSecured}: SASL/PLAIN, the {@code StandardAuthorizer}, no access
  * without an ACL) against a real Alertmanager. A super user creates the alert topic and writes the alerts; the
  * notifier runs as {@link JaasUtils#KAFKA_PLAIN_USER1}, its SASL settings given as {@code TLSRPT_NOTIFIER_KAFKA_*}
  * variables, holding only Read on the topic and Read on its group (deploy/README.md, "Running against a secured
@@ -62,7 +63,7 @@ class SecuredClusterNotifierIT {
     private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterNotifierIT.class);
 
     private static AlertmanagerProcess alertmanager;
-    private static SecuredKafka cluster;
+    private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
     private static KafkaProducer<String, String> producer;
 
@@ -71,7 +72,7 @@ class SecuredClusterNotifierIT {
         AlertmanagerProcess.binary();   // fail fast, with instructions, when the package is missing
         Path work = Files.createDirectories(Path.of("target", "alertmanager-it"));
         alertmanager = new AlertmanagerProcess(Files.createTempDirectory(work, "am-secured")).start();
-        cluster = SecuredKafka.start();
+        cluster = KafkaTestCluster.startSecured(Map.of("offsets.topic.num.partitions", "1"));
         admin = Admin.create(cluster.superUser());
         Properties p = cluster.superUser();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -189,7 +190,7 @@ class SecuredClusterNotifierIT {
         props.put(NotifierConfig.RETRY_BACKOFF_MAX_MS, "1000");
         // the SASL settings as a Kubernetes Secret gives them: TLSRPT_NOTIFIER_KAFKA_SASL_JAAS_CONFIG, ...
         Map<String, String> env = new HashMap<>();
-        SecuredKafka.plainUserSasl().forEach((k, v) -> env.put(NotifierConfig.envName(NotifierConfig.KAFKA_PREFIX + k),
+        KafkaTestCluster.Secured.userSasl().forEach((k, v) -> env.put(NotifierConfig.envName(NotifierConfig.KAFKA_PREFIX + k),
                 (String) v));
         return AlertmanagerNotifier.start(NotifierConfig.from(props, env), meters);
     }

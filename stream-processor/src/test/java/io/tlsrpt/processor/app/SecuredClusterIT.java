@@ -12,6 +12,7 @@ import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,14 +61,14 @@ class SecuredClusterIT {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final String DOMAIN = "secured.example";
 
-    private static TestCluster.Secured cluster;
+    private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
     @TempDir
     static Path stateDir;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TestCluster.startSecured();
+        cluster = KafkaTestCluster.startSecured(Map.of());
         admin = cluster.kit().admin();
     }
 

@@ -13,6 +13,7 @@ import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +65,7 @@ class StreamProcessorIT {
             bootstrap = external;
             return;
         }
-        cluster = TestCluster.start(Map.of());
+        cluster = KafkaTestCluster.start(Map.of());
         bootstrap = cluster.bootstrapServers();
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologyFactory;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ class TopicCreatorIT {
     @BeforeAll
     static void startCluster() throws Exception {
         // log.initial.task.delay.ms: the first retention check would otherwise wait 30 s after the broker starts
-        cluster = TestCluster.start(Map.of("log.roll.ms", "200", "log.retention.check.interval.ms", "200",
+        cluster = KafkaTestCluster.start(Map.of("log.roll.ms", "200", "log.retention.check.interval.ms", "200",
                 "log.initial.task.delay.ms", "0"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     }

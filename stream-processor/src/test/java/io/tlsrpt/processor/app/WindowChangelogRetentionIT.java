@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class WindowChangelogRetentionIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TestCluster.start(Map.of(
+        cluster = KafkaTestCluster.start(Map.of(
                 "log.retention.check.interval.ms", "200",
                 // a compact,delete topic's retention is applied by the log cleaner, after each backoff
                 "log.cleaner.backoff.ms", "200"));

@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.app;
+package io.tlsrpt.testkafka;
 
 import java.util.Map;
 import java.util.Properties;
@@ -10,17 +10,17 @@ import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real single-node KRaft cluster (Kafka's in-JVM test kit) for one exactly-once processor. */
-final class TestCluster {
+/** A real single-node KRaft cluster (Kafka's in-JVM test kit), plain or with SASL and the authorizer. */
+public final class KafkaTestCluster {
 
     /** The JVM-wide JAAS file property the test kit sets for a SASL cluster. */
     private static final String JAAS_PROPERTY = "java.security.auth.login.config";
 
-    private TestCluster() {
+    private KafkaTestCluster() {
     }
 
     /** Started and ready; {@code brokerConfig} adds to or overrides the single-node settings. */
-    static KafkaClusterTestKit start(Map<String, String> brokerConfig) throws Exception {
+    public static KafkaClusterTestKit start(Map<String, String> brokerConfig) throws Exception {
         return start(new TestKitNodes.Builder(), brokerConfig);
     }
 
@@ -29,12 +29,12 @@ final class TestCluster {
      * (no ACL, no access): {@link JaasUtils#KAFKA_PLAIN_ADMIN} is a super user, {@link JaasUtils#KAFKA_PLAIN_USER1}
      * has only what it is granted. {@link KafkaClusterTestKit#admin()} connects as the super user.
      */
-    static Secured startSecured() throws Exception {
+    public static Secured startSecured(Map<String, String> brokerConfig) throws Exception {
         String jaasBefore = System.getProperty(JAAS_PROPERTY);
         try {
             return new Secured(start(new TestKitNodes.Builder()
                     .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                    .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT), Map.of()), jaasBefore);
+                    .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT), brokerConfig), jaasBefore);
         } catch (Exception | Error e) {
             restoreJaas(jaasBefore);
             throw e;
@@ -71,12 +71,11 @@ final class TestCluster {
     }
 
     /** A SASL cluster with the authorizer; closing it also restores the JAAS property as it was. */
-    record Secured(KafkaClusterTestKit kit, String jaasBefore) implements AutoCloseable {
+    public record Secured(KafkaClusterTestKit kit, String jaasBefore) implements AutoCloseable {
 
-        /** Client settings (bootstrap, SASL_PLAINTEXT, PLAIN) of {@code user} with {@code password}. */
-        Properties client(String user, String password) {
+        /** The SASL settings (SASL_PLAINTEXT, PLAIN; no bootstrap) of {@code user} with {@code password}. */
+        public static Properties sasl(String user, String password) {
             Properties p = new Properties();
-            p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
             p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
             p.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
             p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required"
@@ -84,12 +83,29 @@ final class TestCluster {
             return p;
         }
 
-        Properties superUser() {
+        /** The SASL settings of the plain user, who holds only what it is granted. */
+        public static Properties userSasl() {
+            return sasl(JaasUtils.KAFKA_PLAIN_USER1, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
+        }
+
+        /** Client settings (bootstrap and SASL) of {@code user} with {@code password}. */
+        public Properties client(String user, String password) {
+            Properties p = new Properties();
+            p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+            p.putAll(sasl(user, password));
+            return p;
+        }
+
+        public Properties superUser() {
             return client(JaasUtils.KAFKA_PLAIN_ADMIN, JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD);
         }
 
-        Properties user() {
+        public Properties user() {
             return client(JaasUtils.KAFKA_PLAIN_USER1, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
+        }
+
+        public String bootstrapServers() {
+            return kit.bootstrapServers();
         }
 
         @Override
