@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -36,7 +37,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.JaasUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +47,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier on a secured cluster ({@link KafkaTestCluster#startSecured}: SASL/PLAIN, the {@code StandardAuthorizer}, no access
- * without an ACL) against a real Alertmanager. A super user creates the alert topic and writes the alerts; the
- * notifier runs as {@link JaasUtils#KAFKA_PLAIN_USER1}, its SASL settings given as {@code TLSRPT_NOTIFIER_KAFKA_*}
- * variables, holding only Read on the topic and Read on its group (deploy/README.md, "Running against a secured
+ * The notifier on a secured cluster ({@link KafkaTestCluster#startSaslSsl}: TLS on the client listener, SCRAM-SHA-512,
+ * the {@code StandardAuthorizer}, no access without an ACL) against a real Alertmanager. A super user creates the
+ * alert topic and writes the alerts; the notifier runs as the SCRAM user {@value #USER}, its settings given as the
+ * {@code TLSRPT_NOTIFIER_KAFKA_*} variables of deploy/README.md (SASL_SSL, SCRAM-SHA-512, a PEM truststore), holding only Read on the topic and Read on its group (deploy/README.md, "Running against a secured
  * Kafka cluster"), and each of the two is shown necessary by taking it away. Every test has a topic and a group of
  * its own: the principal's literal ACLs of one test do not reach another's.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SecuredClusterNotifierIT {
 
-    private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
+    /** The notifier's SCRAM user, as a Strimzi KafkaUser {@code tlsrpt-alert-notifier} would be. */
+    private static final String USER = "tlsrpt-alert-notifier";
+    private static final String PASSWORD = "scram-secret-of-the-notifier";
+    private static final String PRINCIPAL = "User:" + USER;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Path NOTIFIER_LOG = Path.of("target", "test-logs", "notifier.log");
     private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterNotifierIT.class);
@@ -72,7 +75,9 @@ class SecuredClusterNotifierIT {
         AlertmanagerProcess.binary();   // fail fast, with instructions, when the package is missing
         Path work = Files.createDirectories(Path.of("target", "alertmanager-it"));
         alertmanager = new AlertmanagerProcess(Files.createTempDirectory(work, "am-secured")).start();
-        cluster = KafkaTestCluster.startSecured(Map.of("offsets.topic.num.partitions", "1"));
+        cluster = KafkaTestCluster.startSaslSsl(Files.createTempDirectory(work, "tls"),
+                Map.of("offsets.topic.num.partitions", "1"));
+        cluster.createScramUser(USER, PASSWORD);
         admin = Admin.create(cluster.superUser());
         Properties p = cluster.superUser();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -146,7 +151,7 @@ class SecuredClusterNotifierIT {
             assertThat(restarted.failure()).isNull();
         }
         assertThat(Files.readString(NOTIFIER_LOG)).as("the notifier's log (log4j2-test.xml)")
-                .contains("sasl.jaas.config=******").doesNotContain(JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
+                .contains("sasl.jaas.config=******").doesNotContain(PASSWORD);
     }
 
     /**
@@ -188,10 +193,15 @@ class SecuredClusterNotifierIT {
         props.put(NotifierConfig.TIMEOUT_MS, "2000");
         props.put(NotifierConfig.RETRY_BACKOFF_INITIAL_MS, "200");
         props.put(NotifierConfig.RETRY_BACKOFF_MAX_MS, "1000");
-        // the SASL settings as a Kubernetes Secret gives them: TLSRPT_NOTIFIER_KAFKA_SASL_JAAS_CONFIG, ...
+        // the settings of deploy/README.md, as a Kubernetes Secret and the pod spec give them:
+        // TLSRPT_NOTIFIER_KAFKA_SECURITY_PROTOCOL=SASL_SSL, _SASL_MECHANISM=SCRAM-SHA-512, _SASL_JAAS_CONFIG,
+        // _SSL_TRUSTSTORE_TYPE=PEM, _SSL_TRUSTSTORE_LOCATION (the cluster CA)
         Map<String, String> env = new HashMap<>();
-        KafkaTestCluster.Secured.userSasl().forEach((k, v) -> env.put(NotifierConfig.envName(NotifierConfig.KAFKA_PREFIX + k),
-                (String) v));
+        cluster.scramClient(USER, PASSWORD).forEach((k, v) -> {
+            if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                env.put(NotifierConfig.envName(NotifierConfig.KAFKA_PREFIX + k), (String) v);
+            }
+        });
         return AlertmanagerNotifier.start(NotifierConfig.from(props, env), meters);
     }
 

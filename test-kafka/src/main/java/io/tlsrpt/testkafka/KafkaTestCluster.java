@@ -1,10 +1,22 @@
 package io.tlsrpt.testkafka;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.security.auth.login.Configuration;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -15,6 +27,11 @@ public final class KafkaTestCluster {
 
     /** The JVM-wide JAAS file property the test kit sets for a SASL cluster. */
     private static final String JAAS_PROPERTY = "java.security.auth.login.config";
+    /** The test kit's listener names (client listener, controller listener). */
+    private static final String CLIENT_LISTENER = "EXTERNAL";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SCRAM = "SCRAM-SHA-512";
+    private static final String KEYSTORE_PASSWORD = "test-kafka-keystore";
 
     private KafkaTestCluster() {
     }
@@ -30,11 +47,59 @@ public final class KafkaTestCluster {
      * has only what it is granted. {@link KafkaClusterTestKit#admin()} connects as the super user.
      */
     public static Secured startSecured(Map<String, String> brokerConfig) throws Exception {
+        Properties transport = new Properties();
+        transport.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        return startSecured(brokerConfig, transport);
+    }
+
+    /**
+     * As {@link #startSecured(Map)}, but the client listener is SASL_SSL (TLS with a throw-away self-signed
+     * certificate for 127.0.0.1 and localhost, made by the JDK's keytool in {@code dir}) and accepts SCRAM-SHA-512
+     * besides PLAIN: the transport and mechanism of a Strimzi TLS listener with {@code scram-sha-512} users. Clients
+     * trust the certificate through a PEM truststore ({@link Secured#caCertificate()}). The controller listener stays
+     * SASL_PLAINTEXT; {@link KafkaClusterTestKit#admin()} does not speak TLS here: use {@link Secured#admin()}.
+     */
+    public static Secured startSaslSsl(Path dir, Map<String, String> brokerConfig) throws Exception {
+        Path keystore = dir.resolve("broker.p12");
+        Path certificate = dir.resolve("ca.crt");
+        Files.createDirectories(dir);
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD);
+        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
+                "-storepass", KEYSTORE_PASSWORD, "-file", certificate.toString());
+
+        String tls = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        Map<String, String> config = new HashMap<>();
+        config.put("listener.security.protocol.map", CLIENT_LISTENER + ":" + SecurityProtocol.SASL_SSL.name + ","
+                + CONTROLLER_LISTENER + ":" + SecurityProtocol.SASL_PLAINTEXT.name);
+        config.put("sasl.enabled.mechanisms", "PLAIN," + SCRAM);
+        config.put(tls + "scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.put(tls + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(tls + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keystore.toString());
+        config.put(tls + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, KEYSTORE_PASSWORD);
+        config.put(tls + SslConfigs.SSL_KEY_PASSWORD_CONFIG, KEYSTORE_PASSWORD);
+        // the broker is its own client on this listener (inter-broker: transaction markers, ...)
+        config.put(tls + SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        config.put(tls + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificate.toString());
+        config.putAll(brokerConfig);
+
+        Properties transport = new Properties();
+        transport.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_SSL.name);
+        transport.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        transport.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificate.toString());
+        return startSecured(config, transport);
+    }
+
+    private static Secured startSecured(Map<String, String> brokerConfig, Properties transport) throws Exception {
         String jaasBefore = System.getProperty(JAAS_PROPERTY);
         try {
             return new Secured(start(new TestKitNodes.Builder()
                     .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                    .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT), brokerConfig), jaasBefore);
+                    .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT), brokerConfig), jaasBefore,
+                    transport);
         } catch (Exception | Error e) {
             restoreJaas(jaasBefore);
             throw e;
@@ -57,6 +122,17 @@ public final class KafkaTestCluster {
         return cluster;
     }
 
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+        }
+    }
+
     /**
      * The test kit points the JVM-wide JAAS property at its file and deletes the file on close without clearing the
      * property: later tests of the same failsafe JVM would find a login configuration that no longer exists.
@@ -70,30 +146,45 @@ public final class KafkaTestCluster {
         Configuration.setConfiguration(null);   // re-read from the property on next use, as the kit does
     }
 
-    /** A SASL cluster with the authorizer; closing it also restores the JAAS property as it was. */
-    public record Secured(KafkaClusterTestKit kit, String jaasBefore) implements AutoCloseable {
+    /**
+     * A SASL cluster with the authorizer; closing it also restores the JAAS property as it was. {@code transport}:
+     * the security protocol (and truststore) a client of its client listener needs, without credentials.
+     */
+    public record Secured(KafkaClusterTestKit kit, String jaasBefore, Properties transport) implements AutoCloseable {
 
-        /** The SASL settings (SASL_PLAINTEXT, PLAIN; no bootstrap) of {@code user} with {@code password}. */
-        public static Properties sasl(String user, String password) {
-            Properties p = new Properties();
-            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
-            p.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-            p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=\"" + user + "\" password=\"" + password + "\";");
-            return p;
-        }
-
-        /** The SASL settings of the plain user, who holds only what it is granted. */
-        public static Properties userSasl() {
-            return sasl(JaasUtils.KAFKA_PLAIN_USER1, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
-        }
-
-        /** Client settings (bootstrap and SASL) of {@code user} with {@code password}. */
+        /** Client settings (bootstrap, transport, SASL/PLAIN) of {@code user} with {@code password}. */
         public Properties client(String user, String password) {
-            Properties p = new Properties();
-            p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
-            p.putAll(sasl(user, password));
-            return p;
+            return withTransport(login("PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule", user,
+                    password));
+        }
+
+        /** Client settings (bootstrap, transport, SCRAM-SHA-512) of a user made by {@link #createScramUser}. */
+        public Properties scramClient(String user, String password) {
+            return withTransport(login(SCRAM, "org.apache.kafka.common.security.scram.ScramLoginModule", user,
+                    password));
+        }
+
+        /** Gives {@code user} SCRAM-SHA-512 credentials (stored in the cluster's metadata, as Strimzi does). */
+        public void createScramUser(String user, String password) throws Exception {
+            try (Admin admin = admin()) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        /** An admin client of the super user over the client listener (TLS included). */
+        public Admin admin() {
+            return Admin.create(superUser());
+        }
+
+        /** The PEM file of the broker's certificate (SASL_SSL clusters), for {@code ssl.truststore.location}. */
+        public Path caCertificate() {
+            String location = transport.getProperty(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
+            if (location == null) {
+                throw new IllegalStateException("not a SASL_SSL cluster: " + transport);
+            }
+            return Path.of(location);
         }
 
         public Properties superUser() {
@@ -115,6 +206,22 @@ public final class KafkaTestCluster {
             } finally {
                 restoreJaas(jaasBefore);
             }
+        }
+
+        private Properties withTransport(Properties login) {
+            Properties p = new Properties();
+            p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+            p.putAll(transport);
+            p.putAll(login);
+            return p;
+        }
+
+        private static Properties login(String mechanism, String module, String user, String password) {
+            Properties p = new Properties();
+            p.put(SaslConfigs.SASL_MECHANISM, mechanism);
+            p.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + user + "\" password=\""
+                    + password + "\";");
+            return p;
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.tlsrpt.processor.app;
 
 import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.SecuredClusterFixture.DOMAIN;
+import static io.tlsrpt.processor.app.SecuredClusterFixture.assertProcessesAReportAndDeadLettersJunk;
 import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
-import static io.tlsrpt.processor.topology.ReportFixtures.failure;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,26 +11,19 @@ import static org.awaitility.Awaitility.await;
 import io.tlsrpt.processor.app.TopicCreator.ChangelogAlignment;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologyFactory;
-import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.testkafka.KafkaTestCluster;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -59,7 +53,6 @@ class SecuredClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterIT.class);
     private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final String DOMAIN = "secured.example";
 
     private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
@@ -96,7 +89,7 @@ class SecuredClusterIT {
 
         try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).as("RUNNING as %s", PRINCIPAL).isTrue();
-            assertProcessesAReportAndDeadLettersJunk(config);
+            assertProcessesAReportAndDeadLettersJunk(cluster.superUser(), config);
             // the committed repartition records are purged (DeleteRecords: DELETE on the prefixed topics)
             String repartition = config.get(ProcessorConfig.APPLICATION_ID) + "-report-by-primary-domain-repartition";
             await().atMost(Duration.ofSeconds(30)).until(() -> logStartOffset(repartition) > 0);
@@ -131,7 +124,7 @@ class SecuredClusterIT {
             LOG.info("start() without AlterConfigs took {} ms", startTook.toMillis());
             assertThat(startTook).as("start() without waiting for the timeout").isLessThan(Duration.ofSeconds(10));
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
-            assertProcessesAReportAndDeadLettersJunk(config);
+            assertProcessesAReportAndDeadLettersJunk(cluster.superUser(), config);
         }
         assertThat(timestampType(changelog)).as("left as it was").isEqualTo("CreateTime");
 
@@ -233,68 +226,14 @@ class SecuredClusterIT {
         }
     }
 
-    /** A report in the raw topic gives one report and statistics; a junk record one dead letter. */
-    private static void assertProcessesAReportAndDeadLettersJunk(ProcessorConfig config) throws Exception {
-        TopicNames topics = config.topicNames();
-        String registry = config.get(ProcessorConfig.SCHEMA_REGISTRY_URL);
-        byte[] junk = "not a report at all".getBytes(StandardCharsets.UTF_8);
-        produce(cluster.superUser(), topics.raw(), List.of(report("Google Inc.", "g1", 1)
-                .policy(DOMAIN, 1000, failure("validation-failure", 2, "192.0.2.1", null)).bytes(), junk));
-
-        Properties reader = cluster.superUser();
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(reader, topics.reports(), registry, TlsReport.class)
-                .size() == 1);
-        assertThat(readAll(reader, topics.reports(), registry, TlsReport.class).get(0).value().getReportId())
-                .isEqualTo("g1");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(readAll(reader, topics.failureStats(),
-                registry, FailureStats.class)).singleElement().satisfies(r -> {
-                    assertThat(r.key()).isEqualTo(DOMAIN + "|validation-failure");
-                    assertThat(r.value().getFailedSessions()).isEqualTo(2);
-                    assertThat(r.value().getTotalSessions()).isEqualTo(1002);
-                }));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(readAll(reader, topics.deadLetter(),
-                registry, byte[].class)).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(junk)));
-    }
-
-    /**
-     * The processor as {@link JaasUtils#KAFKA_PLAIN_USER1} through its {@code streams.*} settings, with topics and
-     * application id of its own (the tests share the cluster and the principal), one partition, no topic creation.
-     */
+    /** The processor as {@link JaasUtils#KAFKA_PLAIN_USER1} through its {@code streams.*} settings. */
     private static ProcessorConfig config(String name) throws Exception {
         return config(name, false);
     }
 
     /** As {@link #config(String)}, the SASL settings as {@code TLSRPT_STREAMS_*} variables or {@code streams.*} keys. */
     private static ProcessorConfig config(String name, boolean saslFromEnvironment) throws Exception {
-        String suffix = "-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Properties props = new Properties();
-        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.kit().bootstrapServers());
-        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-secured" + suffix);
-        for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
-            if (key.name().startsWith("topic.")) {
-                props.setProperty(key.name(), key.defaultValue() + suffix);
-            }
-        }
-        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://secured" + suffix);
-        props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve(name)).toString());
-        props.setProperty(ProcessorConfig.HTTP_PORT, "-1");
-        props.setProperty(ProcessorConfig.TOPICS_CREATE, "false");
-        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "1");
-        props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
-        // purge committed repartition records at once rather than every 30 s
-        props.setProperty(ProcessorConfig.STREAMS_PREFIX + "repartition.purge.interval.ms", "100");
-        Map<String, String> env = new HashMap<>();
-        cluster.user().forEach((k, v) -> {
-            if (!k.equals(ProcessorConfig.BOOTSTRAP_SERVERS)) {
-                if (saslFromEnvironment) {   // as a Kubernetes Secret would give them: TLSRPT_STREAMS_SASL_JAAS_CONFIG
-                    env.put(ProcessorConfig.STREAMS_ENV_PREFIX
-                            + ((String) k).toUpperCase(Locale.ROOT).replace('.', '_'), (String) v);
-                } else {
-                    props.setProperty(ProcessorConfig.STREAMS_PREFIX + k, (String) v);
-                }
-            }
-        });
-        return ProcessorConfig.fromProperties(props, env);
+        return SecuredClusterFixture.config(cluster.user(), stateDir, name, saslFromEnvironment);
     }
 
     /** The six topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
@@ -312,11 +251,8 @@ class SecuredClusterIT {
         return changelog;
     }
 
-    /** Creates the ACLs and waits until the broker's authorizer has them (they arrive through the metadata log). */
     private static void grant(List<AclBinding> acls) throws Exception {
-        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        await().atMost(ADMIN_TIMEOUT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
-                .get(30, TimeUnit.SECONDS).containsAll(acls));
+        SecuredClusterFixture.grant(admin, acls);
     }
 
     private static String timestampType(String topic) throws Exception {
