@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,8 +106,15 @@ final class TopicCreator {
             }
             applyRetentionToExisting(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList(), ms);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics at " + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getCause().getMessage(), e.getCause());
+            String refused = e.getCause() instanceof AuthorizationException
+                    ? "; with " + ProcessorConfig.TOPICS_CREATE + "=true the principal needs Create on the six topics"
+                    + " and AlterConfigs on the five output topics besides the processor's ACLs, or set "
+                    + ProcessorConfig.TOPICS_CREATE + "=false and create them beforehand (deploy/README.md,"
+                    + " \"Running against a secured Kafka cluster\")"
+                    : "";
+            throw new IllegalStateException("cannot create or configure topics " + config.topicNames().all() + " at "
+                    + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage()
+                    + refused, e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka at "
                     + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within " + timeout, e);

@@ -43,6 +43,24 @@ final class ProcessorAcls {
         return acls;
     }
 
+    /**
+     * What {@code topics.create=true} adds: CREATE on the six topics (the processor creates the missing ones) and
+     * ALTER_CONFIGS on the five outputs (it sets {@code retention.ms} on an existing one that has none; DESCRIBE_CONFIGS,
+     * to read the current value, is implied).
+     */
+    static List<AclBinding> topicCreation(String principal, ProcessorConfig config) {
+        TopicNames topics = config.topicNames();
+        List<AclBinding> acls = new ArrayList<>();
+        for (String topic : List.of(topics.raw(), topics.reports(), topics.deadLetter(), topics.failureStats(),
+                topics.alerts(), topics.alertsJson())) {
+            acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.CREATE));
+            if (!topic.equals(topics.raw())) {
+                acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.ALTER_CONFIGS));
+            }
+        }
+        return acls;
+    }
+
     /** {@code acls} without the bindings of {@code op} on {@code type} resources named by {@code pattern}. */
     static List<AclBinding> without(List<AclBinding> acls, ResourceType type, PatternType pattern, AclOperation op) {
         List<AclBinding> fewer = acls.stream().filter(b -> !(b.pattern().resourceType() == type

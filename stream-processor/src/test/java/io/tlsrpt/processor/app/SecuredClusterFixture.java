@@ -42,6 +42,12 @@ final class SecuredClusterFixture {
      */
     static ProcessorConfig config(Properties client, Path stateDir, String name, boolean fromEnvironment)
             throws Exception {
+        return config(client, stateDir, name, fromEnvironment, Map.of());
+    }
+
+    /** As {@link #config(Properties, Path, String, boolean)}, with processor keys set or overridden. */
+    static ProcessorConfig config(Properties client, Path stateDir, String name, boolean fromEnvironment,
+                                  Map<String, String> keys) throws Exception {
         String suffix = "-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Properties props = new Properties();
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS,
@@ -60,6 +66,7 @@ final class SecuredClusterFixture {
         props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
         // purge committed repartition records at once rather than every 30 s
         props.setProperty(ProcessorConfig.STREAMS_PREFIX + "repartition.purge.interval.ms", "100");
+        props.putAll(keys);
         Map<String, String> env = new HashMap<>();
         client.forEach((k, v) -> {
             if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {

@@ -1,11 +1,12 @@
 package io.tlsrpt.processor.app;
 
 import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
 import static io.tlsrpt.processor.app.SecuredClusterFixture.DOMAIN;
 import static io.tlsrpt.processor.app.SecuredClusterFixture.assertProcessesAReportAndDeadLettersJunk;
-import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.processor.app.TopicCreator.ChangelogAlignment;
@@ -53,6 +54,8 @@ class SecuredClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterIT.class);
     private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final String NEEDS_TOPIC_RIGHTS = "with topics.create=true the principal needs Create on the six"
+            + " topics and AlterConfigs on the five output topics";
 
     private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
@@ -93,6 +96,59 @@ class SecuredClusterIT {
             // the committed repartition records are purged (DeleteRecords: DELETE on the prefixed topics)
             String repartition = config.get(ProcessorConfig.APPLICATION_ID) + "-report-by-primary-domain-repartition";
             await().atMost(Duration.ofSeconds(30)).until(() -> logStartOffset(repartition) > 0);
+        }
+    }
+
+    /**
+     * {@code topics.create=true} (the default outside Kubernetes): the processor creates its six topics itself and
+     * sets {@code retention.ms} on an existing output topic without one. For that it needs CREATE on the six and
+     * ALTER_CONFIGS on the five outputs besides the minimal set; without them start() fails at once naming the
+     * refusal, with them it creates, adjusts and processes.
+     */
+    @Test
+    void withTopicsCreateTheProcessorNeedsCreateAndAlterConfigsOnItsTopics() throws Exception {
+        ProcessorConfig config = config("create", Map.of(ProcessorConfig.TOPICS_CREATE, "true"));
+        TopicNames topics = config.topicNames();
+        // an output topic an operator created by hand, without retention.ms: the processor sets it
+        admin.createTopics(List.of(new NewTopic(topics.deadLetter(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        List<AclBinding> minimal = ProcessorAcls.minimal(PRINCIPAL, config);
+        grant(minimal);
+
+        assertThatThrownBy(() -> TlsRptProcessor.start(config).close()).as("without CREATE on its topics")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot create or configure topics")
+                .hasMessageContaining("Authorization failed").hasMessageContaining(NEEDS_TOPIC_RIGHTS);
+
+        List<AclBinding> creation = ProcessorAcls.topicCreation(PRINCIPAL, config);
+        grant(ProcessorAcls.without(creation, ResourceType.TOPIC, PatternType.LITERAL, AclOperation.ALTER_CONFIGS));
+        assertThatThrownBy(() -> TlsRptProcessor.start(config).close()).as("with CREATE, without ALTER_CONFIGS")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Topic authorization failed")
+                .hasMessageContaining(NEEDS_TOPIC_RIGHTS);
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("the missing ones were created")
+                .containsAll(topics.all());
+        assertThat(topicConfig(topics.deadLetter(), TopicConfig.RETENTION_MS_CONFIG)).as("the broker's default")
+                .isEqualTo("604800000");
+
+        grant(creation);
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(topics.all());
+            assertThat(topicConfig(topics.deadLetter(), TopicConfig.RETENTION_MS_CONFIG))
+                    .isEqualTo(TopicCreator.retentionMs(config).get(topics.deadLetter()).toString());
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            assertProcessesAReportAndDeadLettersJunk(cluster.superUser(), config);
+        }
+    }
+
+    /** {@code at_least_once}: no transactions, so the minimal set without the transactional-id binding is enough. */
+    @Test
+    void atLeastOnceNeedsNoTransactionalIdBinding() throws Exception {
+        ProcessorConfig config = config("at-least-once", Map.of(ProcessorConfig.PROCESSING_GUARANTEE,
+                "at_least_once"));
+        createTopics(config);
+        grant(ProcessorAcls.without(ProcessorAcls.minimal(PRINCIPAL, config), ResourceType.TRANSACTIONAL_ID,
+                PatternType.PREFIXED, AclOperation.WRITE));
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            assertProcessesAReportAndDeadLettersJunk(cluster.superUser(), config);
         }
     }
 
@@ -236,6 +292,11 @@ class SecuredClusterIT {
         return SecuredClusterFixture.config(cluster.user(), stateDir, name, saslFromEnvironment);
     }
 
+    /** As {@link #config(String)}, with processor keys set or overridden. */
+    private static ProcessorConfig config(String name, Map<String, String> keys) throws Exception {
+        return SecuredClusterFixture.config(cluster.user(), stateDir, name, false, keys);
+    }
+
     /** The six topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
     private static void createTopics(ProcessorConfig config) {
         TopicCreator.createMissing(cluster.superUser(), config, ADMIN_TIMEOUT);
@@ -256,9 +317,13 @@ class SecuredClusterIT {
     }
 
     private static String timestampType(String topic) throws Exception {
+        return topicConfig(topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+    }
+
+    private static String topicConfig(String topic, String name) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
-                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
+        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name)
+                .value();
     }
 
     private static long logStartOffset(String topic) throws Exception {
