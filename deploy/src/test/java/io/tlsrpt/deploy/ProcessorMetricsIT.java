@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.deploy.Workloads.Container;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -52,7 +52,7 @@ class ProcessorMetricsIT {
 
     @Test
     void theDeployedSettingsRunAndExposeEveryMetricTheRulesAndDashboardsUse() throws Exception {
-        try (KafkaClusterTestKit cluster = startCluster()) {
+        try (KafkaClusterTestKit cluster = KafkaTestCluster.start(Map.of())) {
             Container compose = Workloads.running(Workloads.PROCESSOR_MAIN, Workloads.Target.COMPOSE).get(0);
             Map<String, String> env = new LinkedHashMap<>(Workloads.dockerfileEnv("app"));
             env.putAll(compose.env());
@@ -121,20 +121,6 @@ class ProcessorMetricsIT {
         }
         assertThat(paths).contains("/health/live", "/health/ready");
         return paths;
-    }
-
-    private static KafkaClusterTestKit startCluster() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return cluster;
     }
 
     /** Raw records as the connector writes them: key = hex sha-256 of the payload, provenance headers. */
