@@ -1,8 +1,6 @@
 package io.tlsrpt.testkafka;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +26,9 @@ public final class KafkaTestCluster {
     /** The JVM-wide JAAS file property the test kit sets for a SASL cluster. */
     private static final String JAAS_PROPERTY = "java.security.auth.login.config";
     /** The test kit's listener names (client listener, controller listener). */
-    private static final String CLIENT_LISTENER = "EXTERNAL";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CLIENT_LISTENER = "EXTERNAL";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String SCRAM = "SCRAM-SHA-512";
-    private static final String KEYSTORE_PASSWORD = "test-kafka-keystore";
 
     private KafkaTestCluster() {
     }
@@ -53,43 +50,26 @@ public final class KafkaTestCluster {
     }
 
     /**
-     * As {@link #startSecured(Map)}, but the client listener is SASL_SSL (TLS with a throw-away self-signed
-     * certificate for 127.0.0.1 and localhost, made by the JDK's keytool in {@code dir}) and accepts SCRAM-SHA-512
+     * As {@link #startSecured(Map)}, but the client listener is SASL_SSL (TLS with a throw-away certificate for
+     * 127.0.0.1 and localhost from a {@link TestCertificateAuthority} in {@code dir}) and accepts SCRAM-SHA-512
      * besides PLAIN: the transport and mechanism of a Strimzi TLS listener with {@code scram-sha-512} users. Clients
      * trust the certificate through a PEM truststore ({@link Secured#caCertificate()}). The controller listener stays
      * SASL_PLAINTEXT; {@link KafkaClusterTestKit#admin()} does not speak TLS here: use {@link Secured#admin()}.
      */
     public static Secured startSaslSsl(Path dir, Map<String, String> brokerConfig) throws Exception {
-        Path keystore = dir.resolve("broker.p12");
-        Path certificate = dir.resolve("ca.crt");
-        Files.createDirectories(dir);
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
-                "-storepass", KEYSTORE_PASSWORD, "-file", certificate.toString());
-
-        String tls = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
-        Map<String, String> config = new HashMap<>();
+        TestCertificateAuthority ca = new TestCertificateAuthority(dir);
+        Map<String, String> config = new HashMap<>(ca.brokerListener(CLIENT_LISTENER, "broker"));
         config.put("listener.security.protocol.map", CLIENT_LISTENER + ":" + SecurityProtocol.SASL_SSL.name + ","
                 + CONTROLLER_LISTENER + ":" + SecurityProtocol.SASL_PLAINTEXT.name);
         config.put("sasl.enabled.mechanisms", "PLAIN," + SCRAM);
-        config.put(tls + "scram-sha-512.sasl.jaas.config",
+        config.put("listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        config.put(tls + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
-        config.put(tls + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keystore.toString());
-        config.put(tls + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, KEYSTORE_PASSWORD);
-        config.put(tls + SslConfigs.SSL_KEY_PASSWORD_CONFIG, KEYSTORE_PASSWORD);
-        // the broker is its own client on this listener (inter-broker: transaction markers, ...)
-        config.put(tls + SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        config.put(tls + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificate.toString());
         config.putAll(brokerConfig);
 
         Properties transport = new Properties();
         transport.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_SSL.name);
         transport.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        transport.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificate.toString());
+        transport.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, ca.caCertificate().toString());
         return startSecured(config, transport);
     }
 
@@ -120,17 +100,6 @@ public final class KafkaTestCluster {
         cluster.startup();
         cluster.waitForReadyBrokers();
         return cluster;
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
-        }
     }
 
     /**

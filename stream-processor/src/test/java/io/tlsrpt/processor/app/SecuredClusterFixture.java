@@ -22,14 +22,19 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the secured-cluster tests share: the processor's configuration, the grants, the end-to-end check. */
 final class SecuredClusterFixture {
 
     static final String DOMAIN = "secured.example";
+    private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterFixture.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private SecuredClusterFixture() {
@@ -86,6 +91,41 @@ final class SecuredClusterFixture {
         admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         await().atMost(ADMIN_TIMEOUT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
                 .get(30, TimeUnit.SECONDS).containsAll(acls));
+    }
+
+    /**
+     * The operator's steps (topics created by the super user, {@link ProcessorAcls#minimal} for {@code principal})
+     * and then the processor, RUNNING, turning a report into a report and statistics and junk into a dead letter.
+     */
+    static void assertRunsEndToEnd(Properties superUser, Admin admin, String principal, ProcessorConfig config)
+            throws Exception {
+        TopicCreator.createMissing(superUser, config, ADMIN_TIMEOUT);
+        grant(admin, ProcessorAcls.minimal(principal, config));
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).as("RUNNING as %s", principal).isTrue();
+            assertProcessesAReportAndDeadLettersJunk(superUser, config);
+        }
+    }
+
+    /**
+     * The same steps with client settings the broker refuses at the connection: the stream thread dies, the client
+     * goes to ERROR and liveness down (so the process exits with 1 and Kubernetes restarts it, see
+     * {@link TlsRptProcessor#main}), and the Kafka client's ERROR line names {@code cause}.
+     */
+    static void assertRefusedAtConnection(Properties superUser, Admin admin, String principal, ProcessorConfig config,
+                                          String cause) throws Exception {
+        TopicCreator.createMissing(superUser, config, ADMIN_TIMEOUT);
+        grant(admin, ProcessorAcls.minimal(principal, config));
+        long started = System.nanoTime();
+        try (CapturedLog log = new CapturedLog(NetworkClient.class);
+             TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !processor.isLive());
+            LOG.info("{}: not live after {} ms, state {}", config.get(ProcessorConfig.APPLICATION_ID),
+                    (System.nanoTime() - started) / 1_000_000, processor.state());
+            assertThat(processor.isReady()).isFalse();
+            await().atMost(Duration.ofSeconds(30)).until(() -> processor.state() == KafkaStreams.State.ERROR);
+            assertThat(log.text()).contains("ERROR ").contains("failed authentication due to: " + cause);
+        }
     }
 
     /** A report in the raw topic gives one report and statistics; a junk record one dead letter. */
