@@ -75,7 +75,8 @@ public final class ProcessorConfig {
     public static final String TOPIC_ALERTS_JSON = key("topic.alerts-json", "tlsrpt.alerts.json", "Output: alerts as plain JSON.");
     public static final String TOPICS_CREATE = key("topics.create", "true",
             "Create the six topics at start when missing (internal topics are always created by Kafka Streams), and give"
-                    + " existing ones their topics.retention.* setting.");
+                    + " existing ones their topics.retention.* setting. With ACLs this needs Create on the six topics and"
+                    + " AlterConfigs on the five outputs; false where the operator creates them (Kubernetes: KafkaTopic).");
     public static final String TOPICS_PARTITIONS = key("topics.partitions", "3",
             "Partitions of the topics created at start (the unit of parallelism).");
     public static final String TOPICS_REPLICATION_FACTOR = key("topics.replication.factor", "-1",
