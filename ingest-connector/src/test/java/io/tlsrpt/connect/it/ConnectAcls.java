@@ -15,8 +15,11 @@ import org.apache.kafka.common.resource.ResourceType;
  * The ACLs of a Connect worker's principal with {@code exactly.once.source.support=enabled}, running the spool (or
  * mailbox) connector with {@code exactly.once.support=required} and the HTTPS connector, each with an offsets topic
  * of its own, as deploy/README.md lists them ("Running against a secured Kafka cluster", "The Connect worker").
- * {@link Binding} holds what deploy/k8s/kafka-connect.yaml documented before it was run, and which of it
- * {@code SecuredConnectIT}'s experiment found needed.
+ * {@link Binding} holds the usual Connect rights and what deploy/k8s/kafka-connect.yaml documented before it was
+ * run, each marked with what {@code SecuredConnectIT}'s experiment found: needed (without it the worker, a
+ * connector or a task fails, a report is not delivered, or an ERROR is logged) or not (everything works as with
+ * it). Describe is implied by Read and Write, and IdempotentWrite has not been needed for idempotent producers
+ * since Kafka 2.8 when the principal may Write to a topic.
  */
 final class ConnectAcls {
 
@@ -35,7 +38,7 @@ final class ConnectAcls {
         STATUS_TOPIC_READ(ResourceType.TOPIC, n -> List.of(n.statusTopic()), AclOperation.READ, true),
         STATUS_TOPIC_WRITE(ResourceType.TOPIC, n -> List.of(n.statusTopic()), AclOperation.WRITE, true),
         STATUS_TOPIC_CREATE(ResourceType.TOPIC, n -> List.of(n.statusTopic()), AclOperation.CREATE, true),
-        /** The worker checks that its internal topics are compacted, if it may read their configs. */
+        /** Only for the worker's check that its topics are compacted, which it skips (INFO) without this. */
         INTERNAL_TOPICS_DESCRIBE_CONFIGS(ResourceType.TOPIC, n -> List.of(n.configTopic(), n.offsetTopic(),
                 n.statusTopic(), n.spoolOffsetsTopic(), n.httpsOffsetsTopic()), AclOperation.DESCRIBE_CONFIGS, false),
         RAW_WRITE(ResourceType.TOPIC, n -> List.of(n.raw()), AclOperation.WRITE, true),

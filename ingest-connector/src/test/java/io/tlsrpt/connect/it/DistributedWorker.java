@@ -41,8 +41,7 @@ final class DistributedWorker implements AutoCloseable {
     static DistributedWorker start(String bootstrapServers, Properties sasl, ConnectNames names) {
         AtomicReference<String> exit = new AtomicReference<>();
         Exit.setExitProcedure((status, message) -> exit.compareAndSet(null, "Exit.exit(" + status + ")"));
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
+        Map<String, String> props = KafkaConnectHarness.workerBasics(bootstrapServers);
         props.put("group.id", names.groupId());
         props.put("config.storage.topic", names.configTopic());
         props.put("offset.storage.topic", names.offsetTopic());
@@ -51,11 +50,7 @@ final class DistributedWorker implements AutoCloseable {
         props.put("offset.storage.replication.factor", "1");
         props.put("status.storage.replication.factor", "1");
         props.put("exactly.once.source.support", "enabled");
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        props.put("listeners", "http://127.0.0.1:0");
         props.put("rest.advertised.host.name", "127.0.0.1");
-        props.put("plugin.discovery", "service_load");
         props.put("task.shutdown.graceful.timeout.ms", "5000");
         // the worker's own clients take the top-level settings; its tasks' clients only the prefixed ones
         // (Strimzi sets all four from KafkaConnect.spec.authentication)

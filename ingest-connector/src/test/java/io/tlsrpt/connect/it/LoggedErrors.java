@@ -10,12 +10,14 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
  * The distinct ERROR events logged anywhere in this JVM while this is open, and the WARN events caused by an
  * authorization failure (Connect logs some refused writes only as warnings), each as "Logger: message (root
- * cause)": what an operator would find in the worker's log.
+ * cause)": what an operator would find in the worker's log. An event may arrive more than once (through its own
+ * logger and the root): each line is kept once.
  */
 final class LoggedErrors extends AbstractAppender implements AutoCloseable {
 
@@ -28,13 +30,20 @@ final class LoggedErrors extends AbstractAppender implements AutoCloseable {
         this.context = context;
     }
 
+    /** On every configured logger, as some (log4j2-test.xml) do not pass their events on to the root logger. */
     static LoggedErrors capture() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         LoggedErrors appender = new LoggedErrors(context);
         appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
+        appender.loggers().forEach(logger -> logger.addAppender(appender, Level.WARN, null));
         context.updateLoggers();
         return appender;
+    }
+
+    private List<LoggerConfig> loggers() {
+        List<LoggerConfig> loggers = new ArrayList<>(context.getConfiguration().getLoggers().values());
+        loggers.add(context.getConfiguration().getRootLogger());
+        return loggers;
     }
 
     @Override
@@ -78,7 +87,7 @@ final class LoggedErrors extends AbstractAppender implements AutoCloseable {
 
     @Override
     public void close() {
-        context.getConfiguration().getRootLogger().removeAppender(getName());
+        loggers().forEach(logger -> logger.removeAppender(getName()));
         context.updateLoggers();
         stop();
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.test.JaasUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -49,6 +51,8 @@ class SecuredConnectIT {
     private static final AclBindingFilter PRINCIPALS_ACLS = new AclBindingFilter(ResourcePatternFilter.ANY,
             new AccessControlEntryFilter(PRINCIPAL, null, AclOperation.ANY, AclPermissionType.ANY));
 
+    /** Closing it also restores the JVM's JAAS property. */
+    @AutoClose
     private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
 
@@ -57,19 +61,15 @@ class SecuredConnectIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = KafkaTestCluster.startSecured(java.util.Map.of());
+        cluster = KafkaTestCluster.startSecured(Map.of());
         admin = cluster.kit().admin();
     }
 
+    /** Before the cluster closes ({@code @AutoClose} comes after {@code @AfterAll}). */
     @AfterAll
-    static void stopCluster() throws Exception {
+    static void closeAdmin() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-            assertThat(System.getProperty("java.security.auth.login.config")).as("JAAS property as before")
-                    .isEqualTo(cluster.jaasBefore());
         }
     }
 

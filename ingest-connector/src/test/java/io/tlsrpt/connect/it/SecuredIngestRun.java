@@ -15,18 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -105,21 +99,10 @@ final class SecuredIngestRun {
 
     /** Every committed record of the raw topic (read_committed, as the super user), in order. */
     List<ConsumerRecord<String, byte[]>> committed() {
-        Properties props = cluster.superUser();
+        Map<String, Object> props = new HashMap<>();
+        cluster.superUser().forEach((k, v) -> props.put((String) k, v));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(names.raw(), 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            while (consumer.position(tp, Duration.ofSeconds(10)) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return KafkaConnectHarness.readAll(props, names.raw());
     }
 
     /** The committed records of {@code report} (keyed by its SHA-256, as the connector keys them). */
