@@ -90,6 +90,12 @@ final class ConnectAcls {
                 .flatMap(b -> b.bindings(principal, connect).stream()).toList();
     }
 
+    /** {@link #minimal} without Create: for a worker whose topics were created beforehand. */
+    static List<AclBinding> minimalForExistingTopics(String principal, ConnectNames connect) {
+        return Arrays.stream(Binding.values()).filter(b -> b.needed && b.op != AclOperation.CREATE)
+                .flatMap(b -> b.bindings(principal, connect).stream()).toList();
+    }
+
     /** Every documented binding except {@code removed}. */
     static List<AclBinding> allBut(Binding removed, String principal, ConnectNames connect) {
         return Arrays.stream(Binding.values()).filter(b -> b != removed)
