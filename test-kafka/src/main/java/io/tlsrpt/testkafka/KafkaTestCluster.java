@@ -35,7 +35,15 @@ public final class KafkaTestCluster {
 
     /** Started and ready; {@code brokerConfig} adds to or overrides the single-node settings. */
     public static KafkaClusterTestKit start(Map<String, String> brokerConfig) throws Exception {
-        return start(new TestKitNodes.Builder(), brokerConfig);
+        return start(new TestKitNodes.Builder().setCombined(true), brokerConfig);
+    }
+
+    /**
+     * As {@link #start(Map)}, with the controller in a node of its own, so that a test can stop and restart the
+     * broker alone ({@code brokers().get(id).shutdown()}, {@code restartBroker}) while the controller keeps running.
+     */
+    public static KafkaClusterTestKit startWithSeparateController(Map<String, String> brokerConfig) throws Exception {
+        return start(new TestKitNodes.Builder().setCombined(false), brokerConfig);
     }
 
     /**
@@ -76,7 +84,7 @@ public final class KafkaTestCluster {
     private static Secured startSecured(Map<String, String> brokerConfig, Properties transport) throws Exception {
         String jaasBefore = System.getProperty(JAAS_PROPERTY);
         try {
-            return new Secured(start(new TestKitNodes.Builder()
+            return new Secured(start(new TestKitNodes.Builder().setCombined(true)
                     .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                     .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT), brokerConfig), jaasBefore,
                     transport);
@@ -89,7 +97,7 @@ public final class KafkaTestCluster {
     private static KafkaClusterTestKit start(TestKitNodes.Builder nodes, Map<String, String> brokerConfig)
             throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")

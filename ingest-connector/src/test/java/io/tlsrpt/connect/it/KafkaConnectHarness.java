@@ -48,17 +48,26 @@ final class KafkaConnectHarness implements AutoCloseable {
     }
 
     void startWorker() {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", cluster.bootstrapServers());
+        Map<String, String> props = workerBasics(cluster.bootstrapServers());
         props.put("offset.storage.file.filename", offsetsFile.toString());
         props.put("offset.flush.interval.ms", "1000");
+        props.put("task.shutdown.graceful.timeout.ms", "10000");
+        props.put("producer.linger.ms", "5");
+        worker = new ConnectStandalone().startConnect(props);
+    }
+
+    /**
+     * What every test worker has: the raw topic's converters, REST on a free loopback port, and the connector found
+     * on the class path by service loading.
+     */
+    static Map<String, String> workerBasics(String bootstrapServers) {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         props.put("listeners", "http://127.0.0.1:0");
-        props.put("task.shutdown.graceful.timeout.ms", "10000");
-        props.put("producer.linger.ms", "5");
         props.put("plugin.discovery", "service_load");
-        worker = new ConnectStandalone().startConnect(props);
+        return props;
     }
 
     void putConnector(Map<String, String> config) throws Exception {
@@ -126,9 +135,15 @@ final class KafkaConnectHarness implements AutoCloseable {
     List<ConsumerRecord<String, byte[]>> readAll() {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return readAll(props, topic);
+    }
+
+    /** Every record of partition 0 of {@code topic}, from the beginning to the current end, with {@code props}. */
+    static List<ConsumerRecord<String, byte[]>> readAll(Map<String, Object> props, String topic) {
+        Map<String, Object> consumerProps = new HashMap<>(props);
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));

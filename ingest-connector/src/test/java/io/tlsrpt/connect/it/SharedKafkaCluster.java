@@ -1,7 +1,8 @@
 package io.tlsrpt.connect.it;
 
+import io.tlsrpt.testkafka.KafkaTestCluster;
+import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -27,19 +28,10 @@ public final class SharedKafkaCluster implements BeforeAllCallback {
         cluster = holder.kit();
     }
 
+    /** The controller in a node of its own: HttpsIngestIT stops and restarts the broker alone. */
     private static Holder start() {
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(false).setNumControllerNodes(1)
-                    .setNumBrokerNodes(1).build();
-            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(nodes)
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .build();
-            kit.format();
-            kit.startup();
-            kit.waitForReadyBrokers();
-            return new Holder(kit);
+            return new Holder(KafkaTestCluster.startWithSeparateController(Map.of()));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test Kafka cluster", e);
         }
