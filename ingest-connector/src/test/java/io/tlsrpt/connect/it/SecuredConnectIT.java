@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -24,7 +26,6 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
-import org.apache.kafka.common.test.JaasUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
@@ -38,17 +39,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest connector on a secured single-node KRaft cluster (SASL/PLAIN on every listener, the
- * {@code StandardAuthorizer}, no access without an ACL), in a real distributed Connect worker with
- * {@code exactly.once.source.support=enabled} that runs as a plain user holding {@link ConnectAcls#minimal} and
- * nothing else. A super user creates the raw topic; Connect creates its own topics (internal and per connector), as
+ * The ingest connector on a secured single-node KRaft cluster (TLS on its client listener, SCRAM-SHA-512 credentials,
+ * the {@code StandardAuthorizer}, no access without an ACL), in a real distributed Connect worker with
+ * {@code exactly.once.source.support=enabled} that runs as the SCRAM user {@value #USER} over TLS (its own clients
+ * and, through the {@code producer.}, {@code consumer.} and {@code admin.} prefixes, its tasks') holding
+ * {@link ConnectAcls#minimal} and nothing else. A super user creates the raw topic; Connect creates its own topics (internal and per connector), as
  * in deploy/k8s. Proves the ACL set of deploy/README.md ("The Connect worker"); the opt-in experiment takes each
  * binding documented before away in turn and shows what it is needed for.
  */
 class SecuredConnectIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecuredConnectIT.class);
-    private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
+    /** The worker's SCRAM user, as a Strimzi KafkaUser {@code tlsrpt-connect} would be. */
+    private static final String USER = "tlsrpt-connect";
+    private static final String PASSWORD = "scram-secret-of-the-connect-worker";
+    private static final String PRINCIPAL = "User:" + USER;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final AclBindingFilter PRINCIPALS_ACLS = new AclBindingFilter(ResourcePatternFilter.ANY,
             new AccessControlEntryFilter(PRINCIPAL, null, AclOperation.ANY, AclPermissionType.ANY));
@@ -59,12 +64,25 @@ class SecuredConnectIT {
     private static Admin admin;
 
     @TempDir
+    static Path clusterDir;
+    @TempDir
     Path dir;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = KafkaTestCluster.startSecured(Map.of());
-        admin = cluster.kit().admin();
+        cluster = KafkaTestCluster.startSaslSsl(clusterDir, Map.of());
+        admin = cluster.admin();
+        cluster.createScramUser(USER, PASSWORD);
+    }
+
+    /**
+     * The worker's client settings as Strimzi derives them from {@code KafkaConnect.spec.authentication}
+     * ({@code scram-sha-512}) and {@code .spec.tls.trustedCertificates}: SASL_SSL, SCRAM-SHA-512, the cluster CA.
+     */
+    private static Properties workerClient() {
+        Properties client = cluster.scramClient(USER, PASSWORD);
+        client.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        return client;
     }
 
     /** Before the cluster closes ({@code @AutoClose} comes after {@code @AfterAll}). */
@@ -88,7 +106,7 @@ class SecuredConnectIT {
         ConnectNames names = ConnectNames.of("tlsrpt-connect");
         createRawTopic(names);
         grant(ConnectAcls.minimal(PRINCIPAL, names));
-        SecuredIngestRun run = new SecuredIngestRun(cluster, names, dir, 0);
+        SecuredIngestRun run = new SecuredIngestRun(cluster, workerClient(), names, dir, 0);
 
         long started = System.nanoTime();
         Outcome outcome = run.run();
@@ -129,7 +147,7 @@ class SecuredConnectIT {
         admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         grant(ConnectAcls.minimalForExistingTopics(PRINCIPAL, names));
 
-        Outcome outcome = new SecuredIngestRun(cluster, names, dir, 2).run();
+        Outcome outcome = new SecuredIngestRun(cluster, workerClient(), names, dir, 2).run();
         LOG.info("with its topics created beforehand and no Create: {}", outcome);
 
         assertThat(outcome.everythingWorked()).as("%s", outcome).isTrue();
@@ -151,7 +169,7 @@ class SecuredConnectIT {
         grant(ConnectAcls.allBut(removed, PRINCIPAL, names));
 
         long started = System.nanoTime();
-        Outcome outcome = new SecuredIngestRun(cluster, names, dir, 10 + 2 * removed.ordinal()).run();
+        Outcome outcome = new SecuredIngestRun(cluster, workerClient(), names, dir, 10 + 2 * removed.ordinal()).run();
         LOG.info("ACL experiment, without {}: {} ({} ms)", removed, outcome,
                 (System.nanoTime() - started) / 1_000_000);
 

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -40,14 +39,18 @@ final class SecuredIngestRun {
     private static final Duration DELIVERY_WINDOW = Duration.ofSeconds(30);
 
     private final KafkaTestCluster.Secured cluster;
+    private final Properties workerClient;
     private final ConnectNames names;
     private final Path spool;
     private final Path keystore;
     final byte[] spoolReport;
     final byte[] httpsReport;
 
-    SecuredIngestRun(KafkaTestCluster.Secured cluster, ConnectNames names, Path dir, int reportIndex) throws Exception {
+    /** {@code workerClient}: the worker principal's transport and SASL settings (no bootstrap). */
+    SecuredIngestRun(KafkaTestCluster.Secured cluster, Properties workerClient, ConnectNames names, Path dir,
+                     int reportIndex) throws Exception {
         this.cluster = cluster;
+        this.workerClient = workerClient;
         this.names = names;
         this.spool = Files.createDirectories(dir.resolve("spool"));
         Files.createDirectories(spool.resolve("inbox"));
@@ -76,10 +79,8 @@ final class SecuredIngestRun {
     }
 
     Outcome run() throws Exception {
-        Properties sasl = cluster.user();   // the plain user's transport and SASL settings
-        sasl.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         try (LoggedErrors errors = LoggedErrors.capture();
-             DistributedWorker worker = DistributedWorker.start(cluster.bootstrapServers(), sasl, names)) {
+             DistributedWorker worker = DistributedWorker.start(cluster.bootstrapServers(), workerClient, names)) {
             String joined = awaitJoined(worker);
             if (!joined.equals("joined")) {
                 return new Outcome(joined, "not put", "not put", errors.lines());
