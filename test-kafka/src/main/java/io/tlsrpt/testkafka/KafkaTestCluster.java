@@ -20,7 +20,10 @@ import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real single-node KRaft cluster (Kafka's in-JVM test kit), plain or with SASL and the authorizer. */
+/**
+ * A real single-node KRaft cluster (Kafka's in-JVM test kit): plain, or with the authorizer and SASL/PLAIN or TLS
+ * with SCRAM ({@link MutualTlsCluster}: with client certificates).
+ */
 public final class KafkaTestCluster {
 
     /** The JVM-wide JAAS file property the test kit sets for a SASL cluster. */
