@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -215,11 +214,8 @@ class SecuredClusterNotifierIT {
         producer.send(new ProducerRecord<>(names.topic(), "secured.example", alert.json())).get(10, TimeUnit.SECONDS);
     }
 
-    /** Creates the ACLs and waits until the broker's authorizer has them (they arrive through the metadata log). */
     private static void grant(List<AclBinding> acls) throws Exception {
-        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        await().atMost(WAIT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
-                .get(30, TimeUnit.SECONDS).containsAll(acls));
+        KafkaTestCluster.grant(admin, acls);
     }
 
     private static long committed(Names names) throws Exception {

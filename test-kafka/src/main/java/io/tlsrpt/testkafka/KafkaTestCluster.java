@@ -1,6 +1,7 @@
 package io.tlsrpt.testkafka;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +14,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.awaitility.Awaitility;
 
 /**
  * A real single-node KRaft cluster (Kafka's in-JVM test kit): plain, or with the authorizer and SASL/PLAIN or TLS
@@ -95,6 +99,16 @@ public final class KafkaTestCluster {
             restoreJaas(jaasBefore);
             throw e;
         }
+    }
+
+    /**
+     * Creates {@code acls} and waits until the broker's authorizer has them: they arrive through the metadata log,
+     * so a client that starts right after createAcls may still be refused.
+     */
+    public static void grant(Admin admin, List<AclBinding> acls) throws Exception {
+        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeAcls(AclBindingFilter.ANY)
+                .values().get(30, TimeUnit.SECONDS).containsAll(acls));
     }
 
     private static KafkaClusterTestKit start(TestKitNodes.Builder nodes, Map<String, String> brokerConfig)

@@ -187,10 +187,7 @@ class SecuredConnectIT {
                 .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** Creates the ACLs and waits until the broker's authorizer has them (they arrive through the metadata log). */
     private static void grant(List<AclBinding> acls) throws Exception {
-        admin.createAcls(acls).all().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        await().atMost(ADMIN_TIMEOUT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
-                .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).containsAll(acls));
+        KafkaTestCluster.grant(admin, acls);
     }
 }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +21,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the secured-cluster tests share: the processor's configuration, the grants, the end-to-end check. */
+/** What the secured-cluster tests share: the processor's configuration and the end-to-end checks. */
 final class SecuredClusterFixture {
 
     static final String DOMAIN = "secured.example";
@@ -86,13 +84,6 @@ final class SecuredClusterFixture {
         return ProcessorConfig.fromProperties(props, env);
     }
 
-    /** Creates the ACLs and waits until the broker's authorizer has them (they arrive through the metadata log). */
-    static void grant(Admin admin, List<AclBinding> acls) throws Exception {
-        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        await().atMost(ADMIN_TIMEOUT).until(() -> admin.describeAcls(AclBindingFilter.ANY).values()
-                .get(30, TimeUnit.SECONDS).containsAll(acls));
-    }
-
     /**
      * The operator's steps (topics created by the super user, {@link ProcessorAcls#minimal} for {@code principal})
      * and then the processor, RUNNING, turning a report into a report and statistics and junk into a dead letter.
@@ -100,7 +91,7 @@ final class SecuredClusterFixture {
     static void assertRunsEndToEnd(Properties superUser, Admin admin, String principal, ProcessorConfig config)
             throws Exception {
         TopicCreator.createMissing(superUser, config, ADMIN_TIMEOUT);
-        grant(admin, ProcessorAcls.minimal(principal, config));
+        KafkaTestCluster.grant(admin, ProcessorAcls.minimal(principal, config));
         try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).as("RUNNING as %s", principal).isTrue();
             assertProcessesAReportAndDeadLettersJunk(superUser, config);
@@ -115,7 +106,7 @@ final class SecuredClusterFixture {
     static void assertRefusedAtConnection(Properties superUser, Admin admin, String principal, ProcessorConfig config,
                                           String cause) throws Exception {
         TopicCreator.createMissing(superUser, config, ADMIN_TIMEOUT);
-        grant(admin, ProcessorAcls.minimal(principal, config));
+        KafkaTestCluster.grant(admin, ProcessorAcls.minimal(principal, config));
         long started = System.nanoTime();
         try (CapturedLog log = new CapturedLog(NetworkClient.class);
              TlsRptProcessor processor = TlsRptProcessor.start(config)) {

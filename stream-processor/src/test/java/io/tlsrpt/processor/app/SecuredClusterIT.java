@@ -313,7 +313,7 @@ class SecuredClusterIT {
     }
 
     private static void grant(List<AclBinding> acls) throws Exception {
-        SecuredClusterFixture.grant(admin, acls);
+        KafkaTestCluster.grant(admin, acls);
     }
 
     private static String timestampType(String topic) throws Exception {
