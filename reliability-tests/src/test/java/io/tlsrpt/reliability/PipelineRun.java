@@ -87,7 +87,7 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
         long[] lastLog = {started};
         try (ConsumerGroupDrain drain = new ConsumerGroupDrain(clientProperties(), applicationId,
                 t -> t.equals(rawTopic) || (t.startsWith(internal) && t.endsWith("-repartition")))) {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200))
                     .failFast(applicationId + ": the processor died before draining", () -> !alive.getAsBoolean())
                     .alias(applicationId + " drained")
                     .until(() -> {
