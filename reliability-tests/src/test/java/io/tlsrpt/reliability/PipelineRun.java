@@ -66,9 +66,13 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
         s.put(ProcessorConfig.HTTP_PORT, "-1");
         s.put(ProcessorConfig.COMMIT_INTERVAL, "PT0.2S");
         s.put(ProcessorConfig.STREAMS_PREFIX + "statestore.cache.max.bytes", "0");
-        // a killed member is noticed after this long (the survivor's take-over waits for it)
-        s.put(ProcessorConfig.STREAMS_PREFIX + "session.timeout.ms", "10000");
+        // a killed member is noticed after this long, and its open transaction aborted by the broker after
+        // transaction.timeout.ms (10 s by default with exactly-once): the survivor's take-over waits for both.
+        // Shorter than in production to keep the build short; the heartbeat thread and a 200 ms commit interval
+        // keep live members and transactions well inside them
+        s.put(ProcessorConfig.STREAMS_PREFIX + "session.timeout.ms", "6000");
         s.put(ProcessorConfig.STREAMS_PREFIX + "heartbeat.interval.ms", "1000");
+        s.put(ProcessorConfig.STREAMS_PREFIX + "producer.transaction.timeout.ms", "5000");
         return s;
     }
 

@@ -3,6 +3,8 @@ package io.tlsrpt.cli.embedded;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -92,16 +95,20 @@ public final class ConsumerGroupDrain implements AutoCloseable {
                     behind.add(e.getKey());
                 }
             }
+            Map<TopicPartition, Long> toProbe = new HashMap<>();
             for (TopicPartition tp : behind) {
                 OffsetAndMetadata c = committed.get(tp);
                 long position = c == null ? 0 : c.offset();
                 long end = ends.get(tp);
                 boolean stalled = Long.valueOf(position).equals(previousCommitted.get(tp));
-                long remaining = end - position <= MARKER_SLACK || stalled
-                    ? committedRecordsAfter(tp, position, end)
-                    : end - position;
-                lag.merge(tp.topic(), remaining, Long::sum);
+                if (end - position <= MARKER_SLACK || stalled) {
+                    toProbe.put(tp, position);
+                } else {
+                    lag.merge(tp.topic(), end - position, Long::sum);
+                }
             }
+            committedRecordsAfter(toProbe, ends)
+                .forEach((tp, remaining) -> lag.merge(tp.topic(), remaining, Long::sum));
             committed.forEach((tp, c) -> previousCommitted.put(tp, c.offset()));
             return lag;
         } catch (InterruptedException e) {
@@ -118,20 +125,43 @@ public final class ConsumerGroupDrain implements AutoCloseable {
         return !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0);
     }
 
-    /** Counts the committed records in [from, end) of one partition: end - from when data lies there, else 0. */
-    private long committedRecordsAfter(TopicPartition tp, long from, long end) {
-        probe.assign(List.of(tp));
-        probe.seek(tp, from);
-        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!probe.poll(Duration.ofMillis(100)).isEmpty()) {
-                return end - from;
-            }
-            if (probe.position(tp) >= end) {
-                return 0;   // only transaction markers or aborted records were left
-            }
+    /**
+     * For each partition, the committed records in [from, end): end - from when data lies there, else 0. All the
+     * partitions are probed at once (one by one, a dozen partitions each waiting for a poll took seconds per check).
+     */
+    private Map<TopicPartition, Long> committedRecordsAfter(Map<TopicPartition, Long> from,
+                                                            Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> remaining = new HashMap<>();
+        if (from.isEmpty()) {
+            return remaining;
         }
-        return end - from;
+        probe.assign(from.keySet());
+        probe.resume(from.keySet());   // an unchanged assignment keeps the pauses of the previous call
+        from.forEach(probe::seek);
+        Set<TopicPartition> open = new HashSet<>(from.keySet());
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            ConsumerRecords<byte[], byte[]> records = probe.poll(Duration.ofMillis(100));
+            for (TopicPartition tp : records.partitions()) {
+                long end = ends.get(tp);
+                if (open.remove(tp)) {
+                    // a record before the end is data the group has not consumed; one at or after it arrived since
+                    // the end offsets were read, so [from, end) held markers or aborted records only
+                    boolean data = records.records(tp).get(0).offset() < end;
+                    remaining.put(tp, data ? end - from.get(tp) : 0L);
+                }
+            }
+            for (Iterator<TopicPartition> it = open.iterator(); it.hasNext(); ) {
+                TopicPartition tp = it.next();
+                if (probe.position(tp) >= ends.get(tp)) {
+                    remaining.put(tp, 0L);   // only transaction markers or aborted records were left
+                    it.remove();
+                }
+            }
+            probe.pause(remaining.keySet());
+        }
+        open.forEach(tp -> remaining.put(tp, ends.get(tp) - from.get(tp)));
+        return remaining;
     }
 
     @Override

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,6 +111,47 @@ class ConsumerGroupDrainIT {
                 assertThat(drain.lag()).containsEntry("drain-in", 0L);
                 assertThat(drain.drained()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void partitionsShortOnlyByMarkersCountAsDrainedBesideOneWithDataLeftAndAgainOnTheNextCall() throws Exception {
+        String topic = "drain-multi";
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "drain-multi-test");
+        try (KafkaProducer<String, String> producer =
+                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int partition = 0; partition < 3; partition++) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(topic, partition, "k" + i, "v" + i));
+                }
+            }
+            producer.commitTransaction();   // each partition: records at 0-4, the commit marker at 5
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            // partitions 0 and 1 consumed up to their markers, partition 2 one record short of its marker
+            admin.alterConsumerGroupOffsets("drain-multi-group", Map.of(
+                new TopicPartition(topic, 0), new OffsetAndMetadata(5),
+                new TopicPartition(topic, 1), new OffsetAndMetadata(5),
+                new TopicPartition(topic, 2), new OffsetAndMetadata(4))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (ConsumerGroupDrain drain = new ConsumerGroupDrain(kafka.clientProperties(), "drain-multi-group",
+            t -> t.equals(topic))) {
+            // partition 2: the record at 4 and the marker (its gap of 2 is probed and holds data)
+            assertThat(drain.lag()).containsExactly(Map.entry(topic, 2L));
+            // the second call probes the same partitions again (an unchanged assignment, nothing left paused)
+            assertThat(drain.lag()).containsExactly(Map.entry(topic, 2L));
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.alterConsumerGroupOffsets("drain-multi-group", Map.of(
+                    new TopicPartition(topic, 2), new OffsetAndMetadata(5))).all().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(drain.lag()).containsExactly(Map.entry(topic, 0L));
+            assertThat(drain.drained()).isTrue();
         }
     }
 
