@@ -20,8 +20,8 @@ final class Brokers {
      * test could pass only because the cleaner had not yet deleted what a restore needs (RELIABILITY.md, Findings 7).
      * <p>
      * Timed-out transactions are looked for every second instead of every 10 s: a killed processor's open transaction
-     * is aborted right after its {@code transaction.timeout.ms} (10 s with exactly-once), not up to 10 s later, so a
-     * take-over waits as long as the timeout says and no longer.
+     * is aborted right after its {@code transaction.timeout.ms} (5 s in {@link PipelineRun}), not up to 10 s later,
+     * so a take-over waits as long as the timeout says and no longer.
      */
     static EmbeddedKafka.Builder builder(Path dir) {
         return EmbeddedKafka.builder(dir).property("log.retention.ms", "-1").property("log.cleaner.backoff.ms", "1000")
