@@ -56,8 +56,11 @@ class RunCommandIT {
             await("the downgrade alert line").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> first.count(DOWNGRADE_LINE) > 0 || run.exit.isDone());
             assertThat(run.exit).isNotDone();
+            // wait on the counters of the decode's outcome: the raw-record counter goes up before a record is
+            // decoded, so right after it reached the total the last record could still be in the decoder (seen once,
+            // 359 of 360 decoded, with two test JVMs sharing the cores)
             await("every seeded report processed").atMost(Duration.ofMinutes(2))
-                .until(() -> run.counters().rawRecords() >= seeded);
+                .until(() -> run.counters().reportsDecoded() + run.counters().rejected() >= seeded);
             PipelineMetrics.Snapshot counters = run.counters();
             assertThat(counters.rawRecords()).isEqualTo(seeded);
             assertThat(counters.reportsDecoded()).isEqualTo(seeded);
