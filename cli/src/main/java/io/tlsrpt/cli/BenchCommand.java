@@ -115,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
             PipelineBench.processorConfigCheck(s);
             return s;
         } catch (IllegalArgumentException e) {   // InvalidConfigException too
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 }

@@ -27,7 +27,10 @@ class ConfigurationReferenceTest {
                 + "Read from a properties file given to the processor; every key can be overridden by the environment\n"
                 + "variable shown. Keys starting with `streams.` are passed to Kafka Streams without the prefix; their\n"
                 + "environment variables are `TLSRPT_STREAMS_<NAME>` (e.g. `TLSRPT_STREAMS_SASL_JAAS_CONFIG` for\n"
-                + "`streams.sasl.jaas.config`).\n\n"
+                + "`streams.sasl.jaas.config`). Their values are checked at start against the definitions of Kafka\n"
+                + "Streams and its clients (also with the prefixes `producer.`, `consumer.`, `main.consumer.`,\n"
+                + "`restore.consumer.`, `global.consumer.`, `admin.`) and reported with the other problems; a name\n"
+                + "Kafka does not define is passed on unchecked (Kafka logs it as unused).\n\n"
                 + ProcessorConfig.describe()
                 + "\n## Ingest connector (`io.tlsrpt.connect.TlsRptSourceConnector`)\n\n"
                 + "Kafka Connect connector configuration (`connector.class=io.tlsrpt.connect.TlsRptSourceConnector`).\n\n"

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.bench;
 
+import static io.tlsrpt.cli.CommandRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.tlsrpt.cli.CommandRunner.Run;
 import io.tlsrpt.cli.TlsRptCli;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -29,19 +31,6 @@ import picocli.CommandLine;
  * not rot: every mode completes and prints its table with real figures.
  */
 class BenchCommandIT {
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = TlsRptCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static final Pattern FLOOR_URL = Pattern.compile("# floor \\(JDK HttpServer, 201 at once\\): (\\S+)");
     private static final Pattern CONNECTOR_URL = Pattern.compile("# connector \\(201 after Kafka ack\\): (\\S+)");

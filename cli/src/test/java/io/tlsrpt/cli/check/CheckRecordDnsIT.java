@@ -3,6 +3,7 @@ package io.tlsrpt.cli.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.cli.CommandRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * are passed to Kafka Streams without the prefix (security settings and the like); as environment variables
  * they are {@code TLSRPT_STREAMS_<NAME>}, the name lower-cased with underscores as dots
  * ({@code TLSRPT_STREAMS_SASL_JAAS_CONFIG} is {@code streams.sasl.jaas.config}: Kafka's setting names have no
- * underscores), so a secret can come from the environment rather than a file. {@link #describe()}
+ * underscores), so a secret can come from the environment rather than a file; their values are checked by
+ * {@link StreamsSettingsCheck}. {@link #describe()}
  * renders every key as a markdown table for the README.
  */
 public final class ProcessorConfig {
@@ -277,6 +278,7 @@ public final class ProcessorConfig {
                 DETECTOR_UPDATE_GROWTH_FACTOR)) {
             check(problems, d, Double::parseDouble, v -> !v.isNaN() && !v.isInfinite(), "a number");
         }
+        problems.addAll(StreamsSettingsCheck.problems(streamsOverrides));
         if (problems.isEmpty()) {
             try {
                 detectorSettings();

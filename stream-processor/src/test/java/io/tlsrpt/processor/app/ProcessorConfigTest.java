@@ -27,6 +27,44 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void kafkaSettingsWithValuesKafkaWouldRefuseAreReportedAtLoadBesideTheOthers() {
+        Properties props = new Properties();
+        props.setProperty("streams.num.stream.threads", "many");              // Kafka Streams, not an integer
+        props.setProperty("streams.producer.linger.ms", "-5");                // producer prefix, below its minimum
+        props.setProperty("streams.main.consumer.max.poll.records", "0");     // consumer prefix, below its minimum
+        props.setProperty("streams.security.protocol", "TLS");                // every client, not a protocol
+        props.setProperty("window.size", "soon");                             // one of ours, in the same list
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props,
+                Map.of("TLSRPT_STREAMS_STATESTORE_CACHE_MAX_BYTES", "ten megabytes")))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(6)
+                        .anySatisfy(p -> assertThat(p).startsWith("streams.num.stream.threads: ").contains("many"))
+                        .anySatisfy(p -> assertThat(p).startsWith("streams.producer.linger.ms: "))
+                        .anySatisfy(p -> assertThat(p).startsWith("streams.main.consumer.max.poll.records: "))
+                        .anySatisfy(p -> assertThat(p).startsWith("streams.security.protocol: ").contains("TLS"))
+                        .anySatisfy(p -> assertThat(p).startsWith("streams.statestore.cache.max.bytes: "))
+                        .anySatisfy(p -> assertThat(p).startsWith("window.size: ")));
+    }
+
+    @Test
+    void kafkaSettingsWithValidValuesAndNamesKafkaDoesNotDefinePassThrough() {
+        Properties props = new Properties();
+        props.setProperty("streams.statestore.cache.max.bytes", "0");
+        props.setProperty("streams.producer.compression.type", "lz4");
+        props.setProperty("streams.restore.consumer.max.poll.records", "2000");
+        props.setProperty("streams.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule "
+                + "required username=\"u\" password=\"p\";");
+        // not defined by Kafka Streams or a client: a RocksDB config setter or a client plugin may read it
+        props.setProperty("streams.rocksdb.custom.option", "anything");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        assertThat(config.streamsOverrides()).containsEntry("statestore.cache.max.bytes", "0")
+                .containsEntry("producer.compression.type", "lz4")
+                .containsEntry("restore.consumer.max.poll.records", "2000")
+                .containsEntry("rocksdb.custom.option", "anything")
+                .containsKey("sasl.jaas.config");
+    }
+
+    @Test
     void propertiesThenEnvironmentOverride() {
         Properties props = new Properties();
         props.setProperty("window.size", "6h");

@@ -1,19 +1,18 @@
-package io.tlsrpt.cli.check;
+package io.tlsrpt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.cli.TlsRptCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs {@code tlsrpt ...} in-process, as bin/tlsrpt would, and captures what it prints. */
-final class CommandRunner {
+public final class CommandRunner {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() {
+    public record Run(int exit, String out, String err) {
+        public JsonNode json() {
             try {
                 return MAPPER.readTree(out);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -25,7 +24,7 @@ final class CommandRunner {
     private CommandRunner() {
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         CommandLine cmd = TlsRptCli.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
