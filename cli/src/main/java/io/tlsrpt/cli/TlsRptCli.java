@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         BenchCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
+        io.tlsrpt.cli.deadletter.DeadLettersCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 

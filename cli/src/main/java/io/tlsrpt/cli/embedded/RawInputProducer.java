@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -76,12 +77,22 @@ public final class RawInputProducer implements AutoCloseable {
             headers.add(FILE_NAME, utf8(fileName));
         }
         return producer.send(new ProducerRecord<>(topic, null, receivedAt.toEpochMilli(), sha256Hex(payload),
-            payload, headers), (metadata, exception) -> {
-                if (exception != null) {
-                    failures.incrementAndGet();
-                    firstFailure.compareAndSet(null, exception);
-                }
-            });
+            payload, headers), this::remember);
+    }
+
+    /**
+     * Sends a raw input again as it was first written (a dead letter re-driven to the raw topic): its key, bytes,
+     * headers and timestamp are kept, so it is judged by its first arrival. Failures as for {@link #send}.
+     */
+    public Future<RecordMetadata> resend(String key, byte[] payload, Headers headers, long timestamp) {
+        return producer.send(new ProducerRecord<>(topic, null, timestamp, key, payload, headers), this::remember);
+    }
+
+    private void remember(RecordMetadata metadata, Exception exception) {
+        if (exception != null) {
+            failures.incrementAndGet();
+            firstFailure.compareAndSet(null, exception);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologySettings;
@@ -141,6 +142,12 @@ public final class ProcessorConfig {
                     + "(records_lag after a rebalance or a restart) appear at most this long after the assignment. "
                     + "At least 1 s (Micrometer's default, 60 s, left lag unseen for a minute).");
 
+    static {
+        // the decoder's caps (the same keys as `tlsrpt parse --limit`): an operator who finds a real report
+        // dead-lettered by one raises it here and replays the dead letter
+        DecoderLimits.documentation().forEach((name, doc) -> key(name, doc[0], doc[1]));
+    }
+
     /** Prefix of keys passed through to Kafka Streams. */
     public static final String STREAMS_PREFIX = "streams.";
     /** Prefix of the environment variables of {@link #STREAMS_PREFIX} keys. */
@@ -278,6 +285,11 @@ public final class ProcessorConfig {
                 DETECTOR_UPDATE_GROWTH_FACTOR)) {
             check(problems, d, Double::parseDouble, v -> !v.isNaN() && !v.isInfinite(), "a number");
         }
+        try {
+            decoderLimits();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         problems.addAll(StreamsSettingsCheck.problems(streamsOverrides));
         if (problems.isEmpty()) {
             try {
@@ -393,6 +405,11 @@ public final class ProcessorConfig {
     /** Kafka Streams settings given with the {@code streams.} prefix (prefix removed). */
     public Map<String, String> streamsOverrides() {
         return Collections.unmodifiableMap(streamsOverrides);
+    }
+
+    /** The decoder's caps ({@code decoder.*} keys). */
+    public DecoderLimits decoderLimits() {
+        return DecoderLimits.fromMap(values);
     }
 
     public TopicNames topicNames() {

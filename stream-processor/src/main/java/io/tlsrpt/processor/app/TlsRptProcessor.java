@@ -73,7 +73,8 @@ public final class TlsRptProcessor implements AutoCloseable {
             TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
         }
         TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
-        Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock);
+        Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
+                clock);
         LOG.debug("topology:\n{}", topology.describe());
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
                 rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.time.Duration;
@@ -62,6 +63,40 @@ class ProcessorConfigTest {
                 .containsEntry("restore.consumer.max.poll.records", "2000")
                 .containsEntry("rocksdb.custom.option", "anything")
                 .containsKey("sasl.jaas.config");
+    }
+
+    @Test
+    void decoderCapsDefaultToTheDecodersDefaultsAndAreSetByFileOrEnvironment() {
+        assertThat(ProcessorConfig.fromProperties(new Properties()).decoderLimits()).isEqualTo(DecoderLimits.defaults());
+
+        Properties props = new Properties();
+        props.setProperty("decoder.max.input.bytes", "32m");
+        props.setProperty("decoder.max.mime.parts", "500");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props,
+                Map.of("TLSRPT_DECODER_MAX_MIME_PARTS", "1000", "TLSRPT_DECODER_MAX_JSON_DEPTH", "128"));
+        DecoderLimits limits = config.decoderLimits();
+        assertThat(limits.maxInputBytes()).isEqualTo(32L << 20);
+        assertThat(limits.maxMimeParts()).isEqualTo(1000);       // the environment wins
+        assertThat(limits.maxJsonDepth()).isEqualTo(128);
+        assertThat(limits.maxArchiveEntries()).isEqualTo(DecoderLimits.defaults().maxArchiveEntries());
+        assertThat(ProcessorConfig.keys()).extracting(ProcessorConfig.Key::name)
+                .containsAll(DecoderLimits.keys().keySet());
+    }
+
+    @Test
+    void aDecoderCapThatIsNotAPositiveSizeOrAnUnknownOneIsAProblem() {
+        Properties props = new Properties();
+        props.setProperty("decoder.max.input.bytes", "-1");
+        props.setProperty("window.size", "soon");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith("decoder.max.input.bytes must be positive")));
+
+        Properties typo = new Properties();
+        typo.setProperty("decoder.max.mime.partz", "10");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(typo))
+                .hasMessageContaining("decoder.max.mime.partz: unknown key");
     }
 
     @Test

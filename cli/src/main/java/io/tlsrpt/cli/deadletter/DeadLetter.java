@@ -1,0 +1,96 @@
+package io.tlsrpt.cli.deadletter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.topology.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * One record of the dead-letter topic as the processor wrote it: the original key, bytes and provenance headers,
+ * plus the {@code tlsrpt.dlq.*} headers saying why and where from.
+ */
+record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
+
+    /** Prefix of the headers the processor adds when it dead-letters a record. */
+    static final String DLQ_HEADER_PREFIX = "tlsrpt.dlq.";
+    /** Added to a replayed record: the dead letter it came from, {@code topic-partition@offset}. */
+    static final String REPLAYED_FROM = "tlsrpt.replayed-from";
+
+    String key() {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    String reason() {
+        return header(DeadLetters.REASON);
+    }
+
+    String sourceTopic() {
+        return header(DeadLetters.SOURCE_TOPIC);
+    }
+
+    /** {@code topic-partition@offset} of this dead letter. */
+    String address() {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /**
+     * Whether its value is a record of {@code topic} as first written. Only then can it go back there: a record
+     * dead-lettered from an internal topic of the processor holds that topic's bytes, not a raw input.
+     */
+    boolean cameFrom(String topic) {
+        return topic.equals(sourceTopic()) && record.value() != null;
+    }
+
+    /** The original headers (without the {@code tlsrpt.dlq.*} ones) and {@link #REPLAYED_FROM}. */
+    Headers replayHeaders() {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            if (!h.key().startsWith(DLQ_HEADER_PREFIX) && !h.key().equals(REPLAYED_FROM)) {
+                headers.add(h.key(), h.value());
+            }
+        }
+        headers.add(REPLAYED_FROM, address().getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    /** One JSON object: where it is, why it is there, where it came from, and its provenance headers. */
+    ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("partition", record.partition());
+        json.put("offset", record.offset());
+        json.put("key", key());
+        json.put("reason", reason());
+        json.put("stage", header(DeadLetters.STAGE));
+        json.put("message", header(DeadLetters.MESSAGE));
+        json.put("failed_at", header(DeadLetters.FAILED_AT));
+        json.put("source_topic", sourceTopic());
+        putNumber(json, "source_partition", header(DeadLetters.SOURCE_PARTITION));
+        putNumber(json, "source_offset", header(DeadLetters.SOURCE_OFFSET));
+        json.put("bytes", record.value() == null ? 0 : record.value().length);
+        json.put("first_bytes", header(DeadLetters.FIRST_BYTES));
+        ObjectNode provenance = json.putObject("headers");
+        for (Header h : record.headers()) {
+            if (!h.key().startsWith(DLQ_HEADER_PREFIX)) {
+                provenance.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return json;
+    }
+
+    private static void putNumber(ObjectNode json, String field, String value) {
+        try {
+            json.put(field, value == null ? null : Long.valueOf(value));
+        } catch (NumberFormatException e) {
+            json.put(field, value);   // written by something else than the processor: shown as it is
+        }
+    }
+
+    private String header(String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,146 @@
+package io.tlsrpt.cli.deadletter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tlsrpt dead-letters}: lists what the processor dead-lettered and why, and re-drives chosen dead letters to
+ * the raw topic once their cause is fixed (a decoder cap raised, a decoder bug fixed).
+ *
+ * <p>Reads the dead-letter topic as it is when the command starts (every partition to its current end, read
+ * committed, no consumer group, so nothing is committed or moved). A replayed record keeps its original key, bytes,
+ * headers and timestamp (so the processor judges it by its first arrival, and drops it as a duplicate if a copy of
+ * the report got through meanwhile), loses the {@code tlsrpt.dlq.*} headers and gains {@code tlsrpt.replayed-from}.
+ * The dead letters stay where they are: the topic is a record, not a queue.
+ */
+@Command(
+    name = "dead-letters",
+    mixinStandardHelpOptions = true,
+    description = {
+        "List the records the stream processor dead-lettered (one JSON line each on standard output: reason, stage, "
+            + "message, where it came from, its provenance headers) and, with --replay-to, write the chosen ones "
+            + "back to the raw topic once their cause is fixed. A summary by reason goes to standard error.",
+        "Only a dead letter whose source topic is the --replay-to topic is replayed (one from an internal topic "
+            + "of the processor holds that topic's bytes, not a raw input); the others are listed as skipped.",
+        "Exit codes: 0 ok, 1 a replayed record could not be written, 2 usage error."})
+public final class DeadLettersCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLettersCommand.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
+        description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+        description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for a secured cluster.")
+    Path clientConfig;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.dead-letter",
+        description = "The dead-letter topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--reason", paramLabel = "CODE",
+        description = "Only dead letters with this reason code (e.g. mime-limit, too-large). Repeatable.")
+    Set<String> reasons = new LinkedHashSet<>();
+
+    @Option(names = "--key", paramLabel = "KEY",
+        description = "Only the dead letter(s) of this raw key (the payload's SHA-256). Repeatable.")
+    Set<String> keys = new LinkedHashSet<>();
+
+    @Option(names = "--replay-to", paramLabel = "TOPIC",
+        description = "Write the selected dead letters back to this topic (the raw topic, e.g. tlsrpt.raw).")
+    String replayTo;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> client = clientProperties();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Integer> byReason = new TreeMap<>();
+        long[] selected = {0};
+        long[] skipped = {0};
+        long read;
+        try (RawInputProducer replay = replayTo == null ? null : new RawInputProducer(client, replayTo, "replay")) {
+            read = TopicSnapshot.forEach(client, topic, consumed -> {
+                DeadLetter letter = new DeadLetter(consumed);
+                if (!selected(letter)) {
+                    return;
+                }
+                selected[0]++;
+                byReason.merge(String.valueOf(letter.reason()), 1, Integer::sum);
+                ObjectNode json = letter.toJson(MAPPER);
+                if (replay != null) {
+                    if (letter.cameFrom(replayTo)) {
+                        replay.resend(letter.key(), consumed.value(), letter.replayHeaders(), consumed.timestamp());
+                        json.put("replay", "sent");
+                    } else {
+                        skipped[0]++;
+                        json.put("replay", "skipped: its source topic is " + letter.sourceTopic() + ", not "
+                            + replayTo);
+                    }
+                }
+                out.println(json);
+            });
+            if (replay != null) {
+                replay.flush();   // throws when any record was not acknowledged
+            }
+        } catch (IllegalStateException e) {
+            LOG.error("replay to {} failed", replayTo, e);
+            err.println("tlsrpt dead-letters: " + e.getMessage()
+                + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return 1;
+        }
+        out.flush();
+        err.printf("tlsrpt dead-letters: %d read from %s, %d selected%s%s%n", read, topic, selected[0],
+            byReason.isEmpty() ? "" : " " + byReason,
+            replayTo == null ? "" : String.format("; %d replayed to %s, %d skipped", selected[0] - skipped[0],
+                replayTo, skipped[0]));
+        err.flush();
+        return 0;
+    }
+
+    private boolean selected(DeadLetter letter) {
+        return (reasons.isEmpty() || reasons.contains(letter.reason()))
+            && (keys.isEmpty() || keys.contains(letter.key()));
+    }
+
+    private Map<String, Object> clientProperties() {
+        Map<String, Object> client = new HashMap<>();
+        if (clientConfig != null) {
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(clientConfig)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "cannot read --client-config " + clientConfig + ": " + e.getMessage(), e);
+            }
+            props.stringPropertyNames().forEach(name -> client.put(name, props.getProperty(name)));
+        }
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return client;
+    }
+}
