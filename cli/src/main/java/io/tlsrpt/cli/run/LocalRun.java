@@ -173,6 +173,8 @@ public final class LocalRun {
             ? "  (embedded, data in " + p.layout().kafka() + ")" : "  (external)");
         out.printf("  topics            %s -> %s, %s, %s, %s, %s%n", topics.raw(), topics.reports(),
             topics.failureStats(), topics.alerts(), topics.alertsJson(), topics.deadLetter());
+        out.printf("  dead letters      bin/tlsrpt dead-letters --bootstrap %s  (list; --reason CODE --replay-to %s "
+            + "once fixed)%n", p.bootstrap(), topics.raw());
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

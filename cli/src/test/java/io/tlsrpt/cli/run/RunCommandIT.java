@@ -87,6 +87,9 @@ class RunCommandIT {
         assertThat(java.util.Set.copyOf(incidents)).hasSize(1);
         long alertLines = first.count("ALERT ");
         assertThat(first.text()).contains("stopped in");
+        // the ready block tells how to list and replay dead letters on this run's broker
+        assertThat(first.text())
+            .containsPattern("dead letters +bin/tlsrpt dead-letters --bootstrap 127\\.0\\.0\\.1:\\d+ ");
 
         // a new process knows no schema: forget the in-process registry as a restart does
         MockSchemaRegistry.dropScope(scope);
