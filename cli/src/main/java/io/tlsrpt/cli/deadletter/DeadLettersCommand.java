@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Option;
             + "back to the raw topic once their cause is fixed. A summary by reason goes to standard error.",
         "Only a dead letter whose source topic is the --replay-to topic is replayed (one from an internal topic "
             + "of the processor holds that topic's bytes, not a raw input); the others are listed as skipped.",
-        "Exit codes: 0 ok, 1 a replayed record could not be written, 2 usage error."})
+        "Exit codes: 0 ok, 1 the topic could not be read or a replayed record could not be written, 2 usage error."})
 public final class DeadLettersCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLettersCommand.class);
@@ -108,10 +109,15 @@ public final class DeadLettersCommand implements Callable<Integer> {
             if (replay != null) {
                 replay.flush();   // throws when any record was not acknowledged
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException e) {   // RawInputProducer.flush: a replayed record was not acknowledged
             LOG.error("replay to {} failed", replayTo, e);
             err.println("tlsrpt dead-letters: " + e.getMessage()
                 + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            return 1;
+        } catch (KafkaException e) {   // not authorized, broker unreachable, topic unknown to a fenced client...
+            LOG.error("reading {} failed", topic, e);
+            err.println("tlsrpt dead-letters: cannot read " + topic + (replayTo == null ? "" : " or write " + replayTo)
+                + ": " + e.getMessage());
             return 1;
         }
         out.flush();

@@ -1,0 +1,137 @@
+package io.tlsrpt.cli.deadletter;
+
+import static io.tlsrpt.cli.CommandRunner.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.cli.CommandRunner.Run;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.processor.topology.DeadLetters;
+import io.tlsrpt.testkafka.KafkaTestCluster;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ACLs deploy/README.md gives {@code tlsrpt dead-letters} on a SASL cluster with the authorizer: Read and
+ * Describe on the dead-letter topic to list, Write on the raw topic to replay, no group; each shown to be needed,
+ * and a refusal is a one-line error with exit code 1, not a stack trace.
+ */
+class DeadLettersSecuredClusterIT {
+
+    private static final String DEAD_LETTER = "tlsrpt.dead-letter";
+    private static final String RAW = "tlsrpt.raw";
+    private static final String USER = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
+
+    @TempDir
+    static Path dir;
+    static KafkaTestCluster.Secured cluster;
+    static Path clientConfig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = KafkaTestCluster.startSecured(Map.of());
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(DEAD_LETTER, 1, (short) 1), new NewTopic(RAW, 1, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+        }
+        deadLetterOne("{\"not\":\"a report\"}");
+        clientConfig = dir.resolve("client.properties");
+        Properties user = cluster.user();
+        user.remove("bootstrap.servers");
+        try (OutputStream out = Files.newOutputStream(clientConfig)) {
+            user.store(out, "user1 of the secured test cluster");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void readAndDescribeListWriteOnTheRawTopicReplaysAndEachRefusalIsAnErrorLine() throws Exception {
+        Run refused = run(args());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("tlsrpt dead-letters: cannot read tlsrpt.dead-letter")
+            .contains("Not authorized").doesNotContain("\tat ");
+
+        grant(DEAD_LETTER, AclOperation.READ, AclOperation.DESCRIBE);
+        Run list = run(args());
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out().lines()).singleElement().asString().contains("\"reason\":\"not-a-report\"");
+
+        Run replayRefused = run(args("--replay-to", RAW));
+        assertThat(replayRefused.exit()).isEqualTo(1);
+        assertThat(replayRefused.err()).contains("tlsrpt dead-letters:").containsIgnoringCase("authoriz")
+            .doesNotContain("\tat ");
+        assertThat(TopicSnapshot.count(superUser(), RAW)).isZero();
+
+        grant(RAW, AclOperation.WRITE);
+        Run replay = run(args("--replay-to", RAW));
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.err()).contains("1 replayed to tlsrpt.raw");
+        assertThat(TopicSnapshot.count(superUser(), RAW)).isEqualTo(1);
+    }
+
+    private static String[] args(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("dead-letters", "--bootstrap",
+            cluster.bootstrapServers(), "--client-config", clientConfig.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static void grant(String topic, AclOperation... operations) throws Exception {
+        List<AclBinding> acls = java.util.Arrays.stream(operations).map(op -> new AclBinding(
+            new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+            new AccessControlEntry(USER, "*", op, AclPermissionType.ALLOW))).toList();
+        try (Admin admin = cluster.admin()) {
+            KafkaTestCluster.grant(admin, acls);
+        }
+    }
+
+    /** A dead letter as the processor writes one for a raw record it could not decode. */
+    private static void deadLetterOne(String raw) throws Exception {
+        byte[] value = raw.getBytes(StandardCharsets.UTF_8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("tlsrpt.source", "https".getBytes(StandardCharsets.UTF_8));
+        headers.add("tlsrpt.received-at", "2026-11-29T10:00:00Z".getBytes(StandardCharsets.UTF_8));
+        DeadLetters.annotate(headers, DeadLetters.STAGE_DECODE, "not-a-report", "no policies", RAW, 0, 0L, value,
+            Instant.parse("2026-11-29T10:00:01Z"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(superUser(), new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(DEAD_LETTER, null, "k1".getBytes(StandardCharsets.UTF_8), value,
+                headers)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, Object> superUser() {
+        Map<String, Object> props = new HashMap<>();
+        cluster.superUser().forEach((k, v) -> props.put(k.toString(), v));
+        return props;
+    }
+}
