@@ -47,6 +47,7 @@ public final class BrokerProcess implements AutoCloseable {
             while ((line = out.readLine()) != null) {
                 if (line.startsWith(READY)) {
                     LOG.info("benchmark broker (pid {}) ready on {}", p.pid(), line.substring(READY.length()));
+                    drainToStderr(out, p.pid());
                     return new BrokerProcess(p, line.substring(READY.length()).trim());
                 }
             }
@@ -59,6 +60,26 @@ public final class BrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the broker process", e);
         }
+    }
+
+    /**
+     * Keeps reading the broker's standard output after the ready line, passing it on to ours: a pipe nobody reads
+     * fills up (64 KiB), and the broker then blocks in its next log call, in the middle of a request (seen: a
+     * logging configuration writing INFO to stdout made every topic creation of the bench time out).
+     */
+    private static void drainToStderr(BufferedReader out, long pid) {
+        Thread drain = new Thread(() -> {
+            try (out) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    System.err.println(line);
+                }
+            } catch (IOException e) {
+                LOG.debug("stopped reading the output of broker process {}", pid, e);
+            }
+        }, "bench-broker-stdout");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     public String bootstrapServers() {

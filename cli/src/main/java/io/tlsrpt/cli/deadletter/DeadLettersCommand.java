@@ -110,12 +110,12 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 replay.flush();   // throws when any record was not acknowledged
             }
         } catch (IllegalStateException e) {   // RawInputProducer.flush: a replayed record was not acknowledged
-            LOG.error("replay to {} failed", replayTo, e);
+            LOG.debug("replay to {} failed", replayTo, e);   // the user gets the line below; the trace with DEBUG
             err.println("tlsrpt dead-letters: " + e.getMessage()
                 + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
             return 1;
         } catch (KafkaException e) {   // not authorized, broker unreachable, topic unknown to a fenced client...
-            LOG.error("reading {} failed", topic, e);
+            LOG.debug("reading {} failed", topic, e);
             err.println("tlsrpt dead-letters: cannot read " + topic + (replayTo == null ? "" : " or write " + replayTo)
                 + ": " + e.getMessage());
             return 1;
