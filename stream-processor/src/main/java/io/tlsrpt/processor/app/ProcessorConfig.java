@@ -145,7 +145,7 @@ public final class ProcessorConfig {
     static {
         // the decoder's caps (the same keys as `tlsrpt parse --limit`): an operator who finds a real report
         // dead-lettered by one raises it here and replays the dead letter
-        DecoderLimits.documentation().forEach((name, doc) -> key(name, doc[0], doc[1]));
+        DecoderLimits.documentation().forEach((name, doc) -> key(name, doc.defaultValue(), doc.doc()));
     }
 
     /** Prefix of keys passed through to Kafka Streams. */

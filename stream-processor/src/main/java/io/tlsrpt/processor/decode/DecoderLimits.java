@@ -156,31 +156,32 @@ public record DecoderLimits(long maxInputBytes, long maxDecompressedBytes, long 
         return keys;
     }
 
-    /**
-     * One line of documentation per key (its default as written in a configuration: 16m rather than 16777216), in
-     * documentation order: what the processor's configuration reference lists.
-     */
-    public static Map<String, String[]> documentation() {
-        Map<String, String[]> docs = new LinkedHashMap<>();
-        docs.put(MAX_INPUT_BYTES, new String[] {"16m", "Largest raw input (a mail, a JSON body, an archive); larger is "
-            + "rejected as too-large. Sizes take k, m or g (binary units)."});
-        docs.put(MAX_DECOMPRESSED_BYTES, new String[] {"64m", "Decompressed bytes of one input, all gzip/zip layers and "
-            + "entries together; more is decompression-limit."});
-        docs.put(MAX_COMPRESSION_RATIO, new String[] {"1000", "Largest decompressed/compressed ratio, enforced once "
-            + RATIO_FLOOR_BYTES + " came out of a decompressor (a gzip bomb is cut early)."});
-        docs.put(RATIO_FLOOR_BYTES, new String[] {"1m", "Decompressed bytes after which the ratio is enforced (small "
-            + "inputs compress well)."});
-        docs.put(MAX_JSON_DEPTH, new String[] {"64", "JSON nesting depth; deeper is json-limit."});
-        docs.put(MAX_JSON_ARRAY_LENGTH, new String[] {"100000", "Elements of any JSON array of a report, checked as each "
-            + "element is read."});
-        docs.put(MAX_JSON_STRING_LENGTH, new String[] {"1m", "Characters of one JSON string."});
-        docs.put(MAX_JSON_TOKENS, new String[] {"1000000", "JSON tokens of one payload, counted as they are read: some "
-            + "12 MB of report JSON; it bounds the memory a hostile payload costs."});
-        docs.put(MAX_MIME_PARTS, new String[] {"100", "MIME parts of one mail, all levels together; more is mime-limit."});
-        docs.put(MAX_MIME_DEPTH, new String[] {"8", "Nesting of multiparts and attached messages."});
-        docs.put(MAX_ARCHIVE_DEPTH, new String[] {"2", "gzip/zip layers around the JSON (a zip of .json.gz is 2); "
-            + "more is archive-limit."});
-        docs.put(MAX_ARCHIVE_ENTRIES, new String[] {"100", "Entries of one zip archive."});
+    /** A key's default as written in a configuration (16m rather than 16777216) and one line about it. */
+    public record Documented(String defaultValue, String doc) {
+    }
+
+    /** Every key documented, in documentation order: what the processor's configuration reference lists. */
+    public static Map<String, Documented> documentation() {
+        Map<String, Documented> docs = new LinkedHashMap<>();
+        docs.put(MAX_INPUT_BYTES, new Documented("16m", "Largest raw input (a mail, a JSON body, an archive); larger is "
+            + "rejected as too-large. Sizes take k, m or g (binary units)."));
+        docs.put(MAX_DECOMPRESSED_BYTES, new Documented("64m", "Decompressed bytes of one input, all gzip/zip layers and "
+            + "entries together; more is decompression-limit."));
+        docs.put(MAX_COMPRESSION_RATIO, new Documented("1000", "Largest decompressed/compressed ratio, enforced once "
+            + RATIO_FLOOR_BYTES + " came out of a decompressor (a gzip bomb is cut early)."));
+        docs.put(RATIO_FLOOR_BYTES, new Documented("1m", "Decompressed bytes after which the ratio is enforced (small "
+            + "inputs compress well)."));
+        docs.put(MAX_JSON_DEPTH, new Documented("64", "JSON nesting depth; deeper is json-limit."));
+        docs.put(MAX_JSON_ARRAY_LENGTH, new Documented("100000", "Elements of any JSON array of a report, checked as each "
+            + "element is read."));
+        docs.put(MAX_JSON_STRING_LENGTH, new Documented("1m", "Characters of one JSON string."));
+        docs.put(MAX_JSON_TOKENS, new Documented("1000000", "JSON tokens of one payload, counted as they are read: some "
+            + "12 MB of report JSON; it bounds the memory a hostile payload costs."));
+        docs.put(MAX_MIME_PARTS, new Documented("100", "MIME parts of one mail, all levels together; more is mime-limit."));
+        docs.put(MAX_MIME_DEPTH, new Documented("8", "Nesting of multiparts and attached messages."));
+        docs.put(MAX_ARCHIVE_DEPTH, new Documented("2", "gzip/zip layers around the JSON (a zip of .json.gz is 2); "
+            + "more is archive-limit."));
+        docs.put(MAX_ARCHIVE_ENTRIES, new Documented("100", "Entries of one zip archive."));
         return docs;
     }
 
