@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.topology.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -30,6 +32,16 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
     String sourceTopic() {
         return header(DeadLetters.SOURCE_TOPIC);
+    }
+
+    /** When the processor dead-lettered it ({@code tlsrpt.dlq.failed-at}), or null when absent or unreadable. */
+    Instant failedAt() {
+        String value = header(DeadLetters.FAILED_AT);
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;   // written by something else than the processor; listed, but never time-selected
+        }
     }
 
     /** {@code topic-partition@offset} of this dead letter. */

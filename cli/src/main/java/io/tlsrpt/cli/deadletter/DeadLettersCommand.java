@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -72,6 +73,15 @@ public final class DeadLettersCommand implements Callable<Integer> {
         description = "Only the dead letter(s) of this raw key (the payload's SHA-256). Repeatable.")
     Set<String> keys = new LinkedHashSet<>();
 
+    @Option(names = "--failed-before", paramLabel = "INSTANT",
+        description = "Only dead letters that failed before this time (ISO-8601, e.g. 2026-11-29T16:00:00Z): the "
+            + "time a fix was deployed, so that what failed with the fix in place is left alone.")
+    Instant failedBefore;
+
+    @Option(names = "--failed-after", paramLabel = "INSTANT",
+        description = "Only dead letters that failed at or after this time (ISO-8601).")
+    Instant failedAfter;
+
     @Option(names = "--replay-to", paramLabel = "TOPIC",
         description = "Write the selected dead letters back to this topic (the raw topic, e.g. tlsrpt.raw).")
     String replayTo;
@@ -130,8 +140,12 @@ public final class DeadLettersCommand implements Callable<Integer> {
     }
 
     private boolean selected(DeadLetter letter) {
+        Instant failedAt = letter.failedAt();
         return (reasons.isEmpty() || reasons.contains(letter.reason()))
-            && (keys.isEmpty() || keys.contains(letter.key()));
+            && (keys.isEmpty() || keys.contains(letter.key()))
+            // a dead letter without a readable failure time is not selected by a time bound
+            && (failedBefore == null || failedAt != null && failedAt.isBefore(failedBefore))
+            && (failedAfter == null || failedAt != null && !failedAt.isBefore(failedAfter));
     }
 
     private Map<String, Object> clientProperties() {

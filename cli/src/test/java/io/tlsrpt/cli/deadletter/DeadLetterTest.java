@@ -38,6 +38,7 @@ class DeadLetterTest {
         assertThat(json.get("headers").fieldNames()).toIterable()
             .containsExactly("tlsrpt.source", "tlsrpt.received-at");
 
+        assertThat(letter.failedAt()).isEqualTo(Instant.parse("2026-11-29T10:00:01Z"));
         assertThat(letter.cameFrom("tlsrpt.raw")).isTrue();
         assertThat(letter.cameFrom("tlsrpt.other")).isFalse();
         Headers replay = letter.replayHeaders();
@@ -57,6 +58,13 @@ class DeadLetterTest {
         Headers empty = DeadLetters.annotate(new RecordHeaders(), DeadLetters.STAGE_DECODE, "not-json", "empty",
             "tlsrpt.raw", 0, 4L, null, Instant.now());
         assertThat(new DeadLetter(record("k", null, empty)).cameFrom("tlsrpt.raw")).isFalse();
+    }
+
+    @Test
+    void anUnreadableFailureTimeIsNoTime() {
+        Headers headers = new RecordHeaders().add("tlsrpt.dlq.failed-at", utf8("yesterday"));
+        assertThat(new DeadLetter(record("k", RAW, headers)).failedAt()).isNull();
+        assertThat(new DeadLetter(record("k", RAW, new RecordHeaders())).failedAt()).isNull();
     }
 
     @Test

@@ -55,6 +55,7 @@ class DeadLettersCommandIT {
 
     @Test
     void aReportDeadLetteredByATightCapIsDecodedWhenReplayedOnceTheCapIsRaised() throws Exception {
+        Instant started = Instant.now();
         byte[] mail = Files.readAllBytes(GOOGLE_MAIL);
         String mailKey = RawInputProducer.sha256Hex(mail);
         // a processor whose MIME cap is too tight for a real report: the operator's mistake to be repaired
@@ -83,6 +84,13 @@ class DeadLettersCommandIT {
         assertThat(mimeLimited.get("headers").get("tlsrpt.origin").asText()).isEqualTo("spool:google.eml");
         assertThat(mimeLimited.has("replay")).isFalse();
         assertThat(list.err()).contains("2 read from tlsrpt.dead-letter, 2 selected {mime-limit=1, not-json=1}");
+
+        // selected by failure time: all of them failed after the start of this test, none before it
+        Run before = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--failed-before", started.toString());
+        assertThat(before.exit()).as(before.err()).isZero();
+        assertThat(lines(before.out())).isEmpty();
+        Run after = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--failed-after", started.toString());
+        assertThat(lines(after.out())).hasSize(2);
 
         // never to a topic the dead letter did not come from: the value would not be that topic's record
         Run wrongTopic = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--replay-to", "tlsrpt.other");
