@@ -67,6 +67,8 @@ class DeadLettersCommandIT {
                 producer.flush();
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> count("tlsrpt.dead-letter") == 2);
+            assertThat(tight.counters().rejected()).isEqualTo(2);
+            assertThat(tight.counters().reportsDecoded()).isZero();
         }
 
         Run list = run("dead-letters", "--bootstrap", kafka.bootstrapServers());

@@ -141,7 +141,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.parseInt(config.get(ProcessorConfig.TOPICS_REPLICATION_FACTOR)));
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Processing.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        enableProcessingExceptionHandlerForGlobalThread(p);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandlers.Production.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterExceptionHandlers.Deserialization.class);
@@ -245,6 +245,15 @@ public final class TlsRptProcessor implements AutoCloseable {
     /** Where /metrics and /health/* listen, or null when disabled (http.port=-1). */
     public InetSocketAddress httpAddress() {
         return http == null ? null : http.address();
+    }
+
+    /**
+     * The key is deprecated in Kafka 4.4 because 5.0 makes its value the default; until then the dead-letter handler
+     * covers global-store processing only when it is set.
+     */
+    @SuppressWarnings("deprecation")
+    private static void enableProcessingExceptionHandlerForGlobalThread(Properties p) {
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     }
 
     /** Stops Kafka Streams (committing its work) and the HTTP endpoints; waits up to 30 s. */
