@@ -2,6 +2,7 @@ package io.tlsrpt.cli.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.processor.topology.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,13 +18,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
-    /** Prefix of the headers the processor adds when it dead-letters a record. */
-    static final String DLQ_HEADER_PREFIX = "tlsrpt.dlq.";
-    /** Added to a replayed record: the dead letter it came from, {@code topic-partition@offset}. */
-    static final String REPLAYED_FROM = "tlsrpt.replayed-from";
 
     String key() {
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        return RawRecords.headerString(record.key());
     }
 
     String reason() {
@@ -57,15 +54,15 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
         return topic.equals(sourceTopic()) && record.value() != null;
     }
 
-    /** The original headers (without the {@code tlsrpt.dlq.*} ones) and {@link #REPLAYED_FROM}. */
+    /** The original headers (without the {@code tlsrpt.dlq.*} ones) and {@link RawRecords#HEADER_REPLAYED_FROM}. */
     Headers replayHeaders() {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
-            if (!h.key().startsWith(DLQ_HEADER_PREFIX) && !h.key().equals(REPLAYED_FROM)) {
+            if (!h.key().startsWith(DeadLetters.HEADER_PREFIX) && !h.key().equals(RawRecords.HEADER_REPLAYED_FROM)) {
                 headers.add(h.key(), h.value());
             }
         }
-        headers.add(REPLAYED_FROM, address().getBytes(StandardCharsets.UTF_8));
+        headers.add(RawRecords.HEADER_REPLAYED_FROM, address().getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 
@@ -86,8 +83,8 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
         json.put("first_bytes", header(DeadLetters.FIRST_BYTES));
         ObjectNode provenance = json.putObject("headers");
         for (Header h : record.headers()) {
-            if (!h.key().startsWith(DLQ_HEADER_PREFIX)) {
-                provenance.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            if (!h.key().startsWith(DeadLetters.HEADER_PREFIX)) {
+                provenance.put(h.key(), RawRecords.headerString(h.value()));
             }
         }
         return json;
@@ -103,6 +100,6 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
     private String header(String name) {
         Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return h == null ? null : RawRecords.headerString(h.value());
     }
 }

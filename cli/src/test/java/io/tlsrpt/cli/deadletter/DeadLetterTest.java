@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.processor.topology.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,8 +44,8 @@ class DeadLetterTest {
         assertThat(letter.cameFrom("tlsrpt.other")).isFalse();
         Headers replay = letter.replayHeaders();
         assertThat(replay).extracting(Header::key)
-            .containsExactly("tlsrpt.source", "tlsrpt.received-at", DeadLetter.REPLAYED_FROM);
-        assertThat(new String(replay.lastHeader(DeadLetter.REPLAYED_FROM).value(), StandardCharsets.UTF_8))
+            .containsExactly("tlsrpt.source", "tlsrpt.received-at", RawRecords.HEADER_REPLAYED_FROM);
+        assertThat(new String(replay.lastHeader(RawRecords.HEADER_REPLAYED_FROM).value(), StandardCharsets.UTF_8))
             .isEqualTo("tlsrpt.dead-letter-0@7");
     }
 
@@ -69,12 +70,12 @@ class DeadLetterTest {
 
     @Test
     void aReplayedRecordDeadLetteredAgainCarriesOnlyItsLatestOrigin() {
-        Headers again = new RecordHeaders().add(DeadLetter.REPLAYED_FROM, utf8("tlsrpt.dead-letter-0@1"));
+        Headers again = new RecordHeaders().add(RawRecords.HEADER_REPLAYED_FROM, utf8("tlsrpt.dead-letter-0@1"));
         DeadLetters.annotate(again, DeadLetters.STAGE_DECODE, "json-limit", "deep", "tlsrpt.raw", 0, 9L, RAW,
             Instant.now());
         Headers replay = new DeadLetter(record("k", RAW, again)).replayHeaders();
-        assertThat(replay.headers(DeadLetter.REPLAYED_FROM)).hasSize(1);
-        assertThat(new String(replay.lastHeader(DeadLetter.REPLAYED_FROM).value(), StandardCharsets.UTF_8))
+        assertThat(replay.headers(RawRecords.HEADER_REPLAYED_FROM)).hasSize(1);
+        assertThat(new String(replay.lastHeader(RawRecords.HEADER_REPLAYED_FROM).value(), StandardCharsets.UTF_8))
             .isEqualTo("tlsrpt.dead-letter-0@7");
     }
 

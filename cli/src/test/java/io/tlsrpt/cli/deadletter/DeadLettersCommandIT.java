@@ -11,6 +11,7 @@ import io.tlsrpt.cli.embedded.ContentTypes;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.nio.charset.StandardCharsets;
@@ -119,13 +120,13 @@ class DeadLettersCommandIT {
         List<ConsumerRecord<byte[], byte[]>> raw = TopicSnapshot.readAll(kafka.clientProperties(), "tlsrpt.raw");
         assertThat(raw).hasSize(3);
         ConsumerRecord<byte[], byte[]> replayed = raw.stream()
-            .filter(r -> r.headers().lastHeader(DeadLetter.REPLAYED_FROM) != null).findFirst().orElseThrow();
+            .filter(r -> r.headers().lastHeader(RawRecords.HEADER_REPLAYED_FROM) != null).findFirst().orElseThrow();
         assertThat(new String(replayed.key(), StandardCharsets.UTF_8)).isEqualTo(mailKey);
         assertThat(replayed.value()).isEqualTo(mail);
         assertThat(replayed.timestamp()).isEqualTo(RECEIVED.toEpochMilli());
         assertThat(header(replayed, "tlsrpt.received-at")).isEqualTo(RECEIVED.toString());
         assertThat(header(replayed, "tlsrpt.source")).isEqualTo("spool");
-        assertThat(header(replayed, DeadLetter.REPLAYED_FROM)).matches("tlsrpt\\.dead-letter-\\d+@\\d+");
+        assertThat(header(replayed, RawRecords.HEADER_REPLAYED_FROM)).matches("tlsrpt\\.dead-letter-\\d+@\\d+");
         assertThat(replayed.headers()).noneMatch(h -> h.key().startsWith("tlsrpt.dlq."));
     }
 

@@ -14,7 +14,8 @@ import java.util.HexFormat;
 /**
  * Builds the tlsrpt.raw record of the shared contract: key = lower-case hex sha-256 of the payload, value = the
  * payload bytes, headers tlsrpt.source, tlsrpt.received-at (ISO-8601 UTC), content-type, tlsrpt.origin and, for
- * files, tlsrpt.file-name. Headers are strings; with the worker's default SimpleHeaderConverter they reach Kafka as
+ * files, tlsrpt.file-name; a record replayed from the dead-letter topic ({@code tlsrpt dead-letters}) also carries
+ * tlsrpt.replayed-from (topic-partition@offset of the dead letter). Headers are strings; with the worker's default SimpleHeaderConverter they reach Kafka as
  * their UTF-8 bytes.
  */
 public final class RawRecords {
@@ -23,6 +24,7 @@ public final class RawRecords {
     public static final String HEADER_CONTENT_TYPE = "content-type";
     public static final String HEADER_ORIGIN = "tlsrpt.origin";
     public static final String HEADER_FILE_NAME = "tlsrpt.file-name";
+    public static final String HEADER_REPLAYED_FROM = "tlsrpt.replayed-from";
 
     private RawRecords() {
     }

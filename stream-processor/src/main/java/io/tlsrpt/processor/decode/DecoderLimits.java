@@ -162,27 +162,36 @@ public record DecoderLimits(long maxInputBytes, long maxDecompressedBytes, long 
 
     /** Every key documented, in documentation order: what the processor's configuration reference lists. */
     public static Map<String, Documented> documentation() {
-        Map<String, Documented> docs = new LinkedHashMap<>();
-        docs.put(MAX_INPUT_BYTES, new Documented("16m", "Largest raw input (a mail, a JSON body, an archive); larger is "
-            + "rejected as too-large. Sizes take k, m or g (binary units)."));
-        docs.put(MAX_DECOMPRESSED_BYTES, new Documented("64m", "Decompressed bytes of one input, all gzip/zip layers and "
-            + "entries together; more is decompression-limit."));
-        docs.put(MAX_COMPRESSION_RATIO, new Documented("1000", "Largest decompressed/compressed ratio, enforced once "
-            + RATIO_FLOOR_BYTES + " came out of a decompressor (a gzip bomb is cut early)."));
-        docs.put(RATIO_FLOOR_BYTES, new Documented("1m", "Decompressed bytes after which the ratio is enforced (small "
-            + "inputs compress well)."));
-        docs.put(MAX_JSON_DEPTH, new Documented("64", "JSON nesting depth; deeper is json-limit."));
-        docs.put(MAX_JSON_ARRAY_LENGTH, new Documented("100000", "Elements of any JSON array of a report, checked as each "
-            + "element is read."));
-        docs.put(MAX_JSON_STRING_LENGTH, new Documented("1m", "Characters of one JSON string."));
-        docs.put(MAX_JSON_TOKENS, new Documented("1000000", "JSON tokens of one payload, counted as they are read: some "
-            + "12 MB of report JSON; it bounds the memory a hostile payload costs."));
-        docs.put(MAX_MIME_PARTS, new Documented("100", "MIME parts of one mail, all levels together; more is mime-limit."));
-        docs.put(MAX_MIME_DEPTH, new Documented("8", "Nesting of multiparts and attached messages."));
-        docs.put(MAX_ARCHIVE_DEPTH, new Documented("2", "gzip/zip layers around the JSON (a zip of .json.gz is 2); "
-            + "more is archive-limit."));
-        docs.put(MAX_ARCHIVE_ENTRIES, new Documented("100", "Entries of one zip archive."));
-        return docs;
+        Map<String, String> docs = new LinkedHashMap<>();
+        docs.put(MAX_INPUT_BYTES, "Largest raw input (a mail, a JSON body, an archive); larger is rejected as "
+            + "too-large. Sizes take k, m or g (binary units).");
+        docs.put(MAX_DECOMPRESSED_BYTES, "Decompressed bytes of one input, all gzip/zip layers and entries together; "
+            + "more is decompression-limit.");
+        docs.put(MAX_COMPRESSION_RATIO, "Largest decompressed/compressed ratio, enforced once " + RATIO_FLOOR_BYTES
+            + " came out of a decompressor (a gzip bomb is cut early).");
+        docs.put(RATIO_FLOOR_BYTES, "Decompressed bytes after which the ratio is enforced (small inputs compress "
+            + "well).");
+        docs.put(MAX_JSON_DEPTH, "JSON nesting depth; deeper is json-limit.");
+        docs.put(MAX_JSON_ARRAY_LENGTH, "Elements of any JSON array of a report, checked as each element is read.");
+        docs.put(MAX_JSON_STRING_LENGTH, "Characters of one JSON string.");
+        docs.put(MAX_JSON_TOKENS, "JSON tokens of one payload, counted as they are read: some 12 MB of report JSON; "
+            + "it bounds the memory a hostile payload costs.");
+        docs.put(MAX_MIME_PARTS, "MIME parts of one mail, all levels together; more is mime-limit.");
+        docs.put(MAX_MIME_DEPTH, "Nesting of multiparts and attached messages.");
+        docs.put(MAX_ARCHIVE_DEPTH, "gzip/zip layers around the JSON (a zip of .json.gz is 2); more is archive-limit.");
+        docs.put(MAX_ARCHIVE_ENTRIES, "Entries of one zip archive.");
+        Map<String, Documented> documented = new LinkedHashMap<>();
+        keys().forEach((key, defaultValue) ->
+            documented.put(key, new Documented(written(Long.parseLong(defaultValue)), docs.get(key))));
+        return documented;
+    }
+
+    /** A size as one would write it: whole mebibytes or kibibytes with m or k, anything else as it is. */
+    static String written(long value) {
+        if (value % MIB == 0) {
+            return value / MIB + "m";
+        }
+        return value % 1024 == 0 ? value / 1024 + "k" : Long.toString(value);
     }
 
     private static long size(Map<String, String> config, String key, long fallback) {

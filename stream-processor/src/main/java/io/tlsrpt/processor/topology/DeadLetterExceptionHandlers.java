@@ -38,7 +38,7 @@ public final class DeadLetterExceptionHandlers {
         Headers headers = new RecordHeaders();
         if (context.headers() != null) {
             for (Header h : context.headers()) {
-                if (!h.key().startsWith("tlsrpt.dlq.")) {
+                if (!h.key().startsWith(DeadLetters.HEADER_PREFIX)) {
                     headers.add(h.key(), h.value());
                 }
             }

@@ -7,14 +7,16 @@ import org.apache.kafka.common.header.Headers;
 /** The dead-letter header contract (contracts.md): why, where from, and the first bytes for a quick look. */
 public final class DeadLetters {
 
-    public static final String REASON = "tlsrpt.dlq.reason";
-    public static final String MESSAGE = "tlsrpt.dlq.message";
-    public static final String STAGE = "tlsrpt.dlq.stage";
-    public static final String SOURCE_TOPIC = "tlsrpt.dlq.source-topic";
-    public static final String SOURCE_PARTITION = "tlsrpt.dlq.source-partition";
-    public static final String SOURCE_OFFSET = "tlsrpt.dlq.source-offset";
-    public static final String FIRST_BYTES = "tlsrpt.dlq.first-bytes";
-    public static final String FAILED_AT = "tlsrpt.dlq.failed-at";
+    /** The prefix of every header below: what a replay strips. */
+    public static final String HEADER_PREFIX = "tlsrpt.dlq.";
+    public static final String REASON = HEADER_PREFIX + "reason";
+    public static final String MESSAGE = HEADER_PREFIX + "message";
+    public static final String STAGE = HEADER_PREFIX + "stage";
+    public static final String SOURCE_TOPIC = HEADER_PREFIX + "source-topic";
+    public static final String SOURCE_PARTITION = HEADER_PREFIX + "source-partition";
+    public static final String SOURCE_OFFSET = HEADER_PREFIX + "source-offset";
+    public static final String FIRST_BYTES = HEADER_PREFIX + "first-bytes";
+    public static final String FAILED_AT = HEADER_PREFIX + "failed-at";
 
     public static final String STAGE_DECODE = "decode";
     public static final String STAGE_PROCESS = "process";
