@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
         io.tlsrpt.cli.deadletter.DeadLettersCommand.class,
+        io.tlsrpt.cli.alerts.AlertsCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 

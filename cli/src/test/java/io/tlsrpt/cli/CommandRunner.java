@@ -12,6 +12,21 @@ public final class CommandRunner {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public record Run(int exit, String out, String err) {
+        /** Standard output as JSON lines (blank lines ignored). */
+        public java.util.List<JsonNode> jsonLines() {
+            java.util.List<JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : out.split("\n")) {
+                if (!line.isBlank()) {
+                    try {
+                        lines.add(MAPPER.readTree(line));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new AssertionError("not a JSON line: " + line + "\nstderr: " + err, e);
+                    }
+                }
+            }
+            return lines;
+        }
+
         public JsonNode json() {
             try {
                 return MAPPER.readTree(out);

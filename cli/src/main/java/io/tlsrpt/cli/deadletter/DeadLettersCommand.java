@@ -2,22 +2,16 @@ package io.tlsrpt.cli.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +47,8 @@ public final class DeadLettersCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
-        description = "Kafka bootstrap servers.")
-    String bootstrap;
-
-    @Option(names = "--client-config", paramLabel = "FILE",
-        description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for a secured cluster.")
-    Path clientConfig;
+    @CommandLine.Mixin
+    KafkaClientOptions cluster;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.dead-letter",
         description = "The dead-letter topic (default: ${DEFAULT-VALUE}).")
@@ -88,13 +77,14 @@ public final class DeadLettersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> client = clientProperties();
+        Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Integer> byReason = new TreeMap<>();
         long[] selected = {0};
         long[] skipped = {0};
         long read;
+        AcknowledgedLines lines = new AcknowledgedLines(out);
         try (RawInputProducer replay = replayTo == null ? null : new RawInputProducer(client, replayTo, "replay")) {
             read = TopicSnapshot.forEach(client, topic, consumed -> {
                 DeadLetter letter = new DeadLetter(consumed);
@@ -104,37 +94,36 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 selected[0]++;
                 byReason.merge(String.valueOf(letter.reason()), 1, Integer::sum);
                 ObjectNode json = letter.toJson(MAPPER);
-                if (replay != null) {
-                    if (letter.cameFrom(replayTo)) {
-                        replay.resend(letter.key(), consumed.value(), letter.replayHeaders(), consumed.timestamp());
-                        json.put("replay", "sent");
-                    } else {
-                        skipped[0]++;
-                        json.put("replay", "skipped: its source topic is " + letter.sourceTopic() + ", not "
-                            + replayTo);
-                    }
+                if (replay != null && letter.cameFrom(replayTo)) {
+                    lines.add(json, replay.resend(letter.key(), consumed.value(), letter.replayHeaders(),
+                        consumed.timestamp()), replay);
+                    return;
                 }
-                out.println(json);
+                if (replay != null) {
+                    skipped[0]++;
+                    json.put("replay", "skipped: its source topic is " + letter.sourceTopic() + ", not " + replayTo);
+                }
+                lines.add(json, null, replay);
             });
-            if (replay != null) {
-                replay.flush();   // throws when any record was not acknowledged
-            }
-        } catch (IllegalStateException e) {   // RawInputProducer.flush: a replayed record was not acknowledged
-            LOG.debug("replay to {} failed", replayTo, e);   // the user gets the line below; the trace with DEBUG
-            err.println("tlsrpt dead-letters: " + e.getMessage()
-                + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-            return 1;
+            lines.drain(replay);
         } catch (KafkaException e) {   // not authorized, broker unreachable, topic unknown to a fenced client...
+            lines.drain(null);   // what was read before: the producer's close waited for its replays
             LOG.debug("reading {} failed", topic, e);
             err.println("tlsrpt dead-letters: cannot read " + topic + (replayTo == null ? "" : " or write " + replayTo)
                 + ": " + e.getMessage());
             return 1;
         }
-        out.flush();
         err.printf("tlsrpt dead-letters: %d read from %s, %d selected%s%s%n", read, topic, selected[0],
             byReason.isEmpty() ? "" : " " + byReason,
-            replayTo == null ? "" : String.format("; %d replayed to %s, %d skipped", selected[0] - skipped[0],
-                replayTo, skipped[0]));
+            replayTo == null ? "" : String.format("; %d replayed to %s, %d skipped%s", lines.written(), replayTo,
+                skipped[0], lines.failed() == 0 ? "" : ", " + lines.failed() + " failed"));
+        if (lines.failed() > 0) {
+            // each failed line says "replay":"failed: ..."; the first cause once more for the operator
+            err.println("tlsrpt dead-letters: " + lines.failed() + " replayed record(s) could not be written to "
+                + replayTo + " (first: " + lines.firstFailure() + ")");
+            err.flush();
+            return 1;
+        }
         err.flush();
         return 0;
     }
@@ -146,21 +135,5 @@ public final class DeadLettersCommand implements Callable<Integer> {
             // a dead letter without a readable failure time is not selected by a time bound
             && (failedBefore == null || failedAt != null && failedAt.isBefore(failedBefore))
             && (failedAfter == null || failedAt != null && !failedAt.isBefore(failedAfter));
-    }
-
-    private Map<String, Object> clientProperties() {
-        Map<String, Object> client = new HashMap<>();
-        if (clientConfig != null) {
-            Properties props = new Properties();
-            try (InputStream in = Files.newInputStream(clientConfig)) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "cannot read --client-config " + clientConfig + ": " + e.getMessage(), e);
-            }
-            props.stringPropertyNames().forEach(name -> client.put(name, props.getProperty(name)));
-        }
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return client;
     }
 }

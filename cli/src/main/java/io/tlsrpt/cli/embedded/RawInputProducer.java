@@ -109,6 +109,14 @@ public final class RawInputProducer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until everything sent so far is acknowledged or has failed, without judging: each send's future (or
+     * {@link #flush()}) tells which.
+     */
+    public void awaitSent() {
+        producer.flush();
+    }
+
     @Override
     public void close() {
         producer.close();

@@ -175,6 +175,8 @@ public final class LocalRun {
             topics.failureStats(), topics.alerts(), topics.alertsJson(), topics.deadLetter());
         out.printf("  dead letters      bin/tlsrpt dead-letters --bootstrap %s  (list; --reason CODE --replay-to %s "
             + "once fixed)%n", p.bootstrap(), topics.raw());
+        out.printf("  open incidents    bin/tlsrpt alerts --bootstrap %s --open --format text  (--follow to watch)%n",
+            p.bootstrap());
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.CommandRunner.Run;
+import io.tlsrpt.cli.TestProcessors;
 import io.tlsrpt.cli.embedded.ContentTypes;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
@@ -19,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +73,7 @@ class DeadLettersCommandIT {
 
         Run list = run("dead-letters", "--bootstrap", kafka.bootstrapServers());
         assertThat(list.exit()).as(list.err()).isZero();
-        List<JsonNode> letters = lines(list.out());
+        List<JsonNode> letters = list.jsonLines();
         assertThat(letters).extracting(l -> l.get("reason").asText())
             .containsExactlyInAnyOrder("mime-limit", "not-json");
         JsonNode mimeLimited = letters.stream().filter(l -> l.get("reason").asText().equals("mime-limit")).findFirst()
@@ -91,14 +90,14 @@ class DeadLettersCommandIT {
         // selected by failure time: all of them failed after the start of this test, none before it
         Run before = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--failed-before", started.toString());
         assertThat(before.exit()).as(before.err()).isZero();
-        assertThat(lines(before.out())).isEmpty();
+        assertThat(before.jsonLines()).isEmpty();
         Run after = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--failed-after", started.toString());
-        assertThat(lines(after.out())).hasSize(2);
+        assertThat(after.jsonLines()).hasSize(2);
 
         // never to a topic the dead letter did not come from: the value would not be that topic's record
         Run wrongTopic = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--replay-to", "tlsrpt.other");
         assertThat(wrongTopic.exit()).as(wrongTopic.err()).isZero();
-        assertThat(lines(wrongTopic.out())).allSatisfy(l -> assertThat(l.get("replay").asText())
+        assertThat(wrongTopic.jsonLines()).allSatisfy(l -> assertThat(l.get("replay").asText())
             .startsWith("skipped: its source topic is tlsrpt.raw"));
         assertThat(wrongTopic.err()).contains("0 replayed to tlsrpt.other, 2 skipped");
         assertThat(count("tlsrpt.other")).isZero();
@@ -108,8 +107,12 @@ class DeadLettersCommandIT {
             Run replay = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--reason", "mime-limit",
                 "--replay-to", "tlsrpt.raw");
             assertThat(replay.exit()).as(replay.err()).isZero();
-            assertThat(lines(replay.out())).singleElement()
-                .satisfies(l -> assertThat(l.get("replay").asText()).isEqualTo("sent"));
+            assertThat(replay.jsonLines()).singleElement()
+                .satisfies(l -> {
+                    // printed once the broker acknowledged it, with where it was written
+                    assertThat(l.get("replay").asText()).isEqualTo("written");
+                    assertThat(l.get("replayed_to").asText()).matches("tlsrpt\\.raw-\\d+@\\d+");
+                });
             assertThat(replay.err()).contains("1 selected {mime-limit=1}; 1 replayed to tlsrpt.raw, 0 skipped");
 
             await().atMost(Duration.ofSeconds(60)).until(() -> count("tlsrpt.reports") == 1);
@@ -138,33 +141,13 @@ class DeadLettersCommandIT {
     }
 
     private static ProcessorConfig config(String... settings) {
-        Properties props = new Properties();
-        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-dead-letters-it");
-        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://dead-letters-it");
-        props.setProperty(ProcessorConfig.STATE_DIR, dir.resolve("state").toString());
-        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "1");
-        props.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, "1");
-        props.setProperty(ProcessorConfig.HTTP_PORT, "-1");
-        for (int i = 0; i < settings.length; i += 2) {
-            props.setProperty(settings[i], settings[i + 1]);
-        }
-        return ProcessorConfig.fromProperties(props);
+        return TestProcessors.config(kafka, "tlsrpt-dead-letters-it", dir.resolve("state"), 1, settings);
     }
 
     private static long count(String topic) {
         return TopicSnapshot.count(kafka.clientProperties(), topic);
     }
 
-    private static List<JsonNode> lines(String out) throws Exception {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(JSON.readTree(line));
-            }
-        }
-        return lines;
-    }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);

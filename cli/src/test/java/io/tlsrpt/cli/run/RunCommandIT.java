@@ -87,9 +87,10 @@ class RunCommandIT {
         assertThat(java.util.Set.copyOf(incidents)).hasSize(1);
         long alertLines = first.count("ALERT ");
         assertThat(first.text()).contains("stopped in");
-        // the ready block tells how to list and replay dead letters on this run's broker
+        // the ready block tells how to list and replay dead letters, and see open incidents, on this run's broker
         assertThat(first.text())
-            .containsPattern("dead letters +bin/tlsrpt dead-letters --bootstrap 127\\.0\\.0\\.1:\\d+ ");
+            .containsPattern("dead letters +bin/tlsrpt dead-letters --bootstrap 127\\.0\\.0\\.1:\\d+ ")
+            .containsPattern("open incidents +bin/tlsrpt alerts --bootstrap 127\\.0\\.0\\.1:\\d+ --open ");
 
         // a new process knows no schema: forget the in-process registry as a restart does
         MockSchemaRegistry.dropScope(scope);

@@ -1,4 +1,4 @@
-package io.tlsrpt.cli.deadletter;
+package io.tlsrpt.cli;
 
 import static io.tlsrpt.cli.CommandRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,14 +37,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ACLs deploy/README.md gives {@code tlsrpt dead-letters} on a SASL cluster with the authorizer: Read on the
- * dead-letter topic to list, Write on the raw topic to replay, no group; each shown to be needed,
- * and a refusal is a one-line error with exit code 1, not a stack trace.
+ * The ACLs deploy/README.md gives the operator commands on a SASL cluster with the authorizer, each shown to be
+ * needed, and a refusal is a one-line error with exit code 1, not a stack trace: {@code tlsrpt dead-letters} needs
+ * Read on the dead-letter topic to list and Write on the raw topic to replay; {@code tlsrpt alerts} needs Read on the
+ * JSON alert topic; neither needs a group.
  */
-class DeadLettersSecuredClusterIT {
+class OperatorCommandsSecuredClusterIT {
 
     private static final String DEAD_LETTER = "tlsrpt.dead-letter";
     private static final String RAW = "tlsrpt.raw";
+    private static final String ALERTS = "tlsrpt.alerts.json";
     private static final String USER = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
 
     @TempDir
@@ -56,8 +58,8 @@ class DeadLettersSecuredClusterIT {
     static void start() throws Exception {
         cluster = KafkaTestCluster.startSecured(Map.of());
         try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(DEAD_LETTER, 1, (short) 1), new NewTopic(RAW, 1, (short) 1)))
-                .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(DEAD_LETTER, 1, (short) 1), new NewTopic(RAW, 1, (short) 1),
+                new NewTopic(ALERTS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         deadLetterOne("{\"not\":\"a report\"}");
         clientConfig = dir.resolve("client.properties");
@@ -89,13 +91,49 @@ class DeadLettersSecuredClusterIT {
         assertThat(replayRefused.exit()).isEqualTo(1);
         assertThat(replayRefused.err()).contains("tlsrpt dead-letters:").containsIgnoringCase("authoriz")
             .doesNotContain("\tat ");
+        // the line printed for the dead letter says the replay failed, never that it was written
+        assertThat(replayRefused.out().lines()).allSatisfy(line -> assertThat(line)
+            .doesNotContain("\"replay\":\"written\"").doesNotContain("replayed_to"));
         assertThat(TopicSnapshot.count(superUser(), RAW)).isZero();
 
         grant(RAW, AclOperation.WRITE);
         Run replay = run(args("--replay-to", RAW));
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.err()).contains("1 replayed to tlsrpt.raw");
+        assertThat(replay.out().lines()).singleElement().asString().contains("\"replay\":\"written\"")
+            .contains("\"replayed_to\":\"tlsrpt.raw-0@0\"");
         assertThat(TopicSnapshot.count(superUser(), RAW)).isEqualTo(1);
+    }
+
+    @Test
+    void readOnTheAlertTopicListsAlertsAndWithoutItTheRefusalIsAnErrorLine() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(superUser(), new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(ALERTS, utf8("example.org|certificate-expired"), utf8("{\"alert_id\":"
+                + "\"a1\",\"status\":\"firing\",\"kind\":\"certificate-expired\",\"severity\":\"critical\","
+                + "\"policy_domain\":\"example.org\",\"detected_at\":\"2026-11-29T10:00:00Z\"}")))
+                .get(30, TimeUnit.SECONDS);
+        }
+        Run refused = run(alertsArgs("--open"));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("tlsrpt alerts: cannot read tlsrpt.alerts.json")
+            .containsIgnoringCase("authoriz").doesNotContain("\tat ");
+
+        grant(ALERTS, AclOperation.READ);
+        Run open = run(alertsArgs("--open"));
+        assertThat(open.exit()).as(open.err()).isZero();
+        assertThat(open.out().lines()).singleElement().asString().contains("\"alert_id\":\"a1\"");
+    }
+
+    private static String[] alertsArgs(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("alerts", "--bootstrap", cluster.bootstrapServers(),
+            "--client-config", clientConfig.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String[] args(String... more) {

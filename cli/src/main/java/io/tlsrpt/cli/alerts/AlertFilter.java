@@ -1,0 +1,43 @@
+package io.tlsrpt.cli.alerts;
+
+import io.tlsrpt.notify.AlertRecord;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which alerts the command shows. Empty sets match everything. A domain matches itself and its subdomains (a
+ * provider asks for {@code example.com} and sees {@code mail.example.com} too); kinds and severities match exactly;
+ * {@code since} keeps alerts detected at or after it (an alert without a detection time is not kept by it).
+ */
+record AlertFilter(Set<String> domains, Set<String> kinds, Set<String> severities, Instant since) {
+
+    AlertFilter {
+        domains = domains.stream().map(AlertFilter::normalised).collect(Collectors.toUnmodifiableSet());
+        kinds = kinds.stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        severities = severities.stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    boolean matches(AlertRecord alert) {
+        return (domains.isEmpty() || domainMatches(alert.policyDomain()))
+            && (kinds.isEmpty() || kinds.contains(alert.kind().toLowerCase(Locale.ROOT)))
+            && (severities.isEmpty() || severities.contains(alert.severity()))
+            && (since == null || alert.detectedAt() != null && !alert.detectedAt().isBefore(since));
+    }
+
+    private boolean domainMatches(String policyDomain) {
+        String d = normalised(policyDomain);
+        for (String wanted : domains) {
+            if (d.equals(wanted) || d.endsWith("." + wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalised(String domain) {
+        String d = domain.trim().toLowerCase(Locale.ROOT);
+        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    }
+}

@@ -1,0 +1,143 @@
+package io.tlsrpt.cli.alerts;
+
+import io.tlsrpt.notify.AlertRecord;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the JSON alert topic without a consumer group (nothing committed, nothing moved): first everything up to the
+ * end offsets at opening ({@link #readToEnd}), then, optionally, what is committed after that ({@link #follow}).
+ * Read committed: the processor writes alerts in transactions. Partitions are those of the topic at opening.
+ */
+final class AlertTopicReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertTopicReader.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Where each record goes. */
+    interface Sink {
+        void event(AlertEvent event);
+
+        /** A record that is not a usable alert (the notifier skips it too); {@code why} says what is wrong. */
+        void invalid(String where, String why);
+    }
+
+    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, Long> ends;
+
+    private AlertTopicReader(String topic, KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        this.topic = topic;
+        this.consumer = consumer;
+        this.ends = ends;
+    }
+
+    /**
+     * @throws org.apache.kafka.common.KafkaException when the cluster cannot be read (unreachable, not authorised)
+     *     or the topic does not exist ({@link UnknownTopicOrPartitionException})
+     */
+    static AlertTopicReader open(Map<String, Object> client, String topic) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new UnknownTopicOrPartitionException("topic " + topic + " does not exist (the processor "
+                    + "creates it when it starts)");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            return new AlertTopicReader(topic, consumer, consumer.endOffsets(partitions));
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
+    /** Reads every committed record below the end offsets seen at opening; returns how many records it read. */
+    long readToEnd(Sink sink) {
+        long read = 0;
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (!reachedEnds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out reading " + topic + " up to its end offsets " + ends);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                deliver(r, sink);
+                read++;
+            }
+        }
+        return read;
+    }
+
+    /**
+     * Delivers records as they are committed until {@code done} says so (checked after every poll) or
+     * {@link #wakeup()} is called from another thread; returns how many records it read.
+     */
+    long follow(Sink sink, BooleanSupplier done) {
+        long read = 0;
+        try {
+            while (!done.getAsBoolean()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    deliver(r, sink);
+                    read++;
+                }
+            }
+        } catch (WakeupException e) {
+            LOG.debug("asked to stop following {} after {} records", topic, read);   // Ctrl-C: all read is delivered
+        }
+        return read;
+    }
+
+    /** Makes a running {@link #follow} return; safe from any thread. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    private boolean reachedEnds() {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> r, Sink sink) {
+        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+        try {
+            AlertRecord alert = AlertRecord.parse(r.value());
+            sink.event(new AlertEvent(r.partition(), r.offset(), r.timestamp(), alert,
+                new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (AlertRecord.InvalidAlertException e) {
+            sink.invalid(where, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

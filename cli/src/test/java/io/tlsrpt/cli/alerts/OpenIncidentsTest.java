@@ -1,0 +1,71 @@
+package io.tlsrpt.cli.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.notify.AlertRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The fold by alert id, and the filter it is shown through. */
+class OpenIncidentsTest {
+
+    private static final AlertFilter ALL = new AlertFilter(Set.of(), Set.of(), Set.of(), null);
+
+    @Test
+    void anIncidentIsOpenWithItsLatestEventUntilResolvedMostSevereThenNewestFirst() throws Exception {
+        OpenIncidents incidents = new OpenIncidents();
+        incidents.apply(event(0, "a", "firing", "warning", "a.example", "2026-11-20T10:00:00Z"));
+        incidents.apply(event(1, "b", "firing", "critical", "b.example", "2026-11-20T11:00:00Z"));
+        incidents.apply(event(2, "c", "firing", "warning", "c.example", "2026-11-20T12:00:00Z"));
+        incidents.apply(event(3, "a", "firing", "critical", "a.example", "2026-11-20T13:00:00Z"));   // escalated
+        incidents.apply(event(4, "d", "firing", "info", "d.example", "2026-11-20T14:00:00Z"));
+        incidents.apply(event(5, "d", "resolved", "info", "d.example", "2026-11-21T09:00:00Z"));
+
+        assertThat(incidents.size()).isEqualTo(3);
+        assertThat(incidents.open(ALL)).extracting(AlertEvent::offset).containsExactly(3L, 1L, 2L);
+        // judged by the latest event: a escalated to critical, d resolved
+        assertThat(incidents.open(new AlertFilter(Set.of(), Set.of(), Set.of("warning"), null)))
+            .extracting(AlertEvent::offset).containsExactly(2L);
+        assertThat(incidents.open(new AlertFilter(Set.of(), Set.of(), Set.of("info"), null))).isEmpty();
+    }
+
+    @Test
+    void aDomainMatchesItselfAndItsSubdomainsCaseAndTrailingDotAside() throws Exception {
+        AlertFilter filter = new AlertFilter(Set.of("Example.COM."), Set.of(), Set.of(), null);
+        assertThat(filter.matches(alert("example.com", "critical", "2026-11-20T10:00:00Z"))).isTrue();
+        assertThat(filter.matches(alert("mail.example.com", "critical", "2026-11-20T10:00:00Z"))).isTrue();
+        assertThat(filter.matches(alert("notexample.com", "critical", "2026-11-20T10:00:00Z"))).isFalse();
+        assertThat(filter.matches(alert("example.com.au", "critical", "2026-11-20T10:00:00Z"))).isFalse();
+    }
+
+    @Test
+    void kindSeverityAndSinceMatchExactlyAndAnAlertWithoutATimeIsNotKeptBySince() throws Exception {
+        Instant since = Instant.parse("2026-11-20T10:00:00Z");
+        AlertFilter filter = new AlertFilter(Set.of(), Set.of("Certificate-Expired"), Set.of("CRITICAL"), since);
+        assertThat(filter.matches(alert("x.example", "critical", "2026-11-20T10:00:00Z"))).isTrue();
+        assertThat(filter.matches(alert("x.example", "critical", "2026-11-20T09:59:59Z"))).isFalse();
+        assertThat(filter.matches(alert("x.example", "warning", "2026-11-20T11:00:00Z"))).isFalse();
+        assertThat(filter.matches(alert("x.example", "critical", null))).isFalse();
+        assertThat(new AlertFilter(Set.of(), Set.of("failure-spike"), Set.of(), null)
+            .matches(alert("x.example", "critical", "2026-11-20T11:00:00Z"))).isFalse();
+    }
+
+    private static AlertEvent event(long offset, String id, String status, String severity, String domain,
+                                    String detectedAt) throws Exception {
+        String json = json(id, status, severity, domain, detectedAt);
+        return new AlertEvent(0, offset, 0L, AlertRecord.parse(json.getBytes(StandardCharsets.UTF_8)), json);
+    }
+
+    private static AlertRecord alert(String domain, String severity, String detectedAt) throws Exception {
+        return AlertRecord.parse(json("id", "firing", severity, domain, detectedAt).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String json(String id, String status, String severity, String domain, String detectedAt) {
+        return "{\"alert_id\":\"" + id + "\",\"status\":\"" + status + "\",\"kind\":\"certificate-expired\","
+            + "\"severity\":\"" + severity + "\",\"policy_domain\":\"" + domain + "\","
+            + "\"result_type\":\"certificate-expired\""
+            + (detectedAt == null ? "" : ",\"detected_at\":\"" + detectedAt + "\"") + "}";
+    }
+}
