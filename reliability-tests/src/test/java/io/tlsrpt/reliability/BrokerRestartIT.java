@@ -135,8 +135,9 @@ class BrokerRestartIT {
             assertThat(worker.taskRunning()).as("connector task %s", worker.taskStates()).isTrue();
             System.out.printf("broker outage of %.1f s after %d of %d reports acknowledged: %d answers 503, 0 answers"
                     + " 201 during the outage, %d acknowledged, %d raw records, %d reports out, processor never"
-                    + " restarted; %.1f s%n", outageSeconds, acknowledgedBefore, inputs.size(), answers503.get(),
-                    acknowledged.size(), rawKeys.size(), reportIds.size(), (System.nanoTime() - started) / 1e9);
+                    + " restarted (stream threads replaced: %d); %.1f s%n", outageSeconds, acknowledgedBefore,
+                    inputs.size(), answers503.get(), acknowledged.size(), rawKeys.size(), reportIds.size(),
+                    processor.threadReplacements(), (System.nanoTime() - started) / 1e9);
         } finally {
             sender.shutdownNow();
             kafka.close();

@@ -142,6 +142,17 @@ public final class ProcessorConfig {
                     + "(records_lag after a rebalance or a restart) appear at most this long after the assignment. "
                     + "At least 1 s (Micrometer's default, 60 s, left lag unseen for a minute).");
 
+    public static final String STREAM_THREAD_REPLACEMENTS = key("stream.thread.replacements", "3",
+            "How many times within stream.thread.replacement.window a stream thread that died of an error no record "
+                    + "handler took (not a bad record: those are dead-lettered) is replaced by a new thread with a new "
+                    + "producer, its tasks restored from their changelogs (exactly-once holds: the dead thread's open "
+                    + "transaction is aborted). Such an error is usually passing, e.g. a transaction the coordinator "
+                    + "aborted during a broker restart. One more within the window shuts the client down: "
+                    + "/health/live turns DOWN and main exits 1 for the supervisor. 0 shuts down at the first. "
+                    + "Authentication, authorisation and configuration errors shut it down at once.");
+    public static final String STREAM_THREAD_REPLACEMENT_WINDOW = key("stream.thread.replacement.window", "PT10M",
+            "The sliding window in which stream.thread.replacements are counted (at least one second).");
+
     static {
         // the decoder's caps (the same keys as `tlsrpt parse --limit`): an operator who finds a real report
         // dead-lettered by one raises it here and replays the dead letter
@@ -273,6 +284,9 @@ public final class ProcessorConfig {
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
         check(problems, METRICS_KAFKA_REFRESH, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
+                "a duration of at least one second");
+        check(problems, STREAM_THREAD_REPLACEMENTS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
+        check(problems, STREAM_THREAD_REPLACEMENT_WINDOW, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
                 "a duration of at least one second");
         if (get(HTTP_HOST).isBlank()) {
             problems.add(HTTP_HOST + ": must not be empty");

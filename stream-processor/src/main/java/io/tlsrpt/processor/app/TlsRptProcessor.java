@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +57,7 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final HttpEndpoints http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
+    private final Counter threadReplacements;
 
     private TlsRptProcessor(ProcessorConfig config, Clock clock, RocksDBMemory rocksDbMemory) {
         this.config = config;
@@ -79,12 +81,31 @@ public final class TlsRptProcessor implements AutoCloseable {
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
                 rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
         this.streams = new KafkaStreams(topology, props);
+        StreamThreadRecovery recovery = new StreamThreadRecovery(config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
+                config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));
+        this.threadReplacements = Counter.builder("tlsrpt.stream.thread.replacements")
+                .description("stream threads that died of an error no record handler took and were replaced")
+                .register(registry);
         streams.setUncaughtExceptionHandler(exception -> {
             // processing and production errors are dead-lettered by the handlers; what reaches here is not a
-            // bad record but a broken environment: stop this client (liveness turns DOWN) rather than loop
-            LOG.error("stream thread died; shutting the client down", exception);
-            failed = true;
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            // bad record but the environment: replace the thread while that stays rare, else stop this client
+            // (liveness turns DOWN) rather than loop
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
+                    recovery.onThreadDeath(exception, clock.instant());
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                threadReplacements.increment();
+                LOG.error("stream thread died; replacing it ({} of {} replacements allowed within {})",
+                        recovery.recentReplacements(), recovery.maxReplacements(), recovery.window(), exception);
+            } else if (StreamThreadRecovery.permanent(exception)) {
+                LOG.error("stream thread died of an error a new thread would meet again (credentials, ACLs or "
+                        + "settings); shutting the client down", exception);
+                failed = true;
+            } else {
+                LOG.error("stream thread died, after {} replacements within {}; shutting the client down",
+                        recovery.recentReplacements(), recovery.window(), exception);
+                failed = true;
+            }
+            return response;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -221,6 +242,11 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     public PrometheusMeterRegistry meterRegistry() {
         return registry;
+    }
+
+    /** Stream threads replaced since the start ({@code stream.thread.replacements}). */
+    public long threadReplacements() {
+        return (long) threadReplacements.count();
     }
 
     /** The processor's own counters (raw records, decoded, rejected, duplicates, distinct, late, alerts, dead letters). */
