@@ -1,6 +1,5 @@
 package io.tlsrpt.processor.app;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,7 +56,6 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final HttpEndpoints http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
-    private final Counter threadReplacements;
 
     private TlsRptProcessor(ProcessorConfig config, Clock clock, RocksDBMemory rocksDbMemory) {
         this.config = config;
@@ -83,9 +81,6 @@ public final class TlsRptProcessor implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
         StreamThreadRecovery recovery = new StreamThreadRecovery(config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
                 config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));
-        this.threadReplacements = Counter.builder("tlsrpt.stream.thread.replacements")
-                .description("stream threads that died of an error no record handler took and were replaced")
-                .register(registry);
         streams.setUncaughtExceptionHandler(exception -> {
             // processing and production errors are dead-lettered by the handlers; what reaches here is not a
             // bad record but the environment: replace the thread while that stays rare, else stop this client
@@ -93,7 +88,7 @@ public final class TlsRptProcessor implements AutoCloseable {
             StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
                     recovery.onThreadDeath(exception, clock.instant());
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
-                threadReplacements.increment();
+                metrics.streamThreadReplaced();
                 LOG.error("stream thread died; replacing it ({} of {} replacements allowed within {})",
                         recovery.recentReplacements(), recovery.maxReplacements(), recovery.window(), exception);
             } else if (StreamThreadRecovery.permanent(exception)) {
@@ -246,7 +241,7 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     /** Stream threads replaced since the start ({@code stream.thread.replacements}). */
     public long threadReplacements() {
-        return (long) threadReplacements.count();
+        return metrics.streamThreadReplacements();
     }
 
     /** The processor's own counters (raw records, decoded, rejected, duplicates, distinct, late, alerts, dead letters). */

@@ -23,6 +23,7 @@ public final class PipelineMetrics {
     public static final String LATE_REPORTS = "tlsrpt.late.reports";
     public static final String ALERTS = "tlsrpt.alerts";
     public static final String DEAD_LETTERS = "tlsrpt.dead.letters";
+    public static final String STREAM_THREAD_REPLACEMENTS = "tlsrpt.stream.thread.replacements";
     /** Late reason: received and processed after window end + grace. */
     public static final String LATE_WINDOW_CLOSED = "window-closed";
     /** Late reason: on time by arrival, but beyond the aggregate's close horizon (grace + max partition drift). */
@@ -33,6 +34,7 @@ public final class PipelineMetrics {
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
+    private final Counter threadReplacements;
     /** One per deviation code: building and registering a counter per decoded report's deviation cost 1-2 %. */
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
 
@@ -44,6 +46,9 @@ public final class PipelineMetrics {
         duplicates = Counter.builder(DUPLICATES_DROPPED).description("decoded reports dropped as duplicates")
                 .register(registry);
         distinct = Counter.builder(REPORTS_DISTINCT).description("distinct reports written to the reports topic")
+                .register(registry);
+        threadReplacements = Counter.builder(STREAM_THREAD_REPLACEMENTS)
+                .description("stream threads that died of an error no record handler took and were replaced")
                 .register(registry);
         // both reasons exist from the start, so dashboards see 0 rather than no series
         lateCounter(LATE_WINDOW_CLOSED);
@@ -71,6 +76,15 @@ public final class PipelineMetrics {
         deviations.computeIfAbsent(code, c -> Counter.builder(DEVIATIONS)
                 .description("deviations from RFC 8460 repaired or tolerated while decoding")
                 .tag("code", c).register(registry)).increment();
+    }
+
+    /** A stream thread died of an error no record handler took and was replaced. */
+    public void streamThreadReplaced() {
+        threadReplacements.increment();
+    }
+
+    public long streamThreadReplacements() {
+        return (long) threadReplacements.count();
     }
 
     public void duplicate() {
