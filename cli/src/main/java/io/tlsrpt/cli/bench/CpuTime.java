@@ -7,18 +7,19 @@ import java.time.Duration;
  * shared with other jobs the wall-clock rates move with the load; the CPU a phase cost per report moves much less,
  * so the table prints both.
  */
-record CpuTime(long clientNanos, long brokerNanos, long jitNanos, long streamThreadNanos) {
+record CpuTime(long clientNanos, long brokerNanos, long jitNanos, long brokerJitNanos, long streamThreadNanos) {
 
     /**
      * Now, for this process and the target's broker (broker -1 when external or unknown); {@code jitNanos} is
-     * the part of both spent by JIT compiler threads, {@code streamThreadNanos} this JVM's stream threads' part (each
-     * -1 when unknown).
+     * the part of both spent by JIT compiler threads and {@code brokerJitNanos} the broker's share of it,
+     * {@code streamThreadNanos} this JVM's stream threads' part (each -1 when unknown).
      */
     static CpuTime now(BenchTarget target) {
         long clientJit = JitThreads.cpuNanos(ProcessHandle.current().pid());
         long brokerJit = target.brokerPid() < 0 ? 0 : JitThreads.cpuNanos(target.brokerPid());
         return new CpuTime(nanos(ProcessHandle.current()), target.brokerCpuNanos(),
-            clientJit < 0 || brokerJit < 0 ? -1 : clientJit + brokerJit, StreamThreads.cpuNanos());
+            clientJit < 0 || brokerJit < 0 ? -1 : clientJit + brokerJit, target.brokerPid() < 0 ? -1 : brokerJit,
+            StreamThreads.cpuNanos());
     }
 
     /** CPU nanoseconds of a process, or -1 when the OS does not tell. */
@@ -31,6 +32,7 @@ record CpuTime(long clientNanos, long brokerNanos, long jitNanos, long streamThr
         return new CpuTime(clientNanos - earlier.clientNanos,
             brokerNanos < 0 || earlier.brokerNanos < 0 ? -1 : brokerNanos - earlier.brokerNanos,
             jitNanos < 0 || earlier.jitNanos < 0 ? -1 : jitNanos - earlier.jitNanos,
+            brokerJitNanos < 0 || earlier.brokerJitNanos < 0 ? -1 : brokerJitNanos - earlier.brokerJitNanos,
             streamThreadNanos < 0 || earlier.streamThreadNanos < 0 ? -1 : streamThreadNanos - earlier.streamThreadNanos);
     }
 

@@ -328,8 +328,8 @@ public final class PipelineBench {
             jitKnown ? String.format(Locale.ROOT, "%.2f", floorSteady / pipeSteady) : "n/a");
         out.println("# CPU: user + system of this JVM and of the embedded broker during the phase (floor: with its "
             + "group join; pipeline: from the first record); CPU ratio = floor CPU per report / pipeline CPU per report");
-        out.printf(Locale.ROOT, "# JIT compiler threads (client + broker JVMs): %s s CPU during the floor, %s s during "
-            + "the pipeline: compiling, not processing; on 2 cores C2 compiles for minutes%n",
+        out.printf(Locale.ROOT, "# JIT compiler threads (client + broker JVMs): %s s CPU during the floor, %s s "
+            + "during the pipeline: compiling, not processing; on 2 cores C2 compiles for minutes%n",
             jitSeconds(floorCpu), jitSeconds(p.cpu()));
         out.println(streamThreadLine(p.cpu(), p.seconds(), load.records()));
         out.println();
@@ -374,8 +374,13 @@ public final class PipelineBench {
             busy, seconds, 100 * busy / seconds, busy * 1e3 / reports);
     }
 
+    /** The JIT's CPU in seconds, with the broker JVM's share where known, e.g. {@code 9.9 (broker 2.1)}. */
     private static String jitSeconds(CpuTime t) {
-        return t.jitNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", t.jitNanos() / 1e9);
+        if (t.jitNanos() < 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f", t.jitNanos() / 1e9) + (t.brokerJitNanos() < 0 ? ""
+            : String.format(Locale.ROOT, " (broker %.1f)", t.brokerJitNanos() / 1e9));
     }
 
     static String mb(long bytes) {

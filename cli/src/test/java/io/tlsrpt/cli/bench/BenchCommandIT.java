@@ -44,7 +44,7 @@ class BenchCommandIT {
         assertThat(r.out()).contains("| floor (copy) | 300 |").contains("| pipeline | 300 |")
             .contains("# processor: 300 raw, 300 reports decoded, 0 rejected")
             .contains("warm: the same processor first ran 50 other reports")
-            .containsPattern("# JIT compiler threads .* [0-9.]+ s during the pipeline")
+            .containsPattern("# JIT compiler threads .* [0-9.]+ \\(broker [0-9.]+\\) s during the pipeline")
             .containsPattern("# stream threads: [0-9.]+ s CPU in the [0-9.]+ s pipeline phase \\(\\d+ % of it\\), [0-9.]+ ms per report")
             // CPU seconds of client and broker, CPU ms per report and the CPU ratio end both rows
             .containsPattern("\\| pipeline \\| 300 \\|.*\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")

@@ -42,10 +42,10 @@ class StreamThreadsTest {
 
     @Test
     void theLineGivesCpuPerReportAndTheShareOfThePhase() {
-        CpuTime pipeline = new CpuTime(24_300_000_000L, 7_100_000_000L, 12_000_000_000L, 11_600_000_000L);
+        CpuTime pipeline = new CpuTime(24_300_000_000L, 7_100_000_000L, 12_000_000_000L, 2_000_000_000L, 11_600_000_000L);
         assertThat(PipelineBench.streamThreadLine(pipeline, 19.6, 100_000))
             .startsWith("# stream threads: 11.6 s CPU in the 19.6 s pipeline phase (59 % of it), 0.116 ms per report");
-        assertThat(PipelineBench.streamThreadLine(new CpuTime(1, 1, 1, -1), 19.6, 100_000))
+        assertThat(PipelineBench.streamThreadLine(new CpuTime(1, 1, 1, 1, -1), 19.6, 100_000))
             .isEqualTo("# stream threads: CPU time not measured by this JVM");
     }
 
