@@ -74,7 +74,8 @@ public final class AlertsCommand implements Callable<Integer> {
     Instant since;
 
     @Option(names = "--last", paramLabel = "N",
-        description = "Of what was committed before the command started, only the N most recent.")
+        description = "Of what was committed before the command started, only the N most recent (with --open: the "
+            + "first N, the most severe).")
     Integer last;
 
     @Option(names = "--follow", description = "After the history, keep printing alerts as they are committed.")
@@ -128,12 +129,13 @@ public final class AlertsCommand implements Callable<Integer> {
             if (follow) {
                 read += follow(reader, filter, incidents, out, err, invalid, shown);
             }
-        } catch (KafkaException e) {   // not authorised, broker unreachable, no such topic
+        } catch (KafkaException | IllegalStateException e) {   // not authorised, unreachable, no such topic, timeout
             LOG.debug("reading {} failed", topic, e);
             err.println("tlsrpt alerts: cannot read " + topic + ": " + e.getMessage());
             return 1;
         }
-        err.printf(Locale.ROOT, "tlsrpt alerts: %d read from %s, %d shown, %d open incident(s)%s%n", read, topic,
+        err.printf(Locale.ROOT, "tlsrpt alerts: %d read from %s, %d shown, %d open incident(s) in the topic%s%n",
+            read, topic,
             shown[0], incidents.size(), invalid.isEmpty() ? "" : ", not alerts: " + invalid);
         err.flush();
         return 0;

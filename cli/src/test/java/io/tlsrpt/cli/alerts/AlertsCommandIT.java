@@ -154,7 +154,7 @@ class AlertsCommandIT {
             assertThat(followed.jsonLines()).extracting(e -> e.get("alert_id").asText())
                 .containsExactly("follow-it-0", "follow-it-1");
             assertThat(followed.err()).containsPattern("tlsrpt\\.alerts\\.follow-it-\\d+@\\d+ is not an alert: "
-                + "not JSON").contains("3 read from " + topic + ", 2 shown, 2 open incident(s), not alerts: "
+                + "not JSON").contains("3 read from " + topic + ", 2 shown, 2 open incident(s) in the topic, not alerts: "
                 + "{not JSON=1}");
         }
     }

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,14 +80,15 @@ public final class TlsRptProcessor implements AutoCloseable {
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
                 rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
         this.streams = new KafkaStreams(topology, props);
-        StreamThreadRecovery recovery = new StreamThreadRecovery(config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
+        StreamThreadRecovery recovery = new StreamThreadRecovery(
+                config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
                 config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));
         streams.setUncaughtExceptionHandler(exception -> {
             // processing and production errors are dead-lettered by the handlers; what reaches here is not a
             // bad record but the environment: replace the thread while that stays rare, else stop this client
             // (liveness turns DOWN) rather than loop
             StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
-                    recovery.onThreadDeath(exception, clock.instant());
+                    recovery.onThreadDeath(exception, Instant.now());   // wall time, not the report clock
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
                 metrics.streamThreadReplaced();
                 LOG.error("stream thread died; replacing it ({} of {} replacements allowed within {})",
