@@ -90,8 +90,19 @@ public final class AlertsCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     String format;
 
+    /** Counted down when the command is done, summary printed: what a Ctrl-C during --follow waits for. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     @Override
     public Integer call() {
+        try {
+            return show();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private int show() {
         validate();
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
@@ -145,7 +156,6 @@ public final class AlertsCommand implements Callable<Integer> {
     private long follow(AlertTopicReader reader, AlertFilter filter, OpenIncidents incidents, PrintWriter out,
                         PrintWriter err, Map<String, Integer> invalid, long[] shown) {
         long limit = exitAfter == null ? Long.MAX_VALUE : shown[0] + exitAfter;
-        CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             reader.wakeup();
             try {
@@ -173,7 +183,6 @@ public final class AlertsCommand implements Callable<Integer> {
                 }
             }, () -> shown[0] >= limit);
         } finally {
-            finished.countDown();
             removeHook(hook);
         }
     }
