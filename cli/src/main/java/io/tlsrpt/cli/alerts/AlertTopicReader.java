@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.alerts;
 
+import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.notify.AlertRecord;
 import java.time.Duration;
 import java.util.Comparator;
@@ -126,7 +127,7 @@ final class AlertTopicReader implements AutoCloseable {
     }
 
     private void deliver(ConsumerRecord<byte[], byte[]> r, Sink sink) {
-        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+        String where = RawRecords.position(r.topic(), r.partition(), r.offset());
         try {
             AlertRecord alert = AlertRecord.parse(r.value());
             sink.event(new AlertEvent(r.partition(), r.offset(), r.timestamp(), alert,

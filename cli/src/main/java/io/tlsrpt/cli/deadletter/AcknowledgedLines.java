@@ -2,6 +2,7 @@ package io.tlsrpt.cli.deadletter;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.connect.record.RawRecords;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class AcknowledgedLines {
         try {
             RecordMetadata m = line.sent().get();   // complete: awaitSent() returned
             line.json().put("replay", "written");
-            line.json().put("replayed_to", m.topic() + "-" + m.partition() + "@" + m.offset());
+            line.json().put("replayed_to", RawRecords.position(m.topic(), m.partition(), m.offset()));
             written++;
         } catch (ExecutionException e) {
             String why = e.getCause() == null ? e.toString() : e.getCause().toString();

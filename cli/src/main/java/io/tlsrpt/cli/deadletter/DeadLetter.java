@@ -18,7 +18,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
-
     String key() {
         return RawRecords.headerString(record.key());
     }
@@ -43,7 +42,7 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
     /** {@code topic-partition@offset} of this dead letter. */
     String address() {
-        return record.topic() + "-" + record.partition() + "@" + record.offset();
+        return RawRecords.position(record.topic(), record.partition(), record.offset());
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.HexFormat;
  * Builds the tlsrpt.raw record of the shared contract: key = lower-case hex sha-256 of the payload, value = the
  * payload bytes, headers tlsrpt.source, tlsrpt.received-at (ISO-8601 UTC), content-type, tlsrpt.origin and, for
  * files, tlsrpt.file-name; a record replayed from the dead-letter topic ({@code tlsrpt dead-letters}) also carries
- * tlsrpt.replayed-from (topic-partition@offset of the dead letter). Headers are strings; with the worker's default SimpleHeaderConverter they reach Kafka as
- * their UTF-8 bytes.
+ * tlsrpt.replayed-from (the dead letter's {@link #position}). Headers are strings; with the worker's default
+ * SimpleHeaderConverter they reach Kafka as their UTF-8 bytes.
  */
 public final class RawRecords {
     public static final String HEADER_SOURCE = "tlsrpt.source";
@@ -27,6 +27,11 @@ public final class RawRecords {
     public static final String HEADER_REPLAYED_FROM = "tlsrpt.replayed-from";
 
     private RawRecords() {
+    }
+
+    /** Where a record is, {@code topic-partition@offset}, as tlsrpt.replayed-from and the operator commands say it. */
+    public static String position(String topic, int partition, long offset) {
+        return topic + "-" + partition + "@" + offset;
     }
 
     public static String sha256Hex(byte[] payload) {

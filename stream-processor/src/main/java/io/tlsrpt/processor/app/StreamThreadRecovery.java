@@ -40,26 +40,36 @@ final class StreamThreadRecovery {
         this.window = window;
     }
 
+    /** What to do with a thread that died, and why, in words for the log line. */
+    record Decision(StreamThreadExceptionResponse response, String why) {
+        boolean replaces() {
+            return response == StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+    }
+
     /**
-     * The response to a thread that died of {@code error} at {@code now}; a replacement is counted when it is
+     * The decision for a thread that died of {@code error} at {@code now}; a replacement is counted when it is
      * granted.
      */
-    synchronized StreamThreadExceptionResponse onThreadDeath(Throwable error, Instant now) {
+    synchronized Decision onThreadDeath(Throwable error, Instant now) {
         if (permanent(error)) {
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return new Decision(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, "an error a new thread would meet again "
+                    + "(credentials, ACLs or settings); shutting the client down");
         }
         while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minus(window))) {
             recent.removeFirst();
         }
         if (recent.size() >= maxReplacements) {
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return new Decision(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, "after " + recent.size()
+                    + " replacements within " + window + "; shutting the client down");
         }
         recent.addLast(now);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
+        return new Decision(StreamThreadExceptionResponse.REPLACE_THREAD, "replacing it (" + recent.size() + " of "
+                + maxReplacements + " replacements allowed within " + window + ")");
     }
 
     /** An error a new thread would die of again: wrong credentials, missing ACLs, a bad setting. */
-    static boolean permanent(Throwable error) {
+    private static boolean permanent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof AuthenticationException || t instanceof AuthorizationException
                     || t instanceof ConfigException) {
@@ -72,13 +82,5 @@ final class StreamThreadRecovery {
     /** Replacements granted within the window ending at the last death. */
     synchronized int recentReplacements() {
         return recent.size();
-    }
-
-    int maxReplacements() {
-        return maxReplacements;
-    }
-
-    Duration window() {
-        return window;
     }
 }

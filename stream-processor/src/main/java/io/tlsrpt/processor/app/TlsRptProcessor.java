@@ -32,7 +32,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,22 +86,14 @@ public final class TlsRptProcessor implements AutoCloseable {
             // processing and production errors are dead-lettered by the handlers; what reaches here is not a
             // bad record but the environment: replace the thread while that stays rare, else stop this client
             // (liveness turns DOWN) rather than loop
-            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
-                    recovery.onThreadDeath(exception, Instant.now());   // wall time, not the report clock
-            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            StreamThreadRecovery.Decision decision = recovery.onThreadDeath(exception, Instant.now());   // wall time
+            if (decision.replaces()) {
                 metrics.streamThreadReplaced();
-                LOG.error("stream thread died; replacing it ({} of {} replacements allowed within {})",
-                        recovery.recentReplacements(), recovery.maxReplacements(), recovery.window(), exception);
-            } else if (StreamThreadRecovery.permanent(exception)) {
-                LOG.error("stream thread died of an error a new thread would meet again (credentials, ACLs or "
-                        + "settings); shutting the client down", exception);
-                failed = true;
             } else {
-                LOG.error("stream thread died, after {} replacements within {}; shutting the client down",
-                        recovery.recentReplacements(), recovery.window(), exception);
                 failed = true;
             }
-            return response;
+            LOG.error("stream thread died; {}", decision.why(), exception);
+            return decision.response();
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
         this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {

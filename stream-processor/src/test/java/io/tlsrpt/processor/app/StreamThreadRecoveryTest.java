@@ -24,13 +24,13 @@ class StreamThreadRecoveryTest {
     @Test
     void replacesUpToTheBoundWithinTheWindowThenShutsDownAndCountsAgainOnceOldDeathsLeaveIt() {
         StreamThreadRecovery recovery = new StreamThreadRecovery(2, Duration.ofMinutes(10));
-        assertThat(recovery.onThreadDeath(PASSING, T0)).isEqualTo(REPLACE_THREAD);
-        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(60))).isEqualTo(REPLACE_THREAD);
-        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(120))).isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(recovery.onThreadDeath(PASSING, T0).response()).isEqualTo(REPLACE_THREAD);
+        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(60)).response()).isEqualTo(REPLACE_THREAD);
+        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(120)).response()).isEqualTo(SHUTDOWN_CLIENT);
         assertThat(recovery.recentReplacements()).isEqualTo(2);
         // ten minutes after the first, it has left the window: one more is allowed, not two
-        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(600))).isEqualTo(REPLACE_THREAD);
-        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(601))).isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(600)).response()).isEqualTo(REPLACE_THREAD);
+        assertThat(recovery.onThreadDeath(PASSING, T0.plusSeconds(601)).response()).isEqualTo(SHUTDOWN_CLIENT);
     }
 
     @Test
@@ -40,15 +40,16 @@ class StreamThreadRecoveryTest {
             new StreamsException(new SslAuthenticationException("SSL handshake failed")),
             new StreamsException(new TopicAuthorizationException("Not authorized to access topics: [tlsrpt.raw]")),
             new ConfigException("bad value")}) {
-            assertThat(recovery.onThreadDeath(permanent, T0)).as(permanent.toString()).isEqualTo(SHUTDOWN_CLIENT);
+            assertThat(recovery.onThreadDeath(permanent, T0).response()).as(permanent.toString())
+                    .isEqualTo(SHUTDOWN_CLIENT);
         }
         assertThat(recovery.recentReplacements()).isZero();
-        assertThat(recovery.onThreadDeath(PASSING, T0)).isEqualTo(REPLACE_THREAD);
+        assertThat(recovery.onThreadDeath(PASSING, T0).response()).isEqualTo(REPLACE_THREAD);
     }
 
     @Test
     void zeroShutsDownAtTheFirstDeathAndANegativeBoundIsRefused() {
-        assertThat(new StreamThreadRecovery(0, Duration.ofMinutes(10)).onThreadDeath(PASSING, T0))
+        assertThat(new StreamThreadRecovery(0, Duration.ofMinutes(10)).onThreadDeath(PASSING, T0).response())
                 .isEqualTo(SHUTDOWN_CLIENT);
         assertThatThrownBy(() -> new StreamThreadRecovery(-1, Duration.ofMinutes(10)))
                 .isInstanceOf(IllegalArgumentException.class);
