@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import io.tlsrpt.cli.bench.LatencyBench;
 import io.tlsrpt.cli.bench.PipelineBench;
 import io.tlsrpt.cli.bench.Workload;
+import io.tlsrpt.processor.topology.TopologyDepth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,10 +25,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     subcommands = io.tlsrpt.cli.bench.IntakeBenchCommand.class,
     description = {
-        "Benchmark the pipeline on a real broker (embedded in a child JVM unless --bootstrap): generated reports go",
-        "to tlsrpt.raw, a consume-and-produce copy of it is the floor, then the stream processor runs from the",
-        "beginning until every output is committed; prints one table (reports/s of both, ratio, peak heap and RSS,",
-        "state stores). --steady-rate N: latency from append to committed report and alert at N reports/s instead.",
+        // one string per paragraph: picocli wraps each to the terminal width
+        "Benchmark the pipeline on a real broker (embedded in a child JVM unless --bootstrap): generated reports go "
+            + "to tlsrpt.raw, a consume-and-produce copy of it is the floor, then the stream processor runs from the "
+            + "beginning until every output is committed; prints one table (reports/s of both, ratio, peak heap and "
+            + "RSS, state stores). --depth STAGE runs the processor only up to a stage. --steady-rate N: latency "
+            + "from append to committed report and alert at N reports/s instead.",
         "Exit codes: 0 ok, 1 benchmark failure, 2 usage error."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -71,6 +74,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}: cold).")
     long warmup;
 
+    @Option(names = "--depth", paramLabel = "STAGE",
+        description = "Run the processor's topology only up to STAGE, to put each stage's cost against the same floor: "
+            + "copy (Kafka Streams copies the raw records, nothing decoded), decode, dedup, or full (default: "
+            + "${DEFAULT-VALUE}). Not with --steady-rate.")
+    String depth = "full";
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Processor setting for this run. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -109,9 +118,19 @@ public final class BenchCommand implements Callable<Integer> {
         if (steadyRate != null && steadyRate < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steady-rate must be at least 1");
         }
+        TopologyDepth topologyDepth;
+        try {
+            topologyDepth = TopologyDepth.of(depth);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--depth: " + e.getMessage(), e);
+        }
+        if (steadyRate != null && topologyDepth != TopologyDepth.FULL) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--steady-rate measures the latency to the alerts: it needs --depth full");
+        }
         try {
             PipelineBench.Settings s = new PipelineBench.Settings(new Workload(reports, domains, failureMix, seed),
-                partitions, guarantee, bootstrap, settings, keepDir, warmup);
+                partitions, guarantee, bootstrap, settings, keepDir, warmup, topologyDepth);
             PipelineBench.processorConfigCheck(s);
             return s;
         } catch (IllegalArgumentException e) {   // InvalidConfigException too

@@ -39,8 +39,8 @@ import picocli.CommandLine.Parameters;
     name = "parse",
     mixinStandardHelpOptions = true,
     description = {
-        "Decode TLS-RPT reports (RFC 5322 mails, .json, .json.gz, .zip) and print one JSON line per file:",
-        "{\"file\", \"status\": \"ok\"|\"rejected\", \"reason\", \"message\", \"reports\": [...]}.",
+        "Decode TLS-RPT reports (RFC 5322 mails, .json, .json.gz, .zip) and print one JSON line per file: "
+            + "{\"file\", \"status\": \"ok\"|\"rejected\", \"reason\", \"message\", \"reports\": [...]}.",
         "Exit codes: 0 every file held a report, 1 some file was rejected, 2 usage error."
     })
 public final class ParseCommand implements Callable<Integer> {

@@ -33,4 +33,21 @@ class BenchCommandTest {
             .contains("Usage: tlsrpt bench")
             .doesNotContain("ArgSpec and value");
     }
+
+    @Test
+    void unknownDepthIsAUsageErrorNamingTheStages() {
+        Run r = run("bench", "--depth", "aggregate");
+
+        assertThat(r.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(r.err()).contains("--depth").contains("copy, decode, dedup, full").contains("Usage: tlsrpt bench");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aCutTopologyCannotMeasureAlertLatency() {
+        Run r = run("bench", "--depth", "decode", "--steady-rate", "100");
+
+        assertThat(r.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(r.err()).contains("--steady-rate").contains("--depth full");
+    }
 }

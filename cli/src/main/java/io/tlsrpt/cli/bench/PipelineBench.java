@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.processor.topology.TopologyDepth;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -57,10 +59,18 @@ public final class PipelineBench {
      * @param settings    extra processor settings ({@code --set})
      * @param keepDir     directory to use and keep, or null for a temporary one
      * @param warmup      reports of a separate warm-up run of the processor before anything is measured (0: none)
+     * @param depth       how much of the processor's topology runs ({@code --depth}; FULL but for measuring stages)
      */
     public record Settings(Workload workload, int partitions, String guarantee, String bootstrap,
-                           Map<String, String> settings, Path keepDir, long warmup) {
+                           Map<String, String> settings, Path keepDir, long warmup, TopologyDepth depth) {
     }
+
+    /** What a cut topology does, for the table's header. */
+    private static final Map<TopologyDepth, String> DEPTH_MEANING = Map.of(
+        TopologyDepth.COPY, "Kafka Streams copies each raw record to the reports topic, nothing decoded",
+        TopologyDepth.DECODE, "decoded and encoded in Avro to the reports topic, not deduplicated, nothing aggregated",
+        TopologyDepth.DEDUP, "decoded, repartitioned by primary domain and deduplicated to the reports topic, nothing "
+            + "aggregated");
 
     private PipelineBench() {
     }
@@ -83,7 +93,7 @@ public final class PipelineBench {
             Load load = load(target, raw, s.workload());
             Floor floor = runFloor(target, raw, Map.of(), copy, eos);
             ProcessMemory.resetPeaks();
-            Pipeline pipeline = runPipeline(config, target, raw, load.records);
+            Pipeline pipeline = runPipeline(config, s.depth(), target, raw, load.records);
             print(out, s, target, load, floor, pipeline, Memory.now());
         } finally {
             if (s.keepDir() == null) {
@@ -112,19 +122,25 @@ public final class PipelineBench {
     }
 
     /**
-     * The warm measurement: the processor is warmed up ({@link #warmUp}) and paused, the measured workload is
-     * appended to the same raw topic, the floor copies exactly those records, and the processor resumes on them.
+     * The warm measurement: the processor is warmed up ({@link #warmUp}) and paused, the floor copies the same
+     * warm-up records (not measured), the measured workload is appended to the same raw topic, the floor copies
+     * exactly those records, and the processor resumes on them.
      */
     private static void runWarm(Settings s, BenchTarget target, String raw, String copy, ProcessorConfig config,
                                 PrintWriter out) {
         boolean eos = s.guarantee().startsWith("exactly_once");
         Workload w = s.workload();
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
-        try (TlsRptProcessor processor = TlsRptProcessor.start(config);
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config, Clock.systemUTC(), s.depth());
              ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
             Load warm = warmUp(s, target, raw, processor, config);
             processor.pause();
             Map<TopicPartition, Long> measuredFrom = endOffsets(target, raw);
+            // the floor gets the same warm-up: it copies the warm-up records first (to their end, not measured),
+            // so that a JIT-compiled processor is not put against a copy loop still being compiled
+            CopyFloor.Result warmFloor = CopyFloor.copy(target.client(), raw, Map.of(), copy, eos,
+                Duration.ofMillis(100), target.name("tlsrpt-bench-copy-warmup"));
+            LOG.info("floor warm-up: copied {} records in {} s", warmFloor.records(), warmFloor.seconds());
 
             Load load = load(target, raw, w);
             Floor floor = runFloor(target, raw, measuredFrom, copy, eos);
@@ -225,10 +241,11 @@ public final class PipelineBench {
                     Map<String, StateStores.Store> stores, CpuTime cpu) {
     }
 
-    static Pipeline runPipeline(ProcessorConfig config, BenchTarget target, String raw, long produced) {
+    static Pipeline runPipeline(ProcessorConfig config, TopologyDepth depth, BenchTarget target, String raw,
+                                long produced) {
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         long start = System.nanoTime();
-        try (TlsRptProcessor processor = TlsRptProcessor.start(config);
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config, Clock.systemUTC(), depth);
              ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
             return awaitProcessed(processor, drain, target, config, produced, 0, start);
         }
@@ -302,9 +319,13 @@ public final class PipelineBench {
             Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "# generate + load: %.1f s; processor start-up to first record: %.1f s; %s%n",
             load.seconds(), p.startSeconds(), s.warmup() > 0
-                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports (JIT and state), "
-                    + "paused while the floor ran", s.warmup())
+                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports (JIT and state) "
+                    + "and the floor first copied them; the processor paused while the floor ran", s.warmup())
                 : "cold JVM (no --warmup)");
+        if (s.depth() != TopologyDepth.FULL) {
+            out.printf(Locale.ROOT, "# pipeline: the processor's topology up to '%s' only (--depth): %s%n",
+                s.depth().code(), DEPTH_MEANING.get(s.depth()));
+        }
         out.println();
         out.println("| run | reports | bytes | seconds | reports/s | MB/s | ratio | peak heap MB | peak RSS MB "
             + "| CPU s client / broker | CPU ms/report | CPU ratio | CPU ms/report without JIT | CPU ratio without JIT |");

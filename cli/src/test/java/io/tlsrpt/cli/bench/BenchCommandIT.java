@@ -52,6 +52,18 @@ class BenchCommandIT {
     }
 
     @Test
+    void pipelineBenchRunsATopologyCutAfterAStage() {
+        Run r = run("bench", "--reports", "200", "--domains", "20", "--partitions", "1", "--depth", "dedup");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("# pipeline: the processor's topology up to 'dedup' only (--depth)")
+            .contains("| floor (copy) | 200 |").contains("| pipeline | 200 |")
+            .contains("# processor: 200 raw, 200 reports decoded, 0 rejected")
+            .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|")
+            .doesNotContain("domain-window-store");
+    }
+
+    @Test
     void steadyRateBenchMeasuresReportLatency() {
         Run r = run("bench", "--steady-rate", "200", "--reports", "300", "--domains", "25", "--partitions", "1");
 

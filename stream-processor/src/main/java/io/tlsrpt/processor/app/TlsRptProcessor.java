@@ -9,6 +9,7 @@ import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
 import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
 import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.processor.topology.TopologyDepth;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
 
-    private TlsRptProcessor(ProcessorConfig config, Clock clock, RocksDBMemory rocksDbMemory) {
+    private TlsRptProcessor(ProcessorConfig config, Clock clock, TopologyDepth depth, RocksDBMemory rocksDbMemory) {
         this.config = config;
         this.rocksDbMemory = rocksDbMemory;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -74,7 +75,10 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
         TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
         Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
-                clock);
+                clock, depth);
+        if (depth != TopologyDepth.FULL) {
+            LOG.warn("topology up to '{}' only: no statistics and no alerts (for measuring only)", depth.code());
+        }
         LOG.debug("topology:\n{}", topology.describe());
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
                 rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
@@ -128,11 +132,19 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     /** As {@link #start(ProcessorConfig)}, with the clock used for {@code detected_at}/{@code updated_at}. */
     public static TlsRptProcessor start(ProcessorConfig config, Clock clock) {
+        return start(config, clock, TopologyDepth.FULL);
+    }
+
+    /**
+     * As {@link #start(ProcessorConfig, Clock)}, running the topology only up to {@code depth}: the benchmark's
+     * measure of each stage ({@code tlsrpt bench --depth}).
+     */
+    public static TlsRptProcessor start(ProcessorConfig config, Clock clock, TopologyDepth depth) {
         // the budget is this instance's: created before its stores open, closed after they are (close())
         RocksDBMemory rocksDbMemory = new RocksDBMemory(config.rocksDbMemoryBytes(),
                 config.getDouble(ProcessorConfig.ROCKSDB_WRITE_BUFFER_RATIO));
         try {
-            return new TlsRptProcessor(config, clock, rocksDbMemory);
+            return new TlsRptProcessor(config, clock, depth, rocksDbMemory);
         } catch (RuntimeException e) {
             rocksDbMemory.close();
             throw e;

@@ -6,11 +6,13 @@ import io.tlsrpt.schema.TlsReport;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
@@ -53,16 +55,35 @@ public final class TopologyFactory {
 
     public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
                                          Clock clock) {
+        return buildTopology(settings, decoder, metrics, clock, TopologyDepth.FULL);
+    }
+
+    /** The topology up to {@code depth}: {@link TopologyDepth#FULL} is what the processor runs. */
+    public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
+                                         Clock clock, TopologyDepth depth) {
         Topics topics = new Topics(settings.topics(), settings.registryUrl());
         StreamsBuilder builder = new StreamsBuilder();
 
         KStream<String, byte[]> raw = builder.stream(topics.raw.name(), topics.raw.consumed("raw-source")
                 .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp()));
+        if (depth == TopologyDepth.COPY) {
+            raw.peek((key, value) -> metrics.rawRecord(), Named.as("count-raw"))
+                    .to(topics.reports.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                            .withName(ReportsSink.SINK));
+            return build(builder);
+        }
         KStream<String, TlsReport> decoded = DecodeStage.apply(raw, topics, decoder, metrics, clock);
+        if (depth == TopologyDepth.DECODE) {
+            decoded.to(topics.reports.name(), topics.reports.produced(ReportsSink.SINK));
+            return build(builder);
+        }
 
         KStream<String, byte[]> distinct = DedupStage.apply(builder, decoded, topics.reports,
                 settings.dedupRetention(), metrics);
         ReportsSink.apply(distinct, topics);
+        if (depth == TopologyDepth.DEDUP) {
+            return build(builder);
+        }
 
         KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(distinct, topics.reports, settings,
                 metrics);
@@ -72,6 +93,10 @@ public final class TopologyFactory {
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         EmitStage.apply(alerts, topics);
+        return build(builder);
+    }
+
+    private static Topology build(StreamsBuilder builder) {
         // refuse any generated name for a store, repartition or changelog topic (they would change with the
         // topology and orphan state on upgrade)
         Properties naming = new Properties();

@@ -46,6 +46,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings) {
+        this(settings, TopologyDepth.FULL);
+    }
+
+    /** The topology up to {@code depth} (the benchmark's cut topologies). */
+    TopologyFixture(TopologySettings settings, TopologyDepth depth) {
         this.settings = settings;
         this.topics = new Topics(settings.topics(), settings.registryUrl());
         try {
@@ -65,7 +70,8 @@ final class TopologyFixture implements AutoCloseable {
         props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, settings.topics().deadLetter());
         props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock),
+        driver = new TopologyTestDriver(TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock,
+                depth),
                 props, NOW);
         raw = driver.createInputTopic(topics.raw.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reports = driver.createOutputTopic(topics.reports.name(), Serdes.String().deserializer(),
