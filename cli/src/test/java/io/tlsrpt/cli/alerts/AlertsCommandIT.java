@@ -58,8 +58,12 @@ class AlertsCommandIT {
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDays(24).withScenarios(List.of(
             Scenario.parse(Scenario.Kind.DOWNGRADE, OPEN_DOMAIN + "@20+5", start),
             Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, OVER_DOMAIN + "@12", start))));
+        // one partition: the processor reads the month in the generator's day order, as reports arrive in real life.
+        // With two, this 24-day backlog's partitions drift apart, and the downgrade once first fired on a later day's
+        // window, whose baseline already held the first failing day: it was classed starttls-unavailable (CI,
+        // 2026-11-29). The command under test is the same either way.
         try (TlsRptProcessor processor = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-alerts-it",
-            dir.resolve("state"), 2))) {
+            dir.resolve("state"), 1))) {
             try (RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), "tlsrpt.raw", "cli")) {
                 Iterator<GeneratedInput> inputs = generator.iterator();
                 while (inputs.hasNext()) {
