@@ -1,21 +1,17 @@
 package io.tlsrpt.cli.alerts;
 
+import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.notify.AlertRecord;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,21 +49,13 @@ final class AlertTopicReader implements AutoCloseable {
      *     or the topic does not exist ({@link UnknownTopicOrPartitionException})
      */
     static AlertTopicReader open(Map<String, Object> client, String topic) {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(client);
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
+            List<TopicPartition> partitions = TopicSnapshot.partitions(consumer, topic);
+            if (partitions.isEmpty()) {
                 throw new UnknownTopicOrPartitionException("topic " + topic + " does not exist (the processor "
                     + "creates it when it starts)");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
-                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             return new AlertTopicReader(topic, consumer, consumer.endOffsets(partitions));
@@ -86,8 +74,20 @@ final class AlertTopicReader implements AutoCloseable {
                 throw new IllegalStateException("timed out reading " + topic + " up to its end offsets " + ends);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                deliver(r, sink);
-                read++;
+                if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+                    deliver(r, sink);
+                    read++;
+                }
+            }
+            // a poll may run past an end offset: what was committed after the opening belongs to follow(), so such a
+            // partition goes back to its end and waits there
+            for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                if (consumer.position(e.getKey()) > e.getValue()) {
+                    consumer.seek(e.getKey(), e.getValue());
+                }
+                if (consumer.position(e.getKey()) >= e.getValue()) {
+                    consumer.pause(List.of(e.getKey()));
+                }
             }
         }
         return read;
@@ -99,6 +99,7 @@ final class AlertTopicReader implements AutoCloseable {
      */
     long follow(Sink sink, BooleanSupplier done) {
         long read = 0;
+        consumer.resume(consumer.paused());
         try {
             while (!done.getAsBoolean()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {

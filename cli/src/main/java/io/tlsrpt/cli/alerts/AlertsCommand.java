@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,20 +115,12 @@ public final class AlertsCommand implements Callable<Integer> {
         long[] shown = {0};
         long read;
         try (AlertTopicReader reader = AlertTopicReader.open(client, topic)) {
-            read = reader.readToEnd(new AlertTopicReader.Sink() {
-                @Override
-                public void event(AlertEvent event) {
-                    incidents.apply(event);
-                    if (!open && filter.matches(event.alert())) {
-                        history.add(event);
-                    }
+            read = reader.readToEnd(sink(err, invalid, event -> {
+                incidents.apply(event);
+                if (!open && filter.matches(event.alert())) {
+                    history.add(event);
                 }
-
-                @Override
-                public void invalid(String where, String why) {
-                    skipInvalid(err, invalid, where, why);
-                }
-            });
+            }));
             List<AlertEvent> before = open ? incidents.open(filter) : sortedByTime(history);
             if (last != null && before.size() > last) {
                 before = open ? before.subList(0, last) : before.subList(before.size() - last, before.size());
@@ -166,22 +159,14 @@ public final class AlertsCommand implements Callable<Integer> {
         }, "tlsrpt-alerts-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return reader.follow(new AlertTopicReader.Sink() {
-                @Override
-                public void event(AlertEvent event) {
-                    incidents.apply(event);
-                    if (shown[0] < limit && filter.matches(event.alert())) {
-                        print(out, event);
-                        out.flush();
-                        shown[0]++;
-                    }
+            return reader.follow(sink(err, invalid, event -> {
+                incidents.apply(event);
+                if (shown[0] < limit && filter.matches(event.alert())) {
+                    print(out, event);
+                    out.flush();
+                    shown[0]++;
                 }
-
-                @Override
-                public void invalid(String where, String why) {
-                    skipInvalid(err, invalid, where, why);
-                }
-            }, () -> shown[0] >= limit);
+            }), () -> shown[0] >= limit);
         } finally {
             removeHook(hook);
         }
@@ -199,10 +184,24 @@ public final class AlertsCommand implements Callable<Integer> {
         out.println(format.equals("text") ? AlertLine.format(event.json()) : event.json());
     }
 
-    private static void skipInvalid(PrintWriter err, Map<String, Integer> invalid, String where, String why) {
-        // not an alert: said on stderr with where it is, never printed as one and never silently passed over
-        err.println("tlsrpt alerts: " + where + " is not an alert: " + why);
-        invalid.merge(why.replaceAll(":.*", ""), 1, Integer::sum);
+    /**
+     * Alerts go to {@code onEvent}; a record that is not an alert is said on stderr with where it is and counted by
+     * cause in {@code invalid}: never printed as one, never silently passed over.
+     */
+    private static AlertTopicReader.Sink sink(PrintWriter err, Map<String, Integer> invalid,
+                                              Consumer<AlertEvent> onEvent) {
+        return new AlertTopicReader.Sink() {
+            @Override
+            public void event(AlertEvent event) {
+                onEvent.accept(event);
+            }
+
+            @Override
+            public void invalid(String where, String why) {
+                err.println("tlsrpt alerts: " + where + " is not an alert: " + why);
+                invalid.merge(why.replaceAll(":.*", ""), 1, Integer::sum);
+            }
+        };
     }
 
     private static List<AlertEvent> sortedByTime(List<AlertEvent> events) {

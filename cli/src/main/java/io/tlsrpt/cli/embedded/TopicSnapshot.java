@@ -29,22 +29,12 @@ public final class TopicSnapshot {
     /** Calls {@code action} for every committed record, partition by partition, in offset order. */
     public static long forEach(Map<String, Object> clientProperties, String topic,
                                Consumer<ConsumerRecord<byte[], byte[]>> action) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         long count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(clientProperties)) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            if (partitions.isEmpty()) {
                 return 0;
             }
-            List<TopicPartition> partitions = infos.stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             for (TopicPartition tp : partitions) {
                 long end = ends.get(tp);
@@ -65,6 +55,30 @@ public final class TopicSnapshot {
             }
         }
         return count;
+    }
+
+    /**
+     * A consumer that reads only committed records, outside any consumer group (it commits nothing, so it moves
+     * nothing for the topic's other readers), and never creates a topic.
+     */
+    public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(Map<String, Object> clientProperties) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The topic's partitions in partition order; empty when the topic does not exist. */
+    public static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null) {
+            return List.of();
+        }
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition()))
+            .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 
     /**
