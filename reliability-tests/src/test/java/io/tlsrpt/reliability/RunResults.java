@@ -37,9 +37,9 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
     record AlertLine(String alertId, String status, String kind, String policyDomain, String resultType,
                      String windowStart, long failedSessions, long totalSessions) {
 
-        /** The identity the "emitted twice" check uses: one incident announced with the same count twice. */
+        /** The identity the "emitted twice" check uses: one incident announced with the same kind and count twice. */
         String announcement() {
-            return alertId + " " + status + " " + failedSessions;
+            return alertId + " " + status + " " + kind + " " + failedSessions;
         }
     }
 
@@ -103,12 +103,23 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
         return alerts.stream().sorted(java.util.Comparator.comparing(AlertLine::toString)).toList();
     }
 
-    /** Distinct (alert_id, status, kind, domain, result type): which incidents fired, were updated, resolved. */
+    /**
+     * Distinct (alert_id, status, kind, domain, result type): which incidents fired, were updated, resolved. The kind
+     * is the incident's last: an incident can escalate (a later window fired first against a baseline holding an
+     * earlier failing day), and its records share a partition, so the last one read is the last one emitted.
+     */
     java.util.SortedSet<String> incidents() {
+        Map<String, String> kinds = finalKinds();
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        alerts.forEach(a -> out.add(a.alertId() + " " + a.status() + " " + a.kind() + " " + a.policyDomain() + " "
-                + a.resultType()));
+        alerts.forEach(a -> out.add(a.alertId() + " " + a.status() + " " + kinds.get(a.alertId()) + " "
+                + a.policyDomain() + " " + a.resultType()));
         return out;
+    }
+
+    private Map<String, String> finalKinds() {
+        Map<String, String> kinds = new HashMap<>();
+        alerts.forEach(a -> kinds.put(a.alertId(), a.kind()));
+        return kinds;
     }
 
     /** The resolutions, counts included (they are taken from a later, complete window). */
@@ -122,8 +133,9 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
      */
     SortedMap<String, List<String>> episodes() {
         SortedMap<String, List<String>> out = new TreeMap<>();
+        Map<String, String> kinds = finalKinds();
         Map<String, String> byId = new HashMap<>();
-        alerts.forEach(a -> byId.putIfAbsent(a.alertId(), episode(a)));
+        alerts.forEach(a -> byId.putIfAbsent(a.alertId(), episode(a, kinds)));
         Map<String, List<String>> statuses = new LinkedHashMap<>();
         alerts.forEach(a -> {
             List<String> seen = statuses.computeIfAbsent(a.alertId(), id -> new ArrayList<>());
@@ -142,18 +154,20 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
 
     /** Window start of the first firing alert of the episode ({@link #episodes()} key). */
     String firstFiringWindow(String episode) {
-        return alerts.stream().filter(a -> episode(a).equals(episode) && a.status().equals("firing"))
+        Map<String, String> kinds = finalKinds();
+        return alerts.stream().filter(a -> episode(a, kinds).equals(episode) && a.status().equals("firing"))
                 .map(AlertLine::windowStart).findFirst().orElseThrow();
     }
 
     /** Window start of the episode's resolution. */
     String resolutionWindow(String episode) {
-        return alerts.stream().filter(a -> episode(a).equals(episode) && a.status().equals("resolved"))
+        Map<String, String> kinds = finalKinds();
+        return alerts.stream().filter(a -> episode(a, kinds).equals(episode) && a.status().equals("resolved"))
                 .map(AlertLine::windowStart).findFirst().orElseThrow();
     }
 
-    private static String episode(AlertLine a) {
-        return a.kind() + " " + a.policyDomain() + " " + a.resultType();
+    private static String episode(AlertLine a, Map<String, String> finalKinds) {
+        return finalKinds.get(a.alertId()) + " " + a.policyDomain() + " " + a.resultType();
     }
 
     long firing(String kind) {

@@ -58,12 +58,12 @@ class AlertsCommandIT {
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDays(24).withScenarios(List.of(
             Scenario.parse(Scenario.Kind.DOWNGRADE, OPEN_DOMAIN + "@20+5", start),
             Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, OVER_DOMAIN + "@12", start))));
-        // one partition: the processor reads the month in the generator's day order, as reports arrive in real life.
-        // With two, this 24-day backlog's partitions drift apart, and the downgrade once first fired on a later day's
-        // window, whose baseline already held the first failing day: it was classed starttls-unavailable (CI,
-        // 2026-11-29). The command under test is the same either way.
+        // two partitions, so the command reads an alert topic of two. This 24-day backlog's partitions drift apart:
+        // the downgrade can first fire on a later day's window, whose baseline already holds the first failing day,
+        // as starttls-unavailable (CI, 2026-11-29); the first day's own update then escalates it to critical under
+        // the same alert_id (IncidentLifecycle), which is what --open must show
         try (TlsRptProcessor processor = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-alerts-it",
-            dir.resolve("state"), 1))) {
+            dir.resolve("state"), 2))) {
             try (RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), "tlsrpt.raw", "cli")) {
                 Iterator<GeneratedInput> inputs = generator.iterator();
                 while (inputs.hasNext()) {
@@ -149,7 +149,7 @@ class AlertsCommandIT {
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !following.isDone());
 
             producer.send(new ProducerRecord<>(topic, "junk", "not an alert")).get(10, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(topic, "new.example|starttls-downgrade-suspected",
+            producer.send(new ProducerRecord<>(topic, "new.example|starttls-not-supported",
                 JSON.writeValueAsString(after))).get(10, TimeUnit.SECONDS);
 
             Run followed = following.get(60, TimeUnit.SECONDS);

@@ -4,10 +4,13 @@ package io.tlsrpt.processor.detect;
  * The state of one incident of a (policy domain, result type), kept in the detector's incident store.
  *
  * @param alertId                 stable id of the incident (firing, updates and resolved share it)
- * @param kind                    fixed when it first fires, so updates do not change identity
+ * @param kind                    set when it first fires; it changes only to a more severe kind (a warning
+ *                                {@code starttls-unavailable} that a cleaner baseline shows to be a suspected
+ *                                downgrade), never back; the alert_id stays
  * @param open                    firing (true) or resolved (false)
- * @param firstWindowStart        window in which it first fired; the baseline of an open incident is taken
- *                                from the windows before it, so a lasting failure is not absorbed into "normal"
+ * @param firstWindowStart        earliest anomalous window of the incident (where it first fired, or an earlier
+ *                                window whose data came later); the baseline of an open incident is taken from
+ *                                the windows before it, so a lasting failure is not absorbed into "normal"
  * @param lastAnomalousWindowStart latest window in which the rule held
  * @param lastAnomalousTotal      the domain's total sessions in that window (for the resolution rule)
  * @param announcedFailed         failed sessions in the last firing announcement

@@ -7,7 +7,8 @@ import java.util.HexFormat;
 
 /**
  * One incident gives one {@code firing} alert, updates with the same alert_id only when its count
- * materially grows, and one {@code resolved} when a later window is normal with enough traffic to say so.
+ * materially grows or its kind escalates, and one {@code resolved} when a later window is normal with enough traffic
+ * to say so.
  * Pure function of (previous state, window, verdict).
  */
 public final class IncidentLifecycle {
@@ -40,15 +41,23 @@ public final class IncidentLifecycle {
             return new Step(Action.NONE, previous);
         }
         if (evaluation.anomalous()) {
+            String kind = escalated(previous.kind(), evaluation.kind());
+            boolean escalates = !kind.equals(previous.kind());
+            // an earlier window that turns out anomalous (its data came after a later window's: partitions that
+            // drift apart in a backlog, or the order in which a commit flushes the window cache) is where the
+            // incident began: later windows are judged against the baseline before it, not one that holds it
+            long first = Math.min(previous.firstWindowStart(), windowStart);
             if (windowStart < previous.lastAnomalousWindowStart()) {
-                return new Step(Action.NONE, previous);
+                Incident next = new Incident(previous.alertId(), kind, true, first,
+                        previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(), 0);
+                return new Step(escalates ? Action.UPDATE : Action.NONE, next);
             }
             long total = windowStart == previous.lastAnomalousWindowStart()
                     ? Math.max(previous.lastAnomalousTotal(), current.total()) : current.total();
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
-            Incident next = new Incident(previous.alertId(), previous.kind(), true, previous.firstWindowStart(),
+            Incident next = new Incident(previous.alertId(), kind, true, first,
                     windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0);
-            return new Step(grew ? Action.UPDATE : Action.NONE, next);
+            return new Step(grew || escalates ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
         boolean enoughTraffic = current.total() >= settings.resolveTrafficFraction() * previous.lastAnomalousTotal();
@@ -59,6 +68,16 @@ public final class IncidentLifecycle {
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);
+    }
+
+    /**
+     * The kind an open incident carries after a new verdict: the more severe of the two. Only a
+     * {@code starttls-not-supported} incident can change kind (warning {@code starttls-unavailable} to critical
+     * {@code starttls-downgrade-suspected}, when a verdict on a cleaner baseline says so); a critical page is never
+     * turned back into a warning while the incident lasts.
+     */
+    static String escalated(String kind, AlertKind verdict) {
+        return verdict.severity().compareTo(AlertKind.fromCode(kind).severity()) < 0 ? verdict.code() : kind;
     }
 
     /** sha-256 of domain, result type and first firing window start; first 16 bytes in hex. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -141,9 +142,11 @@ final class DetectStage {
             }
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation);
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
-            LOG.info("alert {} {} {} on {} ({}): {}", alert.getStatus(), alert.getKind(), alert.getAlertId(), domain,
-                    resultType, evaluation.reason());
-            context.forward(new Record<>(domain + "|" + alert.getKind(), alert,
+            LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(), step.action().name().toLowerCase(Locale.ROOT),
+                    alert.getKind(), alert.getAlertId(), domain, resultType, evaluation.reason());
+            // keyed like the incident, not by kind: an incident whose kind escalates keeps its partition, so its
+            // records stay in order for the notifier and the SIEMs
+            context.forward(new Record<>(incidentKey, alert,
                     Math.max(context.currentStreamTimeMs(), windowStart)));
         }
 

@@ -61,6 +61,63 @@ class IncidentLifecycleTest {
         assertThat(again.incident().resolvedWindowStart()).isZero();
     }
 
+    private static Evaluation starttls(AlertKind kind) {
+        return new Evaluation(true, 2.0, 0.0005, 30, kind, "test");
+    }
+
+    @Test
+    void anEarlierWindowThatTurnsAnomalousMovesTheStartBackAndEscalatesTheKind() {
+        // day 9 fired first, judged against a baseline that already held day 8: a plain loss of STARTTLS
+        Step fire = lifecycle.step(null, "example.com", "starttls-not-supported", 9 * DAY, new WindowCounts(120, 1000),
+                starttls(AlertKind.STARTTLS_UNAVAILABLE));
+        assertThat(fire.action()).isEqualTo(Action.FIRE);
+        assertThat(fire.incident().kind()).isEqualTo("starttls-unavailable");
+
+        // then day 8's own update, against the clean days before it: a suspected downgrade
+        Step earlier = lifecycle.step(fire.incident(), "example.com", "starttls-not-supported", 8 * DAY,
+                new WindowCounts(80, 1000), starttls(AlertKind.STARTTLS_DOWNGRADE_SUSPECTED));
+        assertThat(earlier.action()).as("announced: the page is now critical").isEqualTo(Action.UPDATE);
+        assertThat(earlier.incident().kind()).isEqualTo("starttls-downgrade-suspected");
+        assertThat(earlier.incident().alertId()).isEqualTo(fire.incident().alertId());
+        assertThat(earlier.incident().firstWindowStart()).as("the baseline now ends before day 8").isEqualTo(8 * DAY);
+        assertThat(earlier.incident().lastAnomalousWindowStart()).isEqualTo(9 * DAY);
+        assertThat(earlier.incident().lastAnomalousTotal()).isEqualTo(1000);
+        assertThat(earlier.incident().announcedFailed()).isEqualTo(120);
+
+        // a later verdict of the lesser kind does not turn the page back into a warning
+        Step later = lifecycle.step(earlier.incident(), "example.com", "starttls-not-supported", 10 * DAY,
+                new WindowCounts(130, 1000), starttls(AlertKind.STARTTLS_UNAVAILABLE));
+        assertThat(later.action()).isEqualTo(Action.NONE);
+        assertThat(later.incident().kind()).isEqualTo("starttls-downgrade-suspected");
+        assertThat(later.incident().firstWindowStart()).isEqualTo(8 * DAY);
+    }
+
+    @Test
+    void anEarlierAnomalousWindowOfTheSameKindMovesTheStartBackSilently() {
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 9 * DAY, new WindowCounts(20, 1000), verdict(true));
+        Step earlier = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 7 * DAY,
+                new WindowCounts(90, 1000), verdict(true));
+        assertThat(earlier.action()).isEqualTo(Action.NONE);
+        assertThat(earlier.incident().firstWindowStart()).isEqualTo(7 * DAY);
+        assertThat(earlier.incident()).isEqualTo(new Incident(fire.incident().alertId(), "certificate-expired", true,
+                7 * DAY, 9 * DAY, 1000, 20, 0));
+
+        Step normalEarlier = lifecycle.step(earlier.incident(), "example.com", "certificate-expired", 6 * DAY,
+                new WindowCounts(0, 1000), verdict(false));
+        assertThat(normalEarlier.action()).as("a normal earlier window resolves nothing").isEqualTo(Action.NONE);
+        assertThat(normalEarlier.incident()).isEqualTo(earlier.incident());
+    }
+
+    @Test
+    void onlyAMoreSevereKindWins() {
+        assertThat(IncidentLifecycle.escalated("starttls-unavailable", AlertKind.STARTTLS_DOWNGRADE_SUSPECTED))
+                .isEqualTo("starttls-downgrade-suspected");
+        assertThat(IncidentLifecycle.escalated("starttls-downgrade-suspected", AlertKind.STARTTLS_UNAVAILABLE))
+                .isEqualTo("starttls-downgrade-suspected");
+        assertThat(IncidentLifecycle.escalated("certificate-expired", AlertKind.CERTIFICATE_EXPIRED))
+                .isEqualTo("certificate-expired");
+    }
+
     @Test
     void normalSameWindowDoesNotResolve() {
         Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(20, 1000), verdict(true));
