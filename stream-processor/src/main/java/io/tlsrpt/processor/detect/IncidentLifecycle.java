@@ -3,6 +3,7 @@ package io.tlsrpt.processor.detect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -21,9 +22,15 @@ public final class IncidentLifecycle {
     }
 
     private final DetectorSettings settings;
+    private final long baselineSpanMs;
 
-    public IncidentLifecycle(DetectorSettings settings) {
+    /**
+     * @param windowSize the aggregate's window size: with the detector's baseline windows, how far back a baseline
+     *                   reaches
+     */
+    public IncidentLifecycle(DetectorSettings settings, Duration windowSize) {
         this.settings = settings;
+        this.baselineSpanMs = windowSize.toMillis() * settings.baselineWindows();
     }
 
     public Step step(Incident previous, String domain, String resultType, long windowStart,
@@ -41,11 +48,16 @@ public final class IncidentLifecycle {
             return new Step(Action.NONE, previous);
         }
         if (evaluation.anomalous()) {
+            // an earlier window within the incident's baseline that turns out anomalous too (its data came after a
+            // later window's: partitions that drift apart in a backlog, or the order in which a commit flushes the
+            // window cache) is where the incident began: later windows are judged against the baseline before it,
+            // not one that holds it, and the incident takes that window's kind if it is more severe. A window
+            // further back did not weigh on this incident's verdicts and changes nothing
+            if (windowStart < previous.firstWindowStart() - baselineSpanMs) {
+                return new Step(Action.NONE, previous);
+            }
             String kind = escalated(previous.kind(), evaluation.kind());
             boolean escalates = !kind.equals(previous.kind());
-            // an earlier window that turns out anomalous (its data came after a later window's: partitions that
-            // drift apart in a backlog, or the order in which a commit flushes the window cache) is where the
-            // incident began: later windows are judged against the baseline before it, not one that holds it
             long first = Math.min(previous.firstWindowStart(), windowStart);
             if (windowStart < previous.lastAnomalousWindowStart()) {
                 Incident next = new Incident(previous.alertId(), kind, true, first,

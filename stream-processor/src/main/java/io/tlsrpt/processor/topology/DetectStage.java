@@ -82,7 +82,7 @@ final class DetectStage {
             this.metrics = metrics;
             this.clock = clock;
             this.detector = new SpikeDetector(settings.detector());
-            this.lifecycle = new IncidentLifecycle(settings.detector());
+            this.lifecycle = new IncidentLifecycle(settings.detector(), settings.windowSize());
         }
 
         @Override

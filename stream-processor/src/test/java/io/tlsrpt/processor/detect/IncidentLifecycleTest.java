@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsrpt.processor.detect.IncidentLifecycle.Action;
 import io.tlsrpt.processor.detect.IncidentLifecycle.Step;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class IncidentLifecycleTest {
 
     private static final long DAY = 86_400_000L;
-    private final IncidentLifecycle lifecycle = new IncidentLifecycle(DetectorSettings.defaults());
+    private final IncidentLifecycle lifecycle = new IncidentLifecycle(DetectorSettings.defaults(), Duration.ofDays(1));
 
     private static Evaluation verdict(boolean anomalous) {
         return new Evaluation(anomalous, 1.0, 0.0001, anomalous ? 20 : 0, AlertKind.CERTIFICATE_EXPIRED, "test");
@@ -106,6 +107,22 @@ class IncidentLifecycleTest {
                 new WindowCounts(0, 1000), verdict(false));
         assertThat(normalEarlier.action()).as("a normal earlier window resolves nothing").isEqualTo(Action.NONE);
         assertThat(normalEarlier.incident()).isEqualTo(earlier.incident());
+    }
+
+    @Test
+    void anAnomalousWindowBeyondTheIncidentsBaselineIsAnotherEpisodeAndChangesNothing() {
+        Step fire = lifecycle.step(null, "example.com", "starttls-not-supported", 20 * DAY, new WindowCounts(120, 1000),
+                starttls(AlertKind.STARTTLS_UNAVAILABLE));
+        // the baseline of day 20 is days 13 to 19: day 12 never weighed on it
+        Step farBack = lifecycle.step(fire.incident(), "example.com", "starttls-not-supported", 12 * DAY,
+                new WindowCounts(80, 1000), starttls(AlertKind.STARTTLS_DOWNGRADE_SUSPECTED));
+        assertThat(farBack.action()).isEqualTo(Action.NONE);
+        assertThat(farBack.incident()).isEqualTo(fire.incident());
+
+        Step edge = lifecycle.step(fire.incident(), "example.com", "starttls-not-supported", 13 * DAY,
+                new WindowCounts(80, 1000), starttls(AlertKind.STARTTLS_DOWNGRADE_SUSPECTED));
+        assertThat(edge.action()).as("day 13 is in it").isEqualTo(Action.UPDATE);
+        assertThat(edge.incident().firstWindowStart()).isEqualTo(13 * DAY);
     }
 
     @Test
