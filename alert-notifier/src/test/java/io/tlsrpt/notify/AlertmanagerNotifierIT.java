@@ -118,7 +118,7 @@ class AlertmanagerNotifierIT {
     private static void produce(AlertJson alert) throws Exception {
         // key as the stream processor writes it; the notifier does not depend on its form
         AlertRecord parsed = alert.parsed();
-        producer.send(new ProducerRecord<>(TOPIC, parsed.policyDomain() + "|" + parsed.resultType(), alert.json()))
+        producer.send(new ProducerRecord<>(TOPIC, parsed.policyDomain() + "|" + parsed.kind(), alert.json()))
                 .get(10, TimeUnit.SECONDS);
     }
 

@@ -149,7 +149,7 @@ class AlertsCommandIT {
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !following.isDone());
 
             producer.send(new ProducerRecord<>(topic, "junk", "not an alert")).get(10, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(topic, "new.example|starttls-not-supported",
+            producer.send(new ProducerRecord<>(topic, "new.example|starttls-downgrade-suspected",
                 JSON.writeValueAsString(after))).get(10, TimeUnit.SECONDS);
 
             Run followed = following.get(60, TimeUnit.SECONDS);

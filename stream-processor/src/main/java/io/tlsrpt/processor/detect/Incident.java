@@ -17,10 +17,18 @@ package io.tlsrpt.processor.detect;
  * @param resolvedWindowStart     once resolved: the window whose normal traffic resolved it (0 while open, and in
  *                                records stored before this field existed). Late data for a window up to it
  *                                belongs to the resolved episode and does not fire again
+ * @param firedKind               the kind it first fired with, which keys all its alerts so that they stay on one
+ *                                partition when the kind escalates (null in records stored before kinds could
+ *                                escalate: then {@code kind})
  */
 public record Incident(String alertId, String kind, boolean open, long firstWindowStart,
                        long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed,
-                       long resolvedWindowStart) {
+                       long resolvedWindowStart, String firedKind) {
+
+    /** The kind in its alerts' key, {@code policy_domain|kind}: the one it first fired with. */
+    public String keyKind() {
+        return firedKind == null ? kind : firedKind;
+    }
 
     /** The latest window this incident accounts for: its last anomalous one, or the one that resolved it. */
     public long handledUpTo() {

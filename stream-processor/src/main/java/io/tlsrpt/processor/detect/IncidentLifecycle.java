@@ -42,7 +42,7 @@ public final class IncidentLifecycle {
             boolean alreadyHandled = previous != null && windowStart <= previous.handledUpTo();
             if (evaluation.anomalous() && !alreadyHandled) {
                 Incident fired = new Incident(alertId(domain, resultType, windowStart), evaluation.kind().code(),
-                        true, windowStart, windowStart, current.total(), current.failed(), 0);
+                        true, windowStart, windowStart, current.total(), current.failed(), 0, evaluation.kind().code());
                 return new Step(Action.FIRE, fired);
             }
             return new Step(Action.NONE, previous);
@@ -60,15 +60,15 @@ public final class IncidentLifecycle {
             boolean escalates = !kind.equals(previous.kind());
             long first = Math.min(previous.firstWindowStart(), windowStart);
             if (windowStart < previous.lastAnomalousWindowStart()) {
-                Incident next = new Incident(previous.alertId(), kind, true, first,
-                        previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(), 0);
+                Incident next = new Incident(previous.alertId(), kind, true, first, previous.lastAnomalousWindowStart(),
+                        previous.lastAnomalousTotal(), previous.announcedFailed(), 0, previous.keyKind());
                 return new Step(escalates ? Action.UPDATE : Action.NONE, next);
             }
             long total = windowStart == previous.lastAnomalousWindowStart()
                     ? Math.max(previous.lastAnomalousTotal(), current.total()) : current.total();
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
             Incident next = new Incident(previous.alertId(), kind, true, first,
-                    windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0);
+                    windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0, previous.keyKind());
             return new Step(grew || escalates ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
@@ -76,7 +76,7 @@ public final class IncidentLifecycle {
         if (laterWindow && enoughTraffic) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
                     previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
-                    windowStart);
+                    windowStart, previous.keyKind());
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);

@@ -144,9 +144,9 @@ final class DetectStage {
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(), step.action().name().toLowerCase(Locale.ROOT),
                     alert.getKind(), alert.getAlertId(), domain, resultType, evaluation.reason());
-            // keyed like the incident, not by kind: an incident whose kind escalates keeps its partition, so its
+            // keyed by the kind it first fired with: an incident whose kind escalates keeps its partition, so its
             // records stay in order for the notifier and the SIEMs
-            context.forward(new Record<>(incidentKey, alert,
+            context.forward(new Record<>(domain + "|" + step.incident().keyKind(), alert,
                     Math.max(context.currentStreamTimeMs(), windowStart)));
         }
 

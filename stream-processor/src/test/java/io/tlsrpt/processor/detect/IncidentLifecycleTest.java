@@ -84,6 +84,8 @@ class IncidentLifecycleTest {
         assertThat(earlier.incident().lastAnomalousWindowStart()).isEqualTo(9 * DAY);
         assertThat(earlier.incident().lastAnomalousTotal()).isEqualTo(1000);
         assertThat(earlier.incident().announcedFailed()).isEqualTo(120);
+        assertThat(earlier.incident().keyKind()).as("its alerts keep the first kind's key").isEqualTo(
+                "starttls-unavailable");
 
         // a later verdict of the lesser kind does not turn the page back into a warning
         Step later = lifecycle.step(earlier.incident(), "example.com", "starttls-not-supported", 10 * DAY,
@@ -95,13 +97,14 @@ class IncidentLifecycleTest {
 
     @Test
     void anEarlierAnomalousWindowOfTheSameKindMovesTheStartBackSilently() {
-        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 9 * DAY, new WindowCounts(20, 1000), verdict(true));
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 9 * DAY, new WindowCounts(20, 1000),
+                verdict(true));
         Step earlier = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 7 * DAY,
                 new WindowCounts(90, 1000), verdict(true));
         assertThat(earlier.action()).isEqualTo(Action.NONE);
         assertThat(earlier.incident().firstWindowStart()).isEqualTo(7 * DAY);
         assertThat(earlier.incident()).isEqualTo(new Incident(fire.incident().alertId(), "certificate-expired", true,
-                7 * DAY, 9 * DAY, 1000, 20, 0));
+                7 * DAY, 9 * DAY, 1000, 20, 0, "certificate-expired"));
 
         Step normalEarlier = lifecycle.step(earlier.incident(), "example.com", "certificate-expired", 6 * DAY,
                 new WindowCounts(0, 1000), verdict(false));

@@ -107,8 +107,8 @@ class DetectStageUpdateOrderTest {
         assertThat(escalated.getAlertId()).as("the same incident").isEqualTo(alerts.get(0).value.getAlertId());
         assertThat(escalated.getWindowStart()).isEqualTo(Instant.ofEpochMilli(8 * day));
         assertThat(escalated.getFailedSessions()).isEqualTo(80);
-        assertThat(alerts).extracting(a -> a.key).as("one key, so one partition, for the whole incident")
-                .containsOnly(DOMAIN + "|" + TYPE);
+        assertThat(alerts).extracting(a -> a.key).as("one key, the first kind's, so one partition for the incident")
+                .containsOnly(DOMAIN + "|starttls-unavailable");
 
         // day 10 is judged against the week before day 8 now, and keeps the critical kind
         store(10, failing(300));
@@ -129,7 +129,7 @@ class DetectStageUpdateOrderTest {
         assertThat(alerts).singleElement().satisfies(a -> {
             assertThat(a.value.getKind()).isEqualTo("starttls-downgrade-suspected");
             assertThat(a.value.getWindowStart()).isEqualTo(Instant.ofEpochMilli(8 * day));
-            assertThat(a.key).isEqualTo(DOMAIN + "|" + TYPE);
+            assertThat(a.key).isEqualTo(DOMAIN + "|starttls-downgrade-suspected");
         });
     }
 

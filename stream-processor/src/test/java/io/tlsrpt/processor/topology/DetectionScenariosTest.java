@@ -200,5 +200,7 @@ class DetectionScenariosTest {
                 .deserialize("incident-store-changelog", stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(incident.resolvedWindowStart()).isZero();
         assertThat(incident.handledUpTo()).as("as before: up to the last anomalous window").isEqualTo(9);
+        assertThat(incident.keyKind()).as("its alerts' key: the kind, which could not change then")
+                .isEqualTo("certificate-expired");
     }
 }
