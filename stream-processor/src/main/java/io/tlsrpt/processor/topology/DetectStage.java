@@ -140,7 +140,10 @@ final class DetectStage {
             if (step.action() == IncidentLifecycle.Action.NONE) {
                 return;
             }
-            Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation);
+            String escalatedFrom = previous != null && !step.incident().kind().equals(previous.kind())
+                    ? previous.kind() : null;
+            Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
+                    escalatedFrom);
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(), step.action().name().toLowerCase(Locale.ROOT),
                     alert.getKind(), alert.getAlertId(), domain, resultType, evaluation.reason());
@@ -173,7 +176,8 @@ final class DetectStage {
         }
 
         private Alert alert(IncidentLifecycle.Step step, String domain, String resultType, long windowStart,
-                            long windowEnd, DomainWindow window, WindowCounts current, Evaluation evaluation) {
+                            long windowEnd, DomainWindow window, WindowCounts current, Evaluation evaluation,
+                            String escalatedFrom) {
             Incident incident = step.incident();
             AlertKind kind = AlertKind.fromCode(incident.kind());
             boolean resolved = step.action() == IncidentLifecycle.Action.RESOLVE;
@@ -188,7 +192,9 @@ final class DetectStage {
                     : String.format("%s on %s: %d of %d sessions failed with %s in the window starting %s"
                             + " (expected %.2f), seen by %d reporter(s) from %d sending IP(s); %s.", kind.code(), domain,
                             current.failed(), current.total(), resultType, start, evaluation.expected(),
-                            counts.reporters().size(), counts.sendingIps().size(), kind.action());
+                            counts.reporters().size(), counts.sendingIps().size(), kind.action())
+                    + (escalatedFrom == null ? "" : " Escalated from " + escalatedFrom + ": this earlier window, read"
+                            + " after a later one, shows the failures began on a baseline without them.");
             return Alert.newBuilder()
                     .setAlertId(incident.alertId())
                     .setStatus(resolved ? "resolved" : "firing")

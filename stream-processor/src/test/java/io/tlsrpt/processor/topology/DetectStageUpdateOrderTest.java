@@ -107,6 +107,8 @@ class DetectStageUpdateOrderTest {
         assertThat(escalated.getAlertId()).as("the same incident").isEqualTo(alerts.get(0).value.getAlertId());
         assertThat(escalated.getWindowStart()).isEqualTo(Instant.ofEpochMilli(8 * day));
         assertThat(escalated.getFailedSessions()).isEqualTo(80);
+        assertThat(escalated.getSummary()).contains("Escalated from starttls-unavailable");
+        assertThat(alerts.get(0).value.getSummary()).doesNotContain("Escalated");
         assertThat(alerts).extracting(a -> a.key).as("one key, the first kind's, so one partition for the incident")
                 .containsOnly(DOMAIN + "|starttls-unavailable");
 
@@ -117,6 +119,8 @@ class DetectStageUpdateOrderTest {
         assertThat(alerts.get(2).value.getKind()).isEqualTo("starttls-downgrade-suspected");
         assertThat(alerts.get(2).value.getBaseline()).as("expected failures from a clean baseline").isLessThan(1.0);
         assertThat(alerts.get(2).value.getAlertId()).isEqualTo(escalated.getAlertId());
+        assertThat(alerts.get(2).value.getSummary()).as("only the escalating update says so")
+                .doesNotContain("Escalated");
     }
 
     @Test
