@@ -4,9 +4,13 @@ import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.notify.AlertRecord;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -18,13 +22,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the JSON alert topic without a consumer group (nothing committed, nothing moved): first everything up to the
  * end offsets at opening ({@link #readToEnd}), then, optionally, what is committed after that ({@link #follow}).
- * Read committed: the processor writes alerts in transactions. Partitions are those of the topic at opening.
+ * Read committed: the processor writes alerts in transactions. The history reads the partitions of the topic at
+ * opening; {@link #follow} also takes up partitions added later (within {@link #PARTITION_CHECK}), from their
+ * beginning, since all they hold came after the opening.
  */
 final class AlertTopicReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+    /** How often --follow looks for partitions added to the topic (the consumer's metadata is refreshed as often). */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(10);
 
     /** Where each record goes. */
     interface Sink {
@@ -49,7 +57,9 @@ final class AlertTopicReader implements AutoCloseable {
      *     or the topic does not exist ({@link UnknownTopicOrPartitionException})
      */
     static AlertTopicReader open(Map<String, Object> client, String topic) {
-        KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(client);
+        Map<String, Object> settings = new HashMap<>(client);
+        settings.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITION_CHECK.toMillis());
+        KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(settings);
         try {
             List<TopicPartition> partitions = TopicSnapshot.partitions(consumer, topic);
             if (partitions.isEmpty()) {
@@ -100,17 +110,37 @@ final class AlertTopicReader implements AutoCloseable {
     long follow(Sink sink, BooleanSupplier done) {
         long read = 0;
         consumer.resume(consumer.paused());
+        long nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
         try {
             while (!done.getAsBoolean()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     deliver(r, sink);
                     read++;
                 }
+                if (System.nanoTime() - nextCheck >= 0) {
+                    takeUpAddedPartitions();
+                    nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+                }
             }
         } catch (WakeupException e) {
             LOG.debug("asked to stop following {} after {} records", topic, read);   // Ctrl-C: all read is delivered
         }
         return read;
+    }
+
+    /** Assigns the partitions added to the topic since they were last listed, from their beginning. */
+    private void takeUpAddedPartitions() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        List<TopicPartition> added = TopicSnapshot.partitions(consumer, topic).stream()
+            .filter(p -> !assigned.contains(p)).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> all = new ArrayList<>(assigned);
+        all.addAll(added);
+        consumer.assign(all);   // the partitions already assigned keep their positions
+        consumer.seekToBeginning(added);
+        LOG.info("following {} partition(s) added to {}: {}", added.size(), topic, added);
     }
 
     /** Makes a running {@link #follow} return; safe from any thread. */

@@ -24,9 +24,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,6 +162,31 @@ class AlertsCommandIT {
             assertThat(followed.err()).containsPattern("tlsrpt\\.alerts\\.follow-it-\\d+@\\d+ is not an alert: "
                 + "not JSON").contains("3 read from " + topic + ", 2 shown, 2 open incident(s) in the topic, not alerts: "
                 + "{not JSON=1}");
+        }
+    }
+
+    @Test
+    void followTakesUpAPartitionAddedWhileItRuns() throws Exception {
+        String topic = "tlsrpt.alerts.grow-it";
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            JsonNode real = alerts("--open").jsonLines().get(0);
+            ObjectNode onNewPartition = ((ObjectNode) real.deepCopy()).put("alert_id", "grow-it-1");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new StringSerializer(), new StringSerializer())) {
+                CompletableFuture<Run> following = CompletableFuture.supplyAsync(
+                    () -> alerts("--topic", topic, "--follow", "--exit-after", "1"));
+                await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !following.isDone());
+
+                admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2))).all().get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, 1, "k1", JSON.writeValueAsString(onNewPartition)))
+                    .get(30, TimeUnit.SECONDS);
+
+                Run followed = following.get(60, TimeUnit.SECONDS);
+                assertThat(followed.exit()).as(followed.err()).isZero();
+                assertThat(followed.jsonLines()).extracting(e -> e.get("alert_id").asText())
+                    .containsExactly("grow-it-1");
+            }
         }
     }
 
