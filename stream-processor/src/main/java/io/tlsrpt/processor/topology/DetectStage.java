@@ -145,8 +145,9 @@ final class DetectStage {
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
                     escalatedFrom);
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
-            LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(), step.action().name().toLowerCase(Locale.ROOT),
-                    alert.getKind(), alert.getAlertId(), domain, resultType, evaluation.reason());
+            LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
+                    step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
+                    resultType, evaluation.reason());
             // keyed by the kind it first fired with: an incident whose kind escalates keeps its partition, so its
             // records stay in order for the notifier and the SIEMs
             context.forward(new Record<>(domain + "|" + step.incident().keyKind(), alert,
@@ -193,8 +194,8 @@ final class DetectStage {
                             + " (expected %.2f), seen by %d reporter(s) from %d sending IP(s); %s.", kind.code(), domain,
                             current.failed(), current.total(), resultType, start, evaluation.expected(),
                             counts.reporters().size(), counts.sendingIps().size(), kind.action())
-                    + (escalatedFrom == null ? "" : " Escalated from " + escalatedFrom + ": this earlier window, read"
-                            + " after a later one, shows the failures began on a baseline without them.");
+                    + (escalatedFrom == null ? "" : " Escalated from " + escalatedFrom + ": judged against the windows"
+                            + " before the incident began, the failures rose from a baseline without them.");
             return Alert.newBuilder()
                     .setAlertId(incident.alertId())
                     .setStatus(resolved ? "resolved" : "firing")
