@@ -117,8 +117,12 @@ class AlertmanagerNotifierIT {
 
     private static void produce(AlertJson alert) throws Exception {
         // key as the stream processor writes it; the notifier does not depend on its form
-        AlertRecord parsed = alert.parsed();
-        producer.send(new ProducerRecord<>(TOPIC, parsed.policyDomain() + "|" + parsed.kind(), alert.json()))
+        produce(alert, alert.parsed().kind());
+    }
+
+    /** With the key of an incident that first fired as {@code keyKind} (the processor keeps it when a kind escalates). */
+    private static void produce(AlertJson alert, String keyKind) throws Exception {
+        producer.send(new ProducerRecord<>(TOPIC, alert.parsed().policyDomain() + "|" + keyKind, alert.json()))
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -198,6 +202,32 @@ class AlertmanagerNotifierIT {
         // a resolved alert is not re-sent: it stays ended across several re-send intervals
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
                 .until(() -> amA.alerts("it-res-1").isEmpty() && amB.alerts("it-res-1").isEmpty());
+    }
+
+    @Test
+    void anEscalatedIncidentEndsItsWarningAndFiresCriticalUnderTheSameAlertId() throws Exception {
+        produce(firing("it-esc-1", "esc.example").with("kind", "starttls-unavailable").with("severity", "warning"));
+        for (AlertmanagerProcess am : List.of(amA, amB)) {
+            await("warning in " + am.url()).atMost(WAIT).until(() -> am.alerts("it-esc-1").stream()
+                    .anyMatch(a -> a.path("labels").path("severity").asText().equals("warning")));
+        }
+
+        produce(firing("it-esc-1", "esc.example").with("failed_sessions", 80), "starttls-unavailable");
+
+        // one Alertmanager alert again, the critical one: the warning's label set was ended, not left to time out,
+        // and it stays so across re-sends (every 2 s here)
+        for (AlertmanagerProcess am : List.of(amA, amB)) {
+            await("only the critical alert in " + am.url()).atMost(WAIT).until(() -> onlyCritical(am, "it-esc-1"));
+        }
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                .until(() -> onlyCritical(amA, "it-esc-1") && onlyCritical(amB, "it-esc-1"));
+        awaitAllCommitted();
+    }
+
+    private static boolean onlyCritical(AlertmanagerProcess am, String alertId) throws Exception {
+        List<JsonNode> alerts = am.alerts(alertId);
+        return alerts.size() == 1 && alerts.get(0).path("labels").path("severity").asText().equals("critical")
+                && alerts.get(0).path("labels").path("alertname").asText().equals("starttls-downgrade-suspected");
     }
 
     @Test
