@@ -116,14 +116,10 @@ class AlertmanagerNotifierIT {
     }
 
     private static void produce(AlertJson alert) throws Exception {
-        // key as the stream processor writes it; the notifier does not depend on its form
-        produce(alert, alert.parsed().kind());
-    }
-
-    /** With the key of an incident that first fired as {@code keyKind} (the processor keeps it when a kind escalates). */
-    private static void produce(AlertJson alert, String keyKind) throws Exception {
-        producer.send(new ProducerRecord<>(TOPIC, alert.parsed().policyDomain() + "|" + keyKind, alert.json()))
-                .get(10, TimeUnit.SECONDS);
+        // key as the stream processor writes it (one per incident, whatever its kind becomes); the notifier does not
+        // depend on its form
+        producer.send(new ProducerRecord<>(TOPIC, alert.parsed().policyDomain() + "|" + alert.parsed().resultType(),
+                alert.json())).get(10, TimeUnit.SECONDS);
     }
 
     private static AlertJson firing(String id, String domain) {
@@ -212,7 +208,7 @@ class AlertmanagerNotifierIT {
                     .anyMatch(a -> a.path("labels").path("severity").asText().equals("warning")));
         }
 
-        produce(firing("it-esc-1", "esc.example").with("failed_sessions", 80), "starttls-unavailable");
+        produce(firing("it-esc-1", "esc.example").with("failed_sessions", 80));
 
         // one Alertmanager alert again, the critical one: the warning's label set was ended, not left to time out,
         // and it stays so across re-sends (every 2 s here)

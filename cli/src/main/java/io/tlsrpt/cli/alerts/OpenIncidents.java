@@ -7,9 +7,8 @@ import java.util.Map;
 
 /**
  * The incidents open now: a fold over the alert topic by {@code alert_id}, keeping an incident's latest event while
- * it is firing and forgetting it once resolved. One incident's events share a key ({@code policy_domain|kind}, with
- * the kind it first fired with, which an escalation does not change), so they are on one partition and offset order
- * is their order.
+ * it is firing and forgetting it once resolved. One incident's events share a key ({@code policy_domain|result_type}, which an
+ * escalation of its kind does not change), so they are on one partition and offset order is their order.
  */
 final class OpenIncidents {
 

@@ -17,17 +17,29 @@ package io.tlsrpt.processor.detect;
  * @param resolvedWindowStart     once resolved: the window whose normal traffic resolved it (0 while open, and in
  *                                records stored before this field existed). Late data for a window up to it
  *                                belongs to the resolved episode and does not fire again
- * @param firedKind               the kind it first fired with, which keys all its alerts so that they stay on one
- *                                partition when the kind escalates (null in records stored before kinds could
- *                                escalate: then {@code kind})
+ * @param firedKind               only in records stored by the version before {@code alertKey}: the kind it first
+ *                                fired with, which keyed its alerts {@code policy_domain|kind} (null otherwise)
+ * @param alertKey                the Kafka key of all its alert records, {@code policy_domain|result_type}: set when
+ *                                it first fires and kept while it lasts, so that its records stay on one partition,
+ *                                in order, and a compacted alert topic keeps the latest record of every incident
+ *                                (two result types can share a kind). Null in records stored before this field
+ *                                existed: see {@link #keyedFor}
  */
 public record Incident(String alertId, String kind, boolean open, long firstWindowStart,
                        long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed,
-                       long resolvedWindowStart, String firedKind) {
+                       long resolvedWindowStart, String firedKind, String alertKey) {
 
-    /** The kind in its alerts' key, {@code policy_domain|kind}: the one it first fired with. */
-    public String keyKind() {
-        return firedKind == null ? kind : firedKind;
+    /**
+     * This incident with its alert key. Earlier versions keyed alerts {@code policy_domain|kind} (the kind it first
+     * fired with); an incident stored by them keeps that key to its end, so that an incident open across an upgrade
+     * does not move to another partition, where a notifier could see its resolution before its firing.
+     */
+    public Incident keyedFor(String domain) {
+        if (alertKey != null) {
+            return this;
+        }
+        return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
+                announcedFailed, resolvedWindowStart, firedKind, domain + "|" + (firedKind == null ? kind : firedKind));
     }
 
     /** The latest window this incident accounts for: its last anomalous one, or the one that resolved it. */

@@ -42,7 +42,8 @@ public final class IncidentLifecycle {
             boolean alreadyHandled = previous != null && windowStart <= previous.handledUpTo();
             if (evaluation.anomalous() && !alreadyHandled) {
                 Incident fired = new Incident(alertId(domain, resultType, windowStart), evaluation.kind().code(),
-                        true, windowStart, windowStart, current.total(), current.failed(), 0, evaluation.kind().code());
+                        true, windowStart, windowStart, current.total(), current.failed(), 0, null,
+                        alertKey(domain, resultType));
                 return new Step(Action.FIRE, fired);
             }
             return new Step(Action.NONE, previous);
@@ -61,14 +62,16 @@ public final class IncidentLifecycle {
             long first = Math.min(previous.firstWindowStart(), windowStart);
             if (windowStart < previous.lastAnomalousWindowStart()) {
                 Incident next = new Incident(previous.alertId(), kind, true, first, previous.lastAnomalousWindowStart(),
-                        previous.lastAnomalousTotal(), previous.announcedFailed(), 0, previous.keyKind());
+                        previous.lastAnomalousTotal(), previous.announcedFailed(), 0,
+                        previous.firedKind(), previous.alertKey());
                 return new Step(escalates ? Action.UPDATE : Action.NONE, next);
             }
             long total = windowStart == previous.lastAnomalousWindowStart()
                     ? Math.max(previous.lastAnomalousTotal(), current.total()) : current.total();
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
             Incident next = new Incident(previous.alertId(), kind, true, first,
-                    windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0, previous.keyKind());
+                    windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0,
+                    previous.firedKind(), previous.alertKey());
             return new Step(grew || escalates ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
@@ -76,7 +79,7 @@ public final class IncidentLifecycle {
         if (laterWindow && enoughTraffic) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
                     previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
-                    windowStart, previous.keyKind());
+                    windowStart, previous.firedKind(), previous.alertKey());
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);
@@ -90,6 +93,14 @@ public final class IncidentLifecycle {
      */
     static String escalated(String kind, AlertKind verdict) {
         return verdict.severity().compareTo(AlertKind.fromCode(kind).severity()) < 0 ? verdict.code() : kind;
+    }
+
+    /**
+     * The Kafka key of an incident's alerts: the key of the incident store and of {@code tlsrpt.failure-stats}, so
+     * that an incident's statistics and alerts share it.
+     */
+    public static String alertKey(String domain, String resultType) {
+        return domain + "|" + resultType;
     }
 
     /** sha-256 of domain, result type and first firing window start; first 16 bytes in hex. */

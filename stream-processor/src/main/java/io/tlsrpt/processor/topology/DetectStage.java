@@ -122,7 +122,8 @@ final class DetectStage {
         private void evaluate(String domain, String resultType, long windowStart, long windowEnd, DomainWindow window,
                               Map<Long, List<DomainWindow>> baselines) {
             String incidentKey = domain + "|" + resultType;
-            Incident previous = incidents.get(incidentKey);
+            Incident stored = incidents.get(incidentKey);
+            Incident previous = stored == null ? null : stored.keyedFor(domain);
             // an open incident is judged against the windows before it began, so a lasting failure does not
             // become its own baseline
             long baselineAnchor = previous != null && previous.open() && windowStart >= previous.firstWindowStart()
@@ -134,7 +135,7 @@ final class DetectStage {
             }
             Evaluation evaluation = detector.evaluate(resultType, current, history);
             IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
-            if (step.incident() != null && !step.incident().equals(previous)) {
+            if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
             }
             if (step.action() == IncidentLifecycle.Action.NONE) {
@@ -148,9 +149,8 @@ final class DetectStage {
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
                     step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
                     resultType, evaluation.reason());
-            // keyed by the kind it first fired with: an incident whose kind escalates keeps its partition, so its
-            // records stay in order for the notifier and the SIEMs
-            context.forward(new Record<>(domain + "|" + step.incident().keyKind(), alert,
+            // one key for all of an incident's records, whatever its kind becomes: they stay on one partition, in order
+            context.forward(new Record<>(step.incident().alertKey(), alert,
                     Math.max(context.currentStreamTimeMs(), windowStart)));
         }
 

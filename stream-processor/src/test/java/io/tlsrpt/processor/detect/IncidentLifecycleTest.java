@@ -84,8 +84,9 @@ class IncidentLifecycleTest {
         assertThat(earlier.incident().lastAnomalousWindowStart()).isEqualTo(9 * DAY);
         assertThat(earlier.incident().lastAnomalousTotal()).isEqualTo(1000);
         assertThat(earlier.incident().announcedFailed()).isEqualTo(120);
-        assertThat(earlier.incident().keyKind()).as("its alerts keep the first kind's key").isEqualTo(
-                "starttls-unavailable");
+        assertThat(fire.incident().alertKey()).isEqualTo("example.com|starttls-not-supported");
+        assertThat(earlier.incident().alertKey()).as("its alerts keep their key").isEqualTo(
+                "example.com|starttls-not-supported");
 
         // a later verdict of the lesser kind does not turn the page back into a warning
         Step later = lifecycle.step(earlier.incident(), "example.com", "starttls-not-supported", 10 * DAY,
@@ -104,7 +105,7 @@ class IncidentLifecycleTest {
         assertThat(earlier.action()).isEqualTo(Action.NONE);
         assertThat(earlier.incident().firstWindowStart()).isEqualTo(7 * DAY);
         assertThat(earlier.incident()).isEqualTo(new Incident(fire.incident().alertId(), "certificate-expired", true,
-                7 * DAY, 9 * DAY, 1000, 20, 0, "certificate-expired"));
+                7 * DAY, 9 * DAY, 1000, 20, 0, null, "example.com|certificate-expired"));
 
         Step normalEarlier = lifecycle.step(earlier.incident(), "example.com", "certificate-expired", 6 * DAY,
                 new WindowCounts(0, 1000), verdict(false));

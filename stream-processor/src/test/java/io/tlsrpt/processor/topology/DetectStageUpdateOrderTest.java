@@ -3,6 +3,7 @@ package io.tlsrpt.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.schema.Alert;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
@@ -109,8 +111,8 @@ class DetectStageUpdateOrderTest {
         assertThat(escalated.getFailedSessions()).isEqualTo(80);
         assertThat(escalated.getSummary()).contains("Escalated from starttls-unavailable");
         assertThat(alerts.get(0).value.getSummary()).doesNotContain("Escalated");
-        assertThat(alerts).extracting(a -> a.key).as("one key, the first kind's, so one partition for the incident")
-                .containsOnly(DOMAIN + "|starttls-unavailable");
+        assertThat(alerts).extracting(a -> a.key).as("one key whatever the kind, so one partition for the incident")
+                .containsOnly(DOMAIN + "|" + TYPE);
 
         // day 10 is judged against the week before day 8 now, and keeps the critical kind
         store(10, failing(300));
@@ -133,8 +135,56 @@ class DetectStageUpdateOrderTest {
         assertThat(alerts).singleElement().satisfies(a -> {
             assertThat(a.value.getKind()).isEqualTo("starttls-downgrade-suspected");
             assertThat(a.value.getWindowStart()).isEqualTo(Instant.ofEpochMilli(8 * day));
-            assertThat(a.key).isEqualTo(DOMAIN + "|starttls-downgrade-suspected");
+            assertThat(a.key).isEqualTo(DOMAIN + "|" + TYPE);
         });
+    }
+
+    /**
+     * An incident open across an upgrade keeps the key the version before gave its alerts (the kind it first fired
+     * with), so that its later records land on the partition of its earlier ones.
+     */
+    @Test
+    void anIncidentStoredByAnEarlierVersionKeepsItsAlertKeyToItsEnd() {
+        KeyValueStore<String, Incident> incidents = driver.getKeyValueStore(DetectStage.INCIDENT_STORE);
+        String alertId = "0123456789abcdef0123456789abcdef";
+        // as the version before stored it: escalated from the warning it first fired with, no alert key
+        incidents.put(DOMAIN + "|" + TYPE, new Incident(alertId, "starttls-downgrade-suspected", true, 8 * day,
+                9 * day, 3000, 120, 0, "starttls-unavailable", null));
+        store(8, failing(80));
+        store(9, failing(120));
+        store(10, failing(300));
+        update(10);
+        store(11, healthy());
+        update(11);
+
+        assertThat(alerts).extracting(a -> a.value.getStatus()).containsExactly("firing", "resolved");
+        assertThat(alerts).extracting(a -> a.value.getAlertId()).containsOnly(alertId);
+        assertThat(alerts).extracting(a -> a.key).as("the key of its first records, kept to its end")
+                .containsOnly(DOMAIN + "|starttls-unavailable");
+        assertThat(incidents.get(DOMAIN + "|" + TYPE).alertKey()).isEqualTo(DOMAIN + "|starttls-unavailable");
+
+        // an incident stored before kinds could escalate (no fired kind either) is keyed by its kind
+        incidents.put(DOMAIN + "|" + TYPE, new Incident(alertId, "starttls-unavailable", true, 12 * day, 12 * day,
+                3000, 120, 0, null, null));
+        store(12, failing(120));
+        store(13, failing(400));
+        update(13);
+        assertThat(alerts).hasSize(3);
+        assertThat(alerts.get(2).key).isEqualTo(DOMAIN + "|starttls-unavailable");
+
+        // a new incident after it, on a clean week, is keyed by domain and result type
+        for (int d = 14; d <= 21; d++) {
+            store(d, healthy());
+        }
+        update(14);
+        store(22, failing(80));
+        update(22);
+        assertThat(alerts).hasSize(5);
+        assertThat(alerts.get(3).value.getStatus()).isEqualTo("resolved");
+        assertThat(alerts.get(3).key).isEqualTo(DOMAIN + "|starttls-unavailable");
+        assertThat(alerts.get(4).value.getStatus()).isEqualTo("firing");
+        assertThat(alerts.get(4).value.getAlertId()).isNotEqualTo(alertId);
+        assertThat(alerts.get(4).key).isEqualTo(DOMAIN + "|" + TYPE);
     }
 
     private static DomainWindow healthy() {

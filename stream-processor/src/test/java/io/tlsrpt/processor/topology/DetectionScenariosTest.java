@@ -192,6 +192,36 @@ class DetectionScenariosTest {
         assertThat(alerts.get(0).getStatus()).isEqualTo("firing");
     }
 
+    /**
+     * Three result types share the kind certificate-invalid. Two incidents of them at once on one domain keep two
+     * keys, so a compacted alert topic keeps the latest record of each (under one key, the later incident's
+     * resolution would compact the other's firing away, and a notifier rebuilding from the topic would forget it).
+     */
+    @Test
+    void concurrentIncidentsOfOneKindOnOneDomainKeepTheirOwnKeys() {
+        Random random = new Random(11);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("shop.example", day, random);
+        }
+        f.send(report("Google Inc.", "mismatch-8", 8).policy("shop.example", 1000,
+                failure("certificate-host-mismatch", 200, "192.0.2.1", "mx1.shop.example")), 8);
+        f.send(report("Google Inc.", "mismatch-9", 9).policy("shop.example", 1000,
+                failure("certificate-host-mismatch", 200, "192.0.2.1", "mx1.shop.example")), 9);
+        f.send(report("Microsoft Corporation", "untrusted-9", 9).policy("shop.example", 1000,
+                failure("certificate-not-trusted", 150, "198.51.100.7", "mx2.shop.example")), 9);
+        healthyDay("shop.example", 10, random);
+
+        List<org.apache.kafka.streams.KeyValue<String, Alert>> records = f.allAlertRecords();
+        assertThat(records).extracting(r -> r.value.getKind()).containsOnly("certificate-invalid");
+        assertThat(records).extracting(r -> r.value.getStatus() + " " + r.key).containsExactly(
+                "firing shop.example|certificate-host-mismatch",
+                "firing shop.example|certificate-not-trusted",
+                "resolved shop.example|certificate-host-mismatch",
+                "resolved shop.example|certificate-not-trusted");
+        assertThat(records.stream().map(r -> r.value.getAlertId()).distinct()).hasSize(2);
+        records.forEach(r -> assertThat(r.key).isEqualTo(r.value.getPolicyDomain() + "|" + r.value.getResultType()));
+    }
+
     @Test
     void anIncidentStoredBeforeResolvedWindowStartExistedStillReads() {
         String stored = "{\"alertId\":\"abc\",\"kind\":\"certificate-expired\",\"open\":false,\"firstWindowStart\":8,"
@@ -200,7 +230,8 @@ class DetectionScenariosTest {
                 .deserialize("incident-store-changelog", stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(incident.resolvedWindowStart()).isZero();
         assertThat(incident.handledUpTo()).as("as before: up to the last anomalous window").isEqualTo(9);
-        assertThat(incident.keyKind()).as("its alerts' key: the kind, which could not change then")
-                .isEqualTo("certificate-expired");
+        assertThat(incident.keyedFor("shop.example").alertKey())
+                .as("its alerts' key as that version gave it: the kind, which could not change then")
+                .isEqualTo("shop.example|certificate-expired");
     }
 }

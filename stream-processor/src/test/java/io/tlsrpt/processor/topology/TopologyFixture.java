@@ -110,6 +110,11 @@ final class TopologyFixture implements AutoCloseable {
         return alerts.readValuesToList();
     }
 
+    /** The alerts with their Kafka keys. */
+    List<org.apache.kafka.streams.KeyValue<String, Alert>> allAlertRecords() {
+        return alerts.readKeyValuesToList();
+    }
+
     static String sha256(byte[] payload) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
