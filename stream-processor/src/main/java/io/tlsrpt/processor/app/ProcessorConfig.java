@@ -103,6 +103,8 @@ public final class ProcessorConfig {
             "How long after a window ends a late report still counts: a report counts when it was received (received_at) or is processed (the aggregate's stream time) before its window's end + this. Reports late by both are kept in the reports topic, counted in tlsrpt_late_reports_total and logged.");
     public static final String WINDOW_MAX_PARTITION_DRIFT = key("window.max.partition.drift", "P7D",
             "How far behind the fastest input partition (in event time) a report on time by its arrival (received_at before window end + grace) may be and still count. The aggregate keeps windows open for window.grace plus this, and the window store keeps it longer; reports beyond it are counted in tlsrpt_late_reports_total{reason=\"beyond-drift\"} and logged.");
+    public static final String WINDOW_MAX_REPORT_AHEAD = key("window.max.report.ahead", "P1D",
+            "How far a report's start-datetime may lie after its arrival (tlsrpt.received-at, or the raw record's timestamp without it). A report covers a day that has ended, so only a wrong clock or a forged report is dated ahead; one dated further is dead-lettered as future-date-range, because its event time would carry the by-domain path's stream time past every real window of its partition (counting them late and expiring their baselines).");
     public static final String DEDUP_RETENTION = key("dedup.retention", "P14D",
             "How long a report's dedup key is remembered after it first arrived.");
     public static final String TOP_N = key("top.n", "5", "How many sending IPs and MX hosts statistics and alerts list.");
@@ -276,6 +278,8 @@ public final class ProcessorConfig {
         check(problems, WINDOW_GRACE, ProcessorConfig::parseDuration, v -> !v.isNegative(), "a duration >= 0");
         check(problems, WINDOW_MAX_PARTITION_DRIFT, ProcessorConfig::parseDuration, v -> !v.isNegative(),
                 "a duration >= 0");
+        check(problems, WINDOW_MAX_REPORT_AHEAD, ProcessorConfig::parseDuration, v -> !v.isNegative(),
+                "a duration >= 0");
         check(problems, DEDUP_RETENTION, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, TOP_N, Integer::parseInt, v -> v >= 1 && v <= 100, "an integer from 1 to 100");
         check(problems, ROCKSDB_MEMORY_BYTES, ProcessorConfig::parseBytes, v -> v >= MIN_ROCKSDB_MEMORY_BYTES,
@@ -441,7 +445,8 @@ public final class ProcessorConfig {
 
     public TopologySettings topologySettings() {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
-                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(DEDUP_RETENTION),
+                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(WINDOW_MAX_REPORT_AHEAD),
+                getDuration(DEDUP_RETENTION),
                 getInt(TOP_N), detectorSettings());
     }
 

@@ -34,7 +34,12 @@ public enum RejectReason {
     /** The input could not be read at all (the CLI's missing or unreadable file). */
     UNREADABLE("unreadable"),
     /** An unexpected failure inside the decoder or a library; the message carries the cause. */
-    DECODER_ERROR("decoder-error");
+    DECODER_ERROR("decoder-error"),
+    /**
+     * A report whose start-datetime lies more than {@code window.max.report.ahead} after its arrival (set by the
+     * processor's decode stage, which knows the arrival): counted, it would carry stream time past every real window.
+     */
+    FUTURE_DATE_RANGE("future-date-range");
 
     private final String code;
 

@@ -3,15 +3,18 @@ package io.tlsrpt.processor.topology;
 import io.tlsrpt.processor.decode.DecodeHints;
 import io.tlsrpt.processor.decode.DecodeResult;
 import io.tlsrpt.processor.decode.IsoInstants;
+import io.tlsrpt.processor.decode.RejectReason;
 import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -39,9 +42,9 @@ final class DecodeStage {
 
     /** Returns the decoded reports keyed by dedup key; rejections go to the dead-letter topic. */
     static KStream<String, TlsReport> apply(KStream<String, byte[]> raw, Topics topics, ReportDecoder decoder,
-                                            PipelineMetrics metrics, Clock clock) {
+                                            Duration maxReportAhead, PipelineMetrics metrics, Clock clock) {
         Map<String, KStream<String, DecodeOutcome>> branches = raw
-                .process(() -> new DecodeProcessor(decoder, metrics, clock), Named.as(PROCESSOR))
+                .process(() -> new DecodeProcessor(decoder, maxReportAhead, metrics, clock), Named.as(PROCESSOR))
                 .split(Named.as("decode-"))
                 .branch((key, outcome) -> outcome instanceof DecodeOutcome.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("reports"));
@@ -57,12 +60,14 @@ final class DecodeStage {
         private static final Logger LOG = LoggerFactory.getLogger(DecodeProcessor.class);
 
         private final ReportDecoder decoder;
+        private final Duration maxReportAhead;
         private final PipelineMetrics metrics;
         private final Clock clock;
         private ProcessorContext<String, DecodeOutcome> context;
 
-        DecodeProcessor(ReportDecoder decoder, PipelineMetrics metrics, Clock clock) {
+        DecodeProcessor(ReportDecoder decoder, Duration maxReportAhead, PipelineMetrics metrics, Clock clock) {
             this.decoder = decoder;
+            this.maxReportAhead = maxReportAhead;
             this.metrics = metrics;
             this.clock = clock;
         }
@@ -79,6 +84,12 @@ final class DecodeStage {
             DecodeHints hints = hints(record.key(), record.headers(), raw);
             DecodeResult result = decoder.decode(raw, hints);
             if (result instanceof DecodeResult.Decoded decoded && !decoded.reports().isEmpty()) {
+                String ahead = datedAhead(decoded.reports(),
+                        hints.receivedAt() != null ? hints.receivedAt() : Instant.ofEpochMilli(record.timestamp()));
+                if (ahead != null) {
+                    reject(record, raw, RejectReason.FUTURE_DATE_RANGE.code(), ahead);
+                    return;
+                }
                 for (TlsReport report : decoded.reports()) {
                     metrics.decoded();
                     report.getDeviations().forEach(metrics::deviation);
@@ -98,6 +109,24 @@ final class DecodeStage {
                 }
                 reject(record, raw, reason, message);
             }
+        }
+
+        /**
+         * Why one of the reports cannot be windowed, or null. A report is dated by its start, and its event time
+         * becomes the by-domain path's stream time: one dated years ahead (a wrong clock, a forged POST to the
+         * public intake) would close every real window of its partition as late and expire their baselines, so
+         * that a downgrade there went unseen. The whole input goes to the dead letters, with its bytes.
+         */
+        private String datedAhead(List<TlsReport> reports, Instant arrival) {
+            Instant latestStart = arrival.plus(maxReportAhead);
+            for (TlsReport report : reports) {
+                if (report.getStart().isAfter(latestStart)) {
+                    return "report " + report.getReportId() + " of " + report.getOrganizationName() + " starts at "
+                            + report.getStart() + ", after its arrival at " + arrival + " + window.max.report.ahead "
+                            + maxReportAhead + ": counted, it would carry stream time past every real window";
+                }
+            }
+            return null;
         }
 
         private void reject(Record<String, byte[]> record, byte[] raw, String reason, String message) {

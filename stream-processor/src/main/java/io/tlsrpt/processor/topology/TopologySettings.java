@@ -15,12 +15,15 @@ import java.util.Objects;
  * @param maxPartitionDrift how far (event time) the by-domain task's stream time may run ahead of a report that
  *                          is still on time by its arrival: the windowed aggregate keeps its windows open for
  *                          {@code grace + maxPartitionDrift} so such a report is not dropped by the aggregate
+ * @param maxReportAhead    how far a report's start may lie after its arrival: a report dated further ahead is
+ *                          dead-lettered ({@code future-date-range}) rather than let its event time carry the
+ *                          by-domain path's stream time past every real window
  * @param dedupRetention    how long a report's dedup key is remembered (arrival time)
  * @param topN              how many sending IPs / MX hosts the statistics and alerts list
  * @param detector          spike rule thresholds
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
-                               Duration maxPartitionDrift, Duration dedupRetention, int topN,
+                               Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
                                DetectorSettings detector) {
 
     public TopologySettings {
@@ -35,6 +38,9 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         }
         if (maxPartitionDrift.isNegative()) {
             throw new IllegalArgumentException("max partition drift must not be negative");
+        }
+        if (maxReportAhead.isNegative()) {
+            throw new IllegalArgumentException("max report ahead must not be negative");
         }
         if (dedupRetention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("dedup retention must be at least one minute");
@@ -51,6 +57,6 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
 
     public static TopologySettings defaults(String registryUrl) {
         return new TopologySettings(TopicNames.defaults(), registryUrl, Duration.ofDays(1), Duration.ofDays(2),
-                Duration.ofDays(7), Duration.ofDays(14), 5, DetectorSettings.defaults());
+                Duration.ofDays(7), Duration.ofDays(1), Duration.ofDays(14), 5, DetectorSettings.defaults());
     }
 }

@@ -195,6 +195,20 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void maxReportAheadIsADayByDefaultOverridableAndNotNegative() {
+        assertThat(ProcessorConfig.fromProperties(new Properties()).topologySettings().maxReportAhead())
+                .isEqualTo(Duration.ofDays(1));
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_WINDOW_MAX_REPORT_AHEAD", "6h"));
+        assertThat(fromEnv.topologySettings().maxReportAhead()).isEqualTo(Duration.ofHours(6));
+        Properties bad = new Properties();
+        bad.setProperty(ProcessorConfig.WINDOW_MAX_REPORT_AHEAD, "-PT1H");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("window.max.report.ahead: must be a duration >= 0 (got '-PT1H')");
+    }
+
+    @Test
     void describeListsEveryKeyWithItsEnvironmentVariable() {
         String table = ProcessorConfig.describe();
         for (ProcessorConfig.Key key : ProcessorConfig.keys()) {
