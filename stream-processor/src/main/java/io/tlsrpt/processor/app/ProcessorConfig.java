@@ -445,9 +445,9 @@ public final class ProcessorConfig {
 
     public TopologySettings topologySettings() {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
-                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT), getDuration(WINDOW_MAX_REPORT_AHEAD),
-                getDuration(DEDUP_RETENTION),
-                getInt(TOP_N), detectorSettings());
+                getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT),
+                getDuration(WINDOW_MAX_REPORT_AHEAD), getDuration(DEDUP_RETENTION), getInt(TOP_N),
+                detectorSettings());
     }
 
     /** The RocksDB budget of one processor instance ({@link #ROCKSDB_MEMORY_BYTES} in bytes). */
