@@ -128,6 +128,8 @@ public final class ProcessorConfig {
             "A later normal window resolves an incident once it has this fraction of the incident window's sessions.");
     public static final String DETECTOR_UPDATE_GROWTH_FACTOR = key("detector.update.growth.factor", "2",
             "An open incident is re-announced (same alert_id) when its failed sessions reach this multiple of the last announcement.");
+    public static final String DETECTOR_PER_REPORTER = key("detector.per.reporter", "true",
+            "When a domain as a whole is normal, also judge each reporter's failures against that reporter's own earlier windows (with the same thresholds): a failure one sender sees, diluted by the others' traffic or by a forged report's inflated session count, still fires. false: the domain-wide rule only.");
     // Off-heap memory of the state stores, per processor instance. Kafka Streams' default is per RocksDB instance
     // (50 MB block cache + 3 x 16 MB memtables) and the processor has several per partition (dedup, incidents,
     // one per window segment), so without a total the process grows with partitions and segments. The default
@@ -298,6 +300,7 @@ public final class ProcessorConfig {
         check(problems, DETECTOR_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, DETECTOR_MIN_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
         check(problems, DETECTOR_MIN_FAILED_SESSIONS, Long::parseLong, v -> v >= 1, "an integer >= 1");
+        check(problems, DETECTOR_PER_REPORTER, ProcessorConfig::parseBoolean, v -> true, "true or false");
         for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
                 DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
                 DETECTOR_UPDATE_GROWTH_FACTOR)) {
@@ -440,7 +443,8 @@ public final class ProcessorConfig {
                 Long.parseLong(get(DETECTOR_MIN_FAILED_SESSIONS)), getDouble(DETECTOR_MAX_TAIL_PROBABILITY),
                 getDouble(DETECTOR_RATE_FLOOR_MULTIPLE), getDouble(DETECTOR_PRIOR_SESSIONS),
                 getDouble(DETECTOR_PRIOR_FAILURE_RATE), getDouble(DETECTOR_DOWNGRADE_BASELINE_RATE),
-                getDouble(DETECTOR_RESOLVE_TRAFFIC_FRACTION), getDouble(DETECTOR_UPDATE_GROWTH_FACTOR));
+                getDouble(DETECTOR_RESOLVE_TRAFFIC_FRACTION), getDouble(DETECTOR_UPDATE_GROWTH_FACTOR),
+                getBoolean(DETECTOR_PER_REPORTER));
     }
 
     public TopologySettings topologySettings() {

@@ -23,11 +23,14 @@ package io.tlsrpt.processor.detect;
  *                                started is no evidence of recovery)
  * @param updateGrowthFactor      an open incident is re-announced (same alert_id) when its failed sessions
  *                                reach this multiple of the last announced count
+ * @param perReporter             when the domain as a whole is normal, also judge each reporter's failures
+ *                                against its own earlier windows (a failure one sender sees, diluted by the
+ *                                others' traffic or by a forged volume)
  */
 public record DetectorSettings(int baselineWindows, int minBaselineWindows, long minFailedSessions,
                                double maxTailProbability, double rateFloorMultiple, double priorSessions,
                                double priorFailureRate, double downgradeBaselineRate,
-                               double resolveTrafficFraction, double updateGrowthFactor) {
+                               double resolveTrafficFraction, double updateGrowthFactor, boolean perReporter) {
 
     public DetectorSettings {
         require(baselineWindows >= 1, "baselineWindows must be >= 1");
@@ -44,7 +47,7 @@ public record DetectorSettings(int baselineWindows, int minBaselineWindows, long
     }
 
     public static DetectorSettings defaults() {
-        return new DetectorSettings(7, 3, 10, 1e-6, 3.0, 1000, 0.001, 0.001, 0.5, 2.0);
+        return new DetectorSettings(7, 3, 10, 1e-6, 3.0, 1000, 0.001, 0.001, 0.5, 2.0, true);
     }
 
     private static void require(boolean ok, String message) {

@@ -26,13 +26,21 @@ final class Caps {
     }
 
     static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b) {
+        return mergeCounts(a, b, MAX_COUNTED_VALUES);
+    }
+
+    /** Sums by key, keeping the {@code max} largest. */
+    static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b, int max) {
+        if (b.isEmpty()) {
+            return a;
+        }
         Map<String, Long> merged = new TreeMap<>(a);
         b.forEach((k, v) -> merged.merge(k, v, Long::sum));
-        if (merged.size() <= MAX_COUNTED_VALUES) {
+        if (merged.size() <= max) {
             return merged;
         }
         Map<String, Long> top = new TreeMap<>();
-        for (Map.Entry<String, Long> e : top(merged, MAX_COUNTED_VALUES)) {
+        for (Map.Entry<String, Long> e : top(merged, max)) {
             top.put(e.getKey(), e.getValue());
         }
         return top;

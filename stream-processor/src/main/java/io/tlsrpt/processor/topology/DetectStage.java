@@ -129,11 +129,19 @@ final class DetectStage {
             long baselineAnchor = previous != null && previous.open() && windowStart >= previous.firstWindowStart()
                     ? previous.firstWindowStart() : windowStart;
             WindowCounts current = new WindowCounts(window.failed(resultType), window.totalSessions());
-            List<WindowCounts> history = new ArrayList<>();
-            for (DomainWindow w : baselines.computeIfAbsent(baselineAnchor, anchor -> baseline(domain, anchor))) {
+            List<DomainWindow> baseline = baselines.computeIfAbsent(baselineAnchor, anchor -> baseline(domain, anchor));
+            List<WindowCounts> history = new ArrayList<>(baseline.size());
+            for (DomainWindow w : baseline) {
                 history.add(new WindowCounts(w.failed(resultType), w.totalSessions()));
             }
             Evaluation evaluation = detector.evaluate(resultType, current, history);
+            // the domain as a whole first (as before); failing that, each reporter against its own baseline
+            ReporterVerdict byReporter = evaluation.anomalous() || !settings.detector().perReporter() ? null
+                    : ReporterVerdict.mostSurprising(detector, resultType, window, baseline);
+            if (byReporter != null) {
+                current = byReporter.counts();
+                evaluation = byReporter.named();
+            }
             IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
@@ -144,7 +152,7 @@ final class DetectStage {
             String escalatedFrom = previous != null && !step.incident().kind().equals(previous.kind())
                     ? previous.kind() : null;
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
-                    escalatedFrom);
+                    escalatedFrom, byReporter == null ? null : byReporter.reporter());
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
                     step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
@@ -178,7 +186,7 @@ final class DetectStage {
 
         private Alert alert(IncidentLifecycle.Step step, String domain, String resultType, long windowStart,
                             long windowEnd, DomainWindow window, WindowCounts current, Evaluation evaluation,
-                            String escalatedFrom) {
+                            String escalatedFrom, String reporter) {
             Incident incident = step.incident();
             AlertKind kind = AlertKind.fromCode(incident.kind());
             boolean resolved = step.action() == IncidentLifecycle.Action.RESOLVE;
@@ -190,6 +198,12 @@ final class DetectStage {
                     ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions failed with %s in the"
                             + " window starting %s (expected %.2f).", kind.code(), domain, current.failed(),
                             current.total(), resultType, start, evaluation.expected())
+                    : reporter != null
+                    ? String.format("%s on %s: %d of the %d sessions reported by %s failed with %s in the window"
+                            + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d), seen"
+                            + " from %d sending IP(s); %s.", kind.code(), domain, current.failed(), current.total(),
+                            reporter, resultType, start, evaluation.expected(), window.failed(resultType),
+                            window.totalSessions(), counts.sendingIps().size(), kind.action())
                     : String.format("%s on %s: %d of %d sessions failed with %s in the window starting %s"
                             + " (expected %.2f), seen by %d reporter(s) from %d sending IP(s); %s.", kind.code(), domain,
                             current.failed(), current.total(), resultType, start, evaluation.expected(),

@@ -10,16 +10,26 @@ import java.util.TreeSet;
  * all its policies), the reports and reporters, and the failures per result type. One report's contribution
  * has the same shape, so the windowed aggregate is a plain {@link #merge}. Keeping the total and every
  * result type in one value lets the detector see the domain's traffic even in windows without failures.
+ *
+ * @param sessionsByReporter the domain's sessions by reporter (organisation), the denominator of each reporter's own
+ *                           failure rate; empty in windows written before it was kept
  */
-public record DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures) {
+public record DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures,
+                           Map<String, Long> sessionsByReporter) {
 
     public DomainWindow {
         reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
         failures = failures == null ? new TreeMap<>() : new TreeMap<>(failures);
+        sessionsByReporter = sessionsByReporter == null ? new TreeMap<>() : new TreeMap<>(sessionsByReporter);
+    }
+
+    /** Without sessions by reporter (as windows written before they were kept). */
+    public DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures) {
+        this(reports, totalSessions, reporters, failures, null);
     }
 
     public static DomainWindow empty() {
-        return new DomainWindow(0, 0, null, null);
+        return new DomainWindow(0, 0, null, null, null);
     }
 
     public DomainWindow merge(DomainWindow other) {
@@ -28,7 +38,14 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         Map<String, TypeCounts> f = new TreeMap<>(failures);
         other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
         return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
-                Caps.capSet(r, Caps.MAX_REPORTERS), f);
+                Caps.capSet(r, Caps.MAX_REPORTERS), f,
+                Caps.mergeCounts(sessionsByReporter, other.sessionsByReporter, Caps.MAX_REPORTERS));
+    }
+
+    /** The sessions {@code reporter} reported for the domain (0: none, or a window written before they were kept). */
+    public long sessionsBy(String reporter) {
+        Long n = sessionsByReporter.get(reporter);
+        return n == null ? 0 : n;
     }
 
     public long failed(String resultType) {

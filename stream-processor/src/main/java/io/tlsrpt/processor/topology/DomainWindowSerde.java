@@ -12,14 +12,16 @@ import org.apache.kafka.common.serialization.Serdes;
  * repartition topic: these values are read on every aggregate update and seven times per failing result type by
  * the detector, and Jackson's reading of them was ~6 % of the stream thread.
  *
- * <p>Format 1, after the format byte {@code 0x01} (zlong: zig-zag varint; count: varint; string: see
+ * <p>Format 2, after the format byte {@code 0x02} (zlong: zig-zag varint; count: varint; string: see
  * {@link CompactBytesWriter#writeString}):
  * <pre>
  * window  = reports:zlong totalSessions:zlong reporters:strings failureCount:count (resultType:string type)*
- * type    = failed:zlong reporters:strings sendingIps:counted receivingMx:counted
+ *           sessionsByReporter:counted
+ * type    = failed:zlong reporters:strings sendingIps:counted receivingMx:counted failedByReporter:counted
  * strings = count string*            ascending, distinct (a TreeSet's order)
  * counted = count (string zlong)*    keys ascending, distinct (a TreeMap's order)
  * </pre>
+ * Format 1 ({@code 0x01}) is format 2 without the counts by reporter; it is still read (as windows without them).
  * Sorted order makes equal windows equal bytes; the reader insists on it, so a damaged value cannot pass as
  * a window with duplicate keys. Values written by the JSON serde before (first byte '{') are still read, so
  * stores, changelogs and in-flight repartition records of an older version need no reset; only binary is written.
@@ -27,6 +29,7 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class DomainWindowSerde {
 
     static final byte FORMAT_1 = 0x01;
+    static final byte FORMAT_2 = 0x02;
     private static final byte JSON_OBJECT = '{';
 
     /** Fewest bytes of an entry: a string is at least its header, a result type at least its five fields. */
@@ -44,7 +47,7 @@ public final class DomainWindowSerde {
 
     static byte[] write(DomainWindow window) {
         CompactBytesWriter out = new CompactBytesWriter(256);
-        out.writeByte(FORMAT_1);
+        out.writeByte(FORMAT_2);
         out.writeSigned(window.reports());
         out.writeSigned(window.totalSessions());
         writeStrings(out, window.reporters());
@@ -59,7 +62,9 @@ public final class DomainWindowSerde {
             writeStrings(out, counts.reporters());
             writeCounted(out, counts.sendingIps(), "sendingIps");
             writeCounted(out, counts.receivingMx(), "receivingMx");
+            writeCounted(out, counts.failedByReporter(), "failedByReporter");
         }
+        writeCounted(out, window.sessionsByReporter(), "sessionsByReporter");
         return out.toByteArray();
     }
 
@@ -70,10 +75,11 @@ public final class DomainWindowSerde {
         if (bytes[0] == JSON_OBJECT) {
             return json.deserialize(topic, bytes);
         }
-        if (bytes[0] != FORMAT_1) {
+        if (bytes[0] != FORMAT_1 && bytes[0] != FORMAT_2) {
             throw new SerializationException(String.format("cannot read DomainWindow from %s: unknown format byte "
-                    + "0x%02x (neither binary format 1 nor a JSON object)", topic, bytes[0] & 0xFF));
+                    + "0x%02x (neither binary format 1 or 2 nor a JSON object)", topic, bytes[0] & 0xFF));
         }
+        boolean byReporter = bytes[0] == FORMAT_2;
         CompactBytesReader in = new CompactBytesReader(bytes, 1, "DomainWindow", topic);
         long reports = in.readSigned("reports");
         long totalSessions = in.readSigned("totalSessions");
@@ -88,11 +94,14 @@ public final class DomainWindowSerde {
             Set<String> typeReporters = readStrings(in, "reporters of a result type");
             Map<String, Long> ips = readCounted(in, "sendingIps");
             Map<String, Long> mx = readCounted(in, "receivingMx");
-            counts[i] = new TypeCounts(failed, typeReporters, ips, mx);
+            Map<String, Long> failedByReporter = byReporter ? readCounted(in, "failedByReporter") : null;
+            counts[i] = new TypeCounts(failed, typeReporters, ips, mx, failedByReporter);
         }
+        Map<String, Long> sessionsByReporter = byReporter ? readCounted(in, "sessionsByReporter") : null;
         in.expectEnd();
         // the records copy the sorted views into their TreeSets and TreeMaps in linear time
-        return new DomainWindow(reports, totalSessions, reporters, new SortedArrayMap<>(resultTypes, counts));
+        return new DomainWindow(reports, totalSessions, reporters, new SortedArrayMap<>(resultTypes, counts),
+                sessionsByReporter);
     }
 
     private static void writeStrings(CompactBytesWriter out, Set<String> values) {

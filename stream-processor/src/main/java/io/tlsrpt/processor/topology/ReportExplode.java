@@ -143,14 +143,16 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                     mx.put(detail.getReceivingMxHostname().toLowerCase(Locale.ROOT), failed);
                 }
                 failures.merge(detail.getResultType().toLowerCase(Locale.ROOT),
-                        new TypeCounts(failed, Set.of(reporter), ips, mx), TypeCounts::merge);
+                        new TypeCounts(failed, Set.of(reporter), ips, mx, Map.of(reporter, failed)), TypeCounts::merge);
             }
             long total = Math.max(0, policy.getSuccessfulSessions()) + Math.max(0, policy.getFailedSessions());
-            DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures);
+            DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
+                    Map.of(reporter, total));
             byDomain.merge(domain, contribution, DomainWindow::merge);
         }
         // a report counts once per domain, however many policies of that domain it holds
-        byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(), w.failures()));
+        byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(), w.failures(),
+                w.sessionsByReporter()));
         return byDomain;
     }
 }

@@ -195,6 +195,18 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void perReporterDetectionIsOnByDefaultAndCanBeTurnedOff() {
+        assertThat(ProcessorConfig.fromProperties(new Properties()).detectorSettings().perReporter()).isTrue();
+        assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_DETECTOR_PER_REPORTER", "false"))
+                .detectorSettings().perReporter()).isFalse();
+        Properties bad = new Properties();
+        bad.setProperty(ProcessorConfig.DETECTOR_PER_REPORTER, "sometimes");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("detector.per.reporter: must be true or false (got 'sometimes')");
+    }
+
+    @Test
     void maxReportAheadIsADayByDefaultOverridableAndNotNegative() {
         assertThat(ProcessorConfig.fromProperties(new Properties()).topologySettings().maxReportAhead())
                 .isEqualTo(Duration.ofDays(1));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.schema.Alert;
 import java.util.List;
@@ -190,6 +191,53 @@ class DetectionScenariosTest {
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).getKind()).isEqualTo("dnssec-broken");
         assertThat(alerts.get(0).getStatus()).isEqualTo("firing");
+    }
+
+    /**
+     * A forged report that inflates the domain's sessions for the day (5,000,000 successful ones, sent first) keeps
+     * the domain-wide rate of Google's 400 STARTTLS failures under the rate floor; Google's own windows, against its
+     * own clean week, still fire the downgrade.
+     */
+    @Test
+    void aForgedVolumeDoesNotHideADowngradeThatOneReporterSees() {
+        forgedVolumeOnTheDayOfADowngrade(f);
+
+        List<Alert> alerts = f.allAlerts();
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo("starttls-downgrade-suspected");
+            assertThat(a.getSeverity()).isEqualTo("critical");
+            assertThat(a.getFailedSessions()).as("Google's").isEqualTo(400);
+            assertThat(a.getTotalSessions()).isEqualTo(1000);
+            assertThat(a.getSummary()).contains("400 of the 1000 sessions reported by Google Inc. failed")
+                    .contains("all reporters: 400 of 5001000");
+        });
+
+        // the domain-wide rule alone (detector.per.reporter=false) is blinded by the forged volume
+        TopologySettings d = TopologySettings.defaults("mock://domain-only-" + java.util.UUID.randomUUID());
+        DetectorSettings x = d.detector();
+        DetectorSettings domainOnly = new DetectorSettings(x.baselineWindows(), x.minBaselineWindows(),
+                x.minFailedSessions(), x.maxTailProbability(), x.rateFloorMultiple(), x.priorSessions(),
+                x.priorFailureRate(), x.downgradeBaselineRate(), x.resolveTrafficFraction(), x.updateGrowthFactor(),
+                false);
+        try (TopologyFixture without = new TopologyFixture(new TopologySettings(d.topics(), d.registryUrl(),
+                d.windowSize(), d.grace(), d.maxPartitionDrift(), d.maxReportAhead(), d.dedupRetention(), d.topN(),
+                domainOnly))) {
+            forgedVolumeOnTheDayOfADowngrade(without);
+            assertThat(without.allAlerts()).isEmpty();
+        }
+    }
+
+    private static void forgedVolumeOnTheDayOfADowngrade(TopologyFixture fixture) {
+        Random random = new Random(21);
+        for (int day = 1; day <= 7; day++) {
+            for (String reporter : REPORTERS) {
+                fixture.send(report(reporter, reporter.charAt(0) + "-" + day, day).policy("victim.example",
+                        900 + random.nextInt(200)), day);
+            }
+        }
+        fixture.send(report("Forger", "volume", 8).policy("victim.example", 5_000_000), 8);
+        fixture.send(report("Google Inc.", "attack", 8).policy("victim.example", 600,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx1.victim.example")), 8);
     }
 
     /**

@@ -67,10 +67,12 @@ class DomainWindowSerdePropertyTest {
                 Arbitraries.strings().withCharRange('a', 'e').ofMaxLength(3));
         Arbitrary<Long> longs = Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(0, 1000));
         Arbitrary<TypeCounts> counts = Combinators.combine(longs, strings.set().ofMaxSize(8),
-                Arbitraries.maps(strings, longs).ofMaxSize(8), Arbitraries.maps(strings, longs).ofMaxSize(8))
+                Arbitraries.maps(strings, longs).ofMaxSize(8), Arbitraries.maps(strings, longs).ofMaxSize(8),
+                Arbitraries.maps(strings, longs).ofMaxSize(8))
                 .as(TypeCounts::new);
         return Combinators.combine(longs, longs, strings.set().ofMaxSize(8),
-                Arbitraries.maps(strings, counts).ofMaxSize(5)).as(DomainWindow::new);
+                Arbitraries.maps(strings, counts).ofMaxSize(5), Arbitraries.maps(strings, longs).ofMaxSize(8))
+                .as(DomainWindow::new);
     }
 
     @Provide

@@ -29,11 +29,13 @@ class DomainWindowSerdeTest {
     static DomainWindow typical() {
         TypeCounts expired = new TypeCounts(412, Set.of("Google LLC", "Microsoft Corporation"),
                 Map.of("203.0.113.5", 300L, "203.0.113.9", 100L, "2001:db8::25", 12L),
-                Map.of("mx1.example.com", 400L, "mx2.example.com", 12L));
+                Map.of("mx1.example.com", 400L, "mx2.example.com", 12L),
+                Map.of("Google LLC", 400L, "Microsoft Corporation", 12L));
         TypeCounts starttls = new TypeCounts(7, Set.of("mail.example.net"), Map.of("198.51.100.7", 7L),
-                Map.of("mx1.example.com", 7L));
+                Map.of("mx1.example.com", 7L), Map.of("mail.example.net", 7L));
         return new DomainWindow(23, 15_320, Set.of("Google LLC", "Microsoft Corporation", "mail.example.net"),
-                Map.of("certificate-expired", expired, "starttls-not-supported", starttls));
+                Map.of("certificate-expired", expired, "starttls-not-supported", starttls),
+                Map.of("Google LLC", 12_000L, "Microsoft Corporation", 3_000L, "mail.example.net", 320L));
     }
 
     /** A window at every cap: as many reporters, IPs and MX hosts as merging keeps, on several result types. */
@@ -47,9 +49,10 @@ class DomainWindowSerdeTest {
             for (String type : types) {
                 failures.put(type, new TypeCounts(1_000_000L + i, Set.of(reporter),
                         Map.of("10.0." + (i / 250) + "." + (i % 250), (long) i + 1),
-                        Map.of("mx" + i + ".receiver.example", 3L)));
+                        Map.of("mx" + i + ".receiver.example", 3L), Map.of(reporter, 1_000_000L + i)));
             }
-            window = window.merge(new DomainWindow(1, 5_000_000_000L, Set.of(reporter), failures));
+            window = window.merge(new DomainWindow(1, 5_000_000_000L, Set.of(reporter), failures,
+                    Map.of(reporter, 5_000_000_000L + i)));
         }
         return window;
     }
@@ -58,13 +61,16 @@ class DomainWindowSerdeTest {
     void emptyTypicalAndCappedWindowsSurviveARoundTrip() {
         DomainWindow capped = capped();
         assertThat(capped.reporters()).hasSize(Caps.MAX_REPORTERS);
+        assertThat(capped.sessionsByReporter()).hasSize(Caps.MAX_REPORTERS)
+                .as("the largest are kept").containsKey("reporter-219.example.org");
         assertThat(capped.failures().values()).allSatisfy(c -> {
             assertThat(c.sendingIps()).hasSize(Caps.MAX_COUNTED_VALUES);
             assertThat(c.receivingMx()).hasSize(Caps.MAX_COUNTED_VALUES);
+            assertThat(c.failedByReporter()).hasSize(Caps.MAX_REPORTERS);
         });
         for (DomainWindow window : List.of(DomainWindow.empty(), typical(), capped)) {
             byte[] bytes = BINARY.serialize(TOPIC, window);
-            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_1);
+            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_2);
             assertThat(READER.deserialize(TOPIC, bytes)).isEqualTo(window);
         }
     }
@@ -85,9 +91,10 @@ class DomainWindowSerdeTest {
         Map<String, TypeCounts> failures = new HashMap<>();
         a.failures().forEach((type, c) -> failures.put(type, new TypeCounts(c.failed(),
                 new LinkedHashSet<>(c.reporters().stream().sorted(java.util.Comparator.reverseOrder()).toList()),
-                new HashMap<>(c.sendingIps()), new HashMap<>(c.receivingMx()))));
+                new HashMap<>(c.sendingIps()), new HashMap<>(c.receivingMx()), new HashMap<>(c.failedByReporter()))));
         DomainWindow b = new DomainWindow(a.reports(), a.totalSessions(), new LinkedHashSet<>(
-                a.reporters().stream().sorted(java.util.Comparator.reverseOrder()).toList()), failures);
+                a.reporters().stream().sorted(java.util.Comparator.reverseOrder()).toList()), failures,
+                new HashMap<>(a.sessionsByReporter()));
 
         assertThat(b).isEqualTo(a);
         assertThat(BINARY.serialize(TOPIC, b)).isEqualTo(BINARY.serialize(TOPIC, a));
@@ -115,20 +122,26 @@ class DomainWindowSerdeTest {
 
     @Test
     void readsTheJsonWrittenByTheEarlierVersion() {
-        // as JsonSerde wrote DomainWindow up to this version: the window stores, changelogs and repartition
-        // records of a running deployment hold this, and must be read without an application reset
+        // as JsonSerde wrote DomainWindow before the binary format: the window stores, changelogs and repartition
+        // records of a deployment of that version hold this, and must be read without an application reset (as
+        // windows without counts by reporter, which that version did not keep)
         String json = "{\"reports\":23,\"totalSessions\":15320,\"reporters\":[\"Google LLC\",\"Microsoft Corporation\","
                 + "\"mail.example.net\"],\"failures\":{\"certificate-expired\":{\"failed\":412,\"reporters\":"
                 + "[\"Google LLC\",\"Microsoft Corporation\"],\"sendingIps\":{\"2001:db8::25\":12,\"203.0.113.5\":300,"
                 + "\"203.0.113.9\":100},\"receivingMx\":{\"mx1.example.com\":400,\"mx2.example.com\":12}},"
                 + "\"starttls-not-supported\":{\"failed\":7,\"reporters\":[\"mail.example.net\"],\"sendingIps\":"
                 + "{\"198.51.100.7\":7},\"receivingMx\":{\"mx1.example.com\":7}}}}";
-        Serializer<DomainWindow> oldSerializer = JsonSerde.of(DomainWindow.class).serializer();
+        DomainWindow typical = typical();
+        DomainWindow withoutCounts = new DomainWindow(typical.reports(), typical.totalSessions(), typical.reporters(),
+                new TreeMap<>(Map.of(
+                        "certificate-expired", strip(typical.failures().get("certificate-expired")),
+                        "starttls-not-supported", strip(typical.failures().get("starttls-not-supported")))));
 
-        assertThat(new String(oldSerializer.serialize(TOPIC, typical()), StandardCharsets.UTF_8)).isEqualTo(json);
-        assertThat(READER.deserialize(TOPIC, json.getBytes(StandardCharsets.UTF_8))).isEqualTo(typical());
-        for (DomainWindow window : List.of(DomainWindow.empty(), capped())) {
-            assertThat(READER.deserialize(TOPIC, oldSerializer.serialize(TOPIC, window))).isEqualTo(window);
+        assertThat(READER.deserialize(TOPIC, json.getBytes(StandardCharsets.UTF_8))).isEqualTo(withoutCounts);
+        // the JSON form of this version's windows (with the counts by reporter) reads back as well
+        Serializer<DomainWindow> jsonSerializer = JsonSerde.of(DomainWindow.class).serializer();
+        for (DomainWindow window : List.of(DomainWindow.empty(), typical, capped())) {
+            assertThat(READER.deserialize(TOPIC, jsonSerializer.serialize(TOPIC, window))).isEqualTo(window);
         }
     }
 
@@ -188,10 +201,56 @@ class DomainWindowSerdeTest {
                 .hasMessageContaining("1 unread bytes after the value");
     }
 
+    /** Windows written before the counts by reporter were kept: the same window, without them. */
+    @Test
+    void formatOneIsReadAsAWindowWithoutCountsByReporter() {
+        DomainWindow full = typical();
+        // format 1 is format 2 without the two kinds of counted reporters: rebuild its bytes from the parts
+        DomainWindow withoutCounts = new DomainWindow(full.reports(), full.totalSessions(), full.reporters(),
+                new TreeMap<>(Map.of(
+                        "certificate-expired", strip(full.failures().get("certificate-expired")),
+                        "starttls-not-supported", strip(full.failures().get("starttls-not-supported")))));
+        byte[] format1 = formatOne(withoutCounts);
+        DomainWindow read = READER.deserialize(TOPIC, format1);
+        assertThat(read).isEqualTo(withoutCounts);
+        assertThat(read.sessionsByReporter()).isEmpty();
+        assertThat(read.sessionsBy("Google LLC")).isZero();
+        assertThat(read.failures().get("certificate-expired").failedBy("Google LLC")).isZero();
+    }
+
+    private static TypeCounts strip(TypeCounts c) {
+        return new TypeCounts(c.failed(), c.reporters(), c.sendingIps(), c.receivingMx());
+    }
+
+    /** A window in format 1, as the version before wrote it (no counts by reporter). */
+    private static byte[] formatOne(DomainWindow window) {
+        CompactBytesWriter out = new CompactBytesWriter(256);
+        out.writeByte(DomainWindowSerde.FORMAT_1);
+        out.writeSigned(window.reports());
+        out.writeSigned(window.totalSessions());
+        out.writeUnsigned(window.reporters().size());
+        window.reporters().forEach(out::writeString);
+        out.writeUnsigned(window.failures().size());
+        window.failures().forEach((type, c) -> {
+            out.writeString(type);
+            out.writeSigned(c.failed());
+            out.writeUnsigned(c.reporters().size());
+            c.reporters().forEach(out::writeString);
+            for (Map<String, Long> counted : List.of(c.sendingIps(), c.receivingMx())) {
+                out.writeUnsigned(counted.size());
+                counted.forEach((k, v) -> {
+                    out.writeString(k);
+                    out.writeSigned(v);
+                });
+            }
+        });
+        return out.toByteArray();
+    }
+
     @Test
     void anUnknownFormatByteIsRejected() {
-        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x02, 0, 0, 0, 0}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x02");
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x03, 0, 0, 0, 0}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x03");
         assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[0]))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("empty value");
     }

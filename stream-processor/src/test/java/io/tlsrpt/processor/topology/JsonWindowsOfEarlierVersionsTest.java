@@ -69,8 +69,11 @@ class JsonWindowsOfEarlierVersionsTest {
 
         List<byte[]> written = othersOut.readValuesToList();
         assertThat(written).hasSize(1);
-        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_1);
-        assertThat(AggregateStage.WINDOW_SERDE.deserializer().deserialize(OTHERS_TOPIC, written.get(0)).failed(
-                "certificate-expired")).isEqualTo(2);
+        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_2);
+        DomainWindow contribution = AggregateStage.WINDOW_SERDE.deserializer().deserialize(OTHERS_TOPIC,
+                written.get(0));
+        assertThat(contribution.failed("certificate-expired")).isEqualTo(2);
+        assertThat(contribution.sessionsBy("Google Inc.")).isEqualTo(202);
+        assertThat(contribution.failures().get("certificate-expired").failedBy("Google Inc.")).isEqualTo(2);
     }
 }

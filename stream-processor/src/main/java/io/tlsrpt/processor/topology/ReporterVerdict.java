@@ -1,0 +1,60 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.Evaluation;
+import io.tlsrpt.processor.detect.SpikeDetector;
+import io.tlsrpt.processor.detect.WindowCounts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The spike rule applied to each reporter on its own: its failures of a result type against its own sessions, and
+ * its own earlier windows as the baseline. The domain-wide rule can miss a failure one reporter sees when the
+ * domain's other traffic dilutes it: an on-path STARTTLS stripper near one sender, under a large sender's steady
+ * volume, or a forged report that inflates the domain's sessions for the day (RELIABILITY.md, "Forged reports
+ * against the detector"). A reporter is judged only on windows where it reported sessions for the domain, so a
+ * reporter new to the domain, or windows written before the counts by reporter were kept, never fire on their own.
+ *
+ * @param reporter   the reporter (organisation) whose windows tripped the rule
+ * @param counts     its failed and total sessions in the window
+ * @param evaluation the rule's verdict on them
+ */
+record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluation) {
+
+    /** The reporter whose failures of {@code resultType} are anomalous and most surprising, or null. */
+    static ReporterVerdict mostSurprising(SpikeDetector detector, String resultType, DomainWindow window,
+                                          List<DomainWindow> baseline) {
+        TypeCounts failures = window.failures().get(resultType);
+        if (failures == null) {
+            return null;
+        }
+        ReporterVerdict best = null;
+        for (Map.Entry<String, Long> e : failures.failedByReporter().entrySet()) {
+            String reporter = e.getKey();
+            long sessions = window.sessionsBy(reporter);
+            if (sessions <= 0) {
+                continue;
+            }
+            List<WindowCounts> history = new ArrayList<>(baseline.size());
+            for (DomainWindow w : baseline) {
+                long earlier = w.sessionsBy(reporter);
+                if (earlier > 0) {
+                    TypeCounts c = w.failures().get(resultType);
+                    history.add(new WindowCounts(c == null ? 0 : c.failedBy(reporter), earlier));
+                }
+            }
+            WindowCounts counts = new WindowCounts(e.getValue(), sessions);
+            Evaluation evaluation = detector.evaluate(resultType, counts, history);
+            if (evaluation.anomalous() && (best == null || evaluation.score() > best.evaluation().score())) {
+                best = new ReporterVerdict(reporter, counts, evaluation);
+            }
+        }
+        return best;
+    }
+
+    /** The verdict, its reason naming the reporter (for the log). */
+    Evaluation named() {
+        return new Evaluation(evaluation.anomalous(), evaluation.expected(), evaluation.baselineRate(),
+                evaluation.score(), evaluation.kind(), "reported by " + reporter + ": " + evaluation.reason());
+    }
+}
