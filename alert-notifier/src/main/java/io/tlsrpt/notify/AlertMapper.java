@@ -81,6 +81,9 @@ public final class AlertMapper {
         ann.put("total_sessions", Long.toString(a.totalSessions()));
         ann.put("baseline", decimal(a.baseline()));
         ann.put("score", decimal(a.score()));
+        if (!a.judgedReporter().isEmpty()) {
+            ann.put("judged_reporter", a.judgedReporter());
+        }
         if (a.detectedAt() != null) {
             ann.put("detected_at", ISO.format(a.detectedAt()));
         }
@@ -121,7 +124,9 @@ public final class AlertMapper {
         d.append("Window ").append(a.windowStart() == null ? "?" : ISO.format(a.windowStart()))
                 .append(" to ").append(a.windowEnd() == null ? "?" : ISO.format(a.windowEnd()))
                 .append(": ").append(a.failedSessions()).append(" of ").append(a.totalSessions())
-                .append(" sessions to ").append(a.policyDomain()).append(" failed with ").append(a.resultType());
+                .append(" sessions to ").append(a.policyDomain())
+                .append(a.judgedReporter().isEmpty() ? "" : " reported by " + a.judgedReporter())
+                .append(" failed with ").append(a.resultType());
         if (a.totalSessions() > 0) {
             d.append(" (").append(decimal(100.0 * a.failedSessions() / a.totalSessions())).append("%)");
         }

@@ -12,12 +12,15 @@ import java.util.Locale;
 /**
  * One alert as published on {@code tlsrpt.alerts.json} (the JSON form of the Avro {@code Alert}).
  * Parsing is lenient about extra and optional fields, strict about what identifies an alert.
+ *
+ * @param judgedReporter the reporter whose own failures tripped the rule while the domain as a whole did not ("" when
+ *                       the domain as a whole did): the counts and baseline are then that reporter's
  */
 public record AlertRecord(String alertId, Status status, String kind, String severity, String policyDomain,
                           String resultType, Instant windowStart, Instant windowEnd, long failedSessions,
                           long totalSessions, double baseline, double score, List<String> reporters,
                           List<String> topSendingIps, List<String> topReceivingMx, String summary,
-                          Instant detectedAt) {
+                          Instant detectedAt, String judgedReporter) {
 
     /** Lifecycle state of an alert. */
     public enum Status { FIRING, RESOLVED }
@@ -86,7 +89,8 @@ public record AlertRecord(String alertId, Status status, String kind, String sev
                 list(root, "top_sending_ips"),
                 list(root, "top_receiving_mx"),
                 text(root, "summary", false),
-                instant(root, "detected_at"));
+                instant(root, "detected_at"),
+                text(root, "judged_reporter", false));
     }
 
     private static String text(JsonNode root, String field, boolean required) throws InvalidAlertException {

@@ -52,7 +52,18 @@ class AlertMapperTest {
                         "STARTTLS downgrade suspected on example.org: 120 of 4000 sessions without STARTTLS")
                 .containsEntry("failed_sessions", "120")
                 .containsEntry("total_sessions", "4000")
-                .containsEntry("window_start", "2026-11-27T00:00:00Z");
+                .containsEntry("window_start", "2026-11-27T00:00:00Z")
+                .doesNotContainKey("judged_reporter");
+    }
+
+    /** Fired by one reporter's own failures: the counts are that reporter's, and the description says so. */
+    @Test
+    void anAlertJudgedOnOneReporterNamesItInTheDescriptionAndAnAnnotation() throws Exception {
+        PostableAlert alert = mapper.map(AlertJson.firing("a-2").with("judged_reporter", "google.com").parsed(),
+                NOW, NOW);
+        assertThat(alert.annotations().get("description"))
+                .contains("120 of 4000 sessions to example.org reported by google.com failed with starttls-not-supported");
+        assertThat(alert.annotations()).containsEntry("judged_reporter", "google.com");
     }
 
     @Test

@@ -228,6 +228,7 @@ final class DetectStage {
                     .setTopReceivingMx(mx)
                     .setSummary(summary)
                     .setDetectedAt(clock.instant())
+                    .setJudgedReporter(resolved ? null : reporter)
                     .build();
         }
 

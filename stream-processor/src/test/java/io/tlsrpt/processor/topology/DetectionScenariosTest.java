@@ -86,6 +86,8 @@ class DetectionScenariosTest {
         assertThat(node.get("window_start").asText()).isEqualTo("2026-11-09T00:00:00Z");
         assertThat(node.get("detected_at").asText()).isEqualTo(TopologyFixture.NOW.toString());
         assertThat(node.has("top_sending_ips")).isTrue();
+        assertThat(node.get("judged_reporter").isNull()).as("the domain as a whole fired").isTrue();
+        assertThat(alert.getJudgedReporter()).isNull();
         assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(alerts.size());
     }
 
@@ -210,7 +212,10 @@ class DetectionScenariosTest {
             assertThat(a.getTotalSessions()).isEqualTo(1000);
             assertThat(a.getSummary()).contains("400 of the 1000 sessions reported by Google Inc. failed")
                     .contains("all reporters: 400 of 5001000");
+            assertThat(a.getJudgedReporter()).isEqualTo("Google Inc.");
         });
+        assertThat(f.alertsJson.readValuesToList()).singleElement().asString()
+                .contains("\"judged_reporter\":\"Google Inc.\"");
 
         // the domain-wide rule alone (detector.per.reporter=false) is blinded by the forged volume
         TopologySettings d = TopologySettings.defaults("mock://domain-only-" + java.util.UUID.randomUUID());
