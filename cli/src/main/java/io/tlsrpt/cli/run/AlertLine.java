@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * One readable line for an alert of {@code tlsrpt.alerts.json}, e.g.
  * {@code ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03:
  * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be} (the first
- * characters of the alert id, shared by the firing alert, its updates and the resolved one). A value that is not an alert object is
+ * characters of the alert id, shared by the firing alert, its updates and the resolved one; "412/980 sessions
+ * reported by google.com failed" when that reporter's own failures fired it). A value that is not an alert object is
  * shown as it is, never dropped.
  */
 public final class AlertLine {
@@ -44,7 +45,13 @@ public final class AlertLine {
         String windowStart = alert.path("window_start").asText("");
         b.append(' ').append(windowStart.length() >= 10 ? windowStart.substring(0, 10) : windowStart).append(':');
         b.append(' ').append(alert.path("failed_sessions").asLong()).append('/')
-            .append(alert.path("total_sessions").asLong()).append(" sessions failed");
+            .append(alert.path("total_sessions").asLong()).append(" sessions");
+        // fired by one reporter's own failures: the counts and baseline are that reporter's
+        String judgedReporter = alert.path("judged_reporter").asText("");
+        if (alert.hasNonNull("judged_reporter") && !judgedReporter.isEmpty()) {
+            b.append(" reported by ").append(judgedReporter);
+        }
+        b.append(" failed");
         if (alert.has("baseline")) {
             b.append(String.format(Locale.ROOT, " (baseline %.1f)", alert.path("baseline").asDouble()));
         }

@@ -29,6 +29,23 @@ class AlertLineTest {
     }
 
     @Test
+    void anAlertJudgedOnOneReporterSaysWhoseCountsTheyAre() {
+        Alert alert = Alert.newBuilder()
+            .setAlertId("b3ec69cf23c231a59309bec81a0fc0fc").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
+            .setPolicyDomain("example.org").setResultType("starttls-not-supported")
+            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+            .setFailedSessions(400).setTotalSessions(1000).setBaseline(0.1).setScore(50)
+            .setReporters(List.of("google.com")).setTopSendingIps(List.of())
+            .setTopReceivingMx(List.of()).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
+            .setJudgedReporter("google.com")
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03: "
+                + "400/1000 sessions reported by google.com failed (baseline 0.1) reporters=google.com incident=b3ec69cf");
+    }
+
+    @Test
     void somethingElseIsShownNotDropped() {
         assertThat(AlertLine.format("not json {")).isEqualTo("ALERT (not an alert object) not json {");
         assertThat(AlertLine.format("{\"x\":1}")).isEqualTo("ALERT (not an alert object) {\"x\":1}");
