@@ -2,6 +2,8 @@ package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.schema.TlsReport;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -29,8 +31,14 @@ import org.slf4j.LoggerFactory;
  * primary domain, so the copies meet on one partition. The store {@code dedup-by-domain-store} is keyed by the
  * dedup key (sha-256 of organisation, report-id and date range, so the same report by mail and by HTTPS collides),
  * taken from the header {@value ReportRouting#DEDUP_KEY_HEADER}: a duplicate is dropped without decoding it.
- * The store remembers each key with the time it first arrived (the raw record's timestamp) and a stream-time
- * punctuator forgets keys older than the retention.
+ * The store remembers each key with the time it first arrived (the raw record's timestamp) and the report's
+ * {@link ReportFingerprint}, and a stream-time punctuator forgets keys older than the retention.
+ *
+ * <p>A report under the dedup key of an earlier one but with another fingerprint is another report, not a copy:
+ * report-ids are predictable and reports are not authenticated, so a forgery sent first must not keep the real
+ * report out. It counts too, under the key {@code <dedup key>|<fingerprint in hex>} (in the store and in the
+ * reports topic, whose compaction would otherwise keep only one of them), with the metric
+ * {@value PipelineMetrics#CONFLICTING_REPORTS} and a warning. Its own copies are then duplicates of it.
  */
 final class DedupStage {
 
@@ -38,6 +46,8 @@ final class DedupStage {
     static final String REPARTITION = "report-by-primary-domain";
     static final String STORE = "dedup-by-domain-store";
     static final String PROCESSOR = "dedup";
+    /** Between the dedup key and the fingerprint in the key of a report that conflicts with an earlier one. */
+    static final String VARIANT_SEPARATOR = "|";
 
     private DedupStage() {
     }
@@ -47,7 +57,7 @@ final class DedupStage {
                                          Topic<String, TlsReport> reportsTopic, Duration retention,
                                          PipelineMetrics metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), DedupEntry.serde()));
         Serializer<TlsReport> serializer = reportsTopic.valueSerde().serializer();
         return reports
                 .process(() -> new RouteProcessor(serializer, reportsTopic.name()), Named.as(ROUTE))
@@ -79,6 +89,7 @@ final class DedupStage {
             // encoded for the reports topic's subject: the reports sink writes these bytes as they are
             byte[] encoded = serializer.serialize(reportsTopic, report);
             ReportRouting.putDedupKey(record.headers(), report.getDedupKey());
+            ReportRouting.putFingerprint(record.headers(), ReportFingerprint.of(report));
             context.forward(record.withKey(ReportRouting.routingKey(report)).withValue(encoded));
         }
     }
@@ -90,7 +101,7 @@ final class DedupStage {
         private final Duration retention;
         private final PipelineMetrics metrics;
         private FixedKeyProcessorContext<String, byte[]> context;
-        private KeyValueStore<String, Long> seen;
+        private KeyValueStore<String, DedupEntry> seen;
 
         DedupProcessor(Duration retention, PipelineMetrics metrics) {
             this.retention = retention;
@@ -108,6 +119,7 @@ final class DedupStage {
 
         @Override
         public void process(FixedKeyRecord<String, byte[]> record) {
+            byte[] fingerprint = ReportRouting.takeFingerprint(record.headers());
             String key = ReportRouting.dedupKey(record.headers());
             if (key == null || key.isEmpty()) {
                 // the decoder always sets it; without it there is nothing to compare, so keep the report
@@ -116,24 +128,52 @@ final class DedupStage {
                 context.forward(record);
                 return;
             }
-            Long firstSeen = seen.get(key);
-            if (firstSeen != null) {
-                metrics.duplicate();
-                LOG.debug("duplicate report {} for {} dropped (first seen at {})", key, record.key(), firstSeen);
+            DedupEntry first = seen.get(key);
+            if (first == null) {
+                seen.put(key, new DedupEntry(record.timestamp(), fingerprint));
+                metrics.distinct();
+                context.forward(record);
                 return;
             }
-            seen.put(key, record.timestamp());
+            // an entry or a record of an earlier version has no fingerprint: a copy, as it was for that version
+            if (!first.differsFrom(fingerprint)) {
+                dropDuplicate(key, record, first);
+                return;
+            }
+            String variant = variantKey(key, fingerprint);
+            DedupEntry earlier = seen.get(variant);
+            if (earlier != null) {
+                dropDuplicate(variant, record, earlier);
+                return;
+            }
+            seen.put(variant, new DedupEntry(record.timestamp(), fingerprint));
+            metrics.conflictingReport();
             metrics.distinct();
+            LOG.warn("a report for {} has the organisation, report-id and date range (dedup key {}) of another "
+                    + "report first seen at {}, but other contents: both count, this one keyed {} in the reports "
+                    + "topic. A forgery sent first, or a sender that reissued its report.", record.key(), key,
+                    Instant.ofEpochMilli(first.firstSeen()), variant);
+            ReportRouting.putDedupKey(record.headers(), variant);
             context.forward(record);
+        }
+
+        private void dropDuplicate(String key, FixedKeyRecord<String, byte[]> record, DedupEntry first) {
+            metrics.duplicate();
+            LOG.debug("duplicate report {} for {} dropped (first seen at {})", key, record.key(),
+                    Instant.ofEpochMilli(first.firstSeen()));
+        }
+
+        static String variantKey(String dedupKey, byte[] fingerprint) {
+            return dedupKey + VARIANT_SEPARATOR + HexFormat.of().formatHex(fingerprint);
         }
 
         private void sweep(long streamTime) {
             long cutoff = streamTime - retention.toMillis();
             int removed = 0;
-            try (KeyValueIterator<String, Long> all = seen.all()) {
+            try (KeyValueIterator<String, DedupEntry> all = seen.all()) {
                 while (all.hasNext()) {
-                    KeyValue<String, Long> entry = all.next();
-                    if (entry.value < cutoff) {
+                    KeyValue<String, DedupEntry> entry = all.next();
+                    if (entry.value.firstSeen() < cutoff) {
                         seen.delete(entry.key);
                         removed++;
                     }

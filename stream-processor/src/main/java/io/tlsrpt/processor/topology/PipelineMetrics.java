@@ -20,6 +20,7 @@ public final class PipelineMetrics {
     public static final String DEVIATIONS = "tlsrpt.deviations";
     public static final String DUPLICATES_DROPPED = "tlsrpt.duplicates.dropped";
     public static final String REPORTS_DISTINCT = "tlsrpt.reports.distinct";
+    public static final String CONFLICTING_REPORTS = "tlsrpt.reports.conflicting";
     public static final String LATE_REPORTS = "tlsrpt.late.reports";
     public static final String ALERTS = "tlsrpt.alerts";
     public static final String DEAD_LETTERS = "tlsrpt.dead.letters";
@@ -34,6 +35,7 @@ public final class PipelineMetrics {
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
+    private final Counter conflicting;
     private final Counter threadReplacements;
     /** One per deviation code: building and registering a counter per decoded report's deviation cost 1-2 %. */
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
@@ -46,6 +48,10 @@ public final class PipelineMetrics {
         duplicates = Counter.builder(DUPLICATES_DROPPED).description("decoded reports dropped as duplicates")
                 .register(registry);
         distinct = Counter.builder(REPORTS_DISTINCT).description("distinct reports written to the reports topic")
+                .register(registry);
+        conflicting = Counter.builder(CONFLICTING_REPORTS)
+                .description("distinct reports with the organisation, report-id and date range of an earlier, "
+                        + "different report (a forgery sent first, or a reissue): both count")
                 .register(registry);
         threadReplacements = Counter.builder(STREAM_THREAD_REPLACEMENTS)
                 .description("stream threads that died of an error no record handler took and were replaced")
@@ -93,6 +99,10 @@ public final class PipelineMetrics {
 
     public void distinct() {
         distinct.increment();
+    }
+
+    public void conflictingReport() {
+        conflicting.increment();
     }
 
     /** A (report, policy domain) contribution left out of the statistics; reason: a {@code LATE_*} constant. */

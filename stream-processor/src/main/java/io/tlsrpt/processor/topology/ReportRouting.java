@@ -13,13 +13,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * of its policies. Every copy of a report (by mail, by HTTPS, re-sent) names the same policies, so every copy gets
  * the same key and meets the others on one partition for deduplication; and the window of the primary domain is
  * on that same partition, so a single-domain report (nearly all of them) needs no second repartition.
- * The dedup key travels in the header {@value #DEDUP_KEY_HEADER} next to the report's encoded bytes, so that
- * deduplication needs no decoding.
+ * The dedup key travels in the header {@value #DEDUP_KEY_HEADER} next to the report's encoded bytes, and the
+ * report's {@link ReportFingerprint} in {@value #FINGERPRINT_HEADER}, so that deduplication needs no decoding.
  */
 final class ReportRouting {
 
     /** The report's dedup key on the repartition topic (the record key is the primary domain there). */
     static final String DEDUP_KEY_HEADER = "tlsrpt.dedup-key";
+    /** The report's fingerprint on the repartition topic, dropped by the dedup step. */
+    static final String FINGERPRINT_HEADER = "tlsrpt.report-fingerprint";
 
     private ReportRouting() {
     }
@@ -69,6 +71,22 @@ final class ReportRouting {
         if (dedupKey != null) {
             headers.add(DEDUP_KEY_HEADER, dedupKey.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Sets the fingerprint header in place. */
+    static void putFingerprint(Headers headers, byte[] fingerprint) {
+        headers.remove(FINGERPRINT_HEADER);
+        headers.add(FINGERPRINT_HEADER, fingerprint);
+    }
+
+    /**
+     * Takes the fingerprint header out of the headers, in place: it has no use after deduplication. Null when the
+     * record has none (a record an earlier version put on the repartition topic) or a malformed one.
+     */
+    static byte[] takeFingerprint(Headers headers) {
+        Header h = headers.lastHeader(FINGERPRINT_HEADER);
+        headers.remove(FINGERPRINT_HEADER);
+        return h == null || h.value() == null || h.value().length != ReportFingerprint.LENGTH ? null : h.value();
     }
 
     /** A copy of the headers without the internal dedup-key header (for what leaves the repartition path). */

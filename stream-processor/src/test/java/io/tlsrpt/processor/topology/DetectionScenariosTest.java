@@ -232,6 +232,28 @@ class DetectionScenariosTest {
         }
     }
 
+    /**
+     * Report-ids are predictable (Google's are the day and the domain). A healthy forgery sent first under the id of
+     * Google's report of the day of a downgrade must not make the real report a duplicate.
+     */
+    @Test
+    void aForgerySentFirstUnderGooglesReportIdDoesNotKeepItsDowngradeOut() {
+        Random random = new Random(31);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("victim.example", day, random);
+        }
+        String googlesId = "2026-11-09T00:00:00Z_victim.example";
+        f.send(report("Google Inc.", googlesId, 8).policy("victim.example", 1000), 8);
+        f.send(report("Google Inc.", googlesId, 8).policy("victim.example", 600,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx1.victim.example")), 8);
+
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo("starttls-downgrade-suspected");
+            assertThat(a.getFailedSessions()).isEqualTo(400);
+        });
+        assertThat(f.metrics.total(PipelineMetrics.CONFLICTING_REPORTS)).isEqualTo(1);
+    }
+
     private static void forgedVolumeOnTheDayOfADowngrade(TopologyFixture fixture) {
         Random random = new Random(21);
         for (int day = 1; day <= 7; day++) {

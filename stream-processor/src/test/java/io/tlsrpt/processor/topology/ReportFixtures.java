@@ -3,6 +3,10 @@ package io.tlsrpt.processor.topology;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.decode.DecodeHints;
+import io.tlsrpt.processor.decode.DecodeResult;
+import io.tlsrpt.processor.decode.ReportDecoder;
+import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -97,5 +101,14 @@ public final class ReportFixtures {
 
     public byte[] bytes() {
         return json().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The report as the decoder makes it, without provenance hints. */
+    public TlsReport decoded() {
+        DecodeResult result = new ReportDecoder().decode(bytes(), DecodeHints.none());
+        if (!(result instanceof DecodeResult.Decoded decoded)) {
+            throw new IllegalStateException("the fixture does not decode: " + result);
+        }
+        return decoded.reports().get(0);
     }
 }
