@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.connect.https.HttpsReceiver;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -48,6 +49,9 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String HTTPS_IDLE_TIMEOUT_MS = "https.idle.timeout.ms";
     public static final String HTTPS_ACK_TIMEOUT_MS = "https.ack.timeout.ms";
     public static final String HTTPS_RETRY_AFTER_SECONDS = "https.retry.after.seconds";
+    public static final String HTTPS_TRUSTED_PROXIES = "https.trusted.proxies";
+    public static final String HTTPS_RATE_LIMIT_PER_CLIENT = "https.rate.limit.per.client";
+    public static final String HTTPS_RATE_LIMIT_BURST = "https.rate.limit.burst";
 
     // ---- imap ------------------------------------------------------------------------------------------------
     public static final String IMAP_ENABLED = "imap.enabled";
@@ -190,6 +194,31 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 G_HTTPS, ++g, ConfigDef.Width.SHORT, "Ack timeout");
         def.define(HTTPS_RETRY_AFTER_SECONDS, Type.INT, 60, Range.between(1, 86_400), Importance.LOW,
                 "Retry-After value, in seconds, sent with 503 answers.", G_HTTPS, ++g, ConfigDef.Width.SHORT, "Retry-After");
+        def.define(HTTPS_TRUSTED_PROXIES, Type.LIST, "", ConfigDef.LambdaValidator.with((name, value) -> {
+                    for (Object proxy : (List<?>) value) {
+                        try {
+                            HttpsReceiver.checkProxy(proxy.toString());
+                        } catch (IllegalArgumentException e) {
+                            throw new ConfigException(name, value, e.getMessage());
+                        }
+                    }
+                }, () -> "IP addresses or CIDR blocks, e.g. 10.0.0.0/8,fd00::/8"), Importance.MEDIUM,
+                "Addresses or CIDR blocks of the proxies in front of the receiver. For a request from one of them, "
+                        + "the client is the rightmost X-Forwarded-For address that is not a trusted proxy: it is "
+                        + "recorded as the report's origin and rate-limited. Empty: the connecting address is the "
+                        + "client and X-Forwarded-For is ignored (a client cannot choose its own address).",
+                G_HTTPS, ++g, ConfigDef.Width.LONG, "Trusted proxies");
+        def.define(HTTPS_RATE_LIMIT_PER_CLIENT, Type.DOUBLE, 0.0, Range.between(0.0, 1_000_000.0), Importance.MEDIUM,
+                "Reports per second one client may POST on average (an IPv4 address, or an IPv6 /64); 0 turns the "
+                        + "limit off. Beyond it (and the burst) the receiver answers 429 with Retry-After before "
+                        + "reading the body. Reports are not authenticated: this keeps one address from filling the "
+                        + "topics with forgeries. Set it above your largest sender's rate (a provider's daily batch "
+                        + "can be thousands of reports from a few addresses), and behind a proxy set "
+                        + "https.trusted.proxies too, or the proxy is one client.",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Rate limit per client");
+        def.define(HTTPS_RATE_LIMIT_BURST, Type.INT, 100, Range.between(1, 1_000_000), Importance.LOW,
+                "Reports one client may POST at once beyond its rate (the size of its token bucket).",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Rate limit burst");
 
         g = 0;
         def.define(IMAP_ENABLED, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.HIGH,

@@ -81,6 +81,28 @@ class TlsRptSourceConfigTest {
     }
 
     @Test
+    void proxiesAndRateLimitsAreChecked() {
+        Map<String, String> proxies = spool();
+        proxies.put("https.trusted.proxies", "10.0.0.0/8, fd00::/8,192.0.2.1");
+        TlsRptSourceConfig c = new TlsRptSourceConfig(proxies);
+        assertThat(c.getList(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES)).containsExactly("10.0.0.0/8", "fd00::/8",
+                "192.0.2.1");
+        assertThat(c.getDouble(TlsRptSourceConfig.HTTPS_RATE_LIMIT_PER_CLIENT)).as("off by default").isZero();
+        assertThat(c.getInt(TlsRptSourceConfig.HTTPS_RATE_LIMIT_BURST)).isEqualTo(100);
+
+        Map<String, String> named = spool();
+        named.put("https.trusted.proxies", "10.0.0.0/8,proxy.example");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(named)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("https.trusted.proxies").hasMessageContaining("'proxy.example' is not an IP");
+        Map<String, String> negative = spool();
+        negative.put("https.rate.limit.per.client", "-1");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(negative)).hasMessageContaining("https.rate.limit.per.client");
+        Map<String, String> noBurst = spool();
+        noBurst.put("https.rate.limit.burst", "0");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(noBurst)).hasMessageContaining("https.rate.limit.burst");
+    }
+
+    @Test
     void connectorValidateReportsCrossKeyProblemsOnTheKey() {
         Config result = new TlsRptSourceConnector().validate(Map.of("name", "x", "imap.enabled", "true",
                 "imap.username", "u"));

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HttpsReceiver implements IngestSource {
     private static final Logger log = LoggerFactory.getLogger(HttpsReceiver.class);
     static final String OFFSET_SEQ = "seq";
+    /** Clients the rate limiter keeps a bucket for (some 100 bytes each); beyond it they share one. */
+    static final int MAX_RATE_LIMITED_CLIENTS = 100_000;
 
     private enum Outcome { ACKNOWLEDGED, DROPPED, STOPPING }
 
@@ -61,6 +64,9 @@ public final class HttpsReceiver implements IngestSource {
     private final int maxPayload;
     private final long ackTimeoutMs;
     private final String retryAfter;
+    private final ClientAddresses clients;
+    /** Null when https.rate.limit.per.client is 0. */
+    private final ClientRateLimiter limiter;
     private volatile boolean stopping;
     private HttpServer server;
     private ThreadPoolExecutor executor;
@@ -73,6 +79,16 @@ public final class HttpsReceiver implements IngestSource {
         this.maxPayload = config.getInt(TlsRptSourceConfig.MAX_PAYLOAD_BYTES);
         this.ackTimeoutMs = config.getLong(TlsRptSourceConfig.HTTPS_ACK_TIMEOUT_MS);
         this.retryAfter = Integer.toString(config.getInt(TlsRptSourceConfig.HTTPS_RETRY_AFTER_SECONDS));
+        this.clients = new ClientAddresses(config.getList(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES));
+        double perClient = config.getDouble(TlsRptSourceConfig.HTTPS_RATE_LIMIT_PER_CLIENT);
+        this.limiter = perClient > 0 ? new ClientRateLimiter(perClient,
+                config.getInt(TlsRptSourceConfig.HTTPS_RATE_LIMIT_BURST), MAX_RATE_LIMITED_CLIENTS, System::nanoTime)
+                : null;
+    }
+
+    /** Throws IllegalArgumentException, saying why, when {@code proxy} is neither an IP address nor a CIDR block. */
+    public static void checkProxy(String proxy) {
+        ClientAddresses.block(proxy);
     }
 
     @Override
@@ -180,13 +196,22 @@ public final class HttpsReceiver implements IngestSource {
                 respond(ex, 405, "{\"error\":\"use POST\"}", true);
             } else if (stopping) {
                 serviceUnavailable(ex, "receiver is shutting down", true);
-            } else if (!permits.tryAcquire()) {
-                serviceUnavailable(ex, "too many concurrent requests", true);
             } else {
-                try {
-                    receive(ex);
-                } finally {
-                    permits.release();
+                InetAddress client = clients.client(ex.getRemoteAddress().getAddress(),
+                        ex.getRequestHeaders().get("X-Forwarded-For"));
+                long wait = limiter == null ? 0 : limiter.admit(ClientAddresses.rateKey(client));
+                if (wait > 0) {
+                    ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
+                    respond(ex, 429, "{\"error\":\"too many reports from your address; retry after " + wait
+                            + " s\"}", true);
+                } else if (!permits.tryAcquire()) {
+                    serviceUnavailable(ex, "too many concurrent requests", true);
+                } else {
+                    try {
+                        receive(ex, client);
+                    } finally {
+                        permits.release();
+                    }
                 }
             }
         } catch (IOException e) {
@@ -206,7 +231,7 @@ public final class HttpsReceiver implements IngestSource {
         }
     }
 
-    private void receive(HttpExchange ex) throws IOException, InterruptedException {
+    private void receive(HttpExchange ex, InetAddress client) throws IOException, InterruptedException {
         long receivedNanos = System.nanoTime();
         Instant receivedAt = Instant.now();
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
@@ -242,7 +267,7 @@ public final class HttpsReceiver implements IngestSource {
             return;
         }
         long seq = nextSeq.getAndIncrement();
-        String origin = ex.getRemoteAddress().getAddress().getHostAddress();
+        String origin = client.getHostAddress();
         RawRecord raw = new RawRecord(body, TlsRptSourceConfig.SOURCE_HTTPS, receivedAt, MediaTypes.recorded(contentType),
                 origin, null, partition, Map.of(OFFSET_SEQ, seq));
         Pending pending = new Pending(new CompletableFuture<>(), receivedNanos);

@@ -164,6 +164,72 @@ class HttpsReceiverTest {
         assertThat(count("records-dropped-total", "source", "https")).isEqualTo(1.0);
     }
 
+    private static HttpResponse<String> postFrom(HttpClient client, URI uri, String forwardedFor, byte[] body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/tlsrpt+gzip").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aClientBeyondItsRateIsAnswered429WithRetryAfterAndNothingIsWritten() throws Exception {
+        // half a report a second, two at once: the third POST of a burst waits two seconds for its token
+        URI uri = start(Map.of("https.rate.limit.per.client", "0.5", "https.rate.limit.burst", "2"), acknowledge);
+        HttpClient client = client();
+        byte[] gz = Corpus.gzippedReport(3);
+
+        assertThat(post(client, uri, "application/tlsrpt+gzip", gz).statusCode()).isEqualTo(201);
+        assertThat(post(client, uri, "application/tlsrpt+gzip", gz).statusCode()).isEqualTo(201);
+        HttpResponse<String> refused = post(client, uri, "application/tlsrpt+gzip", gz);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Long.parseLong(v)).isBetween(1L, 2L));
+        assertThat(refused.body()).contains("too many reports from your address");
+        assertThat(written).hasSize(2);
+        assertThat(count("https-requests-total", "status", "429")).isEqualTo(1.0);
+    }
+
+    /** A receiver behind {@code trustedProxies} where each client may send one report in the test's time. */
+    private URI startWithOneReportPerClient(String trustedProxies) throws Exception {
+        return start(Map.of("https.trusted.proxies", trustedProxies, "https.rate.limit.per.client", "0.001",
+                "https.rate.limit.burst", "1"), acknowledge);
+    }
+
+    @Test
+    void behindATrustedProxyTheForwardedClientIsTheOriginAndHasItsOwnLimit() throws Exception {
+        URI uri = startWithOneReportPerClient("127.0.0.0/8");
+        HttpClient client = client();
+        byte[] gz = Corpus.gzippedReport(3);
+
+        // what the client wrote itself (left) proves nothing; the proxy appended the address it saw (right)
+        assertThat(postFrom(client, uri, "10.9.9.9, 198.51.100.7", gz).statusCode()).isEqualTo(201);
+        assertThat(postFrom(client, uri, "2001:db8:1:2::10", gz).statusCode()).isEqualTo(201);
+        // another address of the same IPv6 /64, and the first client again: both over their limit
+        assertThat(postFrom(client, uri, "[2001:db8:1:2::99]:443", gz).statusCode()).isEqualTo(429);
+        assertThat(postFrom(client, uri, "198.51.100.7", gz).statusCode()).isEqualTo(429);
+        // a third client is not held back by the other two
+        assertThat(postFrom(client, uri, "203.0.113.1:5000", gz).statusCode()).isEqualTo(201);
+
+        assertThat(written).extracting(RawRecord::origin)
+                .containsExactly("198.51.100.7", "2001:db8:1:2:0:0:0:10", "203.0.113.1");
+    }
+
+    @Test
+    void forwardedForFromAPeerThatIsNotATrustedProxyIsIgnored() throws Exception {
+        URI uri = startWithOneReportPerClient("10.0.0.0/8");
+        HttpClient client = client();
+        byte[] gz = Corpus.gzippedReport(3);
+
+        assertThat(postFrom(client, uri, "198.51.100.7", gz).statusCode()).isEqualTo(201);
+        // a client cannot escape its limit by naming another address
+        assertThat(postFrom(client, uri, "198.51.100.8", gz).statusCode()).isEqualTo(429);
+        assertThat(written).extracting(RawRecord::origin).containsExactly("127.0.0.1");
+    }
+
     private double count(String name, String tag, String value) {
         for (Map.Entry<MetricName, KafkaMetric> e : metrics.metrics().entrySet()) {
             MetricName n = e.getKey();
