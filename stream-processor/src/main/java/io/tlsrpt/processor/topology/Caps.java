@@ -46,6 +46,28 @@ final class Caps {
         return top;
     }
 
+    /**
+     * Sums by key, keeping the {@code max} largest, but the keys in {@code first} before any other (the largest of
+     * them when they alone are more than {@code max}).
+     */
+    static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b, int max, Set<String> first) {
+        Map<String, Long> merged = mergeCounts(a, b, Integer.MAX_VALUE);
+        if (merged.size() <= max) {
+            return merged;
+        }
+        Map<String, Long> preferred = new TreeMap<>();
+        Map<String, Long> others = new TreeMap<>();
+        merged.forEach((k, v) -> (first.contains(k) ? preferred : others).put(k, v));
+        Map<String, Long> kept = new TreeMap<>();
+        for (Map.Entry<String, Long> e : top(preferred, max)) {
+            kept.put(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Long> e : top(others, max - kept.size())) {
+            kept.put(e.getKey(), e.getValue());
+        }
+        return kept;
+    }
+
     /** Entries by count descending, then value, at most {@code n}. */
     static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {
         return counts.entrySet().stream()

@@ -38,8 +38,22 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         Map<String, TypeCounts> f = new TreeMap<>(failures);
         other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
         return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
-                Caps.capSet(r, Caps.MAX_REPORTERS), f,
-                Caps.mergeCounts(sessionsByReporter, other.sessionsByReporter, Caps.MAX_REPORTERS));
+                Caps.capSet(r, Caps.MAX_REPORTERS), f, mergeSessionsByReporter(other, f));
+    }
+
+    /**
+     * The sessions by reporter, capped. Reporters that saw failures in the window are kept before the largest
+     * others: the detector judges a reporter by its sessions, so some 200 forged reports under other names, each
+     * larger than a real reporter, must not push that reporter out of the window on the day it sees a failure.
+     */
+    private Map<String, Long> mergeSessionsByReporter(DomainWindow other, Map<String, TypeCounts> mergedFailures) {
+        int reporters = sessionsByReporter.size() + other.sessionsByReporter.size();
+        if (reporters <= Caps.MAX_REPORTERS) {
+            return Caps.mergeCounts(sessionsByReporter, other.sessionsByReporter, Caps.MAX_REPORTERS);
+        }
+        Set<String> failing = new TreeSet<>();
+        mergedFailures.values().forEach(c -> failing.addAll(c.failedByReporter().keySet()));
+        return Caps.mergeCounts(sessionsByReporter, other.sessionsByReporter, Caps.MAX_REPORTERS, failing);
     }
 
     /** The sessions {@code reporter} reported for the domain (0: none, or a window written before they were kept). */

@@ -233,6 +233,31 @@ class DetectionScenariosTest {
     }
 
     /**
+     * A window keeps the sessions of its 200 largest reporters. Some 220 forged reports under distinct names, each
+     * far larger than Google's, must not push Google out of the window on the day it sees a downgrade: reporters with
+     * failures are kept first, so Google is still judged on its own.
+     */
+    @Test
+    void aForgedCrowdOfLargerReportersDoesNotPushOutTheOneThatSeesTheDowngrade() {
+        Random random = new Random(41);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("victim.example", day, random);
+        }
+        for (int i = 0; i < 220; i++) {
+            f.send(report(String.format("Forger %03d", i), "crowd-" + i, 8).policy("victim.example", 100_000), 8);
+        }
+        f.send(report("Google Inc.", "attack", 8).policy("victim.example", 600,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx1.victim.example")), 8);
+
+        assertThat(f.allAlerts()).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo("starttls-downgrade-suspected");
+            assertThat(a.getJudgedReporter()).isEqualTo("Google Inc.");
+            assertThat(a.getFailedSessions()).isEqualTo(400);
+            assertThat(a.getTotalSessions()).isEqualTo(1000);
+        });
+    }
+
+    /**
      * Report-ids are predictable (Google's are the day and the domain). A healthy forgery sent first under the id of
      * Google's report of the day of a downgrade must not make the real report a duplicate.
      */

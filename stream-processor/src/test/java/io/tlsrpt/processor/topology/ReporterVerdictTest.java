@@ -70,6 +70,26 @@ class ReporterVerdictTest {
     }
 
     @Test
+    void aReporterWithFailuresStaysInTheWindowBesideMoreLargerReportersThanItKeeps() {
+        DomainWindow window = DomainWindow.empty();
+        for (int i = 0; i < Caps.MAX_REPORTERS; i++) {
+            window = window.merge(window(Map.of("forged " + i, 100_000L + i), Map.of()));
+        }
+        DomainWindow withFailure = window.merge(window(Map.of("Small ISP", 2_000L), Map.of("Small ISP", 1_000L)))
+                .merge(window(Map.of("one forged more", 500_000L), Map.of()));
+        DomainWindow withoutFailure = window.merge(window(Map.of("Quiet ISP", 2_000L), Map.of()));
+
+        assertThat(withFailure.sessionsByReporter()).hasSize(Caps.MAX_REPORTERS)
+                .containsEntry("Small ISP", 2_000L).containsEntry("one forged more", 500_000L)
+                .doesNotContainKey("forged 0").doesNotContainKey("forged 1");
+        // without failures, the smallest reporter is the one the cap drops
+        assertThat(withoutFailure.sessionsByReporter()).hasSize(Caps.MAX_REPORTERS).doesNotContainKey("Quiet ISP");
+        assertThat(ReporterVerdict.mostSurprising(detector, TYPE, withFailure,
+                week(Map.of("Small ISP", 2_000L)))).isNotNull().extracting(ReporterVerdict::reporter)
+                .isEqualTo("Small ISP");
+    }
+
+    @Test
     void ofSeveralAnomalousReportersTheMostSurprisingIsNamed() {
         List<DomainWindow> week = week(Map.of("A", 1_000L, "B", 1_000L));
         DomainWindow today = window(Map.of("A", 1_000L, "B", 1_000L), Map.of("A", 50L, "B", 900L));
