@@ -46,7 +46,7 @@ final class Connectors {
         List<Connector> connectors = new ArrayList<>();
         for (Path file : DeployFiles.composeConnectorFiles()) {
             Map<String, String> config = new LinkedHashMap<>();
-            DeployFiles.json(file).fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            DeployFiles.json(file).properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
             String name = file.getFileName().toString().replaceFirst("\\.json$", "");
             connectors.add(new Connector(Workloads.Target.COMPOSE, name, config));
         }
@@ -62,7 +62,7 @@ final class Connectors {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("connector.class", kc.node().path("spec").path("class").asText());
             config.put("tasks.max", kc.node().path("spec").path("tasksMax").asText());
-            kc.node().path("spec").path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            kc.node().path("spec").path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
             connectors.add(new Connector(Workloads.Target.K8S, kc.name(), config));
         }
         return connectors;
@@ -84,7 +84,7 @@ final class Connectors {
             return worker;
         }
         JsonNode spec = kafkaConnect().node().path("spec");
-        spec.path("config").fields().forEachRemaining(e -> worker.put(e.getKey(), e.getValue().asText()));
+        spec.path("config").properties().forEach(e -> worker.put(e.getKey(), e.getValue().asText()));
         worker.put("bootstrap.servers", spec.path("bootstrapServers").asText());
         worker.put("group.id", spec.path("groupId").asText());
         worker.put("config.storage.topic", spec.path("configStorageTopic").asText());

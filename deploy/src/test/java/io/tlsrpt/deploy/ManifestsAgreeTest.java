@@ -138,7 +138,7 @@ class ManifestsAgreeTest {
             }
             JsonNode pod = w.node().path("spec").path("template");
             JsonNode podLabels = pod.path("metadata").path("labels");
-            w.node().path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e ->
+            w.node().path("spec").path("selector").path("matchLabels").properties().forEach(e ->
                     assertThat(podLabels.path(e.getKey()).asText()).as(w + " selector " + e.getKey())
                             .isEqualTo(e.getValue().asText()));
             Set<String> portNames = new HashSet<>();
@@ -232,7 +232,7 @@ class ManifestsAgreeTest {
     }
 
     private static boolean matches(JsonNode selector, JsonNode labels) {
-        var it = selector.fields();
+        var it = selector.properties().iterator();
         while (it.hasNext()) {
             var e = it.next();
             if (!e.getValue().asText().equals(labels.path(e.getKey()).asText())) {

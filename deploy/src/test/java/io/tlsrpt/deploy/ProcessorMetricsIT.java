@@ -52,7 +52,8 @@ class ProcessorMetricsIT {
 
     @Test
     void theDeployedSettingsRunAndExposeEveryMetricTheRulesAndDashboardsUse() throws Exception {
-        try (KafkaClusterTestKit cluster = KafkaTestCluster.start(Map.of())) {
+        KafkaClusterTestKit cluster = KafkaTestCluster.start(Map.of());
+        try {
             Container compose = Workloads.running(Workloads.PROCESSOR_MAIN, Workloads.Target.COMPOSE).get(0);
             Map<String, String> env = new LinkedHashMap<>(Workloads.dockerfileEnv("app"));
             env.putAll(compose.env());
@@ -106,6 +107,8 @@ class ProcessorMetricsIT {
                 LOG.info("test JVM (broker + processor) heap used after the run: {} MiB",
                         (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
             }
+        } finally {
+            KafkaTestCluster.close(cluster);
         }
     }
 

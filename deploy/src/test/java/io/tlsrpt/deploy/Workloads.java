@@ -70,7 +70,7 @@ final class Workloads {
 
     static List<Container> compose() {
         List<Container> containers = new ArrayList<>();
-        composeServices().fields().forEachRemaining(e -> {
+        composeServices().properties().forEach(e -> {
             JsonNode service = e.getValue();
             containers.add(new Container(Target.COMPOSE, "compose service " + e.getKey(), mainClass(service.path("command")),
                     composeEnv(service.path("environment")), composeMounts(service.path("volumes")),
@@ -88,7 +88,7 @@ final class Workloads {
     static Map<String, String> composeEnv(JsonNode environment) {
         Map<String, String> env = new LinkedHashMap<>();
         if (environment.isObject()) {
-            environment.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            environment.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         } else if (environment.isArray()) {
             for (JsonNode item : environment) {
                 String s = item.asText();
@@ -143,7 +143,7 @@ final class Workloads {
                     if (data == null) {
                         throw new AssertionError(workload + " reads ConfigMap " + cmName + ", which no manifest defines");
                     }
-                    data.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                    data.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
                 }
                 env.putAll(k8sEnv(c.path("env")));
                 List<String> mounts = new ArrayList<>();

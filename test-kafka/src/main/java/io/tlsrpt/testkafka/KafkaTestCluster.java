@@ -105,6 +105,21 @@ public final class KafkaTestCluster {
      * Creates {@code acls} and waits until the broker's authorizer has them: they arrive through the metadata log,
      * so a client that starts right after createAcls may still be refused.
      */
+    /**
+     * Closes a cluster. The kit's own close() throws Exception, so a try-with-resources on it may be interrupted
+     * without saying so; this keeps the interrupt flag and says what failed.
+     */
+    public static void close(KafkaClusterTestKit kit) {
+        try {
+            kit.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the test cluster", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the test cluster failed", e);
+        }
+    }
+
     public static void grant(Admin admin, List<AclBinding> acls) throws Exception {
         admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeAcls(AclBindingFilter.ANY)
@@ -194,9 +209,9 @@ public final class KafkaTestCluster {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
-                kit.close();
+                KafkaTestCluster.close(kit);
             } finally {
                 restoreJaas(jaasBefore);
             }

@@ -84,7 +84,7 @@ public record MutualTlsCluster(KafkaClusterTestKit kit, TestCertificateAuthority
     }
 
     @Override
-    public void close() throws Exception {
-        kit.close();
+    public void close() {
+        KafkaTestCluster.close(kit);
     }
 }

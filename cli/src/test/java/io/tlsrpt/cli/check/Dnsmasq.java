@@ -109,7 +109,9 @@ final class Dnsmasq implements AutoCloseable {
         for (int i = 0; i < 20; i++) {
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                try {
+                    // opened and closed at once: only whether the TCP side is free matters
+                    new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
                     return port;
                 } catch (IOException busy) {
                     // TCP side taken: try another port

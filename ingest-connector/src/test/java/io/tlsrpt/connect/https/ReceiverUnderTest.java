@@ -66,12 +66,17 @@ final class ReceiverUnderTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         running = false;
         try {
             receiver.stop(Duration.ofSeconds(2));
         } finally {
-            worker.join(5_000);
+            try {
+                worker.join(5_000);
+            } catch (InterruptedException e) {
+                // the test is being stopped: leave the flag for its runner
+                Thread.currentThread().interrupt();
+            }
             metrics.close();
         }
     }

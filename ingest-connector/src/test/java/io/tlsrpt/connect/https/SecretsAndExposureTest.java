@@ -80,7 +80,7 @@ class SecretsAndExposureTest {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         Configuration cfg = ctx.getConfiguration();
         appender = WriterAppender.newBuilder().setName("secrets-capture").setTarget(captured)
-                .setLayout(PatternLayout.newBuilder().withPattern("%level %logger - %msg %throwable%n").build()).build();
+                .setLayout(PatternLayout.newBuilder().setPattern("%level %logger - %msg %throwable%n").build()).build();
         appender.start();
         cfg.addAppender(appender);
         cfg.getRootLogger().addAppender(appender, Level.ALL, null);

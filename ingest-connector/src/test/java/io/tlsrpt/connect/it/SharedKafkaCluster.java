@@ -15,9 +15,9 @@ public final class SharedKafkaCluster implements BeforeAllCallback {
 
     private record Holder(KafkaClusterTestKit kit) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
+        public void close() {
             cluster = null;
-            kit.close();
+            KafkaTestCluster.close(kit);
         }
     }
 

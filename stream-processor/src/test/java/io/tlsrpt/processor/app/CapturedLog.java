@@ -19,7 +19,7 @@ final class CapturedLog implements AutoCloseable {
     CapturedLog(Class<?> source) {
         context = (LoggerContext) LogManager.getContext(false);
         appender = WriterAppender.newBuilder().setName("captured-" + source.getSimpleName() + "-" + System.nanoTime())
-                .setTarget(lines).setLayout(PatternLayout.newBuilder().withPattern("%level %msg%n").build()).build();
+                .setTarget(lines).setLayout(PatternLayout.newBuilder().setPattern("%level %msg%n").build()).build();
         appender.start();
         logger = new LoggerConfig(source.getName(), Level.INFO, true);
         logger.addAppender(appender, Level.INFO, null);
