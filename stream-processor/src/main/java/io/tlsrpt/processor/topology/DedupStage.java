@@ -147,6 +147,10 @@ final class DedupStage {
                 return;
             }
             seen.put(variant, new DedupEntry(record.timestamp(), fingerprint));
+            // the identity's first entry is what leads a copy to its variant: forget it no earlier than the variant
+            if (record.timestamp() > first.firstSeen()) {
+                seen.put(key, new DedupEntry(record.timestamp(), first.fingerprint()));
+            }
             metrics.conflictingReport();
             metrics.distinct();
             LOG.warn("a report for {} has the organisation, report-id and date range (dedup key {}) of another "

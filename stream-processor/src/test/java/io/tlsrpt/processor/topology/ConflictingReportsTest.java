@@ -99,6 +99,25 @@ class ConflictingReportsTest {
     }
 
     @Test
+    void aCopyOfTheLaterReportIsStillADuplicateWhenTheFirstWouldHaveBeenForgotten() {
+        ReportFixtures first = report("Google Inc.", "late-twin", 1).policy("example.com", 1000);
+        ReportFixtures second = report("Google Inc.", "late-twin", 1).policy("example.com", 990,
+                failure("starttls-not-supported", 10, "203.0.113.9", "mx1.example.com"));
+        f.send(first.bytes(), ReportFixtures.day(2), "https");
+        f.send(second.bytes(), ReportFixtures.day(10), "https");
+        // stream time moves to day 20: 14 days of retention forget what arrived before day 6, so the first entry
+        // alone would be gone, and the second report's copy below would pass for new
+        f.send(report("Google Inc.", "later", 19).policy("example.com", 1000).bytes(), ReportFixtures.day(20),
+                "https");
+        f.send(second.bytes(), ReportFixtures.day(20).plusSeconds(60), "https");
+
+        assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId)
+                .containsExactly("late-twin", "late-twin", "later");
+        assertThat(f.metrics.snapshot().duplicatesDropped()).isEqualTo(1);
+        assertThat(conflicting()).isEqualTo(1);
+    }
+
+    @Test
     void anEntryStoredByAnEarlierVersionTakesEveryReportWithItsKeyForACopy() {
         f.send(forged(), 8);
         String dedupKey = f.reports.readValuesToList().get(0).getDedupKey();
