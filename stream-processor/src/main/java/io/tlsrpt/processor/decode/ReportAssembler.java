@@ -4,8 +4,6 @@ import io.tlsrpt.schema.MailHeaders;
 import io.tlsrpt.schema.Provenance;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,18 +42,6 @@ final class ReportAssembler {
     }
 
     static String sha256(byte[] bytes) {
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        return HEX.formatHex(digest.digest(bytes));
+        return HEX.formatHex(Sha256.digest().digest(bytes));
     }
-
-    /** One digest per thread: looking the algorithm up on every call costs more than hashing a key. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            // every Java platform must provide SHA-256
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    });
 }

@@ -31,19 +31,7 @@ final class Caps {
 
     /** Sums by key, keeping the {@code max} largest. */
     static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b, int max) {
-        if (b.isEmpty()) {
-            return a;
-        }
-        Map<String, Long> merged = new TreeMap<>(a);
-        b.forEach((k, v) -> merged.merge(k, v, Long::sum));
-        if (merged.size() <= max) {
-            return merged;
-        }
-        Map<String, Long> top = new TreeMap<>();
-        for (Map.Entry<String, Long> e : top(merged, max)) {
-            top.put(e.getKey(), e.getValue());
-        }
-        return top;
+        return mergeCounts(a, b, max, Set.of());
     }
 
     /**
@@ -51,20 +39,25 @@ final class Caps {
      * them when they alone are more than {@code max}).
      */
     static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b, int max, Set<String> first) {
-        Map<String, Long> merged = mergeCounts(a, b, Integer.MAX_VALUE);
+        if (b.isEmpty() && a.size() <= max) {
+            return a;
+        }
+        Map<String, Long> merged = new TreeMap<>(a);
+        b.forEach((k, v) -> merged.merge(k, v, Long::sum));
         if (merged.size() <= max) {
             return merged;
         }
-        Map<String, Long> preferred = new TreeMap<>();
-        Map<String, Long> others = new TreeMap<>();
-        merged.forEach((k, v) -> (first.contains(k) ? preferred : others).put(k, v));
+        Map<String, Long> others = merged;
         Map<String, Long> kept = new TreeMap<>();
-        for (Map.Entry<String, Long> e : top(preferred, max)) {
-            kept.put(e.getKey(), e.getValue());
+        if (!first.isEmpty()) {
+            others = new TreeMap<>();
+            Map<String, Long> preferred = new TreeMap<>();
+            for (Map.Entry<String, Long> e : merged.entrySet()) {
+                (first.contains(e.getKey()) ? preferred : others).put(e.getKey(), e.getValue());
+            }
+            top(preferred, max).forEach(e -> kept.put(e.getKey(), e.getValue()));
         }
-        for (Map.Entry<String, Long> e : top(others, max - kept.size())) {
-            kept.put(e.getKey(), e.getValue());
-        }
+        top(others, max - kept.size()).forEach(e -> kept.put(e.getKey(), e.getValue()));
         return kept;
     }
 

@@ -1,11 +1,11 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.decode.Sha256;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +36,7 @@ final class ReportFingerprint {
             policies.add(canonical(policy));
         }
         Collections.sort(policies);
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.digest();
         for (String policy : policies) {
             sha256.update(policy.getBytes(StandardCharsets.UTF_8));
             sha256.update((byte) RECORD);
@@ -84,14 +84,6 @@ final class ReportFingerprint {
             s.append(-1).append(FIELD);
         } else {
             s.append(value.length()).append(':').append(value).append(FIELD);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }
