@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.notify.NotifierMeters;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.app.ServedDomainsReloader;
 import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Severity;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
@@ -14,6 +16,7 @@ import io.tlsrpt.processor.topology.PipelineMetrics;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -151,8 +154,11 @@ class MetricNamesTest {
         }
         assertThat(updates).as("PipelineMetrics update methods").isGreaterThanOrEqualTo(5);
         NotifierMeters.registerAll(registry);
-        try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5)) {
+        try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
+             ServedDomainsReloader served = ServedDomainsReloader.start(
+                     ProcessorConfig.fromProperties(new Properties()), registry)) {
             new RocksDBMemoryMetrics(rocksDb).bindTo(registry);
+            assertThat(served.current().servesAll()).as("the default list").isTrue();
             return registry.scrape();
         }
     }

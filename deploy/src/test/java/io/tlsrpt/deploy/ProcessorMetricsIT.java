@@ -91,7 +91,8 @@ class ProcessorMetricsIT {
                         assertThat(scrape.families().get(name)).as("labels of " + name).contains("topic", "partition");
                     }
                 }
-                assertThat(scrape.families()).containsKeys("tlsrpt_raw_records_total", "tlsrpt_dead_letters_total");
+                assertThat(scrape.families()).containsKeys("tlsrpt_raw_records_total", "tlsrpt_dead_letters_total",
+                        "tlsrpt_served_domains", "tlsrpt_served_domains_reloads_total");
                 // the RocksDB budget of the compose file, as the shared cache reports it
                 assertThat(scrape.samples()).as("RocksDB memory gauges")
                         .anyMatch(l -> l.startsWith("tlsrpt_rocksdb_memory_limit_bytes ")

@@ -2,6 +2,8 @@ package io.tlsrpt.processor.app;
 
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.processor.served.ServedDomainsFile;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologySettings;
 import java.io.IOException;
@@ -105,6 +107,12 @@ public final class ProcessorConfig {
             "How far behind the fastest input partition (in event time) a report on time by its arrival (received_at before window end + grace) may be and still count. The aggregate keeps windows open for window.grace plus this, and the window store keeps it longer; reports beyond it are counted in tlsrpt_late_reports_total{reason=\"beyond-drift\"} and logged.");
     public static final String WINDOW_MAX_REPORT_AHEAD = key("window.max.report.ahead", "P1D",
             "How far a report's start-datetime may lie after its arrival (tlsrpt.received-at, or the raw record's timestamp without it). A report covers a day that has ended, so only a wrong clock or a forged report is dated ahead; one dated further is dead-lettered as future-date-range, because its event time would carry the by-domain path's stream time past every real window of its partition (counting them late and expiring their baselines).");
+    public static final String SERVED_DOMAINS = key("served.domains", "",
+            "The policy domains this installation receives reports for, separated by commas or spaces: example.com serves that domain, *.example.com every name below it (not example.com itself). Empty (the default, with served.domains.file empty too) serves every domain. A report about none of the listed domains (misdirected, or forged to page you about someone else's domain) is dead-lettered as unserved-policy-domain, and replayed once its domain is added. A report naming several domains passes when one of them is served.");
+    public static final String SERVED_DOMAINS_FILE = key("served.domains.file", "",
+            "A file listing served domains too, one per line as in served.domains, # starting a comment (a provider's thousands of customer domains; a mounted ConfigMap in Kubernetes). Read at start (unreadable, a bad line or no entry: the processor does not start), then again every served.domains.reload.interval: a changed file applies without a restart, and a reload that fails keeps the list in force (tlsrpt_served_domains_reloads_total{result=\"failed\"} and a warning).");
+    public static final String SERVED_DOMAINS_RELOAD_INTERVAL = key("served.domains.reload.interval", "PT1M",
+            "How often served.domains.file is read again (at least one second).");
     public static final String DEDUP_RETENTION = key("dedup.retention", "P14D",
             "How long a report's dedup key is remembered after it first arrived.");
     public static final String TOP_N = key("top.n", "5", "How many sending IPs and MX hosts statistics and alerts list.");
@@ -282,6 +290,13 @@ public final class ProcessorConfig {
                 "a duration >= 0");
         check(problems, WINDOW_MAX_REPORT_AHEAD, ProcessorConfig::parseDuration, v -> !v.isNegative(),
                 "a duration >= 0");
+        check(problems, SERVED_DOMAINS_RELOAD_INTERVAL, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
+                "a duration of at least one second");
+        try {
+            servedDomainsFile();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         check(problems, DEDUP_RETENTION, ProcessorConfig::parseDuration, v -> v.toMillis() >= 60_000, "a duration of at least one minute");
         check(problems, TOP_N, Integer::parseInt, v -> v >= 1 && v <= 100, "an integer from 1 to 100");
         check(problems, ROCKSDB_MEMORY_BYTES, ProcessorConfig::parseBytes, v -> v >= MIN_ROCKSDB_MEMORY_BYTES,
@@ -447,11 +462,42 @@ public final class ProcessorConfig {
                 getBoolean(DETECTOR_PER_REPORTER));
     }
 
+    /** The topology's settings, serving the {@link #SERVED_DOMAINS} list (the processor adds the file's). */
     public TopologySettings topologySettings() {
+        ServedDomains inline = servedDomains();
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
                 getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT),
                 getDuration(WINDOW_MAX_REPORT_AHEAD), getDuration(DEDUP_RETENTION), getInt(TOP_N),
-                detectorSettings());
+                detectorSettings(), () -> inline);
+    }
+
+    /** The {@link #SERVED_DOMAINS} list alone. */
+    public ServedDomains servedDomains() {
+        try {
+            return ServedDomains.parse(get(SERVED_DOMAINS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SERVED_DOMAINS + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #SERVED_DOMAINS_FILE} read once, with the {@link #SERVED_DOMAINS} entries; empty when no file is given.
+     *
+     * @throws IllegalArgumentException when either list is bad or the file cannot be read
+     */
+    public Optional<ServedDomainsFile> servedDomainsFile() {
+        ServedDomains inline = servedDomains();
+        String path = get(SERVED_DOMAINS_FILE);
+        if (path.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ServedDomainsFile.open(Path.of(path), inline));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(SERVED_DOMAINS_FILE + ": cannot read " + path + " (" + e + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SERVED_DOMAINS_FILE + ": " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The RocksDB budget of one processor instance ({@link #ROCKSDB_MEMORY_BYTES} in bytes). */

@@ -54,6 +54,7 @@ public final class TlsRptProcessor implements AutoCloseable {
     /** Lists the Kafka client metrics again every metrics.kafka.refresh; ours to stop (Micrometer leaves it). */
     private final ScheduledExecutorService metricsRefresh;
     private final RocksDBMemory rocksDbMemory;
+    private final ServedDomainsReloader servedDomains;
     private final HttpEndpoints http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
@@ -74,6 +75,9 @@ public final class TlsRptProcessor implements AutoCloseable {
             TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
         }
         TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
+        // read at every report by the stream threads; the file, if any, re-read on a thread of its own
+        this.servedDomains = ServedDomainsReloader.start(config, registry);
+        settings = settings.withServedDomains(servedDomains::current);
         Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
                 clock, depth);
         if (depth != TopologyDepth.FULL) {
@@ -117,6 +121,7 @@ public final class TlsRptProcessor implements AutoCloseable {
             } catch (IOException e) {
                 streamsMetrics.close();
                 metricsRefresh.shutdownNow();
+                servedDomains.close();
                 streams.close();
                 throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
             }
@@ -305,6 +310,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
         streamsMetrics.close();
         metricsRefresh.shutdownNow();
+        servedDomains.close();
         registry.close();
         rocksDbMemory.close();   // after the stores: they were using it
         closed.countDown();

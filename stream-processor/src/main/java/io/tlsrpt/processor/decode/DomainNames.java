@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Policy domains as the contract wants them: lower-case A-labels without a trailing dot. */
-final class DomainNames {
+public final class DomainNames {
 
     private DomainNames() {
     }
@@ -34,6 +34,31 @@ final class DomainNames {
             deviations.add(Deviation.POLICY_DOMAIN_INVALID);
         } else if (lower.startsWith("xn--") || lower.contains(".xn--")) {
             deviations.add(Deviation.POLICY_DOMAIN_IDN);
+        }
+        return lower;
+    }
+
+    /**
+     * A domain name as {@link #normalise} would write it (lower-case A-labels, no trailing dot), for names given by
+     * an operator rather than read from a report.
+     *
+     * @throws IllegalArgumentException if it is not a host name
+     */
+    public static String canonical(String raw) {
+        String name = raw.trim();
+        while (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!isAscii(lower)) {
+            try {
+                lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a domain name: '" + raw + "' (" + e.getMessage() + ")", e);
+            }
+        }
+        if (!isHostName(lower)) {
+            throw new IllegalArgumentException("not a domain name: '" + raw + "'");
         }
         return lower;
     }

@@ -39,7 +39,13 @@ public enum RejectReason {
      * A report whose start-datetime lies more than {@code window.max.report.ahead} after its arrival (set by the
      * processor's decode stage, which knows the arrival): counted, it would carry stream time past every real window.
      */
-    FUTURE_DATE_RANGE("future-date-range");
+    FUTURE_DATE_RANGE("future-date-range"),
+    /**
+     * A report about none of the policy domains this installation serves ({@code served.domains},
+     * {@code served.domains.file}; set by the processor's decode stage): misdirected or forged. Replayed once its
+     * domain is added to the list.
+     */
+    UNSERVED_POLICY_DOMAIN("unserved-policy-domain");
 
     private final String code;
 

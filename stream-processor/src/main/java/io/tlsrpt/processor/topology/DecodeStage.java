@@ -5,6 +5,8 @@ import io.tlsrpt.processor.decode.DecodeResult;
 import io.tlsrpt.processor.decode.IsoInstants;
 import io.tlsrpt.processor.decode.RejectReason;
 import io.tlsrpt.processor.decode.ReportDecoder;
+import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +18,8 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -42,9 +46,10 @@ final class DecodeStage {
 
     /** Returns the decoded reports keyed by dedup key; rejections go to the dead-letter topic. */
     static KStream<String, TlsReport> apply(KStream<String, byte[]> raw, Topics topics, ReportDecoder decoder,
-                                            Duration maxReportAhead, PipelineMetrics metrics, Clock clock) {
+                                            TopologySettings settings, PipelineMetrics metrics, Clock clock) {
         Map<String, KStream<String, DecodeOutcome>> branches = raw
-                .process(() -> new DecodeProcessor(decoder, maxReportAhead, metrics, clock), Named.as(PROCESSOR))
+                .process(() -> new DecodeProcessor(decoder, settings.maxReportAhead(), settings.servedDomains(),
+                        metrics, clock), Named.as(PROCESSOR))
                 .split(Named.as("decode-"))
                 .branch((key, outcome) -> outcome instanceof DecodeOutcome.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("reports"));
@@ -61,13 +66,16 @@ final class DecodeStage {
 
         private final ReportDecoder decoder;
         private final Duration maxReportAhead;
+        private final Supplier<ServedDomains> servedDomains;
         private final PipelineMetrics metrics;
         private final Clock clock;
         private ProcessorContext<String, DecodeOutcome> context;
 
-        DecodeProcessor(ReportDecoder decoder, Duration maxReportAhead, PipelineMetrics metrics, Clock clock) {
+        DecodeProcessor(ReportDecoder decoder, Duration maxReportAhead, Supplier<ServedDomains> servedDomains,
+                        PipelineMetrics metrics, Clock clock) {
             this.decoder = decoder;
             this.maxReportAhead = maxReportAhead;
+            this.servedDomains = servedDomains;
             this.metrics = metrics;
             this.clock = clock;
         }
@@ -88,6 +96,11 @@ final class DecodeStage {
                         hints.receivedAt() != null ? hints.receivedAt() : Instant.ofEpochMilli(record.timestamp()));
                 if (ahead != null) {
                     reject(record, raw, RejectReason.FUTURE_DATE_RANGE.code(), ahead);
+                    return;
+                }
+                String unserved = unserved(decoded.reports(), servedDomains.get());
+                if (unserved != null) {
+                    reject(record, raw, RejectReason.UNSERVED_POLICY_DOMAIN.code(), unserved);
                     return;
                 }
                 for (TlsReport report : decoded.reports()) {
@@ -124,6 +137,35 @@ final class DecodeStage {
                     return "report " + report.getReportId() + " of " + report.getOrganizationName() + " starts at "
                             + report.getStart() + ", after its arrival at " + arrival + " + window.max.report.ahead "
                             + maxReportAhead + ": counted, it would carry stream time past every real window";
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Why one of the reports is not for this installation, or null: none of its policy domains is served. A
+         * report without any policy domain counts in no window and passes. As with a report dated ahead, the whole
+         * input goes to the dead letters with its bytes, to be replayed once its domain is added to the list.
+         */
+        static String unserved(List<TlsReport> reports, ServedDomains served) {
+            if (served.servesAll()) {
+                return null;
+            }
+            for (TlsReport report : reports) {
+                TreeSet<String> domains = new TreeSet<>();
+                boolean anyServed = false;
+                for (Policy policy : report.getPolicies()) {
+                    String domain = policy.getPolicyDomain();
+                    if (domain != null && !domain.isEmpty()) {
+                        domains.add(domain);
+                        anyServed |= served.serves(domain);
+                    }
+                }
+                if (!domains.isEmpty() && !anyServed) {
+                    return "report " + report.getReportId() + " of " + report.getOrganizationName()
+                            + " is about " + String.join(", ", domains) + ", which this installation does not serve"
+                            + " (served.domains and served.domains.file: " + served + "): misdirected or forged; if"
+                            + " it is yours, add it to the list and replay this dead letter";
                 }
             }
             return null;

@@ -72,8 +72,7 @@ public final class TopologyFactory {
                             .withName(ReportsSink.SINK));
             return build(builder);
         }
-        KStream<String, TlsReport> decoded = DecodeStage.apply(raw, topics, decoder,
-                settings.maxReportAhead(), metrics, clock);
+        KStream<String, TlsReport> decoded = DecodeStage.apply(raw, topics, decoder, settings, metrics, clock);
         if (depth == TopologyDepth.DECODE) {
             decoded.to(topics.reports.name(), topics.reports.produced(ReportsSink.SINK));
             return build(builder);

@@ -1,8 +1,10 @@
 package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.served.ServedDomains;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What the topology needs from the configuration (the app's ProcessorConfig builds it). Kept apart from
@@ -21,15 +23,19 @@ import java.util.Objects;
  * @param dedupRetention    how long a report's dedup key is remembered (arrival time)
  * @param topN              how many sending IPs / MX hosts the statistics and alerts list
  * @param detector          spike rule thresholds
+ * @param servedDomains     the policy domains reports are accepted for, read for every report (the processor
+ *                          re-reads {@code served.domains.file} in the background); a report about none of them is
+ *                          dead-lettered ({@code unserved-policy-domain})
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
                                Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
-                               DetectorSettings detector) {
+                               DetectorSettings detector, Supplier<ServedDomains> servedDomains) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registryUrl, "registryUrl");
         Objects.requireNonNull(detector, "detector");
+        Objects.requireNonNull(servedDomains, "servedDomains");
         if (windowSize.isNegative() || windowSize.isZero()) {
             throw new IllegalArgumentException("window size must be positive");
         }
@@ -48,6 +54,20 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         if (topN < 1) {
             throw new IllegalArgumentException("topN must be >= 1");
         }
+    }
+
+    /** Settings that serve every policy domain (no list). */
+    public TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
+                            Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
+                            DetectorSettings detector) {
+        this(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead, dedupRetention, topN, detector,
+                () -> ServedDomains.ALL);
+    }
+
+    /** These settings, accepting reports about the domains {@code served} gives. */
+    public TopologySettings withServedDomains(Supplier<ServedDomains> served) {
+        return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
+                dedupRetention, topN, detector, served);
     }
 
     /** How long after a window's end the windowed aggregate still accepts a contribution (see LateReportFilter). */

@@ -7,11 +7,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.processor.served.ServedDomains;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessorConfigTest {
 
@@ -218,6 +223,49 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("window.max.report.ahead: must be a duration >= 0 (got '-PT1H')");
+    }
+
+    @Test
+    void servedDomainsServeEveryDomainByDefaultAndComeFromTheKeyTheEnvironmentAndAFile(@TempDir Path dir)
+            throws IOException {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.topologySettings().servedDomains().get().servesAll()).isTrue();
+        assertThat(defaults.servedDomainsFile()).isEmpty();
+        assertThat(defaults.getDuration(ProcessorConfig.SERVED_DOMAINS_RELOAD_INTERVAL)).isEqualTo(Duration.ofMinutes(1));
+
+        Path file = Files.writeString(dir.resolve("served.txt"), "# customers\n*.hosted.example\n");
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_SERVED_DOMAINS", "a.example b.example", "TLSRPT_SERVED_DOMAINS_FILE", file.toString()));
+        ServedDomains inline = fromEnv.topologySettings().servedDomains().get();
+        assertThat(inline.serves("b.example")).isTrue();
+        assertThat(inline.serves("x.hosted.example")).as("the file is the processor's to read and re-read").isFalse();
+        ServedDomains both = fromEnv.servedDomainsFile().orElseThrow().current();
+        assertThat(both.serves("a.example")).isTrue();
+        assertThat(both.serves("x.hosted.example")).isTrue();
+        assertThat(both.size()).isEqualTo(3);
+    }
+
+    @Test
+    void badServedDomainsAMissingOrEmptyFileAndAShortReloadIntervalAreRefusedAtLoad(@TempDir Path dir)
+            throws IOException {
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS, "good.example, bad!.example");
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_FILE, dir.resolve("missing.txt").toString());
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_RELOAD_INTERVAL, "10ms");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
+                        "served.domains.reload.interval: must be a duration of at least one second (got '10ms')",
+                        "served.domains: not a domain name: 'bad!.example'"));
+
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS, "good.example");
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_RELOAD_INTERVAL, "PT5M");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props))
+                .hasMessageContaining("served.domains.file: cannot read " + dir.resolve("missing.txt"));
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_FILE,
+                Files.writeString(dir.resolve("empty.txt"), "# to do\n").toString());
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(props))
+                .hasMessageContaining("served.domains.file: " + dir.resolve("empty.txt") + ": lists no domain");
     }
 
     @Test

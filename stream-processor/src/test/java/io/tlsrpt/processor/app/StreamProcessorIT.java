@@ -205,6 +205,47 @@ class StreamProcessorIT {
     }
 
     /**
+     * A provider's list of served domains in a file: a report about a domain off the list is dead-lettered with its
+     * reason, and once the domain is added to the file (re-read every second here), its next report counts, without
+     * a restart.
+     */
+    @Test
+    void aDomainAddedToTheServedDomainsFileCountsWithoutARestart() throws Exception {
+        String registry = "mock://it-" + UUID.randomUUID();
+        Path served = Files.writeString(stateDir.resolve("served-domains.txt"), "# customers\nserved.example\n");
+        Properties props = processorProperties("served", registry);
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_FILE, served.toString());
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_RELOAD_INTERVAL, "1s");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        TopicNames topics = config.topicNames();
+        byte[] before = report("Google Inc.", "n1", 1).policy("new.example", 1000).bytes();
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(bootstrap, topics.raw(), List.of(before,
+                    report("Google Inc.", "s1", 1).policy("served.example", 1000).bytes()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.deadLetter(), registry,
+                    byte[].class).size() == 1 && readAll(bootstrap, topics.reports(), registry, TlsReport.class).size() == 1);
+
+            Files.writeString(served, "new.example\n", java.nio.file.StandardOpenOption.APPEND);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    processor.meterRegistry().get("tlsrpt.served.domains").gauge().value() == 2);
+            produce(bootstrap, topics.raw(), List.of(report("Google Inc.", "n2", 2).policy("new.example", 1000).bytes()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(bootstrap, topics.reports(), registry,
+                    TlsReport.class).size() == 2);
+            assertThat(processor.meterRegistry().get("tlsrpt.served.domains.reloads").tag("result", "applied")
+                    .counter().count()).isEqualTo(1);
+        }
+        assertThat(readAll(bootstrap, topics.reports(), registry, TlsReport.class))
+                .extracting(r -> r.value().getReportId()).containsExactlyInAnyOrder("s1", "n2");
+        List<ConsumerRecord<String, byte[]>> dead = readAll(bootstrap, topics.deadLetter(), registry, byte[].class);
+        assertThat(dead).singleElement().satisfies(r -> {
+            assertThat(r.value()).isEqualTo(before);
+            assertThat(new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("unserved-policy-domain");
+        });
+    }
+
+    /**
      * Every RocksDB instance of the processor (dedup store, incident store, each window segment, in each task)
      * uses the one cache of {@code rocksdb.memory.bytes}, and under a load several times that budget the cache,
      * memtables included, stays within it as Kafka Streams' own RocksDB metrics report it; the stores still

@@ -1,0 +1,117 @@
+package io.tlsrpt.processor.topology;
+
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.FailureStats;
+import io.tlsrpt.schema.TlsReport;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A provider lists the domains it receives reports for: a report about any other domain (misdirected, or forged to
+ * page its on-call about a domain that is not theirs) is dead-lettered as {@code unserved-policy-domain} with its
+ * bytes, and never counted nor alerted on.
+ */
+class ServedDomainsTopologyTest {
+
+    private final AtomicReference<ServedDomains> served =
+            new AtomicReference<>(ServedDomains.parse("victim.example, *.hosted.example"));
+    private final TopologyFixture f = new TopologyFixture(TopologySettings
+            .defaults("mock://served-" + UUID.randomUUID()).withServedDomains(served::get));
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static String header(Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private void healthyWeek(String domain) {
+        for (int d = 1; d <= 7; d++) {
+            f.send(report("Google Inc.", domain + "-h" + d, d).policy(domain, 1000), d);
+        }
+    }
+
+    private void downgradeOnDay8(String domain) {
+        f.send(report("Google Inc.", domain + "-attack", 8).policy(domain, 1000,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx." + domain)), 8);
+    }
+
+    @Test
+    void aDowngradeOnAnUnservedDomainIsDeadLetteredAndNeverPages() {
+        healthyWeek("victim.example");
+        healthyWeek("someone-else.example");
+        downgradeOnDay8("someone-else.example");
+        downgradeOnDay8("victim.example");
+
+        assertThat(f.allAlerts()).extracting(Alert::getPolicyDomain).containsExactly("victim.example");
+        assertThat(f.stats.readValuesToList()).extracting(FailureStats::getPolicyDomain)
+                .containsOnly("victim.example");
+        assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId)
+                .noneMatch(id -> id.startsWith("someone-else"));
+
+        List<TestRecord<String, byte[]>> dead = f.deadLetter.readRecordsToList();
+        assertThat(dead).hasSize(8).allSatisfy(r -> {
+            assertThat(header(r.headers(), DeadLetters.REASON)).isEqualTo("unserved-policy-domain");
+            assertThat(header(r.headers(), DeadLetters.MESSAGE)).contains("of Google Inc. is about someone-else.example,"
+                    + " which this installation does not serve (served.domains and served.domains.file: 1 domain(s)"
+                    + " and 1 wildcard(s))");
+        });
+        byte[] attack = report("Google Inc.", "someone-else.example-attack", 8).policy("someone-else.example", 1000,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx.someone-else.example")).bytes();
+        assertThat(dead.get(7).value()).as("the original bytes, to replay").isEqualTo(attack);
+        assertThat(f.metrics.snapshot().rejected()).isEqualTo(8);
+    }
+
+    @Test
+    void aWildcardServesTheNamesBelowIt() {
+        f.send(report("Microsoft", "w1", 3).policy("shop.hosted.example", 500,
+                failure("certificate-expired", 20, null, null)), 3);
+        f.send(report("Microsoft", "w2", 3).policy("hosted.example", 500), 3);
+
+        assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("w1");
+        assertThat(f.deadLetter.readRecordsToList()).extracting(r -> header(r.headers(), DeadLetters.MESSAGE))
+                .singleElement().asString().contains("report w2 of Microsoft is about hosted.example,");
+    }
+
+    /** Reports name one policy domain (RFC 8460); one that names several counts when one of them is served. */
+    @Test
+    void aReportNamingAServedDomainAmongOthersCounts() {
+        f.send(report("Postfix", "multi", 3).policy("other.example", 100).policy("victim.example", 200), 3);
+        assertThat(f.deadLetter.readRecordsToList()).isEmpty();
+        assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("multi");
+    }
+
+    /** The list is read for every record: a domain added to it (the processor re-reads its file) counts from then. */
+    @Test
+    void aDomainAddedToTheListCountsFromItsNextReport() {
+        f.send(report("Google Inc.", "before", 3).policy("new-customer.example", 1000), 3);
+        served.set(ServedDomains.parse("victim.example, new-customer.example"));
+        f.send(report("Google Inc.", "after", 4).policy("new-customer.example", 1000), 4);
+
+        assertThat(f.deadLetter.readRecordsToList()).extracting(r -> header(r.headers(), DeadLetters.MESSAGE))
+                .singleElement().asString().contains("report before of Google Inc.");
+        assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("after");
+    }
+
+    @Test
+    void withoutAListEveryDomainIsServed() {
+        try (TopologyFixture all = new TopologyFixture()) {
+            all.send(report("Google Inc.", "any", 3).policy("anything.example", 1000), 3);
+            assertThat(all.deadLetter.readRecordsToList()).isEmpty();
+            assertThat(all.reports.readValuesToList()).hasSize(1);
+        }
+    }
+}
