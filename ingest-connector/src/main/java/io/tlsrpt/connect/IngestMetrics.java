@@ -67,6 +67,12 @@ public final class IngestMetrics implements AutoCloseable {
         sum(source + "-bytes-total", "Payload bytes taken in by the " + source + " source", tags()).record(bytes);
     }
 
+    /** The DKIM verdict on a mail (dkim.verify). */
+    public void dkim(String source, String result) {
+        counter("dkim-results-total", "DKIM verdicts on report mails, by result (pass, fail, permerror, temperror,"
+                + " none)", tags("source", source, "result", result)).record();
+    }
+
     public void failed(String source) {
         String name = TlsRptSourceConfig.SOURCE_IMAP.equals(source) ? "imap-messages-failed-total" : "spool-files-failed-total";
         counter(name, "Payloads set aside as unreadable or too large", tags()).record();

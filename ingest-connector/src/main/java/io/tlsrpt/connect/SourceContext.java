@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.connect.dkim.DkimCheck;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
@@ -9,7 +10,14 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  * @param queue   the bounded hand-over queue to poll()
  * @param metrics the task's metrics
  * @param offsets committed offsets, read at start to resume
+ * @param dkim    the mail sources' DKIM verification ({@code dkim.verify})
  */
 public record SourceContext(TlsRptSourceConfig config, RecordQueue queue, IngestMetrics metrics,
-                            OffsetStorageReader offsets) {
+                            OffsetStorageReader offsets, DkimCheck dkim) {
+
+    /** Without DKIM verification. */
+    public SourceContext(TlsRptSourceConfig config, RecordQueue queue, IngestMetrics metrics,
+                         OffsetStorageReader offsets) {
+        this(config, queue, metrics, offsets, DkimCheck.OFF);
+    }
 }

@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.connect.dkim.DkimCheck;
 import io.tlsrpt.connect.https.HttpsReceiver;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -79,6 +80,11 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String SPOOL_MIN_FILE_AGE_MS = "spool.min.file.age.ms";
     public static final String SPOOL_CONTENT_TYPE = "spool.content.type";
 
+    // DKIM of mail reports (IMAP and spool)
+    public static final String DKIM_VERIFY = "dkim.verify";
+    public static final String DKIM_DNS_SERVER = "dkim.dns.server";
+    public static final String DKIM_DNS_TIMEOUT_MS = "dkim.dns.timeout.ms";
+
     /** Set by the connector on each task config: which sources that task runs (comma separated). */
     public static final String TASK_SOURCES = "tlsrpt.task.sources";
     /** Set by the connector on each task config: the task's index, used to keep metric sensors apart. */
@@ -93,6 +99,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     private static final String G_HTTPS = "HTTPS receiver (RFC 8460 section 5.4)";
     private static final String G_IMAP = "IMAP mailbox (mailto: rua)";
     private static final String G_SPOOL = "Spool directory";
+    private static final String G_DKIM = "DKIM of mail reports (RFC 8460 section 3)";
 
     public static final ConfigDef CONFIG_DEF = buildConfigDef();
 
@@ -287,6 +294,31 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 "content-type header for spool records; empty: from the file name (.eml message/rfc822, .json "
                         + "application/tlsrpt+json, .gz application/tlsrpt+gzip, otherwise application/octet-stream).",
                 G_SPOOL, ++g, ConfigDef.Width.MEDIUM, "Content type");
+
+        g = 0;
+        def.define(DKIM_VERIFY, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.MEDIUM,
+                "Verify the DKIM signature of every report mail (IMAP, and spool files that are mails) before it is "
+                        + "written, and record the verdict as the tlsrpt.dkim header (pass, fail, permerror, temperror, "
+                        + "none, with d= and s=); the processor's mail.dkim.required then decides what counts. RFC 8460 "
+                        + "says a report mail must be signed and an unsigned one ignored. Needs DNS (a TXT query per "
+                        + "selector, cached for its TTL); off: no header, the mail's bytes are written as ever.",
+                G_DKIM, ++g, ConfigDef.Width.SHORT, "Verify DKIM");
+        def.define(DKIM_DNS_SERVER, Type.STRING, "", ConfigDef.LambdaValidator.with((name, value) -> {
+            String v = value == null ? "" : value.toString().trim();
+            if (!v.isEmpty()) {
+                try {
+                    DkimCheck.serverAddress(v);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }
+        }, () -> "empty, HOST or HOST:PORT"), Importance.LOW,
+                "Resolver for the DKIM key queries (HOST or HOST:PORT, port 53 by default); empty: the system's "
+                        + "(/etc/resolv.conf). Use a validating resolver: the key's authenticity is DNS's.",
+                G_DKIM, ++g, ConfigDef.Width.MEDIUM, "DNS server");
+        def.define(DKIM_DNS_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(100L, 60_000L), Importance.LOW,
+                "Timeout of one key query; an unanswered query is a temperror verdict (the mail is still written).",
+                G_DKIM, ++g, ConfigDef.Width.SHORT, "DNS timeout");
         return def;
     }
 

@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.connect.dkim.DkimCheck;
 import io.tlsrpt.connect.https.HttpsReceiver;
 import io.tlsrpt.connect.imap.ImapMailbox;
 import io.tlsrpt.connect.record.RawRecord;
@@ -59,7 +60,7 @@ public final class TlsRptSourceTask extends SourceTask {
         metrics.registerQueueGauges(queue);
 
         OffsetStorageReader offsets = context == null ? null : context.offsetStorageReader();
-        SourceContext sourceContext = new SourceContext(config, queue, metrics, offsets);
+        SourceContext sourceContext = new SourceContext(config, queue, metrics, offsets, DkimCheck.from(config));
         String assigned = props.getOrDefault(TlsRptSourceConfig.TASK_SOURCES, String.join(",", config.enabledSources()));
         for (String name : assigned.split(",")) {
             switch (name.trim()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.cli.CommandRunner;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

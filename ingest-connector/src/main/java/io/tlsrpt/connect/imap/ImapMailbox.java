@@ -276,9 +276,10 @@ public final class ImapMailbox implements IngestSource {
                 continue;
             }
             byte[] payload = raw.toByteArray();
-            RawRecord record = new RawRecord(payload, name(), Instant.now(), CONTENT_TYPE,
-                    mailboxId + "/" + partition.get("folder") + "/" + uidValidity + "/" + uid, null, partition,
-                    Map.of(OFFSET_UIDVALIDITY, uidValidity, OFFSET_UID, uid));
+            String origin = mailboxId + "/" + partition.get("folder") + "/" + uidValidity + "/" + uid;
+            RawRecord record = new RawRecord(payload, name(), Instant.now(), CONTENT_TYPE, origin, null, partition,
+                    Map.of(OFFSET_UIDVALIDITY, uidValidity, OFFSET_UID, uid),
+                    ctx.dkim().header(payload, name(), origin, ctx.metrics(), false));   // DNS on this thread
             inFlight.put(uid, receivedNanos);
             while (!ctx.queue().offer(record, 200, TimeUnit.MILLISECONDS)) {
                 if (!running) {

@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param fileName        original file name (spool only), else null
  * @param sourcePartition Connect source partition
  * @param sourceOffset    Connect source offset
+ * @param dkim            the DKIM verdict on a mail ({@code tlsrpt.dkim}), or null when not checked
  */
 public record RawRecord(byte[] payload, String source, Instant receivedAt, String contentType, String origin,
-                        String fileName, Map<String, ?> sourcePartition, Map<String, ?> sourceOffset) {
+                        String fileName, Map<String, ?> sourcePartition, Map<String, ?> sourceOffset, String dkim) {
+
+    /** A record whose DKIM signature was not checked. */
+    public RawRecord(byte[] payload, String source, Instant receivedAt, String contentType, String origin,
+                     String fileName, Map<String, ?> sourcePartition, Map<String, ?> sourceOffset) {
+        this(payload, source, receivedAt, contentType, origin, fileName, sourcePartition, sourceOffset, null);
+    }
+
     public RawRecord {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(source, "source");

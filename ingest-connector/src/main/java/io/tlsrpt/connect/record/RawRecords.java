@@ -14,7 +14,7 @@ import java.util.HexFormat;
 /**
  * Builds the tlsrpt.raw record of the shared contract: key = lower-case hex sha-256 of the payload, value = the
  * payload bytes, headers tlsrpt.source, tlsrpt.received-at (ISO-8601 UTC), content-type, tlsrpt.origin and, for
- * files, tlsrpt.file-name; a record replayed from the dead-letter topic ({@code tlsrpt dead-letters}) also carries
+ * files, tlsrpt.file-name, and for mails when dkim.verify is on, tlsrpt.dkim; a record replayed from the dead-letter topic ({@code tlsrpt dead-letters}) also carries
  * tlsrpt.replayed-from (the dead letter's {@link #position}). Headers are strings; with the worker's default
  * SimpleHeaderConverter they reach Kafka as their UTF-8 bytes.
  */
@@ -25,6 +25,8 @@ public final class RawRecords {
     public static final String HEADER_ORIGIN = "tlsrpt.origin";
     public static final String HEADER_FILE_NAME = "tlsrpt.file-name";
     public static final String HEADER_REPLAYED_FROM = "tlsrpt.replayed-from";
+    /** The connector's DKIM verdict on a mail (dkim.verify): {@code pass d=google.com s=20230601}, {@code fail ...}. */
+    public static final String HEADER_DKIM = "tlsrpt.dkim";
 
     private RawRecords() {
     }
@@ -51,6 +53,9 @@ public final class RawRecords {
         headers.addString(HEADER_ORIGIN, raw.origin());
         if (raw.fileName() != null) {
             headers.addString(HEADER_FILE_NAME, raw.fileName());
+        }
+        if (raw.dkim() != null) {
+            headers.addString(HEADER_DKIM, raw.dkim());
         }
         return new SourceRecord(raw.sourcePartition(), raw.sourceOffset(), topic, null,
                 Schema.STRING_SCHEMA, sha256Hex(raw.payload()),

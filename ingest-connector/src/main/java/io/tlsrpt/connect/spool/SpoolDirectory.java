@@ -191,8 +191,12 @@ public final class SpoolDirectory implements IngestSource {
             fail(claimed, originalName, "larger than max.payload.bytes (" + maxPayload + ")");
             return false;
         }
-        RawRecord record = new RawRecord(payload, name(), Instant.now(), contentType(originalName), originalName,
-                originalName, partition, Map.of(OFFSET_SEQ, seq));
+        String contentType = contentType(originalName);
+        // a DNS query on this thread; a file not named as a mail gets a verdict only when it is signed
+        String dkim = ctx.dkim().header(payload, name(), originalName, ctx.metrics(),
+                !"message/rfc822".equals(contentType));
+        RawRecord record = new RawRecord(payload, name(), Instant.now(), contentType, originalName,
+                originalName, partition, Map.of(OFFSET_SEQ, seq), dkim);
         inFlight.put(seq, new Claimed(claimed, originalName, receivedNanos));
         while (!ctx.queue().offer(record, 200, TimeUnit.MILLISECONDS)) {
             if (!running) {

@@ -9,7 +9,11 @@ import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.OffsetKeys;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.dkim.DkimCheck;
+import io.tlsrpt.connect.dkim.TestSigner;
 import io.tlsrpt.connect.record.RawRecord;
+import io.tlsrpt.connect.record.RawRecords;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
@@ -19,8 +23,16 @@ import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +76,8 @@ class ImapMailboxTest {
         props.putAll(extra);
         RecordQueue queue = new RecordQueue(100, 10_000_000);
         IngestMetrics im = new IngestMetrics(new PluginMetricsImpl(metrics, Map.of()), "t.");
-        mailbox = new ImapMailbox(new SourceContext(new TlsRptSourceConfig(props), queue, im, null));
+        TlsRptSourceConfig config = new TlsRptSourceConfig(props);
+        mailbox = new ImapMailbox(new SourceContext(config, queue, im, null, DkimCheck.from(config)));
         mailbox.start();
         return queue;
     }
@@ -107,6 +120,64 @@ class ImapMailboxTest {
         System.out.printf("IMAP unit: 50 mails read and moved in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertThat(count("INBOX")).isZero();
+    }
+
+    /**
+     * dkim.verify: each mail's verdict, from keys a real DNS server (UDP, dnsjava on both sides) gives, reaches its
+     * record; the mail's bytes are not touched.
+     */
+    @Test
+    void mailsAreDkimVerifiedWithKeysFromDnsWhenAsked() throws Exception {
+        TestSigner signer = new TestSigner("rsa-sha256");
+        String key = signer.keyRecord();
+        try (ScriptedDnsServer dns = new ScriptedDnsServer(query -> {
+            Record question = query.getQuestion();
+            Message answer = new Message(query.getHeader().getID());
+            answer.getHeader().setFlag(Flags.QR);
+            answer.addRecord(question, Section.QUESTION);
+            String name = question.getName().toString();
+            if (name.equals("sel._domainkey.reporter.example.")) {
+                // a 2048-bit key does not fit one 255-byte string: the verifier joins them
+                answer.addRecord(new TXTRecord(question.getName(), DClass.IN, 300,
+                        List.of(key.substring(0, 200), key.substring(200))), Section.ANSWER);
+            } else if (name.endsWith("down.example.")) {
+                answer.getHeader().setRcode(Rcode.SERVFAIL);
+            } else {
+                answer.getHeader().setRcode(Rcode.NXDOMAIN);
+            }
+            return answer;
+        })) {
+            String mail = "From: <noreply@reporter.example>\r\nTo: <tlsrpt@receiver.example>\r\n"
+                    + "Subject: Report Domain: receiver.example\r\nTLS-Report-Domain: receiver.example\r\n"
+                    + "TLS-Report-Submitter: reporter.example\r\nMIME-Version: 1.0\r\n\r\n{\"report\": 1}\r\n";
+            byte[] signed = signer.sign(mail, "reporter.example", "sel", "relaxed/relaxed",
+                    "from:to:subject:tls-report-domain:tls-report-submitter", "");
+            String tampered = new String(signed, StandardCharsets.ISO_8859_1).replace("{\"report\": 1}", "{\"report\": 2}");
+            byte[] unreachable = signer.sign(mail, "down.example", "sel", "relaxed/relaxed", "from", "");
+            Session session = Session.getInstance(new Properties());
+            for (byte[] m : List.of(signed, tampered.getBytes(StandardCharsets.ISO_8859_1),
+                    mail.getBytes(StandardCharsets.ISO_8859_1), unreachable)) {
+                user.deliver(new MimeMessage(session, new ByteArrayInputStream(m)));
+            }
+            RecordQueue queue = startMailbox(Map.of("dkim.verify", "true", "dkim.dns.server", "127.0.0.1:" + dns.port(),
+                    "dkim.dns.timeout.ms", "2000"));
+            List<RawRecord> received = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                received.addAll(queue.drain(100, 100, TimeUnit.MILLISECONDS));
+                return received.size() >= 4;
+            });
+            assertThat(received).extracting(RawRecord::dkim).containsExactly(
+                    "pass d=reporter.example s=sel",
+                    "fail d=reporter.example s=sel (body hash mismatch: the body was changed after signing)",
+                    "none (no DKIM-Signature)",
+                    "temperror d=down.example s=sel (DNS: the resolver 127.0.0.1:" + dns.port()
+                            + " answered SERVFAIL for sel._domainkey.down.example)");
+            assertThat(RawRecords.toSourceRecord(received.get(0), "tlsrpt.raw").headers()
+                    .lastWithName(RawRecords.HEADER_DKIM).value()).isEqualTo("pass d=reporter.example s=sel");
+            assertThat(metrics.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("dkim-results-total"))
+                    .extracting(e -> e.getKey().tags().get("result") + "=" + e.getValue().metricValue())
+                    .containsExactlyInAnyOrder("pass=1.0", "fail=1.0", "none=1.0", "temperror=1.0");
+        }
     }
 
     @Test

@@ -6,7 +6,9 @@ import io.tlsrpt.connect.OffsetKeys;
 import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.dkim.DkimCheck;
 import io.tlsrpt.connect.record.RawRecord;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +52,9 @@ class SpoolDirectoryTest {
                 "spool.poll.interval.ms", "50", "max.payload.bytes", "16384"));
         props.putAll(extra);
         RecordQueue queue = new RecordQueue(100, 1_000_000);
-        spool = new SpoolDirectory(new SourceContext(new TlsRptSourceConfig(props), queue,
-                new IngestMetrics(new PluginMetricsImpl(metrics, Map.of()), "t."), null));
+        TlsRptSourceConfig config = new TlsRptSourceConfig(props);
+        spool = new SpoolDirectory(new SourceContext(config, queue,
+                new IngestMetrics(new PluginMetricsImpl(metrics, Map.of()), "t."), null, DkimCheck.from(config)));
         spool.start();
         return queue;
     }
@@ -107,6 +110,30 @@ class SpoolDirectoryTest {
      * key order, and so the bytes, changed from JVM to JVM and the offset was not found (files committed but not yet
      * in done/ were sent again). Sorted keys give every JVM the same bytes.
      */
+    /**
+     * dkim.verify: a file named as a mail gets its verdict; a Maildir file without the usual suffix gets one only when
+     * it is signed; a JSON report none. (The real Google mail's signature expired in 2024: a verdict reached before
+     * any key lookup, so the resolver here answers nothing.)
+     */
+    @Test
+    void mailsAmongTheFilesGetTheirDkimVerdict() throws Exception {
+        try (ScriptedDnsServer dns = new ScriptedDnsServer(query -> null)) {
+            Path inbox = Files.createDirectories(root.resolve("inbox"));
+            Files.write(inbox.resolve("a.json"), Corpus.read("rfc8460-appendix-b.json"));
+            Files.write(inbox.resolve("b.eml"), Corpus.read("google-2024-09-15.eml"));
+            Files.write(inbox.resolve("1732950000.M1P2.mx1"), Corpus.read("google-2024-09-15.eml"));
+            Files.write(inbox.resolve("1732950001.M3P4.mx1"), "From: a@b.example\r\n\r\nhello\r\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            RecordQueue queue = start(Map.of("dkim.verify", "true", "dkim.dns.server", "127.0.0.1:" + dns.port(),
+                    "dkim.dns.timeout.ms", "500"));
+            Map<String, String> verdicts = new java.util.TreeMap<>();
+            take(queue, 4).forEach(r -> verdicts.put(r.fileName(), String.valueOf(r.dkim())));
+            String expired = "fail d=google.com s=20230601 (signature expired at x=1727090234)";
+            assertThat(verdicts).containsExactly(Map.entry("1732950000.M1P2.mx1", expired),
+                    Map.entry("1732950001.M3P4.mx1", "null"), Map.entry("a.json", "null"), Map.entry("b.eml", expired));
+        }
+    }
+
     @Test
     void offsetKeyIsTheSameInEveryJvm() throws Exception {
         Path inbox = Files.createDirectories(root.resolve("inbox"));

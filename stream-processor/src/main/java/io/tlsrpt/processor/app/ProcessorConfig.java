@@ -113,6 +113,8 @@ public final class ProcessorConfig {
             "A file listing served domains too, one per line as in served.domains, # starting a comment (a provider's thousands of customer domains; a mounted ConfigMap in Kubernetes). Read at start (unreadable, a bad line or no entry: the processor does not start), then again every served.domains.reload.interval: a changed file applies without a restart, and a reload that fails keeps the list in force (tlsrpt_served_domains_reloads_total{result=\"failed\"} and a warning).");
     public static final String SERVED_DOMAINS_RELOAD_INTERVAL = key("served.domains.reload.interval", "PT1M",
             "How often served.domains.file is read again (at least one second).");
+    public static final String MAIL_DKIM_REQUIRED = key("mail.dkim.required", "false",
+            "Count a mail report only when the ingest connector verified its DKIM signature (dkim.verify=true on the connector) and it passed for the reporting domain (d= is the TLS-Report-Submitter's domain, its parent or a subdomain; the From domain without that header). Other mails are dead-lettered as dkim-failed with the verdict in the message. RFC 8460 section 3 says an unsigned report mail must be ignored; false (the default) counts every mail and records the verdict in the report's provenance. HTTPS reports are not mails and are not affected.");
     public static final String DEDUP_RETENTION = key("dedup.retention", "P14D",
             "How long a report's dedup key is remembered after it first arrived.");
     public static final String TOP_N = key("top.n", "5", "How many sending IPs and MX hosts statistics and alerts list.");
@@ -316,6 +318,7 @@ public final class ProcessorConfig {
         check(problems, DETECTOR_MIN_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
         check(problems, DETECTOR_MIN_FAILED_SESSIONS, Long::parseLong, v -> v >= 1, "an integer >= 1");
         check(problems, DETECTOR_PER_REPORTER, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        check(problems, MAIL_DKIM_REQUIRED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
                 DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
                 DETECTOR_UPDATE_GROWTH_FACTOR)) {
@@ -468,7 +471,7 @@ public final class ProcessorConfig {
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
                 getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT),
                 getDuration(WINDOW_MAX_REPORT_AHEAD), getDuration(DEDUP_RETENTION), getInt(TOP_N),
-                detectorSettings(), () -> inline);
+                detectorSettings()).withServedDomains(() -> inline).withMailDkimRequired(getBoolean(MAIL_DKIM_REQUIRED));
     }
 
     /** The {@link #SERVED_DOMAINS} list alone. */

@@ -15,11 +15,19 @@ import java.time.Instant;
  * @param rawSha256   lower-case hex sha-256 of the raw bytes (the raw topic's key); copied into provenance as
  *                    given: the decoder does not hash its input (that would cost more than decoding a small
  *                    report, and the pipeline already has the hash)
+ * @param dkim        the ingest connector's DKIM verdict on a mail (the raw record's tlsrpt.dkim header), copied into
+ *                    provenance
  */
 public record DecodeHints(String contentType, String fileName, String source, Instant receivedAt,
-                          String origin, String rawSha256) {
+                          String origin, String rawSha256, String dkim) {
 
-    private static final DecodeHints NONE = new DecodeHints(null, null, null, null, null, null);
+    private static final DecodeHints NONE = new DecodeHints(null, null, null, null, null, null, null);
+
+    /** Hints without a DKIM verdict. */
+    public DecodeHints(String contentType, String fileName, String source, Instant receivedAt, String origin,
+                       String rawSha256) {
+        this(contentType, fileName, source, receivedAt, origin, rawSha256, null);
+    }
 
     /** No hints at all: the decoder relies on the content alone. */
     public static DecodeHints none() {

@@ -45,7 +45,12 @@ public enum RejectReason {
      * {@code served.domains.file}; set by the processor's decode stage): misdirected or forged. Replayed once its
      * domain is added to the list.
      */
-    UNSERVED_POLICY_DOMAIN("unserved-policy-domain");
+    UNSERVED_POLICY_DOMAIN("unserved-policy-domain"),
+    /**
+     * With {@code mail.dkim.required}: a mail report without the connector's DKIM pass by its reporting domain
+     * (set by the processor's decode stage from the raw record's {@code tlsrpt.dkim} header).
+     */
+    DKIM_FAILED("dkim-failed");
 
     private final String code;
 

@@ -29,7 +29,7 @@ final class ReportAssembler {
         }
         Instant receivedAt = hints.receivedAt() == null ? null : hints.receivedAt().truncatedTo(ChronoUnit.MILLIS);
         Provenance provenance = new Provenance(hints.source(), receivedAt, hints.origin(), hints.contentType(),
-            hints.fileName(), rawSha256, mail);
+            hints.fileName(), rawSha256, mail, hints.dkim());
         return new TlsReport(draft.organizationName(), draft.contactInfo(), draft.reportId(), draft.start(),
             draft.end(), draft.policies(), codes, dedupKey(draft), provenance);
     }

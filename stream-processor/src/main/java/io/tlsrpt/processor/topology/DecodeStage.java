@@ -49,7 +49,7 @@ final class DecodeStage {
                                             TopologySettings settings, PipelineMetrics metrics, Clock clock) {
         Map<String, KStream<String, DecodeOutcome>> branches = raw
                 .process(() -> new DecodeProcessor(decoder, settings.maxReportAhead(), settings.servedDomains(),
-                        metrics, clock), Named.as(PROCESSOR))
+                        settings.mailDkimRequired(), metrics, clock), Named.as(PROCESSOR))
                 .split(Named.as("decode-"))
                 .branch((key, outcome) -> outcome instanceof DecodeOutcome.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("reports"));
@@ -67,15 +67,17 @@ final class DecodeStage {
         private final ReportDecoder decoder;
         private final Duration maxReportAhead;
         private final Supplier<ServedDomains> servedDomains;
+        private final boolean mailDkimRequired;
         private final PipelineMetrics metrics;
         private final Clock clock;
         private ProcessorContext<String, DecodeOutcome> context;
 
         DecodeProcessor(ReportDecoder decoder, Duration maxReportAhead, Supplier<ServedDomains> servedDomains,
-                        PipelineMetrics metrics, Clock clock) {
+                        boolean mailDkimRequired, PipelineMetrics metrics, Clock clock) {
             this.decoder = decoder;
             this.maxReportAhead = maxReportAhead;
             this.servedDomains = servedDomains;
+            this.mailDkimRequired = mailDkimRequired;
             this.metrics = metrics;
             this.clock = clock;
         }
@@ -96,6 +98,11 @@ final class DecodeStage {
                         hints.receivedAt() != null ? hints.receivedAt() : Instant.ofEpochMilli(record.timestamp()));
                 if (ahead != null) {
                     reject(record, raw, RejectReason.FUTURE_DATE_RANGE.code(), ahead);
+                    return;
+                }
+                String unsigned = mailDkimRequired ? MailDkimPolicy.rejection(decoded.reports()) : null;
+                if (unsigned != null) {
+                    reject(record, raw, RejectReason.DKIM_FAILED.code(), unsigned);
                     return;
                 }
                 String unserved = unserved(decoded.reports(), servedDomains.get());
@@ -202,7 +209,8 @@ final class DecodeStage {
             }
             String sha = isSha256Hex(key) ? key : sha256(raw);
             return new DecodeHints(header(headers, "content-type"), header(headers, "tlsrpt.file-name"),
-                    header(headers, "tlsrpt.source"), received, header(headers, "tlsrpt.origin"), sha);
+                    header(headers, "tlsrpt.source"), received, header(headers, "tlsrpt.origin"), sha,
+                    header(headers, MailDkimPolicy.HEADER));
         }
 
         /** The connector keys raw records by the SHA-256 of their bytes: 64 lower-case hex digits. */

@@ -26,10 +26,13 @@ import java.util.function.Supplier;
  * @param servedDomains     the policy domains reports are accepted for, read for every report (the processor
  *                          re-reads {@code served.domains.file} in the background); a report about none of them is
  *                          dead-lettered ({@code unserved-policy-domain})
+ * @param mailDkimRequired  a mail report counts only with the connector's DKIM pass by its reporting domain; other
+ *                          mails are dead-lettered ({@code dkim-failed})
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
                                Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
-                               DetectorSettings detector, Supplier<ServedDomains> servedDomains) {
+                               DetectorSettings detector, Supplier<ServedDomains> servedDomains,
+                               boolean mailDkimRequired) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -56,18 +59,24 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         }
     }
 
-    /** Settings that serve every policy domain (no list). */
+    /** Settings that serve every policy domain (no list) and count mails without a DKIM verdict. */
     public TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
                             Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
                             DetectorSettings detector) {
         this(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead, dedupRetention, topN, detector,
-                () -> ServedDomains.ALL);
+                () -> ServedDomains.ALL, false);
     }
 
     /** These settings, accepting reports about the domains {@code served} gives. */
     public TopologySettings withServedDomains(Supplier<ServedDomains> served) {
         return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
-                dedupRetention, topN, detector, served);
+                dedupRetention, topN, detector, served, mailDkimRequired);
+    }
+
+    /** These settings, counting mail reports only with a DKIM pass by their reporting domain, or not. */
+    public TopologySettings withMailDkimRequired(boolean required) {
+        return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
+                dedupRetention, topN, detector, servedDomains, required);
     }
 
     /** How long after a window's end the windowed aggregate still accepts a contribution (see LateReportFilter). */

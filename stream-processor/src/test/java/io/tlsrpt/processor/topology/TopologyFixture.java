@@ -93,7 +93,13 @@ final class TopologyFixture implements AutoCloseable {
 
     /** Sends raw bytes with the content type the connector declares (message/rfc822 for a mail). */
     void send(byte[] payload, Instant arrival, String source, String contentType) {
+        send(payload, arrival, source, contentType, java.util.Map.of());
+    }
+
+    /** As the connector would, with more headers (tlsrpt.dkim). */
+    void send(byte[] payload, Instant arrival, String source, String contentType, java.util.Map<String, String> extra) {
         RecordHeaders headers = new RecordHeaders();
+        extra.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         headers.add("tlsrpt.source", source.getBytes(StandardCharsets.UTF_8));
         headers.add("tlsrpt.received-at", arrival.toString().getBytes(StandardCharsets.UTF_8));
         headers.add("content-type", contentType.getBytes(StandardCharsets.UTF_8));

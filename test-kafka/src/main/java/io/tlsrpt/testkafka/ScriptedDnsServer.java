@@ -1,4 +1,4 @@
-package io.tlsrpt.cli.check;
+package io.tlsrpt.testkafka;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -11,22 +11,23 @@ import org.xbill.DNS.Message;
 
 /**
  * A small UDP DNS server built on dnsjava's Message classes, for what dnsmasq cannot do by itself: answer SERVFAIL,
- * set the AD bit, or never answer. dnsmasq forwards zones to it with {@code --server=/zone/127.0.0.1#port}.
+ * set the AD bit, or never answer (dnsmasq forwards zones to it with {@code --server=/zone/127.0.0.1#port}); or
+ * a zone of its own, such as the DKIM keys of the connector's tests.
  */
-final class ScriptedDnsServer implements AutoCloseable {
+public final class ScriptedDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Thread thread;
 
     /** @param answer the response for a query, or null to stay silent */
-    ScriptedDnsServer(Function<Message, Message> answer) throws SocketException {
+    public ScriptedDnsServer(Function<Message, Message> answer) throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread = new Thread(() -> serve(answer), "scripted-dns-" + socket.getLocalPort());
         thread.setDaemon(true);
         thread.start();
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 

@@ -1,0 +1,112 @@
+package io.tlsrpt.connect.dkim;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * DKIM key records from DNS (dnsjava): one TXT query per selector, answers kept for their TTL (at most an hour,
+ * negative answers five minutes) in a bounded cache, since a sender signs a day's reports with one selector. A
+ * timeout, a refused connection or a SERVFAIL is a temperror; NXDOMAIN and no TXT record are an empty answer.
+ */
+public final class DnsDkimKeys implements DkimKeys {
+
+    private static final int CACHE_ENTRIES = 1_000;
+    private static final Duration MAX_TTL = Duration.ofHours(1);
+    private static final Duration NEGATIVE_TTL = Duration.ofMinutes(5);
+
+    private record Cached(List<String> records, Instant until) {
+    }
+
+    private final Resolver resolver;
+    private final String description;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+
+    private DnsDkimKeys(Resolver resolver, Duration timeout, String description, Clock clock) {
+        this.resolver = resolver;
+        this.description = description;
+        this.clock = clock;
+        resolver.setTimeout(timeout);
+        resolver.setEDNS(0, 1232, 0, List.of());
+    }
+
+    /** The resolvers of the system configuration (/etc/resolv.conf). */
+    public static DnsDkimKeys system(Duration timeout) {
+        List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
+        ExtendedResolver resolver = new ExtendedResolver(servers.stream().<Resolver>map(SimpleResolver::new).toList());
+        resolver.setRetries(1);
+        return new DnsDkimKeys(resolver, timeout, "the system resolver " + servers, Clock.systemUTC());
+    }
+
+    /** One given resolver. */
+    public static DnsDkimKeys at(InetSocketAddress server, Duration timeout) {
+        return new DnsDkimKeys(new SimpleResolver(server), timeout,
+                "the resolver " + server.getHostString() + ":" + server.getPort(), Clock.systemUTC());
+    }
+
+    @Override
+    public List<String> txt(String name) throws DkimException {
+        Instant now = clock.instant();
+        synchronized (cache) {
+            Cached hit = cache.get(name);
+            if (hit != null && now.isBefore(hit.until())) {
+                return hit.records();
+            }
+        }
+        Message response;
+        try {
+            Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+            response = resolver.send(Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
+        } catch (IOException e) {
+            throw DkimException.temp("DNS: no answer for " + name + " from " + description + " (" + e.getMessage()
+                    + ")", e);
+        }
+        int rcode = response.getRcode();
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+            throw DkimException.temp("DNS: " + description + " answered " + Rcode.string(rcode) + " for " + name,
+                    null);
+        }
+        List<String> records = new ArrayList<>();
+        long ttl = MAX_TTL.toSeconds();
+        for (Record r : response.getSection(Section.ANSWER)) {
+            if (r instanceof TXTRecord txt) {
+                StringBuilder joined = new StringBuilder();
+                txt.getStringsAsByteArrays().forEach(b -> joined.append(new String(b, StandardCharsets.ISO_8859_1)));
+                records.add(joined.toString());
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        Duration keep = records.isEmpty() ? NEGATIVE_TTL : Duration.ofSeconds(ttl);
+        synchronized (cache) {
+            cache.put(name, new Cached(List.copyOf(records), now.plus(keep)));
+        }
+        return records;
+    }
+}

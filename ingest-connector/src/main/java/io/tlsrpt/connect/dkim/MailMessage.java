@@ -1,0 +1,87 @@
+package io.tlsrpt.connect.dkim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A mail split into header fields and body, as DKIM sees it. Lines end in CRLF; a bare LF (a mail stored by a tool
+ * that drops the CRs, as spool files often are) is read as CRLF, which is what the signer saw on the wire.
+ * ISO-8859-1 maps every byte to one char, so the body's bytes come back unchanged.
+ */
+final class MailMessage {
+
+    /** One header field: its name and its whole text ({@code Name: value} with folding CRLFs, no final CRLF). */
+    record Field(String name, String text) {
+    }
+
+    private final List<Field> fields;
+    private final String body;
+
+    private MailMessage(List<Field> fields, String body) {
+        this.fields = fields;
+        this.body = body;
+    }
+
+    static MailMessage parse(byte[] mail) {
+        String text = crlf(new String(mail, StandardCharsets.ISO_8859_1));
+        int end = text.startsWith("\r\n") ? 0 : text.indexOf("\r\n\r\n");
+        String head = end < 0 ? text : text.substring(0, end);
+        String body = end < 0 ? "" : text.substring(end + (end == 0 ? 2 : 4));
+        List<Field> fields = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : head.split("\r\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null) {
+                current.append("\r\n").append(line);
+                continue;
+            }
+            if (current != null) {
+                fields.add(field(current.toString()));
+            }
+            current = new StringBuilder(line);
+        }
+        if (current != null) {
+            fields.add(field(current.toString()));
+        }
+        return new MailMessage(List.copyOf(fields), body);
+    }
+
+    private static Field field(String text) {
+        int colon = text.indexOf(':');
+        String name = colon < 0 ? text.trim() : text.substring(0, colon).trim();
+        return new Field(name.toLowerCase(Locale.ROOT), text);
+    }
+
+    /** Every bare LF as CRLF; a lone CR is left as it is. */
+    private static String crlf(String s) {
+        if (s.indexOf('\n') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + s.length() / 40);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' && (i == 0 || s.charAt(i - 1) != '\r')) {
+                sb.append('\r');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    List<Field> fields() {
+        return fields;
+    }
+
+    /** The fields with this (lower-case) name, top to bottom. */
+    List<Field> fields(String name) {
+        return fields.stream().filter(f -> f.name().equals(name)).toList();
+    }
+
+    String body() {
+        return body;
+    }
+}
