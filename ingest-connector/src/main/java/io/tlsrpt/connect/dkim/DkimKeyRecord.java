@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A selector's key record (RFC 6376 section 3.6.1; ed25519 keys per RFC 8463), parsed into a usable key. */
+/**
+ * A selector's key record (RFC 6376 section 3.6.1; ed25519 keys per RFC 8463), parsed into a usable key.
+ * {@code strictDomain} is its t=s flag: the signature's i= must then be in d= itself, not a subdomain.
+ */
 record DkimKeyRecord(String keyType, PublicKey key, boolean strictDomain) {
 
     /** RFC 8301: keys shorter than this must not verify. */

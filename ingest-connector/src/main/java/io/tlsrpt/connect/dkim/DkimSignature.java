@@ -19,13 +19,14 @@ import java.util.Map;
  * @param domain         d=, lower case
  * @param selector       s=
  * @param signedHeaders  h=, lower case, in order
+ * @param identityDomain the domain of i= (d= without it)
  * @param signedAt       t= (epoch seconds), or -1
  * @param expiresAt      x= (epoch seconds), or -1
  * @param fieldText      the whole DKIM-Signature field, as folded in the mail
  */
 record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash, DkimCanonicalization header,
                      DkimCanonicalization body, String domain, String selector, List<String> signedHeaders,
-                     long signedAt, long expiresAt, String fieldText) {
+                     String identityDomain, long signedAt, long expiresAt, String fieldText) {
 
     static DkimSignature parse(String fieldText) throws DkimException {
         Map<String, String> tags = tags(fieldText.substring(fieldText.indexOf(':') + 1));
@@ -67,9 +68,10 @@ record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash, DkimCa
         if (!signed.contains("from")) {
             throw DkimException.perm("h= does not sign the From field");
         }
+        String iDomain = domain;
         if (tags.containsKey("i")) {
             String i = tags.get("i").toLowerCase(Locale.ROOT);
-            String iDomain = i.substring(i.indexOf('@') + 1);
+            iDomain = i.substring(i.indexOf('@') + 1);
             if (!iDomain.equals(domain) && !iDomain.endsWith("." + domain)) {
                 throw DkimException.perm("i=" + tags.get("i") + " is not in d=" + domain);
             }
@@ -80,7 +82,7 @@ record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash, DkimCa
             throw DkimException.perm("x= before t=");
         }
         return new DkimSignature(algorithm, base64(tags.get("b"), "b"), base64(tags.get("bh"), "bh"), header, body,
-                domain, tags.get("s"), List.copyOf(signed), t, x, fieldText);
+                domain, tags.get("s"), List.copyOf(signed), iDomain, t, x, fieldText);
     }
 
     /** tag=value pairs separated by ';', folding white space removed from values (where it may occur). */

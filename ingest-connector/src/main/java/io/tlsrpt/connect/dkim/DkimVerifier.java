@@ -80,6 +80,10 @@ public final class DkimVerifier {
             throw new SignatureMismatch("body hash mismatch: the body was changed after signing");
         }
         DkimKeyRecord key = DkimKeyRecord.of(keys.txt(signature.keyName()), signature.algorithm());
+        if (key.strictDomain() && !signature.identityDomain().equals(signature.domain())) {
+            throw DkimException.perm("the key's t=s allows no subdomain in i=, and i= is in "
+                    + signature.identityDomain());
+        }
         byte[] signed = signedData(message, signature).getBytes(StandardCharsets.ISO_8859_1);
         boolean valid;
         try {

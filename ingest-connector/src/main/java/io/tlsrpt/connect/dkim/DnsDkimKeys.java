@@ -26,15 +26,19 @@ import org.xbill.DNS.Type;
 /**
  * DKIM key records from DNS (dnsjava): one TXT query per selector, answers kept for their TTL (at most an hour,
  * negative answers five minutes) in a bounded cache, since a sender signs a day's reports with one selector. A
- * timeout, a refused connection or a SERVFAIL is a temperror; NXDOMAIN and no TXT record are an empty answer.
+ * timeout, a refused connection or a SERVFAIL is a temperror; NXDOMAIN and no TXT record are an empty answer. A
+ * temperror is remembered for a minute too: while DNS is down, a sender's batch of mails must not wait out the
+ * timeout one mail after another (the mails are written with their temperror verdict, and can be replayed).
  */
 public final class DnsDkimKeys implements DkimKeys {
 
     private static final int CACHE_ENTRIES = 1_000;
     private static final Duration MAX_TTL = Duration.ofHours(1);
     private static final Duration NEGATIVE_TTL = Duration.ofMinutes(5);
+    private static final Duration FAILURE_TTL = Duration.ofMinutes(1);
 
-    private record Cached(List<String> records, Instant until) {
+    /** An answer, or ({@code failure} not null) why there was none, until {@code until}. */
+    private record Cached(List<String> records, String failure, Instant until) {
     }
 
     private final Resolver resolver;
@@ -77,6 +81,10 @@ public final class DnsDkimKeys implements DkimKeys {
         synchronized (cache) {
             Cached hit = cache.get(name);
             if (hit != null && now.isBefore(hit.until())) {
+                if (hit.failure() != null) {
+                    throw DkimException.temp(hit.failure() + " (less than " + FAILURE_TTL.toSeconds()
+                            + " s ago; not asked again yet)", null);
+                }
                 return hit.records();
             }
         }
@@ -85,12 +93,12 @@ public final class DnsDkimKeys implements DkimKeys {
             Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
             response = resolver.send(Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
         } catch (IOException e) {
-            throw DkimException.temp("DNS: no answer for " + name + " from " + description + " (" + e.getMessage()
+            throw failed(name, now, "DNS: no answer for " + name + " from " + description + " (" + e.getMessage()
                     + ")", e);
         }
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            throw DkimException.temp("DNS: " + description + " answered " + Rcode.string(rcode) + " for " + name,
+            throw failed(name, now, "DNS: " + description + " answered " + Rcode.string(rcode) + " for " + name,
                     null);
         }
         List<String> records = new ArrayList<>();
@@ -105,8 +113,15 @@ public final class DnsDkimKeys implements DkimKeys {
         }
         Duration keep = records.isEmpty() ? NEGATIVE_TTL : Duration.ofSeconds(ttl);
         synchronized (cache) {
-            cache.put(name, new Cached(List.copyOf(records), now.plus(keep)));
+            cache.put(name, new Cached(List.copyOf(records), null, now.plus(keep)));
         }
         return records;
+    }
+
+    private DkimException failed(String name, Instant now, String why, Throwable cause) {
+        synchronized (cache) {
+            cache.put(name, new Cached(List.of(), why, now.plus(FAILURE_TTL)));
+        }
+        return DkimException.temp(why, cause);
     }
 }

@@ -144,6 +144,14 @@ class DkimVerifierTest {
         assertThat(verifierAt(Instant.now()).verify(signed).reason()).isEqualTo("key revoked (empty p=)");
         dns.put("sel._domainkey.reporter.example", List.of("v=DKIM1; k=ed25519; p=" + "A".repeat(43) + "="));
         assertThat(verifierAt(Instant.now()).verify(signed).reason()).isEqualTo("key type k=ed25519 does not match a=rsa-sha256");
+        dns.put("sel._domainkey.reporter.example", List.of(signer.keyRecord() + "; t=s"));
+        byte[] fromSubdomain = signer.sign(mail("Report", "x\r\n"), "reporter.example", "sel", "relaxed/relaxed",
+                "from:subject", "i=@mail.reporter.example; ");
+        assertThat(verifierAt(Instant.now()).verify(fromSubdomain).reason())
+                .isEqualTo("the key's t=s allows no subdomain in i=, and i= is in mail.reporter.example");
+        dns.put("sel._domainkey.reporter.example", List.of(signer.keyRecord()));
+        assertThat(verifierAt(Instant.now()).verify(fromSubdomain).status()).as("without t=s")
+                .isEqualTo(DkimResult.Status.PASS);
         TestSigner other = new TestSigner("rsa-sha256");
         dns.put("sel._domainkey.reporter.example", List.of(other.keyRecord()));
         assertThat(verifierAt(Instant.now()).verify(signed).status()).as("another key").isEqualTo(DkimResult.Status.FAIL);
