@@ -6,7 +6,6 @@ import io.tlsrpt.processor.decode.IsoInstants;
 import io.tlsrpt.processor.decode.RejectReason;
 import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.processor.served.ServedDomains;
-import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +17,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -105,7 +103,7 @@ final class DecodeStage {
                     reject(record, raw, RejectReason.DKIM_FAILED.code(), unsigned);
                     return;
                 }
-                String unserved = unserved(decoded.reports(), servedDomains.get());
+                String unserved = ServedDomainPolicy.rejection(decoded.reports(), servedDomains.get());
                 if (unserved != null) {
                     reject(record, raw, RejectReason.UNSERVED_POLICY_DOMAIN.code(), unserved);
                     return;
@@ -144,35 +142,6 @@ final class DecodeStage {
                     return "report " + report.getReportId() + " of " + report.getOrganizationName() + " starts at "
                             + report.getStart() + ", after its arrival at " + arrival + " + window.max.report.ahead "
                             + maxReportAhead + ": counted, it would carry stream time past every real window";
-                }
-            }
-            return null;
-        }
-
-        /**
-         * Why one of the reports is not for this installation, or null: none of its policy domains is served. A
-         * report without any policy domain counts in no window and passes. As with a report dated ahead, the whole
-         * input goes to the dead letters with its bytes, to be replayed once its domain is added to the list.
-         */
-        static String unserved(List<TlsReport> reports, ServedDomains served) {
-            if (served.servesAll()) {
-                return null;
-            }
-            for (TlsReport report : reports) {
-                TreeSet<String> domains = new TreeSet<>();
-                boolean anyServed = false;
-                for (Policy policy : report.getPolicies()) {
-                    String domain = policy.getPolicyDomain();
-                    if (domain != null && !domain.isEmpty()) {
-                        domains.add(domain);
-                        anyServed |= served.serves(domain);
-                    }
-                }
-                if (!domains.isEmpty() && !anyServed) {
-                    return "report " + report.getReportId() + " of " + report.getOrganizationName()
-                            + " is about " + String.join(", ", domains) + ", which this installation does not serve"
-                            + " (served.domains and served.domains.file: " + served + "): misdirected or forged; if"
-                            + " it is yours, add it to the list and replay this dead letter";
                 }
             }
             return null;
