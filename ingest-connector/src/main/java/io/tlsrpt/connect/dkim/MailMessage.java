@@ -40,20 +40,22 @@ final class MailMessage {
                 continue;
             }
             if (current != null) {
-                fields.add(field(current.toString()));
+                add(fields, current.toString());
             }
             current = new StringBuilder(line);
         }
         if (current != null) {
-            fields.add(field(current.toString()));
+            add(fields, current.toString());
         }
         return new MailMessage(List.copyOf(fields), body);
     }
 
-    private static Field field(String text) {
+    /** A line without a colon is no header field (RFC 5322 section 2.2): no signature can have covered it. */
+    private static void add(List<Field> fields, String text) {
         int colon = text.indexOf(':');
-        String name = colon < 0 ? text.trim() : text.substring(0, colon).trim();
-        return new Field(name.toLowerCase(Locale.ROOT), text);
+        if (colon > 0) {
+            fields.add(new Field(text.substring(0, colon).trim().toLowerCase(Locale.ROOT), text));
+        }
     }
 
     /** Every bare LF as CRLF; a lone CR is left as it is. */

@@ -187,6 +187,21 @@ class DkimVerifierTest {
         }
     }
 
+    /** Header lines without a colon are no fields: a signed name cannot pick one up, nor break the verifier. */
+    @Test
+    void malformedHeaderLinesAreNoFields() throws Exception {
+        TestSigner signer = new TestSigner("rsa-sha256");
+        dns.put("sel._domainkey.reporter.example", List.of(signer.keyRecord()));
+        String signed = new String(signer.sign(mail("Report", "x\r\n"), "reporter.example", "sel", "relaxed/relaxed",
+                "from:subject:reply-to", ""), StandardCharsets.ISO_8859_1);
+        byte[] withJunk = signed.replace("\r\nTo:", "\r\nReply-To\r\nTo:").getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(verifierAt(Instant.now()).verify(withJunk).status()).isEqualTo(DkimResult.Status.PASS);
+        byte[] noHeaderEnd = "DKIM-Signature: v=1; a=rsa-sha256; d=r.example; s=s; h=from; bh=AA==; b=AA==\r\nFrom"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(verifierAt(Instant.now()).verify(noHeaderEnd).header())
+                .isEqualTo("fail d=r.example s=s (body hash mismatch: the body was changed after signing)");
+    }
+
     @Test
     void aPassingSignatureAmongSeveralWins() throws Exception {
         TestSigner signer = new TestSigner("ed25519-sha256");
