@@ -55,14 +55,38 @@ record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
     /** The original headers (without the {@code tlsrpt.dlq.*} ones) and {@link RawRecords#HEADER_REPLAYED_FROM}. */
     Headers replayHeaders() {
+        return replayHeaders(null);
+    }
+
+    /** As {@link #replayHeaders()}, with {@code dkim} (when not null) for the DKIM verdict the record carried. */
+    Headers replayHeaders(String dkim) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
-            if (!h.key().startsWith(DeadLetters.HEADER_PREFIX) && !h.key().equals(RawRecords.HEADER_REPLAYED_FROM)) {
+            if (!h.key().startsWith(DeadLetters.HEADER_PREFIX) && !h.key().equals(RawRecords.HEADER_REPLAYED_FROM)
+                    && !(dkim != null && h.key().equals(RawRecords.HEADER_DKIM))) {
                 headers.add(h.key(), h.value());
             }
         }
+        if (dkim != null) {
+            headers.add(RawRecords.HEADER_DKIM, dkim.getBytes(StandardCharsets.UTF_8));
+        }
         headers.add(RawRecords.HEADER_REPLAYED_FROM, address().getBytes(StandardCharsets.UTF_8));
         return headers;
+    }
+
+    /** The connector's DKIM verdict ({@code tlsrpt.dkim}), or null when the record was not checked. */
+    String dkim() {
+        return header(RawRecords.HEADER_DKIM);
+    }
+
+    /** When the connector received it ({@code tlsrpt.received-at}), else the record's timestamp. */
+    Instant receivedAt() {
+        String value = header(RawRecords.HEADER_RECEIVED_AT);
+        try {
+            return value == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return Instant.ofEpochMilli(record.timestamp());
+        }
     }
 
     /** One JSON object: where it is, why it is there, where it came from, and its provenance headers. */

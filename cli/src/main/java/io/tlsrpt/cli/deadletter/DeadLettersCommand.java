@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.connect.dkim.DkimCheck;
+import io.tlsrpt.connect.dkim.DkimVerifier;
+import io.tlsrpt.connect.dkim.DnsDkimKeys;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Option;
  * <p>Reads the dead-letter topic as it is when the command starts (every partition to its current end, read
  * committed, no consumer group, so nothing is committed or moved). A replayed record keeps its original key, bytes,
  * headers and timestamp (so the processor judges it by its first arrival, and drops it as a duplicate if a copy of
- * the report got through meanwhile), loses the {@code tlsrpt.dlq.*} headers and gains {@code tlsrpt.replayed-from}.
+ * the report got through meanwhile), loses the {@code tlsrpt.dlq.*} headers and gains {@code tlsrpt.replayed-from};
+ * a mail the connector DKIM-checked gets a fresh {@code tlsrpt.dkim} verdict, as of its arrival.
  * The dead letters stay where they are: the topic is a record, not a queue.
  */
 @Command(
@@ -75,6 +81,18 @@ public final class DeadLettersCommand implements Callable<Integer> {
         description = "Write the selected dead letters back to this topic (the raw topic, e.g. tlsrpt.raw).")
     String replayTo;
 
+    @Option(names = "--dkim-dns-server", paramLabel = "HOST[:PORT]",
+        description = "Resolver for the DKIM keys of replayed mails (default: the system's). A mail the connector "
+            + "DKIM-checked (a tlsrpt.dkim header) is verified again before it is replayed, as of its arrival, and "
+            + "goes back with the new verdict: a temperror (DNS down at the time) can pass now.")
+    String dkimDnsServer;
+
+    @Option(names = "--dkim-dns-timeout", paramLabel = "DURATION", defaultValue = "PT5S",
+        description = "Timeout of one DKIM key query (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration dkimDnsTimeout;
+
+    private DkimVerifier dkimVerifier;
+
     @Override
     public Integer call() {
         Map<String, Object> client = cluster.properties();
@@ -95,7 +113,11 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 byReason.merge(String.valueOf(letter.reason()), 1, Integer::sum);
                 ObjectNode json = letter.toJson(MAPPER);
                 if (replay != null && letter.cameFrom(replayTo)) {
-                    lines.add(json, replay.resend(letter.key(), consumed.value(), letter.replayHeaders(),
+                    String dkim = reverified(letter, consumed.value());
+                    if (dkim != null) {
+                        json.put("dkim", dkim);
+                    }
+                    lines.add(json, replay.resend(letter.key(), consumed.value(), letter.replayHeaders(dkim),
                         consumed.timestamp()), replay);
                     return;
                 }
@@ -126,6 +148,23 @@ public final class DeadLettersCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /** A fresh DKIM verdict for a mail the connector checked (as of its arrival), or null for any other record. */
+    private String reverified(DeadLetter letter, byte[] mail) {
+        if (letter.dkim() == null) {
+            return null;
+        }
+        if (dkimVerifier == null) {
+            dkimVerifier = DkimVerifier.withDns(dkimDnsServer == null ? DnsDkimKeys.system(dkimDnsTimeout)
+                : DnsDkimKeys.at(resolver(dkimDnsServer), dkimDnsTimeout));
+        }
+        return dkimVerifier.verify(mail, letter.receivedAt()).header();
+    }
+
+    private static InetSocketAddress resolver(String text) {
+        InetSocketAddress unresolved = DkimCheck.serverAddress(text);
+        return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
     }
 
     private boolean selected(DeadLetter letter) {

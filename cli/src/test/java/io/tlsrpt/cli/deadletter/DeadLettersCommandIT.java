@@ -15,6 +15,7 @@ import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +24,17 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 
 /**
  * {@code tlsrpt dead-letters} on a real broker with the real stream processor: a report that a tight decoder cap
@@ -132,6 +140,68 @@ class DeadLettersCommandIT {
         assertThat(header(replayed, RawRecords.HEADER_REPLAYED_FROM)).matches("tlsrpt\\.dead-letter-\\d+@\\d+");
         assertThat(replayed.headers()).noneMatch(h -> h.key().startsWith("tlsrpt.dlq."));
     }
+
+    /**
+     * mail.dkim.required, and the connector could not fetch the key when the mail came (DNS down): the mail is
+     * dead-lettered as dkim-failed with its temperror verdict. Replayed once DNS answers, it is verified again as of
+     * its arrival (its signature has expired since) against google.com's published key, and counts.
+     */
+    @Test
+    void aMailRefusedForADkimTemperrorCountsWhenReplayedOnceDnsAnswers() throws Exception {
+        byte[] mail = Files.readAllBytes(GOOGLE_MAIL);
+        String[] topics = {"topic.raw", "dkim.raw", "topic.reports", "dkim.reports", "topic.dead-letter", "dkim.dlq",
+            "topic.failure-stats", "dkim.stats", "topic.alerts", "dkim.alerts", "topic.alerts-json", "dkim.alerts.json"};
+        String[] settings = java.util.stream.Stream.concat(java.util.Arrays.stream(topics),
+            java.util.stream.Stream.of(ProcessorConfig.MAIL_DKIM_REQUIRED, "true")).toArray(String[]::new);
+        try (TlsRptProcessor processor = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-dkim-it",
+                 dir.resolve("state-dkim"), 1, settings));
+             RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), "dkim.raw", "imap");
+             ScriptedDnsServer dns = new ScriptedDnsServer(query -> {
+                 Message answer = new Message(query.getHeader().getID());
+                 answer.getHeader().setFlag(Flags.QR);
+                 answer.addRecord(query.getQuestion(), Section.QUESTION);
+                 if (query.getQuestion().getName().toString().equals("20230601._domainkey.google.com.")) {
+                     String key = GOOGLE_20230601;
+                     answer.addRecord(new TXTRecord(query.getQuestion().getName(), DClass.IN, 300,
+                         List.of(key.substring(0, 250), key.substring(250))), Section.ANSWER);
+                 } else {
+                     answer.getHeader().setRcode(Rcode.NXDOMAIN);
+                 }
+                 return answer;
+             })) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("tlsrpt.source", "imap".getBytes(StandardCharsets.UTF_8));
+            headers.add("tlsrpt.received-at", RECEIVED.toString().getBytes(StandardCharsets.UTF_8));
+            headers.add("content-type", "message/rfc822".getBytes(StandardCharsets.UTF_8));
+            headers.add("tlsrpt.origin", "imap:INBOX/1/7".getBytes(StandardCharsets.UTF_8));
+            headers.add(RawRecords.HEADER_DKIM, ("temperror d=google.com s=20230601 (DNS: no answer for"
+                + " 20230601._domainkey.google.com (timed out))").getBytes(StandardCharsets.UTF_8));
+            producer.resend(RawInputProducer.sha256Hex(mail), mail, headers, RECEIVED.toEpochMilli()).get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("dkim.dlq") == 1);
+
+            Run replay = run("dead-letters", "--bootstrap", kafka.bootstrapServers(), "--topic", "dkim.dlq",
+                "--reason", "dkim-failed", "--replay-to", "dkim.raw", "--dkim-dns-server", "127.0.0.1:" + dns.port());
+            assertThat(replay.exit()).as(replay.err()).isZero();
+            assertThat(replay.jsonLines()).singleElement().satisfies(l -> {
+                assertThat(l.get("message").asText()).contains("DKIM temperror d=google.com");
+                assertThat(l.get("dkim").asText()).isEqualTo("pass d=google.com s=20230601");
+                assertThat(l.get("replay").asText()).isEqualTo("written");
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("dkim.reports") == 1);
+            assertThat(processor.counters().rejected()).isEqualTo(1);
+        }
+        List<ConsumerRecord<byte[], byte[]>> raw = TopicSnapshot.readAll(kafka.clientProperties(), "dkim.raw");
+        assertThat(raw).hasSize(2);
+        assertThat(raw.get(1).headers().headers(RawRecords.HEADER_DKIM)).hasSize(1);
+        assertThat(header(raw.get(1), RawRecords.HEADER_DKIM)).isEqualTo("pass d=google.com s=20230601");
+    }
+
+    /** google.com's published key for selector 20230601 (DNS TXT {@code 20230601._domainkey.google.com}). */
+    private static final String GOOGLE_20230601 = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA4zd3nf"
+        + "UoLHWFbfoPZzAb8bvjsFIIFsNypweLuPe4M+vAP1YxObFxRnpvLYz7Z+bORKLber5aGmgFF9iaufsH1z0+aw8Qex7uDaafzWoJOM/6lAS5iI0Jg"
+        + "gZiUkqNpRQLL7H6E7HcvOMC61nJcO4r0PwLDZKwEaCs8gUHiqRn/SS3wqEZX29v/VOUVcI4BjaOzOCLaz7V8Bkwmj4Rqq4kaLQQrbfpjas1naS"
+        + "cHTAmzULj0Rdp+L1vVyGitm+dd460PcTIG3Pn+FYrgQQo2fvnTcGiFFuMa8cpxgfH3rJztf1YFehLWwJWgeXTriuIyuxUabGdRQu7vh7GrObTs"
+        + "HmIHwIDAQAB";
 
     @Test
     void aMissingBootstrapIsAUsageError() {

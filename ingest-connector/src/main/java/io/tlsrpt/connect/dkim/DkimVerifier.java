@@ -33,6 +33,14 @@ public final class DkimVerifier {
     }
 
     public DkimResult verify(byte[] mail) {
+        return verify(mail, clock.instant());
+    }
+
+    /**
+     * The verdict as of {@code at} (the expiry x= is judged then): a mail verified again later, when its key could
+     * not be fetched at its arrival, is judged as of its arrival.
+     */
+    public DkimResult verify(byte[] mail, java.time.Instant at) {
         MailMessage message = MailMessage.parse(mail);
         List<MailMessage.Field> signatures = message.fields("dkim-signature");
         if (signatures.isEmpty()) {
@@ -40,7 +48,7 @@ public final class DkimVerifier {
         }
         DkimResult first = null;
         for (MailMessage.Field field : signatures.subList(0, Math.min(MAX_SIGNATURES, signatures.size()))) {
-            DkimResult result = verifyOne(message, field);
+            DkimResult result = verifyOne(message, field, at.getEpochSecond());
             if (result.status() == DkimResult.Status.PASS) {
                 return result;
             }
@@ -51,7 +59,7 @@ public final class DkimVerifier {
         return first;
     }
 
-    private DkimResult verifyOne(MailMessage message, MailMessage.Field field) {
+    private DkimResult verifyOne(MailMessage message, MailMessage.Field field, long now) {
         DkimSignature signature;
         try {
             signature = DkimSignature.parse(field.text());
@@ -60,7 +68,7 @@ public final class DkimVerifier {
             return new DkimResult(e.status(), tags.get("d"), tags.get("s"), e.getMessage());
         }
         try {
-            check(message, signature);
+            check(message, signature, now);
             return new DkimResult(DkimResult.Status.PASS, signature.domain(), signature.selector(), null);
         } catch (DkimException e) {
             return new DkimResult(e.status(), signature.domain(), signature.selector(), e.getMessage());
@@ -74,8 +82,8 @@ public final class DkimVerifier {
     }
 
     /** A signature that verifies, or why not. */
-    private void check(MailMessage message, DkimSignature signature) throws DkimException, SignatureMismatch {
-        long now = clock.instant().getEpochSecond();
+    private void check(MailMessage message, DkimSignature signature, long now)
+            throws DkimException, SignatureMismatch {
         if (signature.expiresAt() >= 0 && now > signature.expiresAt()) {
             throw new SignatureMismatch("signature expired at x=" + signature.expiresAt());
         }
