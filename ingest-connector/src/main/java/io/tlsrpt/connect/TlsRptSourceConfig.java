@@ -1,6 +1,6 @@
 package io.tlsrpt.connect;
 
-import io.tlsrpt.connect.dkim.DkimCheck;
+import io.tlsrpt.connect.dns.ResolverAddress;
 import io.tlsrpt.connect.https.HttpsReceiver;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -307,7 +307,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
             String v = value == null ? "" : value.toString().trim();
             if (!v.isEmpty()) {
                 try {
-                    DkimCheck.serverAddress(v);
+                    ResolverAddress.parse(v);
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(name, value, e.getMessage());
                 }

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.check;
 
+import io.tlsrpt.connect.dns.ResolverAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.IDN;

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.check;
 
+import io.tlsrpt.connect.dns.Resolvers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -11,54 +12,39 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * Sends single queries to a recursive resolver with dnsjava: UDP first, TCP when the answer is truncated (dnsjava's
- * {@link SimpleResolver} retries over TCP by itself), EDNS0 and the AD flag set so that a validating resolver says
- * whether it authenticated the answer.
+ * Sends single queries to a recursive resolver with dnsjava ({@link Resolvers}: UDP first, TCP when the answer is
+ * truncated, EDNS0), the AD flag set so that a validating resolver says whether it authenticated the answer.
  */
 public final class DnsClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsClient.class);
-    /** EDNS0 UDP payload size recommended by the DNS flag day 2020. */
-    private static final int EDNS_PAYLOAD = 1232;
 
     private final Resolver resolver;
     private final String description;
 
-    private DnsClient(Resolver resolver, String description) {
-        this.resolver = resolver;
-        this.description = description;
+    private DnsClient(Resolvers resolvers) {
+        this.resolver = resolvers.resolver();
+        this.description = resolvers.description();
     }
 
     /** The resolvers of the system configuration (/etc/resolv.conf on Linux). */
     public static DnsClient system(Duration timeout) {
-        List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
-        ExtendedResolver resolver = new ExtendedResolver(servers.stream().<Resolver>map(SimpleResolver::new).toList());
-        resolver.setRetries(1);
-        return configure(resolver, timeout, "system resolver " + servers);
+        return new DnsClient(Resolvers.system(timeout));
     }
 
     /** One given resolver. */
     public static DnsClient at(InetSocketAddress server, Duration timeout) {
-        return configure(new SimpleResolver(server), timeout, "resolver " + server.getHostString() + ":" + server.getPort());
-    }
-
-    private static DnsClient configure(Resolver resolver, Duration timeout, String description) {
-        resolver.setTimeout(timeout);
-        resolver.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
-        return new DnsClient(resolver, description);
+        return new DnsClient(Resolvers.at(server, timeout));
     }
 
     /** Which resolver answers, for messages. */

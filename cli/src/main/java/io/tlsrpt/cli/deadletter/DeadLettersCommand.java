@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
-import io.tlsrpt.connect.dkim.DkimCheck;
 import io.tlsrpt.connect.dkim.DkimVerifier;
 import io.tlsrpt.connect.dkim.DnsDkimKeys;
+import io.tlsrpt.connect.dns.ResolverAddress;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -157,14 +156,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
         }
         if (dkimVerifier == null) {
             dkimVerifier = DkimVerifier.withDns(dkimDnsServer == null ? DnsDkimKeys.system(dkimDnsTimeout)
-                : DnsDkimKeys.at(resolver(dkimDnsServer), dkimDnsTimeout));
+                : DnsDkimKeys.at(ResolverAddress.parse(dkimDnsServer), dkimDnsTimeout));
         }
         return dkimVerifier.verify(mail, letter.receivedAt()).header();
-    }
-
-    private static InetSocketAddress resolver(String text) {
-        InetSocketAddress unresolved = DkimCheck.serverAddress(text);
-        return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
     }
 
     private boolean selected(DeadLetter letter) {

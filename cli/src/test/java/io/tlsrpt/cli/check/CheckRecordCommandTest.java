@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.cli.CommandRunner;
+import io.tlsrpt.connect.dns.ResolverAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

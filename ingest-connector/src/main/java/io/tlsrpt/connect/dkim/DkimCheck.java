@@ -2,7 +2,7 @@ package io.tlsrpt.connect.dkim;
 
 import io.tlsrpt.connect.IngestMetrics;
 import io.tlsrpt.connect.TlsRptSourceConfig;
-import java.net.InetSocketAddress;
+import io.tlsrpt.connect.dns.ResolverAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,33 +34,7 @@ public final class DkimCheck {
         if (server.isEmpty()) {
             return new DkimCheck(DkimVerifier.withDns(DnsDkimKeys.system(timeout)));
         }
-        InetSocketAddress unresolved = serverAddress(server);
-        return new DkimCheck(DkimVerifier.withDns(DnsDkimKeys.at(
-                new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()), timeout)));
-    }
-
-    /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}; port 53 by default. */
-    public static InetSocketAddress serverAddress(String text) {
-        String host = text;
-        int port = 53;
-        int colon = text.lastIndexOf(':');
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'" + text + "': missing ']'");
-            }
-            host = text.substring(1, close);
-            if (colon > close) {
-                port = Integer.parseInt(text.substring(colon + 1));
-            }
-        } else if (colon > 0 && colon == text.indexOf(':')) {
-            host = text.substring(0, colon);
-            port = Integer.parseInt(text.substring(colon + 1));
-        }
-        if (host.isEmpty() || port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("'" + text + "': expected HOST or HOST:PORT");
-        }
-        return InetSocketAddress.createUnresolved(host, port);
+        return new DkimCheck(DkimVerifier.withDns(DnsDkimKeys.at(ResolverAddress.parse(server), timeout)));
     }
 
     public boolean enabled() {
@@ -78,10 +52,10 @@ public final class DkimCheck {
      * DKIM-Signature (a spool file not named as a mail: a JSON report, or an unsigned file whose verdict says nothing).
      */
     public String header(byte[] payload, String source, String origin, IngestMetrics metrics, boolean onlyIfSigned) {
-        DkimResult result = verify(payload);
-        if (result == null || (onlyIfSigned && result.status() == DkimResult.Status.NONE)) {
+        if (verifier == null || (onlyIfSigned && !MailMessage.hasSignatureField(payload))) {
             return null;
         }
+        DkimResult result = verifier.verify(payload);
         metrics.dkim(source, result.status().code());
         if (result.status() != DkimResult.Status.PASS) {
             LOG.info("{} {}: DKIM {}", source, origin, result.header());

@@ -1,5 +1,6 @@
 package io.tlsrpt.connect.dkim;
 
+import io.tlsrpt.connect.dns.Resolvers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -53,26 +51,20 @@ public final class DnsDkimKeys implements DkimKeys {
         }
     };
 
-    private DnsDkimKeys(Resolver resolver, Duration timeout, String description, Clock clock) {
-        this.resolver = resolver;
-        this.description = description;
+    private DnsDkimKeys(Resolvers resolvers, Clock clock) {
+        this.resolver = resolvers.resolver();
+        this.description = "the " + resolvers.description();
         this.clock = clock;
-        resolver.setTimeout(timeout);
-        resolver.setEDNS(0, 1232, 0, List.of());
     }
 
     /** The resolvers of the system configuration (/etc/resolv.conf). */
     public static DnsDkimKeys system(Duration timeout) {
-        List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
-        ExtendedResolver resolver = new ExtendedResolver(servers.stream().<Resolver>map(SimpleResolver::new).toList());
-        resolver.setRetries(1);
-        return new DnsDkimKeys(resolver, timeout, "the system resolver " + servers, Clock.systemUTC());
+        return new DnsDkimKeys(Resolvers.system(timeout), Clock.systemUTC());
     }
 
     /** One given resolver. */
     public static DnsDkimKeys at(InetSocketAddress server, Duration timeout) {
-        return new DnsDkimKeys(new SimpleResolver(server), timeout,
-                "the resolver " + server.getHostString() + ":" + server.getPort(), Clock.systemUTC());
+        return new DnsDkimKeys(Resolvers.at(server, timeout), Clock.systemUTC());
     }
 
     @Override

@@ -58,6 +58,47 @@ final class MailMessage {
         }
     }
 
+    private static final byte[] SIGNATURE_FIELD = "dkim-signature:".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether a line of the header block (up to the first empty line) starts with {@code DKIM-Signature:}: a byte scan
+     * without copying, so that a file that is no mail (a JSON report) is not parsed as one.
+     */
+    static boolean hasSignatureField(byte[] payload) {
+        boolean lineStart = true;
+        for (int i = 0; i < payload.length; i++) {
+            byte b = payload[i];
+            if (b == '\n') {
+                if (lineStart) {
+                    return false;   // an empty line: the end of the header block
+                }
+                lineStart = true;
+                continue;
+            }
+            if (b == '\r') {
+                continue;
+            }
+            if (lineStart && startsWithIgnoringCase(payload, i, SIGNATURE_FIELD)) {
+                return true;
+            }
+            lineStart = false;
+        }
+        return false;
+    }
+
+    private static boolean startsWithIgnoringCase(byte[] bytes, int at, byte[] lowerCase) {
+        if (bytes.length - at < lowerCase.length) {
+            return false;
+        }
+        for (int k = 0; k < lowerCase.length; k++) {
+            byte b = bytes[at + k];
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerCase[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every bare LF as CRLF; a lone CR is left as it is. */
     private static String crlf(String s) {
         if (s.indexOf('\n') < 0) {

@@ -1,14 +1,18 @@
-package io.tlsrpt.cli.check;
+package io.tlsrpt.connect.dns;
 
 import java.net.InetSocketAddress;
 
-/** Parses the {@code --resolver HOST[:PORT]} option: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ns.example}. */
-final class ResolverAddress {
+/**
+ * Parses a DNS server (or proxy) given as HOST[:PORT]: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ns.example};
+ * the connector's {@code dkim.dns.server}, the cli's {@code --resolver}, {@code --dkim-dns-server} and
+ * {@code --https-proxy}.
+ */
+public final class ResolverAddress {
 
     private ResolverAddress() {
     }
 
-    static InetSocketAddress parse(String text) {
+    public static InetSocketAddress parse(String text) {
         String host = text;
         int port = 53;
         if (text.startsWith("[")) {
