@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Every tlsrpt_* metric (and label) the alerting rules and the dashboards use is one the code registers: the
  * processor's PipelineMetrics, its RocksDB memory gauges and the notifier's meters are registered on a Prometheus registry, moved once each,
  * and scraped; the names are compared with the scrape. The kafka_* names come from the Kafka clients at run time
- * and are checked against a running processor by ProcessorMetricsIT.
+ * and are checked against a running processor by ProcessorMetricsIT; the kafka_connect_* names come from a Connect
+ * worker through the JMX exporter and are checked by ConnectMetricsIT.
  */
 class MetricNamesTest {
 
@@ -60,6 +61,9 @@ class MetricNamesTest {
         // kafka_* consumer metrics carry these tags (Kafka's FetchMetricsManager and Micrometer's binder);
         // ProcessorMetricsIT checks them against a running processor
         known.addAll(Set.of("client_id", "topic", "partition", "kafka_version"));
+        // kafka_connect_* series carry the worker's tags and the connector's as labels (the JMX exporter rules of
+        // the Connect metrics ConfigMap); ConnectMetricsIT checks them against a real worker
+        known.addAll(Set.of("connector", "task", "status", "source", "result"));
         for (String expr : PromQl.allExpressions()) {
             assertThat(known).as("labels of " + expr).containsAll(PromQl.labelNames(expr));
         }
@@ -85,8 +89,11 @@ class MetricNamesTest {
             kinds.add(kind.code());
         }
         codeValues.put("kind", kinds);
-        // Alert.status is "firing" or "resolved" (architecture.md; DetectStage sets it)
-        codeValues.put("status", Set.of("firing", "resolved"));
+        // Alert.status is "firing" or "resolved" (architecture.md; DetectStage sets it); the connector's
+        // https-requests-total counts HTTP answers by status code: the codes its receiver answers with
+        Set<String> statuses = new TreeSet<>(Set.of("firing", "resolved"));
+        statuses.addAll(httpStatusesOfTheReceiver());
+        codeValues.put("status", statuses);
         assertThat(stages).contains("decode");
 
         java.util.regex.Pattern matcher = java.util.regex.Pattern.compile(
@@ -122,6 +129,19 @@ class MetricNamesTest {
         assertThat(PromQl.metricNames(expr)).containsExactlyInAnyOrder("tlsrpt_dead_letters_total",
                 "tlsrpt_raw_records_total");
         assertThat(PromQl.labelNames(expr)).containsExactlyInAnyOrder("stage", "reason");
+    }
+
+    /** The status codes in the HTTPS receiver's source ({@code respond(ex, 503, ...)}). */
+    private static Set<String> httpStatusesOfTheReceiver() {
+        String source = DeployFiles.read(DeployFiles.ROOT.resolve(
+                "../ingest-connector/src/main/java/io/tlsrpt/connect/https/HttpsReceiver.java"));
+        Set<String> codes = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("respond\\(ex, (\\d{3}),").matcher(source);
+        while (m.find()) {
+            codes.add(m.group(1));
+        }
+        assertThat(codes).as("the receiver's answers").contains("201", "503");
+        return codes;
     }
 
     /** metric name -> one expression using it. */

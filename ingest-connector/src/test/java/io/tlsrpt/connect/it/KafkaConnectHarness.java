@@ -1,6 +1,7 @@
 package io.tlsrpt.connect.it;
 
 import io.tlsrpt.connect.TlsRptSourceConnector;
+import io.tlsrpt.testkafka.ConnectWorkerSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,18 +57,9 @@ final class KafkaConnectHarness implements AutoCloseable {
         worker = new ConnectStandalone().startConnect(props);
     }
 
-    /**
-     * What every test worker has: the raw topic's converters, REST on a free loopback port, and the connector found
-     * on the class path by service loading.
-     */
+    /** What every test worker has (the raw topic's converters, REST on a free loopback port, service loading). */
     static Map<String, String> workerBasics(String bootstrapServers) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        props.put("listeners", "http://127.0.0.1:0");
-        props.put("plugin.discovery", "service_load");
-        return props;
+        return ConnectWorkerSettings.basics(bootstrapServers);
     }
 
     void putConnector(Map<String, String> config) throws Exception {

@@ -87,9 +87,9 @@ final class DecodeStage {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            metrics.rawRecord();
             byte[] raw = record.value() == null ? new byte[0] : record.value();
             DecodeHints hints = hints(record.key(), record.headers(), raw);
+            metrics.rawRecord(hints.source());
             DecodeResult result = decoder.decode(raw, hints);
             if (result instanceof DecodeResult.Decoded decoded && !decoded.reports().isEmpty()) {
                 String ahead = datedAhead(decoded.reports(),

@@ -3,6 +3,8 @@ package io.tlsrpt.processor.topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,9 +31,18 @@ public final class PipelineMetrics {
     public static final String LATE_WINDOW_CLOSED = "window-closed";
     /** Late reason: on time by arrival, but beyond the aggregate's close horizon (grace + max partition drift). */
     public static final String LATE_BEYOND_DRIFT = "beyond-drift";
+    /**
+     * The raw records' {@code tlsrpt.source} values, one {@code intake} label each on {@link #RAW_RECORDS} (not
+     * {@code source}, which the alerting rules use for routing): the connector's three sources and the cli's. Any
+     * other value, or none, counts as {@link #UNKNOWN_SOURCE}, so that a producer writing odd headers cannot grow the
+     * metrics.
+     */
+    public static final List<String> RAW_SOURCES = List.of("https", "imap", "spool", "cli");
+    public static final String UNKNOWN_SOURCE = "unknown";
 
     private final MeterRegistry registry;
-    private final Counter raw;
+    /** Per source, all registered from the start: a source that stops shows as a flat series, not a missing one. */
+    private final Map<String, Counter> rawBySource = new HashMap<>();
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
@@ -42,7 +53,10 @@ public final class PipelineMetrics {
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
-        raw = Counter.builder(RAW_RECORDS).description("raw records consumed from the raw topic").register(registry);
+        for (String source : RAW_SOURCES) {
+            rawBySource.put(source, rawCounter(source));
+        }
+        rawBySource.put(UNKNOWN_SOURCE, rawCounter(UNKNOWN_SOURCE));
         decoded = Counter.builder(REPORTS_DECODED).description("reports decoded (one raw record can hold several)")
                 .register(registry);
         duplicates = Counter.builder(DUPLICATES_DROPPED).description("decoded reports dropped as duplicates")
@@ -65,8 +79,16 @@ public final class PipelineMetrics {
         return registry;
     }
 
-    public void rawRecord() {
-        raw.increment();
+    /** A raw record was consumed; {@code source} is its {@code tlsrpt.source} header (null when it has none). */
+    public void rawRecord(String source) {
+        Counter counter = source == null ? null : rawBySource.get(source);
+        (counter != null ? counter : rawBySource.get(UNKNOWN_SOURCE)).increment();
+    }
+
+    private Counter rawCounter(String source) {
+        return Counter.builder(RAW_RECORDS)
+                .description("raw records consumed from the raw topic, by intake (their tlsrpt.source header)")
+                .tag("intake", source).register(registry);
     }
 
     public void decoded() {
