@@ -25,8 +25,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,87 +46,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connector's metrics as Prometheus sees them in Kubernetes: a real Connect worker runs the connector on Kafka's
- * in-JVM broker, takes in reports by HTTP and from a spool directory, and the JMX exporter's own collector (the
- * library inside Strimzi's agent) applies the rules of the {@code tlsrpt-connect-metrics} ConfigMap to the worker's
- * MBeans. Every kafka_connect_* series the alerting rules and the dashboards use must come out, with the labels they
- * match on, and each of the connector's tags must be a label of its own.
+ * The connector's metrics as Prometheus sees them. A real Connect worker runs the connector on Kafka's in-JVM broker
+ * and takes in a report by HTTP, refuses a request and takes a mail from a spool directory; then
+ * <ul>
+ * <li>Kubernetes: the JMX exporter's own collector (the library inside Strimzi's agent) applies the rules of the
+ * {@code tlsrpt-connect-metrics} ConfigMap to the worker's MBeans;</li>
+ * <li>compose: a worker JVM runs with the exporter's Java agent (the version the compose image installs) and
+ * compose's {@code connect-metrics.yml}, and its /metrics is read over HTTP.</li>
+ * </ul>
+ * Either way every kafka_connect_* series the alerting rules and the dashboards use must come out, with the labels
+ * they match on, and each of the connector's tags must be a label of its own.
  */
 class ConnectMetricsIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectMetricsIT.class);
     private static final String CONNECTOR = "tlsrpt-metrics";
+    /** The exporter rules the compose Connect worker's agent reads. */
+    private static final Path COMPOSE_EXPORTER_RULES = DeployFiles.COMPOSE_CONNECTORS.resolve("connect-metrics.yml");
 
     @TempDir
     Path dir;
 
     @Test
-    void theExporterRulesGiveEveryConnectorMetricTheRulesAndDashboardsUseWithItsLabels() throws Exception {
+    void theKubernetesRulesGiveEveryConnectorMetricTheRulesAndDashboardsUseWithItsLabels() throws Exception {
         KafkaClusterTestKit cluster = KafkaTestCluster.start(Map.of());
         Connect<StandaloneHerder> worker = null;
         try {
-            try (Admin admin = cluster.admin()) {
-                admin.createTopics(List.of(new NewTopic("tlsrpt.raw", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
+            createRawTopic(cluster);
             worker = new ConnectStandalone().startConnect(workerSettings(cluster.bootstrapServers()));
             int port = freePort();
             Path inbox = Files.createDirectories(dir.resolve("spool/inbox"));
             putConnector(worker, connectorSettings(port, inbox));
-
-            HttpClient http = HttpClient.newHttpClient();
-            URI endpoint = URI.create("http://127.0.0.1:" + port + "/v1/tlsrpt");
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> post(http, endpoint, "application/tlsrpt+json", report()) == 201);
-            assertThat(post(http, endpoint, "text/plain", "not a report".getBytes(StandardCharsets.UTF_8)))
-                    .as("a refused request").isEqualTo(415);
-            Files.write(inbox.resolve("report.eml"), mail());
+            takeInAReportARefusalAndAMail(port, inbox);
 
             PrometheusRegistry prometheus = new PrometheusRegistry();
             new JmxCollector(exporterConfig()).register(prometheus);
             PrometheusMeterRegistry scraper = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
                     Clock.SYSTEM);
-            // the spool is polled: its file, its DKIM verdict and its commit come a moment later
-            try {
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> Scrape.parse(scraper.scrape())
-                                .hasSeries("kafka_connect_tlsrpt_records_committed_total", "source", "spool"));
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("no committed spool record in the exporter's output:\n"
-                        + String.join("\n", connectLines(scraper.scrape())), e);
-            }
-            String text = scraper.scrape();
-            Scrape scrape = Scrape.parse(text);
-            connectLines(text).forEach(l -> LOG.info("scraped {}", l));
-
-            // the tags the connector adds are labels of their own, beside the worker's connector and task
-            assertThat(scrape.samples()).anyMatch(s -> s.startsWith("kafka_connect_tlsrpt_https_requests_total{")
-                    && s.contains("connector=\"" + CONNECTOR + "\"") && s.contains("task=\"0\"")
-                    && s.contains("status=\"201\""));
-            assertThat(scrape.hasSeries("kafka_connect_tlsrpt_https_requests_total", "status", "415")).isTrue();
-            assertThat(scrape.samples()).as("the DKIM verdict on the spooled mail, with its two tags")
-                    .anyMatch(s -> s.startsWith("kafka_connect_tlsrpt_dkim_results_total{")
-                            && s.contains("source=\"spool\"") && s.contains("result=\"none\"")
-                            && s.contains("task=\"0\""));
-            assertThat(scrape.families()).containsKeys("kafka_connect_tlsrpt_queue_records",
-                    "kafka_connect_tlsrpt_https_reports_total", "kafka_connect_tlsrpt_spool_files_total",
-                    "kafka_connect_tlsrpt_receipt_to_commit_ms_max");
-            assertThat(scrape.samples()).as("no label swallowed another tag")
-                    .noneMatch(s -> s.startsWith("kafka_connect_") && s.matches(".*=\"[^\"]*, [^\"]*=.*"));
-
-            // every kafka_connect_* series of the rules and dashboards, with the labels they use
-            Set<String> used = new TreeSet<>();
-            for (String expr : PromQl.allExpressions()) {
-                Set<String> names = PromQl.metricNames(expr);
-                names.stream().filter(n -> n.startsWith("kafka_connect_")).forEach(name -> {
-                    used.add(name);
-                    assertThat(scrape.families()).as(name + " in " + expr).containsKey(name);
-                    Set<String> labels = new TreeSet<>(PromQl.labelNames(expr));
-                    labels.removeAll(Set.of("job", "instance"));
-                    assertThat(scrape.families().get(name)).as("labels of " + name + " in " + expr)
-                            .containsAll(labels);
-                });
-            }
-            assertThat(used).as("the rules watch the connector").isNotEmpty();
+            assertEveryConnectorSeries(awaitSpoolCommitted(scraper::scrape));
         } finally {
             if (worker != null) {
                 worker.stop();
@@ -132,6 +91,131 @@ class ConnectMetricsIT {
             }
             cluster.close();
         }
+    }
+
+    /**
+     * Compose: a worker JVM started with the exporter's Java agent (the version the compose image installs) and
+     * compose's connect-metrics.yml, scraped over HTTP as Prometheus does.
+     */
+    @Test
+    void theComposeWorkerWithTheExporterAgentServesTheSameSeries() throws Exception {
+        Path agent = Path.of(System.getProperty("jmx.exporter.agent", "target/jmx-exporter/jmx_prometheus_javaagent.jar"));
+        assertThat(agent).as("the agent jar (copied by the deploy module's build)").exists();
+        assertThat(DeployFiles.read(DeployFiles.DOCKERFILE)).as("the compose image installs the agent tested here")
+                .contains("jmx_prometheus_javaagent:" + System.getProperty("jmx.exporter.agent.version", "1.0.1"));
+        assertThat(DeployFiles.yaml(COMPOSE_EXPORTER_RULES)).as("compose's exporter rules are the ConfigMap's")
+                .isEqualTo(DeployFiles.YAML.readTree(exporterConfig()));
+
+        KafkaClusterTestKit cluster = KafkaTestCluster.start(Map.of());
+        Process worker = null;
+        try {
+            createRawTopic(cluster);
+            int port = freePort();
+            int metricsPort = freePort();
+            Path inbox = Files.createDirectories(dir.resolve("spool/inbox"));
+            Path workerFile = properties("worker.properties", workerSettings(cluster.bootstrapServers()));
+            Path connectorFile = properties("connector.properties", connectorSettings(port, inbox));
+            Path log = dir.resolve("worker.log");
+            worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m", "-XX:TieredStopAtLevel=1",
+                    "-javaagent:" + agent.toAbsolutePath() + "=127.0.0.1:" + metricsPort + ":"
+                            + COMPOSE_EXPORTER_RULES.toAbsolutePath(),
+                    "-cp", System.getProperty("java.class.path"),
+                    "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            LOG.info("started a Connect worker with the JMX exporter agent (pid {}), log {}", worker.pid(), log);
+            Process running = worker;
+            await().atMost(Duration.ofSeconds(90)).failFast("the worker died (see " + log + ")", () -> !running.isAlive())
+                    .ignoreExceptions().until(() -> post(HttpClient.newHttpClient(),
+                            URI.create("http://127.0.0.1:" + port + "/v1/tlsrpt"), "application/tlsrpt+json",
+                            report()) == 201);
+            takeInAReportARefusalAndAMail(port, inbox);
+
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            assertEveryConnectorSeries(awaitSpoolCommitted(() -> http.send(HttpRequest.newBuilder(metrics)
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body()));
+        } finally {
+            if (worker != null) {
+                worker.destroy();
+                if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            cluster.close();
+        }
+    }
+
+    private static void createRawTopic(KafkaClusterTestKit cluster) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic("tlsrpt.raw", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A report by HTTP (201 once the receiver is up), a refused request (415), and a mail in the spool. */
+    private static void takeInAReportARefusalAndAMail(int port, Path inbox) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI endpoint = URI.create("http://127.0.0.1:" + port + "/v1/tlsrpt");
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> post(http, endpoint, "application/tlsrpt+json", report()) == 201);
+        assertThat(post(http, endpoint, "text/plain", "not a report".getBytes(StandardCharsets.UTF_8)))
+                .as("a refused request").isEqualTo(415);
+        Files.write(inbox.resolve("report.eml"), mail());
+    }
+
+    /** The spool is polled: its file, its DKIM verdict and its commit come a moment after the HTTP report's. */
+    private static Scrape awaitSpoolCommitted(Callable<String> scrape) throws Exception {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> Scrape.parse(scrape.call())
+                            .hasSeries("kafka_connect_tlsrpt_records_committed_total", "source", "spool"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no committed spool record in the exporter's output:\n"
+                    + String.join("\n", connectLines(scrape.call())), e);
+        }
+        String text = scrape.call();
+        connectLines(text).forEach(l -> LOG.info("scraped {}", l));
+        return Scrape.parse(text);
+    }
+
+    private static void assertEveryConnectorSeries(Scrape scrape) {
+        // the tags the connector adds are labels of their own, beside the worker's connector and task
+        assertThat(scrape.samples()).anyMatch(s -> s.startsWith("kafka_connect_tlsrpt_https_requests_total{")
+                && s.contains("connector=\"" + CONNECTOR + "\"") && s.contains("task=\"0\"")
+                && s.contains("status=\"201\""));
+        assertThat(scrape.hasSeries("kafka_connect_tlsrpt_https_requests_total", "status", "415")).isTrue();
+        assertThat(scrape.samples()).as("the DKIM verdict on the spooled mail, with its two tags")
+                .anyMatch(s -> s.startsWith("kafka_connect_tlsrpt_dkim_results_total{")
+                        && s.contains("source=\"spool\"") && s.contains("result=\"none\"")
+                        && s.contains("task=\"0\""));
+        assertThat(scrape.families()).containsKeys("kafka_connect_tlsrpt_queue_records",
+                "kafka_connect_tlsrpt_https_reports_total", "kafka_connect_tlsrpt_spool_files_total",
+                "kafka_connect_tlsrpt_receipt_to_commit_ms_max");
+        assertThat(scrape.samples()).as("no label swallowed another tag")
+                .noneMatch(s -> s.startsWith("kafka_connect_") && s.matches(".*=\"[^\"]*, [^\"]*=.*"));
+
+        // every kafka_connect_* series of the rules and dashboards, with the labels they use
+        Set<String> used = new TreeSet<>();
+        for (String expr : PromQl.allExpressions()) {
+            PromQl.metricNames(expr).stream().filter(n -> n.startsWith("kafka_connect_")).forEach(name -> {
+                used.add(name);
+                assertThat(scrape.families()).as(name + " in " + expr).containsKey(name);
+                Set<String> labels = new TreeSet<>(PromQl.labelNames(expr));
+                labels.removeAll(Set.of("job", "instance"));
+                assertThat(scrape.families().get(name)).as("labels of " + name + " in " + expr).containsAll(labels);
+            });
+        }
+        assertThat(used).as("the rules and dashboards watch the connector").isNotEmpty();
+    }
+
+    private Path properties(String name, Map<String, String> settings) throws Exception {
+        Properties props = new Properties();
+        props.putAll(settings);
+        Path file = dir.resolve(name);
+        try (var out = Files.newBufferedWriter(file)) {
+            props.store(out, null);
+        }
+        return file;
     }
 
     private static List<String> connectLines(String scrape) {
