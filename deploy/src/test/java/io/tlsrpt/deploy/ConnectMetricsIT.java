@@ -168,7 +168,7 @@ class ConnectMetricsIT {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> Scrape.parse(scrape.call())
-                            .hasSeries("kafka_connect_tlsrpt_records_committed_total", "source", "spool"));
+                            .hasSeries("kafka_connect_tlsrpt_records_committed_total", "intake", "spool"));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("no committed spool record in the exporter's output:\n"
                     + String.join("\n", connectLines(scrape.call())), e);
@@ -186,7 +186,7 @@ class ConnectMetricsIT {
         assertThat(scrape.hasSeries("kafka_connect_tlsrpt_https_requests_total", "status", "415")).isTrue();
         assertThat(scrape.samples()).as("the DKIM verdict on the spooled mail, with its two tags")
                 .anyMatch(s -> s.startsWith("kafka_connect_tlsrpt_dkim_results_total{")
-                        && s.contains("source=\"spool\"") && s.contains("result=\"none\"")
+                        && s.contains("intake=\"spool\"") && s.contains("result=\"none\"")
                         && s.contains("task=\"0\""));
         assertThat(scrape.families()).containsKeys("kafka_connect_tlsrpt_queue_records",
                 "kafka_connect_tlsrpt_https_reports_total", "kafka_connect_tlsrpt_spool_files_total",

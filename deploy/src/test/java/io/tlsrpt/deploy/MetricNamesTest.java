@@ -63,7 +63,7 @@ class MetricNamesTest {
         known.addAll(Set.of("client_id", "topic", "partition", "kafka_version"));
         // kafka_connect_* series carry the worker's tags and the connector's as labels (the JMX exporter rules of
         // the Connect metrics ConfigMap); ConnectMetricsIT checks them against a real worker
-        known.addAll(Set.of("connector", "task", "status", "source", "result"));
+        known.addAll(Set.of("connector", "task", "status", "intake", "result"));
         for (String expr : PromQl.allExpressions()) {
             assertThat(known).as("labels of " + expr).containsAll(PromQl.labelNames(expr));
         }

@@ -24,10 +24,14 @@ import java.util.function.Supplier;
  * <li>https-bytes-total, imap-bytes-total, spool-bytes-total: payload bytes taken in</li>
  * <li>https-reports-total, imap-messages-total, spool-files-total: payloads taken in (queued for Kafka)</li>
  * <li>imap-messages-failed-total, spool-files-failed-total: mails or files set aside as unreadable or too large</li>
- * <li>records-committed-total {source}, records-dropped-total {source}</li>
- * <li>receipt-to-commit-ms-avg / -max {source}: time from receipt to Kafka acknowledgement</li>
+ * <li>records-committed-total {intake}, records-dropped-total {intake}</li>
+ * <li>receipt-to-commit-ms-avg / -max {intake}: time from receipt to Kafka acknowledgement</li>
  * <li>queue-records, queue-bytes: hand-over queue fill</li>
+ * <li>dkim-results-total {intake, result}: DKIM verdicts on report mails</li>
  * </ul>
+ * The {@code intake} tag (https, imap, spool) is the processor's label for the same thing
+ * ({@code tlsrpt_raw_records_total{intake}}); {@code source} would clash in Prometheus with the alerting rules' routing
+ * label.
  */
 public final class IngestMetrics implements AutoCloseable {
     private final PluginMetrics plugin;
@@ -70,7 +74,7 @@ public final class IngestMetrics implements AutoCloseable {
     /** The DKIM verdict on a mail (dkim.verify). */
     public void dkim(String source, String result) {
         counter("dkim-results-total", "DKIM verdicts on report mails, by result (pass, fail, permerror, temperror,"
-                + " none)", tags("source", source, "result", result)).record();
+                + " none)", tags("intake", source, "result", result)).record();
     }
 
     public void failed(String source) {
@@ -79,20 +83,20 @@ public final class IngestMetrics implements AutoCloseable {
     }
 
     public void committed(String source, long receiptToCommitMillis) {
-        counter("records-committed-total", "Records acknowledged by Kafka", tags("source", source)).record();
+        counter("records-committed-total", "Records acknowledged by Kafka", tags("intake", source)).record();
         latency(source).record(receiptToCommitMillis);
     }
 
     public void dropped(String source) {
         counter("records-dropped-total", "Records Connect dropped (transformation filter or tolerated error)",
-                tags("source", source)).record();
+                tags("intake", source)).record();
     }
 
     private Sensor latency(String source) {
         String key = "receipt-to-commit." + source;
         return sensors.computeIfAbsent(key, k -> {
             Sensor s = plugin.addSensor(sensorPrefix + k);
-            LinkedHashMap<String, String> t = tags("source", source);
+            LinkedHashMap<String, String> t = tags("intake", source);
             s.add(plugin.metricName("receipt-to-commit-ms-avg", "Average time from receipt to Kafka acknowledgement", t), new Avg());
             s.add(plugin.metricName("receipt-to-commit-ms-max", "Longest time from receipt to Kafka acknowledgement", t), new Max());
             return s;

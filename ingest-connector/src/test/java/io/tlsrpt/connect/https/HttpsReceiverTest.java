@@ -128,7 +128,7 @@ class HttpsReceiverTest {
         assertThat(written.get(1).contentType()).isEqualTo("application/json; charset=utf-8");
         assertThat(count("https-requests-total", "status", "201")).isEqualTo(2.0);
         assertThat(count("https-bytes-total", null, null)).isEqualTo((double) gz.length + json.length);
-        assertThat(count("records-committed-total", "source", "https")).isEqualTo(2.0);
+        assertThat(count("records-committed-total", "intake", "https")).isEqualTo(2.0);
     }
 
     @Test
@@ -161,7 +161,7 @@ class HttpsReceiverTest {
         HttpResponse<String> r = post(client(), uri, "application/tlsrpt+gzip", Corpus.gzippedReport(1));
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("dropped");
-        assertThat(count("records-dropped-total", "source", "https")).isEqualTo(1.0);
+        assertThat(count("records-dropped-total", "intake", "https")).isEqualTo(1.0);
     }
 
     private static HttpResponse<String> postFrom(HttpClient client, URI uri, String forwardedFor, byte[] body)

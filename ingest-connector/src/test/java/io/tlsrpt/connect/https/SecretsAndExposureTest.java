@@ -207,7 +207,7 @@ class SecretsAndExposureTest {
             assertThat(RawClients.post(client, r.uri(), report, Duration.ofSeconds(10)).statusCode()).isEqualTo(201);
             assertThat(RawClients.post(client, r.uri().resolve("/other"), report, Duration.ofSeconds(10)).statusCode())
                     .isEqualTo(404);
-            Set<String> allowedTagKeys = Set.of("connector", "status", "source");
+            Set<String> allowedTagKeys = Set.of("connector", "status", "intake");
             Set<MetricName> names = r.metrics.metrics().keySet();
             assertThat(names).isNotEmpty();
             for (MetricName n : names) {
@@ -215,7 +215,7 @@ class SecretsAndExposureTest {
                     continue; // the registry's own count metric
                 }
                 assertThat(n.tags().keySet()).as("%s tags", n).isSubsetOf(allowedTagKeys);
-                String source = n.tags().get("source");
+                String source = n.tags().get("intake");
                 assertThat(source == null || Set.of("https", "imap", "spool").contains(source)).as("%s", n).isTrue();
                 String status = n.tags().get("status");
                 assertThat(status == null || status.matches("\\d{3}")).as("%s", n).isTrue();
