@@ -34,15 +34,16 @@ public final class PipelineMetrics {
     /**
      * The raw records' {@code tlsrpt.source} values, one {@code intake} label each on {@link #RAW_RECORDS} (not
      * {@code source}, which the alerting rules use for routing): the connector's three sources and the cli's. Any
-     * other value, or none, counts as {@link #UNKNOWN_SOURCE}, so that a producer writing odd headers cannot grow the
+     * other value, or none, counts as {@link #UNKNOWN_INTAKE}, so that a producer writing odd headers cannot grow the
      * metrics.
      */
-    public static final List<String> RAW_SOURCES = List.of("https", "imap", "spool", "cli");
-    public static final String UNKNOWN_SOURCE = "unknown";
+    private static final List<String> INTAKES = List.of("https", "imap", "spool", "cli");
+    private static final String UNKNOWN_INTAKE = "unknown";
 
     private final MeterRegistry registry;
-    /** Per source, all registered from the start: a source that stops shows as a flat series, not a missing one. */
-    private final Map<String, Counter> rawBySource = new HashMap<>();
+    /** Per intake, all registered from the start: an intake that stops shows as a flat series, not a missing one. */
+    private final Map<String, Counter> rawByIntake = new HashMap<>();
+    private final Counter rawUnknownIntake;
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
@@ -53,10 +54,8 @@ public final class PipelineMetrics {
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (String source : RAW_SOURCES) {
-            rawBySource.put(source, rawCounter(source));
-        }
-        rawBySource.put(UNKNOWN_SOURCE, rawCounter(UNKNOWN_SOURCE));
+        INTAKES.forEach(intake -> rawByIntake.put(intake, rawCounter(intake)));
+        rawUnknownIntake = rawCounter(UNKNOWN_INTAKE);
         decoded = Counter.builder(REPORTS_DECODED).description("reports decoded (one raw record can hold several)")
                 .register(registry);
         duplicates = Counter.builder(DUPLICATES_DROPPED).description("decoded reports dropped as duplicates")
@@ -81,14 +80,13 @@ public final class PipelineMetrics {
 
     /** A raw record was consumed; {@code source} is its {@code tlsrpt.source} header (null when it has none). */
     public void rawRecord(String source) {
-        Counter counter = source == null ? null : rawBySource.get(source);
-        (counter != null ? counter : rawBySource.get(UNKNOWN_SOURCE)).increment();
+        rawByIntake.getOrDefault(source, rawUnknownIntake).increment();
     }
 
-    private Counter rawCounter(String source) {
+    private Counter rawCounter(String intake) {
         return Counter.builder(RAW_RECORDS)
                 .description("raw records consumed from the raw topic, by intake (their tlsrpt.source header)")
-                .tag("intake", source).register(registry);
+                .tag("intake", intake).register(registry);
     }
 
     public void decoded() {
