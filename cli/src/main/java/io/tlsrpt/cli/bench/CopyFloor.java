@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The floor of the pipeline benchmark: a plain consume-and-produce copy of the raw topic to another topic with the
  * same partitions, on one thread, with the processing guarantee and client settings Kafka Streams gives the
  * application (exactly-once: a transactional producer, offsets committed in the transaction every commit interval,
- * read-committed consumer; {@code linger.ms=100} and {@code max.poll.records=1000} as Streams sets them).
+ * read-committed consumer; {@code linger.ms=100} and {@code max.poll.records=1000} as Streams sets them) and the
+ * processor's producer compression ({@code lz4} unless its settings say otherwise).
  */
 final class CopyFloor {
 
@@ -40,17 +41,13 @@ final class CopyFloor {
     private CopyFloor() {
     }
 
-    static Result copy(Map<String, Object> client, String from, String to, boolean exactlyOnce,
-                       Duration commitInterval, String groupId) {
-        return copy(client, from, Map.of(), to, exactlyOnce, commitInterval, groupId);
-    }
 
     /**
      * Copies {@code from} starting at {@code startOffsets} (per partition; the beginning where absent) up to its end
      * offsets at the call: the records a warmed-up processor will read after the ones it has already processed.
      */
     static Result copy(Map<String, Object> client, String from, Map<TopicPartition, Long> startOffsets, String to,
-                       boolean exactlyOnce, Duration commitInterval, String groupId) {
+                       boolean exactlyOnce, Duration commitInterval, String compression, String groupId) {
         Map<String, Object> c = new HashMap<>(client);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -59,6 +56,7 @@ final class CopyFloor {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, exactlyOnce ? "read_committed" : "read_uncommitted");
         Map<String, Object> p = new HashMap<>(client);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "100");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(17 * 1024 * 1024));

@@ -91,7 +91,7 @@ public final class PipelineBench {
                 return;
             }
             Load load = load(target, raw, s.workload());
-            Floor floor = runFloor(target, raw, Map.of(), copy, eos);
+            Floor floor = runFloor(target, raw, Map.of(), copy, eos, config);
             ProcessMemory.resetPeaks();
             Pipeline pipeline = runPipeline(config, s.depth(), target, raw, load.records);
             print(out, s, target, load, floor, pipeline, Memory.now());
@@ -111,11 +111,12 @@ public final class PipelineBench {
 
     /** The copy floor over the raw topic from {@code start} (the beginning where absent) to its end. */
     private static Floor runFloor(BenchTarget target, String raw, Map<TopicPartition, Long> start, String copy,
-                                  boolean exactlyOnce) {
+                                  boolean exactlyOnce, ProcessorConfig config) {
         ProcessMemory.resetPeaks();
         CpuTime cpuStart = CpuTime.now(target);
         CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, start, copy, exactlyOnce,
-            Duration.ofMillis(100), target.name("tlsrpt-bench-copy"));
+            config.getDuration(ProcessorConfig.COMMIT_INTERVAL), TlsRptProcessor.producerCompression(config),
+            target.name("tlsrpt-bench-copy"));
         Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart));
         LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
         return f;
@@ -139,11 +140,12 @@ public final class PipelineBench {
             // the floor gets the same warm-up: it copies the warm-up records first (to their end, not measured),
             // so that a JIT-compiled processor is not put against a copy loop still being compiled
             CopyFloor.Result warmFloor = CopyFloor.copy(target.client(), raw, Map.of(), copy, eos,
-                Duration.ofMillis(100), target.name("tlsrpt-bench-copy-warmup"));
+                config.getDuration(ProcessorConfig.COMMIT_INTERVAL), TlsRptProcessor.producerCompression(config),
+                target.name("tlsrpt-bench-copy-warmup"));
             LOG.info("floor warm-up: copied {} records in {} s", warmFloor.records(), warmFloor.seconds());
 
             Load load = load(target, raw, w);
-            Floor floor = runFloor(target, raw, measuredFrom, copy, eos);
+            Floor floor = runFloor(target, raw, measuredFrom, copy, eos, config);
             ProcessMemory.resetPeaks();
             PipelineMetrics.Snapshot before = processor.counters();
             long resumed = System.nanoTime();

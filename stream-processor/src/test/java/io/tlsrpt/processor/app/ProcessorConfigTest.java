@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -341,6 +342,35 @@ class ProcessorConfigTest {
             Properties overridden = TlsRptProcessor.streamsProperties(ProcessorConfig.fromProperties(props), metrics,
                     memory);
             assertThat(overridden.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("500");
+        }
+    }
+
+    @Test
+    void theProducerCompressesWithLz4UnlessTheStreamsSettingsSayOtherwise() {
+        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+        String producerCompression = StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        try (RocksDBMemory memory = new RocksDBMemory(4L << 20, 0.5)) {
+            ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+            assertThat(TlsRptProcessor.streamsProperties(defaults, metrics, memory).get(producerCompression))
+                    .isEqualTo("lz4");
+            assertThat(TlsRptProcessor.producerCompression(defaults)).isEqualTo("lz4");
+
+            // Kafka Streams lets a producer-prefixed setting win over the plain one: the default must not
+            // override a plain streams.compression.type
+            Properties plain = new Properties();
+            plain.setProperty("streams." + ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+            ProcessorConfig zstd = ProcessorConfig.fromProperties(plain);
+            assertThat(TlsRptProcessor.streamsProperties(zstd, metrics, memory).get(producerCompression))
+                    .isEqualTo("zstd");
+            assertThat(TlsRptProcessor.producerCompression(zstd)).isEqualTo("zstd");
+
+            Properties prefixed = new Properties();
+            prefixed.setProperty("streams." + ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+            prefixed.setProperty("streams." + producerCompression, "none");
+            ProcessorConfig none = ProcessorConfig.fromProperties(prefixed);
+            assertThat(TlsRptProcessor.streamsProperties(none, metrics, memory).get(producerCompression))
+                    .isEqualTo("none");
+            assertThat(TlsRptProcessor.producerCompression(none)).isEqualTo("none");
         }
     }
 }
