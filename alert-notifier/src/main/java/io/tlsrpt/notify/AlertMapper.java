@@ -111,12 +111,32 @@ public final class AlertMapper {
         }
     }
 
+    /** A reporter's silence has no sessions, baseline or hosts: the window is that of its last (or next) report. */
+    private static String silenceDescription(AlertRecord a) {
+        StringBuilder d = new StringBuilder();
+        if (a.status() == AlertRecord.Status.RESOLVED) {
+            d.append("Resolved. ");
+        }
+        d.append(a.summary().isEmpty() ? fallbackSummary(a) : a.summary()).append('\n');
+        d.append("Report window ").append(a.windowStart() == null ? "?" : ISO.format(a.windowStart()))
+                .append(" to ").append(a.windowEnd() == null ? "?" : ISO.format(a.windowEnd())).append('\n');
+        d.append("Reporter: ").append(joined(a.reporters())).append('\n');
+        d.append("Check first: ").append(FirstChecks.forAlert(a.kind(), a.resultType(), a.policyDomain()));
+        return d.toString();
+    }
+
     private static String fallbackSummary(AlertRecord a) {
+        if (FirstChecks.REPORTS_STOPPED.equals(a.kind())) {
+            return a.kind() + " on " + a.policyDomain() + ": no report from " + joined(a.reporters());
+        }
         return a.kind() + " on " + a.policyDomain() + ": " + a.failedSessions() + " of " + a.totalSessions()
                 + " sessions failed with " + a.resultType();
     }
 
     private static String description(AlertRecord a) {
+        if (FirstChecks.REPORTS_STOPPED.equals(a.kind())) {
+            return silenceDescription(a);
+        }
         StringBuilder d = new StringBuilder();
         if (a.status() == AlertRecord.Status.RESOLVED) {
             d.append("Resolved: back to normal. ");

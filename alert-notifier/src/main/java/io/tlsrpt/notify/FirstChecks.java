@@ -8,7 +8,15 @@ final class FirstChecks {
     private FirstChecks() {
     }
 
+    /** The kind of the stream processor's alert about a reporter that stopped sending reports about a domain. */
+    static final String REPORTS_STOPPED = "reports-stopped";
+
     static String forAlert(String kind, String resultType, String policyDomain) {
+        if (REPORTS_STOPPED.equals(kind)) {
+            return "Check that _smtp._tls." + policyDomain + " still publishes a TLSRPTv1 record whose rua reaches this "
+                    + "intake (dig TXT _smtp._tls." + policyDomain + "), that the domain still receives mail from the "
+                    + "reporter above, and that the intake took its last reports (mailbox, spool, HTTPS answers).";
+        }
         if (kind.toLowerCase(Locale.ROOT).contains("downgrade")) {
             return "STARTTLS may be stripped on the path to " + policyDomain + ": confirm every MX still offers "
                     + "STARTTLS (openssl s_client -starttls smtp), then compare the reporters and sending IPs above - "

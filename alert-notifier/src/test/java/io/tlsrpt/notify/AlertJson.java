@@ -50,6 +50,14 @@ final class AlertJson {
         return this;
     }
 
+    AlertJson withList(String field, String... values) {
+        com.fasterxml.jackson.databind.node.ArrayNode array = node.putArray(field);
+        for (String value : values) {
+            array.add(value);
+        }
+        return this;
+    }
+
     AlertJson detectedAt(Instant at) {
         node.put("detected_at", at.toString());
         return this;

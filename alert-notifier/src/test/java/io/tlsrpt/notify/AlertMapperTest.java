@@ -88,6 +88,32 @@ class AlertMapperTest {
         assertThat(ended.endsAt()).isAfterOrEqualTo(ended.startsAt());
     }
 
+    /** A reporter that stopped sending reports: no sessions, baseline or hosts to describe. */
+    @Test
+    void aReportsStoppedAlertIsDescribedAsASilenceWithTheRecordToCheck() throws Exception {
+        AlertJson stopped = AlertJson.firing("s-1").with("kind", "reports-stopped").with("severity", "warning")
+                .with("result_type", "none").with("failed_sessions", 0).with("total_sessions", 0)
+                .withList("reporters", "Google Inc.").withList("top_sending_ips").withList("top_receiving_mx")
+                .with("window_start", "2026-11-22T00:00:00Z").with("window_end", "2026-11-23T00:00:00Z")
+                .with("summary", "reports-stopped on example.org: no TLS-RPT report from Google Inc. since the one"
+                        + " for the window starting 2026-11-22T00:00:00Z");
+        PostableAlert alert = mapper.map(stopped.parsed(), NOW, NOW);
+        assertThat(alert.labels()).containsEntry("alertname", "reports-stopped").containsEntry("result_type", "none");
+        String description = alert.annotations().get("description");
+        assertThat(description)
+                .startsWith("reports-stopped on example.org: no TLS-RPT report from Google Inc.")
+                .contains("Report window 2026-11-22T00:00:00Z to 2026-11-23T00:00:00Z")
+                .contains("Reporter: Google Inc.")
+                .contains("Check first: Check that _smtp._tls.example.org still publishes a TLSRPTv1 record")
+                .doesNotContain("sessions", "baseline", "Top sending IPs");
+        assertThat(alert.annotations().get("first_check")).contains("dig TXT _smtp._tls.example.org");
+
+        PostableAlert resolved = mapper.map(AlertJson.resolved("s-1").with("kind", "reports-stopped")
+                .with("summary", "").withList("reporters", "Google Inc.").parsed(), NOW, NOW);
+        assertThat(resolved.annotations().get("description"))
+                .startsWith("Resolved. reports-stopped on example.org: no report from Google Inc.");
+    }
+
     @Test
     void summaryFallsBackToTheFiguresWhenMissing() throws Exception {
         AlertRecord record = AlertJson.firing("a-1").with("summary", "").with("kind", "failure-spike")

@@ -13,14 +13,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03:
  * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be} (the first
  * characters of the alert id, shared by the firing alert, its updates and the resolved one; "412/980 sessions
- * reported by google.com failed" when that reporter's own failures fired it). A value that is not an alert object is
- * shown as it is, never dropped.
+ * reported by google.com failed" when that reporter's own failures fired it). A reporter that stopped sending reports
+ * reads {@code ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com
+ * incident=...}. A value that is not an alert object is shown as it is, never dropped.
  */
 public final class AlertLine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RAW_CHARS = 500;
     private static final int INCIDENT_ID_CHARS = 8;
+    /** The stream processor's alert kind for a reporter that stopped sending reports about a domain. */
+    private static final String REPORTS_STOPPED = "reports-stopped";
 
     private AlertLine() {
     }
@@ -39,11 +42,21 @@ public final class AlertLine {
                 ? raw.substring(0, MAX_RAW_CHARS) + "..." : raw);
         }
         StringBuilder b = new StringBuilder("ALERT");
+        String windowStart = alert.path("window_start").asText("");
+        String windowDay = windowStart.length() >= 10 ? windowStart.substring(0, 10) : windowStart;
+        if (REPORTS_STOPPED.equals(alert.path("kind").asText())) {
+            // a reporter's silence: no result type, no sessions; the window is its last report's (or, resolved, the
+            // new one's)
+            for (String field : List.of("status", "severity", "kind", "policy_domain")) {
+                b.append(' ').append(alert.path(field).asText("?"));
+            }
+            b.append(" report window ").append(windowDay);
+            return withReportersAndIncident(b, alert);
+        }
         for (String field : List.of("status", "severity", "kind", "policy_domain", "result_type")) {
             b.append(' ').append(alert.path(field).asText("?"));
         }
-        String windowStart = alert.path("window_start").asText("");
-        b.append(' ').append(windowStart.length() >= 10 ? windowStart.substring(0, 10) : windowStart).append(':');
+        b.append(' ').append(windowDay).append(':');
         b.append(' ').append(alert.path("failed_sessions").asLong()).append('/')
             .append(alert.path("total_sessions").asLong()).append(" sessions");
         // fired by one reporter's own failures: the counts and baseline are that reporter's
@@ -55,6 +68,10 @@ public final class AlertLine {
         if (alert.has("baseline")) {
             b.append(String.format(Locale.ROOT, " (baseline %.1f)", alert.path("baseline").asDouble()));
         }
+        return withReportersAndIncident(b, alert);
+    }
+
+    private static String withReportersAndIncident(StringBuilder b, JsonNode alert) {
         List<String> reporters = new ArrayList<>();
         alert.path("reporters").forEach(r -> reporters.add(r.asText()));
         if (!reporters.isEmpty()) {

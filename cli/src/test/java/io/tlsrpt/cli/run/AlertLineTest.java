@@ -46,6 +46,20 @@ class AlertLineTest {
     }
 
     @Test
+    void aReporterThatStoppedReadsAsASilenceWithoutSessions() {
+        Alert alert = Alert.newBuilder()
+            .setAlertId("c4fd70d034d342b6a41acfd92b1fd1fd").setStatus("firing").setKind("reports-stopped")
+            .setSeverity("warning").setPolicyDomain("example.org").setResultType("none")
+            .setWindowStart(Instant.parse("2026-11-25T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-26T00:00:00Z"))
+            .setReporters(List.of("google.com")).setSummary("s").setDetectedAt(Instant.parse("2026-11-29T01:00:00Z"))
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com "
+                + "incident=c4fd70d0");
+    }
+
+    @Test
     void somethingElseIsShownNotDropped() {
         assertThat(AlertLine.format("not json {")).isEqualTo("ALERT (not an alert object) not json {");
         assertThat(AlertLine.format("{\"x\":1}")).isEqualTo("ALERT (not an alert object) {\"x\":1}");

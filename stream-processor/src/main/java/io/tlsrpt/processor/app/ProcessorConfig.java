@@ -2,6 +2,7 @@ package io.tlsrpt.processor.app;
 
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.served.ServedDomainsFile;
 import io.tlsrpt.processor.topology.TopicNames;
@@ -140,6 +141,16 @@ public final class ProcessorConfig {
             "An open incident is re-announced (same alert_id) when its failed sessions reach this multiple of the last announcement.");
     public static final String DETECTOR_PER_REPORTER = key("detector.per.reporter", "true",
             "When a domain as a whole is normal, also judge each reporter's failures against that reporter's own earlier windows (with the same thresholds): a failure one sender sees, diluted by the others' traffic or by a forged report's inflated session count, still fires. false: the domain-wide rule only.");
+    public static final String SILENCE_AFTER_WINDOWS = key("silence.after.windows", "3",
+            "A reporter that sent reports about a domain regularly and has sent none for this many windows (counted back from the newest window its partition has reports for) raises a reports-stopped alert (warning): the domain's _smtp._tls record or its rua may have broken. 0 turns the check off (and its store stays empty).");
+    public static final String SILENCE_LOOKBACK_WINDOWS = key("silence.lookback.windows", "7",
+            "The windows up to a reporter's last report judged for regularity (1 to 62).");
+    public static final String SILENCE_MIN_WINDOWS = key("silence.min.windows", "5",
+            "How many of the silence.lookback.windows must hold a report from the reporter for its silence to count (1 to silence.lookback.windows): one that reports now and then raises nothing.");
+    public static final String SILENCE_CHECK_INTERVAL = key("silence.check.interval", "PT1H",
+            "How often, by the wall clock, each task looks for stopped reporters (an ISO-8601 duration).");
+    public static final String SILENCE_FORGET_WINDOWS = key("silence.forget.windows", "30",
+            "A reporter silent for this many windows is no longer watched: its entry is deleted and an open reports-stopped alert about it resolved (more than silence.after.windows).");
     // Off-heap memory of the state stores, per processor instance. Kafka Streams' default is per RocksDB instance
     // (50 MB block cache + 3 x 16 MB memtables) and the processor has several per partition (dedup, incidents,
     // one per window segment), so without a total the process grows with partitions and segments. The default
@@ -318,6 +329,14 @@ public final class ProcessorConfig {
         check(problems, DETECTOR_MIN_BASELINE_WINDOWS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
         check(problems, DETECTOR_MIN_FAILED_SESSIONS, Long::parseLong, v -> v >= 1, "an integer >= 1");
         check(problems, DETECTOR_PER_REPORTER, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        check(problems, SILENCE_AFTER_WINDOWS, Integer::parseInt, v -> v >= 0, "an integer >= 0 (0: off)");
+        check(problems, SILENCE_LOOKBACK_WINDOWS, Integer::parseInt,
+                v -> v >= 1 && v <= SilenceSettings.MAX_LOOKBACK_WINDOWS,
+                "an integer from 1 to " + SilenceSettings.MAX_LOOKBACK_WINDOWS);
+        check(problems, SILENCE_MIN_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        check(problems, SILENCE_CHECK_INTERVAL, ProcessorConfig::parseDuration, v -> !v.isNegative() && !v.isZero(),
+                "a positive duration");
+        check(problems, SILENCE_FORGET_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, MAIL_DKIM_REQUIRED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
                 DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
@@ -335,6 +354,11 @@ public final class ProcessorConfig {
                 detectorSettings();
             } catch (IllegalArgumentException e) {
                 problems.add("detector.*: " + e.getMessage());
+            }
+            try {
+                silenceSettings();
+            } catch (IllegalArgumentException e) {
+                problems.add("silence.*: " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -465,13 +489,19 @@ public final class ProcessorConfig {
                 getBoolean(DETECTOR_PER_REPORTER));
     }
 
+    public SilenceSettings silenceSettings() {
+        return new SilenceSettings(getInt(SILENCE_AFTER_WINDOWS), getInt(SILENCE_LOOKBACK_WINDOWS),
+                getInt(SILENCE_MIN_WINDOWS), getDuration(SILENCE_CHECK_INTERVAL), getInt(SILENCE_FORGET_WINDOWS));
+    }
+
     /** The topology's settings, serving the {@link #SERVED_DOMAINS} list (the processor adds the file's). */
     public TopologySettings topologySettings() {
         ServedDomains inline = servedDomains();
         return new TopologySettings(topicNames(), get(SCHEMA_REGISTRY_URL), getDuration(WINDOW_SIZE),
                 getDuration(WINDOW_GRACE), getDuration(WINDOW_MAX_PARTITION_DRIFT),
                 getDuration(WINDOW_MAX_REPORT_AHEAD), getDuration(DEDUP_RETENTION), getInt(TOP_N),
-                detectorSettings()).withServedDomains(() -> inline).withMailDkimRequired(getBoolean(MAIL_DKIM_REQUIRED));
+                detectorSettings()).withServedDomains(() -> inline).withMailDkimRequired(getBoolean(MAIL_DKIM_REQUIRED))
+                .withSilence(silenceSettings());
     }
 
     /** The {@link #SERVED_DOMAINS} list alone. */

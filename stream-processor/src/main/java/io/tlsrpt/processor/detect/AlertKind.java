@@ -18,7 +18,10 @@ public enum AlertKind {
     MTA_STS_CERTIFICATE_INVALID(Severity.WARNING, "fix the certificate of the mta-sts.<domain> web server"),
     DANE_TLSA_MISMATCH(Severity.CRITICAL, "update the TLSA records to match the MX certificate (or the certificate to the records)"),
     DNSSEC_BROKEN(Severity.CRITICAL, "repair the DNSSEC chain of the MX records"),
-    FAILURE_SPIKE(Severity.WARNING, "investigate the rise in failed TLS sessions");
+    FAILURE_SPIKE(Severity.WARNING, "investigate the rise in failed TLS sessions"),
+    /** Not from a result type: a reporter that sent reports about the domain regularly has stopped (SilenceStage). */
+    REPORTS_STOPPED(Severity.WARNING, "check that the domain still publishes its _smtp._tls TXT record with this rua,"
+            + " and that this reporter's reports still reach the intake");
 
     private final Severity severity;
     private final String action;

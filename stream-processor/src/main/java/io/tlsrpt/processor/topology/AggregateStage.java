@@ -64,19 +64,15 @@ final class AggregateStage {
     }
 
     /**
-     * The windowed aggregate's change stream: (domain, window) -> the window's running value. The input is the
-     * distinct reports keyed by primary domain, as encoded bytes: the primary domain's contribution stays on its
-     * partition, only the other domains of a multi-domain report cross the repartition topic
-     * {@code <app>-by-other-domain-repartition}. Both repartition topics are keyed by the domain with the default
-     * partitioner and have the same number of partitions, so a domain's contributions meet in one task either way.
+     * Each distinct report's contribution per policy domain, keyed by the domain and timestamped with the report's
+     * start. The input is the distinct reports keyed by primary domain, as encoded bytes: the primary domain's
+     * contribution stays on its partition, only the other domains of a multi-domain report cross the repartition
+     * topic {@code <app>-by-other-domain-repartition}. Both repartition topics are keyed by the domain with the
+     * default partitioner and have the same number of partitions, so a domain's contributions meet in one task
+     * either way.
      */
-    static KStream<Windowed<String>, DomainWindow> apply(KStream<String, byte[]> distinctReports,
-                                                         Topic<String, TlsReport> reportsTopic,
-                                                         TopologySettings settings, PipelineMetrics metrics) {
-        // the aggregate closes windows at grace + max partition drift, not at grace: LateReportFilter applies the
-        // grace by two clocks (arrival, stream time) and lets through reports on time by arrival that the stream
-        // time, driven by the fastest input partition, would call late
-        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowCloseHorizon());
+    static KStream<String, DomainWindow> contributions(KStream<String, byte[]> distinctReports,
+                                                       Topic<String, TlsReport> reportsTopic) {
         Deserializer<TlsReport> deserializer = reportsTopic.valueSerde().deserializer();
         KStream<String, ReportExplode.Exploded> exploded = distinctReports.processValues(
                 () -> new ReportExplode(deserializer, reportsTopic.name()), Named.as(ReportExplode.PROCESSOR));
@@ -87,7 +83,17 @@ final class AggregateStage {
                         Named.as(ReportExplode.OTHERS))
                 .repartition(Repartitioned.<String, DomainWindow>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE));
-        return primary.merge(others, Named.as(MERGE))
+        return primary.merge(others, Named.as(MERGE));
+    }
+
+    /** The windowed aggregate's change stream: (domain, window) -> the window's running value. */
+    static KStream<Windowed<String>, DomainWindow> apply(KStream<String, DomainWindow> contributions,
+                                                         TopologySettings settings, PipelineMetrics metrics) {
+        // the aggregate closes windows at grace + max partition drift, not at grace: LateReportFilter applies the
+        // grace by two clocks (arrival, stream time) and lets through reports on time by arrival that the stream
+        // time, driven by the fastest input partition, would call late
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowCloseHorizon());
+        return contributions
                 .processValues(() -> new LateReportFilter(settings.windowSize(), settings.grace(),
                                 settings.windowCloseHorizon(), metrics),
                         Named.as(LateReportFilter.PROCESSOR))

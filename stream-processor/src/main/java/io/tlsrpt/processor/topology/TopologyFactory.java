@@ -26,8 +26,10 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  *                      '-> explode by domain (decode once)
  *                            |-> primary domain's contribution (same key, same partition) ------------> merge
  *                            '-> other domains' contributions -> [by-other-domain-repartition] ------> merge
- *                                  merge -> late filter -> windowed aggregate (domain-window-store) -> failure-stats
- *                                        '-> detect (domain-window-store, incident-store) -> alerts, alerts.json
+ *                                  merge |-> late filter -> windowed aggregate (domain-window-store) -> failure-stats
+ *                                        |     '-> detect (domain-window-store, incident-store) ------------> alerts
+ *                                        '-> reporter silence (reporter-cadence-store, wall-clock check) --> alerts
+ *                                  alerts -> tlsrpt.alerts, tlsrpt.alerts.json
  * </pre>
  * Two sub-topologies: decode, and everything after the first repartition. A single-domain report (nearly all)
  * crosses one repartition topic; only the non-primary domains of a multi-domain report cross the second, which
@@ -37,6 +39,9 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  * {@code ensure.explicit.internal.resource.naming=true}, which refuses generated names).
  */
 public final class TopologyFactory {
+
+    /** The spike alerts and the reports-stopped alerts, merged for the alert topics. */
+    static final String ALERTS = "all-alerts";
 
     private TopologyFactory() {
     }
@@ -86,14 +91,15 @@ public final class TopologyFactory {
             return build(builder);
         }
 
-        KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(distinct, topics.reports, settings,
-                metrics);
+        KStream<String, DomainWindow> contributions = AggregateStage.contributions(distinct, topics.reports);
+        KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(contributions, settings, metrics);
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(), clock),
                         Named.as("failure-stats"))
                 .to(topics.failureStats.name(), topics.failureStats.produced("failure-stats-sink"));
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
-        EmitStage.apply(alerts, topics);
+        KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics);
+        EmitStage.apply(alerts.merge(stopped, Named.as(ALERTS)), topics);
         return build(builder);
     }
 

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.detect.DetectorSettings;
+import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.served.ServedDomains;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,17 +29,20 @@ import java.util.function.Supplier;
  *                          dead-lettered ({@code unserved-policy-domain})
  * @param mailDkimRequired  a mail report counts only with the connector's DKIM pass by its reporting domain; other
  *                          mails are dead-lettered ({@code dkim-failed})
+ * @param silence           when a reporter that reported on a domain regularly counts as stopped (reports-stopped
+ *                          alerts, {@link SilenceStage})
  */
 public record TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
                                Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
                                DetectorSettings detector, Supplier<ServedDomains> servedDomains,
-                               boolean mailDkimRequired) {
+                               boolean mailDkimRequired, SilenceSettings silence) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(registryUrl, "registryUrl");
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(servedDomains, "servedDomains");
+        Objects.requireNonNull(silence, "silence");
         if (windowSize.isNegative() || windowSize.isZero()) {
             throw new IllegalArgumentException("window size must be positive");
         }
@@ -59,24 +63,33 @@ public record TopologySettings(TopicNames topics, String registryUrl, Duration w
         }
     }
 
-    /** Settings that serve every policy domain (no list) and count mails without a DKIM verdict. */
+    /**
+     * Settings that serve every policy domain (no list), count mails without a DKIM verdict and watch reporters
+     * with the default silence settings.
+     */
     public TopologySettings(TopicNames topics, String registryUrl, Duration windowSize, Duration grace,
                             Duration maxPartitionDrift, Duration maxReportAhead, Duration dedupRetention, int topN,
                             DetectorSettings detector) {
         this(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead, dedupRetention, topN, detector,
-                () -> ServedDomains.ALL, false);
+                () -> ServedDomains.ALL, false, SilenceSettings.defaults());
     }
 
     /** These settings, accepting reports about the domains {@code served} gives. */
     public TopologySettings withServedDomains(Supplier<ServedDomains> served) {
         return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
-                dedupRetention, topN, detector, served, mailDkimRequired);
+                dedupRetention, topN, detector, served, mailDkimRequired, silence);
     }
 
     /** These settings, counting mail reports only with a DKIM pass by their reporting domain, or not. */
     public TopologySettings withMailDkimRequired(boolean required) {
         return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
-                dedupRetention, topN, detector, servedDomains, required);
+                dedupRetention, topN, detector, servedDomains, required, silence);
+    }
+
+    /** These settings, judging reporters' silence by {@code settings}. */
+    public TopologySettings withSilence(SilenceSettings settings) {
+        return new TopologySettings(topics, registryUrl, windowSize, grace, maxPartitionDrift, maxReportAhead,
+                dedupRetention, topN, detector, servedDomains, mailDkimRequired, settings);
     }
 
     /** How long after a window's end the windowed aggregate still accepts a contribution (see LateReportFilter). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.decode.DecoderLimits;
+import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.served.ServedDomains;
@@ -372,5 +373,34 @@ class ProcessorConfigTest {
                     .isEqualTo("none");
             assertThat(TlsRptProcessor.producerCompression(none)).isEqualTo("none");
         }
+    }
+
+    @Test
+    void silenceSettingsHaveDefaultsAnEnvironmentOverrideAndAreValidated() {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.silenceSettings()).isEqualTo(SilenceSettings.defaults());
+        assertThat(defaults.topologySettings().silence()).isEqualTo(SilenceSettings.defaults());
+
+        ProcessorConfig off = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_SILENCE_AFTER_WINDOWS", "0", "TLSRPT_SILENCE_CHECK_INTERVAL", "PT15M"));
+        assertThat(off.topologySettings().silence().enabled()).isFalse();
+        assertThat(off.silenceSettings().checkInterval()).isEqualTo(Duration.ofMinutes(15));
+
+        for (String[] bad : new String[][] {{"silence.after.windows", "-1"}, {"silence.lookback.windows", "63"},
+                {"silence.min.windows", "0"}, {"silence.check.interval", "PT0S"}, {"silence.forget.windows", "x"}}) {
+            Properties p = new Properties();
+            p.setProperty(bad[0], bad[1]);
+            assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(bad[0] + "=" + bad[1])
+                    .isInstanceOf(InvalidConfigException.class).hasMessageContaining(bad[0] + ": must be");
+        }
+        Properties inconsistent = new Properties();
+        inconsistent.setProperty("silence.min.windows", "8");
+        inconsistent.setProperty("silence.after.windows", "3");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(inconsistent))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("silence.*: silence min windows");
+        Properties forgetTooSoon = new Properties();
+        forgetTooSoon.setProperty("silence.forget.windows", "3");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(forgetTooSoon))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("silence forget windows");
     }
 }

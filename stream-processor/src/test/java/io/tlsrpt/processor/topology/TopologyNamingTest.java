@@ -30,7 +30,8 @@ class TopologyNamingTest {
                 }
             }
         }
-        assertThat(stores).containsExactly("dedup-by-domain-store", "domain-window-store", "incident-store");
+        assertThat(stores).containsExactly("dedup-by-domain-store", "domain-window-store", "incident-store",
+                "reporter-cadence-store");
         assertThat(topics).containsExactlyInAnyOrder("tlsrpt.raw", "tlsrpt.reports", "tlsrpt.dead-letter",
                 "tlsrpt.failure-stats", "tlsrpt.alerts", "tlsrpt.alerts.json",
                 "report-by-primary-domain-repartition", "by-other-domain-repartition");

@@ -1,0 +1,52 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.ReporterCadence;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The {@code reporter-cadence-store}'s values: a format byte (1), then the newest window, the window bits and the
+ * window an open alert fired at, each 8 bytes big-endian. The format byte leaves room for a later layout.
+ */
+final class ReporterCadenceSerde {
+
+    static final byte FORMAT = 1;
+    static final int LENGTH = 1 + 3 * Long.BYTES;
+
+    private ReporterCadenceSerde() {
+    }
+
+    static Serde<ReporterCadence> serde() {
+        return Serdes.serdeFrom(new CadenceSerializer(), new CadenceDeserializer());
+    }
+
+    static final class CadenceSerializer implements Serializer<ReporterCadence> {
+        @Override
+        public byte[] serialize(String topic, ReporterCadence cadence) {
+            if (cadence == null) {
+                return null;
+            }
+            return ByteBuffer.allocate(LENGTH).put(FORMAT).putLong(cadence.lastWindow()).putLong(cadence.windows())
+                    .putLong(cadence.silentAfter()).array();
+        }
+    }
+
+    static final class CadenceDeserializer implements Deserializer<ReporterCadence> {
+        @Override
+        public ReporterCadence deserialize(String topic, byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length != LENGTH || bytes[0] != FORMAT) {
+                throw new SerializationException("not a reporter cadence of format " + FORMAT + " (" + bytes.length
+                        + " bytes)");
+            }
+            ByteBuffer in = ByteBuffer.wrap(bytes, 1, LENGTH - 1);
+            return new ReporterCadence(in.getLong(), in.getLong(), in.getLong());
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.IncidentLifecycle;
+import io.tlsrpt.processor.detect.ReporterCadence;
+import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.schema.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 5b: reporters that stop. The store {@code reporter-cadence-store} (key {@code domain|reporter}) keeps, per
+ * policy domain and reporter, which report windows had a report from it ({@link ReporterCadence}), from every
+ * contribution, late ones included (a late report still shows that the reporter sends). Every
+ * {@code silence.check.interval} of wall-clock time, each task fires a {@code reports-stopped} alert for every
+ * regular reporter of a domain (a report in {@code silence.min.windows} of the {@code silence.lookback.windows} up to
+ * its last) that has sent none for {@code silence.after.windows} windows, counted back from the newest window the
+ * task has a report for. The silence is relative: reports about the partition's domains keep arriving, this
+ * reporter's about this domain do not (the domain's {@code _smtp._tls} record or its {@code rua} broke, or the
+ * reporter stopped sending it mail).
+ *
+ * <p>The check is skipped while the task's newest window ended more than {@code silence.after.windows} windows ago by
+ * the wall clock: an archive or a backlog being read (their reporters did not stop today), or no reports at all,
+ * which is the intake's silence ({@code TlsRptReportsStoppedArriving}). An alert resolves with the reporter's next
+ * report for a newer window, or once the reporter has been silent for {@code silence.forget.windows} windows, when
+ * its entry is deleted (which bounds the store).
+ */
+final class SilenceStage {
+
+    static final String PROCESSOR = "reporter-silence";
+    static final String STORE = "reporter-cadence-store";
+    /** A reports-stopped alert is about no RFC 8460 result type (the notifier would label an empty one unknown). */
+    static final String RESULT_TYPE = "none";
+
+    private SilenceStage() {
+    }
+
+    /** The reports-stopped alerts, from the per-domain contributions (key: policy domain, timestamp: report start). */
+    static KStream<String, Alert> apply(StreamsBuilder builder, KStream<String, DomainWindow> contributions,
+                                        TopologySettings settings, PipelineMetrics metrics) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.String(), ReporterCadenceSerde.serde()));
+        return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), metrics),
+                Named.as(PROCESSOR), STORE);
+    }
+
+    /** The store key of a reporter's cadence on a domain (a domain name holds no {@code |}). */
+    static String key(String domain, String reporter) {
+        return domain + "|" + reporter;
+    }
+
+    static final class SilenceProcessor implements Processor<String, DomainWindow, String, Alert> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(SilenceProcessor.class);
+        private static final long NO_WINDOW = Long.MIN_VALUE;
+
+        private final SilenceSettings silence;
+        private final long windowMillis;
+        private final PipelineMetrics metrics;
+        private ProcessorContext<String, Alert> context;
+        private KeyValueStore<String, ReporterCadence> cadences;
+        /** The newest window this task has had a report for since it started (not stored: the next report sets it). */
+        private long newestWindow = NO_WINDOW;
+
+        SilenceProcessor(SilenceSettings silence, Duration windowSize, PipelineMetrics metrics) {
+            this.silence = silence;
+            this.windowMillis = windowSize.toMillis();
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Alert> context) {
+            this.context = context;
+            this.cadences = context.getStateStore(STORE);
+            if (silence.enabled()) {
+                context.schedule(silence.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
+            }
+        }
+
+        @Override
+        public void process(Record<String, DomainWindow> record) {
+            if (!silence.enabled() || record.value() == null) {
+                return;
+            }
+            long window = Math.floorDiv(record.timestamp(), windowMillis);
+            newestWindow = Math.max(newestWindow, window);
+            for (String reporter : record.value().reporters()) {
+                String key = key(record.key(), reporter);
+                ReporterCadence before = cadences.get(key);
+                ReporterCadence after = before == null ? ReporterCadence.first(window) : before.seen(window);
+                if (after.resumed()) {
+                    emit(record.key(), reporter, after.silentAfter(), window, true, String.format(
+                            "Resolved: %s on %s: %s sent a report again (the window starting %s), its first since"
+                                    + " the window starting %s.", AlertKind.REPORTS_STOPPED.code(), record.key(),
+                            reporter, start(window), start(after.silentAfter())));
+                    after = after.alertResolved();
+                }
+                if (!after.equals(before)) {
+                    cadences.put(key, after);
+                }
+            }
+        }
+
+        private void check(long now) {
+            if (newestWindow == NO_WINDOW) {
+                return;
+            }
+            long sinceNewest = now - (newestWindow + 1) * windowMillis;
+            boolean current = sinceNewest <= silence.afterWindows() * windowMillis;
+            if (!current) {
+                LOG.debug("reporter silence: this task's newest report window ended {} ago: reading a backlog or an "
+                        + "archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
+            }
+            List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
+            try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, ReporterCadence> entry = all.next();
+                    ReporterCadence cadence = entry.value;
+                    if (cadence.forgotten(newestWindow, silence)) {
+                        changes.add(KeyValue.pair(entry.key, null));
+                        if (cadence.alerted()) {
+                            resolveForgotten(entry.key, cadence);
+                        }
+                    } else if (current && cadence.stopped(newestWindow, silence)) {
+                        changes.add(KeyValue.pair(entry.key, cadence.alertFired()));
+                        fire(entry.key, cadence);
+                    }
+                }
+            }
+            for (KeyValue<String, ReporterCadence> change : changes) {
+                if (change.value == null) {
+                    cadences.delete(change.key);
+                } else {
+                    cadences.put(change.key, change.value);
+                }
+            }
+        }
+
+        private void fire(String key, ReporterCadence cadence) {
+            int bar = key.indexOf('|');
+            String domain = key.substring(0, bar);
+            String reporter = key.substring(bar + 1);
+            AlertKind kind = AlertKind.REPORTS_STOPPED;
+            emit(domain, reporter, cadence.lastWindow(), cadence.lastWindow(), false, String.format(
+                    "%s on %s: no TLS-RPT report from %s since the one for the window starting %s: %d window(s) "
+                            + "without one up to the newest with reports (starting %s), after reports in %d of the"
+                            + " %d windows before; %s.", kind.code(), domain, reporter, start(cadence.lastWindow()),
+                    cadence.windowsMissing(newestWindow), start(newestWindow),
+                    cadence.windowsWithReports(silence.lookbackWindows()), silence.lookbackWindows(),
+                    kind.action()));
+        }
+
+        private void resolveForgotten(String key, ReporterCadence cadence) {
+            int bar = key.indexOf('|');
+            String domain = key.substring(0, bar);
+            String reporter = key.substring(bar + 1);
+            emit(domain, reporter, cadence.silentAfter(), cadence.lastWindow(), true, String.format(
+                    "Resolved: %s on %s: no report from %s for %d windows; it is no longer watched.",
+                    AlertKind.REPORTS_STOPPED.code(), domain, reporter, cadence.windowsMissing(newestWindow)));
+        }
+
+        /**
+         * One alert record; {@code incidentWindow} (the reporter's last window when the alert fired) makes its id, so
+         * that the firing and its resolution share it and a later silence of the same reporter is another incident.
+         */
+        private void emit(String domain, String reporter, long incidentWindow, long window, boolean resolved,
+                          String summary) {
+            AlertKind kind = AlertKind.REPORTS_STOPPED;
+            long now = context.currentSystemTimeMs();
+            Alert alert = Alert.newBuilder()
+                    .setAlertId(IncidentLifecycle.alertId(domain, kind.code() + "|" + reporter,
+                            incidentWindow * windowMillis))
+                    .setStatus(resolved ? "resolved" : "firing")
+                    .setKind(kind.code())
+                    .setSeverity(kind.severity().code())
+                    .setPolicyDomain(domain)
+                    .setResultType(RESULT_TYPE)
+                    .setWindowStart(start(window))
+                    .setWindowEnd(start(window + 1))
+                    .setReporters(List.of(reporter))
+                    .setSummary(summary)
+                    .setDetectedAt(Instant.ofEpochMilli(now))
+                    .build();
+            metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
+            LOG.info("alert {} {} {} on {} from {}: {}", alert.getStatus(), kind.code(), alert.getAlertId(), domain,
+                    reporter, summary);
+            // one key for an incident's records: the domain's partition, in order
+            context.forward(new Record<>(key(domain, kind.code()) + "|" + reporter, alert, now));
+        }
+
+        private Instant start(long window) {
+            return Instant.ofEpochMilli(window * windowMillis);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.tlsrpt.processor.topology;
+
+import static io.tlsrpt.processor.topology.ReportFixtures.day;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.ReporterCadence;
+import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.schema.Alert;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reporters that stop sending reports about a domain ({@link SilenceStage}), through the whole topology. The
+ * fixture's wall clock starts at {@link TopologyFixture#NOW} (2026-12-01 12:00, day 30 of {@link ReportFixtures});
+ * the check runs when the test advances it by the check interval.
+ */
+class ReporterSilenceTest {
+
+    private static final Duration CHECK = SilenceSettings.defaults().checkInterval();
+
+    private static TopologySettings settings(SilenceSettings silence) {
+        return TopologySettings.defaults("mock://silence-" + UUID.randomUUID()).withSilence(silence);
+    }
+
+    /** A healthy daily report of {@code organisation} about {@code domain}, arriving six hours after its day. */
+    private static void daily(TopologyFixture f, String organisation, String domain, int from, int to) {
+        for (int d = from; d <= to; d++) {
+            f.send(report(organisation, organisation + "-" + domain + "-" + d, d).policy(domain, 1000), d);
+        }
+    }
+
+    private static List<Alert> stopped(List<Alert> alerts) {
+        return alerts.stream().filter(a -> a.getKind().equals(AlertKind.REPORTS_STOPPED.code())).toList();
+    }
+
+    @Test
+    void aRegularReporterThatStopsFiresOnceAndResolvesWithItsNextReport() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            daily(f, "Google", "example.com", 19, 25);
+            daily(f, "Microsoft", "example.com", 19, 29);
+            daily(f, "Microsoft", "example.net", 19, 29);
+            assertThat(f.allAlerts()).as("nothing before the check").isEmpty();
+
+            f.driver.advanceWallClockTime(CHECK);
+            List<KeyValue<String, Alert>> fired = f.allAlertRecords();
+            assertThat(fired).hasSize(1);
+            Alert alert = fired.get(0).value;
+            assertThat(fired.get(0).key).isEqualTo("example.com|reports-stopped|Google");
+            assertThat(alert.getStatus()).isEqualTo("firing");
+            assertThat(alert.getKind()).isEqualTo("reports-stopped");
+            assertThat(alert.getSeverity()).isEqualTo("warning");
+            assertThat(alert.getPolicyDomain()).isEqualTo("example.com");
+            assertThat(alert.getResultType()).isEqualTo("none");
+            assertThat(alert.getReporters()).containsExactly("Google");
+            assertThat(alert.getWindowStart()).as("its last report's window").isEqualTo(day(25));
+            assertThat(alert.getWindowEnd()).isEqualTo(day(26));
+            assertThat(alert.getDetectedAt()).isEqualTo(TopologyFixture.NOW.plus(CHECK));
+            assertThat(alert.getSummary()).contains("no TLS-RPT report from Google", "4 window(s) without one",
+                    "reports in 7 of the 7 windows before", "_smtp._tls");
+            assertThat(f.alertsJson.readValuesToList()).singleElement().asString()
+                    .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
+            assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
+
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(f.allAlerts()).as("announced once").isEmpty();
+
+            // a late report of a window before the silence is no sign that the reporter is back
+            f.send(report("Google", "late-24", 24).policy("example.com", 1000).bytes(), day(29), "https");
+            assertThat(f.allAlerts()).isEmpty();
+
+            f.send(report("Google", "back", 29).policy("example.com", 1000), 29);
+            List<Alert> resolved = f.allAlerts();
+            assertThat(resolved).singleElement().satisfies(r -> {
+                assertThat(r.getStatus()).isEqualTo("resolved");
+                assertThat(r.getAlertId()).isEqualTo(alert.getAlertId());
+                assertThat(r.getWindowStart()).isEqualTo(day(29));
+                assertThat(r.getSummary()).contains("Google sent a report again");
+            });
+            KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
+            assertThat(store.get("example.com|Google").alerted()).isFalse();
+            assertThat(store.get("example.com|Google").lastWindow()).isEqualTo(day(29).toEpochMilli() / 86_400_000L);
+        }
+    }
+
+    @Test
+    void aReporterThatSendsNowAndThenRaisesNothing() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            for (int d : new int[] {19, 21, 23, 25}) {
+                f.send(report("Sporadic", "s-" + d, d).policy("example.com", 10), d);
+            }
+            daily(f, "Microsoft", "example.com", 19, 29);
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(f.allAlerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void anArchiveOrABacklogIsNotJudged() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // the newest window ended four days before the wall clock: a backlog, not live reports
+            daily(f, "Google", "example.com", 15, 21);
+            daily(f, "Microsoft", "example.com", 15, 25);
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(f.allAlerts()).isEmpty();
+
+            // once the reports are current, the same silence counts
+            daily(f, "Microsoft", "example.com", 26, 29);
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(stopped(f.allAlerts())).singleElement()
+                    .satisfies(a -> assertThat(a.getReporters()).containsExactly("Google"));
+        }
+    }
+
+    @Test
+    void aReporterSilentForTheForgetWindowsIsNoLongerWatchedAndItsAlertResolves() {
+        SilenceSettings quick = new SilenceSettings(3, 7, 5, CHECK, 5);
+        try (TopologyFixture f = new TopologyFixture(settings(quick))) {
+            daily(f, "Google", "example.com", 19, 25);
+            daily(f, "Microsoft", "example.com", 19, 29);
+            f.driver.advanceWallClockTime(CHECK);
+            Alert fired = stopped(f.allAlerts()).get(0);
+
+            daily(f, "Microsoft", "example.com", 30, 30);
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+                assertThat(a.getStatus()).isEqualTo("resolved");
+                assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
+                assertThat(a.getSummary()).contains("no longer watched");
+            });
+            KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
+            assertThat(store.get("example.com|Google")).isNull();
+            assertThat(store.get("example.com|Microsoft")).isNotNull();
+        }
+    }
+
+    @Test
+    void zeroAfterWindowsTurnsTheCheckOffAndKeepsNothing() {
+        try (TopologyFixture f = new TopologyFixture(settings(new SilenceSettings(0, 7, 5, CHECK, 30)))) {
+            daily(f, "Google", "example.com", 19, 25);
+            daily(f, "Microsoft", "example.com", 19, 29);
+            f.driver.advanceWallClockTime(CHECK.multipliedBy(3));
+            assertThat(f.allAlerts()).isEmpty();
+            KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
+            assertThat(store.approximateNumEntries()).isZero();
+        }
+    }
+
+    @Test
+    void everyDomainOfAMultiDomainReportHasItsCadence() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            for (int d = 19; d <= 25; d++) {
+                f.send(report("Google", "g-" + d, d).policy("example.com", 10).policy("example.org", 10), d);
+            }
+            daily(f, "Microsoft", "example.org", 19, 29);
+            f.driver.advanceWallClockTime(CHECK);
+            // judged against the newest window with reports on the partition (Microsoft's), not per domain: Google
+            // stopped reporting on both domains
+            assertThat(stopped(f.allAlerts())).extracting(Alert::getPolicyDomain)
+                    .containsExactlyInAnyOrder("example.com", "example.org");
+        }
+    }
+}
