@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -30,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * contribution, late ones included (a late report still shows that the reporter sends). Every
  * {@code silence.check.interval} of wall-clock time, each task fires a {@code reports-stopped} alert for every
  * regular reporter of a domain (a report in {@code silence.min.windows} of the {@code silence.lookback.windows} up to
- * its last) that has sent none for {@code silence.after.windows} windows, counted back from the newest window the
- * task has a report for. The silence is relative: reports about the partition's domains keep arriving, this
- * reporter's about this domain do not (the domain's {@code _smtp._tls} record or its {@code rua} broke, or the
+ * its last) that has sent none for {@code silence.after.windows} windows, counted back from the newest window this
+ * processor instance has a report for (over all its tasks). The silence is relative: other reports keep arriving,
+ * this reporter's about this domain do not (the domain's {@code _smtp._tls} record or its {@code rua} broke, or the
  * reporter stopped sending it mail).
  *
- * <p>The check is skipped while the task's newest window ended more than {@code silence.after.windows} windows ago by
- * the wall clock: an archive or a backlog being read (their reporters did not stop today), or no reports at all,
+ * <p>The check is skipped while the instance's newest window ended more than {@code silence.after.windows} windows
+ * ago by the wall clock: an archive or a backlog being read (their reporters did not stop today), or no reports at all,
  * which is the intake's silence ({@code TlsRptReportsStoppedArriving}). An alert resolves with the reporter's next
  * report for a newer window, or once the reporter has been silent for {@code silence.forget.windows} windows, when
  * its entry is deleted (which bounds the store).
@@ -56,8 +57,29 @@ final class SilenceStage {
                                         TopologySettings settings, PipelineMetrics metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), ReporterCadenceSerde.serde()));
-        return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), metrics),
-                Named.as(PROCESSOR), STORE);
+        // one for all of this instance's tasks: a domain alone on its partition is judged against the others
+        NewestWindow newest = new NewestWindow();
+        return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), newest,
+                        metrics), Named.as(PROCESSOR), STORE);
+    }
+
+    /**
+     * The newest report window this processor instance has had a report for, over all its tasks, since it started
+     * (not stored: the next report sets it again). Shared by the tasks' processors, which run on any stream thread.
+     */
+    static final class NewestWindow {
+
+        static final long NONE = Long.MIN_VALUE;
+
+        private final AtomicLong newest = new AtomicLong(NONE);
+
+        void saw(long window) {
+            newest.accumulateAndGet(window, Math::max);
+        }
+
+        long get() {
+            return newest.get();
+        }
     }
 
     /** The store key of a reporter's cadence on a domain (a domain name holds no {@code |}). */
@@ -68,19 +90,20 @@ final class SilenceStage {
     static final class SilenceProcessor implements Processor<String, DomainWindow, String, Alert> {
 
         private static final Logger LOG = LoggerFactory.getLogger(SilenceProcessor.class);
-        private static final long NO_WINDOW = Long.MIN_VALUE;
 
         private final SilenceSettings silence;
         private final long windowMillis;
+        private final NewestWindow newest;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         private KeyValueStore<String, ReporterCadence> cadences;
-        /** The newest window this task has had a report for since it started (not stored: the next report sets it). */
-        private long newestWindow = NO_WINDOW;
+        /** The instance's newest window when the current check began. */
+        private long newestWindow;
 
-        SilenceProcessor(SilenceSettings silence, Duration windowSize, PipelineMetrics metrics) {
+        SilenceProcessor(SilenceSettings silence, Duration windowSize, NewestWindow newest, PipelineMetrics metrics) {
             this.silence = silence;
             this.windowMillis = windowSize.toMillis();
+            this.newest = newest;
             this.metrics = metrics;
         }
 
@@ -99,7 +122,7 @@ final class SilenceStage {
                 return;
             }
             long window = Math.floorDiv(record.timestamp(), windowMillis);
-            newestWindow = Math.max(newestWindow, window);
+            newest.saw(window);
             for (String reporter : record.value().reporters()) {
                 String key = key(record.key(), reporter);
                 ReporterCadence before = cadences.get(key);
@@ -118,14 +141,15 @@ final class SilenceStage {
         }
 
         private void check(long now) {
-            if (newestWindow == NO_WINDOW) {
+            newestWindow = newest.get();
+            if (newestWindow == NewestWindow.NONE) {
                 return;
             }
             long sinceNewest = now - (newestWindow + 1) * windowMillis;
             boolean current = sinceNewest <= silence.afterWindows() * windowMillis;
             if (!current) {
-                LOG.debug("reporter silence: this task's newest report window ended {} ago: reading a backlog or an "
-                        + "archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
+                LOG.debug("reporter silence: this instance's newest report window ended {} ago: reading a backlog or "
+                        + "an archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
             }
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {

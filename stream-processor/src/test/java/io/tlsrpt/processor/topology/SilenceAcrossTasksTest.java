@@ -1,0 +1,90 @@
+package io.tlsrpt.processor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.processor.detect.ReporterCadence;
+import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.schema.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two tasks of one processor instance: a domain alone on its partition, whose reporter stopped, is judged against the
+ * newest window of the instance's other tasks (the topology test driver runs one task only).
+ */
+class SilenceAcrossTasksTest {
+
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Instant DAY0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    private static final class Task {
+        final MockProcessorContext<String, Alert> context = new MockProcessorContext<>();
+        final SilenceStage.SilenceProcessor processor;
+
+        Task(SilenceStage.NewestWindow newest) {
+            KeyValueStore<String, ReporterCadence> store = Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
+                            ReporterCadenceSerde.serde())
+                    .withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+            processor = new SilenceStage.SilenceProcessor(SilenceSettings.defaults(), DAY, newest,
+                    new PipelineMetrics(new SimpleMeterRegistry()));
+            processor.init(context);
+        }
+
+        void daily(String domain, String reporter, int from, int to) {
+            for (int d = from; d <= to; d++) {
+                DomainWindow contribution = new DomainWindow(1, 100, Set.of(reporter), Map.of(), Map.of(reporter, 100L));
+                processor.process(new Record<>(domain, contribution, DAY0.plus(DAY.multipliedBy(d)).toEpochMilli()));
+            }
+        }
+
+        void check(Instant now) {
+            context.setCurrentSystemTimeMs(now.toEpochMilli());
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(now.toEpochMilli());
+        }
+    }
+
+    @Test
+    void aDomainAloneOnItsPartitionIsJudgedAgainstTheInstancesNewestWindow() {
+        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
+        Task alone = new Task(newest);
+        Task others = new Task(newest);
+        alone.daily("example.com", "Google", 19, 25);
+        others.daily("example.net", "Google", 19, 29);
+        assertThat(alone.context.scheduledPunctuators()).singleElement()
+                .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofHours(1)));
+
+        Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
+        alone.check(now);
+        others.check(now);
+        assertThat(alone.context.forwarded()).singleElement().satisfies(f -> {
+            assertThat(f.record().key()).isEqualTo("example.com|reports-stopped|Google");
+            assertThat(f.record().value().getStatus()).isEqualTo("firing");
+        });
+        assertThat(others.context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void withoutCurrentReportsAnywhereNobodyIsJudged() {
+        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
+        Task alone = new Task(newest);
+        Task others = new Task(newest);
+        alone.daily("example.com", "Google", 19, 25);
+        others.daily("example.net", "Google", 19, 29);
+        // four days after the instance's newest window: an outage or a backlog, not a stopped reporter
+        Instant now = DAY0.plus(DAY.multipliedBy(34)).plus(Duration.ofHours(1));
+        alone.check(now);
+        assertThat(alone.context.forwarded()).isEmpty();
+    }
+}
