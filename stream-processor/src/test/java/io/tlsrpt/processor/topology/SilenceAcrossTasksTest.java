@@ -55,13 +55,21 @@ class SilenceAcrossTasksTest {
         }
     }
 
-    @Test
-    void aDomainAloneOnItsPartitionIsJudgedAgainstTheInstancesNewestWindow() {
+    /** Google stopped on example.com (days 19-25), alone on its task, and goes on on example.net (19-29). */
+    private static Task[] googleStoppedOnTheDomainAloneOnItsTask() {
         SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
         Task alone = new Task(newest);
         Task others = new Task(newest);
         alone.daily("example.com", "Google", 19, 25);
         others.daily("example.net", "Google", 19, 29);
+        return new Task[] {alone, others};
+    }
+
+    @Test
+    void aDomainAloneOnItsPartitionIsJudgedAgainstTheInstancesNewestWindow() {
+        Task[] tasks = googleStoppedOnTheDomainAloneOnItsTask();
+        Task alone = tasks[0];
+        Task others = tasks[1];
         assertThat(alone.context.scheduledPunctuators()).singleElement()
                 .satisfies(p -> assertThat(p.getInterval()).isEqualTo(Duration.ofHours(1)));
 
@@ -77,11 +85,7 @@ class SilenceAcrossTasksTest {
 
     @Test
     void withoutCurrentReportsAnywhereNobodyIsJudged() {
-        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
-        Task alone = new Task(newest);
-        Task others = new Task(newest);
-        alone.daily("example.com", "Google", 19, 25);
-        others.daily("example.net", "Google", 19, 29);
+        Task alone = googleStoppedOnTheDomainAloneOnItsTask()[0];
         // four days after the instance's newest window: an outage or a backlog, not a stopped reporter
         Instant now = DAY0.plus(DAY.multipliedBy(34)).plus(Duration.ofHours(1));
         alone.check(now);
