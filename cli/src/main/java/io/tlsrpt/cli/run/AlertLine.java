@@ -7,6 +7,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.processor.detect.AlertKind;
 
 /**
  * One readable line for an alert of {@code tlsrpt.alerts.json}, e.g.
@@ -22,8 +23,7 @@ public final class AlertLine {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RAW_CHARS = 500;
     private static final int INCIDENT_ID_CHARS = 8;
-    /** The stream processor's alert kind for a reporter that stopped sending reports about a domain. */
-    private static final String REPORTS_STOPPED = "reports-stopped";
+    private static final String REPORTS_STOPPED = AlertKind.REPORTS_STOPPED.code();
 
     private AlertLine() {
     }

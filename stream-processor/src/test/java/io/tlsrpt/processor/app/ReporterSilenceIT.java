@@ -1,0 +1,110 @@
+package io.tlsrpt.processor.app;
+
+import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.testkafka.KafkaTestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reporters that stop, on a real broker with three partitions: the processor's own wall-clock check (every second
+ * here) on its stream thread fires a reports-stopped alert for a reporter that stopped sending reports about one
+ * domain while reports about another keep arriving, into both alert topics, and resolves it with the reporter's next
+ * report. The reports are dated on the days before today, as live reports are.
+ */
+class ReporterSilenceIT {
+
+    private static final Instant TODAY = Instant.now().truncatedTo(ChronoUnit.DAYS);
+    private static final String STOPPED = "stopped.example";
+    private static final String GOING_ON = "going-on.example";
+
+    private static KafkaClusterTestKit cluster;
+    @TempDir
+    static java.nio.file.Path stateDir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KafkaTestCluster.start(java.util.Map.of());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static byte[] daily(String organisation, String domain, int daysAgo) {
+        return report(organisation, organisation + "-" + domain + "-" + daysAgo,
+                TODAY.minus(daysAgo, ChronoUnit.DAYS)).policy(domain, 500).bytes();
+    }
+
+    private static List<String> silenceAlerts(String bootstrap, TopicNames topics, String registry) {
+        List<String> alerts = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : ProcessorTopics.<String>readAll(bootstrap, topics.alertsJson(), registry, null)) {
+            if (r.value().contains("\"kind\":\"reports-stopped\"")) {
+                alerts.add(r.key() + " " + r.value());
+            }
+        }
+        return alerts;
+    }
+
+    @Test
+    void aReporterThatStopsOnOneDomainIsAnnouncedAndResolvedByTheRunningProcessor() throws Exception {
+        String bootstrap = cluster.bootstrapServers();
+        String registry = "mock://silence-it-" + UUID.randomUUID();
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
+        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-silence-it");
+        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
+        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.toString());
+        props.setProperty(ProcessorConfig.HTTP_PORT, "0");
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "3");
+        props.setProperty(ProcessorConfig.SILENCE_CHECK_INTERVAL, "PT1S");
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        TopicNames topics = config.topicNames();
+
+        List<byte[]> reports = new ArrayList<>();
+        for (int daysAgo = 10; daysAgo >= 1; daysAgo--) {
+            if (daysAgo >= 5) {
+                reports.add(daily("Google Inc.", STOPPED, daysAgo));
+            }
+            reports.add(daily("Microsoft Corporation", STOPPED, daysAgo));
+            reports.add(daily("Google Inc.", GOING_ON, daysAgo));
+        }
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(bootstrap, topics.raw(), reports);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> !silenceAlerts(bootstrap, topics, registry).isEmpty());
+            // a few more checks: still the one alert, announced once
+            Thread.sleep(3_000);
+            List<String> fired = silenceAlerts(bootstrap, topics, registry);
+            assertThat(fired).singleElement().asString()
+                    .startsWith(STOPPED + "|reports-stopped|Google Inc. ")
+                    .contains("\"status\":\"firing\"", "\"severity\":\"warning\"", "\"reporters\":[\"Google Inc.\"]",
+                            "4 window(s) without one");
+
+            produce(bootstrap, topics.raw(), List.of(daily("Google Inc.", STOPPED, 1)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> silenceAlerts(bootstrap, topics, registry).size() == 2);
+            assertThat(silenceAlerts(bootstrap, topics, registry).get(1))
+                    .contains("\"status\":\"resolved\"", "Google Inc. sent a report again");
+        }
+    }
+}
