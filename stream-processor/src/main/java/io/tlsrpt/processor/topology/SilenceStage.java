@@ -8,7 +8,9 @@ import io.tlsrpt.schema.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@code silence.check.interval} of wall-clock time, each task fires a {@code reports-stopped} alert for every
  * regular reporter of a domain (a report in {@code silence.min.windows} of the {@code silence.lookback.windows} up to
  * its last) that has sent none for {@code silence.after.windows} windows, counted back from the newest window this
- * processor instance has a report for (over all its tasks). The silence is relative: other reports keep arriving,
+ * processor instance has a report for (over all its tasks), at two checks in a row (a partition read behind the
+ * others while reports are caught up is not silent). The silence is relative: other reports keep arriving,
  * this reporter's about this domain do not (the domain's {@code _smtp._tls} record or its {@code rua} broke, or the
  * reporter stopped sending it mail).
  *
@@ -87,6 +90,14 @@ final class SilenceStage {
         return domain + "|" + reporter;
     }
 
+    /** A store key read back: the domain up to the first {@code |}, the reporter after it. */
+    private record Watched(String domain, String reporter) {
+        static Watched of(String key) {
+            int bar = key.indexOf('|');
+            return new Watched(key.substring(0, bar), key.substring(bar + 1));
+        }
+    }
+
     static final class SilenceProcessor implements Processor<String, DomainWindow, String, Alert> {
 
         private static final Logger LOG = LoggerFactory.getLogger(SilenceProcessor.class);
@@ -97,8 +108,13 @@ final class SilenceStage {
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         private KeyValueStore<String, ReporterCadence> cadences;
-        /** The instance's newest window when the current check began. */
-        private long newestWindow;
+        /**
+         * The reporters found stopped by the last check, with their last window: one fires only if the next check
+         * finds it still stopped at the same window. Partitions are read at their own pace, so while reports are
+         * being caught up a reporter's partition can lag behind the instance's newest window for a moment; a silence
+         * kept over a whole check interval is not that. Not stored: after a restart the first check suspects again.
+         */
+        private Map<String, Long> suspected = new HashMap<>();
 
         SilenceProcessor(SilenceSettings silence, Duration windowSize, NewestWindow newest, PipelineMetrics metrics) {
             this.silence = silence;
@@ -141,7 +157,7 @@ final class SilenceStage {
         }
 
         private void check(long now) {
-            newestWindow = newest.get();
+            long newestWindow = newest.get();
             if (newestWindow == NewestWindow.NONE) {
                 return;
             }
@@ -152,6 +168,7 @@ final class SilenceStage {
                         + "an archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
             }
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
+            Map<String, Long> stillSuspected = new HashMap<>();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, ReporterCadence> entry = all.next();
@@ -159,14 +176,19 @@ final class SilenceStage {
                     if (cadence.forgotten(newestWindow, silence)) {
                         changes.add(KeyValue.pair(entry.key, null));
                         if (cadence.alerted()) {
-                            resolveForgotten(entry.key, cadence);
+                            resolveForgotten(Watched.of(entry.key), cadence, newestWindow);
                         }
                     } else if (current && cadence.stopped(newestWindow, silence)) {
-                        changes.add(KeyValue.pair(entry.key, cadence.alertFired()));
-                        fire(entry.key, cadence);
+                        if (Long.valueOf(cadence.lastWindow()).equals(suspected.get(entry.key))) {
+                            changes.add(KeyValue.pair(entry.key, cadence.alertFired()));
+                            fire(Watched.of(entry.key), cadence, newestWindow);
+                        } else {
+                            stillSuspected.put(entry.key, cadence.lastWindow());
+                        }
                     }
                 }
             }
+            suspected = stillSuspected;
             for (KeyValue<String, ReporterCadence> change : changes) {
                 if (change.value == null) {
                     cadences.delete(change.key);
@@ -176,27 +198,23 @@ final class SilenceStage {
             }
         }
 
-        private void fire(String key, ReporterCadence cadence) {
-            int bar = key.indexOf('|');
-            String domain = key.substring(0, bar);
-            String reporter = key.substring(bar + 1);
+        private void fire(Watched watched, ReporterCadence cadence, long newestWindow) {
             AlertKind kind = AlertKind.REPORTS_STOPPED;
-            emit(domain, reporter, cadence.lastWindow(), cadence.lastWindow(), false, String.format(
-                    "%s on %s: no TLS-RPT report from %s since the one for the window starting %s: %d window(s) "
-                            + "without one up to the newest with reports (starting %s), after reports in %d of the"
-                            + " %d windows before; %s.", kind.code(), domain, reporter, start(cadence.lastWindow()),
+            emit(watched.domain(), watched.reporter(), cadence.lastWindow(), cadence.lastWindow(), false,
+                    String.format("%s on %s: no TLS-RPT report from %s since the one for the window starting %s: %d"
+                            + " window(s) without one up to the newest with reports (starting %s), after reports in %d"
+                            + " of the %d windows before; %s.", kind.code(), watched.domain(), watched.reporter(),
+                    start(cadence.lastWindow()),
                     cadence.windowsMissing(newestWindow), start(newestWindow),
                     cadence.windowsWithReports(silence.lookbackWindows()), silence.lookbackWindows(),
                     kind.action()));
         }
 
-        private void resolveForgotten(String key, ReporterCadence cadence) {
-            int bar = key.indexOf('|');
-            String domain = key.substring(0, bar);
-            String reporter = key.substring(bar + 1);
-            emit(domain, reporter, cadence.silentAfter(), cadence.lastWindow(), true, String.format(
-                    "Resolved: %s on %s: no report from %s for %d windows; it is no longer watched.",
-                    AlertKind.REPORTS_STOPPED.code(), domain, reporter, cadence.windowsMissing(newestWindow)));
+        private void resolveForgotten(Watched watched, ReporterCadence cadence, long newestWindow) {
+            emit(watched.domain(), watched.reporter(), cadence.silentAfter(), cadence.lastWindow(), true,
+                    String.format("Resolved: %s on %s: no report from %s for %d windows; it is no longer watched.",
+                            AlertKind.REPORTS_STOPPED.code(), watched.domain(), watched.reporter(),
+                            cadence.windowsMissing(newestWindow)));
         }
 
         /**
@@ -225,7 +243,7 @@ final class SilenceStage {
             LOG.info("alert {} {} {} on {} from {}: {}", alert.getStatus(), kind.code(), alert.getAlertId(), domain,
                     reporter, summary);
             // one key for an incident's records: the domain's partition, in order
-            context.forward(new Record<>(key(domain, kind.code()) + "|" + reporter, alert, now));
+            context.forward(new Record<>(domain + "|" + kind.code() + "|" + reporter, alert, now));
         }
 
         private Instant start(long window) {

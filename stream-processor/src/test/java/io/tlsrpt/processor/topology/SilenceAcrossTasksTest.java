@@ -76,6 +76,9 @@ class SilenceAcrossTasksTest {
         Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
         alone.check(now);
         others.check(now);
+        assertThat(alone.context.forwarded()).as("a suspicion, confirmed by the next check").isEmpty();
+        alone.check(now.plus(Duration.ofHours(1)));
+        others.check(now.plus(Duration.ofHours(1)));
         assertThat(alone.context.forwarded()).singleElement().satisfies(f -> {
             assertThat(f.record().key()).isEqualTo("example.com|reports-stopped|Google");
             assertThat(f.record().value().getStatus()).isEqualTo("firing");
@@ -89,6 +92,7 @@ class SilenceAcrossTasksTest {
         // four days after the instance's newest window: an outage or a backlog, not a stopped reporter
         Instant now = DAY0.plus(DAY.multipliedBy(34)).plus(Duration.ofHours(1));
         alone.check(now);
+        alone.check(now.plus(Duration.ofHours(1)));
         assertThat(alone.context.forwarded()).isEmpty();
     }
 }
