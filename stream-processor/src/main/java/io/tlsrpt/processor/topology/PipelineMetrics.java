@@ -51,6 +51,7 @@ public final class PipelineMetrics {
     private final Counter threadReplacements;
     /** One per deviation code: building and registering a counter per decoded report's deviation cost 1-2 %. */
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
+    private final SilenceCheckMetrics silence;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -72,10 +73,16 @@ public final class PipelineMetrics {
         // both reasons exist from the start, so dashboards see 0 rather than no series
         lateCounter(LATE_WINDOW_CLOSED);
         lateCounter(LATE_BEYOND_DRIFT);
+        silence = new SilenceCheckMetrics(registry);
     }
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The reporter-silence check's figures. */
+    public SilenceCheckMetrics silence() {
+        return silence;
     }
 
     /** A raw record was consumed; {@code source} is its {@code tlsrpt.source} header (null when it has none). */

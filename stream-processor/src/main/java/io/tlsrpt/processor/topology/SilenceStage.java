@@ -167,8 +167,11 @@ final class SilenceStage {
                 LOG.debug("reporter silence: this instance's newest report window ended {} ago: reading a backlog or "
                         + "an archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
             }
+            long started = System.nanoTime();
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
             Map<String, Long> stillSuspected = new HashMap<>();
+            long watched = 0;
+            long stopped = 0;
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, ReporterCadence> entry = all.next();
@@ -178,13 +181,19 @@ final class SilenceStage {
                         if (cadence.alerted()) {
                             resolveForgotten(Watched.of(entry.key), cadence, newestWindow);
                         }
-                    } else if (current && cadence.stopped(newestWindow, silence)) {
+                        continue;
+                    }
+                    watched++;
+                    if (current && cadence.stopped(newestWindow, silence)) {
                         if (Long.valueOf(cadence.lastWindow()).equals(suspected.get(entry.key))) {
                             changes.add(KeyValue.pair(entry.key, cadence.alertFired()));
                             fire(Watched.of(entry.key), cadence, newestWindow);
+                            stopped++;
                         } else {
                             stillSuspected.put(entry.key, cadence.lastWindow());
                         }
+                    } else if (cadence.alerted()) {
+                        stopped++;
                     }
                 }
             }
@@ -196,6 +205,15 @@ final class SilenceStage {
                     cadences.put(change.key, change.value);
                 }
             }
+            long took = System.nanoTime() - started;
+            metrics.silence().checked(context.taskId().toString(), watched, stopped, took);
+            LOG.debug("reporter silence: task {} watches {} (domain, reporter) pairs, {} with an open alert; the "
+                    + "check took {} ms", context.taskId(), watched, stopped, took / 1_000_000);
+        }
+
+        @Override
+        public void close() {
+            metrics.silence().closed(context.taskId().toString());
         }
 
         private void fire(Watched watched, ReporterCadence cadence, long newestWindow) {

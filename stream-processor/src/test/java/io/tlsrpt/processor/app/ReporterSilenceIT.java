@@ -8,6 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -65,6 +69,22 @@ class ReporterSilenceIT {
         return alerts;
     }
 
+    private static List<String> scrape(URI metrics) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().lines().filter(l -> !l.startsWith("#")).toList();
+    }
+
+    private static double gauge(List<String> samples, String name) {
+        return samples.stream().filter(l -> l.startsWith(name + " ")).mapToDouble(
+                l -> Double.parseDouble(l.substring(name.length() + 1))).findFirst().orElse(-1);
+    }
+
+    private static List<Double> reporters(List<String> samples) {
+        return List.of(gauge(samples, "tlsrpt_reporters_watched"), gauge(samples, "tlsrpt_reporters_stopped"));
+    }
+
     @Test
     void aReporterThatStopsOnOneDomainIsAnnouncedAndResolvedByTheRunningProcessor() throws Exception {
         String bootstrap = cluster.bootstrapServers();
@@ -103,10 +123,19 @@ class ReporterSilenceIT {
                     .contains("\"status\":\"firing\"", "\"severity\":\"warning\"", "\"reporters\":[\"Google Inc.\"]",
                             "4 window(s) without one");
 
+            // what the checks found, on the processor's /metrics: three (domain, reporter) pairs, one stopped
+            URI metrics = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort() + "/metrics");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reporters(scrape(metrics)))
+                    .as("watched, stopped").containsExactly(3.0, 1.0));
+            assertThat(gauge(scrape(metrics), "tlsrpt_silence_check_seconds_count")).as("checks by the three tasks")
+                    .isGreaterThanOrEqualTo(6);
+
             produce(bootstrap, topics.raw(), List.of(daily("Google Inc.", STOPPED, 1)));
             await().atMost(Duration.ofSeconds(60)).until(() -> silenceAlerts(bootstrap, topics, registry).size() == 2);
             assertThat(silenceAlerts(bootstrap, topics, registry).get(1))
                     .contains("\"status\":\"resolved\"", "Google Inc. sent a report again");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reporters(scrape(metrics)))
+                    .as("watched, stopped").containsExactly(3.0, 0.0));
         }
     }
 }

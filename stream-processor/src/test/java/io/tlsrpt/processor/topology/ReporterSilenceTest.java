@@ -75,8 +75,17 @@ class ReporterSilenceTest {
                     .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
             assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
 
+            SilenceCheckMetrics checks = f.metrics.silence();
+            assertThat(checks.checks()).as("one check per wall-clock interval").isEqualTo(2);
+            assertThat(checks.watched()).as("Google and Microsoft on example.com, Microsoft on example.net")
+                    .isEqualTo(3);
+            assertThat(checks.stopped()).isEqualTo(1);
+
             f.driver.advanceWallClockTime(CHECK);
             assertThat(f.allAlerts()).as("announced once").isEmpty();
+            assertThat(checks.stopped()).as("still open").isEqualTo(1);
+            assertThat(f.metrics.registry().get(SilenceCheckMetrics.STOPPED).gauge().value()).isEqualTo(1.0);
+            assertThat(f.metrics.registry().get(SilenceCheckMetrics.CHECK).timer().count()).isEqualTo(3);
 
             // a late report of a window before the silence is no sign that the reporter is back
             f.send(report("Google", "late-24", 24).policy("example.com", 1000).bytes(), day(29), "https");
@@ -93,6 +102,8 @@ class ReporterSilenceTest {
             KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
             assertThat(store.get("example.com|Google").alerted()).isFalse();
             assertThat(store.get("example.com|Google").lastWindow()).isEqualTo(day(29).toEpochMilli() / 86_400_000L);
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(checks.stopped()).as("resolved").isZero();
         }
     }
 
@@ -144,6 +155,8 @@ class ReporterSilenceTest {
             KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
             assertThat(store.get("example.com|Google")).isNull();
             assertThat(store.get("example.com|Microsoft")).isNotNull();
+            assertThat(f.metrics.silence().watched()).as("Google forgotten").isEqualTo(1);
+            assertThat(f.metrics.silence().stopped()).isZero();
         }
     }
 

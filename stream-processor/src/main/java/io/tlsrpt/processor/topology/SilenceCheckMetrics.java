@@ -1,0 +1,69 @@
+package io.tlsrpt.processor.topology;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+/**
+ * What the reporter-silence check ({@link SilenceStage}) finds and what it costs, for this processor instance: the
+ * (domain, reporter) pairs watched, those with an open {@code reports-stopped} alert, and the time each task's check
+ * took (it reads the task's whole {@code reporter-cadence-store} on the stream thread, which processes nothing
+ * meanwhile). The gauges sum the last check of every task this instance runs; a task that leaves the instance
+ * (a rebalance) takes its figures with it.
+ */
+public final class SilenceCheckMetrics {
+
+    public static final String CHECK = "tlsrpt.silence.check";
+    public static final String WATCHED = "tlsrpt.reporters.watched";
+    public static final String STOPPED = "tlsrpt.reporters.stopped";
+
+    /** The figures of one task's last check. */
+    private record TaskFigures(long watched, long stopped) {
+    }
+
+    private final Map<String, TaskFigures> byTask = new ConcurrentHashMap<>();
+    private final Timer check;
+
+    SilenceCheckMetrics(MeterRegistry registry) {
+        check = Timer.builder(CHECK)
+                .description("reporter-silence checks: one per task and silence.check.interval, each reading the "
+                        + "task's whole reporter-cadence-store")
+                .register(registry);
+        gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched, as of each task's last "
+                + "check", TaskFigures::watched);
+        gauge(registry, STOPPED, "(policy domain, reporter) pairs with an open reports-stopped alert, as of each "
+                + "task's last check", TaskFigures::stopped);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToLongFunction<TaskFigures> figure) {
+        Gauge.builder(name, byTask, tasks -> tasks.values().stream().mapToLong(figure).sum())
+                .description(description).register(registry);
+    }
+
+    /** A task's check read {@code watched} entries, of which {@code stopped} have an open alert, in {@code nanos}. */
+    void checked(String task, long watched, long stopped, long nanos) {
+        byTask.put(task, new TaskFigures(watched, stopped));
+        check.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The task closed on this instance: its figures no longer count here. */
+    void closed(String task) {
+        byTask.remove(task);
+    }
+
+    long watched() {
+        return byTask.values().stream().mapToLong(TaskFigures::watched).sum();
+    }
+
+    long stopped() {
+        return byTask.values().stream().mapToLong(TaskFigures::stopped).sum();
+    }
+
+    long checks() {
+        return check.count();
+    }
+}
