@@ -98,7 +98,9 @@ class AlertMapperTest {
                 .with("summary", "reports-stopped on example.org: no TLS-RPT report from Google Inc. since the one"
                         + " for the window starting 2026-11-22T00:00:00Z");
         PostableAlert alert = mapper.map(stopped.parsed(), NOW, NOW);
-        assertThat(alert.labels()).containsEntry("alertname", "reports-stopped").containsEntry("result_type", "none");
+        assertThat(alert.labels()).containsEntry("alertname", "reports-stopped").containsEntry("result_type", "none")
+                .as("the reporter, by which the example route groups a reporter that stopped everywhere")
+                .containsEntry("reporter", "Google Inc.");
         String description = alert.annotations().get("description");
         assertThat(description)
                 .startsWith("reports-stopped on example.org: no TLS-RPT report from Google Inc.")
@@ -109,9 +111,12 @@ class AlertMapperTest {
         assertThat(alert.annotations().get("first_check")).contains("dig TXT _smtp._tls.example.org");
 
         PostableAlert resolved = mapper.map(AlertJson.resolved("s-1").with("kind", "reports-stopped")
+                .with("severity", "warning").with("result_type", "none")
                 .with("summary", "").withList("reporters", "Google Inc.").parsed(), NOW, NOW);
         assertThat(resolved.annotations().get("description"))
                 .startsWith("Resolved. reports-stopped on example.org: no report from Google Inc.");
+        assertThat(resolved.labels()).as("the resolution is the same Alertmanager alert")
+                .isEqualTo(alert.labels());
     }
 
     @Test

@@ -329,6 +329,50 @@ class AlertmanagerNotifierIT {
         }
     }
 
+    /**
+     * A reporter that stops for every domain at once (the intake refuses its mails, or it stopped sending) raises a
+     * reports-stopped alert per domain: the example route makes them one group (one notification) per reporter,
+     * while other warnings stay grouped by domain.
+     */
+    @Test
+    void exampleRouteFromDeployGroupsAReporterThatStoppedOnManyDomainsIntoOneNotification() throws Exception {
+        Path example = Path.of("..", "deploy", "alertmanager", "alertmanager.yml");
+        String everywhere = "stopped-everywhere.example";
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-stopped"), example,
+                null, HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-stopped", am.url().toString(), Map.of(),
+                     new SimpleMeterRegistry())) {
+            for (int i = 0; i < 12; i++) {
+                produce(stopped("it-stop-" + i, "stop" + i + ".example", everywhere));
+            }
+            produce(stopped("it-stop-other", "stop0.example", "once.example"));
+            produce(firing("it-stop-spike", "stop1.example").with("severity", "warning").with("kind", "failure-spike"));
+
+            await("the reporter's twelve alerts in one group").atMost(WAIT).until(() ->
+                    alertsInGroup(am, "reporter", everywhere) == 12);
+            JsonNode group = am.groups().stream()
+                    .filter(g -> everywhere.equals(g.path("labels").path("reporter").asText())).findFirst().orElseThrow();
+            assertThat(group.path("labels").size()).as("grouped by the reporter alone").isEqualTo(1);
+            assertThat(group.path("receiver").path("name").asText()).isEqualTo("mail-oncall");
+            await("another reporter's silence is a group of its own").atMost(WAIT).until(() ->
+                    alertsInGroup(am, "reporter", "once.example") == 1);
+            await("other warnings stay grouped by domain").atMost(WAIT).until(() ->
+                    alertsInGroup(am, "policy_domain", "stop1.example") == 1);
+            assertThat(routed.isRunning()).isTrue();
+        }
+    }
+
+    private static AlertJson stopped(String id, String domain, String reporter) {
+        return firing(id, domain).with("kind", "reports-stopped").with("severity", "warning")
+                .with("result_type", "none").withList("reporters", reporter);
+    }
+
+    /** The alerts of the group whose labels have {@code label} = {@code value} (0 when there is none). */
+    private static int alertsInGroup(AlertmanagerProcess am, String label, String value) throws Exception {
+        return am.groups().stream().filter(g -> value.equals(g.path("labels").path(label).asText()))
+                .mapToInt(g -> g.path("alerts").size()).sum();
+    }
+
     @Test
     void tlsWithBasicAuthDeliversAndAWrongPasswordLosesNothing() throws Exception {
         Path dir = Files.createTempDirectory(work, "am-tls");

@@ -158,6 +158,18 @@ final class AlertmanagerProcess implements AutoCloseable {
         return out;
     }
 
+    /** Alertmanager's alert groups ({@code GET /api/v2/alerts/groups}): labels, receiver and alerts of each. */
+    List<JsonNode> groups() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/api/v2/alerts/groups");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/v2/alerts/groups answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(response.body()).forEach(out::add);
+        return out;
+    }
+
     /** The non-ended alerts with label alert_id = {@code alertId}. */
     List<JsonNode> alerts(String alertId) throws IOException, InterruptedException {
         return alerts().stream().filter(a -> alertId.equals(a.path("labels").path("alert_id").asText())).toList();
