@@ -16,8 +16,9 @@ import java.util.Map;
  *
  * <p>Labels (the identity of an Alertmanager alert): {@code alertname} (the kind), {@code severity},
  * {@code policy_domain}, {@code result_type}, {@code source="tlsrpt"}, {@code alert_id}, plus the configured static
- * labels; a {@code reports-stopped} alert also carries {@code reporter}, the one reporter it is about. {@code alert_id} is a label so that the firing record, its updates and its resolution are one
- * Alertmanager alert, while two incidents of the same kind on the same domain stay apart. The window is NOT a
+ * labels; a {@code reports-stopped} alert also carries {@code reporter}, the one reporter it is about (stable over the
+ * incident, like the others). {@code alert_id} is a label so that the firing record, its updates and its resolution
+ * are one Alertmanager alert, while two incidents of the same kind on the same domain stay apart. The window is NOT a
  * label: one incident spans several windows, and a label that changes with each update would open a new
  * Alertmanager alert per window and leave the old one firing. Counts, window and hints are annotations, which
  * Alertmanager overwrites with every post.
