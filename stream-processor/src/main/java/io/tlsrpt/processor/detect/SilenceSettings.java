@@ -8,7 +8,7 @@ import java.util.Objects;
  * settings; {@link ReporterCadence} applies them).
  *
  * @param afterWindows    report windows in a row without a report from the reporter, counted back from the newest
- *                        window its domain's partition has reports for, before it counts as stopped; 0 turns the
+ *                        window the processor instance has reports for, before it counts as stopped; 0 turns the
  *                        check off
  * @param lookbackWindows the windows up to and including the reporter's last report that are judged for
  *                        regularity (at most 62: the cadence keeps 64 windows)

@@ -40,8 +40,11 @@ public final class SilenceCheckMetrics {
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToLongFunction<TaskFigures> figure) {
-        Gauge.builder(name, byTask, tasks -> tasks.values().stream().mapToLong(figure).sum())
-                .description(description).register(registry);
+        Gauge.builder(name, this, metrics -> metrics.sum(figure)).description(description).register(registry);
+    }
+
+    private long sum(ToLongFunction<TaskFigures> figure) {
+        return byTask.values().stream().mapToLong(figure).sum();
     }
 
     /** A task's check read {@code watched} entries, of which {@code stopped} have an open alert, in {@code nanos}. */
@@ -56,11 +59,11 @@ public final class SilenceCheckMetrics {
     }
 
     long watched() {
-        return byTask.values().stream().mapToLong(TaskFigures::watched).sum();
+        return sum(TaskFigures::watched);
     }
 
     long stopped() {
-        return byTask.values().stream().mapToLong(TaskFigures::stopped).sum();
+        return sum(TaskFigures::stopped);
     }
 
     long checks() {

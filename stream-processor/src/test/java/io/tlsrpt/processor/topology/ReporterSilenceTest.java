@@ -180,8 +180,8 @@ class ReporterSilenceTest {
             }
             daily(f, "Microsoft", "example.org", 19, 29);
             twoChecks(f);
-            // judged against the newest window with reports on the partition (Microsoft's), not per domain: Google
-            // stopped reporting on both domains
+            // judged against the newest window with reports (Microsoft's), not per domain: Google stopped reporting
+            // on both domains
             assertThat(stopped(f.allAlerts())).extracting(Alert::getPolicyDomain)
                     .containsExactlyInAnyOrder("example.com", "example.org");
         }
