@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.ExpectedReport;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
@@ -49,11 +47,20 @@ import org.slf4j.LoggerFactory;
  * record of its policy domain sent before it was seen: a domain's reports of one day are sent back to back, and the
  * next day's come {@code domains * 3 / rate} seconds later, so the match is the trigger (or its neighbour,
  * milliseconds apart) as long as that gap exceeds the latency.
+ *
+ * <p>The workload is rendered to a file before the run ({@link RenderedInputs}): the sender then only reads and
+ * sends, and the run's two cores go to the processor and the broker. Besides the percentiles over the run, it prints
+ * them by when the input was sent ({@link LatencyTimeline}) and the CPU the JIT, the stream threads and the broker
+ * took meanwhile, so that a tail can be placed.
  */
 public final class LatencyBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatencyBench.class);
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** How long the end of the warm-up is sent at the run's rate (at most half of its reports). */
+    private static final Duration STEADY_WARMUP = Duration.ofSeconds(10);
+    /** The timeline's resolution: 15 s at 1,000/s is five slices. */
+    private static final Duration SLICE = Duration.ofSeconds(3);
 
     private LatencyBench() {
     }
@@ -70,24 +77,16 @@ public final class LatencyBench {
                     throw new IllegalStateException("the processor did not become ready: " + processor.state());
                 }
                 if (s.warmup() > 0) {
-                    PipelineBench.warmUp(s, target, raw, processor, config);   // its outputs are before the watcher's
+                    warmUp(s, target, raw, processor, config, rate, dir);   // its outputs are before the watcher's
                 }
+                RenderedInputs inputs = render(s.workload().inputs(), dir.resolve("steady-inputs.bin"));
                 PipelineMetrics.Snapshot beforeRun = processor.counters();
-                Watcher watcher = new Watcher(target, config);
-                Thread watch = new Thread(watcher, "tlsrpt-bench-watch");
-                watch.start();
-                if (!watcher.awaitStarted(Duration.ofMinutes(1))) {
-                    throw new IllegalStateException("the output watcher did not start");
-                }
-                Send send = send(target, raw, s.workload(), rate, watcher);
-                long deadline = System.nanoTime() + SETTLE.toNanos();
-                while (watcher.reportsSeen() < send.records && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                }
-                TimeUnit.MILLISECONDS.sleep(2_000);   // late alerts of the last reports
-                watcher.stop();
-                watch.join(10_000);
-                print(out, s, rate, send, watcher, processor.counters().since(beforeRun));
+                CpuTime cpuBefore = CpuTime.now(target);
+                GcTime gcBefore = GcTime.now();
+                Watched run = sendWatched(target, raw, config, inputs, rate);
+                print(out, s, rate, run.send(), run.watcher(), processor.counters().since(beforeRun));
+                printWhereTheTimeWent(out, run.send(), run.watcher(), CpuTime.now(target).since(cpuBefore),
+                        GcTime.now().since(gcBefore));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,49 +98,99 @@ public final class LatencyBench {
         }
     }
 
-    record Send(long records, double seconds) {
+    /**
+     * The warm-up's reports, most of them as fast as the processor takes them ({@link PipelineBench#warmUp}), the last
+     * {@link #STEADY_WARMUP} of them at the run's rate through the run's sender and watcher, not measured: after a
+     * burst alone, the JIT recompiled the clients' and the broker's code for the steady pattern during the first
+     * seconds of the measured run (14 s of compiler CPU in a 17 s run on two cores), which made its tail.
+     */
+    private static void warmUp(PipelineBench.Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
+                               ProcessorConfig config, int rate, Path dir) throws InterruptedException {
+        long steady = steadyWarmup(s, rate);
+        Iterator<GeneratedInput> warm = s.workload().precededBy(s.warmup()).inputs();
+        PipelineBench.warmUp(s, target, raw, processor, config, warm, s.warmup() - steady);
+        if (steady > 0) {
+            Watched w = sendWatched(target, raw, config, render(warm, dir.resolve("steady-warmup.bin")), rate);
+            LOG.info("steady warm-up: {} reports at {}/s, {} read back", w.send().records(), rate,
+                    w.watcher().reportsSeen());
+        }
     }
 
-    private static Send send(BenchTarget target, String topic, Workload workload, int rate, Watcher watcher) {
+    /** How many of the warm-up's reports are sent at the run's rate. */
+    static long steadyWarmup(PipelineBench.Settings s, int rate) {
+        return Math.min(s.warmup() / 2, rate * STEADY_WARMUP.toSeconds());
+    }
+
+    private static RenderedInputs render(Iterator<GeneratedInput> inputs, Path file) {
+        long started = System.nanoTime();
+        RenderedInputs rendered = RenderedInputs.render(inputs, file);
+        LOG.info("rendered {} inputs in {} ms, before sending them", rendered.count(),
+                (System.nanoTime() - started) / 1_000_000);
+        return rendered;
+    }
+
+    record Watched(Send send, Watcher watcher) {
+    }
+
+    /**
+     * Sends {@code inputs} at {@code rate} while a watcher reads the outputs from their current ends, until it has
+     * seen a report for each (or {@link #SETTLE} passed) and 2 s more for the last alerts.
+     */
+    private static Watched sendWatched(BenchTarget target, String raw, ProcessorConfig config, RenderedInputs inputs,
+                                       int rate) throws InterruptedException {
+        Watcher watcher = new Watcher(target, config);
+        Thread watch = new Thread(watcher, "tlsrpt-bench-watch");
+        watch.start();
+        if (!watcher.awaitStarted(Duration.ofMinutes(1))) {
+            throw new IllegalStateException("the output watcher did not start");
+        }
+        Send send = send(target, raw, inputs, rate, watcher);
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (watcher.reportsSeen() < send.records && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        TimeUnit.MILLISECONDS.sleep(2_000);   // late alerts of the last reports
+        watcher.stop();
+        watch.join(10_000);
+        return new Watched(send, watcher);
+    }
+
+    /** {@code startMillis}: the first record's send, by the wall clock. */
+    record Send(long records, double seconds, long startMillis) {
+    }
+
+    private static Send send(BenchTarget target, String topic, RenderedInputs inputs, int rate, Watcher watcher) {
         Map<String, Object> client = new HashMap<>(target.client());
         client.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         long records = 0;
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         long intervalNanos = 1_000_000_000L / rate;
-        try (RawInputProducer producer = new RawInputProducer(client, topic, "cli")) {
-            Iterator<GeneratedInput> it = workload.inputs();
+        try (RawInputProducer producer = new RawInputProducer(client, topic, "cli");
+             RenderedInputs.Reader it = inputs.read()) {
             while (it.hasNext()) {
-                GeneratedInput in = it.next();
+                RenderedInputs.Input in = it.next();
                 long due = start + records * intervalNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
                 Instant now = Instant.now();
-                watcher.sent(RawInputProducer.sha256Hex(in.bytes()), domainOf(in.expected()), now.toEpochMilli());
+                watcher.sent(in.sha256(), in.domain(), now.toEpochMilli());
                 producer.send(in.bytes(), in.contentType(), in.fileName(), in.fileName(), now);
                 records++;
             }
             producer.flush();
         }
-        return new Send(records, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static String domainOf(ExpectedReport expected) {
-        for (ExpectedReport.ExpectedPolicy p : expected.policies()) {
-            if (p.domain() != null) {
-                return p.domain();
-            }
-        }
-        return null;
+        return new Send(records, (System.nanoTime() - start) / 1e9, startMillis);
     }
 
     /** Consumes the outputs and records the latencies. */
     static final class Watcher implements Runnable {
         private final Map<String, Long> sentBySha = new ConcurrentHashMap<>();
         private final Map<String, Long> lastSentByDomain = new ConcurrentHashMap<>();
-        private final List<Long> reportLatencies = Collections.synchronizedList(new ArrayList<>());
-        private final List<Long> alertLatencies = Collections.synchronizedList(new ArrayList<>());
+        private final LatencyTimeline reportLatencies = new LatencyTimeline();
+        private final LatencyTimeline alertLatencies = new LatencyTimeline();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final CountDownLatch started = new CountDownLatch(1);
         private final Map<String, Object> consumerProps;
@@ -200,13 +249,13 @@ public final class LatencyBench {
                             TlsReport report = reportDeserializer.deserialize(r.topic(), r.value());
                             Long sent = sentBySha.get(report.getProvenance().getRawSha256());
                             if (sent != null) {
-                                reportLatencies.add(seen - sent);
+                                reportLatencies.add(sent, seen - sent);
                             }
                         } else {
                             JsonNode alert = json.readTree(r.value());
                             Long sent = lastSentByDomain.get(alert.path("policy_domain").asText());
                             if (sent != null) {
-                                alertLatencies.add(seen - sent);
+                                alertLatencies.add(sent, seen - sent);
                             }
                         }
                     }
@@ -223,7 +272,8 @@ public final class LatencyBench {
                 + "sent in %.1f s (%.0f/s achieved), -Xmx%dm, %s%n", rate, send.records(), s.workload().domains(),
             s.partitions(), s.guarantee(), send.seconds(), send.records() / send.seconds(),
             ProcessMemory.maxHeapBytes() >> 20, s.warmup() > 0
-                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports", s.warmup())
+                ? String.format(Locale.ROOT, "warm: the same processor first ran %,d other reports, the last %,d of "
+                    + "them at this rate", s.warmup(), steadyWarmup(s, rate))
                 : "cold JVM");
         out.println();
         out.println("| latency from raw append to | count | p50 ms | p90 ms | p99 ms | max ms |");
@@ -234,22 +284,43 @@ public final class LatencyBench {
         out.flush();
     }
 
-    private static void row(PrintWriter out, String what, List<Long> latencies) {
-        List<Long> l;
-        synchronized (latencies) {
-            l = new ArrayList<>(latencies);
-        }
-        Collections.sort(l);
+    private static void row(PrintWriter out, String what, LatencyTimeline latencies) {
+        List<Long> l = latencies.sorted();
         if (l.isEmpty()) {
             out.printf("| %s | 0 | - | - | - | - |%n", what);
             return;
         }
-        out.printf(Locale.ROOT, "| %s | %,d | %d | %d | %d | %d |%n", what, l.size(), pct(l, 50), pct(l, 90),
-            pct(l, 99), l.get(l.size() - 1));
+        out.printf(Locale.ROOT, "| %s | %,d | %d | %d | %d | %d |%n", what, l.size(),
+            LatencyTimeline.percentile(l, 50), LatencyTimeline.percentile(l, 90), LatencyTimeline.percentile(l, 99),
+            l.get(l.size() - 1));
     }
 
-    static long pct(List<Long> sorted, double p) {
-        int i = (int) Math.ceil(p / 100 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    /**
+     * The latencies by when their input was sent, and what the JVM did meanwhile: whether a tail is the first seconds,
+     * a stall, or a processor that fell behind, and whether the stream threads, the JIT or the collector held the
+     * cores.
+     */
+    private static void printWhereTheTimeWent(PrintWriter out, Send send, Watcher w, CpuTime cpu, GcTime gc) {
+        out.printf(Locale.ROOT, "%n| sent in (s from the first send) | reports | report p50 ms | report p99 ms | "
+                + "report max ms | alerts | alert max ms |%n|---|---:|---:|---:|---:|---:|---:|%n");
+        Map<Long, LatencyTimeline.Slice> alerts = new HashMap<>();
+        w.alertLatencies.slices(send.startMillis(), SLICE.toMillis()).forEach(a -> alerts.put(a.fromMillis(), a));
+        for (LatencyTimeline.Slice r : w.reportLatencies.slices(send.startMillis(), SLICE.toMillis())) {
+            LatencyTimeline.Slice a = alerts.get(r.fromMillis());
+            out.printf(Locale.ROOT, "| %d-%d | %,d | %d | %d | %d | %s | %s |%n", r.fromMillis() / 1000,
+                (r.fromMillis() + SLICE.toMillis()) / 1000, r.count(), r.p50(), r.p99(), r.max(),
+                a == null ? "0" : String.format(Locale.ROOT, "%,d", a.count()), a == null ? "-" : a.max());
+        }
+        double seconds = cpu.totalSeconds();
+        out.printf(Locale.ROOT, "# during the run (sending, then until the last report was read, plus 2 s): CPU %.1f s "
+                + "(client %.1f, broker %s), of it JIT compiler threads %s, stream threads %s; GC pauses: %d, %,d ms "
+                + "in all%n", seconds, cpu.clientNanos() / 1e9,
+            cpu.brokerNanos() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", cpu.brokerNanos() / 1e9),
+            cpu.jitNanos() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f s (broker %.1f)", cpu.jitNanos() / 1e9,
+                Math.max(0, cpu.brokerJitNanos()) / 1e9),
+            cpu.streamThreadNanos() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f s (%.3f ms per report)",
+                cpu.streamThreadNanos() / 1e9, cpu.streamThreadNanos() / 1e6 / Math.max(1, send.records())),
+            gc.collections(), gc.pauseMillis());
+        out.flush();
     }
 }

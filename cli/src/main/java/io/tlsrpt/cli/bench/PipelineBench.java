@@ -174,14 +174,18 @@ public final class PipelineBench {
 
 
     static Load load(BenchTarget target, String topic, Workload workload) {
+        return load(target, topic, workload.inputs(), Long.MAX_VALUE);
+    }
+
+    /** Appends at most {@code count} of {@code inputs}, as fast as the producer takes them. */
+    static Load load(BenchTarget target, String topic, Iterator<GeneratedInput> it, long count) {
         long t0 = System.nanoTime();
         long records = 0;
         long bytes = 0;
         Map<String, Object> client = new java.util.HashMap<>(target.client());
         client.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");   // the floor copies what it reads: no lz4 cost
         try (RawInputProducer producer = new RawInputProducer(client, topic, "cli")) {
-            Iterator<GeneratedInput> it = workload.inputs();
-            while (it.hasNext()) {
+            while (records < count && it.hasNext()) {
                 GeneratedInput in = it.next();
                 producer.send(in.bytes(), in.contentType(), in.fileName(), in.fileName(), Instant.now());
                 records++;
@@ -204,7 +208,13 @@ public final class PipelineBench {
      */
     static Load warmUp(Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
                        ProcessorConfig config) {
-        Load warm = load(target, raw, s.workload().precededBy(s.warmup()));
+        return warmUp(s, target, raw, processor, config, s.workload().precededBy(s.warmup()).inputs(), s.warmup());
+    }
+
+    /** {@link #warmUp(Settings, BenchTarget, String, TlsRptProcessor, ProcessorConfig)} with the first {@code count}. */
+    static Load warmUp(Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
+                       ProcessorConfig config, Iterator<GeneratedInput> inputs, long count) {
+        Load warm = load(target, raw, inputs, count);
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         try (ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
             Pipeline p = awaitProcessed(processor, drain, target, config, warm.records(), 0, System.nanoTime());

@@ -65,10 +65,16 @@ class BenchCommandIT {
 
     @Test
     void steadyRateBenchMeasuresReportLatency() {
-        Run r = run("bench", "--steady-rate", "200", "--reports", "300", "--domains", "25", "--partitions", "1");
+        Run r = run("bench", "--steady-rate", "200", "--reports", "300", "--domains", "25", "--partitions", "1",
+            "--warmup", "200");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("\\| committed report \\(tlsrpt.reports\\) \\| 300 \\| \\d+ \\|");
+        assertThat(r.out()).contains("warm: the same processor first ran 200 other reports, the last 100 of them at "
+                + "this rate")
+            .containsPattern("\\| committed report \\(tlsrpt.reports\\) \\| 300 \\| \\d+ \\|")
+            // the timeline: 300 reports at 200/s begin in its first 3-second slice
+            .containsPattern("\\| 0-3 \\| [1-9][0-9,]* \\| \\d+ \\| \\d+ \\| \\d+ \\|")
+            .containsPattern("stream threads \\d+\\.\\d s \\(\\d+\\.\\d{3} ms per report\\); GC pauses: \\d+, ");
     }
 
     @Test
