@@ -102,7 +102,8 @@ public final class LatencyBench {
      * The warm-up's reports, most of them as fast as the processor takes them ({@link PipelineBench#warmUp}), the last
      * {@link #STEADY_WARMUP} of them at the run's rate through the run's sender and watcher, not measured: after a
      * burst alone, the JIT recompiled the clients' and the broker's code for the steady pattern during the first
-     * seconds of the measured run (14 s of compiler CPU in a 17 s run on two cores), which made its tail.
+     * seconds of the measured run (11-14 s of compiler CPU in a 17 s run on two cores), beside the sender then
+     * generating each report as it sent it: the two made its tail.
      */
     private static void warmUp(PipelineBench.Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
                                ProcessorConfig config, int rate, Path dir) throws InterruptedException {
