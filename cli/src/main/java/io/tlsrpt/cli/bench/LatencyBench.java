@@ -11,6 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -304,12 +307,18 @@ public final class LatencyBench {
     private static void printWhereTheTimeWent(PrintWriter out, Send send, Watcher w, CpuTime cpu, GcTime gc) {
         out.printf(Locale.ROOT, "%n| sent in (s from the first send) | reports | report p50 ms | report p99 ms | "
                 + "report max ms | alerts | alert max ms |%n|---|---:|---:|---:|---:|---:|---:|%n");
-        Map<Long, LatencyTimeline.Slice> alerts = new HashMap<>();
+        Map<Long, LatencyTimeline.Slice> reports = new TreeMap<>();
+        Map<Long, LatencyTimeline.Slice> alerts = new TreeMap<>();
+        w.reportLatencies.slices(send.startMillis(), SLICE.toMillis()).forEach(r -> reports.put(r.fromMillis(), r));
         w.alertLatencies.slices(send.startMillis(), SLICE.toMillis()).forEach(a -> alerts.put(a.fromMillis(), a));
-        for (LatencyTimeline.Slice r : w.reportLatencies.slices(send.startMillis(), SLICE.toMillis())) {
-            LatencyTimeline.Slice a = alerts.get(r.fromMillis());
-            out.printf(Locale.ROOT, "| %d-%d | %,d | %d | %d | %d | %s | %s |%n", r.fromMillis() / 1000,
-                (r.fromMillis() + SLICE.toMillis()) / 1000, r.count(), r.p50(), r.p99(), r.max(),
+        Set<Long> slices = new TreeSet<>(reports.keySet());
+        slices.addAll(alerts.keySet());   // a slice can hold alerts and no report
+        for (long from : slices) {
+            LatencyTimeline.Slice r = reports.get(from);
+            LatencyTimeline.Slice a = alerts.get(from);
+            out.printf(Locale.ROOT, "| %d-%d | %s | %s | %s | %s | %s | %s |%n", from / 1000,
+                (from + SLICE.toMillis()) / 1000, r == null ? "0" : String.format(Locale.ROOT, "%,d", r.count()),
+                r == null ? "-" : r.p50(), r == null ? "-" : r.p99(), r == null ? "-" : r.max(),
                 a == null ? "0" : String.format(Locale.ROOT, "%,d", a.count()), a == null ? "-" : a.max());
         }
         double seconds = cpu.totalSeconds();
