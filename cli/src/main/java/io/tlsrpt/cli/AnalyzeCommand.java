@@ -251,9 +251,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         /** Waits until the processor has consumed and committed every raw record and every repartitioned one. */
         private void awaitProcessed(long produced, String rawTopic) {
-            String internalPrefix = APPLICATION_ID + "-";
             try (ConsumerGroupDrain drain = new ConsumerGroupDrain(kafka.clientProperties(), APPLICATION_ID,
-                t -> t.equals(rawTopic) || (t.startsWith(internalPrefix) && t.endsWith("-repartition")))) {
+                ConsumerGroupDrain.rawAndRepartitionTopics(rawTopic, APPLICATION_ID))) {
                 long lastProgress = System.nanoTime();
                 Map<String, Long> lastLag = Map.of();
                 long lastRaw = -1;

@@ -86,11 +86,10 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
      */
     Duration awaitDrained(Duration timeout, BooleanSupplier alive) {
         long started = System.nanoTime();
-        String internal = applicationId + "-";
         AtomicReference<Map<String, Long>> lag = new AtomicReference<>(Map.of());
         long[] lastLog = {started};
         try (ConsumerGroupDrain drain = new ConsumerGroupDrain(clientProperties(), applicationId,
-                t -> t.equals(rawTopic) || (t.startsWith(internal) && t.endsWith("-repartition")))) {
+                ConsumerGroupDrain.rawAndRepartitionTopics(rawTopic, applicationId))) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200))
                     .failFast(applicationId + ": the processor died before draining", () -> !alive.getAsBoolean())
                     .alias(applicationId + " drained")

@@ -112,7 +112,7 @@ public final class LatencyBench {
                                ProcessorConfig config, int rate, Path dir) throws InterruptedException {
         long steady = steadyWarmup(s, rate);
         Iterator<GeneratedInput> warm = s.workload().precededBy(s.warmup()).inputs();
-        PipelineBench.warmUp(s, target, raw, processor, config, warm, s.warmup() - steady);
+        PipelineBench.warmUp(target, raw, processor, config, warm, s.warmup() - steady);
         if (steady > 0) {
             Watched w = sendWatched(target, raw, config, render(warm, dir.resolve("steady-warmup.bin")), rate);
             LOG.info("steady warm-up: {} reports at {}/s, {} read back", w.send().records(), rate,

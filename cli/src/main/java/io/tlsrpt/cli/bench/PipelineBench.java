@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
@@ -133,7 +132,8 @@ public final class PipelineBench {
         Workload w = s.workload();
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         try (TlsRptProcessor processor = TlsRptProcessor.start(config, Clock.systemUTC(), s.depth());
-             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
+                 ConsumerGroupDrain.rawAndRepartitionTopics(raw, appId))) {
             Load warm = warmUp(s, target, raw, processor, config);
             processor.pause();
             Map<TopicPartition, Long> measuredFrom = endOffsets(target, raw);
@@ -168,9 +168,6 @@ public final class PipelineBench {
         }
     }
 
-    private static Predicate<String> drainedTopics(String raw, String appId) {
-        return t -> t.equals(raw) || (t.startsWith(appId + "-") && t.endsWith("-repartition"));
-    }
 
 
     static Load load(BenchTarget target, String topic, Workload workload) {
@@ -208,15 +205,16 @@ public final class PipelineBench {
      */
     static Load warmUp(Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
                        ProcessorConfig config) {
-        return warmUp(s, target, raw, processor, config, s.workload().precededBy(s.warmup()).inputs(), s.warmup());
+        return warmUp(target, raw, processor, config, s.workload().precededBy(s.warmup()).inputs(), s.warmup());
     }
 
-    /** {@link #warmUp(Settings, BenchTarget, String, TlsRptProcessor, ProcessorConfig)} with the first {@code count}. */
-    static Load warmUp(Settings s, BenchTarget target, String raw, TlsRptProcessor processor,
-                       ProcessorConfig config, Iterator<GeneratedInput> inputs, long count) {
+    /** The same with the first {@code count} of {@code inputs}: a warm-up whose rest is sent otherwise. */
+    static Load warmUp(BenchTarget target, String raw, TlsRptProcessor processor, ProcessorConfig config,
+                       Iterator<GeneratedInput> inputs, long count) {
         Load warm = load(target, raw, inputs, count);
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
-        try (ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+        try (ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
+                ConsumerGroupDrain.rawAndRepartitionTopics(raw, appId))) {
             Pipeline p = awaitProcessed(processor, drain, target, config, warm.records(), 0, System.nanoTime());
             LOG.info("warm-up: {} reports through the processor in {} s", warm.records(), p.seconds());
         }
@@ -258,7 +256,8 @@ public final class PipelineBench {
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         long start = System.nanoTime();
         try (TlsRptProcessor processor = TlsRptProcessor.start(config, Clock.systemUTC(), depth);
-             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId, drainedTopics(raw, appId))) {
+             ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
+                 ConsumerGroupDrain.rawAndRepartitionTopics(raw, appId))) {
             return awaitProcessed(processor, drain, target, config, produced, 0, start);
         }
     }

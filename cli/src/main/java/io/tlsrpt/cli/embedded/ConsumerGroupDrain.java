@@ -49,6 +49,17 @@ public final class ConsumerGroupDrain implements AutoCloseable {
     private final Predicate<String> watchedTopics;
 
     /**
+     * The topics a stream processor has read once everything it was given is aggregated: its input topic
+     * {@code raw} and the repartition topics of its application (Kafka Streams names them
+     * {@code <applicationId>-...-repartition}). Decoded is not enough: the records repartitioned by domain may still
+     * be unread.
+     */
+    public static Predicate<String> rawAndRepartitionTopics(String raw, String applicationId) {
+        String internal = applicationId + "-";
+        return t -> t.equals(raw) || (t.startsWith(internal) && t.endsWith("-repartition"));
+    }
+
+    /**
      * @param clientProperties {@code bootstrap.servers} and any security settings
      * @param groupId          the consumer group (Kafka Streams: the application id)
      * @param watchedTopics    which topics to watch (e.g. the input topic and the application's repartition topics)

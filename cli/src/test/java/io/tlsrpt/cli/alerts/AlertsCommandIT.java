@@ -81,7 +81,7 @@ class AlertsCommandIT {
             // decoded is not aggregated: the repartitioned reports too must be consumed, or an alert of a partition
             // read behind the other (the expired certificate, CI 2026-11-30) is raised after the count below agrees
             try (ConsumerGroupDrain drain = new ConsumerGroupDrain(kafka.clientProperties(), APPLICATION_ID,
-                t -> t.equals("tlsrpt.raw") || (t.startsWith(APPLICATION_ID + "-") && t.endsWith("-repartition")))) {
+                ConsumerGroupDrain.rawAndRepartitionTopics("tlsrpt.raw", APPLICATION_ID))) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(drain::drained);
             }
             // every alert committed: the processor's counter and the topic agree

@@ -46,7 +46,10 @@ public record ReporterCadence(long lastWindow, long windows, long silentAfter) {
         return windowsWithReports(settings.lookbackWindows()) >= settings.minWindows();
     }
 
-    /** The windows after its last report up to {@code newestWindow} (the newest the processor instance has reports for). */
+    /**
+     * The windows after its last report up to {@code newestWindow} (the newest the processor instance has reports
+     * for).
+     */
     public long windowsMissing(long newestWindow) {
         return newestWindow - lastWindow;
     }
