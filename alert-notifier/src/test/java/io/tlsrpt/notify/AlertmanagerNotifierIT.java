@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -360,6 +366,69 @@ class AlertmanagerNotifierIT {
                     alertsInGroup(am, "policy_domain", "stop1.example") == 1);
             assertThat(routed.isRunning()).isTrue();
         }
+    }
+
+    /**
+     * The example's mail receiver end to end: the notifier posts to a real Alertmanager running the example
+     * configuration (only its relay pointed at a local SMTP server and its waits shortened, {@link ExampleMailRoute}),
+     * which mails the on-call with the subject and text its templates render: by domain for a failure, by reporter for
+     * a reporter that stopped on several domains, and again when the failure resolves.
+     */
+    @Test
+    void exampleRouteFromDeployMailsTheOnCallWithItsSubjectAndText() throws Exception {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        Path config = ExampleMailRoute.deliveringTo(smtp.getSmtp().getPort(),
+                Files.createTempDirectory(work, "am-mail"));
+        try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
+                HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-mail", am.url().toString(), Map.of(),
+                     new SimpleMeterRegistry())) {
+            String spikeSummary = "failure-spike on mailed.example: 310 of 2000 sessions failed with"
+                    + " certificate-expired";
+            produce(firing("it-mail-spike", "mailed.example").with("severity", "warning").with("kind", "failure-spike")
+                    .with("result_type", "certificate-expired").with("failed_sessions", 310).with("total_sessions", 2000)
+                    .with("summary", spikeSummary));
+            for (String domain : List.of("quiet1.example", "quiet2.example", "quiet3.example")) {
+                produce(stopped("it-mail-stop-" + domain, domain, "mute-reporter.example")
+                        .with("summary", "reports-stopped on " + domain + ": no report from mute-reporter.example"));
+            }
+
+            MimeMessage spike = awaitMail(smtp, "[TLS-RPT FIRING] mailed.example: failure-spike", text -> true);
+            assertThat(spike.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
+                    .containsExactly(ExampleMailRoute.ONCALL);
+            assertThat(ExampleMailRoute.plainText(spike)).contains(spikeSummary)
+                    .contains("310 of 2000 sessions to mailed.example failed with certificate-expired (15.5%)")
+                    .contains("Check first:");
+            MimeMessage stop = awaitMail(smtp, "[TLS-RPT FIRING] mute-reporter.example: reports-stopped",
+                    text -> text.contains("quiet1.example") && text.contains("quiet2.example")
+                            && text.contains("quiet3.example"));
+            assertThat(ExampleMailRoute.plainText(stop)).contains("Reporter: mute-reporter.example");
+
+            produce(resolved("it-mail-spike", "mailed.example").with("severity", "warning")
+                    .with("kind", "failure-spike").with("result_type", "certificate-expired")
+                    .with("summary", spikeSummary));
+            MimeMessage ended = awaitMail(smtp, "[TLS-RPT RESOLVED] mailed.example: failure-spike", text -> true);
+            assertThat(ExampleMailRoute.plainText(ended)).contains("Resolved: back to normal.");
+            assertThat(routed.isRunning()).isTrue();
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    /** The first mail received with exactly this subject whose text passes {@code text}; waits for it. */
+    private static MimeMessage awaitMail(GreenMail smtp, String subject, Predicate<String> text) {
+        AtomicReference<MimeMessage> found = new AtomicReference<>();
+        await("a mail \"" + subject + "\"").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (MimeMessage mail : smtp.getReceivedMessages()) {
+                if (subject.equals(mail.getSubject()) && text.test(ExampleMailRoute.plainText(mail))) {
+                    found.set(mail);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
     }
 
     private static AlertJson stopped(String id, String domain, String reporter) {
