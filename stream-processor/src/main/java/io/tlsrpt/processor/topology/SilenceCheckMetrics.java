@@ -12,8 +12,10 @@ import java.util.function.ToLongFunction;
  * What the reporter-silence check ({@link SilenceStage}) finds and what it costs, for this processor instance: the
  * (domain, reporter) pairs watched, those with an open {@code reports-stopped} alert, and the time each task's check
  * took (it reads the task's whole {@code reporter-cadence-store} on the stream thread, which processes nothing
- * meanwhile). The gauges sum the last check of every task this instance runs; a task that leaves the instance
- * (a rebalance) takes its figures with it.
+ * meanwhile). The gauges sum the figures of every task this instance runs: each check counts them afresh, and between
+ * checks a report from a new (domain, reporter) pair adds one watched and a report that resolves an alert takes one
+ * stopped away, so that an on-call who sees the alert resolve sees the gauge follow at once, not at the next check (an
+ * hour by default). A task that leaves the instance (a rebalance) takes its figures with it.
  */
 public final class SilenceCheckMetrics {
 
@@ -33,10 +35,10 @@ public final class SilenceCheckMetrics {
                 .description("reporter-silence checks: one per task and silence.check.interval, each reading the "
                         + "task's whole reporter-cadence-store")
                 .register(registry);
-        gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched, as of each task's last "
-                + "check", TaskFigures::watched);
-        gauge(registry, STOPPED, "(policy domain, reporter) pairs with an open reports-stopped alert, as of each "
-                + "task's last check", TaskFigures::stopped);
+        gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched: each task's last check, "
+                + "plus the pairs first seen since", TaskFigures::watched);
+        gauge(registry, STOPPED, "(policy domain, reporter) pairs with an open reports-stopped alert: each task's last "
+                + "check, less those resolved by a report since", TaskFigures::stopped);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToLongFunction<TaskFigures> figure) {
@@ -51,6 +53,18 @@ public final class SilenceCheckMetrics {
     void checked(String task, long watched, long stopped, long nanos) {
         byTask.put(task, new TaskFigures(watched, stopped));
         check.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A report from a (domain, reporter) pair the task did not watch yet: one more watched until the next check. */
+    void firstSeen(String task) {
+        byTask.merge(task, new TaskFigures(1, 0),
+                (last, one) -> new TaskFigures(last.watched() + 1, last.stopped()));
+    }
+
+    /** A report resolved one of the task's open alerts: one fewer stopped until the next check. */
+    void resolvedByReport(String task) {
+        byTask.computeIfPresent(task,
+                (t, last) -> new TaskFigures(last.watched(), Math.max(0, last.stopped() - 1)));
     }
 
     /** The task closed on this instance: its figures no longer count here. */

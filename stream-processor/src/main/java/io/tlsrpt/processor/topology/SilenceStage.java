@@ -107,6 +107,8 @@ final class SilenceStage {
         private final NewestWindow newest;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
+        /** The task's id, as the metrics name it. */
+        private String task;
         private KeyValueStore<String, ReporterCadence> cadences;
         /**
          * The reporters found stopped by the last check, with their last window: one fires only if the next check
@@ -126,6 +128,7 @@ final class SilenceStage {
         @Override
         public void init(ProcessorContext<String, Alert> context) {
             this.context = context;
+            this.task = context.taskId().toString();
             this.cadences = context.getStateStore(STORE);
             if (silence.enabled()) {
                 context.schedule(silence.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
@@ -143,7 +146,11 @@ final class SilenceStage {
                 String key = key(record.key(), reporter);
                 ReporterCadence before = cadences.get(key);
                 ReporterCadence after = before == null ? ReporterCadence.first(window) : before.seen(window);
+                if (before == null) {
+                    metrics.silence().firstSeen(task);
+                }
                 if (after.resumed()) {
+                    metrics.silence().resolvedByReport(task);
                     emit(record.key(), reporter, after.silentAfter(), window, true, String.format(
                             "Resolved: %s on %s: %s sent a report again (the window starting %s), its first since"
                                     + " the window starting %s.", AlertKind.REPORTS_STOPPED.code(), record.key(),
@@ -206,14 +213,14 @@ final class SilenceStage {
                 }
             }
             long took = System.nanoTime() - started;
-            metrics.silence().checked(context.taskId().toString(), watched, stopped, took);
+            metrics.silence().checked(task, watched, stopped, took);
             LOG.debug("reporter silence: task {} watches {} (domain, reporter) pairs, {} with an open alert; the "
                     + "check took {} ms", context.taskId(), watched, stopped, took / 1_000_000);
         }
 
         @Override
         public void close() {
-            metrics.silence().closed(context.taskId().toString());
+            metrics.silence().closed(task);
         }
 
         private void fire(Watched watched, ReporterCadence cadence, long newestWindow) {

@@ -91,7 +91,13 @@ class ReporterSilenceTest {
             f.send(report("Google", "late-24", 24).policy("example.com", 1000).bytes(), day(29), "https");
             assertThat(f.allAlerts()).isEmpty();
 
+            // a reporter new to a domain is watched from its first report, in the gauge too
+            f.send(report("Yahoo", "y-28", 28).policy("example.net", 300), 28);
+            assertThat(checks.watched()).as("Yahoo on example.net, before the next check").isEqualTo(4);
+
             f.send(report("Google", "back", 29).policy("example.com", 1000), 29);
+            assertThat(checks.stopped()).as("resolved by the report, before the next check").isZero();
+            assertThat(f.metrics.registry().get(SilenceCheckMetrics.STOPPED).gauge().value()).isZero();
             List<Alert> resolved = f.allAlerts();
             assertThat(resolved).singleElement().satisfies(r -> {
                 assertThat(r.getStatus()).isEqualTo("resolved");
@@ -103,7 +109,8 @@ class ReporterSilenceTest {
             assertThat(store.get("example.com|Google").alerted()).isFalse();
             assertThat(store.get("example.com|Google").lastWindow()).isEqualTo(day(29).toEpochMilli() / 86_400_000L);
             f.driver.advanceWallClockTime(CHECK);
-            assertThat(checks.stopped()).as("resolved").isZero();
+            assertThat(checks.stopped()).as("resolved, by the check too").isZero();
+            assertThat(checks.watched()).as("the check counts what the report counted").isEqualTo(4);
         }
     }
 
