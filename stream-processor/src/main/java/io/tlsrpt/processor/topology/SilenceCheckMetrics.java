@@ -15,7 +15,8 @@ import java.util.function.ToLongFunction;
  * meanwhile). The gauges sum the figures of every task this instance runs: each check counts them afresh, and between
  * checks a report from a new (domain, reporter) pair adds one watched and a report that resolves an alert takes one
  * stopped away, so that an on-call who sees the alert resolve sees the gauge follow at once, not at the next check (an
- * hour by default). A task that leaves the instance (a rebalance) takes its figures with it.
+ * hour by default). A task new on this instance (a start, a rebalance) counts only the pairs it has seen since,
+ * until its first check reads its store; a task that leaves the instance takes its figures with it.
  */
 public final class SilenceCheckMetrics {
 
