@@ -151,6 +151,8 @@ public final class ProcessorConfig {
             "How often, by the wall clock, each task looks for stopped reporters (an ISO-8601 duration).");
     public static final String SILENCE_FORGET_WINDOWS = key("silence.forget.windows", "30",
             "A reporter silent for this many windows is no longer watched: its entry is deleted and an open reports-stopped alert about it resolved (more than silence.after.windows).");
+    public static final String SILENCE_RENAME_MIN_DOMAINS = key("silence.rename.min.domains", "3",
+            "A reporter that stops on at least this many domains of a task at one check, where a reporter whose name shares a word with it (not a generic one such as Inc or Mail) began in its place, renamed its organisation: no reports-stopped alert for those domains, a warning in the log and tlsrpt_reporters_renamed_total, and the old name is no longer watched there. 0 turns the rename check off (every stop is announced).");
     // Off-heap memory of the state stores, per processor instance. Kafka Streams' default is per RocksDB instance
     // (50 MB block cache + 3 x 16 MB memtables) and the processor has several per partition (dedup, incidents,
     // one per window segment), so without a total the process grows with partitions and segments. The default
@@ -337,6 +339,7 @@ public final class ProcessorConfig {
         check(problems, SILENCE_CHECK_INTERVAL, ProcessorConfig::parseDuration, v -> !v.isNegative() && !v.isZero(),
                 "a positive duration");
         check(problems, SILENCE_FORGET_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        check(problems, SILENCE_RENAME_MIN_DOMAINS, Integer::parseInt, v -> v >= 0, "an integer >= 0 (0: off)");
         check(problems, MAIL_DKIM_REQUIRED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
                 DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
@@ -491,7 +494,8 @@ public final class ProcessorConfig {
 
     public SilenceSettings silenceSettings() {
         return new SilenceSettings(getInt(SILENCE_AFTER_WINDOWS), getInt(SILENCE_LOOKBACK_WINDOWS),
-                getInt(SILENCE_MIN_WINDOWS), getDuration(SILENCE_CHECK_INTERVAL), getInt(SILENCE_FORGET_WINDOWS));
+                getInt(SILENCE_MIN_WINDOWS), getDuration(SILENCE_CHECK_INTERVAL), getInt(SILENCE_FORGET_WINDOWS),
+                getInt(SILENCE_RENAME_MIN_DOMAINS));
     }
 
     /** The topology's settings, serving the {@link #SERVED_DOMAINS} list (the processor adds the file's). */

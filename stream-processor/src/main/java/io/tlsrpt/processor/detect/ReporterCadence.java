@@ -65,6 +65,19 @@ public record ReporterCadence(long lastWindow, long windows, long silentAfter) {
         return windowsMissing(newestWindow) >= settings.forgetWindows();
     }
 
+    /**
+     * The oldest window the cadence knows a report for, within the 64 it keeps: for a reporter that began within
+     * them ({@link #beganWithinHistory()}), its first.
+     */
+    public long firstKnownWindow() {
+        return lastWindow - (Long.SIZE - 1 - Long.numberOfLeadingZeros(windows));
+    }
+
+    /** No report in the oldest of the 64 windows kept: the first report the cadence knows is the reporter's first. */
+    public boolean beganWithinHistory() {
+        return windows >= 0;
+    }
+
     public boolean alerted() {
         return silentAfter != NOT_SILENT;
     }

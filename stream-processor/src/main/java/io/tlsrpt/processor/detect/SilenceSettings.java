@@ -17,12 +17,23 @@ import java.util.Objects;
  * @param checkInterval   how often, by the wall clock, each task looks for stopped reporters
  * @param forgetWindows   a reporter silent for this many windows is no longer watched: its entry is deleted and an
  *                        open alert about it resolved
+ * @param renameMinDomains a reporter that stops on at least this many domains of a task at one check, where a
+ *                        reporter with a related name began in its place ({@link ReporterRename}), was renamed, not
+ *                        stopped: no alert, and it is no longer watched there; 0 turns the rename check off
  */
 public record SilenceSettings(int afterWindows, int lookbackWindows, int minWindows, Duration checkInterval,
-                              int forgetWindows) {
+                              int forgetWindows, int renameMinDomains) {
 
     /** The cadence keeps one bit per window for the 64 windows up to the newest. */
     public static final int MAX_LOOKBACK_WINDOWS = 62;
+    /** Three domains: one or two could be chance, and a rename shows on every domain the reporter sent reports for. */
+    public static final int DEFAULT_RENAME_MIN_DOMAINS = 3;
+
+    /** With the default rename check. */
+    public SilenceSettings(int afterWindows, int lookbackWindows, int minWindows, Duration checkInterval,
+                           int forgetWindows) {
+        this(afterWindows, lookbackWindows, minWindows, checkInterval, forgetWindows, DEFAULT_RENAME_MIN_DOMAINS);
+    }
 
     public SilenceSettings {
         Objects.requireNonNull(checkInterval, "checkInterval");
@@ -42,6 +53,9 @@ public record SilenceSettings(int afterWindows, int lookbackWindows, int minWind
         if (forgetWindows <= afterWindows) {
             throw new IllegalArgumentException("silence forget windows must be more than the after windows");
         }
+        if (renameMinDomains < 0) {
+            throw new IllegalArgumentException("silence rename min domains must be >= 0 (0: off)");
+        }
     }
 
     /** Three daily reports missed by a reporter that sent at least five of its last seven; checked hourly. */
@@ -51,5 +65,9 @@ public record SilenceSettings(int afterWindows, int lookbackWindows, int minWind
 
     public boolean enabled() {
         return afterWindows > 0;
+    }
+
+    public boolean renameCheck() {
+        return renameMinDomains > 0;
     }
 }

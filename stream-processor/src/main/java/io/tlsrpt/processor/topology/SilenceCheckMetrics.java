@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +24,7 @@ public final class SilenceCheckMetrics {
     public static final String CHECK = "tlsrpt.silence.check";
     public static final String WATCHED = "tlsrpt.reporters.watched";
     public static final String STOPPED = "tlsrpt.reporters.stopped";
+    public static final String RENAMED = "tlsrpt.reporters.renamed";
 
     /** The figures of one task's last check. */
     private record TaskFigures(long watched, long stopped) {
@@ -30,11 +32,17 @@ public final class SilenceCheckMetrics {
 
     private final Map<String, TaskFigures> byTask = new ConcurrentHashMap<>();
     private final Timer check;
+    private final Counter renamed;
 
     SilenceCheckMetrics(MeterRegistry registry) {
         check = Timer.builder(CHECK)
                 .description("reporter-silence checks: one per task and silence.check.interval, each reading the "
                         + "task's whole reporter-cadence-store")
+                .register(registry);
+        renamed = Counter.builder(RENAMED)
+                .description("(policy domain, reporter) pairs not announced as reports-stopped because a reporter "
+                        + "with a related name began in its place on enough domains (silence.rename.min.domains): "
+                        + "a renamed organisation")
                 .register(registry);
         gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched: each task's last check, "
                 + "plus the pairs first seen since", TaskFigures::watched);
@@ -68,6 +76,11 @@ public final class SilenceCheckMetrics {
                 (t, last) -> new TaskFigures(last.watched(), Math.max(0, last.stopped() - 1)));
     }
 
+    /** A check found {@code pairs} (domain, reporter) pairs renamed, not stopped. */
+    void renamed(int pairs) {
+        renamed.increment(pairs);
+    }
+
     /** The task closed on this instance: its figures no longer count here. */
     void closed(String task) {
         byTask.remove(task);
@@ -79,6 +92,10 @@ public final class SilenceCheckMetrics {
 
     long stopped() {
         return sum(TaskFigures::stopped);
+    }
+
+    long renamed() {
+        return (long) renamed.count();
     }
 
     long checks() {

@@ -3,16 +3,20 @@ package io.tlsrpt.processor.topology;
 import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.IncidentLifecycle;
 import io.tlsrpt.processor.detect.ReporterCadence;
+import io.tlsrpt.processor.detect.ReporterRename;
 import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.schema.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -43,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * ago by the wall clock: an archive or a backlog being read (their reporters did not stop today), or no reports at all,
  * which is the intake's silence ({@code TlsRptReportsStoppedArriving}). An alert resolves with the reporter's next
  * report for a newer window, or once the reporter has been silent for {@code silence.forget.windows} windows, when
- * its entry is deleted (which bounds the store).
+ * its entry is deleted (which bounds the store). A stop where a related name began in the reporter's place, on at
+ * least {@code silence.rename.min.domains} domains at one check, is a renamed organisation ({@link ReporterRename}):
+ * no alert, and the old name's entry is deleted.
  */
 final class SilenceStage {
 
@@ -51,6 +57,7 @@ final class SilenceStage {
     static final String STORE = "reporter-cadence-store";
     /** A reports-stopped alert is about no RFC 8460 result type (the notifier would label an empty one unknown). */
     static final String RESULT_TYPE = "none";
+    private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
     private SilenceStage() {
     }
@@ -88,6 +95,14 @@ final class SilenceStage {
     /** The store key of a reporter's cadence on a domain (a domain name holds no {@code |}). */
     static String key(String domain, String reporter) {
         return domain + "|" + reporter;
+    }
+
+    /** A regular reporter found stopped at two checks in a row, with its store key and cadence. */
+    private record Stop(Watched watched, String key, ReporterCadence cadence) {
+    }
+
+    /** A reporter's old and new organisation names. */
+    private record Rename(String from, String to) {
     }
 
     /** A store key read back: the domain up to the first {@code |}, the reporter after it. */
@@ -177,6 +192,7 @@ final class SilenceStage {
             long started = System.nanoTime();
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
             Map<String, Long> stillSuspected = new HashMap<>();
+            List<Stop> found = new ArrayList<>();
             long watched = 0;
             long stopped = 0;
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
@@ -193,9 +209,7 @@ final class SilenceStage {
                     watched++;
                     if (current && cadence.stopped(newestWindow, silence)) {
                         if (Long.valueOf(cadence.lastWindow()).equals(suspected.get(entry.key))) {
-                            changes.add(KeyValue.pair(entry.key, cadence.alertFired()));
-                            fire(Watched.of(entry.key), cadence, newestWindow);
-                            stopped++;
+                            found.add(new Stop(Watched.of(entry.key), entry.key, cadence));
                         } else {
                             stillSuspected.put(entry.key, cadence.lastWindow());
                         }
@@ -205,6 +219,17 @@ final class SilenceStage {
                 }
             }
             suspected = stillSuspected;
+            Set<String> renamed = renamed(found, newestWindow);
+            for (Stop stop : found) {
+                if (renamed.contains(stop.key())) {
+                    changes.add(KeyValue.pair(stop.key(), null));
+                    watched--;
+                } else {
+                    changes.add(KeyValue.pair(stop.key(), stop.cadence().alertFired()));
+                    fire(stop.watched(), stop.cadence(), newestWindow);
+                    stopped++;
+                }
+            }
             for (KeyValue<String, ReporterCadence> change : changes) {
                 if (change.value == null) {
                     cadences.delete(change.key);
@@ -221,6 +246,46 @@ final class SilenceStage {
         @Override
         public void close() {
             metrics.silence().closed(task);
+        }
+
+        /**
+         * The store keys of the stops that are renames ({@link ReporterRename}): a reporter that stopped on at least
+         * {@code silence.rename.min.domains} domains where the same related name began in its place. Reads the
+         * domain's other reporters by key prefix, once per stop found (a handful at most checks).
+         */
+        private Set<String> renamed(List<Stop> found, long newestWindow) {
+            if (!silence.renameCheck() || found.size() < silence.renameMinDomains()) {
+                return Set.of();
+            }
+            Map<Rename, List<Stop>> byRename = new HashMap<>();
+            for (Stop stop : found) {
+                try (KeyValueIterator<String, ReporterCadence> others =
+                             cadences.prefixScan(key(stop.watched().domain(), ""), KEY_SERIALIZER)) {
+                    while (others.hasNext()) {
+                        KeyValue<String, ReporterCadence> other = others.next();
+                        String newcomer = Watched.of(other.key).reporter();
+                        if (ReporterRename.succeeds(newcomer, other.value, stop.watched().reporter(), stop.cadence(),
+                                newestWindow, silence)) {
+                            byRename.computeIfAbsent(new Rename(stop.watched().reporter(), newcomer),
+                                    r -> new ArrayList<>()).add(stop);
+                        }
+                    }
+                }
+            }
+            Set<String> renamed = new HashSet<>();
+            byRename.forEach((rename, stops) -> {
+                if (stops.size() >= silence.renameMinDomains()) {
+                    stops.forEach(stop -> renamed.add(stop.key()));
+                    LOG.warn("reporter silence: \"{}\" appears renamed to \"{}\": it stopped on {} domains of task {} "
+                                    + "where \"{}\" began reporting in its place (e.g. {}); no reports-stopped alert for "
+                                    + "them, and \"{}\" is no longer watched there (silence.rename.min.domains={})",
+                            rename.from(), rename.to(), stops.size(), task, rename.to(),
+                            stops.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
+                            silence.renameMinDomains());
+                }
+            });
+            metrics.silence().renamed(renamed.size());
+            return renamed;
         }
 
         private void fire(Watched watched, ReporterCadence cadence, long newestWindow) {

@@ -385,9 +385,13 @@ class ProcessorConfigTest {
                 Map.of("TLSRPT_SILENCE_AFTER_WINDOWS", "0", "TLSRPT_SILENCE_CHECK_INTERVAL", "PT15M"));
         assertThat(off.topologySettings().silence().enabled()).isFalse();
         assertThat(off.silenceSettings().checkInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(defaults.silenceSettings().renameMinDomains()).isEqualTo(3);
+        assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_SILENCE_RENAME_MIN_DOMAINS", "0"))
+                .silenceSettings().renameCheck()).isFalse();
 
         for (String[] bad : new String[][] {{"silence.after.windows", "-1"}, {"silence.lookback.windows", "63"},
-                {"silence.min.windows", "0"}, {"silence.check.interval", "PT0S"}, {"silence.forget.windows", "x"}}) {
+                {"silence.min.windows", "0"}, {"silence.check.interval", "PT0S"}, {"silence.forget.windows", "x"},
+                {"silence.rename.min.domains", "-1"}}) {
             Properties p = new Properties();
             p.setProperty(bad[0], bad[1]);
             assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(bad[0] + "=" + bad[1])

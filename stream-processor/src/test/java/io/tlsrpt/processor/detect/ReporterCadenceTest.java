@@ -10,12 +10,24 @@ class ReporterCadenceTest {
 
     private static final SilenceSettings DEFAULTS = SilenceSettings.defaults();
 
-    private static ReporterCadence daily(long from, long to) {
+    /** A reporter with a report in every window from {@code from} to {@code to}. */
+    static ReporterCadence daily(long from, long to) {
         ReporterCadence cadence = ReporterCadence.first(from);
         for (long w = from + 1; w <= to; w++) {
             cadence = cadence.seen(w);
         }
         return cadence;
+    }
+
+    @Test
+    void theCadenceKnowsItsFirstWindowWithinItsHistory() {
+        ReporterCadence cadence = daily(26, 29);
+        assertThat(cadence.firstKnownWindow()).isEqualTo(26);
+        assertThat(cadence.beganWithinHistory()).isTrue();
+        assertThat(ReporterCadence.first(7).firstKnownWindow()).isEqualTo(7);
+        assertThat(cadence.seen(29 - 62).firstKnownWindow()).isEqualTo(29 - 62);
+        assertThat(cadence.seen(29 - 62).beganWithinHistory()).isTrue();
+        assertThat(cadence.seen(29 - 63).beganWithinHistory()).as("a report in the oldest window kept").isFalse();
     }
 
     @Test

@@ -35,6 +35,14 @@ class ReporterSilenceTest {
         }
     }
 
+    /** {@code before} reports daily until day 25 about each domain, then {@code after} from day 26 to 29. */
+    private static void changeOver(TopologyFixture f, String before, String after, String... domains) {
+        for (String domain : domains) {
+            daily(f, before, domain, 19, 25);
+            daily(f, after, domain, 26, 29);
+        }
+    }
+
     /** A silence fires when two checks in a row find it: the wall clock advanced by the interval twice. */
     private static void twoChecks(TopologyFixture f) {
         f.driver.advanceWallClockTime(CHECK);
@@ -164,6 +172,65 @@ class ReporterSilenceTest {
             assertThat(store.get("example.com|Microsoft")).isNotNull();
             assertThat(f.metrics.silence().watched()).as("Google forgotten").isEqualTo(1);
             assertThat(f.metrics.silence().stopped()).isZero();
+        }
+    }
+
+    /**
+     * RFC 8460 names a reporter only by its organisation: "Google Inc." becoming "Google LLC" stops the old name on
+     * every domain and starts the new one there. Where the new name began in its place, on at least
+     * silence.rename.min.domains (3) domains, that is a rename: no alert, the old name forgotten; a domain where the old
+     * name stopped and no successor began still gets its alert.
+     */
+    @Test
+    void aReporterThatRenamedItselfOnSeveralDomainsRaisesNoAlertWhereItsNewNameBegan() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            changeOver(f, "Google Inc.", "Google LLC", "a.example", "b.example", "c.example");
+            daily(f, "Google Inc.", "d.example", 19, 25);
+            daily(f, "Microsoft", "d.example", 19, 29);
+            twoChecks(f);
+
+            assertThat(stopped(f.allAlerts())).as("only where no successor began").singleElement().satisfies(a -> {
+                assertThat(a.getPolicyDomain()).isEqualTo("d.example");
+                assertThat(a.getReporters()).containsExactly("Google Inc.");
+            });
+            KeyValueStore<String, ReporterCadence> store = f.driver.getKeyValueStore(SilenceStage.STORE);
+            for (String domain : List.of("a.example", "b.example", "c.example")) {
+                assertThat(store.get(domain + "|Google Inc.")).as("the old name on %s forgotten", domain).isNull();
+                assertThat(store.get(domain + "|Google LLC")).isNotNull();
+            }
+            assertThat(store.get("d.example|Google Inc.").alerted()).isTrue();
+            SilenceCheckMetrics checks = f.metrics.silence();
+            assertThat(checks.renamed()).isEqualTo(3);
+            assertThat(f.metrics.registry().get(SilenceCheckMetrics.RENAMED).counter().count()).isEqualTo(3.0);
+            assertThat(checks.watched()).as("Google LLC on three domains, Google Inc. and Microsoft on d.example")
+                    .isEqualTo(5);
+            assertThat(checks.stopped()).isEqualTo(1);
+
+            f.driver.advanceWallClockTime(CHECK);
+            assertThat(f.allAlerts()).as("nothing more at the next check").isEmpty();
+        }
+    }
+
+    @Test
+    void anUnrelatedNewcomerOrARenameOnTooFewDomainsHidesNoStop() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            changeOver(f, "Google Inc.", "Yahoo Inc.", "a.example", "b.example", "c.example");
+            changeOver(f, "Contoso Ltd", "Contoso Mail", "x.example", "y.example");
+            twoChecks(f);
+            assertThat(stopped(f.allAlerts())).extracting(a -> a.getPolicyDomain() + " " + a.getReporters().get(0))
+                    .containsExactlyInAnyOrder("a.example Google Inc.", "b.example Google Inc.",
+                            "c.example Google Inc.", "x.example Contoso Ltd", "y.example Contoso Ltd");
+            assertThat(f.metrics.silence().renamed()).isZero();
+        }
+    }
+
+    @Test
+    void zeroRenameMinDomainsAnnouncesEveryStop() {
+        SilenceSettings noRenames = new SilenceSettings(3, 7, 5, CHECK, 30, 0);
+        try (TopologyFixture f = new TopologyFixture(settings(noRenames))) {
+            changeOver(f, "Google Inc.", "Google LLC", "a.example", "b.example", "c.example");
+            twoChecks(f);
+            assertThat(stopped(f.allAlerts())).hasSize(3);
         }
     }
 
