@@ -1,8 +1,8 @@
 package io.tlsrpt.processor.detect;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +24,7 @@ public final class ReporterRename {
     static final Set<String> GENERIC_WORDS = Set.of("inc", "llc", "ltd", "plc", "corp", "corporation", "company",
             "limited", "gmbh", "group", "holdings", "services", "mail", "email", "smtp", "tls", "reports",
             "reporting", "com", "net", "org");
+    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     private ReporterRename() {
     }
@@ -48,7 +49,7 @@ public final class ReporterRename {
     }
 
     static Set<String> words(String name) {
-        return Arrays.stream(name.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+        return WORD_BREAK.splitAsStream(name.toLowerCase(Locale.ROOT))
                 .filter(w -> w.length() >= 3 && !GENERIC_WORDS.contains(w))
                 .collect(Collectors.toSet());
     }
