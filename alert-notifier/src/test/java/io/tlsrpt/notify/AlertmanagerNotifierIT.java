@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -48,6 +54,7 @@ class AlertmanagerNotifierIT {
     private static final String TOPIC = "tlsrpt.alerts.json";
     private static final String GROUP = "notifier-it";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static KafkaClusterTestKit cluster;
     private static Admin admin;
@@ -369,16 +376,27 @@ class AlertmanagerNotifierIT {
     }
 
     /**
-     * The example's mail receiver end to end: the notifier posts to a real Alertmanager running the example
-     * configuration (only its relay pointed at a local SMTP server and its waits shortened, {@link ExampleMailRoute}),
-     * which mails the on-call with the subject and text its templates render: by domain for a failure, by reporter for
-     * a reporter that stopped on several domains, and again when the failure resolves.
+     * The example's receivers end to end: the notifier posts to a real Alertmanager running the example configuration
+     * (only its relay and paging webhook pointed at local servers and its waits shortened, {@link ExampleMailRoute}),
+     * which mails the on-call with the subject and text its templates render (by domain for a failure, by reporter for
+     * a reporter that stopped on several domains, and again when the failure resolves) and pages a critical alert, not
+     * mailing it, firing and resolved.
      */
     @Test
-    void exampleRouteFromDeployMailsTheOnCallWithItsSubjectAndText() throws Exception {
+    void exampleRouteFromDeployMailsTheOnCallAndPagesCriticalAlerts() throws Exception {
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
-        Path config = ExampleMailRoute.deliveringTo(smtp.getSmtp().getPort(),
+        List<JsonNode> pages = new CopyOnWriteArrayList<>();
+        HttpServer pager = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        pager.createContext("/page", exchange -> {
+            try (exchange) {
+                pages.add(JSON.readTree(exchange.getRequestBody()));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        pager.start();
+        URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
+        Path config = ExampleMailRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
                 Files.createTempDirectory(work, "am-mail"));
         try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
                 HttpClient.newHttpClient(), null).start();
@@ -410,10 +428,39 @@ class AlertmanagerNotifierIT {
                     .with("summary", spikeSummary));
             MimeMessage ended = awaitMail(smtp, "[TLS-RPT RESOLVED] mailed.example: failure-spike", text -> true);
             assertThat(ExampleMailRoute.plainText(ended)).contains("Resolved: back to normal.");
+
+            produce(firing("it-page-downgrade", "paged.example"));
+            JsonNode page = awaitPage(pages, "paged.example", "firing");
+            assertThat(page.path("receiver").asText()).isEqualTo("mail-oncall-page");
+            JsonNode paged = page.path("alerts").get(0);
+            assertThat(paged.path("labels").path("alertname").asText()).isEqualTo("starttls-downgrade-suspected");
+            assertThat(paged.path("labels").path("severity").asText()).isEqualTo("critical");
+            assertThat(paged.path("annotations").path("summary").asText()).startsWith("STARTTLS downgrade suspected");
+            produce(resolved("it-page-downgrade", "paged.example"));
+            awaitPage(pages, "paged.example", "resolved");
+            assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject)
+                    .as("a critical alert pages and is not mailed").noneMatch(subject -> subject.contains("paged.example"));
             assertThat(routed.isRunning()).isTrue();
         } finally {
+            pager.stop(0);
             smtp.stop();
         }
+    }
+
+    /** The first webhook post about {@code domain} with the group status {@code status}; waits for it. */
+    private static JsonNode awaitPage(List<JsonNode> pages, String domain, String status) {
+        AtomicReference<JsonNode> found = new AtomicReference<>();
+        await("a page about " + domain + ", " + status).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (JsonNode page : pages) {
+                if (status.equals(page.path("status").asText())
+                        && domain.equals(page.path("commonLabels").path("policy_domain").asText())) {
+                    found.set(page);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
     }
 
     /** The first mail received with exactly this subject whose text passes {@code text}; waits for it. */

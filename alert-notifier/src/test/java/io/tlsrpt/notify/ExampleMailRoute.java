@@ -5,15 +5,16 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * deploy/alertmanager/alertmanager.yml made deliverable in a test: its SMTP relay pointed at a local server (no
- * TLS there) and its group waits and intervals shortened, so that a notification comes in seconds. The routes,
- * receivers, recipients and templates are the example's own, unchanged.
+ * deploy/alertmanager/alertmanager.yml made deliverable in a test: its SMTP relay and its paging webhook pointed at
+ * local servers (no TLS there) and its group waits and intervals shortened, so that a notification comes in seconds.
+ * The routes, receivers, recipients and templates are the example's own, unchanged.
  */
 final class ExampleMailRoute {
 
@@ -21,19 +22,28 @@ final class ExampleMailRoute {
     static final String ONCALL = "postmaster-oncall@example.org";
 
     private static final Pattern SMARTHOST = Pattern.compile("(?m)^(\\s+)smarthost: \\S+$");
+    private static final Pattern PAGER_URL = Pattern.compile("(?m)^(\\s+- url: )http://127\\.0\\.0\\.1:9099/page$");
     private static final Pattern GROUP_TIMING = Pattern.compile("(?m)^(\\s+)(group_wait|group_interval): \\S+$");
 
     private ExampleMailRoute() {
     }
 
-    /** Writes the example, relayed through 127.0.0.1:{@code smtpPort}, to {@code dir}; returns the file. */
-    static Path deliveringTo(int smtpPort, Path dir) throws IOException {
+    /**
+     * Writes the example, relayed through 127.0.0.1:{@code smtpPort} and paging {@code pager}, to {@code dir};
+     * returns the file.
+     */
+    static Path deliveringTo(int smtpPort, URI pager, Path dir) throws IOException {
         String example = Files.readString(EXAMPLE);
         Matcher relay = SMARTHOST.matcher(example);
         if (!relay.find()) {
             throw new IllegalStateException(EXAMPLE + " has no smarthost: this test checks its mail receiver");
         }
         String relayed = relay.replaceAll("$1smarthost: 127.0.0.1:" + smtpPort + "\n$1require_tls: false");
+        Matcher paging = PAGER_URL.matcher(relayed);
+        if (!paging.find()) {
+            throw new IllegalStateException(EXAMPLE + " has no paging webhook at 127.0.0.1:9099: this test checks it");
+        }
+        relayed = paging.replaceAll("$1" + pager);
         Matcher timing = GROUP_TIMING.matcher(relayed);
         if (!timing.find()) {
             throw new IllegalStateException(EXAMPLE + " sets no group_wait or group_interval to shorten");
