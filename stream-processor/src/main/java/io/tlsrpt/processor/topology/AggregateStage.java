@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
@@ -72,10 +74,13 @@ final class AggregateStage {
      * either way.
      */
     static KStream<String, DomainWindow> contributions(KStream<String, byte[]> distinctReports,
-                                                       Topic<String, TlsReport> reportsTopic) {
+                                                       Topic<String, TlsReport> reportsTopic,
+                                                       Supplier<ServedDomains> servedDomains,
+                                                       PipelineMetrics metrics) {
         Deserializer<TlsReport> deserializer = reportsTopic.valueSerde().deserializer();
         KStream<String, ReportExplode.Exploded> exploded = distinctReports.processValues(
-                () -> new ReportExplode(deserializer, reportsTopic.name()), Named.as(ReportExplode.PROCESSOR));
+                () -> new ReportExplode(deserializer, reportsTopic.name(), servedDomains, metrics),
+                Named.as(ReportExplode.PROCESSOR));
         // processValues keeps the key, so the DSL adds no repartition for the primary domain's contribution
         KStream<String, DomainWindow> primary = exploded.processValues(ReportExplode.Primary::new,
                 Named.as(ReportExplode.PRIMARY));

@@ -24,6 +24,7 @@ public final class PipelineMetrics {
     public static final String REPORTS_DISTINCT = "tlsrpt.reports.distinct";
     public static final String CONFLICTING_REPORTS = "tlsrpt.reports.conflicting";
     public static final String LATE_REPORTS = "tlsrpt.late.reports";
+    public static final String UNSERVED_CONTRIBUTIONS = "tlsrpt.unserved.contributions";
     public static final String ALERTS = "tlsrpt.alerts";
     public static final String DEAD_LETTERS = "tlsrpt.dead.letters";
     public static final String STREAM_THREAD_REPLACEMENTS = "tlsrpt.stream.thread.replacements";
@@ -48,6 +49,7 @@ public final class PipelineMetrics {
     private final Counter duplicates;
     private final Counter distinct;
     private final Counter conflicting;
+    private final Counter unservedContributions;
     private final Counter threadReplacements;
     /** One per deviation code: building and registering a counter per decoded report's deviation cost 1-2 %. */
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
@@ -66,6 +68,10 @@ public final class PipelineMetrics {
         conflicting = Counter.builder(CONFLICTING_REPORTS)
                 .description("distinct reports with the organisation, report-id and date range of an earlier, "
                         + "different report (a forgery sent first, or a reissue): both count")
+                .register(registry);
+        unservedContributions = Counter.builder(UNSERVED_CONTRIBUTIONS)
+                .description("(report, policy domain) contributions left out of the statistics because the domain is "
+                        + "not served, in a report that names a served one too")
                 .register(registry);
         threadReplacements = Counter.builder(STREAM_THREAD_REPLACEMENTS)
                 .description("stream threads that died of an error no record handler took and were replaced")
@@ -130,6 +136,15 @@ public final class PipelineMetrics {
 
     public void conflictingReport() {
         conflicting.increment();
+    }
+
+    /** A (report, policy domain) contribution left out because {@code served.domains} does not list the domain. */
+    public void unservedContribution() {
+        unservedContributions.increment();
+    }
+
+    long unservedContributions() {
+        return (long) unservedContributions.count();
     }
 
     /** A (report, policy domain) contribution left out of the statistics; reason: a {@code LATE_*} constant. */

@@ -1,14 +1,17 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -18,6 +21,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3: one report becomes one contribution per policy domain (several policies of the same domain in
@@ -42,13 +47,20 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     record Exploded(long start, Headers headers, Map<String, DomainWindow> byDomain) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReportExplode.class);
+
     private final Deserializer<TlsReport> deserializer;
     private final String reportsTopic;
+    private final Supplier<ServedDomains> servedDomains;
+    private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<String, Exploded> context;
 
-    ReportExplode(Deserializer<TlsReport> deserializer, String reportsTopic) {
+    ReportExplode(Deserializer<TlsReport> deserializer, String reportsTopic, Supplier<ServedDomains> servedDomains,
+                  PipelineMetrics metrics) {
         this.deserializer = deserializer;
         this.reportsTopic = reportsTopic;
+        this.servedDomains = servedDomains;
+        this.metrics = metrics;
     }
 
     @Override
@@ -59,9 +71,32 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
         TlsReport report = deserializer.deserialize(reportsTopic, record.value());
-        Exploded exploded = new Exploded(report.getStart().toEpochMilli(),
-                receivedAtHeaders(report), contributions(report));
+        Map<String, DomainWindow> byDomain = contributions(report);
+        leaveOutUnserved(report, byDomain);
+        Exploded exploded = new Exploded(report.getStart().toEpochMilli(), receivedAtHeaders(report), byDomain);
         context.forward(record.withValue(exploded));
+    }
+
+    /**
+     * A report that reached here names at least one served domain (the decode stage dead-letters the others); any
+     * other domain it names gets no window, statistics, alert or cadence: a report forged to name someone else's
+     * domain beside one of ours must not page us about it, nor grow our state with it. The report itself stays whole
+     * in the reports topic.
+     */
+    private void leaveOutUnserved(TlsReport report, Map<String, DomainWindow> byDomain) {
+        ServedDomains served = servedDomains.get();
+        if (served.servesAll()) {
+            return;
+        }
+        for (Iterator<String> domains = byDomain.keySet().iterator(); domains.hasNext(); ) {
+            String domain = domains.next();
+            if (!served.serves(domain)) {
+                domains.remove();
+                metrics.unservedContribution();
+                LOG.debug("report {} of {}: {} is not served, left out of the statistics", report.getReportId(),
+                        report.getOrganizationName(), domain);
+            }
+        }
     }
 
     /** The primary domain's contribution, on the partition the report is already on. */

@@ -91,7 +91,8 @@ public final class TopologyFactory {
             return build(builder);
         }
 
-        KStream<String, DomainWindow> contributions = AggregateStage.contributions(distinct, topics.reports);
+        KStream<String, DomainWindow> contributions = AggregateStage.contributions(distinct, topics.reports,
+                settings.servedDomains(), metrics);
         KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(contributions, settings, metrics);
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(), clock),
                         Named.as("failure-stats"))

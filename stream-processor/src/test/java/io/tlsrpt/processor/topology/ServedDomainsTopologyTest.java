@@ -94,6 +94,28 @@ class ServedDomainsTopologyTest {
         assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("multi");
     }
 
+    /**
+     * A report naming a served domain passes, but the unserved domains it names beside it count nowhere: a report
+     * forged to name someone else's domain next to ours neither pages us about it nor grows our state with it. The
+     * report itself stays whole in the reports topic.
+     */
+    @Test
+    void theUnservedDomainsOfAPassingReportGetNoStatisticsNorAlerts() {
+        healthyWeek("victim.example");
+        healthyWeek("someone-else.example");
+        f.send(report("Postfix", "forged-beside", 8).policy("victim.example", 1000)
+                .policy("someone-else.example", 1000, failure("starttls-not-supported", 900, "203.0.113.9",
+                        "mx.someone-else.example")), 8);
+
+        assertThat(f.allAlerts()).as("no page about someone else's domain").isEmpty();
+        assertThat(f.stats.readValuesToList()).extracting(FailureStats::getPolicyDomain)
+                .doesNotContain("someone-else.example");
+        assertThat(f.reports.readValuesToList()).filteredOn(r -> r.getReportId().equals("forged-beside"))
+                .singleElement().satisfies(r -> assertThat(r.getPolicies()).hasSize(2));
+        assertThat(f.metrics.unservedContributions()).isEqualTo(1);
+        assertThat(f.metrics.registry().get(PipelineMetrics.UNSERVED_CONTRIBUTIONS).counter().count()).isEqualTo(1.0);
+    }
+
     /** The list is read for every record: a domain added to it (the processor re-reads its file) counts from then. */
     @Test
     void aDomainAddedToTheListCountsFromItsNextReport() {
