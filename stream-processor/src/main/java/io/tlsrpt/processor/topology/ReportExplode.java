@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The distinct reports arrive keyed by their primary domain ({@link ReportRouting}), already on that domain's
  * partition: this processor decodes the report's bytes (once) and computes all its contributions;
  * {@link Primary} forwards the primary domain's under the same key (no repartition), {@link Others} the other
- * domains' of a multi-domain report, which go through the by-domain repartition.
+ * domains' of a multi-domain report, which go through the by-domain repartition. With a {@code served.domains} list,
+ * only the served domains contribute.
  */
 final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExplode.Exploded> {
 
