@@ -320,7 +320,7 @@ class AlertmanagerNotifierIT {
 
     @Test
     void exampleRouteFromDeployInhibitsWarningsWhileACriticalFiresForTheDomain() throws Exception {
-        Path example = Path.of("..", "deploy", "alertmanager", "alertmanager.yml");
+        Path example = ExampleRoute.EXAMPLE;
         assertThat(example).as("deploy/alertmanager/alertmanager.yml").isRegularFile();
         try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-deploy"), example, null,
                 HttpClient.newHttpClient(), null).start();
@@ -349,7 +349,7 @@ class AlertmanagerNotifierIT {
      */
     @Test
     void exampleRouteFromDeployGroupsAReporterThatStoppedOnManyDomainsIntoOneNotification() throws Exception {
-        Path example = Path.of("..", "deploy", "alertmanager", "alertmanager.yml");
+        Path example = ExampleRoute.EXAMPLE;
         String everywhere = "stopped-everywhere.example";
         try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-stopped"), example,
                 null, HttpClient.newHttpClient(), null).start();
@@ -377,7 +377,7 @@ class AlertmanagerNotifierIT {
 
     /**
      * The example's receivers end to end: the notifier posts to a real Alertmanager running the example configuration
-     * (only its relay and paging webhook pointed at local servers and its waits shortened, {@link ExampleMailRoute}),
+     * (only its relay and paging webhook pointed at local servers and its waits shortened, {@link ExampleRoute}),
      * which mails the on-call with the subject and text its templates render (by domain for a failure, by reporter for
      * a reporter that stopped on several domains, and again when the failure resolves) and pages a critical alert, not
      * mailing it, firing and resolved.
@@ -396,7 +396,7 @@ class AlertmanagerNotifierIT {
         });
         pager.start();
         URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
-        Path config = ExampleMailRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
+        Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
                 Files.createTempDirectory(work, "am-mail"));
         try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
                 HttpClient.newHttpClient(), null).start();
@@ -414,20 +414,20 @@ class AlertmanagerNotifierIT {
 
             MimeMessage spike = awaitMail(smtp, "[TLS-RPT FIRING] mailed.example: failure-spike", text -> true);
             assertThat(spike.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
-                    .containsExactly(ExampleMailRoute.ONCALL);
-            assertThat(ExampleMailRoute.plainText(spike)).contains(spikeSummary)
+                    .containsExactly(ExampleRoute.ONCALL);
+            assertThat(ExampleRoute.plainText(spike)).contains(spikeSummary)
                     .contains("310 of 2000 sessions to mailed.example failed with certificate-expired (15.5%)")
                     .contains("Check first:");
             MimeMessage stop = awaitMail(smtp, "[TLS-RPT FIRING] mute-reporter.example: reports-stopped",
                     text -> text.contains("quiet1.example") && text.contains("quiet2.example")
                             && text.contains("quiet3.example"));
-            assertThat(ExampleMailRoute.plainText(stop)).contains("Reporter: mute-reporter.example");
+            assertThat(ExampleRoute.plainText(stop)).contains("Reporter: mute-reporter.example");
 
             produce(resolved("it-mail-spike", "mailed.example").with("severity", "warning")
                     .with("kind", "failure-spike").with("result_type", "certificate-expired")
                     .with("summary", spikeSummary));
             MimeMessage ended = awaitMail(smtp, "[TLS-RPT RESOLVED] mailed.example: failure-spike", text -> true);
-            assertThat(ExampleMailRoute.plainText(ended)).contains("Resolved: back to normal.");
+            assertThat(ExampleRoute.plainText(ended)).contains("Resolved: back to normal.");
 
             produce(firing("it-page-downgrade", "paged.example"));
             JsonNode page = awaitPage(pages, "paged.example", "firing");
@@ -468,7 +468,7 @@ class AlertmanagerNotifierIT {
         AtomicReference<MimeMessage> found = new AtomicReference<>();
         await("a mail \"" + subject + "\"").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
             for (MimeMessage mail : smtp.getReceivedMessages()) {
-                if (subject.equals(mail.getSubject()) && text.test(ExampleMailRoute.plainText(mail))) {
+                if (subject.equals(mail.getSubject()) && text.test(ExampleRoute.plainText(mail))) {
                     found.set(mail);
                     return true;
                 }

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * local servers (no TLS there) and its group waits and intervals shortened, so that a notification comes in seconds.
  * The routes, receivers, recipients and templates are the example's own, unchanged.
  */
-final class ExampleMailRoute {
+final class ExampleRoute {
 
+    /** The example configuration, as every test of its routes reads it. */
     static final Path EXAMPLE = Path.of("..", "deploy", "alertmanager", "alertmanager.yml");
     static final String ONCALL = "postmaster-oncall@example.org";
 
@@ -25,7 +26,7 @@ final class ExampleMailRoute {
     private static final Pattern PAGER_URL = Pattern.compile("(?m)^(\\s+- url: )http://127\\.0\\.0\\.1:9099/page$");
     private static final Pattern GROUP_TIMING = Pattern.compile("(?m)^(\\s+)(group_wait|group_interval): \\S+$");
 
-    private ExampleMailRoute() {
+    private ExampleRoute() {
     }
 
     /**
