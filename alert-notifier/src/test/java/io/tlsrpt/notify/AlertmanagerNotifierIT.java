@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -449,27 +450,29 @@ class AlertmanagerNotifierIT {
 
     /** The first webhook post about {@code domain} with the group status {@code status}; waits for it. */
     private static JsonNode awaitPage(List<JsonNode> pages, String domain, String status) {
-        AtomicReference<JsonNode> found = new AtomicReference<>();
-        await("a page about " + domain + ", " + status).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            for (JsonNode page : pages) {
-                if (status.equals(page.path("status").asText())
-                        && domain.equals(page.path("commonLabels").path("policy_domain").asText())) {
-                    found.set(page);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
+        return awaitFirst("a page about " + domain + ", " + status, () -> pages, page ->
+                status.equals(page.path("status").asText())
+                        && domain.equals(page.path("commonLabels").path("policy_domain").asText()));
     }
 
     /** The first mail received with exactly this subject whose text passes {@code text}; waits for it. */
     private static MimeMessage awaitMail(GreenMail smtp, String subject, Predicate<String> text) {
-        AtomicReference<MimeMessage> found = new AtomicReference<>();
-        await("a mail \"" + subject + "\"").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            for (MimeMessage mail : smtp.getReceivedMessages()) {
-                if (subject.equals(mail.getSubject()) && text.test(ExampleRoute.plainText(mail))) {
-                    found.set(mail);
+        return awaitFirst("a mail \"" + subject + "\"", () -> List.of(smtp.getReceivedMessages()),
+                mail -> subject.equals(mail.getSubject()) && text.test(ExampleRoute.plainText(mail)));
+    }
+
+    /** A test on what a receiver got, which may read a mail's parts. */
+    private interface Check<T> {
+        boolean test(T item) throws Exception;
+    }
+
+    /** The first of {@code received} (read again at each poll) that passes {@code check}; waits for it. */
+    private static <T> T awaitFirst(String alias, Supplier<List<T>> received, Check<T> check) {
+        AtomicReference<T> found = new AtomicReference<>();
+        await(alias).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            for (T item : received.get()) {
+                if (check.test(item)) {
+                    found.set(item);
                     return true;
                 }
             }
