@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * regular reporter of a domain (a report in {@code silence.min.windows} of the {@code silence.lookback.windows} up to
  * its last) that has sent none for {@code silence.after.windows} windows, counted back from the newest window this
  * processor instance has a report for (over all its tasks), at two checks in a row (a partition read behind the
- * others while reports are caught up is not silent). The silence is relative: other reports keep arriving,
+ * others while reports are caught up is not silent; the first check's suspicion is stored with the cadence, so a
+ * restart between the two does not start again). The silence is relative: other reports keep arriving,
  * this reporter's about this domain do not (the domain's {@code _smtp._tls} record or its {@code rua} broke, or the
  * reporter stopped sending it mail).
  *
@@ -74,8 +75,9 @@ final class SilenceStage {
     }
 
     /**
-     * The newest report window this processor instance has had a report for, over all its tasks, since it started
-     * (not stored: the next report sets it again). Shared by the tasks' processors, which run on any stream thread.
+     * The newest report window this processor instance has had a report for, over all its tasks (not stored: each
+     * task's start sets it from the task's store, then every report).
+     * Shared by the tasks' processors, which run on any stream thread.
      */
     static final class NewestWindow {
 
@@ -125,13 +127,6 @@ final class SilenceStage {
         /** The task's id, as the metrics name it. */
         private String task;
         private KeyValueStore<String, ReporterCadence> cadences;
-        /**
-         * The reporters found stopped by the last check, with their last window: one fires only if the next check
-         * finds it still stopped at the same window. Partitions are read at their own pace, so while reports are
-         * being caught up a reporter's partition can lag behind the instance's newest window for a moment; a silence
-         * kept over a whole check interval is not that. Not stored: after a restart the first check suspects again.
-         */
-        private Map<String, Long> suspected = new HashMap<>();
 
         SilenceProcessor(SilenceSettings silence, Duration windowSize, NewestWindow newest, PipelineMetrics metrics) {
             this.silence = silence;
@@ -146,6 +141,7 @@ final class SilenceStage {
             this.task = context.taskId().toString();
             this.cadences = context.getStateStore(STORE);
             if (silence.enabled()) {
+                restoreNewestWindow();
                 context.schedule(silence.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
             }
         }
@@ -178,6 +174,14 @@ final class SilenceStage {
             }
         }
 
+        /**
+         * A reporter found stopped fires only if the next check finds it still stopped at the same last window: the
+         * first check stores a suspicion in its cadence ({@link ReporterCadence#suspect()}). Partitions are read at
+         * their own pace, so while reports are being caught up a reporter's partition can lag behind the instance's
+         * newest window for a moment; a silence kept over a whole check interval is not that. A check that cannot
+         * judge (the instance is not current) ends every suspicion, so that the catching up after an outage needs two
+         * checks again.
+         */
         private void check(long now) {
             long newestWindow = newest.get();
             if (newestWindow == NewestWindow.NONE) {
@@ -191,7 +195,6 @@ final class SilenceStage {
             }
             long started = System.nanoTime();
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
-            Map<String, Long> stillSuspected = new HashMap<>();
             List<Stop> found = new ArrayList<>();
             long watched = 0;
             long stopped = 0;
@@ -208,17 +211,21 @@ final class SilenceStage {
                     }
                     watched++;
                     if (current && cadence.stopped(newestWindow, silence)) {
-                        if (Long.valueOf(cadence.lastWindow()).equals(suspected.get(entry.key))) {
+                        if (cadence.suspected()) {
                             found.add(new Stop(Watched.of(entry.key), entry.key, cadence));
                         } else {
-                            stillSuspected.put(entry.key, cadence.lastWindow());
+                            changes.add(KeyValue.pair(entry.key, cadence.suspect()));
                         }
-                    } else if (cadence.alerted()) {
+                        continue;
+                    }
+                    if (cadence.suspected()) {
+                        changes.add(KeyValue.pair(entry.key, cadence.unsuspected()));
+                    }
+                    if (cadence.alerted()) {
                         stopped++;
                     }
                 }
             }
-            suspected = stillSuspected;
             Set<String> renamed = renamed(found, newestWindow);
             for (Stop stop : found) {
                 if (renamed.contains(stop.key())) {
@@ -246,6 +253,19 @@ final class SilenceStage {
         @Override
         public void close() {
             metrics.silence().closed(task);
+        }
+
+        /**
+         * At the task's start (its store restored): the newest window the store has a report for, so that after a
+         * restart, or a task moving here, the instance judges without waiting for a report. Every task of the
+         * instance does so, long before the first check (a check interval after the start).
+         */
+        private void restoreNewestWindow() {
+            try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
+                while (all.hasNext()) {
+                    newest.saw(all.next().value.lastWindow());
+                }
+            }
         }
 
         /**

@@ -89,6 +89,22 @@ class ReporterCadenceTest {
     }
 
     @Test
+    void aSuspicionHoldsUntilTheNextNewerReportOrTheAlertItConfirms() {
+        ReporterCadence stopped = daily(19, 25);
+        assertThat(stopped.suspected()).isFalse();
+        ReporterCadence suspected = stopped.suspect();
+        assertThat(suspected.suspected()).isTrue();
+        assertThat(suspected.suspectedAt()).isEqualTo(25);
+        assertThat(suspected.seen(24).suspected()).as("a late report of an earlier window").isTrue();
+        assertThat(suspected.seen(26).suspected()).as("a newer report").isFalse();
+        assertThat(suspected.unsuspected()).isEqualTo(stopped);
+        ReporterCadence fired = suspected.alertFired();
+        assertThat(fired.suspected()).isFalse();
+        assertThat(fired.alerted()).isTrue();
+        assertThat(fired.seen(30).alertResolved().suspected()).isFalse();
+    }
+
+    @Test
     void aReporterSilentForTheForgetWindowsIsForgotten() {
         ReporterCadence cadence = daily(10, 16);
         assertThat(cadence.forgotten(16 + 29, DEFAULTS)).isFalse();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two tasks of one processor instance: a domain alone on its partition, whose reporter stopped, is judged against the
- * newest window of the instance's other tasks (the topology test driver runs one task only).
+ * newest window of the instance's other tasks (the topology test driver runs one task only). And a task restarted, or
+ * moved to another instance, between two checks: its store restored, its processor and the instance's memory new.
  */
 class SilenceAcrossTasksTest {
 
@@ -28,16 +29,26 @@ class SilenceAcrossTasksTest {
 
     private static final class Task {
         final MockProcessorContext<String, Alert> context = new MockProcessorContext<>();
+        final KeyValueStore<String, ReporterCadence> store;
         final SilenceStage.SilenceProcessor processor;
 
         Task(SilenceStage.NewestWindow newest) {
-            KeyValueStore<String, ReporterCadence> store = Stores.keyValueStoreBuilder(
-                            Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
+            this(newest, null);
+        }
+
+        /** The task started on {@code instance}; {@code before}: a task started again, its store restored. */
+        Task(SilenceStage.NewestWindow instance, Task before) {
+            store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
                             ReporterCadenceSerde.serde())
                     .withLoggingDisabled().build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
-            processor = new SilenceStage.SilenceProcessor(SilenceSettings.defaults(), DAY, newest,
+            if (before != null) {
+                try (var all = before.store.all()) {
+                    all.forEachRemaining(entry -> store.put(entry.key, entry.value));
+                }
+            }
+            processor = new SilenceStage.SilenceProcessor(SilenceSettings.defaults(), DAY, instance,
                     new PipelineMetrics(new SimpleMeterRegistry()));
             processor.init(context);
         }
@@ -94,5 +105,52 @@ class SilenceAcrossTasksTest {
         alone.check(now);
         alone.check(now.plus(Duration.ofHours(1)));
         assertThat(alone.context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void aSuspicionSurvivesARestartBetweenTheTwoChecks() {
+        Task[] tasks = googleStoppedOnTheDomainAloneOnItsTask();
+        Task alone = tasks[0];
+        Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
+        alone.check(now);
+        assertThat(alone.context.forwarded()).isEmpty();
+        assertThat(alone.store.get("example.com|Google").suspected()).as("stored with the cadence").isTrue();
+
+        // the instance restarts (or its tasks move to another): no report yet, nothing in memory, the stores restored
+        SilenceStage.NewestWindow instance = new SilenceStage.NewestWindow();
+        Task restarted = new Task(instance, alone);
+        new Task(instance, tasks[1]);
+        restarted.check(now.plus(Duration.ofHours(1)));
+        assertThat(restarted.context.forwarded()).as("the second check in a row, across the restart")
+                .singleElement().satisfies(f -> {
+                    assertThat(f.record().key()).isEqualTo("example.com|reports-stopped|Google");
+                    assertThat(f.record().value().getStatus()).isEqualTo("firing");
+                    assertThat(f.record().value().getSummary()).contains("4 window(s) without one");
+                });
+        assertThat(restarted.store.get("example.com|Google").alerted()).isTrue();
+        assertThat(restarted.store.get("example.com|Google").suspected()).isFalse();
+    }
+
+    @Test
+    void aCheckThatCannotJudgeEndsTheSuspicionsSoTheCatchingUpNeedsTwoChecksAgain() {
+        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
+        Task alone = new Task(newest);
+        Task others = new Task(newest);
+        alone.daily("example.com", "Google", 19, 25);
+        others.daily("example.net", "Google", 19, 29);
+        Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
+        alone.check(now);
+        assertThat(alone.store.get("example.com|Google").suspected()).isTrue();
+
+        // four days without any report: an outage, not judged; then the backlog arrives
+        Instant afterOutage = now.plus(Duration.ofDays(4));
+        alone.check(afterOutage);
+        assertThat(alone.store.get("example.com|Google").suspected()).isFalse();
+        others.daily("example.net", "Google", 30, 33);
+        alone.check(afterOutage.plus(Duration.ofHours(1)));
+        assertThat(alone.context.forwarded()).as("a suspicion again, not yet an alert").isEmpty();
+        alone.check(afterOutage.plus(Duration.ofHours(2)));
+        assertThat(alone.context.forwarded()).singleElement()
+                .satisfies(f -> assertThat(f.record().value().getSummary()).contains("8 window(s) without one"));
     }
 }
