@@ -52,6 +52,16 @@ final class BenchTarget implements AutoCloseable {
         return base + suffix;
     }
 
+    /** What {@link #name} appends: empty on the embedded broker, {@code -<run id>} on an external cluster. */
+    String suffix() {
+        return suffix;
+    }
+
+    /** A topic this run created, or its processor did (internal topics start with its suffixed application id). */
+    boolean isOfThisRun(String topic) {
+        return suffix.isEmpty() || topic.contains(suffix);
+    }
+
     /** RSS of the embedded broker process in bytes (-1 when external). */
     long brokerRssBytes() {
         return broker == null ? -1 : broker.rssBytes();

@@ -92,8 +92,11 @@ public final class PipelineBench {
             Load load = load(target, raw, s.workload());
             Floor floor = runFloor(target, raw, Map.of(), copy, eos, config);
             ProcessMemory.resetPeaks();
+            BrokerAppends.Snapshot beforePipeline = BrokerAppends.take(target);
             Pipeline pipeline = runPipeline(config, s.depth(), target, raw, load.records);
+            Map<String, Long> appends = BrokerAppends.take(target).since(beforePipeline);
             print(out, s, target, load, floor, pipeline, Memory.now());
+            printAppends(out, target, config, floor, load.records(), appends);
         } finally {
             if (s.keepDir() == null) {
                 deleteRecursively(dir);
@@ -104,19 +107,21 @@ public final class PipelineBench {
     record Load(long records, long bytes, double seconds) {
     }
 
-    /** What the floor copied and what it took. */
-    record Floor(CopyFloor.Result result, Memory memory, CpuTime cpu) {
+    /** What the floor copied and what it took; {@code appends}: what the broker appended meanwhile, by topic. */
+    record Floor(CopyFloor.Result result, Memory memory, CpuTime cpu, Map<String, Long> appends) {
     }
 
     /** The copy floor over the raw topic from {@code start} (the beginning where absent) to its end. */
     private static Floor runFloor(BenchTarget target, String raw, Map<TopicPartition, Long> start, String copy,
                                   boolean exactlyOnce, ProcessorConfig config) {
+        BrokerAppends.Snapshot before = BrokerAppends.take(target);
         ProcessMemory.resetPeaks();
         CpuTime cpuStart = CpuTime.now(target);
         CopyFloor.Result floor = CopyFloor.copy(target.client(), raw, start, copy, exactlyOnce,
             config.getDuration(ProcessorConfig.COMMIT_INTERVAL), TlsRptProcessor.producerCompression(config),
             target.name("tlsrpt-bench-copy"));
-        Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart));
+        Floor f = new Floor(floor, Memory.now(), CpuTime.now(target).since(cpuStart),
+            BrokerAppends.take(target).since(before));
         LOG.info("floor: copied {} records in {} s", floor.records(), floor.seconds());
         return f;
     }
@@ -148,13 +153,16 @@ public final class PipelineBench {
             Floor floor = runFloor(target, raw, measuredFrom, copy, eos, config);
             ProcessMemory.resetPeaks();
             PipelineMetrics.Snapshot before = processor.counters();
+            BrokerAppends.Snapshot appendedBefore = BrokerAppends.take(target);
             long resumed = System.nanoTime();
             processor.resume();
             Pipeline p = awaitProcessed(processor, drain, target, config, warm.records() + load.records(),
                 warm.records(), resumed);
+            Map<String, Long> appends = BrokerAppends.take(target).since(appendedBefore);
             Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
                 p.cpu());
             print(out, s, target, load, floor, measured, Memory.now());
+            printAppends(out, target, config, floor, load.records(), appends);
         }
     }
 
@@ -387,6 +395,34 @@ public final class PipelineBench {
         out.printf(Locale.ROOT, "| total | %,d | %,d | %,d | %s |%n", totalBytes, totalLive, totalKeys,
             totalKeys > 0 ? String.format(Locale.ROOT, "%.0f", (double) Math.max(totalBytes, totalLive) / totalKeys)
                 : "n/a");
+        out.flush();
+    }
+
+    /**
+     * Per report, what the broker appended for the floor and for the pipeline, by topic (records and transaction
+     * markers): the I/O that the pipeline's design costs, against the copy's one record.
+     */
+    private static void printAppends(PrintWriter out, BenchTarget target, ProcessorConfig config, Floor floor,
+                                     long reports, Map<String, Long> pipeline) {
+        String appId = config.get(ProcessorConfig.APPLICATION_ID);
+        Map<String, long[]> rows = new java.util.TreeMap<>();
+        floor.appends().forEach((topic, n) -> rows.computeIfAbsent(
+            BrokerAppends.shortName(topic, appId, target.suffix()), k -> new long[2])[0] += n);
+        pipeline.forEach((topic, n) -> rows.computeIfAbsent(
+            BrokerAppends.shortName(topic, appId, target.suffix()), k -> new long[2])[1] += n);
+        long floorRecords = floor.result().records();
+        out.println();
+        out.printf(Locale.ROOT, "| appended per report (records and transaction markers)%s | floor (copy) | pipeline |"
+            + "%n|---|---:|---:|%n", target.embedded() ? "" : ", the run's topics");
+        long[] total = new long[2];
+        rows.forEach((topic, n) -> {
+            out.printf(Locale.ROOT, "| %s | %.3f | %.3f |%n", topic, (double) n[0] / floorRecords,
+                (double) n[1] / reports);
+            total[0] += n[0];
+            total[1] += n[1];
+        });
+        out.printf(Locale.ROOT, "| total | %.2f | %.2f |%n", (double) total[0] / floorRecords,
+            (double) total[1] / reports);
         out.flush();
     }
 

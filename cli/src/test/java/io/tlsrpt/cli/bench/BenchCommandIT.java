@@ -48,7 +48,13 @@ class BenchCommandIT {
             .containsPattern("# stream threads: [0-9.]+ s CPU in the [0-9.]+ s pipeline phase \\(\\d+ % of it\\), [0-9.]+ ms per report")
             // CPU seconds of client and broker, CPU ms per report and the CPU ratio end both rows
             .containsPattern("\\| pipeline \\| 300 \\|.*\\| [0-9.]+ / [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
-            .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|");
+            .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|")
+            // what the broker appended per report: the copy one record (and markers), the pipeline one per topic
+            .containsPattern("\\| tlsrpt\\.bench\\.copy \\| 1\\.\\d{3} \\| 0\\.000 \\|")
+            .containsPattern("\\| tlsrpt\\.reports \\| 0\\.000 \\| 1\\.\\d{3} \\|")
+            .containsPattern("\\| <app>-report-by-primary-domain-repartition \\| 0\\.000 \\| 1\\.\\d{3} \\|")
+            .containsPattern("\\| <app>-dedup-by-domain-store-changelog \\| 0\\.000 \\| 1\\.\\d{3} \\|")
+            .containsPattern("\\| total \\| [1-9]\\.\\d{2} \\| [1-9]\\.\\d{2} \\|");
     }
 
     @Test
