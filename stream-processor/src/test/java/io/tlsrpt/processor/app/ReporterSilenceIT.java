@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Reporters that stop, on a real broker with three partitions: the processor's own wall-clock check (every two
  * seconds here; a silence fires at the second check that finds it) on its stream thread fires a reports-stopped alert for a reporter that stopped sending reports about one
  * domain while reports about another keep arriving, into both alert topics, and resolves it with the reporter's next
- * report. The reports are dated on the days before today, as live reports are.
+ * report. The reports are dated on the days before today, as live reports are. And a processor stopped between the
+ * two checks: its successor, on an empty state directory, confirms the stored suspicion at its first check.
  */
 class ReporterSilenceIT {
 
@@ -57,6 +58,31 @@ class ReporterSilenceIT {
     private static byte[] daily(String organisation, String domain, int daysAgo) {
         return report(organisation, organisation + "-" + domain + "-" + daysAgo,
                 TODAY.minus(daysAgo, ChronoUnit.DAYS)).policy(domain, 500).bytes();
+    }
+
+    /** Microsoft reports on STOPPED for ten days, Google there until five days ago and on GOING_ON throughout. */
+    private static List<byte[]> googleStoppedOnOneDomainAndGoesOnOnTheOther() {
+        List<byte[]> reports = new ArrayList<>();
+        for (int daysAgo = 10; daysAgo >= 1; daysAgo--) {
+            if (daysAgo >= 5) {
+                reports.add(daily("Google Inc.", STOPPED, daysAgo));
+            }
+            reports.add(daily("Microsoft Corporation", STOPPED, daysAgo));
+            reports.add(daily("Google Inc.", GOING_ON, daysAgo));
+        }
+        return reports;
+    }
+
+    /** The processor's settings on the test cluster, with the silence checked every {@code checkInterval}. */
+    private static Properties settings(String applicationId, String registry, Duration checkInterval) {
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.setProperty(ProcessorConfig.APPLICATION_ID, applicationId);
+        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
+        props.setProperty(ProcessorConfig.HTTP_PORT, "0");
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "3");
+        props.setProperty(ProcessorConfig.SILENCE_CHECK_INTERVAL, checkInterval.toString());
+        return props;
     }
 
     private static List<String> silenceAlerts(String bootstrap, TopicNames topics, String registry) {
@@ -89,25 +115,12 @@ class ReporterSilenceIT {
     void aReporterThatStopsOnOneDomainIsAnnouncedAndResolvedByTheRunningProcessor() throws Exception {
         String bootstrap = cluster.bootstrapServers();
         String registry = "mock://silence-it-" + UUID.randomUUID();
-        Properties props = new Properties();
-        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
-        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-silence-it");
-        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
+        Properties props = settings("tlsrpt-silence-it", registry, Duration.ofSeconds(2));
         props.setProperty(ProcessorConfig.STATE_DIR, stateDir.toString());
-        props.setProperty(ProcessorConfig.HTTP_PORT, "0");
-        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "3");
-        props.setProperty(ProcessorConfig.SILENCE_CHECK_INTERVAL, "PT2S");
         ProcessorConfig config = ProcessorConfig.fromProperties(props);
         TopicNames topics = config.topicNames();
 
-        List<byte[]> reports = new ArrayList<>();
-        for (int daysAgo = 10; daysAgo >= 1; daysAgo--) {
-            if (daysAgo >= 5) {
-                reports.add(daily("Google Inc.", STOPPED, daysAgo));
-            }
-            reports.add(daily("Microsoft Corporation", STOPPED, daysAgo));
-            reports.add(daily("Google Inc.", GOING_ON, daysAgo));
-        }
+        List<byte[]> reports = googleStoppedOnOneDomainAndGoesOnOnTheOther();
         try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
             produce(bootstrap, topics.raw(), reports);
@@ -136,6 +149,56 @@ class ReporterSilenceIT {
                     .contains("\"status\":\"resolved\"", "Google Inc. sent a report again");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reporters(scrape(metrics)))
                     .as("watched, stopped").containsExactly(3.0, 0.0));
+        }
+    }
+
+    /**
+     * The first check's suspicion is stored with the cadence: a processor stopped between the two checks, its
+     * successor started on an empty state directory (as when the tasks move to another instance; the stores restored
+     * from their changelogs) and given no new report, fires the alert at its own first check, not its second.
+     */
+    @Test
+    void aSuspicionFoundBeforeARestartIsConfirmedByTheNextInstancesFirstCheck() throws Exception {
+        String bootstrap = cluster.bootstrapServers();
+        String registry = "mock://silence-restart-it-" + UUID.randomUUID();
+        Duration interval = Duration.ofSeconds(15);
+        Properties props = settings("tlsrpt-silence-restart-it", registry, interval);
+        for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
+                ProcessorConfig.TOPIC_ALERTS_JSON}) {
+            props.setProperty(key, ProcessorConfig.fromProperties(new Properties()).get(key) + ".restart");
+        }
+        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("first-instance").toString());
+        ProcessorConfig first = ProcessorConfig.fromProperties(props);
+        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("second-instance").toString());
+        ProcessorConfig second = ProcessorConfig.fromProperties(props);
+        TopicNames topics = first.topicNames();
+
+        List<byte[]> reports = googleStoppedOnOneDomainAndGoesOnOnTheOther();
+        try (TlsRptProcessor processor = TlsRptProcessor.start(first)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(bootstrap, topics.raw(), reports);
+            URI metrics = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort() + "/metrics");
+            // the first check of each of the three tasks: the stop suspected, nothing fired yet
+            await().atMost(interval.multipliedBy(2)).pollInterval(Duration.ofMillis(200)).until(
+                    () -> gauge(scrape(metrics), "tlsrpt_silence_check_seconds_count") >= 3);
+            assertThat(processor.counters().reportsDecoded()).isEqualTo(reports.size());
+            assertThat(gauge(scrape(metrics), "tlsrpt_silence_check_seconds_count")).as("before the second check")
+                    .isLessThan(6);
+        }
+        assertThat(silenceAlerts(bootstrap, topics, registry)).isEmpty();
+
+        try (TlsRptProcessor processor = TlsRptProcessor.start(second)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            Instant ready = Instant.now();
+            await().atMost(interval.multipliedBy(4)).until(() -> !silenceAlerts(bootstrap, topics, registry).isEmpty());
+            List<String> fired = silenceAlerts(bootstrap, topics, registry);
+            assertThat(fired).singleElement().asString().startsWith(STOPPED + "|reports-stopped|Google Inc. ")
+                    .contains("\"status\":\"firing\"");
+            String detectedAt = fired.get(0).replaceAll(".*\"detected_at\":\"([^\"]+)\".*", "$1");
+            // its tasks' first check comes one interval after they start, the second two intervals after
+            assertThat(Duration.between(ready, Instant.parse(detectedAt)))
+                    .as("fired at the first check of the new instance").isLessThan(interval.multipliedBy(3).dividedBy(2));
         }
     }
 }
