@@ -142,7 +142,7 @@ public final class ProcessorConfig {
     public static final String DETECTOR_PER_REPORTER = key("detector.per.reporter", "true",
             "When a domain as a whole is normal, also judge each reporter's failures against that reporter's own earlier windows (with the same thresholds): a failure one sender sees, diluted by the others' traffic or by a forged report's inflated session count, still fires. false: the domain-wide rule only.");
     public static final String SILENCE_AFTER_WINDOWS = key("silence.after.windows", "3",
-            "A reporter that sent reports about a domain regularly and has sent none for this many windows (counted back from the newest window this processor instance has reports for, over all its tasks, and found at two checks in a row) raises a reports-stopped alert (warning): the domain's _smtp._tls record or its rua may have broken. 0 turns the check off (and its store stays empty).");
+            "A reporter that sent reports about a domain regularly and has sent none for this many windows (counted back from the newest window this processor instance has reports for, over all its tasks, that has ended by the wall clock, and found at two checks in a row) raises a reports-stopped alert (warning): the domain's _smtp._tls record or its rua may have broken. 0 turns the check off (and its store stays empty).");
     public static final String SILENCE_LOOKBACK_WINDOWS = key("silence.lookback.windows", "7",
             "The windows up to a reporter's last report judged for regularity (1 to 62).");
     public static final String SILENCE_MIN_WINDOWS = key("silence.min.windows", "5",

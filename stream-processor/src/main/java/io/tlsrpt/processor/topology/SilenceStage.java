@@ -180,10 +180,12 @@ final class SilenceStage {
          * their own pace, so while reports are being caught up a reporter's partition can lag behind the instance's
          * newest window for a moment; a silence kept over a whole check interval is not that. A check that cannot
          * judge (the instance is not current) ends every suspicion, so that the catching up after an outage needs two
-         * checks again.
+         * checks again. Silence is counted back from the instance's newest window, but never from one that has not
+         * ended by the wall clock: a report dated ahead (a sender's clock, within {@code window.max.report.ahead})
+         * would otherwise make every other reporter look a window or two more silent.
          */
         private void check(long now) {
-            long newestWindow = newest.get();
+            long newestWindow = Math.min(newest.get(), Math.floorDiv(now, windowMillis) - 1);
             if (newestWindow == NewestWindow.NONE) {
                 return;
             }

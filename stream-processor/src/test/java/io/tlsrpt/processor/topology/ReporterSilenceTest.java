@@ -123,6 +123,23 @@ class ReporterSilenceTest {
     }
 
     @Test
+    void aReportDatedAheadDoesNotMakeTheOthersLookSilentSooner() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // on day 30, Google's last report about example.com is of day 27: two windows missing, not yet three
+            daily(f, "Google", "example.com", 19, 27);
+            daily(f, "Microsoft", "example.com", 19, 29);
+            // a report of day 31 arriving at noon on day 30 (a sender's clock a day ahead, within the tolerance)
+            f.send(report("Microsoft", "ahead-31", 31).policy("example.com", 1000).bytes(), TopologyFixture.NOW,
+                    "https");
+            assertThat(f.deadLetter.isEmpty()).as("accepted").isTrue();
+
+            twoChecks(f);
+            assertThat(stopped(f.allAlerts())).as("judged from day 29, the newest that has ended").isEmpty();
+            assertThat(f.metrics.silence().stopped()).isZero();
+        }
+    }
+
+    @Test
     void aReporterThatSendsNowAndThenRaisesNothing() {
         try (TopologyFixture f = new TopologyFixture()) {
             for (int d : new int[] {19, 21, 23, 25}) {
@@ -160,8 +177,9 @@ class ReporterSilenceTest {
             twoChecks(f);
             Alert fired = stopped(f.allAlerts()).get(0);
 
+            // day 30's report arrives the next morning; the check after it counts five windows without Google
             daily(f, "Microsoft", "example.com", 30, 30);
-            f.driver.advanceWallClockTime(CHECK);
+            f.driver.advanceWallClockTime(Duration.ofDays(1));
             assertThat(f.allAlerts()).singleElement().satisfies(a -> {
                 assertThat(a.getStatus()).isEqualTo("resolved");
                 assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
