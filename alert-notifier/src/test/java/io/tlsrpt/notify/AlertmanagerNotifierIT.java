@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.sun.net.httpserver.HttpServer;
+import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -89,24 +90,7 @@ class AlertmanagerNotifierIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        if (notifier != null) {
-            notifier.close();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (amA != null) {
-            amA.close();
-        }
-        if (amB != null) {
-            amB.close();
-        }
+        Closeables.closeAll(notifier, producer, admin, cluster, amA, amB);
     }
 
     private static AlertmanagerNotifier startNotifier() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,18 +88,7 @@ class SecuredClusterNotifierIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        if (producer != null) {
-            producer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (alertmanager != null) {
-            alertmanager.close();
-        }
+        Closeables.closeAll(producer, admin, cluster, alertmanager);
     }
 
     /** The notifier's ACLs: Read on its topic (Describe implied) and Read on its group (Describe implied). */

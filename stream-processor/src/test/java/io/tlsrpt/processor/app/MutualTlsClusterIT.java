@@ -5,6 +5,7 @@ import static io.tlsrpt.processor.app.SecuredClusterFixture.assertRunsEndToEnd;
 import static io.tlsrpt.processor.app.SecuredClusterFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.MutualTlsCluster;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,12 +42,7 @@ class MutualTlsClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closeables.closeAll(admin, cluster);
     }
 
     @Test

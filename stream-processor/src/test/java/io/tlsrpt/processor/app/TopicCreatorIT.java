@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologyFactory;
+import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,15 +57,7 @@ class TopicCreatorIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (producer != null) {
-            producer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closeables.closeAll(producer, admin, cluster);
     }
 
     @Test
