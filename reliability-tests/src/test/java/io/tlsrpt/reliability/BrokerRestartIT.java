@@ -14,6 +14,7 @@ import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.AvroSerdes;
+import io.tlsrpt.testkafka.TestKeystore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,10 +80,10 @@ class BrokerRestartIT {
         PipelineRun run = new PipelineRun("outage", raw, kafka.bootstrapServers(), registry);
         Properties props = new Properties();
         props.putAll(run.settings(dir.resolve("state"), 1));
-        Path keystore = Keystores.create(dir.resolve("tls"));
+        Path keystore = TestKeystore.create(dir.resolve("tls"));
         URI uri = URI.create("https://127.0.0.1:" + httpsPort + "/v1/tlsrpt");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(Keystores.clientTrusting(keystore)).connectTimeout(Duration.ofSeconds(10)).build();
+                .sslContext(TestKeystore.clientTrusting(keystore)).connectTimeout(Duration.ofSeconds(10)).build();
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (TlsRptProcessor processor = TlsRptProcessor.start(ProcessorConfig.fromProperties(props));
              ConnectStandaloneWorker worker = new ConnectStandaloneWorker(kafka.bootstrapServers(),
@@ -91,7 +92,7 @@ class BrokerRestartIT {
             cfg.put("https.enabled", "true");
             cfg.put("https.port", Integer.toString(httpsPort));
             cfg.put("https.keystore.path", keystore.toString());
-            cfg.put("https.keystore.password", Keystores.PASSWORD);
+            cfg.put("https.keystore.password", TestKeystore.PASSWORD);
             cfg.put("https.ack.timeout.ms", "3000");
             cfg.put("https.retry.after.seconds", "1");
             worker.putConnector(raw, cfg);

@@ -4,6 +4,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.testkafka.TestKeystore;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -26,7 +27,7 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  * A real IMAP server (GreenMail, IMAPS on 127.0.0.1) with one report mailbox, and a second client's read-only view of
  * its folders. The server runs in the test JVM and stops with {@link #close()}.
  * <p>
- * Its certificate is a throw-away one for 127.0.0.1 ({@link Keystores}): GreenMail's built-in one names no host, and
+ * Its certificate is a throw-away one for 127.0.0.1 ({@link TestKeystore}): GreenMail's built-in one names no host, and
  * Angus Mail checks the server's identity even for a host listed in {@code mail.imaps.ssl.trust} (which the connector's
  * {@code imap.ssl.trust} sets), so a client could not connect to it by address.
  */
@@ -50,8 +51,8 @@ final class ReportMailbox implements AutoCloseable {
      */
     ReportMailbox(Path keystore) {
         System.setProperty("greenmail.tls.keystore.file", keystore.toString());
-        System.setProperty("greenmail.tls.keystore.password", Keystores.PASSWORD);
-        System.setProperty("greenmail.tls.key.password", Keystores.PASSWORD);
+        System.setProperty("greenmail.tls.keystore.password", TestKeystore.PASSWORD);
+        System.setProperty("greenmail.tls.key.password", TestKeystore.PASSWORD);
         ServerSetup imaps = new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort();
         imaps.setServerStartupTimeout(30_000); // the default 2 s is too short on a loaded build machine
         greenMail = new GreenMail(imaps);

@@ -13,6 +13,7 @@ import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import io.tlsrpt.reliability.RawTopicContent.Raw;
 import io.tlsrpt.reliability.ReportMailbox.Mail;
+import io.tlsrpt.testkafka.TestKeystore;
 import jakarta.mail.Flags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +74,7 @@ class WorkerKillRestartIT {
     void everyMailLandsOnceWhenTheWorkerIsKilledMidIngestAndRestarted() throws Exception {
         long started = System.nanoTime();
         String connector = "tlsrpt-imap";
-        try (ReportMailbox mailbox = new ReportMailbox(Keystores.create(dir.resolve("tls")));
+        try (ReportMailbox mailbox = new ReportMailbox(TestKeystore.create(dir.resolve("tls")));
              EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
             Map<String, Mail> bySha = deliver(mailbox);
             long uidValidity = mailbox.uidValidity("INBOX");
@@ -181,7 +182,7 @@ class WorkerKillRestartIT {
     void standaloneAtLeastOnceLosesNoMailWhenTheWorkerIsKilledMidIngestAndRestarted() throws Exception {
         long started = System.nanoTime();
         String connector = "tlsrpt-imap-standalone";
-        try (ReportMailbox mailbox = new ReportMailbox(Keystores.create(dir.resolve("tls")));
+        try (ReportMailbox mailbox = new ReportMailbox(TestKeystore.create(dir.resolve("tls")));
              EmbeddedKafka kafka = Brokers.builder(dir.resolve("kafka")).start()) {
             Map<String, Mail> bySha = deliver(mailbox);
             long uidValidity = mailbox.uidValidity("INBOX");

@@ -1,7 +1,7 @@
 package io.tlsrpt.connect.https;
 
 import io.tlsrpt.connect.Corpus;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import io.tlsrpt.connect.Corpus;
 import io.tlsrpt.connect.IngestMetrics;
 import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.SourceContext;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
 import io.tlsrpt.connect.record.RawRecords;

@@ -1,6 +1,6 @@
 package io.tlsrpt.connect.https;
 
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;

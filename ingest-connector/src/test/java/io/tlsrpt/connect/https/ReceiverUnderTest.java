@@ -3,7 +3,7 @@ package io.tlsrpt.connect.https;
 import io.tlsrpt.connect.IngestMetrics;
 import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.SourceContext;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
 import org.apache.kafka.common.metrics.Metrics;

@@ -6,7 +6,7 @@ import io.tlsrpt.connect.Corpus;
 import io.tlsrpt.connect.IngestMetrics;
 import io.tlsrpt.connect.RecordQueue;
 import io.tlsrpt.connect.SourceContext;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import io.tlsrpt.connect.imap.ImapMailbox;

@@ -1,7 +1,7 @@
 package io.tlsrpt.connect.it;
 
 import io.tlsrpt.connect.Corpus;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.record.RawRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

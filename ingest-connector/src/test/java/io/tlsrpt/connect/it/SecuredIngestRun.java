@@ -3,7 +3,7 @@ package io.tlsrpt.connect.it;
 import static org.awaitility.Awaitility.await;
 
 import io.tlsrpt.connect.Corpus;
-import io.tlsrpt.connect.TestKeystore;
+import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.tlsrpt.reliability;
+package io.tlsrpt.testkafka;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,15 +8,17 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** A throw-away PKCS12 keystore for 127.0.0.1 made by the JDK's keytool, and a client context trusting it. */
-final class Keystores {
+/**
+ * A throw-away PKCS12 keystore for 127.0.0.1 made by the JDK's keytool (the HTTPS receiver's tests, in-JVM and in
+ * other processes), and a client SSLContext trusting it.
+ */
+public final class TestKeystore {
+    public static final String PASSWORD = "changeit";
 
-    static final String PASSWORD = "changeit";
-
-    private Keystores() {
+    private TestKeystore() {
     }
 
-    static Path create(Path dir) throws Exception {
+    public static Path create(Path dir) throws Exception {
         Files.createDirectories(dir);
         Path ks = dir.resolve("receiver.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -31,7 +33,7 @@ final class Keystores {
         return ks;
     }
 
-    static SSLContext clientTrusting(Path keystore) throws Exception {
+    public static SSLContext clientTrusting(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, PASSWORD.toCharArray());
