@@ -24,6 +24,7 @@ import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
 import io.tlsrpt.cli.embedded.ContentTypes;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.embedded.ScratchDirectories;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.processor.app.InvalidConfigException;
 import io.tlsrpt.processor.app.ProcessorConfig;
@@ -305,21 +306,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
             if (deleteDir) {
-                deleteRecursively(dir);
+                ScratchDirectories.delete(dir);
             }
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete {} completely", dir, e);
-        }
-    }
 }

@@ -27,6 +27,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import io.tlsrpt.cli.embedded.ScratchDirectories;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -282,7 +283,7 @@ public final class IntakeBenchCommand implements Callable<Integer> {
                 connect.awaitStop();
             }
         } finally {
-            PipelineBench.deleteRecursively(dir);
+            ScratchDirectories.delete(dir);
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.embedded.ScratchDirectories;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
@@ -96,7 +97,7 @@ public final class LatencyBench {
             throw new IllegalStateException("interrupted", e);
         } finally {
             if (s.keepDir() == null) {
-                PipelineBench.deleteRecursively(dir);
+                ScratchDirectories.delete(dir);
             }
         }
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +15,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
 import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.embedded.ScratchDirectories;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
@@ -99,7 +98,7 @@ public final class PipelineBench {
             printAppends(out, target, config, floor, load.records(), appends);
         } finally {
             if (s.keepDir() == null) {
-                deleteRecursively(dir);
+                ScratchDirectories.delete(dir);
             }
         }
     }
@@ -463,18 +462,6 @@ public final class PipelineBench {
         }
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete {} completely", dir, e);
-        }
-    }
 
     /** Validates the {@code --set} settings early (a bad one is a usage error). */
     public static void processorConfigCheck(Settings s) {
