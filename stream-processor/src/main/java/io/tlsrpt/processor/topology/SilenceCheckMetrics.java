@@ -16,8 +16,8 @@ import java.util.function.ToLongFunction;
  * meanwhile). The gauges sum the figures of every task this instance runs: each check counts them afresh, and between
  * checks a report from a new (domain, reporter) pair adds one watched and a report that resolves an alert takes one
  * stopped away, so that an on-call who sees the alert resolve sees the gauge follow at once, not at the next check (an
- * hour by default). A task new on this instance (a start, a rebalance) counts only the pairs it has seen since,
- * until its first check reads its store; a task that leaves the instance takes its figures with it.
+ * hour by default). A task new on this instance (a start, a rebalance) counts what its restored store holds from its
+ * start on; a task that leaves the instance takes its figures with it.
  */
 public final class SilenceCheckMetrics {
 
@@ -44,10 +44,10 @@ public final class SilenceCheckMetrics {
                         + "with a related name began in its place on enough domains (silence.rename.min.domains): "
                         + "a renamed organisation")
                 .register(registry);
-        gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched: each task's last check, "
-                + "plus the pairs first seen since", TaskFigures::watched);
+        gauge(registry, WATCHED, "(policy domain, reporter) pairs whose silence is watched: each task's last check "
+                + "(or its store at its start), plus the pairs first seen since", TaskFigures::watched);
         gauge(registry, STOPPED, "(policy domain, reporter) pairs with an open reports-stopped alert: each task's last "
-                + "check, less those resolved by a report since", TaskFigures::stopped);
+                + "check (or its store at its start), less those resolved by a report since", TaskFigures::stopped);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToLongFunction<TaskFigures> figure) {
@@ -62,6 +62,14 @@ public final class SilenceCheckMetrics {
     void checked(String task, long watched, long stopped, long nanos) {
         byTask.put(task, new TaskFigures(watched, stopped));
         check.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A task started on this instance with {@code watched} entries in its restored store, of which {@code stopped}
+     * have an open alert: its figures until its first check.
+     */
+    void started(String task, long watched, long stopped) {
+        byTask.put(task, new TaskFigures(watched, stopped));
     }
 
     /** A report from a (domain, reporter) pair the task did not watch yet: one more watched until the next check. */

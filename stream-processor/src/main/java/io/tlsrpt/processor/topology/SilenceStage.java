@@ -141,7 +141,7 @@ final class SilenceStage {
             this.task = context.taskId().toString();
             this.cadences = context.getStateStore(STORE);
             if (silence.enabled()) {
-                restoreNewestWindow();
+                readRestoredStore();
                 context.schedule(silence.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
             }
         }
@@ -259,15 +259,24 @@ final class SilenceStage {
 
         /**
          * At the task's start (its store restored): the newest window the store has a report for, so that after a
-         * restart, or a task moving here, the instance judges without waiting for a report. Every task of the
-         * instance does so, long before the first check (a check interval after the start).
+         * restart, or a task moving here, the instance judges without waiting for a report (every task of the
+         * instance does so, long before the first check, a check interval after the start); and the pairs it
+         * watches and those with an open alert, for the gauges.
          */
-        private void restoreNewestWindow() {
+        private void readRestoredStore() {
+            long watched = 0;
+            long stopped = 0;
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
-                    newest.saw(all.next().value.lastWindow());
+                    ReporterCadence cadence = all.next().value;
+                    newest.saw(cadence.lastWindow());
+                    watched++;
+                    if (cadence.alerted()) {
+                        stopped++;
+                    }
                 }
             }
+            metrics.silence().started(task, watched, stopped);
         }
 
         /**

@@ -30,6 +30,7 @@ class SilenceAcrossTasksTest {
     private static final class Task {
         final MockProcessorContext<String, Alert> context = new MockProcessorContext<>();
         final KeyValueStore<String, ReporterCadence> store;
+        final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
         final SilenceStage.SilenceProcessor processor;
 
         Task(SilenceStage.NewestWindow newest) {
@@ -48,8 +49,7 @@ class SilenceAcrossTasksTest {
                     all.forEachRemaining(entry -> store.put(entry.key, entry.value));
                 }
             }
-            processor = new SilenceStage.SilenceProcessor(SilenceSettings.defaults(), DAY, instance,
-                    new PipelineMetrics(new SimpleMeterRegistry()));
+            processor = new SilenceStage.SilenceProcessor(SilenceSettings.defaults(), DAY, instance, metrics);
             processor.init(context);
         }
 
@@ -120,6 +120,7 @@ class SilenceAcrossTasksTest {
         SilenceStage.NewestWindow instance = new SilenceStage.NewestWindow();
         Task restarted = new Task(instance, alone);
         new Task(instance, tasks[1]);
+        assertThat(restarted.metrics.silence().watched()).as("counted from the store at the start").isEqualTo(1);
         restarted.check(now.plus(Duration.ofHours(1)));
         assertThat(restarted.context.forwarded()).as("the second check in a row, across the restart")
                 .singleElement().satisfies(f -> {
@@ -129,6 +130,10 @@ class SilenceAcrossTasksTest {
                 });
         assertThat(restarted.store.get("example.com|Google").alerted()).isTrue();
         assertThat(restarted.store.get("example.com|Google").suspected()).isFalse();
+
+        Task again = new Task(new SilenceStage.NewestWindow(), restarted);
+        assertThat(again.metrics.silence().stopped()).as("the open alert, before any check").isEqualTo(1);
+        assertThat(again.metrics.silence().watched()).isEqualTo(1);
     }
 
     @Test
