@@ -56,6 +56,8 @@ final class SilenceStage {
 
     static final String PROCESSOR = "reporter-silence";
     static final String STORE = "reporter-cadence-store";
+    /** A reporter found stopped on this many domains at one check is said to have stopped widely, in the summary. */
+    static final int WIDE_STOP_DOMAINS = 3;
     /** A reports-stopped alert is about no RFC 8460 result type (the notifier would label an empty one unknown). */
     static final String RESULT_TYPE = "none";
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
@@ -229,13 +231,20 @@ final class SilenceStage {
                 }
             }
             Set<String> renamed = renamed(found, newestWindow);
+            Map<String, Integer> stopsByReporter = new HashMap<>();
+            for (Stop stop : found) {
+                if (!renamed.contains(stop.key())) {
+                    stopsByReporter.merge(stop.watched().reporter(), 1, Integer::sum);
+                }
+            }
             for (Stop stop : found) {
                 if (renamed.contains(stop.key())) {
                     changes.add(KeyValue.pair(stop.key(), null));
                     watched--;
                 } else {
                     changes.add(KeyValue.pair(stop.key(), stop.cadence().alertFired()));
-                    fire(stop.watched(), stop.cadence(), newestWindow);
+                    fire(stop.watched(), stop.cadence(), newestWindow,
+                            stopsByReporter.get(stop.watched().reporter()));
                     stopped++;
                 }
             }
@@ -319,16 +328,27 @@ final class SilenceStage {
             return renamed;
         }
 
-        private void fire(Watched watched, ReporterCadence cadence, long newestWindow) {
+        /**
+         * A reports-stopped alert; {@code stopsOfReporter}: the domains this check found the same reporter stopped on.
+         * From {@link #WIDE_STOP_DOMAINS} on, the summary says so: a reporter that stops on many domains at once more
+         * likely no longer reaches the intake than every one of those domains broke its record, and the on-call looks
+         * there first.
+         */
+        private void fire(Watched watched, ReporterCadence cadence, long newestWindow, int stopsOfReporter) {
             AlertKind kind = AlertKind.REPORTS_STOPPED;
-            emit(watched.domain(), watched.reporter(), cadence.lastWindow(), cadence.lastWindow(), false,
-                    String.format("%s on %s: no TLS-RPT report from %s since the one for the window starting %s: %d"
-                            + " window(s) without one up to the newest with reports (starting %s), after reports in %d"
-                            + " of the %d windows before; %s.", kind.code(), watched.domain(), watched.reporter(),
+            String summary = String.format("%s on %s: no TLS-RPT report from %s since the one for the window starting"
+                            + " %s: %d window(s) without one up to the newest with reports (starting %s), after reports"
+                            + " in %d of the %d windows before; %s.", kind.code(), watched.domain(), watched.reporter(),
                     start(cadence.lastWindow()),
                     cadence.windowsMissing(newestWindow), start(newestWindow),
                     cadence.windowsWithReports(silence.lookbackWindows()), silence.lookbackWindows(),
-                    kind.action()));
+                    kind.action());
+            if (stopsOfReporter >= WIDE_STOP_DOMAINS) {
+                summary += String.format(" %s stopped on %d domains at this check, not on this one alone: its reports"
+                        + " more likely no longer reach the intake (refused, dead-lettered, failing DKIM) than each of"
+                        + " those domains broke its record.", watched.reporter(), stopsOfReporter);
+            }
+            emit(watched.domain(), watched.reporter(), cadence.lastWindow(), cadence.lastWindow(), false, summary);
         }
 
         private void resolveForgotten(Watched watched, ReporterCadence cadence, long newestWindow) {

@@ -78,7 +78,7 @@ class ReporterSilenceTest {
             assertThat(alert.getWindowEnd()).isEqualTo(day(26));
             assertThat(alert.getDetectedAt()).isEqualTo(TopologyFixture.NOW.plus(CHECK.multipliedBy(2)));
             assertThat(alert.getSummary()).contains("no TLS-RPT report from Google", "4 window(s) without one",
-                    "reports in 7 of the 7 windows before", "_smtp._tls");
+                    "reports in 7 of the 7 windows before", "_smtp._tls").doesNotContain("domains at this check");
             assertThat(f.alertsJson.readValuesToList()).singleElement().asString()
                     .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
             assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
@@ -235,10 +235,17 @@ class ReporterSilenceTest {
             changeOver(f, "Google Inc.", "Yahoo Inc.", "a.example", "b.example", "c.example");
             changeOver(f, "Contoso Ltd", "Contoso Mail", "x.example", "y.example");
             twoChecks(f);
-            assertThat(stopped(f.allAlerts())).extracting(a -> a.getPolicyDomain() + " " + a.getReporters().get(0))
+            List<Alert> alerts = stopped(f.allAlerts());
+            assertThat(alerts).extracting(a -> a.getPolicyDomain() + " " + a.getReporters().get(0))
                     .containsExactlyInAnyOrder("a.example Google Inc.", "b.example Google Inc.",
                             "c.example Google Inc.", "x.example Contoso Ltd", "y.example Contoso Ltd");
             assertThat(f.metrics.silence().renamed()).isZero();
+            // a reporter stopped on three domains at once: the summary points at the intake first
+            assertThat(alerts).filteredOn(a -> a.getReporters().contains("Google Inc.")).allSatisfy(a ->
+                    assertThat(a.getSummary()).contains("Google Inc. stopped on 3 domains at this check",
+                            "no longer reach the intake"));
+            assertThat(alerts).filteredOn(a -> a.getReporters().contains("Contoso Ltd")).allSatisfy(a ->
+                    assertThat(a.getSummary()).as("two domains").doesNotContain("domains at this check"));
         }
     }
 
