@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -404,7 +405,7 @@ public final class PipelineBench {
     private static void printAppends(PrintWriter out, BenchTarget target, ProcessorConfig config, Floor floor,
                                      long reports, Map<String, Long> pipeline) {
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
-        Map<String, long[]> rows = new java.util.TreeMap<>();
+        Map<String, long[]> rows = new TreeMap<>();
         floor.appends().forEach((topic, n) -> rows.computeIfAbsent(
             BrokerAppends.shortName(topic, appId, target.suffix()), k -> new long[2])[0] += n);
         pipeline.forEach((topic, n) -> rows.computeIfAbsent(
@@ -461,7 +462,6 @@ public final class PipelineBench {
             throw new UncheckedIOException("cannot create the benchmark directory", e);
         }
     }
-
 
     /** Validates the {@code --set} settings early (a bad one is a usage error). */
     public static void processorConfigCheck(Settings s) {
