@@ -96,7 +96,7 @@ public final class PipelineBench {
             Pipeline pipeline = runPipeline(config, s.depth(), target, raw, load.records);
             Map<String, Long> appends = BrokerAppends.take(target).since(beforePipeline);
             print(out, s, target, load, floor, pipeline, Memory.now());
-            printAppends(out, target, config, floor, load.records(), appends);
+            printAppends(out, target, config, floor, load.records(), appends, pipeline.repartitionReads());
         } finally {
             if (s.keepDir() == null) {
                 ScratchDirectories.delete(dir);
@@ -154,15 +154,16 @@ public final class PipelineBench {
             ProcessMemory.resetPeaks();
             PipelineMetrics.Snapshot before = processor.counters();
             BrokerAppends.Snapshot appendedBefore = BrokerAppends.take(target);
+            long repartitionReadsBefore = repartitionRecordsConsumed(processor);
             long resumed = System.nanoTime();
             processor.resume();
             Pipeline p = awaitProcessed(processor, drain, target, config, warm.records() + load.records(),
                 warm.records(), resumed);
             Map<String, Long> appends = BrokerAppends.take(target).since(appendedBefore);
             Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
-                p.cpu());
+                p.cpu(), p.repartitionReads() - repartitionReadsBefore);
             print(out, s, target, load, floor, measured, Memory.now());
-            printAppends(out, target, config, floor, load.records(), appends);
+            printAppends(out, target, config, floor, load.records(), appends, measured.repartitionReads());
         }
     }
 
@@ -256,7 +257,27 @@ public final class PipelineBench {
 
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
-                    Map<String, StateStores.Store> stores, CpuTime cpu) {
+                    Map<String, StateStores.Store> stores, CpuTime cpu, long repartitionReads) {
+    }
+
+    /**
+     * Records the processor's consumers have read from its repartition topics since it started (Kafka's per-topic
+     * {@code records-consumed-total}; a dotted topic name is also reported with underscores, counted once). The raw
+     * records are read once each, as the processor's own count shows; the consumer's count of them cannot be
+     * measured by phase, since a paused processor's consumer keeps fetching ahead.
+     */
+    static long repartitionRecordsConsumed(TlsRptProcessor processor) {
+        Map<String, Double> byTopic = new java.util.HashMap<>();
+        for (var e : processor.streamsMetrics().entrySet()) {
+            String topic = e.getKey().tags().get("topic");
+            if (topic != null && topic.endsWith("-repartition")
+                && e.getKey().name().equals("records-consumed-total")
+                && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                && e.getValue().metricValue() instanceof Double d) {
+                byTopic.merge(e.getKey().tags().get("client-id") + " " + topic.replace('.', '_'), d, Math::max);
+            }
+        }
+        return (long) byTopic.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     static Pipeline runPipeline(ProcessorConfig config, TopologyDepth depth, BenchTarget target, String raw,
@@ -299,7 +320,7 @@ public final class PipelineBench {
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores, cpu);
+                            stores, cpu, repartitionRecordsConsumed(processor));
                     }
                 }
                 if (rawDone != lastRaw) {
@@ -400,10 +421,11 @@ public final class PipelineBench {
 
     /**
      * Per report, what the broker appended for the floor and for the pipeline, by topic (records and transaction
-     * markers): the I/O that the pipeline's design costs, against the copy's one record.
+     * markers), and what their consumers read: the I/O that the pipeline's design costs, against the copy's one
+     * record written and one read.
      */
     private static void printAppends(PrintWriter out, BenchTarget target, ProcessorConfig config, Floor floor,
-                                     long reports, Map<String, Long> pipeline) {
+                                     long reports, Map<String, Long> pipeline, long repartitionReads) {
         String appId = config.get(ProcessorConfig.APPLICATION_ID);
         Map<String, long[]> rows = new TreeMap<>();
         floor.appends().forEach((topic, n) -> rows.computeIfAbsent(
@@ -423,6 +445,11 @@ public final class PipelineBench {
         });
         out.printf(Locale.ROOT, "| total | %.2f | %.2f |%n", (double) total[0] / floorRecords,
             (double) total[1] / reports);
+        // both read each raw record once; the pipeline also reads back its repartition topics
+        long pipelineReads = reports + repartitionReads;
+        out.printf(Locale.ROOT, "| read by the consumers | 1.00 | %.2f |%n", (double) pipelineReads / reports);
+        out.printf(Locale.ROOT, "| records moved (appended + read) | %.2f | %.2f |%n",
+            (double) total[0] / floorRecords + 1, (double) (total[1] + pipelineReads) / reports);
         out.flush();
     }
 

@@ -54,7 +54,10 @@ class BenchCommandIT {
             .containsPattern("\\| tlsrpt\\.reports \\| 0\\.000 \\| 1\\.\\d{3} \\|")
             .containsPattern("\\| <app>-report-by-primary-domain-repartition \\| 0\\.000 \\| 1\\.\\d{3} \\|")
             .containsPattern("\\| <app>-dedup-by-domain-store-changelog \\| 0\\.000 \\| 1\\.\\d{3} \\|")
-            .containsPattern("\\| total \\| [1-9]\\.\\d{2} \\| [1-9]\\.\\d{2} \\|");
+            .containsPattern("\\| total \\| [1-9]\\.\\d{2} \\| [1-9]\\.\\d{2} \\|")
+            // and read: the raw record and its repartition copy at least
+            .containsPattern("\\| read by the consumers \\| 1\\.00 \\| [2-9]\\.\\d{2} \\|")
+            .containsPattern("\\| records moved \\(appended \\+ read\\) \\| 2\\.\\d{2} \\| [4-9]\\.\\d{2} \\|");
     }
 
     @Test
