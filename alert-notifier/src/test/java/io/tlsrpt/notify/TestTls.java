@@ -1,5 +1,6 @@
 package io.tlsrpt.notify;
 
+import io.tlsrpt.testkafka.TestKeystore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -64,15 +64,7 @@ final class TestTls {
 
     /** An SSLContext trusting only this certificate (for the test's own reads). */
     SSLContext clientContext() throws GeneralSecurityException, IOException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(truststore)) {
-            trust.load(in, TRUSTSTORE_PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return TestKeystore.clientTrusting(truststore, TRUSTSTORE_PASSWORD);
     }
 
     /** A bcrypt hash as Alertmanager's basic_auth_users expects. */

@@ -1,8 +1,10 @@
 package io.tlsrpt.testkafka;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -33,10 +35,16 @@ public final class TestKeystore {
         return ks;
     }
 
-    public static SSLContext clientTrusting(Path keystore) throws Exception {
+    /** A client SSLContext trusting the certificate of a keystore {@link #create} made. */
+    public static SSLContext clientTrusting(Path keystore) throws GeneralSecurityException, IOException {
+        return clientTrusting(keystore, PASSWORD);
+    }
+
+    /** A client SSLContext trusting the certificates of a PKCS12 key- or truststore. */
+    public static SSLContext clientTrusting(Path store, String password) throws GeneralSecurityException, IOException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, PASSWORD.toCharArray());
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, password.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
