@@ -138,11 +138,9 @@ class SilenceAcrossTasksTest {
 
     @Test
     void aCheckThatCannotJudgeEndsTheSuspicionsSoTheCatchingUpNeedsTwoChecksAgain() {
-        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
-        Task alone = new Task(newest);
-        Task others = new Task(newest);
-        alone.daily("example.com", "Google", 19, 25);
-        others.daily("example.net", "Google", 19, 29);
+        Task[] tasks = googleStoppedOnTheDomainAloneOnItsTask();
+        Task alone = tasks[0];
+        Task others = tasks[1];
         Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
         alone.check(now);
         assertThat(alone.store.get("example.com|Google").suspected()).isTrue();
