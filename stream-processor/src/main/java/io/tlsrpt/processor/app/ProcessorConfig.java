@@ -153,6 +153,8 @@ public final class ProcessorConfig {
             "A reporter silent for this many windows is no longer watched: its entry is deleted and an open reports-stopped alert about it resolved (more than silence.after.windows).");
     public static final String SILENCE_RENAME_MIN_DOMAINS = key("silence.rename.min.domains", "3",
             "A reporter that stops on at least this many domains of a task at one check, where a reporter whose name shares a word with it (not a generic one such as Inc or Mail) began in its place, renamed its organisation: no reports-stopped alert for those domains, a warning in the log and tlsrpt_reporters_renamed_total, and the old name is no longer watched there. 0 turns the rename check off (every stop is announced).");
+    public static final String SILENCE_WIDE_STOP_DOMAINS = key("silence.wide.stop.domains", "3",
+            "A reporter that this instance's silence checks find stopped on at least this many domains at once (at the checks of all its tasks within two check intervals) stopped widely: each of those reports-stopped alerts' summaries says that its reports more likely no longer reach the intake (refused, dead-lettered, failing DKIM) than each domain broke its _smtp._tls record. Counted per instance: a reporter's domains on other instances are not seen. 0 turns the sentence off; otherwise at least 2.");
     // Off-heap memory of the state stores, per processor instance. Kafka Streams' default is per RocksDB instance
     // (50 MB block cache + 3 x 16 MB memtables) and the processor has several per partition (dedup, incidents,
     // one per window segment), so without a total the process grows with partitions and segments. The default
@@ -340,6 +342,7 @@ public final class ProcessorConfig {
                 "a positive duration");
         check(problems, SILENCE_FORGET_WINDOWS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, SILENCE_RENAME_MIN_DOMAINS, Integer::parseInt, v -> v >= 0, "an integer >= 0 (0: off)");
+        check(problems, SILENCE_WIDE_STOP_DOMAINS, Integer::parseInt, v -> v == 0 || v >= 2, "0 (off) or an integer >= 2");
         check(problems, MAIL_DKIM_REQUIRED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         for (String d : List.of(DETECTOR_MAX_TAIL_PROBABILITY, DETECTOR_RATE_FLOOR_MULTIPLE, DETECTOR_PRIOR_SESSIONS,
                 DETECTOR_PRIOR_FAILURE_RATE, DETECTOR_DOWNGRADE_BASELINE_RATE, DETECTOR_RESOLVE_TRAFFIC_FRACTION,
@@ -495,7 +498,7 @@ public final class ProcessorConfig {
     public SilenceSettings silenceSettings() {
         return new SilenceSettings(getInt(SILENCE_AFTER_WINDOWS), getInt(SILENCE_LOOKBACK_WINDOWS),
                 getInt(SILENCE_MIN_WINDOWS), getDuration(SILENCE_CHECK_INTERVAL), getInt(SILENCE_FORGET_WINDOWS),
-                getInt(SILENCE_RENAME_MIN_DOMAINS));
+                getInt(SILENCE_RENAME_MIN_DOMAINS), getInt(SILENCE_WIDE_STOP_DOMAINS));
     }
 
     /** The topology's settings, serving the {@link #SERVED_DOMAINS} list (the processor adds the file's). */

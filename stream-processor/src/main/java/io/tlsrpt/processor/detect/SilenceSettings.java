@@ -20,19 +20,31 @@ import java.util.Objects;
  * @param renameMinDomains a reporter that stops on at least this many domains of a task at one check, where a
  *                        reporter with a related name began in its place ({@link ReporterRename}), was renamed, not
  *                        stopped: no alert, and it is no longer watched there; 0 turns the rename check off
+ * @param wideStopDomains a reporter that the processor instance's checks find stopped on at least this many domains
+ *                        at once stopped widely: each of those alerts' summaries says so (its reports more likely no
+ *                        longer reach the intake than every domain broke its record); 0 turns the sentence off
  */
 public record SilenceSettings(int afterWindows, int lookbackWindows, int minWindows, Duration checkInterval,
-                              int forgetWindows, int renameMinDomains) {
+                              int forgetWindows, int renameMinDomains, int wideStopDomains) {
 
     /** The cadence keeps one bit per window for the 64 windows up to the newest. */
     public static final int MAX_LOOKBACK_WINDOWS = 62;
     /** Three domains: one or two could be chance, and a rename shows on every domain the reporter sent reports for. */
     public static final int DEFAULT_RENAME_MIN_DOMAINS = 3;
+    /** Three domains: one or two stops at once are common enough by chance, three rarely. */
+    public static final int DEFAULT_WIDE_STOP_DOMAINS = 3;
 
     /** With the default rename check. */
     public SilenceSettings(int afterWindows, int lookbackWindows, int minWindows, Duration checkInterval,
                            int forgetWindows) {
         this(afterWindows, lookbackWindows, minWindows, checkInterval, forgetWindows, DEFAULT_RENAME_MIN_DOMAINS);
+    }
+
+    /** With the default wide-stop threshold. */
+    public SilenceSettings(int afterWindows, int lookbackWindows, int minWindows, Duration checkInterval,
+                           int forgetWindows, int renameMinDomains) {
+        this(afterWindows, lookbackWindows, minWindows, checkInterval, forgetWindows, renameMinDomains,
+                DEFAULT_WIDE_STOP_DOMAINS);
     }
 
     public SilenceSettings {
@@ -56,6 +68,9 @@ public record SilenceSettings(int afterWindows, int lookbackWindows, int minWind
         if (renameMinDomains < 0) {
             throw new IllegalArgumentException("silence rename min domains must be >= 0 (0: off)");
         }
+        if (wideStopDomains < 0 || wideStopDomains == 1) {
+            throw new IllegalArgumentException("silence wide stop domains must be 0 (off) or >= 2");
+        }
     }
 
     /** Three daily reports missed by a reporter that sent at least five of its last seven; checked hourly. */
@@ -69,5 +84,10 @@ public record SilenceSettings(int afterWindows, int lookbackWindows, int minWind
 
     public boolean renameCheck() {
         return renameMinDomains > 0;
+    }
+
+    /** {@code stops} domains found stopped at once make a wide stop. */
+    public boolean wideStop(int stops) {
+        return wideStopDomains > 0 && stops >= wideStopDomains;
     }
 }

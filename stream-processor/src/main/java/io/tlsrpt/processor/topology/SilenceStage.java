@@ -50,14 +50,14 @@ import org.slf4j.LoggerFactory;
  * report for a newer window, or once the reporter has been silent for {@code silence.forget.windows} windows, when
  * its entry is deleted (which bounds the store). A stop where a related name began in the reporter's place, on at
  * least {@code silence.rename.min.domains} domains at one check, is a renamed organisation ({@link ReporterRename}):
- * no alert, and the old name's entry is deleted.
+ * no alert, and the old name's entry is deleted. A reporter that the instance's checks (all its tasks') find stopped
+ * on {@code silence.wide.stop.domains} domains at once is said to have stopped widely in each of those alerts'
+ * summaries ({@link ReporterStops}).
  */
 final class SilenceStage {
 
     static final String PROCESSOR = "reporter-silence";
     static final String STORE = "reporter-cadence-store";
-    /** A reporter found stopped on this many domains at one check is said to have stopped widely, in the summary. */
-    static final int WIDE_STOP_DOMAINS = 3;
     /** A reports-stopped alert is about no RFC 8460 result type (the notifier would label an empty one unknown). */
     static final String RESULT_TYPE = "none";
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
@@ -70,9 +70,10 @@ final class SilenceStage {
                                         TopologySettings settings, PipelineMetrics metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), ReporterCadenceSerde.serde()));
-        // one for all of this instance's tasks: a domain alone on its partition is judged against the others
-        NewestWindow newest = new NewestWindow();
-        return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), newest,
+        // one for all of this instance's tasks: a domain alone on its partition is judged against the others, and a
+        // reporter's stops on the domains of all its partitions are seen together
+        Instance instance = new Instance(settings.silence());
+        return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), instance,
                         metrics), Named.as(PROCESSOR), STORE);
     }
 
@@ -93,6 +94,18 @@ final class SilenceStage {
 
         long get() {
             return newest.get();
+        }
+    }
+
+    /** What the tasks of one processor instance share: its newest window and the stops its checks found. */
+    static final class Instance {
+
+        final NewestWindow newest = new NewestWindow();
+        /** Two check intervals: every task checks once in each, so a check sees the others' latest findings. */
+        final ReporterStops stops;
+
+        Instance(SilenceSettings silence) {
+            this.stops = new ReporterStops(silence.checkInterval().multipliedBy(2));
         }
     }
 
@@ -124,16 +137,18 @@ final class SilenceStage {
         private final SilenceSettings silence;
         private final long windowMillis;
         private final NewestWindow newest;
+        private final ReporterStops stops;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         /** The task's id, as the metrics name it. */
         private String task;
         private KeyValueStore<String, ReporterCadence> cadences;
 
-        SilenceProcessor(SilenceSettings silence, Duration windowSize, NewestWindow newest, PipelineMetrics metrics) {
+        SilenceProcessor(SilenceSettings silence, Duration windowSize, Instance instance, PipelineMetrics metrics) {
             this.silence = silence;
             this.windowMillis = windowSize.toMillis();
-            this.newest = newest;
+            this.newest = instance.newest;
+            this.stops = instance.stops;
             this.metrics = metrics;
         }
 
@@ -161,6 +176,8 @@ final class SilenceStage {
                 ReporterCadence after = before == null ? ReporterCadence.first(window) : before.seen(window);
                 if (before == null) {
                     metrics.silence().firstSeen(task);
+                } else if ((before.suspected() && !after.suspected()) || after.resumed()) {
+                    stops.cleared(reporter, record.key());
                 }
                 if (after.resumed()) {
                     metrics.silence().resolvedByReport(task);
@@ -198,6 +215,7 @@ final class SilenceStage {
                         + "an archive, or no reports arrive; not judging reporters", Duration.ofMillis(sinceNewest));
             }
             long started = System.nanoTime();
+            stops.expire(now);
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
             List<Stop> found = new ArrayList<>();
             long watched = 0;
@@ -208,6 +226,9 @@ final class SilenceStage {
                     ReporterCadence cadence = entry.value;
                     if (cadence.forgotten(newestWindow, silence)) {
                         changes.add(KeyValue.pair(entry.key, null));
+                        if (cadence.suspected()) {
+                            cleared(entry.key);
+                        }
                         if (cadence.alerted()) {
                             resolveForgotten(Watched.of(entry.key), cadence, newestWindow);
                         }
@@ -215,15 +236,18 @@ final class SilenceStage {
                     }
                     watched++;
                     if (current && cadence.stopped(newestWindow, silence)) {
+                        Watched pair = Watched.of(entry.key);
                         if (cadence.suspected()) {
-                            found.add(new Stop(Watched.of(entry.key), entry.key, cadence));
+                            found.add(new Stop(pair, entry.key, cadence));
                         } else {
                             changes.add(KeyValue.pair(entry.key, cadence.suspect()));
                         }
+                        stops.found(pair.reporter(), pair.domain(), now);
                         continue;
                     }
                     if (cadence.suspected()) {
                         changes.add(KeyValue.pair(entry.key, cadence.unsuspected()));
+                        cleared(entry.key);
                     }
                     if (cadence.alerted()) {
                         stopped++;
@@ -231,12 +255,7 @@ final class SilenceStage {
                 }
             }
             Set<String> renamed = renamed(found, newestWindow);
-            Map<String, Integer> stopsByReporter = new HashMap<>();
-            for (Stop stop : found) {
-                if (!renamed.contains(stop.key())) {
-                    stopsByReporter.merge(stop.watched().reporter(), 1, Integer::sum);
-                }
-            }
+            renamed.forEach(this::cleared);
             for (Stop stop : found) {
                 if (renamed.contains(stop.key())) {
                     changes.add(KeyValue.pair(stop.key(), null));
@@ -244,7 +263,7 @@ final class SilenceStage {
                 } else {
                     changes.add(KeyValue.pair(stop.key(), stop.cadence().alertFired()));
                     fire(stop.watched(), stop.cadence(), newestWindow,
-                            stopsByReporter.get(stop.watched().reporter()));
+                            stops.domains(stop.watched().reporter(), now));
                     stopped++;
                 }
             }
@@ -275,10 +294,16 @@ final class SilenceStage {
         private void readRestoredStore() {
             long watched = 0;
             long stopped = 0;
+            long now = context.currentSystemTimeMs();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
-                    ReporterCadence cadence = all.next().value;
+                    KeyValue<String, ReporterCadence> entry = all.next();
+                    ReporterCadence cadence = entry.value;
                     newest.saw(cadence.lastWindow());
+                    if (cadence.suspected()) {
+                        Watched pair = Watched.of(entry.key);
+                        stops.found(pair.reporter(), pair.domain(), now);
+                    }
                     watched++;
                     if (cadence.alerted()) {
                         stopped++;
@@ -286,6 +311,12 @@ final class SilenceStage {
                 }
             }
             metrics.silence().started(task, watched, stopped);
+        }
+
+        /** A check no longer finds the pair of this store key stopped. */
+        private void cleared(String key) {
+            Watched pair = Watched.of(key);
+            stops.cleared(pair.reporter(), pair.domain());
         }
 
         /**
@@ -329,10 +360,10 @@ final class SilenceStage {
         }
 
         /**
-         * A reports-stopped alert; {@code stopsOfReporter}: the domains this check found the same reporter stopped on.
-         * From {@link #WIDE_STOP_DOMAINS} on, the summary says so: a reporter that stops on many domains at once more
-         * likely no longer reaches the intake than every one of those domains broke its record, and the on-call looks
-         * there first.
+         * A reports-stopped alert; {@code stopsOfReporter}: the domains the instance's checks (every task's, within two
+         * check intervals) found the same reporter stopped on. From {@code silence.wide.stop.domains} on, the summary
+         * says so: a reporter that stops on many domains at once more likely no longer reaches the intake than every
+         * one of those domains broke its record, and the on-call looks there first.
          */
         private void fire(Watched watched, ReporterCadence cadence, long newestWindow, int stopsOfReporter) {
             AlertKind kind = AlertKind.REPORTS_STOPPED;
@@ -343,10 +374,11 @@ final class SilenceStage {
                     cadence.windowsMissing(newestWindow), start(newestWindow),
                     cadence.windowsWithReports(silence.lookbackWindows()), silence.lookbackWindows(),
                     kind.action());
-            if (stopsOfReporter >= WIDE_STOP_DOMAINS) {
-                summary += String.format(" %s stopped on %d domains at this check, not on this one alone: its reports"
-                        + " more likely no longer reach the intake (refused, dead-lettered, failing DKIM) than each of"
-                        + " those domains broke its record.", watched.reporter(), stopsOfReporter);
+            if (silence.wideStop(stopsOfReporter)) {
+                summary += String.format(" %s stopped on %d domains at once (this processor instance's checks), not on"
+                        + " this one alone: its reports more likely no longer reach the intake (refused, dead-lettered,"
+                        + " failing DKIM) than each of those domains broke its record.", watched.reporter(),
+                        stopsOfReporter);
             }
             emit(watched.domain(), watched.reporter(), cadence.lastWindow(), cadence.lastWindow(), false, summary);
         }

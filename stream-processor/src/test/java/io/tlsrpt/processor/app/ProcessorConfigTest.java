@@ -388,10 +388,17 @@ class ProcessorConfigTest {
         assertThat(defaults.silenceSettings().renameMinDomains()).isEqualTo(3);
         assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_SILENCE_RENAME_MIN_DOMAINS", "0"))
                 .silenceSettings().renameCheck()).isFalse();
+        assertThat(defaults.silenceSettings().wideStopDomains()).isEqualTo(3);
+        SilenceSettings noWideStops = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_SILENCE_WIDE_STOP_DOMAINS", "0")).silenceSettings();
+        assertThat(noWideStops.wideStop(100)).isFalse();
+        assertThat(defaults.silenceSettings().wideStop(3)).isTrue();
+        assertThat(defaults.silenceSettings().wideStop(2)).isFalse();
 
         for (String[] bad : new String[][] {{"silence.after.windows", "-1"}, {"silence.lookback.windows", "63"},
                 {"silence.min.windows", "0"}, {"silence.check.interval", "PT0S"}, {"silence.forget.windows", "x"},
-                {"silence.rename.min.domains", "-1"}}) {
+                {"silence.rename.min.domains", "-1"}, {"silence.wide.stop.domains", "1"},
+                {"silence.wide.stop.domains", "-2"}}) {
             Properties p = new Properties();
             p.setProperty(bad[0], bad[1]);
             assertThatThrownBy(() -> ProcessorConfig.fromProperties(p)).as(bad[0] + "=" + bad[1])

@@ -78,7 +78,7 @@ class ReporterSilenceTest {
             assertThat(alert.getWindowEnd()).isEqualTo(day(26));
             assertThat(alert.getDetectedAt()).isEqualTo(TopologyFixture.NOW.plus(CHECK.multipliedBy(2)));
             assertThat(alert.getSummary()).contains("no TLS-RPT report from Google", "4 window(s) without one",
-                    "reports in 7 of the 7 windows before", "_smtp._tls").doesNotContain("domains at this check");
+                    "reports in 7 of the 7 windows before", "_smtp._tls").doesNotContain("domains at once");
             assertThat(f.alertsJson.readValuesToList()).singleElement().asString()
                     .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
             assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
@@ -242,10 +242,28 @@ class ReporterSilenceTest {
             assertThat(f.metrics.silence().renamed()).isZero();
             // a reporter stopped on three domains at once: the summary points at the intake first
             assertThat(alerts).filteredOn(a -> a.getReporters().contains("Google Inc.")).allSatisfy(a ->
-                    assertThat(a.getSummary()).contains("Google Inc. stopped on 3 domains at this check",
+                    assertThat(a.getSummary()).contains("Google Inc. stopped on 3 domains at once",
                             "no longer reach the intake"));
             assertThat(alerts).filteredOn(a -> a.getReporters().contains("Contoso Ltd")).allSatisfy(a ->
-                    assertThat(a.getSummary()).as("two domains").doesNotContain("domains at this check"));
+                    assertThat(a.getSummary()).as("two domains").doesNotContain("domains at once"));
+        }
+    }
+
+    @Test
+    void theWideStopThresholdIsASetting() {
+        SilenceSettings two = new SilenceSettings(3, 7, 5, CHECK, 30, SilenceSettings.DEFAULT_RENAME_MIN_DOMAINS, 2);
+        try (TopologyFixture f = new TopologyFixture(settings(two))) {
+            changeOver(f, "Contoso Ltd", "Contoso Mail", "x.example", "y.example");
+            twoChecks(f);
+            assertThat(stopped(f.allAlerts())).hasSize(2).allSatisfy(a ->
+                    assertThat(a.getSummary()).contains("Contoso Ltd stopped on 2 domains at once"));
+        }
+        SilenceSettings off = new SilenceSettings(3, 7, 5, CHECK, 30, SilenceSettings.DEFAULT_RENAME_MIN_DOMAINS, 0);
+        try (TopologyFixture f = new TopologyFixture(settings(off))) {
+            changeOver(f, "Google Inc.", "Yahoo Inc.", "a.example", "b.example", "c.example");
+            twoChecks(f);
+            assertThat(stopped(f.allAlerts())).hasSize(3).allSatisfy(a ->
+                    assertThat(a.getSummary()).doesNotContain("domains at once"));
         }
     }
 

@@ -33,12 +33,16 @@ class SilenceAcrossTasksTest {
         final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
         final SilenceStage.SilenceProcessor processor;
 
-        Task(SilenceStage.NewestWindow newest) {
-            this(newest, null);
+        Task(SilenceStage.Instance instance) {
+            this(instance, null, DAY0);
         }
 
-        /** The task started on {@code instance}; {@code before}: a task started again, its store restored. */
-        Task(SilenceStage.NewestWindow instance, Task before) {
+        /**
+         * The task started on {@code instance} at {@code startedAt}; {@code before}: a task started again, its store
+         * restored.
+         */
+        Task(SilenceStage.Instance instance, Task before, Instant startedAt) {
+            context.setCurrentSystemTimeMs(startedAt.toEpochMilli());
             store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
                             ReporterCadenceSerde.serde())
                     .withLoggingDisabled().build();
@@ -66,11 +70,15 @@ class SilenceAcrossTasksTest {
         }
     }
 
+    private static SilenceStage.Instance instance() {
+        return new SilenceStage.Instance(SilenceSettings.defaults());
+    }
+
     /** Google stopped on example.com (days 19-25), alone on its task, and goes on on example.net (19-29). */
     private static Task[] googleStoppedOnTheDomainAloneOnItsTask() {
-        SilenceStage.NewestWindow newest = new SilenceStage.NewestWindow();
-        Task alone = new Task(newest);
-        Task others = new Task(newest);
+        SilenceStage.Instance instance = instance();
+        Task alone = new Task(instance);
+        Task others = new Task(instance);
         alone.daily("example.com", "Google", 19, 25);
         others.daily("example.net", "Google", 19, 29);
         return new Task[] {alone, others};
@@ -117,9 +125,9 @@ class SilenceAcrossTasksTest {
         assertThat(alone.store.get("example.com|Google").suspected()).as("stored with the cadence").isTrue();
 
         // the instance restarts (or its tasks move to another): no report yet, nothing in memory, the stores restored
-        SilenceStage.NewestWindow instance = new SilenceStage.NewestWindow();
-        Task restarted = new Task(instance, alone);
-        new Task(instance, tasks[1]);
+        SilenceStage.Instance instance = instance();
+        Task restarted = new Task(instance, alone, now.plus(Duration.ofMinutes(30)));
+        new Task(instance, tasks[1], now.plus(Duration.ofMinutes(30)));
         assertThat(restarted.metrics.silence().watched()).as("counted from the store at the start").isEqualTo(1);
         restarted.check(now.plus(Duration.ofHours(1)));
         assertThat(restarted.context.forwarded()).as("the second check in a row, across the restart")
@@ -131,7 +139,7 @@ class SilenceAcrossTasksTest {
         assertThat(restarted.store.get("example.com|Google").alerted()).isTrue();
         assertThat(restarted.store.get("example.com|Google").suspected()).isFalse();
 
-        Task again = new Task(new SilenceStage.NewestWindow(), restarted);
+        Task again = new Task(instance(), restarted, now.plus(Duration.ofHours(2)));
         assertThat(again.metrics.silence().stopped()).as("the open alert, before any check").isEqualTo(1);
         assertThat(again.metrics.silence().watched()).isEqualTo(1);
     }
@@ -155,5 +163,70 @@ class SilenceAcrossTasksTest {
         alone.check(afterOutage.plus(Duration.ofHours(2)));
         assertThat(alone.context.forwarded()).singleElement()
                 .satisfies(f -> assertThat(f.record().value().getSummary()).contains("8 window(s) without one"));
+    }
+
+    /** Google stopped on a.example and b.example (task one) and c.example (task two), and goes on on d.example. */
+    private static Task[] googleStoppedOnThreeDomainsOfTwoTasks(SilenceStage.Instance instance) {
+        Task one = new Task(instance);
+        Task two = new Task(instance);
+        one.daily("a.example", "Google", 19, 25);
+        one.daily("b.example", "Google", 19, 25);
+        two.daily("c.example", "Google", 19, 25);
+        two.daily("d.example", "Google", 19, 29);
+        return new Task[] {one, two};
+    }
+
+    /** The two tasks' first checks, 20 minutes apart (each task checks hourly from its own start); the first's time. */
+    private static Instant firstChecks(Task[] tasks) {
+        Instant now = DAY0.plus(DAY.multipliedBy(30)).plus(Duration.ofHours(13));
+        tasks[0].check(now);
+        tasks[1].check(now.plus(Duration.ofMinutes(20)));
+        return now;
+    }
+
+    @Test
+    void aReporterStoppedOnTheDomainsOfSeveralTasksIsSaidToHaveStoppedWidely() {
+        Task[] tasks = googleStoppedOnThreeDomainsOfTwoTasks(instance());
+        Instant now = firstChecks(tasks);
+        tasks[0].check(now.plus(Duration.ofHours(1)));
+        tasks[1].check(now.plus(Duration.ofMinutes(80)));
+
+        assertThat(tasks[0].context.forwarded()).as("two domains of this task, one of the other").hasSize(2)
+                .allSatisfy(f -> assertThat(f.record().value().getSummary())
+                        .contains("Google stopped on 3 domains at once"));
+        assertThat(tasks[1].context.forwarded()).singleElement()
+                .satisfies(f -> assertThat(f.record().value().getSummary())
+                        .contains("Google stopped on 3 domains at once"));
+    }
+
+    @Test
+    void aReporterThatResumesOnOneOfThemNoLongerCountsThere() {
+        Task[] tasks = googleStoppedOnThreeDomainsOfTwoTasks(instance());
+        Instant now = firstChecks(tasks);
+        tasks[1].daily("c.example", "Google", 29, 29);
+        tasks[0].check(now.plus(Duration.ofHours(1)));
+
+        assertThat(tasks[0].context.forwarded()).hasSize(2).allSatisfy(f ->
+                assertThat(f.record().value().getSummary()).contains("Google")
+                        .doesNotContain("domains at once"));
+    }
+
+    @Test
+    void aWideStopIsSeenAcrossARestartBetweenTheTwoChecks() {
+        Task[] tasks = googleStoppedOnThreeDomainsOfTwoTasks(instance());
+        Instant now = firstChecks(tasks);
+
+        // a restart: the instance's memory new, its suspicions read back from the restored stores at the start
+        SilenceStage.Instance restarted = instance();
+        Instant start = now.plus(Duration.ofMinutes(30));
+        Task one = new Task(restarted, tasks[0], start);
+        Task two = new Task(restarted, tasks[1], start);
+        one.check(now.plus(Duration.ofMinutes(90)));
+        two.check(now.plus(Duration.ofMinutes(95)));
+
+        assertThat(one.context.forwarded()).hasSize(2).allSatisfy(f ->
+                assertThat(f.record().value().getSummary()).contains("Google stopped on 3 domains at once"));
+        assertThat(two.context.forwarded()).singleElement().satisfies(f ->
+                assertThat(f.record().value().getSummary()).contains("Google stopped on 3 domains at once"));
     }
 }
