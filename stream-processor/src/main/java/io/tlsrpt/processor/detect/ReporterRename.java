@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  * (not a generic one such as "inc" or "mail", see {@link #GENERIC_WORDS}), it reports now (less than
  * {@code silence.after.windows} windows missing), and its first report is at most {@code silence.after.windows}
  * windows older than the stopped reporter's last (a change-over may overlap). The silence check calls it a rename
- * when the same pair holds on at least {@code silence.rename.min.domains} domains at one check: a reporter unrelated
- * by name that happens to begin as another stops does not hide the stop, nor does a related one on a single domain.
+ * when the same pair holds on at least {@code silence.rename.min.domains} domains at once (the processor instance's
+ * checks, over its tasks): a reporter unrelated by name that happens to begin as another stops does not hide the
+ * stop, nor does a related one on a single domain.
  */
 public final class ReporterRename {
 

@@ -17,9 +17,9 @@ import java.util.Objects;
  * @param checkInterval   how often, by the wall clock, each task looks for stopped reporters
  * @param forgetWindows   a reporter silent for this many windows is no longer watched: its entry is deleted and an
  *                        open alert about it resolved
- * @param renameMinDomains a reporter that stops on at least this many domains of a task at one check, where a
- *                        reporter with a related name began in its place ({@link ReporterRename}), was renamed, not
- *                        stopped: no alert, and it is no longer watched there; 0 turns the rename check off
+ * @param renameMinDomains a reporter that stops on at least this many domains at once (the instance's checks), where
+ *                        a reporter with a related name began in its place ({@link ReporterRename}), was renamed,
+ *                        not stopped: no alert, and it is no longer watched there; 0 turns the rename check off
  * @param wideStopDomains a reporter that the processor instance's checks find stopped on at least this many domains
  *                        at once stopped widely: each of those alerts' summaries says so (its reports more likely no
  *                        longer reach the intake than every domain broke its record); 0 turns the sentence off

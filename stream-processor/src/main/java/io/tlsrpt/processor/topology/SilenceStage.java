@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * which is the intake's silence ({@code TlsRptReportsStoppedArriving}). An alert resolves with the reporter's next
  * report for a newer window, or once the reporter has been silent for {@code silence.forget.windows} windows, when
  * its entry is deleted (which bounds the store). A stop where a related name began in the reporter's place, on at
- * least {@code silence.rename.min.domains} domains at one check, is a renamed organisation ({@link ReporterRename}):
- * no alert, and the old name's entry is deleted. A reporter that the instance's checks (all its tasks') find stopped
- * on {@code silence.wide.stop.domains} domains at once is said to have stopped widely in each of those alerts'
- * summaries ({@link ReporterStops}).
+ * least {@code silence.rename.min.domains} domains of the instance at once, is a renamed organisation
+ * ({@link ReporterRename}): no alert, and the old name's entry is deleted. A reporter that the instance's checks
+ * (all its tasks') find stopped on {@code silence.wide.stop.domains} domains at once is said to have stopped widely
+ * in each of those alerts' summaries. Both are counted over the instance's tasks ({@link ReporterStops}).
  */
 final class SilenceStage {
 
@@ -218,6 +218,7 @@ final class SilenceStage {
             stops.expire(now);
             List<KeyValue<String, ReporterCadence>> changes = new ArrayList<>();
             List<Stop> found = new ArrayList<>();
+            List<Stop> stoppedNow = new ArrayList<>();
             long watched = 0;
             long stopped = 0;
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
@@ -236,13 +237,13 @@ final class SilenceStage {
                     }
                     watched++;
                     if (current && cadence.stopped(newestWindow, silence)) {
-                        Watched pair = Watched.of(entry.key);
+                        Stop stop = new Stop(Watched.of(entry.key), entry.key, cadence);
                         if (cadence.suspected()) {
-                            found.add(new Stop(pair, entry.key, cadence));
+                            found.add(stop);
                         } else {
                             changes.add(KeyValue.pair(entry.key, cadence.suspect()));
                         }
-                        stops.found(pair.reporter(), pair.domain(), now);
+                        stoppedNow.add(stop);
                         continue;
                     }
                     if (cadence.suspected()) {
@@ -254,16 +255,21 @@ final class SilenceStage {
                     }
                 }
             }
-            Set<String> renamed = renamed(found, newestWindow);
-            renamed.forEach(this::cleared);
+            Map<String, Set<String>> successors = successors(stoppedNow, newestWindow);
+            for (Stop stop : stoppedNow) {
+                stops.found(stop.watched().reporter(), stop.watched().domain(), now,
+                        successors.getOrDefault(stop.key(), Set.of()));
+            }
+            // a renamed pair's mark stays until the horizon: the other tasks' checks count its domain for the rename
+            Set<String> renamed = renamed(found, successors, now);
             for (Stop stop : found) {
                 if (renamed.contains(stop.key())) {
                     changes.add(KeyValue.pair(stop.key(), null));
                     watched--;
                 } else {
                     changes.add(KeyValue.pair(stop.key(), stop.cadence().alertFired()));
-                    fire(stop.watched(), stop.cadence(), newestWindow,
-                            stops.domains(stop.watched().reporter(), now));
+                    fire(stop.watched(), stop.cadence(), newestWindow, stops.domainsStopped(stop.watched().reporter(),
+                            now, silence.renameMinDomains()));
                     stopped++;
                 }
             }
@@ -294,21 +300,27 @@ final class SilenceStage {
         private void readRestoredStore() {
             long watched = 0;
             long stopped = 0;
-            long now = context.currentSystemTimeMs();
+            List<Stop> suspected = new ArrayList<>();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, ReporterCadence> entry = all.next();
                     ReporterCadence cadence = entry.value;
                     newest.saw(cadence.lastWindow());
                     if (cadence.suspected()) {
-                        Watched pair = Watched.of(entry.key);
-                        stops.found(pair.reporter(), pair.domain(), now);
+                        suspected.add(new Stop(Watched.of(entry.key), entry.key, cadence));
                     }
                     watched++;
                     if (cadence.alerted()) {
                         stopped++;
                     }
                 }
+            }
+            long now = context.currentSystemTimeMs();
+            long newestWindow = Math.min(newest.get(), Math.floorDiv(now, windowMillis) - 1);
+            Map<String, Set<String>> successors = successors(suspected, newestWindow);
+            for (Stop stop : suspected) {
+                stops.found(stop.watched().reporter(), stop.watched().domain(), now,
+                        successors.getOrDefault(stop.key(), Set.of()));
             }
             metrics.silence().started(task, watched, stopped);
         }
@@ -320,16 +332,16 @@ final class SilenceStage {
         }
 
         /**
-         * The store keys of the stops that are renames ({@link ReporterRename}): a reporter that stopped on at least
-         * {@code silence.rename.min.domains} domains where the same related name began in its place. Reads the
-         * domain's other reporters by key prefix, once per stop found (a handful at most checks).
+         * The related newcomers that began in each stopped pair's place on its domain ({@link ReporterRename}), by
+         * store key: the domain's other reporters read by key prefix, once per pair found stopped (a handful at most
+         * checks; the pairs a reporter stopped on, when it stops widely).
          */
-        private Set<String> renamed(List<Stop> found, long newestWindow) {
-            if (!silence.renameCheck() || found.size() < silence.renameMinDomains()) {
-                return Set.of();
+        private Map<String, Set<String>> successors(List<Stop> stopped, long newestWindow) {
+            if (!silence.renameCheck()) {
+                return Map.of();
             }
-            Map<Rename, List<Stop>> byRename = new HashMap<>();
-            for (Stop stop : found) {
+            Map<String, Set<String>> successors = new HashMap<>();
+            for (Stop stop : stopped) {
                 try (KeyValueIterator<String, ReporterCadence> others =
                              cadences.prefixScan(key(stop.watched().domain(), ""), KEY_SERIALIZER)) {
                     while (others.hasNext()) {
@@ -337,23 +349,38 @@ final class SilenceStage {
                         String newcomer = Watched.of(other.key).reporter();
                         if (ReporterRename.succeeds(newcomer, other.value, stop.watched().reporter(), stop.cadence(),
                                 newestWindow, silence)) {
-                            byRename.computeIfAbsent(new Rename(stop.watched().reporter(), newcomer),
-                                    r -> new ArrayList<>()).add(stop);
+                            successors.computeIfAbsent(stop.key(), k -> new HashSet<>()).add(newcomer);
                         }
+                    }
+                }
+            }
+            return successors;
+        }
+
+        /**
+         * The store keys of the confirmed stops that are renames: the same related newcomer began in the reporter's
+         * place on at least {@code silence.rename.min.domains} domains of the instance (its tasks' last checks).
+         */
+        private Set<String> renamed(List<Stop> found, Map<String, Set<String>> successors, long now) {
+            Map<Rename, List<Stop>> byRename = new HashMap<>();
+            for (Stop stop : found) {
+                String from = stop.watched().reporter();
+                for (String newcomer : successors.getOrDefault(stop.key(), Set.of())) {
+                    if (stops.domainsSucceededBy(from, newcomer, now) >= silence.renameMinDomains()) {
+                        byRename.computeIfAbsent(new Rename(from, newcomer), r -> new ArrayList<>()).add(stop);
                     }
                 }
             }
             Set<String> renamed = new HashSet<>();
             byRename.forEach((rename, stops) -> {
-                if (stops.size() >= silence.renameMinDomains()) {
-                    stops.forEach(stop -> renamed.add(stop.key()));
-                    LOG.warn("reporter silence: \"{}\" appears renamed to \"{}\": it stopped on {} domains of task {} "
-                                    + "where \"{}\" began reporting in its place (e.g. {}); no reports-stopped alert for "
-                                    + "them, and \"{}\" is no longer watched there (silence.rename.min.domains={})",
-                            rename.from(), rename.to(), stops.size(), task, rename.to(),
-                            stops.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
-                            silence.renameMinDomains());
-                }
+                stops.forEach(stop -> renamed.add(stop.key()));
+                LOG.warn("reporter silence: \"{}\" appears renamed to \"{}\": on {} domains of this instance \"{}\" "
+                                + "began reporting in its place ({} of them on task {}, e.g. {}); no reports-stopped alert for "
+                                + "them, and \"{}\" is no longer watched there (silence.rename.min.domains={})",
+                        rename.from(), rename.to(), this.stops.domainsSucceededBy(rename.from(), rename.to(), now),
+                        rename.to(), stops.size(), task,
+                        stops.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
+                        silence.renameMinDomains());
             });
             metrics.silence().renamed(renamed.size());
             return renamed;

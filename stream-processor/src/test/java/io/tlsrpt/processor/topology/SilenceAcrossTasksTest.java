@@ -31,6 +31,7 @@ class SilenceAcrossTasksTest {
         final MockProcessorContext<String, Alert> context = new MockProcessorContext<>();
         final KeyValueStore<String, ReporterCadence> store;
         final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+        final SilenceStage.Instance instance;
         final SilenceStage.SilenceProcessor processor;
 
         Task(SilenceStage.Instance instance) {
@@ -42,6 +43,7 @@ class SilenceAcrossTasksTest {
          * restored.
          */
         Task(SilenceStage.Instance instance, Task before, Instant startedAt) {
+            this.instance = instance;
             context.setCurrentSystemTimeMs(startedAt.toEpochMilli());
             store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
                             ReporterCadenceSerde.serde())
@@ -229,4 +231,31 @@ class SilenceAcrossTasksTest {
         assertThat(two.context.forwarded()).singleElement().satisfies(f ->
                 assertThat(f.record().value().getSummary()).contains("Google stopped on 3 domains at once"));
     }
+
+    @Test
+    void aRenameOnTheDomainsOfSeveralTasksRaisesNoAlert() {
+        Task one = new Task(instance());
+        Task two = new Task(one.instance);
+        // "Google Inc." becomes "Google LLC" on a.example and b.example (task one) and c.example (task two)
+        for (String domain : new String[] {"a.example", "b.example"}) {
+            one.daily(domain, "Google Inc.", 19, 25);
+            one.daily(domain, "Google LLC", 24, 29);
+        }
+        two.daily("c.example", "Google Inc.", 19, 25);
+        two.daily("c.example", "Google LLC", 24, 29);
+        // and stops on d.example (task two) with no successor there
+        two.daily("d.example", "Google Inc.", 19, 25);
+        Task[] tasks = {one, two};
+        Instant now = firstChecks(tasks);
+        one.check(now.plus(Duration.ofHours(1)));
+        two.check(now.plus(Duration.ofMinutes(80)));
+
+        assertThat(one.context.forwarded()).as("renamed on three domains of the instance, two of them here").isEmpty();
+        assertThat(one.store.get("a.example|Google Inc.")).as("the old name no longer watched").isNull();
+        assertThat(two.store.get("c.example|Google Inc.")).isNull();
+        assertThat(two.context.forwarded()).as("d.example, where no successor began").singleElement()
+                .satisfies(f -> assertThat(f.record().value().getSummary()).contains("d.example")
+                        .doesNotContain("domains at once"));
+    }
 }
+
