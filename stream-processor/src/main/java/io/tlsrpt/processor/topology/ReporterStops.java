@@ -1,6 +1,8 @@
 package io.tlsrpt.processor.topology;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,10 +67,13 @@ final class ReporterStops {
      */
     int domainsStopped(String reporter, long now, int renameMinDomains) {
         long since = now - horizonMillis;
-        return (int) marks(reporter).values().stream()
-                .filter(mark -> mark.at() >= since)
+        List<Mark> recent = marks(reporter).values().stream().filter(mark -> mark.at() >= since).toList();
+        // one pass for the successors' counts: a reporter may have stopped on thousands of domains
+        Map<String, Integer> bySuccessor = new HashMap<>();
+        recent.forEach(mark -> mark.successors().forEach(s -> bySuccessor.merge(s, 1, Integer::sum)));
+        return (int) recent.stream()
                 .filter(mark -> renameMinDomains == 0 || mark.successors().stream()
-                        .noneMatch(successor -> domainsSucceededBy(reporter, successor, now) >= renameMinDomains))
+                        .noneMatch(successor -> bySuccessor.get(successor) >= renameMinDomains))
                 .count();
     }
 

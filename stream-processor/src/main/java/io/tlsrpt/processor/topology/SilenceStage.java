@@ -262,14 +262,15 @@ final class SilenceStage {
             }
             // a renamed pair's mark stays until the horizon: the other tasks' checks count its domain for the rename
             Set<String> renamed = renamed(found, successors, now);
+            Map<String, Integer> stopsByReporter = new HashMap<>();
             for (Stop stop : found) {
                 if (renamed.contains(stop.key())) {
                     changes.add(KeyValue.pair(stop.key(), null));
                     watched--;
                 } else {
                     changes.add(KeyValue.pair(stop.key(), stop.cadence().alertFired()));
-                    fire(stop.watched(), stop.cadence(), newestWindow, stops.domainsStopped(stop.watched().reporter(),
-                            now, silence.renameMinDomains()));
+                    fire(stop.watched(), stop.cadence(), newestWindow, stopsByReporter.computeIfAbsent(
+                            stop.watched().reporter(), r -> stops.domainsStopped(r, now, silence.renameMinDomains())));
                     stopped++;
                 }
             }
@@ -363,11 +364,14 @@ final class SilenceStage {
          */
         private Set<String> renamed(List<Stop> found, Map<String, Set<String>> successors, long now) {
             Map<Rename, List<Stop>> byRename = new HashMap<>();
+            Map<Rename, Integer> domains = new HashMap<>();
             for (Stop stop : found) {
                 String from = stop.watched().reporter();
                 for (String newcomer : successors.getOrDefault(stop.key(), Set.of())) {
-                    if (stops.domainsSucceededBy(from, newcomer, now) >= silence.renameMinDomains()) {
-                        byRename.computeIfAbsent(new Rename(from, newcomer), r -> new ArrayList<>()).add(stop);
+                    Rename rename = new Rename(from, newcomer);
+                    if (domains.computeIfAbsent(rename, r -> stops.domainsSucceededBy(r.from(), r.to(), now))
+                            >= silence.renameMinDomains()) {
+                        byRename.computeIfAbsent(rename, r -> new ArrayList<>()).add(stop);
                     }
                 }
             }
@@ -377,7 +381,7 @@ final class SilenceStage {
                 LOG.warn("reporter silence: \"{}\" appears renamed to \"{}\": on {} domains of this instance \"{}\" "
                                 + "began reporting in its place ({} of them on task {}, e.g. {}); no reports-stopped alert for "
                                 + "them, and \"{}\" is no longer watched there (silence.rename.min.domains={})",
-                        rename.from(), rename.to(), this.stops.domainsSucceededBy(rename.from(), rename.to(), now),
+                        rename.from(), rename.to(), domains.get(rename),
                         rename.to(), stops.size(), task,
                         stops.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
                         silence.renameMinDomains());
