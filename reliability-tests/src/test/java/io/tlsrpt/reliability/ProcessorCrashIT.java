@@ -147,12 +147,18 @@ class ProcessorCrashIT {
         String topic = "month.raw.4p.daily";
         GeneratedMonth.createTopic(kafka.bootstrapServers(), topic, 4);
         PipelineRun run = run("scale-out", topic);
-        ProcessorProcess a = start("scale-out-a", run, dir.resolve("state-scale-a"), 4);
-        ProcessorProcess b = start("scale-out-b", run, dir.resolve("state-scale-b"), 4);
+        // with a standby replica of every task, as the Kubernetes example runs: the survivor takes over warm state
+        // (the restart on a fresh state directory above is the restore from the changelogs)
+        Map<String, String> standby = Map.of("streams.num.standby.replicas", "1");
+        ProcessorProcess a = start("scale-out-a", run, dir.resolve("state-scale-a"), 4, standby);
+        ProcessorProcess b = start("scale-out-b", run, dir.resolve("state-scale-b"), 4, standby);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .failFast("a processor died", () -> !a.isAlive() || !b.isAlive())
                 .alias("two members, each with raw partitions")
                 .until(() -> membersWithRawPartitions(run) == 2);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .alias("each instance keeps standby copies of tasks the other works")
+                .until(() -> holdsStandbyTasks(a) && holdsStandbyTasks(b));
 
         // reports arrive as in real life, day after day (each day is processed before the next arrives, so the
         // partitions stay within the window grace of each other); one instance is killed in the middle of day 12
@@ -250,6 +256,13 @@ class ProcessorCrashIT {
         ProcessorProcess p = ProcessorProcess.start(name, LOGS, settings);
         processes.add(p);
         return p;
+    }
+
+    /** The instance's latest assignment, as it logs it at each start of processing, has standby tasks. */
+    private static boolean holdsStandbyTasks(ProcessorProcess p) throws IOException {
+        List<String> assignments = Files.readAllLines(p.log()).stream()
+                .filter(line -> line.contains("tasks of this instance: ")).toList();
+        return !assignments.isEmpty() && !assignments.get(assignments.size() - 1).endsWith("standby []");
     }
 
     /** Waits until the group has committed {@code offset} raw records, then SIGKILLs the process. */

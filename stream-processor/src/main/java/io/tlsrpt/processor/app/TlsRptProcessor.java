@@ -113,7 +113,14 @@ public final class TlsRptProcessor implements AutoCloseable {
             LOG.error("stream thread died; {}", decision.why(), exception);
             return decision.response();
         });
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                // which partitions this instance works, and whether it keeps standby copies (num.standby.replicas)
+                // for a fast take-over: Kafka Streams itself says so only at DEBUG
+                LOG.info("tasks of this instance: {}", TaskAssignment.of(streams.metadataForLocalThreads()));
+            }
+        });
         this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, "kafka-metrics-refresh");
             t.setDaemon(true);
