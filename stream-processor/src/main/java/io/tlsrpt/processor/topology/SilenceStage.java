@@ -6,6 +6,7 @@ import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.ReporterRename;
 import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.schema.Alert;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,12 +68,12 @@ final class SilenceStage {
 
     /** The reports-stopped alerts, from the per-domain contributions (key: policy domain, timestamp: report start). */
     static KStream<String, Alert> apply(StreamsBuilder builder, KStream<String, DomainWindow> contributions,
-                                        TopologySettings settings, PipelineMetrics metrics) {
+                                        TopologySettings settings, PipelineMetrics metrics, Clock clock) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), ReporterCadenceSerde.serde()));
         // one for all of this instance's tasks: a domain alone on its partition is judged against the others, and a
         // reporter's stops on the domains of all its partitions are seen together
-        Instance instance = new Instance(settings.silence());
+        Instance instance = new Instance(settings.silence(), clock);
         return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), instance,
                         metrics), Named.as(PROCESSOR), STORE);
     }
@@ -97,15 +98,21 @@ final class SilenceStage {
         }
     }
 
-    /** What the tasks of one processor instance share: its newest window and the stops its checks found. */
+    /**
+     * What the tasks of one processor instance share: its newest window, the stops its checks found, and the wall
+     * clock (a task's start marks its restored suspicions with it: Kafka Streams sets the context's system time only
+     * for records and punctuations, so at a task's start it is 0 or stale).
+     */
     static final class Instance {
 
         final NewestWindow newest = new NewestWindow();
         /** Two check intervals: every task checks once in each, so a check sees the others' latest findings. */
         final ReporterStops stops;
+        final Clock clock;
 
-        Instance(SilenceSettings silence) {
+        Instance(SilenceSettings silence, Clock clock) {
             this.stops = new ReporterStops(silence.checkInterval().multipliedBy(2));
+            this.clock = clock;
         }
     }
 
@@ -138,6 +145,7 @@ final class SilenceStage {
         private final long windowMillis;
         private final NewestWindow newest;
         private final ReporterStops stops;
+        private final Clock clock;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         /** The task's id, as the metrics name it. */
@@ -149,6 +157,7 @@ final class SilenceStage {
             this.windowMillis = windowSize.toMillis();
             this.newest = instance.newest;
             this.stops = instance.stops;
+            this.clock = instance.clock;
             this.metrics = metrics;
         }
 
@@ -316,7 +325,7 @@ final class SilenceStage {
                     }
                 }
             }
-            long now = context.currentSystemTimeMs();
+            long now = clock.millis();
             long newestWindow = Math.min(newest.get(), Math.floorDiv(now, windowMillis) - 1);
             Map<String, Set<String>> successors = successors(suspected, newestWindow);
             for (Stop stop : suspected) {

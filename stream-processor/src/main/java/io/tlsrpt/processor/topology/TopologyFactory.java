@@ -99,7 +99,7 @@ public final class TopologyFactory {
                 .to(topics.failureStats.name(), topics.failureStats.produced("failure-stats-sink"));
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
-        KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics);
+        KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock);
         EmitStage.apply(alerts.merge(stopped, Named.as(ALERTS)), topics);
         return build(builder);
     }

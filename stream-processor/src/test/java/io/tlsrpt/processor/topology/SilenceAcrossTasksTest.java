@@ -6,8 +6,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.schema.Alert;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,16 +37,15 @@ class SilenceAcrossTasksTest {
         final SilenceStage.SilenceProcessor processor;
 
         Task(SilenceStage.Instance instance) {
-            this(instance, null, DAY0);
+            this(instance, null);
         }
 
         /**
-         * The task started on {@code instance} at {@code startedAt}; {@code before}: a task started again, its store
+         * The task started on {@code instance} (at its clock's time); {@code before}: a task started again, its store
          * restored.
          */
-        Task(SilenceStage.Instance instance, Task before, Instant startedAt) {
+        Task(SilenceStage.Instance instance, Task before) {
             this.instance = instance;
-            context.setCurrentSystemTimeMs(startedAt.toEpochMilli());
             store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SilenceStage.STORE), Serdes.String(),
                             ReporterCadenceSerde.serde())
                     .withLoggingDisabled().build();
@@ -73,7 +74,12 @@ class SilenceAcrossTasksTest {
     }
 
     private static SilenceStage.Instance instance() {
-        return new SilenceStage.Instance(SilenceSettings.defaults());
+        return instance(DAY0);
+    }
+
+    /** An instance whose tasks start at {@code startedAt}. */
+    private static SilenceStage.Instance instance(Instant startedAt) {
+        return new SilenceStage.Instance(SilenceSettings.defaults(), Clock.fixed(startedAt, ZoneOffset.UTC));
     }
 
     /** Google stopped on example.com (days 19-25), alone on its task, and goes on on example.net (19-29). */
@@ -127,9 +133,9 @@ class SilenceAcrossTasksTest {
         assertThat(alone.store.get("example.com|Google").suspected()).as("stored with the cadence").isTrue();
 
         // the instance restarts (or its tasks move to another): no report yet, nothing in memory, the stores restored
-        SilenceStage.Instance instance = instance();
-        Task restarted = new Task(instance, alone, now.plus(Duration.ofMinutes(30)));
-        new Task(instance, tasks[1], now.plus(Duration.ofMinutes(30)));
+        SilenceStage.Instance instance = instance(now.plus(Duration.ofMinutes(30)));
+        Task restarted = new Task(instance, alone);
+        new Task(instance, tasks[1]);
         assertThat(restarted.metrics.silence().watched()).as("counted from the store at the start").isEqualTo(1);
         restarted.check(now.plus(Duration.ofHours(1)));
         assertThat(restarted.context.forwarded()).as("the second check in a row, across the restart")
@@ -141,7 +147,7 @@ class SilenceAcrossTasksTest {
         assertThat(restarted.store.get("example.com|Google").alerted()).isTrue();
         assertThat(restarted.store.get("example.com|Google").suspected()).isFalse();
 
-        Task again = new Task(instance(), restarted, now.plus(Duration.ofHours(2)));
+        Task again = new Task(instance(now.plus(Duration.ofHours(2))), restarted);
         assertThat(again.metrics.silence().stopped()).as("the open alert, before any check").isEqualTo(1);
         assertThat(again.metrics.silence().watched()).isEqualTo(1);
     }
@@ -219,10 +225,9 @@ class SilenceAcrossTasksTest {
         Instant now = firstChecks(tasks);
 
         // a restart: the instance's memory new, its suspicions read back from the restored stores at the start
-        SilenceStage.Instance restarted = instance();
-        Instant start = now.plus(Duration.ofMinutes(30));
-        Task one = new Task(restarted, tasks[0], start);
-        Task two = new Task(restarted, tasks[1], start);
+        SilenceStage.Instance restarted = instance(now.plus(Duration.ofMinutes(30)));
+        Task one = new Task(restarted, tasks[0]);
+        Task two = new Task(restarted, tasks[1]);
         one.check(now.plus(Duration.ofMinutes(90)));
         two.check(now.plus(Duration.ofMinutes(95)));
 
