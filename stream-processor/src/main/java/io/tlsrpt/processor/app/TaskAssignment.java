@@ -16,7 +16,8 @@ import org.apache.kafka.streams.processor.TaskId;
 record TaskAssignment(List<String> active, List<String> standby) {
 
     static TaskAssignment of(Collection<ThreadMetadata> threads) {
-        return new TaskAssignment(ids(threads, ThreadMetadata::activeTasks), ids(threads, ThreadMetadata::standbyTasks));
+        return new TaskAssignment(ids(threads, ThreadMetadata::activeTasks),
+                ids(threads, ThreadMetadata::standbyTasks));
     }
 
     private static List<String> ids(Collection<ThreadMetadata> threads,

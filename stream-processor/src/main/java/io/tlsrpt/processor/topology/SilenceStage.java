@@ -264,11 +264,7 @@ final class SilenceStage {
                     }
                 }
             }
-            Map<String, Set<String>> successors = successors(stoppedNow, newestWindow);
-            for (Stop stop : stoppedNow) {
-                stops.found(stop.watched().reporter(), stop.watched().domain(), now,
-                        successors.getOrDefault(stop.key(), Set.of()));
-            }
+            Map<String, Set<String>> successors = mark(stoppedNow, newestWindow, now);
             // a renamed pair's mark stays until the horizon: the other tasks' checks count its domain for the rename
             Set<String> renamed = renamed(found, successors, now);
             Map<String, Integer> stopsByReporter = new HashMap<>();
@@ -326,13 +322,21 @@ final class SilenceStage {
                 }
             }
             long now = clock.millis();
-            long newestWindow = Math.min(newest.get(), Math.floorDiv(now, windowMillis) - 1);
-            Map<String, Set<String>> successors = successors(suspected, newestWindow);
-            for (Stop stop : suspected) {
+            mark(suspected, Math.min(newest.get(), Math.floorDiv(now, windowMillis) - 1), now);
+            metrics.silence().started(task, watched, stopped);
+        }
+
+        /**
+         * Marks the pairs found stopped, with their successors, for the instance's counts ({@link ReporterStops});
+         * returns the successors by store key.
+         */
+        private Map<String, Set<String>> mark(List<Stop> stopped, long newestWindow, long now) {
+            Map<String, Set<String>> successors = successors(stopped, newestWindow);
+            for (Stop stop : stopped) {
                 stops.found(stop.watched().reporter(), stop.watched().domain(), now,
                         successors.getOrDefault(stop.key(), Set.of()));
             }
-            metrics.silence().started(task, watched, stopped);
+            return successors;
         }
 
         /** A check no longer finds the pair of this store key stopped. */
@@ -385,14 +389,14 @@ final class SilenceStage {
                 }
             }
             Set<String> renamed = new HashSet<>();
-            byRename.forEach((rename, stops) -> {
-                stops.forEach(stop -> renamed.add(stop.key()));
+            byRename.forEach((rename, here) -> {
+                here.forEach(stop -> renamed.add(stop.key()));
                 LOG.warn("reporter silence: \"{}\" appears renamed to \"{}\": on {} domains of this instance \"{}\" "
-                                + "began reporting in its place ({} of them on task {}, e.g. {}); no reports-stopped alert for "
-                                + "them, and \"{}\" is no longer watched there (silence.rename.min.domains={})",
-                        rename.from(), rename.to(), domains.get(rename),
-                        rename.to(), stops.size(), task,
-                        stops.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
+                                + "began reporting in its place ({} of them on task {}, e.g. {}); no reports-stopped "
+                                + "alert for them, and \"{}\" is no longer watched there "
+                                + "(silence.rename.min.domains={})",
+                        rename.from(), rename.to(), domains.get(rename), rename.to(), here.size(), task,
+                        here.stream().limit(3).map(stop -> stop.watched().domain()).toList(), rename.from(),
                         silence.renameMinDomains());
             });
             metrics.silence().renamed(renamed.size());
