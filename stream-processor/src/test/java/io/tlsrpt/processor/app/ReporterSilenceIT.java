@@ -12,15 +12,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reporters that stop, on a real broker with three partitions: the processor's own wall-clock check (every two
- * seconds here; a silence fires at the second check that finds it) on its stream thread fires a reports-stopped alert for a reporter that stopped sending reports about one
- * domain while reports about another keep arriving, into both alert topics, and resolves it with the reporter's next
- * report. The reports are dated on the days before today, as live reports are. And a processor stopped between the
- * two checks: its successor, on an empty state directory, confirms the stored suspicion at its first check.
+ * seconds here; a silence fires at the second check that finds it) on its stream thread fires a reports-stopped
+ * alert for a reporter that stopped sending reports about one domain while reports about another keep arriving, into
+ * both alert topics, and resolves it with the reporter's next report. The reports are dated on the days before
+ * today, as live reports are. A processor stopped between the two checks: its successor, on an empty state
+ * directory, confirms the stored suspicion at its first check. And a reporter stopped on a domain of each
+ * partition: the instance's tasks count its stops together.
  */
 class ReporterSilenceIT {
 
@@ -45,7 +51,7 @@ class ReporterSilenceIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = KafkaTestCluster.start(java.util.Map.of());
+        cluster = KafkaTestCluster.start(Map.of());
     }
 
     @AfterAll
@@ -82,6 +88,17 @@ class ReporterSilenceIT {
         props.setProperty(ProcessorConfig.HTTP_PORT, "0");
         props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "3");
         props.setProperty(ProcessorConfig.SILENCE_CHECK_INTERVAL, checkInterval.toString());
+        return props;
+    }
+
+    /** The settings, on topics of their own: the default names with {@code suffix} appended. */
+    private static Properties settings(String applicationId, String registry, Duration checkInterval, String suffix) {
+        Properties props = settings(applicationId, registry, checkInterval);
+        for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
+                ProcessorConfig.TOPIC_ALERTS_JSON}) {
+            props.setProperty(key, ProcessorConfig.fromProperties(new Properties()).get(key) + suffix);
+        }
         return props;
     }
 
@@ -162,12 +179,7 @@ class ReporterSilenceIT {
         String bootstrap = cluster.bootstrapServers();
         String registry = "mock://silence-restart-it-" + UUID.randomUUID();
         Duration interval = Duration.ofSeconds(15);
-        Properties props = settings("tlsrpt-silence-restart-it", registry, interval);
-        for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
-                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
-                ProcessorConfig.TOPIC_ALERTS_JSON}) {
-            props.setProperty(key, ProcessorConfig.fromProperties(new Properties()).get(key) + ".restart");
-        }
+        Properties props = settings("tlsrpt-silence-restart-it", registry, interval, ".restart");
         props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("first-instance").toString());
         ProcessorConfig first = ProcessorConfig.fromProperties(props);
         props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("second-instance").toString());
@@ -201,4 +213,52 @@ class ReporterSilenceIT {
                     .as("fired at the first check of the new instance").isLessThan(interval.multipliedBy(3).dividedBy(2));
         }
     }
+
+    /**
+     * A reporter that stops on three domains, each on another partition and so in another task of the instance: the
+     * tasks count its stops together, so each of the three alerts says it stopped on three domains at once (each task
+     * alone would count one). The last report, which makes the silence visible, arrives after the rest is processed,
+     * so that every task's first check after it finds the stop and each confirmation sees the others' suspicions.
+     */
+    @Test
+    void aReporterStoppedOnTheDomainsOfEveryPartitionIsSaidToHaveStoppedWidely() throws Exception {
+        String bootstrap = cluster.bootstrapServers();
+        String registry = "mock://silence-wide-it-" + UUID.randomUUID();
+        Properties props = settings("tlsrpt-silence-wide-it", registry, Duration.ofSeconds(2), ".wide");
+        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("wide").toString());
+        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        TopicNames topics = config.topicNames();
+
+        List<String> domains = oneDomainPerPartition(3);
+        List<byte[]> untilFiveDaysAgo = new ArrayList<>();
+        for (int daysAgo = 10; daysAgo >= 5; daysAgo--) {
+            for (String domain : domains) {
+                untilFiveDaysAgo.add(daily("Google Inc.", domain, daysAgo));
+            }
+            untilFiveDaysAgo.add(daily("Microsoft Corporation", GOING_ON, daysAgo));
+        }
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
+            assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
+            produce(bootstrap, topics.raw(), untilFiveDaysAgo);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> processor.counters().reportsDecoded() == untilFiveDaysAgo.size());
+            produce(bootstrap, topics.raw(), List.of(daily("Microsoft Corporation", GOING_ON, 1)));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> silenceAlerts(bootstrap, topics, registry).size() >= 3);
+            assertThat(silenceAlerts(bootstrap, topics, registry)).hasSize(3).allSatisfy(alert -> assertThat(alert)
+                    .contains("\"status\":\"firing\"", "Google Inc. stopped on 3 domains at once"));
+        }
+    }
+
+    /** {@code n} policy domains on {@code n} different partitions of a topic keyed by domain (Kafka's partitioner). */
+    private static List<String> oneDomainPerPartition(int n) {
+        Map<Integer, String> byPartition = new TreeMap<>();
+        for (int i = 0; byPartition.size() < n; i++) {
+            String domain = "wide-" + i + ".example";
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(domain.getBytes(StandardCharsets.UTF_8))) % n,
+                    domain);
+        }
+        return List.copyOf(byPartition.values());
+    }
 }
+
