@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
 class ProcessorCrashIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorCrashIT.class);
+    /** In the processor's restore lines ({@code RestoreProgress}). */
+    private static final Pattern RESTORE_OFFSETS = Pattern.compile("offsets (\\d+) to (\\d+)");
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(6);
     private static final String RAW = "month.raw";
     /** The processes' logs and properties stay after the run, for a post-mortem. */
@@ -165,6 +169,7 @@ class ProcessorCrashIT {
         List<List<GeneratedInput>> days = GeneratedMonth.byDay();
         long sent = 0;
         long killedAt = -1;
+        int survivorLogBeforeKill = 0;
         try (RawInputProducer producer = GeneratedMonth.producer(kafka.bootstrapServers(), topic)) {
             for (int day = 1; day <= days.size(); day++) {
                 days.get(day - 1).forEach(input -> GeneratedMonth.send(producer, input));
@@ -172,6 +177,7 @@ class ProcessorCrashIT {
                 long before = sent;
                 sent += days.get(day - 1).size();
                 if (day == KILL_DAY) {
+                    survivorLogBeforeKill = Files.readAllLines(b.log()).size();
                     killedAt = killWhenCommitted(a, run, before + (sent - before) / 4, sent);
                     awaitTakeOver(run);
                 }
@@ -180,6 +186,11 @@ class ProcessorCrashIT {
         }
         assertThat(sent).isEqualTo(reports);
         assertThat(membersWithRawPartitions(run)).as("the survivor holds every raw partition").isEqualTo(1);
+        // the moved tasks' stores were there already: what the survivor restored starts where its standby copies
+        // stood, not at the beginning of the changelogs (as it does without standby replicas)
+        List<String> restores = Files.readAllLines(b.log()).stream().skip(survivorLogBeforeKill)
+                .filter(line -> line.contains("RestoreProgress - restoring ")).toList();
+        assertThat(restores).as("the survivor's restores after the kill").noneMatch(ProcessorCrashIT::fromTheStart);
         b.close();
         assertSameAsUndisturbed(run, true);
         System.out.printf("scale-out: 2 instances on 4 partitions fed day by day, one killed with kill -9 at raw"
@@ -256,6 +267,16 @@ class ProcessorCrashIT {
         ProcessorProcess p = ProcessorProcess.start(name, LOGS, settings);
         processes.add(p);
         return p;
+    }
+
+    /**
+     * A restore line ({@code restoring <store> from <changelog>: offsets S to E ...}) that reads a changelog from its
+     * start, more than a hundred records: the restore of a store that had no copy here.
+     */
+    private static boolean fromTheStart(String restoreLine) {
+        Matcher offsets = RESTORE_OFFSETS.matcher(restoreLine);
+        assertThat(offsets.find()).as("offsets in " + restoreLine).isTrue();
+        return Long.parseLong(offsets.group(1)) == 0 && Long.parseLong(offsets.group(2)) > 100;
     }
 
     /** The instance's latest assignment, as it logs it at each start of processing, has standby tasks. */

@@ -97,6 +97,8 @@ public final class TlsRptProcessor implements AutoCloseable {
         LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
                 rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
         this.streams = new KafkaStreams(topology, props);
+        // every store's, not only global ones, despite the name
+        streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
         StreamThreadRecovery recovery = new StreamThreadRecovery(
                 config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
                 config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));

@@ -203,6 +203,10 @@ class ReporterSilenceIT {
         try (TlsRptProcessor processor = TlsRptProcessor.start(second)) {
             assertThat(processor.awaitReady(Duration.ofSeconds(60))).isTrue();
             Instant ready = Instant.now();
+            // its state directory was empty: it restored the stores from their changelogs before it was ready
+            URI metrics = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort() + "/metrics");
+            assertThat(gauge(scrape(metrics), "tlsrpt_state_restored_records_total{store=\"reporter-cadence-store\"}"))
+                    .as("every update of the three (domain, reporter) pairs' cadences").isGreaterThanOrEqualTo(3.0);
             await().atMost(interval.multipliedBy(4)).until(() -> !silenceAlerts(bootstrap, topics, registry).isEmpty());
             List<String> fired = silenceAlerts(bootstrap, topics, registry);
             assertThat(fired).singleElement().asString().startsWith(STOPPED + "|reports-stopped|Google Inc. ")
