@@ -102,6 +102,12 @@ class ReporterSilenceIT {
         return props;
     }
 
+    /** The settings with a state directory of their own under the test's, {@code name}. */
+    private static ProcessorConfig withStateDir(Properties props, String name) {
+        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve(name).toString());
+        return ProcessorConfig.fromProperties(props);
+    }
+
     private static List<String> silenceAlerts(String bootstrap, TopicNames topics, String registry) {
         List<String> alerts = new ArrayList<>();
         for (ConsumerRecord<String, String> r : ProcessorTopics.<String>readAll(bootstrap, topics.alertsJson(), registry, null)) {
@@ -133,8 +139,7 @@ class ReporterSilenceIT {
         String bootstrap = cluster.bootstrapServers();
         String registry = "mock://silence-it-" + UUID.randomUUID();
         Properties props = settings("tlsrpt-silence-it", registry, Duration.ofSeconds(2));
-        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.toString());
-        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        ProcessorConfig config = withStateDir(props, "running");
         TopicNames topics = config.topicNames();
 
         List<byte[]> reports = googleStoppedOnOneDomainAndGoesOnOnTheOther();
@@ -180,10 +185,8 @@ class ReporterSilenceIT {
         String registry = "mock://silence-restart-it-" + UUID.randomUUID();
         Duration interval = Duration.ofSeconds(15);
         Properties props = settings("tlsrpt-silence-restart-it", registry, interval, ".restart");
-        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("first-instance").toString());
-        ProcessorConfig first = ProcessorConfig.fromProperties(props);
-        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("second-instance").toString());
-        ProcessorConfig second = ProcessorConfig.fromProperties(props);
+        ProcessorConfig first = withStateDir(props, "first-instance");
+        ProcessorConfig second = withStateDir(props, "second-instance");
         TopicNames topics = first.topicNames();
 
         List<byte[]> reports = googleStoppedOnOneDomainAndGoesOnOnTheOther();
@@ -229,8 +232,7 @@ class ReporterSilenceIT {
         String bootstrap = cluster.bootstrapServers();
         String registry = "mock://silence-wide-it-" + UUID.randomUUID();
         Properties props = settings("tlsrpt-silence-wide-it", registry, Duration.ofSeconds(2), ".wide");
-        props.setProperty(ProcessorConfig.STATE_DIR, stateDir.resolve("wide").toString());
-        ProcessorConfig config = ProcessorConfig.fromProperties(props);
+        ProcessorConfig config = withStateDir(props, "wide");
         TopicNames topics = config.topicNames();
 
         List<String> domains = oneDomainPerPartition(3);
