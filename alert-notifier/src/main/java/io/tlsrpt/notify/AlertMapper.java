@@ -136,7 +136,7 @@ public final class AlertMapper {
             return a.kind() + " on " + a.policyDomain() + ": no report from " + joined(a.reporters());
         }
         return a.kind() + " on " + a.policyDomain() + ": " + a.failedSessions() + " of " + a.totalSessions()
-                + " sessions failed with " + a.resultType();
+                + " sessions " + FirstChecks.outcome(a.resultType());
     }
 
     private static String description(AlertRecord a) {
@@ -152,7 +152,7 @@ public final class AlertMapper {
                 .append(": ").append(a.failedSessions()).append(" of ").append(a.totalSessions())
                 .append(" sessions to ").append(a.policyDomain())
                 .append(a.judgedReporter().isEmpty() ? "" : " reported by " + a.judgedReporter())
-                .append(" failed with ").append(a.resultType());
+                .append(' ').append(FirstChecks.outcome(a.resultType()));
         if (a.totalSessions() > 0) {
             d.append(" (").append(decimal(100.0 * a.failedSessions() / a.totalSessions())).append("%)");
         }

@@ -11,6 +11,18 @@ final class FirstChecks {
     /** The kind of the stream processor's alert about a reporter that stopped sending reports about a domain. */
     static final String REPORTS_STOPPED = "reports-stopped";
 
+    /**
+     * The stream processor's pseudo result type of sessions delivered under no enforced policy (no-policy-found, or
+     * MTA-STS in testing or none mode), which did not fail.
+     */
+    static final String NOT_ENFORCED = "policy-not-enforced";
+
+    /** What happened to an alert's counted sessions, after "N of M sessions". */
+    static String outcome(String resultType) {
+        return NOT_ENFORCED.equals(resultType) ? "were delivered under no enforced policy"
+                : "failed with " + resultType;
+    }
+
     static String forAlert(String kind, String resultType, String policyDomain) {
         if (REPORTS_STOPPED.equals(kind)) {
             return "Check that _smtp._tls." + policyDomain + " still publishes a TLSRPTv1 record whose rua reaches this "
@@ -41,6 +53,11 @@ final class FirstChecks {
                     + "/.well-known/mta-sts.txt is reachable with a valid certificate.";
             case "sts-policy-invalid" -> "Check the syntax of https://mta-sts." + policyDomain
                     + "/.well-known/mta-sts.txt and the _mta-sts TXT record id.";
+            case NOT_ENFORCED -> "Check that _mta-sts." + policyDomain + " still publishes a STSv1 record,"
+                    + " that https://mta-sts." + policyDomain + "/.well-known/mta-sts.txt still says mode: enforce"
+                    + " (tlsrpt check-record " + policyDomain + " shows both), and that the TLSA records of its MX"
+                    + " hosts are still published and signed: the reporters above now deliver without an enforced"
+                    + " policy.";
             case "sts-webpki-invalid" -> "Check the certificate of mta-sts." + policyDomain
                     + " (expired, wrong name or untrusted chain).";
             default -> "Compare the reporters, sending IPs and MX hosts above with recent changes to the MX hosts "

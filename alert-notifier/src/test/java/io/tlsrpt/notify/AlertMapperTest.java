@@ -56,6 +56,24 @@ class AlertMapperTest {
                 .doesNotContainKey("judged_reporter");
     }
 
+    /** The counted sessions of a policy no longer enforced did not fail: the description and first check say so. */
+    @Test
+    void aPolicyNoLongerEnforcedIsDescribedAsSuchNotAsFailures() throws Exception {
+        AlertRecord record = AlertJson.firing("p-1").with("kind", "tls-policy-not-enforced").with("severity", "warning")
+                .with("result_type", "policy-not-enforced").with("summary", "").withList("top_sending_ips").parsed();
+        PostableAlert alert = mapper.map(record, NOW, NOW);
+
+        assertThat(alert.labels()).containsEntry("alertname", "tls-policy-not-enforced")
+                .containsEntry("result_type", "policy-not-enforced");
+        assertThat(alert.annotations().get("summary")).isEqualTo("tls-policy-not-enforced on example.org: 120 of 4000"
+                + " sessions were delivered under no enforced policy");
+        assertThat(alert.annotations().get("description"))
+                .contains("120 of 4000 sessions to example.org were delivered under no enforced policy (3%)")
+                .doesNotContain("failed with");
+        assertThat(alert.annotations().get("first_check")).contains("_mta-sts.example.org")
+                .contains("https://mta-sts.example.org/.well-known/mta-sts.txt still says mode: enforce");
+    }
+
     /** Fired by one reporter's own failures: the counts are that reporter's, and the description says so. */
     @Test
     void anAlertJudgedOnOneReporterNamesItInTheDescriptionAndAnAnnotation() throws Exception {

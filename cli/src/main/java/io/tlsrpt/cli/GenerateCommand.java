@@ -60,6 +60,11 @@ public final class GenerateCommand implements Callable<Integer> {
         description = "MTA-STS policy fetch fails: sts-policy-fetch-error for many sessions (default 2 days).")
     List<String> fetchErrors = new ArrayList<>();
 
+    @Option(names = "--sts-withdrawn", paramLabel = "DOMAIN@DAY[+DAYS]",
+        description = "MTA-STS policy withdrawn: the senders report DOMAIN's sessions under no-policy-found, all "
+            + "successful (default 2 days).")
+    List<String> withdrawals = new ArrayList<>();
+
     @Override
     public Integer call() {
         GeneratorSettings settings = settings();
@@ -89,6 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
             downgrades.forEach(s -> scenarios.add(Scenario.parse(Scenario.Kind.DOWNGRADE, s, startDate)));
             expiries.forEach(s -> scenarios.add(Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, s, startDate)));
             fetchErrors.forEach(s -> scenarios.add(Scenario.parse(Scenario.Kind.STS_FETCH_ERROR, s, startDate)));
+            withdrawals.forEach(s -> scenarios.add(Scenario.parse(Scenario.Kind.STS_WITHDRAWN, s, startDate)));
             return new GeneratorSettings(seed, startDate, days, domains, scenarios);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -58,7 +58,8 @@ class AnalyzeCommandIT {
         List<Scenario> incidents = List.of(
             Scenario.parse(Scenario.Kind.DOWNGRADE, "victim.example@20", start),
             Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@12", start),
-            Scenario.parse(Scenario.Kind.STS_FETCH_ERROR, "nosts.example@25", start));
+            Scenario.parse(Scenario.Kind.STS_FETCH_ERROR, "nosts.example@25", start),
+            Scenario.parse(Scenario.Kind.STS_WITHDRAWN, "withdrawn.example@15", start));
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDomains(25)
             .withScenarios(incidents));
         long files = generator.writeTo(dir);
@@ -98,9 +99,18 @@ class AnalyzeCommandIT {
             assertThat(a.path("result_type").asText()).isEqualTo("sts-policy-fetch-error");
             assertThat(a.path("window_start").asText()).isEqualTo("2025-01-25T00:00:00Z");
         });
-        // and the healthy background of the 22 other domains raises nothing
+        // the withdrawn MTA-STS policy: every session succeeds, none under an enforced policy
+        assertThat(result.alerts()).anySatisfy(a -> {
+            assertThat(a.path("status").asText()).isEqualTo("firing");
+            assertThat(a.path("policy_domain").asText()).isEqualTo("withdrawn.example");
+            assertThat(a.path("kind").asText()).isEqualTo("tls-policy-not-enforced");
+            assertThat(a.path("result_type").asText()).isEqualTo("policy-not-enforced");
+            assertThat(a.path("window_start").asText()).isEqualTo("2025-01-15T00:00:00Z");
+        });
+        // and the healthy background of the 21 other domains raises nothing (nor does their Postfix reporters'
+        // no-policy-found, which names no domain)
         assertThat(result.alerts()).extracting(a -> a.path("policy_domain").asText())
-            .allMatch(d -> d.equals("victim.example") || d.equals("expired.example") || d.equals("nosts.example"));
+            .allMatch(Set.of("victim.example", "expired.example", "nosts.example", "withdrawn.example")::contains);
     }
 
     @Test

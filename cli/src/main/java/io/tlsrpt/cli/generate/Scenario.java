@@ -25,7 +25,9 @@ public record Scenario(Kind kind, String domain, int dayNumber, int durationDays
         /** The MX certificate expired: certificate-expired for almost every session until renewed. */
         CERTIFICATE_EXPIRY(3),
         /** The MTA-STS policy host fails: sts-policy-fetch-error for a large share of sessions. */
-        STS_FETCH_ERROR(2);
+        STS_FETCH_ERROR(2),
+        /** The MTA-STS policy withdrawn: the senders report no-policy-found, every session still succeeding. */
+        STS_WITHDRAWN(2);
 
         private final int defaultDurationDays;
 

@@ -106,6 +106,10 @@ final class TrafficModel {
                 remaining, starttls)));
         }
 
+        if (active(Scenario.Kind.STS_WITHDRAWN, d, dayNumber)) {
+            return withdrawnStsPolicy(d, sender, sessions, remaining, starttls);
+        }
+
         List<PolicyContent> policies = new ArrayList<>();
         List<FailureLine> stsFailures = new ArrayList<>(starttls);
         long fetchFailed = 0;
@@ -150,6 +154,22 @@ final class TrafficModel {
                 sessions - starttlsFailed, starttls));
         }
         return new ReportContent(policies);
+    }
+
+    /**
+     * The domain's MTA-STS policy withdrawn: senders deliver without it, so they report the sessions under
+     * no-policy-found, naming the domain (Postfix without it, as always); Microsoft still applies the domain's DANE.
+     */
+    private static ReportContent withdrawnStsPolicy(DomainProfile d, Sender sender, long sessions, long remaining,
+                                                    List<FailureLine> starttls) {
+        if (sender == Sender.MICROSOFT && d.dane()) {
+            long starttlsFailed = starttls.stream().mapToLong(FailureLine::count).sum();
+            return new ReportContent(List.of(new PolicyContent("tlsa", d.name(), d.tlsaRecords(), List.of(),
+                sessions - starttlsFailed, starttls)));
+        }
+        String domain = sender == Sender.SMALL ? null : d.name();
+        return new ReportContent(List.of(new PolicyContent("no-policy-found", domain, List.of(), List.of(), remaining,
+            starttls)));
     }
 
     private boolean active(Scenario.Kind kind, DomainProfile d, int dayNumber) {

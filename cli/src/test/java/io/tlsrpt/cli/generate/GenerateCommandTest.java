@@ -24,7 +24,7 @@ class GenerateCommandTest {
         StringWriter err = new StringWriter();
         int exit = run(err, "generate", "--out", dir.toString(), "--days", "10", "--domains", "4", "--seed", "3",
             "--start-date", "2026-03-01", "--downgrade", "target.example@8", "--cert-expiry", "acme.example@2",
-            "--sts-fetch-error", "globex.example@2026-03-05+2");
+            "--sts-fetch-error", "globex.example@2026-03-05+2", "--sts-withdrawn", "withdrawn.example@9");
         assertThat(exit).isZero();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
@@ -34,7 +34,7 @@ class GenerateCommandTest {
         assertThat(dir.resolve("day-08")).isDirectory();
         assertThat(dir.resolve("day-08/google-target.example-2026-03-08.eml")).isRegularFile();
         assertThat(err.toString()).contains("120 files for 4 domains over 10 days from 2026-03-01")
-            .contains("target.example, acme.example, globex.example");
+            .contains("target.example, acme.example, globex.example, withdrawn.example");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -215,6 +216,27 @@ class ReportGeneratorTest {
         assertThat(expiredByDay.get("acme.example@12")).isPositive();
         assertThat(expiredByDay.get("acme.example@13")).isZero();
         assertThat(fetchByDay.get("globex.example@5")).isGreaterThan(fetchByDay.get("globex.example@4") * 10 + 10);
+    }
+
+    @Test
+    void aWithdrawnStsPolicyTurnsTheDomainsPoliciesIntoNoPolicyFoundOnItsDays() {
+        List<Scenario> scenarios = List.of(Scenario.parse(Scenario.Kind.STS_WITHDRAWN, "acme.example@6", START));
+        ReportGenerator gen = new ReportGenerator(GeneratorSettings.defaults().withDays(9).withScenarios(scenarios));
+        Map<Integer, Map<String, Long>> sessionsByDayAndType = new TreeMap<>();
+        for (GeneratedInput input : gen.inputs().toList()) {
+            for (ExpectedReport.ExpectedPolicy p : input.expected().policies()) {
+                if ("acme.example".equals(p.domain())) {
+                    sessionsByDayAndType.computeIfAbsent(input.expected().dayNumber(), d -> new TreeMap<>())
+                        .merge(p.type(), p.successful() + p.failed(), Long::sum);
+                }
+            }
+        }
+        assertThat(sessionsByDayAndType.get(5)).containsKey("sts").doesNotContainKey("no-policy-found");
+        for (int day : List.of(6, 7)) {
+            assertThat(sessionsByDayAndType.get(day)).as("day %d", day).containsKey("no-policy-found")
+                .doesNotContainKey("sts");
+        }
+        assertThat(sessionsByDayAndType.get(8)).containsKey("sts").doesNotContainKey("no-policy-found");
     }
 
     @Test

@@ -19,6 +19,14 @@ public enum AlertKind {
     DANE_TLSA_MISMATCH(Severity.CRITICAL, "update the TLSA records to match the MX certificate (or the certificate to the records)"),
     DNSSEC_BROKEN(Severity.CRITICAL, "repair the DNSSEC chain of the MX records"),
     FAILURE_SPIKE(Severity.WARNING, "investigate the rise in failed TLS sessions"),
+    /**
+     * Not a failure: the domain's sessions went from an enforced policy (MTA-STS in enforce mode, DANE) to none
+     * ({@code no-policy-found}, or MTA-STS in testing or none mode); see {@link PolicyEnforcement}.
+     */
+    TLS_POLICY_NOT_ENFORCED(Severity.WARNING, "check that the domain still publishes its MTA-STS policy in enforce"
+            + " mode (the _mta-sts TXT record and https://mta-sts.<domain>/.well-known/mta-sts.txt) and its TLSA"
+            + " records: until it does, senders deliver its mail without requiring TLS, so a STARTTLS downgrade"
+            + " goes unnoticed"),
     /** Not from a result type: a reporter that sent reports about the domain regularly has stopped (SilenceStage). */
     REPORTS_STOPPED(Severity.WARNING, "check that the domain still publishes its _smtp._tls TXT record with this rua,"
             + " and that this reporter's reports still reach the intake");
@@ -53,6 +61,13 @@ public enum AlertKind {
         throw new IllegalArgumentException("unknown alert kind " + code);
     }
 
+    /** What happened to the sessions an alert counts, after "N of M sessions": the result type, or no policy. */
+    public String outcome(String resultType) {
+        return this == TLS_POLICY_NOT_ENFORCED
+                ? "were delivered under no enforced policy (no-policy-found, or MTA-STS in testing or none mode)"
+                : "failed with " + resultType;
+    }
+
     /**
      * The kind for a result type. {@code starttls-not-supported} on a domain whose baseline failure rate is
      * near zero is a suspected downgrade; on a domain that always had some, a plain loss of STARTTLS.
@@ -68,6 +83,7 @@ public enum AlertKind {
             case "sts-webpki-invalid" -> MTA_STS_CERTIFICATE_INVALID;
             case "tlsa-invalid", "dane-required" -> DANE_TLSA_MISMATCH;
             case "dnssec-invalid" -> DNSSEC_BROKEN;
+            case PolicyEnforcement.NOT_ENFORCED -> TLS_POLICY_NOT_ENFORCED;
             default -> FAILURE_SPIKE;
         };
     }

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.FailureStats;
@@ -154,6 +155,9 @@ final class AggregateStage {
         }
         Instant updated = clock.instant();
         for (Map.Entry<String, TypeCounts> e : window.failures().entrySet()) {
+            if (e.getKey().equals(PolicyEnforcement.NOT_ENFORCED)) {
+                continue; // sessions that did not fail: the statistics are of failures
+            }
             TypeCounts counts = e.getValue();
             FailureStats stats = FailureStats.newBuilder()
                     .setPolicyDomain(key.key())

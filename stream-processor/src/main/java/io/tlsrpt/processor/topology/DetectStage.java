@@ -194,20 +194,23 @@ final class DetectStage {
             List<String> ips = Caps.top(counts.sendingIps(), settings.topN()).stream().map(e -> e.getKey()).toList();
             List<String> mx = Caps.top(counts.receivingMx(), settings.topN()).stream().map(e -> e.getKey()).toList();
             Instant start = Instant.ofEpochMilli(windowStart);
+            String outcome = kind.outcome(resultType);
             String summary = resolved
-                    ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions failed with %s in the"
+                    ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions %s in the"
                             + " window starting %s (expected %.2f).", kind.code(), domain, current.failed(),
-                            current.total(), resultType, start, evaluation.expected())
+                            current.total(), outcome, start, evaluation.expected())
                     : reporter != null
-                    ? String.format("%s on %s: %d of the %d sessions reported by %s failed with %s in the window"
-                            + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d), seen"
-                            + " from %d sending IP(s); %s.", kind.code(), domain, current.failed(), current.total(),
-                            reporter, resultType, start, evaluation.expected(), window.failed(resultType),
-                            window.totalSessions(), counts.sendingIps().size(), kind.action())
-                    : String.format("%s on %s: %d of %d sessions failed with %s in the window starting %s"
-                            + " (expected %.2f), seen by %d reporter(s) from %d sending IP(s); %s.", kind.code(), domain,
-                            current.failed(), current.total(), resultType, start, evaluation.expected(),
-                            counts.reporters().size(), counts.sendingIps().size(), kind.action())
+                    ? String.format("%s on %s: %d of the %d sessions reported by %s %s in the window"
+                            + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d)%s; %s.",
+                            kind.code(), domain, current.failed(), current.total(), reporter, outcome, start,
+                            evaluation.expected(), window.failed(resultType), window.totalSessions(),
+                            counts.sendingIps().isEmpty() ? "" : ", seen from " + counts.sendingIps().size()
+                                    + " sending IP(s)", kind.action())
+                    : String.format("%s on %s: %d of %d sessions %s in the window starting %s"
+                            + " (expected %.2f), seen by %d reporter(s)%s; %s.", kind.code(), domain,
+                            current.failed(), current.total(), outcome, start, evaluation.expected(),
+                            counts.reporters().size(), counts.sendingIps().isEmpty() ? "" : " from "
+                                    + counts.sendingIps().size() + " sending IP(s)", kind.action())
                     + (escalatedFrom == null ? "" : " Escalated from " + escalatedFrom + ": judged against the windows"
                             + " before the incident began, the failures rose from a baseline without them.");
             return Alert.newBuilder()

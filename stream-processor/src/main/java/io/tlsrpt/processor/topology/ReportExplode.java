@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -162,6 +164,8 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     static Map<String, DomainWindow> contributions(TlsReport report) {
         String reporter = report.getOrganizationName();
         Map<String, DomainWindow> byDomain = new TreeMap<>();
+        Map<String, Long> notEnforced = new TreeMap<>();
+        Set<String> enforced = new TreeSet<>();
         for (Policy policy : report.getPolicies()) {
             String domain = ReportRouting.windowDomain(policy);
             if (domain == null) {
@@ -178,14 +182,28 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                 if (detail.getReceivingMxHostname() != null && failed > 0) {
                     mx.put(detail.getReceivingMxHostname().toLowerCase(Locale.ROOT), failed);
                 }
-                failures.merge(detail.getResultType().toLowerCase(Locale.ROOT),
+                failures.merge(PolicyEnforcement.asReported(detail.getResultType().toLowerCase(Locale.ROOT)),
                         new TypeCounts(failed, Set.of(reporter), ips, mx, Map.of(reporter, failed)), TypeCounts::merge);
             }
             long total = Math.max(0, policy.getSuccessfulSessions()) + Math.max(0, policy.getFailedSessions());
+            if (PolicyEnforcement.enforced(policy.getPolicyType(), policy.getPolicyStrings())) {
+                enforced.add(domain);
+            } else if (total > 0 && PolicyEnforcement.notEnforced(policy.getPolicyType(), policy.getPolicyStrings())) {
+                notEnforced.merge(domain, total, Long::sum);
+            }
             DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
                     Map.of(reporter, total));
             byDomain.merge(domain, contribution, DomainWindow::merge);
         }
+        // judged like a failure type, so that a domain losing its enforcement fires (PolicyEnforcement); not when the
+        // report lists the same sessions under an enforced policy of the domain too
+        notEnforced.forEach((domain, sessions) -> {
+            if (!enforced.contains(domain)) {
+                byDomain.merge(domain, new DomainWindow(0, 0, Set.of(reporter), Map.of(PolicyEnforcement.NOT_ENFORCED,
+                        new TypeCounts(sessions, Set.of(reporter), null, null, Map.of(reporter, sessions))), null),
+                        DomainWindow::merge);
+            }
+        });
         // a report counts once per domain, however many policies of that domain it holds
         byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(), w.failures(),
                 w.sessionsByReporter()));

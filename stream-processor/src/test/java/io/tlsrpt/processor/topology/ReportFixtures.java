@@ -46,14 +46,36 @@ public final class ReportFixtures {
         return new ReportFixtures(organisation, reportId, start);
     }
 
+    /** An MTA-STS policy in enforce mode. */
     public ReportFixtures policy(String domain, long successful, Failure... failures) {
+        return policy("sts", List.of("version: STSv1", "mode: enforce", "mx: mx1." + domain, "max_age: 86400"),
+                domain, successful, failures);
+    }
+
+    /** An MTA-STS policy in {@code mode} (enforce, testing, none). */
+    public ReportFixtures stsPolicy(String mode, String domain, long successful, Failure... failures) {
+        return policy("sts", List.of("version: STSv1", "mode: " + mode, "mx: mx1." + domain, "max_age: 86400"),
+                domain, successful, failures);
+    }
+
+    /** What a sender reports for a domain without MTA-STS or DANE (with its policy-domain, as Google does). */
+    public ReportFixtures noPolicyFound(String domain, long successful, Failure... failures) {
+        return policy("no-policy-found", List.of(), domain, successful, failures);
+    }
+
+    public ReportFixtures policy(String type, List<String> strings, String domain, long successful,
+                                 Failure... failures) {
         ObjectNode p = MAPPER.createObjectNode();
         ObjectNode policy = p.putObject("policy");
-        policy.put("policy-type", "sts");
-        policy.putArray("policy-string").add("version: STSv1").add("mode: enforce").add("mx: mx1." + domain)
-                .add("max_age: 86400");
+        policy.put("policy-type", type);
+        if (!strings.isEmpty()) {
+            ArrayNode lines = policy.putArray("policy-string");
+            strings.forEach(lines::add);
+        }
         policy.put("policy-domain", domain);
-        policy.putArray("mx-host").add("mx1." + domain);
+        if (type.equals("sts")) {
+            policy.putArray("mx-host").add("mx1." + domain);
+        }
         long failed = 0;
         ArrayNode details = MAPPER.createArrayNode();
         for (Failure f : failures) {
