@@ -15,9 +15,12 @@ import java.util.List;
  * @param tlsaRecords    TLSA records ("3 1 1 HEX") when {@code dane}
  * @param notTrustedRate background rate of certificate-not-trusted among the small reporter's sessions
  * @param smallReporter  the smtp-tls-reporting operator that reports for this domain
+ * @param mtaSts         whether the domain publishes an MTA-STS policy (in enforce mode); without one, the senders
+ *                       report its sessions under no-policy-found (or tlsa, where they apply its DANE)
  */
 record DomainProfile(int index, String name, long medianSessions, List<String> mxHosts, List<String> mxIps,
-                     boolean dane, List<String> tlsaRecords, double notTrustedRate, SmallReporter smallReporter) {
+                     boolean dane, List<String> tlsaRecords, double notTrustedRate, SmallReporter smallReporter,
+                     boolean mtaSts) {
 
     /** The MTA-STS policy lines (policy-string of an sts policy). */
     List<String> stsPolicyLines() {

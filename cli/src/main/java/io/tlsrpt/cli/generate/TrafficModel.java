@@ -23,6 +23,8 @@ final class TrafficModel {
     /** Background rates (per session) of the failures every real domain sees now and then. */
     private static final double VALIDATION_FAILURE_RATE = 0.0004;
     private static final double TRANSIENT_FETCH_ERROR_RATE = 0.0002;
+    /** Share of the domains (other than the scenarios') that publish TLS-RPT without MTA-STS. */
+    private static final double WITHOUT_MTA_STS_SHARE = 0.2;
 
     private static final String[] WORDS = {"acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka",
         "tyrell", "cyberdyne", "soylent", "vandelay", "oscorp", "aperture", "monarch", "gringotts", "dunder",
@@ -66,7 +68,14 @@ final class TrafficModel {
         double notTrusted = rnd.nextBoolean() ? 0 : 0.0005 + rnd.nextDouble() * 0.0035;
         DomainProfile.SmallReporter small =
             DomainProfile.SmallReporter.POOL.get(rnd.nextInt(DomainProfile.SmallReporter.POOL.size()));
-        return new DomainProfile(index, name, median, mx, ips, dane, tlsa, notTrusted, small);
+        // drawn last, so that the draws before it, and what they made of each domain, stay as they were
+        boolean withoutMtaSts = rnd.nextDouble() < WITHOUT_MTA_STS_SHARE && !scenarioDomain(name);
+        return new DomainProfile(index, name, median, mx, ips, dane, tlsa, notTrusted, small, !withoutMtaSts);
+    }
+
+    /** The incidents need the domain's MTA-STS policy (an expiry and a fetch error are reported under it). */
+    private boolean scenarioDomain(String name) {
+        return settings.scenarios().stream().anyMatch(s -> s.domain().equals(name));
     }
 
     LocalDate date(int dayNumber) {
@@ -106,8 +115,8 @@ final class TrafficModel {
                 remaining, starttls)));
         }
 
-        if (active(Scenario.Kind.STS_WITHDRAWN, d, dayNumber)) {
-            return withdrawnStsPolicy(d, sender, sessions, remaining, starttls);
+        if (!d.mtaSts() || active(Scenario.Kind.STS_WITHDRAWN, d, dayNumber)) {
+            return withoutStsPolicy(d, sender, sessions, remaining, starttls);
         }
 
         List<PolicyContent> policies = new ArrayList<>();
@@ -157,10 +166,10 @@ final class TrafficModel {
     }
 
     /**
-     * The domain's MTA-STS policy withdrawn: senders deliver without it, so they report the sessions under
-     * no-policy-found, naming the domain (Postfix without it, as always); Microsoft still applies the domain's DANE.
+     * A domain without an MTA-STS policy (never published, or withdrawn by a scenario): senders report its sessions
+     * under no-policy-found, naming the domain (Postfix without it, as always); Microsoft applies the domain's DANE.
      */
-    private static ReportContent withdrawnStsPolicy(DomainProfile d, Sender sender, long sessions, long remaining,
+    private static ReportContent withoutStsPolicy(DomainProfile d, Sender sender, long sessions, long remaining,
                                                     List<FailureLine> starttls) {
         if (sender == Sender.MICROSOFT && d.dane()) {
             long starttlsFailed = starttls.stream().mapToLong(FailureLine::count).sum();

@@ -5,7 +5,9 @@
  * start date, days, domains, {@link io.tlsrpt.cli.generate.Scenario}s) into a lazy stream of
  * {@link io.tlsrpt.cli.generate.GeneratedInput}s: per day and domain a Google-shaped mail, a Microsoft-shaped mail
  * (TLSA policy-string double-encoded, timestamps without offset) and an smtp-tls-reporting HTTPS body (gzip or bare
- * JSON; {@code no-policy-found} without a policy-domain). Each input carries the
- * {@link io.tlsrpt.cli.generate.ExpectedReport} it must decode to. Same settings, same bytes.
+ * JSON; {@code no-policy-found} without a policy-domain). A fifth of the domains (none of the scenarios') publish no
+ * MTA-STS policy: Google and Microsoft report them under {@code no-policy-found} with the domain (Microsoft under
+ * {@code tlsa} where they have DANE). Each input carries the {@link io.tlsrpt.cli.generate.ExpectedReport} it must
+ * decode to. Same settings, same bytes.
  */
 package io.tlsrpt.cli.generate;

@@ -16,7 +16,8 @@ import io.tlsrpt.processor.detect.AlertKind;
  * characters of the alert id, shared by the firing alert, its updates and the resolved one; "412/980 sessions
  * reported by google.com failed" when that reporter's own failures fired it). A reporter that stopped sending reports
  * reads {@code ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com
- * incident=...}. A value that is not an alert object is shown as it is, never dropped.
+ * incident=...}; a policy no longer enforced "412/980 sessions without an enforced policy". A value that is not
+ * an alert object is shown as it is, never dropped.
  */
 public final class AlertLine {
 
@@ -24,6 +25,7 @@ public final class AlertLine {
     private static final int MAX_RAW_CHARS = 500;
     private static final int INCIDENT_ID_CHARS = 8;
     private static final String REPORTS_STOPPED = AlertKind.REPORTS_STOPPED.code();
+    private static final String NOT_ENFORCED = AlertKind.TLS_POLICY_NOT_ENFORCED.code();
 
     private AlertLine() {
     }
@@ -64,7 +66,8 @@ public final class AlertLine {
         if (alert.hasNonNull("judged_reporter") && !judgedReporter.isEmpty()) {
             b.append(" reported by ").append(judgedReporter);
         }
-        b.append(" failed");
+        // a policy no longer enforced counts sessions that did not fail
+        b.append(NOT_ENFORCED.equals(alert.path("kind").asText()) ? " without an enforced policy" : " failed");
         if (alert.has("baseline")) {
             b.append(String.format(Locale.ROOT, " (baseline %.1f)", alert.path("baseline").asDouble()));
         }

@@ -46,6 +46,21 @@ class AlertLineTest {
     }
 
     @Test
+    void aPolicyNoLongerEnforcedCountsSessionsThatDidNotFail() {
+        Alert alert = Alert.newBuilder()
+            .setAlertId("d5ae81e145e453b7c5a0bed02c2ae2ae").setStatus("firing").setKind("tls-policy-not-enforced")
+            .setSeverity("warning").setPolicyDomain("example.org").setResultType("policy-not-enforced")
+            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+            .setFailedSessions(980).setTotalSessions(980).setBaseline(0.1).setScore(50)
+            .setReporters(List.of("google.com")).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing warning tls-policy-not-enforced example.org policy-not-enforced 2026-11-03: "
+                + "980/980 sessions without an enforced policy (baseline 0.1) reporters=google.com incident=d5ae81e1");
+    }
+
+    @Test
     void aReporterThatStoppedReadsAsASilenceWithoutSessions() {
         Alert alert = Alert.newBuilder()
             .setAlertId("c4fd70d034d342b6a41acfd92b1fd1fd").setStatus("firing").setKind("reports-stopped")

@@ -10,11 +10,13 @@ import java.util.List;
  *   expected         = r0 * total                  (the domain's total sessions in this window)
  *   fire when  failed >= minFailedSessions
  *         and  P(X >= failed | Poisson(expected)) < maxTailProbability
- *         and  failed / total >= rateFloorMultiple * r0
+ *         and  failed / total >= rateFloorMultiple * max(r0, sum failed_i / sum total_i)
  *         and  at least minBaselineWindows previous windows hold data
  * </pre>
  * Using the domain's total as the denominator means a traffic surge with the same failure ratio raises the
- * expectation with it and does not fire.
+ * expectation with it and does not fire. The floor also holds against the history's own rate: the prior keeps a
+ * zero baseline finite, but on a small domain it also pulls a high rate down (400 sessions that all failed, against
+ * 1,000 pseudo-sessions at 0.1 %, make r0 0.29), and the same rate again must not look like a threefold rise.
  */
 public final class SpikeDetector {
 
@@ -38,6 +40,8 @@ public final class SpikeDetector {
         double baselineRate = (historyFailed + settings.priorSessions() * settings.priorFailureRate())
                 / (historyTotal + settings.priorSessions());
         double expected = baselineRate * current.total();
+        double floorRate = historyTotal > 0
+                ? Math.max(baselineRate, (double) historyFailed / historyTotal) : baselineRate;
         double log10p = PoissonTail.log10UpperTail(current.failed(), expected);
         double score = log10p == Double.NEGATIVE_INFINITY ? 324.0 : -log10p;
         AlertKind kind = AlertKind.forResultType(resultType, baselineRate, settings.downgradeBaselineRate());
@@ -50,9 +54,9 @@ public final class SpikeDetector {
             reason = "only " + history.size() + " baseline windows, need " + settings.minBaselineWindows();
         } else if (score < -Math.log10(settings.maxTailProbability())) {
             reason = String.format("not surprising: score %.2f", score);
-        } else if (current.rate() < settings.rateFloorMultiple() * baselineRate) {
+        } else if (current.rate() < settings.rateFloorMultiple() * floorRate) {
             reason = String.format("rate %.5f under %.1f x baseline %.5f", current.rate(),
-                    settings.rateFloorMultiple(), baselineRate);
+                    settings.rateFloorMultiple(), floorRate);
         } else {
             anomalous = true;
             reason = String.format("failed %d vs expected %.2f (score %.1f)", current.failed(), expected, score);

@@ -5,6 +5,7 @@ import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.Evaluation;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.detect.IncidentLifecycle;
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.processor.detect.SpikeDetector;
 import io.tlsrpt.processor.detect.WindowCounts;
 import io.tlsrpt.schema.Alert;
@@ -132,12 +133,22 @@ final class DetectStage {
             List<DomainWindow> baseline = baselines.computeIfAbsent(baselineAnchor, anchor -> baseline(domain, anchor));
             List<WindowCounts> history = new ArrayList<>(baseline.size());
             for (DomainWindow w : baseline) {
-                history.add(new WindowCounts(w.failed(resultType), w.totalSessions()));
+                if (w.counts(resultType)) {
+                    history.add(new WindowCounts(w.failed(resultType), w.totalSessions()));
+                }
             }
             Evaluation evaluation = detector.evaluate(resultType, current, history);
+            boolean perReporterOnly = PolicyEnforcement.NOT_ENFORCED.equals(resultType);
+            if (perReporterOnly && evaluation.anomalous()) {
+                // a domain's share of sessions without an enforced policy is its reporters' mix (Google applies
+                // MTA-STS, Microsoft also DANE, some Postfix neither): a day whose window holds only some of them
+                // would fire; each reporter's own share does not depend on the others
+                evaluation = new Evaluation(false, evaluation.expected(), evaluation.baselineRate(), evaluation.score(),
+                        evaluation.kind(), "judged per reporter only (" + evaluation.reason() + " for the domain)");
+            }
             // the domain as a whole first (as before); failing that, each reporter against its own baseline
-            ReporterVerdict byReporter = evaluation.anomalous() || !settings.detector().perReporter() ? null
-                    : ReporterVerdict.mostSurprising(detector, resultType, window, baseline);
+            ReporterVerdict byReporter = evaluation.anomalous() || !(settings.detector().perReporter()
+                    || perReporterOnly) ? null : ReporterVerdict.mostSurprising(detector, resultType, window, baseline);
             if (byReporter != null) {
                 current = byReporter.counts();
                 evaluation = byReporter.named();

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,9 +14,12 @@ import java.util.TreeSet;
  *
  * @param sessionsByReporter the domain's sessions by reporter (organisation), the denominator of each reporter's own
  *                           failure rate; empty in windows written before it was kept
+ * @param enforcementCounted whether every report in the window had its sessions under no enforced policy counted
+ *                           ({@link io.tlsrpt.processor.detect.PolicyEnforcement}): false in windows written before,
+ *                           which must not serve as that pseudo type's baseline (they would show none)
  */
 public record DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures,
-                           Map<String, Long> sessionsByReporter) {
+                           Map<String, Long> sessionsByReporter, boolean enforcementCounted) {
 
     public DomainWindow {
         reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
@@ -23,13 +27,20 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         sessionsByReporter = sessionsByReporter == null ? new TreeMap<>() : new TreeMap<>(sessionsByReporter);
     }
 
+    /** As windows written before the sessions under no enforced policy were counted. */
+    public DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures,
+                        Map<String, Long> sessionsByReporter) {
+        this(reports, totalSessions, reporters, failures, sessionsByReporter, false);
+    }
+
     /** Without sessions by reporter (as windows written before they were kept). */
     public DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures) {
         this(reports, totalSessions, reporters, failures, null);
     }
 
+    /** The aggregate's start: nothing in it yet, so nothing left uncounted. */
     public static DomainWindow empty() {
-        return new DomainWindow(0, 0, null, null, null);
+        return new DomainWindow(0, 0, null, null, null, true);
     }
 
     public DomainWindow merge(DomainWindow other) {
@@ -38,7 +49,8 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         Map<String, TypeCounts> f = new TreeMap<>(failures);
         other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
         return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
-                Caps.capSet(r, Caps.MAX_REPORTERS), f, mergeSessionsByReporter(other, f));
+                Caps.capSet(r, Caps.MAX_REPORTERS), f, mergeSessionsByReporter(other, f),
+                enforcementCounted && other.enforcementCounted);
     }
 
     /**
@@ -60,6 +72,14 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
     public long sessionsBy(String reporter) {
         Long n = sessionsByReporter.get(reporter);
         return n == null ? 0 : n;
+    }
+
+    /**
+     * Whether the window can serve as a baseline for {@code resultType}: any window for a failure type, only a window
+     * that counted every report's sessions under no enforced policy for that pseudo type.
+     */
+    public boolean counts(String resultType) {
+        return enforcementCounted || !PolicyEnforcement.NOT_ENFORCED.equals(resultType);
     }
 
     public long failed(String resultType) {

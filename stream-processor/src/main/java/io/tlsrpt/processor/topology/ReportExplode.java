@@ -192,21 +192,21 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                 notEnforced.merge(domain, total, Long::sum);
             }
             DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
-                    Map.of(reporter, total));
+                    Map.of(reporter, total), true);
             byDomain.merge(domain, contribution, DomainWindow::merge);
         }
         // judged like a failure type, so that a domain losing its enforcement fires (PolicyEnforcement); not when the
         // report lists the same sessions under an enforced policy of the domain too
         notEnforced.forEach((domain, sessions) -> {
             if (!enforced.contains(domain)) {
-                byDomain.merge(domain, new DomainWindow(0, 0, Set.of(reporter), Map.of(PolicyEnforcement.NOT_ENFORCED,
-                        new TypeCounts(sessions, Set.of(reporter), null, null, Map.of(reporter, sessions))), null),
-                        DomainWindow::merge);
+                TypeCounts counts = new TypeCounts(sessions, Set.of(reporter), null, null, Map.of(reporter, sessions));
+                byDomain.merge(domain, new DomainWindow(0, 0, Set.of(reporter),
+                        Map.of(PolicyEnforcement.NOT_ENFORCED, counts), null, true), DomainWindow::merge);
             }
         });
         // a report counts once per domain, however many policies of that domain it holds
         byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(), w.failures(),
-                w.sessionsByReporter()));
+                w.sessionsByReporter(), w.enforcementCounted()));
         return byDomain;
     }
 }

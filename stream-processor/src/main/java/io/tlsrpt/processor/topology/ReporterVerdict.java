@@ -38,7 +38,7 @@ record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluati
             List<WindowCounts> history = new ArrayList<>(baseline.size());
             for (DomainWindow w : baseline) {
                 long earlier = w.sessionsBy(reporter);
-                if (earlier > 0) {
+                if (earlier > 0 && w.counts(resultType)) {
                     TypeCounts c = w.failures().get(resultType);
                     history.add(new WindowCounts(c == null ? 0 : c.failedBy(reporter), earlier));
                 }

@@ -54,6 +54,29 @@ class SpikeDetectorTest {
         assertThat(e.reason()).contains("baseline");
     }
 
+    /**
+     * A small domain (or one reporter's share of it) whose sessions all went without an enforced policy all week: the
+     * prior pulls its baseline rate to 0.30, so the same rate again looked like a threefold rise; the history's own
+     * rate, 1.0, holds the floor.
+     */
+    @Test
+    void theSameHighRateOnASmallDomainIsNoRiseThoughThePriorPullsItsBaselineDown() {
+        Evaluation e = detector.evaluate(PolicyEnforcement.NOT_ENFORCED, new WindowCounts(60, 60), days(7, 60, 60));
+        assertThat(e.baselineRate()).isBetween(0.29, 0.31);
+        assertThat(e.score()).isGreaterThan(6);
+        assertThat(e.anomalous()).as(e.reason()).isFalse();
+        assertThat(e.reason()).contains("under 3.0 x baseline 1.00000");
+
+        Evaluation chronic = detector.evaluate("certificate-not-trusted", new WindowCounts(30, 60), days(7, 15, 60));
+        assertThat(chronic.anomalous()).as("a quarter of the sessions all week, now half: %s", chronic.reason())
+                .isFalse();
+
+        Evaluation withdrawn = detector.evaluate(PolicyEnforcement.NOT_ENFORCED, new WindowCounts(60, 60),
+                days(7, 0, 60));
+        assertThat(withdrawn.anomalous()).as("the same small domain after a clean week: %s", withdrawn.reason())
+                .isTrue();
+    }
+
     @Test
     void noFiringWithoutEnoughBaselineWindows() {
         Evaluation e = detector.evaluate("certificate-expired", new WindowCounts(500, 1000), days(2, 0, 1000));

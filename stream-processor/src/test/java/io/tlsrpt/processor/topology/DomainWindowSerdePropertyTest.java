@@ -43,9 +43,15 @@ class DomainWindowSerdePropertyTest {
     }
 
     @Property(seed = "8460")
-    void arbitraryBytesAfterTheFormatByteAreReadOrRejected(@ForAll @Size(max = 512) byte[] rest) {
-        byte[] bytes = DomainWindowSerdeTest.concat(new byte[] {DomainWindowSerde.FORMAT_1}, rest);
+    void arbitraryBytesAfterTheFormatByteAreReadOrRejected(@ForAll @Size(max = 512) byte[] rest,
+                                                           @ForAll("formats") byte format) {
+        byte[] bytes = DomainWindowSerdeTest.concat(new byte[] {format}, rest);
         readOrReject(bytes);
+    }
+
+    @Provide
+    Arbitrary<Byte> formats() {
+        return Arbitraries.of(DomainWindowSerde.FORMAT_1, DomainWindowSerde.FORMAT_2, DomainWindowSerde.FORMAT_3);
     }
 
     private static void readOrReject(byte[] bytes) {
@@ -71,7 +77,8 @@ class DomainWindowSerdePropertyTest {
                 Arbitraries.maps(strings, longs).ofMaxSize(8))
                 .as(TypeCounts::new);
         return Combinators.combine(longs, longs, strings.set().ofMaxSize(8),
-                Arbitraries.maps(strings, counts).ofMaxSize(5), Arbitraries.maps(strings, longs).ofMaxSize(8))
+                Arbitraries.maps(strings, counts).ofMaxSize(5), Arbitraries.maps(strings, longs).ofMaxSize(8),
+                Arbitraries.of(true, false))
                 .as(DomainWindow::new);
     }
 

@@ -3,6 +3,7 @@ package io.tlsrpt.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ class DomainWindowSerdeTest {
         });
         for (DomainWindow window : List.of(DomainWindow.empty(), typical(), capped)) {
             byte[] bytes = BINARY.serialize(TOPIC, window);
-            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_2);
+            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_3);
             assertThat(READER.deserialize(TOPIC, bytes)).isEqualTo(window);
         }
     }
@@ -201,6 +202,35 @@ class DomainWindowSerdeTest {
                 .hasMessageContaining("1 unread bytes after the value");
     }
 
+    /** Whether the window counted the sessions under no enforced policy survives, both ways; format 2 did not. */
+    @Test
+    void theEnforcementCountedFlagRoundTripsAndFormatTwoReadsWithoutIt() {
+        DomainWindow without = typical();
+        DomainWindow with = new DomainWindow(without.reports(), without.totalSessions(), without.reporters(),
+                without.failures(), without.sessionsByReporter(), true);
+        assertThat(DomainWindow.empty().enforcementCounted()).isTrue();
+        assertThat(without.enforcementCounted()).isFalse();
+        for (DomainWindow window : List.of(without, with)) {
+            assertThat(READER.deserialize(TOPIC, BINARY.serialize(TOPIC, window))).isEqualTo(window);
+        }
+        assertThat(with.merge(without).enforcementCounted()).as("a window partly counted is not counted").isFalse();
+        assertThat(with.merge(with).enforcementCounted()).isTrue();
+
+        byte[] three = BINARY.serialize(TOPIC, with);
+        assertThat(three[three.length - 1]).isEqualTo((byte) 1);
+        byte[] two = Arrays.copyOf(three, three.length - 1);
+        two[0] = DomainWindowSerde.FORMAT_2;
+        assertThat(READER.deserialize(TOPIC, two)).isEqualTo(without);
+
+        byte[] unknownFlag = three.clone();
+        unknownFlag[unknownFlag.length - 1] = 0x02;
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, unknownFlag)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown flags 0x2");
+        assertThat(with.counts(PolicyEnforcement.NOT_ENFORCED)).isTrue();
+        assertThat(without.counts(PolicyEnforcement.NOT_ENFORCED)).isFalse();
+        assertThat(without.counts("certificate-expired")).isTrue();
+    }
+
     /** Windows written before the counts by reporter were kept: the same window, without them. */
     @Test
     void formatOneIsReadAsAWindowWithoutCountsByReporter() {
@@ -249,8 +279,8 @@ class DomainWindowSerdeTest {
 
     @Test
     void anUnknownFormatByteIsRejected() {
-        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x03, 0, 0, 0, 0}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x03");
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x04, 0, 0, 0, 0}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x04");
         assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[0]))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("empty value");
     }

@@ -69,7 +69,7 @@ class JsonWindowsOfEarlierVersionsTest {
 
         List<byte[]> written = othersOut.readValuesToList();
         assertThat(written).hasSize(1);
-        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_2);
+        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_3);
         DomainWindow contribution = AggregateStage.WINDOW_SERDE.deserializer().deserialize(OTHERS_TOPIC,
                 written.get(0));
         assertThat(contribution.failed("certificate-expired")).isEqualTo(2);
