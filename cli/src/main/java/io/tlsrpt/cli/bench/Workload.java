@@ -15,20 +15,28 @@ import io.tlsrpt.cli.generate.Scenario;
 /**
  * What a benchmark feeds the pipeline: the first {@code reports} inputs of the project's generator over
  * {@code domains} policy domains (per day and domain a Google mail, a Microsoft mail and a Postfix HTTPS body, in
- * event order), with an incident (downgrade, expired certificate or MTA-STS fetch error, in turn) on a
- * {@code failureMix} share of the domains, on the last generated day (so the detector has a baseline before it).
+ * event order), with an incident (downgrade, expired certificate, MTA-STS fetch error or withdrawn MTA-STS policy, in
+ * turn) on a {@code failureMix} share of the domains, on the last generated day (so the detector has a baseline
+ * before it).
  *
  * @param reports    number of raw inputs (each one report)
  * @param domains    number of policy domains
  * @param failureMix share of domains with an incident, 0..1
  * @param seed       generator seed
  * @param startDate  the first UTC day of the reports
+ * @param profileSeed the generator's seed of the domains' profiles (see {@link GeneratorSettings#profileSeed()})
  */
-public record Workload(long reports, int domains, double failureMix, long seed, LocalDate startDate) {
+public record Workload(long reports, int domains, double failureMix, long seed, LocalDate startDate,
+                       long profileSeed) {
 
     /** A workload from the generator's default start date. */
     public Workload(long reports, int domains, double failureMix, long seed) {
         this(reports, domains, failureMix, seed, GeneratorSettings.DEFAULT_START_DATE);
+    }
+
+    /** A workload whose domains' profiles come from its seed. */
+    public Workload(long reports, int domains, double failureMix, long seed, LocalDate startDate) {
+        this(reports, domains, failureMix, seed, startDate, seed);
     }
 
     public Workload {
@@ -52,7 +60,10 @@ public record Workload(long reports, int domains, double failureMix, long seed, 
      */
     public Workload precededBy(long warmupReports) {
         Workload w = new Workload(warmupReports, domains, failureMix, seed + 1, startDate);
-        return new Workload(warmupReports, domains, failureMix, seed + 1, startDate.minusDays(w.days()));
+        // the same domains: a domain that had MTA-STS (or DANE, or a background of failures) in the warm-up and not
+        // in the measured days would raise alerts about a change that never happened
+        return new Workload(warmupReports, domains, failureMix, seed + 1, startDate.minusDays(w.days()),
+            profileSeed);
     }
 
     /** Days the generator must cover to yield {@link #reports} inputs. */
@@ -63,8 +74,8 @@ public record Workload(long reports, int domains, double failureMix, long seed, 
 
     /** The generator settings, incidents included. */
     public GeneratorSettings settings() {
-        GeneratorSettings plain = GeneratorSettings.defaults().withSeed(seed).withStartDate(startDate).withDomains(domains)
-            .withDays(days());
+        GeneratorSettings plain = GeneratorSettings.defaults().withSeed(seed).withProfileSeed(profileSeed)
+            .withStartDate(startDate).withDomains(domains).withDays(days());
         List<String> names = new ReportGenerator(plain).domainNames();
         int incidents = (int) Math.round(domains * failureMix);
         List<Scenario> scenarios = new ArrayList<>(incidents);

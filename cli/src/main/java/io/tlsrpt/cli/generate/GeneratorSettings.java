@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param days       how many days (each domain gets one report per reporter per day)
  * @param domains    how many policy domains (scenario domains count among them and come first)
  * @param scenarios  incidents to inject
+ * @param profileSeed the seed of the domains' profiles (volume, MX hosts, DANE, MTA-STS, small reporter); the seed
+ *                    unless set, so that a benchmark's warm-up (another seed, the days before) keeps the domains
+ *                    of the measured days as they are
  */
-public record GeneratorSettings(long seed, LocalDate startDate, int days, int domains, List<Scenario> scenarios) {
+public record GeneratorSettings(long seed, LocalDate startDate, int days, int domains, List<Scenario> scenarios,
+                                long profileSeed) {
 
     /** Default seed. */
     public static final long DEFAULT_SEED = 8460L;
@@ -27,6 +31,11 @@ public record GeneratorSettings(long seed, LocalDate startDate, int days, int do
     public static final int MAX_DAYS = 3660;
     /** Upper bound on domains, a sanity cap. */
     public static final int MAX_DOMAINS = 1_000_000;
+
+    /** With the domains' profiles drawn from {@code seed} too. */
+    public GeneratorSettings(long seed, LocalDate startDate, int days, int domains, List<Scenario> scenarios) {
+        this(seed, startDate, days, domains, scenarios, seed);
+    }
 
     public GeneratorSettings {
         Objects.requireNonNull(startDate, "startDate");
@@ -50,24 +59,30 @@ public record GeneratorSettings(long seed, LocalDate startDate, int days, int do
         return new GeneratorSettings(DEFAULT_SEED, DEFAULT_START_DATE, DEFAULT_DAYS, DEFAULT_DOMAINS, List.of());
     }
 
+    /** Another seed, for the traffic and the domains' profiles alike. */
     public GeneratorSettings withSeed(long newSeed) {
-        return new GeneratorSettings(newSeed, startDate, days, domains, scenarios);
+        return new GeneratorSettings(newSeed, startDate, days, domains, scenarios, newSeed);
+    }
+
+    /** Another seed for the domains' profiles only. */
+    public GeneratorSettings withProfileSeed(long newProfileSeed) {
+        return new GeneratorSettings(seed, startDate, days, domains, scenarios, newProfileSeed);
     }
 
     public GeneratorSettings withDays(int newDays) {
-        return new GeneratorSettings(seed, startDate, newDays, domains, scenarios);
+        return new GeneratorSettings(seed, startDate, newDays, domains, scenarios, profileSeed);
     }
 
     public GeneratorSettings withDomains(int newDomains) {
-        return new GeneratorSettings(seed, startDate, days, newDomains, scenarios);
+        return new GeneratorSettings(seed, startDate, days, newDomains, scenarios, profileSeed);
     }
 
     public GeneratorSettings withStartDate(LocalDate newStart) {
-        return new GeneratorSettings(seed, newStart, days, domains, scenarios);
+        return new GeneratorSettings(seed, newStart, days, domains, scenarios, profileSeed);
     }
 
     public GeneratorSettings withScenarios(List<Scenario> newScenarios) {
-        return new GeneratorSettings(seed, startDate, days, domains, newScenarios);
+        return new GeneratorSettings(seed, startDate, days, domains, newScenarios, profileSeed);
     }
 
     /** Number of inputs generated: one per reporter (3) per domain per day. */

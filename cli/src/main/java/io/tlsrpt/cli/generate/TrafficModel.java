@@ -56,7 +56,7 @@ final class TrafficModel {
 
     DomainProfile domain(int index) {
         String name = domainNames.get(index);
-        SplittableRandom rnd = Randoms.of(settings.seed(), 1, index);
+        SplittableRandom rnd = Randoms.of(settings.profileSeed(), 1, index);
         long median = Math.max(20, Math.min(500_000,
             Math.round(Randoms.logNormal(rnd, Math.log(DOMAIN_VOLUME_MEDIAN), DOMAIN_VOLUME_SIGMA))));
         List<String> mx = List.of("mx1." + name, "mx2." + name);

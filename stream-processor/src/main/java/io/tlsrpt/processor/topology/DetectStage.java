@@ -105,25 +105,28 @@ final class DetectStage {
             DomainWindow window = record.value();
 
             Set<String> resultTypes = new TreeSet<>(window.failures().keySet());
-            try (KeyValueIterator<String, Incident> open = incidents.prefixScan(domain + "|", new StringSerializer())) {
-                while (open.hasNext()) {
-                    KeyValue<String, Incident> e = open.next();
+            // the domain's incidents, open or not, by result type: read once here, not once more per type below
+            Map<String, Incident> stored = new HashMap<>();
+            try (KeyValueIterator<String, Incident> all = incidents.prefixScan(domain + "|", new StringSerializer())) {
+                while (all.hasNext()) {
+                    KeyValue<String, Incident> e = all.next();
+                    String resultType = e.key.substring(domain.length() + 1);
+                    stored.put(resultType, e.value);
                     if (e.value.open()) {
-                        resultTypes.add(e.key.substring(domain.length() + 1));
+                        resultTypes.add(resultType);
                     }
                 }
             }
             // one window store fetch per baseline anchor, not per result type: each stored window holds every type
             Map<Long, List<DomainWindow>> baselines = new HashMap<>();
             for (String resultType : resultTypes) {
-                evaluate(domain, resultType, windowStart, windowEnd, window, baselines);
+                evaluate(domain, resultType, windowStart, windowEnd, window, baselines, stored.get(resultType));
             }
         }
 
         private void evaluate(String domain, String resultType, long windowStart, long windowEnd, DomainWindow window,
-                              Map<Long, List<DomainWindow>> baselines) {
+                              Map<Long, List<DomainWindow>> baselines, Incident stored) {
             String incidentKey = domain + "|" + resultType;
-            Incident stored = incidents.get(incidentKey);
             Incident previous = stored == null ? null : stored.keyedFor(domain);
             // an open incident is judged against the windows before it began, so a lasting failure does not
             // become its own baseline
