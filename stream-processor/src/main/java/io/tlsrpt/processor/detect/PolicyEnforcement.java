@@ -8,9 +8,10 @@ import java.util.Locale;
  * {@code enforce} mode (or DANE) is protected against a STARTTLS downgrade; when its reporters start reporting its
  * sessions under {@code no-policy-found}, or under an MTA-STS policy in {@code testing} or {@code none} mode, that
  * protection is gone while every session still succeeds, so no failure type ever shows it. The windows count those
- * sessions under the pseudo result type {@link #NOT_ENFORCED}, and the spike rule judges them like failures: a
- * domain that always had them (no MTA-STS at all, a reporter without MTA-STS support) has them in its baseline, and
- * only a domain that loses its enforcement fires.
+ * sessions under the pseudo result type {@link #NOT_ENFORCED}, and the spike rule judges them like failures, per
+ * reporter only (DetectStage: the domain's share is its reporters' mix): a reporter that always had them (a domain
+ * without MTA-STS, a reporter without MTA-STS support) has them in its baseline, and only a reporter that stops
+ * applying the domain's policy fires.
  */
 public final class PolicyEnforcement {
 

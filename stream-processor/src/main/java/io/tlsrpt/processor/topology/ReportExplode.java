@@ -7,12 +7,13 @@ import io.tlsrpt.schema.Policy;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -164,8 +165,9 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
     static Map<String, DomainWindow> contributions(TlsReport report) {
         String reporter = report.getOrganizationName();
         Map<String, DomainWindow> byDomain = new TreeMap<>();
-        Map<String, Long> notEnforced = new TreeMap<>();
-        Set<String> enforced = new TreeSet<>();
+        // allocated for the reports that have such policies only: this runs for every report
+        Map<String, Long> notEnforced = null;
+        Set<String> enforced = null;
         for (Policy policy : report.getPolicies()) {
             String domain = ReportRouting.windowDomain(policy);
             if (domain == null) {
@@ -187,26 +189,36 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
             }
             long total = Math.max(0, policy.getSuccessfulSessions()) + Math.max(0, policy.getFailedSessions());
             if (PolicyEnforcement.enforced(policy.getPolicyType(), policy.getPolicyStrings())) {
+                enforced = enforced == null ? new HashSet<>() : enforced;
                 enforced.add(domain);
             } else if (total > 0 && PolicyEnforcement.notEnforced(policy.getPolicyType(), policy.getPolicyStrings())) {
+                notEnforced = notEnforced == null ? new HashMap<>() : notEnforced;
                 notEnforced.merge(domain, total, Long::sum);
             }
             DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
                     Map.of(reporter, total), true);
             byDomain.merge(domain, contribution, DomainWindow::merge);
         }
-        // judged like a failure type, so that a domain losing its enforcement fires (PolicyEnforcement); not when the
-        // report lists the same sessions under an enforced policy of the domain too
-        notEnforced.forEach((domain, sessions) -> {
-            if (!enforced.contains(domain)) {
-                TypeCounts counts = new TypeCounts(sessions, Set.of(reporter), null, null, Map.of(reporter, sessions));
-                byDomain.merge(domain, new DomainWindow(0, 0, Set.of(reporter),
-                        Map.of(PolicyEnforcement.NOT_ENFORCED, counts), null, true), DomainWindow::merge);
-            }
-        });
-        // a report counts once per domain, however many policies of that domain it holds
-        byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(), w.failures(),
+        // a report counts once per domain, however many policies of that domain it holds; its sessions under no
+        // enforced policy count like a failure type, so that a domain losing its enforcement fires (PolicyEnforcement),
+        // unless the report lists them under an enforced policy of the domain too
+        Map<String, Long> unenforced = notEnforced == null ? Map.of() : notEnforced;
+        Set<String> covered = enforced == null ? Set.of() : enforced;
+        byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(),
+                covered.contains(domain) ? w.failures()
+                        : withNotEnforced(w.failures(), unenforced.get(domain), reporter),
                 w.sessionsByReporter(), w.enforcementCounted()));
         return byDomain;
+    }
+
+    private static Map<String, TypeCounts> withNotEnforced(Map<String, TypeCounts> failures, Long sessions,
+                                                           String reporter) {
+        if (sessions == null) {
+            return failures;
+        }
+        Map<String, TypeCounts> with = new TreeMap<>(failures);
+        with.put(PolicyEnforcement.NOT_ENFORCED, new TypeCounts(sessions, Set.of(reporter), null, null,
+                Map.of(reporter, sessions)));
+        return with;
     }
 }
