@@ -3,6 +3,7 @@ package io.tlsrpt.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.tlsrpt.schema.Alert;
@@ -14,13 +15,10 @@ class AlertLineTest {
 
     @Test
     void aFiringDowngradeReadsAsOneLine() {
-        Alert alert = Alert.newBuilder()
-            .setAlertId("a2db58be12b120948298adb70fe93eeb").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
-            .setPolicyDomain("example.org").setResultType("starttls-not-supported")
-            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+        Alert alert = firing("a2db58be12b120948298adb70fe93eeb", "starttls-downgrade-suspected", "critical",
+            "starttls-not-supported", "2026-11-03")
             .setFailedSessions(412).setTotalSessions(980).setBaseline(0.3).setScore(50)
-            .setReporters(List.of("google.com", "microsoft.com")).setTopSendingIps(List.of())
-            .setTopReceivingMx(List.of()).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
+            .setReporters(List.of("google.com", "microsoft.com"))
             .build();
 
         assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
@@ -30,14 +28,10 @@ class AlertLineTest {
 
     @Test
     void anAlertJudgedOnOneReporterSaysWhoseCountsTheyAre() {
-        Alert alert = Alert.newBuilder()
-            .setAlertId("b3ec69cf23c231a59309bec81a0fc0fc").setStatus("firing").setKind("starttls-downgrade-suspected").setSeverity("critical")
-            .setPolicyDomain("example.org").setResultType("starttls-not-supported")
-            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+        Alert alert = firing("b3ec69cf23c231a59309bec81a0fc0fc", "starttls-downgrade-suspected", "critical",
+            "starttls-not-supported", "2026-11-03")
             .setFailedSessions(400).setTotalSessions(1000).setBaseline(0.1).setScore(50)
-            .setReporters(List.of("google.com")).setTopSendingIps(List.of())
-            .setTopReceivingMx(List.of()).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
-            .setJudgedReporter("google.com")
+            .setReporters(List.of("google.com")).setJudgedReporter("google.com")
             .build();
 
         assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
@@ -47,12 +41,10 @@ class AlertLineTest {
 
     @Test
     void aPolicyNoLongerEnforcedCountsSessionsThatDidNotFail() {
-        Alert alert = Alert.newBuilder()
-            .setAlertId("d5ae81e145e453b7c5a0bed02c2ae2ae").setStatus("firing").setKind("tls-policy-not-enforced")
-            .setSeverity("warning").setPolicyDomain("example.org").setResultType("policy-not-enforced")
-            .setWindowStart(Instant.parse("2026-11-03T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-04T00:00:00Z"))
+        Alert alert = firing("d5ae81e145e453b7c5a0bed02c2ae2ae", "tls-policy-not-enforced", "warning",
+            "policy-not-enforced", "2026-11-03")
             .setFailedSessions(980).setTotalSessions(980).setBaseline(0.1).setScore(50)
-            .setReporters(List.of("google.com")).setSummary("s").setDetectedAt(Instant.parse("2026-11-04T06:00:00Z"))
+            .setReporters(List.of("google.com"))
             .build();
 
         assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
@@ -62,16 +54,22 @@ class AlertLineTest {
 
     @Test
     void aReporterThatStoppedReadsAsASilenceWithoutSessions() {
-        Alert alert = Alert.newBuilder()
-            .setAlertId("c4fd70d034d342b6a41acfd92b1fd1fd").setStatus("firing").setKind("reports-stopped")
-            .setSeverity("warning").setPolicyDomain("example.org").setResultType("none")
-            .setWindowStart(Instant.parse("2026-11-25T00:00:00Z")).setWindowEnd(Instant.parse("2026-11-26T00:00:00Z"))
-            .setReporters(List.of("google.com")).setSummary("s").setDetectedAt(Instant.parse("2026-11-29T01:00:00Z"))
+        Alert alert = firing("c4fd70d034d342b6a41acfd92b1fd1fd", "reports-stopped", "warning", "none", "2026-11-25")
+            .setReporters(List.of("google.com"))
             .build();
 
         assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
             "ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com "
                 + "incident=c4fd70d0");
+    }
+
+    /** A firing alert on example.org for the day-long window starting {@code day}, its counts left to the test. */
+    private static Alert.Builder firing(String alertId, String kind, String severity, String resultType, String day) {
+        Instant start = Instant.parse(day + "T00:00:00Z");
+        Instant end = start.plus(1, ChronoUnit.DAYS);
+        return Alert.newBuilder().setAlertId(alertId).setStatus("firing").setKind(kind).setSeverity(severity)
+            .setPolicyDomain("example.org").setResultType(resultType).setWindowStart(start).setWindowEnd(end)
+            .setSummary("s").setDetectedAt(end.plus(6, ChronoUnit.HOURS));
     }
 
     @Test
