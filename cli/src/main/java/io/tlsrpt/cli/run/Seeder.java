@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a generated month of normal traffic (Google and Microsoft report mails, smtp-tls-reporting HTTPS bodies) for
- * a few domains, with a STARTTLS downgrade on one of them near the end, through the real intake: the HTTPS bodies are
+ * a few domains, with a STARTTLS downgrade on one of them near the end and, a few days before it, another's MTA-STS
+ * policy withdrawn for two days (every session still succeeding), through the real intake: the HTTPS bodies are
  * POSTed to the endpoint, the mails dropped into the spool directory. Day by day, the mails of a day first, so that
  * the raw topic sees the days in order (the processor's windows tolerate two days of disorder).
  *
@@ -56,6 +57,12 @@ public final class Seeder {
     public static final int DOMAINS = 4;
     /** Day (1-based) of the downgrade: late in the month, after a long clean baseline, with normal days after it. */
     public static final int DOWNGRADE_DAY = 27;
+    /** The domain whose MTA-STS policy is withdrawn for {@link #WITHDRAWAL_DAYS} days. */
+    public static final String WITHDRAWN_DOMAIN = "example.net";
+    /** Day (1-based) of the withdrawal: before the downgrade, so that the two alerts do not interleave. */
+    public static final int WITHDRAWAL_DAY = 23;
+    /** Days the policy stays withdrawn; the alert resolves on the day after. */
+    public static final int WITHDRAWAL_DAYS = 2;
     private static final Duration PICKUP_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_ATTEMPTS = 20;
 
@@ -82,7 +89,10 @@ public final class Seeder {
         LocalDate first = start != null ? LocalDate.parse(start)
             : LocalDate.now(ZoneOffset.UTC).minusDays(DAYS);
         Scenario downgrade = new Scenario(Scenario.Kind.DOWNGRADE, DOWNGRADED_DOMAIN, DOWNGRADE_DAY, 1);
-        return new GeneratorSettings(GeneratorSettings.DEFAULT_SEED, first, DAYS, DOMAINS, List.of(downgrade));
+        Scenario withdrawal = new Scenario(Scenario.Kind.STS_WITHDRAWN, WITHDRAWN_DOMAIN, WITHDRAWAL_DAY,
+            WITHDRAWAL_DAYS);
+        return new GeneratorSettings(GeneratorSettings.DEFAULT_SEED, first, DAYS, DOMAINS,
+            List.of(downgrade, withdrawal));
     }
 
     /**
@@ -107,9 +117,11 @@ public final class Seeder {
         GeneratorSettings settings = settings();
         writeMarker(settings.startDate(), "in-progress");
         ReportGenerator generator = new ReportGenerator(settings);
-        out.printf("tlsrpt run: seeding %d reports (%d days from %s, domains %s; STARTTLS downgrade on %s on %s): "
-                + "HTTPS bodies POSTed to %s, mails dropped into %s%n", generator.inputCount(), settings.days(),
-            settings.startDate(), String.join(", ", generator.domainNames()), DOWNGRADED_DOMAIN,
+        out.printf("tlsrpt run: seeding %d reports (%d days from %s, domains %s; MTA-STS policy withdrawn on %s "
+                + "on %s and %s; STARTTLS downgrade on %s on %s): HTTPS bodies POSTed to %s, mails dropped into %s%n",
+            generator.inputCount(), settings.days(), settings.startDate(), String.join(", ", generator.domainNames()),
+            WITHDRAWN_DOMAIN, settings.startDate().plusDays(WITHDRAWAL_DAY - 1),
+            settings.startDate().plusDays(WITHDRAWAL_DAY + WITHDRAWAL_DAYS - 2), DOWNGRADED_DOMAIN,
             settings.startDate().plusDays(DOWNGRADE_DAY - 1), endpoint, layout.spoolInbox());
         out.flush();
         long started = System.nanoTime();

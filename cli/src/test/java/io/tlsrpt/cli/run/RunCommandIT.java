@@ -3,7 +3,9 @@ package io.tlsrpt.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -39,6 +43,10 @@ class RunCommandIT {
 
     private static final String DOWNGRADE_LINE =
         "ALERT firing critical starttls-downgrade-suspected " + Seeder.DOWNGRADED_DOMAIN + " starttls-not-supported ";
+    private static final String WITHDRAWAL_LINE =
+        "ALERT firing warning tls-policy-not-enforced " + Seeder.WITHDRAWN_DOMAIN + " policy-not-enforced ";
+    private static final String WITHDRAWAL_RESOLVED_LINE =
+        "ALERT resolved warning tls-policy-not-enforced " + Seeder.WITHDRAWN_DOMAIN + " policy-not-enforced ";
 
     @TempDir
     Path dataDir;
@@ -84,7 +92,18 @@ class RunCommandIT {
         List<String> incidents = first.text().lines().filter(l -> l.startsWith(DOWNGRADE_LINE))
             .map(l -> l.substring(l.lastIndexOf(" incident="))).toList();
         assertThat(incidents).isNotEmpty();
-        assertThat(java.util.Set.copyOf(incidents)).hasSize(1);
+        assertThat(Set.copyOf(incidents)).hasSize(1);
+        // the withdrawn MTA-STS policy: one incident, fired on its first day and resolved once the policy is back
+        List<String> withdrawal = first.text().lines()
+            .filter(l -> l.startsWith(WITHDRAWAL_LINE) || l.startsWith(WITHDRAWAL_RESOLVED_LINE))
+            .map(l -> l.substring(l.lastIndexOf(" incident="))).toList();
+        assertThat(Set.copyOf(withdrawal)).as(first.text()).hasSize(1);
+        assertThat(first.text()).contains(WITHDRAWAL_LINE + seededFrom().plusDays(Seeder.WITHDRAWAL_DAY - 1))
+            .contains(WITHDRAWAL_RESOLVED_LINE);
+        // nothing else fires: the month's other domains and days are normal
+        assertThat(first.text().lines().filter(l -> l.startsWith("ALERT "))
+            .filter(l -> !l.contains(" " + Seeder.DOWNGRADED_DOMAIN + " ") && !l.contains(" " + Seeder.WITHDRAWN_DOMAIN + " ")))
+            .as(first.text()).isEmpty();
         long alertLines = first.count("ALERT ");
         assertThat(first.text()).contains("stopped in");
         // the ready block tells how to list and replay dead letters, and see open incidents, on this run's broker
@@ -125,6 +144,15 @@ class RunCommandIT {
         assertThat(again.exit.get()).isZero();
         assertThat(second.count("ALERT ")).isZero();
         assertThat(alertLines).isPositive();
+    }
+
+    /** The seeded month's first day, as the seeder's marker remembers it. */
+    private LocalDate seededFrom() throws IOException {
+        Properties marker = new Properties();
+        try (Reader in = Files.newBufferedReader(dataDir.resolve("seeded"))) {
+            marker.load(in);
+        }
+        return LocalDate.parse(marker.getProperty("start-date"));
     }
 
     private static URI printedUrl(String output) {
