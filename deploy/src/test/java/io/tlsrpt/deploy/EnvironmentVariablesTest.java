@@ -145,7 +145,7 @@ class EnvironmentVariablesTest {
         // renaming a topic means changing several files: keep the names visible where the processor runs
         List<String> topicKeys = ProcessorConfig.keys().stream().map(ProcessorConfig.Key::name)
                 .filter(k -> k.startsWith("topic.")).toList();
-        assertThat(topicKeys).hasSize(6);
+        assertThat(topicKeys).hasSize(7);
         for (Container c : Workloads.running(Workloads.PROCESSOR_MAIN)) {
             for (String key : topicKeys) {
                 assertThat(c.env()).as(c + " sets " + key).containsKey(envOf(key));

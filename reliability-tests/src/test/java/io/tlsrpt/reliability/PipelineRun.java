@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One processing run over a shared raw topic: its own application id (consumer group, internal topics) and its own
- * output topics ({@code <appId>.reports}, {@code .dead-letter}, {@code .failure-stats}, {@code .alerts},
+ * output topics ({@code <appId>.reports}, {@code .dead-letter}, {@code .failure-stats}, {@code .domain-stats}, {@code .alerts},
  * {@code .alerts.json}), so that an undisturbed run and faulted runs over the same input sit side by side on one
  * broker and can be compared.
  */
@@ -33,6 +33,10 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
 
     String failureStats() {
         return applicationId + ".failure-stats";
+    }
+
+    String domainStats() {
+        return applicationId + ".domain-stats";
     }
 
     String alerts() {
@@ -59,6 +63,7 @@ record PipelineRun(String applicationId, String rawTopic, String bootstrap, Stri
         s.put(ProcessorConfig.TOPIC_REPORTS, reports());
         s.put(ProcessorConfig.TOPIC_DEAD_LETTER, deadLetter());
         s.put(ProcessorConfig.TOPIC_FAILURE_STATS, failureStats());
+        s.put(ProcessorConfig.TOPIC_DOMAIN_STATS, domainStats());
         s.put(ProcessorConfig.TOPIC_ALERTS, alerts());
         s.put(ProcessorConfig.TOPIC_ALERTS_JSON, alertsJson());
         s.put(ProcessorConfig.TOPICS_PARTITIONS, Integer.toString(partitions));

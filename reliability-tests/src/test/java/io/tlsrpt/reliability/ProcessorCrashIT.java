@@ -232,6 +232,7 @@ class ProcessorCrashIT {
         assertThat(results.differencesFrom(undisturbed)).as("statistics that differ from the undisturbed run's")
                 .isEmpty();
         assertThat(results.finalStats()).isEqualTo(undisturbed.finalStats());
+        assertThat(results.finalDomainStats()).isNotEmpty().isEqualTo(undisturbed.finalDomainStats());
         assertThat(results.episodes()).as("the same incidents fire and resolve, once each")
                 .isEqualTo(undisturbed.episodes());
         undisturbed.episodes().keySet().forEach(episode -> {
@@ -385,6 +386,7 @@ class ProcessorCrashIT {
         System.out.printf("%s: %s%n", run.applicationId(), results.summary());
         assertThat(results.repeatedAnnouncements()).as("alerts emitted twice").isEmpty();
         assertThat(results.finalStats()).isEqualTo(undisturbed.finalStats());
+        assertThat(results.finalDomainStats()).isNotEmpty().isEqualTo(undisturbed.finalDomainStats());
         if (severalPartitions) {
             // the same incidents fire and resolve; the counts a firing or update announces are those of the running
             // window when the rule tripped, and with several partitions the order in which a window's reports

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.schema.AvroJson;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.serde.AvroSerdes;
 import java.io.IOException;
@@ -22,14 +23,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * What a run produced, read with {@code read_committed}: the final statistics per (policy domain, result type,
- * window) - the last value of each - and every alert in the order emitted. Wall-clock fields
+ * window) and per (policy domain, window) - the last value of each - and every alert in the order emitted. Wall-clock fields
  * ({@code updated_at}, {@code detected_at}) are left out: they differ between any two runs.
  *
  * @param finalStats key {@code domain|result type|window start}, value the statistics as JSON without updated_at
  * @param alerts     (alert_id, status, kind, window, counts) of every alert on the JSON alert topic, in order
  * @param statsRecords how many statistics records the topic holds (updates included)
+ * @param finalDomainStats key {@code domain|window start}, value the domain's statistics as JSON without updated_at
  */
-record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long statsRecords) {
+record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long statsRecords,
+                  Map<String, String> finalDomainStats) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +58,16 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
                 stats.put(s.getPolicyDomain() + "|" + s.getResultType() + "|" + s.getWindowStart(), tree.toString());
             });
         }
+        Map<String, String> domainStats = new TreeMap<>();
+        try (Deserializer<DomainStats> deserializer =
+                     AvroSerdes.forClass(DomainStats.class, run.registryUrl(), false).deserializer()) {
+            TopicSnapshot.forEach(run.clientProperties(), run.domainStats(), r -> {
+                DomainStats s = deserializer.deserialize(r.topic(), r.headers(), r.value());
+                ObjectNode tree = AvroJson.toTree(s);
+                tree.remove("updated_at");
+                domainStats.put(s.getPolicyDomain() + "|" + s.getWindowStart(), tree.toString());
+            });
+        }
         List<AlertLine> alerts = new ArrayList<>();
         TopicSnapshot.forEach(run.clientProperties(), run.alertsJson(), r -> {
             try {
@@ -68,7 +81,7 @@ record RunResults(Map<String, String> finalStats, List<AlertLine> alerts, long s
                         + r.offset(), e);
             }
         });
-        return new RunResults(stats, alerts, statsRecords);
+        return new RunResults(stats, alerts, statsRecords, domainStats);
     }
 
     /** Statistics keys whose final value differs from {@code expected}'s: key -> "expected ... but was ...". */

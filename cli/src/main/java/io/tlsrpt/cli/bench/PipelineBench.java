@@ -248,7 +248,8 @@ public final class PipelineBench {
         p.setProperty(ProcessorConfig.HTTP_PORT, "-1");
         p.setProperty(ProcessorConfig.TOPIC_RAW, raw);
         for (String key : new String[] {ProcessorConfig.TOPIC_REPORTS, ProcessorConfig.TOPIC_DEAD_LETTER,
-            ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON}) {
+            ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_DOMAIN_STATS, ProcessorConfig.TOPIC_ALERTS,
+            ProcessorConfig.TOPIC_ALERTS_JSON}) {
             String base = ProcessorConfig.fromProperties(new Properties()).get(key);
             p.setProperty(key, target.name(base + suffix));
         }

@@ -2,6 +2,7 @@ package io.tlsrpt.cli.run;
 
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
@@ -27,5 +28,7 @@ public final class FixedSchemaIds {
         registry.register(topics.reports() + "-value", TlsReport.getClassSchema());
         registry.register(topics.failureStats() + "-value", FailureStats.getClassSchema());
         registry.register(topics.alerts() + "-value", Alert.getClassSchema());
+        // added after the others: a data directory written before keeps the ids its records carry
+        registry.register(topics.domainStats() + "-value", DomainStats.getClassSchema());
     }
 }

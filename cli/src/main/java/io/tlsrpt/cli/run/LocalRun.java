@@ -171,8 +171,8 @@ public final class LocalRun {
         out.printf("  spool directory   %s  (drop report mails or files here)%n", p.layout().spoolInbox());
         out.printf("  Kafka             %s%s%n", p.bootstrap(), settings.embeddedBroker()
             ? "  (embedded, data in " + p.layout().kafka() + ")" : "  (external)");
-        out.printf("  topics            %s -> %s, %s, %s, %s, %s%n", topics.raw(), topics.reports(),
-            topics.failureStats(), topics.alerts(), topics.alertsJson(), topics.deadLetter());
+        out.printf("  topics            %s -> %s, %s, %s, %s, %s, %s%n", topics.raw(), topics.reports(),
+            topics.failureStats(), topics.domainStats(), topics.alerts(), topics.alertsJson(), topics.deadLetter());
         out.printf("  dead letters      bin/tlsrpt dead-letters --bootstrap %s  (list; --reason CODE --replay-to %s "
             + "once fixed)%n", p.bootstrap(), topics.raw());
         out.printf("  open incidents    bin/tlsrpt alerts --bootstrap %s --open --format text  (--follow to watch)%n",

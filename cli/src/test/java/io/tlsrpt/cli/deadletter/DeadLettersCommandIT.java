@@ -150,7 +150,7 @@ class DeadLettersCommandIT {
     void aMailRefusedForADkimTemperrorCountsWhenReplayedOnceDnsAnswers() throws Exception {
         byte[] mail = Files.readAllBytes(GOOGLE_MAIL);
         String[] topics = {"topic.raw", "dkim.raw", "topic.reports", "dkim.reports", "topic.dead-letter", "dkim.dlq",
-            "topic.failure-stats", "dkim.stats", "topic.alerts", "dkim.alerts", "topic.alerts-json", "dkim.alerts.json"};
+            "topic.failure-stats", "dkim.stats", "topic.domain-stats", "dkim.domain-stats", "topic.alerts", "dkim.alerts", "topic.alerts-json", "dkim.alerts.json"};
         String[] settings = java.util.stream.Stream.concat(java.util.Arrays.stream(topics),
             java.util.stream.Stream.of(ProcessorConfig.MAIL_DKIM_REQUIRED, "true")).toArray(String[]::new);
         try (TlsRptProcessor processor = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-dkim-it",

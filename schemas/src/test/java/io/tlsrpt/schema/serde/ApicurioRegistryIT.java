@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.DeadLetter;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import java.io.IOException;
@@ -73,6 +74,7 @@ class ApicurioRegistryIT {
         return Stream.of(
                 Arguments.of(TlsReport.class, TestRecords.tlsReport(), "tlsrpt.reports"),
                 Arguments.of(FailureStats.class, TestRecords.failureStats(), "tlsrpt.failure-stats"),
+                Arguments.of(DomainStats.class, TestRecords.domainStats(), "tlsrpt.domain-stats"),
                 Arguments.of(Alert.class, TestRecords.alert(), "tlsrpt.alerts"),
                 Arguments.of(DeadLetter.class, TestRecords.deadLetter(), "tlsrpt.dead-letter"));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.DeadLetter;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import java.io.IOException;
@@ -49,6 +50,8 @@ class ConfluentAvroSerdeTest {
         return Stream.of(
                 Arguments.of(TlsReport.class, TestRecords.tlsReport()),
                 Arguments.of(FailureStats.class, TestRecords.failureStats()),
+                Arguments.of(DomainStats.class, TestRecords.domainStats()),
+                Arguments.of(DomainStats.class, TestRecords.uncountedDomainStats()),
                 Arguments.of(Alert.class, TestRecords.alert()),
                 Arguments.of(DeadLetter.class, TestRecords.deadLetter()),
                 Arguments.of(DeadLetter.class, TestRecords.sparseDeadLetter()));

@@ -3,6 +3,7 @@ package io.tlsrpt.schema.serde;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.DeadLetter;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.MailHeaders;
@@ -98,6 +99,28 @@ final class TestRecords {
                 .setTopReceivingMx(List.of(new CountedValue("mx1.example.com", 40L)))
                 .setUpdatedAt(Instant.parse("2026-11-28T01:05:00Z"))
                 .build();
+    }
+
+    static DomainStats domainStats() {
+        return DomainStats.newBuilder()
+                .setPolicyDomain("example.com")
+                .setWindowStart(START)
+                .setWindowEnd(START.plusSeconds(86_400))
+                .setTotalSessions(1250)
+                .setFailedSessions(41L)
+                .setSessionsWithoutEnforcedPolicy(300L)
+                .setReports(3)
+                .setReporters(List.of("example.net", "mail.example.org"))
+                .setFailingResultTypes(List.of(new CountedValue("starttls-not-supported", 40L),
+                        new CountedValue("certificate-expired", 2L)))
+                .setUpdatedAt(Instant.parse("2026-11-28T01:05:00Z"))
+                .build();
+    }
+
+    /** A window an earlier version began: neither count known. */
+    static DomainStats uncountedDomainStats() {
+        return DomainStats.newBuilder(domainStats()).setFailedSessions(null).setSessionsWithoutEnforcedPolicy(null)
+                .setFailingResultTypes(List.of()).setUpdatedAt(null).build();
     }
 
     static Alert alert() {

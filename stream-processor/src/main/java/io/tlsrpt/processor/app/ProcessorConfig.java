@@ -76,12 +76,14 @@ public final class ProcessorConfig {
             "Output: records that could not be processed, original bytes and headers plus tlsrpt.dlq.* headers.");
     public static final String TOPIC_FAILURE_STATS = key("topic.failure-stats", "tlsrpt.failure-stats",
             "Output: per (policy domain, result type, window) statistics (Avro FailureStats).");
+    public static final String TOPIC_DOMAIN_STATS = key("topic.domain-stats", "tlsrpt.domain-stats",
+            "Output: per (policy domain, window) sessions, failed sessions and sessions under no enforced policy, for every domain with reports (Avro DomainStats), key policy domain.");
     public static final String TOPIC_ALERTS = key("topic.alerts", "tlsrpt.alerts", "Output: alerts (Avro Alert).");
     public static final String TOPIC_ALERTS_JSON = key("topic.alerts-json", "tlsrpt.alerts.json", "Output: alerts as plain JSON.");
     public static final String TOPICS_CREATE = key("topics.create", "true",
-            "Create the six topics at start when missing (internal topics are always created by Kafka Streams), and give"
-                    + " existing ones their topics.retention.* setting. With ACLs this needs Create on the six topics and"
-                    + " AlterConfigs on the five outputs; false where the operator creates them (Kubernetes: KafkaTopic).");
+            "Create the seven topics at start when missing (internal topics are always created by Kafka Streams), and"
+                    + " give existing ones their topics.retention.* setting. With ACLs this needs Create on the seven topics"
+                    + " and AlterConfigs on the six outputs; false where the operator creates them (Kubernetes: KafkaTopic).");
     public static final String TOPICS_PARTITIONS = key("topics.partitions", "3",
             "Partitions of the topics created at start (the unit of parallelism).");
     public static final String TOPICS_REPLICATION_FACTOR = key("topics.replication.factor", "-1",
@@ -94,6 +96,8 @@ public final class ProcessorConfig {
             "Retention of the reports topic when created (compacted: one record per distinct report); -1 keeps every distinct report, a duration adds time deletion (cleanup.policy=compact,delete).");
     public static final String TOPICS_RETENTION_FAILURE_STATS = key("topics.retention.failure-stats", "-1",
             "retention.ms of the failure-stats topic when created; -1: kept forever. Records carry their window's time, so a finite value deletes statistics of backfilled (old-dated) windows at once.");
+    public static final String TOPICS_RETENTION_DOMAIN_STATS = key("topics.retention.domain-stats", "-1",
+            "retention.ms of the domain-stats topic when created; -1: kept forever (records carry their window's time, like the failure statistics).");
     public static final String TOPICS_RETENTION_ALERTS = key("topics.retention.alerts", "-1",
             "retention.ms of the alerts topic when created; -1: kept forever (alerts carry their window's time, like the statistics).");
     public static final String TOPICS_RETENTION_ALERTS_JSON = key("topics.retention.alerts-json", "-1",
@@ -285,8 +289,8 @@ public final class ProcessorConfig {
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             problems.add(PROCESSING_GUARANTEE + ": exactly_once_v2 or at_least_once (got '" + guarantee + "')");
         }
-        for (String topic : List.of(TOPIC_RAW, TOPIC_REPORTS, TOPIC_DEAD_LETTER, TOPIC_FAILURE_STATS, TOPIC_ALERTS,
-                TOPIC_ALERTS_JSON)) {
+        for (String topic : List.of(TOPIC_RAW, TOPIC_REPORTS, TOPIC_DEAD_LETTER, TOPIC_FAILURE_STATS,
+                TOPIC_DOMAIN_STATS, TOPIC_ALERTS, TOPIC_ALERTS_JSON)) {
             if (!get(topic).matches("[a-zA-Z0-9._-]{1,249}")) {
                 problems.add(topic + ": not a valid topic name ('" + get(topic) + "')");
             }
@@ -295,8 +299,9 @@ public final class ProcessorConfig {
         check(problems, TOPICS_PARTITIONS, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, TOPICS_REPLICATION_FACTOR, Short::parseShort, v -> v == -1 || v >= 1, "-1 or an integer >= 1");
         check(problems, TOPICS_CREATE, ProcessorConfig::parseBoolean, v -> true, "true or false");
-        for (String r : List.of(TOPICS_RETENTION_REPORTS, TOPICS_RETENTION_FAILURE_STATS, TOPICS_RETENTION_ALERTS,
-                TOPICS_RETENTION_ALERTS_JSON, TOPICS_RETENTION_DEAD_LETTER)) {
+        for (String r : List.of(TOPICS_RETENTION_REPORTS, TOPICS_RETENTION_FAILURE_STATS,
+                TOPICS_RETENTION_DOMAIN_STATS, TOPICS_RETENTION_ALERTS, TOPICS_RETENTION_ALERTS_JSON,
+                TOPICS_RETENTION_DEAD_LETTER)) {
             check(problems, r, ProcessorConfig::parseRetentionMs, v -> v == -1 || v >= 60_000,
                     "-1 (forever) or a duration of at least one minute");
         }
@@ -483,7 +488,7 @@ public final class ProcessorConfig {
 
     public TopicNames topicNames() {
         return new TopicNames(get(TOPIC_RAW), get(TOPIC_REPORTS), get(TOPIC_DEAD_LETTER), get(TOPIC_FAILURE_STATS),
-                get(TOPIC_ALERTS), get(TOPIC_ALERTS_JSON));
+                get(TOPIC_DOMAIN_STATS), get(TOPIC_ALERTS), get(TOPIC_ALERTS_JSON));
     }
 
     public DetectorSettings detectorSettings() {

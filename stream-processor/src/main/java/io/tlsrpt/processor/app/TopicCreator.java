@@ -79,6 +79,7 @@ final class TopicCreator {
         Map<String, Long> retention = new LinkedHashMap<>();
         retention.put(names.reports(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_REPORTS));
         retention.put(names.failureStats(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_FAILURE_STATS));
+        retention.put(names.domainStats(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_DOMAIN_STATS));
         retention.put(names.alerts(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_ALERTS));
         retention.put(names.alertsJson(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_ALERTS_JSON));
         retention.put(names.deadLetter(), config.getRetentionMs(ProcessorConfig.TOPICS_RETENTION_DEAD_LETTER));
@@ -107,8 +108,8 @@ final class TopicCreator {
             applyRetentionToExisting(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList(), ms);
         } catch (ExecutionException e) {
             String refused = e.getCause() instanceof AuthorizationException
-                    ? "; with " + ProcessorConfig.TOPICS_CREATE + "=true the principal needs Create on the six topics"
-                    + " and AlterConfigs on the five output topics besides the processor's ACLs, or set "
+                    ? "; with " + ProcessorConfig.TOPICS_CREATE + "=true the principal needs Create on the seven topics"
+                    + " and AlterConfigs on the six output topics besides the processor's ACLs, or set "
                     + ProcessorConfig.TOPICS_CREATE + "=false and create them beforehand (deploy/README.md,"
                     + " \"Running against a secured Kafka cluster\")"
                     : "";

@@ -17,14 +17,23 @@ import java.util.TreeSet;
  * @param enforcementCounted whether every report in the window had its sessions under no enforced policy counted
  *                           ({@link io.tlsrpt.processor.detect.PolicyEnforcement}): false in windows written before,
  *                           which must not serve as that pseudo type's baseline (they would show none)
+ * @param failedSessions     the domain's failed sessions by the reports' summaries (the failure types can overlap, so
+ *                           their counts need not sum to it); null in windows an earlier version began, which did not
+ *                           count them
  */
 public record DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures,
-                           Map<String, Long> sessionsByReporter, boolean enforcementCounted) {
+                           Map<String, Long> sessionsByReporter, boolean enforcementCounted, Long failedSessions) {
 
     public DomainWindow {
         reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
         failures = failures == null ? new TreeMap<>() : new TreeMap<>(failures);
         sessionsByReporter = sessionsByReporter == null ? new TreeMap<>() : new TreeMap<>(sessionsByReporter);
+    }
+
+    /** As windows written before the failed sessions were counted. */
+    public DomainWindow(long reports, long totalSessions, Set<String> reporters, Map<String, TypeCounts> failures,
+                        Map<String, Long> sessionsByReporter, boolean enforcementCounted) {
+        this(reports, totalSessions, reporters, failures, sessionsByReporter, enforcementCounted, null);
     }
 
     /** As windows written before the sessions under no enforced policy were counted. */
@@ -40,7 +49,7 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
 
     /** The aggregate's start: nothing in it yet, so nothing left uncounted. */
     public static DomainWindow empty() {
-        return new DomainWindow(0, 0, null, null, null, true);
+        return new DomainWindow(0, 0, null, null, null, true, 0L);
     }
 
     public DomainWindow merge(DomainWindow other) {
@@ -50,7 +59,8 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
         return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
                 Caps.capSet(r, Caps.MAX_REPORTERS), f, mergeSessionsByReporter(other, f),
-                enforcementCounted && other.enforcementCounted);
+                enforcementCounted && other.enforcementCounted,
+                failedSessions == null || other.failedSessions == null ? null : failedSessions + other.failedSessions);
     }
 
     /**

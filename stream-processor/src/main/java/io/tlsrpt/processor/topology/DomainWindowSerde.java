@@ -12,18 +12,19 @@ import org.apache.kafka.common.serialization.Serdes;
  * repartition topic: these values are read on every aggregate update and seven times per failing result type by
  * the detector, and Jackson's reading of them was ~6 % of the stream thread.
  *
- * <p>Format 3, after the format byte {@code 0x03} (zlong: zig-zag varint; count: varint; string: see
+ * <p>Format 4, after the format byte {@code 0x04} (zlong: zig-zag varint; count: varint; string: see
  * {@link CompactBytesWriter#writeString}):
  * <pre>
  * window  = reports:zlong totalSessions:zlong reporters:strings failureCount:count (resultType:string type)*
- *           sessionsByReporter:counted flags:varint
+ *           sessionsByReporter:counted flags:varint failedSessions:zlong    (-1: not counted)
  * type    = failed:zlong reporters:strings sendingIps:counted receivingMx:counted failedByReporter:counted
  * strings = count string*            ascending, distinct (a TreeSet's order)
  * counted = count (string zlong)*    keys ascending, distinct (a TreeMap's order)
  * flags   = bit 0: enforcementCounted; the other bits 0
  * </pre>
- * Format 2 ({@code 0x02}) is format 3 without the flags, format 1 ({@code 0x01}) format 2 without the counts by
- * reporter; both are still read (as windows without what they lack).
+ * Format 3 ({@code 0x03}) is format 4 without the failed sessions, format 2 ({@code 0x02}) format 3 without the
+ * flags, format 1 ({@code 0x01}) format 2 without the counts by reporter; all are still read (as windows without what
+ * they lack).
  * Sorted order makes equal windows equal bytes; the reader insists on it, so a damaged value cannot pass as
  * a window with duplicate keys. Values written by the JSON serde before (first byte '{') are still read, so
  * stores, changelogs and in-flight repartition records of an older version need no reset; only binary is written.
@@ -33,6 +34,8 @@ public final class DomainWindowSerde {
     static final byte FORMAT_1 = 0x01;
     static final byte FORMAT_2 = 0x02;
     static final byte FORMAT_3 = 0x03;
+    static final byte FORMAT_4 = 0x04;
+    private static final long NOT_COUNTED = -1;
     private static final int FLAG_ENFORCEMENT_COUNTED = 0x01;
     private static final byte JSON_OBJECT = '{';
 
@@ -51,7 +54,7 @@ public final class DomainWindowSerde {
 
     static byte[] write(DomainWindow window) {
         CompactBytesWriter out = new CompactBytesWriter(256);
-        out.writeByte(FORMAT_3);
+        out.writeByte(FORMAT_4);
         out.writeSigned(window.reports());
         out.writeSigned(window.totalSessions());
         writeStrings(out, window.reporters());
@@ -70,6 +73,7 @@ public final class DomainWindowSerde {
         }
         writeCounted(out, window.sessionsByReporter(), "sessionsByReporter");
         out.writeUnsigned(window.enforcementCounted() ? FLAG_ENFORCEMENT_COUNTED : 0);
+        out.writeSigned(window.failedSessions() == null ? NOT_COUNTED : window.failedSessions());
         return out.toByteArray();
     }
 
@@ -80,11 +84,12 @@ public final class DomainWindowSerde {
         if (bytes[0] == JSON_OBJECT) {
             return json.deserialize(topic, bytes);
         }
-        if (bytes[0] != FORMAT_1 && bytes[0] != FORMAT_2 && bytes[0] != FORMAT_3) {
+        byte format = bytes[0];
+        if (format < FORMAT_1 || format > FORMAT_4) {
             throw new SerializationException(String.format("cannot read DomainWindow from %s: unknown format byte "
-                    + "0x%02x (neither binary format 1, 2 or 3 nor a JSON object)", topic, bytes[0] & 0xFF));
+                    + "0x%02x (neither binary format 1 to 4 nor a JSON object)", topic, format & 0xFF));
         }
-        boolean byReporter = bytes[0] != FORMAT_1;
+        boolean byReporter = format != FORMAT_1;
         CompactBytesReader in = new CompactBytesReader(bytes, 1, "DomainWindow", topic);
         long reports = in.readSigned("reports");
         long totalSessions = in.readSigned("totalSessions");
@@ -104,17 +109,25 @@ public final class DomainWindowSerde {
         }
         Map<String, Long> sessionsByReporter = byReporter ? readCounted(in, "sessionsByReporter") : null;
         boolean enforcementCounted = false;
-        if (bytes[0] == FORMAT_3) {
+        if (format >= FORMAT_3) {
             long flags = in.readUnsigned("flags");
             if ((flags & ~FLAG_ENFORCEMENT_COUNTED) != 0) {
                 throw in.corrupt("flags", "unknown flags 0x" + Long.toHexString(flags));
             }
             enforcementCounted = flags == FLAG_ENFORCEMENT_COUNTED;
         }
+        Long failedSessions = null;
+        if (format == FORMAT_4) {
+            long failed = in.readSigned("failedSessions");
+            if (failed < NOT_COUNTED) {
+                throw in.corrupt("failedSessions", "negative count " + failed);
+            }
+            failedSessions = failed == NOT_COUNTED ? null : failed;
+        }
         in.expectEnd();
         // the records copy the sorted views into their TreeSets and TreeMaps in linear time
         return new DomainWindow(reports, totalSessions, reporters, new SortedArrayMap<>(resultTypes, counts),
-                sessionsByReporter, enforcementCounted);
+                sessionsByReporter, enforcementCounted, failedSessions);
     }
 
     private static void writeStrings(CompactBytesWriter out, Set<String> values) {

@@ -196,7 +196,7 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                 notEnforced.merge(domain, total, Long::sum);
             }
             DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
-                    Map.of(reporter, total), true);
+                    Map.of(reporter, total), true, Math.max(0, policy.getFailedSessions()));
             byDomain.merge(domain, contribution, DomainWindow::merge);
         }
         // a report counts once per domain, however many policies of that domain it holds; its sessions under no
@@ -207,7 +207,7 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
         byDomain.replaceAll((domain, w) -> new DomainWindow(1, w.totalSessions(), w.reporters(),
                 covered.contains(domain) ? w.failures()
                         : withNotEnforced(w.failures(), unenforced.get(domain), reporter),
-                w.sessionsByReporter(), w.enforcementCounted()));
+                w.sessionsByReporter(), w.enforcementCounted(), w.failedSessions()));
         return byDomain;
     }
 

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.AvroSerdes;
@@ -16,6 +17,7 @@ public final class Topics {
     public final Topic<String, TlsReport> reports;
     public final Topic<String, byte[]> deadLetter;
     public final Topic<String, FailureStats> failureStats;
+    public final Topic<String, DomainStats> domainStats;
     public final Topic<String, Alert> alerts;
     public final Topic<String, String> alertsJson;
     private final TopicNames names;
@@ -27,6 +29,8 @@ public final class Topics {
         deadLetter = new Topic<>(names.deadLetter(), Serdes.String(), Serdes.ByteArray());
         failureStats = new Topic<>(names.failureStats(), Serdes.String(),
                 AvroSerdes.forClass(FailureStats.class, registryUrl, false));
+        domainStats = new Topic<>(names.domainStats(), Serdes.String(),
+                AvroSerdes.forClass(DomainStats.class, registryUrl, false));
         alerts = new Topic<>(names.alerts(), Serdes.String(), AvroSerdes.forClass(Alert.class, registryUrl, false));
         alertsJson = new Topic<>(names.alertsJson(), Serdes.String(), Serdes.String());
     }

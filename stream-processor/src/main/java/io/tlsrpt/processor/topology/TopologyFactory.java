@@ -27,6 +27,7 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
  *                            |-> primary domain's contribution (same key, same partition) ------------> merge
  *                            '-> other domains' contributions -> [by-other-domain-repartition] ------> merge
  *                                  merge |-> late filter -> windowed aggregate (domain-window-store) -> failure-stats
+ *                                        |     |-> domain-stats
  *                                        |     '-> detect (domain-window-store, incident-store) ------------> alerts
  *                                        '-> reporter silence (reporter-cadence-store, wall-clock check) --> alerts
  *                                  alerts -> tlsrpt.alerts, tlsrpt.alerts.json
@@ -97,6 +98,8 @@ public final class TopologyFactory {
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(), clock),
                         Named.as("failure-stats"))
                 .to(topics.failureStats.name(), topics.failureStats.produced("failure-stats-sink"));
+        windows.flatMap((key, window) -> DomainStatistics.of(key, window, clock), Named.as(DomainStatistics.PROCESSOR))
+                .to(topics.domainStats.name(), topics.domainStats.produced(DomainStatistics.SINK));
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock);

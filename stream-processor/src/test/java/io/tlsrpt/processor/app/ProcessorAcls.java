@@ -27,8 +27,7 @@ final class ProcessorAcls {
         TopicNames topics = config.topicNames();
         List<AclBinding> acls = new ArrayList<>();
         acls.add(allow(principal, ResourceType.TOPIC, topics.raw(), PatternType.LITERAL, AclOperation.READ));
-        for (String output : List.of(topics.reports(), topics.deadLetter(), topics.failureStats(), topics.alerts(),
-                topics.alertsJson())) {
+        for (String output : topics.outputs()) {
             acls.add(allow(principal, ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.WRITE));
         }
         // internal topics (repartition, changelogs): created by Kafka Streams, written and read back, repartition
@@ -44,15 +43,14 @@ final class ProcessorAcls {
     }
 
     /**
-     * What {@code topics.create=true} adds: CREATE on the six topics (the processor creates the missing ones) and
-     * ALTER_CONFIGS on the five outputs (it sets {@code retention.ms} on an existing one that has none; DESCRIBE_CONFIGS,
+     * What {@code topics.create=true} adds: CREATE on the seven topics (the processor creates the missing ones) and
+     * ALTER_CONFIGS on the six outputs (it sets {@code retention.ms} on an existing one that has none; DESCRIBE_CONFIGS,
      * to read the current value, is implied).
      */
     static List<AclBinding> topicCreation(String principal, ProcessorConfig config) {
         TopicNames topics = config.topicNames();
         List<AclBinding> acls = new ArrayList<>();
-        for (String topic : List.of(topics.raw(), topics.reports(), topics.deadLetter(), topics.failureStats(),
-                topics.alerts(), topics.alertsJson())) {
+        for (String topic : topics.all()) {
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.CREATE));
             if (!topic.equals(topics.raw())) {
                 acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.ALTER_CONFIGS));

@@ -95,8 +95,8 @@ class ReporterSilenceIT {
     private static Properties settings(String applicationId, String registry, Duration checkInterval, String suffix) {
         Properties props = settings(applicationId, registry, checkInterval);
         for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
-                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
-                ProcessorConfig.TOPIC_ALERTS_JSON}) {
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_DOMAIN_STATS,
+                ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON}) {
             props.setProperty(key, ProcessorConfig.fromProperties(new Properties()).get(key) + suffix);
         }
         return props;

@@ -54,8 +54,8 @@ class SecuredClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(SecuredClusterIT.class);
     private static final String PRINCIPAL = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final String NEEDS_TOPIC_RIGHTS = "with topics.create=true the principal needs Create on the six"
-            + " topics and AlterConfigs on the five output topics";
+    private static final String NEEDS_TOPIC_RIGHTS = "with topics.create=true the principal needs Create on the seven"
+            + " topics and AlterConfigs on the six output topics";
 
     private static KafkaTestCluster.Secured cluster;
     private static Admin admin;
@@ -100,9 +100,9 @@ class SecuredClusterIT {
     }
 
     /**
-     * {@code topics.create=true} (the default outside Kubernetes): the processor creates its six topics itself and
+     * {@code topics.create=true} (the default outside Kubernetes): the processor creates its seven topics itself and
      * sets {@code retention.ms} on an existing output topic without one. For that it needs CREATE on the six and
-     * ALTER_CONFIGS on the five outputs besides the minimal set; without them start() fails at once naming the
+     * ALTER_CONFIGS on the six outputs besides the minimal set; without them start() fails at once naming the
      * refusal, with them it creates, adjusts and processes.
      */
     @Test
@@ -297,7 +297,7 @@ class SecuredClusterIT {
         return SecuredClusterFixture.config(cluster.user(), stateDir, name, false, keys);
     }
 
-    /** The six topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
+    /** The seven topics, as the operator creates them (Kubernetes: KafkaTopic resources). */
     private static void createTopics(ProcessorConfig config) {
         TopicCreator.createMissing(cluster.superUser(), config, ADMIN_TIMEOUT);
     }

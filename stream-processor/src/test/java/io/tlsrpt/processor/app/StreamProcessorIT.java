@@ -87,8 +87,8 @@ class StreamProcessorIT {
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
         props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-it" + suffix);
         for (String topicKey : List.of(ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
-                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
-                ProcessorConfig.TOPIC_ALERTS_JSON)) {
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_DOMAIN_STATS,
+                ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON)) {
             props.setProperty(topicKey, ProcessorConfig.fromProperties(new Properties()).get(topicKey) + suffix);
         }
         props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);

@@ -104,8 +104,8 @@ class StreamThreadRecoveryIT {
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
         props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-recovery-" + name);
         for (String topicKey : List.of(ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_REPORTS,
-                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_ALERTS,
-                ProcessorConfig.TOPIC_ALERTS_JSON)) {
+                ProcessorConfig.TOPIC_DEAD_LETTER, ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_DOMAIN_STATS,
+                ProcessorConfig.TOPIC_ALERTS, ProcessorConfig.TOPIC_ALERTS_JSON)) {
             props.setProperty(topicKey, ProcessorConfig.fromProperties(new Properties()).get(topicKey) + "-" + name);
         }
         props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, "mock://recovery-" + UUID.randomUUID());

@@ -51,7 +51,8 @@ class DomainWindowSerdePropertyTest {
 
     @Provide
     Arbitrary<Byte> formats() {
-        return Arbitraries.of(DomainWindowSerde.FORMAT_1, DomainWindowSerde.FORMAT_2, DomainWindowSerde.FORMAT_3);
+        return Arbitraries.of(DomainWindowSerde.FORMAT_1, DomainWindowSerde.FORMAT_2, DomainWindowSerde.FORMAT_3,
+                DomainWindowSerde.FORMAT_4);
     }
 
     private static void readOrReject(byte[] bytes) {
@@ -78,7 +79,9 @@ class DomainWindowSerdePropertyTest {
                 .as(TypeCounts::new);
         return Combinators.combine(longs, longs, strings.set().ofMaxSize(8),
                 Arbitraries.maps(strings, counts).ofMaxSize(5), Arbitraries.maps(strings, longs).ofMaxSize(8),
-                Arbitraries.of(true, false))
+                Arbitraries.of(true, false),
+                // failed sessions: not counted (an earlier version's window), or any count
+                Arbitraries.longs().between(0, Long.MAX_VALUE).injectNull(0.2))
                 .as(DomainWindow::new);
     }
 

@@ -71,7 +71,7 @@ class DomainWindowSerdeTest {
         });
         for (DomainWindow window : List.of(DomainWindow.empty(), typical(), capped)) {
             byte[] bytes = BINARY.serialize(TOPIC, window);
-            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_3);
+            assertThat(bytes[0]).isEqualTo(DomainWindowSerde.FORMAT_4);
             assertThat(READER.deserialize(TOPIC, bytes)).isEqualTo(window);
         }
     }
@@ -216,19 +216,53 @@ class DomainWindowSerdeTest {
         assertThat(with.merge(without).enforcementCounted()).as("a window partly counted is not counted").isFalse();
         assertThat(with.merge(with).enforcementCounted()).isTrue();
 
-        byte[] three = BINARY.serialize(TOPIC, with);
-        assertThat(three[three.length - 1]).isEqualTo((byte) 1);
-        byte[] two = Arrays.copyOf(three, three.length - 1);
+        // format 4 ends with the flags and the failed sessions (not counted here: zig-zag -1, one byte)
+        byte[] four = BINARY.serialize(TOPIC, with);
+        assertThat(four[four.length - 2]).isEqualTo((byte) 1);
+        byte[] three = Arrays.copyOf(four, four.length - 1);
+        three[0] = DomainWindowSerde.FORMAT_3;
+        assertThat(READER.deserialize(TOPIC, three)).isEqualTo(with);
+        byte[] two = Arrays.copyOf(four, four.length - 2);
         two[0] = DomainWindowSerde.FORMAT_2;
         assertThat(READER.deserialize(TOPIC, two)).isEqualTo(without);
 
-        byte[] unknownFlag = three.clone();
-        unknownFlag[unknownFlag.length - 1] = 0x02;
+        byte[] unknownFlag = four.clone();
+        unknownFlag[unknownFlag.length - 2] = 0x02;
         assertThatThrownBy(() -> READER.deserialize(TOPIC, unknownFlag)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("unknown flags 0x2");
         assertThat(with.counts(PolicyEnforcement.NOT_ENFORCED)).isTrue();
         assertThat(without.counts(PolicyEnforcement.NOT_ENFORCED)).isFalse();
         assertThat(without.counts("certificate-expired")).isTrue();
+    }
+
+    /** The failed sessions by the reports' summaries survive; a window an earlier version began has none. */
+    @Test
+    void theFailedSessionsRoundTripAndFormatThreeReadsWithoutThem() {
+        DomainWindow typical = typical();
+        DomainWindow counted = new DomainWindow(typical.reports(), typical.totalSessions(), typical.reporters(),
+                typical.failures(), typical.sessionsByReporter(), true, 4321L);
+        byte[] four = BINARY.serialize(TOPIC, counted);
+        assertThat(READER.deserialize(TOPIC, four)).isEqualTo(counted);
+        assertThat(READER.deserialize(TOPIC, BINARY.serialize(TOPIC, DomainWindow.empty())).failedSessions())
+                .isZero();
+
+        DomainWindow uncounted = new DomainWindow(typical.reports(), typical.totalSessions(), typical.reporters(),
+                typical.failures(), typical.sessionsByReporter(), true);
+        assertThat(uncounted.failedSessions()).isNull();
+        assertThat(READER.deserialize(TOPIC, BINARY.serialize(TOPIC, uncounted))).isEqualTo(uncounted);
+        byte[] three = Arrays.copyOf(BINARY.serialize(TOPIC, uncounted), four.length - 2);
+        three[0] = DomainWindowSerde.FORMAT_3;
+        assertThat(READER.deserialize(TOPIC, three)).isEqualTo(uncounted);
+
+        assertThat(counted.merge(counted).failedSessions()).isEqualTo(8642L);
+        assertThat(counted.merge(uncounted).failedSessions()).as("a window partly counted is not counted").isNull();
+        assertThat(uncounted.merge(counted).failedSessions()).isNull();
+
+        // zig-zag -2: below "not counted"
+        byte[] negative = Arrays.copyOf(BINARY.serialize(TOPIC, uncounted), four.length - 1);
+        negative[negative.length - 1] = 3;
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, negative)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("negative count -2");
     }
 
     /** Windows written before the counts by reporter were kept: the same window, without them. */
@@ -279,8 +313,10 @@ class DomainWindowSerdeTest {
 
     @Test
     void anUnknownFormatByteIsRejected() {
-        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x04, 0, 0, 0, 0}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x04");
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x05, 0, 0, 0, 0}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x05");
+        assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[] {0x00, 0, 0, 0, 0}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown format byte 0x00");
         assertThatThrownBy(() -> READER.deserialize(TOPIC, new byte[0]))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("empty value");
     }

@@ -69,11 +69,12 @@ class JsonWindowsOfEarlierVersionsTest {
 
         List<byte[]> written = othersOut.readValuesToList();
         assertThat(written).hasSize(1);
-        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_3);
+        assertThat(written.get(0)[0]).isEqualTo(DomainWindowSerde.FORMAT_4);
         DomainWindow contribution = AggregateStage.WINDOW_SERDE.deserializer().deserialize(OTHERS_TOPIC,
                 written.get(0));
         assertThat(contribution.failed("certificate-expired")).isEqualTo(2);
         assertThat(contribution.sessionsBy("Google Inc.")).isEqualTo(202);
         assertThat(contribution.failures().get("certificate-expired").failedBy("Google Inc.")).isEqualTo(2);
+        assertThat(contribution.failedSessions()).isEqualTo(2);
     }
 }

@@ -201,12 +201,16 @@ class PolicyEnforcementScenariosTest {
         assertThat(f.allAlerts()).singleElement().extracting(Alert::getKind).isEqualTo("tls-policy-not-enforced");
     }
 
-    /** The bytes an earlier version wrote: format 2 is format 3 without its trailing flags. */
+    /**
+     * The bytes an earlier version wrote: format 2 is format 4 without its trailing flags and failed sessions (the
+     * window has neither: a zero flag and -1, one byte each).
+     */
     private static byte[] formatTwo(DomainWindow window) {
-        byte[] three = DomainWindowSerde.write(window);
-        assertThat(three[0]).isEqualTo(DomainWindowSerde.FORMAT_3);
-        assertThat(three[three.length - 1]).as("not counted").isZero();
-        byte[] two = Arrays.copyOf(three, three.length - 1);
+        byte[] four = DomainWindowSerde.write(window);
+        assertThat(four[0]).isEqualTo(DomainWindowSerde.FORMAT_4);
+        assertThat(four[four.length - 2]).as("not counted").isZero();
+        assertThat(four[four.length - 1]).as("failed sessions not counted: zig-zag -1").isEqualTo((byte) 1);
+        byte[] two = Arrays.copyOf(four, four.length - 2);
         two[0] = DomainWindowSerde.FORMAT_2;
         return two;
     }

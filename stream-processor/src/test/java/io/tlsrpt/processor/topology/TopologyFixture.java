@@ -3,6 +3,7 @@ package io.tlsrpt.processor.topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, TlsReport> reports;
     final TestOutputTopic<String, byte[]> deadLetter;
     final TestOutputTopic<String, FailureStats> stats;
+    final TestOutputTopic<String, DomainStats> domainStats;
     final TestOutputTopic<String, Alert> alerts;
     final TestOutputTopic<String, String> alertsJson;
     private final Path stateDir;
@@ -80,6 +82,8 @@ final class TopologyFixture implements AutoCloseable {
                 Serdes.ByteArray().deserializer());
         stats = driver.createOutputTopic(topics.failureStats.name(), Serdes.String().deserializer(),
                 topics.failureStats.valueSerde().deserializer());
+        domainStats = driver.createOutputTopic(topics.domainStats.name(), Serdes.String().deserializer(),
+                topics.domainStats.valueSerde().deserializer());
         alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(),
                 topics.alerts.valueSerde().deserializer());
         alertsJson = driver.createOutputTopic(topics.alertsJson.name(), Serdes.String().deserializer(),

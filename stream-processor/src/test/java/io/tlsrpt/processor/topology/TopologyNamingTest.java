@@ -33,7 +33,7 @@ class TopologyNamingTest {
         assertThat(stores).containsExactly("dedup-by-domain-store", "domain-window-store", "incident-store",
                 "reporter-cadence-store");
         assertThat(topics).containsExactlyInAnyOrder("tlsrpt.raw", "tlsrpt.reports", "tlsrpt.dead-letter",
-                "tlsrpt.failure-stats", "tlsrpt.alerts", "tlsrpt.alerts.json",
+                "tlsrpt.failure-stats", "tlsrpt.domain-stats", "tlsrpt.alerts", "tlsrpt.alerts.json",
                 "report-by-primary-domain-repartition", "by-other-domain-repartition");
         assertThat(topology.describe().subtopologies()).hasSize(2);
     }
