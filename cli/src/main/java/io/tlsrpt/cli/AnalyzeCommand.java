@@ -30,7 +30,10 @@ import io.tlsrpt.processor.app.InvalidConfigException;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;
+import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.schema.serde.AvroSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -78,6 +81,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + "see the processor's configuration keys. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--per-domain", description = "After the summary, a table on standard error: each policy domain's "
+        + "days with reports, sessions, the share that failed and the share delivered under no enforced policy "
+        + "(no-policy-found, MTA-STS in testing mode), and its reporters; worst first.")
+    boolean perDomain;
+
     @Option(names = "--keep-dir", paramLabel = "DIR", hidden = true,
         description = "Use DIR for the broker and state and keep it (for debugging).")
     Path keepDir;
@@ -98,6 +106,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + "(%d late, %.1f s)%n", summary.files, summary.counters.reportsDecoded(),
                     summary.counters.rejected() + summary.notSent, summary.counters.duplicatesDropped(),
                     summary.alerts, summary.counters.lateReports(), (System.nanoTime() - started) / 1e9);
+                if (summary.domains != null) {
+                    summary.domains.print(err);
+                }
                 err.flush();
                 return 0;
             } finally {
@@ -163,7 +174,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** What a run did; {@code notSent} files (too large, unreadable) count as rejected. */
-    private record Summary(long files, long notSent, PipelineMetrics.Snapshot counters, long alerts) {
+    private record Summary(long files, long notSent, PipelineMetrics.Snapshot counters, long alerts,
+                           DomainTable domains) {
     }
 
     /** One analyze run: its temporary directory, broker and processor; closing removes all three. */
@@ -214,7 +226,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 alerts++;
             }
             out.flush();
-            return new Summary(files.size(), notSent, processor.counters(), alerts);
+            return new Summary(files.size(), notSent, processor.counters(), alerts, perDomain ? domains(config) : null);
+        }
+
+        /** The run's domain statistics (one partition: each window's records in the order written). */
+        private DomainTable domains(ProcessorConfig config) {
+            DomainTable table = new DomainTable();
+            try (Deserializer<DomainStats> deserializer = AvroSerdes.forClass(DomainStats.class,
+                config.get(ProcessorConfig.SCHEMA_REGISTRY_URL), false).deserializer()) {
+                TopicSnapshot.forEach(kafka.clientProperties(), config.get(ProcessorConfig.TOPIC_DOMAIN_STATS),
+                    r -> table.add(deserializer.deserialize(r.topic(), r.headers(), r.value())));
+            }
+            return table;
         }
 
         /**

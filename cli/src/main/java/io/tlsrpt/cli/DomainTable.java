@@ -1,0 +1,92 @@
+package io.tlsrpt.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.tlsrpt.schema.DomainStats;
+
+/**
+ * {@code tlsrpt analyze --per-domain}: each policy domain over the whole run, from the final value of each of its
+ * windows on {@code tlsrpt.domain-stats} (a window's later records supersede its earlier ones): days with reports,
+ * sessions, the share that failed and the share delivered under no enforced policy, reporters. Worst first.
+ */
+final class DomainTable {
+
+    /** The latest statistics of each (domain, window start), in the order they were read. */
+    private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
+
+    /** Takes one record of the topic; records of one domain must come in the order written (one partition). */
+    void add(DomainStats stats) {
+        latest.computeIfAbsent(stats.getPolicyDomain(), d -> new HashMap<>()).put(stats.getWindowStart(), stats);
+    }
+
+    /** One domain over all its windows; a share is null when some window did not count it. */
+    record Row(String domain, int days, long sessions, Long failed, Long withoutEnforcedPolicy, Set<String> reporters) {
+
+        Double failedShare() {
+            return share(failed);
+        }
+
+        Double withoutEnforcedPolicyShare() {
+            return share(withoutEnforcedPolicy);
+        }
+
+        private Double share(Long part) {
+            return part == null || sessions == 0 ? null : (double) part / sessions;
+        }
+    }
+
+    /** The domains, the largest failed share first, then the largest share without an enforced policy, then by name. */
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>(latest.size());
+        latest.forEach((domain, windows) -> {
+            long sessions = 0;
+            Long failed = 0L;
+            Long unenforced = 0L;
+            Set<String> reporters = new TreeSet<>();
+            for (DomainStats w : windows.values()) {
+                sessions += w.getTotalSessions();
+                failed = sum(failed, w.getFailedSessions());
+                unenforced = sum(unenforced, w.getSessionsWithoutEnforcedPolicy());
+                reporters.addAll(w.getReporters());
+            }
+            rows.add(new Row(domain, windows.size(), sessions, failed, unenforced, reporters));
+        });
+        Comparator<Double> largestFirst = Comparator.nullsLast(Comparator.<Double>reverseOrder());
+        rows.sort(Comparator.comparing(Row::failedShare, largestFirst)
+            .thenComparing(Row::withoutEnforcedPolicyShare, largestFirst)
+            .thenComparing(Row::domain));
+        return rows;
+    }
+
+    private static Long sum(Long a, Long b) {
+        return a == null || b == null ? null : a + b;
+    }
+
+    /** The table, with a header line; "-" where a share is not known. */
+    void print(PrintWriter out) {
+        List<Row> rows = rows();
+        int width = Math.max("policy domain".length(),
+            rows.stream().mapToInt(r -> r.domain().length()).max().orElse(0));
+        String format = "%-" + width + "s %5s %12s %8s %18s  %s%n";
+        out.printf(Locale.ROOT, format, "policy domain", "days", "sessions", "failed", "no enforced policy",
+            "reporters");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, format, r.domain(), r.days(), String.format(Locale.ROOT, "%,d", r.sessions()),
+                percent(r.failedShare()), percent(r.withoutEnforcedPolicyShare()), String.join(", ", r.reporters()));
+        }
+        out.flush();
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
+    }
+}

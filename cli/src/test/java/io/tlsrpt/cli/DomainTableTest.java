@@ -1,0 +1,63 @@
+package io.tlsrpt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+
+import io.tlsrpt.schema.DomainStats;
+import org.junit.jupiter.api.Test;
+
+class DomainTableTest {
+
+    private static final Instant DAY1 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final Instant DAY2 = Instant.parse("2026-11-02T00:00:00Z");
+
+    private static DomainStats stats(String domain, Instant day, long total, Long failed, Long unenforced,
+                                     String... reporters) {
+        return DomainStats.newBuilder().setPolicyDomain(domain).setWindowStart(day).setWindowEnd(day.plusSeconds(86_400))
+            .setTotalSessions(total).setFailedSessions(failed).setSessionsWithoutEnforcedPolicy(unenforced)
+            .setReports(reporters.length).setReporters(List.of(reporters)).build();
+    }
+
+    @Test
+    void aWindowsLaterRecordSupersedesItsEarlierOnesAndTheWindowsAddUp() {
+        DomainTable table = new DomainTable();
+        table.add(stats("a.example", DAY1, 100, 10L, 0L, "Google Inc."));
+        table.add(stats("a.example", DAY1, 300, 12L, 0L, "Google Inc.", "Microsoft Corporation"));
+        table.add(stats("a.example", DAY2, 100, 0L, 50L, "Google Inc."));
+
+        assertThat(table.rows()).singleElement().satisfies(row -> {
+            assertThat(row.days()).isEqualTo(2);
+            assertThat(row.sessions()).isEqualTo(400);
+            assertThat(row.failed()).isEqualTo(12);
+            assertThat(row.withoutEnforcedPolicy()).isEqualTo(50);
+            assertThat(row.failedShare()).isEqualTo(0.03);
+            assertThat(row.reporters()).containsExactly("Google Inc.", "Microsoft Corporation");
+        });
+    }
+
+    @Test
+    void worstFirstAndUncountedWindowsShowNoShare() {
+        DomainTable table = new DomainTable();
+        table.add(stats("healthy.example", DAY1, 1000, 0L, 0L, "Google Inc."));
+        table.add(stats("unprotected.example", DAY1, 1000, 0L, 1000L, "Google Inc."));
+        table.add(stats("failing.example", DAY1, 1000, 250L, 0L, "Google Inc."));
+        table.add(stats("upgraded.example", DAY1, 1000, null, null, "Google Inc."));
+        table.add(stats("upgraded.example", DAY2, 1000, 5L, 0L, "Google Inc."));
+
+        assertThat(table.rows()).extracting(DomainTable.Row::domain)
+            .containsExactly("failing.example", "unprotected.example", "healthy.example", "upgraded.example");
+
+        StringWriter out = new StringWriter();
+        table.print(new PrintWriter(out));
+        assertThat(out.toString().lines()).containsExactly(
+            "policy domain        days     sessions   failed no enforced policy  reporters",
+            "failing.example         1        1,000   25.00%              0.00%  Google Inc.",
+            "unprotected.example     1        1,000    0.00%            100.00%  Google Inc.",
+            "healthy.example         1        1,000    0.00%              0.00%  Google Inc.",
+            "upgraded.example        2        2,000        -                  -  Google Inc.");
+    }
+}
