@@ -20,7 +20,7 @@ import io.tlsrpt.schema.DomainStats;
  */
 final class DomainTable {
 
-    /** The latest statistics of each (domain, window start), in the order they were read. */
+    /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
 
     /** Takes one record of the topic; records of one domain must come in the order written (one partition). */

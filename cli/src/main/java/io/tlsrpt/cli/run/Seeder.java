@@ -118,7 +118,7 @@ public final class Seeder {
         writeMarker(settings.startDate(), "in-progress");
         ReportGenerator generator = new ReportGenerator(settings);
         out.printf("tlsrpt run: seeding %d reports (%d days from %s, domains %s; MTA-STS policy withdrawn on %s "
-                + "on %s and %s; STARTTLS downgrade on %s on %s): HTTPS bodies POSTed to %s, mails dropped into %s%n",
+                + "from %s to %s; STARTTLS downgrade on %s on %s): HTTPS bodies POSTed to %s, mails dropped into %s%n",
             generator.inputCount(), settings.days(), settings.startDate(), String.join(", ", generator.domainNames()),
             WITHDRAWN_DOMAIN, settings.startDate().plusDays(WITHDRAWAL_DAY - 1),
             settings.startDate().plusDays(WITHDRAWAL_DAY + WITHDRAWAL_DAYS - 2), DOWNGRADED_DOMAIN,
