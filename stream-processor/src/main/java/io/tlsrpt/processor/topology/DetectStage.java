@@ -166,7 +166,7 @@ final class DetectStage {
             String escalatedFrom = previous != null && !step.incident().kind().equals(previous.kind())
                     ? previous.kind() : null;
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
-                    escalatedFrom, byReporter == null ? null : byReporter.reporter());
+                    escalatedFrom, byReporter);
             metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
                     step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
@@ -200,8 +200,12 @@ final class DetectStage {
 
         private Alert alert(IncidentLifecycle.Step step, String domain, String resultType, long windowStart,
                             long windowEnd, DomainWindow window, WindowCounts current, Evaluation evaluation,
-                            String escalatedFrom, String reporter) {
+                            String escalatedFrom, ReporterVerdict byReporter) {
             Incident incident = step.incident();
+            String reporter = byReporter == null ? null : byReporter.reporter();
+            // the alert names one reporter; the others whose own windows trip the rule too are said in the summary
+            String others = byReporter == null || byReporter.others().isEmpty() ? ""
+                    : "; also anomalous on their own earlier reports: " + String.join(", ", byReporter.others());
             AlertKind kind = AlertKind.fromCode(incident.kind());
             boolean resolved = step.action() == IncidentLifecycle.Action.RESOLVE;
             TypeCounts counts = window.failures().getOrDefault(resultType, TypeCounts.empty());
@@ -215,9 +219,9 @@ final class DetectStage {
                             current.total(), outcome, start, evaluation.expected())
                     : reporter != null
                     ? String.format("%s on %s: %d of the %d sessions reported by %s %s in the window"
-                            + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d)%s; %s.",
+                            + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d%s)%s; %s.",
                             kind.code(), domain, current.failed(), current.total(), reporter, outcome, start,
-                            evaluation.expected(), window.failed(resultType), window.totalSessions(),
+                            evaluation.expected(), window.failed(resultType), window.totalSessions(), others,
                             counts.sendingIps().isEmpty() ? "" : ", seen from " + counts.sendingIps().size()
                                     + " sending IP(s)", kind.action())
                     : String.format("%s on %s: %d of %d sessions %s in the window starting %s"

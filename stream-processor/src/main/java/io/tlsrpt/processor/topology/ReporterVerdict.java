@@ -4,6 +4,7 @@ import io.tlsrpt.processor.detect.Evaluation;
 import io.tlsrpt.processor.detect.SpikeDetector;
 import io.tlsrpt.processor.detect.WindowCounts;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -18,17 +19,27 @@ import java.util.Map;
  * @param reporter   the reporter (organisation) whose windows tripped the rule
  * @param counts     its failed and total sessions in the window
  * @param evaluation the rule's verdict on them
+ * @param others     the other reporters whose own windows trip the rule too, most surprising first: an alert names
+ *                   one reporter, and the on-call must still learn that every sender sees it
  */
-record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluation) {
+record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluation, List<String> others) {
 
-    /** The reporter whose failures of {@code resultType} are anomalous and most surprising, or null. */
+    /** A verdict on one reporter alone. */
+    ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluation) {
+        this(reporter, counts, evaluation, List.of());
+    }
+
+    /**
+     * The reporter whose failures of {@code resultType} are anomalous and most surprising, with the others that are
+     * anomalous too; null when none is.
+     */
     static ReporterVerdict mostSurprising(SpikeDetector detector, String resultType, DomainWindow window,
                                           List<DomainWindow> baseline) {
         TypeCounts failures = window.failures().get(resultType);
         if (failures == null) {
             return null;
         }
-        ReporterVerdict best = null;
+        List<ReporterVerdict> anomalous = new ArrayList<>();
         for (Map.Entry<String, Long> e : failures.failedByReporter().entrySet()) {
             String reporter = e.getKey();
             long sessions = window.sessionsBy(reporter);
@@ -45,11 +56,19 @@ record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluati
             }
             WindowCounts counts = new WindowCounts(e.getValue(), sessions);
             Evaluation evaluation = detector.evaluate(resultType, counts, history);
-            if (evaluation.anomalous() && (best == null || evaluation.score() > best.evaluation().score())) {
-                best = new ReporterVerdict(reporter, counts, evaluation);
+            if (evaluation.anomalous()) {
+                anomalous.add(new ReporterVerdict(reporter, counts, evaluation));
             }
         }
-        return best;
+        if (anomalous.isEmpty()) {
+            return null;
+        }
+        // most surprising first; equal scores by name, so that the verdict does not depend on the map's order
+        anomalous.sort(Comparator.comparingDouble((ReporterVerdict v) -> v.evaluation().score()).reversed()
+                .thenComparing(ReporterVerdict::reporter));
+        ReporterVerdict best = anomalous.get(0);
+        List<String> others = anomalous.subList(1, anomalous.size()).stream().map(ReporterVerdict::reporter).toList();
+        return new ReporterVerdict(best.reporter(), best.counts(), best.evaluation(), others);
     }
 
     /** The verdict, its reason naming the reporter (for the log). */

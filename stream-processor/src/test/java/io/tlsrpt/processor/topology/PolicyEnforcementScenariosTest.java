@@ -77,6 +77,23 @@ class PolicyEnforcementScenariosTest {
     }
 
     @Test
+    void anUpdateNamesTheOtherReportersThatStoppedApplyingThePolicyToo() {
+        enforcedWeek("everyone.example");
+        f.send(report("Google Inc.", "g-gone", 8).noPolicyFound("everyone.example", 1000), 8);
+        assertThat(f.allAlerts()).singleElement().extracting(Alert::getJudgedReporter).isEqualTo("Google Inc.");
+
+        // a larger sender's report of the same day: its 3,000 sessions more than double the announced count
+        f.send(report("Microsoft Corporation", "m-gone", 8).noPolicyFound("everyone.example", 3000), 8);
+        assertThat(f.allAlerts()).singleElement().satisfies(update -> {
+            assertThat(update.getStatus()).isEqualTo("firing");
+            assertThat(update.getJudgedReporter()).isEqualTo("Microsoft Corporation");
+            assertThat(update.getFailedSessions()).isEqualTo(3000);
+            assertThat(update.getSummary()).contains("all reporters: 4000 of 4000; also anomalous on their own"
+                    + " earlier reports: Google Inc.)");
+        });
+    }
+
+    @Test
     void mtaStsSetToTestingModeFires() {
         enforcedWeek("testing.example");
         f.send(report("Google Inc.", "g-testing", 8).stsPolicy("testing", "testing.example", 1000), 8);

@@ -93,7 +93,12 @@ class ReporterVerdictTest {
     void ofSeveralAnomalousReportersTheMostSurprisingIsNamed() {
         List<DomainWindow> week = week(Map.of("A", 1_000L, "B", 1_000L));
         DomainWindow today = window(Map.of("A", 1_000L, "B", 1_000L), Map.of("A", 50L, "B", 900L));
-        assertThat(ReporterVerdict.mostSurprising(detector, TYPE, today, week).reporter()).isEqualTo("B");
+        ReporterVerdict verdict = ReporterVerdict.mostSurprising(detector, TYPE, today, week);
+        assertThat(verdict.reporter()).isEqualTo("B");
+        assertThat(verdict.others()).as("A is anomalous too, less surprising").containsExactly("A");
+        assertThat(ReporterVerdict.mostSurprising(detector, TYPE,
+                window(Map.of("A", 1_000L, "B", 1_000L), Map.of("A", 0L, "B", 900L)), week).others())
+                .as("only B").isEmpty();
         assertThat(ReporterVerdict.mostSurprising(detector, "certificate-expired", today, week))
                 .as("no failures of that type").isNull();
     }
