@@ -25,6 +25,7 @@ import io.tlsrpt.cli.embedded.ContentTypes;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.cli.embedded.ScratchDirectories;
+import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.processor.app.InvalidConfigException;
 import io.tlsrpt.processor.app.ProcessorConfig;

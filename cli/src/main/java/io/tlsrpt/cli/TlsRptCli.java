@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         io.tlsrpt.cli.check.CheckRecordCommand.class,
         io.tlsrpt.cli.deadletter.DeadLettersCommand.class,
         io.tlsrpt.cli.alerts.AlertsCommand.class,
+        io.tlsrpt.cli.domains.DomainsCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 

@@ -1,9 +1,20 @@
 package io.tlsrpt.cli;
 
+import static org.awaitility.Awaitility.await;
+
+import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /** The settings of a real stream processor on a test's embedded broker. */
 public final class TestProcessors {
@@ -29,5 +40,32 @@ public final class TestProcessors {
             props.setProperty(settings[i], settings[i + 1]);
         }
         return ProcessorConfig.fromProperties(props);
+    }
+
+    /**
+     * Starts a processor ({@link #config}), sends every input of {@code generator} to {@code tlsrpt.raw}, waits until
+     * all are decoded and the raw and repartition topics are drained (decoded is not aggregated: a partition read
+     * behind the other would still raise alerts), runs {@code whileRunning}, and closes the processor, which commits
+     * its last outputs.
+     */
+    public static void process(EmbeddedKafka kafka, String name, Path stateDir, int partitions,
+                               ReportGenerator generator, Consumer<TlsRptProcessor> whileRunning) {
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config(kafka, name, stateDir, partitions))) {
+            try (RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), "tlsrpt.raw", "cli")) {
+                Iterator<GeneratedInput> inputs = generator.iterator();
+                while (inputs.hasNext()) {
+                    GeneratedInput in = inputs.next();
+                    producer.send(in.bytes(), in.contentType(), "cli:" + in.fileName(), in.fileName(), Instant.now());
+                }
+                producer.flush();
+            }
+            await().atMost(Duration.ofSeconds(90))
+                .until(() -> processor.counters().reportsDecoded() == generator.inputCount());
+            try (ConsumerGroupDrain drain = new ConsumerGroupDrain(kafka.clientProperties(), name,
+                ConsumerGroupDrain.rawAndRepartitionTopics("tlsrpt.raw", name))) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(drain::drained);
+            }
+            whileRunning.accept(processor);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.alerts;
 
+import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.notify.AlertRecord;
 import java.time.Instant;
 import java.util.Locale;
@@ -14,30 +15,15 @@ import java.util.stream.Collectors;
 record AlertFilter(Set<String> domains, Set<String> kinds, Set<String> severities, Instant since) {
 
     AlertFilter {
-        domains = domains.stream().map(AlertFilter::normalised).collect(Collectors.toUnmodifiableSet());
+        domains = PolicyDomains.normalised(domains);
         kinds = kinds.stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         severities = severities.stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     boolean matches(AlertRecord alert) {
-        return (domains.isEmpty() || domainMatches(alert.policyDomain()))
+        return PolicyDomains.matches(alert.policyDomain(), domains)
             && (kinds.isEmpty() || kinds.contains(alert.kind().toLowerCase(Locale.ROOT)))
             && (severities.isEmpty() || severities.contains(alert.severity()))
             && (since == null || alert.detectedAt() != null && !alert.detectedAt().isBefore(since));
-    }
-
-    private boolean domainMatches(String policyDomain) {
-        String d = normalised(policyDomain);
-        for (String wanted : domains) {
-            if (d.equals(wanted) || d.endsWith("." + wanted)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String normalised(String domain) {
-        String d = domain.trim().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
     }
 }

@@ -177,6 +177,9 @@ public final class LocalRun {
             + "once fixed)%n", p.bootstrap(), topics.raw());
         out.printf("  open incidents    bin/tlsrpt alerts --bootstrap %s --open --format text  (--follow to watch)%n",
             p.bootstrap());
+        out.printf("  domains           bin/tlsrpt domains --bootstrap %s%s  (each domain's sessions, failed and "
+            + "unprotected share)%n", p.bootstrap(), settings.registryUrl().equals(RunSettings.DEFAULT_REGISTRY) ? ""
+            : " --registry " + settings.registryUrl());
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.tlsrpt.cli.CommandRunner;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.InputKind;
@@ -84,6 +85,19 @@ class RunCommandIT {
                     return done.count() == seeded * 2 / 3;
                 }
             });
+            // the command the ready block prints for the domain statistics: the four domains over their 30 days
+            // (once the last windows are committed), two of them without example.net's MTA-STS policy
+            String[] domains = printedCommand(first.text(), "domains");
+            await("the month's domain statistics").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    CommandRunner.Run shown = CommandRunner.run(domains);
+                    return shown.exit() == 0 && shown.out().lines().filter(l -> l.matches("\\S+ +30 .*")).count()
+                        == Seeder.DOMAINS;
+                });
+            String withdrawn = CommandRunner.run(domains).out().lines()
+                .filter(l -> l.startsWith(Seeder.WITHDRAWN_DOMAIN + " ")).findFirst().orElseThrow();
+            double unprotected = Double.parseDouble(withdrawn.trim().split(" +")[4].replace("%", ""));
+            assertThat(unprotected).as(withdrawn).isBetween(3.0, 12.0);
         } finally {
             run.stop();
         }
@@ -153,6 +167,13 @@ class RunCommandIT {
             marker.load(in);
         }
         return LocalDate.parse(marker.getProperty("start-date"));
+    }
+
+    /** The arguments of the {@code bin/tlsrpt COMMAND ...} line the ready block prints for {@code command}. */
+    private static String[] printedCommand(String output, String command) {
+        Matcher m = Pattern.compile("bin/tlsrpt (" + command + " [^(\\n]+?)\\s+\\(").matcher(output);
+        assertThat(m.find()).as("bin/tlsrpt %s in:%n%s", command, output).isTrue();
+        return m.group(1).trim().split(" +");
     }
 
     private static URI printedUrl(String output) {

@@ -1,4 +1,4 @@
-package io.tlsrpt.cli;
+package io.tlsrpt.cli.domains;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -14,17 +14,17 @@ import java.util.TreeSet;
 import io.tlsrpt.schema.DomainStats;
 
 /**
- * {@code tlsrpt analyze --per-domain}: each policy domain over the whole run, from the final value of each of its
+ * {@code tlsrpt domains} and {@code tlsrpt analyze --per-domain}: each policy domain over the whole run, from the final value of each of its
  * windows on {@code tlsrpt.domain-stats} (a window's later records supersede its earlier ones): days with reports,
  * sessions, the share that failed and the share delivered under no enforced policy, reporters. Worst first.
  */
-final class DomainTable {
+public final class DomainTable {
 
     /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
 
     /** Takes one record of the topic; records of one domain must come in the order written (one partition). */
-    void add(DomainStats stats) {
+    public void add(DomainStats stats) {
         latest.computeIfAbsent(stats.getPolicyDomain(), d -> new HashMap<>()).put(stats.getWindowStart(), stats);
     }
 
@@ -72,7 +72,7 @@ final class DomainTable {
     }
 
     /** The table, with a header line; "-" where a share is not known. */
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         List<Row> rows = rows();
         int width = Math.max("policy domain".length(),
             rows.stream().mapToInt(r -> r.domain().length()).max().orElse(0));

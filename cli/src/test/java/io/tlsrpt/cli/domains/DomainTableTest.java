@@ -1,4 +1,4 @@
-package io.tlsrpt.cli;
+package io.tlsrpt.cli.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

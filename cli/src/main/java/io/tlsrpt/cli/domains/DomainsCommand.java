@@ -1,0 +1,105 @@
+package io.tlsrpt.cli.domains;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import io.tlsrpt.cli.KafkaClientOptions;
+import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.cli.run.FixedSchemaIds;
+import io.tlsrpt.cli.run.RunSettings;
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.schema.serde.AvroSerdes;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tlsrpt domains}: each policy domain's sessions, failed share and share under no enforced policy, from the
+ * committed records of {@code tlsrpt.domain-stats} on any cluster: the success rates that no alert carries. Nothing is
+ * committed. With {@code tlsrpt run}'s in-process registry ({@code mock://tlsrpt-run}, the default) the schema ids are
+ * those {@link FixedSchemaIds} pins in every process, so its topics read from another terminal.
+ */
+@Command(
+    name = "domains",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Show each policy domain's days with reports, sessions, the share that failed and the share delivered under "
+            + "no enforced policy (no-policy-found, MTA-STS in testing or none mode), and its reporters, from the "
+            + "domain statistics topic; worst first. A summary goes to standard error.",
+        "Exit codes: 0 ok, 1 the topic could not be read, 2 usage error."})
+public final class DomainsCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainsCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    KafkaClientOptions cluster;
+
+    @Option(names = "--registry", paramLabel = "URL", defaultValue = RunSettings.DEFAULT_REGISTRY,
+        description = "Schema registry of the topic (default: ${DEFAULT-VALUE}, the registry of bin/tlsrpt run).")
+    String registry;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.domain-stats",
+        description = "The domain statistics topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+        description = "Only this policy domain or its subdomains. Repeatable.")
+    Set<String> domains = new LinkedHashSet<>();
+
+    @Option(names = "--since", paramLabel = "YYYY-MM-DD",
+        description = "Only the windows (days) starting on or after this UTC date.")
+    LocalDate since;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> client = cluster.properties();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (registry.startsWith("mock://")) {
+            // the same schemas registered in the same order as the run's processor did: the same ids
+            FixedSchemaIds.register(registry, TopicNames.defaults());
+        }
+        Set<String> wanted = PolicyDomains.normalised(domains);
+        Instant from = since == null ? Instant.MIN : since.atStartOfDay(ZoneOffset.UTC).toInstant();
+        DomainTable table = new DomainTable();
+        long[] kept = {0};
+        long read;
+        try (Deserializer<DomainStats> deserializer =
+                 AvroSerdes.forClass(DomainStats.class, registry, false).deserializer()) {
+            read = TopicSnapshot.forEach(client, topic, r -> {
+                DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
+                if (PolicyDomains.matches(stats.getPolicyDomain(), wanted) && !stats.getWindowStart().isBefore(from)) {
+                    table.add(stats);
+                    kept[0]++;
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
+            LOG.debug("reading {} failed", topic, e);
+            err.println("tlsrpt domains: cannot read " + topic + (e instanceof SerializationException
+                ? " with the schemas of " + registry : "") + ": " + e.getMessage());
+            return 1;
+        }
+        table.print(out);
+        err.printf(Locale.ROOT, "tlsrpt domains: %d records read from %s, %d kept, %d domains shown%n", read, topic,
+            kept[0], table.rows().size());
+        err.flush();
+        return 0;
+    }
+}
