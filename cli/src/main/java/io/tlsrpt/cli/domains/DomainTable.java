@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.schema.DomainStats;
 
 /**
@@ -19,6 +21,8 @@ import io.tlsrpt.schema.DomainStats;
  * sessions, the share that failed and the share delivered under no enforced policy, reporters. Worst first.
  */
 public final class DomainTable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
@@ -82,6 +86,28 @@ public final class DomainTable {
         for (Row r : rows) {
             out.printf(Locale.ROOT, format, r.domain(), r.days(), String.format(Locale.ROOT, "%,d", r.sessions()),
                 percent(r.failedShare()), percent(r.withoutEnforcedPolicyShare()), String.join(", ", r.reporters()));
+        }
+        out.flush();
+    }
+
+    /**
+     * One JSON object per line and domain, in the table's order: {@code policy_domain}, {@code days}, {@code sessions},
+     * {@code failed_sessions}, {@code failed_share}, {@code sessions_without_enforced_policy},
+     * {@code without_enforced_policy_share} (a count and its share null when some window did not count it; a share
+     * also when there were no sessions), {@code reporters}.
+     */
+    public void printJson(PrintWriter out) {
+        for (Row r : rows()) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("policy_domain", r.domain());
+            o.put("days", r.days());
+            o.put("sessions", r.sessions());
+            o.put("failed_sessions", r.failed());
+            o.put("failed_share", r.failedShare());
+            o.put("sessions_without_enforced_policy", r.withoutEnforcedPolicy());
+            o.put("without_enforced_policy_share", r.withoutEnforcedPolicyShare());
+            r.reporters().forEach(o.putArray("reporters")::add);
+            out.println(o);
         }
         out.flush();
     }

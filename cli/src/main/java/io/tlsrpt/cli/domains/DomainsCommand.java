@@ -67,8 +67,16 @@ public final class DomainsCommand implements Callable<Integer> {
         description = "Only the windows (days) starting on or after this UTC date.")
     LocalDate since;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text (a table) or json (one object per domain and line, the shares as fractions). Default: "
+            + "${DEFAULT-VALUE}.")
+    String format;
+
     @Override
     public Integer call() {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
+        }
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -96,7 +104,11 @@ public final class DomainsCommand implements Callable<Integer> {
                 ? " with the schemas of " + registry : "") + ": " + e.getMessage());
             return 1;
         }
-        table.print(out);
+        if (format.equals("json")) {
+            table.printJson(out);
+        } else {
+            table.print(out);
+        }
         err.printf(Locale.ROOT, "tlsrpt domains: %d records read from %s, %d kept, %d domains shown%n", read, topic,
             kept[0], table.rows().size());
         err.flush();

@@ -59,5 +59,13 @@ class DomainTableTest {
             "unprotected.example     1        1,000    0.00%            100.00%  Google Inc.",
             "healthy.example         1        1,000    0.00%              0.00%  Google Inc.",
             "upgraded.example        2        2,000        -                  -  Google Inc.");
+
+        StringWriter json = new StringWriter();
+        table.printJson(new PrintWriter(json));
+        assertThat(json.toString().lines()).hasSize(4).first().isEqualTo("{\"policy_domain\":\"failing.example\","
+            + "\"days\":1,\"sessions\":1000,\"failed_sessions\":250,\"failed_share\":0.25,"
+            + "\"sessions_without_enforced_policy\":0,\"without_enforced_policy_share\":0.0,"
+            + "\"reporters\":[\"Google Inc.\"]}");
+        assertThat(json.toString().lines().toList().get(3)).contains("\"failed_sessions\":null,\"failed_share\":null");
     }
 }

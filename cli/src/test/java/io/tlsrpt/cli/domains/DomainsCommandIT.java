@@ -76,6 +76,17 @@ class DomainsCommandIT {
             assertThat(percent(row[4])).as("two of the three days").isBetween(50.0, 80.0);
         });
         assertThat(rows(domains("--domain", "nowhere.example"))).isEmpty();
+
+        Run json = domains("--domain", "withdrawn.example", "--format", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.jsonLines()).singleElement().satisfies(row -> {
+            assertThat(row.get("policy_domain").asText()).isEqualTo("withdrawn.example");
+            assertThat(row.get("days").asInt()).isEqualTo(10);
+            assertThat(row.get("without_enforced_policy_share").asDouble()).isBetween(0.10, 0.30);
+            assertThat(row.get("sessions_without_enforced_policy").asLong()).isPositive()
+                .isLessThan(row.get("sessions").asLong());
+        });
+        assertThat(domains("--format", "xml").exit()).isEqualTo(2);
     }
 
     @Test
