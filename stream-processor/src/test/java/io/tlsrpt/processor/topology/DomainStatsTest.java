@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.DomainStats;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.TimeWindow;
@@ -104,13 +106,13 @@ class DomainStatsTest {
 
     @Test
     void aWindowAnEarlierVersionBeganHasNeitherCountNorAGuessOfIt() {
-        DomainWindow earlier = new DomainWindow(1, 1000, java.util.Set.of("Google Inc."), Map.of(),
+        DomainWindow earlier = new DomainWindow(1, 1000, Set.of("Google Inc."), Map.of(),
                 Map.of("Google Inc.", 1000L));
         Windowed<String> key = new Windowed<>("old.example", new TimeWindow(0, 86_400_000L));
-        DomainStats stats = DomainStatistics.of(key, earlier, java.time.Clock.systemUTC()).get(0).value;
+        DomainStats stats = DomainStatistics.of(key, earlier, Clock.systemUTC()).get(0).value;
         assertThat(stats.getFailedSessions()).isNull();
         assertThat(stats.getSessionsWithoutEnforcedPolicy()).isNull();
         assertThat(stats.getTotalSessions()).isEqualTo(1000);
-        assertThat(DomainStatistics.of(key, null, java.time.Clock.systemUTC())).isEmpty();
+        assertThat(DomainStatistics.of(key, null, Clock.systemUTC())).isEmpty();
     }
 }
