@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import io.tlsrpt.schema.serde.AvroSerdes;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -52,7 +54,9 @@ public final class DomainsCommand implements Callable<Integer> {
     KafkaClientOptions cluster;
 
     @Option(names = "--registry", paramLabel = "URL", defaultValue = RunSettings.DEFAULT_REGISTRY,
-        description = "Schema registry of the topic (default: ${DEFAULT-VALUE}, the registry of bin/tlsrpt run).")
+        description = "Schema registry of the topic (default: ${DEFAULT-VALUE}, the registry of bin/tlsrpt run). Its "
+            + "credentials and trust store go in the --client-config file, under the serde's keys "
+            + "(basic.auth.user.info, bearer.auth.token, schema.registry.ssl.truststore.*).")
     String registry;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.domain-stats",
@@ -89,8 +93,11 @@ public final class DomainsCommand implements Callable<Integer> {
         DomainTable table = new DomainTable();
         long[] kept = {0};
         long read;
-        try (Deserializer<DomainStats> deserializer =
-                 AvroSerdes.forClass(DomainStats.class, registry, false).deserializer()) {
+        // the client file may hold the registry's credentials too, as for Confluent's tools
+        Map<String, Object> serde = new HashMap<>(client);
+        serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        try (Deserializer<DomainStats> deserializer = AvroSerdes.forClass(DomainStats.class, serde, false)
+                 .deserializer()) {
             read = TopicSnapshot.forEach(client, topic, r -> {
                 DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
                 if (PolicyDomains.matches(stats.getPolicyDomain(), wanted) && !stats.getWindowStart().isBefore(from)) {

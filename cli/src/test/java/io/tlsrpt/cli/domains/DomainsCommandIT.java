@@ -3,15 +3,23 @@ package io.tlsrpt.cli.domains;
 import static io.tlsrpt.cli.CommandRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.cli.CommandRunner.Run;
 import io.tlsrpt.cli.TestProcessors;
 import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.schema.serde.MockSchemaRegistry;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DomainsCommandIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String APPLICATION_ID = "tlsrpt-domains-it";
     private static final String REGISTRY = "mock://" + APPLICATION_ID;
     private static final LocalDate START = GeneratorSettings.DEFAULT_START_DATE;
@@ -96,6 +105,42 @@ class DomainsCommandIT {
         assertThat(unreachable.err()).contains("tlsrpt domains: cannot read tlsrpt.domain-stats with the schemas of "
             + "http://127.0.0.1:1");
         assertThat(unreachable.out()).isEmpty();
+    }
+
+    @Test
+    void aRegistryThatWantsCredentialsGetsThemFromTheClientConfig() throws Exception {
+        // a registry in front of the processor's schemas that answers only with the right basic credentials
+        MockSchemaRegistry schemas = MockSchemaRegistry.forUrl(REGISTRY);
+        String expected = "Basic " + Base64.getEncoder().encodeToString("siem:s3cret".getBytes(StandardCharsets.UTF_8));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/schemas/ids/", exchange -> {
+            int id = Integer.parseInt(exchange.getRequestURI().getPath().substring("/schemas/ids/".length()));
+            boolean allowed = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (allowed ? JSON.createObjectNode().put("schema", schemas.getById(id).toString())
+                : JSON.createObjectNode().put("error_code", 40101).put("message", "Unauthorized")).toString()
+                .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(allowed ? 200 : 401, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            Run refused = run("domains", "--bootstrap", kafka.bootstrapServers(), "--registry", url);
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("with the schemas of " + url).contains("401");
+
+            Path config = dir.resolve("client.properties");
+            Files.writeString(config, "basic.auth.user.info=siem:s3cret\n");
+            Run allowed = run("domains", "--bootstrap", kafka.bootstrapServers(), "--registry", url,
+                "--client-config", config.toString());
+            assertThat(allowed.exit()).as(allowed.err()).isZero();
+            assertThat(rows(allowed)).hasSize(5);
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static Run domains(String... args) {
