@@ -31,10 +31,8 @@ import io.tlsrpt.processor.app.InvalidConfigException;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;
-import io.tlsrpt.schema.DomainStats;
-import io.tlsrpt.schema.serde.AvroSerdes;
+import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -233,11 +231,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         /** The run's domain statistics (one partition: each window's records in the order written). */
         private DomainTable domains(ProcessorConfig config) {
             DomainTable table = new DomainTable();
-            try (Deserializer<DomainStats> deserializer = AvroSerdes.forClass(DomainStats.class,
-                config.get(ProcessorConfig.SCHEMA_REGISTRY_URL), false).deserializer()) {
-                TopicSnapshot.forEach(kafka.clientProperties(), config.get(ProcessorConfig.TOPIC_DOMAIN_STATS),
-                    r -> table.add(deserializer.deserialize(r.topic(), r.headers(), r.value())));
-            }
+            table.read(kafka.clientProperties(), config.get(ProcessorConfig.TOPIC_DOMAIN_STATS),
+                Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, config.get(ProcessorConfig.SCHEMA_REGISTRY_URL)),
+                stats -> true);
             return table;
         }
 

@@ -10,10 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.schema.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * {@code tlsrpt domains} and {@code tlsrpt analyze --per-domain}: each policy domain over the whole run, from the final value of each of its
@@ -27,9 +31,37 @@ public final class DomainTable {
     /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
 
+    private long added;
+
     /** Takes one record of the topic; records of one domain must come in the order written (one partition). */
     public void add(DomainStats stats) {
         latest.computeIfAbsent(stats.getPolicyDomain(), d -> new HashMap<>()).put(stats.getWindowStart(), stats);
+        added++;
+    }
+
+    /**
+     * Adds the committed records of {@code topic} that {@code keep} accepts, each partition in offset order (a
+     * domain's records are on one); returns how many were read.
+     *
+     * @param serdeConfig the Avro serde's settings, the registry's URL among them
+     * @throws org.apache.kafka.common.KafkaException when the topic or the records' schemas cannot be read
+     */
+    public long read(Map<String, Object> client, String topic, Map<String, ?> serdeConfig,
+                     Predicate<DomainStats> keep) {
+        try (Deserializer<DomainStats> deserializer =
+                 AvroSerdes.forClass(DomainStats.class, serdeConfig, false).deserializer()) {
+            return TopicSnapshot.forEach(client, topic, r -> {
+                DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
+                if (keep.test(stats)) {
+                    add(stats);
+                }
+            });
+        }
+    }
+
+    /** How many records were added. */
+    public long added() {
+        return added;
     }
 
     /** One domain over all its windows; a share is null when some window did not count it. */

@@ -13,16 +13,12 @@ import java.util.concurrent.Callable;
 
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.PolicyDomains;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
-import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.serde.AvroSerdeConfig;
-import io.tlsrpt.schema.serde.AvroSerdes;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -91,20 +87,13 @@ public final class DomainsCommand implements Callable<Integer> {
         Set<String> wanted = PolicyDomains.normalised(domains);
         Instant from = since == null ? Instant.MIN : since.atStartOfDay(ZoneOffset.UTC).toInstant();
         DomainTable table = new DomainTable();
-        long[] kept = {0};
         long read;
         // the client file may hold the registry's credentials too, as for Confluent's tools
         Map<String, Object> serde = new HashMap<>(client);
         serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
-        try (Deserializer<DomainStats> deserializer = AvroSerdes.forClass(DomainStats.class, serde, false)
-                 .deserializer()) {
-            read = TopicSnapshot.forEach(client, topic, r -> {
-                DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
-                if (PolicyDomains.matches(stats.getPolicyDomain(), wanted) && !stats.getWindowStart().isBefore(from)) {
-                    table.add(stats);
-                    kept[0]++;
-                }
-            });
+        try {
+            read = table.read(client, topic, serde, stats -> PolicyDomains.matches(stats.getPolicyDomain(), wanted)
+                && !stats.getWindowStart().isBefore(from));
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
             LOG.debug("reading {} failed", topic, e);
             err.println("tlsrpt domains: cannot read " + topic + (e instanceof SerializationException
@@ -117,7 +106,7 @@ public final class DomainsCommand implements Callable<Integer> {
             table.print(out);
         }
         err.printf(Locale.ROOT, "tlsrpt domains: %d records read from %s, %d kept, %d domains shown%n", read, topic,
-            kept[0], table.rows().size());
+            table.added(), table.rows().size());
         err.flush();
         return 0;
     }
