@@ -199,6 +199,12 @@ public final class LocalPipeline implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + a.getPort() + "/metrics");
     }
 
+    /** The processor's domain queries: append a policy domain. */
+    public String domainQueryUrl() {
+        InetSocketAddress a = processor.httpAddress();
+        return "http://127.0.0.1:" + a.getPort() + "/v1/domains/";
+    }
+
     /** Null while every part runs, otherwise what stopped. */
     public String failure() {
         if (processor != null && !processor.isLive()) {

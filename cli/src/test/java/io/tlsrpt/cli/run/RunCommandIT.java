@@ -24,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.CommandRunner;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
@@ -98,6 +100,14 @@ class RunCommandIT {
                 .filter(l -> l.startsWith(Seeder.WITHDRAWN_DOMAIN + " ")).findFirst().orElseThrow();
             double unprotected = Double.parseDouble(withdrawn.trim().split(" +")[4].replace("%", ""));
             assertThat(unprotected).as(withdrawn).isBetween(3.0, 12.0);
+            // the processor's own view of one domain, at the URL the ready block prints: the downgraded domain's
+            // kept days and its incident, whose id the alert lines show
+            JsonNode downgraded = domainQuery(first.text(), Seeder.DOWNGRADED_DOMAIN);
+            assertThat(downgraded.get("windows").size()).as(downgraded.toString()).isGreaterThanOrEqualTo(8);
+            assertThat(downgraded.get("incidents")).as(downgraded.toString()).anySatisfy(i -> {
+                assertThat(i.get("kind").asText()).isEqualTo("starttls-downgrade-suspected");
+                assertThat(first.text()).contains(" incident=" + i.get("alert_id").asText().substring(0, 8));
+            });
         } finally {
             run.stop();
         }
@@ -174,6 +184,15 @@ class RunCommandIT {
         Matcher m = Pattern.compile("bin/tlsrpt (" + command + " [^(\\n]+?)\\s+\\(").matcher(output);
         assertThat(m.find()).as("bin/tlsrpt %s in:%n%s", command, output).isTrue();
         return m.group(1).trim().split(" +");
+    }
+
+    private static JsonNode domainQuery(String output, String domain) throws Exception {
+        Matcher m = Pattern.compile("one domain now +curl (http://127\\.0\\.0\\.1:\\d+/v1/domains/)DOMAIN ").matcher(output);
+        assertThat(m.find()).as("the domain query URL in:%n%s", output).isTrue();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(m.group(1) + domain)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
     }
 
     private static URI printedUrl(String output) {

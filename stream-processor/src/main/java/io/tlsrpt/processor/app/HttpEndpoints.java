@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.app;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -9,14 +10,20 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready} on the JDK's HTTP server. */
+/**
+ * {@code /metrics} (Prometheus text format), {@code /health/live}, {@code /health/ready} and, once added, the domain
+ * queries ({@link DomainQueryEndpoint}) on the JDK's HTTP server.
+ */
 final class HttpEndpoints implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+
+    private static final int THREADS = 4;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -24,8 +31,11 @@ final class HttpEndpoints implements AutoCloseable {
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tlsrpt-http");
+        // a few threads: a domain query can wait on another instance (forwarded), and that instance's query on this
+        // one, while Prometheus scrapes
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "tlsrpt-http-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -36,6 +46,11 @@ final class HttpEndpoints implements AutoCloseable {
         server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
         server.start();
         LOG.info("metrics and health on http://{}:{}/", host, address().getPort());
+    }
+
+    /** Serves {@code handler} under {@code path} from now on. */
+    void add(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     InetSocketAddress address() {

@@ -167,9 +167,13 @@ public final class ProcessorConfig {
             "Upper bound of RocksDB's memory for all state stores of this instance together: one shared block cache of this size holds data, index and filter blocks, and the memtables are charged to it. Bytes, or with a binary unit: 64MiB, 512k, 1g (at least 4MiB). Heap (-Xmx) + this + ~320 MiB JVM overhead must fit the container's memory limit.");
     public static final String ROCKSDB_WRITE_BUFFER_RATIO = key("rocksdb.write.buffer.ratio", "0.5",
             "Share of rocksdb.memory.bytes the memtables of all stores may fill before RocksDB flushes them to disk (0.1 to 0.9); the rest caches blocks read from disk.");
-    public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics and health endpoints.");
+    public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics, health and domain query endpoints.");
     public static final String HTTP_PORT = key("http.port", "9464",
-            "Port of /metrics, /health/live, /health/ready; 0 picks a free port, -1 disables the server.");
+            "Port of /metrics, /health/live, /health/ready and /v1/domains/; 0 picks a free port, -1 disables the server.");
+    public static final String HTTP_DOMAINS_ENABLED = key("http.domains.enabled", "true",
+            "Whether the HTTP server also answers GET /v1/domains/{domain}: the domain's windows kept in the window store (as tlsrpt.domain-stats carries them) and its incidents, asked of any instance (one that does not keep the domain forwards the request to the one that does). The policy domains of your reports are then readable by whoever reaches http.host:http.port.");
+    public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
+            "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP.");
     public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
             "How often the Kafka client metrics on /metrics are listed again: a newly assigned partition's series "
                     + "(records_lag after a rebalance or a restart) appear at most this long after the assignment. "
@@ -326,6 +330,7 @@ public final class ProcessorConfig {
         check(problems, ROCKSDB_WRITE_BUFFER_RATIO, Double::parseDouble, v -> v >= 0.1 && v <= 0.9,
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
+        check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         check(problems, METRICS_KAFKA_REFRESH, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
                 "a duration of at least one second");
         check(problems, STREAM_THREAD_REPLACEMENTS, Integer::parseInt, v -> v >= 0, "an integer >= 0");

@@ -8,17 +8,21 @@ import io.tlsrpt.processor.rocksdb.BoundedMemoryRocksDBConfig;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
 import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
+import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.topology.TopologyDepth;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +37,9 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,73 +86,115 @@ public final class TlsRptProcessor implements AutoCloseable {
             LOG.warn("schema.registry.url is {}: schemas live in this JVM only; consumers elsewhere cannot read the Avro topics",
                     settings.registryUrl());
         }
-        Properties props = streamsProperties(config, metrics, rocksDbMemory);
-        if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
-            TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
-        }
-        TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
-        // read at every report by the stream threads; the file, if any, re-read on a thread of its own
-        this.servedDomains = ServedDomainsReloader.start(config, registry);
-        settings = settings.withServedDomains(servedDomains::current);
-        Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
-                clock, depth);
-        if (depth != TopologyDepth.FULL) {
-            LOG.warn("topology up to '{}' only: no statistics and no alerts (for measuring only)", depth.code());
-        }
-        LOG.debug("topology:\n{}", topology.describe());
-        LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
-                rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
-        this.streams = new KafkaStreams(topology, props);
-        // every store's, not only global ones, despite the name
-        streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
-        StreamThreadRecovery recovery = new StreamThreadRecovery(
-                config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
-                config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));
-        streams.setUncaughtExceptionHandler(exception -> {
-            // processing and production errors are dead-lettered by the handlers; what reaches here is not a
-            // bad record but the environment: replace the thread while that stays rare, else stop this client
-            // (liveness turns DOWN) rather than loop
-            StreamThreadRecovery.Decision decision = recovery.onThreadDeath(exception, Instant.now());   // wall time
-            if (decision.replaces()) {
-                metrics.streamThreadReplaced();
-            } else {
-                failed = true;
+        // listening before Kafka Streams exists: the domain queries' address (a free port with http.port=0) is the
+        // application.server Kafka Streams announces to the other instances
+        this.http = startHttp(config);
+        try {
+            Properties props = streamsProperties(config, metrics, rocksDbMemory);
+            HostInfo queryAddress = http == null ? null : queryAddress(config, http.address());
+            if (queryAddress != null) {
+                props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, DomainQueryEndpoint.address(queryAddress));
             }
-            LOG.error("stream thread died; {}", decision.why(), exception);
-            return decision.response();
-        });
-        streams.setStateListener((now, before) -> {
-            LOG.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                // which partitions this instance works, and whether it keeps standby copies (num.standby.replicas)
-                // for a fast take-over: Kafka Streams itself says so only at DEBUG
-                LOG.info("tasks of this instance: {}", TaskAssignment.of(streams.metadataForLocalThreads()));
+            if (config.getBoolean(ProcessorConfig.TOPICS_CREATE)) {
+                TopicCreator.createMissing(adminProperties(props), config, ADMIN_TIMEOUT);
             }
-        });
-        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "kafka-metrics-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsRefresh,
-                config.getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH));
-        streamsMetrics.bindTo(registry);
-        HttpEndpoints endpoints = null;
+            TopicCreator.alignWindowStoreChangelog(adminProperties(props), config, ADMIN_TIMEOUT);
+            // read at every report by the stream threads; the file, if any, re-read on a thread of its own
+            this.servedDomains = ServedDomainsReloader.start(config, registry);
+            settings = settings.withServedDomains(servedDomains::current);
+            Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
+                    clock, depth);
+            if (depth != TopologyDepth.FULL) {
+                LOG.warn("topology up to '{}' only: no statistics and no alerts (for measuring only)", depth.code());
+            }
+            LOG.debug("topology:\n{}", topology.describe());
+            LOG.info("RocksDB memory of all state stores bounded at {} bytes ({} for memtables)",
+                    rocksDbMemory.totalBytes(), rocksDbMemory.writeBufferBytes());
+            this.streams = new KafkaStreams(topology, props);
+            // every store's, not only global ones, despite the name
+            streams.setGlobalStateRestoreListener(new RestoreProgress(registry));
+            StreamThreadRecovery recovery = new StreamThreadRecovery(
+                    config.getInt(ProcessorConfig.STREAM_THREAD_REPLACEMENTS),
+                    config.getDuration(ProcessorConfig.STREAM_THREAD_REPLACEMENT_WINDOW));
+            streams.setUncaughtExceptionHandler(exception -> {
+                // processing and production errors are dead-lettered by the handlers; what reaches here is not a
+                // bad record but the environment: replace the thread while that stays rare, else stop this client
+                // (liveness turns DOWN) rather than loop
+                StreamThreadRecovery.Decision decision = recovery.onThreadDeath(exception, Instant.now());   // wall time
+                if (decision.replaces()) {
+                    metrics.streamThreadReplaced();
+                } else {
+                    failed = true;
+                }
+                LOG.error("stream thread died; {}", decision.why(), exception);
+                return decision.response();
+            });
+            streams.setStateListener((now, before) -> {
+                LOG.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.RUNNING) {
+                    // which partitions this instance works, and whether it keeps standby copies (num.standby.replicas)
+                    // for a fast take-over: Kafka Streams itself says so only at DEBUG
+                    LOG.info("tasks of this instance: {}", TaskAssignment.of(streams.metadataForLocalThreads()));
+                }
+            });
+            this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread t = new Thread(runnable, "kafka-metrics-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+            this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsRefresh,
+                    config.getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH));
+            streamsMetrics.bindTo(registry);
+            if (queryAddress != null) {
+                http.add(DomainQueryEndpoint.PATH, new DomainQueryEndpoint(streams,
+                        HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
+                        settings.windowSize(), clock));
+                LOG.info("domain queries on http://{}{}<domain>", DomainQueryEndpoint.address(queryAddress),
+                        DomainQueryEndpoint.PATH);
+            }
+            streams.start();
+        } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            throw e;
+        }
+    }
+
+    private HttpEndpoints startHttp(ProcessorConfig config) {
         int port = config.getInt(ProcessorConfig.HTTP_PORT);
-        if (port >= 0) {
-            try {
-                endpoints = new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
-                        this::isReady);
-            } catch (IOException e) {
-                streamsMetrics.close();
-                metricsRefresh.shutdownNow();
-                servedDomains.close();
-                streams.close();
-                throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
+        if (port < 0) {
+            return null;
+        }
+        try {
+            return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
+                    this::isReady);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
+        }
+    }
+
+    /**
+     * Where the other instances reach this one's domain queries: {@code http.advertised.host} (or {@code http.host},
+     * or this machine's address when that is a wildcard) and the port listened on; null with the queries off.
+     */
+    static HostInfo queryAddress(ProcessorConfig config, InetSocketAddress listening) {
+        if (!config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED)) {
+            return null;
+        }
+        String host = config.get(ProcessorConfig.HTTP_ADVERTISED_HOST);
+        if (host.isBlank()) {
+            host = config.get(ProcessorConfig.HTTP_HOST);
+            if (listening.getAddress().isAnyLocalAddress()) {
+                try {
+                    host = InetAddress.getLocalHost().getHostAddress();
+                } catch (UnknownHostException e) {
+                    throw new UncheckedIOException("http.host " + host + " listens on every address and this machine's "
+                            + "own is unknown: set http.advertised.host", e);
+                }
             }
         }
-        this.http = endpoints;
-        streams.start();
+        return new HostInfo(host, listening.getPort());
     }
 
     /** Creates missing topics, starts Kafka Streams and the HTTP endpoints. Returns without waiting for RUNNING. */
@@ -264,11 +312,14 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     /** RUNNING: every task assigned and its state restored. */
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
     }
 
     /** Not failed: created, starting, rebalancing or running. */
     public boolean isLive() {
+        if (streams == null) {
+            return true;   // being created (the HTTP endpoints answer from the start)
+        }
         KafkaStreams.State s = streams.state();
         return !failed && s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR
                 && s != KafkaStreams.State.NOT_RUNNING && s != KafkaStreams.State.PENDING_SHUTDOWN;
@@ -304,6 +355,11 @@ public final class TlsRptProcessor implements AutoCloseable {
     /** Kafka Streams' own metrics of this client (threads, tasks, state stores). */
     public Map<MetricName, ? extends Metric> streamsMetrics() {
         return streams.metrics();
+    }
+
+    /** The instances of this application that keep windows, as Kafka Streams knows them (their application.server). */
+    Collection<StreamsMetadata> streamsMetadataForWindowStore() {
+        return streams.streamsMetadataForStore(DomainStateReader.WINDOW_STORE);
     }
 
     /** Where /metrics and /health/* listen, or null when disabled (http.port=-1). */

@@ -4,6 +4,7 @@ import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.DomainStats;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +33,12 @@ final class DomainStatistics {
         if (window == null) {
             return List.of();
         }
+        return List.of(KeyValue.pair(key.key(), of(key.key(), key.window().startTime(), key.window().endTime(),
+                window, clock)));
+    }
+
+    /** The statistics of {@code domain}'s window from {@code start} to {@code end}. */
+    static DomainStats of(String domain, Instant start, Instant end, DomainWindow window, Clock clock) {
         List<CountedValue> failing = new ArrayList<>(window.failures().size());
         for (Map.Entry<String, TypeCounts> e : window.failures().entrySet()) {
             if (!e.getKey().equals(PolicyEnforcement.NOT_ENFORCED)) {
@@ -39,10 +46,10 @@ final class DomainStatistics {
             }
         }
         failing.sort(MOST_FIRST);
-        DomainStats stats = DomainStats.newBuilder()
-                .setPolicyDomain(key.key())
-                .setWindowStart(key.window().startTime())
-                .setWindowEnd(key.window().endTime())
+        return DomainStats.newBuilder()
+                .setPolicyDomain(domain)
+                .setWindowStart(start)
+                .setWindowEnd(end)
                 .setTotalSessions(window.totalSessions())
                 .setFailedSessions(window.failedSessions())
                 // a window an earlier version began did not count them all: unknown rather than too few
@@ -53,6 +60,5 @@ final class DomainStatistics {
                 .setFailingResultTypes(failing)
                 .setUpdatedAt(clock.instant())
                 .build();
-        return List.of(KeyValue.pair(key.key(), stats));
     }
 }

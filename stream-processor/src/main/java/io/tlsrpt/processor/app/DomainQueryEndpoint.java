@@ -1,0 +1,158 @@
+package io.tlsrpt.processor.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.tlsrpt.processor.decode.DomainNames;
+import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.topology.DomainStateReader;
+import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
+import io.tlsrpt.processor.topology.DomainWindow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/domains/{domain}}: what the processor holds now about a policy domain (its kept windows and its
+ * incidents; {@link DomainStateReader}). A domain's state lives in the instance whose task has the domain's
+ * partition: another instance forwards the request there (its {@code application.server}, the address this
+ * endpoint advertises), once; a forwarded request is answered where it lands or refused with 503.
+ */
+final class DomainQueryEndpoint implements HttpHandler {
+
+    static final String PATH = "/v1/domains/";
+    /** Marks a request one instance forwarded to another: answered locally, never forwarded again. */
+    static final String FORWARDED_HEADER = "Tlsrpt-Forwarded-By";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainQueryEndpoint.class);
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final DomainStateReader reader;
+    private final Clock clock;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+
+    /**
+     * @param streams this instance's Kafka Streams client
+     * @param self    its {@code application.server}
+     */
+    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock) {
+        this.streams = streams;
+        this.self = self;
+        this.reader = new DomainStateReader(windowSize, clock);
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            Answer answer = answer(exchange.getRequestURI().getPath().substring(PATH.length()),
+                    exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (answer.status() == 503) {
+                exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+            }
+            exchange.sendResponseHeaders(answer.status(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    private Answer answer(String requested, String forwardedBy) {
+        String domain;
+        try {
+            domain = DomainNames.canonical(requested);
+        } catch (IllegalArgumentException e) {
+            return new Answer(400, DomainStateJson.error(e.getMessage()));
+        }
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return new Answer(503, DomainStateJson.error("the processor is " + state));
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(DomainStateReader.WINDOW_STORE, domain,
+                new StringSerializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            return new Answer(503, DomainStateJson.error("the processor's tasks are not assigned yet (starting or "
+                    + "rebalancing)"));
+        }
+        if (!self.equals(owner.activeHost())) {
+            if (forwardedBy != null) {
+                // the two instances disagree on the owner (a rebalance under way): no second hop
+                return new Answer(503, DomainStateJson.error(domain + " is not kept here (forwarded by "
+                        + forwardedBy + "; its owner is " + address(owner.activeHost()) + ")"));
+            }
+            return forward(domain, owner.activeHost());
+        }
+        try {
+            DomainState kept = reader.read(domain, windowStore(owner.partition()), incidentStore(owner.partition()));
+            if (kept.isEmpty()) {
+                return new Answer(404, DomainStateJson.error("no reports about " + domain
+                        + " in the windows this processor keeps, and no incident"));
+            }
+            return new Answer(200, DomainStateJson.of(kept, address(self), clock.instant()));
+        } catch (InvalidStateStoreException e) {
+            return new Answer(503, DomainStateJson.error("the stores of " + domain + "'s partition are not "
+                    + "queryable now (" + e.getMessage() + ")"));
+        }
+    }
+
+    private ReadOnlyWindowStore<String, DomainWindow> windowStore(int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(DomainStateReader.WINDOW_STORE,
+                QueryableStoreTypes.<String, DomainWindow>windowStore()).withPartition(partition));
+    }
+
+    private ReadOnlyKeyValueStore<String, Incident> incidentStore(int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(DomainStateReader.INCIDENT_STORE,
+                QueryableStoreTypes.<String, Incident>keyValueStore()).withPartition(partition));
+    }
+
+    private Answer forward(String domain, HostInfo owner) {
+        URI uri = URI.create("http://" + address(owner) + PATH + domain);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, address(self)).GET().build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            LOG.warn("cannot forward the query for {} to its owner {}: {}", domain, uri, e.toString());
+            return new Answer(502, DomainStateJson.error(domain + " is kept by " + address(owner)
+                    + ", which did not answer: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(503, DomainStateJson.error("interrupted while asking " + address(owner)));
+        }
+    }
+
+    static String address(HostInfo host) {
+        // an IPv6 literal goes in brackets in a URI
+        return (host.host().contains(":") ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
+    }
+}

@@ -1,0 +1,66 @@
+package io.tlsrpt.processor.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
+import io.tlsrpt.processor.topology.DomainStateReader.IncidentState;
+import io.tlsrpt.schema.CountedValue;
+import io.tlsrpt.schema.DomainStats;
+import java.time.Instant;
+
+/**
+ * A domain's state as the answer of {@code GET /v1/domains/{domain}}: its windows with the fields and names of
+ * {@code tlsrpt.domain-stats}, its incidents with those of the alerts, who answered and when.
+ */
+final class DomainStateJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private DomainStateJson() {
+    }
+
+    static String of(DomainState state, String servedBy, Instant asOf) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("policy_domain", state.policyDomain());
+        root.put("served_by", servedBy);
+        root.put("as_of", asOf.toString());
+        ArrayNode windows = root.putArray("windows");
+        for (DomainStats w : state.windows()) {
+            ObjectNode o = windows.addObject();
+            o.put("window_start", w.getWindowStart().toString());
+            o.put("window_end", w.getWindowEnd().toString());
+            o.put("total_sessions", w.getTotalSessions());
+            o.put("failed_sessions", w.getFailedSessions());
+            o.put("sessions_without_enforced_policy", w.getSessionsWithoutEnforcedPolicy());
+            o.put("reports", w.getReports());
+            ArrayNode reporters = o.putArray("reporters");
+            w.getReporters().forEach(reporters::add);
+            ArrayNode failing = o.putArray("failing_result_types");
+            for (CountedValue c : w.getFailingResultTypes()) {
+                failing.addObject().put("value", c.getValue()).put("count", c.getCount());
+            }
+        }
+        ArrayNode incidents = root.putArray("incidents");
+        for (IncidentState i : state.incidents()) {
+            Incident incident = i.incident();
+            ObjectNode o = incidents.addObject();
+            o.put("alert_id", incident.alertId());
+            o.put("status", incident.open() ? "firing" : "resolved");
+            o.put("kind", incident.kind());
+            o.put("result_type", i.resultType());
+            o.put("first_window_start", Instant.ofEpochMilli(incident.firstWindowStart()).toString());
+            o.put("last_anomalous_window_start", Instant.ofEpochMilli(incident.lastAnomalousWindowStart()).toString());
+            if (!incident.open() && incident.resolvedWindowStart() > 0) {
+                o.put("resolved_window_start", Instant.ofEpochMilli(incident.resolvedWindowStart()).toString());
+            }
+        }
+        return root.toString();
+    }
+
+    /** {@code {"error": message}}. */
+    static String error(String message) {
+        return MAPPER.createObjectNode().put("error", message).toString();
+    }
+}

@@ -1,0 +1,205 @@
+package io.tlsrpt.processor.app;
+
+import static io.tlsrpt.processor.app.ProcessorTopics.produce;
+import static io.tlsrpt.processor.app.ProcessorTopics.readAll;
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
+import static io.tlsrpt.processor.topology.ReportFixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.topology.DomainStateReader;
+import io.tlsrpt.processor.topology.ReportFixtures;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.testkafka.KafkaTestCluster;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /v1/domains/{domain}} on two processor instances of one application on a real broker: every domain's
+ * state can be asked of either instance (the one that does not keep it forwards to the one that does), and it is
+ * what {@code tlsrpt.domain-stats} says of each window.
+ */
+class DomainQueryIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DOMAINS = 16;
+    private static final int DAYS = 8;
+
+    private static KafkaClusterTestKit cluster;
+    @TempDir
+    static Path stateDir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KafkaTestCluster.start(Map.of());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        cluster.close();
+    }
+
+    private static ProcessorConfig config(String registry, String instance) throws Exception {
+        Properties props = new Properties();
+        props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-domain-query-it");
+        props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
+        props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve(instance)).toString());
+        props.setProperty(ProcessorConfig.HTTP_PORT, "0");
+        props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "4");
+        // the fixtures' month is weeks before the test's day, and four partitions read it in no common order: on
+        // time by arrival (stream-processor/README.md, "Late reports")
+        props.setProperty(ProcessorConfig.WINDOW_GRACE, "P60D");
+        return ProcessorConfig.fromProperties(props);
+    }
+
+    @Test
+    void eitherInstanceAnswersForEveryDomainWithWhatTheStatisticsTopicSays() throws Exception {
+        String registry = "mock://domain-query-" + UUID.randomUUID();
+        ProcessorConfig configA = config(registry, "a");
+        try (TlsRptProcessor a = TlsRptProcessor.start(configA);
+             TlsRptProcessor b = TlsRptProcessor.start(config(registry, "b"))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> a.isReady() && b.isReady()
+                    && keepers(a).size() == 2 && keepers(b).size() == 2);
+
+            List<byte[]> reports = new ArrayList<>();
+            for (int day = 1; day <= DAYS; day++) {
+                for (int d = 0; d < DOMAINS; d++) {
+                    String domain = "d" + d + ".example";
+                    reports.add(report("Google Inc.", "g-" + d + "-" + day, day).policy(domain, 1000 + d,
+                            failure("validation-failure", 1, "192.0.2.9", null)).bytes());
+                    reports.add(report("Yahoo", "y-" + d + "-" + day, day).policy(domain, 500).bytes());
+                }
+            }
+            // an expired certificate on d3.example on the last day: an incident
+            reports.add(report("Microsoft Corporation", "m-expired", DAYS).policy("d3.example", 100,
+                    failure("certificate-expired", 300, "192.0.2.1", "mx1.d3.example")).bytes());
+            produce(cluster.bootstrapServers(), configA.topicNames().raw(), reports);
+
+            Map<String, DomainStats> lastOfEachWindow = new HashMap<>();
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                for (ConsumerRecord<String, DomainStats> r : readAll(cluster.bootstrapServers(),
+                        configA.topicNames().domainStats(), registry, DomainStats.class)) {
+                    lastOfEachWindow.put(r.key() + "@" + r.value().getWindowStart(), r.value());
+                }
+                DomainStats lastDay = lastOfEachWindow.get("d3.example@" + ReportFixtures.day(DAYS));
+                return lastOfEachWindow.size() == DOMAINS * DAYS && lastOfEachWindow.values().stream()
+                        .allMatch(s -> s.getReports() == 2 || s == lastDay && s.getReports() == 3);
+            });
+            Alert alert = await().atMost(Duration.ofSeconds(30)).until(() -> readAll(cluster.bootstrapServers(),
+                    configA.topicNames().alerts(), registry, Alert.class), list -> !list.isEmpty()).get(0).value();
+
+            String addressA = address(a);
+            String addressB = address(b);
+            Set<String> servedBy = new HashSet<>();
+            for (int d = 0; d < DOMAINS; d++) {
+                String domain = "d" + d + ".example";
+                JsonNode fromA = get(a, domain, 200);
+                JsonNode fromB = get(b, "D" + d + ".Example.", 200);   // as a user may type it
+                servedBy.add(fromA.get("served_by").asText());
+                assertThat(fromA.get("served_by").asText()).isIn(addressA, addressB);
+                ((ObjectNode) fromA).remove("as_of");
+                ((ObjectNode) fromB).remove("as_of");
+                assertThat(fromB).as("%s asked of either instance", domain).isEqualTo(fromA);
+
+                assertThat(fromA.get("policy_domain").asText()).isEqualTo(domain);
+                JsonNode windows = fromA.get("windows");
+                assertThat(windows).hasSize(DAYS);
+                for (int day = 1; day <= DAYS; day++) {
+                    JsonNode w = windows.get(day - 1);
+                    DomainStats expected = lastOfEachWindow.get(domain + "@" + ReportFixtures.day(day));
+                    assertThat(w.get("window_start").asText()).isEqualTo(ReportFixtures.day(day).toString());
+                    assertThat(w.get("total_sessions").asLong()).isEqualTo(expected.getTotalSessions());
+                    assertThat(w.get("failed_sessions").asLong()).isEqualTo(expected.getFailedSessions());
+                    assertThat(w.get("sessions_without_enforced_policy").asLong())
+                            .isEqualTo(expected.getSessionsWithoutEnforcedPolicy());
+                    assertThat(w.get("reports").asLong()).isEqualTo(expected.getReports());
+                    assertThat(w.get("reporters")).extracting(JsonNode::asText)
+                            .containsExactlyElementsOf(expected.getReporters());
+                }
+                if (d == 3) {
+                    assertThat(fromA.get("incidents")).hasSize(1);
+                    JsonNode incident = fromA.get("incidents").get(0);
+                    assertThat(incident.get("alert_id").asText()).isEqualTo(alert.getAlertId());
+                    assertThat(incident.get("status").asText()).isEqualTo("firing");
+                    assertThat(incident.get("kind").asText()).isEqualTo("certificate-expired");
+                    assertThat(windows.get(DAYS - 1).get("failing_result_types").get(0).get("value").asText())
+                            .isEqualTo("certificate-expired");
+                } else {
+                    assertThat(fromA.get("incidents")).isEmpty();
+                }
+            }
+            assertThat(servedBy).as("each instance keeps some of the domains and answers for the other")
+                    .containsExactlyInAnyOrder(addressA, addressB);
+
+            assertThat(get(a, "unknown.example", 404).get("error").asText()).contains("unknown.example");
+            assertThat(get(b, "unknown.example", 404).get("error").asText()).contains("unknown.example");
+            assertThat(get(a, "not a domain", 400).get("error").asText()).contains("not a domain name");
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(a, "d1.example"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("read only").isEqualTo(405);
+            String keptByB = null;
+            for (int d = 0; d < DOMAINS && keptByB == null; d++) {
+                if (get(a, "d" + d + ".example", 200).get("served_by").asText().equals(addressB)) {
+                    keptByB = "d" + d + ".example";
+                }
+            }
+            HttpResponse<String> forwardedAgain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            uri(a, keptByB)).header(DomainQueryEndpoint.FORWARDED_HEADER, "127.0.0.1:1").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(forwardedAgain.statusCode()).as("a forwarded request is never forwarded again").isEqualTo(503);
+            assertThat(forwardedAgain.headers().firstValue("Retry-After")).hasValue("5");
+        }
+    }
+
+    /** The instances that keep the window store, as {@code p}'s Kafka Streams metadata lists them. */
+    private static Set<String> keepers(TlsRptProcessor p) {
+        Set<String> hosts = new HashSet<>();
+        for (StreamsMetadata m : p.streamsMetadataForWindowStore()) {
+            hosts.add(m.hostInfo().host() + ":" + m.hostInfo().port());
+        }
+        return hosts;
+    }
+
+    private static String address(TlsRptProcessor p) {
+        InetSocketAddress http = p.httpAddress();
+        return "127.0.0.1:" + http.getPort();
+    }
+
+    private static URI uri(TlsRptProcessor p, String domain) {
+        return URI.create("http://" + address(p) + "/v1/domains/" + domain);
+    }
+
+    private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(uri(p, domain.replace(" ", "%20"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", domain, response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        return JSON.readTree(response.body());
+    }
+}
