@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         io.tlsrpt.cli.deadletter.DeadLettersCommand.class,
         io.tlsrpt.cli.alerts.AlertsCommand.class,
         io.tlsrpt.cli.domains.DomainsCommand.class,
+        io.tlsrpt.cli.domains.DomainCommand.class,
     })
 public final class TlsRptCli implements Runnable {
 

@@ -46,11 +46,11 @@ public final class TestProcessors {
      * Starts a processor ({@link #config}), sends every input of {@code generator} to {@code tlsrpt.raw}, waits until
      * all are decoded and the raw and repartition topics are drained (decoded is not aggregated: a partition read
      * behind the other would still raise alerts), runs {@code whileRunning}, and closes the processor, which commits
-     * its last outputs.
+     * its last outputs. {@code settings}: further keys and values, in pairs, as for {@link #config}.
      */
     public static void process(EmbeddedKafka kafka, String name, Path stateDir, int partitions,
-                               ReportGenerator generator, Consumer<TlsRptProcessor> whileRunning) {
-        try (TlsRptProcessor processor = TlsRptProcessor.start(config(kafka, name, stateDir, partitions))) {
+                               ReportGenerator generator, Consumer<TlsRptProcessor> whileRunning, String... settings) {
+        try (TlsRptProcessor processor = TlsRptProcessor.start(config(kafka, name, stateDir, partitions, settings))) {
             try (RawInputProducer producer = new RawInputProducer(kafka.clientProperties(), "tlsrpt.raw", "cli")) {
                 Iterator<GeneratedInput> inputs = generator.iterator();
                 while (inputs.hasNext()) {

@@ -199,10 +199,14 @@ public final class LocalPipeline implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + a.getPort() + "/metrics");
     }
 
+    /** The processor's HTTP server (metrics, health, domain queries). */
+    public String processorUrl() {
+        return "http://127.0.0.1:" + processor.httpAddress().getPort();
+    }
+
     /** The processor's domain queries: append a policy domain. */
     public String domainQueryUrl() {
-        InetSocketAddress a = processor.httpAddress();
-        return "http://127.0.0.1:" + a.getPort() + "/v1/domains/";
+        return processorUrl() + "/v1/domains/";
     }
 
     /** Null while every part runs, otherwise what stopped. */

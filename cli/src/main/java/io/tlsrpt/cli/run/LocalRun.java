@@ -180,8 +180,8 @@ public final class LocalRun {
         out.printf("  domains           bin/tlsrpt domains --bootstrap %s%s  (each domain's sessions, failed and "
             + "unprotected share)%n", p.bootstrap(), settings.registryUrl().equals(RunSettings.DEFAULT_REGISTRY) ? ""
             : " --registry " + settings.registryUrl());
-        out.printf("  one domain now    curl %sDOMAIN  (its days the processor keeps, and its incidents)%n",
-            p.domainQueryUrl());
+        out.printf("  one domain now    bin/tlsrpt domain DOMAIN --processor %s  (its days the processor keeps and its "
+            + "incidents, from its state: GET %sDOMAIN)%n", p.processorUrl(), p.domainQueryUrl());
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

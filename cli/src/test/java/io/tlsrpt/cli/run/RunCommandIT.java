@@ -100,9 +100,17 @@ class RunCommandIT {
                 .filter(l -> l.startsWith(Seeder.WITHDRAWN_DOMAIN + " ")).findFirst().orElseThrow();
             double unprotected = Double.parseDouble(withdrawn.trim().split(" +")[4].replace("%", ""));
             assertThat(unprotected).as(withdrawn).isBetween(3.0, 12.0);
-            // the processor's own view of one domain, at the URL the ready block prints: the downgraded domain's
+            // the processor's own view of one domain, by the command the ready block prints: the downgraded domain's
             // kept days and its incident, whose id the alert lines show
-            JsonNode downgraded = domainQuery(first.text(), Seeder.DOWNGRADED_DOMAIN);
+            String[] domain = printedCommand(first.text(), "domain");
+            CommandRunner.Run table = CommandRunner.run(withDomain(domain, Seeder.DOWNGRADED_DOMAIN));
+            assertThat(table.exit()).as(table.err()).isZero();
+            assertThat(table.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
+                .containsPattern("\\d{4}-\\d\\d-\\d\\d +[\\d,]+ +\\d+\\.\\d\\d% .*starttls-not-supported")
+                .contains("starttls-downgrade-suspected (starttls-not-supported)");
+            CommandRunner.Run json = CommandRunner.run(withDomain(domain, Seeder.DOWNGRADED_DOMAIN, "--format", "json"));
+            assertThat(json.exit()).as(json.err()).isZero();
+            JsonNode downgraded = new ObjectMapper().readTree(json.out());
             assertThat(downgraded.get("windows").size()).as(downgraded.toString()).isGreaterThanOrEqualTo(8);
             assertThat(downgraded.get("incidents")).as(downgraded.toString()).anySatisfy(i -> {
                 assertThat(i.get("kind").asText()).isEqualTo("starttls-downgrade-suspected");
@@ -186,13 +194,11 @@ class RunCommandIT {
         return m.group(1).trim().split(" +");
     }
 
-    private static JsonNode domainQuery(String output, String domain) throws Exception {
-        Matcher m = Pattern.compile("one domain now +curl (http://127\\.0\\.0\\.1:\\d+/v1/domains/)DOMAIN ").matcher(output);
-        assertThat(m.find()).as("the domain query URL in:%n%s", output).isTrue();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create(m.group(1) + domain)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(response.body());
+    /** The printed command with DOMAIN replaced, and more arguments. */
+    private static String[] withDomain(String[] command, String domain, String... more) {
+        List<String> args = new java.util.ArrayList<>(Stream.of(command).map(a -> a.equals("DOMAIN") ? domain : a).toList());
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     private static URI printedUrl(String output) {

@@ -1,0 +1,95 @@
+package io.tlsrpt.cli.domains;
+
+import static io.tlsrpt.cli.CommandRunner.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.CommandRunner.Run;
+import io.tlsrpt.cli.TestProcessors;
+import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import io.tlsrpt.cli.generate.GeneratorSettings;
+import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.processor.app.ProcessorConfig;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tlsrpt domain} against a real stream processor's HTTP server, on a real broker, over ten generated days of
+ * five domains, one of them with an expired certificate from the third day.
+ */
+class DomainCommandIT {
+
+    private static final LocalDate START = GeneratorSettings.DEFAULT_START_DATE;
+    private static final Pattern DAY_ROW = Pattern.compile(
+        "^(\\d{4}-\\d\\d-\\d\\d) +([\\d,]+) +(\\d+\\.\\d\\d)% +(\\d+\\.\\d\\d)% +(\\d+)(?:  (.+))?$", Pattern.MULTILINE);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneDomainDayByDayWithItsIncidentFromTheRunningProcessor() {
+        ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDays(10)
+            .withScenarios(List.of(Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@3", START))));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            // one partition, so that every day counts (a backlog read from two drifts apart; DomainsCommandIT)
+            TestProcessors.process(kafka, "tlsrpt-domain-it", dir.resolve("state"), 1, generator, processor -> {
+                String url = "http://127.0.0.1:" + processor.httpAddress().getPort();
+
+                Run table = run("domain", "Expired.Example.", "--processor", url);
+                assertThat(table.exit()).as(table.err()).isZero();
+                assertThat(table.out()).startsWith("expired.example: 10 days kept by 127.0.0.1:"
+                    + processor.httpAddress().getPort() + ", as of ");
+                Matcher rows = DAY_ROW.matcher(table.out());
+                int days = 0;
+                while (rows.find()) {
+                    LocalDate day = LocalDate.parse(rows.group(1));
+                    assertThat(day).isEqualTo(START.plusDays(days));
+                    double failed = Double.parseDouble(rows.group(3));
+                    if (day.isBefore(START.plusDays(2))) {
+                        assertThat(failed).as(rows.group()).isLessThan(5.0);
+                    } else if (day.isBefore(START.plusDays(5))) {
+                        assertThat(failed).as(rows.group()).isGreaterThan(50.0);
+                        assertThat(rows.group(6)).as(rows.group()).startsWith("certificate-expired ");
+                    }
+                    days++;
+                }
+                assertThat(days).as(table.out()).isEqualTo(10);
+                // it can fire from the fourth day: detector.min.baseline.windows (3) days before it
+                assertThat(table.out()).containsPattern("incidents:\\n  (firing|resolved) +certificate-expired "
+                    + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
+
+                Run json = run("domain", "expired.example", "--processor", url + "/", "--format", "json");
+                assertThat(json.exit()).as(json.err()).isZero();
+                JsonNode state = readJson(json.out());
+                assertThat(state.get("policy_domain").asText()).isEqualTo("expired.example");
+                assertThat(state.get("windows")).hasSize(10);
+                assertThat(state.get("incidents")).singleElement()
+                    .satisfies(i -> assertThat(i.get("kind").asText()).isEqualTo("certificate-expired"));
+
+                Run unknown = run("domain", "nowhere.example", "--processor", url);
+                assertThat(unknown.exit()).isEqualTo(1);
+                assertThat(unknown.err()).contains("404").contains("no reports about nowhere.example");
+                assertThat(unknown.out()).isEmpty();
+                assertThat(run("domain", "expired.example", "--processor", url, "--format", "xml").exit()).isEqualTo(2);
+            }, ProcessorConfig.HTTP_PORT, "0");
+        }
+        Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1");
+        assertThat(down.exit()).isEqualTo(1);
+        assertThat(down.err()).contains("http://127.0.0.1:1/v1/domains/expired.example did not answer");
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}
