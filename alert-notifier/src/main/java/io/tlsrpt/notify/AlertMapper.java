@@ -32,9 +32,19 @@ public final class AlertMapper {
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
 
     private final Map<String, String> extraLabels;
+    private final String domainUrl;
 
     public AlertMapper(Map<String, String> extraLabels) {
+        this(extraLabels, "");
+    }
+
+    /**
+     * @param domainUrl {@link NotifierConfig#DOMAIN_URL}: a link with {@value NotifierConfig#DOMAIN_PLACEHOLDER}, or
+     *                  empty for none
+     */
+    public AlertMapper(Map<String, String> extraLabels, String domainUrl) {
         this.extraLabels = Map.copyOf(extraLabels);
+        this.domainUrl = domainUrl;
     }
 
     /** The label set of {@code alert}. */
@@ -92,6 +102,10 @@ public final class AlertMapper {
         }
         if (a.detectedAt() != null) {
             ann.put("detected_at", ISO.format(a.detectedAt()));
+        }
+        if (!domainUrl.isEmpty()) {
+            // policy domains are lower-case A-labels: nothing in them needs escaping in a URL
+            ann.put("domain_url", domainUrl.replace(NotifierConfig.DOMAIN_PLACEHOLDER, a.policyDomain()));
         }
         return ann;
     }

@@ -91,7 +91,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
         this.config = config;
         this.metrics = new NotifierMetrics(meterRegistry);
         this.client = new AlertmanagerClient(config);
-        this.registry = new FiringAlertRegistry(new AlertMapper(config.extraLabels()));
+        this.registry = new FiringAlertRegistry(new AlertMapper(config.extraLabels(), config.domainUrl()));
         this.ledger = new DeliveryLedger(config.alertmanagerUrls().size());
         for (URI url : config.alertmanagerUrls()) {
             targets.add(new Target(targets.size(), url));

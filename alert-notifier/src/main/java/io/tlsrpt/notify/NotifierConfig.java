@@ -49,6 +49,13 @@ public final class NotifierConfig {
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     /** Extra static labels added to every alert: name=value pairs separated by commas (e.g. team=mail,env=prod). */
     public static final String EXTRA_LABELS = "labels.extra";
+    /**
+     * A link per alert to its policy domain, {@value #DOMAIN_PLACEHOLDER} replaced by the domain (the processor's
+     * {@code /v1/domains/{policy_domain}}, a dashboard): the {@code domain_url} annotation. Empty: none.
+     */
+    public static final String DOMAIN_URL = "domain.url";
+    /** What {@link #DOMAIN_URL} replaces by the alert's policy domain. */
+    public static final String DOMAIN_PLACEHOLDER = "{policy_domain}";
     /** Basic auth user name (with basic.password); exclusive with the bearer token. */
     public static final String BASIC_USERNAME = "auth.basic.username";
     /** Basic auth password. Secret. */
@@ -104,6 +111,7 @@ public final class NotifierConfig {
         d.put(RETRY_BACKOFF_INITIAL_MS, "500");
         d.put(RETRY_BACKOFF_MAX_MS, "30000");
         d.put(EXTRA_LABELS, "");
+        d.put(DOMAIN_URL, "");
         d.put(BASIC_USERNAME, "");
         d.put(BASIC_PASSWORD, "");
         d.put(BEARER_TOKEN, "");
@@ -129,6 +137,7 @@ public final class NotifierConfig {
     private final Duration retryBackoffInitial;
     private final Duration retryBackoffMax;
     private final Map<String, String> extraLabels;
+    private final String domainUrl;
     private final String basicUsername;
     private final String basicPassword;
     private final String bearerToken;
@@ -163,6 +172,7 @@ public final class NotifierConfig {
                     RESEND_INTERVAL_MS, resendInterval.toMillis());
         }
         extraLabels = parseLabels(v.get(EXTRA_LABELS));
+        domainUrl = parseDomainUrl(v.get(DOMAIN_URL));
         basicUsername = v.get(BASIC_USERNAME);
         basicPassword = v.get(BASIC_PASSWORD);
         bearerToken = v.get(BEARER_TOKEN);
@@ -255,6 +265,8 @@ public final class NotifierConfig {
     public Duration retryBackoffInitial() { return retryBackoffInitial; }
     public Duration retryBackoffMax() { return retryBackoffMax; }
     public Map<String, String> extraLabels() { return extraLabels; }
+    /** The {@link #DOMAIN_URL} template; empty when none. */
+    public String domainUrl() { return domainUrl; }
     public String basicUsername() { return basicUsername; }
     String basicPassword() { return basicPassword; }
     String bearerToken() { return bearerToken; }
@@ -289,6 +301,8 @@ public final class NotifierConfig {
         shown.put(RETRY_BACKOFF_INITIAL_MS, retryBackoffInitial.toMillis());
         shown.put(RETRY_BACKOFF_MAX_MS, retryBackoffMax.toMillis());
         shown.put(EXTRA_LABELS, extraLabels);
+        shown.put(DOMAIN_URL, domainUrl.isEmpty() ? "" : redact(URI.create(domainUrl.replace(DOMAIN_PLACEHOLDER,
+                "example.com"))).replace("example.com", DOMAIN_PLACEHOLDER));
         shown.put(BASIC_USERNAME, basicUsername);
         shown.put(BASIC_PASSWORD, mask(basicPassword));
         shown.put(BEARER_TOKEN, mask(bearerToken));
@@ -314,6 +328,29 @@ public final class NotifierConfig {
 
     private static String mask(String secret) {
         return secret == null || secret.isEmpty() ? "" : "******";
+    }
+
+    /** An http(s) URL with the placeholder, credentials nowhere in it; empty stays empty. */
+    private static String parseDomainUrl(String template) {
+        if (template.isEmpty()) {
+            return template;
+        }
+        if (!template.contains(DOMAIN_PLACEHOLDER)) {
+            throw invalid(DOMAIN_URL, "must contain " + DOMAIN_PLACEHOLDER + " where the alert's policy domain goes");
+        }
+        URI example;
+        try {
+            example = new URI(template.replace(DOMAIN_PLACEHOLDER, "example.com"));
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(DOMAIN_URL, "not a URL: " + e.getReason() + " at index " + e.getIndex());
+        }
+        if (!("http".equals(example.getScheme()) || "https".equals(example.getScheme())) || example.getHost() == null) {
+            throw invalid(DOMAIN_URL, "must be an http(s):// URL");
+        }
+        if (example.getUserInfo() != null) {
+            throw invalid(DOMAIN_URL, "credentials do not belong in a link every notification shows");
+        }
+        return template;
     }
 
     private static IllegalArgumentException invalid(String key, String why) {

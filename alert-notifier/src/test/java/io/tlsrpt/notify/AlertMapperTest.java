@@ -53,7 +53,16 @@ class AlertMapperTest {
                 .containsEntry("failed_sessions", "120")
                 .containsEntry("total_sessions", "4000")
                 .containsEntry("window_start", "2026-11-27T00:00:00Z")
-                .doesNotContainKey("judged_reporter");
+                .doesNotContainKey("judged_reporter")
+                .as("no link without domain.url").doesNotContainKey("domain_url");
+    }
+
+    @Test
+    void theDomainLinkWhenConfigured() throws Exception {
+        AlertMapper linking = new AlertMapper(Map.of(), "https://tlsrpt.example.net/v1/domains/{policy_domain}?days=17");
+        PostableAlert alert = linking.map(AlertJson.firing("a-1").parsed(), NOW, NOW);
+        assertThat(alert.annotations()).containsEntry("domain_url",
+                "https://tlsrpt.example.net/v1/domains/example.org?days=17");
     }
 
     /** The counted sessions of a policy no longer enforced did not fail: the description and first check say so. */

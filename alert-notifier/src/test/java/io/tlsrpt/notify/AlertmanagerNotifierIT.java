@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.sun.net.httpserver.HttpServer;
+import io.tlsrpt.testkafka.AlertmanagerProcess;
 import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import jakarta.mail.Message;
@@ -109,6 +110,7 @@ class AlertmanagerNotifierIT {
         props.put(NotifierConfig.RETRY_BACKOFF_INITIAL_MS, "200");
         props.put(NotifierConfig.RETRY_BACKOFF_MAX_MS, "1000");
         props.put(NotifierConfig.EXTRA_LABELS, "team=mail");
+        props.put(NotifierConfig.DOMAIN_URL, "http://tlsrpt.example.net:9464/v1/domains/{policy_domain}");
         props.putAll(extra);
         return AlertmanagerNotifier.start(NotifierConfig.from(props, Map.of()), registry);
     }
@@ -170,6 +172,8 @@ class AlertmanagerNotifierIT {
                     .contains("120 of 4000 sessions").contains("Reporters: google.com, microsoft.com")
                     .contains("Top sending IPs: 203.0.113.7").contains("Top receiving MX: mx1.example.org")
                     .contains("Check first:");
+            assertThat(posted.path("annotations").path("domain_url").asText())
+                    .isEqualTo("http://tlsrpt.example.net:9464/v1/domains/fire.example");
             assertThat(Instant.parse(posted.get("startsAt").asText()))
                     .isEqualTo(Instant.parse(alert.parsed().detectedAt().toString()));
             assertThat(posted.path("status").path("state").asText()).isIn("active", "unprocessed");

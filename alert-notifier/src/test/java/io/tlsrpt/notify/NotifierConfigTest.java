@@ -85,6 +85,12 @@ class NotifierConfigTest {
                 .hasMessageContaining("retry.backoff.max.ms");
         assertThatThrownBy(() -> config("metrics.port", "70000")).hasMessageContaining("metrics.port");
         assertThatThrownBy(() -> config("alertmanager.url", "http://typo")).hasMessageContaining("unknown");
+        assertThatThrownBy(() -> config("domain.url", "http://tlsrpt:9464/v1/domains/")).hasMessageContaining("{policy_domain}");
+        assertThatThrownBy(() -> config("domain.url", "file:///{policy_domain}")).hasMessageContaining("http(s)://");
+        assertThatThrownBy(() -> config("domain.url", "https://u:pw@dash/{policy_domain}"))
+                .hasMessageContaining("credentials").hasMessageNotContaining("pw@");
+        assertThat(config("domain.url", "http://tlsrpt:9464/v1/domains/{policy_domain}").domainUrl())
+                .isEqualTo("http://tlsrpt:9464/v1/domains/{policy_domain}");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tlsrpt.testkafka.AlertmanagerProcess;
 import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.file.Files;

@@ -64,7 +64,8 @@ public final class RunCommand implements Callable<Integer> {
     String registry = RunSettings.DEFAULT_REGISTRY;
 
     @Option(names = "--alertmanager", paramLabel = "URL",
-        description = "Also deliver alerts to this Alertmanager (base URL, e.g. http://127.0.0.1:9093).")
+        description = "Also deliver alerts to this Alertmanager (base URL, e.g. http://127.0.0.1:9093); each links to "
+            + "the processor's view of its domain (annotation domain_url).")
     URI alertmanager;
 
     @Override

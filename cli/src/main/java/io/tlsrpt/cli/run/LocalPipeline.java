@@ -101,6 +101,8 @@ public final class LocalPipeline implements AutoCloseable {
             n.put(NotifierConfig.TOPIC, config.get(ProcessorConfig.TOPIC_ALERTS_JSON));
             n.put(NotifierConfig.GROUP_ID, "tlsrpt-run-notifier");
             n.put(NotifierConfig.ALERTMANAGER_URLS, settings.alertmanager().toString());
+            // each alert links to what the processor holds about its domain (bin/tlsrpt domain, the same URL)
+            n.put(NotifierConfig.DOMAIN_URL, domainQueryUrl() + NotifierConfig.DOMAIN_PLACEHOLDER);
             // its meters appear on the processor's /metrics
             notifier = adopt(AlertmanagerNotifier.start(NotifierConfig.from(n), processor.meterRegistry()));
         }

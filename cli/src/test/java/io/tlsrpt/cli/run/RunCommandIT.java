@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,16 +17,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.cli.CommandRunner;
 import io.tlsrpt.cli.generate.GeneratedInput;
 import io.tlsrpt.cli.generate.GeneratorSettings;
@@ -33,6 +37,9 @@ import io.tlsrpt.cli.generate.InputKind;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
+import io.tlsrpt.testkafka.AlertmanagerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tlsrpt run --seed} end to end, in this JVM, on a temporary data directory: the seeded month goes through the
  * real intake (HTTPS POSTs and spool files) into a real embedded broker, the downgrade alert line appears; stopped and
  * started again on the same directory (with the in-process registry forgotten, as in a new process), nothing is
- * processed or alerted again, and a report POSTed to the printed URL is taken in.
+ * processed or alerted again, and a report POSTed to the printed URL is taken in. With {@code --alertmanager}, a real
+ * Alertmanager receives the alerts, each linking to the processor's view of its domain.
  */
 class RunCommandIT {
 
@@ -53,11 +61,59 @@ class RunCommandIT {
 
     @TempDir
     Path dataDir;
+    @TempDir
+    Path alertmanagerDir;
+
+    /** What the run's notifier posted to Alertmanager (through {@link #proxy}). */
+    private final List<JsonNode> posted = new CopyOnWriteArrayList<>();
+    private HttpServer proxy;
+    private AlertmanagerProcess alertmanager;
+
+    /**
+     * A real Alertmanager, behind a proxy of this test that passes every request on and keeps the alerts posted: an
+     * incident of the seeded month fires and resolves within a second, and Alertmanager itself lists only the alerts
+     * that have not ended.
+     */
+    @BeforeEach
+    void startAlertmanager() throws IOException {
+        alertmanager = new AlertmanagerProcess(alertmanagerDir).start();
+        HttpClient client = HttpClient.newHttpClient();
+        proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                if (exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().equals("/api/v2/alerts")) {
+                    new ObjectMapper().readTree(body).forEach(posted::add);
+                }
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(alertmanager.url()
+                    + exchange.getRequestURI().toString())).method(exchange.getRequestMethod(),
+                    body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+                if (contentType != null) {
+                    request.header("Content-Type", contentType);
+                }
+                HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                exchange.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        });
+        proxy.start();
+    }
+
+    @AfterEach
+    void stopAlertmanager() {
+        proxy.stop(0);
+        alertmanager.close();
+    }
 
     @Test
     void seedsAlertsStopsAndResumesWithoutReprocessing() throws Exception {
         String scope = "run-it-" + UUID.randomUUID();
-        RunSettings settings = new RunSettings(dataDir, null, "mock://" + scope, 0, 0, null, true);
+        RunSettings settings = new RunSettings(dataDir, null, "mock://" + scope, 0, 0,
+            URI.create("http://127.0.0.1:" + proxy.getAddress().getPort()), true);
         long seeded = (long) Seeder.DAYS * Seeder.DOMAINS * ReportGenerator.REPORTERS_PER_DOMAIN;
 
         // first start: seeds, alerts once
@@ -116,6 +172,22 @@ class RunCommandIT {
                 assertThat(i.get("kind").asText()).isEqualTo("starttls-downgrade-suspected");
                 assertThat(first.text()).contains(" incident=" + i.get("alert_id").asText().substring(0, 8));
             });
+            // --alertmanager: the run's notifier posted the downgrade to Alertmanager, with a link to the processor's
+            // view of the domain, and Alertmanager took it
+            String processorUrl = domain[domain.length - 1];
+            await("the downgrade posted to Alertmanager").atMost(Duration.ofMinutes(1))
+                .until(() -> posted("starttls-downgrade-suspected").isPresent());
+            JsonNode paged = posted("starttls-downgrade-suspected").orElseThrow();
+            assertThat(paged.path("labels").path("policy_domain").asText()).isEqualTo(Seeder.DOWNGRADED_DOMAIN);
+            assertThat(alertmanager.metric("alertmanager_alerts_received_total{status=\"firing\",version=\"v2\"}"))
+                .isPositive();
+            String link = paged.path("annotations").path("domain_url").asText();
+            assertThat(link).isEqualTo(processorUrl + "/v1/domains/" + Seeder.DOWNGRADED_DOMAIN);
+            HttpResponse<String> linked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(linked.body()).get("policy_domain").asText())
+                .isEqualTo(Seeder.DOWNGRADED_DOMAIN);
         } finally {
             run.stop();
         }
@@ -192,6 +264,11 @@ class RunCommandIT {
         Matcher m = Pattern.compile("bin/tlsrpt (" + command + " [^(\\n]+?)\\s+\\(").matcher(output);
         assertThat(m.find()).as("bin/tlsrpt %s in:%n%s", command, output).isTrue();
         return m.group(1).trim().split(" +");
+    }
+
+    /** The first alert of that name the notifier posted. */
+    private Optional<JsonNode> posted(String alertname) {
+        return posted.stream().filter(a -> alertname.equals(a.path("labels").path("alertname").asText())).findFirst();
     }
 
     /** The printed command with DOMAIN replaced, and more arguments. */

@@ -1,4 +1,4 @@
-package io.tlsrpt.notify;
+package io.tlsrpt.testkafka;
 
 import static org.awaitility.Awaitility.await;
 
@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The binary is found via {@code TLSRPT_ALERTMANAGER_BIN}, /usr/bin/prometheus-alertmanager or the PATH; a missing
  * binary fails the test with instructions rather than skipping it.
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
 
-    static final String CONFIG = """
+    public static final String CONFIG = """
             global:
               resolve_timeout: 5m
             route:
@@ -47,7 +47,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     private Process process;
 
     /** Plain HTTP, no auth, the minimal {@link #CONFIG}. */
-    AlertmanagerProcess(Path dir) throws IOException {
+    public AlertmanagerProcess(Path dir) throws IOException {
         this(dir, null, null, HTTP, null);
     }
 
@@ -57,7 +57,7 @@ final class AlertmanagerProcess implements AutoCloseable {
      * @param http          client the test uses to read Alertmanager (trusting its certificate when TLS is on)
      * @param authorization Authorization header the test sends; null = none
      */
-    AlertmanagerProcess(Path dir, Path configFile, String webConfigYaml, HttpClient http, String authorization)
+    public AlertmanagerProcess(Path dir, Path configFile, String webConfigYaml, HttpClient http, String authorization)
             throws IOException {
         this.dir = Files.createDirectories(dir);
         this.port = freePort();
@@ -76,7 +76,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         this.authorization = authorization;
     }
 
-    static Path binary() {
+    public static Path binary() {
         List<Path> candidates = new ArrayList<>();
         String fromEnv = System.getenv("TLSRPT_ALERTMANAGER_BIN");
         if (fromEnv != null && !fromEnv.isBlank()) {
@@ -94,13 +94,13 @@ final class AlertmanagerProcess implements AutoCloseable {
                         + "PATH). Install it: apt-get install -y prometheus-alertmanager (.ci/run does this)."));
     }
 
-    URI url() {
+    public URI url() {
         return URI.create((webConfigFile != null && webConfigYaml().contains("tls_server_config") ? "https" : "http")
                 + "://127.0.0.1:" + port);
     }
 
     /** Starts (or restarts, same port and storage) and waits until ready. */
-    AlertmanagerProcess start() throws IOException {
+    public AlertmanagerProcess start() throws IOException {
         List<String> command = new ArrayList<>(List.of(binary().toString(),
                 "--config.file=" + configFile.toAbsolutePath(),
                 "--storage.path=" + dir.resolve("data"),
@@ -128,7 +128,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         return this;
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -148,7 +148,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** The alerts Alertmanager holds that have not ended ({@code GET /api/v2/alerts}). */
-    List<JsonNode> alerts() throws IOException, InterruptedException {
+    public List<JsonNode> alerts() throws IOException, InterruptedException {
         HttpResponse<String> response = get("/api/v2/alerts");
         if (response.statusCode() != 200) {
             throw new AssertionError("GET /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
@@ -159,7 +159,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** Alertmanager's alert groups ({@code GET /api/v2/alerts/groups}): labels, receiver and alerts of each. */
-    List<JsonNode> groups() throws IOException, InterruptedException {
+    public List<JsonNode> groups() throws IOException, InterruptedException {
         HttpResponse<String> response = get("/api/v2/alerts/groups");
         if (response.statusCode() != 200) {
             throw new AssertionError("GET /api/v2/alerts/groups answered " + response.statusCode() + ": "
@@ -171,12 +171,12 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** The non-ended alerts with label alert_id = {@code alertId}. */
-    List<JsonNode> alerts(String alertId) throws IOException, InterruptedException {
+    public List<JsonNode> alerts(String alertId) throws IOException, InterruptedException {
         return alerts().stream().filter(a -> alertId.equals(a.path("labels").path("alert_id").asText())).toList();
     }
 
     /** Value of a sample of Alertmanager's own /metrics, e.g. {@code alertmanager_alerts_received_total{status="resolved",version="v2"}}. */
-    double metric(String sample) throws IOException, InterruptedException {
+    public double metric(String sample) throws IOException, InterruptedException {
         for (String line : get("/metrics").body().split("\n")) {
             if (line.startsWith(sample + " ")) {
                 return Double.parseDouble(line.substring(sample.length() + 1).trim());
