@@ -130,9 +130,9 @@ public final class DomainCommand implements Callable<Integer> {
     /** A share of the day's sessions; "-" where the window did not count it (written by an earlier version). */
     private static String share(JsonNode count, long sessions) {
         if (count.isNull() || count.isMissingNode()) {
-            return "-";
+            return DomainTable.percent(null);
         }
-        return sessions == 0 ? "0.00%" : String.format(Locale.ROOT, "%.2f%%", 100.0 * count.asLong() / sessions);
+        return DomainTable.percent(sessions == 0 ? 0.0 : (double) count.asLong() / sessions);
     }
 
     private static String day(JsonNode instant) {

@@ -144,7 +144,8 @@ public final class DomainTable {
         out.flush();
     }
 
-    private static String percent(Double share) {
+    /** A share as a percentage with two decimals; "-" when unknown. */
+    static String percent(Double share) {
         return share == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
     }
 }

@@ -13,10 +13,12 @@ import java.util.concurrent.Callable;
 
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.serde.AvroSerdeConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Option;
         "Show each policy domain's days with reports, sessions, the share that failed and the share delivered under "
             + "no enforced policy (no-policy-found, MTA-STS in testing or none mode), and its reporters, from the "
             + "domain statistics topic; worst first. A summary goes to standard error.",
-        "Exit codes: 0 ok, 1 the topic could not be read, 2 usage error."})
+        "Exit codes: 0 ok, 1 the topic does not exist or could not be read, 2 usage error."})
 public final class DomainsCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DomainsCommand.class);
@@ -100,6 +102,11 @@ public final class DomainsCommand implements Callable<Integer> {
                 ? " with the schemas of " + registry : "") + ": " + e.getMessage());
             return 1;
         }
+        if (read == 0 && !topicExists(client)) {
+            err.println("tlsrpt domains: " + topic + " does not exist on this cluster (a stream processor before the "
+                + "domain statistics does not write it; see --topic)");
+            return 1;
+        }
         if (format.equals("json")) {
             table.printJson(out);
         } else {
@@ -109,5 +116,11 @@ public final class DomainsCommand implements Callable<Integer> {
             table.added(), table.rows().size());
         err.flush();
         return 0;
+    }
+
+    private boolean topicExists(Map<String, Object> client) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(client)) {
+            return !TopicSnapshot.partitions(consumer, topic).isEmpty();
+        }
     }
 }

@@ -85,6 +85,10 @@ class DomainsCommandIT {
             assertThat(percent(row[4])).as("two of the three days").isBetween(50.0, 80.0);
         });
         assertThat(rows(domains("--domain", "nowhere.example"))).isEmpty();
+        Run noTopic = domains("--topic", "tlsrpt.no-such-topic");
+        assertThat(noTopic.exit()).as("not an empty table").isEqualTo(1);
+        assertThat(noTopic.err()).contains("tlsrpt.no-such-topic does not exist on this cluster");
+        assertThat(noTopic.out()).isEmpty();
 
         Run json = domains("--domain", "withdrawn.example", "--format", "json");
         assertThat(json.exit()).as(json.err()).isZero();
