@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,7 @@ final class DetectStage {
         private ProcessorContext<String, Alert> context;
         private ReadOnlyWindowStore<String, ValueAndTimestamp<DomainWindow>> windowStore;
         private KeyValueStore<String, Incident> incidents;
+        private String task;
 
         DetectProcessor(TopologySettings settings, Duration retention, PipelineMetrics metrics, Clock clock) {
             this.settings = settings;
@@ -89,9 +91,26 @@ final class DetectStage {
         @Override
         public void init(ProcessorContext<String, Alert> context) {
             this.context = context;
+            this.task = context.taskId().toString();
             this.windowStore = context.getStateStore(AggregateStage.STORE);
             this.incidents = context.getStateStore(INCIDENT_STORE);
             context.schedule(settings.windowSize(), PunctuationType.STREAM_TIME, this::sweep);
+            // the restored store's open incidents: tlsrpt_incidents_open follows each change from here on
+            Map<AlertKind, Long> open = new EnumMap<>(AlertKind.class);
+            try (KeyValueIterator<String, Incident> all = incidents.all()) {
+                while (all.hasNext()) {
+                    Incident incident = all.next().value;
+                    if (IncidentMetrics.counted(incident)) {
+                        open.merge(AlertKind.fromCode(incident.kind()), 1L, Long::sum);
+                    }
+                }
+            }
+            metrics.incidents().started(task, open);
+        }
+
+        @Override
+        public void close() {
+            metrics.incidents().closed(task);
         }
 
         @Override
@@ -159,6 +178,7 @@ final class DetectStage {
             IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
+                metrics.incidents().changed(task, stored, step.incident());
             }
             if (step.action() == IncidentLifecycle.Action.NONE) {
                 return;
@@ -264,6 +284,7 @@ final class DetectStage {
                                     e.value.alertId(), e.key, retention);
                         }
                         incidents.delete(e.key);
+                        metrics.incidents().changed(task, e.value, null);
                     }
                 }
             }

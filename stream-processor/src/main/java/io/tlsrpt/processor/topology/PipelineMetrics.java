@@ -54,6 +54,7 @@ public final class PipelineMetrics {
     /** One per deviation code: building and registering a counter per decoded report's deviation cost 1-2 %. */
     private final Map<String, Counter> deviations = new ConcurrentHashMap<>();
     private final SilenceCheckMetrics silence;
+    private final IncidentMetrics incidents;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -80,10 +81,16 @@ public final class PipelineMetrics {
         lateCounter(LATE_WINDOW_CLOSED);
         lateCounter(LATE_BEYOND_DRIFT);
         silence = new SilenceCheckMetrics(registry);
+        incidents = new IncidentMetrics(registry);
     }
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The incidents firing now, by kind. */
+    public IncidentMetrics incidents() {
+        return incidents;
     }
 
     /** The reporter-silence check's figures. */

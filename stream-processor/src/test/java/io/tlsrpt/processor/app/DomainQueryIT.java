@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /v1/domains/{domain}} on two processor instances of one application on a real broker: every domain's
  * state can be asked of either instance (the one that does not keep it forwards to the one that does), and it is
- * what {@code tlsrpt.domain-stats} says of each window.
+ * what {@code tlsrpt.domain-stats} says of each window. The open incident counts in {@code tlsrpt_incidents_open} on
+ * the instance that keeps it, and on the other once that instance has left.
  */
 class DomainQueryIT {
 
@@ -174,7 +175,22 @@ class DomainQueryIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(forwardedAgain.statusCode()).as("a forwarded request is never forwarded again").isEqualTo(503);
             assertThat(forwardedAgain.headers().firstValue("Retry-After")).hasValue("5");
+
+            // tlsrpt_incidents_open: the one incident counts on the instance that keeps d3.example; when that instance
+            // leaves, the other restores the task's incident-store and counts it there
+            TlsRptProcessor owner = get(a, "d3.example", 200).get("served_by").asText().equals(addressA) ? a : b;
+            TlsRptProcessor other = owner == a ? b : a;
+            assertThat(openCertificateIncidents(owner)).isEqualTo(1);
+            assertThat(openCertificateIncidents(other)).isZero();
+            owner.close();
+            await("the other instance takes the incident over").atMost(Duration.ofSeconds(90))
+                    .until(() -> other.isReady() && openCertificateIncidents(other) == 1);
+            assertThat(get(other, "d3.example", 200).get("served_by").asText()).isEqualTo(address(other));
         }
+    }
+
+    private static double openCertificateIncidents(TlsRptProcessor p) {
+        return p.meterRegistry().get("tlsrpt.incidents.open").tag("kind", "certificate-expired").gauge().value();
     }
 
     /** The instances that keep the window store, as {@code p}'s Kafka Streams metadata lists them. */
