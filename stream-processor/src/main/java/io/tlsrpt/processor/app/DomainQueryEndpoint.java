@@ -21,6 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -69,8 +70,19 @@ final class DomainQueryEndpoint implements HttpHandler {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            Answer answer = answer(exchange.getRequestURI().getPath().substring(PATH.length()),
-                    exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+            String domain = exchange.getRequestURI().getPath().substring(PATH.length());
+            Answer answer;
+            try {
+                answer = answer(domain, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+            } catch (StreamsException | IllegalStateException e) {
+                // the client's state moved between the check and the call (a rebalance, a shutdown)
+                LOG.debug("domain query for {} while Kafka Streams is {}", domain, streams.state(), e);
+                answer = new Answer(503, DomainStateJson.error("the processor is " + streams.state() + ": "
+                        + e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("domain query for {} failed", domain, e);
+                answer = new Answer(500, DomainStateJson.error("the query failed: " + e));
+            }
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             if (answer.status() == 503) {
