@@ -8,12 +8,10 @@ import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainWindow;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -64,35 +62,28 @@ final class DomainQueryEndpoint implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            String domain = exchange.getRequestURI().getPath().substring(PATH.length());
-            Answer answer;
-            try {
-                answer = answer(domain, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
-            } catch (StreamsException | IllegalStateException e) {
-                // the client's state moved between the check and the call (a rebalance, a shutdown)
-                LOG.debug("domain query for {} while Kafka Streams is {}", domain, streams.state(), e);
-                answer = new Answer(503, DomainStateJson.error("the processor is " + streams.state() + ": "
-                        + e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.error("domain query for {} failed", domain, e);
-                answer = new Answer(500, DomainStateJson.error("the query failed: " + e));
-            }
-            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            if (answer.status() == 503) {
-                exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-            }
-            exchange.sendResponseHeaders(answer.status(), body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            HttpEndpoints.respond(exchange, 405, "application/json", "");   // read only: no query, no forward
+            return;
         }
+        String domain = exchange.getRequestURI().getPath().substring(PATH.length());
+        Answer answer;
+        try {
+            answer = answer(domain, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+        } catch (StreamsException | IllegalStateException e) {
+            // the client's state moved between the check and the call (a rebalance, a shutdown)
+            LOG.debug("domain query for {} while Kafka Streams is {}", domain, streams.state(), e);
+            answer = new Answer(503, DomainStateJson.error("the processor is " + streams.state() + ": "
+                    + e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("domain query for {} failed", domain, e);
+            answer = new Answer(500, DomainStateJson.error("the query failed: " + e));
+        }
+        if (answer.status() == 503) {
+            exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        HttpEndpoints.respond(exchange, answer.status(), "application/json", answer.body());
     }
 
     record Answer(int status, String body) {

@@ -61,9 +61,11 @@ final class HttpEndpoints implements AutoCloseable {
         respond(exchange, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    /** Answers a GET or HEAD (405 to anything else) with {@code body}, and closes the exchange. */
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
