@@ -119,8 +119,9 @@ public final class DomainCommand implements Callable<Integer> {
         }
         out.println("incidents:");
         for (JsonNode i : incidents) {
-            out.printf(Locale.ROOT, "  %-8s %s (%s) from %s, last anomalous %s%s, alert_id %s%n",
-                i.path("status").asText(), i.path("kind").asText(), i.path("result_type").asText(),
+            out.printf(Locale.ROOT, "  %-8s %-8s %s (%s) from %s, last anomalous %s%s, alert_id %s%n",
+                i.path("status").asText(), i.path("severity").asText("?"), i.path("kind").asText(),
+                i.path("result_type").asText(),
                 day(i.path("first_window_start")), day(i.path("last_anomalous_window_start")),
                 i.has("resolved_window_start") ? ", resolved " + day(i.path("resolved_window_start")) : "",
                 i.path("alert_id").asText());

@@ -62,7 +62,7 @@ class DomainCommandIT {
                 }
                 assertThat(days).as(table.out()).isEqualTo(10);
                 // it can fire from the fourth day: detector.min.baseline.windows (3) days before it
-                assertThat(table.out()).containsPattern("incidents:\\n  (firing|resolved) +certificate-expired "
+                assertThat(table.out()).containsPattern("incidents:\\n  (firing|resolved) +critical +certificate-expired "
                     + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
 
                 Run json = run("domain", "expired.example", "--processor", url + "/", "--format", "json");

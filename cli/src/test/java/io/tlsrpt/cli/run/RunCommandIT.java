@@ -163,7 +163,7 @@ class RunCommandIT {
             assertThat(table.exit()).as(table.err()).isZero();
             assertThat(table.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
                 .containsPattern("\\d{4}-\\d\\d-\\d\\d +[\\d,]+ +\\d+\\.\\d\\d% .*starttls-not-supported")
-                .contains("starttls-downgrade-suspected (starttls-not-supported)");
+                .containsPattern("resolved +critical +starttls-downgrade-suspected \\(starttls-not-supported\\)");
             CommandRunner.Run json = CommandRunner.run(withDomain(domain, Seeder.DOWNGRADED_DOMAIN, "--format", "json"));
             assertThat(json.exit()).as(json.err()).isZero();
             JsonNode downgraded = new ObjectMapper().readTree(json.out());

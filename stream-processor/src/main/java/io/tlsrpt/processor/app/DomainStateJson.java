@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainStateReader.IncidentState;
@@ -49,6 +50,7 @@ final class DomainStateJson {
             o.put("alert_id", incident.alertId());
             o.put("status", incident.open() ? "firing" : "resolved");
             o.put("kind", incident.kind());
+            o.put("severity", severity(incident.kind()));
             o.put("result_type", i.resultType());
             o.put("first_window_start", Instant.ofEpochMilli(incident.firstWindowStart()).toString());
             o.put("last_anomalous_window_start", Instant.ofEpochMilli(incident.lastAnomalousWindowStart()).toString());
@@ -57,6 +59,16 @@ final class DomainStateJson {
             }
         }
         return root.toString();
+    }
+
+    /** The kind's severity, as the alerts carry it; null for a kind this version does not know. */
+    private static String severity(String kind) {
+        for (AlertKind k : AlertKind.values()) {
+            if (k.code().equals(kind)) {
+                return k.severity().code();
+            }
+        }
+        return null;
     }
 
     /** {@code {"error": message}}. */

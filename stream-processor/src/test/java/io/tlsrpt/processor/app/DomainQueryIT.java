@@ -149,6 +149,7 @@ class DomainQueryIT {
                     assertThat(incident.get("alert_id").asText()).isEqualTo(alert.getAlertId());
                     assertThat(incident.get("status").asText()).isEqualTo("firing");
                     assertThat(incident.get("kind").asText()).isEqualTo("certificate-expired");
+                    assertThat(incident.get("severity").asText()).isEqualTo("critical");
                     assertThat(windows.get(DAYS - 1).get("failing_result_types").get(0).get("value").asText())
                             .isEqualTo("certificate-expired");
                 } else {
