@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.run.RunSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Parameters;
     description = {
         "Show one policy domain as a running stream processor holds it now: each day it keeps (sessions, failed share, "
             + "share under no enforced policy, reports, failing result types) and the domain's incidents.",
-        "Exit codes: 0 ok, 1 nothing kept about the domain or the processor could not answer, 2 usage error."})
+        "Exit codes: 0 ok, 1 nothing kept about the domain or the processor could not answer (still not ready after "
+            + "--wait), 2 usage error."})
 public final class DomainCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +57,12 @@ public final class DomainCommand implements Callable<Integer> {
         description = "text (a table) or json (the processor's answer as it is). Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30",
+        description = "How long to keep asking while the processor answers 503 (starting, or its tasks moving after an "
+            + "instance left; as its Retry-After says) or nothing listens on its port yet (each second); 0: ask once. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int waitSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!format.equals("text") && !format.equals("json")) {
@@ -63,13 +72,45 @@ public final class DomainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String base = processor.toString().replaceAll("/+$", "");
         URI uri = URI.create(base + "/v1/domains/" + URLEncoder.encode(domain.trim(), StandardCharsets.UTF_8));
+        if (waitSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be 0 or more seconds");
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
-                .send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            err.println("tlsrpt domain: " + uri + " did not answer: " + e);
-            return 1;
+        while (true) {
+            long retryAfter;
+            String why;
+            try {
+                response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 503) {
+                    break;
+                }
+                // the processor says when to ask again (its tasks are being assigned or restored)
+                retryAfter = response.headers().firstValueAsLong("Retry-After").orElse(1);
+                why = "is not ready (503)";
+            } catch (ConnectException e) {
+                // nothing listens (yet): a restarting instance opens its port within seconds
+                response = null;
+                retryAfter = 1;
+                why = "does not answer (" + e + ")";
+            } catch (IOException e) {
+                err.println("tlsrpt domain: " + uri + " did not answer: " + e);
+                return 1;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (response == null) {
+                    err.println("tlsrpt domain: " + uri + " " + why);
+                    return 1;
+                }
+                break;
+            }
+            long pause = Math.min(TimeUnit.SECONDS.toNanos(retryAfter), left);
+            err.printf(Locale.ROOT, "tlsrpt domain: the processor %s; asking again in %.1f s%n", why, pause / 1e9);
+            err.flush();
+            TimeUnit.NANOSECONDS.sleep(pause);
         }
         JsonNode body;
         try {

@@ -12,9 +12,15 @@ import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.cli.generate.Scenario;
 import io.tlsrpt.processor.app.ProcessorConfig;
+import io.tlsrpt.processor.app.TlsRptProcessor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tlsrpt domain} against a real stream processor's HTTP server, on a real broker, over ten generated days of
- * five domains, one of them with an expired certificate from the third day.
+ * five domains, one of them with an expired certificate from the third day; then asked while that processor restarts.
  */
 class DomainCommandIT {
 
@@ -34,7 +40,7 @@ class DomainCommandIT {
     Path dir;
 
     @Test
-    void oneDomainDayByDayWithItsIncidentFromTheRunningProcessor() {
+    void oneDomainDayByDayWithItsIncidentFromTheRunningProcessor() throws Exception {
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDays(10)
             .withScenarios(List.of(Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@3", START))));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
@@ -79,10 +85,28 @@ class DomainCommandIT {
                 assertThat(unknown.out()).isEmpty();
                 assertThat(run("domain", "expired.example", "--processor", url, "--format", "xml").exit()).isEqualTo(2);
             }, ProcessorConfig.HTTP_PORT, "0");
+
+            // the processor restarted: asked before it listens, the command waits until it can answer
+            int port = freePort();
+            CompletableFuture<Run> asked = CompletableFuture.supplyAsync(() -> run("domain", "expired.example",
+                "--processor", "http://127.0.0.1:" + port, "--wait", "90"));
+            try (TlsRptProcessor restarted = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
+                dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port)))) {
+                Run waited = asked.get(2, TimeUnit.MINUTES);
+                assertThat(waited.exit()).as(waited.err()).isZero();
+                assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
+                assertThat(waited.out()).startsWith("expired.example: 10 days kept by 127.0.0.1:" + port + ", as of ");
+            }
         }
-        Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1");
+        Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1", "--wait", "0");
         assertThat(down.exit()).isEqualTo(1);
-        assertThat(down.err()).contains("http://127.0.0.1:1/v1/domains/expired.example did not answer");
+        assertThat(down.err()).contains("http://127.0.0.1:1/v1/domains/expired.example does not answer");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static JsonNode readJson(String text) {

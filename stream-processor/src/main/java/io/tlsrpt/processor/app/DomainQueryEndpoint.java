@@ -41,7 +41,7 @@ final class DomainQueryEndpoint implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DomainQueryEndpoint.class);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
-    private static final String RETRY_AFTER_SECONDS = "5";
+    static final String RETRY_AFTER_SECONDS = "5";
 
     private final KafkaStreams streams;
     private final HostInfo self;

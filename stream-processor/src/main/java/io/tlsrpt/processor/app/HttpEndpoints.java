@@ -28,8 +28,12 @@ final class HttpEndpoints implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
+    /**
+     * @param domainQueries whether {@code /v1/domains/} is served ({@code http.domains.enabled}): 503 until
+     *                      {@link #serveDomainQueries}
+     */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
-                  BooleanSupplier ready) throws IOException {
+                  BooleanSupplier ready, boolean domainQueries) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         // a few threads: a domain query can wait on another instance (forwarded), and that instance's query on this
         // one, while Prometheus scrapes
@@ -44,13 +48,30 @@ final class HttpEndpoints implements AutoCloseable {
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
         server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
+        if (domainQueries) {
+            server.createContext(DomainQueryEndpoint.PATH, this::domainQuery);
+        }
         server.start();
         LOG.info("metrics and health on http://{}:{}/", host, address().getPort());
     }
 
-    /** Serves {@code handler} under {@code path} from now on. */
-    void add(String path, HttpHandler handler) {
-        server.createContext(path, handler);
+    /** The domain queries once Kafka Streams exists; until then (the server listens first) 503. */
+    private volatile HttpHandler domainQueries;
+
+    /** Answers the domain queries with {@code handler} from now on. */
+    void serveDomainQueries(HttpHandler handler) {
+        domainQueries = handler;
+    }
+
+    /** Before {@link #serveDomainQueries}: 503 with Retry-After, as while Kafka Streams starts, not the server's 404. */
+    private void domainQuery(HttpExchange exchange) throws IOException {
+        HttpHandler handler = domainQueries;
+        if (handler != null) {
+            handler.handle(exchange);
+            return;
+        }
+        exchange.getResponseHeaders().set("Retry-After", DomainQueryEndpoint.RETRY_AFTER_SECONDS);
+        respond(exchange, 503, "application/json", DomainStateJson.error("the processor is starting"));
     }
 
     InetSocketAddress address() {

@@ -146,7 +146,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                     config.getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH));
             streamsMetrics.bindTo(registry);
             if (queryAddress != null) {
-                http.add(DomainQueryEndpoint.PATH, new DomainQueryEndpoint(streams,
+                http.serveDomainQueries(new DomainQueryEndpoint(streams,
                         HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
                         settings.windowSize(), clock));
                 LOG.info("domain queries on http://{}{}<domain>", DomainQueryEndpoint.address(queryAddress),
@@ -168,7 +168,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
         try {
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
-                    this::isReady);
+                    this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
         }
