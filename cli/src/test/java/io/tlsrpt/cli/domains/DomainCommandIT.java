@@ -92,6 +92,7 @@ class DomainCommandIT {
                 "--processor", "http://127.0.0.1:" + port, "--wait", "90"));
             try (TlsRptProcessor restarted = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
                 dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port)))) {
+                assertThat(restarted.httpAddress().getPort()).isEqualTo(port);
                 Run waited = asked.get(2, TimeUnit.MINUTES);
                 assertThat(waited.exit()).as(waited.err()).isZero();
                 assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
