@@ -3,6 +3,7 @@ package io.tlsrpt.cli.domains;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.run.RunSettings;
+import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -71,7 +72,7 @@ public final class DomainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String base = processor.toString().replaceAll("/+$", "");
-        URI uri = URI.create(base + "/v1/domains/" + URLEncoder.encode(domain.trim(), StandardCharsets.UTF_8));
+        URI uri = URI.create(base + TlsRptProcessor.DOMAIN_QUERY_PATH + URLEncoder.encode(domain.trim(), StandardCharsets.UTF_8));
         if (waitSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be 0 or more seconds");
         }

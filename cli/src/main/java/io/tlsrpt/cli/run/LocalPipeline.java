@@ -208,7 +208,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** The processor's domain queries: append a policy domain. */
     public String domainQueryUrl() {
-        return processorUrl() + "/v1/domains/";
+        return processorUrl() + TlsRptProcessor.DOMAIN_QUERY_PATH;
     }
 
     /** Null while every part runs, otherwise what stopped. */

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DomainQueryEndpoint implements HttpHandler {
 
-    static final String PATH = "/v1/domains/";
+    static final String PATH = TlsRptProcessor.DOMAIN_QUERY_PATH;
     /** Marks a request one instance forwarded to another: answered locally, never forwarded again. */
     static final String FORWARDED_HEADER = "Tlsrpt-Forwarded-By";
 

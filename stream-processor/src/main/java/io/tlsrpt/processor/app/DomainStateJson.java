@@ -50,7 +50,7 @@ final class DomainStateJson {
             o.put("alert_id", incident.alertId());
             o.put("status", incident.open() ? "firing" : "resolved");
             o.put("kind", incident.kind());
-            o.put("severity", severity(incident.kind()));
+            o.put("severity", AlertKind.find(incident.kind()).map(k -> k.severity().code()).orElse(null));
             o.put("result_type", i.resultType());
             o.put("first_window_start", Instant.ofEpochMilli(incident.firstWindowStart()).toString());
             o.put("last_anomalous_window_start", Instant.ofEpochMilli(incident.lastAnomalousWindowStart()).toString());
@@ -59,16 +59,6 @@ final class DomainStateJson {
             }
         }
         return root.toString();
-    }
-
-    /** The kind's severity, as the alerts carry it; null for a kind this version does not know. */
-    private static String severity(String kind) {
-        for (AlertKind k : AlertKind.values()) {
-            if (k.code().equals(kind)) {
-                return k.severity().code();
-            }
-        }
-        return null;
     }
 
     /** {@code {"error": message}}. */

@@ -62,6 +62,9 @@ public final class TlsRptProcessor implements AutoCloseable {
      */
     static final String DEFAULT_PRODUCER_COMPRESSION = "lz4";
 
+    /** Where the HTTP server answers the domain queries: this, then a policy domain. */
+    public static final String DOMAIN_QUERY_PATH = "/v1/domains/";
+
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry;
     private final PipelineMetrics metrics;

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.detect;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What an alert asks the operator to do, derived from the RFC 8460 result type. The codes are the
@@ -53,12 +54,17 @@ public enum AlertKind {
     }
 
     public static AlertKind fromCode(String code) {
+        return find(code).orElseThrow(() -> new IllegalArgumentException("unknown alert kind " + code));
+    }
+
+    /** The kind of that code; empty for one this version does not know (stored by another version) or null. */
+    public static Optional<AlertKind> find(String code) {
         for (AlertKind kind : values()) {
             if (kind.code().equals(code)) {
-                return kind;
+                return Optional.of(kind);
             }
         }
-        throw new IllegalArgumentException("unknown alert kind " + code);
+        return Optional.empty();
     }
 
     /** What happened to the sessions an alert counts, after "N of M sessions": the result type, or no policy. */

@@ -99,10 +99,7 @@ final class DetectStage {
             Map<AlertKind, Long> open = new EnumMap<>(AlertKind.class);
             try (KeyValueIterator<String, Incident> all = incidents.all()) {
                 while (all.hasNext()) {
-                    Incident incident = all.next().value;
-                    if (IncidentMetrics.counted(incident)) {
-                        open.merge(AlertKind.fromCode(incident.kind()), 1L, Long::sum);
-                    }
+                    IncidentMetrics.counted(all.next().value).ifPresent(kind -> open.merge(kind, 1L, Long::sum));
                 }
             }
             metrics.incidents().started(task, open);

@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,18 +47,16 @@ public final class IncidentMetrics {
 
     /** The task stored {@code after} (null: deleted) in place of {@code before} (null: none). */
     void changed(String task, Incident before, Incident after) {
-        if (counted(before)) {
-            add(task, AlertKind.fromCode(before.kind()), -1);
-        }
-        if (counted(after)) {
-            add(task, AlertKind.fromCode(after.kind()), 1);
-        }
+        counted(before).ifPresent(kind -> add(task, kind, -1));
+        counted(after).ifPresent(kind -> add(task, kind, 1));
     }
 
-    /** Open, and of a kind this version knows (an incident stored by another version may name one it does not). */
-    static boolean counted(Incident incident) {
-        return incident != null && incident.open() && incident.kind() != null
-                && Arrays.stream(AlertKind.values()).anyMatch(k -> k.code().equals(incident.kind()));
+    /**
+     * The kind under which {@code incident} counts: none when it is absent, resolved, or of a kind this version does
+     * not know (stored by another version).
+     */
+    static Optional<AlertKind> counted(Incident incident) {
+        return incident == null || !incident.open() ? Optional.empty() : AlertKind.find(incident.kind());
     }
 
     /** The task closed on this instance: its incidents no longer count here. */
