@@ -145,6 +145,24 @@ public final class AlertMapper {
         return d.toString();
     }
 
+    /** An alert of tlsrpt watch counts no sessions: its window runs from the first check that found it to the last. */
+    private static String watchDescription(AlertRecord a) {
+        StringBuilder d = new StringBuilder();
+        if (a.status() == AlertRecord.Status.RESOLVED) {
+            d.append("Resolved. ");
+        }
+        d.append(a.summary().isEmpty() ? a.kind() + " on " + a.policyDomain() : a.summary()).append('\n');
+        d.append("Found by ").append(FirstChecks.WATCH_REPORTER)
+                .append("'s checks of the published DNS records and MTA-STS policy, not by reports: since ")
+                .append(a.windowStart() == null ? "?" : ISO.format(a.windowStart())).append(", checked ")
+                .append(a.windowEnd() == null ? "?" : ISO.format(a.windowEnd())).append('\n');
+        if (!a.topReceivingMx().isEmpty()) {
+            d.append("MX hosts: ").append(String.join(", ", a.topReceivingMx())).append('\n');
+        }
+        d.append("Check first: ").append(FirstChecks.forAlert(a.kind(), a.resultType(), a.policyDomain()));
+        return d.toString();
+    }
+
     private static String fallbackSummary(AlertRecord a) {
         if (FirstChecks.REPORTS_STOPPED.equals(a.kind())) {
             return a.kind() + " on " + a.policyDomain() + ": no report from " + joined(a.reporters());
@@ -156,6 +174,9 @@ public final class AlertMapper {
     private static String description(AlertRecord a) {
         if (FirstChecks.REPORTS_STOPPED.equals(a.kind())) {
             return silenceDescription(a);
+        }
+        if (FirstChecks.fromWatch(a)) {
+            return watchDescription(a);
         }
         StringBuilder d = new StringBuilder();
         if (a.status() == AlertRecord.Status.RESOLVED) {

@@ -12,6 +12,17 @@ final class FirstChecks {
     static final String REPORTS_STOPPED = "reports-stopped";
 
     /**
+     * The only reporter of an alert from {@code tlsrpt watch}: its own checks of the domain's published records and
+     * policy found the problem, not a sender's report.
+     */
+    static final String WATCH_REPORTER = "tlsrpt watch";
+
+    /** Whether {@code tlsrpt watch} raised the alert. */
+    static boolean fromWatch(AlertRecord alert) {
+        return alert.reporters().size() == 1 && WATCH_REPORTER.equals(alert.reporters().get(0));
+    }
+
+    /**
      * The stream processor's pseudo result type of sessions delivered under no enforced policy (no-policy-found, or
      * MTA-STS in testing or none mode), which did not fail.
      */
@@ -28,6 +39,16 @@ final class FirstChecks {
             return "Check that _smtp._tls." + policyDomain + " still publishes a TLSRPTv1 record whose rua reaches this "
                     + "intake (dig TXT _smtp._tls." + policyDomain + "), that the domain still receives mail from the "
                     + "reporter above, and that the intake took its last reports (mailbox, spool, HTTPS answers).";
+        }
+        if ("tlsrpt-record-broken".equals(kind)) {
+            return "Check the TXT record at _smtp._tls." + policyDomain + " (dig TXT _smtp._tls." + policyDomain
+                    + ", tlsrpt check-record " + policyDomain + "): exactly one record beginning v=TLSRPTv1 with a "
+                    + "valid rua; a DNS change or zone rollout may have dropped it.";
+        }
+        if ("mta-sts-mx-not-covered".equals(kind)) {
+            return "Compare the MX records of " + policyDomain + " (dig MX " + policyDomain + ") with the mx: lines of "
+                    + "https://mta-sts." + policyDomain + "/.well-known/mta-sts.txt: a new or renamed MX host must be "
+                    + "added to the policy (with a new id in _mta-sts." + policyDomain + ") before it takes mail.";
         }
         if (kind.toLowerCase(Locale.ROOT).contains("downgrade")) {
             return "STARTTLS may be stripped on the path to " + policyDomain + ": confirm every MX still offers "

@@ -146,6 +146,39 @@ class AlertMapperTest {
                 .isEqualTo(alert.labels());
     }
 
+    /** tlsrpt watch's alerts count no sessions: their window is from the first check that found it to the last. */
+    @Test
+    void anAlertOfTheWatchIsDescribedAsItsCheckNotAsSessions() throws Exception {
+        AlertJson uncovered = AlertJson.firing("w-1").with("kind", "mta-sts-mx-not-covered")
+                .with("severity", "critical").with("result_type", "validation-failure").with("failed_sessions", 0)
+                .with("total_sessions", 0).withList("reporters", "tlsrpt watch").withList("top_sending_ips")
+                .withList("top_receiving_mx", "mx2.example.org")
+                .with("window_start", "2026-11-27T09:00:00Z").with("window_end", "2026-11-27T09:15:00Z")
+                .with("summary", "mta-sts-mx-not-covered on example.org (found by tlsrpt watch): MX host(s) "
+                        + "mx2.example.org match no mx: line");
+        PostableAlert alert = mapper.map(uncovered.parsed(), NOW, NOW);
+
+        String description = alert.annotations().get("description");
+        assertThat(description)
+                .startsWith("mta-sts-mx-not-covered on example.org (found by tlsrpt watch)")
+                .contains("Found by tlsrpt watch's checks of the published DNS records and MTA-STS policy, not by "
+                        + "reports: since 2026-11-27T09:00:00Z, checked 2026-11-27T09:15:00Z")
+                .contains("MX hosts: mx2.example.org")
+                .contains("Check first: Compare the MX records of example.org (dig MX example.org)")
+                .doesNotContain("sessions", "baseline", "Top sending IPs");
+        assertThat(alert.labels()).containsEntry("alertname", "mta-sts-mx-not-covered")
+                .doesNotContainKey("reporter");
+
+        PostableAlert broken = mapper.map(AlertJson.firing("w-2").with("kind", "tlsrpt-record-broken")
+                .with("severity", "warning").with("result_type", "tlsrpt-record-missing")
+                .withList("reporters", "tlsrpt watch").parsed(), NOW, NOW);
+        assertThat(broken.annotations().get("first_check")).contains("dig TXT _smtp._tls.example.org");
+        PostableAlert resolved = mapper.map(AlertJson.resolved("w-1").with("kind", "mta-sts-mx-not-covered")
+                .with("severity", "critical").with("result_type", "validation-failure")
+                .withList("reporters", "tlsrpt watch").parsed(), NOW, NOW);
+        assertThat(resolved.annotations().get("description")).startsWith("Resolved. ");
+    }
+
     @Test
     void summaryFallsBackToTheFiguresWhenMissing() throws Exception {
         AlertRecord record = AlertJson.firing("a-1").with("summary", "").with("kind", "failure-spike")

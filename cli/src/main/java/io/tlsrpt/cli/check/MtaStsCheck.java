@@ -15,10 +15,14 @@ import java.util.List;
  * @param policy the parsed policy (null when not fetched)
  * @param mxCoverage which policy pattern covers each MX host (pattern null: not covered)
  * @param meaning what this means for the reports the domain will receive
+ * @param fetchFailure when the policy could not be fetched or used, the result type a sender would report
+ *                     ({@code sts-policy-fetch-error}, {@code sts-webpki-invalid}, {@code sts-policy-invalid});
+ *                     null otherwise
  */
 public record MtaStsCheck(String status, List<TxtRecords> txtRecords, String id, String policyUrl, String policyText,
                           MtaStsPolicy policy, List<MxCoverage> mxCoverage, List<Finding> errors,
-                          List<Finding> warnings, String meaning) {
+                          List<Finding> warnings, String meaning,
+                          String fetchFailure) {
 
     /** One MX host and the policy pattern matching it, or null. */
     public record MxCoverage(String host, String pattern) {

@@ -46,7 +46,8 @@ public final class MtaStsChecker {
         MtaStsPolicyFetcher.Result fetched = fetcher.fetch(domain);
         if (fetched.kind() != MtaStsPolicyFetcher.Kind.OK && fetched.body() == null) {
             f.error("sts-fetch", "fetching the policy from " + url + " failed: " + fetched.detail());
-            return result("fetch-error", records, id, url, null, null, List.of(), f, "Senders that find the _mta-sts "
+            return result("fetch-error", records, id, url, null, null, List.of(), f, fetched.kind().resultType(),
+                "Senders that find the _mta-sts "
                 + "record but cannot fetch the policy deliver without MTA-STS (unless they cached a policy) and report "
                 + "the failure as " + fetched.kind().resultType() + ".");
         }
@@ -62,7 +63,9 @@ public final class MtaStsChecker {
             }
         }
         if (f.hasErrors()) {
-            return result("invalid", records, id, url, fetched.body(), policy, coverage, f, "Senders treat an invalid "
+            return result("invalid", records, id, url, fetched.body(), policy, coverage, f,
+                fetched.kind() == MtaStsPolicyFetcher.Kind.OK ? "sts-policy-invalid" : fetched.kind().resultType(),
+                "Senders treat an invalid "
                 + "policy as no policy and report sts-policy-invalid; mail is delivered with opportunistic TLS.");
         }
         for (MtaStsCheck.MxCoverage c : coverage) {
@@ -104,6 +107,13 @@ public final class MtaStsChecker {
     private static MtaStsCheck result(String status, List<TxtRecords> records, String id, String url, String text,
                                       MtaStsPolicy policy, List<MtaStsCheck.MxCoverage> coverage, Findings f,
                                       String meaning) {
-        return new MtaStsCheck(status, records, id, url, text, policy, coverage, f.errors(), f.warnings(), meaning);
+        return result(status, records, id, url, text, policy, coverage, f, null, meaning);
+    }
+
+    private static MtaStsCheck result(String status, List<TxtRecords> records, String id, String url, String text,
+                                      MtaStsPolicy policy, List<MtaStsCheck.MxCoverage> coverage, Findings f,
+                                      String fetchFailure, String meaning) {
+        return new MtaStsCheck(status, records, id, url, text, policy, coverage, f.errors(), f.warnings(), meaning,
+            fetchFailure);
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * ask for {@code https://mta-sts.<domain>/} (TLS with SNI and host name verification for that name) while the
  * bytes go to the test's HTTPS server, with no change to name resolution.
  */
-final class ConnectProxy implements AutoCloseable {
+public final class ConnectProxy implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectProxy.class);
 
@@ -34,18 +34,18 @@ final class ConnectProxy implements AutoCloseable {
     /** Open tunnel ends, closed on close(): the HTTP client keeps idle connections open for a long time. */
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-    ConnectProxy(int targetPort) throws IOException {
+    public ConnectProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(this::acceptLoop);
     }
 
-    String hostPort() {
+    public String hostPort() {
         return "127.0.0.1:" + server.getLocalPort();
     }
 
     /** The CONNECT targets asked for, e.g. {@code mta-sts.good.test:443}. */
-    List<String> targets() {
+    public List<String> targets() {
         return List.copyOf(targets);
     }
 

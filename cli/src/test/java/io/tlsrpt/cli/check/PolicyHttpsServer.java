@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /** A real HTTPS server on 127.0.0.1 serving /.well-known/mta-sts.txt per Host header. */
-final class PolicyHttpsServer implements AutoCloseable {
+public final class PolicyHttpsServer implements AutoCloseable {
 
     /** What to answer for one host. */
-    record Reply(int status, String contentType, String body, String location) {
-        static Reply policy(String body) {
+    public record Reply(int status, String contentType, String body, String location) {
+        public static Reply policy(String body) {
             return new Reply(200, "text/plain; charset=utf-8", body, null);
         }
     }
@@ -24,7 +24,7 @@ final class PolicyHttpsServer implements AutoCloseable {
     private final HttpsServer server;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
 
-    PolicyHttpsServer(SSLContext tls) throws IOException {
+    public PolicyHttpsServer(SSLContext tls) throws IOException {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", exchange -> {
@@ -50,11 +50,11 @@ final class PolicyHttpsServer implements AutoCloseable {
         server.start();
     }
 
-    void serve(String host, Reply reply) {
+    public void serve(String host, Reply reply) {
         replies.put(host, reply);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

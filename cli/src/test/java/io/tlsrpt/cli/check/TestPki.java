@@ -21,12 +21,12 @@ import javax.net.ssl.SSLContext;
  * A test certificate authority and one server certificate signed by it, made with the JDK's keytool (real X.509,
  * no pre-generated keys in the repository).
  */
-final class TestPki {
+public final class TestPki {
 
     private static final String PASSWORD = "changeit";
 
     final Path dir;
-    final Path caPem;
+    public final Path caPem;
     final Path serverKeystore;
 
     private TestPki(Path dir) {
@@ -36,7 +36,7 @@ final class TestPki {
     }
 
     /** A CA and a server certificate for the given DNS names (four keytool runs; the rest is done in-process). */
-    static TestPki create(List<String> serverNames) throws Exception {
+    public static TestPki create(List<String> serverNames) throws Exception {
         TestPki pki = new TestPki(Files.createTempDirectory("tlsrpt-pki"));
         Path ca = pki.dir.resolve("ca.p12");
         Path csr = pki.dir.resolve("server.csr");
@@ -76,7 +76,7 @@ final class TestPki {
     }
 
     /** The server side: presents the certificate chain. */
-    SSLContext serverContext() throws Exception {
+    public SSLContext serverContext() throws Exception {
         KeyStore ks = load(serverKeystore);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD.toCharArray());

@@ -30,7 +30,16 @@ public enum AlertKind {
             + " goes unnoticed"),
     /** Not from a result type: a reporter that sent reports about the domain regularly has stopped (SilenceStage). */
     REPORTS_STOPPED(Severity.WARNING, "check that the domain still publishes its _smtp._tls TXT record with this rua,"
-            + " and that this reporter's reports still reach the intake");
+            + " and that this reporter's reports still reach the intake"),
+    /** Not from reports: {@code tlsrpt watch} found the domain's _smtp._tls record missing, invalid or duplicated. */
+    TLSRPT_RECORD_BROKEN(Severity.WARNING, "publish exactly one valid _smtp._tls TXT record (v=TLSRPTv1; rua=...):"
+            + " until then senders have nowhere to send the domain's reports, and failures go unseen"),
+    /**
+     * Not from reports: {@code tlsrpt watch} found an MX host that no {@code mx:} line of the domain's MTA-STS policy
+     * in enforce mode covers (senders report it as {@code validation-failure}).
+     */
+    MTA_STS_MX_NOT_COVERED(Severity.CRITICAL, "add the MX host to the MTA-STS policy's mx: lines (and change the"
+            + " policy id) or remove it from the MX records: senders that apply the policy will not deliver to it");
 
     private final Severity severity;
     private final String action;
@@ -38,6 +47,14 @@ public enum AlertKind {
     AlertKind(Severity severity, String action) {
         this.severity = severity;
         this.action = action;
+    }
+
+    /**
+     * Whether the stream processor's detector raises this kind (from reports); the others come from the reporter
+     * silence check or from {@code tlsrpt watch} only.
+     */
+    public boolean detectedFromReports() {
+        return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != MTA_STS_MX_NOT_COVERED;
     }
 
     public String code() {

@@ -26,7 +26,7 @@ public final class IncidentMetrics {
 
     IncidentMetrics(MeterRegistry registry) {
         for (AlertKind kind : AlertKind.values()) {
-            if (kind == AlertKind.REPORTS_STOPPED) {
+            if (!kind.detectedFromReports()) {
                 continue;
             }
             // every series from the start, at 0: a rule or panel sees "none open", not "no data"

@@ -1,0 +1,108 @@
+package io.tlsrpt.cli.watch;
+
+import io.tlsrpt.cli.check.DaneCheck;
+import io.tlsrpt.cli.check.DomainCheck;
+import io.tlsrpt.cli.check.Finding;
+import io.tlsrpt.cli.check.MtaStsCheck;
+import io.tlsrpt.cli.check.TlsRptDnsCheck;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one check of a domain found, reduced to what the watch compares from one check to the next. A part whose
+ * DNS lookup failed ({@code dns-error}) is unknown: {@link #orPrevious} keeps the last known value of that part.
+ *
+ * @param tlsrpt the TLS-RPT record: valid, invalid, missing, multiple, dns-error
+ * @param stsStatus MTA-STS: enforce, testing, none, missing, invalid, fetch-error, dns-error
+ * @param stsFailure the result type a sender would report when the policy cannot be fetched or used, else null
+ * @param stsMaxAge the policy's max_age (null when no policy was read)
+ * @param stsMx the policy's mx patterns
+ * @param mxNotCovered the MX hosts that no mx pattern of the policy covers
+ * @param stsProblem the first error of the MTA-STS check, for the alert's summary (null when none)
+ * @param dane authenticated, unauthenticated, none, no-mail, dns-error
+ * @param tlsaHosts the MX hosts that have TLSA records
+ */
+public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, List<String> rua, String tlsrptProblem,
+                            String stsStatus, String stsId, String stsFailure, Long stsMaxAge, List<String> stsMx,
+                            List<String> mxNotCovered, String stsProblem, String dane, List<String> tlsaHosts) {
+
+    static final String DNS_ERROR = "dns-error";
+
+    public PolicyPosture {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(checkedAt, "checkedAt");
+        Objects.requireNonNull(tlsrpt, "tlsrpt");
+        Objects.requireNonNull(stsStatus, "stsStatus");
+        Objects.requireNonNull(dane, "dane");
+        rua = List.copyOf(rua);
+        stsMx = List.copyOf(stsMx);
+        mxNotCovered = List.copyOf(mxNotCovered);
+        tlsaHosts = List.copyOf(tlsaHosts);
+    }
+
+    static PolicyPosture of(DomainCheck check, Instant checkedAt) {
+        TlsRptDnsCheck t = check.tlsrpt();
+        MtaStsCheck sts = Objects.requireNonNull(check.mtaSts(), "the watch checks MTA-STS");
+        DaneCheck dane = Objects.requireNonNull(check.dane(), "the watch checks DANE");
+        return new PolicyPosture(check.domain(), checkedAt, t.status().json(), t.rua(), firstError(t.errors()),
+            sts.status(), sts.id(), sts.fetchFailure(), sts.policy() == null ? null : sts.policy().maxAge(),
+            sts.policy() == null ? List.of() : sts.policy().mx(),
+            sts.mxCoverage().stream().filter(c -> c.pattern() == null).map(MtaStsCheck.MxCoverage::host).toList(),
+            firstError(sts.errors()), dane.status(),
+            dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList());
+    }
+
+    private static String firstError(List<Finding> errors) {
+        return errors.isEmpty() ? null : errors.get(0).message();
+    }
+
+    boolean tlsrptKnown() {
+        return !DNS_ERROR.equals(tlsrpt);
+    }
+
+    boolean stsKnown() {
+        return !DNS_ERROR.equals(stsStatus);
+    }
+
+    boolean daneKnown() {
+        return !DNS_ERROR.equals(dane);
+    }
+
+    boolean stsEnforced() {
+        return "enforce".equals(stsStatus);
+    }
+
+    boolean daneAuthenticated() {
+        return "authenticated".equals(dane);
+    }
+
+    /**
+     * Senders must use TLS to this domain: MTA-STS in enforce mode or DNSSEC-signed TLSA records. Null when that
+     * cannot be told (an unknown part, and the known one does not enforce).
+     */
+    Boolean enforced() {
+        if (stsEnforced() || daneAuthenticated()) {
+            return true;
+        }
+        return stsKnown() && daneKnown() ? false : null;
+    }
+
+    /** This check, with each part it could not look up taken from {@code previous} (when there is one). */
+    PolicyPosture orPrevious(PolicyPosture previous) {
+        if (previous == null) {
+            return this;
+        }
+        PolicyPosture t = tlsrptKnown() ? this : previous;
+        PolicyPosture s = stsKnown() ? this : previous;
+        PolicyPosture d = daneKnown() ? this : previous;
+        return new PolicyPosture(domain, checkedAt, t.tlsrpt, t.rua, t.tlsrptProblem, s.stsStatus, s.stsId,
+            s.stsFailure, s.stsMaxAge, s.stsMx, s.mxNotCovered, s.stsProblem, d.dane, d.tlsaHosts);
+    }
+
+    /** The parts this check could not look up (DNS failures), by their posture names. */
+    List<String> unknownParts() {
+        return java.util.stream.Stream.of(tlsrptKnown() ? null : "tlsrpt", stsKnown() ? null : "mta_sts",
+            daneKnown() ? null : "dane").filter(Objects::nonNull).toList();
+    }
+}

@@ -1,0 +1,117 @@
+package io.tlsrpt.cli.watch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.detect.AlertKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The posture topic's value: one JSON object per domain and check, the last of each domain being what the watch
+ * resumes from (the topic is compacted, keyed by domain). Field names as in the README's "Policy watch" section.
+ */
+final class PostureJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PostureJson() {
+    }
+
+    static String write(WatchStep step) {
+        WatchedDomain state = step.next();
+        PolicyPosture p = state.posture();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("policy_domain", p.domain());
+        o.put("checked_at", p.checkedAt().toString());
+        Boolean enforced = p.enforced();
+        if (enforced == null) {
+            o.putNull("enforced");
+        } else {
+            o.put("enforced", enforced);
+        }
+        o.put("was_enforced", state.wasEnforced());
+        ObjectNode tlsrpt = o.putObject("tlsrpt");
+        tlsrpt.put("status", p.tlsrpt());
+        strings(tlsrpt.putArray("rua"), p.rua());
+        tlsrpt.put("problem", p.tlsrptProblem());
+        ObjectNode sts = o.putObject("mta_sts");
+        sts.put("status", p.stsStatus());
+        sts.put("id", p.stsId());
+        sts.put("failure", p.stsFailure());
+        if (p.stsMaxAge() == null) {
+            sts.putNull("max_age");
+        } else {
+            sts.put("max_age", p.stsMaxAge());
+        }
+        strings(sts.putArray("mx"), p.stsMx());
+        strings(sts.putArray("mx_not_covered"), p.mxNotCovered());
+        sts.put("problem", p.stsProblem());
+        ObjectNode dane = o.putObject("dane");
+        dane.put("status", p.dane());
+        strings(dane.putArray("tlsa_hosts"), p.tlsaHosts());
+        ArrayNode open = o.putArray("open_incidents");
+        state.open().forEach((kind, incident) -> open.addObject()
+            .put("kind", kind.code())
+            .put("severity", kind.severity().code())
+            .put("alert_id", incident.alertId())
+            .put("result_type", incident.resultType())
+            .put("since", incident.since().toString()));
+        strings(o.putArray("changes"), step.changes());
+        strings(o.putArray("unknown"), step.unknownParts());
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException when the text is not a posture this version can resume from (the caller
+     *     logs it and checks the domain afresh)
+     */
+    static WatchedDomain read(String text) {
+        try {
+            JsonNode o = JSON.readTree(text);
+            JsonNode tlsrpt = o.required("tlsrpt");
+            JsonNode sts = o.required("mta_sts");
+            JsonNode dane = o.required("dane");
+            PolicyPosture posture = new PolicyPosture(o.required("policy_domain").asText(),
+                Instant.parse(o.required("checked_at").asText()), tlsrpt.required("status").asText(),
+                strings(tlsrpt.path("rua")), text(tlsrpt.path("problem")), sts.required("status").asText(),
+                text(sts.path("id")), text(sts.path("failure")),
+                sts.path("max_age").isNumber() ? sts.path("max_age").asLong() : null, strings(sts.path("mx")),
+                strings(sts.path("mx_not_covered")), text(sts.path("problem")), dane.required("status").asText(),
+                strings(dane.path("tlsa_hosts")));
+            Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
+            for (JsonNode incident : o.path("open_incidents")) {
+                AlertKind kind = AlertKind.find(incident.required("kind").asText()).orElseThrow(() ->
+                    new IllegalArgumentException("an incident of a kind this version does not know: " + incident));
+                open.put(kind, new WatchedDomain.OpenIncident(incident.required("alert_id").asText(),
+                    Instant.parse(incident.required("since").asText()), incident.required("result_type").asText()));
+            }
+            return new WatchedDomain(posture, o.path("was_enforced").asBoolean(false), open);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not a posture record: " + e.getMessage(), e);
+        }
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+}

@@ -1,0 +1,352 @@
+package io.tlsrpt.cli.watch;
+
+import io.tlsrpt.cli.KafkaClientOptions;
+import io.tlsrpt.cli.check.CheckOptions;
+import io.tlsrpt.cli.check.CheckedDomainName;
+import io.tlsrpt.cli.check.DomainChecker;
+import io.tlsrpt.cli.run.FixedSchemaIds;
+import io.tlsrpt.cli.run.RunSettings;
+import io.tlsrpt.processor.topology.TopicNames;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.AvroJson;
+import io.tlsrpt.schema.serde.AvroSerdeConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tlsrpt watch}: checks the published policies of the domains you receive reports for, every interval, and
+ * alerts (on the processor's alert topics) when one breaks, within minutes rather than with the next day's reports.
+ */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Checks each DOMAIN's _smtp._tls record, MTA-STS policy and DANE records every --interval (the checks of "
+            + "check-record) and publishes an alert to the processor's alert topics when one breaks: "
+            + "tlsrpt-record-broken, mta-sts-policy-unreachable, mta-sts-certificate-invalid, mta-sts-policy-invalid, "
+            + "mta-sts-mx-not-covered, dnssec-broken, tls-policy-not-enforced; and a resolved alert when it is "
+            + "mended. Alerts carry reporters=[\"tlsrpt watch\"].",
+        "Each check's posture (and what changed in the policies) goes to a compacted topic keyed by domain, from "
+            + "which a restarted watch resumes. A part whose DNS lookup fails is unknown: it neither fires nor "
+            + "resolves an incident.",
+        "Prints each published alert as a JSON line on stdout and a line per round on stderr.",
+    },
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+        "0:the rounds asked for (--rounds) ran",
+        "1:the cluster could not be read or written, or another watch with the same --transactional-id took over",
+        "2:usage error",
+    })
+public final class WatchCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    KafkaClientOptions cluster;
+
+    @CommandLine.Mixin
+    CheckOptions lookup;
+
+    @Parameters(arity = "0..*", paramLabel = "DOMAIN", description = "the domains to watch")
+    List<String> domains = new ArrayList<>();
+
+    @Option(names = "--domains-file", paramLabel = "FILE",
+        description = "more domains, one per line (# starts a comment); read again at every round, so that an edit "
+            + "applies without a restart. A domain that leaves the list has its incidents resolved.")
+    Path domainsFile;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT15M",
+        description = "from the start of one round to the next, ISO-8601 (default: ${DEFAULT-VALUE}; at least PT1S)")
+    Duration interval;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+        description = "stop after N rounds (default: 0, until stopped; 1 for a cron job)")
+    int rounds;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "4",
+        description = "domains checked at once (default: ${DEFAULT-VALUE}, 1 to 64)")
+    int parallelism;
+
+    @Option(names = "--registry", paramLabel = "URL", defaultValue = RunSettings.DEFAULT_REGISTRY,
+        description = "schema registry of the Avro alert topic (default: ${DEFAULT-VALUE}, that of bin/tlsrpt run); "
+            + "its credentials may be in --client-config")
+    String registry;
+
+    @Option(names = "--alerts-topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.alerts",
+        description = "the Avro alert topic (default: ${DEFAULT-VALUE})")
+    String alertsTopic;
+
+    @Option(names = "--alerts-json-topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.alerts.json",
+        description = "the JSON alert topic, read by the notifier and tlsrpt alerts (default: ${DEFAULT-VALUE})")
+    String alertsJsonTopic;
+
+    @Option(names = "--posture-topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.policy-posture",
+        description = "the compacted topic of each domain's last posture, created when missing "
+            + "(default: ${DEFAULT-VALUE})")
+    String postureTopic;
+
+    @Option(names = "--transactional-id", paramLabel = "ID", defaultValue = "tlsrpt-watch",
+        description = "the producer's transactional id: a second watch with the same id fences the first "
+            + "(default: ${DEFAULT-VALUE})")
+    String transactionalId;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() {
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw usage("--interval must be at least PT1S");
+        }
+        if (rounds < 0 || parallelism < 1 || parallelism > 64) {
+            throw usage("--rounds must be 0 or more and --parallelism between 1 and 64");
+        }
+        List<String> first = watchList();
+        if (first.isEmpty()) {
+            throw usage("give at least one DOMAIN or a --domains-file that lists one");
+        }
+        DomainChecker checker = new DomainChecker(lookup.dnsClient(), lookup.policyFetcher());
+        Map<String, Object> client = cluster.properties();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (registry.startsWith("mock://")) {
+            FixedSchemaIds.register(registry, TopicNames.defaults());   // the ids of bin/tlsrpt run's processor
+        }
+        Map<String, Object> serde = new HashMap<>(client);
+        serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        Map<String, WatchedDomain> state;
+        try {
+            PostureTopic.ensure(client, postureTopic, List.of(alertsTopic, alertsJsonTopic));
+            state = new HashMap<>(PostureTopic.load(client, postureTopic));
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.debug("reading {} failed", postureTopic, e);
+            err.println("tlsrpt watch: cannot start: " + e.getMessage());
+            return 1;
+        }
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                main.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tlsrpt-watch-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "tlsrpt-watch-check");
+            t.setDaemon(true);
+            return t;
+        });
+        WatchPublisher.Topics topics = new WatchPublisher.Topics(alertsTopic, alertsJsonTopic, postureTopic);
+        try (WatchPublisher publisher = new WatchPublisher(client, serde, transactionalId, topics)) {
+            List<String> watched = first;
+            for (int round = 1; rounds == 0 || round <= rounds; round++) {
+                long started = System.nanoTime();
+                if (round > 1) {
+                    watched = reloadedWatchList(watched);
+                }
+                Round result = round(watched, state, checker, pool);
+                try {
+                    publisher.publish(result.domains, result.steps);
+                } catch (ProducerFencedException e) {
+                    err.println("tlsrpt watch: another watch with --transactional-id " + transactionalId
+                        + " took over: " + e.getMessage());
+                    return 1;
+                } catch (KafkaException e) {
+                    if (rounds != 0) {
+                        err.println("tlsrpt watch: cannot publish round " + round + ": " + e.getMessage());
+                        return 1;
+                    }
+                    // nothing of the round is visible and the state is as before it: the next round redoes it
+                    LOG.error("round {} could not be published; the next round checks again", round, e);
+                    continue;
+                }
+                result.apply(state);
+                for (WatchStep step : result.steps) {
+                    for (Alert alert : step.alerts()) {
+                        out.println(AvroJson.toJson(alert));
+                    }
+                }
+                out.flush();
+                err.println(result.summary(round, Duration.ofNanos(System.nanoTime() - started), state));
+                err.flush();
+                if ((rounds == 0 || round < rounds) && waitForNextRound(started)) {
+                    break;
+                }
+            }
+        } catch (KafkaException e) {
+            LOG.debug("the watch's producer failed", e);
+            err.println("tlsrpt watch: cannot write to the cluster: " + e.getMessage());
+            return 1;
+        } finally {
+            pool.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                LOG.debug("stopping: the JVM runs its shutdown hooks");
+            }
+        }
+        return 0;
+    }
+
+    /** @return true when asked to stop while waiting */
+    private boolean waitForNextRound(long startedNanos) {
+        long wait = interval.toNanos() - (System.nanoTime() - startedNanos);
+        try {
+            return stop.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** One round's checks, and what publishing them will change. */
+    private static final class Round {
+        final List<String> domains = new ArrayList<>();
+        final List<WatchStep> steps = new ArrayList<>();
+        int failedChecks;
+
+        void add(String domain, WatchStep step) {
+            domains.add(domain);
+            steps.add(step);
+        }
+
+        void apply(Map<String, WatchedDomain> state) {
+            for (int i = 0; i < steps.size(); i++) {
+                WatchedDomain next = steps.get(i).next();
+                if (next == null) {
+                    state.remove(domains.get(i));
+                } else {
+                    state.put(domains.get(i), next);
+                }
+            }
+        }
+
+        String summary(int round, Duration took, Map<String, WatchedDomain> state) {
+            long fired = steps.stream().flatMap(s -> s.alerts().stream()).filter(a -> a.getStatus().equals("firing"))
+                .count();
+            long resolved = steps.stream().flatMap(s -> s.alerts().stream())
+                .filter(a -> a.getStatus().equals("resolved")).count();
+            long unknown = steps.stream().filter(s -> !s.unknownParts().isEmpty()).count();
+            long changed = steps.stream().filter(s -> !s.changes().isEmpty()).count();
+            long open = state.values().stream().mapToLong(d -> d.open().size()).sum();
+            return String.format(java.util.Locale.ROOT, "tlsrpt watch: round %d: %d domain(s) checked in %.1f s, %d "
+                + "fired, %d resolved, %d open; %d with policy changes, %d with DNS failures, %d check(s) failed",
+                round, steps.stream().filter(s -> s.next() != null).count(), took.toMillis() / 1000.0, fired,
+                resolved, open, changed, unknown, failedChecks);
+        }
+    }
+
+    private Round round(List<String> watched, Map<String, WatchedDomain> state, DomainChecker checker,
+                        ExecutorService pool) {
+        Map<String, Future<PolicyPosture>> checks = new LinkedHashMap<>();
+        for (String domain : watched) {
+            checks.put(domain, pool.submit(() -> PolicyPosture.of(checker.check(domain), Clock.systemUTC().instant())));
+        }
+        Round round = new Round();
+        for (Map.Entry<String, Future<PolicyPosture>> check : checks.entrySet()) {
+            String domain = check.getKey();
+            try {
+                PolicyPosture posture = check.getValue().get();
+                WatchStep step = WatchStep.apply(state.get(domain), posture);
+                step.changes().forEach(change -> LOG.info("{}: {}", domain, change));
+                round.add(domain, step);
+            } catch (ExecutionException e) {
+                // a check that failed unexpectedly tells nothing: the domain keeps its state until the next round
+                round.failedChecks++;
+                LOG.warn("checking {} failed; it keeps its incidents until the next round", domain, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while checking", e);
+            }
+        }
+        Instant now = Clock.systemUTC().instant();
+        for (String gone : new TreeSet<>(state.keySet())) {
+            if (!checks.containsKey(gone)) {
+                LOG.info("{} left the watch list: its incidents resolve", gone);
+                round.add(gone, WatchStep.forget(state.get(gone), now));
+            }
+        }
+        return round;
+    }
+
+    /** The domains of the arguments and the file, checked, each once. */
+    private List<String> watchList() {
+        TreeSet<String> all = new TreeSet<>();
+        for (String d : domains) {
+            all.add(ascii(d, "DOMAIN"));
+        }
+        if (domainsFile != null) {
+            try {
+                all.addAll(readDomainsFile());
+            } catch (IOException e) {
+                throw usage("cannot read --domains-file " + domainsFile + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The list for a later round: an unreadable or broken file keeps the last list (logged), it does not stop. */
+    private List<String> reloadedWatchList(List<String> last) {
+        try {
+            return watchList();
+        } catch (CommandLine.ParameterException e) {
+            LOG.warn("keeping the last watch list of {} domains: {}", last.size(), e.getMessage());
+            return last;
+        }
+    }
+
+    private List<String> readDomainsFile() throws IOException {
+        List<String> listed = new ArrayList<>();
+        int number = 0;
+        for (String line : Files.readAllLines(domainsFile)) {
+            number++;
+            String text = line.replaceFirst("#.*", "").strip();
+            if (!text.isEmpty()) {
+                listed.add(ascii(text, domainsFile + " line " + number));
+            }
+        }
+        return listed;
+    }
+
+    private String ascii(String domain, String where) {
+        try {
+            return CheckedDomainName.ascii(domain);
+        } catch (IllegalArgumentException e) {
+            throw usage(where + ": " + e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

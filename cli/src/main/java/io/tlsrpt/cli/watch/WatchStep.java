@@ -1,0 +1,113 @@
+package io.tlsrpt.cli.watch;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.IncidentLifecycle;
+import io.tlsrpt.schema.Alert;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One check of one domain applied to what the watch kept about it: the incidents that fire, those that resolve, and
+ * what to keep. Pure: the command publishes the alerts and the new state in one transaction.
+ *
+ * @param next what to keep (null when the domain is no longer watched)
+ * @param alerts the alerts to publish, resolutions first
+ * @param changes what changed in the published policies since the last check
+ * @param unknownParts the parts this check could not look up
+ */
+record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, List<String> unknownParts) {
+
+    /**
+     * The {@code reporters} of every alert of the watch: it, not a sender's report, found the problem. The notifier
+     * and {@code tlsrpt run}'s console tell these alerts apart by it.
+     */
+    static final String REPORTER = "tlsrpt watch";
+
+    static WatchStep apply(WatchedDomain previous, PolicyPosture check) {
+        PolicyPosture lastKnown = previous == null ? null : previous.posture();
+        Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
+        if (previous != null) {
+            open.putAll(previous.open());
+        }
+        boolean wasEnforced = previous != null && previous.wasEnforced();
+        PolicyRules.Judgement judgement = PolicyRules.judge(check, lastKnown, wasEnforced, open.keySet());
+        Instant now = check.checkedAt();
+        List<Alert> alerts = new ArrayList<>();
+        for (Map.Entry<AlertKind, WatchedDomain.OpenIncident> e : new ArrayList<>(open.entrySet())) {
+            AlertKind kind = e.getKey();
+            if (!judgement.present().containsKey(kind) && !judgement.unknown().contains(kind)) {
+                alerts.add(resolved(check.domain(), kind, e.getValue(), now, "no longer found: " + now(check, kind)));
+                open.remove(kind);
+            }
+        }
+        for (Problem problem : judgement.present().values()) {
+            if (!open.containsKey(problem.kind())) {
+                WatchedDomain.OpenIncident incident = new WatchedDomain.OpenIncident(
+                    alertId(check.domain(), problem.kind(), now), now, problem.resultType());
+                open.put(problem.kind(), incident);
+                alerts.add(firing(check.domain(), problem, incident, now));
+            }
+        }
+        PolicyPosture kept = check.orPrevious(lastKnown);
+        Boolean enforced = check.enforced();
+        boolean stillEnforced = enforced == null || PolicyRules.explainsNoPolicy(judgement.present())
+            ? wasEnforced : enforced;
+        return new WatchStep(new WatchedDomain(kept, stillEnforced, open), alerts, PostureChanges.between(lastKnown, kept),
+            check.unknownParts());
+    }
+
+    /** The domain left the watch list: its open incidents resolve, nothing is kept. */
+    static WatchStep forget(WatchedDomain previous, Instant now) {
+        List<Alert> alerts = new ArrayList<>();
+        previous.open().forEach((kind, incident) ->
+            alerts.add(resolved(previous.domain(), kind, incident, now, "the domain is no longer watched")));
+        return new WatchStep(null, alerts, List.of(), List.of());
+    }
+
+    static String alertId(String domain, AlertKind kind, Instant since) {
+        return IncidentLifecycle.alertId(domain, "watch|" + kind.code(), since.toEpochMilli());
+    }
+
+    private static String now(PolicyPosture check, AlertKind kind) {
+        return switch (kind) {
+            case TLSRPT_RECORD_BROKEN -> "the _smtp._tls record is " + check.tlsrpt();
+            case TLS_POLICY_NOT_ENFORCED -> "MTA-STS " + check.stsStatus() + ", DANE " + check.dane();
+            case DNSSEC_BROKEN -> "DANE " + check.dane();
+            default -> "MTA-STS " + check.stsStatus();
+        };
+    }
+
+    private static Alert firing(String domain, Problem problem, WatchedDomain.OpenIncident incident, Instant now) {
+        String summary = problem.kind().code() + " on " + domain + " (found by " + REPORTER + "): " + problem.finding()
+            + "; " + problem.kind().action() + ".";
+        return alert(domain, problem.kind(), incident, "firing", now, problem.mxHosts(), summary);
+    }
+
+    private static Alert resolved(String domain, AlertKind kind, WatchedDomain.OpenIncident incident, Instant now,
+                                  String why) {
+        String summary = "Resolved: " + kind.code() + " on " + domain + " (found by " + REPORTER + " since "
+            + incident.since() + "): " + why + ".";
+        return alert(domain, kind, incident, "resolved", now, List.of(), summary);
+    }
+
+    private static Alert alert(String domain, AlertKind kind, WatchedDomain.OpenIncident incident, String status,
+                               Instant now, List<String> mxHosts, String summary) {
+        return Alert.newBuilder()
+            .setAlertId(incident.alertId())
+            .setStatus(status)
+            .setKind(kind.code())
+            .setSeverity(kind.severity().code())
+            .setPolicyDomain(domain)
+            .setResultType(incident.resultType())
+            .setWindowStart(incident.since())
+            .setWindowEnd(now)
+            .setReporters(List.of(REPORTER))
+            .setTopReceivingMx(mxHosts)
+            .setSummary(summary)
+            .setDetectedAt(now)
+            .build();
+    }
+}

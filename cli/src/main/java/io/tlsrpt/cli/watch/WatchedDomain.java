@@ -1,0 +1,36 @@
+package io.tlsrpt.cli.watch;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What the watch keeps about one domain between checks (and across restarts, in the posture topic): its last known
+ * posture and its open incidents.
+ *
+ * @param wasEnforced whether the domain's last judged posture had an enforced policy: a check whose enforcement is
+ *                    unknown (DNS failures) or explained by a broken policy (which has its own alert) leaves it as
+ *                    it was, so that a policy withdrawn after a breakage is still seen as a withdrawal
+ */
+record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open) {
+
+    /** An incident firing now: the id its alerts share, since when, under which result type. */
+    record OpenIncident(String alertId, Instant since, String resultType) {
+        OpenIncident {
+            Objects.requireNonNull(alertId, "alertId");
+            Objects.requireNonNull(since, "since");
+            Objects.requireNonNull(resultType, "resultType");
+        }
+    }
+
+    WatchedDomain {
+        Objects.requireNonNull(posture, "posture");
+        open = java.util.Collections.unmodifiableMap(new TreeMap<>(open));
+    }
+
+    String domain() {
+        return posture.domain();
+    }
+}

@@ -1,0 +1,312 @@
+package io.tlsrpt.cli.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.CommandRunner;
+import io.tlsrpt.cli.check.ConnectProxy;
+import io.tlsrpt.cli.check.PolicyHttpsServer;
+import io.tlsrpt.cli.check.TestPki;
+import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.schema.Alert;
+import io.tlsrpt.schema.serde.AvroSerdes;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@code tlsrpt watch} against a real broker, a DNS server whose zone the test edits between rounds and a real HTTPS
+ * policy server (test CA, through a CONNECT proxy): a domain whose policies break and are mended, each round a new
+ * process-like run of the command that resumes from the posture topic.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WatchCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REGISTRY = "mock://watch-it";
+    private static final String DOMAIN = "watched.test";
+    private static final String POLICY = "version: STSv1\nmode: enforce\nmx: *.watched.test\nmax_age: 604800\n";
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static TestPki pki;
+    static PolicyHttpsServer https;
+    static ConnectProxy proxy;
+    static ScriptedDnsServer dns;
+    /** The zone: "name type" to its records; a name with no entry for a type answers NODATA. */
+    static final Map<String, List<Record>> ZONE = new ConcurrentHashMap<>();
+    static volatile boolean servfail;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic("tlsrpt.alerts", 1, (short) 1),
+                new NewTopic("tlsrpt.alerts.json", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        pki = TestPki.create(List.of("mta-sts." + DOMAIN));
+        https = new PolicyHttpsServer(pki.serverContext());
+        proxy = new ConnectProxy(https.port());
+        dns = new ScriptedDnsServer(WatchCommandIT::answer);
+        healthyZone();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dns.close();
+        proxy.close();
+        https.close();
+        kafka.close();
+    }
+
+    static void healthyZone() throws TextParseException {
+        ZONE.clear();
+        Name domain = Name.fromString(DOMAIN + ".");
+        ZONE.put(DOMAIN + " MX", List.of(new MXRecord(domain, DClass.IN, 60, 10, Name.fromString("mx." + DOMAIN + "."))));
+        txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=mailto:tlsrpt@" + DOMAIN);
+        txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261201");
+        https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY));
+        servfail = false;
+    }
+
+    static void txt(String name, String text) throws TextParseException {
+        ZONE.put(name + " TXT", List.of(new TXTRecord(Name.fromString(name + "."), DClass.IN, 60, text)));
+    }
+
+    private static Message answer(Message query) {
+        Record q = query.getQuestion();
+        Message r = new Message(query.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        r.getHeader().setFlag(Flags.RA);
+        r.addRecord(q, Section.QUESTION);
+        if (servfail) {
+            r.getHeader().setRcode(Rcode.SERVFAIL);
+            return r;
+        }
+        for (Record answer : ZONE.getOrDefault(q.getName().toString(true) + " " + Type.string(q.getType()), List.of())) {
+            r.addRecord(answer, Section.ANSWER);
+        }
+        return r;
+    }
+
+    private static CommandRunner.Run watch(String... extra) {
+        List<String> args = new ArrayList<>(List.of("watch", "--bootstrap", kafka.bootstrapServers(), "--registry",
+            REGISTRY, "--resolver", "127.0.0.1:" + dns.port(), "--https-proxy", proxy.hostPort(), "--policy-ca",
+            pki.caPem.toString(), "--timeout", "3"));
+        args.addAll(List.of(extra));
+        return CommandRunner.run(args.toArray(String[]::new));
+    }
+
+    /** One round; returns when what it published is visible to committed readers. */
+    private static CommandRunner.Run round() {
+        String before = java.time.Instant.now().toString();
+        CommandRunner.Run run = watch("--rounds", "1", DOMAIN);
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        postureOfRound(before);
+        return run;
+    }
+
+    /**
+     * Waits until a committed read sees what the last run published: its transaction's markers are written to the
+     * partitions after the commit returns, and only then is it visible to read_committed readers.
+     */
+    private static JsonNode postureOfRound(String checkedAfter) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            last[0] = lastPosture();
+            return last[0].get("checked_at").asText().compareTo(checkedAfter) > 0;
+        });
+        return last[0];
+    }
+
+    private static long postureCount() {
+        return TopicSnapshot.count(kafka.clientProperties(), "tlsrpt.policy-posture");
+    }
+
+    private static List<JsonNode> alertsTopic() {
+        return TopicSnapshot.readAll(kafka.clientProperties(), "tlsrpt.alerts.json").stream()
+            .map(r -> json(new String(r.value(), StandardCharsets.UTF_8))).toList();
+    }
+
+    private static JsonNode lastPosture() {
+        List<ConsumerRecord<byte[], byte[]>> records = TopicSnapshot.readAll(kafka.clientProperties(),
+            "tlsrpt.policy-posture");
+        return json(new String(records.get(records.size() - 1).value(), StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aHealthyDomainIsRecordedWithoutAnAlert() {
+        CommandRunner.Run run = round();
+
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("round 1: 1 domain(s) checked", "0 fired, 0 resolved, 0 open");
+        JsonNode posture = lastPosture();
+        assertThat(posture.get("policy_domain").asText()).isEqualTo(DOMAIN);
+        assertThat(posture.get("enforced").asBoolean()).isTrue();
+        assertThat(posture.get("mta_sts").get("status").asText()).isEqualTo("enforce");
+        assertThat(posture.get("mta_sts").get("mx").get(0).asText()).isEqualTo("*.watched.test");
+        assertThat(posture.get("tlsrpt").get("rua").get(0).asText()).isEqualTo("mailto:tlsrpt@watched.test");
+        assertThat(proxy.targets()).contains("mta-sts." + DOMAIN + ":443");
+        assertThat(alertsTopic()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aNewMxOutsideThePolicyAndALostRecordFireOnceEach() throws Exception {
+        Name domain = Name.fromString(DOMAIN + ".");
+        ZONE.put(DOMAIN + " MX", List.of(new MXRecord(domain, DClass.IN, 60, 10, Name.fromString("mx." + DOMAIN + ".")),
+            new MXRecord(domain, DClass.IN, 60, 20, Name.fromString("mx.backup-provider.test."))));
+        ZONE.remove("_smtp._tls." + DOMAIN + " TXT");
+
+        CommandRunner.Run broken = round();
+        CommandRunner.Run again = round();
+
+        assertThat(broken.out().lines().map(WatchCommandIT::json).map(a -> a.get("kind").asText()).toList())
+            .containsExactlyInAnyOrder("mta-sts-mx-not-covered", "tlsrpt-record-broken");
+        List<JsonNode> alerts = alertsTopic();
+        assertThat(alerts).hasSize(2).allSatisfy(a -> {
+            assertThat(a.get("status").asText()).isEqualTo("firing");
+            assertThat(a.get("policy_domain").asText()).isEqualTo(DOMAIN);
+            assertThat(a.get("reporters").get(0).asText()).isEqualTo("tlsrpt watch");
+        });
+        JsonNode uncovered = alerts.stream().filter(a -> a.get("kind").asText().equals("mta-sts-mx-not-covered"))
+            .findFirst().orElseThrow();
+        assertThat(uncovered.get("severity").asText()).isEqualTo("critical");
+        assertThat(uncovered.get("top_receiving_mx").get(0).asText()).isEqualTo("mx.backup-provider.test");
+        assertThat(uncovered.get("summary").asText()).contains("mx.backup-provider.test match no mx: line");
+        assertThat(again.out()).as("the next run resumes the open incidents from the posture topic").isEmpty();
+        assertThat(again.err()).contains("0 fired, 0 resolved, 2 open");
+        assertThat(alertsTopic()).hasSize(2);
+
+        // the Avro topic carries the same alerts, as the processor writes them
+        try (Deserializer<Alert> avro = AvroSerdes.forClass(Alert.class, REGISTRY, false).deserializer()) {
+            List<Alert> avroAlerts = TopicSnapshot.readAll(kafka.clientProperties(), "tlsrpt.alerts").stream()
+                .map(r -> avro.deserialize("tlsrpt.alerts", r.value())).toList();
+            assertThat(avroAlerts).extracting(Alert::getAlertId).containsExactlyInAnyOrderElementsOf(
+                alerts.stream().map(a -> a.get("alert_id").asText()).toList());
+        }
+        // and tlsrpt alerts lists them as incidents firing now
+        CommandRunner.Run open = CommandRunner.run("alerts", "--bootstrap", kafka.bootstrapServers(), "--open");
+        assertThat(open.exit()).as(open.err()).isZero();
+        assertThat(open.jsonLines()).extracting(a -> a.get("kind").asText())
+            .containsExactlyInAnyOrder("mta-sts-mx-not-covered", "tlsrpt-record-broken");
+    }
+
+    @Test
+    @Order(3)
+    void aResolverOutageNeitherResolvesNorFires() {
+        servfail = true;
+        try {
+            CommandRunner.Run outage = round();
+
+            assertThat(outage.out()).isEmpty();
+            assertThat(outage.err()).contains("0 fired, 0 resolved, 2 open", "1 with DNS failures");
+            assertThat(lastPosture().get("unknown").toString()).contains("tlsrpt", "mta_sts", "dane");
+        } finally {
+            servfail = false;
+        }
+    }
+
+    @Test
+    @Order(4)
+    void mendedPoliciesResolveUnderTheIncidentsIds() throws Exception {
+        List<String> firingIds = alertsTopic().stream().map(a -> a.get("alert_id").asText()).toList();
+        healthyZone();
+
+        CommandRunner.Run mended = round();
+
+        List<JsonNode> resolved = mended.out().lines().map(WatchCommandIT::json).toList();
+        assertThat(resolved).extracting(a -> a.get("status").asText()).containsOnly("resolved");
+        assertThat(resolved).extracting(a -> a.get("alert_id").asText()).containsExactlyInAnyOrderElementsOf(firingIds);
+        assertThat(lastPosture().get("changes").toString()).contains("tlsrpt.status: missing -> valid");
+        assertThat(lastPosture().get("open_incidents")).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aWithdrawnPolicyFiresWhileTheWatchRunsAndAnEditedListEndsADomain() throws Exception {
+        https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY.replace("enforce", "testing")));
+        Path list = dir.resolve("domains.txt");
+        Files.writeString(list, "# the domains we receive reports for\n" + DOMAIN + "   # main\n");
+
+        long before = postureCount();
+
+        CommandRunner.Run running = watch("--interval", "PT1S", "--rounds", "2", "--domains-file",
+            list.toString());
+
+        assertThat(running.exit()).as(running.err()).isZero();
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> postureCount() == before + 2);
+        assertThat(running.err()).contains("round 1:", "round 2:");
+        assertThat(running.out().lines().map(WatchCommandIT::json).map(a -> a.get("kind").asText() + " "
+            + a.get("status").asText()).toList()).containsExactly("tls-policy-not-enforced firing");
+        assertThat(lastPosture().get("changes").toString()).as("the first round saw the change, not the second")
+            .isEqualTo("[]");
+        assertThat(lastPosture().get("mta_sts").get("status").asText()).isEqualTo("testing");
+
+        Files.writeString(list, "# empty now\n");
+        CommandRunner.Run emptied = watch("--rounds", "1", "--domains-file", list.toString(), "other.test");
+        assertThat(emptied.exit()).as(emptied.err()).isZero();
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TopicSnapshot.readAll(kafka.clientProperties(),
+            "tlsrpt.policy-posture").stream().anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8)
+            .equals("other.test")));
+        assertThat(emptied.out().lines().map(WatchCommandIT::json).filter(a -> a.get("policy_domain").asText()
+            .equals(DOMAIN)).map(a -> a.get("status").asText() + " " + a.get("summary").asText()).toList())
+            .singleElement().asString().startsWith("resolved").contains("no longer watched");
+        List<ConsumerRecord<byte[], byte[]>> postures = TopicSnapshot.readAll(kafka.clientProperties(),
+            "tlsrpt.policy-posture");
+        assertThat(postures.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(DOMAIN))
+            .reduce((a, b) -> b).orElseThrow().value()).as("a tombstone ends the domain").isNull();
+    }
+
+    @Test
+    @Order(6)
+    void usageErrors() {
+        assertThat(watch("--rounds", "1").exit()).isEqualTo(2);
+        assertThat(watch("--interval", "PT0.5S", DOMAIN).exit()).isEqualTo(2);
+        assertThat(watch("--rounds", "1", "not a domain").exit()).isEqualTo(2);
+        CommandRunner.Run noTopic = watch("--rounds", "1", "--alerts-topic", "no.such.topic", DOMAIN);
+        assertThat(noTopic.exit()).isEqualTo(1);
+        assertThat(noTopic.err()).contains("the alert topic no.such.topic does not exist");
+    }
+}

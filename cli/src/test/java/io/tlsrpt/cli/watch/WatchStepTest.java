@@ -1,0 +1,238 @@
+package io.tlsrpt.cli.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.schema.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The watch's rules and incident lifecycle, check by check, without DNS or Kafka. */
+class WatchStepTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+
+    /** A healthy domain: valid record, MTA-STS enforce covering its MX, no DANE. */
+    private static PolicyPosture healthy(int minute) {
+        return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid",
+            List.of("mailto:tlsrpt@example.org"), null, "enforce", "20261201", null, 604800L,
+            List.of("*.example.org"), List.of(), null, "none", List.of());
+    }
+
+    private static PolicyPosture with(PolicyPosture p, String tlsrpt, String sts, String stsFailure,
+                                      List<String> notCovered, String dane) {
+        return new PolicyPosture(p.domain(), p.checkedAt(), tlsrpt, p.rua(), null, sts, p.stsId(), stsFailure,
+            p.stsMaxAge(), p.stsMx(), notCovered, sts.equals(p.stsStatus()) ? null : "the policy broke", dane,
+            dane.equals("none") ? List.of() : List.of("mx.example.org"));
+    }
+
+    private static WatchStep check(WatchStep before, PolicyPosture now) {
+        return WatchStep.apply(before == null ? null : before.next(), now);
+    }
+
+    @Test
+    void aHealthyDomainFiresNothingAndKeepsItsPosture() {
+        WatchStep first = check(null, healthy(0));
+        WatchStep second = check(first, healthy(15));
+
+        assertThat(first.alerts()).isEmpty();
+        assertThat(second.alerts()).isEmpty();
+        assertThat(second.changes()).isEmpty();
+        assertThat(second.next().open()).isEmpty();
+        assertThat(second.next().posture().enforced()).isTrue();
+    }
+
+    @Test
+    void anUnreachablePolicyFiresOnceAndResolvesUnderTheSameId() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep broken = check(ok, with(healthy(15), "valid", "fetch-error", "sts-policy-fetch-error", List.of(),
+            "none"));
+        WatchStep still = check(broken, with(healthy(30), "valid", "fetch-error", "sts-policy-fetch-error", List.of(),
+            "none"));
+        WatchStep mended = check(still, healthy(45));
+
+        Alert firing = single(broken);
+        assertThat(firing.getStatus()).isEqualTo("firing");
+        assertThat(firing.getKind()).isEqualTo("mta-sts-policy-unreachable");
+        assertThat(firing.getSeverity()).isEqualTo("warning");
+        assertThat(firing.getResultType()).isEqualTo("sts-policy-fetch-error");
+        assertThat(firing.getReporters()).containsExactly(WatchStep.REPORTER);
+        assertThat(firing.getWindowStart()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+        assertThat(firing.getSummary()).startsWith("mta-sts-policy-unreachable on example.org (found by tlsrpt watch)")
+            .contains("the policy broke").contains(AlertKind.MTA_STS_POLICY_UNREACHABLE.action());
+        assertThat(broken.next().posture().enforced()).as("fetch-error is no enforced policy").isFalse();
+        assertThat(broken.next().wasEnforced()).as("the breakage explains it: not a withdrawal").isTrue();
+
+        assertThat(still.alerts()).as("the same incident: nothing new").isEmpty();
+        assertThat(mended.alerts()).extracting(Alert::getStatus, Alert::getKind)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("resolved", "mta-sts-policy-unreachable"));
+        assertThat(mended.alerts().get(0).getAlertId()).isEqualTo(firing.getAlertId());
+        assertThat(mended.alerts().get(0).getWindowStart()).isEqualTo(firing.getWindowStart());
+        assertThat(mended.alerts().get(0).getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(45)));
+        assertThat(mended.next().open()).isEmpty();
+    }
+
+    @Test
+    void aWithdrawnPolicyIsNotEnforcedUntilItIsBack() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep testing = check(ok, with(healthy(15), "valid", "testing", null, List.of(), "none"));
+        WatchStep stillTesting = check(testing, with(healthy(30), "valid", "testing", null, List.of(), "none"));
+        WatchStep enforced = check(stillTesting, healthy(45));
+
+        assertThat(single(testing).getKind()).isEqualTo("tls-policy-not-enforced");
+        assertThat(single(testing).getResultType()).isEqualTo("policy-not-enforced");
+        assertThat(testing.changes()).contains("mta_sts.status: enforce -> testing");
+        assertThat(stillTesting.alerts()).as("stays firing although the last posture was not enforced").isEmpty();
+        assertThat(stillTesting.next().open()).containsKey(AlertKind.TLS_POLICY_NOT_ENFORCED);
+        assertThat(single(enforced).getStatus()).isEqualTo("resolved");
+    }
+
+    @Test
+    void aPolicyWithdrawnAfterItBrokeIsStillAWithdrawal() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep broken = check(ok, with(healthy(15), "valid", "invalid", "sts-policy-invalid", List.of(), "none"));
+        WatchStep withdrawn = check(broken, with(healthy(30), "valid", "none", null, List.of(), "none"));
+
+        assertThat(single(broken).getKind()).isEqualTo("mta-sts-policy-invalid");
+        assertThat(withdrawn.alerts()).extracting(Alert::getStatus, Alert::getKind).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("resolved", "mta-sts-policy-invalid"),
+            org.assertj.core.groups.Tuple.tuple("firing", "tls-policy-not-enforced"));
+    }
+
+    @Test
+    void aDomainFirstSeenWithoutAPolicyIsNotAnIncident() {
+        WatchStep first = check(null, with(healthy(0), "valid", "missing", null, List.of(), "none"));
+
+        assertThat(first.alerts()).isEmpty();
+        assertThat(first.next().posture().enforced()).isFalse();
+    }
+
+    @Test
+    void aMissingRecordAndAnUncoveredMxFireTogether() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep both = check(ok, with(healthy(15), "missing", "enforce", null, List.of("mx9.other.example"),
+            "none"));
+
+        assertThat(both.alerts()).extracting(Alert::getKind)
+            .containsExactlyInAnyOrder("tlsrpt-record-broken", "mta-sts-mx-not-covered");
+        Alert uncovered = both.alerts().stream().filter(a -> a.getKind().equals("mta-sts-mx-not-covered"))
+            .findFirst().orElseThrow();
+        assertThat(uncovered.getSeverity()).isEqualTo("critical");
+        assertThat(uncovered.getResultType()).isEqualTo("validation-failure");
+        assertThat(uncovered.getTopReceivingMx()).containsExactly("mx9.other.example");
+        Alert record = both.alerts().stream().filter(a -> a.getKind().equals("tlsrpt-record-broken")).findFirst()
+            .orElseThrow();
+        assertThat(record.getResultType()).isEqualTo("tlsrpt-record-missing");
+        assertThat(both.changes()).contains("tlsrpt.status: valid -> missing",
+            "mta_sts.mx_not_covered: [] -> [mx9.other.example]");
+    }
+
+    @Test
+    void anUncoveredMxInTestingModeIsNotAnIncident() {
+        WatchStep testing = check(null, with(healthy(0), "valid", "testing", null, List.of("mx9.other.example"),
+            "none"));
+
+        assertThat(testing.alerts()).isEmpty();
+    }
+
+    @Test
+    void aCertificateProblemOfThePolicyServerIsItsOwnKind() {
+        WatchStep first = check(null, with(healthy(0), "valid", "fetch-error", "sts-webpki-invalid", List.of(),
+            "none"));
+        WatchStep invalid = check(first, with(healthy(15), "valid", "invalid", "sts-policy-invalid", List.of(),
+            "none"));
+
+        assertThat(single(first).getKind()).isEqualTo("mta-sts-certificate-invalid");
+        assertThat(invalid.alerts()).extracting(Alert::getStatus, Alert::getKind).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("resolved", "mta-sts-certificate-invalid"),
+            org.assertj.core.groups.Tuple.tuple("firing", "mta-sts-policy-invalid"));
+    }
+
+    @Test
+    void lostDnssecOnTlsaRecordsIsBrokenDnssecAndNotEnforcedWithoutMtaSts() {
+        PolicyPosture daneOnly = with(healthy(0), "valid", "missing", null, List.of(), "authenticated");
+        WatchStep ok = check(null, daneOnly);
+        WatchStep lost = check(ok, with(healthy(15), "valid", "missing", null, List.of(), "unauthenticated"));
+
+        assertThat(ok.next().posture().enforced()).isTrue();
+        assertThat(lost.alerts()).as("the broken DNSSEC explains the lost enforcement: one page")
+            .extracting(Alert::getKind).containsExactly("dnssec-broken");
+        Alert dnssec = lost.alerts().stream().filter(a -> a.getKind().equals("dnssec-broken")).findFirst()
+            .orElseThrow();
+        assertThat(dnssec.getSeverity()).isEqualTo("critical");
+        assertThat(dnssec.getTopReceivingMx()).containsExactly("mx.example.org");
+    }
+
+    @Test
+    void aDnsFailureNeitherFiresNorResolvesAndKeepsTheLastKnownPart() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep broken = check(ok, with(healthy(15), "missing", "fetch-error", "sts-policy-fetch-error", List.of(),
+            "none"));
+        WatchStep outage = check(broken, with(healthy(30), "dns-error", "dns-error", null, List.of(), "dns-error"));
+        WatchStep outageFromHealthy = check(ok, with(healthy(30), "dns-error", "dns-error", null, List.of(),
+            "dns-error"));
+
+        assertThat(broken.alerts()).extracting(Alert::getKind)
+            .containsExactlyInAnyOrder("tlsrpt-record-broken", "mta-sts-policy-unreachable");
+        assertThat(outage.alerts()).as("nothing resolves on a resolver outage").isEmpty();
+        assertThat(outage.next().open()).isEqualTo(broken.next().open());
+        assertThat(outage.unknownParts()).containsExactly("tlsrpt", "mta_sts", "dane");
+        assertThat(outage.next().posture().tlsrpt()).as("the last known part").isEqualTo("missing");
+        assertThat(outage.changes()).isEmpty();
+        assertThat(outageFromHealthy.alerts()).as("nothing fires on a resolver outage").isEmpty();
+        assertThat(outageFromHealthy.next().posture().enforced()).isTrue();
+    }
+
+    @Test
+    void aDomainThatLeavesTheListResolvesItsIncidents() {
+        WatchStep broken = check(check(null, healthy(0)), with(healthy(15), "missing", "enforce", null, List.of(),
+            "none"));
+        WatchStep gone = WatchStep.forget(broken.next(), T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(gone.next()).isNull();
+        assertThat(single(gone).getStatus()).isEqualTo("resolved");
+        assertThat(single(gone).getSummary()).contains("no longer watched");
+        assertThat(single(gone).getAlertId()).isEqualTo(single(broken).getAlertId());
+    }
+
+    @Test
+    void aPolicyChangeIsListedNotAlerted() {
+        WatchStep ok = check(null, healthy(0));
+        PolicyPosture h = healthy(15);
+        PolicyPosture changed = new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, "enforce",
+            "20261202", null, 86400L, List.of("*.example.org", "mx.backup.example"), List.of(), null, "none",
+            List.of());
+
+        WatchStep step = check(ok, changed);
+
+        assertThat(step.alerts()).isEmpty();
+        assertThat(step.changes()).containsExactly("mta_sts.id: 20261201 -> 20261202",
+            "mta_sts.max_age: 604800 -> 86400", "mta_sts.mx: [*.example.org] -> [*.example.org, mx.backup.example]");
+    }
+
+    @Test
+    void thePostureRecordResumesTheSameIncidents() {
+        WatchStep broken = check(check(null, healthy(0)), with(healthy(15), "missing", "testing", null, List.of(),
+            "none"));
+
+        String json = PostureJson.write(broken);
+        WatchedDomain resumed = PostureJson.read(json);
+
+        assertThat(resumed).isEqualTo(broken.next());
+        assertThat(json).contains("\"policy_domain\":\"example.org\"", "\"enforced\":false",
+            "\"kind\":\"tls-policy-not-enforced\"", "\"changes\":[\"tlsrpt.status: valid -> missing\"");
+        WatchStep mended = WatchStep.apply(resumed, healthy(30));
+        assertThat(mended.alerts()).extracting(Alert::getAlertId)
+            .containsExactlyInAnyOrderElementsOf(broken.alerts().stream().map(Alert::getAlertId).toList());
+        assertThatThrownBy(() -> PostureJson.read("{\"policy_domain\":\"x\"}"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a posture record");
+    }
+
+    private static Alert single(WatchStep step) {
+        assertThat(step.alerts()).hasSize(1);
+        return step.alerts().get(0);
+    }
+}
