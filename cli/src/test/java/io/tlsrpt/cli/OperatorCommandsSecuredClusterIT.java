@@ -7,6 +7,7 @@ import io.tlsrpt.cli.CommandRunner.Run;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.processor.topology.DeadLetters;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +41,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The ACLs deploy/README.md gives the operator commands on a SASL cluster with the authorizer, each shown to be
  * needed, and a refusal is a one-line error with exit code 1, not a stack trace: {@code tlsrpt dead-letters} needs
  * Read on the dead-letter topic to list and Write on the raw topic to replay; {@code tlsrpt alerts} needs Read on the
- * JSON alert topic; neither needs a group.
+ * JSON alert topic; neither needs a group. {@code tlsrpt watch} needs Write on both alert topics, Read and Write on its
+ * posture topic and Write on its transactional id.
  */
 class OperatorCommandsSecuredClusterIT {
 
     private static final String DEAD_LETTER = "tlsrpt.dead-letter";
     private static final String RAW = "tlsrpt.raw";
     private static final String ALERTS = "tlsrpt.alerts.json";
+    /** The watch's alert topics: its own, so that the alert test above sees only its record. */
+    private static final String WATCH_ALERTS = "watch.alerts";
+    private static final String WATCH_ALERTS_JSON = "watch.alerts.json";
+    private static final String POSTURE = "tlsrpt.policy-posture";
     private static final String USER = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
 
     @TempDir
@@ -59,7 +65,10 @@ class OperatorCommandsSecuredClusterIT {
         cluster = KafkaTestCluster.startSecured(Map.of());
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(DEAD_LETTER, 1, (short) 1), new NewTopic(RAW, 1, (short) 1),
-                new NewTopic(ALERTS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                new NewTopic(ALERTS, 1, (short) 1), new NewTopic(WATCH_ALERTS, 1, (short) 1),
+                new NewTopic(WATCH_ALERTS_JSON, 1, (short) 1),
+                new NewTopic(POSTURE, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                .all().get(30, TimeUnit.SECONDS);
         }
         deadLetterOne("{\"not\":\"a report\"}");
         clientConfig = dir.resolve("client.properties");
@@ -123,6 +132,54 @@ class OperatorCommandsSecuredClusterIT {
         Run open = run(alertsArgs("--open"));
         assertThat(open.exit()).as(open.err()).isZero();
         assertThat(open.out().lines()).singleElement().asString().contains("\"alert_id\":\"a1\"");
+    }
+
+    @Test
+    void theWatchNeedsWriteOnTheAlertTopicsReadAndWriteOnItsPostureTopicAndItsTransactionalId() throws Exception {
+        // a zone that answers every question with nothing: no _smtp._tls record, no MTA-STS, no TLSA
+        try (ScriptedDnsServer dns = new ScriptedDnsServer(query -> {
+            org.xbill.DNS.Message answer = new org.xbill.DNS.Message(query.getHeader().getID());
+            answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+            answer.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+            return answer;
+        })) {
+            String[] watch = {"watch", "--bootstrap", cluster.bootstrapServers(), "--client-config",
+                clientConfig.toString(), "--registry", "mock://secured-watch", "--resolver",
+                "127.0.0.1:" + dns.port(), "--alerts-topic", WATCH_ALERTS, "--alerts-json-topic", WATCH_ALERTS_JSON,
+                "--rounds", "1", "unlisted.test"};
+
+            Run noWrite = run(watch);
+            assertThat(noWrite.exit()).isEqualTo(1);
+            assertThat(noWrite.err()).contains("tlsrpt watch: cannot start: the alert topic watch.alerts does not "
+                + "exist").doesNotContain("\tat ");
+
+            grant(WATCH_ALERTS, AclOperation.WRITE);
+            grant(WATCH_ALERTS_JSON, AclOperation.WRITE);
+            Run noPosture = run(watch);
+            assertThat(noPosture.exit()).isEqualTo(1);
+            assertThat(noPosture.err()).contains("tlsrpt watch: cannot start:").containsIgnoringCase("authoriz")
+                .doesNotContain("\tat ");
+
+            grant(POSTURE, AclOperation.READ, AclOperation.WRITE);
+            Run noTransactionalId = run(watch);
+            assertThat(noTransactionalId.exit()).isEqualTo(1);
+            assertThat(noTransactionalId.err()).contains("tlsrpt watch: cannot write to the cluster:")
+                .containsIgnoringCase("authoriz").doesNotContain("\tat ");
+
+            try (Admin admin = cluster.admin()) {
+                KafkaTestCluster.grant(admin, List.of(new AclBinding(
+                    new ResourcePattern(ResourceType.TRANSACTIONAL_ID, "tlsrpt-watch", PatternType.LITERAL),
+                    new AccessControlEntry(USER, "*", AclOperation.WRITE, AclPermissionType.ALLOW))));
+            }
+            Run watched = run(watch);
+            assertThat(watched.exit()).as(watched.err()).isZero();
+            assertThat(watched.out().lines()).singleElement().asString()
+                .contains("\"kind\":\"tlsrpt-record-broken\"").contains("\"result_type\":\"tlsrpt-record-missing\"");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> TopicSnapshot.count(superUser(), POSTURE) == 1
+                    && TopicSnapshot.count(superUser(), WATCH_ALERTS_JSON) == 1
+                    && TopicSnapshot.count(superUser(), WATCH_ALERTS) == 1);
+        }
     }
 
     private static String[] alertsArgs(String... more) {

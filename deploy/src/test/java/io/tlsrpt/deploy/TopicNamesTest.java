@@ -3,6 +3,7 @@ package io.tlsrpt.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.cli.watch.WatchCommand;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.deploy.Workloads.Container;
 import io.tlsrpt.notify.NotifierConfig;
@@ -28,7 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class TopicNamesTest {
 
-    private static final Set<String> CODE_TOPICS = new TreeSet<>(TopicNames.defaults().all());
+    private static final Set<String> PROCESSOR_TOPICS = new TreeSet<>(TopicNames.defaults().all());
+    /** The processor's topics and the policy watch's posture topic (tlsrpt watch writes the alert topics too). */
+    private static final Set<String> CODE_TOPICS = new TreeSet<>(PROCESSOR_TOPICS);
+
+    static {
+        CODE_TOPICS.add(WatchCommand.DEFAULT_POSTURE_TOPIC);
+    }
     /** topic="..." matchers in PromQL. */
     private static final Pattern TOPIC_MATCHER = Pattern.compile("\\btopic\\s*=~?\\s*\"([^\"]+)\"");
 
@@ -37,7 +44,7 @@ class TopicNamesTest {
         Map<String, String> defaults = new LinkedHashMap<>();
         ProcessorConfig.keys().stream().filter(k -> k.name().startsWith("topic."))
                 .forEach(k -> defaults.put(k.name(), k.defaultValue()));
-        assertThat(new TreeSet<>(defaults.values())).isEqualTo(CODE_TOPICS);
+        assertThat(new TreeSet<>(defaults.values())).isEqualTo(PROCESSOR_TOPICS);
         assertThat(NotifierConfig.DEFAULTS.get(NotifierConfig.TOPIC)).isEqualTo(TopicNames.defaults().alertsJson());
         assertThat(TlsRptSourceConfig.CONFIG_DEF.defaultValues().get(TlsRptSourceConfig.TOPIC))
                 .isEqualTo(TopicNames.defaults().raw());
@@ -70,6 +77,9 @@ class TopicNamesTest {
         topics.setAccessible(true);
         @SuppressWarnings("unchecked")
         List<NewTopic> created = (List<NewTopic>) topics.invoke(null, ProcessorConfig.fromProperties(props));
+        assertThat(declared.get(WatchCommand.DEFAULT_POSTURE_TOPIC).path("spec").path("config")
+                .path(TopicConfig.CLEANUP_POLICY_CONFIG).asText()).as("the watch resumes from each domain's last record")
+                .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
         for (NewTopic topic : created) {
             JsonNode config = declared.get(topic.name()).path("spec").path("config");
             String policy = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);

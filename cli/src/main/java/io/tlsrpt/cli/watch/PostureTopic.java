@@ -41,7 +41,8 @@ final class PostureTopic {
             for (String alerts : alertTopics) {
                 if (!existing.contains(alerts)) {
                     throw new IllegalStateException("the alert topic " + alerts + " does not exist (the stream "
-                        + "processor creates it when it starts)");
+                        + "processor creates it when it starts), or this principal may not write it (Write, which "
+                        + "implies Describe)");
                 }
             }
             if (existing.contains(topic)) {

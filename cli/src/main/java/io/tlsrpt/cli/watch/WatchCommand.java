@@ -65,6 +65,9 @@ import picocli.CommandLine.Parameters;
     })
 public final class WatchCommand implements Callable<Integer> {
 
+    /** The compacted topic of each domain's last posture, unless {@code --posture-topic} names another. */
+    public static final String DEFAULT_POSTURE_TOPIC = "tlsrpt.policy-posture";
+
     private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
 
     @CommandLine.Spec
@@ -109,7 +112,7 @@ public final class WatchCommand implements Callable<Integer> {
         description = "the JSON alert topic, read by the notifier and tlsrpt alerts (default: ${DEFAULT-VALUE})")
     String alertsJsonTopic;
 
-    @Option(names = "--posture-topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.policy-posture",
+    @Option(names = "--posture-topic", paramLabel = "TOPIC", defaultValue = DEFAULT_POSTURE_TOPIC,
         description = "the compacted topic of each domain's last posture, created when missing "
             + "(default: ${DEFAULT-VALUE})")
     String postureTopic;
