@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.cli.watch.WatchMetrics;
 import io.tlsrpt.notify.NotifierMeters;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.ServedDomainsReloader;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every tlsrpt_* metric (and label) the alerting rules and the dashboards use is one the code registers: the
- * processor's PipelineMetrics, its RocksDB memory gauges and the notifier's meters are registered on a Prometheus registry, moved once each,
+ * processor's PipelineMetrics, its RocksDB memory gauges, the notifier's and the policy watch's meters are registered on a Prometheus registry, moved once each,
  * and scraped; the names are compared with the scrape. The kafka_* names come from the Kafka clients at run time
  * and are checked against a running processor by ProcessorMetricsIT; the kafka_connect_* names come from a Connect
  * worker through the JMX exporter and are checked by ConnectMetricsIT.
@@ -174,6 +175,7 @@ class MetricNamesTest {
         }
         assertThat(updates).as("PipelineMetrics update methods").isGreaterThanOrEqualTo(5);
         NotifierMeters.registerAll(registry);
+        new WatchMetrics(registry, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {

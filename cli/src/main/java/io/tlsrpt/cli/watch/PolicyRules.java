@@ -28,6 +28,16 @@ final class PolicyRules {
     private static final Set<AlertKind> STS_KINDS = EnumSet.of(AlertKind.MTA_STS_POLICY_UNREACHABLE,
         AlertKind.MTA_STS_CERTIFICATE_INVALID, AlertKind.MTA_STS_POLICY_INVALID, AlertKind.MTA_STS_MX_NOT_COVERED);
 
+    /** Every kind the watch raises. */
+    static final Set<AlertKind> KINDS;
+
+    static {
+        Set<AlertKind> kinds = EnumSet.copyOf(STS_KINDS);
+        kinds.addAll(List.of(AlertKind.TLSRPT_RECORD_BROKEN, AlertKind.DNSSEC_BROKEN,
+            AlertKind.TLS_POLICY_NOT_ENFORCED));
+        KINDS = java.util.Collections.unmodifiableSet(kinds);
+    }
+
     /** The problems a check shows, and the kinds it cannot tell. */
     record Judgement(Map<AlertKind, Problem> present, Set<AlertKind> unknown) {
     }

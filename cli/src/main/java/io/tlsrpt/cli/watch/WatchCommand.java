@@ -1,5 +1,8 @@
 package io.tlsrpt.cli.watch;
 
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.check.CheckOptions;
 import io.tlsrpt.cli.check.CheckedDomainName;
@@ -117,6 +120,14 @@ public final class WatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String postureTopic;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+        description = "serve /metrics (Prometheus) and /health on this port (default: off; 0 for any free port)")
+    int metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "the address /metrics and /health listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container)")
+    String metricsBind;
+
     @Option(names = "--transactional-id", paramLabel = "ID", defaultValue = "tlsrpt-watch",
         description = "the producer's transactional id: a second watch with the same id fences the first "
             + "(default: ${DEFAULT-VALUE})")
@@ -131,6 +142,9 @@ public final class WatchCommand implements Callable<Integer> {
         }
         if (rounds < 0 || parallelism < 1 || parallelism > 64) {
             throw usage("--rounds must be 0 or more and --parallelism between 1 and 64");
+        }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw usage("--metrics-port must be a port number, 0 for any free port, or -1 for none");
         }
         List<String> first = watchList();
         if (first.isEmpty()) {
@@ -152,6 +166,15 @@ public final class WatchCommand implements Callable<Integer> {
         } catch (KafkaException | IllegalStateException e) {
             LOG.debug("reading {} failed", postureTopic, e);
             err.println("tlsrpt watch: cannot start: " + e.getMessage());
+            return 1;
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WatchMetrics metrics = new WatchMetrics(meters, interval, Clock.systemUTC());
+        HttpServer http;
+        try {
+            http = metricsPort < 0 ? null : WatchEndpoints.start(metricsBind, metricsPort, meters, metrics);
+        } catch (IOException e) {
+            err.println("tlsrpt watch: cannot listen on " + metricsBind + ":" + metricsPort + ": " + e.getMessage());
             return 1;
         }
         Thread main = Thread.currentThread();
@@ -177,14 +200,16 @@ public final class WatchCommand implements Callable<Integer> {
                 if (round > 1) {
                     watched = reloadedWatchList(watched);
                 }
-                Round result = round(watched, state, checker, pool);
+                Round result = round(watched, state, checker, pool, metrics);
                 try {
                     publisher.publish(result.domains, result.steps);
                 } catch (ProducerFencedException e) {
+                    metrics.failed();
                     err.println("tlsrpt watch: another watch with --transactional-id " + transactionalId
                         + " took over: " + e.getMessage());
                     return 1;
                 } catch (KafkaException e) {
+                    metrics.failed();
                     if (rounds != 0) {
                         err.println("tlsrpt watch: cannot publish round " + round + ": " + e.getMessage());
                         return 1;
@@ -194,6 +219,8 @@ public final class WatchCommand implements Callable<Integer> {
                     continue;
                 }
                 result.apply(state);
+                metrics.published(result.steps, state.values(), watched.size(),
+                    Duration.ofNanos(System.nanoTime() - started));
                 for (WatchStep step : result.steps) {
                     for (Alert alert : step.alerts()) {
                         out.println(AvroJson.toJson(alert));
@@ -212,6 +239,9 @@ public final class WatchCommand implements Callable<Integer> {
             return 1;
         } finally {
             pool.shutdownNow();
+            if (http != null) {
+                http.stop(0);
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -270,7 +300,7 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private Round round(List<String> watched, Map<String, WatchedDomain> state, DomainChecker checker,
-                        ExecutorService pool) {
+                        ExecutorService pool, WatchMetrics metrics) {
         Map<String, Future<PolicyPosture>> checks = new LinkedHashMap<>();
         for (String domain : watched) {
             checks.put(domain, pool.submit(() -> PolicyPosture.of(checker.check(domain), Clock.systemUTC().instant())));
@@ -281,11 +311,13 @@ public final class WatchCommand implements Callable<Integer> {
             try {
                 PolicyPosture posture = check.getValue().get();
                 WatchStep step = WatchStep.apply(state.get(domain), posture);
+                metrics.checked(step);
                 step.changes().forEach(change -> LOG.info("{}: {}", domain, change));
                 round.add(domain, step);
             } catch (ExecutionException e) {
                 // a check that failed unexpectedly tells nothing: the domain keeps its state until the next round
                 round.failedChecks++;
+                metrics.checkFailed();
                 LOG.warn("checking {} failed; it keeps its incidents until the next round", domain, e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -271,9 +271,29 @@ class WatchCommandIT {
         Files.writeString(list, "# the domains we receive reports for\n" + DOMAIN + "   # main\n");
 
         long before = postureCount();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
 
-        CommandRunner.Run running = watch("--interval", "PT1S", "--rounds", "2", "--domains-file",
-            list.toString());
+        java.util.concurrent.CompletableFuture<CommandRunner.Run> watching = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> watch("--interval", "PT1S", "--rounds", "2", "--domains-file", list.toString(),
+                "--metrics-port", Integer.toString(port)));
+        // while it runs: Prometheus' view of it, and its liveness
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String[] scrape = new String[1];
+        await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            scrape[0] = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return scrape[0].contains("tlsrpt_watch_rounds_total{outcome=\"published\"} 1.0");
+        });
+        assertThat(scrape[0]).contains("tlsrpt_watch_domains 1.0", "tlsrpt_watch_checks_total{outcome=\"complete\"} 1.0",
+            "tlsrpt_watch_incidents_open{kind=\"tls-policy-not-enforced\",severity=\"warning\"} 1.0",
+            "tlsrpt_watch_alerts_total{kind=\"tls-policy-not-enforced\",severity=\"warning\",status=\"firing\"} 1.0",
+            "tlsrpt_watch_interval_seconds 1.0");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+            + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        CommandRunner.Run running = watching.get(60, TimeUnit.SECONDS);
 
         assertThat(running.exit()).as(running.err()).isZero();
         await().atMost(java.time.Duration.ofSeconds(30)).until(() -> postureCount() == before + 2);

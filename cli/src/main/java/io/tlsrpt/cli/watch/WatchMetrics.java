@@ -1,0 +1,124 @@
+package io.tlsrpt.cli.watch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.schema.Alert;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The watch's meters (Prometheus names after Micrometer's conversion): {@code tlsrpt_watch_rounds_total{outcome}}
+ * (published or failed), {@code tlsrpt_watch_last_published_round_timestamp_seconds},
+ * {@code tlsrpt_watch_interval_seconds}, {@code tlsrpt_watch_round_duration_seconds},
+ * {@code tlsrpt_watch_domains}, {@code tlsrpt_watch_checks_total{outcome}} (complete, dns-failure: some part could
+ * not be looked up, failed: the check itself failed), {@code tlsrpt_watch_alerts_total{kind,severity,status}} and
+ * {@code tlsrpt_watch_incidents_open{kind,severity}}. DNS failures neither fire nor resolve an incident; the
+ * {@code dns-failure} count is how a resolver outage is seen (rule {@code TlsRptPolicyWatchDnsFailing}).
+ */
+public final class WatchMetrics {
+
+    static final String ROUNDS = "tlsrpt.watch.rounds";
+    static final String LAST_PUBLISHED = "tlsrpt.watch.last.published.round.timestamp";
+    static final String INTERVAL = "tlsrpt.watch.interval";
+    static final String ROUND_DURATION = "tlsrpt.watch.round.duration";
+    static final String DOMAINS = "tlsrpt.watch.domains";
+    static final String CHECKS = "tlsrpt.watch.checks";
+    static final String ALERTS = "tlsrpt.watch.alerts";
+    static final String OPEN = "tlsrpt.watch.incidents.open";
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Duration interval;
+    private final Instant started;
+    private final Counter published;
+    private final Counter failed;
+    private final Timer roundDuration;
+    private final Counter checksComplete;
+    private final Counter checksDnsFailure;
+    private final Counter checksFailed;
+    private final AtomicReference<Instant> lastPublished = new AtomicReference<>();
+    private volatile int domains;
+    private volatile Map<AlertKind, Long> open = new EnumMap<>(AlertKind.class);
+
+    /** Registers every meter (each at 0; the alert counters when their first alert is published). */
+    public WatchMetrics(MeterRegistry registry, Duration interval, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        this.interval = interval;
+        this.started = clock.instant();
+        published = Counter.builder(ROUNDS).tag("outcome", "published")
+            .description("rounds of checks, by whether their alerts and postures were published").register(registry);
+        failed = Counter.builder(ROUNDS).tag("outcome", "failed")
+            .description("rounds of checks, by whether their alerts and postures were published").register(registry);
+        Gauge.builder(LAST_PUBLISHED, this, m -> m.lastPublished.get() == null ? 0
+                : m.lastPublished.get().toEpochMilli() / 1000.0)
+            .description("when the last round was published (epoch seconds; 0 before the first)").baseUnit("seconds")
+            .register(registry);
+        Gauge.builder(INTERVAL, () -> interval.toMillis() / 1000.0).baseUnit("seconds")
+            .description("the configured time from one round's start to the next").register(registry);
+        roundDuration = Timer.builder(ROUND_DURATION).description("time to check every domain and publish")
+            .register(registry);
+        Gauge.builder(DOMAINS, this, m -> m.domains).description("domains on the watch list").register(registry);
+        checksComplete = check("complete");
+        checksDnsFailure = check("dns-failure");
+        checksFailed = check("failed");
+        for (AlertKind kind : PolicyRules.KINDS) {
+            Gauge.builder(OPEN, this, m -> m.open.getOrDefault(kind, 0L))
+                .description("incidents the watch has open now, by kind")
+                .tags("kind", kind.code(), "severity", kind.severity().code()).register(registry);
+        }
+    }
+
+    private Counter check(String outcome) {
+        return Counter.builder(CHECKS).tag("outcome", outcome)
+            .description("domain checks: complete, dns-failure (a part not looked up), failed (the check itself)")
+            .register(registry);
+    }
+
+    void checked(WatchStep step) {
+        (step.unknownParts().isEmpty() ? checksComplete : checksDnsFailure).increment();
+    }
+
+    void checkFailed() {
+        checksFailed.increment();
+    }
+
+    void published(Collection<WatchStep> steps, Collection<WatchedDomain> state, int watched, Duration took) {
+        for (WatchStep step : steps) {
+            for (Alert alert : step.alerts()) {
+                Counter.builder(ALERTS).description("alerts the watch published")
+                    .tags("kind", alert.getKind(), "severity", alert.getSeverity(), "status", alert.getStatus())
+                    .register(registry).increment();
+            }
+        }
+        Map<AlertKind, Long> counts = new EnumMap<>(AlertKind.class);
+        state.forEach(d -> d.open().keySet().forEach(kind -> counts.merge(kind, 1L, Long::sum)));
+        open = counts;
+        domains = watched;
+        roundDuration.record(took);
+        lastPublished.set(clock.instant());
+        published.increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    /**
+     * Healthy while rounds get published: the last within three intervals (or, before the first, since the start),
+     * so that a watch stuck on its cluster is restarted by its liveness probe.
+     */
+    boolean healthy() {
+        Instant last = lastPublished.get();
+        Instant since = last == null ? started : last;
+        return Duration.between(since, clock.instant()).compareTo(interval.multipliedBy(3)) <= 0;
+    }
+}
