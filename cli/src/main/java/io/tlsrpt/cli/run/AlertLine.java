@@ -26,6 +26,7 @@ public final class AlertLine {
     private static final int INCIDENT_ID_CHARS = 8;
     private static final String REPORTS_STOPPED = AlertKind.REPORTS_STOPPED.code();
     private static final String NOT_ENFORCED = AlertKind.TLS_POLICY_NOT_ENFORCED.code();
+    private static final String WATCH_REPORTER = io.tlsrpt.cli.watch.WatchCommand.REPORTER;
 
     private AlertLine() {
     }
@@ -55,6 +56,15 @@ public final class AlertLine {
             b.append(" report window ").append(windowDay);
             return withReportersAndIncident(b, alert);
         }
+        if (fromWatch(alert)) {
+            // tlsrpt watch's checks of the published records: no sessions; found at a minute, not for a day
+            for (String field : List.of("status", "severity", "kind", "policy_domain", "result_type")) {
+                b.append(' ').append(alert.path(field).asText("?"));
+            }
+            b.append(" since ").append(minute(windowStart)).append(", checked ")
+                .append(minute(alert.path("window_end").asText("")));
+            return withReportersAndIncident(b, alert);
+        }
         for (String field : List.of("status", "severity", "kind", "policy_domain", "result_type")) {
             b.append(' ').append(alert.path(field).asText("?"));
         }
@@ -72,6 +82,17 @@ public final class AlertLine {
             b.append(String.format(Locale.ROOT, " (baseline %.1f)", alert.path("baseline").asDouble()));
         }
         return withReportersAndIncident(b, alert);
+    }
+
+    /** An alert of {@code tlsrpt watch}: its one reporter is the watch itself. */
+    private static boolean fromWatch(JsonNode alert) {
+        JsonNode reporters = alert.path("reporters");
+        return reporters.size() == 1 && WATCH_REPORTER.equals(reporters.get(0).asText());
+    }
+
+    /** 2026-12-01T08:27:05.326Z as 2026-12-01T08:27Z. */
+    private static String minute(String instant) {
+        return instant.length() >= 16 ? instant.substring(0, 16) + "Z" : instant;
     }
 
     private static String withReportersAndIncident(StringBuilder b, JsonNode alert) {

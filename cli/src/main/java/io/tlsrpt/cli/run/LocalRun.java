@@ -177,11 +177,15 @@ public final class LocalRun {
             + "once fixed)%n", p.bootstrap(), topics.raw());
         out.printf("  open incidents    bin/tlsrpt alerts --bootstrap %s --open --format text  (--follow to watch)%n",
             p.bootstrap());
+        String registryOption = settings.registryUrl().equals(RunSettings.DEFAULT_REGISTRY) ? ""
+            : " --registry " + settings.registryUrl();
         out.printf("  domains           bin/tlsrpt domains --bootstrap %s%s  (each domain's sessions, failed and "
-            + "unprotected share)%n", p.bootstrap(), settings.registryUrl().equals(RunSettings.DEFAULT_REGISTRY) ? ""
-            : " --registry " + settings.registryUrl());
+            + "unprotected share)%n", p.bootstrap(), registryOption);
         out.printf("  one domain now    bin/tlsrpt domain DOMAIN --processor %s  (its days the processor keeps and its "
             + "incidents, from its state: GET %sDOMAIN)%n", p.processorUrl(), p.domainQueryUrl());
+        out.printf("  policy watch      bin/tlsrpt watch --bootstrap %s%s DOMAIN...  (checks each domain's _smtp._tls "
+            + "record, MTA-STS policy and DANE every 15 minutes; its alerts show here)%n", p.bootstrap(),
+            registryOption);
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

@@ -68,6 +68,9 @@ import picocli.CommandLine.Parameters;
     })
 public final class WatchCommand implements Callable<Integer> {
 
+    /** The one reporter of every alert of the watch (see {@link WatchStep#REPORTER}). */
+    public static final String REPORTER = WatchStep.REPORTER;
+
     /** The compacted topic of each domain's last posture, unless {@code --posture-topic} names another. */
     public static final String DEFAULT_POSTURE_TOPIC = "tlsrpt.policy-posture";
 

@@ -63,6 +63,20 @@ class AlertLineTest {
                 + "incident=c4fd70d0");
     }
 
+    @Test
+    void anAlertOfThePolicyWatchReadsAsACheckWithoutSessions() {
+        Alert alert = firing("0be7ed3cfd68d4666ab248ed7d5d7faf", "tlsrpt-record-broken", "warning",
+            "tlsrpt-record-missing", "2026-12-01")
+            .setWindowStart(Instant.parse("2026-12-01T08:27:05.326Z"))
+            .setWindowEnd(Instant.parse("2026-12-01T08:42:05.100Z"))
+            .setReporters(List.of("tlsrpt watch"))
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing warning tlsrpt-record-broken example.org tlsrpt-record-missing since 2026-12-01T08:27Z, "
+                + "checked 2026-12-01T08:42Z reporters=tlsrpt watch incident=0be7ed3c");
+    }
+
     /** A firing alert on example.org for the day-long window starting {@code day}, its counts left to the test. */
     private static Alert.Builder firing(String alertId, String kind, String severity, String resultType, String day) {
         Instant start = Instant.parse(day + "T00:00:00Z");

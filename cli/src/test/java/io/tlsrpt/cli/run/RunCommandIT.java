@@ -38,6 +38,7 @@ import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
 import io.tlsrpt.testkafka.AlertmanagerProcess;
+import io.tlsrpt.testkafka.ScriptedDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunCommandIT {
 
+    private static final String WATCH_LINE =
+        "ALERT firing warning tlsrpt-record-broken unlisted.example tlsrpt-record-missing since ";
     private static final String DOWNGRADE_LINE =
         "ALERT firing critical starttls-downgrade-suspected " + Seeder.DOWNGRADED_DOMAIN + " starttls-not-supported ";
     private static final String WITHDRAWAL_LINE =
@@ -242,11 +245,27 @@ class RunCommandIT {
                 .until(() -> again.counters().reportsDecoded() == 1);
             assertThat(again.counters().rawRecords()).isEqualTo(1);
             assertThat(again.counters().duplicatesDropped()).isZero();
+
+            // the policy watch the ready block offers, on this run's broker: a domain whose DNS has no _smtp._tls
+            // record (a scripted zone that answers every question with nothing) is an incident the run shows
+            try (ScriptedDnsServer emptyZone = new ScriptedDnsServer(query -> {
+                org.xbill.DNS.Message answer = new org.xbill.DNS.Message(query.getHeader().getID());
+                answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+                answer.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+                return answer;
+            })) {
+                String[] watch = printedCommand(second.text(), "watch");
+                CommandRunner.Run watched = CommandRunner.run(withDomain(watch, "unlisted.example", "--rounds", "1",
+                    "--resolver", "127.0.0.1:" + emptyZone.port()));
+                assertThat(watched.exit()).as(watched.err()).isZero();
+            }
+            await("the watch's alert shown by the run").atMost(Duration.ofSeconds(30))
+                .until(() -> second.count(WATCH_LINE) == 1);
         } finally {
             again.stop();
         }
         assertThat(again.exit.get()).isZero();
-        assertThat(second.count("ALERT ")).isZero();
+        assertThat(second.count("ALERT ")).as("only the watch's").isEqualTo(1);
         assertThat(alertLines).isPositive();
     }
 
@@ -271,9 +290,10 @@ class RunCommandIT {
         return posted.stream().filter(a -> alertname.equals(a.path("labels").path("alertname").asText())).findFirst();
     }
 
-    /** The printed command with DOMAIN replaced, and more arguments. */
+    /** The printed command with DOMAIN (or DOMAIN...) replaced, and more arguments. */
     private static String[] withDomain(String[] command, String domain, String... more) {
-        List<String> args = new java.util.ArrayList<>(Stream.of(command).map(a -> a.equals("DOMAIN") ? domain : a).toList());
+        List<String> args = new java.util.ArrayList<>(Stream.of(command)
+            .map(a -> a.equals("DOMAIN") || a.equals("DOMAIN...") ? domain : a).toList());
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
