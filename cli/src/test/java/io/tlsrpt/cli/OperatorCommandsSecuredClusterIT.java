@@ -179,6 +179,42 @@ class OperatorCommandsSecuredClusterIT {
                 .until(() -> TopicSnapshot.count(superUser(), POSTURE) == 1
                     && TopicSnapshot.count(superUser(), WATCH_ALERTS_JSON) == 1
                     && TopicSnapshot.count(superUser(), WATCH_ALERTS) == 1);
+
+            // a round that cannot be published (Write on the posture topic withdrawn) is aborted, nothing of it
+            // visible, and done again at the next round once the right is back
+            List<AclBinding> postureWrite = List.of(new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, POSTURE, PatternType.LITERAL),
+                new AccessControlEntry(USER, "*", AclOperation.WRITE, AclPermissionType.ALLOW)));
+            try (Admin admin = cluster.admin()) {
+                KafkaTestCluster.revoke(admin, postureWrite);
+            }
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            List<String> twoRounds = new java.util.ArrayList<>(List.of(watch));
+            twoRounds.set(twoRounds.indexOf("unlisted.test"), "second.test");
+            twoRounds.set(twoRounds.indexOf("--rounds") + 1, "2");
+            twoRounds.addAll(List.of("--interval", "PT3S", "--metrics-port", Integer.toString(port)));
+            java.util.concurrent.CompletableFuture<Run> retrying = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> run(twoRounds.toArray(String[]::new)));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("tlsrpt_watch_rounds_total{outcome=\"failed\"} 1.0"));
+            try (Admin admin = cluster.admin()) {
+                KafkaTestCluster.grant(admin, postureWrite);
+            }
+            Run retried = retrying.get(60, TimeUnit.SECONDS);
+            assertThat(retried.exit()).as(retried.err()).isZero();
+            // the next round: second.test's incident fires, unlisted.test (no longer listed) has its own resolved
+            assertThat(retried.err()).contains("round 2: 1 domain(s) checked", "1 fired, 1 resolved")
+                .doesNotContain("round 1:");
+            assertThat(retried.out().lines().filter(l -> l.contains("\"policy_domain\":\"second.test\"")))
+                .as("the aborted round's alert, published once by the next").hasSize(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> TopicSnapshot.count(superUser(), WATCH_ALERTS_JSON) == 3);
         }
     }
 

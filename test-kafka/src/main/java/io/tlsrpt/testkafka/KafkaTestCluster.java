@@ -126,6 +126,13 @@ public final class KafkaTestCluster {
                 .values().get(30, TimeUnit.SECONDS).containsAll(acls));
     }
 
+    /** Deletes the bindings and waits until the authorizer no longer lists them. */
+    public static void revoke(Admin admin, List<AclBinding> acls) throws Exception {
+        admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeAcls(AclBindingFilter.ANY)
+                .values().get(30, TimeUnit.SECONDS).stream().noneMatch(acls::contains));
+    }
+
     private static KafkaClusterTestKit start(TestKitNodes.Builder nodes, Map<String, String> brokerConfig)
             throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes

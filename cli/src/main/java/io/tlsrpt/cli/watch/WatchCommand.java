@@ -62,8 +62,9 @@ import picocli.CommandLine.Parameters;
     },
     exitCodeListHeading = "Exit status:%n",
     exitCodeList = {
-        "0:the rounds asked for (--rounds) ran",
-        "1:the cluster could not be read or written, or another watch with the same --transactional-id took over",
+        "0:the rounds asked for (--rounds) ran, the last of them published",
+        "1:the cluster could not be read or written (with --rounds: the last round was not published), or another "
+            + "watch with the same --transactional-id took over",
         "2:usage error",
     })
 public final class WatchCommand implements Callable<Integer> {
@@ -98,7 +99,8 @@ public final class WatchCommand implements Callable<Integer> {
     Duration interval;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
-        description = "stop after N rounds (default: 0, until stopped; 1 for a cron job)")
+        description = "stop after N rounds (default: 0, until stopped; 1 for a cron job). A round that cannot be "
+            + "published is done again at the next; the exit code says whether the last one was published")
     int rounds;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "4",
@@ -198,44 +200,41 @@ public final class WatchCommand implements Callable<Integer> {
         WatchPublisher.Topics topics = new WatchPublisher.Topics(alertsTopic, alertsJsonTopic, postureTopic);
         try (WatchPublisher publisher = new WatchPublisher(client, serde, transactionalId, topics)) {
             List<String> watched = first;
+            boolean lastPublished = false;
             for (int round = 1; rounds == 0 || round <= rounds; round++) {
                 long started = System.nanoTime();
                 if (round > 1) {
                     watched = reloadedWatchList(watched);
                 }
                 Round result = round(watched, state, checker, pool, metrics);
-                try {
-                    publisher.publish(result.domains, result.steps);
-                } catch (ProducerFencedException e) {
-                    metrics.failed();
-                    err.println("tlsrpt watch: another watch with --transactional-id " + transactionalId
-                        + " took over: " + e.getMessage());
-                    return 1;
-                } catch (KafkaException e) {
-                    metrics.failed();
-                    if (rounds != 0) {
-                        err.println("tlsrpt watch: cannot publish round " + round + ": " + e.getMessage());
-                        return 1;
+                lastPublished = publish(publisher, result, round);
+                if (lastPublished) {
+                    result.apply(state);
+                    metrics.published(result.steps, state.values(), watched.size(),
+                        Duration.ofNanos(System.nanoTime() - started));
+                    for (WatchStep step : result.steps) {
+                        for (Alert alert : step.alerts()) {
+                            out.println(AvroJson.toJson(alert));
+                        }
                     }
-                    // nothing of the round is visible and the state is as before it: the next round redoes it
-                    LOG.error("round {} could not be published; the next round checks again", round, e);
-                    continue;
+                    out.flush();
+                    err.println(result.summary(round, Duration.ofNanos(System.nanoTime() - started), state));
+                    err.flush();
+                } else {
+                    metrics.failed();
                 }
-                result.apply(state);
-                metrics.published(result.steps, state.values(), watched.size(),
-                    Duration.ofNanos(System.nanoTime() - started));
-                for (WatchStep step : result.steps) {
-                    for (Alert alert : step.alerts()) {
-                        out.println(AvroJson.toJson(alert));
-                    }
-                }
-                out.flush();
-                err.println(result.summary(round, Duration.ofNanos(System.nanoTime() - started), state));
-                err.flush();
                 if ((rounds == 0 || round < rounds) && waitForNextRound(started)) {
                     break;
                 }
             }
+            if (!lastPublished) {
+                err.println("tlsrpt watch: the last round was not published (see the log)");
+                return 1;
+            }
+        } catch (StopWatching e) {
+            LOG.debug("the watch stops", e);
+            err.println("tlsrpt watch: " + e.getMessage());
+            return 1;
         } catch (KafkaException e) {
             LOG.debug("the watch's producer failed", e);
             err.println("tlsrpt watch: cannot write to the cluster: " + e.getMessage());
@@ -252,6 +251,35 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Ends the command with exit code 1 and its message. */
+    private static final class StopWatching extends RuntimeException {
+        StopWatching(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * @return whether the round was published; false when it was not and the next round may try again (nothing of
+     *     it is visible, and the state is as before it)
+     * @throws StopWatching when the watch cannot go on: fenced by another watch, or a producer that cannot abort
+     */
+    private boolean publish(WatchPublisher publisher, Round result, int round) {
+        try {
+            publisher.publish(result.domains, result.steps);
+            return true;
+        } catch (ProducerFencedException e) {
+            throw new StopWatching("another watch with --transactional-id " + transactionalId + " took over: "
+                + e.getMessage(), e);
+        } catch (KafkaException | IllegalStateException e) {
+            if (!publisher.usable()) {
+                throw new StopWatching("cannot publish round " + round + ": " + e.getMessage(), e);
+            }
+            LOG.error("round {} could not be published (nothing of it is visible); the next round checks again",
+                round, e);
+            return false;
+        }
     }
 
     /** @return true when asked to stop while waiting */

@@ -30,6 +30,8 @@ final class WatchPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Serializer<Alert> avro;
     private final Topics topics;
+    /** Set when an aborted round could not even be aborted: the producer can do no more (a new process can). */
+    private volatile boolean broken;
 
     /**
      * @param serde the Avro serializer's settings (schema.registry.url and its credentials)
@@ -61,6 +63,9 @@ final class WatchPublisher implements AutoCloseable {
      * @throws KafkaException when the round could not be published (aborted: nothing of it is visible)
      */
     void publish(List<String> domains, List<WatchStep> steps) {
+        if (broken) {
+            throw new IllegalStateException("the producer failed to abort an earlier round and cannot go on");
+        }
         producer.beginTransaction();
         try {
             for (int i = 0; i < steps.size(); i++) {
@@ -87,9 +92,15 @@ final class WatchPublisher implements AutoCloseable {
     private void abort(KafkaException cause) {
         try {
             producer.abortTransaction();
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
+            broken = true;
             cause.addSuppressed(e);
         }
+    }
+
+    /** Whether another round can be tried with this producer. */
+    boolean usable() {
+        return !broken;
     }
 
     @Override
