@@ -90,8 +90,9 @@ public final class WatchCommand implements Callable<Integer> {
     List<String> domains = new ArrayList<>();
 
     @Option(names = "--domains-file", paramLabel = "FILE",
-        description = "more domains, one per line (# starts a comment); read again at every round, so that an edit "
-            + "applies without a restart. A domain that leaves the list has its incidents resolved.")
+        description = "more domains, one per line (# starts a comment; the processor's served.domains.file will do, "
+            + "its *. wildcard entries skipped); read again at every round, so that an edit applies without a "
+            + "restart. A domain that leaves the list has its incidents resolved.")
     Path domainsFile;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT15M",
@@ -391,15 +392,26 @@ public final class WatchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The file's domains. It may be the processor's {@code served.domains.file}: its {@code *.example.com} entries
+     * (every name below) cannot be checked, since no list of those names exists; they are skipped with a warning.
+     */
     private List<String> readDomainsFile() throws IOException {
         List<String> listed = new ArrayList<>();
+        List<String> wildcards = new ArrayList<>();
         int number = 0;
         for (String line : Files.readAllLines(domainsFile)) {
             number++;
             String text = line.replaceFirst("#.*", "").strip();
-            if (!text.isEmpty()) {
+            if (text.startsWith("*.")) {
+                wildcards.add(text);
+            } else if (!text.isEmpty()) {
                 listed.add(ascii(text, domainsFile + " line " + number));
             }
+        }
+        if (!wildcards.isEmpty()) {
+            LOG.warn("{}: skipping {} wildcard entr{} ({}...): the watch checks the domains it is given by name",
+                domainsFile, wildcards.size(), wildcards.size() == 1 ? "y" : "ies", wildcards.get(0));
         }
         return listed;
     }

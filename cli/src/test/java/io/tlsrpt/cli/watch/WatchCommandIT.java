@@ -268,7 +268,8 @@ class WatchCommandIT {
     void aWithdrawnPolicyFiresWhileTheWatchRunsAndAnEditedListEndsADomain() throws Exception {
         https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY.replace("enforce", "testing")));
         Path list = dir.resolve("domains.txt");
-        Files.writeString(list, "# the domains we receive reports for\n" + DOMAIN + "   # main\n");
+        Files.writeString(list, "# the domains we receive reports for (the processor's served.domains.file)\n"
+            + DOMAIN + "   # main\n*.subsidiary.test\n");
 
         long before = postureCount();
         int port;
