@@ -140,6 +140,7 @@ public final class WatchCommand implements Callable<Integer> {
     String transactionalId;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private List<String> skippedWildcards = List.of();
 
     @Override
     public Integer call() {
@@ -409,7 +410,8 @@ public final class WatchCommand implements Callable<Integer> {
                 listed.add(ascii(text, domainsFile + " line " + number));
             }
         }
-        if (!wildcards.isEmpty()) {
+        if (!wildcards.isEmpty() && !wildcards.equals(skippedWildcards)) {
+            skippedWildcards = wildcards;   // once per change of the file, not every round
             LOG.warn("{}: skipping {} wildcard entr{} ({}...): the watch checks the domains it is given by name",
                 domainsFile, wildcards.size(), wildcards.size() == 1 ? "y" : "ies", wildcards.get(0));
         }
