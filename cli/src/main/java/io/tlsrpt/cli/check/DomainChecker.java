@@ -15,11 +15,11 @@ public final class DomainChecker {
     public DomainCheck check(String domain) {
         TlsRptDnsCheck tlsrpt = new TlsRptLookup(dns).check(domain);
         if (fetcher == null) {
-            return new DomainCheck(domain, dns.description(), tlsrpt, null, null);
+            return new DomainCheck(domain, dns.description(), tlsrpt, null, null, null);
         }
         MxHosts mx = MxHosts.lookup(dns, domain);
         MtaStsCheck sts = new MtaStsChecker(dns, fetcher).check(domain, mx);
         DaneCheck dane = new DaneChecker(dns).check(domain, mx);
-        return new DomainCheck(domain, dns.description(), tlsrpt, sts, dane);
+        return new DomainCheck(domain, dns.description(), tlsrpt, sts, dane, mx);
     }
 }

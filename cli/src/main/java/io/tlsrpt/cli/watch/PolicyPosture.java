@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param stsFailure the result type a sender would report when the policy cannot be fetched or used, else null
  * @param stsMaxAge the policy's max_age (null when no policy was read)
  * @param stsMx the policy's mx patterns
- * @param mxNotCovered the MX hosts that no mx pattern of the policy covers
+ * @param mxNotCovered the MX hosts that no mx pattern of the policy covers (null when the MX lookup failed: unknown)
  * @param stsProblem the first error of the MTA-STS check, for the alert's summary (null when none)
  * @param dane authenticated, unauthenticated, none, no-mail, dns-error
  * @param tlsaHosts the MX hosts that have TLSA records
@@ -37,7 +37,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         Objects.requireNonNull(dane, "dane");
         rua = List.copyOf(rua);
         stsMx = List.copyOf(stsMx);
-        mxNotCovered = List.copyOf(mxNotCovered);
+        mxNotCovered = mxNotCovered == null ? null : List.copyOf(mxNotCovered);
         tlsaHosts = List.copyOf(tlsaHosts);
     }
 
@@ -45,10 +45,13 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         TlsRptDnsCheck t = check.tlsrpt();
         MtaStsCheck sts = Objects.requireNonNull(check.mtaSts(), "the watch checks MTA-STS");
         DaneCheck dane = Objects.requireNonNull(check.dane(), "the watch checks DANE");
+        // the MX lookup failed: the policy's coverage of the MX hosts is unknown, not "all covered"
+        boolean mxKnown = check.mx() != null && check.mx().answer().outcome().answered();
         return new PolicyPosture(check.domain(), checkedAt, t.status().json(), t.rua(), firstError(t.errors()),
             sts.status(), sts.id(), sts.fetchFailure(), sts.policy() == null ? null : sts.policy().maxAge(),
             sts.policy() == null ? List.of() : sts.policy().mx(),
-            sts.mxCoverage().stream().filter(c -> c.pattern() == null).map(MtaStsCheck.MxCoverage::host).toList(),
+            mxKnown ? sts.mxCoverage().stream().filter(c -> c.pattern() == null).map(MtaStsCheck.MxCoverage::host)
+                .toList() : null,
             firstError(sts.errors()), dane.status(),
             dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList());
     }
@@ -67,6 +70,11 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
 
     boolean daneKnown() {
         return !DNS_ERROR.equals(dane);
+    }
+
+    /** Whether the MX hosts could be looked up, so that the policy's coverage of them is known. */
+    boolean mxKnown() {
+        return mxNotCovered != null;
     }
 
     boolean stsEnforced() {
@@ -95,14 +103,15 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         }
         PolicyPosture t = tlsrptKnown() ? this : previous;
         PolicyPosture s = stsKnown() ? this : previous;
+        List<String> notCovered = stsKnown() && mxKnown() ? mxNotCovered : previous.mxNotCovered;
         PolicyPosture d = daneKnown() ? this : previous;
         return new PolicyPosture(domain, checkedAt, t.tlsrpt, t.rua, t.tlsrptProblem, s.stsStatus, s.stsId,
-            s.stsFailure, s.stsMaxAge, s.stsMx, s.mxNotCovered, s.stsProblem, d.dane, d.tlsaHosts);
+            s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts);
     }
 
     /** The parts this check could not look up (DNS failures), by their posture names. */
     List<String> unknownParts() {
         return java.util.stream.Stream.of(tlsrptKnown() ? null : "tlsrpt", stsKnown() ? null : "mta_sts",
-            daneKnown() ? null : "dane").filter(Objects::nonNull).toList();
+            mxKnown() ? null : "mx", daneKnown() ? null : "dane").filter(Objects::nonNull).toList();
     }
 }

@@ -68,6 +68,9 @@ final class PolicyRules {
             unknown.addAll(STS_KINDS);
         } else {
             stsProblem(current).ifPresent(p -> present.put(p.kind(), p));
+            if (!current.mxKnown() && !present.containsKey(AlertKind.MTA_STS_MX_NOT_COVERED)) {
+                unknown.add(AlertKind.MTA_STS_MX_NOT_COVERED);
+            }
         }
 
         if (!current.daneKnown()) {
@@ -113,7 +116,7 @@ final class PolicyRules {
             return java.util.Optional.of(new Problem(kind, failure, "it publishes an _mta-sts record but senders "
                 + "cannot use its policy" + detail, List.of()));
         }
-        if (p.stsEnforced() && !p.mxNotCovered().isEmpty()) {
+        if (p.stsEnforced() && p.mxKnown() && !p.mxNotCovered().isEmpty()) {
             return java.util.Optional.of(new Problem(AlertKind.MTA_STS_MX_NOT_COVERED, "validation-failure",
                 "MX host(s) " + String.join(", ", p.mxNotCovered()) + " match no mx: line of its MTA-STS policy in "
                     + "enforce mode (" + String.join(", ", p.stsMx()) + "): senders that apply it will not deliver "

@@ -50,7 +50,11 @@ final class PostureJson {
             sts.put("max_age", p.stsMaxAge());
         }
         strings(sts.putArray("mx"), p.stsMx());
-        strings(sts.putArray("mx_not_covered"), p.mxNotCovered());
+        if (p.mxKnown()) {
+            strings(sts.putArray("mx_not_covered"), p.mxNotCovered());
+        } else {
+            sts.putNull("mx_not_covered");
+        }
         sts.put("problem", p.stsProblem());
         ObjectNode dane = o.putObject("dane");
         dane.put("status", p.dane());
@@ -86,7 +90,8 @@ final class PostureJson {
                 strings(tlsrpt.path("rua")), text(tlsrpt.path("problem")), sts.required("status").asText(),
                 text(sts.path("id")), text(sts.path("failure")),
                 sts.path("max_age").isNumber() ? sts.path("max_age").asLong() : null, strings(sts.path("mx")),
-                strings(sts.path("mx_not_covered")), text(sts.path("problem")), dane.required("status").asText(),
+                sts.path("mx_not_covered").isArray() ? strings(sts.path("mx_not_covered")) : null,
+                text(sts.path("problem")), dane.required("status").asText(),
                 strings(dane.path("tlsa_hosts")));
             Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
             for (JsonNode incident : o.path("open_incidents")) {

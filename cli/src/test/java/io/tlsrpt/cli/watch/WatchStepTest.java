@@ -187,6 +187,24 @@ class WatchStepTest {
     }
 
     @Test
+    void anMxLookupThatFailsLeavesTheCoverageUnknownNotMended() {
+        WatchStep ok = check(null, healthy(0));
+        WatchStep uncovered = check(ok, with(healthy(15), "valid", "enforce", null, List.of("mx9.other.example"),
+            "none"));
+        // the MX question unanswered: no MX hosts to judge, and DANE (which needs them) unknown too
+        WatchStep mxUnknown = check(uncovered, with(healthy(30), "valid", "enforce", null, null, "dns-error"));
+        WatchStep mended = check(mxUnknown, healthy(45));
+
+        assertThat(single(uncovered).getKind()).isEqualTo("mta-sts-mx-not-covered");
+        assertThat(mxUnknown.alerts()).as("not resolved by a lookup that failed").isEmpty();
+        assertThat(mxUnknown.unknownParts()).containsExactly("mx", "dane");
+        assertThat(mxUnknown.next().posture().mxNotCovered()).as("the last known coverage")
+            .containsExactly("mx9.other.example");
+        assertThat(PostureJson.read(PostureJson.write(mxUnknown))).isEqualTo(mxUnknown.next());
+        assertThat(single(mended).getStatus()).isEqualTo("resolved");
+    }
+
+    @Test
     void aDomainThatLeavesTheListResolvesItsIncidents() {
         WatchStep broken = check(check(null, healthy(0)), with(healthy(15), "missing", "enforce", null, List.of(),
             "none"));
