@@ -45,8 +45,11 @@ class PolicyWatchDeploymentTest {
     /** The option's value as given, or its default (the typed value picocli converted, as text). */
     private static String option(CommandLine.ParseResult watch, String name) {
         CommandLine.Model.OptionSpec option = watch.commandSpec().findOption(name);
-        return watch.hasMatchedOption(name) ? String.valueOf((Object) watch.matchedOption(name).getValue())
-            : option.defaultValue();
+        if (!watch.hasMatchedOption(name)) {
+            return option.defaultValue();
+        }
+        Object value = watch.matchedOption(name).getValue();   // typed (Duration, Path): its text
+        return String.valueOf(value);
     }
 
     @Test

@@ -18,11 +18,13 @@ import java.util.List;
  * @param fetchFailure when the policy could not be fetched or used, the result type a sender would report
  *                     ({@code sts-policy-fetch-error}, {@code sts-webpki-invalid}, {@code sts-policy-invalid});
  *                     null otherwise
+ * @param fetchUnanswered the policy fetch got no HTTP answer at all (connection refused, timeout, the host not
+ *                        found): the server may be down, or the path from this machine to it broken
  */
 public record MtaStsCheck(String status, List<TxtRecords> txtRecords, String id, String policyUrl, String policyText,
                           MtaStsPolicy policy, List<MxCoverage> mxCoverage, List<Finding> errors,
                           List<Finding> warnings, String meaning,
-                          String fetchFailure) {
+                          String fetchFailure, boolean fetchUnanswered) {
 
     /** One MX host and the policy pattern matching it, or null. */
     public record MxCoverage(String host, String pattern) {

@@ -46,7 +46,7 @@ public final class MtaStsChecker {
         MtaStsPolicyFetcher.Result fetched = fetcher.fetch(domain);
         if (fetched.kind() != MtaStsPolicyFetcher.Kind.OK && fetched.body() == null) {
             f.error("sts-fetch", "fetching the policy from " + url + " failed: " + fetched.detail());
-            return result("fetch-error", records, id, url, null, null, List.of(), f, fetched.kind().resultType(),
+            return result("fetch-error", records, id, url, null, null, List.of(), f, fetched.kind(),
                 "Senders that find the _mta-sts "
                 + "record but cannot fetch the policy deliver without MTA-STS (unless they cached a policy) and report "
                 + "the failure as " + fetched.kind().resultType() + ".");
@@ -64,7 +64,7 @@ public final class MtaStsChecker {
         }
         if (f.hasErrors()) {
             return result("invalid", records, id, url, fetched.body(), policy, coverage, f,
-                fetched.kind() == MtaStsPolicyFetcher.Kind.OK ? "sts-policy-invalid" : fetched.kind().resultType(),
+                fetched.kind() == MtaStsPolicyFetcher.Kind.OK ? MtaStsPolicyFetcher.Kind.CONTENT : fetched.kind(),
                 "Senders treat an invalid "
                 + "policy as no policy and report sts-policy-invalid; mail is delivered with opportunistic TLS.");
         }
@@ -107,13 +107,13 @@ public final class MtaStsChecker {
     private static MtaStsCheck result(String status, List<TxtRecords> records, String id, String url, String text,
                                       MtaStsPolicy policy, List<MtaStsCheck.MxCoverage> coverage, Findings f,
                                       String meaning) {
-        return result(status, records, id, url, text, policy, coverage, f, null, meaning);
+        return result(status, records, id, url, text, policy, coverage, f, MtaStsPolicyFetcher.Kind.OK, meaning);
     }
 
     private static MtaStsCheck result(String status, List<TxtRecords> records, String id, String url, String text,
                                       MtaStsPolicy policy, List<MtaStsCheck.MxCoverage> coverage, Findings f,
-                                      String fetchFailure, String meaning) {
+                                      MtaStsPolicyFetcher.Kind fetched, String meaning) {
         return new MtaStsCheck(status, records, id, url, text, policy, coverage, f.errors(), f.warnings(), meaning,
-            fetchFailure);
+            fetched.resultType(), fetched == MtaStsPolicyFetcher.Kind.NETWORK);
     }
 }

@@ -22,12 +22,16 @@ import java.util.Objects;
  * @param stsProblem the first error of the MTA-STS check, for the alert's summary (null when none)
  * @param dane authenticated, unauthenticated, none, no-mail, dns-error
  * @param tlsaHosts the MX hosts that have TLSA records
+ * @param stsUnanswered the policy fetch got no HTTP answer at all (see {@link WideFetchFailure})
  */
 public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, List<String> rua, String tlsrptProblem,
                             String stsStatus, String stsId, String stsFailure, Long stsMaxAge, List<String> stsMx,
-                            List<String> mxNotCovered, String stsProblem, String dane, List<String> tlsaHosts) {
+                            List<String> mxNotCovered, String stsProblem, String dane, List<String> tlsaHosts,
+                            boolean stsUnanswered) {
 
     static final String DNS_ERROR = "dns-error";
+    /** An MTA-STS status the watch did not judge this round ({@link WideFetchFailure}). */
+    static final String UNJUDGED = "unjudged";
 
     public PolicyPosture {
         Objects.requireNonNull(domain, "domain");
@@ -53,7 +57,8 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
             mxKnown ? sts.mxCoverage().stream().filter(c -> c.pattern() == null).map(MtaStsCheck.MxCoverage::host)
                 .toList() : null,
             firstError(sts.errors()), dane.status(),
-            dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList());
+            dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList(),
+            sts.fetchUnanswered());
     }
 
     private static String firstError(List<Finding> errors) {
@@ -65,7 +70,23 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     }
 
     boolean stsKnown() {
-        return !DNS_ERROR.equals(stsStatus);
+        return !DNS_ERROR.equals(stsStatus) && !UNJUDGED.equals(stsStatus);
+    }
+
+    /** The domain publishes an _mta-sts record (valid or not). */
+    boolean publishesMtaSts() {
+        return stsKnown() && !"missing".equals(stsStatus);
+    }
+
+    /** The domain's policy fetch got no answer at all. */
+    boolean policyUnanswered() {
+        return "fetch-error".equals(stsStatus) && stsUnanswered;
+    }
+
+    /** This check with its MTA-STS part not judged (the last known one is kept in its place). */
+    PolicyPosture withStsUnjudged() {
+        return new PolicyPosture(domain, checkedAt, tlsrpt, rua, tlsrptProblem, UNJUDGED, stsId, stsFailure,
+            stsMaxAge, stsMx, mxNotCovered, stsProblem, dane, tlsaHosts, stsUnanswered);
     }
 
     boolean daneKnown() {
@@ -106,10 +127,13 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         List<String> notCovered = stsKnown() && mxKnown() ? mxNotCovered : previous.mxNotCovered;
         PolicyPosture d = daneKnown() ? this : previous;
         return new PolicyPosture(domain, checkedAt, t.tlsrpt, t.rua, t.tlsrptProblem, s.stsStatus, s.stsId,
-            s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts);
+            s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts, s.stsUnanswered);
     }
 
-    /** The parts this check could not look up (DNS failures), by their posture names. */
+    /**
+     * The parts this check could not tell (DNS failures; an MTA-STS policy not judged in a wide fetch outage), by
+     * their posture names.
+     */
     List<String> unknownParts() {
         return java.util.stream.Stream.of(tlsrptKnown() ? null : "tlsrpt", stsKnown() ? null : "mta_sts",
             mxKnown() ? null : "mx", daneKnown() ? null : "dane").filter(Objects::nonNull).toList();

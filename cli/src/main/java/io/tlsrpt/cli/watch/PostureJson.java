@@ -44,6 +44,7 @@ final class PostureJson {
         sts.put("status", p.stsStatus());
         sts.put("id", p.stsId());
         sts.put("failure", p.stsFailure());
+        sts.put("no_answer", p.stsUnanswered());
         if (p.stsMaxAge() == null) {
             sts.putNull("max_age");
         } else {
@@ -92,7 +93,7 @@ final class PostureJson {
                 sts.path("max_age").isNumber() ? sts.path("max_age").asLong() : null, strings(sts.path("mx")),
                 sts.path("mx_not_covered").isArray() ? strings(sts.path("mx_not_covered")) : null,
                 text(sts.path("problem")), dane.required("status").asText(),
-                strings(dane.path("tlsa_hosts")));
+                strings(dane.path("tlsa_hosts")), sts.path("no_answer").asBoolean(false));
             Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
             for (JsonNode incident : o.path("open_incidents")) {
                 AlertKind kind = AlertKind.find(incident.required("kind").asText()).orElseThrow(() ->

@@ -326,7 +326,7 @@ public final class WatchCommand implements Callable<Integer> {
             long changed = steps.stream().filter(s -> !s.changes().isEmpty()).count();
             long open = state.values().stream().mapToLong(d -> d.open().size()).sum();
             return String.format(java.util.Locale.ROOT, "tlsrpt watch: round %d: %d domain(s) checked in %.1f s, %d "
-                + "fired, %d resolved, %d open; %d with policy changes, %d with DNS failures, %d check(s) failed",
+                + "fired, %d resolved, %d open; %d with policy changes, %d with lookups failed, %d check(s) failed",
                 round, steps.stream().filter(s -> s.next() != null).count(), took.toMillis() / 1000.0, fired,
                 resolved, open, changed, unknown, failedChecks);
         }
@@ -339,14 +339,11 @@ public final class WatchCommand implements Callable<Integer> {
             checks.put(domain, pool.submit(() -> PolicyPosture.of(checker.check(domain), Clock.systemUTC().instant())));
         }
         Round round = new Round();
+        List<PolicyPosture> postures = new ArrayList<>();
         for (Map.Entry<String, Future<PolicyPosture>> check : checks.entrySet()) {
             String domain = check.getKey();
             try {
-                PolicyPosture posture = check.getValue().get();
-                WatchStep step = WatchStep.apply(state.get(domain), posture);
-                metrics.checked(step);
-                step.changes().forEach(change -> LOG.info("{}: {}", domain, change));
-                round.add(domain, step);
+                postures.add(check.getValue().get());
             } catch (ExecutionException e) {
                 // a check that failed unexpectedly tells nothing: the domain keeps its state until the next round
                 round.failedChecks++;
@@ -356,6 +353,12 @@ public final class WatchCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new KafkaException("interrupted while checking", e);
             }
+        }
+        for (PolicyPosture posture : WideFetchFailure.unjudged(postures)) {
+            WatchStep step = WatchStep.apply(state.get(posture.domain()), posture);
+            metrics.checked(step);
+            step.changes().forEach(change -> LOG.info("{}: {}", posture.domain(), change));
+            round.add(posture.domain(), step);
         }
         Instant now = Clock.systemUTC().instant();
         for (String gone : new TreeSet<>(state.keySet())) {

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The watch's meters (Prometheus names after Micrometer's conversion): {@code tlsrpt_watch_rounds_total{outcome}}
  * (published or failed), {@code tlsrpt_watch_last_published_round_timestamp_seconds},
  * {@code tlsrpt_watch_interval_seconds}, {@code tlsrpt_watch_round_duration_seconds},
- * {@code tlsrpt_watch_domains}, {@code tlsrpt_watch_checks_total{outcome}} (complete, dns-failure: some part could
- * not be looked up, failed: the check itself failed), {@code tlsrpt_watch_alerts_total{kind,severity,status}} and
- * {@code tlsrpt_watch_incidents_open{kind,severity}}. DNS failures neither fire nor resolve an incident; the
- * {@code dns-failure} count is how a resolver outage is seen (rule {@code TlsRptPolicyWatchDnsFailing}).
+ * {@code tlsrpt_watch_domains}, {@code tlsrpt_watch_checks_total{outcome}} (complete; lookup-failure: some part
+ * could not be told, a DNS failure or a policy fetch not judged in a wide outage; failed: the check itself failed),
+ * {@code tlsrpt_watch_alerts_total{kind,severity,status}} and {@code tlsrpt_watch_incidents_open{kind,severity}}.
+ * Such failures neither fire nor resolve an incident; the {@code lookup-failure} count is how an outage of the
+ * watch's resolver or network is seen (rule {@code TlsRptPolicyWatchLookupsFailing}).
  */
 public final class WatchMetrics {
 
@@ -42,7 +43,7 @@ public final class WatchMetrics {
     private final Counter failed;
     private final Timer roundDuration;
     private final Counter checksComplete;
-    private final Counter checksDnsFailure;
+    private final Counter checksLookupFailure;
     private final Counter checksFailed;
     private final AtomicReference<Instant> lastPublished = new AtomicReference<>();
     private volatile int domains;
@@ -68,7 +69,7 @@ public final class WatchMetrics {
             .register(registry);
         Gauge.builder(DOMAINS, this, m -> m.domains).description("domains on the watch list").register(registry);
         checksComplete = check("complete");
-        checksDnsFailure = check("dns-failure");
+        checksLookupFailure = check("lookup-failure");
         checksFailed = check("failed");
         for (AlertKind kind : PolicyRules.KINDS) {
             Gauge.builder(OPEN, this, m -> m.open.getOrDefault(kind, 0L))
@@ -79,12 +80,12 @@ public final class WatchMetrics {
 
     private Counter check(String outcome) {
         return Counter.builder(CHECKS).tag("outcome", outcome)
-            .description("domain checks: complete, dns-failure (a part not looked up), failed (the check itself)")
+            .description("domain checks: complete, lookup-failure (a part not looked up), failed (the check itself)")
             .register(registry);
     }
 
     void checked(WatchStep step) {
-        (step.unknownParts().isEmpty() ? checksComplete : checksDnsFailure).increment();
+        (step.unknownParts().isEmpty() ? checksComplete : checksLookupFailure).increment();
     }
 
     void checkFailed() {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * posture and its open incidents.
  *
  * @param wasEnforced whether the domain's last judged posture had an enforced policy: a check whose enforcement is
- *                    unknown (DNS failures) or explained by a broken policy (which has its own alert) leaves it as
+ *                    unknown (DNS failures, a fetch not judged) or explained by a broken policy (which has its own alert) leaves it as
  *                    it was, so that a policy withdrawn after a breakage is still seen as a withdrawal
  */
 record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open) {

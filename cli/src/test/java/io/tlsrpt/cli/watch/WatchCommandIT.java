@@ -241,7 +241,7 @@ class WatchCommandIT {
             CommandRunner.Run outage = round();
 
             assertThat(outage.out()).isEmpty();
-            assertThat(outage.err()).contains("0 fired, 0 resolved, 2 open", "1 with DNS failures");
+            assertThat(outage.err()).contains("0 fired, 0 resolved, 2 open", "1 with lookups failed");
             assertThat(lastPosture().get("unknown").toString()).contains("tlsrpt", "mta_sts", "dane");
         } finally {
             servfail = false;

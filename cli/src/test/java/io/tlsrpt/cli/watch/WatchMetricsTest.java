@@ -37,7 +37,7 @@ class WatchMetricsTest {
 
     private static PolicyPosture posture(String domain, String tlsrpt, String dane) {
         return new PolicyPosture(domain, T0, tlsrpt, List.of(), null, "enforce", "1", null, 86400L,
-            List.of("*." + domain), List.of(), null, dane, List.of());
+            List.of("*." + domain), List.of(), null, dane, List.of(), false);
     }
 
     @Test
@@ -57,7 +57,7 @@ class WatchMetricsTest {
         assertThat(scrape).contains("tlsrpt_watch_rounds_total{outcome=\"published\"} 1.0",
             "tlsrpt_watch_rounds_total{outcome=\"failed\"} 0.0",
             "tlsrpt_watch_checks_total{outcome=\"complete\"} 1.0",
-            "tlsrpt_watch_checks_total{outcome=\"dns-failure\"} 1.0",
+            "tlsrpt_watch_checks_total{outcome=\"lookup-failure\"} 1.0",
             "tlsrpt_watch_checks_total{outcome=\"failed\"} 1.0",
             "tlsrpt_watch_domains 3.0",
             "tlsrpt_watch_interval_seconds 900.0",
