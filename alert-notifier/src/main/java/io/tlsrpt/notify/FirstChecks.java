@@ -60,6 +60,8 @@ final class FirstChecks {
                     + " offers STARTTLS and that no firewall or SMTP proxy in front of them removes it.";
             case "certificate-expired" -> "Check the expiry of the certificates served by the MX hosts above "
                     + "and whether renewal (e.g. ACME) ran and the MTA was reloaded.";
+            case "certificate-expiring" -> "Renew the certificates of the MX hosts above before the date in the "
+                    + "summary (check that renewal, e.g. ACME, runs) and reload the MTA so that it serves them.";
             case "certificate-host-mismatch" -> "Check that the MX certificates name the MX host names above "
                     + "(subjectAltName) and that the MTA serves the right certificate (SNI).";
             case "certificate-not-trusted" -> "Check the MX certificate chain: a public CA and the intermediate "

@@ -60,6 +60,20 @@ public final class CheckOptions {
         return new MtaStsPolicyFetcher(sslContext(), proxy(), timeout());
     }
 
+    /**
+     * A probe of MX hosts on this port, trusting what the policy fetch trusts (--policy-ca, else the JDK's CAs), the
+     * hosts resolved by the same resolver as every other lookup.
+     */
+    public SmtpTlsProbe mxProbe(int port, String heloName) {
+        javax.net.ssl.X509TrustManager trust;
+        try {
+            trust = policyCa == null ? null : TrustFromPem.trustManager(policyCa);
+        } catch (IOException | GeneralSecurityException e) {
+            throw usage("--policy-ca " + policyCa + ": " + e.getMessage());
+        }
+        return new SmtpTlsProbe(dnsClient(), port, timeout(), trust, heloName);
+    }
+
     private InetSocketAddress resolverAddress() {
         try {
             InetSocketAddress a = ResolverAddress.parse(resolver);

@@ -19,6 +19,22 @@ final class TrustFromPem {
     }
 
     static SSLContext sslContext(Path pem) throws IOException, GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, trustManagers(pem), null);
+        return ctx;
+    }
+
+    /** The trust manager of those CA certificates (for judging a chain taken as it was presented). */
+    static javax.net.ssl.X509TrustManager trustManager(Path pem) throws IOException, GeneralSecurityException {
+        for (javax.net.ssl.TrustManager tm : trustManagers(pem)) {
+            if (tm instanceof javax.net.ssl.X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(Path pem) throws IOException, GeneralSecurityException {
         Collection<? extends Certificate> certs;
         try (InputStream in = Files.newInputStream(pem)) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -34,8 +50,6 @@ final class TrustFromPem {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return tmf.getTrustManagers();
     }
 }

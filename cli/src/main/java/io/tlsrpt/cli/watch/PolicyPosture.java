@@ -23,11 +23,12 @@ import java.util.Objects;
  * @param dane authenticated, unauthenticated, none, no-mail, dns-error
  * @param tlsaHosts the MX hosts that have TLSA records
  * @param stsUnanswered the policy fetch got no HTTP answer at all (see {@link WideFetchFailure})
+ * @param mxTls each MX host's STARTTLS probe (null when the MX hosts were not probed)
  */
 public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, List<String> rua, String tlsrptProblem,
                             String stsStatus, String stsId, String stsFailure, Long stsMaxAge, List<String> stsMx,
                             List<String> mxNotCovered, String stsProblem, String dane, List<String> tlsaHosts,
-                            boolean stsUnanswered) {
+                            boolean stsUnanswered, List<MxTls> mxTls) {
 
     static final String DNS_ERROR = "dns-error";
     /** An MTA-STS status the watch did not judge this round ({@link WideFetchFailure}). */
@@ -43,9 +44,15 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         stsMx = List.copyOf(stsMx);
         mxNotCovered = mxNotCovered == null ? null : List.copyOf(mxNotCovered);
         tlsaHosts = List.copyOf(tlsaHosts);
+        mxTls = mxTls == null ? null : List.copyOf(mxTls);
     }
 
     static PolicyPosture of(DomainCheck check, Instant checkedAt) {
+        return of(check, null, checkedAt);
+    }
+
+    /** @param mxTls the MX hosts' probes, or null when they were not probed */
+    static PolicyPosture of(DomainCheck check, List<MxTls> mxTls, Instant checkedAt) {
         TlsRptDnsCheck t = check.tlsrpt();
         MtaStsCheck sts = Objects.requireNonNull(check.mtaSts(), "the watch checks MTA-STS");
         DaneCheck dane = Objects.requireNonNull(check.dane(), "the watch checks DANE");
@@ -58,7 +65,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
                 .toList() : null,
             firstError(sts.errors()), dane.status(),
             dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList(),
-            sts.fetchUnanswered());
+            sts.fetchUnanswered(), mxTls);
     }
 
     private static String firstError(List<Finding> errors) {
@@ -86,11 +93,16 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     /** This check with its MTA-STS part not judged (the last known one is kept in its place). */
     PolicyPosture withStsUnjudged() {
         return new PolicyPosture(domain, checkedAt, tlsrpt, rua, tlsrptProblem, UNJUDGED, stsId, stsFailure,
-            stsMaxAge, stsMx, mxNotCovered, stsProblem, dane, tlsaHosts, stsUnanswered);
+            stsMaxAge, stsMx, mxNotCovered, stsProblem, dane, tlsaHosts, stsUnanswered, mxTls);
     }
 
     boolean daneKnown() {
         return !DNS_ERROR.equals(dane);
+    }
+
+    /** Whether every MX host was probed and answered (the probe is on and no host was unreachable). */
+    boolean mxTlsKnown() {
+        return mxTls != null && mxTls.stream().noneMatch(MxTls::unreachable);
     }
 
     /** Whether the MX hosts could be looked up, so that the policy's coverage of them is known. */
@@ -127,7 +139,8 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         List<String> notCovered = stsKnown() && mxKnown() ? mxNotCovered : previous.mxNotCovered;
         PolicyPosture d = daneKnown() ? this : previous;
         return new PolicyPosture(domain, checkedAt, t.tlsrpt, t.rua, t.tlsrptProblem, s.stsStatus, s.stsId,
-            s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts, s.stsUnanswered);
+            s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts, s.stsUnanswered,
+            mxTlsKnown() ? mxTls : previous.mxTls);
     }
 
     /**
@@ -136,6 +149,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
      */
     List<String> unknownParts() {
         return java.util.stream.Stream.of(tlsrptKnown() ? null : "tlsrpt", stsKnown() ? null : "mta_sts",
-            mxKnown() ? null : "mx", daneKnown() ? null : "dane").filter(Objects::nonNull).toList();
+            mxKnown() ? null : "mx", daneKnown() ? null : "dane",
+            mxTls == null || mxTlsKnown() ? null : "mx_tls").filter(Objects::nonNull).toList();
     }
 }

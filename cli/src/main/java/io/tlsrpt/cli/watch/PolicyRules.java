@@ -18,6 +18,11 @@ import java.util.Set;
  *       or the record or the policy is invalid (senders then apply no policy);</li>
  *   <li>{@code mta-sts-mx-not-covered}: the policy is in enforce mode and an MX host matches none of its mx lines;</li>
  *   <li>{@code dnssec-broken}: TLSA records that were DNSSEC-authenticated no longer are;</li>
+ *   <li>with the MX hosts probed ({@code --probe-mx}): {@code certificate-expired} and {@code certificate-expiring}
+ *       (within the warning period) for an MX certificate, {@code certificate-invalid} for one that does not chain
+ *       to a trusted CA or does not name its host while MTA-STS asks senders to check it, and
+ *       {@code starttls-unavailable} for an MX that does not offer STARTTLS or fails its TLS handshake. An MX that
+ *       cannot be reached (port 25 is often closed to outgoing connections) is not a finding;</li>
  *   <li>{@code tls-policy-not-enforced}: the domain had an enforced policy (MTA-STS enforce or authenticated TLSA)
  *       and now has none: withdrawn (testing or none mode, records removed), not broken (a broken policy has its
  *       own alert above). It stays firing until a policy is enforced again.</li>
@@ -31,8 +36,13 @@ final class PolicyRules {
     /** Every kind the watch raises. */
     static final Set<AlertKind> KINDS;
 
+    /** The kinds of the MX hosts' STARTTLS probes. */
+    private static final Set<AlertKind> MX_TLS_KINDS = EnumSet.of(AlertKind.CERTIFICATE_EXPIRED,
+        AlertKind.CERTIFICATE_EXPIRING, AlertKind.CERTIFICATE_INVALID, AlertKind.STARTTLS_UNAVAILABLE);
+
     static {
         Set<AlertKind> kinds = EnumSet.copyOf(STS_KINDS);
+        kinds.addAll(MX_TLS_KINDS);
         kinds.addAll(List.of(AlertKind.TLSRPT_RECORD_BROKEN, AlertKind.DNSSEC_BROKEN,
             AlertKind.TLS_POLICY_NOT_ENFORCED));
         KINDS = java.util.Collections.unmodifiableSet(kinds);
@@ -50,8 +60,10 @@ final class PolicyRules {
      * @param lastKnown the domain's last known posture (null before its first check)
      * @param wasEnforced whether the domain had an enforced policy before (see {@link WatchedDomain#wasEnforced})
      * @param open the kinds of the domain's open incidents
+     * @param expiryWarning how long before an MX certificate's expiry {@code certificate-expiring} fires
      */
-    static Judgement judge(PolicyPosture current, PolicyPosture lastKnown, boolean wasEnforced, Set<AlertKind> open) {
+    static Judgement judge(PolicyPosture current, PolicyPosture lastKnown, boolean wasEnforced, Set<AlertKind> open,
+                           java.time.Duration expiryWarning) {
         Map<AlertKind, Problem> present = new EnumMap<>(AlertKind.class);
         Set<AlertKind> unknown = EnumSet.noneOf(AlertKind.class);
         String d = current.domain();
@@ -82,6 +94,8 @@ final class PolicyRules {
                     + "lack the AD bit): DANE senders treat them as absent or defer the mail", current.tlsaHosts()));
         }
 
+        mxTlsProblems(current, expiryWarning, present, unknown);
+
         Boolean enforced = current.enforced();
         if (enforced == null) {
             unknown.add(AlertKind.TLS_POLICY_NOT_ENFORCED);
@@ -94,6 +108,65 @@ final class PolicyRules {
                     + ", DANE " + current.dane() + "): senders deliver its mail without requiring TLS", List.of()));
         }
         return new Judgement(present, unknown);
+    }
+
+    /**
+     * The MX probes' problems. A kind not found while a host was unreachable, or while MTA-STS is unknown (for
+     * {@code certificate-invalid}), is unknown: it may be on the host the probe did not reach.
+     */
+    private static void mxTlsProblems(PolicyPosture current, java.time.Duration expiryWarning,
+                                      Map<AlertKind, Problem> present, Set<AlertKind> unknown) {
+        List<MxTls> probes = current.mxTls();
+        if (probes == null) {
+            unknown.addAll(MX_TLS_KINDS);   // not probed: nothing fires, nothing open resolves
+            return;
+        }
+        java.time.Instant now = current.checkedAt();
+        List<MxTls> tls = probes.stream().filter(MxTls::tls).toList();
+        List<MxTls> expired = tls.stream().filter(p -> !p.notAfter().isAfter(now)).toList();
+        List<MxTls> expiring = tls.stream().filter(p -> p.notAfter().isAfter(now)
+            && !p.notAfter().isAfter(now.plus(expiryWarning))).toList();
+        boolean validated = "enforce".equals(current.stsStatus()) || "testing".equals(current.stsStatus());
+        List<MxTls> invalid = tls.stream().filter(p -> p.notAfter().isAfter(now) && (!p.trusted() || !p.nameMatches()))
+            .toList();
+        List<MxTls> noTls = probes.stream().filter(p -> !p.tls() && !p.unreachable()).toList();
+        if (!expired.isEmpty()) {
+            present.put(AlertKind.CERTIFICATE_EXPIRED, new Problem(AlertKind.CERTIFICATE_EXPIRED,
+                "certificate-expired", "the certificate of " + hostsAndDates(expired) + " has expired: senders that "
+                    + "validate it (MTA-STS) defer the mail", hosts(expired)));
+        }
+        if (!expiring.isEmpty()) {
+            present.put(AlertKind.CERTIFICATE_EXPIRING, new Problem(AlertKind.CERTIFICATE_EXPIRING,
+                "certificate-expiring", "the certificate of " + hostsAndDates(expiring) + " expires within "
+                    + expiryWarning.toDays() + " days", hosts(expiring)));
+        }
+        if (!invalid.isEmpty() && validated) {
+            boolean untrusted = invalid.stream().anyMatch(p -> !p.trusted());
+            present.put(AlertKind.CERTIFICATE_INVALID, new Problem(AlertKind.CERTIFICATE_INVALID,
+                untrusted ? "certificate-not-trusted" : "certificate-host-mismatch", "the certificate of "
+                    + String.join(", ", invalid.stream().map(p -> p.host() + (p.trusted() ? " does not name the host"
+                    : " does not chain to a trusted CA") + " (" + p.detail() + ")").toList())
+                    + ", and the domain's MTA-STS policy (" + current.stsStatus() + ") has senders check it",
+                hosts(invalid)));
+        } else if (!invalid.isEmpty() && !current.stsKnown()) {
+            unknown.add(AlertKind.CERTIFICATE_INVALID);
+        }
+        if (!noTls.isEmpty()) {
+            present.put(AlertKind.STARTTLS_UNAVAILABLE, new Problem(AlertKind.STARTTLS_UNAVAILABLE,
+                "starttls-not-supported", String.join(", ", noTls.stream().map(p -> p.host() + ": " + p.detail())
+                    .toList()) + ": senders deliver in clear text or, under a policy, not at all", hosts(noTls)));
+        }
+        if (!current.mxTlsKnown()) {
+            MX_TLS_KINDS.stream().filter(k -> !present.containsKey(k)).forEach(unknown::add);
+        }
+    }
+
+    private static List<String> hosts(List<MxTls> probes) {
+        return probes.stream().map(MxTls::host).toList();
+    }
+
+    private static String hostsAndDates(List<MxTls> probes) {
+        return String.join(", ", probes.stream().map(p -> p.host() + " (not after " + p.notAfter() + ")").toList());
     }
 
     /** A problem that by itself leaves the domain without an enforced policy. */

@@ -29,6 +29,8 @@ final class PostureChanges {
         compare(changes, "mta_sts.mx_not_covered", before, after, PolicyPosture::mxNotCovered);
         compare(changes, "dane.status", before, after, PolicyPosture::dane);
         compare(changes, "dane.tlsa_hosts", before, after, PolicyPosture::tlsaHosts);
+        compare(changes, "mx_tls", before, after,
+            p -> p.mxTls() == null ? null : p.mxTls().stream().map(MxTls::summary).toList());
         return changes;
     }
 

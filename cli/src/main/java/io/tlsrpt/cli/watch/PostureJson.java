@@ -60,6 +60,20 @@ final class PostureJson {
         ObjectNode dane = o.putObject("dane");
         dane.put("status", p.dane());
         strings(dane.putArray("tlsa_hosts"), p.tlsaHosts());
+        if (p.mxTls() == null) {
+            o.putNull("mx_tls");
+        } else {
+            ArrayNode probes = o.putArray("mx_tls");
+            for (MxTls t : p.mxTls()) {
+                ObjectNode probe = probes.addObject().put("host", t.host()).put("outcome", t.outcome());
+                if (t.notAfter() == null) {
+                    probe.putNull("not_after");
+                } else {
+                    probe.put("not_after", t.notAfter().toString());
+                }
+                probe.put("trusted", t.trusted()).put("name_matches", t.nameMatches()).put("detail", t.detail());
+            }
+        }
         ArrayNode open = o.putArray("open_incidents");
         state.open().forEach((kind, incident) -> open.addObject()
             .put("kind", kind.code())
@@ -93,7 +107,7 @@ final class PostureJson {
                 sts.path("max_age").isNumber() ? sts.path("max_age").asLong() : null, strings(sts.path("mx")),
                 sts.path("mx_not_covered").isArray() ? strings(sts.path("mx_not_covered")) : null,
                 text(sts.path("problem")), dane.required("status").asText(),
-                strings(dane.path("tlsa_hosts")), sts.path("no_answer").asBoolean(false));
+                strings(dane.path("tlsa_hosts")), sts.path("no_answer").asBoolean(false), mxTls(o.path("mx_tls")));
             Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
             for (JsonNode incident : o.path("open_incidents")) {
                 AlertKind kind = AlertKind.find(incident.required("kind").asText()).orElseThrow(() ->
@@ -105,6 +119,19 @@ final class PostureJson {
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a posture record: " + e.getMessage(), e);
         }
+    }
+
+    private static List<MxTls> mxTls(JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<MxTls> probes = new ArrayList<>();
+        for (JsonNode p : array) {
+            probes.add(new MxTls(p.required("host").asText(), p.required("outcome").asText(),
+                p.path("not_after").isTextual() ? Instant.parse(p.path("not_after").asText()) : null,
+                p.path("trusted").asBoolean(), p.path("name_matches").asBoolean(), text(p.path("detail"))));
+        }
+        return probes;
     }
 
     private static void strings(ArrayNode array, List<String> values) {

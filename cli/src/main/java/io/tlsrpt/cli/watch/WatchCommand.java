@@ -6,7 +6,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.check.CheckOptions;
 import io.tlsrpt.cli.check.CheckedDomainName;
+import io.tlsrpt.cli.check.DomainCheck;
 import io.tlsrpt.cli.check.DomainChecker;
+import io.tlsrpt.cli.check.SmtpTlsProbe;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
@@ -53,11 +55,12 @@ import picocli.CommandLine.Parameters;
         "Checks each DOMAIN's _smtp._tls record, MTA-STS policy and DANE records every --interval (the checks of "
             + "check-record) and publishes an alert to the processor's alert topics when one breaks: "
             + "tlsrpt-record-broken, mta-sts-policy-unreachable, mta-sts-certificate-invalid, mta-sts-policy-invalid, "
-            + "mta-sts-mx-not-covered, dnssec-broken, tls-policy-not-enforced; and a resolved alert when it is "
-            + "mended. Alerts carry reporters=[\"tlsrpt watch\"].",
+            + "mta-sts-mx-not-covered, dnssec-broken, tls-policy-not-enforced; with --probe-mx also "
+            + "certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable; and a resolved "
+            + "alert when it is mended. Alerts carry reporters=[\"tlsrpt watch\"].",
         "Each check's posture (and what changed in the policies) goes to a compacted topic keyed by domain, from "
-            + "which a restarted watch resumes. A part whose DNS lookup fails is unknown: it neither fires nor "
-            + "resolves an incident.",
+            + "which a restarted watch resumes. A part that cannot be looked up (a DNS failure, an MX this machine "
+            + "cannot reach) is unknown: it neither fires nor resolves an incident.",
         "Prints each published alert as a JSON line on stdout and a line per round on stderr.",
     },
     exitCodeListHeading = "Exit status:%n",
@@ -126,6 +129,27 @@ public final class WatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String postureTopic;
 
+    @Option(names = "--probe-mx",
+        description = "also connect to each MX host as a sender would (SMTP on --smtp-port, EHLO, STARTTLS, a TLS "
+            + "handshake): certificate-expired, certificate-expiring, certificate-invalid (under MTA-STS) and "
+            + "starttls-unavailable. Off by default: port 25 is often closed to outgoing connections (an MX that "
+            + "cannot be reached is not a finding)")
+    boolean probeMx;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
+        description = "the MX hosts' SMTP port for --probe-mx (default: ${DEFAULT-VALUE})")
+    int smtpPort;
+
+    @Option(names = "--cert-warning-days", paramLabel = "DAYS", defaultValue = "14",
+        description = "with --probe-mx, certificate-expiring fires this many days before an MX certificate expires "
+            + "(default: ${DEFAULT-VALUE}, 1 to 365)")
+    int certWarningDays;
+
+    @Option(names = "--helo-name", paramLabel = "NAME",
+        description = "the name the --probe-mx connections introduce themselves with in EHLO (default: this "
+            + "machine's host name)")
+    String heloName;
+
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
         description = "serve /metrics (Prometheus) and /health on this port (default: off; 0 for any free port)")
     int metricsPort;
@@ -150,6 +174,9 @@ public final class WatchCommand implements Callable<Integer> {
         if (rounds < 0 || parallelism < 1 || parallelism > 64) {
             throw usage("--rounds must be 0 or more and --parallelism between 1 and 64");
         }
+        if (smtpPort < 1 || smtpPort > 65535 || certWarningDays < 1 || certWarningDays > 365) {
+            throw usage("--smtp-port must be a port number and --cert-warning-days between 1 and 365");
+        }
         if (metricsPort < -1 || metricsPort > 65535) {
             throw usage("--metrics-port must be a port number, 0 for any free port, or -1 for none");
         }
@@ -158,6 +185,7 @@ public final class WatchCommand implements Callable<Integer> {
             throw usage("give at least one DOMAIN or a --domains-file that lists one");
         }
         DomainChecker checker = new DomainChecker(lookup.dnsClient(), lookup.policyFetcher());
+        SmtpTlsProbe probe = probeMx ? lookup.mxProbe(smtpPort, heloName == null ? localName() : heloName) : null;
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -208,7 +236,7 @@ public final class WatchCommand implements Callable<Integer> {
                 if (round > 1) {
                     watched = reloadedWatchList(watched);
                 }
-                Round result = round(watched, state, checker, pool, metrics);
+                Round result = round(watched, state, checker, probe, pool, metrics);
                 lastPublished = publish(publisher, result, round);
                 if (lastPublished) {
                     result.apply(state);
@@ -333,10 +361,10 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private Round round(List<String> watched, Map<String, WatchedDomain> state, DomainChecker checker,
-                        ExecutorService pool, WatchMetrics metrics) {
+                        SmtpTlsProbe probe, ExecutorService pool, WatchMetrics metrics) {
         Map<String, Future<PolicyPosture>> checks = new LinkedHashMap<>();
         for (String domain : watched) {
-            checks.put(domain, pool.submit(() -> PolicyPosture.of(checker.check(domain), Clock.systemUTC().instant())));
+            checks.put(domain, pool.submit(() -> check(domain, checker, probe)));
         }
         Round round = new Round();
         List<PolicyPosture> postures = new ArrayList<>();
@@ -355,7 +383,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         for (PolicyPosture posture : WideFetchFailure.unjudged(postures)) {
-            WatchStep step = WatchStep.apply(state.get(posture.domain()), posture);
+            WatchStep step = WatchStep.apply(state.get(posture.domain()), posture, Duration.ofDays(certWarningDays));
             metrics.checked(step);
             step.changes().forEach(change -> LOG.info("{}: {}", posture.domain(), change));
             round.add(posture.domain(), step);
@@ -368,6 +396,26 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         return round;
+    }
+
+    /** One domain's checks, with its MX hosts probed when asked (and when they could be looked up). */
+    private static PolicyPosture check(String domain, DomainChecker checker, SmtpTlsProbe probe) {
+        DomainCheck check = checker.check(domain);
+        List<MxTls> probes = null;
+        if (probe != null && check.mx() != null && check.mx().answer().outcome().answered()) {
+            probes = check.mx().nullMx() ? List.of()
+                : check.mx().hosts().stream().map(probe::probe).map(MxTls::of).toList();
+        }
+        return PolicyPosture.of(check, probes, Clock.systemUTC().instant());
+    }
+
+    private static String localName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            LOG.debug("this machine's name does not resolve; EHLO says tlsrpt-watch.invalid", e);
+            return "tlsrpt-watch.invalid";
+        }
     }
 
     /** The domains of the arguments and the file, checked, each once. */

@@ -26,14 +26,23 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
      */
     static final String REPORTER = "tlsrpt watch";
 
+    /** The default of {@code --cert-warning-days}. */
+    static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
+
     static WatchStep apply(WatchedDomain previous, PolicyPosture check) {
+        return apply(previous, check, EXPIRY_WARNING);
+    }
+
+    /** @param expiryWarning how long before an MX certificate's expiry {@code certificate-expiring} fires */
+    static WatchStep apply(WatchedDomain previous, PolicyPosture check, java.time.Duration expiryWarning) {
         PolicyPosture lastKnown = previous == null ? null : previous.posture();
         Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
         if (previous != null) {
             open.putAll(previous.open());
         }
         boolean wasEnforced = previous != null && previous.wasEnforced();
-        PolicyRules.Judgement judgement = PolicyRules.judge(check, lastKnown, wasEnforced, open.keySet());
+        PolicyRules.Judgement judgement = PolicyRules.judge(check, lastKnown, wasEnforced, open.keySet(),
+            expiryWarning);
         Instant now = check.checkedAt();
         List<Alert> alerts = new ArrayList<>();
         for (Map.Entry<AlertKind, WatchedDomain.OpenIncident> e : new ArrayList<>(open.entrySet())) {
@@ -76,6 +85,9 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
             case TLSRPT_RECORD_BROKEN -> "the _smtp._tls record is " + check.tlsrpt();
             case TLS_POLICY_NOT_ENFORCED -> "MTA-STS " + check.stsStatus() + ", DANE " + check.dane();
             case DNSSEC_BROKEN -> "DANE " + check.dane();
+            case CERTIFICATE_EXPIRED, CERTIFICATE_EXPIRING, CERTIFICATE_INVALID, STARTTLS_UNAVAILABLE ->
+                check.mxTls() == null ? "the MX hosts are no longer probed" : "the MX hosts: " + String.join("; ",
+                    check.mxTls().stream().map(MxTls::summary).toList());
             default -> "MTA-STS " + check.stsStatus();
         };
     }

@@ -37,6 +37,14 @@ public final class TestPki {
 
     /** A CA and a server certificate for the given DNS names (four keytool runs; the rest is done in-process). */
     public static TestPki create(List<String> serverNames) throws Exception {
+        return create(serverNames, null, 2);
+    }
+
+    /**
+     * The same, with the server certificate valid from {@code startDate} (keytool's form, e.g. {@code -10d}; null:
+     * now) for {@code validityDays}: an expired one, or one about to expire.
+     */
+    public static TestPki create(List<String> serverNames, String startDate, int validityDays) throws Exception {
         TestPki pki = new TestPki(Files.createTempDirectory("tlsrpt-pki"));
         Path ca = pki.dir.resolve("ca.p12");
         Path csr = pki.dir.resolve("server.csr");
@@ -46,9 +54,14 @@ public final class TestPki {
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
             "-dname", "CN=" + serverNames.get(0), "-validity", "2", "-keystore", pki.serverKeystore.toString());
         keytool("-certreq", "-alias", "server", "-keystore", pki.serverKeystore.toString(), "-file", csr.toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-infile", csr.toString(), "-outfile",
-            cert.toString(), "-rfc", "-validity", "2", "-ext",
-            "san=" + String.join(",", serverNames.stream().map(n -> "dns:" + n).toList()));
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", ca.toString(),
+            "-infile", csr.toString(), "-outfile", cert.toString(), "-rfc", "-validity",
+            Integer.toString(validityDays), "-ext",
+            "san=" + String.join(",", serverNames.stream().map(n -> "dns:" + n).toList())));
+        if (startDate != null) {
+            gencert.addAll(List.of("-startdate", startDate));
+        }
+        keytool(gencert.toArray(String[]::new));
 
         Certificate caCert = load(ca).getCertificate("ca");
         Files.writeString(pki.caPem, "-----BEGIN CERTIFICATE-----\n"

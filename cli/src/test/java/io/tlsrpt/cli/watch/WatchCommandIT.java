@@ -125,14 +125,20 @@ class WatchCommandIT {
         List<String> args = new ArrayList<>(List.of("watch", "--bootstrap", kafka.bootstrapServers(), "--registry",
             REGISTRY, "--resolver", "127.0.0.1:" + dns.port(), "--https-proxy", proxy.hostPort(), "--policy-ca",
             pki.caPem.toString(), "--timeout", "3"));
+        if (List.of(extra).contains("--policy-ca")) {   // the test's own CAs instead of the policy server's
+            int at = args.indexOf("--policy-ca");
+            args.subList(at, at + 2).clear();
+        }
         args.addAll(List.of(extra));
         return CommandRunner.run(args.toArray(String[]::new));
     }
 
     /** One round; returns when what it published is visible to committed readers. */
-    private static CommandRunner.Run round() {
+    private static CommandRunner.Run round(String... more) {
         String before = java.time.Instant.now().toString();
-        CommandRunner.Run run = watch("--rounds", "1", DOMAIN);
+        List<String> args = new ArrayList<>(List.of("--rounds", "1", DOMAIN));
+        args.addAll(List.of(more));
+        CommandRunner.Run run = watch(args.toArray(String[]::new));
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         postureOfRound(before);
         return run;
@@ -160,9 +166,11 @@ class WatchCommandIT {
             .map(r -> json(new String(r.value(), StandardCharsets.UTF_8))).toList();
     }
 
+    /** The last posture of the test's domain (other domains' records and tombstones left aside). */
     private static JsonNode lastPosture() {
         List<ConsumerRecord<byte[], byte[]>> records = TopicSnapshot.readAll(kafka.clientProperties(),
-            "tlsrpt.policy-posture");
+            "tlsrpt.policy-posture").stream().filter(r -> r.value() != null
+                && new String(r.key(), StandardCharsets.UTF_8).equals(DOMAIN)).toList();
         return json(new String(records.get(records.size() - 1).value(), StandardCharsets.UTF_8));
     }
 
@@ -318,6 +326,59 @@ class WatchCommandIT {
             "tlsrpt.policy-posture");
         assertThat(postures.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(DOMAIN))
             .reduce((a, b) -> b).orElseThrow().value()).as("a tombstone ends the domain").isNull();
+    }
+
+    /**
+     * --probe-mx: the MX host answers SMTP on a local port with a real TLS handshake, its certificate from test CAs
+     * the watch trusts; the certificate changes between rounds as an MTA's would.
+     */
+    @Test
+    @Order(7)
+    void probedMxCertificatesFireAsTheyExpireOrNameAnotherHost() throws Exception {
+        healthyZone();
+        ZONE.put("mx." + DOMAIN + " A", List.of(new org.xbill.DNS.ARecord(Name.fromString("mx." + DOMAIN + "."),
+            DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())));
+        TestPki good = TestPki.create(List.of("mx." + DOMAIN), null, 90);
+        TestPki expiring = TestPki.create(List.of("mx." + DOMAIN));   // two days
+        TestPki misnamed = TestPki.create(List.of("mail.elsewhere.test"), null, 90);
+        Path cas = dir.resolve("cas.pem");
+        Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(good.caPem)
+            + Files.readString(expiring.caPem) + Files.readString(misnamed.caPem));
+        try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(good.serverContext())) {
+            String[] probe = {"--probe-mx", "--smtp-port", Integer.toString(smtp.port()), "--policy-ca", cas.toString()};
+
+            CommandRunner.Run valid = round(probe);
+            assertThat(kinds(valid)).as(valid.err()).isEmpty();
+            JsonNode tls = lastPosture().get("mx_tls").get(0);
+            assertThat(tls.get("host").asText()).isEqualTo("mx." + DOMAIN);
+            assertThat(tls.get("outcome").asText()).isEqualTo("tls");
+            assertThat(tls.get("trusted").asBoolean()).isTrue();
+            assertThat(tls.get("name_matches").asBoolean()).isTrue();
+            assertThat(smtp.handshakes.get()).isEqualTo(1);
+
+            smtp.present(expiring.serverContext());
+            assertThat(kinds(round(probe))).containsExactly("firing certificate-expiring");
+
+            smtp.present(misnamed.serverContext());
+            assertThat(kinds(round(probe))).containsExactlyInAnyOrder("resolved certificate-expiring",
+                "firing certificate-invalid");
+            assertThat(alertsTopic().get(alertsTopic().size() - 1).toString()).contains("certificate-host-mismatch");
+
+            smtp.offerStartTls(false);
+            assertThat(kinds(round(probe))).containsExactlyInAnyOrder("resolved certificate-invalid",
+                "firing starttls-unavailable");
+
+            smtp.close();
+            CommandRunner.Run unreachable = round(probe);
+            assertThat(unreachable.out()).as("an MX this machine cannot reach is no finding").isEmpty();
+            assertThat(unreachable.err()).contains("1 open", "1 with lookups failed");
+        }
+    }
+
+    /** The run's alerts about the test's domain, as "status kind". */
+    private static List<String> kinds(CommandRunner.Run run) {
+        return run.out().lines().map(WatchCommandIT::json).filter(a -> a.get("policy_domain").asText().equals(DOMAIN))
+            .map(a -> a.get("status").asText() + " " + a.get("kind").asText()).toList();
     }
 
     @Test

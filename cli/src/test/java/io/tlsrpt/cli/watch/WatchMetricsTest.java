@@ -37,7 +37,7 @@ class WatchMetricsTest {
 
     private static PolicyPosture posture(String domain, String tlsrpt, String dane) {
         return new PolicyPosture(domain, T0, tlsrpt, List.of(), null, "enforce", "1", null, 86400L,
-            List.of("*." + domain), List.of(), null, dane, List.of(), false);
+            List.of("*." + domain), List.of(), null, dane, List.of(), false, null);
     }
 
     @Test
@@ -66,7 +66,7 @@ class WatchMetricsTest {
             "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\"} 1.0",
             "tlsrpt_watch_incidents_open{kind=\"dnssec-broken\",severity=\"critical\"} 0.0",
             "tlsrpt_watch_round_duration_seconds_count 1");
-        assertThat(scrape).as("only the kinds the watch raises").doesNotContain("kind=\"certificate-expired\"");
+        assertThat(scrape).as("only the kinds the watch raises").doesNotContain("kind=\"starttls-downgrade-suspected\"");
     }
 
     @Test

@@ -19,14 +19,14 @@ class WatchStepTest {
     private static PolicyPosture healthy(int minute) {
         return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid",
             List.of("mailto:tlsrpt@example.org"), null, "enforce", "20261201", null, 604800L,
-            List.of("*.example.org"), List.of(), null, "none", List.of(), false);
+            List.of("*.example.org"), List.of(), null, "none", List.of(), false, null);
     }
 
     private static PolicyPosture with(PolicyPosture p, String tlsrpt, String sts, String stsFailure,
                                       List<String> notCovered, String dane) {
         return new PolicyPosture(p.domain(), p.checkedAt(), tlsrpt, p.rua(), null, sts, p.stsId(), stsFailure,
             p.stsMaxAge(), p.stsMx(), notCovered, sts.equals(p.stsStatus()) ? null : "the policy broke", dane,
-            dane.equals("none") ? List.of() : List.of("mx.example.org"), false);
+            dane.equals("none") ? List.of() : List.of("mx.example.org"), false, null);
     }
 
     private static WatchStep check(WatchStep before, PolicyPosture now) {
@@ -222,7 +222,7 @@ class WatchStepTest {
         PolicyPosture h = healthy(15);
         PolicyPosture changed = new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, "enforce",
             "20261202", null, 86400L, List.of("*.example.org", "mx.backup.example"), List.of(), null, "none",
-            List.of(), false);
+            List.of(), false, null);
 
         WatchStep step = check(ok, changed);
 

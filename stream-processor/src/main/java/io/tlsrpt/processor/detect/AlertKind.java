@@ -39,7 +39,10 @@ public enum AlertKind {
      * in enforce mode covers (senders report it as {@code validation-failure}).
      */
     MTA_STS_MX_NOT_COVERED(Severity.CRITICAL, "add the MX host to the MTA-STS policy's mx: lines (and change the"
-            + " policy id) or remove it from the MX records: senders that apply the policy will not deliver to it");
+            + " policy id) or remove it from the MX records: senders that apply the policy will not deliver to it"),
+    /** Not from reports: {@code tlsrpt watch --probe-mx} found an MX certificate that expires soon. */
+    CERTIFICATE_EXPIRING(Severity.WARNING, "renew the MX certificate before it expires, and reload the MTA"
+            + " so that it serves the new one");
 
     private final Severity severity;
     private final String action;
@@ -54,7 +57,8 @@ public enum AlertKind {
      * silence check or from {@code tlsrpt watch} only.
      */
     public boolean detectedFromReports() {
-        return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != MTA_STS_MX_NOT_COVERED;
+        return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != MTA_STS_MX_NOT_COVERED
+                && this != CERTIFICATE_EXPIRING;
     }
 
     public String code() {

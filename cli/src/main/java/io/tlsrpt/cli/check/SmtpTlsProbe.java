@@ -1,0 +1,271 @@
+package io.tlsrpt.cli.check;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Connects to an MX host as a sending MTA would (SMTP, EHLO, STARTTLS, a TLS handshake naming the host) and reports
+ * what a sender would find: whether STARTTLS is offered, the certificate's expiry, whether it chains to a trusted CA
+ * and names the host (what MTA-STS senders require; RFC 8461 section 4.2). The certificate is taken whatever it is
+ * and judged afterwards, so that an expired or untrusted one is described rather than only refused. Port 25 is often
+ * closed to outgoing connections: an MX that cannot be reached is {@link Outcome#UNREACHABLE}, not a finding.
+ */
+public final class SmtpTlsProbe {
+
+    /** What the probe of one MX host found. */
+    public enum Outcome {
+        /** STARTTLS and a TLS handshake: the certificate fields are set. */
+        TLS("tls"),
+        /** The server answered EHLO without offering STARTTLS. */
+        NO_STARTTLS("no-starttls"),
+        /** STARTTLS was offered but refused, or the TLS handshake failed. */
+        TLS_FAILED("tls-failed"),
+        /** No SMTP answer: no address, connection refused or timed out, a greeting other than 220. */
+        UNREACHABLE("unreachable");
+
+        private final String code;
+
+        Outcome(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * @param notAfter the certificate's expiry (null unless {@link Outcome#TLS})
+     * @param trusted it chains to a trusted CA (expiry aside)
+     * @param nameMatches its subjectAltName DNS names cover the host (RFC 6125 wildcards in the left-most label)
+     */
+    public record Result(String host, Outcome outcome, Instant notAfter, boolean trusted, boolean nameMatches,
+                         String detail) {
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpTlsProbe.class);
+    private static final int MAX_LINES = 100;
+
+    private final DnsClient dns;
+    private final int port;
+    private final Duration timeout;
+    private final X509TrustManager trust;
+    private final String heloName;
+
+    /**
+     * @param trust the CAs a sender would trust (null: the JDK's)
+     * @param heloName the name to introduce this client with in EHLO
+     */
+    public SmtpTlsProbe(DnsClient dns, int port, Duration timeout, X509TrustManager trust, String heloName) {
+        this.dns = dns;
+        this.port = port;
+        this.timeout = timeout;
+        this.trust = trust == null ? jdkTrust() : trust;
+        this.heloName = heloName;
+    }
+
+    /** The JDK's default trust store, as a trust manager. */
+    static X509TrustManager jdkTrust() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK has no X.509 trust manager");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's trust store cannot be read", e);
+        }
+    }
+
+    public Result probe(String host) {
+        DnsAnswer a = dns.query(host, Type.A);
+        InetAddress address = a.records().stream().filter(ARecord.class::isInstance).map(r -> ((ARecord) r).getAddress())
+            .findFirst().orElse(null);
+        if (address == null) {
+            return unreachable(host, "no IPv4 address for " + host + " (" + a.outcome() + ")");
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            List<String> greeting = reply(in);
+            if (!code(greeting).equals("220")) {
+                return unreachable(host, "greeting " + String.join(" / ", greeting));
+            }
+            send(out, "EHLO " + heloName);
+            List<String> ehlo = reply(in);
+            if (!code(ehlo).equals("250")) {
+                return new Result(host, Outcome.NO_STARTTLS, null, false, false, "EHLO answered " + ehlo.get(0));
+            }
+            boolean offered = ehlo.stream().map(l -> l.length() > 4 ? l.substring(4).trim().toUpperCase(Locale.ROOT)
+                : "").anyMatch(k -> k.equals("STARTTLS"));
+            if (!offered) {
+                send(out, "QUIT");
+                return new Result(host, Outcome.NO_STARTTLS, null, false, false, "EHLO lists no STARTTLS");
+            }
+            send(out, "STARTTLS");
+            List<String> ready = reply(in);
+            if (!code(ready).equals("220")) {
+                return new Result(host, Outcome.TLS_FAILED, null, false, false, "STARTTLS answered " + ready.get(0));
+            }
+            return handshake(host, socket);
+        } catch (SSLException e) {
+            return new Result(host, Outcome.TLS_FAILED, null, false, false, "TLS handshake failed: " + e.getMessage());
+        } catch (IOException e) {
+            return unreachable(host, address.getHostAddress() + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    private Result handshake(String host, Socket plain) throws IOException {
+        X509Certificate[][] seen = new X509Certificate[1][];
+        SSLContext tls;
+        try {
+            tls = SSLContext.getInstance("TLS");
+            tls.init(null, new TrustManager[] {new CapturingTrustManager(seen)}, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS", e);
+        }
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, false)) {
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(host)));
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            X509Certificate[] chain = seen[0];
+            if (chain == null || chain.length == 0) {
+                return new Result(host, Outcome.TLS_FAILED, null, false, false, "no certificate presented");
+            }
+            X509Certificate leaf = chain[0];
+            String problem = null;
+            boolean trusted;
+            try {
+                trust.checkServerTrusted(chain, "UNKNOWN");
+                trusted = true;
+            } catch (CertificateException e) {
+                // an expired certificate fails here too: expiry is judged from notAfter; trust apart from it
+                trusted = isOnlyExpiry(e);
+                problem = e.getMessage();
+            }
+            boolean matches = nameMatches(leaf, host);
+            try {
+                socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                LOG.debug("QUIT to {} not sent (the server may close first; the probe is done)", host, e);
+            }
+            return new Result(host, Outcome.TLS, leaf.getNotAfter().toInstant(), trusted, matches,
+                problem == null ? "certificate " + leaf.getSubjectX500Principal().getName() : problem);
+        }
+    }
+
+    private static boolean isOnlyExpiry(CertificateException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return true;
+            }
+            if (t instanceof java.security.cert.CertPathValidatorException v
+                && v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.EXPIRED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 6125: a DNS subjectAltName equal to the host, or "*." + the host's parent (one left-most label). */
+    static boolean nameMatches(X509Certificate cert, String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        try {
+            if (cert.getSubjectAlternativeNames() == null) {
+                return false;
+            }
+            for (List<?> san : cert.getSubjectAlternativeNames()) {
+                if (Integer.valueOf(2).equals(san.get(0))) {
+                    String name = String.valueOf(san.get(1)).toLowerCase(Locale.ROOT);
+                    if (name.equals(h) || name.startsWith("*.") && h.indexOf('.') > 0
+                        && h.substring(h.indexOf('.') + 1).equals(name.substring(2))) {
+                        return true;
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static Result unreachable(String host, String why) {
+        return new Result(host, Outcome.UNREACHABLE, null, false, false, why);
+    }
+
+    private static void send(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** One SMTP reply: its lines ("250-..." continue, "250 ..." ends). */
+    private static List<String> reply(BufferedReader in) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < MAX_LINES; i++) {
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("the server closed the connection" + (lines.isEmpty() ? "" : " after " + lines));
+            }
+            lines.add(line);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return lines;
+            }
+        }
+        throw new IOException("a reply of more than " + MAX_LINES + " lines");
+    }
+
+    private static String code(List<String> reply) {
+        String first = reply.get(0);
+        return first.length() >= 3 ? first.substring(0, 3) : first;
+    }
+
+    /** Accepts any chain and keeps it: the probe judges it afterwards, to say what is wrong with it. */
+    private record CapturingTrustManager(X509Certificate[][] seen) implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("a client probe");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            seen[0] = chain.clone();
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

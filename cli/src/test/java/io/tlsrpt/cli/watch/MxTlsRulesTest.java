@@ -1,0 +1,107 @@
+package io.tlsrpt.cli.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.schema.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The rules of the MX hosts' STARTTLS probes (--probe-mx), without a network. */
+class MxTlsRulesTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+
+    private static PolicyPosture posture(int minute, String sts, List<MxTls> probes) {
+        return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid", List.of(), null, sts,
+            "1", null, 86400L, List.of("*.example.org"), List.of(), null, "none", List.of(), false, probes);
+    }
+
+    private static MxTls tls(String host, Duration validFor, boolean trusted, boolean nameMatches) {
+        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host);
+    }
+
+    private static MxTls without(String host, String outcome) {
+        return new MxTls(host, outcome, null, false, false, outcome.equals("no-starttls")
+            ? "EHLO lists no STARTTLS" : "connection refused");
+    }
+
+    private static final MxTls GOOD = tls("mx1.example.org", Duration.ofDays(60), true, true);
+
+    private static List<String> kinds(WatchStep step) {
+        return step.alerts().stream().map(a -> a.getStatus() + " " + a.getKind()).toList();
+    }
+
+    @Test
+    void aCertificateExpiringWithinTheWarningFiresAndRenewalResolvesIt() {
+        WatchStep ok = WatchStep.apply(null, posture(0, "enforce", List.of(GOOD)));
+        WatchStep soon = WatchStep.apply(ok.next(), posture(15, "enforce",
+            List.of(GOOD, tls("mx2.example.org", Duration.ofDays(5), true, true))));
+        WatchStep renewed = WatchStep.apply(soon.next(), posture(30, "enforce",
+            List.of(GOOD, tls("mx2.example.org", Duration.ofDays(90), true, true))));
+
+        assertThat(ok.alerts()).isEmpty();
+        Alert expiring = soon.alerts().get(0);
+        assertThat(kinds(soon)).containsExactly("firing certificate-expiring");
+        assertThat(expiring.getSeverity()).isEqualTo("warning");
+        assertThat(expiring.getResultType()).isEqualTo("certificate-expiring");
+        assertThat(expiring.getTopReceivingMx()).containsExactly("mx2.example.org");
+        assertThat(expiring.getSummary()).contains("mx2.example.org (not after 2026-12-06T08:00:00Z)", "within 14 days");
+        assertThat(soon.changes()).anyMatch(c -> c.startsWith("mx_tls: "));
+        assertThat(kinds(renewed)).containsExactly("resolved certificate-expiring");
+    }
+
+    @Test
+    void anExpiredCertificateIsExpiredNotAlsoInvalid() {
+        WatchStep expired = WatchStep.apply(null, posture(0, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(-2), false, true))));
+
+        assertThat(kinds(expired)).containsExactly("firing certificate-expired");
+        assertThat(expired.alerts().get(0).getSeverity()).isEqualTo("critical");
+    }
+
+    @Test
+    void anUntrustedOrMisnamedCertificateMattersOnlyUnderMtaSts() {
+        List<MxTls> misnamed = List.of(tls("mx1.example.org", Duration.ofDays(60), true, false));
+
+        assertThat(kinds(WatchStep.apply(null, posture(0, "enforce", misnamed))))
+            .containsExactly("firing certificate-invalid");
+        assertThat(WatchStep.apply(null, posture(0, "enforce", misnamed)).alerts().get(0).getResultType())
+            .isEqualTo("certificate-host-mismatch");
+        assertThat(WatchStep.apply(null, posture(0, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(60), false, true)))).alerts().get(0).getResultType())
+            .isEqualTo("certificate-not-trusted");
+        assertThat(kinds(WatchStep.apply(null, posture(0, "missing", misnamed))))
+            .as("opportunistic TLS does not check the certificate").isEmpty();
+    }
+
+    @Test
+    void noStarttlsFiresAndAnUnreachableMxTellsNothing() {
+        WatchStep plain = WatchStep.apply(null, posture(0, "enforce", List.of(GOOD,
+            without("mx2.example.org", "no-starttls"))));
+        WatchStep unreachable = WatchStep.apply(plain.next(), posture(15, "enforce", List.of(GOOD,
+            without("mx2.example.org", "unreachable"))));
+        WatchStep notProbed = WatchStep.apply(plain.next(), posture(15, "enforce", null));
+
+        assertThat(kinds(plain)).containsExactly("firing starttls-unavailable");
+        assertThat(plain.alerts().get(0).getResultType()).isEqualTo("starttls-not-supported");
+        assertThat(unreachable.alerts()).as("port 25 closed from here is no finding").isEmpty();
+        assertThat(unreachable.next().open()).containsKey(AlertKind.STARTTLS_UNAVAILABLE);
+        assertThat(unreachable.unknownParts()).containsExactly("mx_tls");
+        assertThat(unreachable.next().posture().mxTls()).as("the last known probes kept")
+            .isEqualTo(plain.next().posture().mxTls());
+        assertThat(notProbed.alerts()).as("probing switched off resolves nothing").isEmpty();
+    }
+
+    @Test
+    void theProbesResumeFromThePostureRecord() {
+        WatchStep soon = WatchStep.apply(null, posture(0, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(3), true, true), without("mx2.example.org", "unreachable"))));
+
+        assertThat(PostureJson.read(PostureJson.write(soon))).isEqualTo(soon.next());
+        assertThat(PostureJson.write(soon)).contains("\"mx_tls\":[{\"host\":\"mx1.example.org\",\"outcome\":\"tls\","
+            + "\"not_after\":\"2026-12-04T08:00:00Z\",\"trusted\":true,\"name_matches\":true");
+    }
+}
