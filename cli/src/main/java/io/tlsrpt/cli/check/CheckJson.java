@@ -27,7 +27,7 @@ public final class CheckJson {
         return o;
     }
 
-    /** {@code {"domain", "resolver", "tlsrpt", "mta_sts", "dane"}} for a domain. */
+    /** {@code {"domain", "resolver", "tlsrpt", "mta_sts", "dane", "mx_tls"}} for a domain. */
     public static ObjectNode domain(DomainCheck check) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("domain", check.domain());
@@ -51,6 +51,22 @@ public final class CheckJson {
         }
         if (check.dane() != null) {
             o.set("dane", dane(check.dane()));
+        }
+        if (check.mxTls() != null) {
+            ArrayNode probes = o.putArray("mx_tls");
+            for (SmtpTlsProbe.Result r : check.mxTls()) {
+                ObjectNode p = probes.addObject();
+                p.put("host", r.host());
+                p.put("outcome", r.outcome().code());
+                if (r.notAfter() == null) {
+                    p.putNull("not_after");
+                } else {
+                    p.put("not_after", r.notAfter().toString());
+                }
+                p.put("trusted", r.trusted());
+                p.put("name_matches", r.nameMatches());
+                p.put("detail", r.detail());
+            }
         }
         return o;
     }

@@ -53,6 +53,9 @@ public final class CheckRecordCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CheckOptions lookup;
 
+    @CommandLine.Mixin
+    MxProbeOptions mxProbe;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,15 +64,18 @@ public final class CheckRecordCommand implements Callable<Integer> {
         }
         lookup.timeout();
         if (record != null) {
-            if (lookup.anyLookupOption() || tlsrptOnly) {
-                throw usage("--record checks a text offline: --resolver, --policy-ca, --https-proxy and --tlsrpt-only "
-                    + "apply to a DOMAIN");
+            if (lookup.anyLookupOption() || tlsrptOnly || mxProbe.probeMx) {
+                throw usage("--record checks a text offline: --resolver, --policy-ca, --https-proxy, --tlsrpt-only "
+                    + "and --probe-mx apply to a DOMAIN");
             }
             return checkText(out);
         }
         String ascii = normalizeDomain(domain);
-        DomainCheck result = new DomainChecker(lookup.dnsClient(), tlsrptOnly ? null : lookup.policyFetcher())
-            .check(ascii);
+        if (tlsrptOnly && mxProbe.probeMx) {
+            throw usage("--probe-mx needs the MX hosts, which --tlsrpt-only does not look up");
+        }
+        DomainCheck result = new DomainChecker(lookup.dnsClient(), tlsrptOnly ? null : lookup.policyFetcher(),
+            mxProbe.probe(lookup)).check(ascii);
         out.print(json ? CheckJson.write(CheckJson.domain(result)) + "\n" : CheckText.domain(result));
         out.flush();
         return switch (result.tlsrpt().status()) {

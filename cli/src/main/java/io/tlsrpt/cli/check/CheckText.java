@@ -74,6 +74,21 @@ public final class CheckText {
             findings(b, "Warning", d.warnings());
             b.append("  Meaning: ").append(d.meaning()).append('\n');
         }
+        if (c.mxTls() != null) {
+            b.append("\nMX STARTTLS (probed as a sender):\n");
+            if (c.mxTls().isEmpty()) {
+                b.append("  no MX host to probe\n");
+            }
+            for (SmtpTlsProbe.Result r : c.mxTls()) {
+                b.append("  ").append(r.host()).append(": ").append(r.outcome().code());
+                if (r.outcome() == SmtpTlsProbe.Outcome.TLS) {
+                    b.append(", certificate valid until ").append(r.notAfter())
+                        .append(r.trusted() ? ", trusted" : ", NOT trusted")
+                        .append(r.nameMatches() ? ", names the host" : ", does NOT name the host");
+                }
+                b.append(" (").append(r.detail()).append(")\n");
+            }
+        }
         return b.toString();
     }
 

@@ -1,9 +1,15 @@
 package io.tlsrpt.cli.check;
 
+import java.util.List;
+
 /**
- * Everything {@code check-record DOMAIN} found: the TLS-RPT record, and beside it the MTA-STS and DANE postures and
- * the MX hosts both were judged against (null when not checked).
+ * Everything {@code check-record DOMAIN} found: the TLS-RPT record, and beside it the MTA-STS and DANE postures, the
+ * MX hosts both were judged against, and each MX host's STARTTLS probe (each null when not checked).
  */
 public record DomainCheck(String domain, String resolver, TlsRptDnsCheck tlsrpt, MtaStsCheck mtaSts, DaneCheck dane,
-                          MxHosts mx) {
+                          MxHosts mx, List<SmtpTlsProbe.Result> mxTls) {
+
+    public DomainCheck {
+        mxTls = mxTls == null ? null : List.copyOf(mxTls);
+    }
 }

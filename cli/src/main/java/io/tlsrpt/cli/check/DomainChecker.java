@@ -1,25 +1,38 @@
 package io.tlsrpt.cli.check;
 
-/** Runs the TLS-RPT, MTA-STS and DANE checks of one domain against one resolver. */
+/**
+ * Runs the TLS-RPT, MTA-STS and DANE checks of one domain against one resolver, and with a probe the STARTTLS probe
+ * of each MX host.
+ */
 public final class DomainChecker {
 
     private final DnsClient dns;
     private final MtaStsPolicyFetcher fetcher;
+    private final SmtpTlsProbe probe;
 
     /** @param fetcher null to skip MTA-STS and DANE */
     public DomainChecker(DnsClient dns, MtaStsPolicyFetcher fetcher) {
+        this(dns, fetcher, null);
+    }
+
+    /** @param probe null not to connect to the MX hosts (it needs the fetcher's checks too) */
+    public DomainChecker(DnsClient dns, MtaStsPolicyFetcher fetcher, SmtpTlsProbe probe) {
         this.dns = dns;
         this.fetcher = fetcher;
+        this.probe = fetcher == null ? null : probe;
     }
 
     public DomainCheck check(String domain) {
         TlsRptDnsCheck tlsrpt = new TlsRptLookup(dns).check(domain);
         if (fetcher == null) {
-            return new DomainCheck(domain, dns.description(), tlsrpt, null, null, null);
+            return new DomainCheck(domain, dns.description(), tlsrpt, null, null, null, null);
         }
         MxHosts mx = MxHosts.lookup(dns, domain);
         MtaStsCheck sts = new MtaStsChecker(dns, fetcher).check(domain, mx);
         DaneCheck dane = new DaneChecker(dns).check(domain, mx);
-        return new DomainCheck(domain, dns.description(), tlsrpt, sts, dane, mx);
+        // the MX hosts unknown (their lookup failed): nothing to probe, and no probe result
+        java.util.List<SmtpTlsProbe.Result> probes = probe == null || !mx.answer().outcome().answered() ? null
+            : mx.nullMx() ? java.util.List.of() : mx.hosts().stream().map(probe::probe).toList();
+        return new DomainCheck(domain, dns.description(), tlsrpt, sts, dane, mx, probes);
     }
 }

@@ -4,7 +4,7 @@
  * <h2>Usage</h2>
  * <pre>
  * bin/tlsrpt check-record DOMAIN [--resolver HOST[:PORT]] [--json] [--timeout SECONDS] [--tlsrpt-only]
- *                                [--policy-ca PEM] [--https-proxy HOST:PORT]
+ *                                [--policy-ca PEM] [--https-proxy HOST:PORT] [--probe-mx [--smtp-port PORT]]
  * bin/tlsrpt check-record --record 'v=TLSRPTv1; rua=...' [--json]
  * </pre>
  * Exit status: 0 the TLS-RPT record is valid; 1 invalid, missing or more than one; 2 usage error; 3 DNS failure
@@ -26,6 +26,8 @@
  *       patterns) and the MX coverage (RFC 8461 section 4.1 wildcards).</li>
  *   <li>{@link io.tlsrpt.cli.check.DaneChecker}: TLSA at {@code _25._tcp.<mx>} and the resolver's AD bit, which is
  *       only as trustworthy as the resolver (dnsjava does not validate DNSSEC itself).</li>
+ *   <li>{@link io.tlsrpt.cli.check.SmtpTlsProbe} ({@code --probe-mx}): SMTP to each MX host, EHLO, STARTTLS and a TLS
+ *       handshake naming the host; the certificate's expiry, chain and names, judged after it was taken.</li>
  *   <li>{@link io.tlsrpt.cli.check.CheckText} and {@link io.tlsrpt.cli.check.CheckJson}: the two outputs.</li>
  * </ul>
  *
@@ -37,7 +39,8 @@
  * "policy_text", "policy": {"version", "mode", "max_age", "mx"}, "mx_hosts": [{"host", "covered", "pattern"}],
  * "errors", "warnings", "meaning"}, "dane": {"status": "authenticated"|"unauthenticated"|"none"|"no-mail"|
  * "dns-error", "mx_authenticated", "mx_hosts": [{"host", "tlsa_name", "lookup", "tlsa", "authenticated"}], "errors",
- * "warnings", "meaning"}}}. Errors and warnings are {@code {"code", "message"}} objects; {@code rua} lists URIs only
+ * "warnings", "meaning"}, "mx_tls": [{"host", "outcome": "tls"|"no-starttls"|"tls-failed"|"unreachable",
+ * "not_after", "trusted", "name_matches", "detail"}] (with --probe-mx)}. Errors and warnings are {@code {"code", "message"}} objects; {@code rua} lists URIs only
  * when the record is valid (an invalid record sends reports nowhere).
  */
 package io.tlsrpt.cli.check;

@@ -48,11 +48,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     }
 
     static PolicyPosture of(DomainCheck check, Instant checkedAt) {
-        return of(check, null, checkedAt);
-    }
-
-    /** @param mxTls the MX hosts' probes, or null when they were not probed */
-    static PolicyPosture of(DomainCheck check, List<MxTls> mxTls, Instant checkedAt) {
+        List<MxTls> mxTls = check.mxTls() == null ? null : check.mxTls().stream().map(MxTls::of).toList();
         TlsRptDnsCheck t = check.tlsrpt();
         MtaStsCheck sts = Objects.requireNonNull(check.mtaSts(), "the watch checks MTA-STS");
         DaneCheck dane = Objects.requireNonNull(check.dane(), "the watch checks DANE");

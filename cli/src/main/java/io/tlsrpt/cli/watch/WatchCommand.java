@@ -6,9 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.check.CheckOptions;
 import io.tlsrpt.cli.check.CheckedDomainName;
-import io.tlsrpt.cli.check.DomainCheck;
 import io.tlsrpt.cli.check.DomainChecker;
-import io.tlsrpt.cli.check.SmtpTlsProbe;
+import io.tlsrpt.cli.check.MxProbeOptions;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
@@ -129,26 +128,13 @@ public final class WatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String postureTopic;
 
-    @Option(names = "--probe-mx",
-        description = "also connect to each MX host as a sender would (SMTP on --smtp-port, EHLO, STARTTLS, a TLS "
-            + "handshake): certificate-expired, certificate-expiring, certificate-invalid (under MTA-STS) and "
-            + "starttls-unavailable. Off by default: port 25 is often closed to outgoing connections (an MX that "
-            + "cannot be reached is not a finding)")
-    boolean probeMx;
-
-    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
-        description = "the MX hosts' SMTP port for --probe-mx (default: ${DEFAULT-VALUE})")
-    int smtpPort;
+    @CommandLine.Mixin
+    MxProbeOptions mxProbe;
 
     @Option(names = "--cert-warning-days", paramLabel = "DAYS", defaultValue = "14",
         description = "with --probe-mx, certificate-expiring fires this many days before an MX certificate expires "
             + "(default: ${DEFAULT-VALUE}, 1 to 365)")
     int certWarningDays;
-
-    @Option(names = "--helo-name", paramLabel = "NAME",
-        description = "the name the --probe-mx connections introduce themselves with in EHLO (default: this "
-            + "machine's host name)")
-    String heloName;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
         description = "serve /metrics (Prometheus) and /health on this port (default: off; 0 for any free port)")
@@ -168,26 +154,13 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw usage("--interval must be at least PT1S");
-        }
-        if (rounds < 0 || parallelism < 1 || parallelism > 64) {
-            throw usage("--rounds must be 0 or more and --parallelism between 1 and 64");
-        }
-        if (smtpPort < 1 || smtpPort > 65535 || certWarningDays < 1 || certWarningDays > 365) {
-            throw usage("--smtp-port must be a port number and --cert-warning-days between 1 and 365");
-        }
-        if (metricsPort < -1 || metricsPort > 65535) {
-            throw usage("--metrics-port must be a port number, 0 for any free port, or -1 for none");
-        }
+        checkOptions();
         List<String> first = watchList();
         if (first.isEmpty()) {
             throw usage("give at least one DOMAIN or a --domains-file that lists one");
         }
-        DomainChecker checker = new DomainChecker(lookup.dnsClient(), lookup.policyFetcher());
-        SmtpTlsProbe probe = probeMx ? lookup.mxProbe(smtpPort, heloName == null ? localName() : heloName) : null;
+        DomainChecker checker = new DomainChecker(lookup.dnsClient(), lookup.policyFetcher(), mxProbe.probe(lookup));
         Map<String, Object> client = cluster.properties();
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (registry.startsWith("mock://")) {
             FixedSchemaIds.register(registry, TopicNames.defaults());   // the ids of bin/tlsrpt run's processor
@@ -216,7 +189,7 @@ public final class WatchCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
-                main.join(TimeUnit.SECONDS.toMillis(30));
+                main.join(TimeUnit.SECONDS.toMillis(30));   // the round in progress is published or aborted
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -229,38 +202,7 @@ public final class WatchCommand implements Callable<Integer> {
         });
         WatchPublisher.Topics topics = new WatchPublisher.Topics(alertsTopic, alertsJsonTopic, postureTopic);
         try (WatchPublisher publisher = new WatchPublisher(client, serde, transactionalId, topics)) {
-            List<String> watched = first;
-            boolean lastPublished = false;
-            for (int round = 1; rounds == 0 || round <= rounds; round++) {
-                long started = System.nanoTime();
-                if (round > 1) {
-                    watched = reloadedWatchList(watched);
-                }
-                Round result = round(watched, state, checker, probe, pool, metrics);
-                lastPublished = publish(publisher, result, round);
-                if (lastPublished) {
-                    result.apply(state);
-                    metrics.published(result.steps, state.values(), watched.size(),
-                        Duration.ofNanos(System.nanoTime() - started));
-                    for (WatchStep step : result.steps) {
-                        for (Alert alert : step.alerts()) {
-                            out.println(AvroJson.toJson(alert));
-                        }
-                    }
-                    out.flush();
-                    err.println(result.summary(round, Duration.ofNanos(System.nanoTime() - started), state));
-                    err.flush();
-                } else {
-                    metrics.failed();
-                }
-                if ((rounds == 0 || round < rounds) && waitForNextRound(started)) {
-                    break;
-                }
-            }
-            if (!lastPublished) {
-                err.println("tlsrpt watch: the last round was not published (see the log)");
-                return 1;
-            }
+            return watchRounds(publisher, first, state, new Checks(checker, pool), metrics);
         } catch (StopWatching e) {
             LOG.debug("the watch stops", e);
             err.println("tlsrpt watch: " + e.getMessage());
@@ -279,6 +221,64 @@ public final class WatchCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 LOG.debug("stopping: the JVM runs its shutdown hooks");
             }
+        }
+    }
+
+    private void checkOptions() {
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw usage("--interval must be at least PT1S");
+        }
+        if (rounds < 0 || parallelism < 1 || parallelism > 64) {
+            throw usage("--rounds must be 0 or more and --parallelism between 1 and 64");
+        }
+        if (certWarningDays < 1 || certWarningDays > 365) {
+            throw usage("--cert-warning-days must be between 1 and 365");
+        }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw usage("--metrics-port must be a port number, 0 for any free port, or -1 for none");
+        }
+    }
+
+    /** What a round checks with. */
+    private record Checks(DomainChecker checker, ExecutorService pool) {
+    }
+
+    /** The rounds, until --rounds or a stop; the exit code. */
+    private int watchRounds(WatchPublisher publisher, List<String> first, Map<String, WatchedDomain> state,
+                            Checks checks, WatchMetrics metrics) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> watched = first;
+        boolean lastPublished = false;
+        for (int round = 1; rounds == 0 || round <= rounds; round++) {
+            long started = System.nanoTime();
+            if (round > 1) {
+                watched = reloadedWatchList(watched);
+            }
+            Round result = round(watched, state, checks, metrics);
+            lastPublished = publish(publisher, result, round);
+            if (lastPublished) {
+                result.apply(state);
+                metrics.published(result.steps, state.values(), watched.size(),
+                    Duration.ofNanos(System.nanoTime() - started));
+                for (WatchStep step : result.steps) {
+                    for (Alert alert : step.alerts()) {
+                        out.println(AvroJson.toJson(alert));
+                    }
+                }
+                out.flush();
+                err.println(result.summary(round, Duration.ofNanos(System.nanoTime() - started), state));
+                err.flush();
+            } else {
+                metrics.failed();
+            }
+            if ((rounds == 0 || round < rounds) && waitForNextRound(started)) {
+                break;
+            }
+        }
+        if (!lastPublished) {
+            err.println("tlsrpt watch: the last round was not published (see the log)");
+            return 1;
         }
         return 0;
     }
@@ -360,11 +360,11 @@ public final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private Round round(List<String> watched, Map<String, WatchedDomain> state, DomainChecker checker,
-                        SmtpTlsProbe probe, ExecutorService pool, WatchMetrics metrics) {
+    private Round round(List<String> watched, Map<String, WatchedDomain> state, Checks with, WatchMetrics metrics) {
         Map<String, Future<PolicyPosture>> checks = new LinkedHashMap<>();
         for (String domain : watched) {
-            checks.put(domain, pool.submit(() -> check(domain, checker, probe)));
+            checks.put(domain, with.pool().submit(() -> PolicyPosture.of(with.checker().check(domain),
+                Clock.systemUTC().instant())));
         }
         Round round = new Round();
         List<PolicyPosture> postures = new ArrayList<>();
@@ -396,26 +396,6 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         return round;
-    }
-
-    /** One domain's checks, with its MX hosts probed when asked (and when they could be looked up). */
-    private static PolicyPosture check(String domain, DomainChecker checker, SmtpTlsProbe probe) {
-        DomainCheck check = checker.check(domain);
-        List<MxTls> probes = null;
-        if (probe != null && check.mx() != null && check.mx().answer().outcome().answered()) {
-            probes = check.mx().nullMx() ? List.of()
-                : check.mx().hosts().stream().map(probe::probe).map(MxTls::of).toList();
-        }
-        return PolicyPosture.of(check, probes, Clock.systemUTC().instant());
-    }
-
-    private static String localName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (java.net.UnknownHostException e) {
-            LOG.debug("this machine's name does not resolve; EHLO says tlsrpt-watch.invalid", e);
-            return "tlsrpt-watch.invalid";
-        }
     }
 
     /** The domains of the arguments and the file, checked, each once. */

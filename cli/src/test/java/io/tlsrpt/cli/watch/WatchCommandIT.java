@@ -101,6 +101,13 @@ class WatchCommandIT {
         servfail = false;
     }
 
+    /** The healthy zone, its MX host's address 127.0.0.1 (where a test SMTP server listens). */
+    static void healthyZoneWithMxOnLoopback() throws TextParseException {
+        healthyZone();
+        ZONE.put("mx." + DOMAIN + " A", List.of(new org.xbill.DNS.ARecord(Name.fromString("mx." + DOMAIN + "."),
+            DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())));
+    }
+
     static void txt(String name, String text) throws TextParseException {
         ZONE.put(name + " TXT", List.of(new TXTRecord(Name.fromString(name + "."), DClass.IN, 60, text)));
     }
@@ -335,16 +342,15 @@ class WatchCommandIT {
     @Test
     @Order(7)
     void probedMxCertificatesFireAsTheyExpireOrNameAnotherHost() throws Exception {
-        healthyZone();
-        ZONE.put("mx." + DOMAIN + " A", List.of(new org.xbill.DNS.ARecord(Name.fromString("mx." + DOMAIN + "."),
-            DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())));
+        healthyZoneWithMxOnLoopback();
         TestPki good = TestPki.create(List.of("mx." + DOMAIN), null, 90);
         TestPki expiring = TestPki.create(List.of("mx." + DOMAIN));   // two days
         TestPki misnamed = TestPki.create(List.of("mail.elsewhere.test"), null, 90);
         Path cas = dir.resolve("cas.pem");
         Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(good.caPem)
             + Files.readString(expiring.caPem) + Files.readString(misnamed.caPem));
-        try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(good.serverContext())) {
+        StartTlsSmtpServer smtp = new StartTlsSmtpServer(good.serverContext());
+        try {
             String[] probe = {"--probe-mx", "--smtp-port", Integer.toString(smtp.port()), "--policy-ca", cas.toString()};
 
             CommandRunner.Run valid = round(probe);
@@ -372,7 +378,41 @@ class WatchCommandIT {
             CommandRunner.Run unreachable = round(probe);
             assertThat(unreachable.out()).as("an MX this machine cannot reach is no finding").isEmpty();
             assertThat(unreachable.err()).contains("1 open", "1 with lookups failed");
+        } finally {
+            smtp.close();   // closing twice is harmless
         }
+    }
+
+    /** check-record --probe-mx: the same probe, for a look by hand. */
+    @Test
+    @Order(8)
+    void checkRecordShowsTheProbedMxCertificate() throws Exception {
+        healthyZoneWithMxOnLoopback();
+        TestPki mx = TestPki.create(List.of("mx." + DOMAIN), null, 90);
+        Path cas = dir.resolve("check-cas.pem");
+        Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(mx.caPem));
+        try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(mx.serverContext())) {
+            List<String> args = List.of("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
+                "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3", "--probe-mx",
+                "--smtp-port", Integer.toString(smtp.port()));
+
+            CommandRunner.Run json = CommandRunner.run(java.util.stream.Stream.concat(args.stream(),
+                java.util.stream.Stream.of("--json")).toArray(String[]::new));
+            assertThat(json.exit()).as(json.err()).isZero();
+            JsonNode probe = json.json().get("mx_tls").get(0);
+            assertThat(probe.get("host").asText()).isEqualTo("mx." + DOMAIN);
+            assertThat(probe.get("outcome").asText()).isEqualTo("tls");
+            assertThat(probe.get("trusted").asBoolean()).isTrue();
+            assertThat(probe.get("name_matches").asBoolean()).isTrue();
+            assertThat(java.time.Instant.parse(probe.get("not_after").asText()))
+                .isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(80)));
+
+            CommandRunner.Run text = CommandRunner.run(args.toArray(String[]::new));
+            assertThat(text.out()).contains("MX STARTTLS (probed as a sender):",
+                "mx." + DOMAIN + ": tls, certificate valid until ", ", trusted, names the host");
+        }
+        assertThat(CommandRunner.run("check-record", "--record", "v=TLSRPTv1; rua=mailto:a@b.test", "--probe-mx")
+            .exit()).isEqualTo(2);
     }
 
     /** The run's alerts about the test's domain, as "status kind". */
