@@ -31,8 +31,8 @@ public final class CheckOptions {
     int timeoutSeconds;
 
     @Option(names = "--policy-ca", paramLabel = "PEM",
-        description = "trust only the CA certificates in this PEM file when fetching the MTA-STS policy "
-            + "(default: the JDK's trusted CAs)")
+        description = "trust only the CA certificates in this PEM file for the MTA-STS policy server and, with "
+            + "--probe-mx, the MX hosts' certificates (default: the JDK's trusted CAs)")
     Path policyCa;
 
     @Option(names = "--https-proxy", paramLabel = "HOST:PORT",
