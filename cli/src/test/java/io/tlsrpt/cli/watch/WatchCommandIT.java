@@ -360,7 +360,7 @@ class WatchCommandIT {
             assertThat(tls.get("outcome").asText()).isEqualTo("tls");
             assertThat(tls.get("trusted").asBoolean()).isTrue();
             assertThat(tls.get("name_matches").asBoolean()).isTrue();
-            assertThat(smtp.handshakes.get()).isEqualTo(1);
+            assertThat(smtp.handshakes.get()).as("the server's last error: %s", smtp.lastError).isEqualTo(1);
 
             smtp.present(expiring.serverContext());
             assertThat(kinds(round(probe))).containsExactly("firing certificate-expiring");
