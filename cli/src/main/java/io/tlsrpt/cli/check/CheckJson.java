@@ -66,6 +66,12 @@ public final class CheckJson {
                 p.put("trusted", r.trusted());
                 p.put("name_matches", r.nameMatches());
                 p.put("detail", r.detail());
+                if (r.dane() == null) {
+                    p.putNull("dane");
+                } else {
+                    p.putObject("dane").put("verdict", r.dane().verdict().code()).put("matched", r.dane().matched())
+                        .put("detail", r.dane().detail());
+                }
             }
         }
         return o;

@@ -87,6 +87,12 @@ public final class CheckText {
                         .append(r.nameMatches() ? ", names the host" : ", does NOT name the host");
                 }
                 b.append(" (").append(r.detail()).append(")\n");
+                if (r.dane() != null) {
+                    b.append("    DANE: ").append(r.dane().verdict().code()).append(": ").append(r.dane().detail())
+                        .append(c.dane() != null && !"authenticated".equals(c.dane().status())
+                            ? " (the TLSA records are not DNSSEC-authenticated here, so senders ignore them)" : "")
+                        .append('\n');
+                }
             }
         }
         return b.toString();

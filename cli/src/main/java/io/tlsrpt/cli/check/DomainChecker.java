@@ -2,7 +2,7 @@ package io.tlsrpt.cli.check;
 
 /**
  * Runs the TLS-RPT, MTA-STS and DANE checks of one domain against one resolver, and with a probe the STARTTLS probe
- * of each MX host.
+ * of each MX host, whose certificate is then judged against that host's TLSA records as a DANE sender would.
  */
 public final class DomainChecker {
 
@@ -32,7 +32,13 @@ public final class DomainChecker {
         DaneCheck dane = new DaneChecker(dns).check(domain, mx);
         // the MX hosts unknown (their lookup failed): nothing to probe, and no probe result
         java.util.List<SmtpTlsProbe.Result> probes = probe == null || !mx.answer().outcome().answered() ? null
-            : mx.nullMx() ? java.util.List.of() : mx.hosts().stream().map(probe::probe).toList();
+            : mx.nullMx() ? java.util.List.of() : mx.hosts().stream().map(h -> probe.probe(h, tlsa(dane, h))).toList();
         return new DomainCheck(domain, dns.description(), tlsrpt, sts, dane, mx, probes);
+    }
+
+    /** The host's TLSA records, to judge its certificate against as a DANE sender would. */
+    private static java.util.List<String> tlsa(DaneCheck dane, String host) {
+        return dane.hosts().stream().filter(h -> h.host().equals(host)).findFirst().map(DaneCheck.Host::tlsa)
+            .orElse(java.util.List.of());
     }
 }

@@ -63,9 +63,16 @@ public final class SmtpTlsProbe {
      * @param notAfter the certificate's expiry (null unless {@link Outcome#TLS})
      * @param trusted it chains to a trusted CA (expiry aside)
      * @param nameMatches its subjectAltName DNS names cover the host (RFC 6125 wildcards in the left-most label)
+     * @param dane the chain against the host's TLSA records (null: no TLSA records, or no TLS handshake)
      */
     public record Result(String host, Outcome outcome, Instant notAfter, boolean trusted, boolean nameMatches,
-                         String detail) {
+                         String detail, DaneMatch dane) {
+
+        /** Without a DANE judgement. */
+        public Result(String host, Outcome outcome, Instant notAfter, boolean trusted, boolean nameMatches,
+                      String detail) {
+            this(host, outcome, notAfter, trusted, nameMatches, detail, null);
+        }
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpTlsProbe.class);
@@ -106,6 +113,14 @@ public final class SmtpTlsProbe {
     }
 
     public Result probe(String host) {
+        return probe(host, List.of());
+    }
+
+    /**
+     * @param tlsa the host's TLSA records in presentation form ("3 1 1 ..."), to judge the presented chain against
+     *             as a DANE sender would; empty for none
+     */
+    public Result probe(String host, List<String> tlsa) {
         DnsAnswer a = dns.query(host, Type.A);
         InetAddress address = a.records().stream().filter(ARecord.class::isInstance).map(r -> ((ARecord) r).getAddress())
             .findFirst().orElse(null);
@@ -138,7 +153,7 @@ public final class SmtpTlsProbe {
             if (!code(ready).equals("220")) {
                 return new Result(host, Outcome.TLS_FAILED, null, false, false, "STARTTLS answered " + ready.get(0));
             }
-            return handshake(host, socket);
+            return handshake(host, socket, tlsa);
         } catch (SSLException e) {
             return new Result(host, Outcome.TLS_FAILED, null, false, false, "TLS handshake failed: " + e.getMessage());
         } catch (IOException e) {
@@ -146,7 +161,7 @@ public final class SmtpTlsProbe {
         }
     }
 
-    private Result handshake(String host, Socket plain) throws IOException {
+    private Result handshake(String host, Socket plain, List<String> tlsa) throws IOException {
         X509Certificate[][] seen = new X509Certificate[1][];
         SSLContext tls;
         try {
@@ -182,7 +197,8 @@ public final class SmtpTlsProbe {
                 LOG.debug("QUIT to {} not sent (the server may close first; the probe is done)", host, e);
             }
             return new Result(host, Outcome.TLS, leaf.getNotAfter().toInstant(), trusted, matches,
-                problem == null ? "certificate " + leaf.getSubjectX500Principal().getName() : problem);
+                problem == null ? "certificate " + leaf.getSubjectX500Principal().getName() : problem,
+                tlsa.isEmpty() ? null : TlsaMatcher.match(tlsa, List.of(chain), host));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.watch;
 
+import io.tlsrpt.cli.check.DaneMatch;
 import io.tlsrpt.cli.check.SmtpTlsProbe;
 import java.time.Instant;
 import java.util.Objects;
@@ -9,8 +10,11 @@ import java.util.Objects;
  *
  * @param outcome tls, no-starttls, tls-failed, unreachable
  * @param notAfter the certificate's expiry (null unless tls)
+ * @param dane its certificate against its TLSA records: match, mismatch, unusable (null: no TLSA records, or no TLS)
+ * @param daneDetail why, in a sentence (null with {@code dane})
  */
-record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boolean nameMatches, String detail) {
+record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boolean nameMatches, String detail,
+             String dane, String daneDetail) {
 
     MxTls {
         Objects.requireNonNull(host, "host");
@@ -18,11 +22,17 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
     }
 
     static MxTls of(SmtpTlsProbe.Result r) {
-        return new MxTls(r.host(), r.outcome().code(), r.notAfter(), r.trusted(), r.nameMatches(), r.detail());
+        return new MxTls(r.host(), r.outcome().code(), r.notAfter(), r.trusted(), r.nameMatches(), r.detail(),
+            r.dane() == null ? null : r.dane().verdict().code(), r.dane() == null ? null : r.dane().detail());
     }
 
     boolean tls() {
         return SmtpTlsProbe.Outcome.TLS.code().equals(outcome);
+    }
+
+    /** Its certificate matches none of its usable TLSA records. */
+    boolean daneMismatch() {
+        return DaneMatch.Verdict.MISMATCH.code().equals(dane);
     }
 
     boolean unreachable() {
@@ -32,6 +42,6 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
     /** What a change of it means, for the posture's changes (the detail text aside). */
     String summary() {
         return host + " " + outcome + (tls() ? " until " + notAfter + (trusted ? "" : " untrusted")
-            + (nameMatches ? "" : " name-mismatch") : "");
+            + (nameMatches ? "" : " name-mismatch") + (dane == null ? "" : " dane-" + dane) : "");
     }
 }

@@ -21,7 +21,9 @@ import java.util.Set;
  *   <li>with the MX hosts probed ({@code --probe-mx}): {@code certificate-expired} and {@code certificate-expiring}
  *       (within the warning period) for an MX certificate, {@code certificate-invalid} for one that does not chain
  *       to a trusted CA or does not name its host while MTA-STS asks senders to check it, and
- *       {@code starttls-unavailable} for an MX that does not offer STARTTLS or fails its TLS handshake. An MX that
+ *       {@code starttls-unavailable} for an MX that does not offer STARTTLS or fails its TLS handshake, and
+ *       {@code dane-tlsa-mismatch} for an MX whose certificate matches none of its DNSSEC-authenticated TLSA records
+ *       (a certificate or key replaced without its TLSA records: DANE senders defer the mail). An MX that
  *       cannot be reached (port 25 is often closed to outgoing connections) is not a finding;</li>
  *   <li>{@code tls-policy-not-enforced}: the domain had an enforced policy (MTA-STS enforce or authenticated TLSA)
  *       and now has none: withdrawn (testing or none mode, records removed), not broken (a broken policy has its
@@ -38,7 +40,8 @@ final class PolicyRules {
 
     /** The kinds of the MX hosts' STARTTLS probes. */
     private static final Set<AlertKind> MX_TLS_KINDS = EnumSet.of(AlertKind.CERTIFICATE_EXPIRED,
-        AlertKind.CERTIFICATE_EXPIRING, AlertKind.CERTIFICATE_INVALID, AlertKind.STARTTLS_UNAVAILABLE);
+        AlertKind.CERTIFICATE_EXPIRING, AlertKind.CERTIFICATE_INVALID, AlertKind.STARTTLS_UNAVAILABLE,
+        AlertKind.DANE_TLSA_MISMATCH);
 
     static {
         Set<AlertKind> kinds = EnumSet.copyOf(STS_KINDS);
@@ -130,6 +133,7 @@ final class PolicyRules {
         List<MxTls> invalid = tls.stream().filter(p -> p.notAfter().isAfter(now) && (!p.trusted() || !p.nameMatches()))
             .toList();
         List<MxTls> noTls = probes.stream().filter(p -> !p.tls() && !p.unreachable()).toList();
+        List<MxTls> daneMismatch = tls.stream().filter(MxTls::daneMismatch).toList();
         if (!expired.isEmpty()) {
             present.put(AlertKind.CERTIFICATE_EXPIRED, new Problem(AlertKind.CERTIFICATE_EXPIRED,
                 "certificate-expired", "the certificate of " + hostsAndDates(expired) + " has expired: senders that "
@@ -155,6 +159,13 @@ final class PolicyRules {
             present.put(AlertKind.STARTTLS_UNAVAILABLE, new Problem(AlertKind.STARTTLS_UNAVAILABLE,
                 "starttls-not-supported", String.join(", ", noTls.stream().map(p -> p.host() + ": " + p.detail())
                     .toList()) + ": senders deliver in clear text or, under a policy, not at all", hosts(noTls)));
+        }
+        if (!daneMismatch.isEmpty() && current.daneAuthenticated()) {
+            present.put(AlertKind.DANE_TLSA_MISMATCH, new Problem(AlertKind.DANE_TLSA_MISMATCH, "tlsa-invalid",
+                String.join(", ", daneMismatch.stream().map(p -> p.host() + ": " + p.daneDetail()).toList())
+                    + " (its TLSA records are DNSSEC-authenticated, so DANE senders apply them)", hosts(daneMismatch)));
+        } else if (!daneMismatch.isEmpty() && !current.daneKnown()) {
+            unknown.add(AlertKind.DANE_TLSA_MISMATCH);
         }
         if (!current.mxTlsKnown()) {
             MX_TLS_KINDS.stream().filter(k -> !present.containsKey(k)).forEach(unknown::add);

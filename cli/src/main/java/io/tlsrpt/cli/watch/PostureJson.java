@@ -71,7 +71,8 @@ final class PostureJson {
                 } else {
                     probe.put("not_after", t.notAfter().toString());
                 }
-                probe.put("trusted", t.trusted()).put("name_matches", t.nameMatches()).put("detail", t.detail());
+                probe.put("trusted", t.trusted()).put("name_matches", t.nameMatches()).put("detail", t.detail())
+                    .put("dane", t.dane()).put("dane_detail", t.daneDetail());
             }
         }
         ArrayNode open = o.putArray("open_incidents");
@@ -129,7 +130,8 @@ final class PostureJson {
         for (JsonNode p : array) {
             probes.add(new MxTls(p.required("host").asText(), p.required("outcome").asText(),
                 p.path("not_after").isTextual() ? Instant.parse(p.path("not_after").asText()) : null,
-                p.path("trusted").asBoolean(), p.path("name_matches").asBoolean(), text(p.path("detail"))));
+                p.path("trusted").asBoolean(), p.path("name_matches").asBoolean(), text(p.path("detail")),
+                text(p.path("dane")), text(p.path("dane_detail"))));
         }
         return probes;
     }

@@ -88,6 +88,12 @@ public final class TestPki {
         return ks;
     }
 
+    /** The server's certificate chain as it presents it: its own certificate, then the CA's. */
+    public java.util.List<java.security.cert.X509Certificate> serverChain() throws Exception {
+        return java.util.Arrays.stream(load(serverKeystore).getCertificateChain("server"))
+            .map(java.security.cert.X509Certificate.class::cast).toList();
+    }
+
     /** The server side: presents the certificate chain. */
     public SSLContext serverContext() throws Exception {
         KeyStore ks = load(serverKeystore);

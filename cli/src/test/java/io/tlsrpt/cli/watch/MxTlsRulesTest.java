@@ -15,17 +15,29 @@ class MxTlsRulesTest {
     private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
 
     private static PolicyPosture posture(int minute, String sts, List<MxTls> probes) {
+        return posture(minute, sts, "none", probes);
+    }
+
+    private static PolicyPosture posture(int minute, String sts, String dane, List<MxTls> probes) {
         return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid", List.of(), null, sts,
-            "1", null, 86400L, List.of("*.example.org"), List.of(), null, "none", List.of(), false, probes);
+            "1", null, 86400L, List.of("*.example.org"), List.of(), null, dane,
+            dane.equals("none") ? List.of() : List.of("mx1.example.org"), false, probes);
     }
 
     private static MxTls tls(String host, Duration validFor, boolean trusted, boolean nameMatches) {
-        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host);
+        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host, null, null);
+    }
+
+    /** A DANE-EE host, trusted by no CA (as is common), its certificate against its TLSA records. */
+    private static MxTls dane(String host, String verdict) {
+        return new MxTls(host, "tls", T0.plus(Duration.ofDays(60)), false, true, "certificate CN=" + host, verdict,
+            verdict.equals("match") ? "the server's certificate matches TLSA 3 1 1"
+                : "the certificate (CN=" + host + ") matches none of the 1 usable TLSA record(s) (3 1 1)");
     }
 
     private static MxTls without(String host, String outcome) {
         return new MxTls(host, outcome, null, false, false, outcome.equals("no-starttls")
-            ? "EHLO lists no STARTTLS" : "connection refused");
+            ? "EHLO lists no STARTTLS" : "connection refused", null, null);
     }
 
     private static final MxTls GOOD = tls("mx1.example.org", Duration.ofDays(60), true, true);
@@ -103,5 +115,42 @@ class MxTlsRulesTest {
         assertThat(PostureJson.read(PostureJson.write(soon))).isEqualTo(soon.next());
         assertThat(PostureJson.write(soon)).contains("\"mx_tls\":[{\"host\":\"mx1.example.org\",\"outcome\":\"tls\","
             + "\"not_after\":\"2026-12-04T08:00:00Z\",\"trusted\":true,\"name_matches\":true");
+    }
+
+    @Test
+    void aCertificateReplacedWithoutItsTlsaRecordsFiresUnderDnssecAndResolvesWhenTheyMatchAgain() {
+        WatchStep ok = WatchStep.apply(null, posture(0, "missing", "authenticated",
+            List.of(dane("mx1.example.org", "match"))));
+        WatchStep replaced = WatchStep.apply(ok.next(), posture(15, "missing", "authenticated",
+            List.of(dane("mx1.example.org", "mismatch"))));
+        WatchStep resolverDown = WatchStep.apply(replaced.next(), posture(30, "missing", "dns-error",
+            List.of(dane("mx1.example.org", "mismatch"))));
+        WatchStep republished = WatchStep.apply(resolverDown.next(), posture(45, "missing", "authenticated",
+            List.of(dane("mx1.example.org", "match"))));
+
+        assertThat(ok.alerts()).as("DANE-EE: a certificate no CA trusts is no finding").isEmpty();
+        assertThat(kinds(replaced)).containsExactly("firing dane-tlsa-mismatch");
+        Alert mismatch = replaced.alerts().get(0);
+        assertThat(mismatch.getSeverity()).isEqualTo("critical");
+        assertThat(mismatch.getResultType()).isEqualTo("tlsa-invalid");
+        assertThat(mismatch.getTopReceivingMx()).containsExactly("mx1.example.org");
+        assertThat(mismatch.getSummary()).contains("matches none of the 1 usable TLSA record(s) (3 1 1)",
+            "DNSSEC-authenticated");
+        assertThat(replaced.changes()).anyMatch(c -> c.contains("dane-mismatch"));
+        assertThat(resolverDown.alerts()).as("TLSA lookups failed: unknown, the incident stays open").isEmpty();
+        assertThat(resolverDown.next().open()).containsKey(AlertKind.DANE_TLSA_MISMATCH);
+        assertThat(kinds(republished)).containsExactly("resolved dane-tlsa-mismatch");
+        assertThat(republished.alerts().get(0).getAlertId()).isEqualTo(mismatch.getAlertId());
+    }
+
+    @Test
+    void aMismatchUnderUnsignedTlsaRecordsIsNoFinding() {
+        WatchStep unsigned = WatchStep.apply(null, posture(0, "missing", "unauthenticated",
+            List.of(dane("mx1.example.org", "mismatch"))));
+
+        assertThat(unsigned.alerts()).as("senders ignore TLSA records without DNSSEC").isEmpty();
+        assertThat(PostureJson.read(PostureJson.write(unsigned))).as("the verdict kept in the posture record")
+            .isEqualTo(unsigned.next());
+        assertThat(PostureJson.write(unsigned)).contains("\"dane\":\"mismatch\",\"dane_detail\":\"the certificate");
     }
 }

@@ -68,6 +68,8 @@ class WatchCommandIT {
     /** The zone: "name type" to its records; a name with no entry for a type answers NODATA. */
     static final Map<String, List<Record>> ZONE = new ConcurrentHashMap<>();
     static volatile boolean servfail;
+    /** Every answer with the AD bit, as a validating resolver gives for a DNSSEC-signed zone. */
+    static volatile boolean signed;
 
     @BeforeAll
     static void start() throws Exception {
@@ -99,6 +101,7 @@ class WatchCommandIT {
         txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261201");
         https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY));
         servfail = false;
+        signed = false;
     }
 
     /** The healthy zone, its MX host's address 127.0.0.1 (where a test SMTP server listens). */
@@ -117,6 +120,9 @@ class WatchCommandIT {
         Message r = new Message(query.getHeader().getID());
         r.getHeader().setFlag(Flags.QR);
         r.getHeader().setFlag(Flags.RA);
+        if (signed) {
+            r.getHeader().setFlag(Flags.AD);
+        }
         r.addRecord(q, Section.QUESTION);
         if (servfail) {
             r.getHeader().setRcode(Rcode.SERVFAIL);
@@ -413,6 +419,56 @@ class WatchCommandIT {
         }
         assertThat(CommandRunner.run("check-record", "--record", "v=TLSRPTv1; rua=mailto:a@b.test", "--probe-mx")
             .exit()).isEqualTo(2);
+    }
+
+    /**
+     * DANE (--probe-mx): the MX certificate judged against its DNSSEC-authenticated TLSA record as a DANE sender
+     * judges it; a certificate replaced with a new key while the record still names the old one is the classic DANE
+     * outage, found at the next round instead of in the next day's reports.
+     */
+    @Test
+    @Order(9)
+    void aCertificateReplacedWithoutItsTlsaRecordFiresDaneTlsaMismatch() throws Exception {
+        healthyZoneWithMxOnLoopback();
+        TestPki current = TestPki.create(List.of("mx." + DOMAIN), null, 90);
+        TestPki replacement = TestPki.create(List.of("mx." + DOMAIN), null, 90);
+        Path cas = dir.resolve("dane-cas.pem");
+        Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(current.caPem)
+            + Files.readString(replacement.caPem));
+        signed = true;
+        ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current)));
+        try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(current.serverContext())) {
+            String[] probe = {"--probe-mx", "--smtp-port", Integer.toString(smtp.port()), "--policy-ca", cas.toString()};
+
+            CommandRunner.Run matching = round(probe);
+            assertThat(kinds(matching)).as(matching.err()).noneMatch(k -> k.startsWith("firing"));
+            JsonNode posture = lastPosture();
+            assertThat(posture.get("dane").get("status").asText()).isEqualTo("authenticated");
+            assertThat(posture.get("mx_tls").get(0).get("dane").asText()).isEqualTo("match");
+
+            smtp.present(replacement.serverContext());
+            assertThat(kinds(round(probe))).containsExactly("firing dane-tlsa-mismatch");
+            JsonNode alert = alertsTopic().get(alertsTopic().size() - 1);
+            assertThat(alert.get("result_type").asText()).isEqualTo("tlsa-invalid");
+            assertThat(alert.get("summary").asText()).contains("mx." + DOMAIN, "matches none of the 1 usable TLSA");
+
+            CommandRunner.Run check = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
+                "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3", "--probe-mx",
+                "--smtp-port", Integer.toString(smtp.port()));
+            assertThat(check.out()).contains("    DANE: mismatch: the certificate (CN=mx." + DOMAIN + ")");
+
+            ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current), tlsa311(replacement)));
+            assertThat(kinds(round(probe))).containsExactly("resolved dane-tlsa-mismatch");
+        } finally {
+            healthyZone();
+        }
+    }
+
+    /** The TLSA 3 1 1 record of the PKI's server key, as an operator publishes it. */
+    private static org.xbill.DNS.TLSARecord tlsa311(TestPki mx) throws Exception {
+        byte[] spki = mx.serverChain().get(0).getPublicKey().getEncoded();
+        return new org.xbill.DNS.TLSARecord(Name.fromString("_25._tcp.mx." + DOMAIN + "."), DClass.IN, 60, 3, 1, 1,
+            java.security.MessageDigest.getInstance("SHA-256").digest(spki));
     }
 
     /** The run's alerts about the test's domain, as "status kind". */
