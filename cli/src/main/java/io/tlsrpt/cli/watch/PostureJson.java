@@ -76,12 +76,17 @@ final class PostureJson {
             }
         }
         ArrayNode open = o.putArray("open_incidents");
-        state.open().forEach((kind, incident) -> open.addObject()
-            .put("kind", kind.code())
-            .put("severity", kind.severity().code())
-            .put("alert_id", incident.alertId())
-            .put("result_type", incident.resultType())
-            .put("since", incident.since().toString()));
+        state.open().forEach((kind, incident) -> {
+            ObjectNode i = open.addObject()
+                .put("kind", kind.code())
+                .put("severity", kind.severity().code())
+                .put("alert_id", incident.alertId())
+                .put("result_type", incident.resultType())
+                .put("since", incident.since().toString());
+            if (incident.mxHosts() != null) {
+                strings(i.putArray("mx_hosts"), incident.mxHosts());
+            }
+        });
         strings(o.putArray("changes"), step.changes());
         strings(o.putArray("unknown"), step.unknownParts());
         try {
@@ -114,7 +119,8 @@ final class PostureJson {
                 AlertKind kind = AlertKind.find(incident.required("kind").asText()).orElseThrow(() ->
                     new IllegalArgumentException("an incident of a kind this version does not know: " + incident));
                 open.put(kind, new WatchedDomain.OpenIncident(incident.required("alert_id").asText(),
-                    Instant.parse(incident.required("since").asText()), incident.required("result_type").asText()));
+                    Instant.parse(incident.required("since").asText()), incident.required("result_type").asText(),
+                    incident.path("mx_hosts").isArray() ? strings(incident.path("mx_hosts")) : null));
             }
             return new WatchedDomain(posture, o.path("was_enforced").asBoolean(false), open);
         } catch (JsonProcessingException | RuntimeException e) {

@@ -55,8 +55,9 @@ import picocli.CommandLine.Parameters;
             + "check-record) and publishes an alert to the processor's alert topics when one breaks: "
             + "tlsrpt-record-broken, mta-sts-policy-unreachable, mta-sts-certificate-invalid, mta-sts-policy-invalid, "
             + "mta-sts-mx-not-covered, dnssec-broken, tls-policy-not-enforced; with --probe-mx also "
-            + "certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable; and a resolved "
-            + "alert when it is mended. Alerts carry reporters=[\"tlsrpt watch\"].",
+            + "certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable, dane-tlsa-mismatch; "
+            + "the same incident again when what it says changes (another MX host), and a resolved alert when it is "
+            + "mended. Alerts carry reporters=[\"tlsrpt watch\"].",
         "Each check's posture (and what changed in the policies) goes to a compacted topic keyed by domain, from "
             + "which a restarted watch resumes. A part that cannot be looked up (a DNS failure, an MX this machine "
             + "cannot reach) is unknown: it neither fires nor resolves an incident.",

@@ -53,11 +53,20 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
             }
         }
         for (Problem problem : judgement.present().values()) {
-            if (!open.containsKey(problem.kind())) {
-                WatchedDomain.OpenIncident incident = new WatchedDomain.OpenIncident(
-                    alertId(check.domain(), problem.kind(), now), now, problem.resultType());
+            WatchedDomain.OpenIncident incident = open.get(problem.kind());
+            if (incident == null) {
+                incident = new WatchedDomain.OpenIncident(alertId(check.domain(), problem.kind(), now), now,
+                    problem.resultType(), problem.mxHosts());
                 open.put(problem.kind(), incident);
-                alerts.add(firing(check.domain(), problem, incident, now));
+                alerts.add(firing(check.domain(), problem, incident, now, ""));
+            } else if (incident.differsFrom(problem)) {
+                // another MX host failing the same way, one mended, or another cause: the same incident, said anew
+                // (as the processor re-publishes an incident that grows), so that consumers see the hosts it is now
+                incident = incident.updatedBy(problem);
+                open.put(problem.kind(), incident);
+                alerts.add(firing(check.domain(), problem, incident, now, "Changed since " + incident.since() + ": "));
+            } else if (incident.mxHosts() == null) {
+                open.put(problem.kind(), incident.updatedBy(problem));   // kept from now on, said when it changes
             }
         }
         PolicyPosture kept = check.orPrevious(lastKnown);
@@ -85,15 +94,18 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
             case TLSRPT_RECORD_BROKEN -> "the _smtp._tls record is " + check.tlsrpt();
             case TLS_POLICY_NOT_ENFORCED -> "MTA-STS " + check.stsStatus() + ", DANE " + check.dane();
             case DNSSEC_BROKEN -> "DANE " + check.dane();
-            case CERTIFICATE_EXPIRED, CERTIFICATE_EXPIRING, CERTIFICATE_INVALID, STARTTLS_UNAVAILABLE ->
+            case CERTIFICATE_EXPIRED, CERTIFICATE_EXPIRING, CERTIFICATE_INVALID, STARTTLS_UNAVAILABLE,
+                 DANE_TLSA_MISMATCH ->
                 check.mxTls() == null ? "the MX hosts are no longer probed" : "the MX hosts: " + String.join("; ",
                     check.mxTls().stream().map(MxTls::summary).toList());
             default -> "MTA-STS " + check.stsStatus();
         };
     }
 
-    private static Alert firing(String domain, Problem problem, WatchedDomain.OpenIncident incident, Instant now) {
-        String summary = problem.kind().code() + " on " + domain + " (found by " + REPORTER + "): " + problem.finding()
+    /** @param prefix what precedes the summary of a first alert ("" for one) */
+    private static Alert firing(String domain, Problem problem, WatchedDomain.OpenIncident incident, Instant now,
+                                String prefix) {
+        String summary = prefix + problem.kind().code() + " on " + domain + " (found by " + REPORTER + "): " + problem.finding()
             + "; " + problem.kind().action() + ".";
         return alert(domain, problem.kind(), incident, "firing", now, problem.mxHosts(), summary);
     }

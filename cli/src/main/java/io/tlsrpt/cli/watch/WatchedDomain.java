@@ -2,6 +2,7 @@ package io.tlsrpt.cli.watch;
 
 import io.tlsrpt.processor.detect.AlertKind;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -16,12 +17,26 @@ import java.util.TreeMap;
  */
 record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open) {
 
-    /** An incident firing now: the id its alerts share, since when, under which result type. */
-    record OpenIncident(String alertId, Instant since, String resultType) {
+    /**
+     * An incident firing now: the id its alerts share, since when, under which result type, and the MX hosts its last
+     * alert named (null when resumed from a posture record written before they were kept: then not compared).
+     */
+    record OpenIncident(String alertId, Instant since, String resultType, List<String> mxHosts) {
         OpenIncident {
             Objects.requireNonNull(alertId, "alertId");
             Objects.requireNonNull(since, "since");
             Objects.requireNonNull(resultType, "resultType");
+            mxHosts = mxHosts == null ? null : List.copyOf(mxHosts);
+        }
+
+        /** Whether an alert for {@code problem} says something this incident's last alert did not. */
+        boolean differsFrom(Problem problem) {
+            return !resultType.equals(problem.resultType())
+                || mxHosts != null && !new java.util.TreeSet<>(mxHosts).equals(new java.util.TreeSet<>(problem.mxHosts()));
+        }
+
+        OpenIncident updatedBy(Problem problem) {
+            return new OpenIncident(alertId, since, problem.resultType(), problem.mxHosts());
         }
     }
 

@@ -41,6 +41,7 @@ class MxTlsRulesTest {
     }
 
     private static final MxTls GOOD = tls("mx1.example.org", Duration.ofDays(60), true, true);
+    private static final MxTls GOOD_MX2 = tls("mx2.example.org", Duration.ofDays(60), true, true);
 
     private static List<String> kinds(WatchStep step) {
         return step.alerts().stream().map(a -> a.getStatus() + " " + a.getKind()).toList();
@@ -152,5 +153,46 @@ class MxTlsRulesTest {
         assertThat(PostureJson.read(PostureJson.write(unsigned))).as("the verdict kept in the posture record")
             .isEqualTo(unsigned.next());
         assertThat(PostureJson.write(unsigned)).contains("\"dane\":\"mismatch\",\"dane_detail\":\"the certificate");
+    }
+
+    @Test
+    void anotherHostFailingTheSameWayIsSaidAnewUnderTheSameIncident() {
+        MxTls mx1Soon = tls("mx1.example.org", Duration.ofDays(5), true, true);
+        MxTls mx2Soon = tls("mx2.example.org", Duration.ofDays(6), true, true);
+        WatchStep one = WatchStep.apply(null, posture(0, "enforce", List.of(mx1Soon, GOOD_MX2)));
+        WatchStep two = WatchStep.apply(one.next(), posture(15, "enforce", List.of(mx1Soon, mx2Soon)));
+        WatchStep same = WatchStep.apply(two.next(), posture(30, "enforce", List.of(mx1Soon, mx2Soon)));
+        WatchStep oneRenewed = WatchStep.apply(same.next(), posture(45, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(90), true, true), mx2Soon)));
+
+        assertThat(kinds(two)).containsExactly("firing certificate-expiring");
+        Alert update = two.alerts().get(0);
+        assertThat(update.getAlertId()).isEqualTo(one.alerts().get(0).getAlertId());
+        assertThat(update.getWindowStart()).isEqualTo(T0);
+        assertThat(update.getTopReceivingMx()).containsExactly("mx1.example.org", "mx2.example.org");
+        assertThat(update.getSummary()).startsWith("Changed since 2026-12-01T08:00:00Z: certificate-expiring on");
+        assertThat(same.alerts()).as("nothing new to say").isEmpty();
+        assertThat(oneRenewed.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo("firing");
+            assertThat(a.getTopReceivingMx()).containsExactly("mx2.example.org");
+        });
+        assertThat(PostureJson.read(PostureJson.write(two))).isEqualTo(two.next());
+    }
+
+    @Test
+    void anIncidentResumedWithoutItsHostsIsNotSaidAnewUntilTheyChange() {
+        WatchStep soon = WatchStep.apply(null, posture(0, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(5), true, true))));
+        // a posture record of the version before, whose open incidents did not keep their hosts
+        String older = PostureJson.write(soon).replaceAll(",\"mx_hosts\":\\[[^]]*]", "");
+        WatchedDomain resumed = PostureJson.read(older);
+
+        WatchStep again = WatchStep.apply(resumed, posture(15, "enforce",
+            List.of(tls("mx1.example.org", Duration.ofDays(5), true, true))));
+
+        assertThat(older).doesNotContain("mx_hosts");
+        assertThat(resumed.open().get(AlertKind.CERTIFICATE_EXPIRING).mxHosts()).isNull();
+        assertThat(again.alerts()).isEmpty();
+        assertThat(again.next().open().get(AlertKind.CERTIFICATE_EXPIRING).mxHosts()).containsExactly("mx1.example.org");
     }
 }

@@ -458,7 +458,9 @@ class WatchCommandIT {
             assertThat(check.out()).contains("    DANE: mismatch: the certificate (CN=mx." + DOMAIN + ")");
 
             ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current), tlsa311(replacement)));
-            assertThat(kinds(round(probe))).containsExactly("resolved dane-tlsa-mismatch");
+            CommandRunner.Run mended = round(probe);
+            assertThat(kinds(mended)).containsExactly("resolved dane-tlsa-mismatch");
+            assertThat(mended.out()).contains("no longer found: the MX hosts: mx." + DOMAIN + " tls until", "dane-match");
         } finally {
             healthyZone();
         }
