@@ -50,6 +50,12 @@ final class FirstChecks {
                     + "https://mta-sts." + policyDomain + "/.well-known/mta-sts.txt: a new or renamed MX host must be "
                     + "added to the policy (with a new id in _mta-sts." + policyDomain + ") before it takes mail.";
         }
+        if ("mta-sts-id-unchanged".equals(kind)) {
+            return "Compare the id in _mta-sts." + policyDomain + " (dig TXT _mta-sts." + policyDomain + ") with "
+                    + "https://mta-sts." + policyDomain + "/.well-known/mta-sts.txt: the policy file changed but the "
+                    + "id did not, so senders keep the policy they cached; publish a new id (e.g. a timestamp) now, "
+                    + "and with every later change of the file.";
+        }
         if (kind.toLowerCase(Locale.ROOT).contains("downgrade")) {
             return "STARTTLS may be stripped on the path to " + policyDomain + ": confirm every MX still offers "
                     + "STARTTLS (openssl s_client -starttls smtp), then compare the reporters and sending IPs above - "

@@ -173,6 +173,11 @@ class AlertMapperTest {
                 .with("severity", "warning").with("result_type", "tlsrpt-record-missing")
                 .withList("reporters", "tlsrpt watch").parsed(), NOW, NOW);
         assertThat(broken.annotations().get("first_check")).contains("dig TXT _smtp._tls.example.org");
+        PostableAlert staleId = mapper.map(AlertJson.firing("w-3").with("kind", "mta-sts-id-unchanged")
+                .with("severity", "warning").with("result_type", "mta-sts-id-unchanged")
+                .withList("reporters", "tlsrpt watch").parsed(), NOW, NOW);
+        assertThat(staleId.annotations().get("first_check")).contains("dig TXT _mta-sts.example.org",
+                "publish a new id");
         PostableAlert resolved = mapper.map(AlertJson.resolved("w-1").with("kind", "mta-sts-mx-not-covered")
                 .with("severity", "critical").with("result_type", "validation-failure")
                 .withList("reporters", "tlsrpt watch").parsed(), NOW, NOW);

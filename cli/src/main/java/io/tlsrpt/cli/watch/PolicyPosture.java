@@ -106,6 +106,12 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         return mxNotCovered != null;
     }
 
+    /** Whether this check read a policy (its mode, mx lines and max_age are the policy's). */
+    boolean stsPolicyRead() {
+        return stsMaxAge != null && ("enforce".equals(stsStatus) || "testing".equals(stsStatus)
+            || "none".equals(stsStatus));
+    }
+
     boolean stsEnforced() {
         return "enforce".equals(stsStatus);
     }

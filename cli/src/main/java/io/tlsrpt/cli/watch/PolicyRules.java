@@ -17,6 +17,8 @@ import java.util.Set;
  *       domain publishes an _mta-sts record but its policy cannot be fetched, its server's certificate is not valid,
  *       or the record or the policy is invalid (senders then apply no policy);</li>
  *   <li>{@code mta-sts-mx-not-covered}: the policy is in enforce mode and an MX host matches none of its mx lines;</li>
+ *   <li>{@code mta-sts-id-unchanged}: the policy read differs from the last one read (mode, mx lines, max_age) while
+ *       the _mta-sts record's id stayed the same; it lasts until the id changes;</li>
  *   <li>{@code dnssec-broken}: TLSA records that were DNSSEC-authenticated no longer are;</li>
  *   <li>with the MX hosts probed ({@code --probe-mx}): {@code certificate-expired} and {@code certificate-expiring}
  *       (within the warning period) for an MX certificate, {@code certificate-invalid} for one that does not chain
@@ -33,7 +35,8 @@ import java.util.Set;
 final class PolicyRules {
 
     private static final Set<AlertKind> STS_KINDS = EnumSet.of(AlertKind.MTA_STS_POLICY_UNREACHABLE,
-        AlertKind.MTA_STS_CERTIFICATE_INVALID, AlertKind.MTA_STS_POLICY_INVALID, AlertKind.MTA_STS_MX_NOT_COVERED);
+        AlertKind.MTA_STS_CERTIFICATE_INVALID, AlertKind.MTA_STS_POLICY_INVALID, AlertKind.MTA_STS_MX_NOT_COVERED,
+        AlertKind.MTA_STS_ID_UNCHANGED);
 
     /** Every kind the watch raises. */
     static final Set<AlertKind> KINDS;
@@ -86,6 +89,7 @@ final class PolicyRules {
             if (!current.mxKnown() && !present.containsKey(AlertKind.MTA_STS_MX_NOT_COVERED)) {
                 unknown.add(AlertKind.MTA_STS_MX_NOT_COVERED);
             }
+            idUnchanged(current, lastKnown, open.contains(AlertKind.MTA_STS_ID_UNCHANGED), present, unknown);
         }
 
         if (!current.daneKnown()) {
@@ -170,6 +174,50 @@ final class PolicyRules {
         if (!current.mxTlsKnown()) {
             MX_TLS_KINDS.stream().filter(k -> !present.containsKey(k)).forEach(unknown::add);
         }
+    }
+
+    /**
+     * The policy read this check differs from the last one read (mode, mx lines, max_age) under the same id: senders
+     * that cached the last one keep it. Open, it lasts until the id changes (the content may have gone back, but
+     * whether a sender's cache holds the one or the other cannot be known); a policy not read this check (its fetch
+     * failed: its own alert) tells nothing.
+     */
+    private static void idUnchanged(PolicyPosture current, PolicyPosture lastKnown, boolean open,
+                                    Map<AlertKind, Problem> present, Set<AlertKind> unknown) {
+        AlertKind kind = AlertKind.MTA_STS_ID_UNCHANGED;
+        if (!current.stsPolicyRead()) {
+            if (open && current.stsId() != null) {
+                unknown.add(kind);
+            }
+            return;
+        }
+        if (lastKnown == null || !lastKnown.stsPolicyRead() || current.stsId() == null
+            || !current.stsId().equals(lastKnown.stsId())) {
+            return;
+        }
+        String changed = policyChange(lastKnown, current);
+        if (changed.isEmpty() && !open) {
+            return;
+        }
+        present.put(kind, new Problem(kind, kind.code(), "its MTA-STS policy "
+            + (changed.isEmpty() ? "changed" : "changed (" + changed + ")") + " while the id of _mta-sts."
+            + current.domain() + " stayed " + current.stsId() + ": senders that fetched the policy before keep "
+            + "applying the one they cached for up to its max_age (" + lastKnown.stsMaxAge() + " s)", List.of()));
+    }
+
+    /** What differs between two policies read, as "mode testing -> enforce; mx [a] -> [b]" (empty: nothing). */
+    private static String policyChange(PolicyPosture before, PolicyPosture after) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (!before.stsStatus().equals(after.stsStatus())) {
+            parts.add("mode " + before.stsStatus() + " -> " + after.stsStatus());
+        }
+        if (!new java.util.TreeSet<>(before.stsMx()).equals(new java.util.TreeSet<>(after.stsMx()))) {
+            parts.add("mx " + before.stsMx() + " -> " + after.stsMx());
+        }
+        if (!before.stsMaxAge().equals(after.stsMaxAge())) {
+            parts.add("max_age " + before.stsMaxAge() + " -> " + after.stsMaxAge());
+        }
+        return String.join("; ", parts);
     }
 
     private static List<String> hosts(List<MxTls> probes) {

@@ -54,8 +54,9 @@ import picocli.CommandLine.Parameters;
         "Checks each DOMAIN's _smtp._tls record, MTA-STS policy and DANE records every --interval (the checks of "
             + "check-record) and publishes an alert to the processor's alert topics when one breaks: "
             + "tlsrpt-record-broken, mta-sts-policy-unreachable, mta-sts-certificate-invalid, mta-sts-policy-invalid, "
-            + "mta-sts-mx-not-covered, dnssec-broken, tls-policy-not-enforced; with --probe-mx also "
-            + "certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable, dane-tlsa-mismatch; "
+            + "mta-sts-mx-not-covered, mta-sts-id-unchanged, dnssec-broken, tls-policy-not-enforced; with --probe-mx "
+            + "also certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable, "
+            + "dane-tlsa-mismatch; "
             + "the same incident again when what it says changes (another MX host), and a resolved alert when it is "
             + "mended. Alerts carry reporters=[\"tlsrpt watch\"].",
         "Each check's posture (and what changed in the policies) goes to a compacted topic keyed by domain, from "

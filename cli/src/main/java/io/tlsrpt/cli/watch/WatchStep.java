@@ -94,6 +94,8 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
             case TLSRPT_RECORD_BROKEN -> "the _smtp._tls record is " + check.tlsrpt();
             case TLS_POLICY_NOT_ENFORCED -> "MTA-STS " + check.stsStatus() + ", DANE " + check.dane();
             case DNSSEC_BROKEN -> "DANE " + check.dane();
+            case MTA_STS_ID_UNCHANGED -> check.stsId() == null ? "MTA-STS " + check.stsStatus()
+                : "the id of _mta-sts." + check.domain() + " is now " + check.stsId();
             case CERTIFICATE_EXPIRED, CERTIFICATE_EXPIRING, CERTIFICATE_INVALID, STARTTLS_UNAVAILABLE,
                  DANE_TLSA_MISMATCH ->
                 check.mxTls() == null ? "the MX hosts are no longer probed" : "the MX hosts: " + String.join("; ",

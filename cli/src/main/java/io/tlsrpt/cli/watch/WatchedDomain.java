@@ -32,7 +32,8 @@ record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, 
         /** Whether an alert for {@code problem} says something this incident's last alert did not. */
         boolean differsFrom(Problem problem) {
             return !resultType.equals(problem.resultType())
-                || mxHosts != null && !new java.util.TreeSet<>(mxHosts).equals(new java.util.TreeSet<>(problem.mxHosts()));
+                || mxHosts != null
+                && !new java.util.TreeSet<>(mxHosts).equals(new java.util.TreeSet<>(problem.mxHosts()));
         }
 
         OpenIncident updatedBy(Problem problem) {

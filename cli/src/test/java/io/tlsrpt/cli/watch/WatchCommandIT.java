@@ -288,6 +288,7 @@ class WatchCommandIT {
     @Order(5)
     void aWithdrawnPolicyFiresWhileTheWatchRunsAndAnEditedListEndsADomain() throws Exception {
         https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY.replace("enforce", "testing")));
+        txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261201T1");   // a new mode needs a new id for senders to see it
         Path list = dir.resolve("domains.txt");
         Files.writeString(list, "# the domains we receive reports for (the processor's served.domains.file)\n"
             + DOMAIN + "   # main\n*.subsidiary.test\n");
@@ -464,6 +465,23 @@ class WatchCommandIT {
         } finally {
             healthyZone();
         }
+    }
+
+    /** The policy file edited (a new MX provider) without a new id: senders would keep the cached policy. */
+    @Test
+    @Order(10)
+    void aPolicyEditedWithoutANewIdFiresUntilTheIdChanges() throws Exception {
+        healthyZone();
+        round();
+        https.serve("mta-sts." + DOMAIN, PolicyHttpsServer.Reply.policy(POLICY.replace("mx: *.watched.test\n",
+            "mx: *.watched.test\nmx: mx.new-provider.test\n")));
+
+        CommandRunner.Run edited = round();
+        assertThat(kinds(edited)).containsExactly("firing mta-sts-id-unchanged");
+        assertThat(edited.out()).contains("while the id of _mta-sts." + DOMAIN + " stayed 20261201");
+
+        txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261202");
+        assertThat(kinds(round())).containsExactly("resolved mta-sts-id-unchanged");
     }
 
     /** The TLSA 3 1 1 record of the PKI's server key, as an operator publishes it. */

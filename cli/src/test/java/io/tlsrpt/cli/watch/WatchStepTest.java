@@ -22,9 +22,11 @@ class WatchStepTest {
             List.of("*.example.org"), List.of(), null, "none", List.of(), false, null);
     }
 
+    /** The posture with those parts; a new mode comes with a new id, as senders need to see it. */
     private static PolicyPosture with(PolicyPosture p, String tlsrpt, String sts, String stsFailure,
                                       List<String> notCovered, String dane) {
-        return new PolicyPosture(p.domain(), p.checkedAt(), tlsrpt, p.rua(), null, sts, p.stsId(), stsFailure,
+        String id = sts.equals(p.stsStatus()) ? p.stsId() : p.stsId() + "-" + sts;
+        return new PolicyPosture(p.domain(), p.checkedAt(), tlsrpt, p.rua(), null, sts, id, stsFailure,
             p.stsMaxAge(), p.stsMx(), notCovered, sts.equals(p.stsStatus()) ? null : "the policy broke", dane,
             dane.equals("none") ? List.of() : List.of("mx.example.org"), false, null);
     }
@@ -229,6 +231,50 @@ class WatchStepTest {
         assertThat(step.alerts()).isEmpty();
         assertThat(step.changes()).containsExactly("mta_sts.id: 20261201 -> 20261202",
             "mta_sts.max_age: 604800 -> 86400", "mta_sts.mx: [*.example.org] -> [*.example.org, mx.backup.example]");
+    }
+
+    /** The policy file edited without a new id in _mta-sts: senders keep the cached policy. */
+    private static PolicyPosture edited(int minute, String id, String mode, List<String> mx) {
+        PolicyPosture h = healthy(minute);
+        return new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, mode, id, null, h.stsMaxAge(),
+            mx, List.of(), null, "none", List.of(), false, null);
+    }
+
+    @Test
+    void aPolicyEditedWithoutANewIdFiresUntilTheIdChanges() {
+        List<String> moved = List.of("*.example.org", "mx.new-provider.example");
+        WatchStep ok = check(null, healthy(0));
+        WatchStep edited = check(ok, edited(15, "20261201", "enforce", moved));
+        WatchStep still = check(edited, edited(30, "20261201", "enforce", moved));
+        WatchStep fetchFailed = check(still, with(healthy(45), "valid", "fetch-error", "sts-policy-fetch-error",
+            List.of(), "none"));
+        WatchStep newId = check(still, edited(45, "20261202", "enforce", moved));
+
+        Alert fired = single(edited);
+        assertThat(fired.getKind()).isEqualTo("mta-sts-id-unchanged");
+        assertThat(fired.getSeverity()).isEqualTo("warning");
+        assertThat(fired.getSummary()).contains("its MTA-STS policy changed (mx [*.example.org] -> "
+            + "[*.example.org, mx.new-provider.example]) while the id of _mta-sts.example.org stayed 20261201",
+            "up to its max_age (604800 s)", "change the id in the _mta-sts TXT record");
+        assertThat(still.alerts()).as("open until the id changes, said once").isEmpty();
+        assertThat(fetchFailed.alerts()).extracting(Alert::getKind).as("a policy not read tells nothing of the id")
+            .containsExactly("mta-sts-policy-unreachable");
+        assertThat(fetchFailed.next().open()).containsKey(AlertKind.MTA_STS_ID_UNCHANGED);
+        Alert resolved = single(newId);
+        assertThat(resolved.getStatus()).isEqualTo("resolved");
+        assertThat(resolved.getAlertId()).isEqualTo(fired.getAlertId());
+        assertThat(resolved.getSummary()).contains("the id of _mta-sts.example.org is now 20261202");
+    }
+
+    @Test
+    void aModeChangedWithoutANewIdIsAlsoStale() {
+        WatchStep testing = check(null, edited(0, "1", "testing", List.of("*.example.org")));
+        WatchStep enforce = check(testing, edited(15, "1", "enforce", List.of("*.example.org")));
+        WatchStep reordered = check(check(null, edited(0, "1", "enforce", List.of("a.example.org", "b.example.org"))),
+            edited(15, "1", "enforce", List.of("b.example.org", "a.example.org")));
+
+        assertThat(single(enforce).getSummary()).contains("(mode testing -> enforce)");
+        assertThat(reordered.alerts()).as("the same mx lines in another order are the same policy").isEmpty();
     }
 
     @Test

@@ -42,7 +42,14 @@ public enum AlertKind {
             + " policy id) or remove it from the MX records: senders that apply the policy will not deliver to it"),
     /** Not from reports: {@code tlsrpt watch --probe-mx} found an MX certificate that expires soon. */
     CERTIFICATE_EXPIRING(Severity.WARNING, "renew the MX certificate before it expires, and reload the MTA"
-            + " so that it serves the new one");
+            + " so that it serves the new one"),
+    /**
+     * Not from reports: {@code tlsrpt watch} found the domain's MTA-STS policy changed while the id of its
+     * {@code _mta-sts} record did not (RFC 8461 section 3.1), so that senders keep the policy they cached.
+     */
+    MTA_STS_ID_UNCHANGED(Severity.WARNING, "change the id in the _mta-sts TXT record whenever the policy file"
+            + " changes: senders fetch the policy again only when the id changes, and until then keep applying the"
+            + " one they cached, for up to its max_age");
 
     private final Severity severity;
     private final String action;
@@ -58,7 +65,7 @@ public enum AlertKind {
      */
     public boolean detectedFromReports() {
         return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != MTA_STS_MX_NOT_COVERED
-                && this != CERTIFICATE_EXPIRING;
+                && this != CERTIFICATE_EXPIRING && this != MTA_STS_ID_UNCHANGED;
     }
 
     public String code() {
