@@ -11,10 +11,11 @@ import java.util.Objects;
  * @param outcome tls, no-starttls, tls-failed, unreachable
  * @param notAfter the certificate's expiry (null unless tls)
  * @param dane its certificate against its TLSA records: match, mismatch, unusable (null: no TLSA records, or no TLS)
+ * @param daneMatched the TLSA record matched, as "usage selector matching-type" (null unless a match)
  * @param daneDetail why, in a sentence (null with {@code dane})
  */
 record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boolean nameMatches, String detail,
-             String dane, String daneDetail) {
+             String dane, String daneMatched, String daneDetail) {
 
     MxTls {
         Objects.requireNonNull(host, "host");
@@ -23,7 +24,8 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
 
     static MxTls of(SmtpTlsProbe.Result r) {
         return new MxTls(r.host(), r.outcome().code(), r.notAfter(), r.trusted(), r.nameMatches(), r.detail(),
-            r.dane() == null ? null : r.dane().verdict().code(), r.dane() == null ? null : r.dane().detail());
+            r.dane() == null ? null : r.dane().verdict().code(), r.dane() == null ? null : r.dane().matched(),
+            r.dane() == null ? null : r.dane().detail());
     }
 
     boolean tls() {
@@ -33,6 +35,11 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
     /** Its certificate matches none of its usable TLSA records. */
     boolean daneMismatch() {
         return DaneMatch.Verdict.MISMATCH.code().equals(dane);
+    }
+
+    /** Its certificate matches a DANE-EE (usage 3) TLSA record: DANE senders check neither its names nor its dates. */
+    boolean daneEeMatch() {
+        return DaneMatch.Verdict.MATCH.code().equals(dane) && daneMatched != null && daneMatched.startsWith("3 ");
     }
 
     boolean unreachable() {

@@ -130,10 +130,14 @@ final class PolicyRules {
         }
         java.time.Instant now = current.checkedAt();
         List<MxTls> tls = probes.stream().filter(MxTls::tls).toList();
-        List<MxTls> expired = tls.stream().filter(p -> !p.notAfter().isAfter(now)).toList();
-        List<MxTls> expiring = tls.stream().filter(p -> p.notAfter().isAfter(now)
-            && !p.notAfter().isAfter(now.plus(expiryWarning))).toList();
         boolean validated = "enforce".equals(current.stsStatus()) || "testing".equals(current.stsStatus());
+        // a DANE-EE match authenticates the key, not the dates (RFC 7672 section 3.1.1): without MTA-STS checking
+        // the certificate too, its expiry stops no sender
+        List<MxTls> dated = tls.stream().filter(p -> validated || !(current.daneAuthenticated() && p.daneEeMatch()))
+            .toList();
+        List<MxTls> expired = dated.stream().filter(p -> !p.notAfter().isAfter(now)).toList();
+        List<MxTls> expiring = dated.stream().filter(p -> p.notAfter().isAfter(now)
+            && !p.notAfter().isAfter(now.plus(expiryWarning))).toList();
         List<MxTls> invalid = tls.stream().filter(p -> p.notAfter().isAfter(now) && (!p.trusted() || !p.nameMatches()))
             .toList();
         List<MxTls> noTls = probes.stream().filter(p -> !p.tls() && !p.unreachable()).toList();

@@ -72,7 +72,7 @@ final class PostureJson {
                     probe.put("not_after", t.notAfter().toString());
                 }
                 probe.put("trusted", t.trusted()).put("name_matches", t.nameMatches()).put("detail", t.detail())
-                    .put("dane", t.dane()).put("dane_detail", t.daneDetail());
+                    .put("dane", t.dane()).put("dane_matched", t.daneMatched()).put("dane_detail", t.daneDetail());
             }
         }
         ArrayNode open = o.putArray("open_incidents");
@@ -137,7 +137,7 @@ final class PostureJson {
             probes.add(new MxTls(p.required("host").asText(), p.required("outcome").asText(),
                 p.path("not_after").isTextual() ? Instant.parse(p.path("not_after").asText()) : null,
                 p.path("trusted").asBoolean(), p.path("name_matches").asBoolean(), text(p.path("detail")),
-                text(p.path("dane")), text(p.path("dane_detail"))));
+                text(p.path("dane")), text(p.path("dane_matched")), text(p.path("dane_detail"))));
         }
         return probes;
     }

@@ -25,19 +25,24 @@ class MxTlsRulesTest {
     }
 
     private static MxTls tls(String host, Duration validFor, boolean trusted, boolean nameMatches) {
-        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host, null, null);
+        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host, null, null,
+            null);
     }
 
     /** A DANE-EE host, trusted by no CA (as is common), its certificate against its TLSA records. */
     private static MxTls dane(String host, String verdict) {
-        return new MxTls(host, "tls", T0.plus(Duration.ofDays(60)), false, true, "certificate CN=" + host, verdict,
-            verdict.equals("match") ? "the server's certificate matches TLSA 3 1 1"
+        return dane(host, verdict, Duration.ofDays(60));
+    }
+
+    private static MxTls dane(String host, String verdict, Duration validFor) {
+        return new MxTls(host, "tls", T0.plus(validFor), false, true, "certificate CN=" + host, verdict,
+            verdict.equals("match") ? "3 1 1" : null, verdict.equals("match") ? "the server's certificate matches TLSA 3 1 1"
                 : "the certificate (CN=" + host + ") matches none of the 1 usable TLSA record(s) (3 1 1)");
     }
 
     private static MxTls without(String host, String outcome) {
         return new MxTls(host, outcome, null, false, false, outcome.equals("no-starttls")
-            ? "EHLO lists no STARTTLS" : "connection refused", null, null);
+            ? "EHLO lists no STARTTLS" : "connection refused", null, null, null);
     }
 
     private static final MxTls GOOD = tls("mx1.example.org", Duration.ofDays(60), true, true);
@@ -152,7 +157,7 @@ class MxTlsRulesTest {
         assertThat(unsigned.alerts()).as("senders ignore TLSA records without DNSSEC").isEmpty();
         assertThat(PostureJson.read(PostureJson.write(unsigned))).as("the verdict kept in the posture record")
             .isEqualTo(unsigned.next());
-        assertThat(PostureJson.write(unsigned)).contains("\"dane\":\"mismatch\",\"dane_detail\":\"the certificate");
+        assertThat(PostureJson.write(unsigned)).contains("\"dane\":\"mismatch\",\"dane_matched\":null,\"dane_detail\":\"the certificate");
     }
 
     @Test
@@ -194,5 +199,18 @@ class MxTlsRulesTest {
         assertThat(resumed.open().get(AlertKind.CERTIFICATE_EXPIRING).mxHosts()).isNull();
         assertThat(again.alerts()).isEmpty();
         assertThat(again.next().open().get(AlertKind.CERTIFICATE_EXPIRING).mxHosts()).containsExactly("mx1.example.org");
+    }
+
+    @Test
+    void anExpiredCertificateMatchedByDaneEeStopsNoSenderWithoutMtaSts() {
+        List<MxTls> expiredButPinned = List.of(dane("mx1.example.org", "match", Duration.ofDays(-3)));
+
+        assertThat(WatchStep.apply(null, posture(0, "missing", "authenticated", expiredButPinned)).alerts())
+            .as("DANE-EE checks the key, not the dates").isEmpty();
+        assertThat(kinds(WatchStep.apply(null, posture(0, "enforce", "authenticated", expiredButPinned))))
+            .as("MTA-STS senders check the dates").containsExactly("firing certificate-expired");
+        assertThat(kinds(WatchStep.apply(null, posture(0, "missing", "none",
+            List.of(tls("mx1.example.org", Duration.ofDays(-3), false, true))))))
+            .as("without DANE, as before").containsExactly("firing certificate-expired");
     }
 }
