@@ -45,6 +45,11 @@ final class FirstChecks {
                     + ", tlsrpt check-record " + policyDomain + "): exactly one record beginning v=TLSRPTv1 with a "
                     + "valid rua; a DNS change or zone rollout may have dropped it.";
         }
+        if ("tlsrpt-rua-unreachable".equals(kind)) {
+            return "Check the rua destinations of _smtp._tls." + policyDomain + " (tlsrpt check-record " + policyDomain
+                    + "): a mailto: domain must have MX records (dig MX), an https: endpoint must answer with a "
+                    + "certificate valid for its host; the reports sent to a dead one are lost, not retried for long.";
+        }
         if ("mta-sts-mx-not-covered".equals(kind)) {
             return "Compare the MX records of " + policyDomain + " (dig MX " + policyDomain + ") with the mx: lines of "
                     + "https://mta-sts." + policyDomain + "/.well-known/mta-sts.txt: a new or renamed MX host must be "

@@ -44,6 +44,11 @@ public final class CheckJson {
             rec.put("tlsrpt", TlsRptRecordParser.isTlsRptCandidate(r.text()));
         }
         strings(t.putArray("rua"), tlsrpt.rua());
+        if (check.ruaReach() != null) {
+            ArrayNode reach = t.putArray("rua_reach");
+            check.ruaReach().forEach(r -> reach.addObject().put("uri", r.uri()).put("outcome", r.outcome().code())
+                .put("detail", r.detail()));
+        }
         findings(t.putArray("errors"), tlsrpt.errors());
         findings(t.putArray("warnings"), tlsrpt.warnings());
         if (check.mtaSts() != null) {
@@ -57,6 +62,7 @@ public final class CheckJson {
             for (SmtpTlsProbe.Result r : check.mxTls()) {
                 ObjectNode p = probes.addObject();
                 p.put("host", r.host());
+                p.put("address", r.address());
                 p.put("outcome", r.outcome().code());
                 if (r.notAfter() == null) {
                     p.putNull("not_after");

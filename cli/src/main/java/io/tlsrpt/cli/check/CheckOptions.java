@@ -31,17 +31,24 @@ public final class CheckOptions {
     int timeoutSeconds;
 
     @Option(names = "--policy-ca", paramLabel = "PEM",
-        description = "trust only the CA certificates in this PEM file for the MTA-STS policy server and, with "
-            + "--probe-mx, the MX hosts' certificates (default: the JDK's trusted CAs)")
+        description = "trust only the CA certificates in this PEM file for the MTA-STS policy server, the rua HTTPS "
+            + "endpoints and, with --probe-mx, the MX hosts' certificates (default: the JDK's trusted CAs)")
     Path policyCa;
 
     @Option(names = "--https-proxy", paramLabel = "HOST:PORT",
-        description = "fetch the MTA-STS policy through this HTTP CONNECT proxy (default: the JVM's proxy settings)")
+        description = "fetch the MTA-STS policy (and reach the rua HTTPS endpoints) through this HTTP CONNECT proxy "
+            + "(default: the JVM's proxy settings)")
     String httpsProxy;
+
+    @Option(names = "--no-rua-check",
+        description = "do not check that the TLS-RPT record's rua destinations take reports (by default: a mailto: "
+            + "domain must take mail, an https: endpoint must answer HTTPS with a valid certificate; a HEAD request, "
+            + "no report is sent)")
+    boolean noRuaCheck;
 
     /** Whether any option that only applies to a lookup was given. */
     boolean anyLookupOption() {
-        return resolver != null || policyCa != null || httpsProxy != null;
+        return resolver != null || policyCa != null || httpsProxy != null || noRuaCheck;
     }
 
     /** @throws CommandLine.ParameterException when the timeout is out of range */
@@ -56,6 +63,11 @@ public final class CheckOptions {
         return resolver == null ? DnsClient.system(timeout()) : DnsClient.at(resolverAddress(), timeout());
     }
 
+    /** The probe of the rua destinations, or null with {@code --no-rua-check}. */
+    public ReportUriProbe ruaProbe() {
+        return noRuaCheck ? null : new ReportUriProbe(dnsClient(), sslContext(), proxy(), timeout());
+    }
+
     public MtaStsPolicyFetcher policyFetcher() {
         return new MtaStsPolicyFetcher(sslContext(), proxy(), timeout());
     }
@@ -64,14 +76,14 @@ public final class CheckOptions {
      * A probe of MX hosts on this port, trusting what the policy fetch trusts (--policy-ca, else the JDK's CAs), the
      * hosts resolved by the same resolver as every other lookup.
      */
-    public SmtpTlsProbe mxProbe(int port, String heloName) {
+    public SmtpTlsProbe mxProbe(int port, String heloName, boolean ipv6) {
         javax.net.ssl.X509TrustManager trust;
         try {
             trust = policyCa == null ? null : TrustFromPem.trustManager(policyCa);
         } catch (IOException | GeneralSecurityException e) {
             throw usage("--policy-ca " + policyCa + ": " + e.getMessage());
         }
-        return new SmtpTlsProbe(dnsClient(), port, timeout(), trust, heloName);
+        return new SmtpTlsProbe(dnsClient(), port, timeout(), trust, heloName, ipv6);
     }
 
     private InetSocketAddress resolverAddress() {

@@ -65,8 +65,8 @@ public final class CheckRecordCommand implements Callable<Integer> {
         lookup.timeout();
         if (record != null) {
             if (lookup.anyLookupOption() || tlsrptOnly || mxProbe.probeMx) {
-                throw usage("--record checks a text offline: --resolver, --policy-ca, --https-proxy, --tlsrpt-only "
-                    + "and --probe-mx apply to a DOMAIN");
+                throw usage("--record checks a text offline: --resolver, --policy-ca, --https-proxy, --no-rua-check, "
+                    + "--tlsrpt-only and --probe-mx apply to a DOMAIN");
             }
             return checkText(out);
         }
@@ -75,7 +75,7 @@ public final class CheckRecordCommand implements Callable<Integer> {
             throw usage("--probe-mx needs the MX hosts, which --tlsrpt-only does not look up");
         }
         DomainCheck result = new DomainChecker(lookup.dnsClient(), tlsrptOnly ? null : lookup.policyFetcher(),
-            mxProbe.probe(lookup)).check(ascii);
+            mxProbe.probe(lookup), lookup.ruaProbe()).check(ascii);
         out.print(json ? CheckJson.write(CheckJson.domain(result)) + "\n" : CheckText.domain(result));
         out.flush();
         return switch (result.tlsrpt().status()) {

@@ -32,6 +32,12 @@ public final class CheckText {
             b.append('\n');
         }
         rua(b, t.rua());
+        if (c.ruaReach() != null) {
+            for (ReportUriProbe.Result r : c.ruaReach()) {
+                b.append("  rua ").append(r.uri()).append(": ").append(r.outcome().code()).append(" (")
+                    .append(r.detail()).append(")\n");
+            }
+        }
         findings(b, "Error", t.errors());
         findings(b, "Warning", t.warnings());
         b.append("  Meaning: ").append(t.status() == TlsRptDnsCheck.Status.VALID
@@ -80,7 +86,7 @@ public final class CheckText {
                 b.append("  no MX host to probe\n");
             }
             for (SmtpTlsProbe.Result r : c.mxTls()) {
-                b.append("  ").append(r.host()).append(": ").append(r.outcome().code());
+                b.append("  ").append(r.where()).append(": ").append(r.outcome().code());
                 if (r.outcome() == SmtpTlsProbe.Outcome.TLS) {
                     b.append(", certificate valid until ").append(r.notAfter())
                         .append(r.trusted() ? ", trusted" : ", NOT trusted")

@@ -11,10 +11,17 @@ public final class MxProbeOptions {
 
     @Option(names = "--probe-mx",
         description = "also connect to each MX host as a sender would (SMTP on --smtp-port, EHLO, STARTTLS, a TLS "
-            + "handshake naming the host) and judge its certificate: expiry, trusted chain, host name. Off by "
+            + "handshake naming the host) at each of its IPv4 addresses and judge its certificate: expiry, trusted "
+            + "chain, host name, TLSA records. Off by "
             + "default: port 25 is often closed to outgoing connections (an MX that cannot be reached is not a "
             + "finding)")
     boolean probeMx;
+
+    @Option(names = "--probe-ipv6",
+        description = "with --probe-mx, probe each MX host's IPv6 addresses (AAAA) too. Off by default: where this "
+            + "machine has no IPv6 route, every IPv6 address would be unreachable, and an unreachable address leaves "
+            + "the probes' findings unknown (nothing resolves)")
+    boolean probeIpv6;
 
     @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
         description = "the MX hosts' SMTP port for --probe-mx (default: ${DEFAULT-VALUE})")
@@ -30,7 +37,10 @@ public final class MxProbeOptions {
         if (smtpPort < 1 || smtpPort > 65535) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--smtp-port must be a port number");
         }
-        return probeMx ? lookup.mxProbe(smtpPort, heloName == null ? localName() : heloName) : null;
+        if (probeIpv6 && !probeMx) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--probe-ipv6 needs --probe-mx");
+        }
+        return probeMx ? lookup.mxProbe(smtpPort, heloName == null ? localName() : heloName, probeIpv6) : null;
     }
 
     private static String localName() {

@@ -25,13 +25,15 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Type;
 
 /**
  * Connects to an MX host as a sending MTA would (SMTP, EHLO, STARTTLS, a TLS handshake naming the host) and reports
  * what a sender would find: whether STARTTLS is offered, the certificate's expiry, whether it chains to a trusted CA
- * and names the host (what MTA-STS senders require; RFC 8461 section 4.2). The certificate is taken whatever it is
+ * and names the host (what MTA-STS senders require; RFC 8461 section 4.2), at each of the host's addresses. The
+ * certificate is taken whatever it is
  * and judged afterwards, so that an expired or untrusted one is described rather than only refused. Port 25 is often
  * closed to outgoing connections: an MX that cannot be reached is {@link Outcome#UNREACHABLE}, not a finding.
  */
@@ -60,40 +62,46 @@ public final class SmtpTlsProbe {
     }
 
     /**
+     * @param address the address probed (null when the host has none)
      * @param notAfter the certificate's expiry (null unless {@link Outcome#TLS})
      * @param trusted it chains to a trusted CA (expiry aside)
      * @param nameMatches its subjectAltName DNS names cover the host (RFC 6125 wildcards in the left-most label)
      * @param dane the chain against the host's TLSA records (null: no TLSA records, or no TLS handshake)
      */
-    public record Result(String host, Outcome outcome, Instant notAfter, boolean trusted, boolean nameMatches,
-                         String detail, DaneMatch dane) {
+    public record Result(String host, String address, Outcome outcome, Instant notAfter, boolean trusted,
+                         boolean nameMatches, String detail, DaneMatch dane) {
 
-        /** Without a DANE judgement. */
-        public Result(String host, Outcome outcome, Instant notAfter, boolean trusted, boolean nameMatches,
-                      String detail) {
-            this(host, outcome, notAfter, trusted, nameMatches, detail, null);
+        /** The host, and its address when it has one: "mx.example.org at 192.0.2.1". */
+        public String where() {
+            return address == null ? host : host + " at " + address;
         }
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpTlsProbe.class);
     private static final int MAX_LINES = 100;
+    /** The addresses probed per MX host at most: a round stays bounded whatever a zone publishes. */
+    static final int MAX_ADDRESSES = 8;
 
     private final DnsClient dns;
     private final int port;
     private final Duration timeout;
     private final X509TrustManager trust;
     private final String heloName;
+    private final boolean ipv6;
 
     /**
      * @param trust the CAs a sender would trust (null: the JDK's)
      * @param heloName the name to introduce this client with in EHLO
+     * @param ipv6 probe the hosts' IPv6 addresses (AAAA) too, not only their IPv4 ones (A)
      */
-    public SmtpTlsProbe(DnsClient dns, int port, Duration timeout, X509TrustManager trust, String heloName) {
+    public SmtpTlsProbe(DnsClient dns, int port, Duration timeout, X509TrustManager trust, String heloName,
+                        boolean ipv6) {
         this.dns = dns;
         this.port = port;
         this.timeout = timeout;
         this.trust = trust == null ? jdkTrust() : trust;
         this.heloName = heloName;
+        this.ipv6 = ipv6;
     }
 
     /** The JDK's default trust store, as a trust manager. */
@@ -112,21 +120,42 @@ public final class SmtpTlsProbe {
         }
     }
 
-    public Result probe(String host) {
+    public List<Result> probe(String host) {
         return probe(host, List.of());
     }
 
     /**
+     * Probes each address of the host (its A records, with IPv6 its AAAA records too, at most
+     * {@value #MAX_ADDRESSES}): senders pick any of them, so one backend with a stale certificate fails some mail.
+     *
      * @param tlsa the host's TLSA records in presentation form ("3 1 1 ..."), to judge the presented chain against
      *             as a DANE sender would; empty for none
      */
-    public Result probe(String host, List<String> tlsa) {
-        DnsAnswer a = dns.query(host, Type.A);
-        InetAddress address = a.records().stream().filter(ARecord.class::isInstance).map(r -> ((ARecord) r).getAddress())
-            .findFirst().orElse(null);
-        if (address == null) {
-            return unreachable(host, "no IPv4 address for " + host + " (" + a.outcome() + ")");
+    public List<Result> probe(String host, List<String> tlsa) {
+        List<InetAddress> addresses = new java.util.ArrayList<>();
+        List<String> lookups = new java.util.ArrayList<>();
+        for (int type : ipv6 ? new int[] {Type.A, Type.AAAA} : new int[] {Type.A}) {
+            DnsAnswer answer = dns.query(host, type);
+            lookups.add(Type.string(type) + " " + answer.outcome());
+            answer.records().stream().map(SmtpTlsProbe::address).filter(java.util.Objects::nonNull)
+                .forEach(addresses::add);
         }
+        if (addresses.isEmpty()) {
+            return List.of(unreachable(host, null, "no " + (ipv6 ? "address" : "IPv4 address") + " for " + host
+                + " (" + String.join(", ", lookups) + ")"));
+        }
+        if (addresses.size() > MAX_ADDRESSES) {
+            LOG.info("{} has {} addresses: probing the first {}", host, addresses.size(), MAX_ADDRESSES);
+        }
+        return addresses.stream().limit(MAX_ADDRESSES).map(a -> probe(host, a, tlsa)).toList();
+    }
+
+    private static InetAddress address(org.xbill.DNS.Record r) {
+        return r instanceof ARecord a ? a.getAddress() : r instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
+    }
+
+    private Result probe(String host, InetAddress address, List<String> tlsa) {
+        String at = address.getHostAddress();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
@@ -135,33 +164,34 @@ public final class SmtpTlsProbe {
             OutputStream out = socket.getOutputStream();
             List<String> greeting = reply(in);
             if (!code(greeting).equals("220")) {
-                return unreachable(host, "greeting " + String.join(" / ", greeting));
+                return unreachable(host, at, "greeting " + String.join(" / ", greeting));
             }
             send(out, "EHLO " + heloName);
             List<String> ehlo = reply(in);
             if (!code(ehlo).equals("250")) {
-                return new Result(host, Outcome.NO_STARTTLS, null, false, false, "EHLO answered " + ehlo.get(0));
+                return failed(host, at, Outcome.NO_STARTTLS, "EHLO answered " + ehlo.get(0));
             }
             boolean offered = ehlo.stream().map(l -> l.length() > 4 ? l.substring(4).trim().toUpperCase(Locale.ROOT)
                 : "").anyMatch(k -> k.equals("STARTTLS"));
             if (!offered) {
                 send(out, "QUIT");
-                return new Result(host, Outcome.NO_STARTTLS, null, false, false, "EHLO lists no STARTTLS");
+                return failed(host, at, Outcome.NO_STARTTLS, "EHLO lists no STARTTLS");
             }
             send(out, "STARTTLS");
             List<String> ready = reply(in);
             if (!code(ready).equals("220")) {
-                return new Result(host, Outcome.TLS_FAILED, null, false, false, "STARTTLS answered " + ready.get(0));
+                return failed(host, at, Outcome.TLS_FAILED, "STARTTLS answered " + ready.get(0));
             }
-            return handshake(host, socket, tlsa);
+            return handshake(host, at, socket, tlsa);
         } catch (SSLException e) {
-            return new Result(host, Outcome.TLS_FAILED, null, false, false, "TLS handshake failed: " + e.getMessage());
+            return failed(host, at, Outcome.TLS_FAILED, "TLS handshake failed: " + e.getMessage());
         } catch (IOException e) {
-            return unreachable(host, address.getHostAddress() + ":" + port + ": " + e.getMessage());
+            return unreachable(host, at, (address instanceof java.net.Inet6Address ? "[" + at + "]" : at) + ":" + port
+                + ": " + e.getMessage());
         }
     }
 
-    private Result handshake(String host, Socket plain, List<String> tlsa) throws IOException {
+    private Result handshake(String host, String at, Socket plain, List<String> tlsa) throws IOException {
         X509Certificate[][] seen = new X509Certificate[1][];
         SSLContext tls;
         try {
@@ -177,7 +207,7 @@ public final class SmtpTlsProbe {
             socket.startHandshake();
             X509Certificate[] chain = seen[0];
             if (chain == null || chain.length == 0) {
-                return new Result(host, Outcome.TLS_FAILED, null, false, false, "no certificate presented");
+                return failed(host, at, Outcome.TLS_FAILED, "no certificate presented");
             }
             X509Certificate leaf = chain[0];
             String problem = null;
@@ -196,7 +226,7 @@ public final class SmtpTlsProbe {
             } catch (IOException e) {
                 LOG.debug("QUIT to {} not sent (the server may close first; the probe is done)", host, e);
             }
-            return new Result(host, Outcome.TLS, leaf.getNotAfter().toInstant(), trusted, matches,
+            return new Result(host, at, Outcome.TLS, leaf.getNotAfter().toInstant(), trusted, matches,
                 problem == null ? "certificate " + leaf.getSubjectX500Principal().getName() : problem,
                 tlsa.isEmpty() ? null : TlsaMatcher.match(tlsa, List.of(chain), host));
         }
@@ -237,8 +267,12 @@ public final class SmtpTlsProbe {
         return false;
     }
 
-    private static Result unreachable(String host, String why) {
-        return new Result(host, Outcome.UNREACHABLE, null, false, false, why);
+    private static Result unreachable(String host, String address, String why) {
+        return failed(host, address, Outcome.UNREACHABLE, why);
+    }
+
+    private static Result failed(String host, String address, Outcome outcome, String why) {
+        return new Result(host, address, outcome, null, false, false, why, null);
     }
 
     private static void send(OutputStream out, String line) throws IOException {

@@ -9,12 +9,13 @@ import java.util.Objects;
  * What the probe of one MX host found (see {@link SmtpTlsProbe}).
  *
  * @param outcome tls, no-starttls, tls-failed, unreachable
+ * @param address the address probed (null when the host has none)
  * @param notAfter the certificate's expiry (null unless tls)
  * @param dane its certificate against its TLSA records: match, mismatch, unusable (null: no TLSA records, or no TLS)
  * @param daneMatched the TLSA record matched, as "usage selector matching-type" (null unless a match)
  * @param daneDetail why, in a sentence (null with {@code dane})
  */
-record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boolean nameMatches, String detail,
+record MxTls(String host, String address, String outcome, Instant notAfter, boolean trusted, boolean nameMatches, String detail,
              String dane, String daneMatched, String daneDetail) {
 
     MxTls {
@@ -23,7 +24,7 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
     }
 
     static MxTls of(SmtpTlsProbe.Result r) {
-        return new MxTls(r.host(), r.outcome().code(), r.notAfter(), r.trusted(), r.nameMatches(), r.detail(),
+        return new MxTls(r.host(), r.address(), r.outcome().code(), r.notAfter(), r.trusted(), r.nameMatches(), r.detail(),
             r.dane() == null ? null : r.dane().verdict().code(), r.dane() == null ? null : r.dane().matched(),
             r.dane() == null ? null : r.dane().detail());
     }
@@ -46,9 +47,14 @@ record MxTls(String host, String outcome, Instant notAfter, boolean trusted, boo
         return SmtpTlsProbe.Outcome.UNREACHABLE.code().equals(outcome);
     }
 
+    /** The host, and its address when it has one: "mx.example.org at 192.0.2.1". */
+    String where() {
+        return address == null ? host : host + " at " + address;
+    }
+
     /** What a change of it means, for the posture's changes (the detail text aside). */
     String summary() {
-        return host + " " + outcome + (tls() ? " until " + notAfter + (trusted ? "" : " untrusted")
+        return where() + " " + outcome + (tls() ? " until " + notAfter + (trusted ? "" : " untrusted")
             + (nameMatches ? "" : " name-mismatch") + (dane == null ? "" : " dane-" + dane) : "");
     }
 }

@@ -4,6 +4,7 @@ import io.tlsrpt.cli.check.DaneCheck;
 import io.tlsrpt.cli.check.DomainCheck;
 import io.tlsrpt.cli.check.Finding;
 import io.tlsrpt.cli.check.MtaStsCheck;
+import io.tlsrpt.cli.check.ReportUriProbe;
 import io.tlsrpt.cli.check.TlsRptDnsCheck;
 import java.time.Instant;
 import java.util.List;
@@ -24,11 +25,13 @@ import java.util.Objects;
  * @param tlsaHosts the MX hosts that have TLSA records
  * @param stsUnanswered the policy fetch got no HTTP answer at all (see {@link WideFetchFailure})
  * @param mxTls each MX host's STARTTLS probe (null when the MX hosts were not probed)
+ * @param ruaReach whether each rua destination of a valid TLS-RPT record takes reports (null when not checked: the
+ *                 record is not valid, or the check is off)
  */
 public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, List<String> rua, String tlsrptProblem,
                             String stsStatus, String stsId, String stsFailure, Long stsMaxAge, List<String> stsMx,
                             List<String> mxNotCovered, String stsProblem, String dane, List<String> tlsaHosts,
-                            boolean stsUnanswered, List<MxTls> mxTls) {
+                            boolean stsUnanswered, List<MxTls> mxTls, List<ReportUriProbe.Result> ruaReach) {
 
     static final String DNS_ERROR = "dns-error";
     /** An MTA-STS status the watch did not judge this round ({@link WideFetchFailure}). */
@@ -45,6 +48,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         mxNotCovered = mxNotCovered == null ? null : List.copyOf(mxNotCovered);
         tlsaHosts = List.copyOf(tlsaHosts);
         mxTls = mxTls == null ? null : List.copyOf(mxTls);
+        ruaReach = ruaReach == null ? null : List.copyOf(ruaReach);
     }
 
     static PolicyPosture of(DomainCheck check, Instant checkedAt) {
@@ -61,7 +65,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
                 .toList() : null,
             firstError(sts.errors()), dane.status(),
             dane.hosts().stream().filter(h -> !h.tlsa().isEmpty()).map(DaneCheck.Host::host).toList(),
-            sts.fetchUnanswered(), mxTls);
+            sts.fetchUnanswered(), mxTls, check.ruaReach());
     }
 
     private static String firstError(List<Finding> errors) {
@@ -89,7 +93,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     /** This check with its MTA-STS part not judged (the last known one is kept in its place). */
     PolicyPosture withStsUnjudged() {
         return new PolicyPosture(domain, checkedAt, tlsrpt, rua, tlsrptProblem, UNJUDGED, stsId, stsFailure,
-            stsMaxAge, stsMx, mxNotCovered, stsProblem, dane, tlsaHosts, stsUnanswered, mxTls);
+            stsMaxAge, stsMx, mxNotCovered, stsProblem, dane, tlsaHosts, stsUnanswered, mxTls, ruaReach);
     }
 
     boolean daneKnown() {
@@ -99,6 +103,11 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     /** Whether every MX host was probed and answered (the probe is on and no host was unreachable). */
     boolean mxTlsKnown() {
         return mxTls != null && mxTls.stream().noneMatch(MxTls::unreachable);
+    }
+
+    /** Whether every rua destination was judged (checked, and no lookup or connection left one unknown). */
+    boolean ruaKnown() {
+        return ruaReach != null && ruaReach.stream().noneMatch(r -> r.outcome() == ReportUriProbe.Outcome.UNKNOWN);
     }
 
     /** Whether the MX hosts could be looked up, so that the policy's coverage of them is known. */
@@ -142,7 +151,8 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
         PolicyPosture d = daneKnown() ? this : previous;
         return new PolicyPosture(domain, checkedAt, t.tlsrpt, t.rua, t.tlsrptProblem, s.stsStatus, s.stsId,
             s.stsFailure, s.stsMaxAge, s.stsMx, notCovered, s.stsProblem, d.dane, d.tlsaHosts, s.stsUnanswered,
-            mxTlsKnown() ? mxTls : previous.mxTls);
+            mxTlsKnown() ? mxTls : previous.mxTls,
+            ruaKnown() || tlsrptKnown() && ruaReach == null ? ruaReach : previous.ruaReach);
     }
 
     /**
@@ -152,6 +162,7 @@ public record PolicyPosture(String domain, Instant checkedAt, String tlsrpt, Lis
     List<String> unknownParts() {
         return java.util.stream.Stream.of(tlsrptKnown() ? null : "tlsrpt", stsKnown() ? null : "mta_sts",
             mxKnown() ? null : "mx", daneKnown() ? null : "dane",
-            mxTls == null || mxTlsKnown() ? null : "mx_tls").filter(Objects::nonNull).toList();
+            mxTls == null || mxTlsKnown() ? null : "mx_tls", ruaReach == null || ruaKnown() ? null : "rua_reach")
+            .filter(Objects::nonNull).toList();
     }
 }

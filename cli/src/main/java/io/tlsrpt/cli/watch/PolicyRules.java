@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.watch;
 
+import io.tlsrpt.cli.check.ReportUriProbe;
 import io.tlsrpt.processor.detect.AlertKind;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -13,6 +14,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code tlsrpt-record-broken}: the _smtp._tls record is missing, invalid or duplicated;</li>
+ *   <li>{@code tlsrpt-rua-unreachable}: a rua destination of the valid record takes no reports (a mailto: domain that
+ *       takes no mail, an https: host that does not exist, refuses connections or fails TLS);</li>
  *   <li>{@code mta-sts-policy-unreachable}, {@code mta-sts-certificate-invalid}, {@code mta-sts-policy-invalid}: the
  *       domain publishes an _mta-sts record but its policy cannot be fetched, its server's certificate is not valid,
  *       or the record or the policy is invalid (senders then apply no policy);</li>
@@ -49,7 +52,7 @@ final class PolicyRules {
     static {
         Set<AlertKind> kinds = EnumSet.copyOf(STS_KINDS);
         kinds.addAll(MX_TLS_KINDS);
-        kinds.addAll(List.of(AlertKind.TLSRPT_RECORD_BROKEN, AlertKind.DNSSEC_BROKEN,
+        kinds.addAll(List.of(AlertKind.TLSRPT_RECORD_BROKEN, AlertKind.TLSRPT_RUA_UNREACHABLE, AlertKind.DNSSEC_BROKEN,
             AlertKind.TLS_POLICY_NOT_ENFORCED));
         KINDS = java.util.Collections.unmodifiableSet(kinds);
     }
@@ -81,6 +84,8 @@ final class PolicyRules {
                 "tlsrpt-record-" + current.tlsrpt(), "the TXT record at _smtp._tls." + d + " is " + current.tlsrpt()
                     + (current.tlsrptProblem() == null ? "" : " (" + current.tlsrptProblem() + ")"), List.of()));
         }
+
+        ruaUnreachable(current, present, unknown);
 
         if (!current.stsKnown()) {
             unknown.addAll(STS_KINDS);
@@ -115,6 +120,33 @@ final class PolicyRules {
                     + ", DANE " + current.dane() + "): senders deliver its mail without requiring TLS", List.of()));
         }
         return new Judgement(present, unknown);
+    }
+
+    /**
+     * A valid record whose rua destinations do not take reports: those that cannot are a finding (any one of them
+     * loses its copy of every report); one that could not be judged leaves the rest unknown.
+     */
+    private static void ruaUnreachable(PolicyPosture current, Map<AlertKind, Problem> present,
+                                       Set<AlertKind> unknown) {
+        AlertKind kind = AlertKind.TLSRPT_RUA_UNREACHABLE;
+        if (!current.tlsrptKnown() || "valid".equals(current.tlsrpt()) && current.ruaReach() == null) {
+            unknown.add(kind);   // the record unknown, or the check off
+            return;
+        }
+        if (!"valid".equals(current.tlsrpt())) {
+            return;   // tlsrpt-record-broken says it
+        }
+        List<ReportUriProbe.Result> dead = current.ruaReach().stream()
+            .filter(r -> r.outcome() == ReportUriProbe.Outcome.UNREACHABLE).toList();
+        if (!dead.isEmpty()) {
+            boolean all = dead.size() == current.ruaReach().size();
+            present.put(kind, new Problem(kind, kind.code(), (all ? "no rua destination of its _smtp._tls record "
+                + "takes reports" : dead.size() + " of its " + current.ruaReach().size() + " rua destinations take no "
+                + "reports") + ": " + String.join("; ", dead.stream().map(r -> r.uri() + ": " + r.detail()).toList())
+                + (all ? ": every sender's reports are lost" : ": the reports sent there are lost"), List.of()));
+        } else if (!current.ruaKnown()) {
+            unknown.add(kind);
+        }
     }
 
     /**
@@ -156,7 +188,7 @@ final class PolicyRules {
             boolean untrusted = invalid.stream().anyMatch(p -> !p.trusted());
             present.put(AlertKind.CERTIFICATE_INVALID, new Problem(AlertKind.CERTIFICATE_INVALID,
                 untrusted ? "certificate-not-trusted" : "certificate-host-mismatch", "the certificate of "
-                    + String.join(", ", invalid.stream().map(p -> p.host() + (p.trusted() ? " does not name the host"
+                    + String.join(", ", invalid.stream().map(p -> p.where() + (p.trusted() ? " does not name the host"
                     : " does not chain to a trusted CA") + " (" + p.detail() + ")").toList())
                     + ", and the domain's MTA-STS policy (" + current.stsStatus() + ") has senders check it",
                 hosts(invalid)));
@@ -165,12 +197,12 @@ final class PolicyRules {
         }
         if (!noTls.isEmpty()) {
             present.put(AlertKind.STARTTLS_UNAVAILABLE, new Problem(AlertKind.STARTTLS_UNAVAILABLE,
-                "starttls-not-supported", String.join(", ", noTls.stream().map(p -> p.host() + ": " + p.detail())
+                "starttls-not-supported", String.join(", ", noTls.stream().map(p -> p.where() + ": " + p.detail())
                     .toList()) + ": senders deliver in clear text or, under a policy, not at all", hosts(noTls)));
         }
         if (!daneMismatch.isEmpty() && current.daneAuthenticated()) {
             present.put(AlertKind.DANE_TLSA_MISMATCH, new Problem(AlertKind.DANE_TLSA_MISMATCH, "tlsa-invalid",
-                String.join(", ", daneMismatch.stream().map(p -> p.host() + ": " + p.daneDetail()).toList())
+                String.join(", ", daneMismatch.stream().map(p -> p.where() + ": " + p.daneDetail()).toList())
                     + " (its TLSA records are DNSSEC-authenticated, so DANE senders apply them)", hosts(daneMismatch)));
         } else if (!daneMismatch.isEmpty() && !current.daneKnown()) {
             unknown.add(AlertKind.DANE_TLSA_MISMATCH);
@@ -225,11 +257,11 @@ final class PolicyRules {
     }
 
     private static List<String> hosts(List<MxTls> probes) {
-        return probes.stream().map(MxTls::host).toList();
+        return probes.stream().map(MxTls::host).distinct().toList();
     }
 
     private static String hostsAndDates(List<MxTls> probes) {
-        return String.join(", ", probes.stream().map(p -> p.host() + " (not after " + p.notAfter() + ")").toList());
+        return String.join(", ", probes.stream().map(p -> p.where() + " (not after " + p.notAfter() + ")").toList());
     }
 
     /** A problem that by itself leaves the domain without an enforced policy. */

@@ -22,6 +22,8 @@ final class PostureChanges {
         }
         compare(changes, "tlsrpt.status", before, after, PolicyPosture::tlsrpt);
         compare(changes, "tlsrpt.rua", before, after, PolicyPosture::rua);
+        compare(changes, "tlsrpt.rua_reach", before, after, p -> p.ruaReach() == null ? null
+            : p.ruaReach().stream().map(r -> r.uri() + " " + r.outcome().code()).toList());
         compare(changes, "mta_sts.status", before, after, PolicyPosture::stsStatus);
         compare(changes, "mta_sts.id", before, after, PolicyPosture::stsId);
         compare(changes, "mta_sts.max_age", before, after, PolicyPosture::stsMaxAge);

@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.watch;
 
+import io.tlsrpt.cli.check.ReportUriProbe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,13 @@ final class PostureJson {
         tlsrpt.put("status", p.tlsrpt());
         strings(tlsrpt.putArray("rua"), p.rua());
         tlsrpt.put("problem", p.tlsrptProblem());
+        if (p.ruaReach() == null) {
+            tlsrpt.putNull("rua_reach");
+        } else {
+            ArrayNode reach = tlsrpt.putArray("rua_reach");
+            p.ruaReach().forEach(r -> reach.addObject().put("uri", r.uri()).put("outcome", r.outcome().code())
+                .put("detail", r.detail()));
+        }
         ObjectNode sts = o.putObject("mta_sts");
         sts.put("status", p.stsStatus());
         sts.put("id", p.stsId());
@@ -65,7 +73,8 @@ final class PostureJson {
         } else {
             ArrayNode probes = o.putArray("mx_tls");
             for (MxTls t : p.mxTls()) {
-                ObjectNode probe = probes.addObject().put("host", t.host()).put("outcome", t.outcome());
+                ObjectNode probe = probes.addObject().put("host", t.host()).put("address", t.address())
+                    .put("outcome", t.outcome());
                 if (t.notAfter() == null) {
                     probe.putNull("not_after");
                 } else {
@@ -113,7 +122,8 @@ final class PostureJson {
                 sts.path("max_age").isNumber() ? sts.path("max_age").asLong() : null, strings(sts.path("mx")),
                 sts.path("mx_not_covered").isArray() ? strings(sts.path("mx_not_covered")) : null,
                 text(sts.path("problem")), dane.required("status").asText(),
-                strings(dane.path("tlsa_hosts")), sts.path("no_answer").asBoolean(false), mxTls(o.path("mx_tls")));
+                strings(dane.path("tlsa_hosts")), sts.path("no_answer").asBoolean(false), mxTls(o.path("mx_tls")),
+                ruaReach(tlsrpt.path("rua_reach")));
             Map<AlertKind, WatchedDomain.OpenIncident> open = new EnumMap<>(AlertKind.class);
             for (JsonNode incident : o.path("open_incidents")) {
                 AlertKind kind = AlertKind.find(incident.required("kind").asText()).orElseThrow(() ->
@@ -128,13 +138,25 @@ final class PostureJson {
         }
     }
 
+    private static List<ReportUriProbe.Result> ruaReach(JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<ReportUriProbe.Result> reach = new ArrayList<>();
+        for (JsonNode r : array) {
+            reach.add(new ReportUriProbe.Result(r.required("uri").asText(),
+                ReportUriProbe.Outcome.of(r.required("outcome").asText()), text(r.path("detail"))));
+        }
+        return reach;
+    }
+
     private static List<MxTls> mxTls(JsonNode array) {
         if (!array.isArray()) {
             return null;
         }
         List<MxTls> probes = new ArrayList<>();
         for (JsonNode p : array) {
-            probes.add(new MxTls(p.required("host").asText(), p.required("outcome").asText(),
+            probes.add(new MxTls(p.required("host").asText(), text(p.path("address")), p.required("outcome").asText(),
                 p.path("not_after").isTextual() ? Instant.parse(p.path("not_after").asText()) : null,
                 p.path("trusted").asBoolean(), p.path("name_matches").asBoolean(), text(p.path("detail")),
                 text(p.path("dane")), text(p.path("dane_matched")), text(p.path("dane_detail"))));

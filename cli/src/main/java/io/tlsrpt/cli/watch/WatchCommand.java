@@ -53,8 +53,8 @@ import picocli.CommandLine.Parameters;
     description = {
         "Checks each DOMAIN's _smtp._tls record, MTA-STS policy and DANE records every --interval (the checks of "
             + "check-record) and publishes an alert to the processor's alert topics when one breaks: "
-            + "tlsrpt-record-broken, mta-sts-policy-unreachable, mta-sts-certificate-invalid, mta-sts-policy-invalid, "
-            + "mta-sts-mx-not-covered, mta-sts-id-unchanged, dnssec-broken, tls-policy-not-enforced; with --probe-mx "
+            + "tlsrpt-record-broken, tlsrpt-rua-unreachable, mta-sts-policy-unreachable, mta-sts-certificate-invalid, "
+            + "mta-sts-policy-invalid, mta-sts-mx-not-covered, mta-sts-id-unchanged, dnssec-broken, tls-policy-not-enforced; with --probe-mx "
             + "also certificate-expired, certificate-expiring, certificate-invalid, starttls-unavailable, "
             + "dane-tlsa-mismatch; "
             + "the same incident again when what it says changes (another MX host), and a resolved alert when it is "
@@ -161,7 +161,8 @@ public final class WatchCommand implements Callable<Integer> {
         if (first.isEmpty()) {
             throw usage("give at least one DOMAIN or a --domains-file that lists one");
         }
-        DomainChecker checker = new DomainChecker(lookup.dnsClient(), lookup.policyFetcher(), mxProbe.probe(lookup));
+        io.tlsrpt.cli.check.SmtpTlsProbe probe = mxProbe.probe(lookup);
+        io.tlsrpt.cli.check.ReportUriProbe rua = lookup.ruaProbe();
         Map<String, Object> client = cluster.properties();
         PrintWriter err = spec.commandLine().getErr();
         if (registry.startsWith("mock://")) {
@@ -204,7 +205,8 @@ public final class WatchCommand implements Callable<Integer> {
         });
         WatchPublisher.Topics topics = new WatchPublisher.Topics(alertsTopic, alertsJsonTopic, postureTopic);
         try (WatchPublisher publisher = new WatchPublisher(client, serde, transactionalId, topics)) {
-            return watchRounds(publisher, first, state, new Checks(checker, pool), metrics);
+            return watchRounds(publisher, first, state,
+                new Checks(lookup.dnsClient(), lookup.policyFetcher(), probe, rua, pool), metrics);
         } catch (StopWatching e) {
             LOG.debug("the watch stops", e);
             err.println("tlsrpt watch: " + e.getMessage());
@@ -242,7 +244,14 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     /** What a round checks with. */
-    private record Checks(DomainChecker checker, ExecutorService pool) {
+    private record Checks(io.tlsrpt.cli.check.DnsClient dns, io.tlsrpt.cli.check.MtaStsPolicyFetcher fetcher,
+                          io.tlsrpt.cli.check.SmtpTlsProbe probe, io.tlsrpt.cli.check.ReportUriProbe rua,
+                          ExecutorService pool) {
+
+        /** A checker for one round: its rua probe remembers each destination for the round only. */
+        DomainChecker forRound() {
+            return new DomainChecker(dns, fetcher, probe, rua == null ? null : rua.fresh());
+        }
     }
 
     /** The rounds, until --rounds or a stop; the exit code. */
@@ -364,8 +373,9 @@ public final class WatchCommand implements Callable<Integer> {
 
     private Round round(List<String> watched, Map<String, WatchedDomain> state, Checks with, WatchMetrics metrics) {
         Map<String, Future<PolicyPosture>> checks = new LinkedHashMap<>();
+        DomainChecker checker = with.forRound();
         for (String domain : watched) {
-            checks.put(domain, with.pool().submit(() -> PolicyPosture.of(with.checker().check(domain),
+            checks.put(domain, with.pool().submit(() -> PolicyPosture.of(checker.check(domain),
                 Clock.systemUTC().instant())));
         }
         Round round = new Round();

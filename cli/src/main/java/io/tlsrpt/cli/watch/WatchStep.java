@@ -92,6 +92,9 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
     private static String now(PolicyPosture check, AlertKind kind) {
         return switch (kind) {
             case TLSRPT_RECORD_BROKEN -> "the _smtp._tls record is " + check.tlsrpt();
+            case TLSRPT_RUA_UNREACHABLE -> check.ruaReach() == null ? "the _smtp._tls record is " + check.tlsrpt()
+                : "the rua destinations: " + String.join("; ", check.ruaReach().stream()
+                    .map(r -> r.uri() + " " + r.outcome().code()).toList());
             case TLS_POLICY_NOT_ENFORCED -> "MTA-STS " + check.stsStatus() + ", DANE " + check.dane();
             case DNSSEC_BROKEN -> "DANE " + check.dane();
             case MTA_STS_ID_UNCHANGED -> check.stsId() == null ? "MTA-STS " + check.stsStatus()

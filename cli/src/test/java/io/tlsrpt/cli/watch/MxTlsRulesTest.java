@@ -21,11 +21,11 @@ class MxTlsRulesTest {
     private static PolicyPosture posture(int minute, String sts, String dane, List<MxTls> probes) {
         return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid", List.of(), null, sts,
             "1", null, 86400L, List.of("*.example.org"), List.of(), null, dane,
-            dane.equals("none") ? List.of() : List.of("mx1.example.org"), false, probes);
+            dane.equals("none") ? List.of() : List.of("mx1.example.org"), false, probes, null);
     }
 
     private static MxTls tls(String host, Duration validFor, boolean trusted, boolean nameMatches) {
-        return new MxTls(host, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host, null, null,
+        return new MxTls(host, null, "tls", T0.plus(validFor), trusted, nameMatches, "certificate CN=" + host, null, null,
             null);
     }
 
@@ -35,13 +35,13 @@ class MxTlsRulesTest {
     }
 
     private static MxTls dane(String host, String verdict, Duration validFor) {
-        return new MxTls(host, "tls", T0.plus(validFor), false, true, "certificate CN=" + host, verdict,
+        return new MxTls(host, null, "tls", T0.plus(validFor), false, true, "certificate CN=" + host, verdict,
             verdict.equals("match") ? "3 1 1" : null, verdict.equals("match") ? "the server's certificate matches TLSA 3 1 1"
                 : "the certificate (CN=" + host + ") matches none of the 1 usable TLSA record(s) (3 1 1)");
     }
 
     private static MxTls without(String host, String outcome) {
-        return new MxTls(host, outcome, null, false, false, outcome.equals("no-starttls")
+        return new MxTls(host, null, outcome, null, false, false, outcome.equals("no-starttls")
             ? "EHLO lists no STARTTLS" : "connection refused", null, null, null);
     }
 
@@ -119,7 +119,7 @@ class MxTlsRulesTest {
             List.of(tls("mx1.example.org", Duration.ofDays(3), true, true), without("mx2.example.org", "unreachable"))));
 
         assertThat(PostureJson.read(PostureJson.write(soon))).isEqualTo(soon.next());
-        assertThat(PostureJson.write(soon)).contains("\"mx_tls\":[{\"host\":\"mx1.example.org\",\"outcome\":\"tls\","
+        assertThat(PostureJson.write(soon)).contains("\"mx_tls\":[{\"host\":\"mx1.example.org\",\"address\":null,\"outcome\":\"tls\","
             + "\"not_after\":\"2026-12-04T08:00:00Z\",\"trusted\":true,\"name_matches\":true");
     }
 
@@ -212,5 +212,22 @@ class MxTlsRulesTest {
         assertThat(kinds(WatchStep.apply(null, posture(0, "missing", "none",
             List.of(tls("mx1.example.org", Duration.ofDays(-3), false, true))))))
             .as("without DANE, as before").containsExactly("firing certificate-expired");
+    }
+
+    @Test
+    void eachAddressOfAHostIsJudgedAndNamed() {
+        MxTls first = new MxTls("mx1.example.org", "192.0.2.1", "tls", T0.plus(Duration.ofDays(60)), true, true,
+            "certificate CN=mx1.example.org", null, null, null);
+        MxTls stale = new MxTls("mx1.example.org", "192.0.2.2", "tls", T0.plus(Duration.ofDays(3)), true, true,
+            "certificate CN=mx1.example.org", null, null, null);
+
+        WatchStep step = WatchStep.apply(null, posture(0, "enforce", List.of(first, stale)));
+
+        assertThat(kinds(step)).containsExactly("firing certificate-expiring");
+        assertThat(step.alerts().get(0).getSummary()).contains("mx1.example.org at 192.0.2.2 (not after")
+            .doesNotContain("192.0.2.1");
+        assertThat(step.alerts().get(0).getTopReceivingMx()).containsExactly("mx1.example.org");
+        assertThat(PostureJson.read(PostureJson.write(step))).isEqualTo(step.next());
+        assertThat(PostureJson.write(step)).contains("\"host\":\"mx1.example.org\",\"address\":\"192.0.2.2\"");
     }
 }

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An SMTP server on 127.0.0.1 that speaks as far as a STARTTLS probe goes: the greeting, EHLO (offering STARTTLS
+ * An SMTP server on 127.0.0.1 (or another loopback address) that speaks as far as a STARTTLS probe goes: the greeting, EHLO (offering STARTTLS
  * or not), STARTTLS and a real TLS handshake with the certificate of {@link #present}, then QUIT.
  */
 final class StartTlsSmtpServer implements AutoCloseable {
@@ -28,9 +28,17 @@ final class StartTlsSmtpServer implements AutoCloseable {
     volatile IOException lastError;
 
     StartTlsSmtpServer(SSLContext tls) throws IOException {
+        this(tls, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** On another loopback address (127.0.0.2, ::1), on the port of a first server: a second address of one MX. */
+    StartTlsSmtpServer(SSLContext tls, InetAddress loopback, int port) throws IOException {
+        if (!loopback.isLoopbackAddress()) {
+            throw new IllegalArgumentException("a test server listens on a loopback address only: " + loopback);
+        }
         this.tls = tls;
         server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.bind(new InetSocketAddress(loopback, port));
         acceptor = new Thread(this::accept, "smtp-test-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();

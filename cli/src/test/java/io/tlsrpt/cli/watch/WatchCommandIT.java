@@ -78,7 +78,7 @@ class WatchCommandIT {
             admin.createTopics(List.of(new NewTopic("tlsrpt.alerts", 1, (short) 1),
                 new NewTopic("tlsrpt.alerts.json", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        pki = TestPki.create(List.of("mta-sts." + DOMAIN));
+        pki = TestPki.create(List.of("mta-sts." + DOMAIN, "tlsrpt." + DOMAIN));   // the policy and rua endpoints
         https = new PolicyHttpsServer(pki.serverContext());
         proxy = new ConnectProxy(https.port());
         dns = new ScriptedDnsServer(WatchCommandIT::answer);
@@ -350,12 +350,11 @@ class WatchCommandIT {
     @Order(7)
     void probedMxCertificatesFireAsTheyExpireOrNameAnotherHost() throws Exception {
         healthyZoneWithMxOnLoopback();
-        TestPki good = TestPki.create(List.of("mx." + DOMAIN), null, 90);
-        TestPki expiring = TestPki.create(List.of("mx." + DOMAIN));   // two days
-        TestPki misnamed = TestPki.create(List.of("mail.elsewhere.test"), null, 90);
-        Path cas = dir.resolve("cas.pem");
-        Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(good.caPem)
-            + Files.readString(expiring.caPem) + Files.readString(misnamed.caPem));
+        MxCertificates certs = mxCertificates();
+        TestPki good = certs.good();
+        TestPki expiring = certs.expiring();
+        TestPki misnamed = certs.misnamed();
+        Path cas = certs.cas();
         StartTlsSmtpServer smtp = new StartTlsSmtpServer(good.serverContext());
         try {
             String[] probe = {"--probe-mx", "--smtp-port", Integer.toString(smtp.port()), "--policy-ca", cas.toString()};
@@ -390,6 +389,26 @@ class WatchCommandIT {
         }
     }
 
+    /** An MX host's certificates, valid 90 days, valid 2 days, and for another host, and a file of their CAs. */
+    private record MxCertificates(TestPki good, TestPki expiring, TestPki misnamed, Path cas) {
+    }
+
+    private static MxCertificates mxCertificates;
+
+    /** Made once (twelve keytool runs), for the tests that probe an MX host. */
+    private static synchronized MxCertificates mxCertificates() throws Exception {
+        if (mxCertificates == null) {
+            TestPki good = TestPki.create(List.of("mx." + DOMAIN), null, 90);
+            TestPki expiring = TestPki.create(List.of("mx." + DOMAIN));   // two days
+            TestPki misnamed = TestPki.create(List.of("mail.elsewhere.test"), null, 90);
+            Path cas = dir.resolve("mx-cas.pem");
+            Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(good.caPem)
+                + Files.readString(expiring.caPem) + Files.readString(misnamed.caPem));
+            mxCertificates = new MxCertificates(good, expiring, misnamed, cas);
+        }
+        return mxCertificates;
+    }
+
     /** check-record --probe-mx: the same probe, for a look by hand. */
     @Test
     @Order(8)
@@ -408,6 +427,7 @@ class WatchCommandIT {
             assertThat(json.exit()).as(json.err()).isZero();
             JsonNode probe = json.json().get("mx_tls").get(0);
             assertThat(probe.get("host").asText()).isEqualTo("mx." + DOMAIN);
+            assertThat(probe.get("address").asText()).isEqualTo("127.0.0.1");
             assertThat(probe.get("outcome").asText()).isEqualTo("tls");
             assertThat(probe.get("trusted").asBoolean()).isTrue();
             assertThat(probe.get("name_matches").asBoolean()).isTrue();
@@ -416,7 +436,7 @@ class WatchCommandIT {
 
             CommandRunner.Run text = CommandRunner.run(args.toArray(String[]::new));
             assertThat(text.out()).contains("MX STARTTLS (probed as a sender):",
-                "mx." + DOMAIN + ": tls, certificate valid until ", ", trusted, names the host");
+                "mx." + DOMAIN + " at 127.0.0.1: tls, certificate valid until ", ", trusted, names the host");
         }
         assertThat(CommandRunner.run("check-record", "--record", "v=TLSRPTv1; rua=mailto:a@b.test", "--probe-mx")
             .exit()).isEqualTo(2);
@@ -461,7 +481,8 @@ class WatchCommandIT {
             ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current), tlsa311(replacement)));
             CommandRunner.Run mended = round(probe);
             assertThat(kinds(mended)).containsExactly("resolved dane-tlsa-mismatch");
-            assertThat(mended.out()).contains("no longer found: the MX hosts: mx." + DOMAIN + " tls until", "dane-match");
+            assertThat(mended.out()).contains("no longer found: the MX hosts: mx." + DOMAIN + " at 127.0.0.1 tls until",
+                "dane-match");
         } finally {
             healthyZone();
         }
@@ -482,6 +503,93 @@ class WatchCommandIT {
 
         txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261202");
         assertThat(kinds(round())).containsExactly("resolved mta-sts-id-unchanged");
+    }
+
+    /**
+     * An MX host of several addresses (two IPv4, one IPv6, each a server of its own): senders pick any of them, so the
+     * probe judges each, and an alert names the address whose certificate is wrong.
+     */
+    @Test
+    @Order(11)
+    void everyAddressOfAnMxHostIsProbed() throws Exception {
+        healthyZone();
+        Name mx = Name.fromString("mx." + DOMAIN + ".");
+        ZONE.put("mx." + DOMAIN + " A", List.of(new org.xbill.DNS.ARecord(mx, DClass.IN, 60,
+            java.net.InetAddress.getByName("127.0.0.1")), new org.xbill.DNS.ARecord(mx, DClass.IN, 60,
+            java.net.InetAddress.getByName("127.0.0.2"))));
+        ZONE.put("mx." + DOMAIN + " AAAA", List.of(new org.xbill.DNS.AAAARecord(mx, DClass.IN, 60,
+            java.net.InetAddress.getByName("::1"))));
+        MxCertificates certs = mxCertificates();
+        TestPki good = certs.good();
+        TestPki stale = certs.expiring();
+        TestPki misnamed = certs.misnamed();
+        Path cas = certs.cas();
+        try (StartTlsSmtpServer first = new StartTlsSmtpServer(good.serverContext());
+             StartTlsSmtpServer second = new StartTlsSmtpServer(stale.serverContext(),
+                 java.net.InetAddress.getByName("127.0.0.2"), first.port());
+             StartTlsSmtpServer v6 = new StartTlsSmtpServer(misnamed.serverContext(),
+                 java.net.InetAddress.getByName("::1"), first.port())) {
+            String[] probe = {"--probe-mx", "--smtp-port", Integer.toString(first.port()), "--policy-ca",
+                cas.toString()};
+
+            CommandRunner.Run ipv4 = round(probe);
+            assertThat(kinds(ipv4)).containsExactly("firing certificate-expiring");
+            assertThat(ipv4.out()).contains("mx." + DOMAIN + " at 127.0.0.2 (not after").doesNotContain("127.0.0.1 (");
+            assertThat(lastPosture().get("mx_tls")).hasSize(2);
+            assertThat(v6.handshakes.get()).as("IPv6 is probed only when asked").isZero();
+
+            List<String> withIpv6 = new ArrayList<>(List.of(probe));
+            withIpv6.add("--probe-ipv6");
+            CommandRunner.Run both = round(withIpv6.toArray(String[]::new));
+            assertThat(kinds(both)).containsExactly("firing certificate-invalid");
+            assertThat(both.out()).contains("mx." + DOMAIN + " at 0:0:0:0:0:0:0:1 does not name the host");
+            assertThat(lastPosture().get("mx_tls")).hasSize(3);
+
+            second.present(good.serverContext());
+            assertThat(kinds(round(withIpv6.toArray(String[]::new)))).containsExactly("resolved certificate-expiring");
+            assertThat(first.handshakes.get()).isEqualTo(3);
+        } finally {
+            healthyZone();
+        }
+        assertThat(watch("--rounds", "1", "--probe-ipv6", DOMAIN).exit()).as("--probe-ipv6 needs --probe-mx")
+            .isEqualTo(2);
+    }
+
+    /**
+     * The record's rua destinations: a mailbox whose domain takes no mail (null MX) loses every report, which the
+     * reports themselves never show (they do not arrive); an HTTPS endpoint that answers with a valid certificate
+     * takes them.
+     */
+    @Test
+    @Order(12)
+    void aRuaDestinationThatTakesNoReportsFiresUntilOneDoes() throws Exception {
+        healthyZone();
+        ZONE.put("nomail.test MX", List.of(new MXRecord(Name.fromString("nomail.test."), DClass.IN, 60, 0, Name.root)));
+        ZONE.put("tlsrpt." + DOMAIN + " A", List.of(new org.xbill.DNS.ARecord(Name.fromString("tlsrpt." + DOMAIN + "."),
+            DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())));
+        try {
+            round();
+            txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=mailto:tlsrpt@nomail.test");
+            CommandRunner.Run dead = round();
+            assertThat(kinds(dead)).containsExactly("firing tlsrpt-rua-unreachable");
+            assertThat(dead.out()).contains("mailto:tlsrpt@nomail.test: nomail.test publishes a null MX");
+            assertThat(lastPosture().get("tlsrpt").get("rua_reach").get(0).get("outcome").asText())
+                .isEqualTo("unreachable");
+
+            CommandRunner.Run check = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
+                "--https-proxy", proxy.hostPort(), "--policy-ca", pki.caPem.toString(), "--timeout", "3");
+            assertThat(check.out()).contains("  rua mailto:tlsrpt@nomail.test: unreachable (nomail.test publishes a "
+                + "null MX");
+
+            txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=https://tlsrpt." + DOMAIN + "/v1/reports");
+            CommandRunner.Run https = round();
+            assertThat(kinds(https)).containsExactly("resolved tlsrpt-rua-unreachable");
+            assertThat(lastPosture().get("tlsrpt").get("rua_reach").get(0).get("detail").asText())
+                .startsWith("HTTPS answered HTTP 404 to HEAD");
+            assertThat(proxy.targets()).contains("tlsrpt." + DOMAIN + ":443");
+        } finally {
+            healthyZone();
+        }
     }
 
     /** The TLSA 3 1 1 record of the PKI's server key, as an operator publishes it. */

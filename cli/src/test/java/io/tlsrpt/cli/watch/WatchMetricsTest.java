@@ -37,7 +37,7 @@ class WatchMetricsTest {
 
     private static PolicyPosture posture(String domain, String tlsrpt, String dane) {
         return new PolicyPosture(domain, T0, tlsrpt, List.of(), null, "enforce", "1", null, 86400L,
-            List.of("*." + domain), List.of(), null, dane, List.of(), false, null);
+            List.of("*." + domain), List.of(), null, dane, List.of(), false, null, null);
     }
 
     @Test

@@ -19,7 +19,7 @@ class WatchStepTest {
     private static PolicyPosture healthy(int minute) {
         return new PolicyPosture("example.org", T0.plus(Duration.ofMinutes(minute)), "valid",
             List.of("mailto:tlsrpt@example.org"), null, "enforce", "20261201", null, 604800L,
-            List.of("*.example.org"), List.of(), null, "none", List.of(), false, null);
+            List.of("*.example.org"), List.of(), null, "none", List.of(), false, null, null);
     }
 
     /** The posture with those parts; a new mode comes with a new id, as senders need to see it. */
@@ -28,7 +28,7 @@ class WatchStepTest {
         String id = sts.equals(p.stsStatus()) ? p.stsId() : p.stsId() + "-" + sts;
         return new PolicyPosture(p.domain(), p.checkedAt(), tlsrpt, p.rua(), null, sts, id, stsFailure,
             p.stsMaxAge(), p.stsMx(), notCovered, sts.equals(p.stsStatus()) ? null : "the policy broke", dane,
-            dane.equals("none") ? List.of() : List.of("mx.example.org"), false, null);
+            dane.equals("none") ? List.of() : List.of("mx.example.org"), false, null, null);
     }
 
     private static WatchStep check(WatchStep before, PolicyPosture now) {
@@ -224,7 +224,7 @@ class WatchStepTest {
         PolicyPosture h = healthy(15);
         PolicyPosture changed = new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, "enforce",
             "20261202", null, 86400L, List.of("*.example.org", "mx.backup.example"), List.of(), null, "none",
-            List.of(), false, null);
+            List.of(), false, null, null);
 
         WatchStep step = check(ok, changed);
 
@@ -237,7 +237,7 @@ class WatchStepTest {
     private static PolicyPosture edited(int minute, String id, String mode, List<String> mx) {
         PolicyPosture h = healthy(minute);
         return new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, mode, id, null, h.stsMaxAge(),
-            mx, List.of(), null, "none", List.of(), false, null);
+            mx, List.of(), null, "none", List.of(), false, null, null);
     }
 
     @Test
@@ -275,6 +275,42 @@ class WatchStepTest {
 
         assertThat(single(enforce).getSummary()).contains("(mode testing -> enforce)");
         assertThat(reordered.alerts()).as("the same mx lines in another order are the same policy").isEmpty();
+    }
+
+    /** The healthy posture with the rua destinations probed as given. */
+    private static PolicyPosture reaching(int minute, io.tlsrpt.cli.check.ReportUriProbe.Result... reach) {
+        PolicyPosture h = healthy(minute);
+        return new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null, h.stsStatus(), h.stsId(), null,
+            h.stsMaxAge(), h.stsMx(), List.of(), null, "none", List.of(), false, null, List.of(reach));
+    }
+
+    private static io.tlsrpt.cli.check.ReportUriProbe.Result reach(String outcome, String detail) {
+        return new io.tlsrpt.cli.check.ReportUriProbe.Result("mailto:tlsrpt@example.org",
+            io.tlsrpt.cli.check.ReportUriProbe.Outcome.of(outcome), detail);
+    }
+
+    @Test
+    void aRuaDestinationThatTakesNoReportsFiresAndAnUnknownOneChangesNothing() {
+        WatchStep ok = check(null, reaching(0, reach("reachable", "example.org MX mx.example.org")));
+        WatchStep dead = check(ok, reaching(15, reach("unreachable", "example.org publishes a null MX (MX 0 .)")));
+        WatchStep dnsDown = check(dead, reaching(30, reach("unknown", "the MX lookup of example.org failed")));
+        WatchStep off = check(dnsDown, healthy(45));
+        WatchStep mended = check(off, reaching(60, reach("reachable", "example.org MX mx.example.org")));
+
+        assertThat(ok.alerts()).isEmpty();
+        Alert fired = single(dead);
+        assertThat(fired.getKind()).isEqualTo("tlsrpt-rua-unreachable");
+        assertThat(fired.getSeverity()).isEqualTo("warning");
+        assertThat(fired.getSummary()).contains("no rua destination of its _smtp._tls record takes reports: "
+            + "mailto:tlsrpt@example.org: example.org publishes a null MX", "every sender's reports are lost");
+        assertThat(dead.changes()).contains("tlsrpt.rua_reach: [mailto:tlsrpt@example.org reachable] -> "
+            + "[mailto:tlsrpt@example.org unreachable]");
+        assertThat(dnsDown.alerts()).as("a failed lookup tells nothing").isEmpty();
+        assertThat(dnsDown.unknownParts()).containsExactly("rua_reach");
+        assertThat(off.alerts()).as("the check switched off resolves nothing").isEmpty();
+        assertThat(single(mended).getStatus()).isEqualTo("resolved");
+        assertThat(single(mended).getAlertId()).isEqualTo(fired.getAlertId());
+        assertThat(PostureJson.read(PostureJson.write(dead))).isEqualTo(dead.next());
     }
 
     @Test

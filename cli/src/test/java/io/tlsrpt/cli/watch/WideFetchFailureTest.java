@@ -13,19 +13,19 @@ class WideFetchFailureTest {
 
     private static PolicyPosture enforced(String domain) {
         return new PolicyPosture(domain, T0, "valid", List.of(), null, "enforce", "1", null, 86400L,
-            List.of("*." + domain), List.of(), null, "none", List.of(), false, null);
+            List.of("*." + domain), List.of(), null, "none", List.of(), false, null, null);
     }
 
     /** The fetch of the domain's policy got no answer (connection refused, timeout). */
     private static PolicyPosture unanswered(String domain) {
         return new PolicyPosture(domain, T0, "valid", List.of(), null, "fetch-error", "1", "sts-policy-fetch-error",
-            null, List.of(), List.of(), "connection refused", "none", List.of(), true, null);
+            null, List.of(), List.of(), "connection refused", "none", List.of(), true, null, null);
     }
 
     /** The policy server answered 404. */
     private static PolicyPosture notFound(String domain) {
         return new PolicyPosture(domain, T0, "valid", List.of(), null, "fetch-error", "1", "sts-policy-fetch-error",
-            null, List.of(), List.of(), "HTTP 404", "none", List.of(), false, null);
+            null, List.of(), List.of(), "HTTP 404", "none", List.of(), false, null, null);
     }
 
     private static List<PolicyPosture> of(int unanswered, int enforced, int notFound) {

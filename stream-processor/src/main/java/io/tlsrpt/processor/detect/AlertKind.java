@@ -35,6 +35,14 @@ public enum AlertKind {
     TLSRPT_RECORD_BROKEN(Severity.WARNING, "publish exactly one valid _smtp._tls TXT record (v=TLSRPTv1; rua=...):"
             + " until then senders have nowhere to send the domain's reports, and failures go unseen"),
     /**
+     * Not from reports: {@code tlsrpt watch} found a rua destination of the domain's valid _smtp._tls record that
+     * takes no reports (a mail domain that takes no mail, an HTTPS endpoint that does not answer with a valid
+     * certificate).
+     */
+    TLSRPT_RUA_UNREACHABLE(Severity.WARNING, "make the record's rua destinations take reports (the mailbox's domain"
+            + " must take mail; the HTTPS endpoint must answer with a certificate valid for its host), or publish"
+            + " ones that do: the reports sent there are lost"),
+    /**
      * Not from reports: {@code tlsrpt watch} found an MX host that no {@code mx:} line of the domain's MTA-STS policy
      * in enforce mode covers (senders report it as {@code validation-failure}).
      */
@@ -64,7 +72,8 @@ public enum AlertKind {
      * silence check or from {@code tlsrpt watch} only.
      */
     public boolean detectedFromReports() {
-        return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != MTA_STS_MX_NOT_COVERED
+        return this != REPORTS_STOPPED && this != TLSRPT_RECORD_BROKEN && this != TLSRPT_RUA_UNREACHABLE
+                && this != MTA_STS_MX_NOT_COVERED
                 && this != CERTIFICATE_EXPIRING && this != MTA_STS_ID_UNCHANGED;
     }
 
