@@ -46,9 +46,15 @@ public final class CheckOptions {
             + "no report is sent)")
     boolean noRuaCheck;
 
+    @Option(names = "--allow-private-addresses",
+        description = "let the MX probes and the rua checks connect to loopback, private and link-local addresses "
+            + "(default: not: the records they follow are the watched domains', and such an address is reported as "
+            + "not probed, unknown)")
+    boolean allowPrivateAddresses;
+
     /** Whether any option that only applies to a lookup was given. */
     boolean anyLookupOption() {
-        return resolver != null || policyCa != null || httpsProxy != null || noRuaCheck;
+        return resolver != null || policyCa != null || httpsProxy != null || noRuaCheck || allowPrivateAddresses;
     }
 
     /** @throws CommandLine.ParameterException when the timeout is out of range */
@@ -65,7 +71,8 @@ public final class CheckOptions {
 
     /** The probe of the rua destinations, or null with {@code --no-rua-check}. */
     public ReportUriProbe ruaProbe() {
-        return noRuaCheck ? null : new ReportUriProbe(dnsClient(), sslContext(), proxy(), timeout());
+        return noRuaCheck ? null
+            : new ReportUriProbe(dnsClient(), sslContext(), proxy(), timeout(), allowPrivateAddresses);
     }
 
     public MtaStsPolicyFetcher policyFetcher() {
@@ -83,7 +90,7 @@ public final class CheckOptions {
         } catch (IOException | GeneralSecurityException e) {
             throw usage("--policy-ca " + policyCa + ": " + e.getMessage());
         }
-        return new SmtpTlsProbe(dnsClient(), port, timeout(), trust, heloName, ipv6);
+        return new SmtpTlsProbe(dnsClient(), port, timeout(), trust, heloName, ipv6, allowPrivateAddresses);
     }
 
     private InetSocketAddress resolverAddress() {

@@ -2,6 +2,7 @@ package io.tlsrpt.cli.check;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -67,20 +68,25 @@ public final class ReportUriProbe {
     private final DnsClient dns;
     private final HttpClient client;
     private final Duration timeout;
+    private final boolean allowPrivate;
     private final Map<String, Result> probed = new ConcurrentHashMap<>();
 
     /**
      * @param sslContext the trust a submitter validates the endpoint's certificate with (the JDK's for the Web PKI)
      * @param proxy where HTTPS connections go (null: the JVM's default)
+     * @param allowPrivate connect to endpoints at loopback, private and link-local addresses too (see
+     *                     {@link PrivateAddresses}); otherwise such an endpoint is unknown
      */
-    public ReportUriProbe(DnsClient dns, SSLContext sslContext, ProxySelector proxy, Duration timeout) {
-        this(dns, client(sslContext, proxy, timeout), timeout);
+    public ReportUriProbe(DnsClient dns, SSLContext sslContext, ProxySelector proxy, Duration timeout,
+                          boolean allowPrivate) {
+        this(dns, client(sslContext, proxy, timeout), timeout, allowPrivate);
     }
 
-    private ReportUriProbe(DnsClient dns, HttpClient client, Duration timeout) {
+    private ReportUriProbe(DnsClient dns, HttpClient client, Duration timeout, boolean allowPrivate) {
         this.dns = dns;
         this.client = client;
         this.timeout = timeout;
+        this.allowPrivate = allowPrivate;
     }
 
     private static HttpClient client(SSLContext sslContext, ProxySelector proxy, Duration timeout) {
@@ -94,7 +100,7 @@ public final class ReportUriProbe {
 
     /** The same probe with its own memory of URIs: one per round, so that each round looks again. */
     public ReportUriProbe fresh() {
-        return new ReportUriProbe(dns, client, timeout);
+        return new ReportUriProbe(dns, client, timeout, allowPrivate);
     }
 
     /** The URIs' results, in order. */
@@ -135,7 +141,7 @@ public final class ReportUriProbe {
             return new Result(uri, Outcome.REACHABLE, domain + " MX " + String.join(", ", mx.hosts()));
         }
         return addressed(uri, domain, "no MX record and no address for " + domain + ": mail to it cannot be delivered",
-            domain + " has no MX record; its address takes mail (implicit MX)");
+            domain + " has no MX record; its address takes mail (implicit MX)", new java.util.ArrayList<>());
     }
 
     private Result https(String uri) {
@@ -150,9 +156,22 @@ public final class ReportUriProbe {
             return new Result(uri, Outcome.UNREACHABLE, "no host in the URI");
         }
         boolean literal = host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-        Result resolved = literal ? null : addressed(uri, host, "the host " + host + " has no address", null);
-        if (resolved != null && resolved.outcome() != Outcome.REACHABLE) {
-            return resolved;
+        List<InetAddress> addresses = new java.util.ArrayList<>();
+        if (literal) {
+            try {
+                addresses.add(InetAddress.getByName(host));   // a literal: parsed, not looked up
+            } catch (java.net.UnknownHostException e) {
+                return new Result(uri, Outcome.UNREACHABLE, "not an IP address: " + host);
+            }
+        } else {
+            Result resolved = addressed(uri, host, "the host " + host + " has no address", null, addresses);
+            if (resolved.outcome() != Outcome.REACHABLE) {
+                return resolved;
+            }
+        }
+        if (!allowPrivate && addresses.stream().allMatch(PrivateAddresses::isPrivate)) {
+            return new Result(uri, Outcome.UNKNOWN, PrivateAddresses.refusal(String.join(", ",
+                addresses.stream().map(InetAddress::getHostAddress).toList())));
         }
         HttpRequest request = HttpRequest.newBuilder(parsed).timeout(timeout)
             .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
@@ -177,10 +196,18 @@ public final class ReportUriProbe {
         }
     }
 
-    /** Whether {@code host} has an IPv4 or IPv6 address; {@code found} describes a yes (null: the host and its answer). */
-    private Result addressed(String uri, String host, String none, String found) {
+    /**
+     * Whether {@code host} has an IPv4 or IPv6 address, which go to {@code addresses}; {@code found} describes a yes
+     * (null: "the host resolves").
+     */
+    private Result addressed(String uri, String host, String none, String found, List<InetAddress> addresses) {
         DnsAnswer a = dns.query(host, Type.A);
-        DnsAnswer aaaa = a.records().isEmpty() ? dns.query(host, Type.AAAA) : a;
+        DnsAnswer aaaa = dns.query(host, Type.AAAA);
+        for (DnsAnswer answer : List.of(a, aaaa)) {
+            answer.records().stream().map(r -> r instanceof org.xbill.DNS.ARecord v4 ? v4.getAddress()
+                : r instanceof org.xbill.DNS.AAAARecord v6 ? v6.getAddress() : null).filter(java.util.Objects::nonNull)
+                .forEach(addresses::add);
+        }
         if (!a.records().isEmpty() || !aaaa.records().isEmpty()) {
             return new Result(uri, Outcome.REACHABLE, found == null ? host + " resolves" : found);
         }

@@ -88,20 +88,23 @@ public final class SmtpTlsProbe {
     private final X509TrustManager trust;
     private final String heloName;
     private final boolean ipv6;
+    private final boolean allowPrivate;
 
     /**
      * @param trust the CAs a sender would trust (null: the JDK's)
      * @param heloName the name to introduce this client with in EHLO
      * @param ipv6 probe the hosts' IPv6 addresses (AAAA) too, not only their IPv4 ones (A)
+     * @param allowPrivate connect to loopback, private and link-local addresses too (see {@link PrivateAddresses})
      */
     public SmtpTlsProbe(DnsClient dns, int port, Duration timeout, X509TrustManager trust, String heloName,
-                        boolean ipv6) {
+                        boolean ipv6, boolean allowPrivate) {
         this.dns = dns;
         this.port = port;
         this.timeout = timeout;
         this.trust = trust == null ? jdkTrust() : trust;
         this.heloName = heloName;
         this.ipv6 = ipv6;
+        this.allowPrivate = allowPrivate;
     }
 
     /** The JDK's default trust store, as a trust manager. */
@@ -156,6 +159,9 @@ public final class SmtpTlsProbe {
 
     private Result probe(String host, InetAddress address, List<String> tlsa) {
         String at = address.getHostAddress();
+        if (!allowPrivate && PrivateAddresses.isPrivate(address)) {
+            return unreachable(host, at, PrivateAddresses.refusal(at));
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());

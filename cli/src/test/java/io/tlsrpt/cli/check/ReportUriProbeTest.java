@@ -57,7 +57,7 @@ class ReportUriProbeTest {
         String[] hostPort = proxy.hostPort().split(":");
         probe = new ReportUriProbe(DnsClient.at(new InetSocketAddress("127.0.0.1", dns.port()), Duration.ofSeconds(2)),
             TrustFromPem.sslContext(pki.caPem), java.net.ProxySelector.of(new InetSocketAddress(hostPort[0],
-                Integer.parseInt(hostPort[1]))), Duration.ofSeconds(3));
+                Integer.parseInt(hostPort[1]))), Duration.ofSeconds(3), true);
     }
 
     @AfterAll
@@ -145,12 +145,34 @@ class ReportUriProbeTest {
             closed = s.getLocalPort();
         }
         ReportUriProbe direct = new ReportUriProbe(DnsClient.at(new InetSocketAddress("127.0.0.1", dns.port()),
-            Duration.ofSeconds(2)), TrustFromPem.sslContext(pki.caPem), null, Duration.ofSeconds(3));
+            Duration.ofSeconds(2)), TrustFromPem.sslContext(pki.caPem), null, Duration.ofSeconds(3), true);
 
         ReportUriProbe.Result refused = direct.probe(List.of("https://127.0.0.1:" + closed + "/report")).get(0);
 
         assertThat(refused.outcome()).as(refused.detail()).isEqualTo(ReportUriProbe.Outcome.UNREACHABLE);
         assertThat(refused.detail()).startsWith("connection refused");
+    }
+
+    @Test
+    void privateAddressesAreNotConnectedToUnlessAllowed() throws Exception {
+        ReportUriProbe guarded = new ReportUriProbe(DnsClient.at(new InetSocketAddress("127.0.0.1", dns.port()),
+            Duration.ofSeconds(2)), TrustFromPem.sslContext(pki.caPem), null, Duration.ofSeconds(3), false);
+        int connects = proxy.targets().size();
+
+        List<ReportUriProbe.Result> results = guarded.probe(List.of("https://tlsrpt.receiver.test/v1/report",
+            "https://10.0.0.7/report", "https://[fd00::7]/report", "https://169.254.169.254/latest"));
+
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.outcome()).as(r.uri()).isEqualTo(ReportUriProbe.Outcome.UNKNOWN);
+            assertThat(r.detail()).contains("not connected to (--allow-private-addresses");
+        });
+        assertThat(results.get(0).detail()).startsWith("127.0.0.1 is a loopback, private or link-local address");
+        assertThat(proxy.targets()).as("no connection made").hasSize(connects);
+        assertThat(PrivateAddresses.isPrivate(java.net.InetAddress.getByName("100.64.1.1"))).isTrue();
+        assertThat(PrivateAddresses.isPrivate(java.net.InetAddress.getByName("192.0.2.1"))).as("documentation "
+            + "addresses are not reserved for private use").isFalse();
+        assertThat(PrivateAddresses.isPrivate(java.net.InetAddress.getByName("8.8.8.8"))).isFalse();
+        assertThat(PrivateAddresses.isPrivate(java.net.InetAddress.getByName("2001:db8::1"))).isFalse();
     }
 
     @Test

@@ -137,7 +137,7 @@ class WatchCommandIT {
     private static CommandRunner.Run watch(String... extra) {
         List<String> args = new ArrayList<>(List.of("watch", "--bootstrap", kafka.bootstrapServers(), "--registry",
             REGISTRY, "--resolver", "127.0.0.1:" + dns.port(), "--https-proxy", proxy.hostPort(), "--policy-ca",
-            pki.caPem.toString(), "--timeout", "3"));
+            pki.caPem.toString(), "--timeout", "3", "--allow-private-addresses"));   // the test's servers: loopback
         if (List.of(extra).contains("--policy-ca")) {   // the test's own CAs instead of the policy server's
             int at = args.indexOf("--policy-ca");
             args.subList(at, at + 2).clear();
@@ -420,7 +420,7 @@ class WatchCommandIT {
         try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(mx.serverContext())) {
             List<String> args = List.of("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
                 "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3", "--probe-mx",
-                "--smtp-port", Integer.toString(smtp.port()));
+                "--smtp-port", Integer.toString(smtp.port()), "--allow-private-addresses");
 
             CommandRunner.Run json = CommandRunner.run(java.util.stream.Stream.concat(args.stream(),
                 java.util.stream.Stream.of("--json")).toArray(String[]::new));
@@ -475,7 +475,7 @@ class WatchCommandIT {
 
             CommandRunner.Run check = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
                 "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3", "--probe-mx",
-                "--smtp-port", Integer.toString(smtp.port()));
+                "--smtp-port", Integer.toString(smtp.port()), "--allow-private-addresses");
             assertThat(check.out()).contains("    DANE: mismatch: the certificate (CN=mx." + DOMAIN + ")");
 
             ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current), tlsa311(replacement)));
@@ -545,6 +545,15 @@ class WatchCommandIT {
             assertThat(both.out()).contains("mx." + DOMAIN + " at 0:0:0:0:0:0:0:1 does not name the host");
             assertThat(lastPosture().get("mx_tls")).hasSize(3);
 
+            int before = first.handshakes.get() + second.handshakes.get();
+            CommandRunner.Run guarded = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:"
+                + dns.port(), "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3",
+                "--probe-mx", "--smtp-port", Integer.toString(first.port()));
+            assertThat(guarded.out()).as("by default the probe connects to no private address").contains(
+                "mx." + DOMAIN + " at 127.0.0.2: unreachable (127.0.0.2 is a loopback, private or link-local address: "
+                    + "not connected to (--allow-private-addresses");
+            assertThat(first.handshakes.get() + second.handshakes.get()).isEqualTo(before);
+
             second.present(good.serverContext());
             assertThat(kinds(round(withIpv6.toArray(String[]::new)))).containsExactly("resolved certificate-expiring");
             assertThat(first.handshakes.get()).isEqualTo(3);
@@ -587,6 +596,10 @@ class WatchCommandIT {
             assertThat(lastPosture().get("tlsrpt").get("rua_reach").get(0).get("detail").asText())
                 .startsWith("HTTPS answered HTTP 404 to HEAD");
             assertThat(proxy.targets()).contains("tlsrpt." + DOMAIN + ":443");
+            CommandRunner.Run guarded = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
+                "--https-proxy", proxy.hostPort(), "--policy-ca", pki.caPem.toString(), "--timeout", "3");
+            assertThat(guarded.out()).contains("  rua https://tlsrpt." + DOMAIN + "/v1/reports: unknown (127.0.0.1 is a "
+                + "loopback, private or link-local address");
         } finally {
             healthyZone();
         }
