@@ -451,11 +451,11 @@ class WatchCommandIT {
     @Order(9)
     void aCertificateReplacedWithoutItsTlsaRecordFiresDaneTlsaMismatch() throws Exception {
         healthyZoneWithMxOnLoopback();
-        TestPki current = TestPki.create(List.of("mx." + DOMAIN), null, 90);
-        TestPki replacement = TestPki.create(List.of("mx." + DOMAIN), null, 90);
-        Path cas = dir.resolve("dane-cas.pem");
-        Files.writeString(cas, Files.readString(pki.caPem) + Files.readString(current.caPem)
-            + Files.readString(replacement.caPem));
+        ZONE.remove("_mta-sts." + DOMAIN + " TXT");   // DANE alone: no MTA-STS sender checks names or dates
+        MxCertificates certs = mxCertificates();
+        TestPki current = certs.expiring();    // DANE-EE pins the key: its near expiry is no finding here
+        TestPki replacement = certs.misnamed();   // a new key (its name does not matter to DANE-EE either)
+        Path cas = certs.cas();
         signed = true;
         ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current)));
         try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(current.serverContext())) {
@@ -476,7 +476,7 @@ class WatchCommandIT {
             CommandRunner.Run check = CommandRunner.run("check-record", DOMAIN, "--resolver", "127.0.0.1:" + dns.port(),
                 "--https-proxy", proxy.hostPort(), "--policy-ca", cas.toString(), "--timeout", "3", "--probe-mx",
                 "--smtp-port", Integer.toString(smtp.port()), "--allow-private-addresses");
-            assertThat(check.out()).contains("    DANE: mismatch: the certificate (CN=mx." + DOMAIN + ")");
+            assertThat(check.out()).contains("    DANE: mismatch: the certificate (CN=mail.elsewhere.test)");
 
             ZONE.put("_25._tcp.mx." + DOMAIN + " TLSA", List.of(tlsa311(current), tlsa311(replacement)));
             CommandRunner.Run mended = round(probe);
