@@ -64,6 +64,11 @@ public final class DomainCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int waitSeconds;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "A file whose first line is the processor's domain query token (its http.domains.token.file), "
+            + "sent as Authorization: Bearer.")
+    java.nio.file.Path tokenFile;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!format.equals("text") && !format.equals("json")) {
@@ -76,6 +81,16 @@ public final class DomainCommand implements Callable<Integer> {
         if (waitSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be 0 or more seconds");
         }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        if (tokenFile != null) {
+            try {
+                request.header("Authorization", "Bearer " + java.nio.file.Files.readAllLines(tokenFile).stream()
+                    .findFirst().orElse("").strip());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--token-file " + tokenFile + ": "
+                    + e.getMessage());
+            }
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         HttpResponse<String> response;
@@ -83,8 +98,7 @@ public final class DomainCommand implements Callable<Integer> {
             long retryAfter;
             String why;
             try {
-                response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 503) {
                     break;
                 }

@@ -86,17 +86,23 @@ class DomainCommandIT {
                 assertThat(run("domain", "expired.example", "--processor", url, "--format", "xml").exit()).isEqualTo(2);
             }, ProcessorConfig.HTTP_PORT, "0");
 
-            // the processor restarted: asked before it listens, the command waits until it can answer
+            // the processor restarted, now asking a token of domain queries: asked before it listens, the command
+            // waits until it can answer
             int port = freePort();
+            Path token = java.nio.file.Files.writeString(dir.resolve("token"), "domain-it-" + java.util.UUID.randomUUID());
             CompletableFuture<Run> asked = CompletableFuture.supplyAsync(() -> run("domain", "expired.example",
-                "--processor", "http://127.0.0.1:" + port, "--wait", "90"));
+                "--processor", "http://127.0.0.1:" + port, "--wait", "90", "--token-file", token.toString()));
             try (TlsRptProcessor restarted = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
-                dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port)))) {
+                dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port),
+                ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString()))) {
                 assertThat(restarted.httpAddress().getPort()).isEqualTo(port);
                 Run waited = asked.get(2, TimeUnit.MINUTES);
                 assertThat(waited.exit()).as(waited.err()).isZero();
                 assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
                 assertThat(waited.out()).startsWith("expired.example: 10 days kept by 127.0.0.1:" + port + ", as of ");
+                Run withoutToken = run("domain", "expired.example", "--processor", "http://127.0.0.1:" + port);
+                assertThat(withoutToken.exit()).isEqualTo(1);
+                assertThat(withoutToken.err()).contains("401").contains("Authorization: Bearer");
             }
         }
         Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1", "--wait", "0");

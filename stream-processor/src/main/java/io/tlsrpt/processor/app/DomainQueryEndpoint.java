@@ -48,16 +48,20 @@ final class DomainQueryEndpoint implements HttpHandler {
     private final DomainStateReader reader;
     private final Clock clock;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+    /** "Bearer <token>" every request must carry; null: none asked for. */
+    private final String authorization;
 
     /**
      * @param streams this instance's Kafka Streams client
      * @param self    its {@code application.server}
+     * @param token   the token requests must carry (and forwarded ones carry on), null for none
      */
-    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock) {
+    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock, String token) {
         this.streams = streams;
         this.self = self;
         this.reader = new DomainStateReader(windowSize, clock);
         this.clock = clock;
+        this.authorization = token == null ? null : "Bearer " + token;
     }
 
     @Override
@@ -65,6 +69,12 @@ final class DomainQueryEndpoint implements HttpHandler {
         String method = exchange.getRequestMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             HttpEndpoints.respond(exchange, 405, "application/json", "");   // read only: no query, no forward
+            return;
+        }
+        if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
+            HttpEndpoints.respond(exchange, 401, "application/json", DomainStateJson.error("domain queries need "
+                    + "Authorization: Bearer <the token of http.domains.token.file>"));
             return;
         }
         String domain = exchange.getRequestURI().getPath().substring(PATH.length());
@@ -87,6 +97,13 @@ final class DomainQueryEndpoint implements HttpHandler {
     }
 
     record Answer(int status, String body) {
+    }
+
+    /** Constant time, so that the token cannot be guessed by the time a comparison takes. */
+    private boolean authorized(String header) {
+        return authorization == null || header != null && java.security.MessageDigest.isEqual(
+                authorization.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private Answer answer(String requested, String forwardedBy) {
@@ -139,10 +156,13 @@ final class DomainQueryEndpoint implements HttpHandler {
 
     private Answer forward(String domain, HostInfo owner) {
         URI uri = URI.create("http://" + address(owner) + PATH + domain);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, address(self)).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, address(self)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             LOG.warn("cannot forward the query for {} to its owner {}: {}", domain, uri, e.toString());

@@ -172,6 +172,8 @@ public final class ProcessorConfig {
             "Port of /metrics, /health/live, /health/ready and /v1/domains/; 0 picks a free port, -1 disables the server.");
     public static final String HTTP_DOMAINS_ENABLED = key("http.domains.enabled", "true",
             "Whether the HTTP server also answers GET /v1/domains/{domain}: the domain's windows kept in the window store (as tlsrpt.domain-stats carries them) and its incidents, asked of any instance (one that does not keep the domain forwards the request to the one that does). The policy domains of your reports are then readable by whoever reaches http.host:http.port.");
+    public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
+            "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
             "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP.");
     public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
@@ -331,6 +333,11 @@ public final class ProcessorConfig {
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        try {
+            domainsToken();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         check(problems, METRICS_KAFKA_REFRESH, ProcessorConfig::parseDuration, v -> v.toMillis() >= 1_000,
                 "a duration of at least one second");
         check(problems, STREAM_THREAD_REPLACEMENTS, Integer::parseInt, v -> v >= 0, "an integer >= 0");
@@ -535,6 +542,30 @@ public final class ProcessorConfig {
      *
      * @throws IllegalArgumentException when either list is bad or the file cannot be read
      */
+    /**
+     * The token domain queries must carry ({@code http.domains.token.file}), empty without one.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or its token is shorter than 16 characters
+     */
+    public Optional<String> domainsToken() {
+        String path = get(HTTP_DOMAINS_TOKEN_FILE);
+        if (path.isBlank()) {
+            return Optional.empty();
+        }
+        String token;
+        try {
+            token = java.nio.file.Files.readAllLines(Path.of(path)).stream().findFirst().orElse("").strip();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(HTTP_DOMAINS_TOKEN_FILE + ": cannot read " + path + ": " + e.getMessage(),
+                    e);
+        }
+        if (token.length() < 16) {
+            throw new IllegalArgumentException(HTTP_DOMAINS_TOKEN_FILE + ": the first line of " + path
+                    + " must be a token of at least 16 characters");
+        }
+        return Optional.of(token);
+    }
+
     public Optional<ServedDomainsFile> servedDomainsFile() {
         ServedDomains inline = servedDomains();
         String path = get(SERVED_DOMAINS_FILE);

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /v1/domains/{domain}} on two processor instances of one application on a real broker: every domain's
  * state can be asked of either instance (the one that does not keep it forwards to the one that does), and it is
- * what {@code tlsrpt.domain-stats} says of each window. The open incident counts in {@code tlsrpt_incidents_open} on
+ * what {@code tlsrpt.domain-stats} says of each window; both ask a token, and forward it.  The open incident counts in {@code tlsrpt_incidents_open} on
  * the instance that keeps it, and on the other once that instance has left.
  */
 class DomainQueryIT {
@@ -50,6 +50,8 @@ class DomainQueryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DOMAINS = 16;
     private static final int DAYS = 8;
+    /** The token both instances ask of domain queries (http.domains.token.file), and forward with them. */
+    private static final String TOKEN = "domain-query-it-" + UUID.randomUUID();
 
     private static KafkaClusterTestKit cluster;
     @TempDir
@@ -73,6 +75,9 @@ class DomainQueryIT {
         props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(stateDir.resolve(instance)).toString());
         props.setProperty(ProcessorConfig.HTTP_PORT, "0");
         props.setProperty(ProcessorConfig.TOPICS_PARTITIONS, "4");
+        Path token = stateDir.resolve("token");
+        Files.writeString(token, TOKEN + "\n");
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString());
         // the fixtures' month is weeks before the test's day, and four partitions read it in no common order: on
         // time by arrival (stream-processor/README.md, "Late reports")
         props.setProperty(ProcessorConfig.WINDOW_GRACE, "P60D");
@@ -171,8 +176,21 @@ class DomainQueryIT {
                     keptByB = "d" + d + ".example";
                 }
             }
+            for (String authorization : new String[] {null, "Bearer wrong-" + TOKEN, TOKEN}) {
+                HttpRequest.Builder unauthorized = HttpRequest.newBuilder(uri(a, keptByB));
+                if (authorization != null) {
+                    unauthorized.header("Authorization", authorization);
+                }
+                HttpResponse<String> refused = HttpClient.newHttpClient().send(unauthorized.build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as("Authorization: %s", authorization).isEqualTo(401);
+                assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
+                        assertThat(v).startsWith("Bearer"));
+                assertThat(refused.body()).contains("http.domains.token.file").doesNotContain(TOKEN);
+            }
             HttpResponse<String> forwardedAgain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            uri(a, keptByB)).header(DomainQueryEndpoint.FORWARDED_HEADER, "127.0.0.1:1").build(),
+                            uri(a, keptByB)).header(DomainQueryEndpoint.FORWARDED_HEADER, "127.0.0.1:1")
+                            .header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(forwardedAgain.statusCode()).as("a forwarded request is never forwarded again").isEqualTo(503);
             assertThat(forwardedAgain.headers().firstValue("Retry-After")).hasValue("5");
@@ -214,7 +232,8 @@ class DomainQueryIT {
 
     private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(uri(p, domain.replace(" ", "%20"))).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(uri(p, domain.replace(" ", "%20"))).header("Authorization", "Bearer " + TOKEN)
+                        .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", domain, response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         return JSON.readTree(response.body());

@@ -152,6 +152,26 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void theDomainQueryTokenIsReadFromItsFileAndAMissingOrShortOneIsRefusedAtLoad(@TempDir Path dir)
+            throws IOException {
+        assertThat(ProcessorConfig.fromProperties(new Properties()).domainsToken()).isEmpty();
+        Path token = Files.writeString(dir.resolve("token"), "  0123456789abcdef-secret  \nignored\n");
+        assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_HTTP_DOMAINS_TOKEN_FILE",
+                token.toString())).domainsToken()).hasValue("0123456789abcdef-secret");
+
+        Properties missing = new Properties();
+        missing.setProperty(ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, dir.resolve("absent").toString());
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(missing)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.domains.token.file: cannot read");
+        Properties shortToken = new Properties();
+        shortToken.setProperty(ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE,
+                Files.writeString(dir.resolve("short"), "guessable\n").toString());
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(shortToken)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("at least 16 characters").satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("guessable"));
+    }
+
+    @Test
     void kafkaMetricsAreListedAgainEveryFifteenSecondsByDefaultAndAtMostEverySecond() {
         assertThat(ProcessorConfig.fromProperties(new Properties()).getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH))
                 .isEqualTo(Duration.ofSeconds(15));
