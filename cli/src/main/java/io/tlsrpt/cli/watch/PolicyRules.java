@@ -70,9 +70,10 @@ final class PolicyRules {
      * @param wasEnforced whether the domain had an enforced policy before (see {@link WatchedDomain#wasEnforced})
      * @param open the kinds of the domain's open incidents
      * @param expiryWarning how long before an MX certificate's expiry {@code certificate-expiring} fires
+     * @param lastPolicy the last MTA-STS policy read before this check (null: none)
      */
     static Judgement judge(PolicyPosture current, PolicyPosture lastKnown, boolean wasEnforced, Set<AlertKind> open,
-                           java.time.Duration expiryWarning) {
+                           java.time.Duration expiryWarning, WatchedDomain.LastPolicy lastPolicy) {
         Map<AlertKind, Problem> present = new EnumMap<>(AlertKind.class);
         Set<AlertKind> unknown = EnumSet.noneOf(AlertKind.class);
         String d = current.domain();
@@ -94,7 +95,7 @@ final class PolicyRules {
             if (!current.mxKnown() && !present.containsKey(AlertKind.MTA_STS_MX_NOT_COVERED)) {
                 unknown.add(AlertKind.MTA_STS_MX_NOT_COVERED);
             }
-            idUnchanged(current, lastKnown, open.contains(AlertKind.MTA_STS_ID_UNCHANGED), present, unknown);
+            idUnchanged(current, lastPolicy, open.contains(AlertKind.MTA_STS_ID_UNCHANGED), present, unknown);
         }
 
         if (!current.daneKnown()) {
@@ -213,12 +214,13 @@ final class PolicyRules {
     }
 
     /**
-     * The policy read this check differs from the last one read (mode, mx lines, max_age) under the same id: senders
-     * that cached the last one keep it. Open, it lasts until the id changes (the content may have gone back, but
-     * whether a sender's cache holds the one or the other cannot be known); a policy not read this check (its fetch
-     * failed: its own alert) tells nothing.
+     * The policy read this check differs from the last one read (mode, mx lines, max_age; rounds whose fetch failed
+     * or whose record was gone in between do not count) under the same id: senders that cached the last one keep it.
+     * Open, it lasts until the id changes (the content may have gone back, but whether a sender's cache holds the
+     * one or the other cannot be known); a policy not read this check (its fetch failed: its own alert) tells
+     * nothing.
      */
-    private static void idUnchanged(PolicyPosture current, PolicyPosture lastKnown, boolean open,
+    private static void idUnchanged(PolicyPosture current, WatchedDomain.LastPolicy last, boolean open,
                                     Map<AlertKind, Problem> present, Set<AlertKind> unknown) {
         AlertKind kind = AlertKind.MTA_STS_ID_UNCHANGED;
         if (!current.stsPolicyRead()) {
@@ -227,31 +229,30 @@ final class PolicyRules {
             }
             return;
         }
-        if (lastKnown == null || !lastKnown.stsPolicyRead() || current.stsId() == null
-            || !current.stsId().equals(lastKnown.stsId())) {
+        if (last == null || current.stsId() == null || !current.stsId().equals(last.id())) {
             return;
         }
-        String changed = policyChange(lastKnown, current);
+        String changed = policyChange(last, current);
         if (changed.isEmpty() && !open) {
             return;
         }
         present.put(kind, new Problem(kind, kind.code(), "its MTA-STS policy "
             + (changed.isEmpty() ? "changed" : "changed (" + changed + ")") + " while the id of _mta-sts."
             + current.domain() + " stayed " + current.stsId() + ": senders that fetched the policy before keep "
-            + "applying the one they cached for up to its max_age (" + lastKnown.stsMaxAge() + " s)", List.of()));
+            + "applying the one they cached for up to its max_age (" + last.maxAge() + " s)", List.of()));
     }
 
     /** What differs between two policies read, as "mode testing -> enforce; mx [a] -> [b]" (empty: nothing). */
-    private static String policyChange(PolicyPosture before, PolicyPosture after) {
+    private static String policyChange(WatchedDomain.LastPolicy before, PolicyPosture after) {
         List<String> parts = new java.util.ArrayList<>();
-        if (!before.stsStatus().equals(after.stsStatus())) {
-            parts.add("mode " + before.stsStatus() + " -> " + after.stsStatus());
+        if (!before.mode().equals(after.stsStatus())) {
+            parts.add("mode " + before.mode() + " -> " + after.stsStatus());
         }
-        if (!new java.util.TreeSet<>(before.stsMx()).equals(new java.util.TreeSet<>(after.stsMx()))) {
-            parts.add("mx " + before.stsMx() + " -> " + after.stsMx());
+        if (!new java.util.TreeSet<>(before.mx()).equals(new java.util.TreeSet<>(after.stsMx()))) {
+            parts.add("mx " + before.mx() + " -> " + after.stsMx());
         }
-        if (!before.stsMaxAge().equals(after.stsMaxAge())) {
-            parts.add("max_age " + before.stsMaxAge() + " -> " + after.stsMaxAge());
+        if (before.maxAge() != after.stsMaxAge()) {
+            parts.add("max_age " + before.maxAge() + " -> " + after.stsMaxAge());
         }
         return String.join("; ", parts);
     }

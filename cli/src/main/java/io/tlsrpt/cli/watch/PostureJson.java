@@ -37,6 +37,12 @@ final class PostureJson {
             o.put("enforced", enforced);
         }
         o.put("was_enforced", state.wasEnforced());
+        if (state.lastPolicy() != null) {
+            WatchedDomain.LastPolicy last = state.lastPolicy();
+            ObjectNode policy = o.putObject("last_policy").put("id", last.id()).put("mode", last.mode());
+            strings(policy.putArray("mx"), last.mx());
+            policy.put("max_age", last.maxAge());
+        }
         ObjectNode tlsrpt = o.putObject("tlsrpt");
         tlsrpt.put("status", p.tlsrpt());
         strings(tlsrpt.putArray("rua"), p.rua());
@@ -132,7 +138,12 @@ final class PostureJson {
                     Instant.parse(incident.required("since").asText()), incident.required("result_type").asText(),
                     incident.path("mx_hosts").isArray() ? strings(incident.path("mx_hosts")) : null));
             }
-            return new WatchedDomain(posture, o.path("was_enforced").asBoolean(false), open);
+            JsonNode last = o.path("last_policy");
+            // a record of the version before has none: the posture's own policy, when it read one
+            WatchedDomain.LastPolicy lastPolicy = last.isObject() ? new WatchedDomain.LastPolicy(
+                last.required("id").asText(), last.required("mode").asText(), strings(last.path("mx")),
+                last.required("max_age").asLong()) : WatchedDomain.LastPolicy.of(posture);
+            return new WatchedDomain(posture, o.path("was_enforced").asBoolean(false), open, lastPolicy);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a posture record: " + e.getMessage(), e);
         }

@@ -41,8 +41,9 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
             open.putAll(previous.open());
         }
         boolean wasEnforced = previous != null && previous.wasEnforced();
+        WatchedDomain.LastPolicy lastPolicy = previous == null ? null : previous.lastPolicy();
         PolicyRules.Judgement judgement = PolicyRules.judge(check, lastKnown, wasEnforced, open.keySet(),
-            expiryWarning);
+            expiryWarning, lastPolicy);
         Instant now = check.checkedAt();
         List<Alert> alerts = new ArrayList<>();
         for (Map.Entry<AlertKind, WatchedDomain.OpenIncident> e : new ArrayList<>(open.entrySet())) {
@@ -73,7 +74,9 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
         Boolean enforced = check.enforced();
         boolean stillEnforced = enforced == null || PolicyRules.explainsNoPolicy(judgement.present())
             ? wasEnforced : enforced;
-        return new WatchStep(new WatchedDomain(kept, stillEnforced, open), alerts, PostureChanges.between(lastKnown, kept),
+        WatchedDomain.LastPolicy read = WatchedDomain.LastPolicy.of(check);
+        return new WatchStep(new WatchedDomain(kept, stillEnforced, open, read != null ? read : lastPolicy), alerts,
+            PostureChanges.between(lastKnown, kept),
             check.unknownParts());
     }
 

@@ -14,8 +14,30 @@ import java.util.TreeMap;
  * @param wasEnforced whether the domain's last judged posture had an enforced policy: a check whose enforcement is
  *                    unknown (DNS failures, a fetch not judged) or explained by a broken policy (which has its own alert) leaves it as
  *                    it was, so that a policy withdrawn after a breakage is still seen as a withdrawal
+ * @param lastPolicy the last MTA-STS policy read (kept while a fetch fails or the record is gone: senders keep their
+ *                   cached copy), null before one was read
  */
-record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open) {
+record WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open,
+                     LastPolicy lastPolicy) {
+
+    /** An MTA-STS policy as read, under the id of its _mta-sts record then. */
+    record LastPolicy(String id, String mode, List<String> mx, long maxAge) {
+        LastPolicy {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(mode, "mode");
+            mx = List.copyOf(mx);
+        }
+
+        /** The policy this check read, or null when it read none (or its record had no id). */
+        static LastPolicy of(PolicyPosture p) {
+            return p.stsPolicyRead() && p.stsId() != null
+                ? new LastPolicy(p.stsId(), p.stsStatus(), p.stsMx(), p.stsMaxAge()) : null;
+        }
+    }
+
+    WatchedDomain(PolicyPosture posture, boolean wasEnforced, Map<AlertKind, OpenIncident> open) {
+        this(posture, wasEnforced, open, LastPolicy.of(posture));
+    }
 
     /**
      * An incident firing now: the id its alerts share, since when, under which result type, and the MX hosts its last

@@ -267,6 +267,27 @@ class WatchStepTest {
     }
 
     @Test
+    void anEditSeenOnlyAfterAFailedFetchIsComparedWithTheLastPolicyRead() {
+        PolicyPosture h = healthy(15);
+        PolicyPosture unreachable = new PolicyPosture(h.domain(), h.checkedAt(), h.tlsrpt(), h.rua(), null,
+            "fetch-error", "20261201", "sts-policy-fetch-error", null, List.of(), List.of(), "HTTP 503", "none",
+            List.of(), false, null, null);
+        WatchStep failed = check(check(null, healthy(0)), unreachable);
+        WatchStep edited = check(failed, edited(30, "20261201", "testing", List.of("*.example.org")));
+
+        assertThat(failed.next().lastPolicy()).as("kept through the failed fetch")
+            .isEqualTo(new WatchedDomain.LastPolicy("20261201", "enforce", List.of("*.example.org"), 604800L));
+        assertThat(edited.alerts()).extracting(Alert::getKind).contains("mta-sts-id-unchanged");
+        assertThat(edited.alerts().stream().filter(a -> a.getKind().equals("mta-sts-id-unchanged")).findFirst()
+            .orElseThrow().getSummary()).contains("(mode enforce -> testing)");
+        String json = PostureJson.write(edited);
+        assertThat(json).contains("\"last_policy\":{\"id\":\"20261201\",\"mode\":\"testing\"");
+        assertThat(PostureJson.read(json)).isEqualTo(edited.next());
+        assertThat(PostureJson.read(json.replaceAll(",\"last_policy\":\\{[^}]*}", "")).lastPolicy())
+            .as("a record of the version before: its posture's policy").isEqualTo(edited.next().lastPolicy());
+    }
+
+    @Test
     void aModeChangedWithoutANewIdIsAlsoStale() {
         WatchStep testing = check(null, edited(0, "1", "testing", List.of("*.example.org")));
         WatchStep enforce = check(testing, edited(15, "1", "enforce", List.of("*.example.org")));
