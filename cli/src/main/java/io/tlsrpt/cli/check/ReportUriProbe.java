@@ -69,7 +69,8 @@ public final class ReportUriProbe {
     private final HttpClient client;
     private final Duration timeout;
     private final boolean allowPrivate;
-    private final Map<String, Result> probed = new ConcurrentHashMap<>();
+    /** Each URI's probe: the first caller runs it, outside the map's locks; the others wait for its result. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Result>> probed = new ConcurrentHashMap<>();
 
     /**
      * @param sslContext the trust a submitter validates the endpoint's certificate with (the JDK's for the Web PKI)
@@ -105,7 +106,23 @@ public final class ReportUriProbe {
 
     /** The URIs' results, in order. */
     public List<Result> probe(List<String> uris) {
-        return uris.stream().map(uri -> probed.computeIfAbsent(uri, this::probeOnce)).toList();
+        return uris.stream().map(this::probedOnce).toList();
+    }
+
+    private Result probedOnce(String uri) {
+        java.util.concurrent.CompletableFuture<Result> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Result> first = probed.putIfAbsent(uri, mine);
+        if (first != null) {
+            return first.join();
+        }
+        try {
+            Result result = probeOnce(uri);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private Result probeOnce(String uri) {
@@ -208,7 +225,7 @@ public final class ReportUriProbe {
                 : r instanceof org.xbill.DNS.AAAARecord v6 ? v6.getAddress() : null).filter(java.util.Objects::nonNull)
                 .forEach(addresses::add);
         }
-        if (!a.records().isEmpty() || !aaaa.records().isEmpty()) {
+        if (!addresses.isEmpty()) {
             return new Result(uri, Outcome.REACHABLE, found == null ? host + " resolves" : found);
         }
         if (!a.outcome().answered() || !aaaa.outcome().answered()) {
