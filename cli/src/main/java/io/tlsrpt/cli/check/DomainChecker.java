@@ -2,8 +2,8 @@ package io.tlsrpt.cli.check;
 
 /**
  * Runs the TLS-RPT (with its rua destinations), MTA-STS and DANE checks of one domain against one resolver, and with a
- * probe the STARTTLS probe
- * of each MX host, whose certificate is then judged against that host's TLSA records as a DANE sender would.
+ * probe the STARTTLS probe of each MX host, whose certificate is then judged against that host's TLSA records as a
+ * DANE sender would.
  */
 public final class DomainChecker {
 

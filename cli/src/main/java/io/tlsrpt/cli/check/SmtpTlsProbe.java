@@ -32,10 +32,11 @@ import org.xbill.DNS.Type;
 /**
  * Connects to an MX host as a sending MTA would (SMTP, EHLO, STARTTLS, a TLS handshake naming the host) and reports
  * what a sender would find: whether STARTTLS is offered, the certificate's expiry, whether it chains to a trusted CA
- * and names the host (what MTA-STS senders require; RFC 8461 section 4.2), at each of the host's addresses. The
- * certificate is taken whatever it is
- * and judged afterwards, so that an expired or untrusted one is described rather than only refused. Port 25 is often
- * closed to outgoing connections: an MX that cannot be reached is {@link Outcome#UNREACHABLE}, not a finding.
+ * and names the host (what MTA-STS senders require; RFC 8461 section 4.2), and how it compares with the host's TLSA
+ * records (what DANE senders require; {@link TlsaMatcher}), at each of the host's addresses. The certificate is taken
+ * whatever it is and judged afterwards, so that an expired or untrusted one is described rather than only refused.
+ * Port 25 is often closed to outgoing connections: an MX that cannot be reached is {@link Outcome#UNREACHABLE}, not
+ * a finding; nor is a private address connected to unless allowed ({@link PrivateAddresses}).
  */
 public final class SmtpTlsProbe {
 
