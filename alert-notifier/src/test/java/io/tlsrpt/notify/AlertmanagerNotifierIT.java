@@ -332,6 +332,32 @@ class AlertmanagerNotifierIT {
     }
 
     /**
+     * The watch finds a domain's rua destinations dead: the reports-stopped alerts of its reporters that follow are
+     * muted in the example route (the cause is on call already); another domain's stay active.
+     */
+    @Test
+    void exampleRouteFromDeployMutesReportsStoppedWhileTheWatchSaysTheReportsCannotArrive() throws Exception {
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-rua"),
+                ExampleRoute.EXAMPLE, null, HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-rua", am.url().toString(), Map.of(),
+                     new SimpleMeterRegistry())) {
+            produce(firing("it-rua-dead", "dead-rua.example").with("severity", "warning")
+                    .with("kind", "tlsrpt-rua-unreachable").with("result_type", "tlsrpt-rua-unreachable")
+                    .withList("reporters", "tlsrpt watch"));
+            produce(stopped("it-rua-stopped", "dead-rua.example", "google.com"));
+            produce(stopped("it-rua-elsewhere", "alive-rua.example", "google.com"));
+
+            await("the consequence muted by its cause").atMost(WAIT).until(() ->
+                    state(am, "it-rua-stopped").equals("suppressed")
+                            && am.alerts("it-rua-stopped").get(0).path("status").path("inhibitedBy").size() == 1);
+            assertThat(state(am, "it-rua-dead")).isEqualTo("active");
+            await("another domain's silence stays active").atMost(WAIT)
+                    .until(() -> state(am, "it-rua-elsewhere").equals("active"));
+            assertThat(routed.isRunning()).isTrue();
+        }
+    }
+
+    /**
      * A reporter that stops for every domain at once (the intake refuses its mails, or it stopped sending) raises a
      * reports-stopped alert per domain: the example route makes them one group (one notification) per reporter,
      * while other warnings stay grouped by domain.
