@@ -18,7 +18,6 @@ import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.serde.AvroSerdeConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -102,7 +101,7 @@ public final class DomainsCommand implements Callable<Integer> {
                 ? " with the schemas of " + registry : "") + ": " + e.getMessage());
             return 1;
         }
-        if (read == 0 && !topicExists(client)) {
+        if (read == 0 && !TopicSnapshot.exists(client, topic)) {
             err.println("tlsrpt domains: " + topic + " does not exist on this cluster (a stream processor before the "
                 + "domain statistics does not write it; see --topic)");
             return 1;
@@ -116,11 +115,5 @@ public final class DomainsCommand implements Callable<Integer> {
             table.added(), table.rows().size());
         err.flush();
         return 0;
-    }
-
-    private boolean topicExists(Map<String, Object> client) {
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(client)) {
-            return !TopicSnapshot.partitions(consumer, topic).isEmpty();
-        }
     }
 }

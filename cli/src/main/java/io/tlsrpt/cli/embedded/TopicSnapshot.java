@@ -72,6 +72,13 @@ public final class TopicSnapshot {
     }
 
     /** The topic's partitions in partition order; empty when the topic does not exist. */
+    /** Whether the topic exists (has partitions) on the cluster, as this principal may see it. */
+    public static boolean exists(Map<String, Object> clientProperties, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(clientProperties)) {
+            return !partitions(consumer, topic).isEmpty();
+        }
+    }
+
     public static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (infos == null) {
