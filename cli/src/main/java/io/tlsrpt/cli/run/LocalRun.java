@@ -186,6 +186,8 @@ public final class LocalRun {
         out.printf("  policy watch      bin/tlsrpt watch --bootstrap %s%s DOMAIN...  (checks each domain's _smtp._tls "
             + "record, MTA-STS policy and DANE every 15 minutes; its alerts show here)%n", p.bootstrap(),
             registryOption);
+        out.printf("  watched domains   bin/tlsrpt posture --bootstrap %s  (what the watch last found; DOMAIN for "
+            + "one in full)%n", p.bootstrap());
         out.printf("  schema registry   %s%n", settings.registryUrl());
         out.printf("  metrics           %s  (health: /health/live, /health/ready)%n", p.metricsUrl());
         if (settings.alertmanager() != null) {

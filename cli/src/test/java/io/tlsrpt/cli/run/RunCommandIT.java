@@ -259,6 +259,12 @@ class RunCommandIT {
                     "--resolver", "127.0.0.1:" + emptyZone.port()));
                 assertThat(watched.exit()).as(watched.err()).isZero();
             }
+            List<String> postureCommand = new java.util.ArrayList<>(List.of(printedCommand(second.text(), "posture")));
+            postureCommand.add("unlisted.example");
+            CommandRunner.Run posture = CommandRunner.run(postureCommand.toArray(String[]::new));
+            assertThat(posture.exit()).as(posture.err()).isZero();
+            assertThat(posture.out()).startsWith("unlisted.example: checked ")
+                .contains("  _smtp._tls: missing", "tlsrpt-record-broken");
             await("the watch's alert shown by the run").atMost(Duration.ofSeconds(30))
                 .until(() -> second.count(WATCH_LINE) == 1);
         } finally {
