@@ -60,9 +60,11 @@ record WatchStep(WatchedDomain next, List<Alert> alerts, List<String> changes, L
                     problem.resultType(), problem.mxHosts());
                 open.put(problem.kind(), incident);
                 alerts.add(firing(check.domain(), problem, incident, now, ""));
-            } else if (incident.differsFrom(problem)) {
+            } else if (check.unknownParts().isEmpty() && incident.differsFrom(problem)) {
                 // another MX host failing the same way, one mended, or another cause: the same incident, said anew
-                // (as the processor re-publishes an incident that grows), so that consumers see the hosts it is now
+                // (as the processor re-publishes an incident that grows), so that consumers see the hosts it is now;
+                // only from a complete check: a host unreachable this round would otherwise drop out of the list and
+                // come back, an update each time
                 incident = incident.updatedBy(problem);
                 open.put(problem.kind(), incident);
                 alerts.add(firing(check.domain(), problem, incident, now, "Changed since " + incident.since() + ": "));

@@ -182,6 +182,11 @@ class MxTlsRulesTest {
             assertThat(a.getTopReceivingMx()).containsExactly("mx2.example.org");
         });
         assertThat(PostureJson.read(PostureJson.write(two))).isEqualTo(two.next());
+        WatchStep partial = WatchStep.apply(two.next(), posture(60, "enforce",
+            List.of(mx1Soon, without("mx2.example.org", "unreachable"))));
+        assertThat(partial.alerts()).as("a host not reached is no mended host").isEmpty();
+        assertThat(partial.next().open().get(AlertKind.CERTIFICATE_EXPIRING).mxHosts())
+            .containsExactly("mx1.example.org", "mx2.example.org");
     }
 
     @Test
