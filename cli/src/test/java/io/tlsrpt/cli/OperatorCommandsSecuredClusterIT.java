@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsrpt.cli.CommandRunner.Run;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.cli.reports.TestTlsReports;
 import io.tlsrpt.processor.topology.DeadLetters;
+import io.tlsrpt.schema.TlsReport;
+import io.tlsrpt.schema.serde.AvroSerdeConfig;
+import io.tlsrpt.schema.serde.AvroSerdes;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import io.tlsrpt.testkafka.ScriptedDnsServer;
 import java.io.OutputStream;
@@ -31,6 +35,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.test.JaasUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The ACLs deploy/README.md gives the operator commands on a SASL cluster with the authorizer, each shown to be
  * needed, and a refusal is a one-line error with exit code 1, not a stack trace: {@code tlsrpt dead-letters} needs
  * Read on the dead-letter topic to list and Write on the raw topic to replay; {@code tlsrpt alerts} needs Read on the
- * JSON alert topic; neither needs a group. {@code tlsrpt watch} needs Write on both alert topics, Read and Write on its
+ * JSON alert topic, {@code tlsrpt reports} Read on the reports topic; none needs a group. {@code tlsrpt watch} needs Write on both alert topics, Read and Write on its
  * posture topic and Write on its transactional id.
  */
 class OperatorCommandsSecuredClusterIT {
@@ -53,6 +58,7 @@ class OperatorCommandsSecuredClusterIT {
     private static final String WATCH_ALERTS = "watch.alerts";
     private static final String WATCH_ALERTS_JSON = "watch.alerts.json";
     private static final String POSTURE = "tlsrpt.policy-posture";
+    private static final String REPORTS = "tlsrpt.reports";
     private static final String USER = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
 
     @TempDir
@@ -66,7 +72,7 @@ class OperatorCommandsSecuredClusterIT {
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(DEAD_LETTER, 1, (short) 1), new NewTopic(RAW, 1, (short) 1),
                 new NewTopic(ALERTS, 1, (short) 1), new NewTopic(WATCH_ALERTS, 1, (short) 1),
-                new NewTopic(WATCH_ALERTS_JSON, 1, (short) 1),
+                new NewTopic(WATCH_ALERTS_JSON, 1, (short) 1), new NewTopic(REPORTS, 1, (short) 1),
                 new NewTopic(POSTURE, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
                 .all().get(30, TimeUnit.SECONDS);
         }
@@ -132,6 +138,33 @@ class OperatorCommandsSecuredClusterIT {
         Run open = run(alertsArgs("--open"));
         assertThat(open.exit()).as(open.err()).isZero();
         assertThat(open.out().lines()).singleElement().asString().contains("\"alert_id\":\"a1\"");
+    }
+
+    @Test
+    void readOnTheReportsTopicShowsTheReportsAndWithoutItTheRefusalIsAnErrorLine() throws Exception {
+        String registry = "mock://operator-commands-it";
+        try (Serializer<TlsReport> serializer = AvroSerdes.forClass(TlsReport.class,
+                Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry), false).serializer();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(superUser(), new ByteArraySerializer(),
+                 new ByteArraySerializer())) {
+            TlsReport report = TestTlsReports.report("Google Inc.", "g-1", 0, TestTlsReports.policy("sts",
+                "example.org", List.of("mode: enforce"), 90, TestTlsReports.expired("mx1.example.org", "192.0.2.1",
+                    "203.0.113.7", 10)));
+            producer.send(new ProducerRecord<>(REPORTS, utf8(report.getDedupKey()),
+                serializer.serialize(REPORTS, report))).get(30, TimeUnit.SECONDS);
+        }
+        String[] reportsArgs = {"reports", "--bootstrap", cluster.bootstrapServers(), "--client-config",
+            clientConfig.toString(), "--registry", registry, "--domain", "example.org"};
+        Run refused = run(reportsArgs);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("tlsrpt reports: cannot read tlsrpt.reports")
+            .containsIgnoringCase("authoriz").doesNotContain("\tat ");
+
+        grant(REPORTS, AclOperation.READ);
+        Run shown = run(reportsArgs);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).startsWith("example.org: 1 report from 1 reporter, windows 2026-11-20 to 2026-11-20")
+            .contains("certificate-expired at mx1.example.org (192.0.2.1): 10 failed sessions in 1 report");
     }
 
     @Test

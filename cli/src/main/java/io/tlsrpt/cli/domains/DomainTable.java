@@ -145,7 +145,7 @@ public final class DomainTable {
     }
 
     /** A share as a percentage with two decimals; "-" when unknown. */
-    static String percent(Double share) {
+    public static String percent(Double share) {
         return share == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
     }
 }

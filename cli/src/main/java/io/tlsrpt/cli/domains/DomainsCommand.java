@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -12,14 +11,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.tlsrpt.cli.KafkaClientOptions;
+import io.tlsrpt.cli.SchemaRegistryOption;
 import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
-import io.tlsrpt.cli.run.FixedSchemaIds;
-import io.tlsrpt.cli.run.RunSettings;
-import io.tlsrpt.processor.topology.TopicNames;
-import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -30,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code tlsrpt domains}: each policy domain's sessions, failed share and share under no enforced policy, from the
  * committed records of {@code tlsrpt.domain-stats} on any cluster: the success rates that no alert carries. Nothing is
  * committed. With {@code tlsrpt run}'s in-process registry ({@code mock://tlsrpt-run}, the default) the schema ids are
- * those {@link FixedSchemaIds} pins in every process, so its topics read from another terminal.
+ * those {@link io.tlsrpt.cli.run.FixedSchemaIds} pins in every process, so its topics read from another terminal.
  */
 @Command(
     name = "domains",
@@ -50,11 +45,8 @@ public final class DomainsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KafkaClientOptions cluster;
 
-    @Option(names = "--registry", paramLabel = "URL", defaultValue = RunSettings.DEFAULT_REGISTRY,
-        description = "Schema registry of the topic (default: ${DEFAULT-VALUE}, the registry of bin/tlsrpt run). Its "
-            + "credentials and trust store go in the --client-config file, under the serde's keys "
-            + "(basic.auth.user.info, bearer.auth.token, schema.registry.ssl.truststore.*).")
-    String registry;
+    @CommandLine.Mixin
+    SchemaRegistryOption registry;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "tlsrpt.domain-stats",
         description = "The domain statistics topic (default: ${DEFAULT-VALUE}).")
@@ -81,24 +73,17 @@ public final class DomainsCommand implements Callable<Integer> {
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (registry.startsWith("mock://")) {
-            // the same schemas registered in the same order as the run's processor did: the same ids
-            FixedSchemaIds.register(registry, TopicNames.defaults());
-        }
         Set<String> wanted = PolicyDomains.normalised(domains);
         Instant from = since == null ? Instant.MIN : since.atStartOfDay(ZoneOffset.UTC).toInstant();
         DomainTable table = new DomainTable();
         long read;
-        // the client file may hold the registry's credentials too, as for Confluent's tools
-        Map<String, Object> serde = new HashMap<>(client);
-        serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        Map<String, Object> serde = registry.serdeConfig(client);
         try {
             read = table.read(client, topic, serde, stats -> PolicyDomains.matches(stats.getPolicyDomain(), wanted)
                 && !stats.getWindowStart().isBefore(from));
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
             LOG.debug("reading {} failed", topic, e);
-            err.println("tlsrpt domains: cannot read " + topic + (e instanceof SerializationException
-                ? " with the schemas of " + registry : "") + ": " + e.getMessage());
+            err.println(registry.cannotRead("domains", topic, e));
             return 1;
         }
         if (read == 0 && !TopicSnapshot.exists(client, topic)) {

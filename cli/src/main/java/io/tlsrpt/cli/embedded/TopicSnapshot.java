@@ -1,6 +1,7 @@
 package io.tlsrpt.cli.embedded;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +30,15 @@ public final class TopicSnapshot {
     /** Calls {@code action} for every committed record, partition by partition, in offset order. */
     public static long forEach(Map<String, Object> clientProperties, String topic,
                                Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        return forEach(clientProperties, topic, null, action);
+    }
+
+    /**
+     * As {@link #forEach(Map, String, Consumer)}, from each partition's first record stamped at or after {@code from}
+     * (null: from the beginning); a partition with none is skipped.
+     */
+    public static long forEach(Map<String, Object> clientProperties, String topic, Instant from,
+                               Consumer<ConsumerRecord<byte[], byte[]>> action) {
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(clientProperties)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
@@ -36,10 +46,22 @@ public final class TopicSnapshot {
                 return 0;
             }
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> starts = new HashMap<>();
+            if (from == null) {
+                consumer.beginningOffsets(partitions).forEach(starts::put);
+            } else {
+                Map<TopicPartition, Long> at = new HashMap<>();
+                partitions.forEach(tp -> at.put(tp, Math.max(0, from.toEpochMilli())));
+                consumer.offsetsForTimes(at).forEach((tp, found) -> starts.put(tp, found == null ? ends.get(tp)
+                    : found.offset()));
+            }
             for (TopicPartition tp : partitions) {
                 long end = ends.get(tp);
+                if (starts.get(tp) >= end) {
+                    continue;
+                }
                 consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
+                consumer.seek(tp, starts.get(tp));
                 long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
                 while (consumer.position(tp) < end) {
                     if (System.nanoTime() > deadline) {
@@ -71,7 +93,6 @@ public final class TopicSnapshot {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The topic's partitions in partition order; empty when the topic does not exist. */
     /** Whether the topic exists (has partitions) on the cluster, as this principal may see it. */
     public static boolean exists(Map<String, Object> clientProperties, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(clientProperties)) {
@@ -79,6 +100,7 @@ public final class TopicSnapshot {
         }
     }
 
+    /** The topic's partitions in partition order; empty when the topic does not exist. */
     public static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (infos == null) {

@@ -183,6 +183,9 @@ public final class LocalRun {
             + "unprotected share)%n", p.bootstrap(), registryOption);
         out.printf("  one domain now    bin/tlsrpt domain DOMAIN --processor %s  (its days the processor keeps and its "
             + "incidents, from its state: GET %sDOMAIN)%n", p.processorUrl(), p.domainQueryUrl());
+        out.printf("  its reports       bin/tlsrpt reports --bootstrap %s%s --domain DOMAIN  (each report about it, then "
+            + "what failed at which MX host, from whom and why; --since YYYY-MM-DD, --result-type TYPE)%n",
+            p.bootstrap(), registryOption);
         out.printf("  policy watch      bin/tlsrpt watch --bootstrap %s%s DOMAIN...  (checks each domain's _smtp._tls "
             + "record, MTA-STS policy and DANE every 15 minutes; its alerts show here)%n", p.bootstrap(),
             registryOption);

@@ -10,10 +10,8 @@ import io.tlsrpt.cli.check.DomainChecker;
 import io.tlsrpt.cli.check.MxProbeOptions;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
-import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.AvroJson;
-import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -165,11 +163,7 @@ public final class WatchCommand implements Callable<Integer> {
         io.tlsrpt.cli.check.ReportUriProbe rua = lookup.ruaProbe();
         Map<String, Object> client = cluster.properties();
         PrintWriter err = spec.commandLine().getErr();
-        if (registry.startsWith("mock://")) {
-            FixedSchemaIds.register(registry, TopicNames.defaults());   // the ids of bin/tlsrpt run's processor
-        }
-        Map<String, Object> serde = new HashMap<>(client);
-        serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        Map<String, Object> serde = FixedSchemaIds.readerSerdeConfig(registry, client);
         Map<String, WatchedDomain> state;
         try {
             PostureTopic.ensure(client, postureTopic, List.of(alertsTopic, alertsJsonTopic));

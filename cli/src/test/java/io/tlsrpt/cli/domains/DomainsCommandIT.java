@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tlsrpt domains} on a real broker, over the domain statistics the real stream processor wrote for ten
- * generated days of five domains: one with an expired certificate for three days, one whose MTA-STS policy was
- * withdrawn for two.
+ * {@code tlsrpt domains} and {@code tlsrpt reports} on a real broker, over the domain statistics and reports the real
+ * stream processor wrote for ten generated days of five domains: one with an expired certificate for three days, one
+ * whose MTA-STS policy was withdrawn for two.
  */
 class DomainsCommandIT {
 
@@ -103,6 +103,57 @@ class DomainsCommandIT {
     }
 
     @Test
+    void theReportsBehindTheWorstDomain() {
+        // the drill-down from the table: which reports, which MX hosts, which senders
+        Run text = reports("--domain", "expired.example", "--result-type", "certificate-expired");
+        assertThat(text.exit()).as(text.err()).isZero();
+        List<String> lines = text.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("expired.example: ").contains("windows " + START.plusDays(2) + " to "
+            + START.plusDays(4));
+        assertThat(text.out()).contains("failure details, summed by result type and receiving MX")
+            .containsPattern("\\n  certificate-expired at [a-z0-9.-]+\\.expired\\.example[^:]*: [0-9,]+ failed sessions in "
+                + "\\d+ reports, " + START.plusDays(2) + " to " + START.plusDays(4) + "\\n      reporters: .+\\n"
+                + "      sending MTAs: ");
+        assertThat(text.err()).containsPattern("tlsrpt reports: \\d+ records read from tlsrpt.reports, \\d+ reports "
+            + "shown");
+
+        Run json = reports("--domain", "expired.example", "--result-type", "certificate-expired", "--format", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.jsonLines()).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.get("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(row.get("window_start").asText()).isBetween(START.plusDays(2).toString(),
+                START.plusDays(5).toString());
+            assertThat(row.get("failure_details")).isNotEmpty().allSatisfy(
+                d -> assertThat(d.get("result_type").asText()).isEqualTo("certificate-expired"));
+            assertThat(row.get("source").asText()).isEqualTo("cli");
+        });
+        Run everyDay = reports("--domain", "expired.example", "--format", "json");
+        assertThat(everyDay.jsonLines()).extracting(row -> row.get("window_start").asText().substring(0, 10))
+            .as("the healthy days too, oldest first").contains(START.toString(), START.plusDays(9).toString())
+            .isSorted();
+    }
+
+    @Test
+    void reportsSaySoWhenNothingMatches() {
+        Run mended = reports("--domain", "expired.example", "--result-type", "certificate-expired", "--since",
+            START.plusDays(5).toString());
+        assertThat(mended.exit()).as("mended after the third day").isEqualTo(1);
+        assertThat(mended.err()).contains("no report matched expired.example with certificate-expired");
+        assertThat(mended.out()).isEmpty();
+
+        // the records are stamped with their arrival (now): a --since after it reads none of them
+        Run ahead = reports("--domain", "expired.example", "--since", LocalDate.now().plusDays(3).toString());
+        assertThat(ahead.exit()).isEqualTo(1);
+        assertThat(ahead.err()).contains("0 records read from tlsrpt.reports");
+
+        assertThat(reports("--domain", "expired.example", "--topic", "tlsrpt.no-such-topic").err())
+            .contains("tlsrpt.no-such-topic does not exist on this cluster");
+        assertThat(reports("--since", "2025-01-02").exit()).as("--domain is required").isEqualTo(2);
+        assertThat(reports("--domain", "x.example", "--since", "2025-01-02", "--until", "2025-01-01").exit())
+            .isEqualTo(2);
+    }
+
+    @Test
     void aRegistryThatCannotBeReachedIsAnErrorNotAnEmptyTable() {
         Run unreachable = run("domains", "--bootstrap", kafka.bootstrapServers(), "--registry", "http://127.0.0.1:1");
         assertThat(unreachable.exit()).isEqualTo(1);
@@ -149,6 +200,13 @@ class DomainsCommandIT {
 
     private static Run domains(String... args) {
         List<String> all = new ArrayList<>(List.of("domains", "--bootstrap", kafka.bootstrapServers(),
+            "--registry", REGISTRY));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
+    private static Run reports(String... args) {
+        List<String> all = new ArrayList<>(List.of("reports", "--bootstrap", kafka.bootstrapServers(),
             "--registry", REGISTRY));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));

@@ -167,6 +167,12 @@ class RunCommandIT {
             assertThat(table.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
                 .containsPattern("\\d{4}-\\d\\d-\\d\\d +[\\d,]+ +\\d+\\.\\d\\d% .*starttls-not-supported")
                 .containsPattern("resolved +critical +starttls-downgrade-suspected \\(starttls-not-supported\\)");
+            // and the reports behind its incident: which MX host failed, for whom
+            CommandRunner.Run behind = CommandRunner.run(withDomain(printedCommand(first.text(), "reports"),
+                Seeder.DOWNGRADED_DOMAIN, "--result-type", "starttls-not-supported"));
+            assertThat(behind.exit()).as(behind.err()).isZero();
+            assertThat(behind.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
+                .containsPattern("\\n  starttls-not-supported at \\S+[^:]*: [\\d,]+ failed sessions in \\d+ reports?, ");
             CommandRunner.Run json = CommandRunner.run(withDomain(domain, Seeder.DOWNGRADED_DOMAIN, "--format", "json"));
             assertThat(json.exit()).as(json.err()).isZero();
             JsonNode downgraded = new ObjectMapper().readTree(json.out());

@@ -61,7 +61,7 @@ public final class PolicyEnforcement {
     }
 
     /** The value of an MTA-STS policy's {@code mode:} line, lower case, or null when it has none. */
-    static String stsMode(List<String> policyStrings) {
+    public static String stsMode(List<String> policyStrings) {
         if (policyStrings == null) {
             return null;
         }

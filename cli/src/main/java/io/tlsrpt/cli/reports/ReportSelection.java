@@ -1,0 +1,67 @@
+package io.tlsrpt.cli.reports;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.processor.detect.PolicyEnforcement;
+import io.tlsrpt.schema.FailureDetail;
+import io.tlsrpt.schema.Policy;
+import io.tlsrpt.schema.Provenance;
+import io.tlsrpt.schema.TlsReport;
+
+/**
+ * Which policies of which reports {@code tlsrpt reports} shows: those of the wanted policy domains (and their
+ * subdomains) in reports whose window starts in [{@code from}, {@code until}), from a reporter whose name contains
+ * one of {@code reporters} (any case; all when empty), and, when {@code resultType} is given, only the policies with
+ * failure details of that type, with only those details.
+ */
+record ReportSelection(Set<String> domains, Instant from, Instant until, Set<String> reporters, String resultType) {
+
+    ReportSelection {
+        domains = PolicyDomains.normalised(domains);
+        reporters = reporters.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(
+            java.util.stream.Collectors.toUnmodifiableSet());
+        resultType = resultType == null ? null : resultType.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** The rows of {@code report} this selection shows, in the report's order of policies; empty for none. */
+    List<ReportRow> rows(TlsReport report) {
+        if (report.getStart().isBefore(from) || !report.getStart().isBefore(until) || !fromWantedReporter(report)) {
+            return List.of();
+        }
+        List<ReportRow> rows = new ArrayList<>();
+        Provenance provenance = report.getProvenance();
+        for (Policy policy : report.getPolicies()) {
+            // a no-policy-found policy may name no domain: it belongs to none that can be asked for
+            if (policy.getPolicyDomain() == null || !PolicyDomains.matches(policy.getPolicyDomain(), domains)) {
+                continue;
+            }
+            List<FailureDetail> details = policy.getFailureDetails().stream()
+                .filter(d -> resultType == null || resultType.equals(d.getResultType()))
+                .toList();
+            if (resultType != null && details.isEmpty()) {
+                continue;
+            }
+            String type = policy.getPolicyType();
+            rows.add(new ReportRow(PolicyDomains.normalised(policy.getPolicyDomain()), report.getOrganizationName(),
+                report.getReportId(), report.getStart(), report.getEnd(), type,
+                "sts".equalsIgnoreCase(type) ? PolicyEnforcement.stsMode(policy.getPolicyStrings()) : null,
+                policy.getMxHosts(), policy.getSuccessfulSessions(), policy.getFailedSessions(), details,
+                provenance == null ? null : provenance.getSource(),
+                provenance == null ? null : provenance.getReceivedAt()));
+        }
+        return rows;
+    }
+
+    private boolean fromWantedReporter(TlsReport report) {
+        if (reporters.isEmpty()) {
+            return true;
+        }
+        String name = report.getOrganizationName().toLowerCase(Locale.ROOT);
+        return reporters.stream().anyMatch(name::contains);
+    }
+}
