@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Labels (the identity of an Alertmanager alert): {@code alertname} (the kind), {@code severity},
  * {@code policy_domain}, {@code result_type}, {@code source="tlsrpt"}, {@code alert_id}, plus the configured static
  * labels; a {@code reports-stopped} alert also carries {@code reporter}, the one reporter it is about (stable over the
- * incident, like the others). {@code alert_id} is a label so that the firing record, its updates and its resolution
+ * incident, like the others), and an alert whose domain has a tenant ({@code example.com tenant=acme} in the
+ * processor's {@code served.domains.file}) carries {@code tenant}. {@code alert_id} is a label so that the firing record, its updates and its resolution
  * are one Alertmanager alert, while two incidents of the same kind on the same domain stay apart. The window is NOT a
  * label: one incident spans several windows, and a label that changes with each update would open a new
  * Alertmanager alert per window and leave the old one firing. Counts, window and hints are annotations, which
@@ -56,6 +57,11 @@ public final class AlertMapper {
         labels.put("result_type", alert.resultType());
         labels.put("source", SOURCE);
         labels.put("alert_id", alert.alertId());
+        if (!alert.tenant().isEmpty()) {
+            // the domain's tenant, as the processor's served-domains list names it: Alertmanager routes on it; it
+            // replaces a static tenant label of this notifier, which stays for the domains the list gives none
+            labels.put("tenant", alert.tenant());
+        }
         if (FirstChecks.REPORTS_STOPPED.equals(alert.kind()) && alert.reporters().size() == 1) {
             // the one reporter that stopped: a reporter that stops for every domain at once (the intake refuses its
             // mails or posts, or it stopped sending) is then one Alertmanager group, not one per domain

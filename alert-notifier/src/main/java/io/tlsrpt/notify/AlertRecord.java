@@ -15,12 +15,13 @@ import java.util.Locale;
  *
  * @param judgedReporter the reporter whose own failures tripped the rule while the domain as a whole did not ("" when
  *                       the domain as a whole did): the counts and baseline are then that reporter's
+ * @param tenant         the tenant of the policy domain ("" when the alert names none)
  */
 public record AlertRecord(String alertId, Status status, String kind, String severity, String policyDomain,
                           String resultType, Instant windowStart, Instant windowEnd, long failedSessions,
                           long totalSessions, double baseline, double score, List<String> reporters,
                           List<String> topSendingIps, List<String> topReceivingMx, String summary,
-                          Instant detectedAt, String judgedReporter) {
+                          Instant detectedAt, String judgedReporter, String tenant) {
 
     /** Lifecycle state of an alert. */
     public enum Status { FIRING, RESOLVED }
@@ -90,7 +91,8 @@ public record AlertRecord(String alertId, Status status, String kind, String sev
                 list(root, "top_receiving_mx"),
                 text(root, "summary", false),
                 instant(root, "detected_at"),
-                text(root, "judged_reporter", false));
+                text(root, "judged_reporter", false),
+                text(root, "tenant", false));
     }
 
     private static String text(JsonNode root, String field, boolean required) throws InvalidAlertException {

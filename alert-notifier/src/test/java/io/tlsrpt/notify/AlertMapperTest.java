@@ -93,6 +93,17 @@ class AlertMapperTest {
         assertThat(alert.annotations()).containsEntry("judged_reporter", "google.com");
     }
 
+    /** The domain's tenant is a label to route on; it replaces a static tenant label, which stays for the others. */
+    @Test
+    void theTenantOfTheDomainIsALabel() throws Exception {
+        AlertMapper withStaticTenant = new AlertMapper(Map.of("tenant", "provider-ops", "cluster", "eu1"));
+        assertThat(withStaticTenant.map(AlertJson.firing("t-1").with("tenant", "acme").parsed(), NOW, NOW).labels())
+                .containsEntry("tenant", "acme").containsEntry("cluster", "eu1");
+        assertThat(withStaticTenant.map(AlertJson.firing("t-2").parsed(), NOW, NOW).labels())
+                .as("a domain the list gives no tenant").containsEntry("tenant", "provider-ops");
+        assertThat(mapper.map(AlertJson.firing("t-3").parsed(), NOW, NOW).labels()).doesNotContainKey("tenant");
+    }
+
     @Test
     void resolvedAlertEndsAtItsDetectionButNeverInTheFuture() throws Exception {
         AlertRecord resolved = AlertJson.resolved("a-1").detectedAt(Instant.parse("2026-11-27T09:45:00Z")).parsed();

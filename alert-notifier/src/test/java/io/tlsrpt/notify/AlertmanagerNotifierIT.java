@@ -390,6 +390,36 @@ class AlertmanagerNotifierIT {
         }
     }
 
+    /** A tenant's domains: the example mails the tenant its alerts and still takes them to the on-call. */
+    @Test
+    void exampleRouteFromDeploySendsATenantItsOwnDomainsAlertsAndTheOnCallToo() throws Exception {
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-tenant"),
+                ExampleRoute.EXAMPLE, null, HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-tenant", am.url().toString(), Map.of(),
+                     new SimpleMeterRegistry())) {
+            produce(firing("it-tenant-1", "shop.acme.example").with("severity", "warning").with("tenant", "acme"));
+            produce(firing("it-tenant-2", "other-customer.example").with("severity", "warning"));
+
+            await("the tenant's and the on-call's groups").atMost(WAIT).untilAsserted(() -> {
+                List<JsonNode> groups = am.groups();
+                assertThat(receivers(groups, "shop.acme.example")).as(groups.toString())
+                        .containsExactlyInAnyOrder("mail-tenant-acme", "mail-oncall");
+                assertThat(receivers(groups, "other-customer.example")).as(groups.toString())
+                        .containsExactly("mail-oncall");
+            });
+            assertThat(am.alerts().stream().filter(a -> a.path("labels").path("policy_domain").asText()
+                    .equals("shop.acme.example")).findFirst().orElseThrow().path("labels").path("tenant").asText())
+                    .isEqualTo("acme");
+            assertThat(routed.isRunning()).isTrue();
+        }
+    }
+
+    /** The receivers of the groups holding {@code domain}'s alerts. */
+    private static List<String> receivers(List<JsonNode> groups, String domain) {
+        return groups.stream().filter(g -> g.path("alerts").findValuesAsText("policy_domain").contains(domain))
+                .map(g -> g.path("receiver").path("name").asText()).toList();
+    }
+
     /**
      * The example's receivers end to end: the notifier posts to a real Alertmanager running the example configuration
      * (only its relay and paging webhook pointed at local servers and its waits shortened, {@link ExampleRoute}),

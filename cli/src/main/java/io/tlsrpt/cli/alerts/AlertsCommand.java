@@ -70,6 +70,11 @@ public final class AlertsCommand implements Callable<Integer> {
         description = "Only alerts of this severity (critical, warning, info). Repeatable.")
     Set<String> severities = new LinkedHashSet<>();
 
+    @Option(names = "--tenant", paramLabel = "TENANT",
+        description = "Only alerts of domains with this tenant (the processor's served.domains.file names it: "
+            + "'example.com tenant=acme'). Repeatable.")
+    Set<String> tenants = new LinkedHashSet<>();
+
     @Option(names = "--since", paramLabel = "INSTANT",
         description = "Only alerts detected at or after this time (ISO-8601, e.g. 2026-11-29T00:00:00Z).")
     Instant since;
@@ -108,7 +113,7 @@ public final class AlertsCommand implements Callable<Integer> {
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AlertFilter filter = new AlertFilter(domains, kinds, severities, since);
+        AlertFilter filter = new AlertFilter(domains, kinds, severities, since, tenants);
         OpenIncidents incidents = new OpenIncidents();
         List<AlertEvent> history = new ArrayList<>();
         Map<String, Integer> invalid = new TreeMap<>();

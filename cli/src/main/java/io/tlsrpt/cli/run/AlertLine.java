@@ -101,6 +101,10 @@ public final class AlertLine {
         if (!reporters.isEmpty()) {
             b.append(" reporters=").append(String.join(",", reporters));
         }
+        String tenant = alert.path("tenant").asText("");
+        if (alert.hasNonNull("tenant") && !tenant.isEmpty()) {
+            b.append(" tenant=").append(tenant);
+        }
         // firing, its updates and resolved share the id: the reader sees which lines are one incident
         String id = alert.path("alert_id").asText("");
         if (!id.isEmpty()) {

@@ -10,6 +10,8 @@ import io.tlsrpt.cli.check.DomainChecker;
 import io.tlsrpt.cli.check.MxProbeOptions;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
+import io.tlsrpt.processor.served.AlertTenants;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.AvroJson;
 import java.io.IOException;
@@ -94,7 +96,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--domains-file", paramLabel = "FILE",
         description = "more domains, one per line (# starts a comment; the processor's served.domains.file will do, "
             + "its *. wildcard entries skipped); read again at every round, so that an edit applies without a "
-            + "restart. A domain that leaves the list has its incidents resolved.")
+            + "restart. A domain that leaves the list has its incidents resolved. A line 'DOMAIN tenant=NAME' (or "
+            + "'*.DOMAIN tenant=NAME', for the names below) gives its alerts that tenant, as the processor does.")
     Path domainsFile;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT15M",
@@ -151,6 +154,8 @@ public final class WatchCommand implements Callable<Integer> {
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private List<String> skippedWildcards = List.of();
+    /** The tenants the file's lines name ({@code DOMAIN tenant=NAME}, wildcards too), as last read. */
+    private volatile ServedDomains tenants = ServedDomains.ALL;
 
     @Override
     public Integer call() {
@@ -261,14 +266,15 @@ public final class WatchCommand implements Callable<Integer> {
                 watched = reloadedWatchList(watched);
             }
             Round result = round(watched, state, checks, metrics);
-            lastPublished = publish(publisher, result, round);
+            ServedDomains roundTenants = tenants;   // as the list read for this round names them
+            lastPublished = publish(publisher, result, round, roundTenants);
             if (lastPublished) {
                 result.apply(state);
                 metrics.published(result.steps, state.values(), watched.size(),
                     Duration.ofNanos(System.nanoTime() - started));
                 for (WatchStep step : result.steps) {
                     for (Alert alert : step.alerts()) {
-                        out.println(AvroJson.toJson(alert));
+                        out.println(AvroJson.toJson(AlertTenants.withTenant(alert, roundTenants)));
                     }
                 }
                 out.flush();
@@ -300,9 +306,9 @@ public final class WatchCommand implements Callable<Integer> {
      *     it is visible, and the state is as before it)
      * @throws StopWatching when the watch cannot go on: fenced by another watch, or a producer that cannot abort
      */
-    private boolean publish(WatchPublisher publisher, Round result, int round) {
+    private boolean publish(WatchPublisher publisher, Round result, int round, ServedDomains roundTenants) {
         try {
-            publisher.publish(result.domains, result.steps);
+            publisher.publish(result.domains, result.steps, roundTenants);
             return true;
         } catch (ProducerFencedException e) {
             throw new StopWatching("another watch with --transactional-id " + transactionalId + " took over: "
@@ -437,15 +443,32 @@ public final class WatchCommand implements Callable<Integer> {
     private List<String> readDomainsFile() throws IOException {
         List<String> listed = new ArrayList<>();
         List<String> wildcards = new ArrayList<>();
+        List<String> entries = new ArrayList<>();
         int number = 0;
         for (String line : Files.readAllLines(domainsFile)) {
             number++;
             String text = line.replaceFirst("#.*", "").strip();
-            if (text.startsWith("*.")) {
-                wildcards.add(text);
-            } else if (!text.isEmpty()) {
-                listed.add(ascii(text, domainsFile + " line " + number));
+            if (text.isEmpty()) {
+                continue;
             }
+            String where = domainsFile + " line " + number;
+            try {
+                ServedDomains.of(List.of(text));   // a domain or wildcard, and its tenant if it names one
+            } catch (IllegalArgumentException e) {
+                throw usage(where + ": " + e.getMessage());
+            }
+            entries.add(text);
+            String domain = text.split("\\s+")[0];
+            if (domain.startsWith("*.")) {
+                wildcards.add(domain);
+            } else {
+                listed.add(ascii(domain, where));
+            }
+        }
+        try {
+            tenants = ServedDomains.of(entries);
+        } catch (IllegalArgumentException e) {   // one domain named for two tenants
+            throw usage(domainsFile + ": " + e.getMessage());
         }
         if (!wildcards.isEmpty() && !wildcards.equals(skippedWildcards)) {
             skippedWildcards = wildcards;   // once per change of the file, not every round

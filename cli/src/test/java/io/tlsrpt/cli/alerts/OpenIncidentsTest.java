@@ -52,6 +52,19 @@ class OpenIncidentsTest {
             .matches(alert("x.example", "critical", "2026-11-20T11:00:00Z"))).isFalse();
     }
 
+    @Test
+    void aTenantMatchesExactlyAndAnAlertWithoutOneMatchesNoTenant() throws Exception {
+        AlertFilter acme = new AlertFilter(Set.of(), Set.of(), Set.of(), null, Set.of("acme"));
+        String json = json("id", "firing", "critical", "x.example", null);
+        assertThat(acme.matches(AlertRecord.parse(json.replace("}", ",\"tenant\":\"acme\"}")
+            .getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(acme.matches(AlertRecord.parse(json.replace("}", ",\"tenant\":\"acme-2\"}")
+            .getBytes(StandardCharsets.UTF_8)))).isFalse();
+        assertThat(acme.matches(alert("x.example", "critical", null))).isFalse();
+        assertThat(new AlertFilter(Set.of(), Set.of(), Set.of(), null).matches(alert("x.example", "critical", null)))
+            .isTrue();
+    }
+
     private static AlertEvent event(long offset, String id, String status, String severity, String domain,
                                     String detectedAt) throws Exception {
         String json = json(id, status, severity, domain, detectedAt);

@@ -27,6 +27,15 @@ class AlertLineTest {
     }
 
     @Test
+    void anAlertOfATenantsDomainNamesTheTenant() {
+        Alert alert = firing("c4fd70", "certificate-expired", "critical", "certificate-expired", "2026-11-03")
+            .setFailedSessions(50).setTotalSessions(100).setReporters(List.of("google.com")).setTenant("acme")
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).endsWith(" reporters=google.com tenant=acme incident=c4fd70");
+    }
+
+    @Test
     void anAlertJudgedOnOneReporterSaysWhoseCountsTheyAre() {
         Alert alert = firing("b3ec69cf23c231a59309bec81a0fc0fc", "starttls-downgrade-suspected", "critical",
             "starttls-not-supported", "2026-11-03")

@@ -291,7 +291,7 @@ class WatchCommandIT {
         txt("_mta-sts." + DOMAIN, "v=STSv1; id=20261201T1");   // a new mode needs a new id for senders to see it
         Path list = dir.resolve("domains.txt");
         Files.writeString(list, "# the domains we receive reports for (the processor's served.domains.file)\n"
-            + DOMAIN + "   # main\n*.subsidiary.test\n");
+            + DOMAIN + " tenant=acme   # main\n*.subsidiary.test tenant=acme-subsidiary\n");
 
         long before = postureCount();
         int port;
@@ -323,10 +323,15 @@ class WatchCommandIT {
         assertThat(running.err()).contains("round 1:", "round 2:");
         assertThat(running.out().lines().map(WatchCommandIT::json).map(a -> a.get("kind").asText() + " "
             + a.get("status").asText()).toList()).containsExactly("tls-policy-not-enforced firing");
+        assertThat(running.out().lines().map(WatchCommandIT::json).map(a -> a.get("tenant").asText()))
+            .as("the tenant its line names, as the processor stamps it").containsExactly("acme");
         assertThat(lastPosture().get("changes").toString()).as("the first round saw the change, not the second")
             .isEqualTo("[]");
         assertThat(lastPosture().get("mta_sts").get("status").asText()).isEqualTo("testing");
 
+        Files.writeString(list, "broken.test tenant=two words\n");
+        assertThat(watch("--rounds", "1", "--domains-file", list.toString()).err())
+            .contains("line 1: not a domain name: 'broken.test tenant=two words'");
         Files.writeString(list, "# empty now\n");
         CommandRunner.Run emptied = watch("--rounds", "1", "--domains-file", list.toString(), "other.test");
         assertThat(emptied.exit()).as(emptied.err()).isZero();

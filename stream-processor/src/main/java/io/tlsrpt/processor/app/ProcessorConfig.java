@@ -115,7 +115,7 @@ public final class ProcessorConfig {
     public static final String SERVED_DOMAINS = key("served.domains", "",
             "The policy domains this installation receives reports for, separated by commas or spaces: example.com serves that domain, *.example.com every name below it (not example.com itself). Empty (the default, with served.domains.file empty too) serves every domain. A report about none of the listed domains (misdirected, or forged to page you about someone else's domain) is dead-lettered as unserved-policy-domain, and replayed once its domain is added. A report naming several domains passes when one of them is served, and only its served domains count in windows, statistics and alerts (tlsrpt_unserved_contributions_total counts the others).");
     public static final String SERVED_DOMAINS_FILE = key("served.domains.file", "",
-            "A file listing served domains too, one per line as in served.domains, # starting a comment (a provider's thousands of customer domains; a mounted ConfigMap in Kubernetes). Read at start (unreadable, a bad line or no entry: the processor does not start), then again every served.domains.reload.interval: a changed file applies without a restart, and a reload that fails keeps the list in force (tlsrpt_served_domains_reloads_total{result=\"failed\"} and a warning).");
+            "A file listing served domains too, one per line as in served.domains, # starting a comment (a provider's thousands of customer domains; a mounted ConfigMap in Kubernetes). A line may name the domain's tenant after it: 'example.com tenant=acme' (letters, digits, '.', '_', '-', at most 64), and '*.example.com tenant=acme' for the names below; every alert about a domain carries its tenant (the exact entry's, else the nearest wildcard's) in its tenant field, for Alertmanager routes and SIEM filters. Read at start (unreadable, a bad line or no entry: the processor does not start), then again every served.domains.reload.interval: a changed file applies without a restart, and a reload that fails keeps the list in force (tlsrpt_served_domains_reloads_total{result=\"failed\"} and a warning).");
     public static final String SERVED_DOMAINS_RELOAD_INTERVAL = key("served.domains.reload.interval", "PT1M",
             "How often served.domains.file is read again (at least one second).");
     public static final String MAIL_DKIM_REQUIRED = key("mail.dkim.required", "false",
@@ -538,11 +538,6 @@ public final class ProcessorConfig {
     }
 
     /**
-     * {@link #SERVED_DOMAINS_FILE} read once, with the {@link #SERVED_DOMAINS} entries; empty when no file is given.
-     *
-     * @throws IllegalArgumentException when either list is bad or the file cannot be read
-     */
-    /**
      * The token domain queries must carry ({@code http.domains.token.file}), empty without one.
      *
      * @throws IllegalArgumentException when the file cannot be read or its token is shorter than 16 characters
@@ -566,6 +561,11 @@ public final class ProcessorConfig {
         return Optional.of(token);
     }
 
+    /**
+     * {@link #SERVED_DOMAINS_FILE} read once, with the {@link #SERVED_DOMAINS} entries; empty when no file is given.
+     *
+     * @throws IllegalArgumentException when either list is bad or the file cannot be read
+     */
     public Optional<ServedDomainsFile> servedDomainsFile() {
         ServedDomains inline = servedDomains();
         String path = get(SERVED_DOMAINS_FILE);

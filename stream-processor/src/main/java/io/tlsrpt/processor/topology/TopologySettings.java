@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * @param detector          spike rule thresholds
  * @param servedDomains     the policy domains reports are accepted for, read for every report (the processor
  *                          re-reads {@code served.domains.file} in the background); a report about none of them is
- *                          dead-lettered ({@code unserved-policy-domain})
+ *                          dead-lettered ({@code unserved-policy-domain}); each alert carries the tenant the list
+ *                          names for its domain
  * @param mailDkimRequired  a mail report counts only with the connector's DKIM pass by its reporting domain; other
  *                          mails are dead-lettered ({@code dkim-failed})
  * @param silence           when a reporter that reported on a domain regularly counts as stopped (reports-stopped

@@ -33,6 +33,19 @@ class ServedDomainsFileTest {
     }
 
     @Test
+    void aLineMayNameTheTenantOfItsDomain() throws IOException {
+        Path file = write("# customer domains\nacme.example   tenant=acme   # since 2026\n*.acme.example tenant=acme\n"
+                + "other.example\n");
+        ServedDomains current = ServedDomainsFile.open(file, ServedDomains.ALL).current();
+        assertThat(current.tenantOf("acme.example")).isEqualTo("acme");
+        assertThat(current.tenantOf("mx.acme.example")).isEqualTo("acme");
+        assertThat(current.tenantOf("other.example")).isNull();
+        assertThat(current.serves("other.example")).isTrue();
+        assertThatThrownBy(() -> ServedDomainsFile.open(write("a.example tenant=x\na.example tenant=y\n"),
+                ServedDomains.ALL)).hasMessageContaining("'a.example' is listed for tenants x and y");
+    }
+
+    @Test
     void aFileWithABadLineOrNoEntryIsRefusedAtStart() throws IOException {
         Path bad = write("example.com\nexample .org\n# fine\n*.x.example\nnot/a/domain\n");
         assertThatThrownBy(() -> ServedDomainsFile.open(bad, ServedDomains.ALL))

@@ -73,4 +73,46 @@ class ServedDomainsTest {
                 .as("no inline list and a file: the file's list").isFalse();
         assertThat(ServedDomains.parse("a.example").and(ServedDomains.ALL).serves("c.example")).isFalse();
     }
+
+    @Test
+    void anEntryMayNameItsTenantAndTheAlertsOfItsDomainsCarryIt() {
+        ServedDomains served = ServedDomains.of(List.of("acme.example tenant=acme", "*.acme.example tenant=acme",
+                "*.hosting.example tenant=hosting-ops", "vip.hosting.example tenant=vip.customer_1",
+                "plain.hosting.example", "untenanted.example"));
+        assertThat(served.tenantOf("acme.example")).isEqualTo("acme");
+        assertThat(served.tenantOf("mail.acme.example")).isEqualTo("acme");
+        assertThat(served.tenantOf("vip.hosting.example")).as("the exact entry first").isEqualTo("vip.customer_1");
+        assertThat(served.tenantOf("shop.vip.hosting.example")).as("below it: the nearest wildcard naming one")
+                .isEqualTo("hosting-ops");
+        assertThat(served.tenantOf("plain.hosting.example")).as("an exact entry without one: the wildcard's")
+                .isEqualTo("hosting-ops");
+        assertThat(served.tenantOf("untenanted.example")).isNull();
+        assertThat(served.tenantOf(null)).isNull();
+        assertThat(served.tenantEntries()).isEqualTo(4);
+        assertThat(served.size()).isEqualTo(6);
+        assertThat(served.serves("plain.hosting.example")).isTrue();
+        assertThat(ServedDomains.ALL.tenantOf("acme.example")).isNull();
+
+        ServedDomains both = ServedDomains.parse("inline.example").and(served);
+        assertThat(both.tenantOf("mail.acme.example")).isEqualTo("acme");
+        assertThat(both.tenantOf("inline.example")).isNull();
+    }
+
+    @Test
+    void aBadTenantOrTwoTenantsForOneEntryAreNamed() {
+        assertThatThrownBy(() -> ServedDomains.of(List.of("a.example tenant=", "b.example tenant=x y",
+                "c.example owner=z", "d.example tenant=one", "D.example. tenant=two", "e.example tenant=-x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a tenant name (letters, digits, '.', '_', '-', at most 64, beginning with a "
+                        + "letter or digit): ''")
+                .hasMessageContaining("not a domain name: 'b.example tenant=x y' (after a domain only 'tenant=NAME' may "
+                        + "follow)")
+                .hasMessageContaining("not a domain name: 'c.example owner=z'")
+                .hasMessageContaining("'D.example.' is listed for tenants one and two")
+                .hasMessageContaining("'-x'");
+        assertThat(ServedDomains.of(List.of("d.example tenant=one", "d.example tenant=one")).tenantOf("d.example"))
+                .as("the same tenant twice is no conflict").isEqualTo("one");
+        assertThatThrownBy(() -> ServedDomains.parse("a.example tenant=acme"))
+                .hasMessageContaining("a tenant is named in served.domains.file only");
+    }
 }

@@ -128,6 +128,34 @@ class ServedDomainsTopologyTest {
         assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("after");
     }
 
+    /**
+     * A provider names each domain's tenant in its list: the alerts about it carry the tenant, on both topics, as the
+     * list names it when the alert leaves (a domain moved to another tenant while an incident is open resolves there).
+     */
+    @Test
+    void theAlertsOfADomainCarryTheTenantItsEntryNames() {
+        served.set(ServedDomains.of(List.of("victim.example tenant=victim-corp", "*.hosted.example tenant=hosting",
+                "plain.example")));
+        for (String domain : List.of("victim.example", "shop.hosted.example", "plain.example")) {
+            healthyWeek(domain);
+            downgradeOnDay8(domain);
+        }
+
+        List<Alert> fired = f.alerts.readValuesToList();
+        assertThat(fired).extracting(a -> a.getPolicyDomain() + "=" + a.getTenant()).containsExactlyInAnyOrder(
+                "victim.example=victim-corp", "shop.hosted.example=hosting", "plain.example=null");
+        assertThat(f.alertsJson.readValuesToList()).hasSize(3)
+                .anySatisfy(json -> assertThat(json).contains("\"policy_domain\":\"victim.example\"")
+                        .contains("\"tenant\":\"victim-corp\""))
+                .anySatisfy(json -> assertThat(json).contains("\"policy_domain\":\"plain.example\"")
+                        .contains("\"tenant\":null"));
+
+        served.set(ServedDomains.of(List.of("victim.example tenant=new-owner", "*.hosted.example", "plain.example")));
+        f.send(report("Google Inc.", "victim-mended", 9).policy("victim.example", 1000), 9);
+        assertThat(f.alerts.readValuesToList()).filteredOn(a -> a.getStatus().toString().equals("resolved"))
+                .singleElement().satisfies(a -> assertThat(a.getTenant()).isEqualTo("new-owner"));
+    }
+
     @Test
     void withoutAListEveryDomainIsServed() {
         try (TopologyFixture all = new TopologyFixture()) {
