@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.ReportFixtures;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.DomainStats;
