@@ -11,6 +11,7 @@ import io.tlsrpt.cli.embedded.EmbeddedKafka;
 import io.tlsrpt.cli.generate.GeneratorSettings;
 import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tlsrpt domains} and {@code tlsrpt reports} on a real broker, over the domain statistics and reports the real
- * stream processor wrote for ten generated days of five domains: one with an expired certificate for three days, one
- * whose MTA-STS policy was withdrawn for two.
+ * stream processor wrote for ten generated days of five domains: one with an expired certificate for three days (its
+ * domain under a tenant), one whose MTA-STS policy was withdrawn for two.
  */
 class DomainsCommandIT {
 
@@ -51,7 +52,16 @@ class DomainsCommandIT {
         // one partition: a backlog of old-dated reports read from two drifts apart, and the partition ahead can close
         // the other's windows before all their reports are in (late reports, counted in no window); closing the
         // processor commits the last statistics
-        TestProcessors.process(kafka, APPLICATION_ID, dir.resolve("state"), 1, generator, processor -> { });
+        // every generated domain served, the expired one under a tenant: its alerts carry it (real broker, the file
+        // read by the processor's start)
+        Path served = dir.resolve("served-domains.txt");
+        try {
+            Files.writeString(served, "*.example\nexpired.example tenant=customer-7   # a provider's customer\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        TestProcessors.process(kafka, APPLICATION_ID, dir.resolve("state"), 1, generator, processor -> { },
+            ProcessorConfig.SERVED_DOMAINS_FILE, served.toString());
     }
 
     @AfterAll
@@ -131,6 +141,23 @@ class DomainsCommandIT {
         assertThat(everyDay.jsonLines()).extracting(row -> row.get("window_start").asText().substring(0, 10))
             .as("the healthy days too, oldest first").contains(START.toString(), START.plusDays(9).toString())
             .isSorted();
+    }
+
+    @Test
+    void theAlertsOfATenantsDomainCarryItsTenant() {
+        Run tenant = run("alerts", "--bootstrap", kafka.bootstrapServers(), "--tenant", "customer-7");
+        assertThat(tenant.exit()).as(tenant.err()).isZero();
+        assertThat(tenant.jsonLines()).isNotEmpty().allSatisfy(alert -> {
+            assertThat(alert.get("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(alert.get("tenant").asText()).isEqualTo("customer-7");
+        }).anySatisfy(alert -> assertThat(alert.get("kind").asText()).isEqualTo("certificate-expired"));
+        Run all = run("alerts", "--bootstrap", kafka.bootstrapServers());
+        assertThat(all.jsonLines()).as("another domain's alerts carry none")
+            .anySatisfy(alert -> assertThat(alert.get("policy_domain").asText()).isNotEqualTo("expired.example"))
+            .allSatisfy(alert -> assertThat(alert.get("tenant").isNull())
+                .isEqualTo(!alert.get("policy_domain").asText().equals("expired.example")));
+        Run text = run("alerts", "--bootstrap", kafka.bootstrapServers(), "--tenant", "customer-7", "--format", "text");
+        assertThat(text.out().lines()).isNotEmpty().allSatisfy(line -> assertThat(line).contains(" tenant=customer-7 "));
     }
 
     @Test
