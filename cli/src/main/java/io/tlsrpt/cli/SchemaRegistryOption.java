@@ -19,10 +19,6 @@ public final class SchemaRegistryOption {
             + "(basic.auth.user.info, bearer.auth.token, schema.registry.ssl.truststore.*).")
     String registry;
 
-    public String url() {
-        return registry;
-    }
-
     /** The Avro deserializer's settings: the client's (a registry's credentials among them) and the registry. */
     public Map<String, Object> serdeConfig(Map<String, Object> client) {
         return FixedSchemaIds.readerSerdeConfig(registry, client);

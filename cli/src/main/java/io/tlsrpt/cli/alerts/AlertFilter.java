@@ -16,10 +16,6 @@ import java.util.stream.Collectors;
 record AlertFilter(Set<String> domains, Set<String> kinds, Set<String> severities, Instant since,
                    Set<String> tenants) {
 
-    AlertFilter(Set<String> domains, Set<String> kinds, Set<String> severities, Instant since) {
-        this(domains, kinds, severities, since, Set.of());
-    }
-
     AlertFilter {
         tenants = Set.copyOf(tenants);
         domains = PolicyDomains.normalised(domains);

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.tlsrpt.cli.KafkaClientOptions;
-import io.tlsrpt.cli.SchemaRegistryOption;
 import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.cli.SchemaRegistryOption;
 import io.tlsrpt.cli.embedded.TopicSnapshot;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.schema.FailureDetail;
 
 /**
@@ -90,7 +91,7 @@ final class FailureGroup {
     }
 
     private static String lower(String host) {
-        return host == null ? null : io.tlsrpt.cli.PolicyDomains.normalised(host);
+        return host == null ? null : PolicyDomains.normalised(host);
     }
 
     Key key() {

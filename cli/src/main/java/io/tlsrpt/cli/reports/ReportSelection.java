@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.processor.detect.PolicyEnforcement;
@@ -23,8 +24,7 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
 
     ReportSelection {
         domains = PolicyDomains.normalised(domains);
-        reporters = reporters.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(
-            java.util.stream.Collectors.toUnmodifiableSet());
+        reporters = reporters.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         resultType = resultType == null ? null : resultType.strip().toLowerCase(Locale.ROOT);
     }
 

@@ -155,7 +155,7 @@ public final class WatchCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
     private List<String> skippedWildcards = List.of();
     /** The tenants the file's lines name ({@code DOMAIN tenant=NAME}, wildcards too), as last read. */
-    private volatile ServedDomains tenants = ServedDomains.ALL;
+    private ServedDomains tenants = ServedDomains.ALL;
 
     @Override
     public Integer call() {
@@ -266,15 +266,15 @@ public final class WatchCommand implements Callable<Integer> {
                 watched = reloadedWatchList(watched);
             }
             Round result = round(watched, state, checks, metrics);
-            ServedDomains roundTenants = tenants;   // as the list read for this round names them
-            lastPublished = publish(publisher, result, round, roundTenants);
+            result.stampTenants(tenants);   // as the list read for this round names them
+            lastPublished = publish(publisher, result, round);
             if (lastPublished) {
                 result.apply(state);
                 metrics.published(result.steps, state.values(), watched.size(),
                     Duration.ofNanos(System.nanoTime() - started));
                 for (WatchStep step : result.steps) {
                     for (Alert alert : step.alerts()) {
-                        out.println(AvroJson.toJson(AlertTenants.withTenant(alert, roundTenants)));
+                        out.println(AvroJson.toJson(alert));
                     }
                 }
                 out.flush();
@@ -306,9 +306,9 @@ public final class WatchCommand implements Callable<Integer> {
      *     it is visible, and the state is as before it)
      * @throws StopWatching when the watch cannot go on: fenced by another watch, or a producer that cannot abort
      */
-    private boolean publish(WatchPublisher publisher, Round result, int round, ServedDomains roundTenants) {
+    private boolean publish(WatchPublisher publisher, Round result, int round) {
         try {
-            publisher.publish(result.domains, result.steps, roundTenants);
+            publisher.publish(result.domains, result.steps);
             return true;
         } catch (ProducerFencedException e) {
             throw new StopWatching("another watch with --transactional-id " + transactionalId + " took over: "
@@ -343,6 +343,13 @@ public final class WatchCommand implements Callable<Integer> {
         void add(String domain, WatchStep step) {
             domains.add(domain);
             steps.add(step);
+        }
+
+        /** Each alert with the tenant {@code tenants} names for its domain, before it is published and printed. */
+        void stampTenants(ServedDomains tenants) {
+            steps.replaceAll(step -> new WatchStep(step.next(),
+                step.alerts().stream().map(alert -> AlertTenants.withTenant(alert, tenants)).toList(),
+                step.changes(), step.unknownParts()));
         }
 
         void apply(Map<String, WatchedDomain> state) {

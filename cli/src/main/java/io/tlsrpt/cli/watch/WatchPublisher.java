@@ -1,7 +1,5 @@
 package io.tlsrpt.cli.watch;
 
-import io.tlsrpt.processor.served.AlertTenants;
-import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.AvroJson;
 import io.tlsrpt.schema.serde.AvroSerdes;
@@ -61,11 +59,10 @@ final class WatchPublisher implements AutoCloseable {
      *
      * @param steps each domain's step; a step without {@code next} ends the domain (a tombstone)
      * @param domains the domain of each step, in the same order
-     * @param tenants names the tenant each alert carries ({@code --domains-file} lines {@code DOMAIN tenant=NAME})
      * @throws ProducerFencedException when another watch with the same transactional id took over (fatal)
      * @throws KafkaException when the round could not be published (aborted: nothing of it is visible)
      */
-    void publish(List<String> domains, List<WatchStep> steps, ServedDomains tenants) {
+    void publish(List<String> domains, List<WatchStep> steps) {
         if (broken) {
             throw new IllegalStateException("the producer failed to abort an earlier round and cannot go on");
         }
@@ -74,8 +71,7 @@ final class WatchPublisher implements AutoCloseable {
             for (int i = 0; i < steps.size(); i++) {
                 String domain = domains.get(i);
                 WatchStep step = steps.get(i);
-                for (Alert unstamped : step.alerts()) {
-                    Alert alert = AlertTenants.withTenant(unstamped, tenants);
+                for (Alert alert : step.alerts()) {
                     String key = domain + "|" + alert.getKind() + "|watch";
                     producer.send(new ProducerRecord<>(topics.alerts(), key, avro.serialize(topics.alerts(), alert)));
                     producer.send(new ProducerRecord<>(topics.alertsJson(), key,
