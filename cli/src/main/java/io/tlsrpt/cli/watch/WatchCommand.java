@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -304,22 +305,46 @@ public final class WatchCommand implements Callable<Integer> {
     /**
      * @return whether the round was published; false when it was not and the next round may try again (nothing of
      *     it is visible, and the state is as before it)
-     * @throws StopWatching when the watch cannot go on: fenced by another watch, or a producer that cannot abort
+     * @throws StopWatching when the watch cannot go on: fenced by another watch, or a producer that failed fatally and
+     *     a new one that cannot publish the round either
      */
     private boolean publish(WatchPublisher publisher, Round result, int round) {
         try {
             publisher.publish(result.domains, result.steps);
             return true;
-        } catch (ProducerFencedException e) {
-            throw new StopWatching("another watch with --transactional-id " + transactionalId + " took over: "
-                + e.getMessage(), e);
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw tookOver(e);
         } catch (KafkaException | IllegalStateException e) {
-            if (!publisher.usable()) {
-                throw new StopWatching("cannot publish round " + round + ": " + e.getMessage(), e);
+            if (publisher.usable()) {
+                LOG.error("round {} could not be published (nothing of it is visible); the next round checks again",
+                    round, e);
+                return false;
             }
-            LOG.error("round {} could not be published (nothing of it is visible); the next round checks again",
-                round, e);
-            return false;
+            return publishWithNewProducer(publisher, result, round, e);
+        }
+    }
+
+    private StopWatching tookOver(KafkaException fenced) {
+        return new StopWatching("another watch with --transactional-id " + transactionalId + " took over: "
+            + fenced.getMessage(), fenced);
+    }
+
+    /**
+     * The round once more, by a new producer under the same transactional id, after the last one failed fatally (nothing
+     * of the round is visible: its transaction is aborted when the new producer starts).
+     */
+    private boolean publishWithNewProducer(WatchPublisher publisher, Round result, int round, RuntimeException failure) {
+        LOG.warn("round {}: the producer failed and cannot go on ({}); publishing the round again with a new producer",
+            round, failure.toString());
+        try {
+            publisher.reopen();
+            publisher.publish(result.domains, result.steps);
+            return true;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw tookOver(e);
+        } catch (KafkaException | IllegalStateException e) {
+            e.addSuppressed(failure);
+            throw new StopWatching("cannot publish round " + round + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.AvroJson;
 import io.tlsrpt.schema.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,11 @@ final class WatchPublisher implements AutoCloseable {
     record Topics(String alerts, String alertsJson, String posture) {
     }
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Object> props;
     private final Serializer<Alert> avro;
     private final Topics topics;
-    /** Set when an aborted round could not even be aborted: the producer can do no more (a new process can). */
+    private KafkaProducer<String, byte[]> producer;
+    /** Set when an aborted round could not even be aborted: this producer can do no more (a new one can). */
     private volatile boolean broken;
 
     /**
@@ -38,20 +40,39 @@ final class WatchPublisher implements AutoCloseable {
      * @throws KafkaException when the transactional producer cannot start (unreachable, not authorised)
      */
     WatchPublisher(Map<String, Object> client, Map<String, Object> serde, String transactionalId, Topics topics) {
-        Map<String, Object> props = new HashMap<>(client);
+        this.props = new HashMap<>(client);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         this.topics = topics;
         this.avro = AvroSerdes.forClass(Alert.class, serde, false).serializer();
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producer = startedProducer(props);
+    }
+
+    private static KafkaProducer<String, byte[]> startedProducer(Map<String, Object> props) {
+        KafkaProducer<String, byte[]> started =
+            new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         try {
-            // fences an earlier watch with the same id (and aborts what it left open)
-            producer.initTransactions();
+            // fences an earlier producer with the same id (and aborts what it left open)
+            started.initTransactions();
         } catch (RuntimeException e) {
-            producer.close();
+            started.close();
             throw e;
         }
+        return started;
+    }
+
+    /**
+     * Replaces a producer that failed fatally (its round neither committed nor aborted) with a new one under the
+     * same transactional id, whose start aborts whatever the old one left open. Seen on a real broker: a watch
+     * started as the one before it with the same id ended got {@code InvalidTxnStateException} on its first commit.
+     *
+     * @throws KafkaException when the new producer cannot start
+     */
+    void reopen() {
+        producer.close(Duration.ZERO);
+        broken = false;
+        producer = startedProducer(props);
     }
 
     /**
@@ -98,7 +119,7 @@ final class WatchPublisher implements AutoCloseable {
         }
     }
 
-    /** Whether another round can be tried with this producer. */
+    /** Whether another round can be tried with this producer; if not, {@link #reopen()} first. */
     boolean usable() {
         return !broken;
     }
