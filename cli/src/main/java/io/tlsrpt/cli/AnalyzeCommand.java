@@ -20,13 +20,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
-import io.tlsrpt.cli.embedded.ContentTypes;
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.ScratchDirectories;
 import io.tlsrpt.cli.domains.DomainTable;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.ConsumerGroupDrain;
+import io.tlsrpt.embedded.ContentTypes;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.ScratchDirectories;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.processor.app.InvalidConfigException;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
@@ -35,10 +35,10 @@ import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code tlsrpt analyze PATH...}: runs the whole pipeline (a real embedded Kafka broker and the stream processor)

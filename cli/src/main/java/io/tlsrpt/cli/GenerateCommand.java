@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
-import io.tlsrpt.cli.generate.Scenario;
-import picocli.CommandLine;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
+import io.tlsrpt.generate.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tlsrpt generate}: writes realistic, reproducible TLS-RPT inputs (mails and HTTPS bodies) to a directory. */
 @Command(

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
-import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
+import io.tlsrpt.generate.Scenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,8 +4,8 @@ import static io.tlsrpt.cli.CommandRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsrpt.cli.CommandRunner.Run;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.cli.reports.TestTlsReports;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.processor.topology.DeadLetters;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.AvroSerdeConfig;

@@ -2,11 +2,11 @@ package io.tlsrpt.cli;
 
 import static org.awaitility.Awaitility.await;
 
-import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.embedded.ConsumerGroupDrain;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.tlsrpt.reliability;
 
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 
 /** The broker every fault test uses: a real single KRaft node ({@link EmbeddedKafka}) with its data in {@code dir}. */

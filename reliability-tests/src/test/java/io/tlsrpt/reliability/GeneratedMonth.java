@@ -2,11 +2,11 @@ package io.tlsrpt.reliability;
 
 import static org.awaitility.Awaitility.await;
 
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
-import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
+import io.tlsrpt.generate.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package io.tlsrpt.reliability;
 
-import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
+import io.tlsrpt.embedded.ConsumerGroupDrain;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import java.nio.file.Path;
 import java.time.Duration;

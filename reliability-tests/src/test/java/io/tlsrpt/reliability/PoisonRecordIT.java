@@ -2,12 +2,12 @@ package io.tlsrpt.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.TopicSnapshot;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.schema.TlsReport;

@@ -3,9 +3,9 @@ package io.tlsrpt.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

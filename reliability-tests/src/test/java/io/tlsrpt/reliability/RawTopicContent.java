@@ -1,7 +1,7 @@
 package io.tlsrpt.reliability;
 
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.TopicSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

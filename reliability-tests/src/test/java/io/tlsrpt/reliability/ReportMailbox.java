@@ -3,7 +3,7 @@ package io.tlsrpt.reliability;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.embedded.RawInputProducer;
 import io.tlsrpt.testkafka.TestKeystore;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;

@@ -3,7 +3,7 @@ package io.tlsrpt.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.schema.AvroJson;
 import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.FailureStats;

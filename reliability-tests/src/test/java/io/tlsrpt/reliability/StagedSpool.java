@@ -1,7 +1,7 @@
 package io.tlsrpt.reliability;
 
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.GeneratedInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

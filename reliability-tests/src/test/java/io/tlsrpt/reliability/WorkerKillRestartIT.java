@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
 import io.tlsrpt.connect.TlsRptSourceConnector;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.TopicSnapshot;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.reliability.RawTopicContent.Raw;
 import io.tlsrpt.reliability.ReportMailbox.Mail;
 import io.tlsrpt.testkafka.TestKeystore;

@@ -1,7 +1,7 @@
 package io.tlsrpt.cli.alerts;
 
-import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.connect.record.RawRecords;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

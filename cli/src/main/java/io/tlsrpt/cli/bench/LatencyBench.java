@@ -23,9 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.ScratchDirectories;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.ScratchDirectories;
+import io.tlsrpt.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;

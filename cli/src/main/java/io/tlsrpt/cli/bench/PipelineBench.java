@@ -17,10 +17,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.tlsrpt.cli.embedded.ConsumerGroupDrain;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.ScratchDirectories;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.ConsumerGroupDrain;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.ScratchDirectories;
+import io.tlsrpt.generate.GeneratedInput;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import io.tlsrpt.processor.topology.PipelineMetrics;

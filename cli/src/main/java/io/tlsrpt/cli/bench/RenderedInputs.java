@@ -1,8 +1,8 @@
 package io.tlsrpt.cli.bench;
 
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.ExpectedReport;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.ExpectedReport;
+import io.tlsrpt.generate.GeneratedInput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.ReportGenerator;
-import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.ReportGenerator;
+import io.tlsrpt.generate.Scenario;
 
 /**
  * What a benchmark feeds the pipeline: the first {@code reports} inputs of the project's generator over

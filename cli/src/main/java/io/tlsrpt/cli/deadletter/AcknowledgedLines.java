@@ -1,8 +1,8 @@
 package io.tlsrpt.cli.deadletter;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tlsrpt.cli.embedded.RawInputProducer;
 import io.tlsrpt.connect.record.RawRecords;
+import io.tlsrpt.embedded.RawInputProducer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,11 +3,11 @@ package io.tlsrpt.cli.deadletter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.KafkaClientOptions;
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
 import io.tlsrpt.connect.dkim.DkimVerifier;
 import io.tlsrpt.connect.dkim.DnsDkimKeys;
 import io.tlsrpt.connect.dns.ResolverAddress;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.embedded.TopicSnapshot;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tlsrpt dead-letters}: lists what the processor dead-lettered and why, and re-drives chosen dead letters to

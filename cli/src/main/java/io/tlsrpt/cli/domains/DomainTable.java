@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.schema.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Deserializer;

@@ -13,16 +13,16 @@ import java.util.concurrent.Callable;
 
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.SchemaRegistryOption;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.AvroSerdes;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tlsrpt reports}: the reports behind an alert or a bad day, from the committed records of

@@ -13,8 +13,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import io.tlsrpt.cli.embedded.EmbeddedKafka;
-import io.tlsrpt.cli.embedded.RawInputProducer;
+import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.RawInputProducer;
 import io.tlsrpt.notify.AlertmanagerNotifier;
 import io.tlsrpt.notify.NotifierConfig;
 import io.tlsrpt.processor.app.ProcessorConfig;

@@ -27,11 +27,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.tlsrpt.cli.generate.GeneratedInput;
-import io.tlsrpt.cli.generate.GeneratorSettings;
-import io.tlsrpt.cli.generate.InputKind;
-import io.tlsrpt.cli.generate.ReportGenerator;
-import io.tlsrpt.cli.generate.Scenario;
+import io.tlsrpt.generate.GeneratedInput;
+import io.tlsrpt.generate.GeneratorSettings;
+import io.tlsrpt.generate.InputKind;
+import io.tlsrpt.generate.ReportGenerator;
+import io.tlsrpt.generate.Scenario;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package io.tlsrpt.cli.watch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.cli.KafkaClientOptions;
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code tlsrpt posture}: what {@code tlsrpt watch} last found about each domain, from the committed records of its

@@ -1,6 +1,6 @@
 package io.tlsrpt.cli.watch;
 
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

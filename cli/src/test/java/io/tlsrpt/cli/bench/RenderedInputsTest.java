@@ -3,8 +3,8 @@ package io.tlsrpt.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tlsrpt.cli.embedded.RawInputProducer;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.embedded.RawInputProducer;
+import io.tlsrpt.generate.GeneratedInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

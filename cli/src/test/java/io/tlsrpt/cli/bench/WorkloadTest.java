@@ -8,8 +8,8 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.tlsrpt.cli.generate.ExpectedReport;
-import io.tlsrpt.cli.generate.GeneratedInput;
+import io.tlsrpt.generate.ExpectedReport;
+import io.tlsrpt.generate.GeneratedInput;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {

@@ -3,7 +3,7 @@ package io.tlsrpt.cli.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tlsrpt.cli.embedded.TopicSnapshot;
+import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
