@@ -152,7 +152,8 @@ public final class DomainCommand implements Callable<Integer> {
     /** The answer as a table of days (oldest first), then the incidents. */
     static void print(JsonNode state, PrintWriter out) {
         JsonNode windows = state.path("windows");
-        out.printf(Locale.ROOT, "%s: %d days kept by %s, as of %s%n", state.path("policy_domain").asText(),
+        String tenant = state.path("tenant").isTextual() ? " (tenant " + state.path("tenant").asText() + ")" : "";
+        out.printf(Locale.ROOT, "%s%s: %d days kept by %s, as of %s%n", state.path("policy_domain").asText(), tenant,
             windows.size(), state.path("served_by").asText(), state.path("as_of").asText());
         String format = "%-10s %12s %8s %18s %7s  %s%n";
         out.printf(Locale.ROOT, format, "day", "sessions", "failed", "no enforced policy", "reports",

@@ -28,6 +28,11 @@ public final class DomainTable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Orders a domain's records by when they were written (a record without the time first), then by window. */
+    private static final Comparator<DomainStats> NEWEST_LAST = Comparator
+        .comparing(DomainStats::getUpdatedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+        .thenComparing(DomainStats::getWindowStart);
+
     /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
 
@@ -64,8 +69,12 @@ public final class DomainTable {
         return added;
     }
 
-    /** One domain over all its windows; a share is null when some window did not count it. */
-    record Row(String domain, int days, long sessions, Long failed, Long withoutEnforcedPolicy, Set<String> reporters) {
+    /**
+     * One domain over all its windows; a share is null when some window did not count it. {@code tenant}: as its
+     * latest record names it (null for none).
+     */
+    record Row(String domain, String tenant, int days, long sessions, Long failed, Long withoutEnforcedPolicy,
+               Set<String> reporters) {
 
         Double failedShare() {
             return share(failed);
@@ -88,13 +97,17 @@ public final class DomainTable {
             Long failed = 0L;
             Long unenforced = 0L;
             Set<String> reporters = new TreeSet<>();
+            DomainStats newest = null;
             for (DomainStats w : windows.values()) {
                 sessions += w.getTotalSessions();
                 failed = sum(failed, w.getFailedSessions());
                 unenforced = sum(unenforced, w.getSessionsWithoutEnforcedPolicy());
                 reporters.addAll(w.getReporters());
+                if (newest == null || NEWEST_LAST.compare(w, newest) > 0) {
+                    newest = w;
+                }
             }
-            rows.add(new Row(domain, windows.size(), sessions, failed, unenforced, reporters));
+            rows.add(new Row(domain, newest.getTenant(), windows.size(), sessions, failed, unenforced, reporters));
         });
         Comparator<Double> largestFirst = Comparator.nullsLast(Comparator.<Double>reverseOrder());
         rows.sort(Comparator.comparing(Row::failedShare, largestFirst)
@@ -107,17 +120,32 @@ public final class DomainTable {
         return a == null || b == null ? null : a + b;
     }
 
-    /** The table, with a header line; "-" where a share is not known. */
+    /**
+     * The table, with a header line; "-" where a share is not known. A tenant column when some domain has a tenant
+     * ("-" for those without).
+     */
     public void print(PrintWriter out) {
         List<Row> rows = rows();
         int width = Math.max("policy domain".length(),
             rows.stream().mapToInt(r -> r.domain().length()).max().orElse(0));
-        String format = "%-" + width + "s %5s %12s %8s %18s  %s%n";
-        out.printf(Locale.ROOT, format, "policy domain", "days", "sessions", "failed", "no enforced policy",
-            "reporters");
+        int tenantWidth = rows.stream().filter(r -> r.tenant() != null).mapToInt(r -> r.tenant().length()).max()
+            .orElse(0);
+        String tenantColumn = tenantWidth == 0 ? "" : "%-" + Math.max("tenant".length(), tenantWidth) + "s ";
+        String format = "%-" + width + "s " + tenantColumn + "%5s %12s %8s %18s  %s%n";
+        List<Object> header = new ArrayList<>(List.of("policy domain", "days", "sessions", "failed",
+            "no enforced policy", "reporters"));
+        if (tenantWidth > 0) {
+            header.add(1, "tenant");
+        }
+        out.printf(Locale.ROOT, format, header.toArray());
         for (Row r : rows) {
-            out.printf(Locale.ROOT, format, r.domain(), r.days(), String.format(Locale.ROOT, "%,d", r.sessions()),
-                percent(r.failedShare()), percent(r.withoutEnforcedPolicyShare()), String.join(", ", r.reporters()));
+            List<Object> cells = new ArrayList<>(List.of(r.domain(), r.days(),
+                String.format(Locale.ROOT, "%,d", r.sessions()), percent(r.failedShare()),
+                percent(r.withoutEnforcedPolicyShare()), String.join(", ", r.reporters())));
+            if (tenantWidth > 0) {
+                cells.add(1, r.tenant() == null ? "-" : r.tenant());
+            }
+            out.printf(Locale.ROOT, format, cells.toArray());
         }
         out.flush();
     }
@@ -126,7 +154,7 @@ public final class DomainTable {
      * One JSON object per line and domain, in the table's order: {@code policy_domain}, {@code days}, {@code sessions},
      * {@code failed_sessions}, {@code failed_share}, {@code sessions_without_enforced_policy},
      * {@code without_enforced_policy_share} (a count and its share null when some window did not count it; a share
-     * also when there were no sessions), {@code reporters}.
+     * also when there were no sessions), {@code reporters}, {@code tenant} (null for none).
      */
     public void printJson(PrintWriter out) {
         for (Row r : rows()) {
@@ -139,6 +167,7 @@ public final class DomainTable {
             o.put("sessions_without_enforced_policy", r.withoutEnforcedPolicy());
             o.put("without_enforced_policy_share", r.withoutEnforcedPolicyShare());
             r.reporters().forEach(o.putArray("reporters")::add);
+            o.put("tenant", r.tenant());
             out.println(o);
         }
         out.flush();

@@ -56,6 +56,11 @@ public final class DomainsCommand implements Callable<Integer> {
         description = "Only this policy domain or its subdomains. Repeatable.")
     Set<String> domains = new LinkedHashSet<>();
 
+    @Option(names = "--tenant", paramLabel = "TENANT",
+        description = "Only the records written for this tenant (as the processor's served.domains.file named it "
+            + "then). Repeatable.")
+    Set<String> tenants = new LinkedHashSet<>();
+
     @Option(names = "--since", paramLabel = "YYYY-MM-DD",
         description = "Only the windows (days) starting on or after this UTC date.")
     LocalDate since;
@@ -80,6 +85,7 @@ public final class DomainsCommand implements Callable<Integer> {
         Map<String, Object> serde = registry.serdeConfig(client);
         try {
             read = table.read(client, topic, serde, stats -> PolicyDomains.matches(stats.getPolicyDomain(), wanted)
+                && (tenants.isEmpty() || tenants.contains(stats.getTenant()))
                 && !stats.getWindowStart().isBefore(from));
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
             LOG.debug("reading {} failed", topic, e);

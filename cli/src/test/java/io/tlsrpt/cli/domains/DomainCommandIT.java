@@ -75,6 +75,7 @@ class DomainCommandIT {
                 assertThat(json.exit()).as(json.err()).isZero();
                 JsonNode state = readJson(json.out());
                 assertThat(state.get("policy_domain").asText()).isEqualTo("expired.example");
+                assertThat(state.get("tenant").isNull()).as("no served-domains list: no tenant").isTrue();
                 assertThat(state.get("windows")).hasSize(10);
                 assertThat(state.get("incidents")).singleElement()
                     .satisfies(i -> assertThat(i.get("kind").asText()).isEqualTo("certificate-expired"));
@@ -86,20 +87,23 @@ class DomainCommandIT {
                 assertThat(run("domain", "expired.example", "--processor", url, "--format", "xml").exit()).isEqualTo(2);
             }, ProcessorConfig.HTTP_PORT, "0");
 
-            // the processor restarted, now asking a token of domain queries: asked before it listens, the command
-            // waits until it can answer
+            // the processor restarted, now asking a token of domain queries and naming the domain's tenant: asked
+            // before it listens, the command waits until it can answer
             int port = freePort();
             Path token = java.nio.file.Files.writeString(dir.resolve("token"), "domain-it-" + java.util.UUID.randomUUID());
+            Path served = java.nio.file.Files.writeString(dir.resolve("served"), "*.example\nexpired.example tenant=acme\n");
             CompletableFuture<Run> asked = CompletableFuture.supplyAsync(() -> run("domain", "expired.example",
                 "--processor", "http://127.0.0.1:" + port, "--wait", "90", "--token-file", token.toString()));
             try (TlsRptProcessor restarted = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
                 dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port),
-                ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString()))) {
+                ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString(), ProcessorConfig.SERVED_DOMAINS_FILE,
+                served.toString()))) {
                 assertThat(restarted.httpAddress().getPort()).isEqualTo(port);
                 Run waited = asked.get(2, TimeUnit.MINUTES);
                 assertThat(waited.exit()).as(waited.err()).isZero();
                 assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
-                assertThat(waited.out()).startsWith("expired.example: 10 days kept by 127.0.0.1:" + port + ", as of ");
+                assertThat(waited.out()).startsWith("expired.example (tenant acme): 10 days kept by 127.0.0.1:" + port
+                    + ", as of ");
                 Run withoutToken = run("domain", "expired.example", "--processor", "http://127.0.0.1:" + port);
                 assertThat(withoutToken.exit()).isEqualTo(1);
                 assertThat(withoutToken.err()).contains("401").contains("Authorization: Bearer");

@@ -65,7 +65,31 @@ class DomainTableTest {
         assertThat(json.toString().lines()).hasSize(4).first().isEqualTo("{\"policy_domain\":\"failing.example\","
             + "\"days\":1,\"sessions\":1000,\"failed_sessions\":250,\"failed_share\":0.25,"
             + "\"sessions_without_enforced_policy\":0,\"without_enforced_policy_share\":0.0,"
-            + "\"reporters\":[\"Google Inc.\"]}");
+            + "\"reporters\":[\"Google Inc.\"],\"tenant\":null}");
         assertThat(json.toString().lines().toList().get(3)).contains("\"failed_sessions\":null,\"failed_share\":null");
+    }
+
+    @Test
+    void aTenantColumnWhenADomainHasOneNamedAsItsNewestRecordNamesIt() {
+        DomainTable table = new DomainTable();
+        DomainStats moved = stats("moved.example", DAY2, 1000, 0L, 0L, "Google Inc.");
+        moved.setTenant("new-owner");
+        moved.setUpdatedAt(DAY2.plusSeconds(7_200));
+        DomainStats before = stats("moved.example", DAY1, 1000, 0L, 0L, "Google Inc.");
+        before.setTenant("old-owner");
+        before.setUpdatedAt(DAY2.plusSeconds(3_600));   // the earlier day, written before the move
+        table.add(moved);
+        table.add(before);
+        table.add(stats("plain.example", DAY1, 1000, 10L, 0L, "Google Inc."));
+
+        StringWriter out = new StringWriter();
+        table.print(new PrintWriter(out));
+        assertThat(out.toString().lines()).containsExactly(
+            "policy domain tenant     days     sessions   failed no enforced policy  reporters",
+            "plain.example -             1        1,000    1.00%              0.00%  Google Inc.",
+            "moved.example new-owner     2        2,000    0.00%              0.00%  Google Inc.");
+        StringWriter json = new StringWriter();
+        table.printJson(new PrintWriter(json));
+        assertThat(json.toString().lines().toList().get(1)).endsWith(",\"tenant\":\"new-owner\"}");
     }
 }

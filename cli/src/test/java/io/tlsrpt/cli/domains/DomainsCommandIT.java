@@ -74,13 +74,16 @@ class DomainsCommandIT {
         Run all = domains();
         assertThat(all.exit()).as(all.err()).isZero();
         List<String[]> rows = rows(all);
-        assertThat(rows).hasSize(5).allSatisfy(row -> assertThat(row[1]).isEqualTo("10"));
+        // a tenant column, since one domain has a tenant: "-" for the others
+        assertThat(rows).hasSize(5).allSatisfy(row -> assertThat(row[2]).isEqualTo("10"));
         // three days of ten with nearly every session failing
         assertThat(rows.get(0)[0]).isEqualTo("expired.example");
-        assertThat(percent(rows.get(0)[3])).isBetween(15.0, 40.0);
+        assertThat(rows.get(0)[1]).isEqualTo("customer-7");
+        assertThat(percent(rows.get(0)[4])).isBetween(15.0, 40.0);
         String[] withdrawn = row(rows, "withdrawn.example");
-        assertThat(percent(withdrawn[4])).isBetween(10.0, 30.0);
-        assertThat(percent(row(rows, "expired.example")[4])).isZero();
+        assertThat(withdrawn[1]).isEqualTo("-");
+        assertThat(percent(withdrawn[5])).isBetween(10.0, 30.0);
+        assertThat(percent(row(rows, "expired.example")[5])).isZero();
         assertThat(all.err()).containsPattern("tlsrpt domains: \\d+ records read from tlsrpt.domain-stats, \\d+ kept, "
             + "5 domains shown");
     }
@@ -91,7 +94,7 @@ class DomainsCommandIT {
         assertThat(withdrawal.exit()).as(withdrawal.err()).isZero();
         assertThat(rows(withdrawal)).singleElement().satisfies(row -> {
             assertThat(row[0]).isEqualTo("withdrawn.example");
-            assertThat(row[1]).as("days 8 to 10").isEqualTo("3");
+            assertThat(row[1]).as("days 8 to 10 (no tenant column: no tenant among the rows)").isEqualTo("3");
             assertThat(percent(row[4])).as("two of the three days").isBetween(50.0, 80.0);
         });
         assertThat(rows(domains("--domain", "nowhere.example"))).isEmpty();
@@ -108,6 +111,7 @@ class DomainsCommandIT {
             assertThat(row.get("without_enforced_policy_share").asDouble()).isBetween(0.10, 0.30);
             assertThat(row.get("sessions_without_enforced_policy").asLong()).isPositive()
                 .isLessThan(row.get("sessions").asLong());
+            assertThat(row.get("tenant").isNull()).isTrue();
         });
         assertThat(domains("--format", "xml").exit()).isEqualTo(2);
     }
@@ -158,6 +162,20 @@ class DomainsCommandIT {
                 .isEqualTo(!alert.get("policy_domain").asText().equals("expired.example")));
         Run text = run("alerts", "--bootstrap", kafka.bootstrapServers(), "--tenant", "customer-7", "--format", "text");
         assertThat(text.out().lines()).isNotEmpty().allSatisfy(line -> assertThat(line).contains(" tenant=customer-7 "));
+    }
+
+    @Test
+    void theStatisticsOfATenantsDomainCarryItsTenant() {
+        Run tenant = domains("--tenant", "customer-7", "--format", "json");
+        assertThat(tenant.exit()).as(tenant.err()).isZero();
+        assertThat(tenant.jsonLines()).singleElement().satisfies(row -> {
+            assertThat(row.get("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(row.get("tenant").asText()).isEqualTo("customer-7");
+            assertThat(row.get("days").asInt()).isEqualTo(10);
+        });
+        assertThat(rows(domains("--tenant", "customer-7"))).singleElement()
+            .satisfies(row -> assertThat(row).startsWith("expired.example", "customer-7", "10"));
+        assertThat(rows(domains("--tenant", "nobody"))).isEmpty();
     }
 
     @Test
@@ -243,7 +261,8 @@ class DomainsCommandIT {
     private static List<String[]> rows(Run run) {
         List<String> lines = run.out().lines().toList();
         assertThat(lines.get(0)).startsWith("policy domain ");
-        return lines.subList(1, lines.size()).stream().map(l -> l.trim().split(" +", 6)).toList();
+        int columns = lines.get(0).contains(" tenant ") ? 7 : 6;   // the reporters' names hold spaces
+        return lines.subList(1, lines.size()).stream().map(l -> l.trim().split(" +", columns)).toList();
     }
 
     private static String[] row(List<String[]> rows, String domain) {

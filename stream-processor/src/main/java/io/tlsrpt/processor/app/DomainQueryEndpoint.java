@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.tlsrpt.processor.decode.DomainNames;
 import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainWindow;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -47,6 +49,7 @@ final class DomainQueryEndpoint implements HttpHandler {
     private final HostInfo self;
     private final DomainStateReader reader;
     private final Clock clock;
+    private final Supplier<ServedDomains> served;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
     /** "Bearer <token>" every request must carry; null: none asked for. */
     private final String authorization;
@@ -54,13 +57,16 @@ final class DomainQueryEndpoint implements HttpHandler {
     /**
      * @param streams this instance's Kafka Streams client
      * @param self    its {@code application.server}
+     * @param served  the served-domains list in force, for each answer's {@code tenant}
      * @param token   the token requests must carry (and forwarded ones carry on), null for none
      */
-    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock, String token) {
+    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
+                        Supplier<ServedDomains> served, String token) {
         this.streams = streams;
         this.self = self;
         this.reader = new DomainStateReader(windowSize, clock);
         this.clock = clock;
+        this.served = served;
         this.authorization = token == null ? null : "Bearer " + token;
     }
 
@@ -137,7 +143,8 @@ final class DomainQueryEndpoint implements HttpHandler {
                 return new Answer(404, DomainStateJson.error("no reports about " + domain
                         + " in the windows this processor keeps, and no incident"));
             }
-            return new Answer(200, DomainStateJson.of(kept, address(self), clock.instant()));
+            return new Answer(200, DomainStateJson.of(kept, served.get().tenantOf(domain), address(self),
+                    clock.instant()));
         } catch (InvalidStateStoreException e) {
             return new Answer(503, DomainStateJson.error("the stores of " + domain + "'s partition are not "
                     + "queryable now (" + e.getMessage() + ")"));

@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * A domain's state as the answer of {@code GET /v1/domains/{domain}}: its windows with the fields and names of
- * {@code tlsrpt.domain-stats}, its incidents with those of the alerts, who answered and when.
+ * {@code tlsrpt.domain-stats}, its incidents with those of the alerts, its tenant, who answered and when.
  */
 final class DomainStateJson {
 
@@ -22,9 +22,11 @@ final class DomainStateJson {
     private DomainStateJson() {
     }
 
-    static String of(DomainState state, String servedBy, Instant asOf) {
+    /** @param tenant the domain's tenant as the served-domains list in force names it; null for none */
+    static String of(DomainState state, String tenant, String servedBy, Instant asOf) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("policy_domain", state.policyDomain());
+        root.put("tenant", tenant);
         root.put("served_by", servedBy);
         root.put("as_of", asOf.toString());
         ArrayNode windows = root.putArray("windows");

@@ -146,9 +146,13 @@ final class AggregateStage {
                 .plus(settings.windowCloseHorizon());
     }
 
-    /** One FailureStats per result type failing in the window. */
+    /**
+     * One FailureStats per result type failing in the window.
+     *
+     * @param tenant the domain's tenant as the served-domains list in force names it; null for none
+     */
     static List<KeyValue<String, FailureStats>> stats(Windowed<String> key, DomainWindow window, int topN,
-                                                      Clock clock) {
+                                                      String tenant, Clock clock) {
         List<KeyValue<String, FailureStats>> out = new ArrayList<>();
         if (window == null) {
             return out;
@@ -171,6 +175,7 @@ final class AggregateStage {
                     .setTopSendingIps(counted(counts.sendingIps(), topN))
                     .setTopReceivingMx(counted(counts.receivingMx(), topN))
                     .setUpdatedAt(updated)
+                    .setTenant(tenant)
                     .build();
             out.add(KeyValue.pair(key.key() + "|" + e.getKey(), stats));
         }

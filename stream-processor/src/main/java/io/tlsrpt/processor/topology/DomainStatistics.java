@@ -28,13 +28,19 @@ final class DomainStatistics {
     private DomainStatistics() {
     }
 
-    /** The window's statistics; none for a window without a value. */
-    static List<KeyValue<String, DomainStats>> of(Windowed<String> key, DomainWindow window, Clock clock) {
+    /**
+     * The window's statistics; none for a window without a value.
+     *
+     * @param tenant the domain's tenant as the served-domains list in force names it; null for none
+     */
+    static List<KeyValue<String, DomainStats>> of(Windowed<String> key, DomainWindow window, String tenant,
+                                                  Clock clock) {
         if (window == null) {
             return List.of();
         }
-        return List.of(KeyValue.pair(key.key(), of(key.key(), key.window().startTime(), key.window().endTime(),
-                window, clock)));
+        DomainStats stats = of(key.key(), key.window().startTime(), key.window().endTime(), window, clock);
+        stats.setTenant(tenant);
+        return List.of(KeyValue.pair(key.key(), stats));
     }
 
     /** The statistics of {@code domain}'s window from {@code start} to {@code end}. */

@@ -95,11 +95,7 @@ public final class TopologyFactory {
         KStream<String, DomainWindow> contributions = AggregateStage.contributions(distinct, topics.reports,
                 settings.servedDomains(), metrics);
         KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(contributions, settings, metrics);
-        windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(), clock),
-                        Named.as("failure-stats"))
-                .to(topics.failureStats.name(), topics.failureStats.produced("failure-stats-sink"));
-        windows.flatMap((key, window) -> DomainStatistics.of(key, window, clock), Named.as(DomainStatistics.PROCESSOR))
-                .to(topics.domainStats.name(), topics.domainStats.produced(DomainStatistics.SINK));
+        StatisticsStage.apply(windows, topics, settings, clock);
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock);

@@ -109,10 +109,10 @@ class DomainStatsTest {
         DomainWindow earlier = new DomainWindow(1, 1000, Set.of("Google Inc."), Map.of(),
                 Map.of("Google Inc.", 1000L));
         Windowed<String> key = new Windowed<>("old.example", new TimeWindow(0, 86_400_000L));
-        DomainStats stats = DomainStatistics.of(key, earlier, Clock.systemUTC()).get(0).value;
+        DomainStats stats = DomainStatistics.of(key, earlier, null, Clock.systemUTC()).get(0).value;
         assertThat(stats.getFailedSessions()).isNull();
         assertThat(stats.getSessionsWithoutEnforcedPolicy()).isNull();
         assertThat(stats.getTotalSessions()).isEqualTo(1000);
-        assertThat(DomainStatistics.of(key, null, Clock.systemUTC())).isEmpty();
+        assertThat(DomainStatistics.of(key, null, null, Clock.systemUTC())).isEmpty();
     }
 }

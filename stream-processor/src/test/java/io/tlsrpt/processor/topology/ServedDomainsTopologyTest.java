@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class ServedDomainsTopologyTest {
 
+    /** A provider's list naming tenants: one exact, one by a wildcard, one domain without. */
+    private static final List<String> TENANTS_LIST = List.of("victim.example tenant=victim-corp",
+            "*.hosted.example tenant=hosting", "plain.example");
+    private static final List<String> TENANTS_DOMAINS = List.of("victim.example", "shop.hosted.example",
+            "plain.example");
+
     private final AtomicReference<ServedDomains> served =
             new AtomicReference<>(ServedDomains.parse("victim.example, *.hosted.example"));
     private final TopologyFixture f = new TopologyFixture(TopologySettings
@@ -134,9 +140,8 @@ class ServedDomainsTopologyTest {
      */
     @Test
     void theAlertsOfADomainCarryTheTenantItsEntryNames() {
-        served.set(ServedDomains.of(List.of("victim.example tenant=victim-corp", "*.hosted.example tenant=hosting",
-                "plain.example")));
-        for (String domain : List.of("victim.example", "shop.hosted.example", "plain.example")) {
+        served.set(ServedDomains.of(TENANTS_LIST));
+        for (String domain : TENANTS_DOMAINS) {
             healthyWeek(domain);
             downgradeOnDay8(domain);
         }
@@ -154,6 +159,30 @@ class ServedDomainsTopologyTest {
         f.send(report("Google Inc.", "victim-mended", 9).policy("victim.example", 1000), 9);
         assertThat(f.alerts.readValuesToList()).filteredOn(a -> a.getStatus().toString().equals("resolved"))
                 .singleElement().satisfies(a -> assertThat(a.getTenant()).isEqualTo("new-owner"));
+    }
+
+    /**
+     * The statistics of a domain carry its tenant as the list names it when the record is written, on both topics: a
+     * provider's SIEM or billing takes its tenants' records without a list of its own.
+     */
+    @Test
+    void theStatisticsOfADomainCarryItsTenant() {
+        served.set(ServedDomains.of(TENANTS_LIST));
+        for (String domain : TENANTS_DOMAINS) {
+            downgradeOnDay8(domain);
+        }
+
+        assertThat(f.domainStats.readValuesToList()).extracting(s -> s.getPolicyDomain() + "=" + s.getTenant())
+                .containsExactlyInAnyOrder("victim.example=victim-corp", "shop.hosted.example=hosting",
+                        "plain.example=null");
+        assertThat(f.stats.readValuesToList()).extracting(s -> s.getPolicyDomain() + "=" + s.getTenant())
+                .containsExactlyInAnyOrder("victim.example=victim-corp", "shop.hosted.example=hosting",
+                        "plain.example=null");
+
+        served.set(ServedDomains.of(List.of("victim.example tenant=new-owner", "*.hosted.example", "plain.example")));
+        f.send(report("Google Inc.", "victim-later", 8).policy("victim.example", 500), 8);
+        assertThat(f.domainStats.readValuesToList()).singleElement()
+                .satisfies(s -> assertThat(s.getTenant()).isEqualTo("new-owner"));
     }
 
     @Test
