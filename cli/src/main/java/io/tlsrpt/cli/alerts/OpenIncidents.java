@@ -10,7 +10,7 @@ import java.util.Map;
  * it is firing and forgetting it once resolved. One incident's events share a key ({@code policy_domain|result_type}, which an
  * escalation of its kind does not change), so they are on one partition and offset order is their order.
  */
-final class OpenIncidents {
+public final class OpenIncidents {
 
     private static final List<String> SEVERITY_ORDER = List.of("critical", "warning", "info");
 
@@ -36,7 +36,8 @@ final class OpenIncidents {
         return latest.size();
     }
 
-    private static int severityRank(String severity) {
+    /** Orders severities most severe first (critical, warning, info, then any other). */
+    public static int severityRank(String severity) {
         int i = SEVERITY_ORDER.indexOf(severity);
         return i < 0 ? SEVERITY_ORDER.size() : i;
     }

@@ -53,9 +53,19 @@ public final class DomainTable {
      */
     public long read(Map<String, Object> client, String topic, Map<String, ?> serdeConfig,
                      Predicate<DomainStats> keep) {
+        return read(client, topic, serdeConfig, null, keep);
+    }
+
+    /**
+     * As {@link #read(Map, String, Map, Predicate)}, from each partition's first record stamped at or after
+     * {@code from} (null: from the beginning): the processor stamps each record with its window's start, so that a
+     * period's windows are read without the days before it.
+     */
+    public long read(Map<String, Object> client, String topic, Map<String, ?> serdeConfig, Instant from,
+                     Predicate<DomainStats> keep) {
         try (Deserializer<DomainStats> deserializer =
                  AvroSerdes.forClass(DomainStats.class, serdeConfig, false).deserializer()) {
-            return TopicSnapshot.forEach(client, topic, r -> {
+            return TopicSnapshot.forEach(client, topic, from, r -> {
                 DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
                 if (keep.test(stats)) {
                     add(stats);
@@ -73,14 +83,14 @@ public final class DomainTable {
      * One domain over all its windows; a share is null when some window did not count it. {@code tenant}: as its
      * latest record names it (null for none).
      */
-    record Row(String domain, String tenant, int days, long sessions, Long failed, Long withoutEnforcedPolicy,
-               Set<String> reporters) {
+    public record Row(String domain, String tenant, int days, long sessions, Long failed, Long withoutEnforcedPolicy,
+                      Set<String> reporters) {
 
-        Double failedShare() {
+        public Double failedShare() {
             return share(failed);
         }
 
-        Double withoutEnforcedPolicyShare() {
+        public Double withoutEnforcedPolicyShare() {
             return share(withoutEnforcedPolicy);
         }
 
@@ -89,8 +99,14 @@ public final class DomainTable {
         }
     }
 
+    /** The latest record of each of {@code domain}'s windows, by window start; empty for a domain not added. */
+    public List<DomainStats> windows(String domain) {
+        return latest.getOrDefault(domain, Map.of()).values().stream()
+            .sorted(Comparator.comparing(DomainStats::getWindowStart)).toList();
+    }
+
     /** The domains, the largest failed share first, then the largest share without an enforced policy, then by name. */
-    List<Row> rows() {
+    public List<Row> rows() {
         List<Row> rows = new ArrayList<>(latest.size());
         latest.forEach((domain, windows) -> {
             long sessions = 0;
@@ -158,19 +174,23 @@ public final class DomainTable {
      */
     public void printJson(PrintWriter out) {
         for (Row r : rows()) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("policy_domain", r.domain());
-            o.put("days", r.days());
-            o.put("sessions", r.sessions());
-            o.put("failed_sessions", r.failed());
-            o.put("failed_share", r.failedShare());
-            o.put("sessions_without_enforced_policy", r.withoutEnforcedPolicy());
-            o.put("without_enforced_policy_share", r.withoutEnforcedPolicyShare());
-            r.reporters().forEach(o.putArray("reporters")::add);
-            o.put("tenant", r.tenant());
-            out.println(o);
+            out.println(json(r, JSON.createObjectNode()));
         }
         out.flush();
+    }
+
+    /** Puts {@code row}'s fields, as {@link #printJson} prints them, in {@code o}; returns it. */
+    public static ObjectNode json(Row row, ObjectNode o) {
+        o.put("policy_domain", row.domain());
+        o.put("days", row.days());
+        o.put("sessions", row.sessions());
+        o.put("failed_sessions", row.failed());
+        o.put("failed_share", row.failedShare());
+        o.put("sessions_without_enforced_policy", row.withoutEnforcedPolicy());
+        o.put("without_enforced_policy_share", row.withoutEnforcedPolicyShare());
+        row.reporters().forEach(o.putArray("reporters")::add);
+        o.put("tenant", row.tenant());
+        return o;
     }
 
     /** A share as a percentage with two decimals; "-" when unknown. */

@@ -186,6 +186,8 @@ public final class LocalRun {
         out.printf("  its reports       bin/tlsrpt reports --bootstrap %s%s --domain DOMAIN  (each report about it, then "
             + "what failed at which MX host, from whom and why; --since YYYY-MM-DD, --result-type TYPE)%n",
             p.bootstrap(), registryOption);
+        out.printf("  the week          bin/tlsrpt digest --bootstrap %s%s  (the last seven days: each domain, what "
+            + "failed most, the incidents; --tenant T for one tenant's, --format json)%n", p.bootstrap(), registryOption);
         out.printf("  policy watch      bin/tlsrpt watch --bootstrap %s%s DOMAIN...  (checks each domain's _smtp._tls "
             + "record, MTA-STS policy and DANE every 15 minutes; its alerts show here)%n", p.bootstrap(),
             registryOption);

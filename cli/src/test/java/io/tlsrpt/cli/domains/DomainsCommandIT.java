@@ -3,6 +3,7 @@ package io.tlsrpt.cli.domains;
 import static io.tlsrpt.cli.CommandRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.cli.CommandRunner.Run;
@@ -178,6 +179,58 @@ class DomainsCommandIT {
         assertThat(rows(domains("--tenant", "nobody"))).isEmpty();
     }
 
+    /** A provider's digest of one tenant's ten days: its one domain, what failed, its incident. */
+    @Test
+    void aTenantsDigest() throws Exception {
+        String first = START.toString();
+        String last = START.plusDays(9).toString();
+        Run markdown = digest("--tenant", "customer-7", "--since", first, "--until", last);
+        assertThat(markdown.exit()).as(markdown.err()).isZero();
+        List<String> lines = markdown.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("# TLS-RPT digest: tenant customer-7, " + first + " to " + last);
+        assertThat(lines.get(2)).startsWith("1 policy domain, ").contains(" sessions reported by ");
+        assertThat(lines).filteredOn(l -> l.startsWith("| expired.example | customer-7 | 10 | ")).singleElement()
+            .asString().contains("certificate-expired (").containsPattern("\\| " + START.getYear()
+                + "-\\d\\d-\\d\\d \\(\\d+\\.\\d\\d%\\) \\|$");
+        assertThat(lines).anySatisfy(l -> assertThat(l).containsPattern(
+            "^\\| (open|resolved) \\| critical \\| certificate-expired \\| expired\\.example \\| certificate-expired \\| "
+                + START.plusDays(3) + " \\|"));
+        assertThat(markdown.out()).doesNotContain("withdrawn.example");
+
+        Run json = digest("--tenant", "customer-7", "--since", first, "--until", last, "--format", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        JsonNode digest = json.jsonLines().get(0);
+        assertThat(digest.get("policy_domains")).singleElement().satisfies(d -> {
+            assertThat(d.get("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(d.get("failing_most").get(0).get("result_type").asText()).isEqualTo("certificate-expired");
+            assertThat(d.get("worst_day").asText()).isBetween(START.plusDays(2).toString(),
+                START.plusDays(4).toString());
+        });
+        assertThat(digest.get("incidents")).isNotEmpty().allSatisfy(
+            i -> assertThat(i.get("tenant").asText()).isEqualTo("customer-7"));
+
+        // everyone's last three days: the statistics are read from the period's first day, not the topic's start
+        Run everyone = digest("--since", START.plusDays(7).toString(), "--until", last);
+        assertThat(everyone.exit()).as(everyone.err()).isZero();
+        assertThat(everyone.out()).contains("| withdrawn.example | - | 3 | ");
+        Run whole = digest("--since", first, "--until", last);
+        assertThat(recordsRead(everyone)).isPositive().isLessThan(recordsRead(whole));
+
+        Run nobody = digest("--tenant", "nobody", "--since", first, "--until", last);
+        assertThat(nobody.exit()).isEqualTo(1);
+        assertThat(nobody.err()).contains("tlsrpt digest: nothing matched tenant nobody from " + first);
+        assertThat(nobody.out()).isEmpty();
+        assertThat(digest("--since", last, "--until", first).exit()).isEqualTo(2);
+        assertThat(digest("--format", "html").exit()).isEqualTo(2);
+    }
+
+    private static long recordsRead(Run digest) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) records read from tlsrpt.domain-stats")
+            .matcher(digest.err());
+        assertThat(m.find()).as(digest.err()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void reportsSaySoWhenNothingMatches() {
         Run mended = reports("--domain", "expired.example", "--result-type", "certificate-expired", "--since",
@@ -245,6 +298,13 @@ class DomainsCommandIT {
 
     private static Run domains(String... args) {
         List<String> all = new ArrayList<>(List.of("domains", "--bootstrap", kafka.bootstrapServers(),
+            "--registry", REGISTRY));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
+    private static Run digest(String... args) {
+        List<String> all = new ArrayList<>(List.of("digest", "--bootstrap", kafka.bootstrapServers(),
             "--registry", REGISTRY));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -173,6 +174,11 @@ class RunCommandIT {
             assertThat(behind.exit()).as(behind.err()).isZero();
             assertThat(behind.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
                 .containsPattern("\\n  starttls-not-supported at \\S+[^:]*: [\\d,]+ failed sessions in \\d+ reports?, ");
+            // and the week's digest (the seeded month ends yesterday): every domain, worst first
+            CommandRunner.Run week = CommandRunner.run(printedCommand(first.text(), "digest"));
+            assertThat(week.exit()).as(week.err()).isZero();
+            assertThat(week.out()).startsWith("# TLS-RPT digest, " + LocalDate.now(ZoneOffset.UTC).minusDays(7))
+                .contains(Seeder.DOWNGRADED_DOMAIN).containsPattern("\\n" + Seeder.DOMAINS + " policy domains, ");
             CommandRunner.Run json = CommandRunner.run(withDomain(domain, Seeder.DOWNGRADED_DOMAIN, "--format", "json"));
             assertThat(json.exit()).as(json.err()).isZero();
             JsonNode downgraded = new ObjectMapper().readTree(json.out());

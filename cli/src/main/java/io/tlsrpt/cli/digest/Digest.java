@@ -1,0 +1,64 @@
+package io.tlsrpt.cli.digest;
+
+import io.tlsrpt.cli.domains.DomainTable;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a digest says: for whom (tenants, domains; empty: everyone), over which days, each policy domain worst first
+ * and the period's incidents.
+ */
+record Digest(Set<String> tenants, Set<String> domains, DigestPeriod period, List<DomainSummary> summaries,
+              List<IncidentDigest.Incident> incidents) {
+
+    static Digest of(Set<String> tenants, Set<String> domains, DigestPeriod period, DomainTable table,
+                     IncidentDigest incidents) {
+        List<DomainSummary> summaries = table.rows().stream()
+            .map(row -> DomainSummary.of(row, table.windows(row.domain()))).toList();
+        return new Digest(Set.copyOf(tenants), Set.copyOf(domains), period, summaries, incidents.incidents());
+    }
+
+    boolean isEmpty() {
+        return summaries.isEmpty() && incidents.isEmpty();
+    }
+
+    long sessions() {
+        return summaries.stream().mapToLong(s -> s.row().sessions()).sum();
+    }
+
+    /** The failed sessions of every domain; null when some day of some domain did not count them. */
+    Long failed() {
+        return sumOrNull(summaries.stream().map(s -> s.row().failed()).toList());
+    }
+
+    /** The sessions under no enforced policy of every domain; null when some day did not count them. */
+    Long withoutEnforcedPolicy() {
+        return sumOrNull(summaries.stream().map(s -> s.row().withoutEnforcedPolicy()).toList());
+    }
+
+    Set<String> reporters() {
+        Set<String> all = new TreeSet<>();
+        summaries.forEach(s -> all.addAll(s.row().reporters()));
+        return all;
+    }
+
+    long openIncidents() {
+        return incidents.stream().filter(IncidentDigest.Incident::open).count();
+    }
+
+    static Double share(Long part, long whole) {
+        return part == null || whole == 0 ? null : (double) part / whole;
+    }
+
+    private static Long sumOrNull(List<Long> parts) {
+        long sum = 0;
+        for (Long part : parts) {
+            if (part == null) {
+                return null;
+            }
+            sum += part;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,171 @@
+package io.tlsrpt.cli.digest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.cli.domains.DomainTable;
+import io.tlsrpt.notify.AlertRecord;
+import io.tlsrpt.schema.CountedValue;
+import io.tlsrpt.schema.DomainStats;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A week's digest from statistics and alerts as the processor writes them. */
+class DigestTest {
+
+    private static final LocalDate MONDAY = LocalDate.parse("2026-11-23");
+    private static final DigestPeriod WEEK = new DigestPeriod(MONDAY, MONDAY.plusDays(6));
+
+    private static DomainStats day(String domain, int day, long total, long failed, long unenforced,
+                                   CountedValue... failing) {
+        Instant start = MONDAY.plusDays(day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return DomainStats.newBuilder().setPolicyDomain(domain).setWindowStart(start)
+            .setWindowEnd(start.plusSeconds(86_400)).setTotalSessions(total).setFailedSessions(failed)
+            .setSessionsWithoutEnforcedPolicy(unenforced).setReports(1).setReporters(List.of("Google Inc."))
+            .setFailingResultTypes(List.of(failing)).setTenant("acme").setUpdatedAt(start.plusSeconds(90_000))
+            .build();
+    }
+
+    private static AlertRecord alert(String id, String status, String severity, String day, long failed) {
+        String json = "{\"alert_id\":\"" + id + "\",\"status\":\"" + status + "\",\"kind\":\"certificate-expired\","
+            + "\"severity\":\"" + severity + "\",\"policy_domain\":\"shop.example\",\"result_type\":"
+            + "\"certificate-expired\",\"window_start\":\"" + day + "T00:00:00Z\",\"window_end\":\"" + day
+            + "T23:59:59Z\",\"failed_sessions\":" + failed + ",\"summary\":\"" + status + " " + day + "\","
+            + "\"tenant\":\"acme\"}";
+        try {
+            return AlertRecord.parse(json.getBytes(StandardCharsets.UTF_8));
+        } catch (AlertRecord.InvalidAlertException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Digest week() {
+        DomainTable table = new DomainTable();
+        for (int d = 0; d < 7; d++) {
+            table.add(day("quiet.example", d, 1_000, 0, 0));
+            table.add(d == 2 || d == 3
+                ? day("shop.example", d, 1_000, 800, 0, new CountedValue("certificate-expired", 790L),
+                    new CountedValue("certificate-not-trusted", 10L))
+                : day("shop.example", d, 1_000, 10, 100, new CountedValue("certificate-not-trusted", 10L)));
+        }
+        IncidentDigest incidents = new IncidentDigest(WEEK);
+        incidents.add(alert("old", "firing", "warning", "2026-11-10", 50));     // before the week, still open
+        incidents.add(alert("gone", "firing", "warning", "2026-11-11", 50));    // before the week, resolved before it
+        incidents.add(alert("gone", "resolved", "warning", "2026-11-12", 0));
+        incidents.add(alert("week", "firing", "warning", "2026-11-25", 800));
+        incidents.add(alert("week", "firing", "critical", "2026-11-26", 790)); // escalated
+        incidents.add(alert("week", "resolved", "critical", "2026-11-27", 0));
+        incidents.add(alert("later", "firing", "critical", "2026-11-30", 900)); // after the week
+        return Digest.of(Set.of("acme"), Set.of(), WEEK, table, incidents);
+    }
+
+    @Test
+    void eachDomainWorstFirstWithWhatFailedMostAndItsWorstDay() {
+        Digest digest = week();
+
+        assertThat(digest.summaries()).extracting(s -> s.row().domain()).containsExactly("shop.example",
+            "quiet.example");
+        DomainSummary shop = digest.summaries().get(0);
+        assertThat(shop.failingMost()).extracting(CountedValue::getValue, CountedValue::getCount).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("certificate-expired", 1_580L),
+            org.assertj.core.groups.Tuple.tuple("certificate-not-trusted", 70L));
+        assertThat(shop.worstDay()).as("the first of the two worst days").isEqualTo(MONDAY.plusDays(2));
+        assertThat(shop.worstDayShare()).isEqualTo(0.8);
+        assertThat(digest.summaries().get(1).worstDay()).as("no failed session").isNull();
+        assertThat(digest.sessions()).isEqualTo(14_000);
+        assertThat(digest.failed()).isEqualTo(1_650);
+        assertThat(digest.withoutEnforcedPolicy()).isEqualTo(500);
+    }
+
+    @Test
+    void theIncidentsOfTheWeekAndThoseStillOpenAtItsEnd() {
+        List<IncidentDigest.Incident> incidents = week().incidents();
+
+        assertThat(incidents).extracting(IncidentDigest.Incident::alertId).containsExactly("old", "week");
+        IncidentDigest.Incident open = incidents.get(0);
+        assertThat(open.open()).isTrue();
+        assertThat(open.firstWindow()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+        IncidentDigest.Incident week = incidents.get(1);
+        assertThat(week.open()).isFalse();
+        assertThat(week.severity()).as("as escalated").isEqualTo("critical");
+        assertThat(week.firstWindow()).isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
+        assertThat(week.lastAnomalous()).isEqualTo(Instant.parse("2026-11-26T00:00:00Z"));
+        assertThat(week.resolved()).isEqualTo(Instant.parse("2026-11-27T00:00:00Z"));
+        assertThat(week.peakFailed()).isEqualTo(800);
+        assertThat(week.summary()).isEqualTo("firing 2026-11-26");
+        assertThat(week.tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void markdownReadsAsTextAndRendersAsAPage() {
+        StringWriter out = new StringWriter();
+        DigestMarkdown.print(week(), new PrintWriter(out));
+
+        assertThat(out.toString().lines()).containsExactly(
+            "# TLS-RPT digest: tenant acme, 2026-11-23 to 2026-11-29",
+            "",
+            "2 policy domains, 14,000 sessions reported by 1 reporter: 11.79% failed, 3.57% under no enforced "
+                + "policy.",
+            "2 incidents, 1 open at the end of the period.",
+            "",
+            "## Policy domains, worst first",
+            "",
+            "| policy domain | tenant | days | sessions | failed | no enforced policy | failing most | worst day |",
+            "|---|---|---:|---:|---:|---:|---|---|",
+            "| shop.example | acme | 7 | 7,000 | 23.57% | 7.14% | certificate-expired (1,580), "
+                + "certificate-not-trusted (70) | 2026-11-25 (80.00%) |",
+            "| quiet.example | acme | 7 | 7,000 | 0.00% | 0.00% | - | - |",
+            "",
+            "## Incidents, open first",
+            "",
+            "| status | severity | kind | policy domain | result type | from | last anomalous | resolved | peak failed "
+                + "| alert_id |",
+            "|---|---|---|---|---|---|---|---|---:|---|",
+            "| open | warning | certificate-expired | shop.example | certificate-expired | 2026-11-10 | 2026-11-10 | - "
+                + "| 50 | old |",
+            "| resolved | critical | certificate-expired | shop.example | certificate-expired | 2026-11-25 | 2026-11-26 "
+                + "| 2026-11-27 | 800 | week |");
+    }
+
+    @Test
+    void jsonForATemplateOrAPortal() throws Exception {
+        StringWriter out = new StringWriter();
+        DigestJson.print(week(), new PrintWriter(out));
+
+        JsonNode digest = new ObjectMapper().readTree(out.toString());
+        assertThat(digest.get("first_day").asText()).isEqualTo("2026-11-23");
+        assertThat(digest.get("last_day").asText()).isEqualTo("2026-11-29");
+        assertThat(digest.get("tenants")).extracting(JsonNode::asText).containsExactly("acme");
+        assertThat(digest.get("totals").get("sessions").asLong()).isEqualTo(14_000);
+        assertThat(digest.get("totals").get("open_incidents").asLong()).isEqualTo(1);
+        JsonNode shop = digest.get("policy_domains").get(0);
+        assertThat(shop.get("policy_domain").asText()).isEqualTo("shop.example");
+        assertThat(shop.get("tenant").asText()).isEqualTo("acme");
+        assertThat(shop.get("failing_most").get(0).get("result_type").asText()).isEqualTo("certificate-expired");
+        assertThat(shop.get("failing_most").get(0).get("failed_sessions").asLong()).isEqualTo(1_580);
+        assertThat(shop.get("worst_day").asText()).isEqualTo("2026-11-25");
+        JsonNode resolved = digest.get("incidents").get(1);
+        assertThat(resolved.get("status").asText()).isEqualTo("resolved");
+        assertThat(resolved.get("resolved_window_start").asText()).isEqualTo("2026-11-27T00:00:00Z");
+        assertThat(digest.get("incidents").get(0).get("resolved_window_start").isNull()).isTrue();
+    }
+
+    @Test
+    void aPeriodEndsOnOrAfterItBegins() {
+        assertThat(DigestPeriod.lastSevenDays(LocalDate.parse("2026-12-02")))
+            .isEqualTo(new DigestPeriod(LocalDate.parse("2026-11-25"), LocalDate.parse("2026-12-01")));
+        assertThat(WEEK.days()).isEqualTo(7);
+        assertThat(WEEK.contains(Instant.parse("2026-11-29T23:59:59Z"))).isTrue();
+        assertThat(WEEK.contains(Instant.parse("2026-11-30T00:00:00Z"))).isFalse();
+        assertThatThrownBy(() -> new DigestPeriod(MONDAY, MONDAY.minusDays(1)))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+}
