@@ -35,10 +35,10 @@ import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code tlsrpt analyze PATH...}: runs the whole pipeline (a real embedded Kafka broker and the stream processor)

@@ -12,9 +12,9 @@ import java.util.concurrent.Callable;
 import io.tlsrpt.generate.GeneratorSettings;
 import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.generate.Scenario;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code tlsrpt generate}: writes realistic, reproducible TLS-RPT inputs (mails and HTTPS bodies) to a directory. */
 @Command(

@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code tlsrpt dead-letters}: lists what the processor dead-lettered and why, and re-drives chosen dead letters to

@@ -7,8 +7,8 @@ import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -80,9 +80,6 @@ public final class DigestCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
         description = "markdown or json (one object). Default: ${DEFAULT-VALUE}.")
     String format;
-
-    /** Today's date comes from it (tests set it). */
-    Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() {
@@ -160,7 +157,7 @@ public final class DigestCommand implements Callable<Integer> {
      * seven days up to {@code --until}; or the last seven days.
      */
     private DigestPeriod period() {
-        LocalDate today = LocalDate.now(clock);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
         DigestPeriod defaults = DigestPeriod.lastSevenDays(today);
         LocalDate first = since != null ? since : until != null ? until.minusDays(6) : defaults.first();
         LocalDate last = until != null ? until : since != null && since.isAfter(defaults.last()) ? since

@@ -17,9 +17,9 @@ import io.tlsrpt.embedded.TopicSnapshot;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code tlsrpt domains}: each policy domain's sessions, failed share and share under no enforced policy, from the

@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code tlsrpt posture}: what {@code tlsrpt watch} last found about each domain, from the committed records of its
