@@ -40,8 +40,8 @@ public final class AlertMapper {
     }
 
     /**
-     * @param domainUrl {@link NotifierConfig#DOMAIN_URL}: a link with {@value NotifierConfig#DOMAIN_PLACEHOLDER}, or
-     *                  empty for none
+     * @param domainUrl {@link NotifierConfig#DOMAIN_URL}: a link with {@value NotifierConfig#DOMAIN_PLACEHOLDER} (and
+     *                  perhaps {@value NotifierConfig#TENANT_PLACEHOLDER}), or empty for none
      */
     public AlertMapper(Map<String, String> extraLabels, String domainUrl) {
         this.extraLabels = Map.copyOf(extraLabels);
@@ -109,9 +109,12 @@ public final class AlertMapper {
         if (a.detectedAt() != null) {
             ann.put("detected_at", ISO.format(a.detectedAt()));
         }
-        if (!domainUrl.isEmpty()) {
-            // policy domains are lower-case A-labels: nothing in them needs escaping in a URL
-            ann.put("domain_url", domainUrl.replace(NotifierConfig.DOMAIN_PLACEHOLDER, a.policyDomain()));
+        boolean needsTenant = domainUrl.contains(NotifierConfig.TENANT_PLACEHOLDER);
+        if (!domainUrl.isEmpty() && (!needsTenant || !a.tenant().isEmpty())) {
+            // policy domains are lower-case A-labels and tenants letters, digits, '.', '_' and '-': nothing in them
+            // needs escaping in a URL
+            ann.put("domain_url", domainUrl.replace(NotifierConfig.DOMAIN_PLACEHOLDER, a.policyDomain())
+                    .replace(NotifierConfig.TENANT_PLACEHOLDER, a.tenant()));
         }
         return ann;
     }

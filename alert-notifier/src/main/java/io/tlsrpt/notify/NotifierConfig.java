@@ -56,6 +56,11 @@ public final class NotifierConfig {
     public static final String DOMAIN_URL = "domain.url";
     /** What {@link #DOMAIN_URL} replaces by the alert's policy domain. */
     public static final String DOMAIN_PLACEHOLDER = "{policy_domain}";
+    /**
+     * What {@link #DOMAIN_URL} may also name, replaced by the alert's tenant (a provider's portal per customer); an
+     * alert without a tenant then gets no link.
+     */
+    public static final String TENANT_PLACEHOLDER = "{tenant}";
     /** Basic auth user name (with basic.password); exclusive with the bearer token. */
     public static final String BASIC_USERNAME = "auth.basic.username";
     /** Basic auth password. Secret. */
@@ -301,8 +306,8 @@ public final class NotifierConfig {
         shown.put(RETRY_BACKOFF_INITIAL_MS, retryBackoffInitial.toMillis());
         shown.put(RETRY_BACKOFF_MAX_MS, retryBackoffMax.toMillis());
         shown.put(EXTRA_LABELS, extraLabels);
-        shown.put(DOMAIN_URL, domainUrl.isEmpty() ? "" : redact(URI.create(domainUrl.replace(DOMAIN_PLACEHOLDER,
-                "example.com"))).replace("example.com", DOMAIN_PLACEHOLDER));
+        shown.put(DOMAIN_URL, domainUrl.isEmpty() ? "" : redact(URI.create(example(domainUrl)))
+                .replace("example.com", DOMAIN_PLACEHOLDER).replace(EXAMPLE_TENANT, TENANT_PLACEHOLDER));
         shown.put(BASIC_USERNAME, basicUsername);
         shown.put(BASIC_PASSWORD, mask(basicPassword));
         shown.put(BEARER_TOKEN, mask(bearerToken));
@@ -331,6 +336,13 @@ public final class NotifierConfig {
     }
 
     /** An http(s) URL with the placeholder, credentials nowhere in it; empty stays empty. */
+    private static final String EXAMPLE_TENANT = "example-tenant";
+
+    /** The template with an example domain and tenant, to check and show it as a URL. */
+    private static String example(String template) {
+        return template.replace(DOMAIN_PLACEHOLDER, "example.com").replace(TENANT_PLACEHOLDER, EXAMPLE_TENANT);
+    }
+
     private static String parseDomainUrl(String template) {
         if (template.isEmpty()) {
             return template;
@@ -340,7 +352,7 @@ public final class NotifierConfig {
         }
         URI example;
         try {
-            example = new URI(template.replace(DOMAIN_PLACEHOLDER, "example.com"));
+            example = new URI(example(template));
         } catch (java.net.URISyntaxException e) {
             throw invalid(DOMAIN_URL, "not a URL: " + e.getReason() + " at index " + e.getIndex());
         }

@@ -65,6 +65,16 @@ class AlertMapperTest {
                 "https://tlsrpt.example.net/v1/domains/example.org?days=17");
     }
 
+    /** A provider's link per customer: the tenant in the link, and no link for a domain without a tenant. */
+    @Test
+    void theDomainLinkCanNameTheTenant() throws Exception {
+        AlertMapper linking = new AlertMapper(Map.of(), "https://portal.example.net/{tenant}/tls/{policy_domain}");
+        assertThat(linking.map(AlertJson.firing("a-1").with("tenant", "acme").parsed(), NOW, NOW).annotations())
+                .containsEntry("domain_url", "https://portal.example.net/acme/tls/example.org");
+        assertThat(linking.map(AlertJson.firing("a-2").parsed(), NOW, NOW).annotations())
+                .as("no tenant, no link into a tenant's pages").doesNotContainKey("domain_url");
+    }
+
     /** The counted sessions of a policy no longer enforced did not fail: the description and first check say so. */
     @Test
     void aPolicyNoLongerEnforcedIsDescribedAsSuchNotAsFailures() throws Exception {

@@ -91,6 +91,11 @@ class NotifierConfigTest {
                 .hasMessageContaining("credentials").hasMessageNotContaining("pw@");
         assertThat(config("domain.url", "http://tlsrpt:9464/v1/domains/{policy_domain}").domainUrl())
                 .isEqualTo("http://tlsrpt:9464/v1/domains/{policy_domain}");
+        NotifierConfig perTenant = config("domain.url", "https://portal/{tenant}/tls/{policy_domain}");
+        assertThat(perTenant.domainUrl()).isEqualTo("https://portal/{tenant}/tls/{policy_domain}");
+        assertThat(perTenant.toString()).contains("https://portal/{tenant}/tls/{policy_domain}");
+        assertThatThrownBy(() -> config("domain.url", "https://portal/{tenant}/tls/"))
+                .hasMessageContaining("{policy_domain}");
     }
 
     @Test
