@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,43 @@ class OperatorCommandsSecuredClusterIT {
         Run open = run(alertsArgs("--open"));
         assertThat(open.exit()).as(open.err()).isZero();
         assertThat(open.out().lines()).singleElement().asString().contains("\"alert_id\":\"a1\"");
+    }
+
+    @Test
+    void theDigestNeedsReadOnTheStatisticsAndTheAlertTopics() throws Exception {
+        String stats = "digest.domain-stats";
+        String alerts = "digest.alerts.json";   // topics of its own: the grants above do not reach them
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(stats, 1, (short) 1), new NewTopic(alerts, 1, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+        }
+        String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(superUser(), new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(alerts, utf8("example.org|certificate-expired"), utf8("{\"alert_id\":"
+                + "\"d1\",\"status\":\"firing\",\"kind\":\"certificate-expired\",\"severity\":\"critical\","
+                + "\"policy_domain\":\"example.org\",\"result_type\":\"certificate-expired\",\"window_start\":\""
+                + yesterday + "T00:00:00Z\",\"failed_sessions\":40}"))).get(30, TimeUnit.SECONDS);
+        }
+        String[] digest = {"digest", "--bootstrap", cluster.bootstrapServers(), "--client-config",
+            clientConfig.toString(), "--registry", "mock://secured-digest", "--stats-topic", stats, "--alerts-topic",
+            alerts};
+        Run noStats = run(digest);
+        assertThat(noStats.exit()).isEqualTo(1);
+        assertThat(noStats.err()).contains("tlsrpt digest: cannot read " + stats).containsIgnoringCase("authoriz")
+            .doesNotContain("\tat ");
+
+        grant(stats, AclOperation.READ);
+        Run noAlerts = run(digest);
+        assertThat(noAlerts.exit()).isEqualTo(1);
+        assertThat(noAlerts.err()).contains("tlsrpt digest: cannot read " + alerts).containsIgnoringCase("authoriz")
+            .doesNotContain("\tat ");
+
+        grant(alerts, AclOperation.READ);
+        Run shown = run(digest);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("| open | critical | certificate-expired | example.org | certificate-expired | "
+            + yesterday + " | " + yesterday + " | - | 40 | d1 |");
     }
 
     @Test
