@@ -6,7 +6,11 @@ import io.tlsrpt.cli.SchemaRegistryOption;
 import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
@@ -26,8 +30,8 @@ import picocli.CommandLine.Option;
  * customers their week: each policy domain's sessions, failed share, share under no enforced policy, the result types
  * that failed most and its worst day, then the period's incidents. From the committed records of
  * {@code tlsrpt.domain-stats} (read from the period's first day: its records are stamped with their window's start)
- * and {@code tlsrpt.alerts.json} (whole: an incident open at the period's end may have fired before it). Nothing is
- * committed.
+ * and {@code tlsrpt.alerts.json} (whole: an incident open at the period's end may have fired before it), once, also
+ * for {@code --each-tenant}'s file per tenant. Nothing is committed.
  */
 @Command(
     name = "digest",
@@ -36,7 +40,8 @@ import picocli.CommandLine.Option;
         "Summarise a period (by default the last seven UTC days) for a tenant, some policy domains or every domain: "
             + "each domain worst first with its sessions, failed share, share under no enforced policy, the result "
             + "types that failed most and its worst day, then the incidents of the period and those still open at "
-            + "its end. Markdown (readable as text, a page once rendered) or JSON. A summary goes to standard error.",
+            + "its end. Markdown (readable as text, a page once rendered) or JSON; with --each-tenant, every "
+            + "tenant's in a file of its own. A summary goes to standard error.",
         "Exit codes: 0 digest shown, 1 nothing matched or a topic does not exist or could not be read, 2 usage "
             + "error."})
 public final class DigestCommand implements Callable<Integer> {
@@ -56,6 +61,11 @@ public final class DigestCommand implements Callable<Integer> {
         description = "Only the domains of this tenant (as the processor's served.domains.file named it when the "
             + "records were written). Repeatable.")
     Set<String> tenants = new LinkedHashSet<>();
+
+    @Option(names = "--each-tenant", paramLabel = "DIR",
+        description = "Write every tenant's digest to DIR, one file each (TENANT.md, or TENANT.json with --format "
+            + "json), from one reading of the topics; domains without a tenant are in none.")
+    Path eachTenant;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
         description = "Only this policy domain or its subdomains. Repeatable.")
@@ -86,18 +96,24 @@ public final class DigestCommand implements Callable<Integer> {
         if (!format.equals("markdown") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be markdown or json");
         }
+        if (eachTenant != null && !tenants.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--each-tenant writes every tenant's "
+                + "digest; --tenant shows one: not both");
+        }
         DigestPeriod period = period();
         Set<String> wanted = PolicyDomains.normalised(domains);
         Map<String, Object> client = cluster.properties();
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        DomainTable table = new DomainTable();
+        DigestGroups groups = new DigestGroups(period, eachTenant != null);
         long statsRead;
         try {
-            statsRead = table.read(client, statsTopic, registry.serdeConfig(client), period.from(),
-                stats -> period.contains(stats.getWindowStart()) && PolicyDomains.matches(stats.getPolicyDomain(),
-                    wanted) && (tenants.isEmpty() || tenants.contains(stats.getTenant())));
+            statsRead = DomainTable.forEach(client, statsTopic, registry.serdeConfig(client), period.from(), stats -> {
+                if (period.contains(stats.getWindowStart()) && PolicyDomains.matches(stats.getPolicyDomain(), wanted)
+                    && (tenants.isEmpty() || tenants.contains(stats.getTenant()))) {
+                    groups.add(stats);
+                }
+            });
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
             LOG.debug("reading {} failed", statsTopic, e);
             err.println(registry.cannotRead("digest", statsTopic, e));
@@ -107,7 +123,6 @@ public final class DigestCommand implements Callable<Integer> {
             err.println("tlsrpt digest: " + statsTopic + " does not exist on this cluster (see --stats-topic)");
             return 1;
         }
-        IncidentDigest incidents = new IncidentDigest(period);
         long[] alertsRead = new long[2];   // records, and those that are not alerts
         try {
             alertsRead[0] = TopicSnapshot.forEach(client, alertsTopic, r -> {
@@ -115,7 +130,7 @@ public final class DigestCommand implements Callable<Integer> {
                     AlertRecord alert = AlertRecord.parse(r.value());
                     if (PolicyDomains.matches(alert.policyDomain(), wanted)
                         && (tenants.isEmpty() || tenants.contains(alert.tenant()))) {
-                        incidents.add(alert);
+                        groups.add(alert);
                     }
                 } catch (AlertRecord.InvalidAlertException e) {
                     alertsRead[1]++;
@@ -131,25 +146,61 @@ public final class DigestCommand implements Callable<Integer> {
             err.println("tlsrpt digest: " + alertsTopic + " does not exist on this cluster (see --alerts-topic)");
             return 1;
         }
-
-        Digest digest = Digest.of(tenants, wanted, period, table, incidents);
-        err.printf(Locale.ROOT, "tlsrpt digest: %s to %s: %d records read from %s, %d from %s%s; %d domains, "
-                + "%d incidents%n", period.first(), period.last(), statsRead, statsTopic, alertsRead[0], alertsTopic,
-            alertsRead[1] == 0 ? "" : " (" + alertsRead[1] + " not alerts, skipped)", digest.summaries().size(),
-            digest.incidents().size());
+        err.printf(Locale.ROOT, "tlsrpt digest: %s to %s: %d records read from %s, %d from %s%s%n", period.first(),
+            period.last(), statsRead, statsTopic, alertsRead[0], alertsTopic,
+            alertsRead[1] == 0 ? "" : " (" + alertsRead[1] + " not alerts, skipped)");
         err.flush();
+        return eachTenant == null ? show(groups.digest(DigestGroups.ALL, tenants, wanted), period, wanted)
+            : writeEach(groups, wanted, period);
+    }
+
+    private int show(Digest digest, DigestPeriod period, Set<String> wanted) {
+        PrintWriter err = spec.commandLine().getErr();
         if (digest.isEmpty()) {
             err.println("tlsrpt digest: nothing matched" + (tenants.isEmpty() ? "" : " tenant " + String.join(", ",
                 tenants)) + (wanted.isEmpty() ? "" : " " + String.join(", ", wanted)) + " from " + period.first()
                 + " to " + period.last());
             return 1;
         }
+        print(digest, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** One file per tenant in {@code --each-tenant}, named after it; exit 1 when no tenant had anything. */
+    private int writeEach(DigestGroups groups, Set<String> wanted, DigestPeriod period) {
+        PrintWriter err = spec.commandLine().getErr();
+        String extension = format.equals("json") ? ".json" : ".md";
+        int written = 0;
+        try {
+            Files.createDirectories(eachTenant);
+            for (String tenant : groups.groups()) {
+                // tenant names are letters, digits, '.', '_' and '-' (the processor's served-domains file): a file
+                // name of its own, never a path
+                Path file = eachTenant.resolve(tenant + extension);
+                try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+                    print(groups.digest(tenant, Set.of(tenant), wanted), out);
+                }
+                written++;
+            }
+        } catch (IOException e) {
+            err.println("tlsrpt digest: cannot write to " + eachTenant + ": " + e.getMessage());
+            return 1;
+        }
+        err.printf(Locale.ROOT, "tlsrpt digest: %d tenants' digests written to %s%n", written, eachTenant);
+        if (written == 0) {
+            err.println("tlsrpt digest: no domain with a tenant had reports or incidents from " + period.first()
+                + " to " + period.last());
+            return 1;
+        }
+        return 0;
+    }
+
+    private void print(Digest digest, PrintWriter out) {
         if (format.equals("json")) {
             DigestJson.print(digest, out);
         } else {
             DigestMarkdown.print(digest, out);
         }
-        return 0;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,14 +64,25 @@ public final class DomainTable {
      */
     public long read(Map<String, Object> client, String topic, Map<String, ?> serdeConfig, Instant from,
                      Predicate<DomainStats> keep) {
+        return forEach(client, topic, serdeConfig, from, stats -> {
+            if (keep.test(stats)) {
+                add(stats);
+            }
+        });
+    }
+
+    /**
+     * Calls {@code action} for every committed record of {@code topic}, each partition in offset order, from each
+     * partition's first record stamped at or after {@code from} (null: from the beginning); returns how many were read.
+     *
+     * @throws org.apache.kafka.common.KafkaException when the topic or the records' schemas cannot be read
+     */
+    public static long forEach(Map<String, Object> client, String topic, Map<String, ?> serdeConfig, Instant from,
+                               Consumer<DomainStats> action) {
         try (Deserializer<DomainStats> deserializer =
                  AvroSerdes.forClass(DomainStats.class, serdeConfig, false).deserializer()) {
-            return TopicSnapshot.forEach(client, topic, from, r -> {
-                DomainStats stats = deserializer.deserialize(r.topic(), r.headers(), r.value());
-                if (keep.test(stats)) {
-                    add(stats);
-                }
-            });
+            return TopicSnapshot.forEach(client, topic, from,
+                r -> action.accept(deserializer.deserialize(r.topic(), r.headers(), r.value())));
         }
     }
 

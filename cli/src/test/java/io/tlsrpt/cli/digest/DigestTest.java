@@ -158,6 +158,33 @@ class DigestTest {
         assertThat(digest.get("incidents").get(0).get("resolved_window_start").isNull()).isTrue();
     }
 
+    /** Every tenant's digest from one pass: a record goes to the tenant it was written for, none without one. */
+    @Test
+    void perTenantEachRecordGoesToItsTenant() {
+        DigestGroups groups = new DigestGroups(WEEK, true);
+        DomainStats moved = day("moved.example", 5, 1_000, 0, 0);
+        moved.setTenant("globex");
+        DomainStats untenanted = day("plain.example", 1, 1_000, 0, 0);
+        untenanted.setTenant(null);
+        List.of(day("shop.example", 0, 1_000, 10, 0), day("moved.example", 1, 1_000, 0, 0), moved, untenanted)
+            .forEach(groups::add);
+        groups.add(alert("week", "firing", "critical", "2026-11-25", 800));
+
+        assertThat(groups.groups()).containsExactly("acme", "globex");
+        Digest acme = groups.digest("acme", Set.of("acme"), Set.of());
+        assertThat(acme.summaries()).extracting(d -> d.row().domain() + " " + d.row().days())
+            .containsExactlyInAnyOrder("shop.example 1", "moved.example 1");
+        assertThat(acme.incidents()).extracting(IncidentDigest.Incident::alertId).containsExactly("week");
+        Digest globex = groups.digest("globex", Set.of("globex"), Set.of());
+        assertThat(globex.summaries()).extracting(d -> d.row().domain()).containsExactly("moved.example");
+        assertThat(globex.incidents()).isEmpty();
+
+        DigestGroups one = new DigestGroups(WEEK, false);
+        List.of(moved, untenanted).forEach(one::add);
+        assertThat(one.groups()).containsExactly(DigestGroups.ALL);
+        assertThat(one.digest(DigestGroups.ALL, Set.of(), Set.of()).summaries()).hasSize(2);
+    }
+
     @Test
     void aPeriodEndsOnOrAfterItBegins() {
         assertThat(DigestPeriod.lastSevenDays(LocalDate.parse("2026-12-02")))

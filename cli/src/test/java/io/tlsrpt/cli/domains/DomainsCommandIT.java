@@ -216,6 +216,17 @@ class DomainsCommandIT {
         Run whole = digest("--since", first, "--until", last);
         assertThat(recordsRead(everyone)).isPositive().isLessThan(recordsRead(whole));
 
+        // every tenant's digest in one pass, a file each: here the one tenant
+        Path each = dir.resolve("digests");
+        Run written = digest("--each-tenant", each.toString(), "--since", first, "--until", last);
+        assertThat(written.exit()).as(written.err()).isZero();
+        assertThat(written.err()).contains("tlsrpt digest: 1 tenants' digests written to " + each);
+        try (java.util.stream.Stream<Path> files = Files.list(each)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("customer-7.md");
+        }
+        assertThat(Files.readString(each.resolve("customer-7.md"))).isEqualTo(markdown.out());
+        assertThat(digest("--each-tenant", each.toString(), "--tenant", "customer-7").exit()).isEqualTo(2);
+
         Run nobody = digest("--tenant", "nobody", "--since", first, "--until", last);
         assertThat(nobody.exit()).isEqualTo(1);
         assertThat(nobody.err()).contains("tlsrpt digest: nothing matched tenant nobody from " + first);

@@ -1,0 +1,64 @@
+package io.tlsrpt.cli.digest;
+
+import io.tlsrpt.cli.domains.DomainTable;
+import io.tlsrpt.notify.AlertRecord;
+import io.tlsrpt.schema.DomainStats;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A period's statistics and alerts, read once and put in groups: one for everything asked, or one per tenant (a
+ * provider's every customer in one pass over the topics; a record goes to the tenant it was written for, and a
+ * domain without a tenant to none).
+ */
+final class DigestGroups {
+
+    /** The one group when the digest is not per tenant. */
+    static final String ALL = "";
+
+    private final DigestPeriod period;
+    private final boolean perTenant;
+    private final Map<String, DomainTable> tables = new TreeMap<>();
+    private final Map<String, IncidentDigest> incidents = new TreeMap<>();
+
+    DigestGroups(DigestPeriod period, boolean perTenant) {
+        this.period = period;
+        this.perTenant = perTenant;
+    }
+
+    void add(DomainStats stats) {
+        String group = group(stats.getTenant());
+        if (group != null) {
+            tables.computeIfAbsent(group, g -> new DomainTable()).add(stats);
+        }
+    }
+
+    void add(AlertRecord alert) {
+        String group = group(alert.tenant().isEmpty() ? null : alert.tenant());
+        if (group != null) {
+            incidents.computeIfAbsent(group, g -> new IncidentDigest(period)).add(alert);
+        }
+    }
+
+    /** The groups with a record, in name order ({@link #ALL} alone when the digest is not per tenant). */
+    Set<String> groups() {
+        Set<String> all = new TreeSet<>(tables.keySet());
+        all.addAll(incidents.keySet());
+        if (!perTenant) {
+            all.add(ALL);
+        }
+        return all;
+    }
+
+    /** The digest of {@code group}, saying it is for {@code tenants} and {@code domains}. */
+    Digest digest(String group, Set<String> tenants, Set<String> domains) {
+        return Digest.of(tenants, domains, period, tables.getOrDefault(group, new DomainTable()),
+            incidents.getOrDefault(group, new IncidentDigest(period)));
+    }
+
+    private String group(String tenant) {
+        return perTenant ? tenant : ALL;
+    }
+}
