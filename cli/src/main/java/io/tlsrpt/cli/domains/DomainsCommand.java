@@ -62,7 +62,8 @@ public final class DomainsCommand implements Callable<Integer> {
     Set<String> tenants = new LinkedHashSet<>();
 
     @Option(names = "--since", paramLabel = "YYYY-MM-DD",
-        description = "Only the windows (days) starting on or after this UTC date.")
+        description = "Only the windows (days) starting on or after this UTC date; the topic is read from that day "
+            + "on, not from its beginning.")
     LocalDate since;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -84,7 +85,9 @@ public final class DomainsCommand implements Callable<Integer> {
         long read;
         Map<String, Object> serde = registry.serdeConfig(client);
         try {
-            read = table.read(client, topic, serde, stats -> PolicyDomains.matches(stats.getPolicyDomain(), wanted)
+            // the processor stamps each record with its window's start: a --since reads from that day on
+            read = table.read(client, topic, serde, since == null ? null : from,
+                stats -> PolicyDomains.matches(stats.getPolicyDomain(), wanted)
                 && (tenants.isEmpty() || tenants.contains(stats.getTenant()))
                 && !stats.getWindowStart().isBefore(from));
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records

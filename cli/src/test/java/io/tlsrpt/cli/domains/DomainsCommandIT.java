@@ -98,6 +98,8 @@ class DomainsCommandIT {
             assertThat(row[1]).as("days 8 to 10 (no tenant column: no tenant among the rows)").isEqualTo("3");
             assertThat(percent(row[4])).as("two of the three days").isBetween(50.0, 80.0);
         });
+        assertThat(readCount(withdrawal, "domains")).as("read from day 8 on, not from the topic's start")
+            .isPositive().isLessThan(readCount(domains(), "domains"));
         assertThat(rows(domains("--domain", "nowhere.example"))).isEmpty();
         Run noTopic = domains("--topic", "tlsrpt.no-such-topic");
         assertThat(noTopic.exit()).as("not an empty table").isEqualTo(1);
@@ -214,7 +216,7 @@ class DomainsCommandIT {
         assertThat(everyone.exit()).as(everyone.err()).isZero();
         assertThat(everyone.out()).contains("| withdrawn.example | - | 3 | ");
         Run whole = digest("--since", first, "--until", last);
-        assertThat(recordsRead(everyone)).isPositive().isLessThan(recordsRead(whole));
+        assertThat(readCount(everyone, "digest")).isPositive().isLessThan(readCount(whole, "digest"));
 
         // every tenant's digest in one pass, a file each: here the one tenant
         Path each = dir.resolve("digests");
@@ -235,10 +237,11 @@ class DomainsCommandIT {
         assertThat(digest("--format", "html").exit()).isEqualTo(2);
     }
 
-    private static long recordsRead(Run digest) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) records read from tlsrpt.domain-stats")
-            .matcher(digest.err());
-        assertThat(m.find()).as(digest.err()).isTrue();
+    /** How many records of the statistics topic the command says it read. */
+    private static long readCount(Run run, String command) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tlsrpt " + command
+            + ": .*?(\\d+) records read from tlsrpt.domain-stats").matcher(run.err());
+        assertThat(m.find()).as(run.err()).isTrue();
         return Long.parseLong(m.group(1));
     }
 
