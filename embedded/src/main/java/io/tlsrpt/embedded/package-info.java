@@ -1,5 +1,6 @@
 /**
- * The pieces of a one-machine pipeline run, shared by {@code analyze}, {@code run} and {@code bench}.
+ * The pieces of a one-machine pipeline run, shared by {@code analyze}, {@code run} and {@code bench}, the benchmarks
+ * and the reliability tests.
  *
  * <ul>
  *   <li>{@link io.tlsrpt.embedded.EmbeddedKafka}: a real single-node KRaft broker in this JVM, data kept in a
