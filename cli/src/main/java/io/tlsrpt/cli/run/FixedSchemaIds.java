@@ -1,5 +1,8 @@
 package io.tlsrpt.cli.run;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,6 +13,7 @@ import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import io.tlsrpt.schema.serde.AvroSerdeConfig;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
+import org.apache.avro.Schema;
 
 /**
  * Pins the schema ids of the in-process ({@code mock://}) registry. That registry forgets everything when the process
@@ -29,11 +33,27 @@ public final class FixedSchemaIds {
             return;
         }
         MockSchemaRegistry registry = MockSchemaRegistry.forUrl(registryUrl);
+        // the schemas of the first versions, with the ids the records of older data directories carry
         registry.register(topics.reports() + "-value", TlsReport.getClassSchema());
-        registry.register(topics.failureStats() + "-value", FailureStats.getClassSchema());
+        registry.register(topics.failureStats() + "-value", history("FailureStats-1.avsc"));
         registry.register(topics.alerts() + "-value", Alert.getClassSchema());
-        // added after the others: a data directory written before keeps the ids its records carry
-        registry.register(topics.domainStats() + "-value", DomainStats.getClassSchema());
+        registry.register(topics.domainStats() + "-value", history("DomainStats-1.avsc"));
+        // each later version after them, so that it gets an id of its own and the older records still read (with
+        // the new reader schema's defaults for the fields they lack)
+        registry.register(topics.failureStats() + "-value", FailureStats.getClassSchema());   // + tenant
+        registry.register(topics.domainStats() + "-value", DomainStats.getClassSchema());     // + tenant
+    }
+
+    /** A schema as an earlier version wrote its records (kept under {@code schema-history/}). */
+    private static Schema history(String file) {
+        try (InputStream in = FixedSchemaIds.class.getResourceAsStream("schema-history/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("schema-history/" + file + " is missing from the class path");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema-history/" + file, e);
+        }
     }
 
     /**
