@@ -1,22 +1,33 @@
 package io.tlsrpt.cli.digest;
 
 import io.tlsrpt.cli.domains.DomainTable;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * What a digest says: for whom (tenants, domains; empty: everyone), over which days, each policy domain worst first
- * and the period's incidents.
+ * and the period's incidents. {@code failedShareBefore}: the failed share of these domains over the as many days
+ * before the period (null when none was counted then).
  */
 record Digest(Set<String> tenants, Set<String> domains, DigestPeriod period, List<DomainSummary> summaries,
-              List<IncidentDigest.Incident> incidents) {
+              Double failedShareBefore, List<IncidentDigest.Incident> incidents) {
 
+    /** @param before the statistics of the as many days before the period, for each domain's earlier failed share */
     static Digest of(Set<String> tenants, Set<String> domains, DigestPeriod period, DomainTable table,
-                     IncidentDigest incidents) {
+                     DomainTable before, IncidentDigest incidents) {
+        Map<String, DomainTable.Row> earlier = new HashMap<>();
+        before.rows().forEach(row -> earlier.put(row.domain(), row));
         List<DomainSummary> summaries = table.rows().stream()
-            .map(row -> DomainSummary.of(row, table.windows(row.domain()))).toList();
-        return new Digest(Set.copyOf(tenants), Set.copyOf(domains), period, summaries, incidents.incidents());
+            .map(row -> DomainSummary.of(row, table.windows(row.domain()), earlier.get(row.domain()))).toList();
+        List<DomainTable.Row> earlierRows = before.rows();
+        long sessionsBefore = earlierRows.stream().mapToLong(DomainTable.Row::sessions).sum();
+        Double shareBefore = share(sumOrNull(earlierRows.stream().map(DomainTable.Row::failed).toList()),
+            sessionsBefore);
+        return new Digest(Set.copyOf(tenants), Set.copyOf(domains), period, summaries, shareBefore,
+            incidents.incidents());
     }
 
     boolean isEmpty() {

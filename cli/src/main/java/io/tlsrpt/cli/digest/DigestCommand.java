@@ -27,18 +27,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tlsrpt digest}: a period's summary for a tenant (or some domains, or everyone), as a provider sends its
- * customers their week: each policy domain's sessions, failed share, share under no enforced policy, the result types
- * that failed most and its worst day, then the period's incidents. From the committed records of
- * {@code tlsrpt.domain-stats} (read from the period's first day: its records are stamped with their window's start)
- * and {@code tlsrpt.alerts.json} (whole: an incident open at the period's end may have fired before it), once, also
- * for {@code --each-tenant}'s file per tenant. Nothing is committed.
+ * customers their week: each policy domain's sessions, failed share (and the week before's), share under no enforced
+ * policy, the result types that failed most and its worst day, then the period's incidents. From the committed
+ * records of {@code tlsrpt.domain-stats} (read from the first of the as many days before the period, to compare with:
+ * its records are stamped with their window's start) and {@code tlsrpt.alerts.json} (whole: an incident open at the
+ * period's end may have fired before it), once, also for {@code --each-tenant}'s file per tenant. Nothing is
+ * committed.
  */
 @Command(
     name = "digest",
     mixinStandardHelpOptions = true,
     description = {
         "Summarise a period (by default the last seven UTC days) for a tenant, some policy domains or every domain: "
-            + "each domain worst first with its sessions, failed share, share under no enforced policy, the result "
+            + "each domain worst first with its sessions, failed share (beside that of the as many days before), "
+            + "share under no enforced policy, the result "
             + "types that failed most and its worst day, then the incidents of the period and those still open at "
             + "its end. Markdown (readable as text, a page once rendered) or JSON; with --each-tenant, every "
             + "tenant's in a file of its own. A summary goes to standard error.",
@@ -108,12 +110,14 @@ public final class DigestCommand implements Callable<Integer> {
         DigestGroups groups = new DigestGroups(period, eachTenant != null);
         long statsRead;
         try {
-            statsRead = DomainTable.forEach(client, statsTopic, registry.serdeConfig(client), period.from(), stats -> {
-                if (period.contains(stats.getWindowStart()) && PolicyDomains.matches(stats.getPolicyDomain(), wanted)
-                    && (tenants.isEmpty() || tenants.contains(stats.getTenant()))) {
-                    groups.add(stats);
-                }
-            });
+            // from the as many days before the period, to compare each domain's failed share with
+            statsRead = DomainTable.forEach(client, statsTopic, registry.serdeConfig(client), period.before().from(),
+                stats -> {
+                    if (PolicyDomains.matches(stats.getPolicyDomain(), wanted)
+                        && (tenants.isEmpty() || tenants.contains(stats.getTenant()))) {
+                        groups.add(stats);
+                    }
+                });
         } catch (KafkaException | IllegalStateException e) {   // unreachable, not authorised, not our records
             LOG.debug("reading {} failed", statsTopic, e);
             err.println(registry.cannotRead("digest", statsTopic, e));

@@ -21,6 +21,7 @@ final class DigestGroups {
     private final DigestPeriod period;
     private final boolean perTenant;
     private final Map<String, DomainTable> tables = new TreeMap<>();
+    private final Map<String, DomainTable> before = new TreeMap<>();
     private final Map<String, IncidentDigest> incidents = new TreeMap<>();
 
     DigestGroups(DigestPeriod period, boolean perTenant) {
@@ -28,10 +29,16 @@ final class DigestGroups {
         this.perTenant = perTenant;
     }
 
+    /** A record of the period, or of the as many days before it (kept to compare with); others are left out. */
     void add(DomainStats stats) {
         String group = group(stats.getTenant());
-        if (group != null) {
+        if (group == null) {
+            return;
+        }
+        if (period.contains(stats.getWindowStart())) {
             tables.computeIfAbsent(group, g -> new DomainTable()).add(stats);
+        } else if (period.before().contains(stats.getWindowStart())) {
+            before.computeIfAbsent(group, g -> new DomainTable()).add(stats);
         }
     }
 
@@ -55,7 +62,7 @@ final class DigestGroups {
     /** The digest of {@code group}, saying it is for {@code tenants} and {@code domains}. */
     Digest digest(String group, Set<String> tenants, Set<String> domains) {
         return Digest.of(tenants, domains, period, tables.getOrDefault(group, new DomainTable()),
-            incidents.getOrDefault(group, new IncidentDigest(period)));
+            before.getOrDefault(group, new DomainTable()), incidents.getOrDefault(group, new IncidentDigest(period)));
     }
 
     private String group(String tenant) {

@@ -11,8 +11,8 @@ import java.time.Instant;
 /**
  * A digest as one JSON object, for a mail template or a customer portal: {@code first_day}, {@code last_day},
  * {@code tenants}, {@code domains_asked}, {@code totals}, {@code policy_domains} (worst first, with the fields of
- * {@code tlsrpt domains --format json} and {@code failing_most}, {@code worst_day}, {@code worst_day_failed_share}) and
- * {@code incidents} (open first).
+ * {@code tlsrpt domains --format json} and {@code failing_most}, {@code worst_day}, {@code worst_day_failed_share},
+ * {@code failed_share_before}: over the as many days before the period) and {@code incidents} (open first).
  */
 final class DigestJson {
 
@@ -33,6 +33,7 @@ final class DigestJson {
         totals.put("sessions", sessions);
         totals.put("failed_sessions", digest.failed());
         totals.put("failed_share", Digest.share(digest.failed(), sessions));
+        totals.put("failed_share_before", digest.failedShareBefore());
         totals.put("sessions_without_enforced_policy", digest.withoutEnforcedPolicy());
         totals.put("without_enforced_policy_share", Digest.share(digest.withoutEnforcedPolicy(), sessions));
         digest.reporters().forEach(totals.putArray("reporters")::add);
@@ -47,6 +48,7 @@ final class DigestJson {
             }
             o.put("worst_day", s.worstDay() == null ? null : s.worstDay().toString());
             o.put("worst_day_failed_share", s.worstDayShare());
+            o.put("failed_share_before", s.failedShareBefore());
         }
         ArrayNode incidents = root.putArray("incidents");
         for (IncidentDigest.Incident i : digest.incidents()) {

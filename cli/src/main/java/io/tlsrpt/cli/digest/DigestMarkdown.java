@@ -25,10 +25,12 @@ final class DigestMarkdown {
             + digest.period().last());
         out.println();
         long sessions = digest.sessions();
-        out.printf(Locale.ROOT, "%d policy %s, %,d sessions reported by %d %s: %s failed, %s under no enforced "
-                + "policy.%n", digest.summaries().size(), plural(digest.summaries().size(), "domain", "domains"),
-            sessions, digest.reporters().size(), plural(digest.reporters().size(), "reporter", "reporters"),
+        out.printf(Locale.ROOT, "%d policy %s, %,d sessions reported by %d %s: %s failed (%s the %d days before), %s "
+                + "under no enforced policy.%n", digest.summaries().size(),
+            plural(digest.summaries().size(), "domain", "domains"), sessions, digest.reporters().size(),
+            plural(digest.reporters().size(), "reporter", "reporters"),
             DomainTable.percent(Digest.share(digest.failed(), sessions)),
+            DomainTable.percent(digest.failedShareBefore()), digest.period().days(),
             DomainTable.percent(Digest.share(digest.withoutEnforcedPolicy(), sessions)));
         out.printf(Locale.ROOT, "%d %s, %d open at the end of the period.%n", digest.incidents().size(),
             plural(digest.incidents().size(), "incident", "incidents"), digest.openIncidents());
@@ -36,14 +38,15 @@ final class DigestMarkdown {
             out.println();
             out.println("## Policy domains, worst first");
             out.println();
-            out.println("| policy domain | tenant | days | sessions | failed | no enforced policy | failing most "
-                + "| worst day |");
-            out.println("|---|---|---:|---:|---:|---:|---|---|");
+            out.println("| policy domain | tenant | days | sessions | failed | failed before | no enforced policy "
+                + "| failing most | worst day |");
+            out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
             for (DomainSummary s : digest.summaries()) {
                 DomainTable.Row r = s.row();
-                out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %s | %s | %s | %s |%n", r.domain(), orDash(r.tenant()),
-                    r.days(), r.sessions(), DomainTable.percent(r.failedShare()),
-                    DomainTable.percent(r.withoutEnforcedPolicyShare()), failing(s.failingMost()), worstDay(s));
+                out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %s | %s | %s | %s | %s |%n", r.domain(),
+                    orDash(r.tenant()), r.days(), r.sessions(), DomainTable.percent(r.failedShare()),
+                    DomainTable.percent(s.failedShareBefore()), DomainTable.percent(r.withoutEnforcedPolicyShare()),
+                    failing(s.failingMost()), worstDay(s));
             }
         }
         if (!digest.incidents().isEmpty()) {

@@ -34,6 +34,11 @@ record DigestPeriod(LocalDate first, LocalDate last) {
         return !windowStart.isBefore(from()) && windowStart.isBefore(to());
     }
 
+    /** The as many days just before this period: what a digest compares each domain's failed share with. */
+    DigestPeriod before() {
+        return new DigestPeriod(first.minusDays(days()), first.minusDays(1));
+    }
+
     long days() {
         return ChronoUnit.DAYS.between(first, last) + 1;
     }

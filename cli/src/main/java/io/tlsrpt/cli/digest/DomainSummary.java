@@ -17,12 +17,16 @@ import java.util.Map;
  *                       {@value #FAILING_SHOWN})
  * @param worstDay       the day with the largest failed share; null when no day counted a failed session
  * @param worstDayShare  that day's failed share
+ * @param failedShareBefore the domain's failed share over the as many days before the period; null when it had no
+ *                       counted sessions then
  */
-record DomainSummary(DomainTable.Row row, List<CountedValue> failingMost, LocalDate worstDay, Double worstDayShare) {
+record DomainSummary(DomainTable.Row row, List<CountedValue> failingMost, LocalDate worstDay, Double worstDayShare,
+                     Double failedShareBefore) {
 
     static final int FAILING_SHOWN = 3;
 
-    static DomainSummary of(DomainTable.Row row, List<DomainStats> windows) {
+    static DomainSummary of(DomainTable.Row row, List<DomainStats> windows, DomainTable.Row before) {
+        Double shareBefore = before == null ? null : before.failedShare();
         Map<String, Long> failing = new LinkedHashMap<>();
         DomainStats worst = null;
         for (DomainStats w : windows) {
@@ -36,9 +40,9 @@ record DomainSummary(DomainTable.Row row, List<CountedValue> failingMost, LocalD
         List<CountedValue> most = failing.entrySet().stream()
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
             .limit(FAILING_SHOWN).map(e -> new CountedValue(e.getKey(), e.getValue())).toList();
-        return worst == null ? new DomainSummary(row, most, null, null)
+        return worst == null ? new DomainSummary(row, most, null, null, shareBefore)
             : new DomainSummary(row, most, LocalDate.ofInstant(worst.getWindowStart(), ZoneOffset.UTC),
-                failedShare(worst));
+                failedShare(worst), shareBefore);
     }
 
     /** A window's failed share; 0 when it has no sessions or did not count its failed ones. */

@@ -64,7 +64,11 @@ class DigestTest {
         incidents.add(alert("week", "firing", "critical", "2026-11-26", 790)); // escalated
         incidents.add(alert("week", "resolved", "critical", "2026-11-27", 0));
         incidents.add(alert("later", "firing", "critical", "2026-11-30", 900)); // after the week
-        return Digest.of(Set.of("acme"), Set.of(), WEEK, table, incidents);
+        DomainTable before = new DomainTable();   // the week before: shop.example failed 1 %, quiet.example unknown
+        for (int d = -7; d < 0; d++) {
+            before.add(day("shop.example", d, 1_000, 10, 0));
+        }
+        return Digest.of(Set.of("acme"), Set.of(), WEEK, table, before, incidents);
     }
 
     @Test
@@ -112,17 +116,18 @@ class DigestTest {
         assertThat(out.toString().lines()).containsExactly(
             "# TLS-RPT digest: tenant acme, 2026-11-23 to 2026-11-29",
             "",
-            "2 policy domains, 14,000 sessions reported by 1 reporter: 11.79% failed, 3.57% under no enforced "
-                + "policy.",
+            "2 policy domains, 14,000 sessions reported by 1 reporter: 11.79% failed (1.00% the 7 days before), "
+                + "3.57% under no enforced policy.",
             "2 incidents, 1 open at the end of the period.",
             "",
             "## Policy domains, worst first",
             "",
-            "| policy domain | tenant | days | sessions | failed | no enforced policy | failing most | worst day |",
-            "|---|---|---:|---:|---:|---:|---|---|",
-            "| shop.example | acme | 7 | 7,000 | 23.57% | 7.14% | certificate-expired (1,580), "
+            "| policy domain | tenant | days | sessions | failed | failed before | no enforced policy | failing most "
+                + "| worst day |",
+            "|---|---|---:|---:|---:|---:|---:|---|---|",
+            "| shop.example | acme | 7 | 7,000 | 23.57% | 1.00% | 7.14% | certificate-expired (1,580), "
                 + "certificate-not-trusted (70) | 2026-11-25 (80.00%) |",
-            "| quiet.example | acme | 7 | 7,000 | 0.00% | 0.00% | - | - |",
+            "| quiet.example | acme | 7 | 7,000 | 0.00% | - | 0.00% | - | - |",
             "",
             "## Incidents, open first",
             "",
@@ -152,6 +157,9 @@ class DigestTest {
         assertThat(shop.get("failing_most").get(0).get("result_type").asText()).isEqualTo("certificate-expired");
         assertThat(shop.get("failing_most").get(0).get("failed_sessions").asLong()).isEqualTo(1_580);
         assertThat(shop.get("worst_day").asText()).isEqualTo("2026-11-25");
+        assertThat(shop.get("failed_share_before").asDouble()).isEqualTo(0.01);
+        assertThat(digest.get("policy_domains").get(1).get("failed_share_before").isNull()).isTrue();
+        assertThat(digest.get("totals").get("failed_share_before").asDouble()).isEqualTo(0.01);
         JsonNode resolved = digest.get("incidents").get(1);
         assertThat(resolved.get("status").asText()).isEqualTo("resolved");
         assertThat(resolved.get("resolved_window_start").asText()).isEqualTo("2026-11-27T00:00:00Z");
@@ -166,8 +174,8 @@ class DigestTest {
         moved.setTenant("globex");
         DomainStats untenanted = day("plain.example", 1, 1_000, 0, 0);
         untenanted.setTenant(null);
-        List.of(day("shop.example", 0, 1_000, 10, 0), day("moved.example", 1, 1_000, 0, 0), moved, untenanted)
-            .forEach(groups::add);
+        List.of(day("shop.example", 0, 1_000, 10, 0), day("moved.example", 1, 1_000, 0, 0), moved, untenanted,
+            day("shop.example", -3, 1_000, 20, 0), day("shop.example", -8, 1_000, 900, 0)).forEach(groups::add);
         groups.add(alert("week", "firing", "critical", "2026-11-25", 800));
 
         assertThat(groups.groups()).containsExactly("acme", "globex");
@@ -175,6 +183,9 @@ class DigestTest {
         assertThat(acme.summaries()).extracting(d -> d.row().domain() + " " + d.row().days())
             .containsExactlyInAnyOrder("shop.example 1", "moved.example 1");
         assertThat(acme.incidents()).extracting(IncidentDigest.Incident::alertId).containsExactly("week");
+        assertThat(acme.summaries()).filteredOn(d -> d.row().domain().equals("shop.example")).singleElement()
+            .satisfies(d -> assertThat(d.failedShareBefore()).as("the week before only, not the day before it")
+                .isEqualTo(0.02));
         Digest globex = groups.digest("globex", Set.of("globex"), Set.of());
         assertThat(globex.summaries()).extracting(d -> d.row().domain()).containsExactly("moved.example");
         assertThat(globex.incidents()).isEmpty();
@@ -190,6 +201,7 @@ class DigestTest {
         assertThat(DigestPeriod.lastSevenDays(LocalDate.parse("2026-12-02")))
             .isEqualTo(new DigestPeriod(LocalDate.parse("2026-11-25"), LocalDate.parse("2026-12-01")));
         assertThat(WEEK.days()).isEqualTo(7);
+        assertThat(WEEK.before()).isEqualTo(new DigestPeriod(MONDAY.minusDays(7), MONDAY.minusDays(1)));
         assertThat(WEEK.contains(Instant.parse("2026-11-29T23:59:59Z"))).isTrue();
         assertThat(WEEK.contains(Instant.parse("2026-11-30T00:00:00Z"))).isFalse();
         assertThatThrownBy(() -> new DigestPeriod(MONDAY, MONDAY.minusDays(1)))
