@@ -8,7 +8,7 @@ import java.util.Comparator;
  * One record of the JSON alert topic: the alert as the notifier reads it, the value exactly as written (what the
  * command prints as JSON) and where it is.
  */
-record AlertEvent(int partition, long offset, long timestamp, AlertRecord alert, String json) {
+public record AlertEvent(int partition, long offset, long timestamp, AlertRecord alert, String json) {
 
     /** Oldest first by detection time (the record's time when absent), then by position. */
     static final Comparator<AlertEvent> BY_TIME = Comparator.comparing(AlertEvent::time)

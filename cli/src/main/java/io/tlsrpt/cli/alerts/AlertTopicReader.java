@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * opening; {@link #follow} also takes up partitions added later (within {@link #PARTITION_CHECK}), from their
  * beginning, since all they hold came after the opening.
  */
-final class AlertTopicReader implements AutoCloseable {
+public final class AlertTopicReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -35,7 +35,7 @@ final class AlertTopicReader implements AutoCloseable {
     static final Duration PARTITION_CHECK = Duration.ofSeconds(10);
 
     /** Where each record goes. */
-    interface Sink {
+    public interface Sink {
         void event(AlertEvent event);
 
         /** A record that is not a usable alert (the notifier skips it too); {@code why} says what is wrong. */
@@ -56,7 +56,7 @@ final class AlertTopicReader implements AutoCloseable {
      * @throws org.apache.kafka.common.KafkaException when the cluster cannot be read (unreachable, not authorised)
      *     or the topic does not exist ({@link UnknownTopicOrPartitionException})
      */
-    static AlertTopicReader open(Map<String, Object> client, String topic) {
+    public static AlertTopicReader open(Map<String, Object> client, String topic) {
         Map<String, Object> settings = new HashMap<>(client);
         settings.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITION_CHECK.toMillis());
         KafkaConsumer<byte[], byte[]> consumer = TopicSnapshot.readCommittedConsumer(settings);
@@ -76,7 +76,7 @@ final class AlertTopicReader implements AutoCloseable {
     }
 
     /** Reads every committed record below the end offsets seen at opening; returns how many records it read. */
-    long readToEnd(Sink sink) {
+    public long readToEnd(Sink sink) {
         long read = 0;
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         while (!reachedEnds()) {

@@ -3,6 +3,8 @@ package io.tlsrpt.cli.digest;
 import io.tlsrpt.cli.KafkaClientOptions;
 import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.cli.SchemaRegistryOption;
+import io.tlsrpt.cli.alerts.AlertEvent;
+import io.tlsrpt.cli.alerts.AlertTopicReader;
 import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -127,32 +130,36 @@ public final class DigestCommand implements Callable<Integer> {
             err.println("tlsrpt digest: " + statsTopic + " does not exist on this cluster (see --stats-topic)");
             return 1;
         }
-        long[] alertsRead = new long[2];   // records, and those that are not alerts
-        try {
-            alertsRead[0] = TopicSnapshot.forEach(client, alertsTopic, r -> {
-                try {
-                    AlertRecord alert = AlertRecord.parse(r.value());
+        long alertsRead;
+        long[] notAlerts = {0};
+        try (AlertTopicReader reader = AlertTopicReader.open(client, alertsTopic)) {
+            alertsRead = reader.readToEnd(new AlertTopicReader.Sink() {
+                @Override
+                public void event(AlertEvent event) {
+                    AlertRecord alert = event.alert();
                     if (PolicyDomains.matches(alert.policyDomain(), wanted)
                         && (tenants.isEmpty() || tenants.contains(alert.tenant()))) {
                         groups.add(alert);
                     }
-                } catch (AlertRecord.InvalidAlertException e) {
-                    alertsRead[1]++;
-                    LOG.debug("{}-{}@{} is not an alert: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                }
+
+                @Override
+                public void invalid(String where, String why) {
+                    notAlerts[0]++;   // counted in the summary below, as the notifier skips them
+                    LOG.debug("{} is not an alert: {}", where, why);
                 }
             });
+        } catch (UnknownTopicOrPartitionException e) {
+            err.println("tlsrpt digest: " + alertsTopic + " does not exist on this cluster (see --alerts-topic)");
+            return 1;
         } catch (KafkaException | IllegalStateException e) {
             LOG.debug("reading {} failed", alertsTopic, e);
             err.println("tlsrpt digest: cannot read " + alertsTopic + ": " + e.getMessage());
             return 1;
         }
-        if (alertsRead[0] == 0 && !TopicSnapshot.exists(client, alertsTopic)) {
-            err.println("tlsrpt digest: " + alertsTopic + " does not exist on this cluster (see --alerts-topic)");
-            return 1;
-        }
         err.printf(Locale.ROOT, "tlsrpt digest: %s to %s: %d records read from %s, %d from %s%s%n", period.first(),
-            period.last(), statsRead, statsTopic, alertsRead[0], alertsTopic,
-            alertsRead[1] == 0 ? "" : " (" + alertsRead[1] + " not alerts, skipped)");
+            period.last(), statsRead, statsTopic, alertsRead, alertsTopic,
+            notAlerts[0] == 0 ? "" : " (" + notAlerts[0] + " not alerts, skipped)");
         err.flush();
         return eachTenant == null ? show(groups.digest(DigestGroups.ALL, tenants, wanted), period, wanted)
             : writeEach(groups, wanted, period);

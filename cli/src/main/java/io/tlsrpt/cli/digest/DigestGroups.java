@@ -19,13 +19,15 @@ final class DigestGroups {
     static final String ALL = "";
 
     private final DigestPeriod period;
+    private final DigestPeriod before;
     private final boolean perTenant;
     private final Map<String, DomainTable> tables = new TreeMap<>();
-    private final Map<String, DomainTable> before = new TreeMap<>();
+    private final Map<String, DomainTable> beforeTables = new TreeMap<>();
     private final Map<String, IncidentDigest> incidents = new TreeMap<>();
 
     DigestGroups(DigestPeriod period, boolean perTenant) {
         this.period = period;
+        this.before = period.before();
         this.perTenant = perTenant;
     }
 
@@ -37,8 +39,8 @@ final class DigestGroups {
         }
         if (period.contains(stats.getWindowStart())) {
             tables.computeIfAbsent(group, g -> new DomainTable()).add(stats);
-        } else if (period.before().contains(stats.getWindowStart())) {
-            before.computeIfAbsent(group, g -> new DomainTable()).add(stats);
+        } else if (before.contains(stats.getWindowStart())) {
+            beforeTables.computeIfAbsent(group, g -> new DomainTable()).add(stats);
         }
     }
 
@@ -62,7 +64,8 @@ final class DigestGroups {
     /** The digest of {@code group}, saying it is for {@code tenants} and {@code domains}. */
     Digest digest(String group, Set<String> tenants, Set<String> domains) {
         return Digest.of(tenants, domains, period, tables.getOrDefault(group, new DomainTable()),
-            before.getOrDefault(group, new DomainTable()), incidents.getOrDefault(group, new IncidentDigest(period)));
+            beforeTables.getOrDefault(group, new DomainTable()),
+            incidents.getOrDefault(group, new IncidentDigest(period)));
     }
 
     private String group(String tenant) {

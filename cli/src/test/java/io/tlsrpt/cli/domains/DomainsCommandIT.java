@@ -233,6 +233,9 @@ class DomainsCommandIT {
         assertThat(nobody.exit()).isEqualTo(1);
         assertThat(nobody.err()).contains("tlsrpt digest: nothing matched tenant nobody from " + first);
         assertThat(nobody.out()).isEmpty();
+        Run noAlerts = digest("--since", first, "--until", last, "--alerts-topic", "tlsrpt.no-such-topic");
+        assertThat(noAlerts.exit()).isEqualTo(1);
+        assertThat(noAlerts.err()).contains("tlsrpt digest: tlsrpt.no-such-topic does not exist on this cluster");
         assertThat(digest("--since", last, "--until", first).exit()).isEqualTo(2);
         assertThat(digest("--format", "html").exit()).isEqualTo(2);
     }
