@@ -29,6 +29,9 @@ final class PromQl {
             "changes", "resets", "predict_linear", "avg_over_time", "max_over_time", "min_over_time", "sum_over_time",
             "count_over_time", "last_over_time", "present_over_time", "timestamp", "e", "inf", "nan");
 
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*"
+            + "([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
+
     private PromQl() {
     }
 
@@ -43,11 +46,21 @@ final class PromQl {
         return exprs;
     }
 
-    /** Every target expression of every dashboard (rows and nested panels included). */
+    /**
+     * Every target expression of every dashboard (rows and nested panels included), and each query variable's
+     * {@code label_values(METRIC, LABEL)} as the selector {@code METRIC{LABEL!=""}}.
+     */
     static List<String> dashboardExpressions() {
         List<String> exprs = new ArrayList<>();
         for (Path dashboard : DeployFiles.dashboards()) {
-            collectTargets(DeployFiles.json(dashboard).path("panels"), exprs);
+            JsonNode json = DeployFiles.json(dashboard);
+            collectTargets(json.path("panels"), exprs);
+            for (JsonNode variable : json.path("templating").path("list")) {
+                Matcher m = LABEL_VALUES.matcher(variable.path("definition").asText());
+                if (m.matches()) {
+                    exprs.add(m.group(1) + "{" + m.group(2) + "!=\"\"}");
+                }
+            }
         }
         return exprs;
     }

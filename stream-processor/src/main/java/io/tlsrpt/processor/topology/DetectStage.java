@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,10 +95,14 @@ final class DetectStage {
             this.incidents = context.getStateStore(INCIDENT_STORE);
             context.schedule(settings.windowSize(), PunctuationType.STREAM_TIME, this::sweep);
             // the restored store's open incidents: tlsrpt_incidents_open follows each change from here on
-            Map<AlertKind, Long> open = new EnumMap<>(AlertKind.class);
+            Map<String, IncidentMetrics.Series> open = new HashMap<>();
             try (KeyValueIterator<String, Incident> all = incidents.all()) {
                 while (all.hasNext()) {
-                    IncidentMetrics.counted(all.next().value).ifPresent(kind -> open.merge(kind, 1L, Long::sum));
+                    KeyValue<String, Incident> e = all.next();
+                    if (e.value.open()) {
+                        IncidentMetrics.series(e.value, tenantOf(e.key.substring(0, e.key.indexOf('|'))))
+                                .ifPresent(series -> open.put(e.key, series));
+                    }
                 }
             }
             metrics.incidents().started(task, open);
@@ -175,7 +178,8 @@ final class DetectStage {
             IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
-                metrics.incidents().changed(task, stored, step.incident());
+                metrics.incidents().changed(task, incidentKey, step.incident(),
+                        step.incident().open() ? tenantOf(domain) : null);
             }
             if (step.action() == IncidentLifecycle.Action.NONE) {
                 return;
@@ -184,13 +188,17 @@ final class DetectStage {
                     ? previous.kind() : null;
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
                     escalatedFrom, byReporter);
-            metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
                     step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
                     resultType, evaluation.reason());
             // one key for all of an incident's records, whatever its kind becomes: they stay on one partition, in order
             context.forward(new Record<>(step.incident().alertKey(), alert,
                     Math.max(context.currentStreamTimeMs(), windowStart)));
+        }
+
+        /** The tenant the served-domains list in force names for {@code domain} (null: none), as its alerts name it. */
+        private String tenantOf(String domain) {
+            return settings.servedDomains().get().tenantOf(domain);
         }
 
         /** The domain's stored windows among the {@code baselineWindows} before {@code anchor}, oldest first. */
@@ -281,7 +289,7 @@ final class DetectStage {
                                     e.value.alertId(), e.key, retention);
                         }
                         incidents.delete(e.key);
-                        metrics.incidents().changed(task, e.value, null);
+                        metrics.incidents().changed(task, e.key, null, null);
                     }
                 }
             }

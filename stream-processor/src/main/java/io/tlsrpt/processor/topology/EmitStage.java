@@ -10,8 +10,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
- * Stage 6: alerts, each with its policy domain's tenant (from the served-domains list in force), to the Avro topic
- * and, as plain JSON with the same field names, to the JSON topic.
+ * Stage 6: alerts, each with its policy domain's tenant (from the served-domains list in force), counted by kind,
+ * severity, status and that tenant ({@code tlsrpt_alerts_total}), to the Avro topic and, as plain JSON with the same
+ * field names, to the JSON topic.
  */
 final class EmitStage {
 
@@ -20,9 +21,13 @@ final class EmitStage {
     private EmitStage() {
     }
 
-    static void apply(KStream<String, Alert> alerts, Topics topics, Supplier<ServedDomains> servedDomains) {
-        KStream<String, Alert> stamped = alerts.mapValues(alert -> AlertTenants.withTenant(alert, servedDomains.get()),
-                Named.as(TENANT));
+    static void apply(KStream<String, Alert> alerts, Topics topics, Supplier<ServedDomains> servedDomains,
+                      PipelineMetrics metrics) {
+        KStream<String, Alert> stamped = alerts.mapValues(alert -> {
+            Alert withTenant = AlertTenants.withTenant(alert, servedDomains.get());
+            metrics.alert(withTenant);
+            return withTenant;
+        }, Named.as(TENANT));
         stamped.to(topics.alerts.name(), topics.alerts.produced("alerts-sink"));
         stamped.mapValues(AvroJson::toJson, Named.as("alerts-to-json"))
                 .to(topics.alertsJson.name(), topics.alertsJson.produced("alerts-json-sink"));

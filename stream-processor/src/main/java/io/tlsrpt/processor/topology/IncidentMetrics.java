@@ -4,80 +4,126 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The incidents firing now on this processor instance, by kind ({@code tlsrpt_incidents_open{kind,severity}}): each
- * task of the detector counts the open incidents of its {@code incident-store} when it starts here, then follows every
- * change it writes (fired, escalated to another kind, resolved, forgotten by the sweep); a task that leaves the
- * instance takes its count with it. Summed over the instances it is what {@code tlsrpt alerts --open} lists, without
- * reading a topic: a dashboard's "firing now", and a second path to on call beside the alert topic. The
- * {@code reports-stopped} alerts are the silence check's ({@code tlsrpt_reporters_stopped}).
+ * The incidents firing now on this processor instance, by kind and tenant
+ * ({@code tlsrpt_incidents_open{kind,severity,tenant}}): each task of the detector hands over the open incidents of
+ * its {@code incident-store} when it starts here, then every change it writes (fired, escalated to another kind,
+ * resolved, forgotten by the sweep); a task that leaves the instance takes its incidents with it. Summed over the
+ * instances it is what {@code tlsrpt alerts --open} lists, without reading a topic: a dashboard's "firing now", per
+ * tenant for a provider, and a second path to on call beside the alert topic. The {@code reports-stopped} alerts are
+ * the silence check's ({@code tlsrpt_reporters_stopped}).
+ *
+ * <p>An incident counts under the tenant its domain had when the incident was last written (as its alert names it),
+ * and {@code tenant=""} when the served-domains list names none. Each open incident is kept by its store key, so a
+ * resolution removes exactly what its firing added, whatever the list says meanwhile. The series of every kind
+ * without a tenant exist from the start, at 0; a tenant's appear with its first incident and stay.
  */
 public final class IncidentMetrics {
 
     public static final String OPEN = "tlsrpt.incidents.open";
+    /** The tag value of incidents whose domain has no tenant: Prometheus reads an empty label as no label. */
+    static final String NO_TENANT = "";
 
-    /** Each task's open incidents by kind; written by its stream thread, read by the scrape. */
-    private final Map<String, Map<AlertKind, Long>> byTask = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    /** Each task's open incidents by store key; written by its stream thread, read by the scrape. */
+    private final Map<String, Map<String, Series>> byTask = new ConcurrentHashMap<>();
+    private final Set<Series> registered = ConcurrentHashMap.newKeySet();
+    /** A scrape reads every series: they share one count, made again only after a change. */
+    private Map<Series, Long> counted = Map.of();
+    private volatile boolean changedSinceCount;
+
+    /** One gauge's labels. */
+    record Series(AlertKind kind, String tenant) {
+    }
 
     IncidentMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (AlertKind kind : AlertKind.values()) {
-            if (!kind.detectedFromReports()) {
-                continue;
+            if (kind.detectedFromReports()) {
+                // every series from the start, at 0: a rule or panel sees "none open", not "no data"
+                register(new Series(kind, NO_TENANT));
             }
-            // every series from the start, at 0: a rule or panel sees "none open", not "no data"
-            Gauge.builder(OPEN, this, metrics -> metrics.open(kind))
-                    .description("incidents firing now on this instance (its detector tasks' incident stores), by "
-                            + "kind")
-                    .tags("kind", kind.code(), "severity", kind.severity().code())
-                    .register(registry);
         }
     }
 
-    /** A task started here with these open incidents in its restored store. */
-    void started(String task, Map<AlertKind, Long> open) {
-        Map<AlertKind, Long> counts = new EnumMap<>(AlertKind.class);
-        counts.putAll(open);
-        byTask.put(task, counts);
-    }
-
-    /** The task stored {@code after} (null: deleted) in place of {@code before} (null: none). */
-    void changed(String task, Incident before, Incident after) {
-        counted(before).ifPresent(kind -> add(task, kind, -1));
-        counted(after).ifPresent(kind -> add(task, kind, 1));
+    /** A task started here with these open incidents (by store key) in its restored store. */
+    void started(String task, Map<String, Series> open) {
+        Map<String, Series> incidents = new ConcurrentHashMap<>();
+        open.forEach((key, series) -> {
+            register(series);
+            incidents.put(key, series);
+        });
+        byTask.put(task, incidents);
+        changedSinceCount = true;
     }
 
     /**
-     * The kind under which {@code incident} counts: none when it is absent, resolved, or of a kind this version does
-     * not know (stored by another version).
+     * The task stored {@code incident} (null: deleted) under {@code key}, its domain belonging to {@code tenant}
+     * (null: none).
      */
-    static Optional<AlertKind> counted(Incident incident) {
-        return incident == null || !incident.open() ? Optional.empty() : AlertKind.find(incident.kind());
+    void changed(String task, String key, Incident incident, String tenant) {
+        Map<String, Series> incidents = byTask.computeIfAbsent(task, t -> new ConcurrentHashMap<>());
+        Optional<Series> series = series(incident, tenant);
+        if (series.isPresent()) {
+            register(series.get());
+            incidents.put(key, series.get());
+        } else {
+            incidents.remove(key);
+        }
+        changedSinceCount = true;
+    }
+
+    /**
+     * The series under which {@code incident} counts: none when it is absent, resolved, or of a kind this version
+     * does not know (stored by another version).
+     */
+    static Optional<Series> series(Incident incident, String tenant) {
+        if (incident == null || !incident.open()) {
+            return Optional.empty();
+        }
+        return AlertKind.find(incident.kind()).map(kind -> new Series(kind, tenant == null ? NO_TENANT : tenant));
     }
 
     /** The task closed on this instance: its incidents no longer count here. */
     void closed(String task) {
         byTask.remove(task);
+        changedSinceCount = true;
     }
 
-    /** Open incidents of {@code kind} over this instance's tasks. */
+    /** Open incidents of {@code kind} over this instance's tasks and every tenant. */
     long open(AlertKind kind) {
-        return byTask.values().stream().mapToLong(counts -> {
-            synchronized (counts) {
-                return counts.getOrDefault(kind, 0L);
-            }
-        }).sum();
+        return byTask.values().stream().flatMap(incidents -> incidents.values().stream())
+                .filter(series -> series.kind() == kind).count();
     }
 
-    private void add(String task, AlertKind kind, long delta) {
-        Map<AlertKind, Long> counts = byTask.computeIfAbsent(task, t -> new EnumMap<>(AlertKind.class));
-        synchronized (counts) {
-            // never below 0, should a count have missed the incident's opening (a store from another version)
-            counts.put(kind, Math.max(0, counts.getOrDefault(kind, 0L) + delta));
+    private void register(Series series) {
+        if (registered.add(series)) {
+            Gauge.builder(OPEN, this, metrics -> metrics.count(series))
+                    .description("incidents firing now on this instance (its detector tasks' incident stores), by "
+                            + "kind and tenant")
+                    .tags("kind", series.kind().code(), "severity", series.kind().severity().code(),
+                            "tenant", series.tenant())
+                    .register(registry);
         }
+    }
+
+    private synchronized long count(Series series) {
+        if (changedSinceCount) {
+            changedSinceCount = false;
+            Map<Series, Long> counts = new HashMap<>();
+            for (Map<String, Series> incidents : byTask.values()) {
+                for (Series s : incidents.values()) {
+                    counts.merge(s, 1L, Long::sum);
+                }
+            }
+            counted = counts;
+        }
+        return counted.getOrDefault(series, 0L);
     }
 }

@@ -3,6 +3,7 @@ package io.tlsrpt.processor.topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import io.tlsrpt.schema.Alert;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,9 +166,16 @@ public final class PipelineMetrics {
                 .tag("reason", reason).register(registry);
     }
 
-    public void alert(String kind, String severity, String status) {
+    /** An alert written, by kind, severity, status and tenant ({@code ""} when its domain has none). */
+    void alert(Alert alert) {
+        alert(alert.getKind(), alert.getSeverity(), alert.getStatus(),
+                alert.getTenant() == null ? IncidentMetrics.NO_TENANT : alert.getTenant());
+    }
+
+    public void alert(String kind, String severity, String status, String tenant) {
         Counter.builder(ALERTS).description("alerts emitted")
-                .tag("kind", kind).tag("severity", severity).tag("status", status).register(registry).increment();
+                .tag("kind", kind).tag("severity", severity).tag("status", status).tag("tenant", tenant)
+                .register(registry).increment();
     }
 
     public void deadLetter(String stage, String reason) {

@@ -456,7 +456,6 @@ final class SilenceStage {
                     .setSummary(summary)
                     .setDetectedAt(Instant.ofEpochMilli(now))
                     .build();
-            metrics.alert(alert.getKind(), alert.getSeverity(), alert.getStatus());
             LOG.info("alert {} {} {} on {} from {}: {}", alert.getStatus(), kind.code(), alert.getAlertId(), domain,
                     reporter, summary);
             // one key for an incident's records: the domain's partition, in order

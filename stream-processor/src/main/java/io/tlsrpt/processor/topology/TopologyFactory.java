@@ -99,7 +99,7 @@ public final class TopologyFactory {
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock);
-        EmitStage.apply(alerts.merge(stopped, Named.as(ALERTS)), topics, settings.servedDomains());
+        EmitStage.apply(alerts.merge(stopped, Named.as(ALERTS)), topics, settings.servedDomains(), metrics);
         return build(builder);
     }
 

@@ -4,6 +4,8 @@ import static io.tlsrpt.processor.topology.ReportFixtures.failure;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.FailureStats;
@@ -159,6 +161,34 @@ class ServedDomainsTopologyTest {
         f.send(report("Google Inc.", "victim-mended", 9).policy("victim.example", 1000), 9);
         assertThat(f.alerts.readValuesToList()).filteredOn(a -> a.getStatus().toString().equals("resolved"))
                 .singleElement().satisfies(a -> assertThat(a.getTenant()).isEqualTo("new-owner"));
+    }
+
+    /**
+     * A provider's dashboard counts each tenant's alerts and open incidents ({@code tlsrpt_alerts_total} and
+     * {@code tlsrpt_incidents_open} with a {@code tenant} label, empty for a domain without one); the sums over tenants
+     * stay what they were.
+     */
+    @Test
+    void theAlertsAndOpenIncidentsAreCountedByTenant() {
+        served.set(ServedDomains.of(TENANTS_LIST));
+        for (String domain : TENANTS_DOMAINS) {
+            healthyWeek(domain);
+            downgradeOnDay8(domain);
+        }
+        MeterRegistry registry = f.metrics.registry();
+        for (String tenant : List.of("victim-corp", "hosting", "")) {
+            assertThat(registry.get(PipelineMetrics.ALERTS).tag("tenant", tenant).tag("status", "firing").counter()
+                    .count()).as("firing alerts of tenant '%s'", tenant).isEqualTo(1);
+            assertThat(registry.get(IncidentMetrics.OPEN).tag("tenant", tenant).gauges().stream()
+                    .mapToDouble(Gauge::value).sum()).as("open incidents of tenant '%s'", tenant).isEqualTo(1.0);
+        }
+        assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(3);
+
+        f.send(report("Google Inc.", "victim-mended", 9).policy("victim.example", 1000), 9);
+        assertThat(registry.get(PipelineMetrics.ALERTS).tag("tenant", "victim-corp").tag("status", "resolved")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get(IncidentMetrics.OPEN).tag("tenant", "victim-corp").gauges())
+                .extracting(Gauge::value).containsOnly(0.0);
     }
 
     /**
