@@ -53,6 +53,9 @@ public enum Deviation {
     SESSION_COUNT_MISSING("session-count-missing",
         "a session count (a summary total or failed-session-count) was absent or null; read as 0"),
     VALUE_TYPE_COERCED("value-type-coerced", "a string field held a number or boolean (or a list); converted to text"),
+    TEXT_CONTROL_CHARACTERS("text-control-characters",
+        "a string field held control characters (line breaks, terminal escapes, bidirectional overrides); line breaks "
+            + "and tabs replaced by spaces, the others by U+FFFD, so that no terminal, mail or page shows them"),
 
     // --- report-id, mail headers (11, 12)
     REPORT_ID_TRAILING_PLUS("report-id-trailing-plus", "report-id ends in '+' (Microsoft); kept verbatim [11]"),

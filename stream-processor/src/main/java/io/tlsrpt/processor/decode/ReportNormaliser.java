@@ -204,7 +204,14 @@ final class ReportNormaliser {
                 if (flat == null) {
                     flat = new ArrayList<>(strings.subList(0, i));
                 }
-                flat.addAll(inner);
+                for (String string : inner) {
+                    // the inner array's escapes (\\u001b) are decoded only now
+                    String clean = Texts.withoutControls(string);
+                    if (clean != string) {
+                        deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
+                    }
+                    flat.add(clean);
+                }
                 deviations.add(Deviation.POLICY_STRING_DOUBLE_ENCODED);
             } else if (flat != null) {
                 flat.add(strings.get(i));
@@ -346,7 +353,11 @@ final class ReportNormaliser {
             deviations.add(Deviation.VALUE_TYPE_COERCED);
             text = node.toString();
         }
-        return text.isBlank() ? null : text;
+        String clean = Texts.withoutControls(text);
+        if (clean != text) {
+            deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
+        }
+        return clean.isBlank() ? null : clean;
     }
 
     private static boolean isMidnight(Instant instant) {

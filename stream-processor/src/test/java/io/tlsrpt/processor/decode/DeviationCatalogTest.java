@@ -107,6 +107,8 @@ class DeviationCatalogTest {
         f.put(Deviation.SESSION_COUNT_MISSING, () -> report(r -> ((ObjectNode) policyEntry(r).get("summary"))
             .remove("total-failure-session-count")));
         f.put(Deviation.VALUE_TYPE_COERCED, () -> report(r -> r.put("report-id", 12345)));
+        f.put(Deviation.TEXT_CONTROL_CHARACTERS, () -> report(r -> detail(r).put("failure-reason-code",
+            "421 4.7.0 \u001b[2J\u001b]8;;https://phish.example\u0007click\u001b]8;;\u0007")));
         f.put(Deviation.REPORT_ID_TRAILING_PLUS, () -> report(r -> r.put("report-id", "133925885310113267+")));
         f.put(Deviation.SUBJECT_REPORT_ID_MISMATCH, () -> mail()
             .header("Subject", "Report Domain: example.com Submitter: reporter.example Report-ID: <other@reporter.example>")

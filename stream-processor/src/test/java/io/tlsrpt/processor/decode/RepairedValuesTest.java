@@ -88,4 +88,39 @@ class RepairedValuesTest {
         assertThat(fromJson.getDedupKey()).isEqualTo(ReportAssembler.sha256(Fixtures.utf8(
             "Reporter Inc.\n2024-03-01_example.com@reporter.example\n2024-03-01T00:00:00Z\n2024-03-01T23:59:59Z")));
     }
+
+    /**
+     * Anyone may POST a report, and its text reaches terminals ({@code tlsrpt reports}), mails (the digest) and
+     * Alertmanager: terminal escapes, bell and bidirectional overrides become U+FFFD, line breaks spaces, in every
+     * text field, the double-encoded TLSA strings' escapes too; printable text, accents included, stays as sent.
+     */
+    @Test
+    void controlCharactersInText() {
+        TlsReport report = Decoding.single(report(r -> {
+            r.put("organization-name", "Evil\u001b[31m Corp\u202e");
+            r.put("report-id", "id\u0000-1");
+            policy(r).put("policy-type", "tlsa");
+            policy(r).putArray("policy-string").add("[\"3 1 1 AB12\\u001b[2J\"]");
+            policy(r).putArray("mx-host").add("mx\u0085.example.com");
+            detail(r).put("result-type", "certificate-expired\u0007");
+            detail(r).put("receiving-mx-hostname", "mx1.example.com\r\n");
+            detail(r).put("failure-reason-code", "421-4.7.0 first\r\n421 4.7.0 second\tthird \u00e9t\u00e9");
+        }));
+        assertThat(report.getOrganizationName()).isEqualTo("Evil\ufffd[31m Corp\ufffd");
+        assertThat(report.getReportId()).isEqualTo("id\ufffd-1");
+        Policy policy = report.getPolicies().get(0);
+        assertThat(policy.getPolicyStrings()).containsExactly("3 1 1 AB12\ufffd[2J");
+        assertThat(policy.getMxHosts()).containsExactly("mx\ufffd.example.com");
+        var detail = policy.getFailureDetails().get(0);
+        assertThat(detail.getResultType()).as("not a known type any more: kept, cleaned")
+            .isEqualTo("certificate-expired\ufffd");
+        assertThat(detail.getReceivingMxHostname()).isEqualTo("mx1.example.com  ");
+        assertThat(detail.getFailureReasonCode()).isEqualTo("421-4.7.0 first  421 4.7.0 second third \u00e9t\u00e9");
+        assertThat(report.getDeviations()).contains(Deviation.TEXT_CONTROL_CHARACTERS.code());
+
+        TlsReport plain = Decoding.single(report(r -> detail(r).put("failure-reason-code", "\u00e9t\u00e9 \u2014 ok")));
+        assertThat(plain.getPolicies().get(0).getFailureDetails().get(0).getFailureReasonCode())
+            .isEqualTo("\u00e9t\u00e9 \u2014 ok");
+        assertThat(plain.getDeviations()).doesNotContain(Deviation.TEXT_CONTROL_CHARACTERS.code());
+    }
 }
