@@ -45,13 +45,16 @@ import picocli.CommandLine.Option;
             + "each domain worst first with its sessions, failed share (beside that of the as many days before), "
             + "share under no enforced policy, the result "
             + "types that failed most and its worst day, then the incidents of the period and those still open at "
-            + "its end. Markdown (readable as text, a page once rendered) or JSON; with --each-tenant, every "
+            + "its end. Markdown (readable as text, a page once rendered), HTML (a mail's body) or JSON; with "
+            + "--each-tenant, every "
             + "tenant's in a file of its own. A summary goes to standard error.",
         "Exit codes: 0 digest shown, 1 nothing matched or a topic does not exist or could not be read, 2 usage "
             + "error."})
 public final class DigestCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DigestCommand.class);
+    /** Each --format and the extension of its files with --each-tenant. */
+    private static final Map<String, String> FORMATS = Map.of("markdown", ".md", "html", ".html", "json", ".json");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,8 +71,8 @@ public final class DigestCommand implements Callable<Integer> {
     Set<String> tenants = new LinkedHashSet<>();
 
     @Option(names = "--each-tenant", paramLabel = "DIR",
-        description = "Write every tenant's digest to DIR, one file each (TENANT.md, or TENANT.json with --format "
-            + "json), from one reading of the topics; domains without a tenant are in none.")
+        description = "Write every tenant's digest to DIR, one file each (TENANT.md, TENANT.html or TENANT.json by "
+            + "--format), from one reading of the topics; domains without a tenant are in none.")
     Path eachTenant;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
@@ -93,13 +96,14 @@ public final class DigestCommand implements Callable<Integer> {
     String alertsTopic;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
-        description = "markdown or json (one object). Default: ${DEFAULT-VALUE}.")
+        description = "markdown, html (a self-contained page, the body of a mail) or json (one object). Default: "
+            + "${DEFAULT-VALUE}.")
     String format;
 
     @Override
     public Integer call() {
-        if (!format.equals("markdown") && !format.equals("json")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be markdown or json");
+        if (!FORMATS.containsKey(format)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be markdown, html or json");
         }
         if (eachTenant != null && !tenants.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--each-tenant writes every tenant's "
@@ -180,7 +184,7 @@ public final class DigestCommand implements Callable<Integer> {
     /** One file per tenant in {@code --each-tenant}, named after it; exit 1 when no tenant had anything. */
     private int writeEach(DigestGroups groups, Set<String> wanted, DigestPeriod period) {
         PrintWriter err = spec.commandLine().getErr();
-        String extension = format.equals("json") ? ".json" : ".md";
+        String extension = FORMATS.get(format);
         int written = 0;
         try {
             Files.createDirectories(eachTenant);
@@ -207,10 +211,10 @@ public final class DigestCommand implements Callable<Integer> {
     }
 
     private void print(Digest digest, PrintWriter out) {
-        if (format.equals("json")) {
-            DigestJson.print(digest, out);
-        } else {
-            DigestMarkdown.print(digest, out);
+        switch (format) {
+            case "json" -> DigestJson.print(digest, out);
+            case "html" -> DigestHtml.print(digest, out);
+            default -> DigestMarkdown.print(digest, out);
         }
     }
 

@@ -1,15 +1,8 @@
 package io.tlsrpt.cli.digest;
 
-import io.tlsrpt.cli.domains.DomainTable;
-import io.tlsrpt.schema.CountedValue;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * A digest as Markdown: readable as plain text, and as a page once a mail client or a wiki renders it (a provider
@@ -17,86 +10,59 @@ import java.util.stream.Collectors;
  */
 final class DigestMarkdown {
 
+    private static final String MARKDOWN_SPECIAL = "\\|`*_[]<>";
+
     private DigestMarkdown() {
     }
 
     static void print(Digest digest, PrintWriter out) {
-        out.println("# TLS-RPT digest" + scope(digest) + ", " + digest.period().first() + " to "
-            + digest.period().last());
+        out.println("# " + escape(DigestText.title(digest)));
         out.println();
-        long sessions = digest.sessions();
-        out.printf(Locale.ROOT, "%d policy %s, %,d sessions reported by %d %s: %s failed (%s the %d days before), %s "
-                + "under no enforced policy.%n", digest.summaries().size(),
-            plural(digest.summaries().size(), "domain", "domains"), sessions, digest.reporters().size(),
-            plural(digest.reporters().size(), "reporter", "reporters"),
-            DomainTable.percent(Digest.share(digest.failed(), sessions)),
-            DomainTable.percent(digest.failedShareBefore()), digest.period().days(),
-            DomainTable.percent(Digest.share(digest.withoutEnforcedPolicy(), sessions)));
-        out.printf(Locale.ROOT, "%d %s, %d open at the end of the period.%n", digest.incidents().size(),
-            plural(digest.incidents().size(), "incident", "incidents"), digest.openIncidents());
-        if (!digest.summaries().isEmpty()) {
-            out.println();
-            out.println("## Policy domains, worst first");
-            out.println();
-            out.println("| policy domain | tenant | days | sessions | failed | failed before | no enforced policy "
-                + "| failing most | worst day |");
-            out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
-            for (DomainSummary s : digest.summaries()) {
-                DomainTable.Row r = s.row();
-                out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %s | %s | %s | %s | %s |%n", r.domain(),
-                    orDash(r.tenant()), r.days(), r.sessions(), DomainTable.percent(r.failedShare()),
-                    DomainTable.percent(s.failedShareBefore()), DomainTable.percent(r.withoutEnforcedPolicyShare()),
-                    failing(s.failingMost()), worstDay(s));
-            }
-        }
-        if (!digest.incidents().isEmpty()) {
-            out.println();
-            out.println("## Incidents, open first");
-            out.println();
-            out.println("| status | severity | kind | policy domain | result type | from | last anomalous | resolved "
-                + "| peak failed | alert_id |");
-            out.println("|---|---|---|---|---|---|---|---|---:|---|");
-            for (IncidentDigest.Incident i : digest.incidents()) {
-                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %,d | %s |%n",
-                    i.open() ? "open" : "resolved", i.severity(), i.kind(), i.policyDomain(), orDash(i.resultType()),
-                    day(i.firstWindow()), day(i.lastAnomalous()), i.resolved() == null ? "-" : day(i.resolved()),
-                    i.peakFailed(), i.alertId());
-            }
-        }
+        out.println(escape(DigestText.sessions(digest)));
+        out.println(escape(DigestText.incidents(digest)));
+        table(out, DigestText.DOMAINS_HEADING, DigestText.DOMAIN_COLUMNS, DigestText.NUMERIC_DOMAIN_COLUMNS,
+            digest.summaries(), DigestText::row);
+        table(out, DigestText.INCIDENTS_HEADING, DigestText.INCIDENT_COLUMNS, DigestText.NUMERIC_INCIDENT_COLUMNS,
+            digest.incidents(), DigestText::row);
         out.flush();
     }
 
-    private static String scope(Digest digest) {
-        List<String> parts = new ArrayList<>();
-        if (!digest.tenants().isEmpty()) {
-            parts.add(plural(digest.tenants().size(), "tenant ", "tenants ")
-                + digest.tenants().stream().sorted().collect(Collectors.joining(", ")));
+    private static <T> void table(PrintWriter out, String heading, List<String> columns, List<Boolean> numeric,
+                                  List<T> rows, Function<T, List<String>> cells) {
+        if (rows.isEmpty()) {
+            return;
         }
-        if (!digest.domains().isEmpty()) {
-            parts.add(digest.domains().stream().sorted().collect(Collectors.joining(", ")));
+        out.println();
+        out.println("## " + heading);
+        out.println();
+        out.println(line(columns));
+        out.println("|" + String.join("|", numeric.stream().map(right -> right ? "---:" : "---").toList()) + "|");
+        for (T row : rows) {
+            out.println(line(cells.apply(row).stream().map(DigestMarkdown::escape).toList()));
         }
-        return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
     }
 
-    private static String failing(List<CountedValue> most) {
-        return most.isEmpty() ? "-" : most.stream()
-            .map(c -> String.format(Locale.ROOT, "%s (%,d)", c.getValue(), c.getCount()))
-            .collect(Collectors.joining(", "));
+    private static String line(List<String> cells) {
+        return "| " + String.join(" | ", cells) + " |";
     }
 
-    private static String worstDay(DomainSummary s) {
-        return s.worstDay() == null ? "-" : s.worstDay() + " (" + DomainTable.percent(s.worstDayShare()) + ")";
-    }
-
-    private static String day(Instant instant) {
-        return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
-    }
-
-    private static String orDash(String value) {
-        return value == null || value.isEmpty() ? "-" : value;
-    }
-
-    private static String plural(long n, String one, String many) {
-        return n == 1 ? one : many;
+    /**
+     * {@code text} as Markdown shows it verbatim: the characters that would end a table cell, open a link, an emphasis
+     * or an HTML tag are escaped. Domains and result types come from reports anyone may send; the normaliser has
+     * already replaced their control characters.
+     */
+    static String escape(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean special = MARKDOWN_SPECIAL.indexOf(c) >= 0;
+            if (special && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(special ? "\\" : "").append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

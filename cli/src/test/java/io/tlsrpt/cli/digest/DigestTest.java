@@ -140,6 +140,66 @@ class DigestTest {
                 + "| 2026-11-27 | 800 | week |");
     }
 
+    /** A page a mail client shows: well-formed, self-contained, the same figures as the Markdown. */
+    @Test
+    void htmlIsAMailBodyWithTheSameFigures() throws Exception {
+        StringWriter out = new StringWriter();
+        DigestHtml.print(week(), new PrintWriter(out));
+        String html = out.toString();
+
+        assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script", "<link", "src=", "http");
+        org.w3c.dom.Document page = xml(html.substring(html.indexOf('\n') + 1));
+        javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        assertThat(xpath.evaluate("/html/head/title", page))
+            .isEqualTo("TLS-RPT digest: tenant acme, 2026-11-23 to 2026-11-29");
+        assertThat(xpath.evaluate("/html/body/p", page)).contains("14,000 sessions reported by 1 reporter: 11.79% "
+            + "failed (1.00% the 7 days before)").contains("2 incidents, 1 open at the end of the period.");
+        assertThat(xpath.evaluate("count(//table[1]/tr)", page)).isEqualTo("3");
+        assertThat(xpath.evaluate("//table[1]/tr[2]/td[1]", page)).isEqualTo("shop.example");
+        assertThat(xpath.evaluate("//table[1]/tr[2]/td[8]", page))
+            .isEqualTo("certificate-expired (1,580), certificate-not-trusted (70)");
+        assertThat(xpath.evaluate("//table[1]/tr[2]/td[4]/@style", page)).contains("text-align:right");
+        assertThat(xpath.evaluate("//table[2]/tr[3]/td[10]", page)).isEqualTo("week");
+    }
+
+    /**
+     * A report anyone may POST names its own domains and result types: each rendering shows them as text, never as
+     * a table cell's end, a link, markup or a script.
+     */
+    @Test
+    void hostileTextFromReportsStaysText() throws Exception {
+        DomainTable table = new DomainTable();
+        table.add(day("a|b.example", 0, 1_000, 10, 0,
+            new CountedValue("[login](https://phish.example)<img src=x onerror=alert(1)>*_`x`_*", 10L)));
+        Digest digest = Digest.of(Set.of("acme"), Set.of(), WEEK, table, new DomainTable(),
+            new IncidentDigest(WEEK));
+
+        StringWriter markdown = new StringWriter();
+        DigestMarkdown.print(digest, new PrintWriter(markdown));
+        assertThat(markdown.toString()).contains("| a\\|b.example | acme | 1 |")
+            .contains("\\[login\\](https://phish.example)\\<img src=x onerror=alert(1)\\>\\*\\_\\`x\\`\\_\\* (10)")
+            .doesNotContainPattern("[^\\\\]<img");
+        assertThat(markdown.toString().lines().filter(l -> l.startsWith("| a")))
+            .singleElement().satisfies(row -> assertThat(row.replace("\\|", "").chars().filter(c -> c == '|')
+                .count()).as("ten cell borders, none from the domain").isEqualTo(10));
+
+        StringWriter html = new StringWriter();
+        DigestHtml.print(digest, new PrintWriter(html));
+        assertThat(html.toString()).doesNotContain("<img", "<a ").contains("&lt;img src=x onerror=alert(1)&gt;");
+        org.w3c.dom.Document page = xml(html.toString().substring(html.toString().indexOf('\n') + 1));
+        javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        assertThat(xpath.evaluate("//table[1]/tr[2]/td[1]", page)).isEqualTo("a|b.example");
+        assertThat(xpath.evaluate("//table[1]/tr[2]/td[8]", page))
+            .isEqualTo("[login](https://phish.example)<img src=x onerror=alert(1)>*_`x`_* (10)");
+    }
+
+    /** The page as XML: it must be well-formed for that. */
+    private static org.w3c.dom.Document xml(String page) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(page)));
+    }
+
     @Test
     void jsonForATemplateOrAPortal() throws Exception {
         StringWriter out = new StringWriter();

@@ -227,6 +227,11 @@ class DomainsCommandIT {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("customer-7.md");
         }
         assertThat(Files.readString(each.resolve("customer-7.md"))).isEqualTo(markdown.out());
+        Run html = digest("--each-tenant", each.toString(), "--since", first, "--until", last, "--format", "html");
+        assertThat(html.exit()).as(html.err()).isZero();
+        assertThat(Files.readString(each.resolve("customer-7.html"))).startsWith("<!DOCTYPE html>")
+            .contains("<td style=\"padding:4px 8px;border:1px solid #d0d7de;\">expired.example</td>")
+            .endsWith("</html>" + System.lineSeparator());
         assertThat(digest("--each-tenant", each.toString(), "--tenant", "customer-7").exit()).isEqualTo(2);
 
         Run nobody = digest("--tenant", "nobody", "--since", first, "--until", last);
@@ -237,7 +242,7 @@ class DomainsCommandIT {
         assertThat(noAlerts.exit()).isEqualTo(1);
         assertThat(noAlerts.err()).contains("tlsrpt digest: tlsrpt.no-such-topic does not exist on this cluster");
         assertThat(digest("--since", last, "--until", first).exit()).isEqualTo(2);
-        assertThat(digest("--format", "html").exit()).isEqualTo(2);
+        assertThat(digest("--format", "pdf").exit()).isEqualTo(2);
     }
 
     /** How many records of the statistics topic the command says it read. */
