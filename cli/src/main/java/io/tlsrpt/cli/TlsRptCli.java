@@ -1,5 +1,6 @@
 package io.tlsrpt.cli;
 
+import java.io.OutputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +33,20 @@ public final class TlsRptCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        System.exit(printingTo(System.out, System.err).execute(args));
+    }
+
+    /**
+     * The command line printing to these streams through {@link TerminalSafeWriter}: what a report, a DNS record or a
+     * certificate says is shown, never obeyed by the terminal.
+     */
+    static CommandLine printingTo(OutputStream out, OutputStream err) {
+        CommandLine cmd = newCommandLine();
+        cmd.setOut(TerminalSafeWriter.around(out));
+        cmd.setErr(TerminalSafeWriter.around(err));
+        // the help's colours are escape sequences too, which the writer would show as U+FFFD
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        return cmd;
     }
 
     /** The configured command line, for tests that run commands in-process. */

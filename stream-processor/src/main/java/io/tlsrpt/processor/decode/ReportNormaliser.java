@@ -206,7 +206,7 @@ final class ReportNormaliser {
                 }
                 for (String string : inner) {
                     // the inner array's escapes (\\u001b) are decoded only now
-                    String clean = Texts.withoutControls(string);
+                    String clean = ControlCharacters.replaced(string);
                     if (clean != string) {
                         deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
                     }
@@ -353,7 +353,7 @@ final class ReportNormaliser {
             deviations.add(Deviation.VALUE_TYPE_COERCED);
             text = node.toString();
         }
-        String clean = Texts.withoutControls(text);
+        String clean = ControlCharacters.replaced(text);
         if (clean != text) {
             deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
         }

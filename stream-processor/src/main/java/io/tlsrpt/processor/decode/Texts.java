@@ -15,32 +15,6 @@ final class Texts {
         return false;
     }
 
-    /**
-     * {@code s} with every control character replaced: tab, line feed and carriage return by a space, the others (the
-     * rest of C0, DEL, C1, and the bidirectional overrides and isolates that reorder what a reader sees) by U+FFFD;
-     * {@code s} itself when it holds none, the usual case: one scan, no copy. A report's text ends up in terminals,
-     * mails, pages and Alertmanager, and anyone may POST a report.
-     */
-    static String withoutControls(String s) {
-        int i = 0;
-        while (i < s.length() && !isControl(s.charAt(i))) {
-            i++;
-        }
-        if (i == s.length()) {
-            return s;
-        }
-        StringBuilder clean = new StringBuilder(s.length()).append(s, 0, i);
-        for (; i < s.length(); i++) {
-            char c = s.charAt(i);
-            clean.append(!isControl(c) ? c : c == '\t' || c == '\n' || c == '\r' ? ' ' : '\uFFFD');
-        }
-        return clean.toString();
-    }
-
-    private static boolean isControl(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
-    }
-
     static String abbreviate(String s, int max) {
         if (s == null) {
             return "null";
