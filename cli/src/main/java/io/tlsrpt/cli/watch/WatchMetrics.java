@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code tlsrpt_watch_interval_seconds}, {@code tlsrpt_watch_round_duration_seconds},
  * {@code tlsrpt_watch_domains}, {@code tlsrpt_watch_checks_total{outcome}} (complete; lookup-failure: some part
  * could not be told, a DNS failure or a policy fetch not judged in a wide outage; failed: the check itself failed),
- * {@code tlsrpt_watch_alerts_total{kind,severity,status}} and {@code tlsrpt_watch_incidents_open{kind,severity}}.
+ * {@code tlsrpt_watch_alerts_total{kind,severity,status,tenant}} (the tenant the domains file names, empty for
+ * none, as for the processor's alerts) and {@code tlsrpt_watch_incidents_open{kind,severity}}.
  * Such failures neither fire nor resolve an incident; the {@code lookup-failure} count is how an outage of the
  * watch's resolver or network is seen (rule {@code TlsRptPolicyWatchLookupsFailing}).
  */
@@ -96,7 +97,8 @@ public final class WatchMetrics {
         for (WatchStep step : steps) {
             for (Alert alert : step.alerts()) {
                 Counter.builder(ALERTS).description("alerts the watch published")
-                    .tags("kind", alert.getKind(), "severity", alert.getSeverity(), "status", alert.getStatus())
+                    .tags("kind", alert.getKind(), "severity", alert.getSeverity(), "status", alert.getStatus(),
+                        "tenant", alert.getTenant() == null ? "" : alert.getTenant())
                     .register(registry).increment();
             }
         }

@@ -62,11 +62,22 @@ class WatchMetricsTest {
             "tlsrpt_watch_domains 3.0",
             "tlsrpt_watch_interval_seconds 900.0",
             "tlsrpt_watch_last_published_round_timestamp_seconds " + (T0.getEpochSecond() + 42) / 1e9 + "E9",
-            "tlsrpt_watch_alerts_total{kind=\"tlsrpt-record-broken\",severity=\"warning\",status=\"firing\"} 1.0",
+            "tlsrpt_watch_alerts_total{kind=\"tlsrpt-record-broken\",severity=\"warning\",status=\"firing\","
+                + "tenant=\"\"} 1.0",
             "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\"} 1.0",
             "tlsrpt_watch_incidents_open{kind=\"dnssec-broken\",severity=\"critical\"} 0.0",
             "tlsrpt_watch_round_duration_seconds_count 1");
         assertThat(scrape).as("only the kinds the watch raises").doesNotContain("kind=\"starttls-downgrade-suspected\"");
+
+        // an alert stamped with its domain's tenant (the domains file's tenant=) counts under it
+        WatchStep tenants = WatchStep.apply(null, posture("c.example", "missing", "none"));
+        WatchStep stamped = new WatchStep(tenants.next(), tenants.alerts().stream()
+            .map(a -> io.tlsrpt.schema.Alert.newBuilder(a).setTenant("acme").build()).toList(), tenants.changes(),
+            tenants.unknownParts());
+        metrics.published(List.of(stamped), List.of(broken.next(), outage.next(), stamped.next()), 3,
+            Duration.ofSeconds(2));
+        assertThat(registry.scrape()).contains("tlsrpt_watch_alerts_total{kind=\"tlsrpt-record-broken\","
+            + "severity=\"warning\",status=\"firing\",tenant=\"acme\"} 1.0");
     }
 
     @Test
