@@ -8,6 +8,8 @@ import io.tlsrpt.cli.alerts.AlertTopicReader;
 import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +18,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -47,9 +52,10 @@ import picocli.CommandLine.Option;
             + "types that failed most and its worst day, then the incidents of the period and those still open at "
             + "its end. Markdown (readable as text, a page once rendered), HTML (a mail's body) or JSON; with "
             + "--each-tenant, every "
-            + "tenant's in a file of its own. A summary goes to standard error.",
-        "Exit codes: 0 digest shown, 1 nothing matched or a topic does not exist or could not be read, 2 usage "
-            + "error."})
+            + "tenant's in a file of its own; with --mail-recipients, every tenant's mailed to it. A summary goes to "
+            + "standard error.",
+        "Exit codes: 0 digest shown (written, mailed), 1 nothing matched, a topic does not exist or could not be "
+            + "read, or a mail was not accepted, 2 usage error."})
 public final class DigestCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DigestCommand.class);
@@ -74,6 +80,17 @@ public final class DigestCommand implements Callable<Integer> {
         description = "Write every tenant's digest to DIR, one file each (TENANT.md, TENANT.html or TENANT.json by "
             + "--format), from one reading of the topics; domains without a tenant are in none.")
     Path eachTenant;
+
+    @Option(names = "--mail-recipients", paramLabel = "FILE",
+        description = "Mail every tenant named in FILE its digest (lines 'TENANT ADDRESS[, ADDRESS...]'), Markdown "
+            + "and HTML in one mail, by the SMTP server --smtp-config names; a tenant with nothing in the period "
+            + "gets none. Exit 1 when any mail was not accepted.")
+    Path mailRecipients;
+
+    @Option(names = "--smtp-config", paramLabel = "FILE",
+        description = "With --mail-recipients: a properties file with from, mail.smtp.host (and any Jakarta Mail "
+            + "mail.* key: port, starttls, ssl), user and password.file for SMTP authentication.")
+    Path smtpConfig;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
         description = "Only this policy domain or its subdomains. Repeatable.")
@@ -109,12 +126,32 @@ public final class DigestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--each-tenant writes every tenant's "
                 + "digest; --tenant shows one: not both");
         }
+        if ((mailRecipients == null) != (smtpConfig == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mail-recipients and --smtp-config go "
+                + "together");
+        }
+        if (mailRecipients != null && !tenants.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mail-recipients mails the tenants its "
+                + "file names; --tenant shows one: not both");
+        }
         DigestPeriod period = period();
         Set<String> wanted = PolicyDomains.normalised(domains);
+        Map<String, List<InternetAddress>> recipients = Map.of();
+        DigestMailer mailer = null;
+        if (mailRecipients != null) {
+            try {
+                recipients = DigestRecipients.read(mailRecipients);
+                mailer = DigestMailer.configured(smtpConfig);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+        }
         Map<String, Object> client = cluster.properties();
         PrintWriter err = spec.commandLine().getErr();
 
-        DigestGroups groups = new DigestGroups(period, eachTenant != null);
+        DigestGroups groups = new DigestGroups(period, eachTenant != null || mailer != null);
         long statsRead;
         try {
             // from the as many days before the period, to compare each domain's failed share with
@@ -165,8 +202,47 @@ public final class DigestCommand implements Callable<Integer> {
             period.last(), statsRead, statsTopic, alertsRead, alertsTopic,
             notAlerts[0] == 0 ? "" : " (" + notAlerts[0] + " not alerts, skipped)");
         err.flush();
-        return eachTenant == null ? show(groups.digest(DigestGroups.ALL, tenants, wanted), period, wanted)
-            : writeEach(groups, wanted, period);
+        if (eachTenant == null && mailer == null) {
+            return show(groups.digest(DigestGroups.ALL, tenants, wanted), period, wanted);
+        }
+        int exit = eachTenant == null ? 0 : writeEach(groups, wanted, period);
+        return mailer == null ? exit : Math.max(exit, mailEach(groups, wanted, recipients, mailer));
+    }
+
+    /**
+     * Each tenant of the recipients file that had reports or incidents gets its digest; exit 1 when a mail was not
+     * accepted or none was sent.
+     */
+    private int mailEach(DigestGroups groups, Set<String> wanted, Map<String, List<InternetAddress>> recipients,
+                         DigestMailer mailer) {
+        PrintWriter err = spec.commandLine().getErr();
+        int sent = 0;
+        int failed = 0;
+        for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
+            String tenant = e.getKey();
+            String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
+            if (!groups.groups().contains(tenant)) {
+                err.println("tlsrpt digest: " + tenant + " had no reports or incidents: nothing mailed to " + to);
+                continue;
+            }
+            try {
+                mailer.send(groups.digest(tenant, Set.of(tenant), wanted), e.getValue());
+                err.println("tlsrpt digest: " + tenant + "'s digest mailed to " + to);
+                sent++;
+            } catch (MessagingException ex) {
+                LOG.debug("mailing {}'s digest failed", tenant, ex);
+                err.println("tlsrpt digest: " + tenant + "'s digest not mailed to " + to + ": " + ex);
+                failed++;
+            }
+            err.flush();
+        }
+        Set<String> unmailed = new TreeSet<>(groups.groups());
+        unmailed.removeAll(recipients.keySet());
+        if (!unmailed.isEmpty()) {
+            err.println("tlsrpt digest: no recipients in " + mailRecipients + " for " + String.join(", ", unmailed));
+        }
+        err.printf(Locale.ROOT, "tlsrpt digest: %d digests mailed, %d not%n", sent, failed);
+        return failed > 0 || sent == 0 ? 1 : 0;
     }
 
     private int show(Digest digest, DigestPeriod period, Set<String> wanted) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.cli.CommandRunner.Run;
 import io.tlsrpt.cli.TestProcessors;
@@ -14,6 +17,7 @@ import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.generate.Scenario;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.schema.serde.MockSchemaRegistry;
+import jakarta.mail.internet.MimeMessage;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -243,6 +247,66 @@ class DomainsCommandIT {
         assertThat(noAlerts.err()).contains("tlsrpt digest: tlsrpt.no-such-topic does not exist on this cluster");
         assertThat(digest("--since", last, "--until", first).exit()).isEqualTo(2);
         assertThat(digest("--format", "pdf").exit()).isEqualTo(2);
+    }
+
+    /**
+     * A provider mails each customer its week: every tenant of the recipients file that had reports gets one mail, by a
+     * real SMTP server over TLS with authentication; a tenant with nothing gets none; credentials the server refuses
+     * fail the run.
+     */
+    @Test
+    void theDigestIsMailedToEachTenantsRecipients() throws Exception {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        smtp.start();
+        try {
+            smtp.setUser("digest@provider.example", "digest", "s3cret");
+            Path recipients = Files.writeString(dir.resolve("recipients.txt"), String.join("\n",
+                "customer-7 ops@customer7.example, \"Customer 7 NOC\" <noc@customer7.example>",
+                "customer-9 ops@customer9.example   # no domain yet", ""));
+            Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
+            Path config = Files.writeString(dir.resolve("smtp.properties"), String.join("\n",
+                "from=TLS-RPT digest <digest@provider.example>",
+                "mail.smtp.host=127.0.0.1",
+                "mail.smtp.port=" + smtp.getSmtps().getPort(),
+                "mail.smtp.ssl.enable=true",
+                // GreenMail's own certificate: trusted for this host only, and it names no host (a real server's
+                // certificate is checked against the host name, Angus Mail's default)
+                "mail.smtp.ssl.trust=127.0.0.1",
+                "mail.smtp.ssl.checkserveridentity=false",
+                "user=digest",
+                "password.file=smtp-password", ""));
+            String first = START.toString();
+            String last = START.plusDays(9).toString();
+
+            Run mailed = digest("--mail-recipients", recipients.toString(), "--smtp-config", config.toString(),
+                "--since", first, "--until", last);
+            assertThat(mailed.exit()).as(mailed.err()).isZero();
+            assertThat(mailed.err()).contains("tlsrpt digest: customer-7's digest mailed to ops@customer7.example, "
+                    + "Customer 7 NOC <noc@customer7.example>")
+                .contains("tlsrpt digest: customer-9 had no reports or incidents: nothing mailed")
+                .contains("tlsrpt digest: 1 digests mailed, 0 not");
+            MimeMessage[] received = smtp.getReceivedMessages();
+            assertThat(received).as("one copy per recipient").hasSize(2);
+            for (MimeMessage mail : received) {
+                assertThat(mail.getSubject()).isEqualTo("TLS-RPT digest: tenant customer-7, " + first + " to " + last);
+                assertThat(mail.getFrom()[0].toString()).isEqualTo("TLS-RPT digest <digest@provider.example>");
+                assertThat(mail.getHeader("Auto-Submitted", null)).isEqualTo("auto-generated");
+                assertThat(mail.getContentType()).startsWith("multipart/alternative");
+                assertThat(GreenMailUtil.getBody(mail)).contains("text/plain").contains("text/html").contains("expired.example").doesNotContain("withdrawn.example");
+            }
+
+            Files.writeString(dir.resolve("smtp-password"), "wrong\n");
+            Run refused = digest("--mail-recipients", recipients.toString(), "--smtp-config", config.toString(),
+                "--since", first, "--until", last);
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("tlsrpt digest: customer-7's digest not mailed to ")
+                .contains("tlsrpt digest: 0 digests mailed, 1 not");
+            assertThat(smtp.getReceivedMessages()).hasSize(2);
+            assertThat(digest("--mail-recipients", recipients.toString()).exit()).as("without --smtp-config")
+                .isEqualTo(2);
+        } finally {
+            smtp.stop();
+        }
     }
 
     /** How many records of the statistics topic the command says it read. */

@@ -100,7 +100,7 @@ public final class ServedDomains {
                     + "' (after a domain only 'tenant=NAME' may follow)");
         }
         String tenant = parts[1].substring(TENANT.length());
-        if (!TENANT_NAME.matcher(tenant).matches()) {
+        if (!isTenantName(tenant)) {
             throw new IllegalArgumentException("not a tenant name (letters, digits, '.', '_', '-', at most 64, "
                     + "beginning with a letter or digit): '" + tenant + "'");
         }
@@ -134,6 +134,11 @@ public final class ServedDomains {
         Map<String, String> bt = new HashMap<>(belowTenants);
         other.belowTenants.forEach(bt::putIfAbsent);
         return new ServedDomains(Set.copyOf(e), Set.copyOf(b), Map.copyOf(et), Map.copyOf(bt));
+    }
+
+    /** Whether {@code name} may be a tenant's: what every consumer (Alertmanager, a SIEM, a file name) takes as is. */
+    public static boolean isTenantName(String name) {
+        return TENANT_NAME.matcher(name).matches();
     }
 
     /** True when no list was given: every domain is served. */
