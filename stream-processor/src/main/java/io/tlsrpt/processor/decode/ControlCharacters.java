@@ -15,7 +15,10 @@ public final class ControlCharacters {
     }
 
     public static boolean isControl(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
+        if (c >= 0x20 && c < 0x7f) {
+            return false;   // printable ASCII, nearly every character of a report, is told first
+        }
+        return c < 0x20 || c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
     }
 
     /**
@@ -24,14 +27,15 @@ public final class ControlCharacters {
      */
     public static String replaced(String s) {
         int i = 0;
-        while (i < s.length() && !isControl(s.charAt(i))) {
+        int length = s.length();
+        while (i < length && !isControl(s.charAt(i))) {
             i++;
         }
-        if (i == s.length()) {
+        if (i == length) {
             return s;
         }
-        StringBuilder clean = new StringBuilder(s.length()).append(s, 0, i);
-        for (; i < s.length(); i++) {
+        StringBuilder clean = new StringBuilder(length).append(s, 0, i);
+        for (; i < length; i++) {
             char c = s.charAt(i);
             clean.append(!isControl(c) ? c : c == '\t' || c == '\n' || c == '\r' ? ' ' : REPLACEMENT);
         }
