@@ -100,8 +100,9 @@ final class DetectStage {
                 while (all.hasNext()) {
                     KeyValue<String, Incident> e = all.next();
                     if (e.value.open()) {
-                        IncidentMetrics.series(e.value, tenantOf(e.key.substring(0, e.key.indexOf('|'))))
-                                .ifPresent(series -> open.put(e.key, series));
+                        int bar = e.key.indexOf('|');   // domain|result-type
+                        String domain = bar < 0 ? e.key : e.key.substring(0, bar);
+                        IncidentMetrics.series(e.value, tenantOf(domain)).ifPresent(series -> open.put(e.key, series));
                     }
                 }
             }
