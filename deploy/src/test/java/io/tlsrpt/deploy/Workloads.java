@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The containers the deployment files run, in one shape whatever the file: compose services, containers of
- * Kubernetes StatefulSets and Deployments (with envFrom ConfigMaps resolved), and the Connect containers (the
+ * Kubernetes StatefulSets, Deployments, Jobs and CronJobs (with envFrom ConfigMaps resolved), and the Connect containers (the
  * compose worker, the Strimzi KafkaConnect). Which program a container runs is read from its command: the main
  * class for the project's own images.
  */
@@ -132,10 +132,12 @@ final class Workloads {
         DeployFiles.k8sObjects("ConfigMap").forEach(cm -> configMaps.put(cm.name(), cm.node().path("data")));
         List<Container> containers = new ArrayList<>();
         for (DeployFiles.K8sObject workload : DeployFiles.k8sObjects()) {
-            if (!List.of("StatefulSet", "Deployment", "DaemonSet", "Job").contains(workload.kind())) {
+            if (!List.of("StatefulSet", "Deployment", "DaemonSet", "Job", "CronJob").contains(workload.kind())) {
                 continue;
             }
-            for (JsonNode c : workload.node().path("spec").path("template").path("spec").path("containers")) {
+            JsonNode spec = workload.kind().equals("CronJob")
+                    ? workload.node().path("spec").path("jobTemplate").path("spec") : workload.node().path("spec");
+            for (JsonNode c : spec.path("template").path("spec").path("containers")) {
                 Map<String, String> env = new LinkedHashMap<>();
                 for (JsonNode from : c.path("envFrom")) {
                     String cmName = from.path("configMapRef").path("name").asText();

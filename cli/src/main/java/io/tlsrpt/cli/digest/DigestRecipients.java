@@ -18,7 +18,7 @@ import java.util.Map;
  * comment; a tenant named on several lines gets every address): the tenant names of the processor's served-domains
  * file, the addresses as RFC 5322 mailboxes.
  */
-final class DigestRecipients {
+public final class DigestRecipients {
 
     private DigestRecipients() {
     }
@@ -28,7 +28,7 @@ final class DigestRecipients {
      *
      * @throws IllegalArgumentException naming the line, for a bad tenant name or address, or a line without address
      */
-    static Map<String, List<InternetAddress>> read(Path file) throws IOException {
+    public static Map<String, List<InternetAddress>> read(Path file) throws IOException {
         Map<String, List<InternetAddress>> recipients = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
