@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.digest;
 
+import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -30,16 +31,9 @@ public final class DigestRecipients {
      */
     public static Map<String, List<InternetAddress>> read(Path file) throws IOException {
         Map<String, List<InternetAddress>> recipients = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int comment = line.indexOf('#');
-            String entry = (comment < 0 ? line : line.substring(0, comment)).strip();
-            if (entry.isEmpty()) {
-                continue;
-            }
-            String where = file + " line " + (i + 1);
-            String[] parts = entry.split("\\s+", 2);
+        for (ListFile.Entry entry : ListFile.entries(Files.readString(file, StandardCharsets.UTF_8))) {
+            String where = file + " line " + entry.line();
+            String[] parts = entry.text().split("\\s+", 2);
             if (!ServedDomains.isTenantName(parts[0])) {
                 throw new IllegalArgumentException(where + ": '" + parts[0] + "' is not a tenant name (letters, digits, "
                     + "'.', '_', '-', up to 64)");

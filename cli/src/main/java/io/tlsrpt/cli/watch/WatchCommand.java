@@ -11,6 +11,7 @@ import io.tlsrpt.cli.check.MxProbeOptions;
 import io.tlsrpt.cli.run.FixedSchemaIds;
 import io.tlsrpt.cli.run.RunSettings;
 import io.tlsrpt.processor.served.AlertTenants;
+import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.AvroJson;
@@ -476,14 +477,9 @@ public final class WatchCommand implements Callable<Integer> {
         List<String> listed = new ArrayList<>();
         List<String> wildcards = new ArrayList<>();
         List<String> entries = new ArrayList<>();
-        int number = 0;
-        for (String line : Files.readAllLines(domainsFile)) {
-            number++;
-            String text = line.replaceFirst("#.*", "").strip();
-            if (text.isEmpty()) {
-                continue;
-            }
-            String where = domainsFile + " line " + number;
+        for (ListFile.Entry entry : ListFile.entries(Files.readString(domainsFile))) {
+            String text = entry.text();
+            String where = domainsFile + " line " + entry.line();
             try {
                 ServedDomains.of(List.of(text));   // a domain or wildcard, and its tenant if it names one
             } catch (IllegalArgumentException e) {

@@ -312,7 +312,8 @@ class WatchCommandIT {
         });
         assertThat(scrape[0]).contains("tlsrpt_watch_domains 1.0", "tlsrpt_watch_checks_total{outcome=\"complete\"} 1.0",
             "tlsrpt_watch_incidents_open{kind=\"tls-policy-not-enforced\",severity=\"warning\"} 1.0",
-            "tlsrpt_watch_alerts_total{kind=\"tls-policy-not-enforced\",severity=\"warning\",status=\"firing\"} 1.0",
+            "tlsrpt_watch_alerts_total{kind=\"tls-policy-not-enforced\",severity=\"warning\",status=\"firing\","
+                + "tenant=\"acme\"} 1.0",
             "tlsrpt_watch_interval_seconds 1.0");
         assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
             + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

@@ -51,23 +51,23 @@ final class DomainQueryEndpoint implements HttpHandler {
     private final Clock clock;
     private final Supplier<ServedDomains> served;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
-    /** "Bearer <token>" every request must carry; null: none asked for. */
-    private final String authorization;
+    /** Who may ask what: the operator's token, the tenants' tokens, or none asked for. */
+    private final DomainQueryTokens tokens;
 
     /**
      * @param streams this instance's Kafka Streams client
      * @param self    its {@code application.server}
-     * @param served  the served-domains list in force, for each answer's {@code tenant}
-     * @param token   the token requests must carry (and forwarded ones carry on), null for none
+     * @param served  the served-domains list in force, for each answer's {@code tenant} and a tenant token's reach
+     * @param tokens  the tokens requests must carry (a forwarded request carries on its own)
      */
     DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
-                        Supplier<ServedDomains> served, String token) {
+                        Supplier<ServedDomains> served, DomainQueryTokens tokens) {
         this.streams = streams;
         this.self = self;
         this.reader = new DomainStateReader(windowSize, clock);
         this.clock = clock;
         this.served = served;
-        this.authorization = token == null ? null : "Bearer " + token;
+        this.tokens = tokens;
     }
 
     @Override
@@ -77,16 +77,19 @@ final class DomainQueryEndpoint implements HttpHandler {
             HttpEndpoints.respond(exchange, 405, "application/json", "");   // read only: no query, no forward
             return;
         }
-        if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        DomainQueryTokens.Access access = tokens.access(authorization);
+        if (access instanceof DomainQueryTokens.Denied) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
             HttpEndpoints.respond(exchange, 401, "application/json", DomainStateJson.error("domain queries need "
-                    + "Authorization: Bearer <the token of http.domains.token.file>"));
+                    + "Authorization: Bearer <the token of http.domains.token.file, or a tenant's of "
+                    + "http.domains.tenant.tokens.file>"));
             return;
         }
         String domain = exchange.getRequestURI().getPath().substring(PATH.length());
         Answer answer;
         try {
-            answer = answer(domain, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+            answer = answer(domain, access, authorization, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
         } catch (StreamsException | IllegalStateException e) {
             // the client's state moved between the check and the call (a rebalance, a shutdown)
             LOG.debug("domain query for {} while Kafka Streams is {}", domain, streams.state(), e);
@@ -105,19 +108,17 @@ final class DomainQueryEndpoint implements HttpHandler {
     record Answer(int status, String body) {
     }
 
-    /** Constant time, so that the token cannot be guessed by the time a comparison takes. */
-    private boolean authorized(String header) {
-        return authorization == null || header != null && java.security.MessageDigest.isEqual(
-                authorization.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private Answer answer(String requested, String forwardedBy) {
+    private Answer answer(String requested, DomainQueryTokens.Access access, String authorization,
+                          String forwardedBy) {
         String domain;
         try {
             domain = DomainNames.canonical(requested);
         } catch (IllegalArgumentException e) {
             return new Answer(400, DomainStateJson.error(e.getMessage()));
+        }
+        if (access instanceof DomainQueryTokens.OneTenant one && !one.tenant().equals(served.get().tenantOf(domain))) {
+            // another tenant's domain, or none's: answered as a domain not kept, so that its existence is not told
+            return notKept(domain);
         }
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
@@ -135,13 +136,12 @@ final class DomainQueryEndpoint implements HttpHandler {
                 return new Answer(503, DomainStateJson.error(domain + " is not kept here (forwarded by "
                         + forwardedBy + "; its owner is " + address(owner.activeHost()) + ")"));
             }
-            return forward(domain, owner.activeHost());
+            return forward(domain, owner.activeHost(), authorization);
         }
         try {
             DomainState kept = reader.read(domain, windowStore(owner.partition()), incidentStore(owner.partition()));
             if (kept.isEmpty()) {
-                return new Answer(404, DomainStateJson.error("no reports about " + domain
-                        + " in the windows this processor keeps, and no incident"));
+                return notKept(domain);
             }
             return new Answer(200, DomainStateJson.of(kept, served.get().tenantOf(domain), address(self),
                     clock.instant()));
@@ -149,6 +149,11 @@ final class DomainQueryEndpoint implements HttpHandler {
             return new Answer(503, DomainStateJson.error("the stores of " + domain + "'s partition are not "
                     + "queryable now (" + e.getMessage() + ")"));
         }
+    }
+
+    private static Answer notKept(String domain) {
+        return new Answer(404, DomainStateJson.error("no reports about " + domain
+                + " in the windows this processor keeps, and no incident"));
     }
 
     private ReadOnlyWindowStore<String, DomainWindow> windowStore(int partition) {
@@ -161,7 +166,8 @@ final class DomainQueryEndpoint implements HttpHandler {
                 QueryableStoreTypes.<String, Incident>keyValueStore()).withPartition(partition));
     }
 
-    private Answer forward(String domain, HostInfo owner) {
+    /** Asks the owner with the caller's own {@code Authorization}: the owner judges it as this instance did. */
+    private Answer forward(String domain, HostInfo owner, String authorization) {
         URI uri = URI.create("http://" + address(owner) + PATH + domain);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
                 .header(FORWARDED_HEADER, address(self)).GET();

@@ -174,6 +174,8 @@ public final class ProcessorConfig {
             "Whether the HTTP server also answers GET /v1/domains/{domain}: the domain's windows kept in the window store (as tlsrpt.domain-stats carries them) and its incidents, asked of any instance (one that does not keep the domain forwards the request to the one that does). The policy domains of your reports are then readable by whoever reaches http.host:http.port.");
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
             "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
+    public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
+            "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
             "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP.");
     public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
@@ -335,6 +337,11 @@ public final class ProcessorConfig {
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            domainsTenantTokensFile().ifPresent(file -> DomainQueryTokens.read(file, Optional.empty()));
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -559,6 +566,12 @@ public final class ProcessorConfig {
                     + " must be a token of at least 16 characters");
         }
         return Optional.of(token);
+    }
+
+    /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
+    public Optional<Path> domainsTenantTokensFile() {
+        String path = get(HTTP_DOMAINS_TENANT_TOKENS_FILE);
+        return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.strip()));
     }
 
     /**

@@ -151,7 +151,8 @@ public final class TlsRptProcessor implements AutoCloseable {
             if (queryAddress != null) {
                 http.serveDomainQueries(new DomainQueryEndpoint(streams,
                         HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
-                        settings.windowSize(), clock, servedDomains::current, config.domainsToken().orElse(null)));
+                        settings.windowSize(), clock, servedDomains::current, new DomainQueryTokens(
+                                config.domainsToken(), config.domainsTenantTokensFile(), clock)));
                 LOG.info("domain queries on http://{}{}<domain>", DomainQueryEndpoint.address(queryAddress),
                         DomainQueryEndpoint.PATH);
             }

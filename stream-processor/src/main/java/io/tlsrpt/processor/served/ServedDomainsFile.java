@@ -51,19 +51,12 @@ public final class ServedDomainsFile {
     static ServedDomains parse(byte[] content) {
         List<String> entries = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        String[] lines = new String(content, StandardCharsets.UTF_8).split("\r?\n|\r");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            int hash = line.indexOf('#');
-            String entry = (hash >= 0 ? line.substring(0, hash) : line).trim();
-            if (entry.isEmpty()) {
-                continue;
-            }
+        for (ListFile.Entry entry : ListFile.entries(new String(content, StandardCharsets.UTF_8))) {
             try {
-                ServedDomains.of(List.of(entry));
-                entries.add(entry);
+                ServedDomains.of(List.of(entry.text()));
+                entries.add(entry.text());
             } catch (IllegalArgumentException e) {
-                problems.add("line " + (i + 1) + ": " + e.getMessage());
+                problems.add("line " + entry.line() + ": " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {

@@ -51,6 +51,9 @@ class DomainQueryIT {
     private static final int DAYS = 8;
     /** The token both instances ask of domain queries (http.domains.token.file), and forward with them. */
     private static final String TOKEN = "domain-query-it-" + UUID.randomUUID();
+    /** Two customers' tokens (http.domains.tenant.tokens.file): d2.example is blue's, d3.example green's. */
+    private static final String BLUE = "blue-" + UUID.randomUUID();
+    private static final String GREEN = "green-" + UUID.randomUUID();
 
     private static KafkaClusterTestKit cluster;
     @TempDir
@@ -77,6 +80,12 @@ class DomainQueryIT {
         Path token = stateDir.resolve("token");
         Files.writeString(token, TOKEN + "\n");
         props.setProperty(ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString());
+        Path tenantTokens = stateDir.resolve("tenant-tokens");
+        Files.writeString(tenantTokens, "blue " + BLUE + "\ngreen " + GREEN + "   # a provider's customers\n");
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE, tenantTokens.toString());
+        Path served = stateDir.resolve("served-domains");
+        Files.writeString(served, "*.example\nd2.example tenant=blue\nd3.example tenant=green\n");
+        props.setProperty(ProcessorConfig.SERVED_DOMAINS_FILE, served.toString());
         // the fixtures' month is weeks before the test's day, and four partitions read it in no common order: on
         // time by arrival (stream-processor/README.md, "Late reports")
         props.setProperty(ProcessorConfig.WINDOW_GRACE, "P60D");
@@ -187,6 +196,18 @@ class DomainQueryIT {
                         assertThat(v).startsWith("Bearer"));
                 assertThat(refused.body()).contains("http.domains.token.file").doesNotContain(TOKEN);
             }
+            // a customer's token: its own domain from either instance (one forwards it with the customer's token),
+            // nobody else's, nor a domain without a tenant, and those answered as a domain not kept
+            for (TlsRptProcessor p : List.of(a, b)) {
+                assertThat(get(p, "d2.example", BLUE, 200).get("tenant").asText()).isEqualTo("blue");
+                assertThat(get(p, "d3.example", GREEN, 200).get("tenant").asText()).isEqualTo("green");
+                assertThat(get(p, "d3.example", BLUE, 404).get("error").asText())
+                        .isEqualTo(get(p, "unknown.example", BLUE, 404).get("error").asText()
+                                .replace("unknown.example", "d3.example"));
+                get(p, "d2.example", GREEN, 404);
+                get(p, "d5.example", BLUE, 404);
+                get(p, "d5.example", "wrong-" + BLUE, 401);
+            }
             HttpResponse<String> forwardedAgain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             uri(a, keptByB)).header(DomainQueryEndpoint.FORWARDED_HEADER, "127.0.0.1:1")
                             .header("Authorization", "Bearer " + TOKEN).build(),
@@ -230,8 +251,12 @@ class DomainQueryIT {
     }
 
     private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {
+        return get(p, domain, TOKEN, status);
+    }
+
+    private static JsonNode get(TlsRptProcessor p, String domain, String token, int status) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(uri(p, domain.replace(" ", "%20"))).header("Authorization", "Bearer " + TOKEN)
+                HttpRequest.newBuilder(uri(p, domain.replace(" ", "%20"))).header("Authorization", "Bearer " + token)
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", domain, response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");

@@ -1,0 +1,187 @@
+package io.tlsrpt.processor.app;
+
+import io.tlsrpt.processor.served.ListFile;
+import io.tlsrpt.processor.served.ServedDomains;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may ask {@code GET /v1/domains/{domain}}: the operator's token ({@code http.domains.token.file}) any domain,
+ * and each tenant's token ({@code http.domains.tenant.tokens.file}, lines {@code TENANT TOKEN}) only the domains the
+ * served-domains list names for that tenant, so that a provider can let each customer ask about its own domains
+ * (behind the provider's gateway) and no other's. Without any token anyone who reaches the port may ask.
+ *
+ * <p>The tenants' file is read again when it changes (looked at no more often than every
+ * {@link #RECHECK_INTERVAL}): a customer added or a token rotated applies without a restart; a file that cannot be
+ * read or holds a bad line leaves the tokens read before in force, with a warning in the log.
+ */
+final class DomainQueryTokens {
+
+    /** How often a request may look at the tenants' file for a change. */
+    static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainQueryTokens.class);
+
+    /** What a request's {@code Authorization} header lets it ask. */
+    sealed interface Access permits Denied, Everything, OneTenant {
+    }
+
+    /** No token, or one of none of the files. */
+    record Denied() implements Access {
+    }
+
+    /** The operator's token, or no token asked for at all. */
+    record Everything() implements Access {
+    }
+
+    /** A tenant's token: its own domains only. */
+    record OneTenant(String tenant) implements Access {
+    }
+
+    private final Optional<String> operatorToken;
+    private final byte[] operator;
+    private final Path tenantsFile;
+    private final InstantSource clock;
+    /** "Bearer <token>" -> tenant, as last read. */
+    private volatile Map<String, String> tenants;
+    private volatile Instant lastLook;
+    private volatile Instant lastModified;
+
+    /**
+     * @param operatorToken the operator's token, empty for none
+     * @param tenantsFile   the tenants' tokens, empty for none
+     * @throws IllegalArgumentException when the tenants' file cannot be read or holds a bad line
+     */
+    DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock) {
+        this.operatorToken = operatorToken;
+        this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.tenantsFile = tenantsFile.orElse(null);
+        this.clock = clock;
+        this.lastLook = clock.instant();
+        if (this.tenantsFile != null) {
+            this.lastModified = modified(this.tenantsFile);
+            this.tenants = read(this.tenantsFile, operatorToken);
+        } else {
+            this.tenants = Map.of();
+        }
+    }
+
+    /** Whether a request must carry a token at all. */
+    boolean required() {
+        return operator != null || tenantsFile != null;
+    }
+
+    /** What the request with this {@code Authorization} header (null: none) may ask. */
+    Access access(String authorization) {
+        if (!required()) {
+            return new Everything();
+        }
+        if (authorization == null) {
+            return new Denied();
+        }
+        byte[] given = authorization.getBytes(StandardCharsets.UTF_8);
+        // every token compared in full, whichever matches: the time taken tells nothing of which one is near
+        boolean everything = operator != null && MessageDigest.isEqual(operator, given);
+        String tenant = null;
+        for (Map.Entry<String, String> e : current().entrySet()) {
+            if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), given)) {
+                tenant = e.getValue();
+            }
+        }
+        if (everything) {
+            return new Everything();
+        }
+        return tenant == null ? new Denied() : new OneTenant(tenant);
+    }
+
+    /** The tenants' tokens, read again when the file changed since the last look (at most every few seconds). */
+    private Map<String, String> current() {
+        if (tenantsFile == null) {
+            return tenants;
+        }
+        Instant now = clock.instant();
+        if (Duration.between(lastLook, now).compareTo(RECHECK_INTERVAL) >= 0) {
+            synchronized (this) {
+                if (Duration.between(lastLook, now).compareTo(RECHECK_INTERVAL) >= 0) {
+                    lastLook = now;
+                    reloadIfChanged();
+                }
+            }
+        }
+        return tenants;
+    }
+
+    private void reloadIfChanged() {
+        try {
+            Instant modified = modified(tenantsFile);
+            if (!modified.equals(lastModified)) {
+                tenants = read(tenantsFile, operatorToken);
+                lastModified = modified;
+                LOG.info("domain query tokens of {} tenants read again from {}", new HashSet<>(tenants.values()).size(),
+                        tenantsFile);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}; the tokens read before stay in force", e.getMessage());
+        }
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE + ": cannot read "
+                    + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "Bearer <token>" -> tenant, from lines {@code TENANT TOKEN} ({@code #} comments). */
+    static Map<String, String> read(Path file, Optional<String> operatorToken) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE + ": cannot read "
+                    + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> tokens = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        operatorToken.ifPresent(seen::add);
+        for (ListFile.Entry entry : ListFile.entries(content)) {
+            String where = ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE + ": " + file + " line " + entry.line();
+            String[] parts = entry.text().split("\\s+");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(where + ": expected 'TENANT TOKEN'");
+            }
+            if (!ServedDomains.isTenantName(parts[0])) {
+                throw new IllegalArgumentException(where + ": '" + parts[0] + "' is not a tenant name");
+            }
+            if (parts[1].length() < MIN_TOKEN_LENGTH) {
+                throw new IllegalArgumentException(where + ": a token of at least " + MIN_TOKEN_LENGTH
+                        + " characters");
+            }
+            if (!seen.add(parts[1])) {
+                throw new IllegalArgumentException(where + ": this token is given twice (or is the operator's)");
+            }
+            tokens.put(bearer(parts[1]), parts[0]);
+        }
+        return Map.copyOf(tokens);
+    }
+
+    private static String bearer(String token) {
+        return "Bearer " + token;
+    }
+}
