@@ -2,12 +2,13 @@ package io.tlsrpt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.ParameterizedMessage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,20 +19,23 @@ class LogPatternTest {
 
     @Test
     void aQuotedInputCannotForgeALineNorDriveTheTerminal() {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        LoggerContext context = Configurator.initialize("log-pattern-test", getClass().getClassLoader(),
+        // a context of its own (the JVM's keeps the test configuration), its console appender's layout applied to an
+        // event: the real pattern, without capturing the console (which log4j shares between contexts)
+        LoggerContext context = new LoggerContext("log-pattern-test", null,
             Path.of("src/main/resources/log4j2.xml").toUri());
+        context.start();
+        String logged;
         try {
-            context.getLogger("io.tlsrpt.cli.LogPatternTest").info("report from {}",
-                "Evil\u001b[2J Corp\r\n12:00:00.000 ERROR Forged - line\u202e\u0085");
+            Layout<?> layout = context.getConfiguration().getAppender("stderr").getLayout();
+            logged = new String(layout.toByteArray(Log4jLogEvent.newBuilder()
+                .setLoggerName("io.tlsrpt.cli.LogPatternTest").setLevel(Level.INFO)
+                .setMessage(new ParameterizedMessage("report from {}",
+                    "Evil\u001b[2J Corp\r\n12:00:00.000 ERROR Forged - line\u202e\u0085"))
+                .build()), StandardCharsets.UTF_8);
         } finally {
-            Configurator.shutdown(context);
-            System.setErr(original);
+            context.stop();
         }
 
-        String logged = captured.toString(StandardCharsets.UTF_8);
         assertThat(logged).endsWith(System.lineSeparator()).hasLineCount(1)
             .contains("INFO  LogPatternTest - report from Evil\ufffd[2J Corp\\r\\n12:00:00.000 ERROR Forged - "
                 + "line\ufffd\ufffd")
