@@ -48,12 +48,10 @@ import picocli.CommandLine.Option;
     description = {
         "Summarise a period (by default the last seven UTC days) for a tenant, some policy domains or every domain: "
             + "each domain worst first with its sessions, failed share (beside that of the as many days before), "
-            + "share under no enforced policy, the result "
-            + "types that failed most and its worst day, then the incidents of the period and those still open at "
-            + "its end. Markdown (readable as text, a page once rendered), HTML (a mail's body) or JSON; with "
-            + "--each-tenant, every "
-            + "tenant's in a file of its own; with --mail-recipients, every tenant's mailed to it. A summary goes to "
-            + "standard error.",
+            + "share under no enforced policy, the result types that failed most and its worst day, then the "
+            + "incidents of the period and those still open at its end. Markdown (readable as text, a page once "
+            + "rendered), HTML (a mail's body) or JSON; with --each-tenant, every tenant's in a file of its own; with "
+            + "--mail-recipients, every tenant's mailed to it. A summary goes to standard error.",
         "Exit codes: 0 digest shown (written, mailed), 1 nothing matched, a topic does not exist or could not be "
             + "read, or a mail was not accepted, 2 usage error."})
 public final class DigestCommand implements Callable<Integer> {
