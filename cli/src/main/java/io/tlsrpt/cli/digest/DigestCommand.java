@@ -8,6 +8,8 @@ import io.tlsrpt.cli.alerts.AlertTopicReader;
 import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.embedded.TopicSnapshot;
 import io.tlsrpt.notify.AlertRecord;
+import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.processor.served.ServedDomainsFile;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
@@ -90,6 +92,12 @@ public final class DigestCommand implements Callable<Integer> {
             + "mail.* key: port, starttls, ssl), user and password.file for SMTP authentication.")
     Path smtpConfig;
 
+    @Option(names = "--served-domains-file", paramLabel = "FILE",
+        description = "The processor's served.domains.file: the domains it lists by name (with their tenants) that "
+            + "had no report in the period are listed apart, the sign of a broken _smtp._tls record or rua; a tenant "
+            + "with only such domains still gets its digest.")
+    Path servedDomainsFile;
+
     @Option(names = "--domain", paramLabel = "DOMAIN",
         description = "Only this policy domain or its subdomains. Repeatable.")
     Set<String> domains = new LinkedHashSet<>();
@@ -150,6 +158,24 @@ public final class DigestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         DigestGroups groups = new DigestGroups(period, eachTenant != null || mailer != null);
+        if (servedDomainsFile != null) {
+            ServedDomains served;
+            try {
+                served = ServedDomainsFile.open(servedDomainsFile, ServedDomains.ALL).current();
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + servedDomainsFile + ": "
+                    + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), servedDomainsFile + ": " + e.getMessage(),
+                    e);
+            }
+            for (String domain : served.exactDomains()) {
+                String tenant = served.tenantOf(domain);
+                if (PolicyDomains.matches(domain, wanted) && (tenants.isEmpty() || tenants.contains(tenant))) {
+                    groups.expect(domain, tenant);
+                }
+            }
+        }
         long statsRead;
         try {
             // from the as many days before the period, to compare each domain's failed share with
@@ -220,7 +246,8 @@ public final class DigestCommand implements Callable<Integer> {
             String tenant = e.getKey();
             String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
             if (!groups.groups().contains(tenant)) {
-                err.println("tlsrpt digest: " + tenant + " had no reports or incidents: nothing mailed to " + to);
+                err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
+                    + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to " + to);
                 continue;
             }
             try {

@@ -24,6 +24,7 @@ final class DigestGroups {
     private final Map<String, DomainTable> tables = new TreeMap<>();
     private final Map<String, DomainTable> beforeTables = new TreeMap<>();
     private final Map<String, IncidentDigest> incidents = new TreeMap<>();
+    private final Map<String, Set<String>> expected = new TreeMap<>();
 
     DigestGroups(DigestPeriod period, boolean perTenant) {
         this.period = period;
@@ -51,10 +52,22 @@ final class DigestGroups {
         }
     }
 
-    /** The groups with a record, in name order ({@link #ALL} alone when the digest is not per tenant). */
+    /**
+     * A domain the served-domains file lists by name, under its tenant (null: none): listed without a report when the
+     * period has none of it.
+     */
+    void expect(String domain, String tenant) {
+        String group = group(tenant);
+        if (group != null) {
+            expected.computeIfAbsent(group, g -> new TreeSet<>()).add(domain);
+        }
+    }
+
+    /** The groups with a record or a listed domain, in name order ({@link #ALL} alone when the digest is not per tenant). */
     Set<String> groups() {
         Set<String> all = new TreeSet<>(tables.keySet());
         all.addAll(incidents.keySet());
+        all.addAll(expected.keySet());
         if (!perTenant) {
             all.add(ALL);
         }
@@ -65,7 +78,7 @@ final class DigestGroups {
     Digest digest(String group, Set<String> tenants, Set<String> domains) {
         return Digest.of(tenants, domains, period, tables.getOrDefault(group, new DomainTable()),
             beforeTables.getOrDefault(group, new DomainTable()),
-            incidents.getOrDefault(group, new IncidentDigest(period)));
+            incidents.getOrDefault(group, new IncidentDigest(period)), expected.getOrDefault(group, Set.of()));
     }
 
     private String group(String tenant) {

@@ -30,6 +30,13 @@ final class DigestHtml {
             digest.summaries(), DigestText::row);
         table(out, DigestText.INCIDENTS_HEADING, DigestText.INCIDENT_COLUMNS, DigestText.NUMERIC_INCIDENT_COLUMNS,
             digest.incidents(), DigestText::row);
+        if (!digest.withoutReports().isEmpty()) {
+            out.println("<h2 style=\"font-size:16px;\">" + escape(DigestText.WITHOUT_REPORTS_HEADING) + "</h2>");
+            out.println("<p>" + escape(DigestText.withoutReports(digest)) + "</p>");
+            out.println("<ul>");
+            digest.withoutReports().forEach(domain -> out.println("<li>" + escape(domain) + "</li>"));
+            out.println("</ul>");
+        }
         out.println("</body>");
         out.println("</html>");
         out.flush();

@@ -12,7 +12,8 @@ import java.time.Instant;
  * A digest as one JSON object, for a mail template or a customer portal: {@code first_day}, {@code last_day},
  * {@code tenants}, {@code domains_asked}, {@code totals}, {@code policy_domains} (worst first, with the fields of
  * {@code tlsrpt domains --format json} and {@code failing_most}, {@code worst_day}, {@code worst_day_failed_share},
- * {@code failed_share_before}: over the as many days before the period) and {@code incidents} (open first).
+ * {@code failed_share_before}: over the as many days before the period), {@code incidents} (open first) and
+ * {@code policy_domains_without_reports} (listed in {@code --served-domains-file}, no report in the period).
  */
 final class DigestJson {
 
@@ -66,6 +67,7 @@ final class DigestJson {
             o.put("peak_failed_sessions", i.peakFailed());
             o.put("summary", i.summary());
         }
+        digest.withoutReports().forEach(root.putArray("policy_domains_without_reports")::add);
         out.println(root);
         out.flush();
     }

@@ -24,6 +24,15 @@ final class DigestMarkdown {
             digest.summaries(), DigestText::row);
         table(out, DigestText.INCIDENTS_HEADING, DigestText.INCIDENT_COLUMNS, DigestText.NUMERIC_INCIDENT_COLUMNS,
             digest.incidents(), DigestText::row);
+        if (!digest.withoutReports().isEmpty()) {
+            out.println();
+            out.println("## " + DigestText.WITHOUT_REPORTS_HEADING);
+            out.println();
+            // only counts and dates besides the words: printed as is, so the record's name reads as text
+            out.println(DigestText.withoutReports(digest));
+            out.println();
+            digest.withoutReports().forEach(domain -> out.println("- " + escape(domain)));
+        }
         out.flush();
     }
 

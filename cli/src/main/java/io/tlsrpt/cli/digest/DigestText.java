@@ -28,6 +28,7 @@ final class DigestText {
         false, true, false);
     static final String DOMAINS_HEADING = "Policy domains, worst first";
     static final String INCIDENTS_HEADING = "Incidents, open first";
+    static final String WITHOUT_REPORTS_HEADING = "Policy domains without reports";
 
     private DigestText() {
     }
@@ -51,6 +52,16 @@ final class DigestText {
     static String incidents(Digest digest) {
         return String.format(Locale.ROOT, "%d %s, %d open at the end of the period.", digest.incidents().size(),
             plural(digest.incidents().size(), "incident", "incidents"), digest.openIncidents());
+    }
+
+    /** What the list of listed domains without a report means, in a sentence. */
+    static String withoutReports(Digest digest) {
+        int n = digest.withoutReports().size();
+        return String.format(Locale.ROOT, "%d listed policy %s had no report from %s to %s: a sender that delivered "
+                + "mail to %s over TLS would have reported it the next day. If mail to %s is expected, check %s "
+                + "_smtp._tls record and the rua destinations it names.", n, plural(n, "domain", "domains"),
+            digest.period().first(), digest.period().last(), plural(n, "it", "them"), plural(n, "it", "them"),
+            plural(n, "its", "each one's"));
     }
 
     /** One domain's cells, in {@link #DOMAIN_COLUMNS} order. */

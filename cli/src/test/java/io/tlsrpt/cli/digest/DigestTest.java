@@ -226,6 +226,50 @@ class DigestTest {
         assertThat(digest.get("incidents").get(0).get("resolved_window_start").isNull()).isTrue();
     }
 
+    /**
+     * The domains the served-domains file lists that had no report in the period are listed apart (their rua may be
+     * broken), in every rendering; a tenant with only such domains still has a digest.
+     */
+    @Test
+    void listedDomainsWithoutReportsAreShownApart() throws Exception {
+        DomainTable table = new DomainTable();
+        table.add(day("shop.example", 0, 1_000, 10, 0));
+        Digest digest = Digest.of(Set.of("acme"), Set.of(), WEEK, table, new DomainTable(), new IncidentDigest(WEEK),
+            Set.of("shop.example", "silent.example", "also_silent.example"));
+
+        assertThat(digest.withoutReports()).containsExactly("also_silent.example", "silent.example");
+        StringWriter markdown = new StringWriter();
+        DigestMarkdown.print(digest, new PrintWriter(markdown));
+        assertThat(markdown.toString().lines().dropWhile(l -> !l.equals("## Policy domains without reports")))
+            .containsExactly("## Policy domains without reports", "",
+                "2 listed policy domains had no report from 2026-11-23 to 2026-11-29: a sender that delivered mail to "
+                    + "them over TLS would have reported it the next day. If mail to them is expected, check each "
+                    + "one's _smtp._tls record and the rua destinations it names.", "",
+                "- also\\_silent.example", "- silent.example");
+        StringWriter html = new StringWriter();
+        DigestHtml.print(digest, new PrintWriter(html));
+        org.w3c.dom.Document page = xml(html.toString().substring(html.toString().indexOf('\n') + 1));
+        javax.xml.xpath.XPath xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        assertThat(xpath.evaluate("count(//ul/li)", page)).isEqualTo("2");
+        assertThat(xpath.evaluate("//ul/li[2]", page)).isEqualTo("silent.example");
+        StringWriter json = new StringWriter();
+        DigestJson.print(digest, new PrintWriter(json));
+        assertThat(new ObjectMapper().readTree(json.toString()).get("policy_domains_without_reports"))
+            .extracting(JsonNode::asText).containsExactly("also_silent.example", "silent.example");
+
+        DigestGroups groups = new DigestGroups(WEEK, true);
+        groups.add(day("shop.example", 0, 1_000, 10, 0));
+        groups.expect("shop.example", "acme");
+        groups.expect("new.example", "globex");
+        groups.expect("plain.example", null);
+        assertThat(groups.groups()).containsExactly("acme", "globex");
+        assertThat(groups.digest("acme", Set.of("acme"), Set.of()).withoutReports()).isEmpty();
+        Digest globex = groups.digest("globex", Set.of("globex"), Set.of());
+        assertThat(globex.isEmpty()).isFalse();
+        assertThat(globex.summaries()).isEmpty();
+        assertThat(globex.withoutReports()).containsExactly("new.example");
+    }
+
     /** Every tenant's digest from one pass: a record goes to the tenant it was written for, none without one. */
     @Test
     void perTenantEachRecordGoesToItsTenant() {

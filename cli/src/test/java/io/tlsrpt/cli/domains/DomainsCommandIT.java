@@ -231,6 +231,20 @@ class DomainsCommandIT {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("customer-7.md");
         }
         assertThat(Files.readString(each.resolve("customer-7.md"))).isEqualTo(markdown.out());
+        // the processor's list with two more domains by name: one of customer-7 and one of a customer without any
+        // report yet; each listed apart, and the new customer gets a digest of its own
+        Path served = Files.writeString(dir.resolve("served-for-digest.txt"), String.join("\n", "*.example",
+            "expired.example tenant=customer-7", "silent.example tenant=customer-7",
+            "new-customer.example tenant=customer-9 # rua not set up yet", ""));
+        Path listed = dir.resolve("digests-listed");
+        Run withList = digest("--each-tenant", listed.toString(), "--served-domains-file", served.toString(),
+            "--since", first, "--until", last);
+        assertThat(withList.exit()).as(withList.err()).isZero();
+        assertThat(Files.readString(listed.resolve("customer-7.md"))).contains("| expired.example | customer-7 |")
+            .contains("## Policy domains without reports").contains("\n- silent.example\n")
+            .doesNotContain("new-customer.example");
+        assertThat(Files.readString(listed.resolve("customer-9.md"))).contains("0 policy domains")
+            .contains("\n- new-customer.example\n").doesNotContain("expired.example");
         Run html = digest("--each-tenant", each.toString(), "--since", first, "--until", last, "--format", "html");
         assertThat(html.exit()).as(html.err()).isZero();
         assertThat(Files.readString(each.resolve("customer-7.html"))).startsWith("<!DOCTYPE html>")

@@ -194,6 +194,11 @@ public final class ServedDomains {
     }
 
     /** How many entries name a tenant. */
+    /** The domains listed by name (not the {@code *.} wildcards, whose names no list holds), sorted. */
+    public java.util.SortedSet<String> exactDomains() {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(exact));
+    }
+
     public int tenantEntries() {
         return exactTenants.size() + belowTenants.size();
     }
