@@ -240,12 +240,13 @@ public final class DigestCommand implements Callable<Integer> {
     private int mailEach(DigestGroups groups, Set<String> wanted, Map<String, List<InternetAddress>> recipients,
                          DigestMailer mailer) {
         PrintWriter err = spec.commandLine().getErr();
+        Set<String> withDigest = groups.groups();
         int sent = 0;
         int failed = 0;
         for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
             String tenant = e.getKey();
             String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
-            if (!groups.groups().contains(tenant)) {
+            if (!withDigest.contains(tenant)) {
                 err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
                     + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to " + to);
                 continue;
@@ -261,7 +262,7 @@ public final class DigestCommand implements Callable<Integer> {
             }
             err.flush();
         }
-        Set<String> unmailed = new TreeSet<>(groups.groups());
+        Set<String> unmailed = new TreeSet<>(withDigest);
         unmailed.removeAll(recipients.keySet());
         if (!unmailed.isEmpty()) {
             err.println("tlsrpt digest: no recipients in " + mailRecipients + " for " + String.join(", ", unmailed));

@@ -205,12 +205,7 @@ final class ReportNormaliser {
                     flat = new ArrayList<>(strings.subList(0, i));
                 }
                 for (String string : inner) {
-                    // the inner array's escapes (\\u001b) are decoded only now
-                    String clean = ControlCharacters.replaced(string);
-                    if (clean != string) {
-                        deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
-                    }
-                    flat.add(clean);
+                    flat.add(withoutControls(string, deviations));   // the inner array's escapes are decoded only now
                 }
                 deviations.add(Deviation.POLICY_STRING_DOUBLE_ENCODED);
             } else if (flat != null) {
@@ -353,11 +348,17 @@ final class ReportNormaliser {
             deviations.add(Deviation.VALUE_TYPE_COERCED);
             text = node.toString();
         }
+        String clean = withoutControls(text, deviations);
+        return clean.isBlank() ? null : clean;
+    }
+
+    /** {@code text} with its control characters replaced, recorded when there were any. */
+    private static String withoutControls(String text, Set<Deviation> deviations) {
         String clean = ControlCharacters.replaced(text);
         if (clean != text) {
             deviations.add(Deviation.TEXT_CONTROL_CHARACTERS);
         }
-        return clean.isBlank() ? null : clean;
+        return clean;
     }
 
     private static boolean isMidnight(Instant instant) {
