@@ -9,10 +9,6 @@ import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainWindow;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -38,19 +34,14 @@ import org.slf4j.LoggerFactory;
 final class DomainQueryEndpoint implements HttpHandler {
 
     static final String PATH = TlsRptProcessor.DOMAIN_QUERY_PATH;
-    /** Marks a request one instance forwarded to another: answered locally, never forwarded again. */
-    static final String FORWARDED_HEADER = "Tlsrpt-Forwarded-By";
-
     private static final Logger LOG = LoggerFactory.getLogger(DomainQueryEndpoint.class);
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     static final String RETRY_AFTER_SECONDS = "5";
 
     private final KafkaStreams streams;
-    private final HostInfo self;
+    private final QueryPeers peers;
     private final DomainStateReader reader;
     private final Clock clock;
     private final Supplier<ServedDomains> served;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
     /** Who may ask what: the operator's token, the tenants' tokens, or none asked for. */
     private final DomainQueryTokens tokens;
 
@@ -63,7 +54,7 @@ final class DomainQueryEndpoint implements HttpHandler {
     DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
                         Supplier<ServedDomains> served, DomainQueryTokens tokens) {
         this.streams = streams;
-        this.self = self;
+        this.peers = new QueryPeers(self);
         this.reader = new DomainStateReader(windowSize, clock);
         this.clock = clock;
         this.served = served;
@@ -77,44 +68,34 @@ final class DomainQueryEndpoint implements HttpHandler {
             HttpEndpoints.respond(exchange, 405, "application/json", "");   // read only: no query, no forward
             return;
         }
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        DomainQueryTokens.Access access = tokens.access(authorization);
-        if (access instanceof DomainQueryTokens.Denied) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
-            HttpEndpoints.respond(exchange, 401, "application/json", DomainStateJson.error("domain queries need "
-                    + "Authorization: Bearer <the token of http.domains.token.file, or a tenant's of "
-                    + "http.domains.tenant.tokens.file>"));
+        DomainQueryTokens.Access access = tokens.authorize(exchange);
+        if (access == null) {
             return;
         }
         String domain = exchange.getRequestURI().getPath().substring(PATH.length());
-        Answer answer;
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        QueryAnswer answer;
         try {
-            answer = answer(domain, access, authorization, exchange.getRequestHeaders().getFirst(FORWARDED_HEADER));
+            answer = answer(domain, access, authorization,
+                    exchange.getRequestHeaders().getFirst(QueryPeers.FORWARDED_HEADER));
         } catch (StreamsException | IllegalStateException e) {
             // the client's state moved between the check and the call (a rebalance, a shutdown)
             LOG.debug("domain query for {} while Kafka Streams is {}", domain, streams.state(), e);
-            answer = new Answer(503, DomainStateJson.error("the processor is " + streams.state() + ": "
-                    + e.getMessage()));
+            answer = QueryAnswer.error(503, "the processor is " + streams.state() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("domain query for {} failed", domain, e);
-            answer = new Answer(500, DomainStateJson.error("the query failed: " + e));
+            answer = QueryAnswer.error(500, "the query failed: " + e);
         }
-        if (answer.status() == 503) {
-            exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        HttpEndpoints.respond(exchange, answer.status(), "application/json", answer.body());
+        answer.send(exchange);
     }
 
-    record Answer(int status, String body) {
-    }
-
-    private Answer answer(String requested, DomainQueryTokens.Access access, String authorization,
-                          String forwardedBy) {
+    private QueryAnswer answer(String requested, DomainQueryTokens.Access access, String authorization,
+                               String forwardedBy) {
         String domain;
         try {
             domain = DomainNames.canonical(requested);
         } catch (IllegalArgumentException e) {
-            return new Answer(400, DomainStateJson.error(e.getMessage()));
+            return QueryAnswer.error(400, e.getMessage());
         }
         if (access instanceof DomainQueryTokens.OneTenant one && !one.tenant().equals(served.get().tenantOf(domain))) {
             // another tenant's domain, or none's: answered as a domain not kept, so that its existence is not told
@@ -122,38 +103,37 @@ final class DomainQueryEndpoint implements HttpHandler {
         }
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-            return new Answer(503, DomainStateJson.error("the processor is " + state));
+            return QueryAnswer.error(503, "the processor is " + state);
         }
         KeyQueryMetadata owner = streams.queryMetadataForKey(DomainStateReader.WINDOW_STORE, domain,
                 new StringSerializer());
         if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
-            return new Answer(503, DomainStateJson.error("the processor's tasks are not assigned yet (starting or "
-                    + "rebalancing)"));
+            return QueryAnswer.error(503, "the processor's tasks are not assigned yet (starting or rebalancing)");
         }
-        if (!self.equals(owner.activeHost())) {
+        if (!peers.self().equals(owner.activeHost())) {
             if (forwardedBy != null) {
                 // the two instances disagree on the owner (a rebalance under way): no second hop
-                return new Answer(503, DomainStateJson.error(domain + " is not kept here (forwarded by "
-                        + forwardedBy + "; its owner is " + address(owner.activeHost()) + ")"));
+                return QueryAnswer.error(503, domain + " is not kept here (forwarded by " + forwardedBy
+                        + "; its owner is " + address(owner.activeHost()) + ")");
             }
-            return forward(domain, owner.activeHost(), authorization);
+            return peers.ask(owner.activeHost(), PATH + domain, authorization, domain);
         }
         try {
             DomainState kept = reader.read(domain, windowStore(owner.partition()), incidentStore(owner.partition()));
             if (kept.isEmpty()) {
                 return notKept(domain);
             }
-            return new Answer(200, DomainStateJson.of(kept, served.get().tenantOf(domain), address(self),
-                    clock.instant()));
+            return new QueryAnswer(200, DomainStateJson.of(kept, served.get().tenantOf(domain),
+                    address(peers.self()), clock.instant()));
         } catch (InvalidStateStoreException e) {
-            return new Answer(503, DomainStateJson.error("the stores of " + domain + "'s partition are not "
-                    + "queryable now (" + e.getMessage() + ")"));
+            return QueryAnswer.error(503, "the stores of " + domain + "'s partition are not queryable now ("
+                    + e.getMessage() + ")");
         }
     }
 
-    private static Answer notKept(String domain) {
-        return new Answer(404, DomainStateJson.error("no reports about " + domain
-                + " in the windows this processor keeps, and no incident"));
+    private static QueryAnswer notKept(String domain) {
+        return QueryAnswer.error(404, "no reports about " + domain
+                + " in the windows this processor keeps, and no incident");
     }
 
     private ReadOnlyWindowStore<String, DomainWindow> windowStore(int partition) {
@@ -166,29 +146,7 @@ final class DomainQueryEndpoint implements HttpHandler {
                 QueryableStoreTypes.<String, Incident>keyValueStore()).withPartition(partition));
     }
 
-    /** Asks the owner with the caller's own {@code Authorization}: the owner judges it as this instance did. */
-    private Answer forward(String domain, HostInfo owner, String authorization) {
-        URI uri = URI.create("http://" + address(owner) + PATH + domain);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, address(self)).GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            LOG.warn("cannot forward the query for {} to its owner {}: {}", domain, uri, e.toString());
-            return new Answer(502, DomainStateJson.error(domain + " is kept by " + address(owner)
-                    + ", which did not answer: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(503, DomainStateJson.error("interrupted while asking " + address(owner)));
-        }
-    }
-
     static String address(HostInfo host) {
-        // an IPv6 literal goes in brackets in a URI
-        return (host.host().contains(":") ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
+        return QueryPeers.address(host);
     }
 }

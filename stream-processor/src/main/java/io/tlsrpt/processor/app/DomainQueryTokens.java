@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may ask {@code GET /v1/domains/{domain}}: the operator's token ({@code http.domains.token.file}) any domain,
+ * Who may ask {@code GET /v1/domains/{domain}} and {@code GET /v1/incidents}: the operator's token ({@code http.domains.token.file}) any domain,
  * and each tenant's token ({@code http.domains.tenant.tokens.file}, lines {@code TENANT TOKEN}) only the domains the
  * served-domains list names for that tenant, so that a provider can let each customer ask about its own domains
  * (behind the provider's gateway) and no other's. Without any token anyone who reaches the port may ask.
@@ -83,6 +84,20 @@ final class DomainQueryTokens {
     /** Whether a request must carry a token at all. */
     boolean required() {
         return operator != null || tenantsFile != null;
+    }
+
+    /**
+     * What the request may ask; null when it may ask nothing, after answering it 401 with the realm to ask with.
+     */
+    Access authorize(HttpExchange exchange) throws IOException {
+        Access access = access(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (access instanceof Denied) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
+            QueryAnswer.error(401, "domain queries need Authorization: Bearer <the token of "
+                    + "http.domains.token.file, or a tenant's of http.domains.tenant.tokens.file>").send(exchange);
+            return null;
+        }
+        return access;
     }
 
     /** What the request with this {@code Authorization} header (null: none) may ask. */

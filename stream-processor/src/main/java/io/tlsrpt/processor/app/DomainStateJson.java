@@ -47,20 +47,24 @@ final class DomainStateJson {
         }
         ArrayNode incidents = root.putArray("incidents");
         for (IncidentState i : state.incidents()) {
-            Incident incident = i.incident();
-            ObjectNode o = incidents.addObject();
-            o.put("alert_id", incident.alertId());
-            o.put("status", incident.open() ? "firing" : "resolved");
-            o.put("kind", incident.kind());
-            o.put("severity", AlertKind.find(incident.kind()).map(k -> k.severity().code()).orElse(null));
-            o.put("result_type", i.resultType());
-            o.put("first_window_start", Instant.ofEpochMilli(incident.firstWindowStart()).toString());
-            o.put("last_anomalous_window_start", Instant.ofEpochMilli(incident.lastAnomalousWindowStart()).toString());
-            if (!incident.open() && incident.resolvedWindowStart() > 0) {
-                o.put("resolved_window_start", Instant.ofEpochMilli(incident.resolvedWindowStart()).toString());
-            }
+            incident(incidents.addObject(), i.resultType(), i.incident());
         }
         return root.toString();
+    }
+
+    /** An incident's fields, with the names of the alerts' (also in {@code GET /v1/incidents}). */
+    static ObjectNode incident(ObjectNode o, String resultType, Incident incident) {
+        o.put("alert_id", incident.alertId());
+        o.put("status", incident.open() ? "firing" : "resolved");
+        o.put("kind", incident.kind());
+        o.put("severity", AlertKind.find(incident.kind()).map(k -> k.severity().code()).orElse(null));
+        o.put("result_type", resultType);
+        o.put("first_window_start", Instant.ofEpochMilli(incident.firstWindowStart()).toString());
+        o.put("last_anomalous_window_start", Instant.ofEpochMilli(incident.lastAnomalousWindowStart()).toString());
+        if (!incident.open() && incident.resolvedWindowStart() > 0) {
+            o.put("resolved_window_start", Instant.ofEpochMilli(incident.resolvedWindowStart()).toString());
+        }
+        return o;
     }
 
     /** {@code {"error": message}}. */

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /health/live}, {@code /health/ready} and, once added, the domain
- * queries ({@link DomainQueryEndpoint}) on the JDK's HTTP server.
+ * queries ({@link DomainQueryEndpoint}) and the incident lists ({@link IncidentListEndpoint}) on the JDK's HTTP
+ * server.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -29,11 +30,11 @@ final class HttpEndpoints implements AutoCloseable {
     private final ExecutorService executor;
 
     /**
-     * @param domainQueries whether {@code /v1/domains/} is served ({@code http.domains.enabled}): 503 until
-     *                      {@link #serveDomainQueries}
+     * @param queries whether {@code /v1/domains/} and {@code /v1/incidents} are served
+     *                      ({@code http.domains.enabled}): 503 until {@link #serveQueries}
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
-                  BooleanSupplier ready, boolean domainQueries) throws IOException {
+                  BooleanSupplier ready, boolean queries) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         // a few threads: a domain query can wait on another instance (forwarded), and that instance's query on this
         // one, while Prometheus scrapes
@@ -48,30 +49,38 @@ final class HttpEndpoints implements AutoCloseable {
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
         server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
-        if (domainQueries) {
-            server.createContext(DomainQueryEndpoint.PATH, this::domainQuery);
+        if (queries) {
+            server.createContext(DomainQueryEndpoint.PATH, domainQueries);
+            server.createContext(IncidentListEndpoint.PATH, incidentQueries);
         }
         server.start();
         LOG.info("metrics and health on http://{}:{}/", host, address().getPort());
     }
 
-    /** The domain queries once Kafka Streams exists; until then (the server listens first) 503. */
-    private volatile HttpHandler domainQueries;
+    /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
+    private final LateHandler domainQueries = new LateHandler();
+    private final LateHandler incidentQueries = new LateHandler();
 
-    /** Answers the domain queries with {@code handler} from now on. */
-    void serveDomainQueries(HttpHandler handler) {
-        domainQueries = handler;
+    /** Answers the domain queries and the incident lists with these from now on. */
+    void serveQueries(HttpHandler domains, HttpHandler incidents) {
+        domainQueries.handler = domains;
+        incidentQueries.handler = incidents;
     }
 
-    /** Before {@link #serveDomainQueries}: 503 with Retry-After, as while Kafka Streams starts, not the server's 404. */
-    private void domainQuery(HttpExchange exchange) throws IOException {
-        HttpHandler handler = domainQueries;
-        if (handler != null) {
-            handler.handle(exchange);
-            return;
+    /** A query handler set once Kafka Streams exists: before, 503 with Retry-After, not the server's 404. */
+    private static final class LateHandler implements HttpHandler {
+
+        private volatile HttpHandler handler;
+
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            HttpHandler set = handler;
+            if (set != null) {
+                set.handle(exchange);
+                return;
+            }
+            QueryAnswer.error(503, "the processor is starting").send(exchange);
         }
-        exchange.getResponseHeaders().set("Retry-After", DomainQueryEndpoint.RETRY_AFTER_SECONDS);
-        respond(exchange, 503, "application/json", DomainStateJson.error("the processor is starting"));
     }
 
     InetSocketAddress address() {

@@ -149,12 +149,15 @@ public final class TlsRptProcessor implements AutoCloseable {
                     config.getDuration(ProcessorConfig.METRICS_KAFKA_REFRESH));
             streamsMetrics.bindTo(registry);
             if (queryAddress != null) {
-                http.serveDomainQueries(new DomainQueryEndpoint(streams,
-                        HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
-                        settings.windowSize(), clock, servedDomains::current, new DomainQueryTokens(
-                                config.domainsToken(), config.domainsTenantTokensFile(), clock)));
-                LOG.info("domain queries on http://{}{}<domain>", DomainQueryEndpoint.address(queryAddress),
-                        DomainQueryEndpoint.PATH);
+                HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+                DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
+                        config.domainsTenantTokensFile(), clock);
+                http.serveQueries(new DomainQueryEndpoint(streams, self, settings.windowSize(), clock,
+                                servedDomains::current, tokens),
+                        new IncidentListEndpoint(streams, self, clock, servedDomains::current, tokens));
+                LOG.info("domain queries on http://{}{}<domain>, incident lists on http://{}{}",
+                        DomainQueryEndpoint.address(queryAddress), DomainQueryEndpoint.PATH,
+                        DomainQueryEndpoint.address(queryAddress), IncidentListEndpoint.PATH);
             }
             streams.start();
         } catch (RuntimeException e) {

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /v1/domains/{domain}} on two processor instances of one application on a real broker: every domain's
  * state can be asked of either instance (the one that does not keep it forwards to the one that does), and it is
- * what {@code tlsrpt.domain-stats} says of each window; both ask a token, and forward it.  The open incident counts in {@code tlsrpt_incidents_open} on
- * the instance that keeps it, and on the other once that instance has left.
+ * what {@code tlsrpt.domain-stats} says of each window; both ask a token, and forward it. {@code GET /v1/incidents}
+ * lists the application's incidents from either instance, each asking the other for its partitions. The open
+ * incident counts in {@code tlsrpt_incidents_open} on the instance that keeps it, and on the other once that instance
+ * has left.
  */
 class DomainQueryIT {
 
@@ -208,8 +210,46 @@ class DomainQueryIT {
                 get(p, "d5.example", BLUE, 404);
                 get(p, "d5.example", "wrong-" + BLUE, 401);
             }
+            // GET /v1/incidents: the application's incidents from either instance, each asking the other for the
+            // partitions it owns; a customer's token lists its own tenant's only
+            for (TlsRptProcessor p : List.of(a, b)) {
+                JsonNode listed = incidents(p, "", TOKEN, 200);
+                assertThat(listed.get("partitions").asInt()).isEqualTo(4);
+                assertThat(listed.get("instances")).extracting(JsonNode::asText)
+                        .containsExactlyInAnyOrder(addressA, addressB);
+                assertThat(listed.get("status").asText()).isEqualTo("open");
+                assertThat(listed.get("count").asInt()).isEqualTo(1);
+                JsonNode only = listed.get("incidents").get(0);
+                assertThat(only.get("policy_domain").asText()).isEqualTo("d3.example");
+                assertThat(only.get("tenant").asText()).isEqualTo("green");
+                assertThat(only.get("result_type").asText()).isEqualTo("certificate-expired");
+                assertThat(only.get("alert_id").asText()).isEqualTo(alert.getAlertId());
+                assertThat(only.get("served_by").asText())
+                        .isEqualTo(get(p, "d3.example", 200).get("served_by").asText());
+                JsonNode fromDomainQuery = get(p, "d3.example", 200).get("incidents").get(0);
+                fromDomainQuery.fieldNames().forEachRemaining(field ->
+                        assertThat(only.get(field)).as(field).isEqualTo(fromDomainQuery.get(field)));
+
+                assertThat(incidents(p, "?status=all", TOKEN, 200).get("count").asInt()).isEqualTo(1);
+                assertThat(incidents(p, "?status=resolved", TOKEN, 200).get("count").asInt()).isZero();
+                assertThat(incidents(p, "?domain=example", TOKEN, 200).get("count").asInt())
+                        .as("a domain and its subdomains").isEqualTo(1);
+                assertThat(incidents(p, "?domain=d13.example", TOKEN, 200).get("count").asInt()).isZero();
+                assertThat(incidents(p, "?tenant=green", TOKEN, 200).get("count").asInt()).isEqualTo(1);
+                assertThat(incidents(p, "?tenant=blue", TOKEN, 200).get("count").asInt()).isZero();
+                assertThat(incidents(p, "", GREEN, 200).get("incidents").get(0).get("alert_id").asText())
+                        .isEqualTo(alert.getAlertId());
+                JsonNode blues = incidents(p, "", BLUE, 200);
+                assertThat(blues.get("tenant").asText()).isEqualTo("blue");
+                assertThat(blues.get("count").asInt()).isZero();
+                assertThat(incidents(p, "?tenant=green", BLUE, 403).get("error").asText()).contains("own tenant");
+                incidents(p, "", "wrong-" + TOKEN, 401);
+                assertThat(incidents(p, "?status=bogus", TOKEN, 400).get("error").asText()).contains("open, resolved");
+                assertThat(incidents(p, "?colour=red", TOKEN, 400).get("error").asText()).contains("colour");
+            }
+
             HttpResponse<String> forwardedAgain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            uri(a, keptByB)).header(DomainQueryEndpoint.FORWARDED_HEADER, "127.0.0.1:1")
+                            uri(a, keptByB)).header(QueryPeers.FORWARDED_HEADER, "127.0.0.1:1")
                             .header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(forwardedAgain.statusCode()).as("a forwarded request is never forwarded again").isEqualTo(503);
@@ -225,6 +265,9 @@ class DomainQueryIT {
             await("the other instance takes the incident over").atMost(Duration.ofSeconds(90))
                     .until(() -> other.isReady() && openCertificateIncidents(other) == 1);
             assertThat(get(other, "d3.example", 200).get("served_by").asText()).isEqualTo(address(other));
+            JsonNode alone = incidents(other, "", TOKEN, 200);
+            assertThat(alone.get("instances")).extracting(JsonNode::asText).containsExactly(address(other));
+            assertThat(alone.get("incidents").get(0).get("alert_id").asText()).isEqualTo(alert.getAlertId());
         }
     }
 
@@ -250,6 +293,16 @@ class DomainQueryIT {
 
     private static URI uri(TlsRptProcessor p, String domain) {
         return URI.create("http://" + address(p) + "/v1/domains/" + domain);
+    }
+
+    /** {@code GET /v1/incidents} with {@code query} ("" or "?..."). */
+    private static JsonNode incidents(TlsRptProcessor p, String query, String token, int status) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://" + address(p) + "/v1/incidents" + query))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET /v1/incidents%s: %s", query, response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        return JSON.readTree(response.body());
     }
 
     private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {

@@ -1,0 +1,233 @@
+package io.tlsrpt.processor.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.detect.Severity;
+import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.processor.topology.DomainStateReader;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
+ * across all its instances, most urgent first. The instance asked finds the owner of each partition of the incident
+ * store, reads its own and asks each other owner for theirs ({@link QueryPeers}); the answer is whole or an error
+ * (503 while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that
+ * would read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
+ */
+final class IncidentListEndpoint implements HttpHandler {
+
+    static final String PATH = "/v1/incidents";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentListEndpoint.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String INCIDENTS = "incidents";
+    /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
+    private static final Comparator<JsonNode> MOST_URGENT_FIRST = Comparator
+            .<JsonNode>comparingInt(i -> "firing".equals(i.path("status").asText()) ? 0 : 1)
+            .thenComparingInt(i -> severityRank(i.path("severity").asText()))
+            .thenComparing(i -> i.path("last_anomalous_window_start").asText(), Comparator.reverseOrder())
+            .thenComparing(i -> i.path("policy_domain").asText())
+            .thenComparing(i -> i.path("result_type").asText());
+
+    private final KafkaStreams streams;
+    private final QueryPeers peers;
+    private final Clock clock;
+    private final Supplier<ServedDomains> served;
+    private final DomainQueryTokens tokens;
+
+    IncidentListEndpoint(KafkaStreams streams, HostInfo self, Clock clock, Supplier<ServedDomains> served,
+                         DomainQueryTokens tokens) {
+        this.streams = streams;
+        this.peers = new QueryPeers(self);
+        this.clock = clock;
+        this.served = served;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals(PATH)) {
+            QueryAnswer.error(404, "no such path: " + PATH + " lists the incidents").send(exchange);
+            return;
+        }
+        DomainQueryTokens.Access access = tokens.authorize(exchange);
+        if (access == null) {
+            return;
+        }
+        QueryAnswer answer;
+        try {
+            answer = answer(IncidentQuery.parse(exchange.getRequestURI().getRawQuery()), access,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst(QueryPeers.FORWARDED_HEADER) != null);
+        } catch (IllegalArgumentException e) {
+            answer = QueryAnswer.error(400, e.getMessage());
+        } catch (InvalidStateStoreException e) {
+            answer = QueryAnswer.error(503, "the incident store is not queryable now (" + e.getMessage() + ")");
+        } catch (StreamsException | IllegalStateException e) {
+            LOG.debug("incident list while Kafka Streams is {}", streams.state(), e);
+            answer = QueryAnswer.error(503, "the processor is " + streams.state() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("incident list failed", e);
+            answer = QueryAnswer.error(500, "the query failed: " + e);
+        }
+        answer.send(exchange);
+    }
+
+    private QueryAnswer answer(IncidentQuery asked, DomainQueryTokens.Access access, String authorization,
+                               boolean forwarded) {
+        IncidentQuery query = asked;
+        if (access instanceof DomainQueryTokens.OneTenant one) {
+            if (asked.tenant() != null && !asked.tenant().equals(one.tenant())) {
+                return QueryAnswer.error(403, "a tenant's token lists its own tenant's incidents only");
+            }
+            query = asked.forTenant(one.tenant());
+        }
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return QueryAnswer.error(503, "the processor is " + state);
+        }
+        if (forwarded) {
+            if (query.partitions() == null) {
+                return QueryAnswer.error(400, "a forwarded incident list names its partitions");
+            }
+            return new QueryAnswer(200, local(query, query.partitions()).toString());
+        }
+        Map<HostInfo, SortedSet<Integer>> owners = ownersOfEachPartition();
+        if (owners == null) {
+            return QueryAnswer.error(503, "a partition of the incident store has no owner now (starting or "
+                    + "rebalancing)");
+        }
+        ArrayNode incidents = MAPPER.createArrayNode();
+        for (Map.Entry<HostInfo, SortedSet<Integer>> owner : owners.entrySet()) {
+            if (owner.getKey().equals(peers.self())) {
+                incidents.addAll((ArrayNode) local(query, owner.getValue()).get(INCIDENTS));
+                continue;
+            }
+            QueryAnswer theirs = peers.ask(owner.getKey(), PATH + "?" + query.forPeer(owner.getValue()),
+                    authorization, "the incidents of partitions " + owner.getValue());
+            if (theirs.status() != 200) {
+                return new QueryAnswer(theirs.status() == 503 ? 503 : 502, DomainStateJson.error("the instance "
+                        + QueryPeers.address(owner.getKey()) + " answered " + theirs.status() + " for partitions "
+                        + owner.getValue() + ": " + errorOf(theirs.body())));
+            }
+            try {
+                incidents.addAll((ArrayNode) MAPPER.readTree(theirs.body()).get(INCIDENTS));
+            } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
+                return QueryAnswer.error(502, "the instance " + QueryPeers.address(owner.getKey())
+                        + " answered something else than an incident list: " + e.getMessage());
+            }
+        }
+        List<JsonNode> sorted = new ArrayList<>();
+        incidents.forEach(sorted::add);
+        sorted.sort(MOST_URGENT_FIRST);
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("as_of", clock.instant().toString());
+        root.put("status", query.status().code());
+        root.put("tenant", query.tenant());
+        root.put("domain", query.domain());
+        root.put("partitions", owners.values().stream().mapToInt(Set::size).sum());
+        ArrayNode instances = root.putArray("instances");
+        owners.keySet().forEach(h -> instances.add(QueryPeers.address(h)));
+        root.put("count", sorted.size());
+        root.putArray(INCIDENTS).addAll(sorted);
+        return new QueryAnswer(200, root.toString());
+    }
+
+    /** Each partition's active owner, grouped by owner; null when a partition has none now. */
+    private Map<HostInfo, SortedSet<Integer>> ownersOfEachPartition() {
+        int[] partitions = {-1};
+        Map<HostInfo, SortedSet<Integer>> owners = new LinkedHashMap<>();
+        for (int p = 0; p == 0 || p < partitions[0]; p++) {
+            int partition = p;
+            // the partitioner is told how many partitions the store's source topics have, and names the one asked
+            StreamPartitioner<String, Object> only = (topic, key, value, count) -> {
+                partitions[0] = count;
+                return Optional.of(Set.of(partition));
+            };
+            KeyQueryMetadata metadata = streams.queryMetadataForKey(DomainStateReader.INCIDENT_STORE, "", only);
+            if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+                    || metadata.activeHost() == null || metadata.partition() != partition) {
+                return null;
+            }
+            owners.computeIfAbsent(metadata.activeHost(), h -> new TreeSet<>()).add(partition);
+        }
+        return owners;
+    }
+
+    /** This instance's incidents of {@code partitions}: {@code {"served_by": ..., "incidents": [...]}}. */
+    private ObjectNode local(IncidentQuery query, SortedSet<Integer> partitions) {
+        ServedDomains domains = served.get();
+        String self = QueryPeers.address(peers.self());
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("served_by", self);
+        ArrayNode incidents = root.putArray(INCIDENTS);
+        for (int partition : partitions) {
+            ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
+                    .withPartition(partition));
+            try (KeyValueIterator<String, Incident> all = store.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, Incident> e = all.next();
+                    int bar = e.key.indexOf('|');
+                    String domain = bar < 0 ? e.key : e.key.substring(0, bar);
+                    String tenant = domains.tenantOf(domain);
+                    if (e.value != null && query.admits(domain, tenant, e.value)) {
+                        ObjectNode o = incidents.addObject();
+                        o.put("policy_domain", domain);
+                        o.put("tenant", tenant);
+                        DomainStateJson.incident(o, bar < 0 ? null : e.key.substring(bar + 1), e.value);
+                        o.put("served_by", self);
+                    }
+                }
+            }
+        }
+        return root;
+    }
+
+    private static int severityRank(String code) {
+        for (Severity s : Severity.values()) {
+            if (s.code().equals(code)) {
+                return s.ordinal();
+            }
+        }
+        return Severity.values().length;
+    }
+
+    private static String errorOf(String body) {
+        try {
+            return MAPPER.readTree(body).path("error").asText(body);
+        } catch (JsonProcessingException e) {
+            return body;
+        }
+    }
+}

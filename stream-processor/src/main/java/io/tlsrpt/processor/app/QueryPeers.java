@@ -1,0 +1,66 @@
+package io.tlsrpt.processor.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks another instance of the application (its {@code application.server}) on behalf of a caller: with the caller's
+ * own {@code Authorization}, which that instance judges again, and a header that has it answer from its own stores
+ * without asking anyone further.
+ */
+final class QueryPeers {
+
+    /** Marks a request one instance forwarded to another: answered locally, never forwarded again. */
+    static final String FORWARDED_HEADER = "Tlsrpt-Forwarded-By";
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryPeers.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final HostInfo self;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    QueryPeers(HostInfo self) {
+        this.self = self;
+    }
+
+    HostInfo self() {
+        return self;
+    }
+
+    /**
+     * @param pathAndQuery what to ask, from the path on
+     * @param what         what is asked, for the error and the log line when the peer does not answer
+     * @return the peer's answer as it came, 502 when it did not answer
+     */
+    QueryAnswer ask(HostInfo peer, String pathAndQuery, String authorization, String what) {
+        URI uri = URI.create("http://" + address(peer) + pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header(FORWARDED_HEADER, address(self)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new QueryAnswer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            LOG.warn("cannot ask {} of {}: {}", what, uri, e.toString());
+            return QueryAnswer.error(502, what + " is kept by " + address(peer) + ", which did not answer: "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return QueryAnswer.error(503, "interrupted while asking " + address(peer));
+        }
+    }
+
+    static String address(HostInfo host) {
+        // an IPv6 literal goes in brackets in a URI
+        return (host.host().contains(":") ? "[" + host.host() + "]" : host.host()) + ":" + host.port();
+    }
+}

@@ -1,0 +1,79 @@
+package io.tlsrpt.processor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tlsrpt.processor.detect.Incident;
+import java.util.TreeSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IncidentQueryTest {
+
+    private static final Incident OPEN = new Incident("id-1", "certificate-expired", true, 0, 0, 10, 10, 0,
+            "certificate-expired", "example.com|certificate-expired");
+    private static final Incident RESOLVED = new Incident("id-2", "failure-spike", false, 0, 0, 10, 10, 86_400_000L,
+            "failure-spike", "example.com|validation-failure");
+
+    @Test
+    void withoutParametersOpenIncidentsOfEveryTenantAndDomain() {
+        IncidentQuery query = IncidentQuery.parse(null);
+        assertThat(query).isEqualTo(IncidentQuery.parse(""));
+        assertThat(query.status()).isEqualTo(IncidentQuery.Status.OPEN);
+        assertThat(query.partitions()).isNull();
+        assertThat(query.admits("example.com", null, OPEN)).isTrue();
+        assertThat(query.admits("example.com", "acme", OPEN)).isTrue();
+        assertThat(query.admits("example.com", null, RESOLVED)).isFalse();
+    }
+
+    @Test
+    void statusTenantAndDomainNarrowIt() {
+        assertThat(IncidentQuery.parse("status=resolved").admits("example.com", null, RESOLVED)).isTrue();
+        assertThat(IncidentQuery.parse("status=resolved").admits("example.com", null, OPEN)).isFalse();
+        assertThat(IncidentQuery.parse("status=all").admits("example.com", null, OPEN)).isTrue();
+        assertThat(IncidentQuery.parse("status=all").admits("example.com", null, RESOLVED)).isTrue();
+
+        IncidentQuery acme = IncidentQuery.parse("tenant=acme");
+        assertThat(acme.admits("example.com", "acme", OPEN)).isTrue();
+        assertThat(acme.admits("example.com", "other", OPEN)).isFalse();
+        assertThat(acme.admits("example.com", null, OPEN)).as("a domain of no tenant").isFalse();
+
+        IncidentQuery domain = IncidentQuery.parse("domain=Example.COM.");
+        assertThat(domain.domain()).as("as the reports name it").isEqualTo("example.com");
+        assertThat(domain.admits("example.com", null, OPEN)).isTrue();
+        assertThat(domain.admits("mail.example.com", null, OPEN)).as("a subdomain").isTrue();
+        assertThat(domain.admits("badexample.com", null, OPEN)).as("another name ending alike").isFalse();
+        assertThat(domain.admits("example.org", null, OPEN)).isFalse();
+    }
+
+    @Test
+    void aTenantsTokenNarrowsItToItsTenant() {
+        IncidentQuery mine = IncidentQuery.parse("domain=example.com").forTenant("acme");
+        assertThat(mine.tenant()).isEqualTo("acme");
+        assertThat(mine.admits("example.com", "acme", OPEN)).isTrue();
+        assertThat(mine.admits("example.com", "umbrella", OPEN)).isFalse();
+    }
+
+    @Test
+    void anotherInstanceIsAskedTheSameForItsPartitions() {
+        IncidentQuery query = IncidentQuery.parse("status=all&tenant=a%26b+c&domain=example.com");
+        assertThat(query.tenant()).isEqualTo("a&b c");
+        String forPeer = query.forPeer(new TreeSet<>(List.of(3, 1)));
+        IncidentQuery asked = IncidentQuery.parse(forPeer);
+        assertThat(asked.status()).isEqualTo(IncidentQuery.Status.ALL);
+        assertThat(asked.tenant()).isEqualTo("a&b c");
+        assertThat(asked.domain()).isEqualTo("example.com");
+        assertThat(asked.partitions()).containsExactly(1, 3);
+        assertThat(IncidentQuery.parse("").forPeer(new TreeSet<>(List.of(0)))).isEqualTo("status=open&partitions=0");
+    }
+
+    @Test
+    void whatCannotBeAnsweredIsNamed() {
+        assertThatThrownBy(() -> IncidentQuery.parse("status=firing")).hasMessageContaining("open, resolved or all");
+        assertThatThrownBy(() -> IncidentQuery.parse("limit=10")).hasMessageContaining("unknown parameter 'limit'");
+        assertThatThrownBy(() -> IncidentQuery.parse("tenant=")).hasMessageContaining("tenant is empty");
+        assertThatThrownBy(() -> IncidentQuery.parse("domain=not a domain")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IncidentQuery.parse("partitions=1,x")).hasMessageContaining("partition numbers");
+        assertThatThrownBy(() -> IncidentQuery.parse("partitions=-1")).hasMessageContaining("partition numbers");
+    }
+}
