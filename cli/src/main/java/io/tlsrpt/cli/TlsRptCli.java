@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         io.tlsrpt.cli.alerts.AlertsCommand.class,
         io.tlsrpt.cli.domains.DomainsCommand.class,
         io.tlsrpt.cli.domains.DomainCommand.class,
+        io.tlsrpt.cli.domains.IncidentsCommand.class,
         io.tlsrpt.cli.reports.ReportsCommand.class,
         io.tlsrpt.cli.digest.DigestCommand.class,
         io.tlsrpt.cli.watch.WatchCommand.class,

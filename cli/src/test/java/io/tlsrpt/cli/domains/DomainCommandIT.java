@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tlsrpt domain} against a real stream processor's HTTP server, on a real broker, over ten generated days of
- * five domains, one of them with an expired certificate from the third day; then asked while that processor restarts.
+ * {@code tlsrpt domain} and {@code tlsrpt incidents} against a real stream processor's HTTP server, on a real broker,
+ * over ten generated days of five domains, one of them with an expired certificate from the third day; then asked while
+ * that processor restarts, with a token and a tenant.
  */
 class DomainCommandIT {
 
@@ -80,6 +81,24 @@ class DomainCommandIT {
                 assertThat(state.get("incidents")).singleElement()
                     .satisfies(i -> assertThat(i.get("kind").asText()).isEqualTo("certificate-expired"));
 
+                // tlsrpt incidents: the same incident in the application's list, open only while it fires
+                Run all = run("incidents", "--processor", url, "--status", "all");
+                assertThat(all.exit()).as(all.err()).isZero();
+                assertThat(all.out()).startsWith("1 incident, 1 partitions on 1 instances, as of ")
+                    .containsPattern("\n  expired\\.example: (firing|resolved) +critical +certificate-expired "
+                        + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
+                String alertId = state.get("incidents").get(0).get("alert_id").asText();
+                assertThat(all.out()).contains("alert_id " + alertId);
+                boolean firing = state.get("incidents").get(0).get("status").asText().equals("firing");
+                Run open = run("incidents", "--processor", url, "--format", "json");
+                assertThat(open.exit()).as(open.err()).isZero();
+                JsonNode openList = readJson(open.out());
+                assertThat(openList.get("status").asText()).isEqualTo("open");
+                assertThat(openList.get("incidents")).hasSize(firing ? 1 : 0);
+                Run elsewhere = run("incidents", "--processor", url, "--status", "all", "--domain", "nowhere.example");
+                assertThat(elsewhere.out()).startsWith("0 incidents under nowhere.example, 1 partitions on 1 instances");
+                assertThat(run("incidents", "--processor", url, "--status", "firing").exit()).isEqualTo(2);
+
                 Run unknown = run("domain", "nowhere.example", "--processor", url);
                 assertThat(unknown.exit()).isEqualTo(1);
                 assertThat(unknown.err()).contains("404").contains("no reports about nowhere.example");
@@ -104,6 +123,17 @@ class DomainCommandIT {
                 assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
                 assertThat(waited.out()).startsWith("expired.example (tenant acme): 10 days kept by 127.0.0.1:" + port
                     + ", as of ");
+                Run acme = run("incidents", "--processor", "http://127.0.0.1:" + port, "--status", "all", "--tenant",
+                    "acme", "--token-file", token.toString());
+                assertThat(acme.exit()).as(acme.err()).isZero();
+                assertThat(acme.out()).startsWith("1 incident of tenant acme, 1 partitions on 1 instances")
+                    .contains("\n  expired.example [acme]: ");
+                Run other = run("incidents", "--processor", "http://127.0.0.1:" + port, "--status", "all", "--tenant",
+                    "umbrella", "--token-file", token.toString());
+                assertThat(other.out()).startsWith("0 incidents of tenant umbrella");
+                Run noToken = run("incidents", "--processor", "http://127.0.0.1:" + port);
+                assertThat(noToken.exit()).isEqualTo(1);
+                assertThat(noToken.err()).contains("tlsrpt incidents: 401 from ");
                 Run withoutToken = run("domain", "expired.example", "--processor", "http://127.0.0.1:" + port);
                 assertThat(withoutToken.exit()).isEqualTo(1);
                 assertThat(withoutToken.err()).contains("401").contains("Authorization: Bearer");

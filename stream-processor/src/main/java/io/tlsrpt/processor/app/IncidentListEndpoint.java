@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IncidentListEndpoint implements HttpHandler {
 
-    static final String PATH = "/v1/incidents";
+    static final String PATH = TlsRptProcessor.INCIDENT_LIST_PATH;
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentListEndpoint.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -64,6 +64,8 @@ public final class TlsRptProcessor implements AutoCloseable {
 
     /** Where the HTTP server answers the domain queries: this, then a policy domain. */
     public static final String DOMAIN_QUERY_PATH = "/v1/domains/";
+    /** Where the HTTP server lists the incidents of every domain. */
+    public static final String INCIDENT_LIST_PATH = "/v1/incidents";
 
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry;

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * incident on the domain), read the previous windows of the same domain from the aggregate's window store,
  * run the spike rule and step the incident's lifecycle. Fires on the running value, not at window close.
  * The incident store {@code incident-store} (key {@code domain|result-type}) holds one small record per
- * incident and is swept on stream time after the window store's retention.
+ * incident and is swept once its last anomalous window is older than the window store's retention, counted back
+ * from the newest window the task has judged (checked as stream time passes each window size).
  */
 final class DetectStage {
 
@@ -77,6 +78,13 @@ final class DetectStage {
         private ReadOnlyWindowStore<String, ValueAndTimestamp<DomainWindow>> windowStore;
         private KeyValueStore<String, Incident> incidents;
         private String task;
+        /**
+         * The newest window start this task has judged since it started here (-1: none yet): the time the sweep
+         * counts the retention back from, as the window store counts its own, so that an incident is kept as long as
+         * the windows it accounts for. The task's stream time is the reports' arrival, which for an archive imported
+         * late lies weeks after their windows.
+         */
+        private long newestWindowStart = -1;
 
         DetectProcessor(TopologySettings settings, Duration retention, PipelineMetrics metrics, Clock clock) {
             this.settings = settings;
@@ -121,6 +129,7 @@ final class DetectStage {
             }
             String domain = record.key().key();
             long windowStart = record.key().window().start();
+            newestWindowStart = Math.max(newestWindowStart, windowStart);
             long windowEnd = record.key().window().end();
             DomainWindow window = record.value();
 
@@ -279,8 +288,12 @@ final class DetectStage {
                     .build();
         }
 
+        /** Forgets the incidents whose windows the window store no longer keeps; triggered by stream time. */
         private void sweep(long streamTime) {
-            long cutoff = streamTime - retention.toMillis();
+            if (newestWindowStart < 0) {
+                return;   // nothing judged since the task started here: its store's age is unknown yet
+            }
+            long cutoff = newestWindowStart - retention.toMillis();
             try (KeyValueIterator<String, Incident> all = incidents.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, Incident> e = all.next();

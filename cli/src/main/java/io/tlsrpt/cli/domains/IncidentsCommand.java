@@ -1,0 +1,84 @@
+package io.tlsrpt.cli.domains;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.processor.app.TlsRptProcessor;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tlsrpt incidents}: every incident a running stream processor application holds now, gathered from all its
+ * instances ({@code GET /v1/incidents}), most urgent first: what is broken now, for whoever reaches the processor's
+ * HTTP server with a token (a provider's customer with its own) but has no Kafka client.
+ */
+@Command(
+    name = "incidents",
+    mixinStandardHelpOptions = true,
+    description = {
+        "List the incidents a running stream processor application holds now, over all its instances, most urgent "
+            + "first: open ones by default. With a tenant's token, that tenant's only. (bin/tlsrpt alerts --open "
+            + "answers the same from the alert topic, with a Kafka client.)",
+        "Exit codes: 0 ok (also when none is open), 1 the processor could not answer whole (still not ready after "
+            + "--wait, an instance not answering), 2 usage error."})
+public final class IncidentsCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ProcessorOptions options;
+
+    @Option(names = "--status", paramLabel = "STATUS", defaultValue = "open",
+        description = "open, resolved or all. Default: ${DEFAULT-VALUE}.")
+    String status;
+
+    @Option(names = "--tenant", paramLabel = "TENANT",
+        description = "Only this tenant's incidents (the served-domains file's tenant names).")
+    String tenant;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN", description = "Only this policy domain's and its subdomains'.")
+    String domain;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!List.of("open", "resolved", "all").contains(status)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--status must be open, resolved or all");
+        }
+        List<String> query = new ArrayList<>();
+        query.add("status=" + encoded(status));
+        if (tenant != null) {
+            query.add("tenant=" + encoded(tenant));
+        }
+        if (domain != null) {
+            query.add("domain=" + encoded(domain.trim()));
+        }
+        return options.show(spec, "tlsrpt incidents", TlsRptProcessor.INCIDENT_LIST_PATH + "?"
+            + String.join("&", query), IncidentsCommand::print);
+    }
+
+    /** A heading (how many, of what, from where), then one line per incident in the processor's order. */
+    static void print(JsonNode list, PrintWriter out) {
+        JsonNode incidents = list.path("incidents");
+        String status = list.path("status").asText();
+        String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
+            + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "");
+        out.printf(Locale.ROOT, "%d %s%s%s, %d partitions on %d instances, as of %s%n", incidents.size(),
+            "all".equals(status) ? "" : status + " ", incidents.size() == 1 ? "incident" : "incidents", scope,
+            list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
+        for (JsonNode i : incidents) {
+            String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";
+            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i));
+        }
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

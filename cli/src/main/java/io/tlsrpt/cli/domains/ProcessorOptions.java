@@ -1,0 +1,63 @@
+package io.tlsrpt.cli.domains;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.cli.run.RunSettings;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that ask a running stream processor's HTTP server ({@code domain}, {@code incidents}). */
+final class ProcessorOptions {
+
+    @Option(names = "--processor", paramLabel = "URL",
+        defaultValue = "http://127.0.0.1:" + RunSettings.DEFAULT_METRICS_PORT,
+        description = "Any stream processor instance's HTTP server (http.host:http.port; default: ${DEFAULT-VALUE}, "
+            + "that of bin/tlsrpt run).")
+    URI processor;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text (a table) or json (the processor's answer as it is). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30",
+        description = "How long to keep asking while the processor answers 503 (starting, or its tasks moving after an "
+            + "instance left; as its Retry-After says) or nothing listens on its port yet (each second); 0: ask once. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int waitSeconds;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "A file whose first line is the processor's query token (its http.domains.token.file, or a "
+            + "tenant's of http.domains.tenant.tokens.file), sent as Authorization: Bearer.")
+    Path tokenFile;
+
+    /**
+     * Asks {@code --processor} for {@code pathAndQuery} (from the path on) and prints the answer: as it came with
+     * {@code --format json}, else with {@code text}.
+     *
+     * @return the command's exit code: 0, or 1 when the processor gave no answer (said why on stderr)
+     * @throws CommandLine.ParameterException for a --format, --wait or --token-file that cannot be used
+     */
+    int show(CommandLine.Model.CommandSpec spec, String command, String pathAndQuery,
+             BiConsumer<JsonNode, PrintWriter> text) throws InterruptedException {
+        boolean json = format.equals("json");
+        if (!json && !format.equals("text")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
+        }
+        URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
+        JsonNode body = new ProcessorQuery(spec, command, uri, tokenFile, waitSeconds).ask(spec.commandLine().getErr());
+        if (body == null) {
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(body);
+        } else {
+            text.accept(body, out);
+        }
+        out.flush();
+        return 0;
+    }
+}
