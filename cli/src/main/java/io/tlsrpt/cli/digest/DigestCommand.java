@@ -243,24 +243,31 @@ public final class DigestCommand implements Callable<Integer> {
         Set<String> withDigest = groups.groups();
         int sent = 0;
         int failed = 0;
-        for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
-            String tenant = e.getKey();
-            String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
-            if (!withDigest.contains(tenant)) {
-                err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
-                    + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to " + to);
-                continue;
+        // one SMTP connection for the run's mails, closed at the end whatever happened
+        try (mailer) {
+            for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
+                String tenant = e.getKey();
+                String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
+                if (!withDigest.contains(tenant)) {
+                    err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
+                        + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to " + to);
+                    continue;
+                }
+                try {
+                    mailer.send(groups.digest(tenant, Set.of(tenant), wanted), e.getValue());
+                    err.println("tlsrpt digest: " + tenant + "'s digest mailed to " + to);
+                    sent++;
+                } catch (MessagingException ex) {
+                    LOG.debug("mailing {}'s digest failed", tenant, ex);
+                    err.println("tlsrpt digest: " + tenant + "'s digest not mailed to " + to + ": " + ex);
+                    failed++;
+                }
+                err.flush();
             }
-            try {
-                mailer.send(groups.digest(tenant, Set.of(tenant), wanted), e.getValue());
-                err.println("tlsrpt digest: " + tenant + "'s digest mailed to " + to);
-                sent++;
-            } catch (MessagingException ex) {
-                LOG.debug("mailing {}'s digest failed", tenant, ex);
-                err.println("tlsrpt digest: " + tenant + "'s digest not mailed to " + to + ": " + ex);
-                failed++;
-            }
-            err.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.printf(Locale.ROOT, "tlsrpt digest: interrupted after %d digests mailed, %d not%n", sent, failed);
+            return 1;
         }
         Set<String> unmailed = new TreeSet<>(withDigest);
         unmailed.removeAll(recipients.keySet());

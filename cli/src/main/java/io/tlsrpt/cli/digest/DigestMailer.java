@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.digest;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -18,9 +19,20 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.Date;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a digest by SMTP: one mail per tenant, {@code multipart/alternative} with the Markdown as its plain text and
@@ -30,16 +42,33 @@ import java.util.Properties;
  * authentication (the password never on a command line), and any Jakarta Mail {@code mail.*} key as is, e.g.
  * {@code mail.smtp.host} (required), {@code mail.smtp.port}, {@code mail.smtp.starttls.enable} and
  * {@code mail.smtp.starttls.required}, {@code mail.smtp.ssl.enable}, {@code mail.smtp.ssl.trust},
- * {@code mail.smtp.connectiontimeout} and {@code mail.smtp.timeout} (both 30 s unless set).
+ * {@code mail.smtp.connectiontimeout} and {@code mail.smtp.timeout} (both 30 s unless set); {@code retries} (2 unless
+ * set) and {@code retry.delay} (an ISO-8601 duration, PT30S unless set) for transient refusals.
+ *
+ * <p>A run's mails share one SMTP connection, opened at the first and again when the server has closed it (many close
+ * after some number of mails). A transient refusal (a 4xx reply such as {@code 421} or {@code 451}, a connection lost
+ * or refused) is tried again after {@code retry.delay}, on a new connection, up to {@code retries} times; a permanent
+ * one (5xx, failed authentication) is not.
  */
-final class DigestMailer {
+final class DigestMailer implements AutoCloseable {
+
+    static final int DEFAULT_RETRIES = 2;
+    static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DigestMailer.class);
 
     private final Session session;
     private final InternetAddress from;
+    private final int retries;
+    private final Duration retryDelay;
+    /** The run's connection; null until the first mail, or after one was lost. */
+    private Transport transport;
 
-    private DigestMailer(Session session, InternetAddress from) {
+    private DigestMailer(Session session, InternetAddress from, int retries, Duration retryDelay) {
         this.session = session;
         this.from = from;
+        this.retries = retries;
+        this.retryDelay = retryDelay;
     }
 
     /**
@@ -60,9 +89,9 @@ final class DigestMailer {
         for (String key : config.stringPropertyNames()) {
             if (key.startsWith("mail.")) {
                 mail.setProperty(key, config.getProperty(key).strip());
-            } else if (!key.equals("from") && !key.equals("user") && !key.equals("password.file")) {
-                throw new IllegalArgumentException(file + ": unknown key " + key + " (from, user, password.file and "
-                    + "mail.* keys)");
+            } else if (!OWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unknown key " + key + " (" + String.join(", ", OWN_KEYS)
+                    + " and mail.* keys)");
             }
         }
         if (mail.getProperty("mail.smtp.host", "").isBlank()) {
@@ -103,12 +132,109 @@ final class DigestMailer {
                 }
             };
         }
-        return new DigestMailer(Session.getInstance(mail, authenticator), from);
+        int retries;
+        Duration retryDelay;
+        try {
+            retries = Integer.parseInt(config.getProperty("retries", Integer.toString(DEFAULT_RETRIES)).strip());
+            retryDelay = Duration.parse(config.getProperty("retry.delay", DEFAULT_RETRY_DELAY.toString()).strip());
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException(file + ": retries must be a number and retry.delay an ISO-8601 "
+                + "duration such as PT30S: " + e.getMessage(), e);
+        }
+        if (retries < 0 || retries > 10 || retryDelay.isNegative() || retryDelay.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException(file + ": retries must be 0 to 10 and retry.delay at most PT10M");
+        }
+        return new DigestMailer(Session.getInstance(mail, authenticator), from, retries, retryDelay);
     }
 
-    /** Sends {@code digest} to {@code to}; returns once the SMTP server has accepted it. */
-    void send(Digest digest, List<InternetAddress> to) throws MessagingException {
-        Transport.send(message(digest, to));
+    private static final List<String> OWN_KEYS = List.of("from", "user", "password.file", "retries", "retry.delay");
+
+    /**
+     * Sends {@code digest} to {@code to} over the run's connection; returns once the SMTP server has accepted it.
+     *
+     * @throws MessagingException the last refusal, when it was permanent or the retries are spent
+     */
+    void send(Digest digest, List<InternetAddress> to) throws MessagingException, InterruptedException {
+        MimeMessage message = message(digest, to);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                connected().sendMessage(message, message.getAllRecipients());
+                return;
+            } catch (MessagingException e) {
+                boolean passing = isTransient(e);
+                if (passing || transport != null && !transport.isConnected()) {
+                    disconnect();   // lost, or the server refused for now: the next mail opens a new connection
+                }
+                if (!passing || attempt >= retries) {
+                    throw e;
+                }
+                LOG.warn("the SMTP server refused for now ({}); trying again in {} ({} of {})", e.getMessage(),
+                    retryDelay, attempt + 1, retries);
+                Thread.sleep(retryDelay.toMillis());
+            }
+        }
+    }
+
+    /** Closes the run's connection (QUIT). */
+    @Override
+    public void close() {
+        disconnect();
+    }
+
+    private Transport connected() throws MessagingException {
+        if (transport == null || !transport.isConnected()) {
+            disconnect();
+            Transport fresh = session.getTransport();
+            fresh.connect();
+            transport = fresh;
+        }
+        return transport;
+    }
+
+    private void disconnect() {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException e) {
+                LOG.debug("closing the SMTP connection failed", e);   // it is dropped all the same
+            }
+            transport = null;
+        }
+    }
+
+    /**
+     * Whether a refusal may pass: a 4xx reply of the server (RFC 5321 4.2.1), or the connection failed or was lost;
+     * not a 5xx, a failed authentication or a bad message.
+     */
+    static boolean isTransient(MessagingException failure) {
+        Set<Object> seen = new HashSet<>();
+        Deque<Throwable> pending = new ArrayDeque<>(List.of(failure));
+        boolean lostConnection = false;
+        while (!pending.isEmpty()) {
+            Throwable t = pending.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof AuthenticationFailedException) {
+                return false;
+            }
+            int code = t instanceof SMTPSendFailedException sent ? sent.getReturnCode()
+                : t instanceof SMTPAddressFailedException address ? address.getReturnCode() : 0;
+            if (code >= 500) {
+                return false;
+            }
+            if (code >= 400) {
+                return true;
+            }
+            lostConnection |= t instanceof MailConnectException || t instanceof IOException;
+            if (t instanceof MessagingException m && m.getNextException() != null) {
+                pending.push(m.getNextException());
+            }
+            if (t.getCause() != null) {
+                pending.push(t.getCause());
+            }
+        }
+        return lostConnection;
     }
 
     /** The mail {@link #send} sends. */

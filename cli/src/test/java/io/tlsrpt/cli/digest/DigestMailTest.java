@@ -81,15 +81,7 @@ class DigestMailTest {
     void aDigestMailHasTheTextAndThePage() throws Exception {
         DigestMailer mailer = DigestMailer.configured(file("smtp.properties", "mail.smtp.host=127.0.0.1",
             "from=TLS-RPT digest <digest@provider.example>"));
-        DomainTable table = new DomainTable();
-        Instant start = MONDAY.atStartOfDay(ZoneOffset.UTC).toInstant();
-        table.add(DomainStats.newBuilder().setPolicyDomain("shop.acme.example").setWindowStart(start)
-            .setWindowEnd(start.plusSeconds(86_400)).setTotalSessions(1_000).setFailedSessions(400L)
-            .setSessionsWithoutEnforcedPolicy(0L).setReports(1).setReporters(List.of("Google Inc."))
-            .setFailingResultTypes(List.of(new CountedValue("certificate-expired", 400L))).setTenant("acme")
-            .setUpdatedAt(start.plusSeconds(90_000)).build());
-        DigestPeriod week = new DigestPeriod(MONDAY, MONDAY.plusDays(6));
-        Digest digest = Digest.of(Set.of("acme"), Set.of(), week, table, new DomainTable(), new IncidentDigest(week));
+        Digest digest = digest();
 
         MimeMessage mail = mailer.message(digest, List.of(new InternetAddress("ops@acme.example")));
 
@@ -108,5 +100,60 @@ class DigestMailTest {
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html; charset=UTF-8");
         assertThat((String) parts.getBodyPart(1).getContent()).startsWith("<!DOCTYPE html>")
             .contains(">shop.acme.example</td>");
+    }
+
+    /** A run's mails over one connection; a 421 or 451 tried again on a new one; a 550 not, and the run goes on. */
+    @Test
+    void transientRefusalsAreTriedAgainPermanentOnesNot() throws Exception {
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer()) {
+            Path config = file("scripted.properties", "mail.smtp.host=127.0.0.1", "mail.smtp.port=" + smtp.port(),
+                "from=digest@provider.example", "retry.delay=PT0.05S");
+            Digest digest = digest();
+            try (DigestMailer mailer = DigestMailer.configured(config)) {
+                for (String tenant : List.of("acme", "umbrella", "initech")) {
+                    mailer.send(digest, List.of(new InternetAddress("ops@" + tenant + ".example")));
+                }
+                assertThat(smtp.accepted()).hasSize(3);
+                assertThat(smtp.connections()).as("one connection for the run").isEqualTo(1);
+
+                smtp.refuseNextMail("421 4.7.0 too busy, try again later");
+                smtp.refuseNextMail("451 4.3.0 local error, try again");
+                mailer.send(digest, List.of(new InternetAddress("ops@acme.example")));
+                assertThat(smtp.accepted()).hasSize(4);
+                assertThat(smtp.connections()).as("each refusal for now on a new connection").isEqualTo(3);
+
+                smtp.refuseRecipientsContaining("nobody@");
+                assertThatThrownBy(() -> mailer.send(digest, List.of(new InternetAddress("nobody@acme.example"))))
+                    .isInstanceOf(jakarta.mail.SendFailedException.class)
+                    .satisfies(e -> assertThat(DigestMailer.isTransient((jakarta.mail.MessagingException) e))
+                        .isFalse());
+                assertThat(smtp.accepted()).as("a permanent refusal is not tried again").hasSize(4);
+                mailer.send(digest, List.of(new InternetAddress("ops@umbrella.example")));
+                assertThat(smtp.accepted()).hasSize(5);
+
+                for (int i = 0; i <= DigestMailer.DEFAULT_RETRIES; i++) {
+                    smtp.refuseNextMail("451 4.3.0 local error, try again");
+                }
+                int before = smtp.connections();
+                assertThatThrownBy(() -> mailer.send(digest, List.of(new InternetAddress("ops@initech.example"))))
+                    .hasMessageContaining("451");
+                assertThat(smtp.accepted()).as("the retries spent").hasSize(5);
+                assertThat(smtp.connections() - before).as("the first try and two more").isEqualTo(2);
+            }
+        }
+        assertThatThrownBy(() -> DigestMailer.configured(file("bad.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "retries=many"))).hasMessageContaining("retries must be a number");
+    }
+
+    private static Digest digest() {
+        DomainTable table = new DomainTable();
+        Instant start = MONDAY.atStartOfDay(ZoneOffset.UTC).toInstant();
+        table.add(DomainStats.newBuilder().setPolicyDomain("shop.acme.example").setWindowStart(start)
+            .setWindowEnd(start.plusSeconds(86_400)).setTotalSessions(1_000).setFailedSessions(400L)
+            .setSessionsWithoutEnforcedPolicy(0L).setReports(1).setReporters(List.of("Google Inc."))
+            .setFailingResultTypes(List.of(new CountedValue("certificate-expired", 400L))).setTenant("acme")
+            .setUpdatedAt(start.plusSeconds(90_000)).build());
+        DigestPeriod week = new DigestPeriod(MONDAY, MONDAY.plusDays(6));
+        return Digest.of(Set.of("acme"), Set.of(), week, table, new DomainTable(), new IncidentDigest(week));
     }
 }
