@@ -272,7 +272,7 @@ public final class WatchCommand implements Callable<Integer> {
             lastPublished = publish(publisher, result, round);
             if (lastPublished) {
                 result.apply(state);
-                metrics.published(result.steps, state.values(), watched.size(),
+                metrics.published(result.steps, state.values(), tenants, watched.size(),
                     Duration.ofNanos(System.nanoTime() - started));
                 for (WatchStep step : result.steps) {
                     for (Alert alert : step.alerts()) {

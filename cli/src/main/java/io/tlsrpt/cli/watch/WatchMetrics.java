@@ -5,13 +5,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code tlsrpt_watch_domains}, {@code tlsrpt_watch_checks_total{outcome}} (complete; lookup-failure: some part
  * could not be told, a DNS failure or a policy fetch not judged in a wide outage; failed: the check itself failed),
  * {@code tlsrpt_watch_alerts_total{kind,severity,status,tenant}} (the tenant the domains file names, empty for
- * none, as for the processor's alerts) and {@code tlsrpt_watch_incidents_open{kind,severity}}.
+ * none, as for the processor's alerts) and {@code tlsrpt_watch_incidents_open{kind,severity,tenant}} (every kind's
+ * series without a tenant from the start, at 0; a tenant's from its first open incident on, and kept at 0 after).
  * Such failures neither fire nor resolve an incident; the {@code lookup-failure} count is how an outage of the
  * watch's resolver or network is seen (rule {@code TlsRptPolicyWatchLookupsFailing}).
  */
@@ -48,7 +53,13 @@ public final class WatchMetrics {
     private final Counter checksFailed;
     private final AtomicReference<Instant> lastPublished = new AtomicReference<>();
     private volatile int domains;
-    private volatile Map<AlertKind, Long> open = new EnumMap<>(AlertKind.class);
+    /** Open incidents by kind and tenant ("" for none), as of the last published round. */
+    private volatile Map<OpenSeries, Long> open = Map.of();
+    /** The series registered so far: a tenant's stays at 0 once its incidents are resolved. */
+    private final Set<OpenSeries> registered = new HashSet<>();
+
+    private record OpenSeries(AlertKind kind, String tenant) {
+    }
 
     /** Registers every meter (each at 0; the alert counters when their first alert is published). */
     public WatchMetrics(MeterRegistry registry, Duration interval, Clock clock) {
@@ -73,9 +84,17 @@ public final class WatchMetrics {
         checksLookupFailure = check("lookup-failure");
         checksFailed = check("failed");
         for (AlertKind kind : PolicyRules.KINDS) {
-            Gauge.builder(OPEN, this, m -> m.open.getOrDefault(kind, 0L))
-                .description("incidents the watch has open now, by kind")
-                .tags("kind", kind.code(), "severity", kind.severity().code()).register(registry);
+            register(new OpenSeries(kind, ""));
+        }
+    }
+
+    private void register(OpenSeries series) {
+        if (registered.add(series)) {
+            Gauge.builder(OPEN, this, m -> m.open.getOrDefault(series, 0L))
+                .description("incidents the watch has open now, by kind and tenant")
+                .tags("kind", series.kind().code(), "severity", series.kind().severity().code(), "tenant",
+                    series.tenant())
+                .register(registry);
         }
     }
 
@@ -93,7 +112,12 @@ public final class WatchMetrics {
         checksFailed.increment();
     }
 
-    void published(Collection<WatchStep> steps, Collection<WatchedDomain> state, int watched, Duration took) {
+    /**
+     * @param state   every watched domain's state after the round
+     * @param tenants the tenants the domains file names, as read for the round
+     */
+    void published(Collection<WatchStep> steps, Collection<WatchedDomain> state, ServedDomains tenants, int watched,
+                   Duration took) {
         for (WatchStep step : steps) {
             for (Alert alert : step.alerts()) {
                 Counter.builder(ALERTS).description("alerts the watch published")
@@ -102,9 +126,13 @@ public final class WatchMetrics {
                     .register(registry).increment();
             }
         }
-        Map<AlertKind, Long> counts = new EnumMap<>(AlertKind.class);
-        state.forEach(d -> d.open().keySet().forEach(kind -> counts.merge(kind, 1L, Long::sum)));
-        open = counts;
+        Map<OpenSeries, Long> counts = new HashMap<>();
+        for (WatchedDomain d : state) {
+            String tenant = Objects.requireNonNullElse(tenants.tenantOf(d.domain()), "");
+            d.open().keySet().forEach(kind -> counts.merge(new OpenSeries(kind, tenant), 1L, Long::sum));
+        }
+        open = Map.copyOf(counts);
+        counts.keySet().forEach(this::register);
         domains = watched;
         roundDuration.record(took);
         lastPublished.set(clock.instant());

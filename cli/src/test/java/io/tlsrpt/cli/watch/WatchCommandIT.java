@@ -311,7 +311,7 @@ class WatchCommandIT {
             return scrape[0].contains("tlsrpt_watch_rounds_total{outcome=\"published\"} 1.0");
         });
         assertThat(scrape[0]).contains("tlsrpt_watch_domains 1.0", "tlsrpt_watch_checks_total{outcome=\"complete\"} 1.0",
-            "tlsrpt_watch_incidents_open{kind=\"tls-policy-not-enforced\",severity=\"warning\"} 1.0",
+            "tlsrpt_watch_incidents_open{kind=\"tls-policy-not-enforced\",severity=\"warning\",tenant=\"acme\"} 1.0",
             "tlsrpt_watch_alerts_total{kind=\"tls-policy-not-enforced\",severity=\"warning\",status=\"firing\","
                 + "tenant=\"acme\"} 1.0",
             "tlsrpt_watch_interval_seconds 1.0");

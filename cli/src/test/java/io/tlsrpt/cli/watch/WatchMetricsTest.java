@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.processor.served.ServedDomains;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,8 @@ class WatchMetricsTest {
         metrics.checked(outage);
         metrics.checkFailed();
         clock.now = T0.plusSeconds(42);
-        metrics.published(List.of(broken, outage), List.of(broken.next(), outage.next()), 3, Duration.ofSeconds(2));
+        metrics.published(List.of(broken, outage), List.of(broken.next(), outage.next()), ServedDomains.ALL, 3,
+            Duration.ofSeconds(2));
 
         String scrape = registry.scrape();
         assertThat(scrape).contains("tlsrpt_watch_rounds_total{outcome=\"published\"} 1.0",
@@ -64,8 +66,8 @@ class WatchMetricsTest {
             "tlsrpt_watch_last_published_round_timestamp_seconds " + (T0.getEpochSecond() + 42) / 1e9 + "E9",
             "tlsrpt_watch_alerts_total{kind=\"tlsrpt-record-broken\",severity=\"warning\",status=\"firing\","
                 + "tenant=\"\"} 1.0",
-            "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\"} 1.0",
-            "tlsrpt_watch_incidents_open{kind=\"dnssec-broken\",severity=\"critical\"} 0.0",
+            "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\",tenant=\"\"} 1.0",
+            "tlsrpt_watch_incidents_open{kind=\"dnssec-broken\",severity=\"critical\",tenant=\"\"} 0.0",
             "tlsrpt_watch_round_duration_seconds_count 1");
         assertThat(scrape).as("only the kinds the watch raises").doesNotContain("kind=\"starttls-downgrade-suspected\"");
 
@@ -74,10 +76,18 @@ class WatchMetricsTest {
         WatchStep stamped = new WatchStep(tenants.next(), tenants.alerts().stream()
             .map(a -> io.tlsrpt.schema.Alert.newBuilder(a).setTenant("acme").build()).toList(), tenants.changes(),
             tenants.unknownParts());
-        metrics.published(List.of(stamped), List.of(broken.next(), outage.next(), stamped.next()), 3,
+        ServedDomains acme = ServedDomains.of(List.of("c.example tenant=acme"));
+        metrics.published(List.of(stamped), List.of(broken.next(), outage.next(), stamped.next()), acme, 3,
             Duration.ofSeconds(2));
         assertThat(registry.scrape()).contains("tlsrpt_watch_alerts_total{kind=\"tlsrpt-record-broken\","
-            + "severity=\"warning\",status=\"firing\",tenant=\"acme\"} 1.0");
+            + "severity=\"warning\",status=\"firing\",tenant=\"acme\"} 1.0",
+            "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\",tenant=\"acme\"} 1.0",
+            "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\",tenant=\"\"} 1.0");
+
+        // the tenant's incident resolved: its series stays, at 0
+        metrics.published(List.of(), List.of(broken.next(), outage.next()), acme, 2, Duration.ofSeconds(2));
+        assertThat(registry.scrape()).contains(
+            "tlsrpt_watch_incidents_open{kind=\"tlsrpt-record-broken\",severity=\"warning\",tenant=\"acme\"} 0.0");
     }
 
     @Test
@@ -89,7 +99,7 @@ class WatchMetricsTest {
         assertThat(metrics.healthy()).as("starting").isTrue();
         clock.now = T0.plus(Duration.ofMinutes(46));
         assertThat(metrics.healthy()).as("no round for three intervals since the start").isFalse();
-        metrics.published(List.of(), List.of(), 1, Duration.ofSeconds(1));
+        metrics.published(List.of(), List.of(), ServedDomains.ALL, 1, Duration.ofSeconds(1));
         assertThat(metrics.healthy()).isTrue();
         metrics.failed();
         clock.now = clock.now.plus(Duration.ofMinutes(44));
