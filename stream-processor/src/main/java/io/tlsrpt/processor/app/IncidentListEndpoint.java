@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -169,11 +170,7 @@ final class IncidentListEndpoint implements HttpHandler {
         Map<HostInfo, SortedSet<Integer>> owners = new LinkedHashMap<>();
         for (int p = 0; p == 0 || p < partitions[0]; p++) {
             int partition = p;
-            // the partitioner is told how many partitions the store's source topics have, and names the one asked
-            StreamPartitioner<String, Object> only = (topic, key, value, count) -> {
-                partitions[0] = count;
-                return Optional.of(Set.of(partition));
-            };
+            StreamPartitioner<String, Object> only = new OnePartition(partition, count -> partitions[0] = count);
             KeyQueryMetadata metadata = streams.queryMetadataForKey(DomainStateReader.INCIDENT_STORE, "", only);
             if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
                     || metadata.activeHost() == null || metadata.partition() != partition) {
@@ -182,6 +179,21 @@ final class IncidentListEndpoint implements HttpHandler {
             owners.computeIfAbsent(metadata.activeHost(), h -> new TreeSet<>()).add(partition);
         }
         return owners;
+    }
+
+    /**
+     * Names one partition, whatever the key, and tells how many partitions the store's source topics have: asked for
+     * each partition in turn, Kafka Streams' metadata names its active owner.
+     */
+    private record OnePartition(int partition, IntConsumer partitionCount) implements StreamPartitioner<String, Object> {
+
+        // Kafka Streams 4.4 still has this method, marked for removal, as the interface's one abstract method
+        @SuppressWarnings("removal")
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, Object value, int numPartitions) {
+            partitionCount.accept(numPartitions);
+            return Optional.of(Set.of(partition));
+        }
     }
 
     /** This instance's incidents of {@code partitions}: {@code {"served_by": ..., "incidents": [...]}}. */
