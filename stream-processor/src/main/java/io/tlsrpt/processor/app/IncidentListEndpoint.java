@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.Severity;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
+import io.tlsrpt.processor.topology.StoppedReporters;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
- * across all its instances, most urgent first. The instance asked finds the owner of each partition of the incident
+ * across all its instances, most urgent first: the detector's ({@code incident-store}, open and resolved) and the
+ * reporters stopped ({@code reporter-cadence-store}, open only: a resolved one is not kept). The instance asked finds the owner of each partition of the incident
  * store, reads its own and asks each other owner for theirs ({@link QueryPeers}); the answer is whole or an error
  * (503 while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that
  * would read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
@@ -65,10 +70,12 @@ final class IncidentListEndpoint implements HttpHandler {
     private final Clock clock;
     private final Supplier<ServedDomains> served;
     private final DomainQueryTokens tokens;
+    private final StoppedReporters stopped;
 
-    IncidentListEndpoint(KafkaStreams streams, HostInfo self, Clock clock, Supplier<ServedDomains> served,
-                         DomainQueryTokens tokens) {
+    IncidentListEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
+                         Supplier<ServedDomains> served, DomainQueryTokens tokens) {
         this.streams = streams;
+        this.stopped = new StoppedReporters(windowSize);
         this.peers = new QueryPeers(self);
         this.clock = clock;
         this.served = served;
@@ -222,8 +229,33 @@ final class IncidentListEndpoint implements HttpHandler {
                     }
                 }
             }
+            ReadOnlyKeyValueStore<String, ReporterCadence> cadences = streams.store(StoreQueryParameters
+                    .fromNameAndType(StoppedReporters.STORE, QueryableStoreTypes.<String, ReporterCadence>keyValueStore())
+                    .withPartition(partition));
+            for (StoppedReporters.Stopped stop : stopped.read(cadences)) {
+                String tenant = domains.tenantOf(stop.policyDomain());
+                if (query.admits(stop.policyDomain(), tenant, true)) {
+                    incidents.add(stoppedJson(stop, tenant, self));
+                }
+            }
         }
         return root;
+    }
+
+    /** A reporter stopped on a domain, with the fields of the detector's incidents that apply to it. */
+    private static ObjectNode stoppedJson(StoppedReporters.Stopped stop, String tenant, String self) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("policy_domain", stop.policyDomain());
+        o.put("tenant", tenant);
+        o.put("alert_id", stop.alertId());
+        o.put("status", "firing");
+        o.put("kind", stop.kind());
+        o.put("severity", AlertKind.REPORTS_STOPPED.severity().code());
+        o.put("result_type", StoppedReporters.RESULT_TYPE);
+        o.put("reporter", stop.reporter());
+        o.put("last_report_window_start", stop.lastReportWindowStart().toString());
+        o.put("served_by", self);
+        return o;
     }
 
     private static int severityRank(String code) {

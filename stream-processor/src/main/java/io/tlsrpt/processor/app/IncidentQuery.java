@@ -25,10 +25,6 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
         String code() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        boolean admits(Incident incident) {
-            return this == ALL || incident.open() == (this == OPEN);
-        }
     }
 
     private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "partitions");
@@ -67,7 +63,12 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
 
     /** Whether an incident of {@code policyDomain}, whose tenant is {@code domainTenant} (null: none), is asked for. */
     boolean admits(String policyDomain, String domainTenant, Incident incident) {
-        return status.admits(incident)
+        return admits(policyDomain, domainTenant, incident.open());
+    }
+
+    /** The same for an incident that is {@code open} or resolved. */
+    boolean admits(String policyDomain, String domainTenant, boolean open) {
+        return (status == Status.ALL || open == (status == Status.OPEN))
                 && (tenant == null || tenant.equals(domainTenant))
                 && (domain == null || policyDomain.equals(domain) || policyDomain.endsWith("." + domain));
     }

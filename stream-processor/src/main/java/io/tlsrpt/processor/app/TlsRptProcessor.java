@@ -156,7 +156,8 @@ public final class TlsRptProcessor implements AutoCloseable {
                         config.domainsTenantTokensFile(), clock);
                 http.serveQueries(new DomainQueryEndpoint(streams, self, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
-                        new IncidentListEndpoint(streams, self, clock, servedDomains::current, tokens));
+                        new IncidentListEndpoint(streams, self, settings.windowSize(), clock, servedDomains::current,
+                                tokens));
                 LOG.info("domain queries on http://{}{}<domain>, incident lists on http://{}{}",
                         DomainQueryEndpoint.address(queryAddress), DomainQueryEndpoint.PATH,
                         DomainQueryEndpoint.address(queryAddress), IncidentListEndpoint.PATH);

@@ -116,6 +116,14 @@ final class SilenceStage {
         }
     }
 
+    /**
+     * The {@code alert_id} of a reporter's reports-stopped incident on a domain: made of the window of its last report
+     * when the alert fired, so that the firing and its resolution share it and a later silence is another incident.
+     */
+    static String alertId(String domain, String reporter, long incidentWindowStart) {
+        return IncidentLifecycle.alertId(domain, AlertKind.REPORTS_STOPPED.code() + "|" + reporter, incidentWindowStart);
+    }
+
     /** The store key of a reporter's cadence on a domain (a domain name holds no {@code |}). */
     static String key(String domain, String reporter) {
         return domain + "|" + reporter;
@@ -443,8 +451,7 @@ final class SilenceStage {
             AlertKind kind = AlertKind.REPORTS_STOPPED;
             long now = context.currentSystemTimeMs();
             Alert alert = Alert.newBuilder()
-                    .setAlertId(IncidentLifecycle.alertId(domain, kind.code() + "|" + reporter,
-                            incidentWindow * windowMillis))
+                    .setAlertId(alertId(domain, reporter, incidentWindow * windowMillis))
                     .setStatus(resolved ? "resolved" : "firing")
                     .setKind(kind.code())
                     .setSeverity(kind.severity().code())

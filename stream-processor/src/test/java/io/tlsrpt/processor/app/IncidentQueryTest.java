@@ -24,6 +24,8 @@ class IncidentQueryTest {
         assertThat(query.admits("example.com", null, OPEN)).isTrue();
         assertThat(query.admits("example.com", "acme", OPEN)).isTrue();
         assertThat(query.admits("example.com", null, RESOLVED)).isFalse();
+        assertThat(query.admits("example.com", null, true)).as("a reporter stopped: open").isTrue();
+        assertThat(IncidentQuery.parse("status=resolved").admits("example.com", null, true)).isFalse();
     }
 
     @Test

@@ -6,6 +6,8 @@ import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import java.net.URI;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReporterSilenceIT {
 
     private static final Instant TODAY = Instant.now().truncatedTo(ChronoUnit.DAYS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STOPPED = "stopped.example";
     private static final String GOING_ON = "going-on.example";
 
@@ -165,12 +168,32 @@ class ReporterSilenceIT {
             assertThat(gauge(scrape(metrics), "tlsrpt_silence_check_seconds_count")).as("checks by the three tasks")
                     .isGreaterThanOrEqualTo(6);
 
+            // GET /v1/incidents lists it among the application's open incidents, with the alert's id
+            URI incidents = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort() + "/v1/incidents");
+            String firedId = JSON.readTree(fired.get(0).substring(fired.get(0).indexOf(" {") + 1)).get("alert_id")
+                    .asText();
+            JsonNode open = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(incidents).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(open.get("partitions").asInt()).isEqualTo(3);
+            assertThat(open.get("incidents")).singleElement().satisfies(i -> {
+                assertThat(i.get("kind").asText()).isEqualTo("reports-stopped");
+                assertThat(i.get("policy_domain").asText()).isEqualTo(STOPPED);
+                assertThat(i.get("reporter").asText()).isEqualTo("Google Inc.");
+                assertThat(i.get("status").asText()).isEqualTo("firing");
+                assertThat(i.get("severity").asText()).isEqualTo("warning");
+                assertThat(i.get("alert_id").asText()).isEqualTo(firedId);
+                assertThat(i.get("last_report_window_start").asText())
+                        .isEqualTo(TODAY.minus(5, ChronoUnit.DAYS).toString());
+            });
+
             produce(bootstrap, topics.raw(), List.of(daily("Google Inc.", STOPPED, 1)));
             await().atMost(Duration.ofSeconds(60)).until(() -> silenceAlerts(bootstrap, topics, registry).size() == 2);
             assertThat(silenceAlerts(bootstrap, topics, registry).get(1))
                     .contains("\"status\":\"resolved\"", "Google Inc. sent a report again");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reporters(scrape(metrics)))
                     .as("watched, stopped").containsExactly(3.0, 0.0));
+            assertThat(JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(incidents).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("count").asInt()).as("resolved").isZero();
         }
     }
 

@@ -82,6 +82,10 @@ class ReporterSilenceTest {
             assertThat(f.alertsJson.readValuesToList()).singleElement().asString()
                     .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
             assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
+            // what GET /v1/incidents lists of it, from the cadence store: the alert's id, its last report's window
+            StoppedReporters stops = new StoppedReporters(f.settings.windowSize());
+            assertThat(stops.read(f.driver.getKeyValueStore(StoppedReporters.STORE))).containsExactly(
+                    new StoppedReporters.Stopped("example.com", "Google", alert.getAlertId(), day(25)));
 
             SilenceCheckMetrics checks = f.metrics.silence();
             assertThat(checks.checks()).as("one check per wall-clock interval").isEqualTo(2);
@@ -105,6 +109,8 @@ class ReporterSilenceTest {
 
             f.send(report("Google", "back", 29).policy("example.com", 1000), 29);
             assertThat(checks.stopped()).as("resolved by the report, before the next check").isZero();
+            assertThat(stops.read(f.driver.getKeyValueStore(StoppedReporters.STORE))).as("resolved: not kept")
+                    .isEmpty();
             assertThat(f.metrics.registry().get(SilenceCheckMetrics.STOPPED).gauge().value()).isZero();
             List<Alert> resolved = f.allAlerts();
             assertThat(resolved).singleElement().satisfies(r -> {

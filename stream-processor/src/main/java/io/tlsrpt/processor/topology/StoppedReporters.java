@@ -1,0 +1,62 @@
+package io.tlsrpt.processor.topology;
+
+import io.tlsrpt.processor.detect.AlertKind;
+import io.tlsrpt.processor.detect.ReporterCadence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The open {@code reports-stopped} incidents, read from the silence check's {@code reporter-cadence-store} (Kafka
+ * Streams' interactive queries): they live there, not in {@code incident-store}, one per (domain, reporter) whose
+ * alert fired and no report has resolved yet. A resolved one is not kept.
+ */
+public final class StoppedReporters {
+
+    /** The silence check's store, keyed {@code policy_domain|reporter}; same partitions as the incident store. */
+    public static final String STORE = SilenceStage.STORE;
+    /** The pseudo result type of a reports-stopped alert. */
+    public static final String RESULT_TYPE = SilenceStage.RESULT_TYPE;
+
+    private final long windowMillis;
+
+    public StoppedReporters(Duration windowSize) {
+        this.windowMillis = windowSize.toMillis();
+    }
+
+    /**
+     * One reporter stopped on one domain, with the {@code alert_id} of its alerts.
+     *
+     * @param lastReportWindowStart the window of its last report before it stopped
+     */
+    public record Stopped(String policyDomain, String reporter, String alertId, Instant lastReportWindowStart) {
+
+        public String kind() {
+            return AlertKind.REPORTS_STOPPED.code();
+        }
+    }
+
+    /** Every open one in {@code store}. */
+    public List<Stopped> read(ReadOnlyKeyValueStore<String, ReporterCadence> store) {
+        List<Stopped> stopped = new ArrayList<>();
+        try (KeyValueIterator<String, ReporterCadence> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, ReporterCadence> e = all.next();
+                int bar = e.key.indexOf('|');
+                if (bar < 0 || e.value == null || e.value.silentAfter() == ReporterCadence.NOT_SILENT) {
+                    continue;
+                }
+                String domain = e.key.substring(0, bar);
+                String reporter = e.key.substring(bar + 1);
+                long windowStart = e.value.silentAfter() * windowMillis;
+                stopped.add(new Stopped(domain, reporter, SilenceStage.alertId(domain, reporter, windowStart),
+                        Instant.ofEpochMilli(windowStart)));
+            }
+        }
+        return stopped;
+    }
+}
