@@ -74,8 +74,17 @@ public final class DomainCommand implements Callable<Integer> {
         }
     }
 
-    /** An incident of the processor's answers on one line: status, severity, kind, result type, days, alert_id. */
+    /**
+     * An incident of the processor's answers on one line: status, severity, kind, result type, days, alert_id; for a
+     * reporter stopped, who and after which day.
+     */
     static String incident(JsonNode i) {
+        if (i.has("reporter")) {
+            return String.format(Locale.ROOT, "%-8s %-8s %s: no report from %s after %s, alert_id %s",
+                i.path("status").asText(), i.path("severity").asText("?"), i.path("kind").asText(),
+                i.path("reporter").asText(), ProcessorQuery.day(i.path("last_report_window_start")),
+                i.path("alert_id").asText());
+        }
         return String.format(Locale.ROOT, "%-8s %-8s %s (%s) from %s, last anomalous %s%s, alert_id %s",
             i.path("status").asText(), i.path("severity").asText("?"), i.path("kind").asText(),
             i.path("result_type").asText(),

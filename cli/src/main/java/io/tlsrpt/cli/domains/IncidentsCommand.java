@@ -74,12 +74,7 @@ public final class IncidentsCommand implements Callable<Integer> {
             list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
         for (JsonNode i : incidents) {
             String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";
-            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + (i.has("reporter")
-                ? String.format(Locale.ROOT, "%-8s %-8s %s: no report from %s after %s, alert_id %s",
-                    i.path("status").asText(), i.path("severity").asText("?"), i.path("kind").asText(),
-                    i.path("reporter").asText(), ProcessorQuery.day(i.path("last_report_window_start")),
-                    i.path("alert_id").asText())
-                : DomainCommand.incident(i)));
+            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i));
         }
     }
 

@@ -4,13 +4,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.tlsrpt.processor.decode.DomainNames;
 import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainWindow;
+import io.tlsrpt.processor.topology.StoppedReporters;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -40,6 +43,7 @@ final class DomainQueryEndpoint implements HttpHandler {
     private final KafkaStreams streams;
     private final QueryPeers peers;
     private final DomainStateReader reader;
+    private final StoppedReporters stopped;
     private final Clock clock;
     private final Supplier<ServedDomains> served;
     /** Who may ask what: the operator's token, the tenants' tokens, or none asked for. */
@@ -56,6 +60,7 @@ final class DomainQueryEndpoint implements HttpHandler {
         this.streams = streams;
         this.peers = new QueryPeers(self);
         this.reader = new DomainStateReader(windowSize, clock);
+        this.stopped = new StoppedReporters(windowSize);
         this.clock = clock;
         this.served = served;
         this.tokens = tokens;
@@ -120,10 +125,11 @@ final class DomainQueryEndpoint implements HttpHandler {
         }
         try {
             DomainState kept = reader.read(domain, windowStore(owner.partition()), incidentStore(owner.partition()));
-            if (kept.isEmpty()) {
+            List<StoppedReporters.Stopped> stops = stopped.read(cadenceStore(owner.partition()), domain);
+            if (kept.isEmpty() && stops.isEmpty()) {
                 return notKept(domain);
             }
-            return new QueryAnswer(200, DomainStateJson.of(kept, served.get().tenantOf(domain),
+            return new QueryAnswer(200, DomainStateJson.of(kept, stops, served.get().tenantOf(domain),
                     address(peers.self()), clock.instant()));
         } catch (InvalidStateStoreException e) {
             return QueryAnswer.error(503, "the stores of " + domain + "'s partition are not queryable now ("
@@ -139,6 +145,11 @@ final class DomainQueryEndpoint implements HttpHandler {
     private ReadOnlyWindowStore<String, DomainWindow> windowStore(int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(DomainStateReader.WINDOW_STORE,
                 QueryableStoreTypes.<String, DomainWindow>windowStore()).withPartition(partition));
+    }
+
+    private ReadOnlyKeyValueStore<String, ReporterCadence> cadenceStore(int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(StoppedReporters.STORE,
+                QueryableStoreTypes.<String, ReporterCadence>keyValueStore()).withPartition(partition));
     }
 
     private ReadOnlyKeyValueStore<String, Incident> incidentStore(int partition) {

@@ -7,13 +7,16 @@ import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.topology.DomainStateReader.DomainState;
 import io.tlsrpt.processor.topology.DomainStateReader.IncidentState;
+import io.tlsrpt.processor.topology.StoppedReporters;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.DomainStats;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A domain's state as the answer of {@code GET /v1/domains/{domain}}: its windows with the fields and names of
- * {@code tlsrpt.domain-stats}, its incidents with those of the alerts, its tenant, who answered and when.
+ * {@code tlsrpt.domain-stats}, its incidents (the reporters stopped among them) with those of the alerts, its
+ * tenant, who answered and when.
  */
 final class DomainStateJson {
 
@@ -22,8 +25,12 @@ final class DomainStateJson {
     private DomainStateJson() {
     }
 
-    /** @param tenant the domain's tenant as the served-domains list in force names it; null for none */
-    static String of(DomainState state, String tenant, String servedBy, Instant asOf) {
+    /**
+     * @param stopped the reporters stopped on the domain (open reports-stopped incidents)
+     * @param tenant  the domain's tenant as the served-domains list in force names it; null for none
+     */
+    static String of(DomainState state, List<StoppedReporters.Stopped> stopped, String tenant, String servedBy,
+                     Instant asOf) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("policy_domain", state.policyDomain());
         root.put("tenant", tenant);
@@ -49,7 +56,23 @@ final class DomainStateJson {
         for (IncidentState i : state.incidents()) {
             incident(incidents.addObject(), i.resultType(), i.incident());
         }
+        stopped.forEach(stop -> stopped(incidents.addObject(), stop));
         return root.toString();
+    }
+
+    /**
+     * A reporter stopped on a domain (an open reports-stopped incident) with the incidents' fields that apply, and
+     * its {@code reporter} and {@code last_report_window_start} in place of the windows.
+     */
+    static ObjectNode stopped(ObjectNode o, StoppedReporters.Stopped stop) {
+        o.put("alert_id", stop.alertId());
+        o.put("status", "firing");
+        o.put("kind", stop.kind());
+        o.put("severity", AlertKind.REPORTS_STOPPED.severity().code());
+        o.put("result_type", StoppedReporters.RESULT_TYPE);
+        o.put("reporter", stop.reporter());
+        o.put("last_report_window_start", stop.lastReportWindowStart().toString());
+        return o;
     }
 
     /** An incident's fields, with the names of the alerts' (also in {@code GET /v1/incidents}). */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.tlsrpt.processor.detect.AlertKind;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.Severity;
@@ -235,27 +234,15 @@ final class IncidentListEndpoint implements HttpHandler {
             for (StoppedReporters.Stopped stop : stopped.read(cadences)) {
                 String tenant = domains.tenantOf(stop.policyDomain());
                 if (query.admits(stop.policyDomain(), tenant, true)) {
-                    incidents.add(stoppedJson(stop, tenant, self));
+                    ObjectNode o = incidents.addObject();
+                    o.put("policy_domain", stop.policyDomain());
+                    o.put("tenant", tenant);
+                    DomainStateJson.stopped(o, stop);
+                    o.put("served_by", self);
                 }
             }
         }
         return root;
-    }
-
-    /** A reporter stopped on a domain, with the fields of the detector's incidents that apply to it. */
-    private static ObjectNode stoppedJson(StoppedReporters.Stopped stop, String tenant, String self) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("policy_domain", stop.policyDomain());
-        o.put("tenant", tenant);
-        o.put("alert_id", stop.alertId());
-        o.put("status", "firing");
-        o.put("kind", stop.kind());
-        o.put("severity", AlertKind.REPORTS_STOPPED.severity().code());
-        o.put("result_type", StoppedReporters.RESULT_TYPE);
-        o.put("reporter", stop.reporter());
-        o.put("last_report_window_start", stop.lastReportWindowStart().toString());
-        o.put("served_by", self);
-        return o;
     }
 
     private static int severityRank(String code) {

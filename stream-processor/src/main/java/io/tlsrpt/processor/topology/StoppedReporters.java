@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -42,20 +43,32 @@ public final class StoppedReporters {
 
     /** Every open one in {@code store}. */
     public List<Stopped> read(ReadOnlyKeyValueStore<String, ReporterCadence> store) {
-        List<Stopped> stopped = new ArrayList<>();
         try (KeyValueIterator<String, ReporterCadence> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ReporterCadence> e = all.next();
-                int bar = e.key.indexOf('|');
-                if (bar < 0 || e.value == null || e.value.silentAfter() == ReporterCadence.NOT_SILENT) {
-                    continue;
-                }
-                String domain = e.key.substring(0, bar);
-                String reporter = e.key.substring(bar + 1);
-                long windowStart = e.value.silentAfter() * windowMillis;
-                stopped.add(new Stopped(domain, reporter, SilenceStage.alertId(domain, reporter, windowStart),
-                        Instant.ofEpochMilli(windowStart)));
+            return open(all);
+        }
+    }
+
+    /** The open ones of one policy domain (as the reports name it) in {@code store}. */
+    public List<Stopped> read(ReadOnlyKeyValueStore<String, ReporterCadence> store, String policyDomain) {
+        try (KeyValueIterator<String, ReporterCadence> ofDomain = store.prefixScan(policyDomain + "|",
+                new StringSerializer())) {
+            return open(ofDomain);
+        }
+    }
+
+    private List<Stopped> open(KeyValueIterator<String, ReporterCadence> cadences) {
+        List<Stopped> stopped = new ArrayList<>();
+        while (cadences.hasNext()) {
+            KeyValue<String, ReporterCadence> e = cadences.next();
+            int bar = e.key.indexOf('|');
+            if (bar < 0 || e.value == null || e.value.silentAfter() == ReporterCadence.NOT_SILENT) {
+                continue;
             }
+            String domain = e.key.substring(0, bar);
+            String reporter = e.key.substring(bar + 1);
+            long windowStart = e.value.silentAfter() * windowMillis;
+            stopped.add(new Stopped(domain, reporter, SilenceStage.alertId(domain, reporter, windowStart),
+                    Instant.ofEpochMilli(windowStart)));
         }
         return stopped;
     }

@@ -185,6 +185,15 @@ class ReporterSilenceIT {
                 assertThat(i.get("last_report_window_start").asText())
                         .isEqualTo(TODAY.minus(5, ChronoUnit.DAYS).toString());
             });
+            // and GET /v1/domains/{domain} among the domain's incidents
+            JsonNode domain = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + processor.httpAddress().getPort() + "/v1/domains/" + STOPPED)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(domain.get("incidents")).singleElement().satisfies(i -> {
+                assertThat(i.get("kind").asText()).isEqualTo("reports-stopped");
+                assertThat(i.get("reporter").asText()).isEqualTo("Google Inc.");
+                assertThat(i.get("alert_id").asText()).isEqualTo(firedId);
+            });
 
             produce(bootstrap, topics.raw(), List.of(daily("Google Inc.", STOPPED, 1)));
             await().atMost(Duration.ofSeconds(60)).until(() -> silenceAlerts(bootstrap, topics, registry).size() == 2);
