@@ -94,6 +94,8 @@ class MetricNamesTest {
         // https-requests-total counts HTTP answers by status code: the codes its receiver answers with
         Set<String> statuses = new TreeSet<>(Set.of("firing", "resolved"));
         statuses.addAll(httpStatusesOfTheReceiver());
+        // the processor's tlsrpt_queries_total counts its query endpoints' answers by status code
+        statuses.addAll(io.tlsrpt.processor.app.QueryMetrics.STATUSES);
         codeValues.put("status", statuses);
         assertThat(stages).contains("decode");
 
@@ -176,6 +178,7 @@ class MetricNamesTest {
         assertThat(updates).as("PipelineMetrics update methods").isGreaterThanOrEqualTo(5);
         NotifierMeters.registerAll(registry);
         new WatchMetrics(registry, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
+        new io.tlsrpt.processor.app.QueryMetrics(registry);
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {

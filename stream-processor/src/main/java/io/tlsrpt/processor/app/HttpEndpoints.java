@@ -45,6 +45,9 @@ final class HttpEndpoints implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        QueryMetrics queryMetrics = queries ? new QueryMetrics(registry) : null;
+        domainQueries = queries ? new LateHandler("domain", queryMetrics) : null;
+        incidentQueries = queries ? new LateHandler("incidents", queryMetrics) : null;
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
@@ -58,28 +61,46 @@ final class HttpEndpoints implements AutoCloseable {
     }
 
     /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
-    private final LateHandler domainQueries = new LateHandler();
-    private final LateHandler incidentQueries = new LateHandler();
+    private final LateHandler domainQueries;
+    private final LateHandler incidentQueries;
 
     /** Answers the domain queries and the incident lists with these from now on. */
     void serveQueries(HttpHandler domains, HttpHandler incidents) {
+        if (domainQueries == null) {
+            throw new IllegalStateException("the queries are off (http.domains.enabled=false)");
+        }
         domainQueries.handler = domains;
         incidentQueries.handler = incidents;
     }
 
-    /** A query handler set once Kafka Streams exists: before, 503 with Retry-After, not the server's 404. */
+    /**
+     * A query handler set once Kafka Streams exists: before, 503 with Retry-After, not the server's 404. Counts each
+     * answer ({@link QueryMetrics}).
+     */
     private static final class LateHandler implements HttpHandler {
 
+        private final String endpoint;
+        private final QueryMetrics metrics;
         private volatile HttpHandler handler;
+
+        LateHandler(String endpoint, QueryMetrics metrics) {
+            this.endpoint = endpoint;
+            this.metrics = metrics;
+        }
 
         @Override
         public void handle(HttpExchange exchange) throws IOException {
-            HttpHandler set = handler;
-            if (set != null) {
-                set.handle(exchange);
-                return;
+            boolean forwarded = exchange.getRequestHeaders().containsKey(QueryPeers.FORWARDED_HEADER);
+            try {
+                HttpHandler set = handler;
+                if (set != null) {
+                    set.handle(exchange);
+                } else {
+                    QueryAnswer.error(503, "the processor is starting").send(exchange);
+                }
+            } finally {
+                metrics.answered(endpoint, exchange.getResponseCode(), forwarded);
             }
-            QueryAnswer.error(503, "the processor is starting").send(exchange);
         }
     }
 

@@ -248,6 +248,17 @@ class DomainQueryIT {
                 assertThat(incidents(p, "?colour=red", TOKEN, 400).get("error").asText()).contains("colour");
             }
 
+            // each answer counted where it was given: the callers' requests apart from those one instance asked of
+            // the other on their behalf
+            assertThat(queries(a, "incidents", "200", false) + queries(b, "incidents", "200", false))
+                    .as("the callers' incident lists answered").isGreaterThanOrEqualTo(16);
+            assertThat(queries(a, "incidents", "200", true) + queries(b, "incidents", "200", true))
+                    .as("each asked the other for its partitions").isGreaterThanOrEqualTo(16);
+            assertThat(queries(a, "incidents", "401", false)).isEqualTo(1);
+            assertThat(queries(a, "incidents", "403", false)).isEqualTo(1);
+            assertThat(queries(a, "domain", "404", false)).isGreaterThanOrEqualTo(1);
+            assertThat(queries(a, "incidents", "502", false) + queries(b, "incidents", "502", false)).isZero();
+
             HttpResponse<String> forwardedAgain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             uri(a, keptByB)).header(QueryPeers.FORWARDED_HEADER, "127.0.0.1:1")
                             .header("Authorization", "Bearer " + TOKEN).build(),
@@ -269,6 +280,13 @@ class DomainQueryIT {
             assertThat(alone.get("instances")).extracting(JsonNode::asText).containsExactly(address(other));
             assertThat(alone.get("incidents").get(0).get("alert_id").asText()).isEqualTo(alert.getAlertId());
         }
+    }
+
+    /** {@code tlsrpt_queries_total} of one endpoint, status and origin on {@code p}. */
+    private static double queries(TlsRptProcessor p, String endpoint, String status, boolean forwarded) {
+        io.micrometer.core.instrument.Counter counter = p.meterRegistry().find("tlsrpt.queries")
+                .tags("endpoint", endpoint, "status", status, "forwarded", Boolean.toString(forwarded)).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static double openCertificateIncidents(TlsRptProcessor p) {

@@ -1,0 +1,44 @@
+package io.tlsrpt.processor.app;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * {@code tlsrpt_queries_total{endpoint,status,forwarded}}: each answer of the domain queries ({@code domain}) and the
+ * incident lists ({@code incidents}) by HTTP status; {@code forwarded} is {@code true} for a request another
+ * instance sent on behalf of its caller (counted there too), so that a sum over {@code forwarded="false"} counts each
+ * caller's request once.
+ */
+public final class QueryMetrics {
+
+    static final String QUERIES = "tlsrpt.queries";
+    public static final List<String> ENDPOINTS = List.of("domain", "incidents");
+    /**
+     * The statuses the endpoints answer with: 400 a bad name or parameter, 401 no or a wrong token, 403 a tenant's token
+     * asking another tenant's list, 404 nothing kept, 502 another instance did not answer, 503 starting or moving.
+     */
+    public static final List<String> STATUSES = List.of("200", "400", "401", "403", "404", "405", "500", "502", "503");
+
+    private final MeterRegistry registry;
+
+    /** Registers, at 0, the series the rules watch (the answers that say an instance did not answer another). */
+    public QueryMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String endpoint : ENDPOINTS) {
+            counter(endpoint, "200", false);
+            counter(endpoint, "502", false);
+        }
+    }
+
+    /** One answer; {@code status} -1 when none was sent (the exchange failed first). */
+    void answered(String endpoint, int status, boolean forwarded) {
+        counter(endpoint, status < 0 ? "none" : Integer.toString(status), forwarded).increment();
+    }
+
+    private Counter counter(String endpoint, String status, boolean forwarded) {
+        return Counter.builder(QUERIES).description("answers of the domain queries and incident lists")
+                .tags("endpoint", endpoint, "status", status, "forwarded", Boolean.toString(forwarded))
+                .register(registry);
+    }
+}
