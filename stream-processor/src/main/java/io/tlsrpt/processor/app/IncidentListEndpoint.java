@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
  * across all its instances, most urgent first: the detector's ({@code incident-store}, open and resolved) and the
- * reporters stopped ({@code reporter-cadence-store}, open only: a resolved one is not kept). The instance asked finds the owner of each partition of the incident
- * store, reads its own and asks each other owner for theirs ({@link QueryPeers}); the answer is whole or an error
- * (503 while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that
- * would read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
+ * reporters stopped ({@code reporter-cadence-store}, open only: a resolved one is not kept). The instance asked
+ * finds the owner of each partition of the incident store, reads its own and asks each other owner for theirs
+ * ({@link QueryPeers}); the answer is whole or an error (503 while a partition has no owner or is being restored,
+ * 502 when an owner does not answer), never a part that would read as "nothing else is broken". A tenant's token
+ * lists its own tenant's incidents only.
  */
 final class IncidentListEndpoint implements HttpHandler {
 
@@ -141,18 +142,24 @@ final class IncidentListEndpoint implements HttpHandler {
                 continue;
             }
             QueryAnswer theirs = peers.ask(owner.getKey(), PATH + "?" + query.forPeer(owner.getValue()),
-                    authorization, "the incidents of partitions " + owner.getValue());
+                    authorization, "partitions " + owner.getValue() + " of the incident store");
             if (theirs.status() != 200) {
-                return new QueryAnswer(theirs.status() == 503 ? 503 : 502, DomainStateJson.error("the instance "
-                        + QueryPeers.address(owner.getKey()) + " answered " + theirs.status() + " for partitions "
-                        + owner.getValue() + ": " + errorOf(theirs.body())));
+                // 503: the peer is starting or its tasks move, worth asking again; anything else: it failed
+                return QueryAnswer.error(theirs.status() == 503 ? 503 : 502, "no incident list from "
+                        + QueryPeers.address(owner.getKey()) + " for partitions " + owner.getValue() + " ("
+                        + theirs.status() + "): " + errorOf(theirs.body()));
             }
+            JsonNode list;
             try {
-                incidents.addAll((ArrayNode) MAPPER.readTree(theirs.body()).get(INCIDENTS));
-            } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
-                return QueryAnswer.error(502, "the instance " + QueryPeers.address(owner.getKey())
-                        + " answered something else than an incident list: " + e.getMessage());
+                list = MAPPER.readTree(theirs.body()).get(INCIDENTS);
+            } catch (JsonProcessingException e) {
+                list = null;
             }
+            if (!(list instanceof ArrayNode listed)) {
+                return QueryAnswer.error(502, "the instance " + QueryPeers.address(owner.getKey())
+                        + " answered something else than an incident list");
+            }
+            incidents.addAll(listed);
         }
         List<JsonNode> sorted = new ArrayList<>();
         incidents.forEach(sorted::add);

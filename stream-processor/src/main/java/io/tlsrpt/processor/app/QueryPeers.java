@@ -36,7 +36,8 @@ final class QueryPeers {
 
     /**
      * @param pathAndQuery what to ask, from the path on
-     * @param what         what is asked, for the error and the log line when the peer does not answer
+     * @param what         what the peer keeps that is asked ("example.com"), for the error and the log line when
+     *                     it does not answer
      * @return the peer's answer as it came, 502 when it did not answer
      */
     QueryAnswer ask(HostInfo peer, String pathAndQuery, String authorization, String what) {
@@ -51,7 +52,7 @@ final class QueryPeers {
             return new QueryAnswer(response.statusCode(), response.body());
         } catch (IOException e) {
             LOG.warn("cannot ask {} of {}: {}", what, uri, e.toString());
-            return QueryAnswer.error(502, what + " is kept by " + address(peer) + ", which did not answer: "
+            return QueryAnswer.error(502, address(peer) + ", which keeps " + what + ", did not answer: "
                     + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
