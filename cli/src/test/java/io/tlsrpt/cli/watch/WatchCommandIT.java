@@ -187,6 +187,18 @@ class WatchCommandIT {
         return json(new String(records.get(records.size() - 1).value(), StandardCharsets.UTF_8));
     }
 
+    /** An alert line the watch printed, as written to tlsrpt.alerts.json: it must validate against the topic's schema. */
+    private static JsonNode alert(String text) {
+        JsonNode alert = json(text);
+        try (java.io.InputStream in = io.tlsrpt.schema.AlertJsonSchema.open()) {
+            assertThat(com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                com.networknt.schema.SpecificationVersion.DRAFT_2020_12).getSchema(in).validate(alert)).as(text).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return alert;
+    }
+
     private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
@@ -223,7 +235,7 @@ class WatchCommandIT {
         CommandRunner.Run broken = round();
         CommandRunner.Run again = round();
 
-        assertThat(broken.out().lines().map(WatchCommandIT::json).map(a -> a.get("kind").asText()).toList())
+        assertThat(broken.out().lines().map(WatchCommandIT::alert).map(a -> a.get("kind").asText()).toList())
             .containsExactlyInAnyOrder("mta-sts-mx-not-covered", "tlsrpt-record-broken");
         List<JsonNode> alerts = alertsTopic();
         assertThat(alerts).hasSize(2).allSatisfy(a -> {
@@ -277,7 +289,7 @@ class WatchCommandIT {
 
         CommandRunner.Run mended = round();
 
-        List<JsonNode> resolved = mended.out().lines().map(WatchCommandIT::json).toList();
+        List<JsonNode> resolved = mended.out().lines().map(WatchCommandIT::alert).toList();
         assertThat(resolved).extracting(a -> a.get("status").asText()).containsOnly("resolved");
         assertThat(resolved).extracting(a -> a.get("alert_id").asText()).containsExactlyInAnyOrderElementsOf(firingIds);
         assertThat(lastPosture().get("changes").toString()).contains("tlsrpt.status: missing -> valid");
@@ -322,9 +334,9 @@ class WatchCommandIT {
         assertThat(running.exit()).as(running.err()).isZero();
         await().atMost(java.time.Duration.ofSeconds(30)).until(() -> postureCount() == before + 2);
         assertThat(running.err()).contains("round 1:", "round 2:");
-        assertThat(running.out().lines().map(WatchCommandIT::json).map(a -> a.get("kind").asText() + " "
+        assertThat(running.out().lines().map(WatchCommandIT::alert).map(a -> a.get("kind").asText() + " "
             + a.get("status").asText()).toList()).containsExactly("tls-policy-not-enforced firing");
-        assertThat(running.out().lines().map(WatchCommandIT::json).map(a -> a.get("tenant").asText()))
+        assertThat(running.out().lines().map(WatchCommandIT::alert).map(a -> a.get("tenant").asText()))
             .as("the tenant its line names, as the processor stamps it").containsExactly("acme");
         assertThat(lastPosture().get("changes").toString()).as("the first round saw the change, not the second")
             .isEqualTo("[]");
@@ -339,7 +351,7 @@ class WatchCommandIT {
         await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TopicSnapshot.readAll(kafka.clientProperties(),
             "tlsrpt.policy-posture").stream().anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8)
             .equals("other.test")));
-        assertThat(emptied.out().lines().map(WatchCommandIT::json).filter(a -> a.get("policy_domain").asText()
+        assertThat(emptied.out().lines().map(WatchCommandIT::alert).filter(a -> a.get("policy_domain").asText()
             .equals(DOMAIN)).map(a -> a.get("status").asText() + " " + a.get("summary").asText()).toList())
             .singleElement().asString().startsWith("resolved").contains("no longer watched");
         List<ConsumerRecord<byte[], byte[]>> postures = TopicSnapshot.readAll(kafka.clientProperties(),
