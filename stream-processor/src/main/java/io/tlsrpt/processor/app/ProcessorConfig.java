@@ -178,6 +178,8 @@ public final class ProcessorConfig {
             "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), and GET /v1/incidents lists that tenant's incidents only, so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
             "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP.");
+    public static final String METRICS_TENANT_LABEL = key("metrics.tenant.label", "true",
+            "Whether tlsrpt_alerts_total and tlsrpt_incidents_open carry each alert's tenant (the served-domains file's tenant=): one series per tenant and kind that occurred, kept after. false: tenant=\"\" for all, for a provider with so many tenants that their series would burden Prometheus (the alerts themselves, the statistics topics and the queries keep their tenant).");
     public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
             "How often the Kafka client metrics on /metrics are listed again: a newly assigned partition's series "
                     + "(records_lag after a rebalance or a restart) appear at most this long after the assignment. "
@@ -335,6 +337,7 @@ public final class ProcessorConfig {
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();
         } catch (IllegalArgumentException e) {

@@ -84,7 +84,7 @@ public final class TlsRptProcessor implements AutoCloseable {
         this.config = config;
         this.rocksDbMemory = rocksDbMemory;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new PipelineMetrics(registry);
+        this.metrics = new PipelineMetrics(registry, config.getBoolean(ProcessorConfig.METRICS_TENANT_LABEL));
         new RocksDBMemoryMetrics(rocksDbMemory).bindTo(registry);
         TopologySettings settings = config.topologySettings();
         if (settings.registryUrl().startsWith("mock://")) {

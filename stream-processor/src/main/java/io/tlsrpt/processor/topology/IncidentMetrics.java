@@ -42,8 +42,12 @@ public final class IncidentMetrics {
     record Series(AlertKind kind, String tenant) {
     }
 
-    IncidentMetrics(MeterRegistry registry) {
+    private final boolean tenantLabels;
+
+    /** @param tenantLabels whether the series carry their tenant, or {@code ""} for all */
+    IncidentMetrics(MeterRegistry registry, boolean tenantLabels) {
         this.registry = registry;
+        this.tenantLabels = tenantLabels;
         for (AlertKind kind : AlertKind.values()) {
             if (kind.detectedFromReports()) {
                 // every series from the start, at 0: a rule or panel sees "none open", not "no data"
@@ -56,8 +60,9 @@ public final class IncidentMetrics {
     void started(String task, Map<String, Series> open) {
         Map<String, Series> incidents = new ConcurrentHashMap<>();
         open.forEach((key, series) -> {
-            register(series);
-            incidents.put(key, series);
+            Series labelled = labelled(series);
+            register(labelled);
+            incidents.put(key, labelled);
         });
         byTask.put(task, incidents);
         changedSinceCount = true;
@@ -69,7 +74,7 @@ public final class IncidentMetrics {
      */
     void changed(String task, String key, Incident incident, String tenant) {
         Map<String, Series> incidents = byTask.computeIfAbsent(task, t -> new ConcurrentHashMap<>());
-        Optional<Series> series = series(incident, tenant);
+        Optional<Series> series = series(incident, tenant).map(this::labelled);
         if (series.isPresent()) {
             register(series.get());
             incidents.put(key, series.get());
@@ -88,6 +93,10 @@ public final class IncidentMetrics {
             return Optional.empty();
         }
         return AlertKind.find(incident.kind()).map(kind -> new Series(kind, tenant == null ? NO_TENANT : tenant));
+    }
+
+    private Series labelled(Series series) {
+        return tenantLabels ? series : new Series(series.kind(), NO_TENANT);
     }
 
     /** The task closed on this instance: its incidents no longer count here. */

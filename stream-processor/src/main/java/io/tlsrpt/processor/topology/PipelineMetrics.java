@@ -57,8 +57,20 @@ public final class PipelineMetrics {
     private final SilenceCheckMetrics silence;
     private final IncidentMetrics incidents;
 
+    /** Whether the alert and incident meters carry each alert's tenant, or {@code ""} for all. */
+    private final boolean tenantLabels;
+
     public PipelineMetrics(MeterRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * @param tenantLabels whether {@code tlsrpt_alerts_total} and {@code tlsrpt_incidents_open} carry each alert's
+     *                     tenant (one series per tenant and kind that occurred), or {@code tenant=""} for all
+     */
+    public PipelineMetrics(MeterRegistry registry, boolean tenantLabels) {
         this.registry = registry;
+        this.tenantLabels = tenantLabels;
         INTAKES.forEach(intake -> rawByIntake.put(intake, rawCounter(intake)));
         rawUnknownIntake = rawCounter(UNKNOWN_INTAKE);
         decoded = Counter.builder(REPORTS_DECODED).description("reports decoded (one raw record can hold several)")
@@ -82,7 +94,7 @@ public final class PipelineMetrics {
         lateCounter(LATE_WINDOW_CLOSED);
         lateCounter(LATE_BEYOND_DRIFT);
         silence = new SilenceCheckMetrics(registry);
-        incidents = new IncidentMetrics(registry);
+        incidents = new IncidentMetrics(registry, tenantLabels);
     }
 
     public MeterRegistry registry() {
@@ -174,7 +186,8 @@ public final class PipelineMetrics {
 
     public void alert(String kind, String severity, String status, String tenant) {
         Counter.builder(ALERTS).description("alerts emitted")
-                .tag("kind", kind).tag("severity", severity).tag("status", status).tag("tenant", tenant)
+                .tag("kind", kind).tag("severity", severity).tag("status", status)
+                .tag("tenant", tenantLabels ? tenant : IncidentMetrics.NO_TENANT)
                 .register(registry).increment();
     }
 

@@ -34,7 +34,7 @@ class IncidentMetricsTest {
     @Test
     void followsEachTasksStartChangesAndDeparture() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IncidentMetrics metrics = new IncidentMetrics(registry);
+        IncidentMetrics metrics = new IncidentMetrics(registry, true);
         assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED)).as("every series from the start").isZero();
         assertThat(registry.find(IncidentMetrics.OPEN).tag("kind", "reports-stopped").gauge())
                 .as("the silence check's own gauge counts those").isNull();
@@ -72,7 +72,7 @@ class IncidentMetricsTest {
     @Test
     void countsEachTenantsIncidentsApart() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IncidentMetrics metrics = new IncidentMetrics(registry);
+        IncidentMetrics metrics = new IncidentMetrics(registry, true);
         assertThat(registry.find(IncidentMetrics.OPEN).tag("tenant", "acme").gauges()).isEmpty();
 
         metrics.started("1_0", Map.of("shop.acme.example|certificate-expired",
@@ -91,6 +91,28 @@ class IncidentMetricsTest {
         assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED, "globex")).as("series kept, at 0").isZero();
         assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED)).isEqualTo(1);
         assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED, "acme")).isEqualTo(1);
+    }
+
+    /** metrics.tenant.label=false: every incident and alert counts under tenant="", one series per kind. */
+    @Test
+    void withoutTenantLabelsEveryTenantCountsUnderNone() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PipelineMetrics pipeline = new PipelineMetrics(registry, false);
+        IncidentMetrics metrics = pipeline.incidents();
+        metrics.started("1_0", Map.of("shop.acme.example|certificate-expired",
+                series(AlertKind.CERTIFICATE_EXPIRED, "acme")));
+        metrics.changed("1_1", "mail.globex.example|certificate-expired", incident("certificate-expired", true),
+                "globex");
+        assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED)).isEqualTo(2);
+        assertThat(registry.find(IncidentMetrics.OPEN).tag("tenant", "acme").gauges()).isEmpty();
+        assertThat(registry.find(IncidentMetrics.OPEN).tag("tenant", "globex").gauges()).isEmpty();
+        metrics.changed("1_1", "mail.globex.example|certificate-expired", incident("certificate-expired", false),
+                null);
+        assertThat(gauge(registry, AlertKind.CERTIFICATE_EXPIRED)).isEqualTo(1);
+
+        pipeline.alert("certificate-expired", "critical", "firing", "acme");
+        assertThat(registry.find(PipelineMetrics.ALERTS).tag("tenant", "").counter().count()).isEqualTo(1);
+        assertThat(registry.find(PipelineMetrics.ALERTS).tag("tenant", "acme").counter()).isNull();
     }
 
     @Test
