@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,8 +166,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             try {
                 Files.createDirectories(dataDir);
                 Path logDir = dataDir.resolve(LOG_DIR_NAME);
-                int bPort = brokerPort == 0 ? freePort() : brokerPort;
-                int cPort = controllerPort == 0 ? freePort(bPort) : controllerPort;
+                int bPort = brokerPort == 0 ? ListenPorts.free() : brokerPort;
+                int cPort = controllerPort == 0 ? ListenPorts.free(bPort) : controllerPort;
                 Properties props = serverProperties(logDir, bPort, cPort);
                 Path propsFile = dataDir.resolve(SERVER_PROPERTIES);
                 try (OutputStream out = Files.newOutputStream(propsFile)) {
@@ -282,20 +279,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             return port;
-        }
-
-        private static int freePort(int... avoid) throws IOException {
-            for (int attempt = 0; attempt < 10; attempt++) {
-                try (ServerSocket socket = new ServerSocket()) {
-                    socket.setReuseAddress(true);
-                    socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-                    int port = socket.getLocalPort();
-                    if (avoid.length == 0 || avoid[0] != port) {
-                        return port;
-                    }
-                }
-            }
-            throw new IOException("no free port found on 127.0.0.1");
         }
     }
 }

@@ -35,8 +35,36 @@ public final class BrokerProcess implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** Starts a broker JVM with its data in {@code dataDir}; returns once it accepts clients. */
+    /**
+     * Starts a broker JVM with its data in {@code dataDir}; returns once it accepts clients. A broker that exits before
+     * it is ready is started again, twice at most, on other ports: Kafka ends its process when a listener cannot bind,
+     * and a port found free can be taken before the broker binds it.
+     */
     public static BrokerProcess start(Path dataDir) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir);
+            } catch (ExitedEarly e) {
+                if (attempt >= START_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage() + ", " + START_ATTEMPTS + " times");
+                }
+                LOG.warn("{}; starting it again (its log above says why)", e.getMessage());
+            }
+        }
+    }
+
+    private static final int START_ATTEMPTS = 3;
+
+    /** The broker process ended before it said it was ready. */
+    private static final class ExitedEarly extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ExitedEarly(int exit) {
+            super("the broker process exited before it was ready (exit " + exit + ")");
+        }
+    }
+
+    private static BrokerProcess startOnce(Path dataDir) throws ExitedEarly {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, BROKER_HEAP, "-XX:+UseParallelGC",
             "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(), dataDir.toString()));
@@ -52,8 +80,7 @@ public final class BrokerProcess implements AutoCloseable {
                 }
             }
             p.destroyForcibly();
-            throw new IllegalStateException("the broker process exited before it was ready (exit "
-                + p.waitFor() + ")");
+            throw new ExitedEarly(p.waitFor());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the broker process", e);
         } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.tlsrpt.embedded.EmbeddedKafka;
+import io.tlsrpt.embedded.ListenPorts;
 import io.tlsrpt.embedded.RawInputProducer;
 import io.tlsrpt.notify.AlertmanagerNotifier;
 import io.tlsrpt.notify.NotifierConfig;
@@ -268,12 +269,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1: " + e.getMessage(), e);
-        }
+        return ListenPorts.free();
     }
 
     /** The pipeline was closed while it started. */
