@@ -141,7 +141,8 @@ final class DigestMailer implements AutoCloseable {
             throw new IllegalArgumentException(file + ": retries must be a number and retry.delay an ISO-8601 "
                 + "duration such as PT30S: " + e.getMessage(), e);
         }
-        if (retries < 0 || retries > 10 || retryDelay.isNegative() || retryDelay.compareTo(Duration.ofMinutes(10)) > 0) {
+        if (retries < 0 || retries > 10 || retryDelay.isNegative()
+                || retryDelay.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException(file + ": retries must be 0 to 10 and retry.delay at most PT10M");
         }
         return new DigestMailer(Session.getInstance(mail, authenticator), from, retries, retryDelay);

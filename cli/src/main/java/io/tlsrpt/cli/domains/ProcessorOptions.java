@@ -9,7 +9,10 @@ import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that ask a running stream processor's HTTP server ({@code domain}, {@code incidents}). */
+/**
+ * The options of the commands that ask a running stream processor's HTTP server ({@code domain},
+ * {@code incidents}).
+ */
 final class ProcessorOptions {
 
     @Option(names = "--processor", paramLabel = "URL",

@@ -30,8 +30,8 @@ final class HttpEndpoints implements AutoCloseable {
     private final ExecutorService executor;
 
     /**
-     * @param queries whether {@code /v1/domains/} and {@code /v1/incidents} are served
-     *                      ({@code http.domains.enabled}): 503 until {@link #serveQueries}
+     * @param queries whether {@code /v1/domains/} and {@code /v1/incidents} are served ({@code http.domains.enabled}):
+     *                503 until {@link #serveQueries}
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready, boolean queries) throws IOException {
