@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,32 +242,42 @@ public final class DigestCommand implements Callable<Integer> {
                          DigestMailer mailer) {
         PrintWriter err = spec.commandLine().getErr();
         Set<String> withDigest = groups.groups();
-        int sent = 0;
-        int failed = 0;
+        List<DigestMailer.Mail> mails = new ArrayList<>();
+        for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
+            String tenant = e.getKey();
+            if (withDigest.contains(tenant)) {
+                mails.add(new DigestMailer.Mail(tenant, groups.digest(tenant, Set.of(tenant), wanted), e.getValue()));
+            } else {
+                err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
+                    + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to "
+                    + addresses(e.getValue()));
+            }
+        }
+        int[] sent = {0};
+        int[] failed = {0};
         // one SMTP connection for the run's mails, closed at the end whatever happened
         try (mailer) {
-            for (Map.Entry<String, List<InternetAddress>> e : recipients.entrySet()) {
-                String tenant = e.getKey();
-                String to = e.getValue().stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
-                if (!withDigest.contains(tenant)) {
-                    err.println("tlsrpt digest: " + tenant + " had no reports or incidents"
-                        + (servedDomainsFile == null ? "" : " and no listed domain") + ": nothing mailed to " + to);
-                    continue;
+            mailer.sendAll(mails, new DigestMailer.Outcomes() {
+                @Override
+                public void accepted(DigestMailer.Mail mail) {
+                    err.println("tlsrpt digest: " + mail.tenant() + "'s digest mailed to " + addresses(mail.to()));
+                    err.flush();
+                    sent[0]++;
                 }
-                try {
-                    mailer.send(groups.digest(tenant, Set.of(tenant), wanted), e.getValue());
-                    err.println("tlsrpt digest: " + tenant + "'s digest mailed to " + to);
-                    sent++;
-                } catch (MessagingException ex) {
-                    LOG.debug("mailing {}'s digest failed", tenant, ex);
-                    err.println("tlsrpt digest: " + tenant + "'s digest not mailed to " + to + ": " + ex);
-                    failed++;
+
+                @Override
+                public void refused(DigestMailer.Mail mail, MessagingException last) {
+                    LOG.debug("mailing {}'s digest failed", mail.tenant(), last);
+                    err.println("tlsrpt digest: " + mail.tenant() + "'s digest not mailed to " + addresses(mail.to())
+                        + ": " + last);
+                    err.flush();
+                    failed[0]++;
                 }
-                err.flush();
-            }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.printf(Locale.ROOT, "tlsrpt digest: interrupted after %d digests mailed, %d not%n", sent, failed);
+            err.printf(Locale.ROOT, "tlsrpt digest: interrupted after %d digests mailed, %d not%n", sent[0],
+                failed[0]);
             return 1;
         }
         Set<String> unmailed = new TreeSet<>(withDigest);
@@ -274,8 +285,12 @@ public final class DigestCommand implements Callable<Integer> {
         if (!unmailed.isEmpty()) {
             err.println("tlsrpt digest: no recipients in " + mailRecipients + " for " + String.join(", ", unmailed));
         }
-        err.printf(Locale.ROOT, "tlsrpt digest: %d digests mailed, %d not%n", sent, failed);
-        return failed > 0 || sent == 0 ? 1 : 0;
+        err.printf(Locale.ROOT, "tlsrpt digest: %d digests mailed, %d not%n", sent[0], failed[0]);
+        return failed[0] > 0 || sent[0] == 0 ? 1 : 0;
+    }
+
+    private static String addresses(List<InternetAddress> to) {
+        return to.stream().map(InternetAddress::toString).collect(Collectors.joining(", "));
     }
 
     private int show(Digest digest, DigestPeriod period, Set<String> wanted) {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.Deque;
 import java.util.HashSet;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run's mails share one SMTP connection, opened at the first and again when the server has closed it (many close
  * after some number of mails). A transient refusal (a 4xx reply such as {@code 421} or {@code 451}, a connection lost
- * or refused) is tried again after {@code retry.delay}, on a new connection, up to {@code retries} times; a permanent
+ * or refused) is tried again after {@code retry.delay}, once the others of the round are sent, on a new connection,
+ * up to {@code retries} times; a permanent
  * one (5xx, failed authentication) is not.
  */
 final class DigestMailer implements AutoCloseable {
@@ -150,29 +152,61 @@ final class DigestMailer implements AutoCloseable {
 
     private static final List<String> OWN_KEYS = List.of("from", "user", "password.file", "retries", "retry.delay");
 
+    /** One tenant's digest and whom to mail it to. */
+    record Mail(String tenant, Digest digest, List<InternetAddress> to) {
+    }
+
+    /** What became of each mail, told as soon as it is known. */
+    interface Outcomes {
+
+        void accepted(Mail mail);
+
+        /** @param last the refusal: permanent, or the last one of a transient kind once the retries are spent */
+        void refused(Mail mail, MessagingException last);
+    }
+
     /**
-     * Sends {@code digest} to {@code to} over the run's connection; returns once the SMTP server has accepted it.
-     *
-     * @throws MessagingException the last refusal, when it was permanent or the retries are spent
+     * Sends every mail over the run's connection, in rounds: the mails refused for now (a 4xx, a lost connection) are
+     * tried again after {@code retry.delay} once the round has gone through the others, so that a tenant refused
+     * for now holds up no other, and a relay down for a while costs the run {@code retries} delays, not that many per
+     * mail.
      */
-    void send(Digest digest, List<InternetAddress> to) throws MessagingException, InterruptedException {
-        MimeMessage message = message(digest, to);
-        for (int attempt = 0; ; attempt++) {
-            try {
-                connected().sendMessage(message, message.getAllRecipients());
-                return;
-            } catch (MessagingException e) {
-                boolean passing = isTransient(e);
-                if (passing || transport != null && !transport.isConnected()) {
-                    disconnect();   // lost, or the server refused for now: the next mail opens a new connection
-                }
-                if (!passing || attempt >= retries) {
-                    throw e;
-                }
-                LOG.warn("the SMTP server refused for now ({}); trying again in {} ({} of {})", e.getMessage(),
-                    retryDelay, attempt + 1, retries);
+    void sendAll(List<Mail> mails, Outcomes outcomes) throws InterruptedException {
+        List<Mail> pending = mails;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round > 0) {
+                LOG.warn("the SMTP server refused {} mail(s) for now; trying them again in {} (round {} of {})",
+                    pending.size(), retryDelay, round, retries);
+                // a backoff: the only condition is time passing, for the relay to recover
                 Thread.sleep(retryDelay.toMillis());
             }
+            List<Mail> again = new ArrayList<>();
+            for (Mail mail : pending) {
+                try {
+                    send(mail);
+                    outcomes.accepted(mail);
+                } catch (MessagingException e) {
+                    if (isTransient(e) && round < retries) {
+                        again.add(mail);
+                    } else {
+                        outcomes.refused(mail, e);
+                    }
+                }
+            }
+            pending = again;
+        }
+    }
+
+    /** One attempt: returns once the SMTP server has accepted the mail. */
+    private void send(Mail mail) throws MessagingException {
+        MimeMessage message = message(mail.digest(), mail.to());
+        try {
+            connected().sendMessage(message, message.getAllRecipients());
+        } catch (MessagingException e) {
+            if (isTransient(e) || transport != null && !transport.isConnected()) {
+                disconnect();   // lost, or the server refused for now: the next mail opens a new connection
+            }
+            throw e;
         }
     }
 

@@ -102,7 +102,32 @@ class DigestMailTest {
             .contains(">shop.acme.example</td>");
     }
 
-    /** A run's mails over one connection; a 421 or 451 tried again on a new one; a 550 not, and the run goes on. */
+    /** What a run of {@link DigestMailer#sendAll} told, in order: "+tenant" accepted, "-tenant reason" refused. */
+    private static List<String> sendAll(DigestMailer mailer, Digest digest, String... tenants) throws Exception {
+        List<DigestMailer.Mail> mails = new java.util.ArrayList<>();
+        for (String tenant : tenants) {
+            mails.add(new DigestMailer.Mail(tenant, digest, List.of(new InternetAddress("ops@" + tenant + ".example"))));
+        }
+        List<String> told = new java.util.ArrayList<>();
+        mailer.sendAll(mails, new DigestMailer.Outcomes() {
+            @Override
+            public void accepted(DigestMailer.Mail mail) {
+                told.add("+" + mail.tenant());
+            }
+
+            @Override
+            public void refused(DigestMailer.Mail mail, jakarta.mail.MessagingException last) {
+                told.add("-" + mail.tenant() + " " + (DigestMailer.isTransient(last) ? "transient" : "permanent")
+                    + " " + last.getMessage());
+            }
+        });
+        return told;
+    }
+
+    /**
+     * A run's mails over one connection; a 421 or 451 tried again on a new one after the round's other mails; a 550
+     * not, and the run goes on.
+     */
     @Test
     void transientRefusalsAreTriedAgainPermanentOnesNot() throws Exception {
         try (ScriptedSmtpServer smtp = new ScriptedSmtpServer()) {
@@ -110,34 +135,38 @@ class DigestMailTest {
                 "from=digest@provider.example", "retry.delay=PT0.05S");
             Digest digest = digest();
             try (DigestMailer mailer = DigestMailer.configured(config)) {
-                for (String tenant : List.of("acme", "umbrella", "initech")) {
-                    mailer.send(digest, List.of(new InternetAddress("ops@" + tenant + ".example")));
-                }
+                assertThat(sendAll(mailer, digest, "acme", "umbrella", "initech"))
+                    .containsExactly("+acme", "+umbrella", "+initech");
                 assertThat(smtp.accepted()).hasSize(3);
                 assertThat(smtp.connections()).as("one connection for the run").isEqualTo(1);
 
                 smtp.refuseNextMail("421 4.7.0 too busy, try again later");
                 smtp.refuseNextMail("451 4.3.0 local error, try again");
-                mailer.send(digest, List.of(new InternetAddress("ops@acme.example")));
+                assertThat(sendAll(mailer, digest, "acme")).containsExactly("+acme");
                 assertThat(smtp.accepted()).hasSize(4);
                 assertThat(smtp.connections()).as("each refusal for now on a new connection").isEqualTo(3);
 
-                smtp.refuseRecipientsContaining("nobody@");
-                assertThatThrownBy(() -> mailer.send(digest, List.of(new InternetAddress("nobody@acme.example"))))
-                    .isInstanceOf(jakarta.mail.SendFailedException.class)
-                    .satisfies(e -> assertThat(DigestMailer.isTransient((jakarta.mail.MessagingException) e))
-                        .isFalse());
-                assertThat(smtp.accepted()).as("a permanent refusal is not tried again").hasSize(4);
-                mailer.send(digest, List.of(new InternetAddress("ops@umbrella.example")));
-                assertThat(smtp.accepted()).hasSize(5);
+                smtp.refuseNextMail("421 4.7.0 too busy, try again later");
+                assertThat(sendAll(mailer, digest, "acme", "umbrella")).as("acme refused for now holds up nobody")
+                    .containsExactly("+umbrella", "+acme");
+                assertThat(smtp.accepted()).extracting(to -> to.get(0)).as("acme in the next round")
+                    .endsWith("<ops@umbrella.example>", "<ops@acme.example>");
+                assertThat(smtp.accepted()).hasSize(6);
+
+                smtp.refuseRecipientsContaining("ops@nobody.");
+                assertThat(sendAll(mailer, digest, "nobody", "umbrella")).as("a permanent refusal is not tried again")
+                    .hasSize(2).satisfiesExactly(
+                        refused -> assertThat(refused).startsWith("-nobody permanent"),
+                        accepted -> assertThat(accepted).isEqualTo("+umbrella"));
+                assertThat(smtp.accepted()).hasSize(7);
 
                 for (int i = 0; i <= DigestMailer.DEFAULT_RETRIES; i++) {
                     smtp.refuseNextMail("451 4.3.0 local error, try again");
                 }
                 int before = smtp.connections();
-                assertThatThrownBy(() -> mailer.send(digest, List.of(new InternetAddress("ops@initech.example"))))
-                    .hasMessageContaining("451");
-                assertThat(smtp.accepted()).as("the retries spent").hasSize(5);
+                assertThat(sendAll(mailer, digest, "initech")).singleElement().asString()
+                    .startsWith("-initech transient").contains("451");
+                assertThat(smtp.accepted()).as("the retries spent").hasSize(7);
                 assertThat(smtp.connections() - before).as("the first try and two more").isEqualTo(2);
             }
         }
