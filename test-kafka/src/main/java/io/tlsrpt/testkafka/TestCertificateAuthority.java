@@ -85,6 +85,30 @@ public final class TestCertificateAuthority {
         return file;
     }
 
+    /** A certificate's and its key's PEM files. */
+    public record PemPair(Path certificate, Path key) {
+    }
+
+    /**
+     * {@code dir/<name>.crt}, the certificate {@code CN=<name>} for localhost and 127.0.0.1 signed by this CA with the
+     * CA's after it (as a Kubernetes TLS secret's {@code tls.crt}), and {@code dir/<name>.key}, its unencrypted PKCS#8
+     * key ({@code tls.key}); written again, with a new key, when asked again.
+     */
+    public PemPair pemPair(String name) throws Exception {
+        KeyPair leafKeys = keyPair();
+        JcaX509v3CertificateBuilder builder = builder(new X500Name("CN=test-kafka-ca"), new X500Name("CN=" + name),
+                leafKeys);
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "localhost"),
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        X509Certificate leaf = sign(builder, keys.getPrivate());
+        Path certificateFile = dir.resolve(name + ".crt");
+        Path keyFile = dir.resolve(name + ".key");
+        Files.writeString(certificateFile, pem(leaf) + pem(certificate), StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        return new PemPair(certificateFile, keyFile);
+    }
+
     /**
      * The settings of a broker listener ({@code listener.name.<listener>.ssl.*}) with a keystore for {@code CN=name}
      * (localhost, 127.0.0.1) and this CA as its PEM truststore: the broker is its own client on its inter-broker
@@ -121,8 +145,13 @@ public final class TestCertificateAuthority {
     }
 
     private static String pem(X509Certificate certificate) throws Exception {
-        return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
+        return pem("CERTIFICATE", certificate.getEncoded());
+    }
+
+    /** A PEM block of {@code type} ("CERTIFICATE", "PRIVATE KEY") holding {@code der}. */
+    public static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 }

@@ -36,12 +36,18 @@ final class ProcessorOptions {
             + "tenant's of http.domains.tenant.tokens.file), sent as Authorization: Bearer.")
     Path tokenFile;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+        description = "PEM certificates of the authorities to trust for an https:// --processor (a processor with "
+            + "http.tls.certificate.file: its http.tls.ca.file, or a self-signed certificate's own file). Default: "
+            + "the JVM's trusted authorities.")
+    Path caFile;
+
     /**
      * Asks {@code --processor} for {@code pathAndQuery} (from the path on) and prints the answer: as it came with
      * {@code --format json}, else with {@code text}.
      *
      * @return the command's exit code: 0, or 1 when the processor gave no answer (said why on stderr)
-     * @throws CommandLine.ParameterException for a --format, --wait or --token-file that cannot be used
+     * @throws CommandLine.ParameterException for a --format, --wait, --token-file or --ca-file that cannot be used
      */
     int show(CommandLine.Model.CommandSpec spec, String command, String pathAndQuery,
              BiConsumer<JsonNode, PrintWriter> text) throws InterruptedException {
@@ -50,7 +56,7 @@ final class ProcessorOptions {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
         }
         URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
-        JsonNode body = new ProcessorQuery(spec, command, uri, tokenFile, waitSeconds).ask(spec.commandLine().getErr());
+        JsonNode body = new ProcessorQuery(spec, command, uri, tokenFile, caFile, waitSeconds).ask(spec.commandLine().getErr());
         if (body == null) {
             return 1;
         }

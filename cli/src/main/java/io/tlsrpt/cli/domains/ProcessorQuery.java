@@ -2,6 +2,7 @@ package io.tlsrpt.cli.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.processor.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 
 /**
@@ -30,14 +32,18 @@ final class ProcessorQuery {
     private final String command;
     private final URI uri;
     private final HttpRequest request;
+    private final HttpClient client;
     private final int waitSeconds;
 
     /**
      * @param command   the command's name, which begins each line it prints on stderr
      * @param tokenFile a file whose first line is sent as {@code Authorization: Bearer}; null for none
-     * @throws CommandLine.ParameterException when the token file cannot be read or the wait is negative
+     * @param caFile    the authorities to trust over HTTPS (PEM); null for the JVM's
+     * @throws CommandLine.ParameterException when the token file or the authorities' cannot be read or the wait is
+     *                                        negative
      */
-    ProcessorQuery(CommandLine.Model.CommandSpec spec, String command, URI uri, Path tokenFile, int waitSeconds) {
+    ProcessorQuery(CommandLine.Model.CommandSpec spec, String command, URI uri, Path tokenFile, Path caFile,
+                   int waitSeconds) {
         if (waitSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be 0 or more seconds");
         }
@@ -51,6 +57,15 @@ final class ProcessorQuery {
                     + e.getMessage());
             }
         }
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (caFile != null) {
+            try {
+                client.sslContext(TrustedCertificates.clientContext(caFile));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ca-file " + e.getMessage());
+            }
+        }
+        this.client = client.build();
         this.command = command;
         this.uri = uri;
         this.request = builder.build();
@@ -59,7 +74,6 @@ final class ProcessorQuery {
 
     /** The JSON answer of a 200; null when there is none, after saying why on {@code err}. */
     JsonNode ask(PrintWriter err) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         HttpResponse<String> response;
         while (true) {
@@ -78,6 +92,10 @@ final class ProcessorQuery {
                 response = null;
                 retryAfter = 1;
                 why = "does not answer (" + e + ")";
+            } catch (SSLException e) {
+                err.println(command + ": no TLS connection to " + uri + " (" + e.getMessage() + "): --ca-file names"
+                    + " the authorities of the processor's certificate (its http.tls.ca.file)");
+                return null;
             } catch (IOException e) {
                 err.println(command + ": " + uri + " did not answer: " + e);
                 return null;

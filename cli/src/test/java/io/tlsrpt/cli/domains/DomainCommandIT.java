@@ -13,6 +13,7 @@ import io.tlsrpt.generate.ReportGenerator;
 import io.tlsrpt.generate.Scenario;
 import io.tlsrpt.processor.app.ProcessorConfig;
 import io.tlsrpt.processor.app.TlsRptProcessor;
+import io.tlsrpt.testkafka.TestCertificateAuthority;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code tlsrpt domain} and {@code tlsrpt incidents} against a real stream processor's HTTP server, on a real broker,
  * over ten generated days of five domains, one of them with an expired certificate from the third day; then asked while
- * that processor restarts, with a token and a tenant.
+ * that processor restarts, now over HTTPS ({@code --ca-file}), with a token and a tenant.
  */
 class DomainCommandIT {
 
@@ -106,37 +107,50 @@ class DomainCommandIT {
                 assertThat(run("domain", "expired.example", "--processor", url, "--format", "xml").exit()).isEqualTo(2);
             }, ProcessorConfig.HTTP_PORT, "0");
 
-            // the processor restarted, now asking a token of domain queries and naming the domain's tenant: asked
-            // before it listens, the command waits until it can answer
+            // the processor restarted as in production: over HTTPS, asking a token of domain queries and naming the
+            // domain's tenant; asked before it listens, the command waits until it can answer
             int port = freePort();
+            TestCertificateAuthority authority = new TestCertificateAuthority(dir.resolve("pki"));
+            TestCertificateAuthority.PemPair tls = authority.pemPair("processor");
+            String ca = authority.caCertificate().toString();
+            String url = "https://127.0.0.1:" + port;
             Path token = java.nio.file.Files.writeString(dir.resolve("token"), "domain-it-" + java.util.UUID.randomUUID());
             Path served = java.nio.file.Files.writeString(dir.resolve("served"), "*.example\nexpired.example tenant=acme\n");
             CompletableFuture<Run> asked = CompletableFuture.supplyAsync(() -> run("domain", "expired.example",
-                "--processor", "http://127.0.0.1:" + port, "--wait", "90", "--token-file", token.toString()));
+                "--processor", url, "--wait", "90", "--token-file", token.toString(), "--ca-file", ca));
             try (TlsRptProcessor restarted = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
                 dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port),
                 ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString(), ProcessorConfig.SERVED_DOMAINS_FILE,
-                served.toString()))) {
+                served.toString(), ProcessorConfig.HTTP_TLS_CERTIFICATE_FILE, tls.certificate().toString(),
+                ProcessorConfig.HTTP_TLS_KEY_FILE, tls.key().toString()))) {
                 assertThat(restarted.httpAddress().getPort()).isEqualTo(port);
                 Run waited = asked.get(2, TimeUnit.MINUTES);
                 assertThat(waited.exit()).as(waited.err()).isZero();
                 assertThat(waited.err()).contains("tlsrpt domain: the processor ").contains("; asking again in ");
                 assertThat(waited.out()).startsWith("expired.example (tenant acme): 10 days kept by 127.0.0.1:" + port
                     + ", as of ");
-                Run acme = run("incidents", "--processor", "http://127.0.0.1:" + port, "--status", "all", "--tenant",
-                    "acme", "--token-file", token.toString());
+                Run acme = run("incidents", "--processor", url, "--status", "all", "--tenant", "acme",
+                    "--token-file", token.toString(), "--ca-file", ca);
                 assertThat(acme.exit()).as(acme.err()).isZero();
                 assertThat(acme.out()).startsWith("1 incident of tenant acme, 1 partitions on 1 instances")
                     .contains("\n  expired.example [acme]: ");
-                Run other = run("incidents", "--processor", "http://127.0.0.1:" + port, "--status", "all", "--tenant",
-                    "umbrella", "--token-file", token.toString());
+                Run other = run("incidents", "--processor", url, "--status", "all", "--tenant", "umbrella",
+                    "--token-file", token.toString(), "--ca-file", ca);
                 assertThat(other.out()).startsWith("0 incidents of tenant umbrella");
-                Run noToken = run("incidents", "--processor", "http://127.0.0.1:" + port);
+                Run noToken = run("incidents", "--processor", url, "--ca-file", ca);
                 assertThat(noToken.exit()).isEqualTo(1);
                 assertThat(noToken.err()).contains("tlsrpt incidents: 401 from ");
-                Run withoutToken = run("domain", "expired.example", "--processor", "http://127.0.0.1:" + port);
+                Run withoutToken = run("domain", "expired.example", "--processor", url, "--ca-file", ca);
                 assertThat(withoutToken.exit()).isEqualTo(1);
                 assertThat(withoutToken.err()).contains("401").contains("Authorization: Bearer");
+                Run untrusted = run("domain", "expired.example", "--processor", url, "--token-file", token.toString());
+                assertThat(untrusted.exit()).isEqualTo(1);
+                assertThat(untrusted.err()).startsWith("tlsrpt domain: no TLS connection to " + url)
+                    .contains("--ca-file names the authorities of the processor's certificate");
+                Run plain = run("domain", "expired.example", "--processor", "http://127.0.0.1:" + port, "--wait", "0");
+                assertThat(plain.exit()).as("the port speaks TLS only").isEqualTo(1);
+                assertThat(run("domain", "expired.example", "--processor", url, "--ca-file", token.toString()).err())
+                    .contains("--ca-file " + token + ": no PEM certificate");
             }
         }
         Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1", "--wait", "0");

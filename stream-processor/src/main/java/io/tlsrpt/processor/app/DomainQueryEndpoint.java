@@ -51,14 +51,14 @@ final class DomainQueryEndpoint implements HttpHandler {
 
     /**
      * @param streams this instance's Kafka Streams client
-     * @param self    its {@code application.server}
+     * @param peers   the other instances, asked for what they keep
      * @param served  the served-domains list in force, for each answer's {@code tenant} and a tenant token's reach
      * @param tokens  the tokens requests must carry (a forwarded request carries on its own)
      */
-    DomainQueryEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
+    DomainQueryEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                         Supplier<ServedDomains> served, DomainQueryTokens tokens) {
         this.streams = streams;
-        this.peers = new QueryPeers(self);
+        this.peers = peers;
         this.reader = new DomainStateReader(windowSize, clock);
         this.stopped = new StoppedReporters(windowSize);
         this.clock = clock;

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.app;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.tlsrpt.processor.reload.RecheckInterval;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import java.io.IOException;
@@ -56,10 +57,9 @@ final class DomainQueryTokens {
     private final Optional<String> operatorToken;
     private final byte[] operator;
     private final Path tenantsFile;
-    private final InstantSource clock;
+    private final RecheckInterval recheck;
     /** "Bearer <token>" -> tenant, as last read. */
     private volatile Map<String, String> tenants;
-    private volatile Instant lastLook;
     private volatile Instant lastModified;
 
     /**
@@ -71,8 +71,7 @@ final class DomainQueryTokens {
         this.operatorToken = operatorToken;
         this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.tenantsFile = tenantsFile.orElse(null);
-        this.clock = clock;
-        this.lastLook = clock.instant();
+        this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
         if (this.tenantsFile != null) {
             this.lastModified = modified(this.tenantsFile);
             this.tenants = read(this.tenantsFile, operatorToken);
@@ -128,14 +127,8 @@ final class DomainQueryTokens {
         if (tenantsFile == null) {
             return tenants;
         }
-        Instant now = clock.instant();
-        if (Duration.between(lastLook, now).compareTo(RECHECK_INTERVAL) >= 0) {
-            synchronized (this) {
-                if (Duration.between(lastLook, now).compareTo(RECHECK_INTERVAL) >= 0) {
-                    lastLook = now;
-                    reloadIfChanged();
-                }
-            }
+        if (recheck.due()) {
+            reloadIfChanged();
         }
         return tenants;
     }

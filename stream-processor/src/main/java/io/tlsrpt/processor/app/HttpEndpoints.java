@@ -3,6 +3,9 @@ package io.tlsrpt.processor.app;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +32,32 @@ final class HttpEndpoints implements AutoCloseable {
     private static final int THREADS = 4;
 
     private final HttpServer server;
+    private final String scheme;
     private final ExecutorService executor;
 
     /**
      * @param queries whether {@code /v1/domains/} and {@code /v1/incidents} are served ({@code http.domains.enabled}):
      *                503 until {@link #serveQueries}
+     * @param tls     the server's TLS context ({@code http.tls.certificate.file}): HTTPS only; null for plain HTTP
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
-                  BooleanSupplier ready, boolean queries) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 16);
+                  BooleanSupplier ready, boolean queries, SSLContext tls) throws IOException {
+        InetSocketAddress bind = new InetSocketAddress(host, port);
+        if (tls == null) {
+            server = HttpServer.create(bind, 16);
+        } else {
+            HttpsServer https = HttpsServer.create(bind, 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters parameters = tls.getDefaultSSLParameters();
+                    parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    params.setSSLParameters(parameters);
+                }
+            });
+            server = https;
+        }
+        scheme = tls == null ? "http" : "https";
         // a few threads: a domain query can wait on another instance (forwarded), and that instance's query on this
         // one, while Prometheus scrapes
         AtomicInteger threads = new AtomicInteger();
@@ -57,7 +79,7 @@ final class HttpEndpoints implements AutoCloseable {
             server.createContext(IncidentListEndpoint.PATH, incidentQueries);
         }
         server.start();
-        LOG.info("metrics and health on http://{}:{}/", host, address().getPort());
+        LOG.info("metrics and health on {}://{}:{}/", scheme, host, address().getPort());
     }
 
     /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
@@ -102,6 +124,11 @@ final class HttpEndpoints implements AutoCloseable {
                 metrics.answered(endpoint, exchange.getResponseCode(), forwarded);
             }
         }
+    }
+
+    /** {@code https} with TLS, else {@code http}. */
+    String scheme() {
+        return scheme;
     }
 
     InetSocketAddress address() {

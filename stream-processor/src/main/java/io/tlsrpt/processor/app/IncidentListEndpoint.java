@@ -72,11 +72,11 @@ final class IncidentListEndpoint implements HttpHandler {
     private final DomainQueryTokens tokens;
     private final StoppedReporters stopped;
 
-    IncidentListEndpoint(KafkaStreams streams, HostInfo self, Duration windowSize, Clock clock,
+    IncidentListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                          Supplier<ServedDomains> served, DomainQueryTokens tokens) {
         this.streams = streams;
         this.stopped = new StoppedReporters(windowSize);
-        this.peers = new QueryPeers(self);
+        this.peers = peers;
         this.clock = clock;
         this.served = served;
         this.tokens = tokens;

@@ -5,6 +5,8 @@ import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.served.ServedDomainsFile;
+import io.tlsrpt.processor.tls.PemFiles;
+import io.tlsrpt.processor.tls.ServerCertificate;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologySettings;
 import java.io.IOException;
@@ -177,7 +179,13 @@ public final class ProcessorConfig {
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
             "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), and GET /v1/incidents lists that tenant's incidents only, so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
-            "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP.");
+            "The host name or address at which the other instances reach this one's HTTP server, for forwarding domain queries (Kafka Streams' application.server, with the port listened on). Empty: http.host, or this machine's address when http.host is a wildcard (0.0.0.0). In Kubernetes, the pod's IP; with http.tls.certificate.file, a name its certificate covers (a StatefulSet pod's DNS name under its headless Service).");
+    public static final String HTTP_TLS_CERTIFICATE_FILE = key("http.tls.certificate.file", "",
+            "A PEM file of the certificate the HTTP server presents, its intermediates after it (tls.crt of a Kubernetes TLS secret). With http.tls.key.file, the server speaks HTTPS only (TLS 1.2 and 1.3): the metrics, health and readiness endpoints and the queries, whose tokens then never cross the network in clear; the instances forward queries to each other over HTTPS, so every instance must serve HTTPS, and its certificate must name the host the others reach it at (http.advertised.host: in Kubernetes a StatefulSet pod's DNS name under its headless Service, which a wildcard certificate covers, rather than the pod's IP). The two files are read again when they change (looked at every 10 s), so a renewed certificate is served without a restart; a pair that cannot be read or does not match keeps the one in force, with a warning and tlsrpt_http_tls_reloads_total{result=\"failed\"}. Empty (the default): plain HTTP.");
+    public static final String HTTP_TLS_KEY_FILE = key("http.tls.key.file", "",
+            "The PEM file of the private key of http.tls.certificate.file, unencrypted PKCS#8 (BEGIN PRIVATE KEY; RSA, EC or Ed25519): a PKCS#1 or SEC1 key (BEGIN RSA/EC PRIVATE KEY) is refused with the openssl command that converts it (cert-manager: privateKey.encoding: PKCS8). Keep it readable by the processor's user only.");
+    public static final String HTTP_TLS_CA_FILE = key("http.tls.ca.file", "",
+            "PEM certificates of the authorities the instances trust when they forward queries to each other over HTTPS (ca.crt of a cert-manager secret; a self-signed certificate's own file will do). Empty: the JVM's trusted authorities. Only with http.tls.certificate.file.");
     public static final String METRICS_TENANT_LABEL = key("metrics.tenant.label", "true",
             "Whether tlsrpt_alerts_total and tlsrpt_incidents_open carry each alert's tenant (the served-domains file's tenant=): one series per tenant and kind that occurred, kept after. false: tenant=\"\" for all, for a provider with so many tenants that their series would burden Prometheus (the alerts themselves, the statistics topics and the queries keep their tenant).");
     public static final String METRICS_KAFKA_REFRESH = key("metrics.kafka.refresh", "PT15S",
@@ -343,6 +351,7 @@ public final class ProcessorConfig {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        checkHttpTls(problems);
         try {
             domainsTenantTokensFile().ifPresent(file -> DomainQueryTokens.read(file, Optional.empty()));
         } catch (IllegalArgumentException e) {
@@ -569,6 +578,53 @@ public final class ProcessorConfig {
                     + " must be a token of at least 16 characters");
         }
         return Optional.of(token);
+    }
+
+    /** {@code http.tls.*}: both files or neither, a pair that belongs together, a readable authorities' file. */
+    private void checkHttpTls(List<String> problems) {
+        Optional<Path> certificate = httpTlsCertificateFile();
+        Optional<Path> key = optionalPath(HTTP_TLS_KEY_FILE);
+        if (certificate.isPresent() != key.isPresent()) {
+            problems.add(HTTP_TLS_CERTIFICATE_FILE + " and " + HTTP_TLS_KEY_FILE + ": both or neither");
+            return;
+        }
+        if (certificate.isEmpty()) {
+            if (httpTlsCaFile().isPresent()) {
+                problems.add(HTTP_TLS_CA_FILE + ": only with " + HTTP_TLS_CERTIFICATE_FILE
+                        + " (the instances forward queries over plain HTTP without it)");
+            }
+            return;
+        }
+        try {
+            ServerCertificate.check(certificate.get(), key.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_TLS_CERTIFICATE_FILE + ": " + e.getMessage());
+        }
+        try {
+            httpTlsCaFile().ifPresent(PemFiles::certificates);
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_TLS_CA_FILE + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code http.tls.certificate.file}, empty for plain HTTP. */
+    public Optional<Path> httpTlsCertificateFile() {
+        return optionalPath(HTTP_TLS_CERTIFICATE_FILE);
+    }
+
+    /** {@code http.tls.key.file}, empty for plain HTTP. */
+    public Optional<Path> httpTlsKeyFile() {
+        return optionalPath(HTTP_TLS_KEY_FILE);
+    }
+
+    /** {@code http.tls.ca.file}, empty for the JVM's authorities. */
+    public Optional<Path> httpTlsCaFile() {
+        return optionalPath(HTTP_TLS_CA_FILE);
+    }
+
+    private Optional<Path> optionalPath(String key) {
+        String path = get(key);
+        return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.strip()));
     }
 
     /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */

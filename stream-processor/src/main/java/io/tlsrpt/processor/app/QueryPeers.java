@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,21 @@ final class QueryPeers {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HostInfo self;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String scheme;
+    private final HttpClient client;
 
-    QueryPeers(HostInfo self) {
+    /**
+     * @param self    this instance's {@code application.server}
+     * @param peerTls how to reach the others over HTTPS (all instances serve HTTPS or none), null for plain HTTP
+     */
+    QueryPeers(HostInfo self, SSLContext peerTls) {
         this.self = self;
+        this.scheme = peerTls == null ? "http" : "https";
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (peerTls != null) {
+            builder.sslContext(peerTls);
+        }
+        this.client = builder.build();
     }
 
     HostInfo self() {
@@ -41,7 +53,7 @@ final class QueryPeers {
      * @return the peer's answer as it came, 502 when it did not answer
      */
     QueryAnswer ask(HostInfo peer, String pathAndQuery, String authorization, String what) {
-        URI uri = URI.create("http://" + address(peer) + pathAndQuery);
+        URI uri = URI.create(scheme + "://" + address(peer) + pathAndQuery);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header(FORWARDED_HEADER, address(self)).GET();
         if (authorization != null) {

@@ -7,6 +7,8 @@ import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.processor.rocksdb.BoundedMemoryRocksDBConfig;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
+import io.tlsrpt.processor.tls.ServerCertificate;
+import io.tlsrpt.processor.tls.TrustedCertificates;
 import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.PipelineMetrics;
@@ -30,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
@@ -154,13 +157,16 @@ public final class TlsRptProcessor implements AutoCloseable {
                 HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
                 DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
                         config.domainsTenantTokensFile(), clock);
-                http.serveQueries(new DomainQueryEndpoint(streams, self, settings.windowSize(), clock,
+                // the instances reach each other as they are reached: all over HTTPS, or all over plain HTTP
+                QueryPeers peers = new QueryPeers(self, config.httpTlsCertificateFile().isPresent()
+                        ? TrustedCertificates.clientContext(config.httpTlsCaFile().orElse(null)) : null);
+                http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
-                        new IncidentListEndpoint(streams, self, settings.windowSize(), clock, servedDomains::current,
+                        new IncidentListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
                                 tokens));
-                LOG.info("domain queries on http://{}{}<domain>, incident lists on http://{}{}",
-                        DomainQueryEndpoint.address(queryAddress), DomainQueryEndpoint.PATH,
-                        DomainQueryEndpoint.address(queryAddress), IncidentListEndpoint.PATH);
+                String base = http.scheme() + "://" + DomainQueryEndpoint.address(queryAddress);
+                LOG.info("domain queries on {}{}<domain>, incident lists on {}{}", base, DomainQueryEndpoint.PATH,
+                        base, IncidentListEndpoint.PATH);
             }
             streams.start();
         } catch (RuntimeException e) {
@@ -177,8 +183,10 @@ public final class TlsRptProcessor implements AutoCloseable {
             return null;
         }
         try {
+            SSLContext tls = config.httpTlsCertificateFile().map(certificate -> ServerCertificate.load(certificate,
+                    config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC(), registry).serverContext()).orElse(null);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
-                    this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED));
+                    this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
         }

@@ -9,6 +9,7 @@ import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.testkafka.TestCertificateAuthority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +170,41 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(shortToken)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("at least 16 characters").satisfies(e -> assertThat(e.getMessage())
                         .doesNotContain("guessable"));
+    }
+
+    @Test
+    void httpsNeedsBothFilesOfAPairThatBelongsTogetherFromTheEnvironmentToo(@TempDir Path dir) throws Exception {
+        TestCertificateAuthority authority = new TestCertificateAuthority(dir);
+        TestCertificateAuthority.PemPair one = authority.pemPair("one");
+        TestCertificateAuthority.PemPair two = authority.pemPair("two");
+        ProcessorConfig https = ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CA_FILE", authority.caCertificate().toString()));
+        assertThat(https.httpTlsCertificateFile()).hasValue(one.certificate());
+        assertThat(https.httpTlsKeyFile()).hasValue(one.key());
+        assertThat(https.httpTlsCaFile()).hasValue(authority.caCertificate());
+        assertThat(ProcessorConfig.fromProperties(new Properties()).httpTlsCertificateFile()).isEmpty();
+
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.certificate.file and http.tls.key.file: both or neither");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", two.key().toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.certificate.file: the key of " + two.key() + " is not the key");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CA_FILE", one.key().toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.ca.file: " + one.key() + ": no PEM certificate");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CA_FILE", authority.caCertificate().toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.ca.file: only with http.tls.certificate.file");
     }
 
     @Test

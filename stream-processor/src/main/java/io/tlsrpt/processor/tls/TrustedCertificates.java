@@ -1,0 +1,43 @@
+package io.tlsrpt.processor.tls;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** A client's TLS context trusting the authorities of a PEM file, or the JVM's own without one. */
+public final class TrustedCertificates {
+
+    private TrustedCertificates() {
+    }
+
+    /**
+     * @param caFile PEM certificates of the authorities to trust (a self-signed server's own certificate will do);
+     *               null for the JVM's trusted authorities
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public static SSLContext clientContext(Path caFile) {
+        try {
+            if (caFile == null) {
+                return SSLContext.getDefault();
+            }
+            List<X509Certificate> authorities = PemFiles.certificates(caFile);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < authorities.size(); i++) {
+                store.setCertificateEntry("ca-" + i, authorities.get(i));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
+        }
+    }
+}
