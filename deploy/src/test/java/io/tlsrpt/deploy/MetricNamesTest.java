@@ -179,6 +179,12 @@ class MetricNamesTest {
         NotifierMeters.registerAll(registry);
         new WatchMetrics(registry, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
         new io.tlsrpt.processor.app.QueryMetrics(registry);
+        // the HTTP server's certificate (http.tls.*): its expiry and reloads
+        java.nio.file.Path pki = java.nio.file.Files.createTempDirectory("metric-names-pki");
+        io.tlsrpt.testkafka.TestCertificateAuthority.PemPair tls =
+                new io.tlsrpt.testkafka.TestCertificateAuthority(pki).pemPair("processor");
+        io.tlsrpt.processor.tls.ServerCertificate.load(tls.certificate(), tls.key(), java.time.Clock.systemUTC(),
+                registry);
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {
