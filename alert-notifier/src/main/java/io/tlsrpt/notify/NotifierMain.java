@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class NotifierMain {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierMain.class);
+    private static final int HTTP_THREADS = 4;
 
     private NotifierMain() {
     }
@@ -46,7 +50,7 @@ public final class NotifierMain {
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AlertmanagerNotifier notifier = AlertmanagerNotifier.start(config, meters);
-        HttpServer server = config.metricsPort() >= 0 ? metricsServer(config, meters, notifier) : null;
+        HttpServer server = config.metricsPort() >= 0 ? metricsServer(config, meters, notifier::isRunning) : null;
         CountDownLatch exit = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             notifier.close();
@@ -64,12 +68,28 @@ public final class NotifierMain {
         System.exit(1);
     }
 
-    private static HttpServer metricsServer(NotifierConfig config, PrometheusMeterRegistry meters,
-                                            AlertmanagerNotifier notifier) throws IOException {
+    /** {@code /metrics} and {@code /health} (UP while {@code running}) on the configured address, started. */
+    static HttpServer metricsServer(NotifierConfig config, PrometheusMeterRegistry meters, BooleanSupplier running)
+            throws IOException {
+        // The JDK server reads each request on its executor's thread with blocking reads, and without an executor on
+        // its only thread: one client stalled mid-request would hold the liveness probe's and the scrape's thread.
+        // A few daemon threads, and a request timeout (JVM-wide, read when the first server is created; none by
+        // default) that cuts a stalled client after 10 s.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(config.metricsBind(), config.metricsPort()), 0);
+        AtomicInteger threads = new AtomicInteger();
+        server.setExecutor(Executors.newFixedThreadPool(HTTP_THREADS, r -> {
+            Thread t = new Thread(r, "tlsrpt-notifier-http-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }));
         server.createContext("/metrics", exchange -> respond(exchange, 200, meters.scrape()));
-        server.createContext("/health", exchange -> respond(exchange, notifier.isRunning() ? 200 : 503,
-                notifier.isRunning() ? "UP\n" : "DOWN\n"));
+        server.createContext("/health", exchange -> {
+            boolean up = running.getAsBoolean();
+            respond(exchange, up ? 200 : 503, up ? "UP\n" : "DOWN\n");
+        });
         server.start();
         log.info("metrics on http://{}:{}/metrics", config.metricsBind(), server.getAddress().getPort());
         return server;

@@ -3,6 +3,7 @@ package io.tlsrpt.cli.watch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.processor.app.HttpServerThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,9 +19,15 @@ final class WatchEndpoints {
     private WatchEndpoints() {
     }
 
+    /** A few threads: a stalled client holds one (up to the request timeout), the probe and the scrape get others. */
+    private static final int MAX_THREADS = 4;
+
+    /** The server, started (its threads are daemons, ended a minute after their last request). */
     static HttpServer start(String bind, int port, PrometheusMeterRegistry meters, WatchMetrics metrics)
         throws IOException {
+        HttpServerThreads.setTimeouts();
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        HttpServerThreads.serve(server, "tlsrpt-watch-http", MAX_THREADS);
         server.createContext("/metrics", exchange -> respond(exchange, 200, meters.scrape()));
         server.createContext("/health", exchange -> {
             boolean healthy = metrics.healthy();

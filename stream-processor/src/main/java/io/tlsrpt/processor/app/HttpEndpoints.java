@@ -12,10 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -32,16 +28,10 @@ final class HttpEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
 
     /**
-     * Threads that read requests and answer them, made on demand and ended after a minute idle. The JDK server reads
-     * a request (and with TLS makes the handshake) on one of them, with blocking reads: a client that stalls
-     * mid-request holds its thread until {@link #REQUEST_SECONDS} cut it. Enough threads that stalled clients, a
-     * query waiting on another instance and Prometheus leave one for the kubelet's probes; beyond them requests
-     * queue.
+     * Enough threads that stalled clients, a query waiting on another instance and Prometheus leave one for the
+     * kubelet's probes ({@link HttpServerThreads}).
      */
     private static final int MAX_THREADS = 32;
-    /** Longest a client may take to send its request, and to take the response (the JDK server's JVM-wide keys). */
-    private static final int REQUEST_SECONDS = 10;
-    private static final int RESPONSE_SECONDS = 30;
 
     private final HttpServer server;
     private final String scheme;
@@ -54,7 +44,7 @@ final class HttpEndpoints implements AutoCloseable {
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready, boolean queries, SSLContext tls) throws IOException {
-        applyJdkServerTimeouts();
+        HttpServerThreads.setTimeouts();
         InetSocketAddress bind = new InetSocketAddress(host, port);
         if (tls == null) {
             server = HttpServer.create(bind, 16);
@@ -71,17 +61,7 @@ final class HttpEndpoints implements AutoCloseable {
             server = https;
         }
         scheme = tls == null ? "http" : "https";
-        AtomicInteger threads = new AtomicInteger();
-        // up to MAX_THREADS threads, then a queue: a pool whose core is its maximum, with idle core threads ended
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "tlsrpt-http-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        executor = pool;
-        server.setExecutor(executor);
+        executor = HttpServerThreads.serve(server, "tlsrpt-http", MAX_THREADS);
         QueryMetrics queryMetrics = queries ? new QueryMetrics(registry) : null;
         domainQueries = queries ? new LateHandler("domain", queryMetrics) : null;
         incidentQueries = queries ? new LateHandler("incidents", queryMetrics) : null;
@@ -138,22 +118,6 @@ final class HttpEndpoints implements AutoCloseable {
             } finally {
                 metrics.answered(endpoint, exchange.getResponseCode(), forwarded);
             }
-        }
-    }
-
-    /**
-     * The JDK server reads its timeouts from JVM-wide properties, once, when its first server starts (no timeout by
-     * default: a stalled client would hold a thread for good); set them unless the operator or another server in
-     * this JVM (the ingest connector's, in {@code tlsrpt run}) did.
-     */
-    private static void applyJdkServerTimeouts() {
-        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-        setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
         }
     }
 
