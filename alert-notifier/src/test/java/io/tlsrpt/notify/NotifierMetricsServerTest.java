@@ -26,7 +26,7 @@ class NotifierMetricsServerTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), running::get);
         try (StalledHttpClients stalled = StalledHttpClients.open(server.getAddress(), 2)) {
             await("the stalled clients hold threads").atMost(Duration.ofSeconds(10))
-                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-notifier-http-") >= 2);
+                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-notifier-http-") >= stalled.count());
             assertThat(health(server).statusCode()).isEqualTo(200);
             running.set(false);
             HttpResponse<String> down = health(server);

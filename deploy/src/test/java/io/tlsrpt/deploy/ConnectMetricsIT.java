@@ -12,6 +12,8 @@ import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import io.tlsrpt.testkafka.ConnectWorkerSettings;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import io.tlsrpt.testkafka.TestCertificateAuthority;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -67,6 +69,8 @@ class ConnectMetricsIT {
 
     @TempDir
     Path dir;
+    /** Signs the receiver's certificate, served over TLS as in the deployment (kafka-connector.yaml). */
+    private TestCertificateAuthority authority;
 
     @Test
     void theKubernetesRulesGiveEveryConnectorMetricTheRulesAndDashboardsUseWithItsLabels() throws Exception {
@@ -78,7 +82,7 @@ class ConnectMetricsIT {
             int port = freePort();
             Path inbox = Files.createDirectories(dir.resolve("spool/inbox"));
             putConnector(worker, connectorSettings(port, inbox));
-            takeInAReportARefusalAndAMail(port, inbox);
+            takeInAReportARefusalAndAMail(port, inbox, authority.caCertificate());
 
             PrometheusRegistry prometheus = new PrometheusRegistry();
             new JmxCollector(exporterConfig()).register(prometheus);
@@ -127,10 +131,11 @@ class ConnectMetricsIT {
             LOG.info("started a Connect worker with the JMX exporter agent (pid {}), log {}", worker.pid(), log);
             Process running = worker;
             await().atMost(Duration.ofSeconds(90)).failFast("the worker died (see " + log + ")", () -> !running.isAlive())
-                    .ignoreExceptions().until(() -> post(HttpClient.newHttpClient(),
-                            URI.create("http://127.0.0.1:" + port + "/v1/tlsrpt"), "application/tlsrpt+json",
+                    .ignoreExceptions().until(() -> post(HttpClient.newBuilder().sslContext(
+                                    TrustedCertificates.clientContext(authority.caCertificate())).build(),
+                            URI.create("https://127.0.0.1:" + port + "/v1/tlsrpt"), "application/tlsrpt+json",
                             report()) == 201);
-            takeInAReportARefusalAndAMail(port, inbox);
+            takeInAReportARefusalAndAMail(port, inbox, authority.caCertificate());
 
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
@@ -153,10 +158,10 @@ class ConnectMetricsIT {
         }
     }
 
-    /** A report by HTTP (201 once the receiver is up), a refused request (415), and a mail in the spool. */
-    private static void takeInAReportARefusalAndAMail(int port, Path inbox) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/v1/tlsrpt");
+    /** A report by HTTPS (201 once the receiver is up), a refused request (415), and a mail in the spool. */
+    private static void takeInAReportARefusalAndAMail(int port, Path inbox, Path ca) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.clientContext(ca)).build();
+        URI endpoint = URI.create("https://127.0.0.1:" + port + "/v1/tlsrpt");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> post(http, endpoint, "application/tlsrpt+json", report()) == 201);
         assertThat(post(http, endpoint, "text/plain", "not a report".getBytes(StandardCharsets.UTF_8)))
@@ -194,7 +199,10 @@ class ConnectMetricsIT {
                         && s.contains("task=\"0\""));
         assertThat(scrape.families()).containsKeys("kafka_connect_tlsrpt_queue_records",
                 "kafka_connect_tlsrpt_https_reports_total", "kafka_connect_tlsrpt_spool_files_total",
-                "kafka_connect_tlsrpt_receipt_to_commit_ms_max");
+                "kafka_connect_tlsrpt_receipt_to_commit_ms_max",
+                "kafka_connect_tlsrpt_https_certificate_not_after_seconds");
+        assertThat(scrape.hasSeries("kafka_connect_tlsrpt_https_certificate_reloads_total", "result", "failed"))
+                .isTrue();
         assertThat(scrape.samples()).as("no label swallowed another tag")
                 .noneMatch(s -> s.startsWith("kafka_connect_") && s.matches(".*=\"[^\"]*, [^\"]*=.*"));
 
@@ -245,7 +253,10 @@ class ConnectMetricsIT {
         config.put("connector.class", TlsRptSourceConnector.class.getName());
         config.put(TlsRptSourceConfig.TOPIC, "tlsrpt.raw");
         config.put(TlsRptSourceConfig.HTTPS_ENABLED, "true");
-        config.put(TlsRptSourceConfig.HTTPS_TLS_ENABLED, "false");
+        authority = new TestCertificateAuthority(dir.resolve("pki"));
+        config.put(TlsRptSourceConfig.HTTPS_TLS_ENABLED, "true");
+        config.put(TlsRptSourceConfig.HTTPS_KEYSTORE_PATH, authority.keystore("intake", true).toString());
+        config.put(TlsRptSourceConfig.HTTPS_KEYSTORE_PASSWORD, TestCertificateAuthority.KEYSTORE_PASSWORD);
         config.put(TlsRptSourceConfig.HTTPS_BIND_ADDRESS, "127.0.0.1");
         config.put(TlsRptSourceConfig.HTTPS_PORT, Integer.toString(port));
         config.put(TlsRptSourceConfig.SPOOL_ENABLED, "true");

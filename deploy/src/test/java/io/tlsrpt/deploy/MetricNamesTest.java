@@ -183,8 +183,8 @@ class MetricNamesTest {
         java.nio.file.Path pki = java.nio.file.Files.createTempDirectory("metric-names-pki");
         io.tlsrpt.testkafka.TestCertificateAuthority.PemPair tls =
                 new io.tlsrpt.testkafka.TestCertificateAuthority(pki).pemPair("processor");
-        io.tlsrpt.processor.tls.ServerCertificate.load(tls.certificate(), tls.key(), java.time.Clock.systemUTC(),
-                registry);
+        io.tlsrpt.processor.app.CertificateMeters.register(io.tlsrpt.tls.ServerCertificate.fromPem(tls.certificate(),
+                tls.key(), java.time.Clock.systemUTC()), registry);
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {

@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.tls.ServerCertificate;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -28,6 +29,7 @@ import java.util.function.Supplier;
  * <li>receipt-to-commit-ms-avg / -max {intake}: time from receipt to Kafka acknowledgement</li>
  * <li>queue-records, queue-bytes: hand-over queue fill</li>
  * <li>dkim-results-total {intake, result}: DKIM verdicts on report mails</li>
+ * <li>https-certificate-not-after-seconds, https-certificate-reloads-total {result}: the receiver's certificate</li>
  * </ul>
  * The {@code intake} tag (https, imap, spool) is the processor's label for the same thing
  * ({@code tlsrpt_raw_records_total{intake}}); {@code source} would clash in Prometheus with the alerting rules' routing
@@ -49,8 +51,24 @@ public final class IngestMetrics implements AutoCloseable {
         gauge("queue-bytes", "Payload bytes waiting in the hand-over queue", () -> (double) queue.bytes());
     }
 
+    /** The HTTPS receiver's certificate: when it expires, and its files' reloads (https.keystore.path). */
+    public void registerCertificateGauges(ServerCertificate certificate) {
+        gauge("https-certificate-not-after-seconds", "When the certificate the HTTPS receiver presents expires, as a"
+                + " Unix time", () -> (double) certificate.certificate().getNotAfter().toInstant().getEpochSecond());
+        String reloads = "Changed keystore files read again and served (applied), or refused, the certificate in"
+                + " force kept (failed)";
+        gauge("https-certificate-reloads-total", reloads, tags("result", "applied"),
+                () -> (double) certificate.reloadsApplied());
+        gauge("https-certificate-reloads-total", reloads, tags("result", "failed"),
+                () -> (double) certificate.reloadsRefused());
+    }
+
     private void gauge(String name, String doc, Supplier<Double> value) {
-        MetricName metricName = plugin.metricName(name, doc, new LinkedHashMap<>());
+        gauge(name, doc, new LinkedHashMap<>(), value);
+    }
+
+    private void gauge(String name, String doc, LinkedHashMap<String, String> tags, Supplier<Double> value) {
+        MetricName metricName = plugin.metricName(name, doc, tags);
         plugin.addMetric(metricName, (Gauge<Double>) (config, now) -> value.get());
         gauges.add(metricName);
     }

@@ -163,7 +163,10 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 "Serve TLS with the configured keystore. Set to false only behind a TLS-terminating proxy.",
                 G_HTTPS, ++g, ConfigDef.Width.SHORT, "TLS");
         def.define(HTTPS_KEYSTORE_PATH, Type.STRING, "", new AnyString(), Importance.HIGH,
-                "Keystore file holding the server's private key and certificate chain (required when TLS is enabled).",
+                "Keystore file holding the server's private key and certificate chain (required when TLS is enabled)."
+                        + " Read again when it changes (looked at every 10 s): a renewed certificate mounted in place is"
+                        + " served from the next connection on, without restarting the task; a file that cannot be"
+                        + " read keeps the certificate in force, with a warning.",
                 G_HTTPS, ++g, ConfigDef.Width.LONG, "Keystore");
         def.define(HTTPS_KEYSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
                 Importance.LOW, "Keystore format.", G_HTTPS, ++g, ConfigDef.Width.SHORT, "Keystore type");

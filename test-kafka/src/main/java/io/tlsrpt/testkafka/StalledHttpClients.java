@@ -33,7 +33,7 @@ public final class StalledHttpClients implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             try {
                 clients.close();
-            } catch (Exception suppressed) {
+            } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
@@ -47,8 +47,19 @@ public final class StalledHttpClients implements AutoCloseable {
                 .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
     }
 
+    /** How many are connected. */
+    public int count() {
+        return sockets.size();
+    }
+
     @Override
-    public void close() throws Exception {
-        Closeables.closeAll(sockets.toArray(AutoCloseable[]::new));
+    public void close() throws IOException {
+        try {
+            Closeables.closeAll(sockets.toArray(AutoCloseable[]::new));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 }

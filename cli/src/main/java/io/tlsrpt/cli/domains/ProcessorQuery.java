@@ -2,7 +2,7 @@ package io.tlsrpt.cli.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.processor.tls.TrustedCertificates;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -24,7 +24,7 @@ class WatchEndpointsTest {
                 new WatchMetrics(meters, Duration.ofMinutes(15), Clock.systemUTC()));
         try (StalledHttpClients stalled = StalledHttpClients.open(server.getAddress(), 2)) {
             await("the stalled clients hold threads").atMost(Duration.ofSeconds(10))
-                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-watch-http-") >= 2);
+                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-watch-http-") >= stalled.count());
             // a watch just started is healthy: no round is overdue yet
             for (String path : new String[] {"/health", "/metrics"}) {
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(

@@ -11,6 +11,7 @@ import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
 import io.tlsrpt.connect.record.RawRecords;
+import io.tlsrpt.tls.ServerCertificate;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -142,12 +144,20 @@ public final class HttpsReceiver implements IngestSource {
         return server.getAddress().getPort();
     }
 
-    private SSLContext sslContext() throws Exception {
+    /**
+     * The keystore's certificate, read again when the file changes (a renewed secret mounted in place is served
+     * without restarting the task), with its expiry and reloads on the connector's metrics.
+     */
+    private SSLContext sslContext() {
         String storePassword = config.password(TlsRptSourceConfig.HTTPS_KEYSTORE_PASSWORD);
         String keyPassword = config.password(TlsRptSourceConfig.HTTPS_KEY_PASSWORD);
-        return SslContexts.fromKeystore(Path.of(config.getString(TlsRptSourceConfig.HTTPS_KEYSTORE_PATH)),
+        ServerCertificate certificate = ServerCertificate.fromKeyStore(
+                Path.of(config.getString(TlsRptSourceConfig.HTTPS_KEYSTORE_PATH)),
                 config.getString(TlsRptSourceConfig.HTTPS_KEYSTORE_TYPE),
-                storePassword.toCharArray(), (keyPassword.isEmpty() ? storePassword : keyPassword).toCharArray());
+                storePassword.toCharArray(), (keyPassword.isEmpty() ? storePassword : keyPassword).toCharArray(),
+                InstantSource.system());
+        ctx.metrics().registerCertificateGauges(certificate);
+        return certificate.serverContext();
     }
 
     private HttpsConfigurator configurator(SSLContext ssl) {

@@ -207,7 +207,7 @@ class SecretsAndExposureTest {
             assertThat(RawClients.post(client, r.uri(), report, Duration.ofSeconds(10)).statusCode()).isEqualTo(201);
             assertThat(RawClients.post(client, r.uri().resolve("/other"), report, Duration.ofSeconds(10)).statusCode())
                     .isEqualTo(404);
-            Set<String> allowedTagKeys = Set.of("connector", "status", "intake");
+            Set<String> allowedTagKeys = Set.of("connector", "status", "intake", "result");
             Set<MetricName> names = r.metrics.metrics().keySet();
             assertThat(names).isNotEmpty();
             for (MetricName n : names) {
@@ -219,6 +219,8 @@ class SecretsAndExposureTest {
                 assertThat(source == null || Set.of("https", "imap", "spool").contains(source)).as("%s", n).isTrue();
                 String status = n.tags().get("status");
                 assertThat(status == null || status.matches("\\d{3}")).as("%s", n).isTrue();
+                // the certificate's reloads
+                assertThat(n.tags().get("result")).as("%s", n).isIn(null, "applied", "failed");
                 // nothing of the report (organisation, domains, contact, report id), nor its provenance
                 for (String piece : List.of("Company-X", "company-y.example", "sts-reporting@company-x.example",
                         "5065427c-23d3-47ca-b6e0-946ea0e8c4be")) {

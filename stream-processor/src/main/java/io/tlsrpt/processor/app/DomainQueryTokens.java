@@ -1,9 +1,9 @@
 package io.tlsrpt.processor.app;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.tlsrpt.processor.reload.RecheckInterval;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.tls.RecheckInterval;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.served.ServedDomainsFile;
-import io.tlsrpt.processor.tls.PemFiles;
-import io.tlsrpt.processor.tls.ServerCertificate;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologySettings;
+import io.tlsrpt.tls.PemFiles;
+import io.tlsrpt.tls.ServerCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -596,7 +596,7 @@ public final class ProcessorConfig {
             return;
         }
         try {
-            ServerCertificate.check(certificate.get(), key.get());
+            ServerCertificate.checkPem(certificate.get(), key.get());
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_TLS_CERTIFICATE_FILE + ": " + e.getMessage());
         }

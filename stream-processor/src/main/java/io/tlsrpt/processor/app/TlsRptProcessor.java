@@ -7,14 +7,14 @@ import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.processor.rocksdb.BoundedMemoryRocksDBConfig;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.rocksdb.RocksDBMemoryMetrics;
-import io.tlsrpt.processor.tls.ServerCertificate;
-import io.tlsrpt.processor.tls.TrustedCertificates;
 import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.topology.TopologyDepth;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
+import io.tlsrpt.tls.ServerCertificate;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -183,8 +183,9 @@ public final class TlsRptProcessor implements AutoCloseable {
             return null;
         }
         try {
-            SSLContext tls = config.httpTlsCertificateFile().map(certificate -> ServerCertificate.load(certificate,
-                    config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC(), registry).serverContext()).orElse(null);
+            SSLContext tls = config.httpTlsCertificateFile().map(certificate -> CertificateMeters.register(
+                    ServerCertificate.fromPem(certificate, config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC()),
+                    registry).serverContext()).orElse(null);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
                     this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls);
         } catch (IOException e) {

@@ -25,7 +25,7 @@ class HttpEndpointsTest {
                 PrometheusConfig.DEFAULT), () -> true, () -> true, false, null);
              StalledHttpClients stalled = StalledHttpClients.open(http.address(), STALLED)) {
             await("each stalled client holds a thread of its own").atMost(Duration.ofSeconds(10))
-                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-http-") >= STALLED);
+                    .until(() -> StalledHttpClients.threadsNamed("tlsrpt-http-") >= stalled.count());
 
             HttpClient client = HttpClient.newHttpClient();
             for (String path : List.of("/health/live", "/health/ready", "/metrics")) {

@@ -10,10 +10,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tlsrpt.processor.tls.TrustedCertificates;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,63 +96,62 @@ class HttpsQueryIT {
         String registry = "mock://https-query-" + UUID.randomUUID();
         ProcessorConfig configA = config(registry, "a");
         ProcessorConfig configB = config(registry, "b");
-        try (TlsRptProcessor a = TlsRptProcessor.start(configA);
-             TlsRptProcessor b = TlsRptProcessor.start(configB)) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ready(a) && ready(b));
-            List<byte[]> reports = new ArrayList<>();
-            for (int day = 1; day <= DAYS; day++) {
-                for (int d = 0; d < DOMAINS; d++) {
-                    reports.add(report("Google Inc.", "g-" + d + "-" + day, day).policy("d" + d + ".example", 1000)
-                            .bytes());
-                }
-            }
-            reports.add(report("Microsoft Corporation", "m-expired", DAYS).policy("d3.example", 100,
-                    failure("certificate-expired", 300, "192.0.2.1", "mx1.d3.example")).bytes());
-            produce(cluster.bootstrapServers(), configA.topicNames().raw(), reports);
-            Alert alert = await().atMost(Duration.ofSeconds(90)).until(() -> readAll(cluster.bootstrapServers(),
-                    configA.topicNames().alerts(), registry, Alert.class), list -> !list.isEmpty()).get(0).value();
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "d7.example").statusCode() == 200);
-
-            // every domain from either instance over HTTPS: each answers for the other's by asking it over HTTPS
-            Set<String> servedBy = new HashSet<>();
-            String keptByB = null;
-            for (int d = 0; d < DOMAINS; d++) {
-                String domain = "d" + d + ".example";
-                for (TlsRptProcessor p : List.of(a, b)) {
-                    HttpResponse<String> answer = get(p, domain);
-                    assertThat(answer.statusCode()).as("%s from %s: %s", domain, p, answer.body()).isEqualTo(200);
-                    assertThat(answer.sslSession()).as("over TLS").isPresent();
-                    JsonNode state = JSON.readTree(answer.body());
-                    assertThat(state.get("windows")).hasSize(DAYS);
-                    servedBy.add(state.get("served_by").asText());
-                    if (state.get("served_by").asText().equals(address(b))) {
-                        keptByB = domain;
+        try (TlsRptProcessor a = TlsRptProcessor.start(configA)) {
+            TlsRptProcessor b = TlsRptProcessor.start(configB);
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> ready(a) && ready(b));
+                List<byte[]> reports = new ArrayList<>();
+                for (int day = 1; day <= DAYS; day++) {
+                    for (int d = 0; d < DOMAINS; d++) {
+                        reports.add(report("Google Inc.", "g-" + d + "-" + day, day).policy("d" + d + ".example", 1000)
+                                .bytes());
                     }
                 }
-            }
-            assertThat(servedBy).containsExactlyInAnyOrder(address(a), address(b));
-            JsonNode listed = JSON.readTree(incidents(a).body());
-            assertThat(listed.get("instances")).extracting(JsonNode::asText)
-                    .containsExactlyInAnyOrder(address(a), address(b));
-            assertThat(listed.get("incidents").get(0).get("alert_id").asText()).isEqualTo(alert.getAlertId());
-            assertThat(queries(a, "domain", "200", true) + queries(b, "domain", "200", true))
-                    .as("forwarded over HTTPS").isPositive();
+                reports.add(report("Microsoft Corporation", "m-expired", DAYS).policy("d3.example", 100,
+                        failure("certificate-expired", 300, "192.0.2.1", "mx1.d3.example")).bytes());
+                produce(cluster.bootstrapServers(), configA.topicNames().raw(), reports);
+                Alert alert = await().atMost(Duration.ofSeconds(90)).until(() -> readAll(cluster.bootstrapServers(),
+                        configA.topicNames().alerts(), registry, Alert.class), list -> !list.isEmpty()).get(0).value();
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "d7.example").statusCode() == 200);
 
-            // the port speaks TLS only, and only to clients trusting the authority
-            URI plain = URI.create("http://localhost:" + a.httpAddress().getPort() + "/health/live");
-            assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
-                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
-            HttpClient stranger = HttpClient.newBuilder().sslContext(TrustedCertificates.clientContext(
-                    new TestCertificateAuthority(dir.resolve("stranger")).caCertificate())).build();
-            assertThatThrownBy(() -> stranger.send(request(a, "/health/live").build(),
-                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
-            String metrics = trusting().send(request(a, "/metrics").build(), HttpResponse.BodyHandlers.ofString())
-                    .body();
-            assertThat(metrics).contains("tlsrpt_http_tls_certificate_not_after_seconds ");
+                // every domain from either instance over HTTPS: each answers for the other's by asking it over HTTPS
+                Set<String> servedBy = new HashSet<>();
+                for (int d = 0; d < DOMAINS; d++) {
+                    String domain = "d" + d + ".example";
+                    for (TlsRptProcessor p : List.of(a, b)) {
+                        HttpResponse<String> answer = get(p, domain);
+                        assertThat(answer.statusCode()).as("%s from %s: %s", domain, p, answer.body()).isEqualTo(200);
+                        assertThat(answer.sslSession()).as("over TLS").isPresent();
+                        JsonNode state = JSON.readTree(answer.body());
+                        assertThat(state.get("windows")).hasSize(DAYS);
+                        servedBy.add(state.get("served_by").asText());
+                    }
+                }
+                assertThat(servedBy).containsExactlyInAnyOrder(address(a), address(b));
+                JsonNode listed = JSON.readTree(incidents(a).body());
+                assertThat(listed.get("instances")).extracting(JsonNode::asText)
+                        .containsExactlyInAnyOrder(address(a), address(b));
+                assertThat(listed.get("incidents").get(0).get("alert_id").asText()).isEqualTo(alert.getAlertId());
+                assertThat(queries(a, "domain", "200", true) + queries(b, "domain", "200", true))
+                        .as("forwarded over HTTPS").isPositive();
+
+                // the port speaks TLS only, and only to clients trusting the authority
+                URI plain = URI.create("http://localhost:" + a.httpAddress().getPort() + "/health/live");
+                assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
+                        HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+                HttpClient stranger = HttpClient.newBuilder().sslContext(TrustedCertificates.clientContext(
+                        new TestCertificateAuthority(dir.resolve("stranger")).caCertificate())).build();
+                assertThatThrownBy(() -> stranger.send(request(a, "/health/live").build(),
+                        HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+                String metrics = trusting().send(request(a, "/metrics").build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics).contains("tlsrpt_http_tls_certificate_not_after_seconds ");
+            } finally {
+                b.close();
+            }
 
             // an instance whose certificate is of an authority the others do not trust (a wrong secret mounted):
             // a cannot ask it for anything, and says so instead of answering with a part
-            b.close();
             await("a alone").atMost(Duration.ofSeconds(90)).until(() -> a.isReady()
                     && a.streamsMetadataForWindowStore().size() == 1);
             TestCertificateAuthority.PemPair rogue = new TestCertificateAuthority(dir.resolve("rogue")).pemPair("c");

@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.tls;
+package io.tlsrpt.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

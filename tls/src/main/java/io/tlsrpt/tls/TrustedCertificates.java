@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.tls;
+package io.tlsrpt.tls;
 
 import java.io.IOException;
 import java.nio.file.Path;

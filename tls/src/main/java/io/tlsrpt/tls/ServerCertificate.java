@@ -1,10 +1,7 @@
-package io.tlsrpt.processor.tls;
+package io.tlsrpt.tls;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.tlsrpt.processor.reload.RecheckInterval;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +11,14 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -27,15 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server's certificate and key from two PEM files, read again when either changes (looked at, at most every
- * {@link #RECHECK_INTERVAL}, by the handshakes), so that a certificate renewed in place (cert-manager rotating a
- * mounted secret) is served without a restart. A pair that cannot be read, or whose key does not belong to its
- * certificate (the two files written one after the other), leaves the pair in force, with a warning, until the files
- * agree. Each pair read gets an alias of its own, so that a handshake that chose an alias before a reload gets that
- * alias's certificate and key, never one of each.
+ * A server's certificate and key, from two PEM files or a keystore, read again when its files change (looked at, at
+ * most every {@link #RECHECK_INTERVAL}, by the handshakes), so that a certificate renewed in place (cert-manager
+ * rotating a mounted secret) is served without a restart. Files that cannot be read, or a key that does not belong
+ * to its certificate (two PEM files written one after the other), leave the pair in force, with a warning once per
+ * state of the files, until they agree. Each pair read gets an alias of its own, so that a handshake that chose an
+ * alias before a reload gets that alias's certificate and key, never one of each.
  *
- * <p>Metrics: {@code tlsrpt_http_tls_certificate_not_after_seconds} (the expiry of the certificate in force, for an
- * alert before it lapses) and {@code tlsrpt_http_tls_reloads_total{result="applied|failed"}}.
+ * <p>{@link #certificate()} (its expiry, for an alert before it lapses), {@link #reloadsApplied()} and
+ * {@link #reloadsRefused()} are for the servers' metrics.
  */
 public final class ServerCertificate {
 
@@ -45,16 +46,26 @@ public final class ServerCertificate {
     private static final String ALIAS_PREFIX = "tlsrpt-";
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
-    private final Path certificateFile;
-    private final Path keyFile;
+    private final Source source;
     private final RecheckInterval recheck;
-    private final Counter applied;
-    private final Counter failed;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong refusedCount = new AtomicLong();
     /** The pair in force and the one before (a handshake may be between choosing its alias and reading it). */
     private volatile Pair current;
     private volatile Pair previous;
     /** The files' state last refused, to warn once per change rather than at every look. */
     private volatile String refused;
+
+    /** Where the certificate and key come from, read whole each time. */
+    private interface Source {
+        List<Path> files();
+
+        /** @throws IllegalArgumentException naming the file and what is wrong with it */
+        Material read();
+    }
+
+    private record Material(X509Certificate[] chain, PrivateKey key) {
+    }
 
     private record Pair(long generation, String stamp, X509Certificate[] chain, PrivateKey key,
                         X509ExtendedKeyManager keys) {
@@ -63,42 +74,34 @@ public final class ServerCertificate {
         }
     }
 
-    private ServerCertificate(Path certificateFile, Path keyFile, InstantSource clock, MeterRegistry registry) {
-        this.certificateFile = certificateFile;
-        this.keyFile = keyFile;
-        this.current = read(1, stamp());
+    private ServerCertificate(Source source, InstantSource clock) {
+        this.source = source;
+        this.current = pair(source, 1, stamp(source));
         this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
-        Gauge.builder("tlsrpt.http.tls.certificate.not.after", this,
-                        c -> c.certificate().getNotAfter().toInstant().getEpochSecond())
-                .description("When the certificate the HTTP server presents (http.tls.certificate.file) expires,"
-                        + " as a Unix time")
-                .baseUnit("seconds")
-                .register(registry);
-        this.applied = reloads(registry, "applied");
-        this.failed = reloads(registry, "failed");
-    }
-
-    private static Counter reloads(MeterRegistry registry, String result) {
-        return Counter.builder("tlsrpt.http.tls.reloads")
-                .description("Changed certificate and key files of the HTTP server read again and served (applied),"
-                        + " or refused, the pair before staying in force (failed)")
-                .tag("result", result)
-                .register(registry);
     }
 
     /**
-     * Reads the pair once.
+     * From a PEM file of the certificate (its intermediates after it) and one of its unencrypted PKCS#8 key.
      *
      * @throws IllegalArgumentException when either file cannot be read, or the key is not the certificate's
      */
-    public static ServerCertificate load(Path certificateFile, Path keyFile, InstantSource clock,
-                                         MeterRegistry registry) {
-        return new ServerCertificate(certificateFile, keyFile, clock, registry);
+    public static ServerCertificate fromPem(Path certificateFile, Path keyFile, InstantSource clock) {
+        return new ServerCertificate(pem(certificateFile, keyFile), clock);
     }
 
-    /** Checks a pair as {@link #load} would, without keeping it (the configuration's check). */
-    public static void check(Path certificateFile, Path keyFile) {
-        pair(certificateFile, keyFile, 0, "");
+    /**
+     * From the first key entry of a keystore file (PKCS12 or JKS).
+     *
+     * @throws IllegalArgumentException when it cannot be read or holds no key entry
+     */
+    public static ServerCertificate fromKeyStore(Path file, String type, char[] storePassword, char[] keyPassword,
+                                                 InstantSource clock) {
+        return new ServerCertificate(keyStore(file, type, storePassword, keyPassword), clock);
+    }
+
+    /** Checks a PEM pair as {@link #fromPem} would, without keeping it (a configuration's check). */
+    public static void checkPem(Path certificateFile, Path keyFile) {
+        pair(pem(certificateFile, keyFile), 0, "");
     }
 
     /** A TLS context presenting this certificate, and the renewed one after a change of the files. */
@@ -117,28 +120,79 @@ public final class ServerCertificate {
         return current.chain()[0];
     }
 
-    private Pair read(long generation, String stamp) {
-        return pair(certificateFile, keyFile, generation, stamp);
+    /** Changed files read and served since the start. */
+    public long reloadsApplied() {
+        return applied.get();
     }
 
-    private static Pair pair(Path certificateFile, Path keyFile, long generation, String stamp) {
-        List<X509Certificate> chain = PemFiles.certificates(certificateFile);
-        PrivateKey key = PemFiles.privateKey(keyFile);
-        if (!belongTogether(key, chain.get(0))) {
-            throw new IllegalArgumentException("the key of " + keyFile + " is not the key of the first certificate"
-                    + " of " + certificateFile + " (" + chain.get(0).getSubjectX500Principal() + ")");
-        }
-        X509Certificate[] certificates = chain.toArray(X509Certificate[]::new);
+    /** Changed files refused (each state of the files once), the pair in force kept. */
+    public long reloadsRefused() {
+        return refusedCount.get();
+    }
+
+    private static Source pem(Path certificateFile, Path keyFile) {
+        return new Source() {
+            @Override
+            public List<Path> files() {
+                return List.of(certificateFile, keyFile);
+            }
+
+            @Override
+            public Material read() {
+                List<X509Certificate> chain = PemFiles.certificates(certificateFile);
+                PrivateKey key = PemFiles.privateKey(keyFile);
+                if (!belongTogether(key, chain.get(0))) {
+                    throw new IllegalArgumentException("the key of " + keyFile + " is not the key of the first"
+                            + " certificate of " + certificateFile + " (" + chain.get(0).getSubjectX500Principal()
+                            + ")");
+                }
+                return new Material(chain.toArray(X509Certificate[]::new), key);
+            }
+        };
+    }
+
+    private static Source keyStore(Path file, String type, char[] storePassword, char[] keyPassword) {
+        char[] storeSecret = storePassword.clone();
+        char[] keySecret = keyPassword.clone();
+        return new Source() {
+            @Override
+            public List<Path> files() {
+                return List.of(file);
+            }
+
+            @Override
+            public Material read() {
+                try (InputStream in = Files.newInputStream(file)) {
+                    KeyStore store = KeyStore.getInstance(type);
+                    store.load(in, storeSecret);
+                    for (String alias : Collections.list(store.aliases())) {
+                        if (store.isKeyEntry(alias)) {
+                            Certificate[] chain = store.getCertificateChain(alias);
+                            PrivateKey key = (PrivateKey) store.getKey(alias, keySecret);
+                            return new Material(Arrays.copyOf(chain, chain.length, X509Certificate[].class), key);
+                        }
+                    }
+                    throw new IllegalArgumentException(file + ": no key entry in the keystore");
+                } catch (IOException | GeneralSecurityException | ClassCastException | ArrayStoreException e) {
+                    throw new IllegalArgumentException("cannot read the keystore " + file + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    private static Pair pair(Source source, long generation, String stamp) {
+        Material material = source.read();
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(ALIAS_PREFIX + generation, key, IN_MEMORY_PASSWORD, certificates);
+            store.setKeyEntry(ALIAS_PREFIX + generation, material.key(), IN_MEMORY_PASSWORD, material.chain());
             // SunX509 keeps the aliases as given (the PKIX manager prefixes them with its own numbers)
             KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
             factory.init(store, IN_MEMORY_PASSWORD);
-            return new Pair(generation, stamp, certificates, key, (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
+            return new Pair(generation, stamp, material.chain(), material.key(),
+                    (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(certificateFile + " with " + keyFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(source.files() + ": " + e.getMessage(), e);
         }
     }
 
@@ -170,15 +224,17 @@ public final class ServerCertificate {
         }
     }
 
-    /** The files' modification times and sizes: a change of either is a change of the pair. */
-    private String stamp() {
-        try {
-            return Files.getLastModifiedTime(certificateFile) + "/" + Files.size(certificateFile) + " "
-                    + Files.getLastModifiedTime(keyFile) + "/" + Files.size(keyFile);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + certificateFile + " or " + keyFile + ": "
-                    + e.getMessage(), e);
+    /** The files' modification times and sizes: a change of any is a change of the pair. */
+    private static String stamp(Source source) {
+        StringBuilder stamp = new StringBuilder();
+        for (Path file : source.files()) {
+            try {
+                stamp.append(Files.getLastModifiedTime(file)).append('/').append(Files.size(file)).append(' ');
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+            }
         }
+        return stamp.toString();
     }
 
     /** The pair in force, read again first when the files changed since the last look (at most every few seconds). */
@@ -193,22 +249,22 @@ public final class ServerCertificate {
         Pair inForce = current;
         String stamp = null;
         try {
-            stamp = stamp();
+            stamp = stamp(source);
             if (stamp.equals(inForce.stamp()) || stamp.equals(refused)) {
                 return;
             }
-            Pair renewed = read(inForce.generation() + 1, stamp);
+            Pair renewed = pair(source, inForce.generation() + 1, stamp);
             previous = inForce;
             current = renewed;
-            applied.increment();
-            LOG.info("HTTP server certificate read again from {}: {}, valid until {}", certificateFile,
+            applied.incrementAndGet();
+            LOG.info("server certificate read again from {}: {}, valid until {}", source.files(),
                     renewed.chain()[0].getSubjectX500Principal(), renewed.chain()[0].getNotAfter().toInstant());
         } catch (IllegalArgumentException e) {
             // the files' state refused (or, when they could not even be looked at, the reason): warned about once
             String state = stamp != null ? stamp : e.getMessage();
             if (!state.equals(refused)) {
-                failed.increment();
-                LOG.warn("{}; the HTTP server keeps its certificate valid until {}", e.getMessage(),
+                refusedCount.incrementAndGet();
+                LOG.warn("{}; the server keeps its certificate valid until {}", e.getMessage(),
                         inForce.chain()[0].getNotAfter().toInstant());
             }
             refused = state;

@@ -1,12 +1,10 @@
-package io.tlsrpt.processor.tls;
+package io.tlsrpt.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -36,7 +34,6 @@ class ServerCertificateTest {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-02T12:00:00Z"));
     private final InstantSource clock = now::get;
-    private final MeterRegistry registry = new SimpleMeterRegistry();
     private TestCertificateAuthority authority;
     private HttpsServer server;
 
@@ -55,19 +52,18 @@ class ServerCertificateTest {
     @Test
     void servesARenewedCertificateAfterItsFilesChangeAndKeepsTheOldOneWhenTheNewPairDoesNotMatch() throws Exception {
         TestCertificateAuthority.PemPair files = authority.pemPair("server");
-        ServerCertificate certificate = ServerCertificate.load(files.certificate(), files.key(), clock, registry);
+        ServerCertificate certificate = ServerCertificate.fromPem(files.certificate(), files.key(), clock);
         serve(certificate);
         BigInteger first = served();
         assertThat(first).isEqualTo(leaf(files).getSerialNumber());
-        assertThat(registry.get("tlsrpt.http.tls.certificate.not.after").gauge().value())
-                .isEqualTo(leaf(files).getNotAfter().toInstant().getEpochSecond());
+        assertThat(certificate.certificate()).isEqualTo(leaf(files));
 
         renew();
         assertThat(served()).as("not looked at again within the interval").isEqualTo(first);
         later();
         BigInteger second = served();
         assertThat(second).isNotEqualTo(first).isEqualTo(leaf(files).getSerialNumber());
-        assertThat(reloads("applied")).isEqualTo(1);
+        assertThat(certificate.reloadsApplied()).isEqualTo(1);
 
         // the certificate written, the key not yet: refused, the renewed pair stays in force (warned about once)
         TestCertificateAuthority.PemPair other = authority.pemPair("other");
@@ -77,20 +73,42 @@ class ServerCertificateTest {
         assertThat(served()).isEqualTo(second);
         later();
         assertThat(served()).isEqualTo(second);
-        assertThat(reloads("failed")).isEqualTo(1);
+        assertThat(certificate.reloadsRefused()).isEqualTo(1);
 
         // the key follows: the new pair is served
         Files.copy(other.key(), files.key(), StandardCopyOption.REPLACE_EXISTING);
         touch(files);
         later();
         assertThat(served()).isEqualTo(leaf(files).getSerialNumber()).isNotEqualTo(second);
-        assertThat(reloads("applied")).isEqualTo(2);
+        assertThat(certificate.reloadsApplied()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeystoreRenewedInPlaceIsServedToo() throws Exception {
+        Path keystore = authority.keystore("intake", true);
+        char[] password = TestCertificateAuthority.KEYSTORE_PASSWORD.toCharArray();
+        ServerCertificate certificate = ServerCertificate.fromKeyStore(keystore, "PKCS12", password, password, clock);
+        serve(certificate);
+        BigInteger first = served();
+        assertThat(first).isEqualTo(certificate.certificate().getSerialNumber());
+
+        // a keystore that cannot be opened (a wrong password's, a half-written file) is refused
+        Files.write(keystore, new byte[] {1, 2, 3});
+        later();
+        assertThat(served()).isEqualTo(first);
+        assertThat(certificate.reloadsRefused()).isEqualTo(1);
+
+        authority.keystore("intake", true);
+        Files.setLastModifiedTime(keystore, FileTime.from(Instant.now().plusSeconds(60)));
+        later();
+        assertThat(served()).isNotEqualTo(first).isEqualTo(certificate.certificate().getSerialNumber());
+        assertThat(certificate.reloadsApplied()).isEqualTo(1);
     }
 
     @Test
     void aClientThatDoesNotTrustTheAuthorityIsRefused() throws Exception {
         TestCertificateAuthority.PemPair files = authority.pemPair("server");
-        serve(ServerCertificate.load(files.certificate(), files.key(), clock, registry));
+        serve(ServerCertificate.fromPem(files.certificate(), files.key(), clock));
         HttpClient stranger = HttpClient.newBuilder().sslContext(TrustedCertificates.clientContext(
                 new TestCertificateAuthority(dir.resolve("elsewhere")).caCertificate())).build();
 
@@ -103,11 +121,11 @@ class ServerCertificateTest {
         TestCertificateAuthority.PemPair one = authority.pemPair("one");
         TestCertificateAuthority.PemPair two = authority.pemPair("two");
 
-        assertThatThrownBy(() -> ServerCertificate.check(one.certificate(), two.key()))
+        assertThatThrownBy(() -> ServerCertificate.checkPem(one.certificate(), two.key()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the key of " + two.key() + " is not the key of the first certificate of "
                         + one.certificate() + " (CN=one)");
-        ServerCertificate.check(one.certificate(), one.key());
+        ServerCertificate.checkPem(one.certificate(), one.key());
     }
 
     private void serve(ServerCertificate certificate) throws Exception {
@@ -146,10 +164,6 @@ class ServerCertificateTest {
 
     private void later() {
         now.set(now.get().plus(ServerCertificate.RECHECK_INTERVAL));
-    }
-
-    private double reloads(String result) {
-        return registry.get("tlsrpt.http.tls.reloads").tag("result", result).counter().count();
     }
 
     private static X509Certificate leaf(TestCertificateAuthority.PemPair files) {

@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.reload;
+package io.tlsrpt.tls;
 
 import java.time.Duration;
 import java.time.Instant;

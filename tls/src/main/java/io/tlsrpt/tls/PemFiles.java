@@ -1,4 +1,4 @@
-package io.tlsrpt.processor.tls;
+package io.tlsrpt.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
