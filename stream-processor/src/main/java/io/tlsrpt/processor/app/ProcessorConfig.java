@@ -629,8 +629,7 @@ public final class ProcessorConfig {
 
     /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
     public Optional<Path> domainsTenantTokensFile() {
-        String path = get(HTTP_DOMAINS_TENANT_TOKENS_FILE);
-        return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.strip()));
+        return optionalPath(HTTP_DOMAINS_TENANT_TOKENS_FILE);
     }
 
     /**
