@@ -46,6 +46,10 @@ public final class IncidentsCommand implements Callable<Integer> {
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Only this policy domain's and its subdomains'.")
     String domain;
 
+    @Option(names = "--limit", paramLabel = "N",
+        description = "Only the N most urgent (1 to 10000); the heading still counts them all. Default: every one.")
+    Integer limit;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!List.of("open", "resolved", "all").contains(status)) {
@@ -59,18 +63,29 @@ public final class IncidentsCommand implements Callable<Integer> {
         if (domain != null) {
             query.add("domain=" + encoded(domain.trim()));
         }
+        if (limit != null) {
+            if (limit < 1 || limit > 10_000) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be from 1 to 10000");
+            }
+            query.add("limit=" + limit);
+        }
         return options.show(spec, "tlsrpt incidents", TlsRptProcessor.INCIDENT_LIST_PATH + "?"
             + String.join("&", query), IncidentsCommand::print);
     }
 
-    /** A heading (how many, of what, from where), then one line per incident in the processor's order. */
+    /**
+     * A heading (how many, of what, how many of them listed when limited, from where), then one line per incident in
+     * the processor's order.
+     */
     static void print(JsonNode list, PrintWriter out) {
         JsonNode incidents = list.path("incidents");
+        long count = list.path("count").asLong(incidents.size());
         String status = list.path("status").asText();
         String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
             + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "");
-        out.printf(Locale.ROOT, "%d %s%s%s, %d partitions on %d instances, as of %s%n", incidents.size(),
-            "all".equals(status) ? "" : status + " ", incidents.size() == 1 ? "incident" : "incidents", scope,
+        String listed = incidents.size() < count ? ", the " + incidents.size() + " most urgent listed" : "";
+        out.printf(Locale.ROOT, "%d %s%s%s%s, %d partitions on %d instances, as of %s%n", count,
+            "all".equals(status) ? "" : status + " ", count == 1 ? "incident" : "incidents", scope, listed,
             list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
         for (JsonNode i : incidents) {
             String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";

@@ -99,6 +99,11 @@ class DomainCommandIT {
                 Run elsewhere = run("incidents", "--processor", url, "--status", "all", "--domain", "nowhere.example");
                 assertThat(elsewhere.out()).startsWith("0 incidents under nowhere.example, 1 partitions on 1 instances");
                 assertThat(run("incidents", "--processor", url, "--status", "firing").exit()).isEqualTo(2);
+                Run limited = run("incidents", "--processor", url, "--status", "all", "--limit", "1", "--format",
+                    "json");
+                assertThat(readJson(limited.out()).get("limit").asInt()).as(limited.err()).isEqualTo(1);
+                assertThat(readJson(limited.out()).get("count").asInt()).isEqualTo(1);
+                assertThat(run("incidents", "--processor", url, "--limit", "0").exit()).isEqualTo(2);
 
                 Run unknown = run("domain", "nowhere.example", "--processor", url);
                 assertThat(unknown.exit()).isEqualTo(1);

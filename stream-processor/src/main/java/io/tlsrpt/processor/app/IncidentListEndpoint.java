@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -45,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
  * across all its instances, most urgent first: the detector's ({@code incident-store}, open and resolved) and the
  * reporters stopped ({@code reporter-cadence-store}, open only: a resolved one is not kept). The instance asked
- * finds the owner of each partition of the incident store, reads its own and asks each other owner for theirs
- * ({@link QueryPeers}); the answer is whole or an error (503 while a partition has no owner or is being restored,
- * 502 when an owner does not answer), never a part that would read as "nothing else is broken". A tenant's token
- * lists its own tenant's incidents only.
+ * finds the owner of each partition of the incident store, reads its own and asks every other owner for theirs at
+ * once ({@link QueryPeers}); with a {@code limit}, each owner sends its most urgent up to the limit with how many it
+ * matched, and the answer has the most urgent overall beside the count of all. The answer is whole or an error (503
+ * while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that would
+ * read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
  */
 final class IncidentListEndpoint implements HttpHandler {
 
@@ -57,13 +60,17 @@ final class IncidentListEndpoint implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentListEndpoint.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String INCIDENTS = "incidents";
+    private static final String MATCHING = "matching";
     /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
     private static final Comparator<JsonNode> MOST_URGENT_FIRST = Comparator
             .<JsonNode>comparingInt(i -> "firing".equals(i.path("status").asText()) ? 0 : 1)
             .thenComparingInt(i -> severityRank(i.path("severity").asText()))
             .thenComparing(i -> i.path("last_anomalous_window_start").asText(), Comparator.reverseOrder())
             .thenComparing(i -> i.path("policy_domain").asText())
-            .thenComparing(i -> i.path("result_type").asText());
+            .thenComparing(i -> i.path("result_type").asText())
+            // two reporters stopped on one domain, then anything else alike: an order that does not change
+            .thenComparing(i -> i.path("reporter").asText())
+            .thenComparing(i -> i.path("alert_id").asText());
 
     private final KafkaStreams streams;
     private final QueryPeers peers;
@@ -135,35 +142,45 @@ final class IncidentListEndpoint implements HttpHandler {
             return QueryAnswer.error(503, "a partition of the incident store has no owner now (starting or "
                     + "rebalancing)");
         }
-        ArrayNode incidents = MAPPER.createArrayNode();
+        // every other owner asked at once, this instance's own read meanwhile
+        Map<HostInfo, CompletableFuture<QueryAnswer>> asking = new LinkedHashMap<>();
         for (Map.Entry<HostInfo, SortedSet<Integer>> owner : owners.entrySet()) {
-            if (owner.getKey().equals(peers.self())) {
-                incidents.addAll((ArrayNode) local(query, owner.getValue()).get(INCIDENTS));
-                continue;
+            if (!owner.getKey().equals(peers.self())) {
+                asking.put(owner.getKey(), peers.askAsync(owner.getKey(), PATH + "?" + query.forPeer(owner.getValue()),
+                        authorization, "partitions " + owner.getValue() + " of the incident store"));
             }
-            QueryAnswer theirs = peers.ask(owner.getKey(), PATH + "?" + query.forPeer(owner.getValue()),
-                    authorization, "partitions " + owner.getValue() + " of the incident store");
+        }
+        List<JsonNode> incidents = new ArrayList<>();
+        long matching = 0;
+        SortedSet<Integer> mine = owners.get(peers.self());
+        if (mine != null) {
+            ObjectNode own = local(query, mine);
+            own.get(INCIDENTS).forEach(incidents::add);
+            matching += own.get(MATCHING).asLong();
+        }
+        for (Map.Entry<HostInfo, CompletableFuture<QueryAnswer>> peer : asking.entrySet()) {
+            String address = QueryPeers.address(peer.getKey());
+            SortedSet<Integer> theirPartitions = owners.get(peer.getKey());
+            QueryAnswer theirs = answerOf(peer.getValue(), address);
             if (theirs.status() != 200) {
                 // 503: the peer is starting or its tasks move, worth asking again; anything else: it failed
-                return QueryAnswer.error(theirs.status() == 503 ? 503 : 502, "no incident list from "
-                        + QueryPeers.address(owner.getKey()) + " for partitions " + owner.getValue() + " ("
-                        + theirs.status() + "): " + errorOf(theirs.body()));
+                return QueryAnswer.error(theirs.status() == 503 ? 503 : 502, "no incident list from " + address
+                        + " for partitions " + theirPartitions + " (" + theirs.status() + "): "
+                        + errorOf(theirs.body()));
             }
             JsonNode list;
             try {
-                list = MAPPER.readTree(theirs.body()).get(INCIDENTS);
+                list = MAPPER.readTree(theirs.body());
             } catch (JsonProcessingException e) {
                 list = null;
             }
-            if (!(list instanceof ArrayNode listed)) {
-                return QueryAnswer.error(502, "the instance " + QueryPeers.address(owner.getKey())
+            if (list == null || !(list.get(INCIDENTS) instanceof ArrayNode listed)) {
+                return QueryAnswer.error(502, "the instance " + address
                         + " answered something else than an incident list");
             }
-            incidents.addAll(listed);
+            listed.forEach(incidents::add);
+            matching += list.path(MATCHING).asLong(listed.size());
         }
-        List<JsonNode> sorted = new ArrayList<>();
-        incidents.forEach(sorted::add);
-        sorted.sort(MOST_URGENT_FIRST);
         ObjectNode root = MAPPER.createObjectNode();
         root.put("as_of", clock.instant().toString());
         root.put("status", query.status().code());
@@ -172,9 +189,29 @@ final class IncidentListEndpoint implements HttpHandler {
         root.put("partitions", owners.values().stream().mapToInt(Set::size).sum());
         ArrayNode instances = root.putArray("instances");
         owners.keySet().forEach(h -> instances.add(QueryPeers.address(h)));
-        root.put("count", sorted.size());
-        root.putArray(INCIDENTS).addAll(sorted);
+        // count: every incident the question matches; incidents: the most urgent of them, up to the limit
+        root.put("count", matching);
+        root.put("limit", query.limit());
+        root.putArray(INCIDENTS).addAll(mostUrgent(incidents, query.limit()));
         return new QueryAnswer(200, root.toString());
+    }
+
+    /** The first {@code limit} (all when null) of {@code incidents} by {@link #MOST_URGENT_FIRST}. */
+    static List<JsonNode> mostUrgent(List<JsonNode> incidents, Integer limit) {
+        List<JsonNode> sorted = new ArrayList<>(incidents);
+        sorted.sort(MOST_URGENT_FIRST);
+        return limit == null || sorted.size() <= limit ? sorted : sorted.subList(0, limit);
+    }
+
+    private static QueryAnswer answerOf(CompletableFuture<QueryAnswer> asking, String address) {
+        try {
+            return asking.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return QueryAnswer.error(503, "interrupted while asking " + address);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("asking " + address + " failed", e.getCause());
+        }
     }
 
     /** Each partition's active owner, grouped by owner; null when a partition has none now. */
@@ -209,13 +246,15 @@ final class IncidentListEndpoint implements HttpHandler {
         }
     }
 
-    /** This instance's incidents of {@code partitions}: {@code {"served_by": ..., "incidents": [...]}}. */
+    /**
+     * This instance's incidents of {@code partitions}: {@code {"served_by": ..., "matching": n, "incidents": [...]}},
+     * the {@code limit} most urgent of the {@code matching} ones (so that the instance asked merges at most the limit
+     * from each owner).
+     */
     private ObjectNode local(IncidentQuery query, SortedSet<Integer> partitions) {
         ServedDomains domains = served.get();
         String self = QueryPeers.address(peers.self());
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("served_by", self);
-        ArrayNode incidents = root.putArray(INCIDENTS);
+        List<JsonNode> incidents = new ArrayList<>();
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
@@ -227,11 +266,12 @@ final class IncidentListEndpoint implements HttpHandler {
                     String domain = bar < 0 ? e.key : e.key.substring(0, bar);
                     String tenant = domains.tenantOf(domain);
                     if (e.value != null && query.admits(domain, tenant, e.value)) {
-                        ObjectNode o = incidents.addObject();
+                        ObjectNode o = MAPPER.createObjectNode();
                         o.put("policy_domain", domain);
                         o.put("tenant", tenant);
                         DomainStateJson.incident(o, bar < 0 ? null : e.key.substring(bar + 1), e.value);
                         o.put("served_by", self);
+                        incidents.add(o);
                     }
                 }
             }
@@ -241,14 +281,19 @@ final class IncidentListEndpoint implements HttpHandler {
             for (StoppedReporters.Stopped stop : stopped.read(cadences)) {
                 String tenant = domains.tenantOf(stop.policyDomain());
                 if (query.admits(stop.policyDomain(), tenant, true)) {
-                    ObjectNode o = incidents.addObject();
+                    ObjectNode o = MAPPER.createObjectNode();
                     o.put("policy_domain", stop.policyDomain());
                     o.put("tenant", tenant);
                     DomainStateJson.stopped(o, stop);
                     o.put("served_by", self);
+                    incidents.add(o);
                 }
             }
         }
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("served_by", self);
+        root.put(MATCHING, incidents.size());
+        root.putArray(INCIDENTS).addAll(mostUrgent(incidents, query.limit()));
         return root;
     }
 

@@ -15,9 +15,13 @@ import java.util.TreeSet;
 /**
  * What {@code GET /v1/incidents} is asked: which incidents ({@code status}: {@code open}, the default, {@code resolved}
  * or {@code all}), of which tenant ({@code tenant}, any when absent), of which domain and its subdomains
- * ({@code domain}), and, between instances only, of which partitions of the incident store ({@code partitions}).
+ * ({@code domain}), how many of the most urgent at most ({@code limit}, all when absent), and, between instances only,
+ * of which partitions of the incident store ({@code partitions}).
  */
-record IncidentQuery(Status status, String tenant, String domain, SortedSet<Integer> partitions) {
+record IncidentQuery(Status status, String tenant, String domain, Integer limit, SortedSet<Integer> partitions) {
+
+    /** The most a {@code limit} may ask: a page a portal or a terminal shows, not a way round the whole list. */
+    static final int MAX_LIMIT = 10_000;
 
     enum Status {
         OPEN, RESOLVED, ALL;
@@ -27,7 +31,7 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
         }
     }
 
-    private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "partitions");
+    private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "partitions");
 
     /**
      * @param rawQuery the request URI's raw query, null for none
@@ -37,6 +41,7 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
         Status status = Status.OPEN;
         String tenant = null;
         String domain = null;
+        Integer limit = null;
         SortedSet<Integer> partitions = null;
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&")) {
@@ -47,18 +52,19 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
                     case "status" -> status = status(value);
                     case "tenant" -> tenant = nonEmpty(name, value);
                     case "domain" -> domain = DomainNames.canonical(value);
+                    case "limit" -> limit = limit(value);
                     case "partitions" -> partitions = partitions(value);
                     default -> throw new IllegalArgumentException("unknown parameter '" + name + "': " + PARAMETERS
                             .stream().sorted().toList() + " are known");
                 }
             }
         }
-        return new IncidentQuery(status, tenant, domain, partitions);
+        return new IncidentQuery(status, tenant, domain, limit, partitions);
     }
 
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     IncidentQuery forTenant(String only) {
-        return new IncidentQuery(status, only, domain, partitions);
+        return new IncidentQuery(status, only, domain, limit, partitions);
     }
 
     /** Whether an incident of {@code policyDomain}, whose tenant is {@code domainTenant} (null: none), is asked for. */
@@ -83,6 +89,9 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
         if (domain != null) {
             pairs.add("domain=" + URLEncoder.encode(domain, StandardCharsets.UTF_8));
         }
+        if (limit != null) {
+            pairs.add("limit=" + limit);
+        }
         pairs.add("partitions=" + String.join(",", theirs.stream().map(String::valueOf).toList()));
         return String.join("&", pairs);
     }
@@ -101,6 +110,20 @@ record IncidentQuery(Status status, String tenant, String domain, SortedSet<Inte
             throw new IllegalArgumentException(name + " is empty");
         }
         return value;
+    }
+
+    private static int limit(String value) {
+        String wrong = "limit must be a number from 1 to " + MAX_LIMIT + ", not '" + value + "'";
+        int limit;
+        try {
+            limit = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(wrong, e);
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException(wrong);
+        }
+        return limit;
     }
 
     private static SortedSet<Integer> partitions(String value) {

@@ -1,11 +1,13 @@
 package io.tlsrpt.processor.app;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -53,23 +55,39 @@ final class QueryPeers {
      * @return the peer's answer as it came, 502 when it did not answer
      */
     QueryAnswer ask(HostInfo peer, String pathAndQuery, String authorization, String what) {
+        try {
+            return askAsync(peer, pathAndQuery, authorization, what).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return QueryAnswer.error(503, "interrupted while asking " + address(peer));
+        } catch (ExecutionException e) {
+            // askAsync completes with an answer whatever happens; anything else is a defect, reported as one
+            throw new IllegalStateException("asking " + address(peer) + " failed", e.getCause());
+        }
+    }
+
+    /**
+     * The same without waiting, so that one caller asks several peers at once (the slowest, not their sum, is how
+     * long it waits): completes with the peer's answer, or 502 when it did not answer.
+     */
+    CompletableFuture<QueryAnswer> askAsync(HostInfo peer, String pathAndQuery, String authorization, String what) {
         URI uri = URI.create(scheme + "://" + address(peer) + pathAndQuery);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header(FORWARDED_HEADER, address(self)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new QueryAnswer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            LOG.warn("cannot ask {} of {}: {}", what, uri, e.toString());
-            return QueryAnswer.error(502, address(peer) + ", which keeps " + what + ", did not answer: "
-                    + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return QueryAnswer.error(503, "interrupted while asking " + address(peer));
-        }
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    if (failure == null) {
+                        return new QueryAnswer(response.statusCode(), response.body());
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    LOG.warn("cannot ask {} of {}: {}", what, uri, cause.toString());
+                    return QueryAnswer.error(502, address(peer) + ", which keeps " + what + ", did not answer: "
+                            + cause.getMessage());
+                });
     }
 
     static String address(HostInfo host) {

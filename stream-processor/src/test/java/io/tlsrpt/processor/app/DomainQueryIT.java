@@ -266,20 +266,70 @@ class DomainQueryIT {
             assertThat(forwardedAgain.statusCode()).as("a forwarded request is never forwarded again").isEqualTo(503);
             assertThat(forwardedAgain.headers().firstValue("Retry-After")).hasValue("5");
 
-            // tlsrpt_incidents_open: the one incident counts on the instance that keeps d3.example; when that instance
-            // leaves, the other restores the task's incident-store and counts it there
+            // more incidents, two kept by each instance: each sends its most urgent up to the limit, with how many
+            // it matched, and the instance asked keeps the most urgent overall beside the count of all
+            List<String> expiringOnA = new ArrayList<>();
+            List<String> expiringOnB = new ArrayList<>();
+            for (int d = 4; d < DOMAINS; d++) {
+                String domain = "d" + d + ".example";
+                List<String> kept = get(a, domain, 200).get("served_by").asText().equals(addressA)
+                        ? expiringOnA : expiringOnB;
+                if (kept.size() < 2) {
+                    kept.add(domain);
+                }
+            }
+            assertThat(expiringOnA).as("kept by a").hasSize(2);
+            assertThat(expiringOnB).as("kept by b").hasSize(2);
+            List<byte[]> expired = new ArrayList<>();
+            for (String domain : concat(expiringOnA, expiringOnB)) {
+                expired.add(report("Microsoft Corporation", "m-expired-" + domain, DAYS).policy(domain, 100,
+                        failure("certificate-expired", 300, "192.0.2.1", "mx1." + domain)).bytes());
+            }
+            produce(cluster.bootstrapServers(), configA.topicNames().raw(), expired);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(cluster.bootstrapServers(),
+                    configA.topicNames().alerts(), registry, Alert.class).size() >= 5);
+            for (TlsRptProcessor p : List.of(a, b)) {
+                JsonNode all = incidents(p, "", TOKEN, 200);
+                assertThat(all.get("count").asInt()).isEqualTo(5);
+                assertThat(all.get("limit").isNull()).isTrue();
+                assertThat(all.get("incidents")).extracting(i -> i.get("served_by").asText())
+                        .containsOnly(addressA, addressB).contains(addressA, addressB);
+                assertThat(all.get("incidents")).extracting(i -> i.get("policy_domain").asText())
+                        .containsExactlyInAnyOrderElementsOf(
+                                concat(List.of("d3.example"), concat(expiringOnA, expiringOnB)));
+                for (int limit = 1; limit <= 6; limit++) {
+                    JsonNode first = incidents(p, "?limit=" + limit, TOKEN, 200);
+                    assertThat(first.get("count").asInt()).as("limit %d", limit).isEqualTo(5);
+                    assertThat(first.get("limit").asInt()).isEqualTo(limit);
+                    List<JsonNode> expected = new ArrayList<>();
+                    all.get("incidents").forEach(expected::add);
+                    assertThat(first.get("incidents")).as("the %d most urgent", limit)
+                            .containsExactlyElementsOf(expected.subList(0, Math.min(limit, 5)));
+                }
+                assertThat(incidents(p, "?limit=0", TOKEN, 400).get("error").asText()).contains("1 to 10000");
+            }
+
+            // tlsrpt_incidents_open: each open incident counts on the instance that keeps it; when d3.example's
+            // instance leaves, the other restores the task's incident-store and counts them all
             TlsRptProcessor owner = get(a, "d3.example", 200).get("served_by").asText().equals(addressA) ? a : b;
             TlsRptProcessor other = owner == a ? b : a;
-            assertThat(openCertificateIncidents(owner)).isEqualTo(1);
-            assertThat(openCertificateIncidents(other)).isZero();
+            assertThat(openCertificateIncidents(owner)).isEqualTo(3);
+            assertThat(openCertificateIncidents(other)).isEqualTo(2);
             owner.close();
-            await("the other instance takes the incident over").atMost(Duration.ofSeconds(90))
-                    .until(() -> other.isReady() && openCertificateIncidents(other) == 1);
+            await("the other instance takes the incidents over").atMost(Duration.ofSeconds(90))
+                    .until(() -> other.isReady() && openCertificateIncidents(other) == 5);
             assertThat(get(other, "d3.example", 200).get("served_by").asText()).isEqualTo(address(other));
-            JsonNode alone = incidents(other, "", TOKEN, 200);
+            JsonNode alone = incidents(other, "?limit=2", TOKEN, 200);
             assertThat(alone.get("instances")).extracting(JsonNode::asText).containsExactly(address(other));
-            assertThat(alone.get("incidents").get(0).get("alert_id").asText()).isEqualTo(alert.getAlertId());
+            assertThat(alone.get("count").asInt()).isEqualTo(5);
+            assertThat(alone.get("incidents")).hasSize(2);
         }
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(then);
+        return both;
     }
 
     /** {@code tlsrpt_queries_total} of one endpoint, status and origin on {@code p}. */

@@ -67,12 +67,26 @@ class IncidentQueryTest {
         assertThat(asked.domain()).isEqualTo("example.com");
         assertThat(asked.partitions()).containsExactly(1, 3);
         assertThat(IncidentQuery.parse("").forPeer(new TreeSet<>(List.of(0)))).isEqualTo("status=open&partitions=0");
+        assertThat(asked.limit()).as("none: all").isNull();
+    }
+
+    @Test
+    void aLimitAsksForTheMostUrgentOnlyAndPeersAreAskedTheSame() {
+        IncidentQuery query = IncidentQuery.parse("limit=25&tenant=acme");
+        assertThat(query.limit()).isEqualTo(25);
+        assertThat(query.forTenant("acme").limit()).isEqualTo(25);
+        assertThat(IncidentQuery.parse(query.forPeer(new TreeSet<>(List.of(2)))).limit()).isEqualTo(25);
+        assertThat(IncidentQuery.parse("limit=10000").limit()).isEqualTo(IncidentQuery.MAX_LIMIT);
     }
 
     @Test
     void whatCannotBeAnsweredIsNamed() {
         assertThatThrownBy(() -> IncidentQuery.parse("status=firing")).hasMessageContaining("open, resolved or all");
-        assertThatThrownBy(() -> IncidentQuery.parse("limit=10")).hasMessageContaining("unknown parameter 'limit'");
+        assertThatThrownBy(() -> IncidentQuery.parse("page=2")).hasMessageContaining("unknown parameter 'page'");
+        assertThatThrownBy(() -> IncidentQuery.parse("limit=0")).hasMessageContaining("from 1 to 10000, not '0'");
+        assertThatThrownBy(() -> IncidentQuery.parse("limit=10001")).hasMessageContaining("from 1 to 10000");
+        assertThatThrownBy(() -> IncidentQuery.parse("limit=ten")).hasMessageContaining("from 1 to 10000")
+                .hasCauseInstanceOf(NumberFormatException.class);
         assertThatThrownBy(() -> IncidentQuery.parse("tenant=")).hasMessageContaining("tenant is empty");
         assertThatThrownBy(() -> IncidentQuery.parse("domain=not a domain")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IncidentQuery.parse("partitions=1,x")).hasMessageContaining("partition numbers");
