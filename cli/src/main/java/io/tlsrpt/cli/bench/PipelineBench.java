@@ -97,6 +97,7 @@ public final class PipelineBench {
             Map<String, Long> appends = BrokerAppends.take(target).since(beforePipeline);
             print(out, s, target, load, floor, pipeline, Memory.now());
             printAppends(out, target, config, floor, load.records(), appends, pipeline.repartitionReads());
+            QueryTimes.print(out, pipeline.queries());
         } finally {
             if (s.keepDir() == null) {
                 ScratchDirectories.delete(dir);
@@ -161,9 +162,10 @@ public final class PipelineBench {
                 warm.records(), resumed);
             Map<String, Long> appends = BrokerAppends.take(target).since(appendedBefore);
             Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
-                p.cpu(), p.repartitionReads() - repartitionReadsBefore);
+                p.cpu(), p.repartitionReads() - repartitionReadsBefore, queries(processor, s.depth()));
             print(out, s, target, load, floor, measured, Memory.now());
             printAppends(out, target, config, floor, load.records(), appends, measured.repartitionReads());
+            QueryTimes.print(out, measured.queries());
         }
     }
 
@@ -245,7 +247,7 @@ public final class PipelineBench {
         p.setProperty(ProcessorConfig.PROCESSING_GUARANTEE, s.guarantee());
         p.setProperty(ProcessorConfig.TOPICS_PARTITIONS, Integer.toString(s.partitions()));
         p.setProperty(ProcessorConfig.TOPICS_REPLICATION_FACTOR, target.embedded() ? "1" : "-1");
-        p.setProperty(ProcessorConfig.HTTP_PORT, "-1");
+        p.setProperty(ProcessorConfig.HTTP_PORT, "0");   // a free port: the queries are measured after the run
         p.setProperty(ProcessorConfig.TOPIC_RAW, raw);
         for (String key : new String[] {ProcessorConfig.TOPIC_REPORTS, ProcessorConfig.TOPIC_DEAD_LETTER,
             ProcessorConfig.TOPIC_FAILURE_STATS, ProcessorConfig.TOPIC_DOMAIN_STATS, ProcessorConfig.TOPIC_ALERTS,
@@ -258,7 +260,18 @@ public final class PipelineBench {
 
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
-                    Map<String, StateStores.Store> stores, CpuTime cpu, long repartitionReads) {
+                    Map<String, StateStores.Store> stores, CpuTime cpu, long repartitionReads,
+                    List<QueryTimes.Query> queries) {
+
+        /** The same with the HTTP queries' figures, measured once the run is over. */
+        Pipeline withQueries(List<QueryTimes.Query> measured) {
+            return new Pipeline(seconds, startSeconds, counters, stores, cpu, repartitionReads, measured);
+        }
+    }
+
+    /** The HTTP queries' figures on a whole topology; a cut one ({@code --depth}) keeps no incidents to ask for. */
+    private static List<QueryTimes.Query> queries(TlsRptProcessor processor, TopologyDepth depth) {
+        return depth == TopologyDepth.FULL ? QueryTimes.measure(processor) : List.of();
     }
 
     /**
@@ -288,7 +301,8 @@ public final class PipelineBench {
         try (TlsRptProcessor processor = TlsRptProcessor.start(config, Clock.systemUTC(), depth);
              ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
                  ConsumerGroupDrain.rawAndRepartitionTopics(raw, appId))) {
-            return awaitProcessed(processor, drain, target, config, produced, 0, start);
+            return awaitProcessed(processor, drain, target, config, produced, 0, start)
+                .withQueries(queries(processor, depth));
         }
     }
 
@@ -321,7 +335,7 @@ public final class PipelineBench {
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores, cpu, repartitionRecordsConsumed(processor));
+                            stores, cpu, repartitionRecordsConsumed(processor), List.of());
                     }
                 }
                 if (rawDone != lastRaw) {

@@ -25,7 +25,7 @@ final class WatchEndpoints {
     /** The server, started (its threads are daemons, ended a minute after their last request). */
     static HttpServer start(String bind, int port, PrometheusMeterRegistry meters, WatchMetrics metrics)
         throws IOException {
-        HttpServerThreads.setTimeouts();
+        HttpServerThreads.setServerProperties();
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
         HttpServerThreads.serve(server, "tlsrpt-watch-http", MAX_THREADS);
         server.createContext("/metrics", exchange -> respond(exchange, 200, meters.scrape()));

@@ -57,7 +57,11 @@ class BenchCommandIT {
             .containsPattern("\\| total \\| [1-9]\\.\\d{2} \\| [1-9]\\.\\d{2} \\|")
             // and read: the raw record and its repartition copy at least
             .containsPattern("\\| read by the consumers \\| 1\\.00 \\| [2-9]\\.\\d{2} \\|")
-            .containsPattern("\\| records moved \\(appended \\+ read\\) \\| 2\\.\\d{2} \\| [4-9]\\.\\d{2} \\|");
+            .containsPattern("\\| records moved \\(appended \\+ read\\) \\| 2\\.\\d{2} \\| [4-9]\\.\\d{2} \\|")
+            // the processor's HTTP queries on the state the run left: all incidents listed and counted alike
+            .containsPattern("\\| incidents, every one \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* \\| (\\d+) / \\1 \\|")
+            .containsPattern("\\| incidents, the 50 most urgent \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
+                + "\\| \\d+ / \\d+ \\|");
     }
 
     @Test
@@ -69,7 +73,8 @@ class BenchCommandIT {
             .contains("| floor (copy) | 200 |").contains("| pipeline | 200 |")
             .contains("# processor: 200 raw, 200 reports decoded, 0 rejected")
             .containsPattern("\\| dedup-by-domain-store \\| [0-9,]+ \\|")
-            .doesNotContain("domain-window-store");
+            .doesNotContain("domain-window-store")
+            .as("no incident store to ask").doesNotContain("| incidents, every one |");
     }
 
     @Test

@@ -44,7 +44,7 @@ final class HttpEndpoints implements AutoCloseable {
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready, boolean queries, SSLContext tls) throws IOException {
-        HttpServerThreads.setTimeouts();
+        HttpServerThreads.setServerProperties();
         InetSocketAddress bind = new InetSocketAddress(host, port);
         if (tls == null) {
             server = HttpServer.create(bind, 16);

@@ -19,22 +19,27 @@ public final class HttpServerThreads {
     /** Longest a client may take to send its request, and to take the response (the JDK server's JVM-wide keys). */
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 30;
+    /** The JDK server's JVM-wide switch for TCP_NODELAY on its connections (off by default). */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private HttpServerThreads() {
     }
 
     /**
-     * Sets the timeouts, before the server is created: the JDK reads them once, when the first server of the JVM is
-     * created; unless the operator or an earlier server of this JVM (the ingest connector's, in {@code tlsrpt run})
-     * did.
+     * Sets the timeouts and TCP_NODELAY, before the server is created: the JDK reads them once, when the first server
+     * of the JVM is created; unless the operator or an earlier server of this JVM (the ingest connector's, in
+     * {@code tlsrpt run}) did. Without TCP_NODELAY the server's answer (its headers and its body written apart) waits
+     * for the client's delayed ACK: about 40 ms more on every query of a kept-alive connection, measured by
+     * {@code tlsrpt bench} (BENCHMARKS.md, "The processor's HTTP queries").
      */
-    public static void setTimeouts() {
+    public static void setServerProperties() {
         setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+        setIfAbsent(NO_DELAY, "true");
     }
 
     /**
-     * Gives {@code server} (created after {@link #setTimeouts}) an executor of up to {@code maxThreads} daemon threads
+     * Gives {@code server} (created after {@link #setServerProperties}) an executor of up to {@code maxThreads} daemon threads
      * named {@code name-N}, returned for shutting down with the server.
      */
     public static ExecutorService serve(HttpServer server, String name, int maxThreads) {

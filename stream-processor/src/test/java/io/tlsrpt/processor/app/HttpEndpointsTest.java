@@ -36,4 +36,15 @@ class HttpEndpointsTest {
             }
         }
     }
+
+    @Test
+    void theServerIsCreatedWithTcpNoDelay() throws Exception {
+        // the JDK server reads the switch when its first instance is made; tlsrpt bench measures what it saves
+        // (about 40 ms a query on a kept-alive connection: BENCHMARKS.md, "The processor's HTTP queries")
+        try (HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT), () -> true, () -> true, false, null)) {
+            assertThat(http.address().getPort()).isPositive();
+            assertThat(System.getProperty(HttpServerThreads.NO_DELAY)).isEqualTo("true");
+        }
+    }
 }

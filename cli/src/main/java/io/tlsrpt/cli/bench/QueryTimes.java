@@ -1,0 +1,131 @@
+package io.tlsrpt.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.processor.app.TlsRptProcessor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How long the processor's HTTP queries take on the state the benchmark left: {@code GET /v1/incidents} (every
+ * incident, scanning the incident store and every (domain, reporter) pair the silence check watches), the same
+ * limited to the 50 most urgent (a portal's page), and {@code GET /v1/domains/{domain}} of a domain with an incident.
+ * Asked one after the other by one client, as a portal or {@code tlsrpt incidents} would, after the run (the
+ * processor idle), so the figures are the queries' own cost, not their contention with the stream thread.
+ */
+final class QueryTimes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryTimes.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WARM_UP = 3;
+    private static final int REQUESTS = 15;
+
+    /** One query's figures: latencies in ms (sorted), its answer's size and what it listed and counted. */
+    record Query(String name, double[] millis, int answerBytes, String listed) {
+        double median() {
+            return millis[millis.length / 2];
+        }
+
+        double max() {
+            return millis[millis.length - 1];
+        }
+    }
+
+    private QueryTimes() {
+    }
+
+    /** Asks {@code processor} each query {@value #WARM_UP} times unmeasured, then {@value #REQUESTS} times. */
+    static List<Query> measure(TlsRptProcessor processor) {
+        String base = "http://127.0.0.1:" + processor.httpAddress().getPort();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        List<Query> queries = new ArrayList<>();
+        Query all = query(http, "incidents, every one", base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all");
+        queries.add(all);
+        queries.add(query(http, "incidents, the 50 most urgent",
+            base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=50"));
+        String domain = firstIncidentDomain(http, base);
+        if (domain != null) {
+            queries.add(query(http, "one domain with an incident", base + "/v1/domains/"
+                + URLEncoder.encode(domain, StandardCharsets.UTF_8)));
+        }
+        return queries;
+    }
+
+    static void print(PrintWriter out, List<Query> queries) {
+        if (queries.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "| query after the run (%d requests each, one client, idle processor) | median ms "
+            + "| max ms | answer bytes | listed / count |%n|---|---:|---:|---:|---|%n", REQUESTS);
+        for (Query q : queries) {
+            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,d | %s |%n", q.name(), q.median(), q.max(),
+                q.answerBytes(), q.listed());
+        }
+        out.flush();
+    }
+
+    private static Query query(HttpClient http, String name, String url) {
+        double[] millis = new double[REQUESTS];
+        String body = "";
+        for (int i = -WARM_UP; i < REQUESTS; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> response = get(http, url);
+            long took = System.nanoTime() - t0;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": "
+                    + response.body());
+            }
+            body = response.body();
+            if (i >= 0) {
+                millis[i] = took / 1e6;
+            }
+        }
+        Arrays.sort(millis);
+        JsonNode answer = read(body);
+        String listed = answer.has("count")
+            ? answer.path("incidents").size() + " / " + answer.path("count").asLong()
+            : answer.path("windows").size() + " windows, " + answer.path("incidents").size() + " incidents";
+        LOG.info("{}: median {} ms over {} requests", name, millis[REQUESTS / 2], REQUESTS);
+        return new Query(name, millis, body.getBytes(StandardCharsets.UTF_8).length, listed);
+    }
+
+    private static String firstIncidentDomain(HttpClient http, String base) {
+        JsonNode first = read(get(http, base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=1").body())
+            .path("incidents").path(0);
+        return first.isMissingNode() ? null : first.path("policy_domain").asText(null);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot ask " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + url, e);
+        }
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + body, e);
+        }
+    }
+}
