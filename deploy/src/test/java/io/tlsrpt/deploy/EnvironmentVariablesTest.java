@@ -132,8 +132,27 @@ class EnvironmentVariablesTest {
             assertThat(config.get(ProcessorConfig.SCHEMA_REGISTRY_URL)).as(c + ": a real registry").startsWith("http");
             assertThat(config.get(ProcessorConfig.HTTP_HOST)).as(c + ": reachable by probes and Prometheus")
                     .isEqualTo("0.0.0.0");
-            assertThat(c.ports()).as(c + " declares its metrics/health port")
+            assertThat(c.ports()).as(c + " declares its queries' port")
                     .contains(config.getInt(ProcessorConfig.HTTP_PORT));
+            if (config.managementPort() >= 0) {
+                assertThat(c.ports()).as(c + " declares its metrics/health port (http.management.port)")
+                        .contains(config.managementPort());
+            }
+            if (c.target() == Target.K8S) {
+                // the probes ask the port /health is on: the management port when there is one
+                int health = config.managementPort() >= 0 ? config.managementPort()
+                        : config.getInt(ProcessorConfig.HTTP_PORT);
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    String portName = c.node().path(probe).path("httpGet").path("port").asText();
+                    List<Integer> named = new java.util.ArrayList<>();
+                    c.node().path("ports").forEach(port -> {
+                        if (port.path("name").asText().equals(portName)) {
+                            named.add(port.path("containerPort").asInt());
+                        }
+                    });
+                    assertThat(named).as(c + " " + probe + " port " + portName).containsExactly(health);
+                }
+            }
             String stateDir = config.get(ProcessorConfig.STATE_DIR);
             assertThat(c.mountPaths()).as(c + ": state.dir " + stateDir + " on a volume")
                     .anyMatch(mount -> stateDir.equals(mount) || stateDir.startsWith(mount + "/"));

@@ -62,6 +62,10 @@ class ProcessorMetricsIT {
             env.put(envOf(ProcessorConfig.STATE_DIR), Files.createDirectories(dir.resolve("state")).toString());
             env.put(envOf(ProcessorConfig.HTTP_HOST), "127.0.0.1");
             env.put(envOf(ProcessorConfig.HTTP_PORT), "0");
+            // as the Kubernetes pods have it (stream-processor.yaml): /metrics and the probes on a port of their own
+            assertThat(Workloads.running(Workloads.PROCESSOR_MAIN, Workloads.Target.K8S).get(0).env())
+                    .as("the pods' management port").containsKey(envOf(ProcessorConfig.HTTP_MANAGEMENT_PORT));
+            env.put(envOf(ProcessorConfig.HTTP_MANAGEMENT_PORT), "0");
             ProcessorConfig config = ProcessorConfig.fromProperties(new Properties(), env);
 
             try (TlsRptProcessor processor = TlsRptProcessor.start(config)) {
@@ -72,7 +76,10 @@ class ProcessorMetricsIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> processor.counters().rawRecords() >= 2
                         && processor.counters().deadLetters() >= 1 && processor.counters().distinctReports() >= 1);
 
-                URI base = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort());
+                URI base = URI.create("http://127.0.0.1:" + processor.managementAddress().getPort());
+                URI queries = URI.create("http://127.0.0.1:" + processor.httpAddress().getPort());
+                assertThat(get(queries.resolve("/metrics")).statusCode()).as("not on the queries' port").isEqualTo(404);
+                assertThat(get(queries.resolve("/v1/incidents")).statusCode()).as("the queries there").isEqualTo(200);
                 // the consumer's per-partition lag appears once partitions are assigned and fetched, and Micrometer's
                 // Kafka binder picks up new client metrics on its refresh (metrics.kafka.refresh, 15 s; Micrometer's
                 // own default of 60 s made this wait a minute)

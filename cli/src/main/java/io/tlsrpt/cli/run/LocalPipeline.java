@@ -198,7 +198,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** The processor's Prometheus endpoint. */
     public URI metricsUrl() {
-        InetSocketAddress a = processor.httpAddress();
+        // on the management port when TLSRPT_HTTP_MANAGEMENT_PORT gives one
+        InetSocketAddress a = processor.managementAddress();
         return URI.create("http://127.0.0.1:" + a.getPort() + "/metrics");
     }
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /metrics} (Prometheus text format), {@code /health/live}, {@code /health/ready} and, once added, the domain
  * queries ({@link DomainQueryEndpoint}) and the incident lists ({@link IncidentListEndpoint}) on the JDK's HTTP
- * server.
+ * server; with a management port, {@code /metrics} and the health endpoints there, on a server of their own.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -32,10 +32,16 @@ final class HttpEndpoints implements AutoCloseable {
      * kubelet's probes ({@link HttpServerThreads}).
      */
     private static final int MAX_THREADS = 32;
+    /** The management port's: the probes and the scrape, a few at a time, and nothing else there. */
+    private static final int MANAGEMENT_THREADS = 4;
 
     private final HttpServer server;
     private final String scheme;
     private final ExecutorService executor;
+
+    /** {@code /metrics} and the health endpoints on a port of their own ({@code http.management.port}), or null. */
+    private final HttpServer management;
+    private final ExecutorService managementExecutor;
 
     /**
      * @param queries whether {@code /v1/domains/} and {@code /v1/incidents} are served ({@code http.domains.enabled}):
@@ -44,6 +50,16 @@ final class HttpEndpoints implements AutoCloseable {
      */
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready, boolean queries, SSLContext tls) throws IOException {
+        this(host, port, registry, live, ready, queries, tls, null, -1);
+    }
+
+    /**
+     * The same, with {@code /metrics} and the health endpoints on {@code managementHost:managementPort} (plain HTTP,
+     * threads of their own) instead of beside the queries; {@code managementPort} -1 for beside them.
+     */
+    HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
+                  BooleanSupplier ready, boolean queries, SSLContext tls, String managementHost, int managementPort)
+            throws IOException {
         HttpServerThreads.setServerProperties();
         InetSocketAddress bind = new InetSocketAddress(host, port);
         if (tls == null) {
@@ -65,16 +81,42 @@ final class HttpEndpoints implements AutoCloseable {
         QueryMetrics queryMetrics = queries ? new QueryMetrics(registry) : null;
         domainQueries = queries ? new LateHandler("domain", queryMetrics) : null;
         incidentQueries = queries ? new LateHandler("incidents", queryMetrics) : null;
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
+        if (managementPort >= 0) {
+            try {
+                management = HttpServer.create(new InetSocketAddress(managementHost, managementPort), 16);
+            } catch (IOException | RuntimeException e) {
+                server.stop(0);   // bound, not started: let its port go
+                executor.shutdownNow();
+                throw e;
+            }
+            managementExecutor = HttpServerThreads.serve(management, "tlsrpt-management", MANAGEMENT_THREADS);
+        } else {
+            management = null;
+            managementExecutor = null;
+        }
+        HttpServer managed = management == null ? server : management;
+        managed.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
-        server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
+        managed.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
+        managed.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
         if (queries) {
             server.createContext(DomainQueryEndpoint.PATH, domainQueries);
             server.createContext(IncidentListEndpoint.PATH, incidentQueries);
         }
         server.start();
-        LOG.info("metrics and health on {}://{}:{}/", scheme, host, address().getPort());
+        if (management == null) {
+            LOG.info("metrics and health on {}://{}:{}/", scheme, host, address().getPort());
+        } else {
+            try {
+                management.start();
+            } catch (RuntimeException e) {
+                server.stop(0);
+                executor.shutdownNow();
+                throw e;
+            }
+            LOG.info("queries on {}://{}:{}/, metrics and health on http://{}:{}/", scheme, host,
+                    address().getPort(), managementHost, managementAddress().getPort());
+        }
     }
 
     /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
@@ -130,6 +172,11 @@ final class HttpEndpoints implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** Where {@code /metrics} and the health endpoints are: the management port's address, or {@link #address}. */
+    InetSocketAddress managementAddress() {
+        return management == null ? server.getAddress() : management.getAddress();
+    }
+
     private static void health(HttpExchange exchange, boolean up) throws IOException {
         respond(exchange, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
     }
@@ -159,5 +206,9 @@ final class HttpEndpoints implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (management != null) {
+            management.stop(0);
+            managementExecutor.shutdownNow();
+        }
     }
 }

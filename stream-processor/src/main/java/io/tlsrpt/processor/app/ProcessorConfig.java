@@ -172,6 +172,10 @@ public final class ProcessorConfig {
     public static final String HTTP_HOST = key("http.host", "127.0.0.1", "Address of the metrics, health and domain query endpoints.");
     public static final String HTTP_PORT = key("http.port", "9464",
             "Port of /metrics, /health/live, /health/ready, /v1/domains/ and /v1/incidents; 0 picks a free port, -1 disables the server.");
+    public static final String HTTP_MANAGEMENT_PORT = key("http.management.port", "-1",
+            "-1 (the default): /metrics, /health/live and /health/ready are served on http.port beside the queries. 0 or a port number: they are served on this port instead (0 picks a free one), in plain HTTP on http.management.host, by threads of their own, and http.port serves the queries only: clients of the queries (many, stalled, or waiting on another instance) then never delay the kubelet's probes or Prometheus' scrape, and with http.tls.* the queries are HTTPS while probes and scrapes stay plain HTTP inside the cluster. Only with http.port >= 0; a port of its own, not http.port.");
+    public static final String HTTP_MANAGEMENT_HOST = key("http.management.host", "",
+            "Address of the management port (http.management.port). Empty: http.host.");
     public static final String HTTP_DOMAINS_ENABLED = key("http.domains.enabled", "true",
             "Whether the HTTP server also answers GET /v1/domains/{domain}: the domain's windows kept in the window store (as tlsrpt.domain-stats carries them) and its incidents, asked of any instance (one that does not keep the domain forwards the request to the one that does). And GET /v1/incidents: the incidents of every domain, open ones by default (?status=resolved|all, ?tenant=, ?domain=, ?limit= the most urgent N), gathered from every instance. The policy domains of your reports are then readable by whoever reaches http.host:http.port.");
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
@@ -344,6 +348,8 @@ public final class ProcessorConfig {
         check(problems, ROCKSDB_WRITE_BUFFER_RATIO, Double::parseDouble, v -> v >= 0.1 && v <= 0.9,
                 "a number from 0.1 to 0.9");
         check(problems, HTTP_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
+        check(problems, HTTP_MANAGEMENT_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
+        checkManagementPort(problems);
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
@@ -578,6 +584,38 @@ public final class ProcessorConfig {
                     + " must be a token of at least 16 characters");
         }
         return Optional.of(token);
+    }
+
+    /** {@code http.management.port}: with the HTTP server on, and not its port. */
+    private void checkManagementPort(List<String> problems) {
+        String managementValue = get(HTTP_MANAGEMENT_PORT).trim();
+        String portValue = get(HTTP_PORT).trim();
+        if (!managementValue.matches("-?\\d{1,5}") || !portValue.matches("-?\\d{1,5}")) {
+            return;   // not numbers: the checks of the two keys name them
+        }
+        int management = Integer.parseInt(managementValue);
+        int port = Integer.parseInt(portValue);
+        if (management < 0) {
+            return;
+        }
+        if (port < 0) {
+            problems.add(HTTP_MANAGEMENT_PORT + ": only with the HTTP server on (" + HTTP_PORT
+                    + "=-1 turns every endpoint off)");
+        } else if (management == port && port != 0) {
+            problems.add(HTTP_MANAGEMENT_PORT + ": " + management + " is " + HTTP_PORT + " too; a port of its own, or "
+                    + "-1 to serve /metrics and the health endpoints beside the queries");
+        }
+    }
+
+    /** {@code http.management.port}, or -1 when /metrics and the health endpoints are on {@code http.port}. */
+    public int managementPort() {
+        return getInt(HTTP_MANAGEMENT_PORT);
+    }
+
+    /** {@code http.management.host}, or {@code http.host} when empty. */
+    public String managementHost() {
+        String host = get(HTTP_MANAGEMENT_HOST).trim();
+        return host.isEmpty() ? get(HTTP_HOST) : host;
     }
 
     /** {@code http.tls.*}: both files or neither, a pair that belongs together, a readable authorities' file. */

@@ -187,9 +187,12 @@ public final class TlsRptProcessor implements AutoCloseable {
                     ServerCertificate.fromPem(certificate, config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC()),
                     registry).serverContext()).orElse(null);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
-                    this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls);
+                    this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls,
+                    config.managementHost(), config.managementPort());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.get(ProcessorConfig.HTTP_HOST) + ":" + port, e);
+            String where = config.get(ProcessorConfig.HTTP_HOST) + ":" + port + (config.managementPort() < 0 ? ""
+                    : " and " + config.managementHost() + ":" + config.managementPort());
+            throw new UncheckedIOException("cannot listen on " + where, e);
         }
     }
 
@@ -381,9 +384,17 @@ public final class TlsRptProcessor implements AutoCloseable {
         return streams.streamsMetadataForStore(DomainStateReader.WINDOW_STORE);
     }
 
-    /** Where /metrics and /health/* listen, or null when disabled (http.port=-1). */
+    /**
+     * Where the HTTP server listens (the queries; /metrics and /health/* too unless on a management port), or null
+     * when disabled (http.port=-1).
+     */
     public InetSocketAddress httpAddress() {
         return http == null ? null : http.address();
+    }
+
+    /** Where /metrics and /health/* listen: the management port, else {@link #httpAddress()}; null when disabled. */
+    public InetSocketAddress managementAddress() {
+        return http == null ? null : http.managementAddress();
     }
 
     /**

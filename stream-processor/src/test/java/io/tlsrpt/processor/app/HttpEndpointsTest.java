@@ -47,4 +47,36 @@ class HttpEndpointsTest {
             assertThat(System.getProperty(HttpServerThreads.NO_DELAY)).isEqualTo("true");
         }
     }
+
+    @Test
+    void aManagementPortServesTheProbesAndTheScrapeApartFromTheQueries() throws Exception {
+        try (HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT), () -> true, () -> true, true, null, "127.0.0.1", 0)) {
+            int queries = http.address().getPort();
+            int management = http.managementAddress().getPort();
+            assertThat(management).isPositive().isNotEqualTo(queries);
+            HttpClient client = HttpClient.newHttpClient();
+            for (String path : List.of("/health/live", "/health/ready", "/metrics")) {
+                assertThat(status(client, management, path)).as("%s on the management port", path).isEqualTo(200);
+                assertThat(status(client, queries, path)).as("%s not on the queries' port", path).isEqualTo(404);
+            }
+            assertThat(status(client, queries, "/v1/incidents")).as("the queries (not started yet)").isEqualTo(503);
+            assertThat(status(client, management, "/v1/incidents")).as("no queries there").isEqualTo(404);
+
+            // more stalled query clients than the queries' port has threads: the probes do not wait behind them
+            try (StalledHttpClients stalled = StalledHttpClients.open(http.address(), 40)) {
+                await("the queries' threads all held").atMost(Duration.ofSeconds(10))
+                        .until(() -> StalledHttpClients.threadsNamed("tlsrpt-http-") >= 32);
+                for (String path : List.of("/health/live", "/health/ready", "/metrics")) {
+                    assertThat(status(client, management, path)).as("%s beside %d stalled clients", path,
+                            stalled.count()).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    private static int status(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }

@@ -153,6 +153,29 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void aManagementPortIsOffByDefaultItsOwnAndNeedsTheHttpServer() {
+        ProcessorConfig defaults = ProcessorConfig.fromProperties(new Properties());
+        assertThat(defaults.managementPort()).as("beside the queries").isEqualTo(-1);
+        assertThat(defaults.managementHost()).as("http.host").isEqualTo("127.0.0.1");
+        ProcessorConfig fromEnv = ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465", "TLSRPT_HTTP_HOST", "0.0.0.0"));
+        assertThat(fromEnv.managementPort()).isEqualTo(9465);
+        assertThat(fromEnv.managementHost()).isEqualTo("0.0.0.0");
+        assertThat(ProcessorConfig.fromProperties(new Properties(), Map.of("TLSRPT_HTTP_MANAGEMENT_PORT", "0",
+                "TLSRPT_HTTP_PORT", "0", "TLSRPT_HTTP_MANAGEMENT_HOST", "10.0.0.7")).managementHost())
+                .as("two free ports, on an address of its own").isEqualTo("10.0.0.7");
+
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9464"))).hasMessageContaining("http.management.port: 9464 is http.port");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465", "TLSRPT_HTTP_PORT", "-1")))
+                .hasMessageContaining("http.management.port: only with the HTTP server on");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "65536"))).hasMessageContaining("http.management.port")
+                .hasMessageContaining("-1, 0 or a port number");
+    }
+
+    @Test
     void theDomainQueryTokenIsReadFromItsFileAndAMissingOrShortOneIsRefusedAtLoad(@TempDir Path dir)
             throws IOException {
         assertThat(ProcessorConfig.fromProperties(new Properties()).domainsToken()).isEmpty();
