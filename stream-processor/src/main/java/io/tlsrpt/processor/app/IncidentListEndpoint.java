@@ -12,6 +12,7 @@ import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.Severity;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
+import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.StoppedReporters;
 import java.io.IOException;
 import java.time.Clock;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
  * across all its instances, most urgent first: the detector's ({@code incident-store}, open and resolved) and the
- * reporters stopped ({@code reporter-cadence-store}, open only: a resolved one is not kept). The instance asked
+ * reporters stopped (open only: a resolved one is not kept; {@link OpenStops}, kept beside {@code
+ * reporter-cadence-store} by its tasks, so that the list reads no cadence). The instance asked
  * finds the owner of each partition of the incident store, reads its own and asks every other owner for theirs at
  * once ({@link QueryPeers}); with a {@code limit}, each owner sends its most urgent up to the limit with how many it
  * matched, and the answer has the most urgent overall beside the count of all. The answer is whole or an error (503
@@ -78,11 +80,14 @@ final class IncidentListEndpoint implements HttpHandler {
     private final Supplier<ServedDomains> served;
     private final DomainQueryTokens tokens;
     private final StoppedReporters stopped;
+    private final OpenStops openStops;
 
+    /** @param openStops the open reports-stopped incidents the silence stage's tasks keep for this list */
     IncidentListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
-                         Supplier<ServedDomains> served, DomainQueryTokens tokens) {
+                         Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops) {
         this.streams = streams;
         this.stopped = new StoppedReporters(windowSize);
+        this.openStops = openStops;
         this.peers = peers;
         this.clock = clock;
         this.served = served;
@@ -275,10 +280,13 @@ final class IncidentListEndpoint implements HttpHandler {
                     }
                 }
             }
-            ReadOnlyKeyValueStore<String, ReporterCadence> cadences = streams.store(StoreQueryParameters
-                    .fromNameAndType(StoppedReporters.STORE, QueryableStoreTypes.<String, ReporterCadence>keyValueStore())
-                    .withPartition(partition));
-            for (StoppedReporters.Stopped stop : stopped.read(cadences)) {
+            int p = partition;
+            // kept by the partition's task as it writes its store; the store read whole only when the task is not
+            // running here (it then says why it cannot answer)
+            List<StoppedReporters.Stopped> stops = openStops.of(partition).orElseGet(() -> stopped.read(
+                    streams.store(StoreQueryParameters.fromNameAndType(StoppedReporters.STORE,
+                            QueryableStoreTypes.<String, ReporterCadence>keyValueStore()).withPartition(p))));
+            for (StoppedReporters.Stopped stop : stops) {
                 String tenant = domains.tenantOf(stop.policyDomain());
                 if (query.admits(stop.policyDomain(), tenant, true)) {
                     ObjectNode o = MAPPER.createObjectNode();

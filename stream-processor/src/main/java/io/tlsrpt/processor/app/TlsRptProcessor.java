@@ -11,6 +11,7 @@ import io.tlsrpt.processor.topology.DeadLetterExceptionHandlers;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.topology.TopologyDepth;
+import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
 import io.tlsrpt.tls.ServerCertificate;
@@ -110,8 +111,10 @@ public final class TlsRptProcessor implements AutoCloseable {
             // read at every report by the stream threads; the file, if any, re-read on a thread of its own
             this.servedDomains = ServedDomainsReloader.start(config, registry);
             settings = settings.withServedDomains(servedDomains::current);
+            // the open reports-stopped incidents, kept by the silence stage's tasks for the incident lists
+            OpenStops openStops = new OpenStops(settings.windowSize());
             Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
-                    clock, depth);
+                    clock, depth, openStops);
             if (depth != TopologyDepth.FULL) {
                 LOG.warn("topology up to '{}' only: no statistics and no alerts (for measuring only)", depth.code());
             }
@@ -163,7 +166,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                 http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
                         new IncidentListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
-                                tokens));
+                                tokens, openStops));
                 String base = http.scheme() + "://" + DomainQueryEndpoint.address(queryAddress);
                 LOG.info("domain queries on {}{}<domain>, incident lists on {}{}", base, DomainQueryEndpoint.PATH,
                         base, IncidentListEndpoint.PATH);

@@ -68,12 +68,13 @@ final class SilenceStage {
 
     /** The reports-stopped alerts, from the per-domain contributions (key: policy domain, timestamp: report start). */
     static KStream<String, Alert> apply(StreamsBuilder builder, KStream<String, DomainWindow> contributions,
-                                        TopologySettings settings, PipelineMetrics metrics, Clock clock) {
+                                        TopologySettings settings, PipelineMetrics metrics, Clock clock,
+                                        OpenStops openStops) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), ReporterCadenceSerde.serde()));
         // one for all of this instance's tasks: a domain alone on its partition is judged against the others, and a
         // reporter's stops on the domains of all its partitions are seen together
-        Instance instance = new Instance(settings.silence(), clock);
+        Instance instance = new Instance(settings.silence(), clock, openStops);
         return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), instance,
                         metrics), Named.as(PROCESSOR), STORE);
     }
@@ -109,10 +110,13 @@ final class SilenceStage {
         /** Two check intervals: every task checks once in each, so a check sees the others' latest findings. */
         final ReporterStops stops;
         final Clock clock;
+        /** The open stops of the tasks' partitions, for the incident lists. */
+        final OpenStops open;
 
-        Instance(SilenceSettings silence, Clock clock) {
+        Instance(SilenceSettings silence, Clock clock, OpenStops open) {
             this.stops = new ReporterStops(silence.checkInterval().multipliedBy(2));
             this.clock = clock;
+            this.open = open;
         }
     }
 
@@ -154,10 +158,12 @@ final class SilenceStage {
         private final NewestWindow newest;
         private final ReporterStops stops;
         private final Clock clock;
+        private final OpenStops open;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         /** The task's id, as the metrics name it. */
         private String task;
+        private int partition;
         private KeyValueStore<String, ReporterCadence> cadences;
 
         SilenceProcessor(SilenceSettings silence, Duration windowSize, Instance instance, PipelineMetrics metrics) {
@@ -166,6 +172,7 @@ final class SilenceStage {
             this.newest = instance.newest;
             this.stops = instance.stops;
             this.clock = instance.clock;
+            this.open = instance.open;
             this.metrics = metrics;
         }
 
@@ -173,11 +180,28 @@ final class SilenceStage {
         public void init(ProcessorContext<String, Alert> context) {
             this.context = context;
             this.task = context.taskId().toString();
+            this.partition = context.taskId().partition();
             this.cadences = context.getStateStore(STORE);
+            open.started(partition);
             if (silence.enabled()) {
                 readRestoredStore();
                 context.schedule(silence.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
+            } else {
+                // turned off with stops still open in the store: they are listed as they stand
+                try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
+                    all.forEachRemaining(entry -> open.written(partition, entry.key, entry.value));
+                }
             }
+        }
+
+        /** Writes the store, and the open stops beside it ({@code cadence} null: deleted). */
+        private void write(String key, ReporterCadence cadence) {
+            if (cadence == null) {
+                cadences.delete(key);
+            } else {
+                cadences.put(key, cadence);
+            }
+            open.written(partition, key, cadence);
         }
 
         @Override
@@ -205,7 +229,7 @@ final class SilenceStage {
                     after = after.alertResolved();
                 }
                 if (!after.equals(before)) {
-                    cadences.put(key, after);
+                    write(key, after);
                 }
             }
         }
@@ -288,11 +312,7 @@ final class SilenceStage {
                 }
             }
             for (KeyValue<String, ReporterCadence> change : changes) {
-                if (change.value == null) {
-                    cadences.delete(change.key);
-                } else {
-                    cadences.put(change.key, change.value);
-                }
+                write(change.key, change.value);
             }
             long took = System.nanoTime() - started;
             metrics.silence().checked(task, watched, stopped, took);
@@ -302,6 +322,7 @@ final class SilenceStage {
 
         @Override
         public void close() {
+            open.closed(partition);
             metrics.silence().closed(task);
         }
 
@@ -309,7 +330,7 @@ final class SilenceStage {
          * At the task's start (its store restored): the newest window the store has a report for, so that after a
          * restart, or a task moving here, the instance judges without waiting for a report (every task of the
          * instance does so, long before the first check, a check interval after the start); and the pairs it
-         * watches and those with an open alert, for the gauges.
+         * watches and those with an open alert, for the gauges and the open stops.
          */
         private void readRestoredStore() {
             long watched = 0;
@@ -320,6 +341,7 @@ final class SilenceStage {
                     KeyValue<String, ReporterCadence> entry = all.next();
                     ReporterCadence cadence = entry.value;
                     newest.saw(cadence.lastWindow());
+                    open.written(partition, entry.key, cadence);
                     if (cadence.suspected()) {
                         suspected.add(new Stop(Watched.of(entry.key), entry.key, cadence));
                     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -60,16 +61,21 @@ public final class StoppedReporters {
         List<Stopped> stopped = new ArrayList<>();
         while (cadences.hasNext()) {
             KeyValue<String, ReporterCadence> e = cadences.next();
-            int bar = e.key.indexOf('|');
-            if (bar < 0 || e.value == null || e.value.silentAfter() == ReporterCadence.NOT_SILENT) {
-                continue;
-            }
-            String domain = e.key.substring(0, bar);
-            String reporter = e.key.substring(bar + 1);
-            long windowStart = e.value.silentAfter() * windowMillis;
-            stopped.add(new Stopped(domain, reporter, SilenceStage.alertId(domain, reporter, windowStart),
-                    Instant.ofEpochMilli(windowStart)));
+            of(e.key, e.value).ifPresent(stopped::add);
         }
         return stopped;
+    }
+
+    /** The open incident a cadence of the store (key {@code domain|reporter}) stands for, if any. */
+    Optional<Stopped> of(String key, ReporterCadence cadence) {
+        int bar = key.indexOf('|');
+        if (bar < 0 || cadence == null || cadence.silentAfter() == ReporterCadence.NOT_SILENT) {
+            return Optional.empty();
+        }
+        String domain = key.substring(0, bar);
+        String reporter = key.substring(bar + 1);
+        long windowStart = cadence.silentAfter() * windowMillis;
+        return Optional.of(new Stopped(domain, reporter, SilenceStage.alertId(domain, reporter, windowStart),
+                Instant.ofEpochMilli(windowStart)));
     }
 }

@@ -67,6 +67,12 @@ public final class TopologyFactory {
     /** The topology up to {@code depth}: {@link TopologyDepth#FULL} is what the processor runs. */
     public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
                                          Clock clock, TopologyDepth depth) {
+        return buildTopology(settings, decoder, metrics, clock, depth, new OpenStops(settings.windowSize()));
+    }
+
+    /** The same, with the open reports-stopped incidents of the instance's tasks kept in {@code openStops}. */
+    public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
+                                         Clock clock, TopologyDepth depth, OpenStops openStops) {
         Topics topics = new Topics(settings.topics(), settings.registryUrl());
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -98,7 +104,8 @@ public final class TopologyFactory {
         StatisticsStage.apply(windows, topics, settings, clock);
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
-        KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock);
+        KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock,
+                openStops);
         EmitStage.apply(alerts.merge(stopped, Named.as(ALERTS)), topics, settings.servedDomains(), metrics);
         return build(builder);
     }

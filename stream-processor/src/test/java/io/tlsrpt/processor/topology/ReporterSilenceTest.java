@@ -49,6 +49,17 @@ class ReporterSilenceTest {
         f.driver.advanceWallClockTime(CHECK);
     }
 
+    /**
+     * What GET /v1/incidents lists of the stops: kept beside the store by the silence stage ({@link OpenStops}), the
+     * same as a read of the whole store finds.
+     */
+    private static List<StoppedReporters.Stopped> openStops(TopologyFixture f) {
+        List<StoppedReporters.Stopped> kept = f.openStops.of(0).orElseThrow();
+        assertThat(kept).as("kept beside the store, as the store has them").containsExactlyInAnyOrderElementsOf(
+                new StoppedReporters(f.settings.windowSize()).read(f.driver.getKeyValueStore(StoppedReporters.STORE)));
+        return kept;
+    }
+
     private static List<Alert> stopped(List<Alert> alerts) {
         return alerts.stream().filter(a -> a.getKind().equals(AlertKind.REPORTS_STOPPED.code())).toList();
     }
@@ -83,8 +94,7 @@ class ReporterSilenceTest {
                     .contains("\"kind\":\"reports-stopped\"", "\"policy_domain\":\"example.com\"");
             assertThat(f.metrics.total(PipelineMetrics.ALERTS)).isEqualTo(1);
             // what GET /v1/incidents lists of it, from the cadence store: the alert's id, its last report's window
-            StoppedReporters stops = new StoppedReporters(f.settings.windowSize());
-            assertThat(stops.read(f.driver.getKeyValueStore(StoppedReporters.STORE))).containsExactly(
+            assertThat(openStops(f)).containsExactly(
                     new StoppedReporters.Stopped("example.com", "Google", alert.getAlertId(), day(25)));
 
             SilenceCheckMetrics checks = f.metrics.silence();
@@ -109,8 +119,7 @@ class ReporterSilenceTest {
 
             f.send(report("Google", "back", 29).policy("example.com", 1000), 29);
             assertThat(checks.stopped()).as("resolved by the report, before the next check").isZero();
-            assertThat(stops.read(f.driver.getKeyValueStore(StoppedReporters.STORE))).as("resolved: not kept")
-                    .isEmpty();
+            assertThat(openStops(f)).as("resolved: not kept").isEmpty();
             assertThat(f.metrics.registry().get(SilenceCheckMetrics.STOPPED).gauge().value()).isZero();
             List<Alert> resolved = f.allAlerts();
             assertThat(resolved).singleElement().satisfies(r -> {
@@ -196,6 +205,7 @@ class ReporterSilenceTest {
             assertThat(store.get("example.com|Microsoft")).isNotNull();
             assertThat(f.metrics.silence().watched()).as("Google forgotten").isEqualTo(1);
             assertThat(f.metrics.silence().stopped()).isZero();
+            assertThat(openStops(f)).as("forgotten: its open stop gone with it").isEmpty();
         }
     }
 
@@ -229,6 +239,8 @@ class ReporterSilenceTest {
             assertThat(checks.watched()).as("Google LLC on three domains, Google Inc. and Microsoft on d.example")
                     .isEqualTo(5);
             assertThat(checks.stopped()).isEqualTo(1);
+            assertThat(openStops(f)).extracting(StoppedReporters.Stopped::policyDomain).as("a rename is no stop")
+                    .containsExactly("d.example");
 
             f.driver.advanceWallClockTime(CHECK);
             assertThat(f.allAlerts()).as("nothing more at the next check").isEmpty();

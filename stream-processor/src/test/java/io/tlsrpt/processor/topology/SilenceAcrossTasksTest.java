@@ -79,7 +79,8 @@ class SilenceAcrossTasksTest {
 
     /** An instance whose tasks start at {@code startedAt}. */
     private static SilenceStage.Instance instance(Instant startedAt) {
-        return new SilenceStage.Instance(SilenceSettings.defaults(), Clock.fixed(startedAt, ZoneOffset.UTC));
+        return new SilenceStage.Instance(SilenceSettings.defaults(), Clock.fixed(startedAt, ZoneOffset.UTC),
+                new OpenStops(DAY));
     }
 
     /** Google stopped on example.com (days 19-25), alone on its task, and goes on on example.net (19-29). */
@@ -150,6 +151,14 @@ class SilenceAcrossTasksTest {
         Task again = new Task(instance(now.plus(Duration.ofHours(2))), restarted);
         assertThat(again.metrics.silence().stopped()).as("the open alert, before any check").isEqualTo(1);
         assertThat(again.metrics.silence().watched()).isEqualTo(1);
+        // what GET /v1/incidents lists of the task's partition, read from the store it started on
+        assertThat(again.instance.open.of(again.context.taskId().partition())).hasValueSatisfying(open ->
+                assertThat(open).singleElement().satisfies(stop -> {
+                    assertThat(stop.policyDomain()).isEqualTo("example.com");
+                    assertThat(stop.reporter()).isEqualTo("Google");
+                    assertThat(stop.alertId()).isEqualTo(restarted.context.forwarded().get(0).record().value()
+                            .getAlertId());
+                }));
     }
 
     @Test

@@ -34,6 +34,8 @@ final class TopologyFixture implements AutoCloseable {
     final PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     final Topics topics;
     final TopologyTestDriver driver;
+    /** The open reports-stopped incidents the silence stage keeps beside its store (one partition here: 0). */
+    final OpenStops openStops;
     final TestInputTopic<String, byte[]> raw;
     final TestOutputTopic<String, TlsReport> reports;
     final TestOutputTopic<String, byte[]> deadLetter;
@@ -72,8 +74,9 @@ final class TopologyFixture implements AutoCloseable {
         props.put(DeadLetterExceptionHandlers.DEAD_LETTER_TOPIC_CONFIG, settings.topics().deadLetter());
         props.put(DeadLetterExceptionHandlers.METRICS_CONFIG, metrics);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        openStops = new OpenStops(settings.windowSize());
         driver = new TopologyTestDriver(TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock,
-                depth),
+                depth, openStops),
                 props, NOW);
         raw = driver.createInputTopic(topics.raw.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reports = driver.createOutputTopic(topics.reports.name(), Serdes.String().deserializer(),
