@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -166,7 +165,7 @@ final class IncidentListEndpoint implements HttpHandler {
         for (Map.Entry<HostInfo, CompletableFuture<QueryAnswer>> peer : asking.entrySet()) {
             String address = QueryPeers.address(peer.getKey());
             SortedSet<Integer> theirPartitions = owners.get(peer.getKey());
-            QueryAnswer theirs = answerOf(peer.getValue(), address);
+            QueryAnswer theirs = QueryPeers.answer(peer.getValue(), peer.getKey());
             if (theirs.status() != 200) {
                 // 503: the peer is starting or its tasks move, worth asking again; anything else: it failed
                 return QueryAnswer.error(theirs.status() == 503 ? 503 : 502, "no incident list from " + address
@@ -206,17 +205,6 @@ final class IncidentListEndpoint implements HttpHandler {
         List<JsonNode> sorted = new ArrayList<>(incidents);
         sorted.sort(MOST_URGENT_FIRST);
         return limit == null || sorted.size() <= limit ? sorted : sorted.subList(0, limit);
-    }
-
-    private static QueryAnswer answerOf(CompletableFuture<QueryAnswer> asking, String address) {
-        try {
-            return asking.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return QueryAnswer.error(503, "interrupted while asking " + address);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("asking " + address + " failed", e.getCause());
-        }
     }
 
     /** Each partition's active owner, grouped by owner; null when a partition has none now. */

@@ -55,8 +55,13 @@ final class QueryPeers {
      * @return the peer's answer as it came, 502 when it did not answer
      */
     QueryAnswer ask(HostInfo peer, String pathAndQuery, String authorization, String what) {
+        return answer(askAsync(peer, pathAndQuery, authorization, what), peer);
+    }
+
+    /** Waits for {@code peer}'s answer asked with {@link #askAsync}: 503 when this thread is interrupted meanwhile. */
+    static QueryAnswer answer(CompletableFuture<QueryAnswer> asking, HostInfo peer) {
         try {
-            return askAsync(peer, pathAndQuery, authorization, what).get();
+            return asking.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return QueryAnswer.error(503, "interrupted while asking " + address(peer));

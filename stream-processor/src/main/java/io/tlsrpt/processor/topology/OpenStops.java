@@ -2,7 +2,6 @@ package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.detect.ReporterCadence;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,7 @@ public final class OpenStops {
      */
     public Optional<List<StoppedReporters.Stopped>> of(int partition) {
         Map<String, StoppedReporters.Stopped> open = byPartition.get(partition);
-        return open == null ? Optional.empty() : Optional.of(List.copyOf(new ArrayList<>(open.values())));
+        return open == null ? Optional.empty() : Optional.of(List.copyOf(open.values()));
     }
 
     /** A task of {@code partition} starts: nothing known of it until its store is read ({@link #written}). */

@@ -172,7 +172,9 @@ class HttpsQueryIT {
                 HttpResponse<String> partial = incidents(a);
                 assertThat(partial.statusCode()).as(partial.body()).isEqualTo(502);
                 assertThat(JSON.readTree(partial.body()).get("error").asText()).contains(address(c));
-                assertThat(queries(a, "incidents", "502", false)).isEqualTo(1);
+                // counted once the answer is sent, so a moment after the client has it
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                        assertThat(queries(a, "incidents", "502", false)).isEqualTo(1));
             }
         }
     }
