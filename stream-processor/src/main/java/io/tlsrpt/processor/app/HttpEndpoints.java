@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
@@ -150,6 +151,7 @@ final class HttpEndpoints implements AutoCloseable {
         @Override
         public void handle(HttpExchange exchange) throws IOException {
             boolean forwarded = exchange.getRequestHeaders().containsKey(QueryPeers.FORWARDED_HEADER);
+            long started = System.nanoTime();
             try {
                 HttpHandler set = handler;
                 if (set != null) {
@@ -158,7 +160,8 @@ final class HttpEndpoints implements AutoCloseable {
                     QueryAnswer.error(503, "the processor is starting").send(exchange);
                 }
             } finally {
-                metrics.answered(endpoint, exchange.getResponseCode(), forwarded);
+                metrics.answered(endpoint, exchange.getResponseCode(), forwarded,
+                        Duration.ofNanos(System.nanoTime() - started));
             }
         }
     }

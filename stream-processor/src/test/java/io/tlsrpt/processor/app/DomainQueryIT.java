@@ -258,6 +258,10 @@ class DomainQueryIT {
                 assertThat(queries(a, "incidents", "401", false)).isEqualTo(1);
                 assertThat(queries(a, "incidents", "403", false)).isEqualTo(1);
                 assertThat(queries(a, "domain", "404", false)).isGreaterThanOrEqualTo(1);
+                // and timed, each answer where it was given
+                assertThat(timed(a, "incidents", false) + timed(b, "incidents", false))
+                        .isEqualTo((long) (queries(a, "incidents") + queries(b, "incidents")));
+                assertThat(timed(a, "incidents", true) + timed(b, "incidents", true)).isGreaterThanOrEqualTo(16);
             });
             assertThat(queries(a, "incidents", "502", false) + queries(b, "incidents", "502", false)).isZero();
 
@@ -332,6 +336,19 @@ class DomainQueryIT {
         List<String> both = new ArrayList<>(first);
         both.addAll(then);
         return both;
+    }
+
+    /** {@code tlsrpt_queries_total} of the callers' requests to one endpoint on {@code p}, whatever their status. */
+    private static double queries(TlsRptProcessor p, String endpoint) {
+        return p.meterRegistry().find("tlsrpt.queries").tags("endpoint", endpoint, "forwarded", "false").counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /** How many answers {@code tlsrpt_query_duration_seconds} timed for one endpoint and origin on {@code p}. */
+    private static long timed(TlsRptProcessor p, String endpoint, boolean forwarded) {
+        io.micrometer.core.instrument.Timer timer = p.meterRegistry().find("tlsrpt.query.duration")
+                .tags("endpoint", endpoint, "forwarded", Boolean.toString(forwarded)).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     /** {@code tlsrpt_queries_total} of one endpoint, status and origin on {@code p}. */
