@@ -47,7 +47,8 @@ public final class IncidentsCommand implements Callable<Integer> {
     String domain;
 
     @Option(names = "--limit", paramLabel = "N",
-        description = "Only the N most urgent (1 to 10000); the heading still counts them all. Default: every one.")
+        description = "Only the N most urgent (1 to 10000); the heading still counts them all. Default: the "
+            + "processor's 10000.")
     Integer limit;
 
     @Override

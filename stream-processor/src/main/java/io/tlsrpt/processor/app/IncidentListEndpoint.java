@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.detect.ReporterCadence;
-import io.tlsrpt.processor.detect.Severity;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.OpenStops;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +25,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -62,16 +62,9 @@ final class IncidentListEndpoint implements HttpHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String INCIDENTS = "incidents";
     private static final String MATCHING = "matching";
-    /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
-    private static final Comparator<JsonNode> MOST_URGENT_FIRST = Comparator
-            .<JsonNode>comparingInt(i -> "firing".equals(i.path("status").asText()) ? 0 : 1)
-            .thenComparingInt(i -> severityRank(i.path("severity").asText()))
-            .thenComparing(i -> i.path("last_anomalous_window_start").asText(), Comparator.reverseOrder())
-            .thenComparing(i -> i.path("policy_domain").asText())
-            .thenComparing(i -> i.path("result_type").asText())
-            // two reporters stopped on one domain, then anything else alike: an order that does not change
-            .thenComparing(i -> i.path("reporter").asText())
-            .thenComparing(i -> i.path("alert_id").asText());
+    /** Incident lists read from this instance's stores at once at most (each holds up to its limit in memory). */
+    static final int MAX_READING = 4;
+    private static final long READ_WAIT_SECONDS = 10;
 
     private final KafkaStreams streams;
     private final QueryPeers peers;
@@ -80,6 +73,7 @@ final class IncidentListEndpoint implements HttpHandler {
     private final DomainQueryTokens tokens;
     private final StoppedReporters stopped;
     private final OpenStops openStops;
+    private final Semaphore reading = new Semaphore(MAX_READING);
 
     /** @param openStops the open reports-stopped incidents the silence stage's tasks keep for this list */
     IncidentListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
@@ -112,6 +106,9 @@ final class IncidentListEndpoint implements HttpHandler {
             answer = QueryAnswer.error(400, e.getMessage());
         } catch (InvalidStateStoreException e) {
             answer = QueryAnswer.error(503, "the incident store is not queryable now (" + e.getMessage() + ")");
+        } catch (Busy e) {
+            answer = QueryAnswer.error(503, MAX_READING + " incident lists are being read from this instance's "
+                    + "stores and none ended within " + READ_WAIT_SECONDS + " s: ask again");
         } catch (StreamsException | IllegalStateException e) {
             LOG.debug("incident list while Kafka Streams is {}", streams.state(), e);
             answer = QueryAnswer.error(503, "the processor is " + streams.state() + ": " + e.getMessage());
@@ -195,16 +192,9 @@ final class IncidentListEndpoint implements HttpHandler {
         owners.keySet().forEach(h -> instances.add(QueryPeers.address(h)));
         // count: every incident the question matches; incidents: the most urgent of them, up to the limit
         root.put("count", matching);
-        root.put("limit", query.limit());
-        root.putArray(INCIDENTS).addAll(mostUrgent(incidents, query.limit()));
+        root.put("limit", query.effectiveLimit());
+        root.putArray(INCIDENTS).addAll(MostUrgent.of(incidents, query.effectiveLimit()));
         return new QueryAnswer(200, root.toString());
-    }
-
-    /** The first {@code limit} (all when null) of {@code incidents} by {@link #MOST_URGENT_FIRST}. */
-    static List<JsonNode> mostUrgent(List<JsonNode> incidents, Integer limit) {
-        List<JsonNode> sorted = new ArrayList<>(incidents);
-        sorted.sort(MOST_URGENT_FIRST);
-        return limit == null || sorted.size() <= limit ? sorted : sorted.subList(0, limit);
     }
 
     /** Each partition's active owner, grouped by owner; null when a partition has none now. */
@@ -245,9 +235,25 @@ final class IncidentListEndpoint implements HttpHandler {
      * from each owner).
      */
     private ObjectNode local(IncidentQuery query, SortedSet<Integer> partitions) {
+        try {
+            if (!reading.tryAcquire(READ_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy();
+        }
+        try {
+            return read(query, partitions);
+        } finally {
+            reading.release();
+        }
+    }
+
+    private ObjectNode read(IncidentQuery query, SortedSet<Integer> partitions) {
         ServedDomains domains = served.get();
         String self = QueryPeers.address(peers.self());
-        List<JsonNode> incidents = new ArrayList<>();
+        MostUrgent incidents = new MostUrgent(query.effectiveLimit());
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
@@ -264,7 +270,7 @@ final class IncidentListEndpoint implements HttpHandler {
                         o.put("tenant", tenant);
                         DomainStateJson.incident(o, bar < 0 ? null : e.key.substring(bar + 1), e.value);
                         o.put("served_by", self);
-                        incidents.add(o);
+                        incidents.offer(o);
                     }
                 }
             }
@@ -282,24 +288,22 @@ final class IncidentListEndpoint implements HttpHandler {
                     o.put("tenant", tenant);
                     DomainStateJson.stopped(o, stop);
                     o.put("served_by", self);
-                    incidents.add(o);
+                    incidents.offer(o);
                 }
             }
         }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("served_by", self);
-        root.put(MATCHING, incidents.size());
-        root.putArray(INCIDENTS).addAll(mostUrgent(incidents, query.limit()));
+        root.put(MATCHING, incidents.offered());
+        root.putArray(INCIDENTS).addAll(incidents.sorted());
         return root;
     }
 
-    private static int severityRank(String code) {
-        for (Severity s : Severity.values()) {
-            if (s.code().equals(code)) {
-                return s.ordinal();
-            }
+    /** No permit to read the stores within {@link #READ_WAIT_SECONDS}: a 503, worth asking again. */
+    private static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many incident lists at once", null, false, false);
         }
-        return Severity.values().length;
     }
 
     private static String errorOf(String body) {

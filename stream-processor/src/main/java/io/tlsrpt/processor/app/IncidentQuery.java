@@ -62,6 +62,14 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         return new IncidentQuery(status, tenant, domain, limit, partitions);
     }
 
+    /**
+     * The limit asked, or {@link #MAX_LIMIT} when none was: an answer lists at most that many (the most urgent) and
+     * counts them all, so that an outage of many domains cannot make one answer as large as the outage.
+     */
+    int effectiveLimit() {
+        return limit == null ? MAX_LIMIT : limit;
+    }
+
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     IncidentQuery forTenant(String only) {
         return new IncidentQuery(status, only, domain, limit, partitions);

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The order of {@code GET /v1/incidents} and its limit (DomainQueryIT asks two real instances). */
-class IncidentListEndpointTest {
+class MostUrgentTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +45,7 @@ class IncidentListEndpointTest {
         for (long seed = 1; seed <= 20; seed++) {
             List<JsonNode> shuffled = new ArrayList<>(MOST_URGENT_FIRST);
             Collections.shuffle(shuffled, new java.util.Random(seed));
-            assertThat(IncidentListEndpoint.mostUrgent(shuffled, null)).as("seed %d", seed)
+            assertThat(MostUrgent.of(shuffled, 100)).as("seed %d", seed)
                     .containsExactlyElementsOf(MOST_URGENT_FIRST);
         }
     }
@@ -54,10 +54,25 @@ class IncidentListEndpointTest {
     void aLimitKeepsTheMostUrgent() {
         List<JsonNode> shuffled = new ArrayList<>(MOST_URGENT_FIRST);
         Collections.reverse(shuffled);
-        assertThat(IncidentListEndpoint.mostUrgent(shuffled, 3))
+        assertThat(MostUrgent.of(shuffled, 3))
                 .containsExactlyElementsOf(MOST_URGENT_FIRST.subList(0, 3));
-        assertThat(IncidentListEndpoint.mostUrgent(shuffled, 7)).containsExactlyElementsOf(MOST_URGENT_FIRST);
-        assertThat(IncidentListEndpoint.mostUrgent(shuffled, 100)).containsExactlyElementsOf(MOST_URGENT_FIRST);
-        assertThat(IncidentListEndpoint.mostUrgent(List.of(), 5)).isEmpty();
+        assertThat(MostUrgent.of(shuffled, 7)).containsExactlyElementsOf(MOST_URGENT_FIRST);
+        assertThat(MostUrgent.of(shuffled, 100)).containsExactlyElementsOf(MOST_URGENT_FIRST);
+        assertThat(MostUrgent.of(List.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void ofAnyNumberOfferedOnlyTheLimitIsHeldAndAllAreCounted() {
+        MostUrgent most = new MostUrgent(3);
+        for (int i = 0; i < 100_000; i++) {
+            most.offer(incident("d" + i + ".example", i % 7 == 0 ? "firing" : "resolved", i % 2 == 0 ? "critical"
+                    : "warning", "2026-12-01T00:00:00Z", "certificate-expired", null));
+        }
+        assertThat(most.offered()).isEqualTo(100_000);
+        // firing and critical: i a multiple of 14; then by name, compared as text
+        assertThat(most.sorted()).extracting(i -> i.path("policy_domain").asText())
+                .containsExactly("d0.example", "d10010.example", "d10024.example");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MostUrgent(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

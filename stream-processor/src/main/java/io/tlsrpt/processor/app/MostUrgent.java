@@ -1,0 +1,76 @@
+package io.tlsrpt.processor.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.processor.detect.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The most urgent incidents of an incident list, up to a limit, of however many are offered: only the limit is held,
+ * so that a list read during an outage of 100,000 domains costs the heap of its page, not of the outage. Counts what
+ * it was offered.
+ */
+final class MostUrgent {
+
+    /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
+    static final Comparator<JsonNode> ORDER = Comparator
+            .<JsonNode>comparingInt(i -> "firing".equals(i.path("status").asText()) ? 0 : 1)
+            .thenComparingInt(i -> severityRank(i.path("severity").asText()))
+            .thenComparing(i -> i.path("last_anomalous_window_start").asText(), Comparator.reverseOrder())
+            .thenComparing(i -> i.path("policy_domain").asText())
+            .thenComparing(i -> i.path("result_type").asText())
+            // two reporters stopped on one domain, then anything else alike: an order that does not change
+            .thenComparing(i -> i.path("reporter").asText())
+            .thenComparing(i -> i.path("alert_id").asText());
+
+    private final int limit;
+    /** The least urgent kept at its head, to be dropped when a more urgent one comes. */
+    private final PriorityQueue<JsonNode> kept;
+    private long offered;
+
+    MostUrgent(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        this.limit = limit;
+        this.kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, ORDER.reversed());
+    }
+
+    /** The first {@code limit} of {@code incidents}, most urgent first. */
+    static List<JsonNode> of(List<JsonNode> incidents, int limit) {
+        MostUrgent most = new MostUrgent(limit);
+        incidents.forEach(most::offer);
+        return most.sorted();
+    }
+
+    void offer(JsonNode incident) {
+        offered++;
+        kept.add(incident);
+        if (kept.size() > limit) {
+            kept.poll();
+        }
+    }
+
+    /** How many were offered, kept or not. */
+    long offered() {
+        return offered;
+    }
+
+    /** Those kept, most urgent first. */
+    List<JsonNode> sorted() {
+        List<JsonNode> sorted = new ArrayList<>(kept);
+        sorted.sort(ORDER);
+        return sorted;
+    }
+
+    private static int severityRank(String code) {
+        for (Severity s : Severity.values()) {
+            if (s.code().equals(code)) {
+                return s.ordinal();
+            }
+        }
+        return Severity.values().length;
+    }
+}
