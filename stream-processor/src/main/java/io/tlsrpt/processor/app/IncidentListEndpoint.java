@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -64,7 +62,7 @@ final class IncidentListEndpoint implements HttpHandler {
     private static final String MATCHING = "matching";
     /** Incident lists read from this instance's stores at once at most (each holds up to its limit in memory). */
     static final int MAX_READING = 4;
-    private static final long READ_WAIT_SECONDS = 10;
+    private static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
     private final QueryPeers peers;
@@ -73,7 +71,7 @@ final class IncidentListEndpoint implements HttpHandler {
     private final DomainQueryTokens tokens;
     private final StoppedReporters stopped;
     private final OpenStops openStops;
-    private final Semaphore reading = new Semaphore(MAX_READING);
+    private final ReadPermits reading = new ReadPermits(MAX_READING, READ_WAIT);
 
     /** @param openStops the open reports-stopped incidents the silence stage's tasks keep for this list */
     IncidentListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
@@ -106,9 +104,8 @@ final class IncidentListEndpoint implements HttpHandler {
             answer = QueryAnswer.error(400, e.getMessage());
         } catch (InvalidStateStoreException e) {
             answer = QueryAnswer.error(503, "the incident store is not queryable now (" + e.getMessage() + ")");
-        } catch (Busy e) {
-            answer = QueryAnswer.error(503, MAX_READING + " incident lists are being read from this instance's "
-                    + "stores and none ended within " + READ_WAIT_SECONDS + " s: ask again");
+        } catch (ReadPermits.Busy e) {
+            answer = QueryAnswer.error(503, e.getMessage());
         } catch (StreamsException | IllegalStateException e) {
             LOG.debug("incident list while Kafka Streams is {}", streams.state(), e);
             answer = QueryAnswer.error(503, "the processor is " + streams.state() + ": " + e.getMessage());
@@ -235,19 +232,7 @@ final class IncidentListEndpoint implements HttpHandler {
      * from each owner).
      */
     private ObjectNode local(IncidentQuery query, SortedSet<Integer> partitions) {
-        try {
-            if (!reading.tryAcquire(READ_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new Busy();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Busy();
-        }
-        try {
-            return read(query, partitions);
-        } finally {
-            reading.release();
-        }
+        return reading.read(() -> read(query, partitions));
     }
 
     private ObjectNode read(IncidentQuery query, SortedSet<Integer> partitions) {
@@ -297,13 +282,6 @@ final class IncidentListEndpoint implements HttpHandler {
         root.put(MATCHING, incidents.offered());
         root.putArray(INCIDENTS).addAll(incidents.sorted());
         return root;
-    }
-
-    /** No permit to read the stores within {@link #READ_WAIT_SECONDS}: a 503, worth asking again. */
-    private static final class Busy extends RuntimeException {
-        Busy() {
-            super("too many incident lists at once", null, false, false);
-        }
     }
 
     private static String errorOf(String body) {
