@@ -119,7 +119,7 @@ class HttpsQueryIT {
                 for (int d = 0; d < DOMAINS; d++) {
                     String domain = "d" + d + ".example";
                     for (TlsRptProcessor p : List.of(a, b)) {
-                        HttpResponse<String> answer = get(p, domain);
+                        HttpResponse<String> answer = answered(p, domain);
                         assertThat(answer.statusCode()).as("%s from %s: %s", domain, p, answer.body()).isEqualTo(200);
                         assertThat(answer.sslSession()).as("over TLS").isPresent();
                         JsonNode state = JSON.readTree(answer.body());
@@ -160,9 +160,7 @@ class HttpsQueryIT {
                 String keptByC = null;
                 for (int d = 0; d < DOMAINS && keptByC == null; d++) {
                     String domain = "d" + d + ".example";
-                    // a rebalance can still move tasks once both are ready (CI run 193): a 503 says so, ask again
-                    HttpResponse<String> own = await().atMost(Duration.ofSeconds(30))
-                            .until(() -> get(a, domain), r -> r.statusCode() != 503);
+                    HttpResponse<String> own = answered(a, domain);
                     if (own.statusCode() == 502) {
                         keptByC = domain;
                         assertThat(JSON.readTree(own.body()).get("error").asText())
@@ -203,6 +201,14 @@ class HttpsQueryIT {
 
     private static HttpResponse<String> get(TlsRptProcessor p, String domain) throws Exception {
         return trusting().send(request(p, "/v1/domains/" + domain).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code domain} asked of {@code p} until it is not a 503: a rebalance can still move tasks once the instances are
+     * ready (CI run 193), and a 503 says so, to be asked again.
+     */
+    private static HttpResponse<String> answered(TlsRptProcessor p, String domain) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> get(p, domain), r -> r.statusCode() != 503);
     }
 
     private static HttpResponse<String> incidents(TlsRptProcessor p) throws Exception {
