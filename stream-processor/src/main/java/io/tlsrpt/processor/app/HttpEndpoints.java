@@ -82,42 +82,47 @@ final class HttpEndpoints implements AutoCloseable {
         QueryMetrics queryMetrics = queries ? new QueryMetrics(registry) : null;
         domainQueries = queries ? new LateHandler("domain", queryMetrics) : null;
         incidentQueries = queries ? new LateHandler("incidents", queryMetrics) : null;
-        if (managementPort >= 0) {
-            try {
-                management = HttpServer.create(new InetSocketAddress(managementHost, managementPort), 16);
-            } catch (IOException | RuntimeException e) {
-                server.stop(0);   // bound, not started: let its port go
-                executor.shutdownNow();
-                throw e;
-            }
-            managementExecutor = HttpServerThreads.serve(management, "tlsrpt-management", MANAGEMENT_THREADS);
-        } else {
-            management = null;
-            managementExecutor = null;
+        if (managementPort < 0) {
+            registerManagement(server, registry, live, ready);
         }
-        HttpServer managed = management == null ? server : management;
-        managed.createContext("/metrics", exchange -> respond(exchange, 200,
-                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        managed.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
-        managed.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
         if (queries) {
             server.createContext(DomainQueryEndpoint.PATH, domainQueries);
             server.createContext(IncidentListEndpoint.PATH, incidentQueries);
         }
         server.start();
+        HttpServer managementServer = null;
+        ExecutorService managementThreads = null;
+        try {
+            if (managementPort >= 0) {
+                managementServer = HttpServer.create(new InetSocketAddress(managementHost, managementPort), 16);
+                managementThreads = HttpServerThreads.serve(managementServer, "tlsrpt-management",
+                        MANAGEMENT_THREADS);
+                registerManagement(managementServer, registry, live, ready);
+                managementServer.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the JDK's server lets its port go when stopped once started (not before): started first for that
+            stop(server, executor);
+            stop(managementServer, managementThreads);
+            throw e;
+        }
+        management = managementServer;
+        managementExecutor = managementThreads;
         if (management == null) {
             LOG.info("metrics and health on {}://{}:{}/", scheme, host, address().getPort());
         } else {
-            try {
-                management.start();
-            } catch (RuntimeException e) {
-                server.stop(0);
-                executor.shutdownNow();
-                throw e;
-            }
             LOG.info("queries on {}://{}:{}/, metrics and health on http://{}:{}/", scheme, host,
                     address().getPort(), managementHost, managementAddress().getPort());
         }
+    }
+
+    /** {@code /metrics} and the health endpoints on {@code http}. */
+    private static void registerManagement(HttpServer http, PrometheusMeterRegistry registry, BooleanSupplier live,
+                                           BooleanSupplier ready) {
+        http.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        http.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
+        http.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
     }
 
     /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
@@ -207,11 +212,17 @@ final class HttpEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        if (management != null) {
-            management.stop(0);
-            managementExecutor.shutdownNow();
+        stop(server, executor);
+        stop(management, managementExecutor);
+    }
+
+    /** Stops {@code http} (null: none) and its threads. */
+    private static void stop(HttpServer http, ExecutorService threads) {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (threads != null) {
+            threads.shutdownNow();
         }
     }
 }

@@ -79,4 +79,23 @@ class HttpEndpointsTest {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
+
+    @Test
+    void aManagementPortAlreadyTakenFailsTheStartAndFreesTheQueriesPort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int queries;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                queries = free.getLocalPort();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpEndpoints("127.0.0.1", queries,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, () -> true, true, null,
+                    "127.0.0.1", taken.getLocalPort())).isInstanceOf(java.net.BindException.class);
+            // the queries' port, bound before the management port failed, is free again
+            try (java.net.ServerSocket again = new java.net.ServerSocket(queries, 1,
+                    java.net.InetAddress.getByName("127.0.0.1"))) {
+                assertThat(again.getLocalPort()).isEqualTo(queries);
+            }
+        }
+    }
 }
