@@ -51,6 +51,11 @@ public final class IncidentsCommand implements Callable<Integer> {
             + "processor's 10000.")
     Integer limit;
 
+    @Option(names = "--after", paramLabel = "CURSOR",
+        description = "Only those after this cursor, the next page: the 'next' of an earlier answer (a limited list "
+            + "ends with the --after to give for the incidents after it).")
+    String after;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!List.of("open", "resolved", "all").contains(status)) {
@@ -70,13 +75,16 @@ public final class IncidentsCommand implements Callable<Integer> {
             }
             query.add("limit=" + limit);
         }
+        if (after != null) {
+            query.add("after=" + encoded(after.trim()));
+        }
         return options.show(spec, "tlsrpt incidents", TlsRptProcessor.INCIDENT_LIST_PATH + "?"
             + String.join("&", query), IncidentsCommand::print);
     }
 
     /**
-     * A heading (how many, of what, how many of them listed when limited, from where), then one line per incident in
-     * the processor's order.
+     * A heading (how many, of what, how many of them listed when limited, from where), one line per incident in the
+     * processor's order, then, when more come after them, how many and the {@code --after} that lists them.
      */
     static void print(JsonNode list, PrintWriter out) {
         JsonNode incidents = list.path("incidents");
@@ -84,13 +92,18 @@ public final class IncidentsCommand implements Callable<Integer> {
         String status = list.path("status").asText();
         String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
             + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "");
-        String listed = incidents.size() < count ? ", the " + incidents.size() + " most urgent listed" : "";
+        String listed = list.path("after").isTextual() ? ", " + incidents.size() + " listed after the cursor"
+            : incidents.size() < count ? ", the " + incidents.size() + " most urgent listed" : "";
         out.printf(Locale.ROOT, "%d %s%s%s%s, %d partitions on %d instances, as of %s%n", count,
             "all".equals(status) ? "" : status + " ", count == 1 ? "incident" : "incidents", scope, listed,
             list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
         for (JsonNode i : incidents) {
             String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";
             out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i));
+        }
+        if (list.path("next").isTextual()) {
+            out.printf(Locale.ROOT, "%d more after these: --after %s%n", list.path("remaining").asLong(),
+                list.path("next").asText());
         }
     }
 

@@ -104,6 +104,10 @@ class DomainCommandIT {
                 assertThat(readJson(limited.out()).get("limit").asInt()).as(limited.err()).isEqualTo(1);
                 assertThat(readJson(limited.out()).get("count").asInt()).isEqualTo(1);
                 assertThat(run("incidents", "--processor", url, "--limit", "0").exit()).isEqualTo(2);
+                assertThat(readJson(limited.out()).get("next").isNull()).as("one incident, one page").isTrue();
+                Run notACursor = run("incidents", "--processor", url, "--after", "page2");
+                assertThat(notACursor.exit()).isEqualTo(1);
+                assertThat(notACursor.err()).contains("400").contains("'next' of an earlier answer");
 
                 Run unknown = run("domain", "nowhere.example", "--processor", url);
                 assertThat(unknown.exit()).isEqualTo(1);

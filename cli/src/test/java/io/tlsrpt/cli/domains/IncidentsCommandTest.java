@@ -37,7 +37,8 @@ class IncidentsCommandTest {
     void aLimitedListCountsThemAllAndSaysHowManyItLists() throws Exception {
         String list = """
             {"as_of":"2026-12-02T16:05:11Z","status":"all","tenant":null,"domain":"example","partitions":4,
-             "instances":["10.0.3.7:9464"],"count":523,"limit":1,"incidents":[
+             "instances":["10.0.3.7:9464"],"count":523,"limit":1,"after":null,"remaining":522,"next":"WyJmaXJpbmciXQ",
+             "incidents":[
               {"policy_domain":"shop.example","tenant":null,"alert_id":"a1","status":"firing",
                "kind":"certificate-expired","severity":"critical","result_type":"certificate-expired",
                "first_window_start":"2026-11-27T00:00:00Z","last_anomalous_window_start":"2026-11-28T00:00:00Z",
@@ -48,6 +49,26 @@ class IncidentsCommandTest {
         assertThat(text.toString().lines().toList()).containsExactly(
             "523 incidents under example, the 1 most urgent listed, 4 partitions on 1 instances, as of "
                 + "2026-12-02T16:05:11Z",
+            "  shop.example: firing   critical certificate-expired (certificate-expired) from 2026-11-27, "
+                + "last anomalous 2026-11-28, alert_id a1",
+            "522 more after these: --after WyJmaXJpbmciXQ");
+    }
+
+    @Test
+    void aPageAfterACursorSaysSoAndTheLastPageEndsWithoutOne() throws Exception {
+        String list = """
+            {"as_of":"2026-12-02T16:05:11Z","status":"open","tenant":null,"domain":null,"partitions":4,
+             "instances":["10.0.3.7:9464"],"count":523,"limit":400,"after":"WyJmaXJpbmciXQ","remaining":0,
+             "next":null,"incidents":[
+              {"policy_domain":"shop.example","tenant":null,"alert_id":"a1","status":"firing",
+               "kind":"certificate-expired","severity":"critical","result_type":"certificate-expired",
+               "first_window_start":"2026-11-27T00:00:00Z","last_anomalous_window_start":"2026-11-28T00:00:00Z",
+               "served_by":"10.0.3.7:9464"}]}
+            """;
+        StringWriter text = new StringWriter();
+        IncidentsCommand.print(new ObjectMapper().readTree(list), new PrintWriter(text, true));
+        assertThat(text.toString().lines().toList()).containsExactly(
+            "523 open incidents, 1 listed after the cursor, 4 partitions on 1 instances, as of 2026-12-02T16:05:11Z",
             "  shop.example: firing   critical certificate-expired (certificate-expired) from 2026-11-27, "
                 + "last anomalous 2026-11-28, alert_id a1");
     }

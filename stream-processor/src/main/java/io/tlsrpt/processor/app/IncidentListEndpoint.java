@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * reporters stopped (open only: a resolved one is not kept; {@link OpenStops}, kept beside {@code
  * reporter-cadence-store} by its tasks, so that the list reads no cadence). The instance asked
  * finds the owner of each partition of the incident store, reads its own and asks every other owner for theirs at
- * once ({@link QueryPeers}); with a {@code limit}, each owner sends its most urgent up to the limit with how many it
- * matched, and the answer has the most urgent overall beside the count of all. The answer is whole or an error (503
+ * once ({@link QueryPeers}); each owner sends its most urgent up to the limit (after the cursor asked, {@link
+ * IncidentCursor}) with how many it matched and how many of them follow the cursor, and the answer has the most urgent
+ * overall beside the count of all, how many remain after its page and the cursor to them ({@code next}). The answer is whole or an error (503
  * while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that would
  * read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
  */
@@ -60,6 +61,8 @@ final class IncidentListEndpoint implements HttpHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String INCIDENTS = "incidents";
     private static final String MATCHING = "matching";
+    /** Of those matching, how many come after the cursor asked ({@code after}): all when none was. */
+    private static final String FOLLOWING = "following";
     /** Incident lists read from this instance's stores at once at most (each holds up to its limit in memory). */
     static final int MAX_READING = 4;
     private static final Duration READ_WAIT = Duration.ofSeconds(10);
@@ -150,11 +153,13 @@ final class IncidentListEndpoint implements HttpHandler {
         }
         List<JsonNode> incidents = new ArrayList<>();
         long matching = 0;
+        long following = 0;
         SortedSet<Integer> mine = owners.get(peers.self());
         if (mine != null) {
             ObjectNode own = local(query, mine);
             own.get(INCIDENTS).forEach(incidents::add);
             matching += own.get(MATCHING).asLong();
+            following += own.get(FOLLOWING).asLong();
         }
         for (Map.Entry<HostInfo, CompletableFuture<QueryAnswer>> peer : asking.entrySet()) {
             String address = QueryPeers.address(peer.getKey());
@@ -178,6 +183,7 @@ final class IncidentListEndpoint implements HttpHandler {
             }
             listed.forEach(incidents::add);
             matching += list.path(MATCHING).asLong(listed.size());
+            following += list.path(FOLLOWING).asLong(list.path(MATCHING).asLong(listed.size()));
         }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("as_of", clock.instant().toString());
@@ -187,10 +193,17 @@ final class IncidentListEndpoint implements HttpHandler {
         root.put("partitions", owners.values().stream().mapToInt(Set::size).sum());
         ArrayNode instances = root.putArray("instances");
         owners.keySet().forEach(h -> instances.add(QueryPeers.address(h)));
-        // count: every incident the question matches; incidents: the most urgent of them, up to the limit
+        // count: every incident the question matches; incidents: the most urgent of them after the cursor, up to
+        // the limit; remaining: how many come after this page, and next the cursor that lists them
+        List<JsonNode> page = MostUrgent.of(incidents, query.effectiveLimit());
+        long remaining = Math.max(0, following - page.size());
         root.put("count", matching);
         root.put("limit", query.effectiveLimit());
-        root.putArray(INCIDENTS).addAll(MostUrgent.of(incidents, query.effectiveLimit()));
+        root.put("after", query.after() == null ? null : query.after().encoded());
+        root.put("remaining", remaining);
+        root.put("next", remaining > 0 && !page.isEmpty() ? IncidentCursor.after(page.get(page.size() - 1)).encoded()
+                : null);
+        root.putArray(INCIDENTS).addAll(page);
         return new QueryAnswer(200, root.toString());
     }
 
@@ -238,7 +251,7 @@ final class IncidentListEndpoint implements HttpHandler {
     private ObjectNode read(IncidentQuery query, SortedSet<Integer> partitions) {
         ServedDomains domains = served.get();
         String self = QueryPeers.address(peers.self());
-        MostUrgent incidents = new MostUrgent(query.effectiveLimit());
+        MostUrgent incidents = new MostUrgent(query.effectiveLimit(), query::follows);
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
@@ -280,6 +293,7 @@ final class IncidentListEndpoint implements HttpHandler {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("served_by", self);
         root.put(MATCHING, incidents.offered());
+        root.put(FOLLOWING, incidents.following());
         root.putArray(INCIDENTS).addAll(incidents.sorted());
         return root;
     }

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.processor.decode.DomainNames;
 import io.tlsrpt.processor.detect.Incident;
 import java.net.URLDecoder;
@@ -15,10 +16,12 @@ import java.util.TreeSet;
 /**
  * What {@code GET /v1/incidents} is asked: which incidents ({@code status}: {@code open}, the default, {@code resolved}
  * or {@code all}), of which tenant ({@code tenant}, any when absent), of which domain and its subdomains
- * ({@code domain}), how many of the most urgent at most ({@code limit}, all when absent), and, between instances only,
- * of which partitions of the incident store ({@code partitions}).
+ * ({@code domain}), how many of the most urgent at most ({@code limit}, all when absent), from where ({@code after}:
+ * the {@code next} of an earlier answer, {@link IncidentCursor}; from the most urgent when absent), and, between
+ * instances only, of which partitions of the incident store ({@code partitions}).
  */
-record IncidentQuery(Status status, String tenant, String domain, Integer limit, SortedSet<Integer> partitions) {
+record IncidentQuery(Status status, String tenant, String domain, Integer limit, IncidentCursor after,
+                     SortedSet<Integer> partitions) {
 
     /** The most a {@code limit} may ask: a page a portal or a terminal shows, not a way round the whole list. */
     static final int MAX_LIMIT = 10_000;
@@ -31,7 +34,8 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         }
     }
 
-    private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "partitions");
+    private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "after",
+            "partitions");
 
     /**
      * @param rawQuery the request URI's raw query, null for none
@@ -42,6 +46,7 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         String tenant = null;
         String domain = null;
         Integer limit = null;
+        IncidentCursor after = null;
         SortedSet<Integer> partitions = null;
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&")) {
@@ -53,13 +58,14 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
                     case "tenant" -> tenant = nonEmpty(name, value);
                     case "domain" -> domain = DomainNames.canonical(value);
                     case "limit" -> limit = limit(value);
+                    case "after" -> after = IncidentCursor.parse(value);
                     case "partitions" -> partitions = partitions(value);
                     default -> throw new IllegalArgumentException("unknown parameter '" + name + "': " + PARAMETERS
                             .stream().sorted().toList() + " are known");
                 }
             }
         }
-        return new IncidentQuery(status, tenant, domain, limit, partitions);
+        return new IncidentQuery(status, tenant, domain, limit, after, partitions);
     }
 
     /**
@@ -70,9 +76,14 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         return limit == null ? MAX_LIMIT : limit;
     }
 
+    /** Whether {@code incident} is after the cursor asked ({@code after}), as every incident is when none was. */
+    boolean follows(JsonNode incident) {
+        return after == null || after.precedes(incident);
+    }
+
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     IncidentQuery forTenant(String only) {
-        return new IncidentQuery(status, only, domain, limit, partitions);
+        return new IncidentQuery(status, only, domain, limit, after, partitions);
     }
 
     /** Whether an incident of {@code policyDomain}, whose tenant is {@code domainTenant} (null: none), is asked for. */
@@ -99,6 +110,9 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         }
         if (limit != null) {
             pairs.add("limit=" + limit);
+        }
+        if (after != null) {
+            pairs.add("after=" + after.encoded());
         }
         pairs.add("partitions=" + String.join(",", theirs.stream().map(String::valueOf).toList()));
         return String.join("&", pairs);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
  * The most urgent incidents of an incident list, up to a limit, of however many are offered: only the limit is held,
@@ -25,16 +26,31 @@ final class MostUrgent {
             .thenComparing(i -> i.path("reporter").asText())
             .thenComparing(i -> i.path("alert_id").asText());
 
+    /** The fields {@link #ORDER} reads, in its order: what a page's cursor keeps ({@link IncidentCursor}). */
+    static final List<String> ORDER_FIELDS = List.of("status", "severity", "last_anomalous_window_start",
+            "policy_domain", "result_type", "reporter", "alert_id");
+
     private final int limit;
+    private final Predicate<JsonNode> onPage;
     /** The least urgent kept at its head, to be dropped when a more urgent one comes. */
     private final PriorityQueue<JsonNode> kept;
     private long offered;
+    private long following;
 
     MostUrgent(int limit) {
+        this(limit, incident -> true);
+    }
+
+    /**
+     * @param onPage whether an incident offered belongs to this page or the pages after it (after a cursor,
+     *               {@link IncidentQuery#follows}); the others are counted, not kept
+     */
+    MostUrgent(int limit, Predicate<JsonNode> onPage) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         this.limit = limit;
+        this.onPage = onPage;
         this.kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, ORDER.reversed());
     }
 
@@ -47,6 +63,10 @@ final class MostUrgent {
 
     void offer(JsonNode incident) {
         offered++;
+        if (!onPage.test(incident)) {
+            return;
+        }
+        following++;
         kept.add(incident);
         if (kept.size() > limit) {
             kept.poll();
@@ -56,6 +76,11 @@ final class MostUrgent {
     /** How many were offered, kept or not. */
     long offered() {
         return offered;
+    }
+
+    /** How many of those offered belong to this page or the pages after it, kept or not. */
+    long following() {
+        return following;
     }
 
     /** Those kept, most urgent first. */

@@ -313,6 +313,28 @@ class DomainQueryIT {
                             .containsExactlyElementsOf(expected.subList(0, Math.min(limit, 5)));
                 }
                 assertThat(incidents(p, "?limit=0", TOKEN, 400).get("error").asText()).contains("1 to 10000");
+                assertThat(all.get("remaining").asInt()).isZero();
+                assertThat(all.get("next").isNull()).as("nothing after the whole list").isTrue();
+
+                // pages of 2, each after the last: every incident once, in the whole list's order, from both
+                // instances' stores whichever is asked
+                List<JsonNode> walked = new ArrayList<>();
+                List<Integer> remaining = new ArrayList<>();
+                String query = "?limit=2";
+                while (true) {
+                    JsonNode page = incidents(p, query, TOKEN, 200);
+                    assertThat(page.get("count").asInt()).as("every page counts them all").isEqualTo(5);
+                    page.get("incidents").forEach(walked::add);
+                    remaining.add(page.get("remaining").asInt());
+                    if (page.get("next").isNull()) {
+                        break;
+                    }
+                    query = "?limit=2&after=" + page.get("next").asText();
+                }
+                assertThat(remaining).containsExactly(3, 1, 0);
+                assertThat(walked).containsExactlyElementsOf(all.get("incidents"));
+                assertThat(incidents(p, "?after=page2", TOKEN, 400).get("error").asText())
+                        .contains("'next' of an earlier answer");
             }
 
             // tlsrpt_incidents_open: each open incident counts on the instance that keeps it; when d3.example's

@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.processor.detect.Incident;
 import java.util.TreeSet;
 import java.util.List;
@@ -82,7 +83,23 @@ class IncidentQueryTest {
     }
 
     @Test
+    void aCursorAsksForThoseAfterItAndPeersAreAskedTheSame() {
+        JsonNode last = MostUrgentTest.MOST_URGENT_FIRST.get(2);
+        String next = IncidentCursor.after(last).encoded();
+        IncidentQuery query = IncidentQuery.parse("limit=2&after=" + next);
+        assertThat(query.after()).isEqualTo(IncidentCursor.after(last));
+        assertThat(MostUrgentTest.MOST_URGENT_FIRST).filteredOn(query::follows)
+                .as("the incidents after the last one listed")
+                .containsExactlyElementsOf(MostUrgentTest.MOST_URGENT_FIRST.subList(3, 7));
+        IncidentQuery asked = IncidentQuery.parse(query.forTenant("acme").forPeer(new TreeSet<>(List.of(1))));
+        assertThat(asked.after()).isEqualTo(query.after());
+        assertThat(asked.limit()).isEqualTo(2);
+        assertThat(IncidentQuery.parse("").follows(last)).as("no cursor: from the most urgent").isTrue();
+    }
+
+    @Test
     void whatCannotBeAnsweredIsNamed() {
+        assertThatThrownBy(() -> IncidentQuery.parse("after=page2")).hasMessageContaining("'next' of an earlier answer");
         assertThatThrownBy(() -> IncidentQuery.parse("status=firing")).hasMessageContaining("open, resolved or all");
         assertThatThrownBy(() -> IncidentQuery.parse("page=2")).hasMessageContaining("unknown parameter 'page'");
         assertThatThrownBy(() -> IncidentQuery.parse("limit=0")).hasMessageContaining("from 1 to 10000, not '0'");

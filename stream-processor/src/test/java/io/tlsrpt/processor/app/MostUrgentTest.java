@@ -15,7 +15,7 @@ class MostUrgentTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static JsonNode incident(String domain, String status, String severity, String lastWindow,
+    static JsonNode incident(String domain, String status, String severity, String lastWindow,
                                      String resultType, String reporter) {
         ObjectNode o = JSON.createObjectNode();
         o.put("policy_domain", domain);
@@ -31,7 +31,7 @@ class MostUrgentTest {
         return o;
     }
 
-    private static final List<JsonNode> MOST_URGENT_FIRST = List.of(
+    static final List<JsonNode> MOST_URGENT_FIRST = List.of(
             incident("b.example", "firing", "critical", "2026-12-02T00:00:00Z", "certificate-expired", null),
             incident("a.example", "firing", "critical", "2026-12-01T00:00:00Z", "certificate-expired", null),
             incident("a.example", "firing", "critical", "2026-12-01T00:00:00Z", "starttls-not-supported", null),
