@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.topology.ReportFixtures;
@@ -321,9 +322,12 @@ class DomainQueryIT {
                 List<JsonNode> walked = new ArrayList<>();
                 List<Integer> remaining = new ArrayList<>();
                 String query = "?limit=2";
+                JsonNode after = NullNode.getInstance();
                 while (true) {
                     JsonNode page = incidents(p, query, TOKEN, 200);
                     assertThat(page.get("count").asInt()).as("every page counts them all").isEqualTo(5);
+                    assertThat(page.get("after")).as("the cursor it was asked after").isEqualTo(after);
+                    after = page.get("next");
                     page.get("incidents").forEach(walked::add);
                     remaining.add(page.get("remaining").asInt());
                     if (page.get("next").isNull()) {
