@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /health/live}, {@code /health/ready} and, once added, the domain
- * queries ({@link DomainQueryEndpoint}) and the incident lists ({@link IncidentListEndpoint}) on the JDK's HTTP
- * server; with a management port, {@code /metrics} and the health endpoints there, on a server of their own.
+ * queries ({@link DomainQueryEndpoint}), the incident lists ({@link IncidentListEndpoint}) and their description
+ * ({@link QueryApiDescription}) on the JDK's HTTP server; with a management port, {@code /metrics} and the health endpoints there, on a server of their own.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -88,6 +88,7 @@ final class HttpEndpoints implements AutoCloseable {
         if (queries) {
             server.createContext(DomainQueryEndpoint.PATH, domainQueries);
             server.createContext(IncidentListEndpoint.PATH, incidentQueries);
+            server.createContext(QueryApiDescription.PATH, QueryApiDescription::serve);
         }
         server.start();
         HttpServer managementServer = null;

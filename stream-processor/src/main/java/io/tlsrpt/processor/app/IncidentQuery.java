@@ -34,7 +34,7 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         }
     }
 
-    private static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "after",
+    static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "after",
             "partitions");
 
     /**

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what {@code tlsrpt.domain-stats} says of each window; both ask a token, and forward it. {@code GET /v1/incidents}
  * lists the application's incidents from either instance, each asking the other for its partitions. The open
  * incident counts in {@code tlsrpt_incidents_open} on the instance that keeps it, and on the other once that instance
- * has left.
+ * has left. Every answer is held to the OpenAPI description's schemas ({@link QueryApiSchemas}).
  */
 class DomainQueryIT {
 
@@ -181,6 +181,11 @@ class DomainQueryIT {
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(a, "d1.example"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).as("read only").isEqualTo(405);
+            // the description the answers here are held to (QueryApiSchemas), served by the instances without a token
+            HttpResponse<String> description = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://" + address(b) + QueryApiDescription.PATH)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(description.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(description.body())).isEqualTo(QueryApiSchemas.description());
             String keptByB = null;
             for (int d = 0; d < DOMAINS && keptByB == null; d++) {
                 if (get(a, "d" + d + ".example", 200).get("served_by").asText().equals(addressB)) {
@@ -415,7 +420,9 @@ class DomainQueryIT {
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET /v1/incidents%s: %s", query, response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        return JSON.readTree(response.body());
+        JsonNode answer = JSON.readTree(response.body());
+        QueryApiSchemas.assertConforms(status, "IncidentList", answer);
+        return answer;
     }
 
     private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {
@@ -428,6 +435,8 @@ class DomainQueryIT {
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", domain, response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        return JSON.readTree(response.body());
+        JsonNode answer = JSON.readTree(response.body());
+        QueryApiSchemas.assertConforms(status, "DomainState", answer);
+        return answer;
     }
 }

@@ -174,6 +174,7 @@ class ReporterSilenceIT {
                     .asText();
             JsonNode open = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(incidents).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
+            QueryApiSchemas.assertConforms("IncidentList", open);
             assertThat(open.get("partitions").asInt()).isEqualTo(3);
             assertThat(open.get("incidents")).singleElement().satisfies(i -> {
                 assertThat(i.get("kind").asText()).isEqualTo("reports-stopped");
@@ -189,6 +190,7 @@ class ReporterSilenceIT {
             JsonNode domain = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + processor.httpAddress().getPort() + "/v1/domains/" + STOPPED)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
+            QueryApiSchemas.assertConforms("DomainState", domain);
             assertThat(domain.get("incidents")).singleElement().satisfies(i -> {
                 assertThat(i.get("kind").asText()).isEqualTo("reports-stopped");
                 assertThat(i.get("reporter").asText()).isEqualTo("Google Inc.");
