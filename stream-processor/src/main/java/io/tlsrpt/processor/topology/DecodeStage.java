@@ -89,7 +89,7 @@ final class DecodeStage {
         public void process(Record<String, byte[]> record) {
             byte[] raw = record.value() == null ? new byte[0] : record.value();
             DecodeHints hints = hints(record.key(), record.headers(), raw);
-            metrics.rawRecord(hints.source());
+            metrics.rawRecord(hints.source(), record.timestamp(), clock.millis());
             DecodeResult result = decoder.decode(raw, hints);
             if (result instanceof DecodeResult.Decoded decoded && !decoded.reports().isEmpty()) {
                 String ahead = datedAhead(decoded.reports(),

@@ -2,12 +2,15 @@ package io.tlsrpt.processor.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 import io.tlsrpt.schema.Alert;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The processor's own counters. Micrometer names use dots; the Prometheus endpoint renders them as
@@ -18,6 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PipelineMetrics {
 
     public static final String RAW_RECORDS = "tlsrpt.raw.records";
+    /** From a raw record's timestamp (the intake's receipt) to the processor reading it. */
+    public static final String RAW_READ_DELAY = "tlsrpt.raw.read.delay";
+    /**
+     * Its buckets: seconds when the processor keeps up (the Kafka Connect worker's batching, the commit interval),
+     * minutes for a backlog an on-call team must hear of, hours and a day for a restart after an outage or a
+     * reprocessing.
+     */
+    private static final Duration[] READ_DELAY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+        Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1)};
     public static final String REPORTS_DECODED = "tlsrpt.reports.decoded";
     public static final String REPORTS_REJECTED = "tlsrpt.reports.rejected";
     public static final String DEVIATIONS = "tlsrpt.deviations";
@@ -46,6 +59,7 @@ public final class PipelineMetrics {
     /** Per intake, all registered from the start: an intake that stops shows as a flat series, not a missing one. */
     private final Map<String, Counter> rawByIntake = new HashMap<>();
     private final Counter rawUnknownIntake;
+    private final Timer rawReadDelay;
     private final Counter decoded;
     private final Counter duplicates;
     private final Counter distinct;
@@ -73,6 +87,10 @@ public final class PipelineMetrics {
         this.tenantLabels = tenantLabels;
         INTAKES.forEach(intake -> rawByIntake.put(intake, rawCounter(intake)));
         rawUnknownIntake = rawCounter(UNKNOWN_INTAKE);
+        rawReadDelay = Timer.builder(RAW_READ_DELAY)
+                .description("from a raw record's timestamp (when the intake received it, as the connector stamps "
+                        + "it) to the processor reading it: how far behind the processor is")
+                .serviceLevelObjectives(READ_DELAY_BUCKETS).register(registry);
         decoded = Counter.builder(REPORTS_DECODED).description("reports decoded (one raw record can hold several)")
                 .register(registry);
         duplicates = Counter.builder(DUPLICATES_DROPPED).description("decoded reports dropped as duplicates")
@@ -114,6 +132,15 @@ public final class PipelineMetrics {
     /** A raw record was consumed; {@code source} is its {@code tlsrpt.source} header (null when it has none). */
     public void rawRecord(String source) {
         rawByIntake.getOrDefault(source, rawUnknownIntake).increment();
+    }
+
+    /**
+     * The same, read at {@code nowMillis}, with its timestamp {@code appendedAtMillis}: how long after its receipt
+     * the processor read it (none for a timestamp ahead of the clock).
+     */
+    public void rawRecord(String source, long appendedAtMillis, long nowMillis) {
+        rawRecord(source);
+        rawReadDelay.record(Math.max(0, nowMillis - appendedAtMillis), TimeUnit.MILLISECONDS);
     }
 
     private Counter rawCounter(String intake) {

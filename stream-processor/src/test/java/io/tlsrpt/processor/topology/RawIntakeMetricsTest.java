@@ -3,12 +3,16 @@ package io.tlsrpt.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.search.Search;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,29 @@ class RawIntakeMetricsTest {
         assertThat(byIntake()).isEqualTo(Map.of("cli", 0L, "https", 1L, "imap", 2L, "spool", 1L, "unknown", 2L));
         assertThat(f.metrics.snapshot().rawRecords()).isEqualTo(6);
         assertThat(f.deadLetter.readRecordsToList()).hasSize(1);
+    }
+
+    /** How far behind the processor reads, from each raw record's timestamp: the TlsRptProcessingBehind rule's. */
+    @Test
+    void eachRawRecordIsTimedFromItsReceiptToItsReading() throws IOException {
+        Timer delay = f.metrics.registry().get(PipelineMetrics.RAW_READ_DELAY).timer();
+        assertThat(delay.count()).as("registered before the first record").isZero();
+        byte[] report = corpus("rfc8460-appendix-b.json");
+        f.send(report, TopologyFixture.NOW.minusSeconds(3), "https");
+        f.send(corpus("google-2024-09-15.eml"), TopologyFixture.NOW.minus(Duration.ofMinutes(10)), "imap",
+                "message/rfc822");
+        // a dead letter is read too; a timestamp ahead of the processor's clock counts as no delay
+        f.send(corpus("not-a-report-cron-mail.eml"), TopologyFixture.NOW.plusSeconds(60), "imap", "message/rfc822");
+
+        assertThat(delay.count()).isEqualTo(3);
+        assertThat(delay.max(TimeUnit.SECONDS)).isEqualTo(600.0);
+        assertThat(delay.totalTime(TimeUnit.SECONDS)).isEqualTo(603.0);
+        Map<Double, Double> cumulative = new TreeMap<>();
+        for (CountAtBucket bucket : delay.takeSnapshot().histogramCounts()) {
+            cumulative.put(bucket.bucket(TimeUnit.SECONDS), bucket.count());
+        }
+        assertThat(cumulative).containsEntry(1.0, 1.0).containsEntry(5.0, 2.0).containsEntry(300.0, 2.0)
+                .containsEntry(900.0, 3.0).containsEntry(86_400.0, 3.0);
     }
 
     private Map<String, Long> byIntake() {
