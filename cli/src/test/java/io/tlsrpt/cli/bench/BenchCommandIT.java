@@ -62,6 +62,17 @@ class BenchCommandIT {
             .containsPattern("\\| incidents, every one \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* \\| (\\d+) / \\1 \\|")
             .containsPattern("\\| incidents, the 50 most urgent \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
                 + "\\| \\d+ / \\d+ \\|");
+        // more than 50: the page after the first 50, counting them all as well
+        java.util.regex.Matcher every = Pattern.compile("\\| incidents, every one \\|.*\\| (\\d+) / \\d+ \\|")
+            .matcher(r.out());
+        assertThat(every.find()).isTrue();
+        int count = Integer.parseInt(every.group(1));
+        if (count > 50) {
+            assertThat(r.out()).containsPattern("\\| incidents, the next 50 \\(after=\\) \\| [0-9.]+ \\| [0-9.]+ \\| "
+                + "[1-9][0-9,]* \\| " + Math.min(50, count - 50) + " / " + count + " \\|");
+        } else {
+            assertThat(r.out()).doesNotContain("the next 50");
+        }
     }
 
     @Test
