@@ -178,6 +178,9 @@ final class IncidentListEndpoint implements HttpHandler {
                 list = null;
             }
             if (list == null || !(list.get(INCIDENTS) instanceof ArrayNode listed)) {
+                LOG.warn("the instance {} answered the incident list of partitions {} with something else than a "
+                        + "list: {}", address, theirPartitions, theirs.body().length() > 200
+                        ? theirs.body().substring(0, 200) + "..." : theirs.body());
                 return QueryAnswer.error(502, "the instance " + address
                         + " answered something else than an incident list");
             }
