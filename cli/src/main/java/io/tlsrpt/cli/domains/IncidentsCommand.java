@@ -1,12 +1,16 @@
 package io.tlsrpt.cli.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -56,6 +60,11 @@ public final class IncidentsCommand implements Callable<Integer> {
             + "ends with the --after to give for the incidents after it).")
     String after;
 
+    @Option(names = "--all",
+        description = "Every incident, however many: asks page after page (each --limit, by default 10000) until "
+            + "none follows, and prints them as one list (an incident that moved between two pages is listed once).")
+    boolean all;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!List.of("open", "resolved", "all").contains(status)) {
@@ -75,11 +84,34 @@ public final class IncidentsCommand implements Callable<Integer> {
             }
             query.add("limit=" + limit);
         }
-        if (after != null) {
-            query.add("after=" + encoded(after.trim()));
+        String path = TlsRptProcessor.INCIDENT_LIST_PATH + "?" + String.join("&", query);
+        if (!all) {
+            return options.show(spec, "tlsrpt incidents", after(path, after), IncidentsCommand::print);
         }
-        return options.show(spec, "tlsrpt incidents", TlsRptProcessor.INCIDENT_LIST_PATH + "?"
-            + String.join("&", query), IncidentsCommand::print);
+        ObjectNode whole = null;
+        Set<String> listed = new HashSet<>();
+        String next = after;
+        do {
+            JsonNode page = options.ask(spec, "tlsrpt incidents", after(path, next));
+            if (page == null) {
+                return 1;
+            }
+            if (whole == null) {
+                whole = ((ObjectNode) page).deepCopy();
+                whole.putArray("incidents");
+            }
+            for (JsonNode incident : page.path("incidents")) {
+                if (listed.add(incident.path("policy_domain").asText() + " " + incident.path("alert_id").asText())) {
+                    ((ArrayNode) whole.get("incidents")).add(incident);
+                }
+            }
+            next = page.path("next").asText(null);
+        } while (next != null);
+        // one list: no page after it
+        whole.putNull("next");
+        whole.put("remaining", 0);
+        options.print(spec, whole, IncidentsCommand::print);
+        return 0;
     }
 
     /**
@@ -105,6 +137,11 @@ public final class IncidentsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d more after these: --after %s%n", list.path("remaining").asLong(),
                 list.path("next").asText());
         }
+    }
+
+    /** The list's path and query, after {@code cursor} when there is one. */
+    private static String after(String path, String cursor) {
+        return cursor == null ? path : path + "&after=" + encoded(cursor.trim());
     }
 
     private static String encoded(String value) {

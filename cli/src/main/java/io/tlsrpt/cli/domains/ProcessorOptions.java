@@ -51,22 +51,36 @@ final class ProcessorOptions {
      */
     int show(CommandLine.Model.CommandSpec spec, String command, String pathAndQuery,
              BiConsumer<JsonNode, PrintWriter> text) throws InterruptedException {
-        boolean json = format.equals("json");
-        if (!json && !format.equals("text")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
-        }
-        URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
-        JsonNode body = new ProcessorQuery(spec, command, uri, tokenFile, caFile, waitSeconds).ask(spec.commandLine().getErr());
+        JsonNode body = ask(spec, command, pathAndQuery);
         if (body == null) {
             return 1;
         }
+        print(spec, body, text);
+        return 0;
+    }
+
+    /**
+     * Asks {@code --processor} for {@code pathAndQuery} (from the path on).
+     *
+     * @return its answer, or null when it gave none (said why on stderr)
+     * @throws CommandLine.ParameterException for a --format, --wait, --token-file or --ca-file that cannot be used
+     */
+    JsonNode ask(CommandLine.Model.CommandSpec spec, String command, String pathAndQuery) throws InterruptedException {
+        if (!format.equals("json") && !format.equals("text")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
+        }
+        URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
+        return new ProcessorQuery(spec, command, uri, tokenFile, caFile, waitSeconds).ask(spec.commandLine().getErr());
+    }
+
+    /** Prints an answer: as it came with {@code --format json}, else with {@code text}. */
+    void print(CommandLine.Model.CommandSpec spec, JsonNode body, BiConsumer<JsonNode, PrintWriter> text) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (format.equals("json")) {
             out.println(body);
         } else {
             text.accept(body, out);
         }
         out.flush();
-        return 0;
     }
 }

@@ -44,7 +44,8 @@ class DomainCommandIT {
     @Test
     void oneDomainDayByDayWithItsIncidentFromTheRunningProcessor() throws Exception {
         ReportGenerator generator = new ReportGenerator(GeneratorSettings.defaults().withDays(10)
-            .withScenarios(List.of(Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@3", START))));
+            .withScenarios(List.of(Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "expired.example@3", START),
+                Scenario.parse(Scenario.Kind.CERTIFICATE_EXPIRY, "lapsed.example@4", START))));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             // one partition, so that every day counts (a backlog read from two drifts apart; DomainsCommandIT)
             TestProcessors.process(kafka, "tlsrpt-domain-it", dir.resolve("state"), 1, generator, processor -> {
@@ -85,13 +86,13 @@ class DomainCommandIT {
                 // tlsrpt incidents: the same incident in the application's list, open only while it fires
                 Run all = run("incidents", "--processor", url, "--status", "all");
                 assertThat(all.exit()).as(all.err()).isZero();
-                assertThat(all.out()).startsWith("1 incident, 1 partitions on 1 instances, as of ")
+                assertThat(all.out()).startsWith("2 incidents, 1 partitions on 1 instances, as of ")
                     .containsPattern("\n  expired\\.example: (firing|resolved) +critical +certificate-expired "
                         + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
                 String alertId = state.get("incidents").get(0).get("alert_id").asText();
                 assertThat(all.out()).contains("alert_id " + alertId);
                 boolean firing = state.get("incidents").get(0).get("status").asText().equals("firing");
-                Run open = run("incidents", "--processor", url, "--format", "json");
+                Run open = run("incidents", "--processor", url, "--domain", "expired.example", "--format", "json");
                 assertThat(open.exit()).as(open.err()).isZero();
                 JsonNode openList = readJson(open.out());
                 assertThat(openList.get("status").asText()).isEqualTo("open");
@@ -102,9 +103,24 @@ class DomainCommandIT {
                 Run limited = run("incidents", "--processor", url, "--status", "all", "--limit", "1", "--format",
                     "json");
                 assertThat(readJson(limited.out()).get("limit").asInt()).as(limited.err()).isEqualTo(1);
-                assertThat(readJson(limited.out()).get("count").asInt()).isEqualTo(1);
+                assertThat(readJson(limited.out()).get("count").asInt()).isEqualTo(2);
                 assertThat(run("incidents", "--processor", url, "--limit", "0").exit()).isEqualTo(2);
-                assertThat(readJson(limited.out()).get("next").isNull()).as("one incident, one page").isTrue();
+                // two pages of one: the second after the first's cursor; --all walks them into one list
+                JsonNode first = readJson(limited.out());
+                Run second = run("incidents", "--processor", url, "--status", "all", "--limit", "1", "--after",
+                    first.get("next").asText(), "--format", "json");
+                assertThat(readJson(second.out()).get("next").isNull()).as(second.out()).isTrue();
+                List<JsonNode> paged = List.of(first.get("incidents").get(0), readJson(second.out()).get("incidents")
+                    .get(0));
+                Run walked = run("incidents", "--processor", url, "--status", "all", "--limit", "1", "--all",
+                    "--format", "json");
+                assertThat(walked.exit()).as(walked.err()).isZero();
+                assertThat(readJson(walked.out()).get("incidents")).containsExactlyElementsOf(paged);
+                assertThat(readJson(walked.out()).get("next").isNull()).isTrue();
+                Run walkedText = run("incidents", "--processor", url, "--status", "all", "--limit", "1", "--all");
+                assertThat(walkedText.out()).startsWith("2 incidents, 1 partitions on 1 instances, as of ")
+                    .contains("  expired.example: ").contains("  lapsed.example: ").doesNotContain("--after");
+                assertThat(all.out()).as("without a limit: one page").doesNotContain("--after");
                 Run notACursor = run("incidents", "--processor", url, "--after", "page2");
                 assertThat(notACursor.exit()).isEqualTo(1);
                 assertThat(notACursor.err()).contains("400").contains("'next' of an earlier answer");

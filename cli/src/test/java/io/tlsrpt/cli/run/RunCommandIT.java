@@ -168,6 +168,12 @@ class RunCommandIT {
             assertThat(table.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
                 .containsPattern("\\d{4}-\\d\\d-\\d\\d +[\\d,]+ +\\d+\\.\\d\\d% .*starttls-not-supported")
                 .containsPattern("resolved +critical +starttls-downgrade-suspected \\(starttls-not-supported\\)");
+            // and among the application's incidents, by the command the ready block prints
+            CommandRunner.Run incidents = CommandRunner.run(printedCommand(first.text(), "incidents"));
+            assertThat(incidents.exit()).as(incidents.err()).isZero();
+            assertThat(incidents.out()).containsPattern("^\\d+ incidents?, 1 partitions on 1 instances")
+                .containsPattern("\\n  " + Seeder.DOWNGRADED_DOMAIN.replace(".", "\\.")
+                    + ": \\w+ +critical +starttls-downgrade-suspected \\(starttls-not-supported\\)");
             // and the reports behind its incident: which MX host failed, for whom
             CommandRunner.Run behind = CommandRunner.run(withDomain(printedCommand(first.text(), "reports"),
                 Seeder.DOWNGRADED_DOMAIN, "--result-type", "starttls-not-supported"));
