@@ -63,6 +63,8 @@ final class QueryTimes {
             queries.add(query(http, "incidents, the next 50 (after=)",
                 base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=50&after=" + next));
         }
+        // every domain summed from the window store: each instance reads its partitions' windows whole
+        queries.add(query(http, "domains, the 50 worst", base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50"));
         String domain = firstIncidentDomain(http, base);
         if (domain != null) {
             queries.add(query(http, "one domain with an incident", base + "/v1/domains/"
@@ -104,7 +106,7 @@ final class QueryTimes {
         Arrays.sort(millis);
         JsonNode answer = read(body);
         String listed = answer.has("count")
-            ? answer.path("incidents").size() + " / " + answer.path("count").asLong()
+            ? answer.path(answer.has("domains") ? "domains" : "incidents").size() + " / " + answer.path("count").asLong()
             : answer.path("windows").size() + " windows, " + answer.path("incidents").size() + " incidents";
         LOG.info("{}: median {} ms over {} requests", name, millis[REQUESTS / 2], REQUESTS);
         return new Query(name, millis, body.getBytes(StandardCharsets.UTF_8).length, listed);

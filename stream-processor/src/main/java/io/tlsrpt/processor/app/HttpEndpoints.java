@@ -81,12 +81,14 @@ final class HttpEndpoints implements AutoCloseable {
         executor = HttpServerThreads.serve(server, "tlsrpt-http", MAX_THREADS);
         QueryMetrics queryMetrics = queries ? new QueryMetrics(registry) : null;
         domainQueries = queries ? new LateHandler("domain", queryMetrics) : null;
+        domainLists = queries ? new LateHandler("domains", queryMetrics) : null;
         incidentQueries = queries ? new LateHandler("incidents", queryMetrics) : null;
         if (managementPort < 0) {
             registerManagement(server, registry, live, ready);
         }
         if (queries) {
             server.createContext(DomainQueryEndpoint.PATH, domainQueries);
+            server.createContext(DomainListEndpoint.PATH, domainLists);
             server.createContext(IncidentListEndpoint.PATH, incidentQueries);
             server.createContext(QueryApiDescription.PATH, QueryApiDescription::serve);
         }
@@ -128,14 +130,16 @@ final class HttpEndpoints implements AutoCloseable {
 
     /** The queries once Kafka Streams exists; until then (the server listens first) 503. */
     private final LateHandler domainQueries;
+    private final LateHandler domainLists;
     private final LateHandler incidentQueries;
 
-    /** Answers the domain queries and the incident lists with these from now on. */
-    void serveQueries(HttpHandler domains, HttpHandler incidents) {
+    /** Answers the domain queries, the domain lists and the incident lists with these from now on. */
+    void serveQueries(HttpHandler domains, HttpHandler domainList, HttpHandler incidents) {
         if (domainQueries == null) {
             throw new IllegalStateException("the queries are off (http.domains.enabled=false)");
         }
         domainQueries.handler = domains;
+        domainLists.handler = domainList;
         incidentQueries.handler = incidents;
     }
 

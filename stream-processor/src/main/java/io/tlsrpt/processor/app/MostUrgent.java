@@ -26,11 +26,14 @@ final class MostUrgent {
             .thenComparing(i -> i.path("reporter").asText())
             .thenComparing(i -> i.path("alert_id").asText());
 
-    /** The fields {@link #ORDER} reads, in its order: what a page's cursor keeps ({@link IncidentCursor}). */
+    /** The fields {@link #ORDER} reads, in its order: what a page's cursor keeps ({@link ListCursor}). */
     static final List<String> ORDER_FIELDS = List.of("status", "severity", "last_anomalous_window_start",
             "policy_domain", "result_type", "reporter", "alert_id");
+    /** The incident list's order, for its cursor. */
+    static final ListCursor.Order INCIDENTS = new ListCursor.Order(ORDER_FIELDS, ORDER);
 
     private final int limit;
+    private final Comparator<JsonNode> order;
     private final Predicate<JsonNode> onPage;
     /** The least urgent kept at its head, to be dropped when a more urgent one comes. */
     private final PriorityQueue<JsonNode> kept;
@@ -38,26 +41,32 @@ final class MostUrgent {
     private long following;
 
     MostUrgent(int limit) {
-        this(limit, incident -> true);
+        this(limit, ORDER, incident -> true);
     }
 
     /**
      * @param onPage whether an incident offered belongs to this page or the pages after it (after a cursor,
      *               {@link IncidentQuery#follows}); the others are counted, not kept
      */
-    MostUrgent(int limit, Predicate<JsonNode> onPage) {
+    MostUrgent(int limit, Comparator<JsonNode> order, Predicate<JsonNode> onPage) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         this.limit = limit;
         this.onPage = onPage;
-        this.kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, ORDER.reversed());
+        this.order = order;
+        this.kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, order.reversed());
     }
 
     /** The first {@code limit} of {@code incidents}, most urgent first. */
     static List<JsonNode> of(List<JsonNode> incidents, int limit) {
-        MostUrgent most = new MostUrgent(limit);
-        incidents.forEach(most::offer);
+        return of(incidents, limit, ORDER);
+    }
+
+    /** The first {@code limit} of {@code items} in {@code order}. */
+    static List<JsonNode> of(List<JsonNode> items, int limit, Comparator<JsonNode> order) {
+        MostUrgent most = new MostUrgent(limit, order, item -> true);
+        items.forEach(most::offer);
         return most.sorted();
     }
 
@@ -86,7 +95,7 @@ final class MostUrgent {
     /** Those kept, most urgent first. */
     List<JsonNode> sorted() {
         List<JsonNode> sorted = new ArrayList<>(kept);
-        sorted.sort(ORDER);
+        sorted.sort(order);
         return sorted;
     }
 

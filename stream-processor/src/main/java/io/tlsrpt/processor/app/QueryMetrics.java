@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code tlsrpt_queries_total{endpoint,status,forwarded}}: each answer of the domain queries ({@code domain}) and the
+ * {@code tlsrpt_queries_total{endpoint,status,forwarded}}: each answer of the domain queries ({@code domain}), the
+ * domain lists ({@code domains}) and the
  * incident lists ({@code incidents}) by HTTP status; {@code forwarded} is {@code true} for a request another
  * instance sent on behalf of its caller (counted there too), so that a sum over {@code forwarded="false"} counts each
  * caller's request once. {@code tlsrpt_query_duration_seconds{endpoint,forwarded}}: how long each answer took, from the
@@ -20,7 +21,7 @@ public final class QueryMetrics {
     static final String DURATION = "tlsrpt.query.duration";
     private static final Duration[] BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};
-    public static final List<String> ENDPOINTS = List.of("domain", "incidents");
+    public static final List<String> ENDPOINTS = List.of("domain", "domains", "incidents");
     /**
      * The statuses the endpoints answer with: 400 a bad name or parameter, 401 no or a wrong token, 403 a tenant's token
      * asking another tenant's list, 404 nothing kept, 502 another instance did not answer, 503 starting or moving.

@@ -70,6 +70,8 @@ public final class TlsRptProcessor implements AutoCloseable {
     public static final String DOMAIN_QUERY_PATH = "/v1/domains/";
     /** Where the HTTP server lists the incidents of every domain. */
     public static final String INCIDENT_LIST_PATH = "/v1/incidents";
+    /** The list of every policy domain the application holds windows of. */
+    public static final String DOMAIN_LIST_PATH = "/v1/domains";
 
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry;
@@ -165,11 +167,13 @@ public final class TlsRptProcessor implements AutoCloseable {
                         ? TrustedCertificates.clientContext(config.httpTlsCaFile().orElse(null)) : null);
                 http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
+                        new DomainListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
+                                tokens, openStops),
                         new IncidentListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
                                 tokens, openStops));
                 String base = http.scheme() + "://" + DomainQueryEndpoint.address(queryAddress);
-                LOG.info("domain queries on {}{}<domain>, incident lists on {}{}", base, DomainQueryEndpoint.PATH,
-                        base, IncidentListEndpoint.PATH);
+                LOG.info("domain queries on {}{}<domain>, domain lists on {}{}, incident lists on {}{}", base,
+                        DomainQueryEndpoint.PATH, base, DomainListEndpoint.PATH, base, IncidentListEndpoint.PATH);
             }
             streams.start();
         } catch (RuntimeException e) {

@@ -346,6 +346,62 @@ class DomainQueryIT {
                         .contains("'next' of an earlier answer");
             }
 
+            // GET /v1/domains: every domain from either instance, each summed over the windows its domain query
+            // shows, worst first, with its open incidents; pages, a tenant's own, a day on
+            for (TlsRptProcessor p : List.of(a, b)) {
+                JsonNode list = domainList(p, "", TOKEN, 200);
+                assertThat(list.get("count").asInt()).isEqualTo(DOMAINS);
+                assertThat(list.get("partitions").asInt()).isEqualTo(4);
+                List<JsonNode> worstFirst = new ArrayList<>();
+                list.get("domains").forEach(worstFirst::add);
+                assertThat(worstFirst).hasSize(DOMAINS).isSortedAccordingTo(DomainListQuery.WORST_FIRST.comparator());
+                for (JsonNode summary : worstFirst) {
+                    JsonNode state = get(p, summary.get("policy_domain").asText(), 200);
+                    long sessions = 0;
+                    long failed = 0;
+                    long reportsSeen = 0;
+                    for (JsonNode w : state.get("windows")) {
+                        sessions += w.get("total_sessions").asLong();
+                        failed += w.get("failed_sessions").asLong();
+                        reportsSeen += w.get("reports").asLong();
+                    }
+                    long open = 0;
+                    for (JsonNode i : state.get("incidents")) {
+                        open += i.get("status").asText().equals("firing") ? 1 : 0;
+                    }
+                    assertThat(summary.get("days").asInt()).as("%s", summary).isEqualTo(state.get("windows").size());
+                    assertThat(summary.get("total_sessions").asLong()).as("%s", summary).isEqualTo(sessions);
+                    assertThat(summary.get("failed_sessions").asLong()).as("%s", summary).isEqualTo(failed);
+                    assertThat(summary.get("failed_share").asDouble()).isEqualTo((double) failed / sessions);
+                    assertThat(summary.get("reports").asLong()).as("%s", summary).isEqualTo(reportsSeen);
+                    assertThat(summary.get("open_incidents").asLong()).as("%s", summary).isEqualTo(open);
+                    assertThat(summary.get("served_by").asText()).isEqualTo(state.get("served_by").asText());
+                }
+                assertThat(worstFirst.get(0).get("open_incidents").asInt()).as("the expired certificates' domains "
+                        + "fail most").isPositive();
+                List<JsonNode> walked = new ArrayList<>();
+                String query = "?limit=3";
+                while (true) {
+                    JsonNode page = domainList(p, query, TOKEN, 200);
+                    page.get("domains").forEach(walked::add);
+                    if (page.get("next").isNull()) {
+                        break;
+                    }
+                    query = "?limit=3&after=" + page.get("next").asText();
+                }
+                assertThat(walked).containsExactlyElementsOf(worstFirst);
+                assertThat(domainList(p, "", BLUE, 200).get("domains")).extracting(d -> d.get("policy_domain")
+                        .asText()).containsExactly("d2.example");
+                domainList(p, "?tenant=green", BLUE, 403);
+                JsonNode lastDay = domainList(p, "?since=" + ReportFixtures.day(DAYS).toString().substring(0, 10)
+                        + "&domain=d3.example", TOKEN, 200);
+                assertThat(lastDay.get("domains")).singleElement().satisfies(d -> {
+                    assertThat(d.get("days").asInt()).isEqualTo(1);
+                    assertThat(d.get("first_window_start").asText()).isEqualTo(ReportFixtures.day(DAYS).toString());
+                });
+                assertThat(domainList(p, "?since=yesterday", TOKEN, 400).get("error").asText()).contains("YYYY-MM-DD");
+            }
+
             // tlsrpt_incidents_open: each open incident counts on the instance that keeps it; when d3.example's
             // instance leaves, the other restores the task's incident-store and counts them all
             TlsRptProcessor owner = get(a, "d3.example", 200).get("served_by").asText().equals(addressA) ? a : b;
@@ -422,6 +478,16 @@ class DomainQueryIT {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode answer = JSON.readTree(response.body());
         QueryApiSchemas.assertConforms(status, "IncidentList", answer);
+        return answer;
+    }
+
+    private static JsonNode domainList(TlsRptProcessor p, String query, String token, int status) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://" + address(p) + "/v1/domains" + query))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET /v1/domains%s: %s", query, response.body()).isEqualTo(status);
+        JsonNode answer = JSON.readTree(response.body());
+        QueryApiSchemas.assertConforms(status, "DomainList", answer);
         return answer;
     }
 

@@ -85,9 +85,9 @@ class IncidentQueryTest {
     @Test
     void aCursorAsksForThoseAfterItAndPeersAreAskedTheSame() {
         JsonNode last = MostUrgentTest.MOST_URGENT_FIRST.get(2);
-        String next = IncidentCursor.after(last).encoded();
+        String next = ListCursor.after(MostUrgent.INCIDENTS, last).encoded();
         IncidentQuery query = IncidentQuery.parse("limit=2&after=" + next);
-        assertThat(query.after()).isEqualTo(IncidentCursor.after(last));
+        assertThat(query.after()).isEqualTo(ListCursor.after(MostUrgent.INCIDENTS, last));
         assertThat(MostUrgentTest.MOST_URGENT_FIRST).filteredOn(query::follows)
                 .as("the incidents after the last one listed")
                 .containsExactlyElementsOf(MostUrgentTest.MOST_URGENT_FIRST.subList(3, 7));

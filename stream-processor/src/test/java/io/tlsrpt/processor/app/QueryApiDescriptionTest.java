@@ -57,18 +57,29 @@ class QueryApiDescriptionTest {
     void itDescribesEveryParameterAndStatusTheEndpointsKnow() {
         JsonNode description = QueryApiSchemas.description();
         assertThat(description.get("openapi").asText()).isEqualTo("3.1.0");
-        Set<String> parameters = new TreeSet<>();
-        description.at("/paths/~1v1~1incidents/get/parameters").forEach(p -> parameters.add(p.get("name").asText()));
-        Set<String> known = new TreeSet<>(IncidentQuery.PARAMETERS);
-        known.remove("partitions");   // between instances only
-        assertThat(parameters).isEqualTo(known);
+        assertThat(parameters(description, "/v1/incidents")).isEqualTo(withoutPartitions(IncidentQuery.PARAMETERS));
+        assertThat(parameters(description, "/v1/domains")).isEqualTo(withoutPartitions(DomainListQuery.PARAMETERS));
 
         Set<String> statuses = new HashSet<>();
-        for (String path : new String[] {"/v1/domains/{domain}", "/v1/incidents"}) {
+        for (String path : new String[] {"/v1/domains/{domain}", "/v1/domains", "/v1/incidents"}) {
             description.get("paths").get(path).get("get").get("responses").fieldNames().forEachRemaining(statuses::add);
         }
         assertThat(statuses).containsExactlyInAnyOrderElementsOf(QueryMetrics.STATUSES);
         description.get("components").get("schemas").fieldNames().forEachRemaining(QueryApiSchemas::schema);
+    }
+
+    private static Set<String> parameters(JsonNode description, String path) {
+        Set<String> parameters = new TreeSet<>();
+        description.get("paths").get(path).get("get").get("parameters")
+                .forEach(p -> parameters.add(p.get("name").asText()));
+        return parameters;
+    }
+
+    /** The parameters a caller gives: partitions are between instances only. */
+    private static Set<String> withoutPartitions(Set<String> known) {
+        Set<String> given = new TreeSet<>(known);
+        given.remove("partitions");
+        return given;
     }
 
     @Test

@@ -8,53 +8,61 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * Where a page of {@code GET /v1/incidents} ended: the last incident's place in {@link MostUrgent#ORDER} (its status,
- * severity, latest anomalous window, domain, result type, reporter and {@code alert_id}), given to a client as the
- * answer's {@code next} and asked back as {@code after}, so that the next page lists the incidents that come after it.
- * Each instance then reads only those into its page: a provider pages through an outage of 100,000 domains at the
+ * Where a page of a list ended ({@code GET /v1/incidents}, {@code GET /v1/domains}): the last item's place in the
+ * list's {@link Order} (for an incident its status, severity, latest anomalous window, domain, result type, reporter
+ * and {@code alert_id}, {@link MostUrgent#INCIDENTS}), given to a client as the answer's {@code next} and asked back
+ * as {@code after}, so that the next page lists the items that come after it. Each instance then reads only those
+ * into its page: a provider pages through an outage of 100,000 domains at the
  * cost of a page per request, with no offset to skip and no list kept between requests. An incident that changes
  * between two pages (it resolves, or a later window makes it more urgent) moves in the order; a walk may then miss it
  * or show it twice, as with any cursor over data that moves.
  *
  * <p>Opaque to clients: base64url of a JSON array of the key's texts, only checked to be one on the way in.
  */
-final class IncidentCursor {
+final class ListCursor {
+
+    /** A list's order: the fields it compares, in its order, and how. */
+    record Order(List<String> fields, Comparator<JsonNode> comparator) {
+    }
 
     /** A cursor this API gives is a few hundred characters; anything far longer is not one. */
     static final int MAX_LENGTH = 2048;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final Order order;
     private final List<String> key;
-    /** The key as an incident with only the fields the order reads, for the order to compare. */
-    private final JsonNode asIncident;
+    /** The key as an item with only the fields the order reads, for the order to compare. */
+    private final JsonNode asItem;
 
-    private IncidentCursor(List<String> key) {
+    private ListCursor(Order order, List<String> key) {
+        this.order = order;
         this.key = List.copyOf(key);
         ObjectNode node = MAPPER.createObjectNode();
         for (int i = 0; i < key.size(); i++) {
-            node.put(MostUrgent.ORDER_FIELDS.get(i), key.get(i));
+            node.put(order.fields().get(i), key.get(i));
         }
-        this.asIncident = node;
+        this.asItem = node;
     }
 
-    /** The cursor after {@code incident}, as the incidents are ordered ({@link MostUrgent#ORDER}). */
-    static IncidentCursor after(JsonNode incident) {
+    /** The cursor after {@code item} in {@code order}. */
+    static ListCursor after(Order order, JsonNode item) {
         List<String> key = new ArrayList<>();
-        for (String field : MostUrgent.ORDER_FIELDS) {
-            key.add(incident.path(field).asText());
+        for (String field : order.fields()) {
+            key.add(item.path(field).asText());
         }
-        return new IncidentCursor(key);
+        return new ListCursor(order, key);
     }
 
     /**
      * @param text an answer's {@code next}
      * @throws IllegalArgumentException when it is not one
      */
-    static IncidentCursor parse(String text) {
+    static ListCursor parse(Order order, String text) {
         String notOne = "after must be the 'next' of an earlier answer";
         if (text.isEmpty() || text.length() > MAX_LENGTH) {
             throw new IllegalArgumentException(notOne);
@@ -65,7 +73,7 @@ final class IncidentCursor {
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new IllegalArgumentException(notOne, e);
         }
-        if (!(array instanceof ArrayNode fields) || fields.size() != MostUrgent.ORDER_FIELDS.size()) {
+        if (!(array instanceof ArrayNode fields) || fields.size() != order.fields().size()) {
             throw new IllegalArgumentException(notOne);
         }
         List<String> key = new ArrayList<>();
@@ -75,7 +83,7 @@ final class IncidentCursor {
             }
             key.add(field.asText());
         }
-        return new IncidentCursor(key);
+        return new ListCursor(order, key);
     }
 
     /** As given to clients: URL-safe, no padding. */
@@ -90,14 +98,14 @@ final class IncidentCursor {
         }
     }
 
-    /** Whether {@code incident} comes after this cursor, and so belongs to the pages after it. */
-    boolean precedes(JsonNode incident) {
-        return MostUrgent.ORDER.compare(asIncident, incident) < 0;
+    /** Whether {@code item} comes after this cursor, and so belongs to the pages after it. */
+    boolean precedes(JsonNode item) {
+        return order.comparator().compare(asItem, item) < 0;
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof IncidentCursor that && key.equals(that.key);
+        return other instanceof ListCursor that && order.equals(that.order) && key.equals(that.key);
     }
 
     @Override

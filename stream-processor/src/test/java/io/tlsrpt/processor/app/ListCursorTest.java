@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The cursor of {@code GET /v1/incidents}' pages (DomainQueryIT walks the pages of two real instances). */
-class IncidentCursorTest {
+class ListCursorTest {
 
     /** Incidents of both kinds, with ties on every field but the last few, in no order. */
     private static List<JsonNode> incidents(int n, long seed) {
@@ -38,9 +38,9 @@ class IncidentCursorTest {
     @Test
     void aCursorIsGivenAndReadBackAsItWas() {
         for (JsonNode incident : incidents(200, 1)) {
-            IncidentCursor cursor = IncidentCursor.after(incident);
-            assertThat(cursor.encoded()).matches("[A-Za-z0-9_-]+").hasSizeLessThan(IncidentCursor.MAX_LENGTH);
-            assertThat(IncidentCursor.parse(cursor.encoded())).isEqualTo(cursor);
+            ListCursor cursor = ListCursor.after(MostUrgent.INCIDENTS, incident);
+            assertThat(cursor.encoded()).matches("[A-Za-z0-9_-]+").hasSizeLessThan(ListCursor.MAX_LENGTH);
+            assertThat(ListCursor.parse(MostUrgent.INCIDENTS, cursor.encoded())).isEqualTo(cursor);
         }
     }
 
@@ -48,7 +48,7 @@ class IncidentCursorTest {
     void whatComesAfterACursorIsWhatTheOrderPutsAfterItsIncident() {
         List<JsonNode> all = incidents(300, 2);
         for (JsonNode x : all) {
-            IncidentCursor cursor = IncidentCursor.parse(IncidentCursor.after(x).encoded());
+            ListCursor cursor = ListCursor.parse(MostUrgent.INCIDENTS, ListCursor.after(MostUrgent.INCIDENTS, x).encoded());
             assertThat(cursor.precedes(x)).as("not after itself").isFalse();
             for (JsonNode y : all) {
                 assertThat(cursor.precedes(y)).as("%s then %s", x, y).isEqualTo(MostUrgent.ORDER.compare(x, y) < 0);
@@ -68,14 +68,14 @@ class IncidentCursorTest {
         all.forEach(i -> instances.get(random.nextInt(3)).add(i));
         for (int limit : new int[] {1, 7, 100, 999, 1_000, 10_000}) {
             List<JsonNode> walked = new ArrayList<>();
-            IncidentCursor after = null;
+            ListCursor after = null;
             int pages = 0;
             while (true) {
-                IncidentCursor cursor = after;
+                ListCursor cursor = after;
                 List<JsonNode> kept = new ArrayList<>();
                 long following = 0;
                 for (List<JsonNode> own : instances) {
-                    MostUrgent most = new MostUrgent(limit, i -> cursor == null || cursor.precedes(i));
+                    MostUrgent most = new MostUrgent(limit, MostUrgent.ORDER, i -> cursor == null || cursor.precedes(i));
                     own.forEach(most::offer);
                     assertThat(most.offered()).isEqualTo(own.size());
                     kept.addAll(most.sorted());
@@ -89,7 +89,7 @@ class IncidentCursorTest {
                 if (remaining == 0) {
                     break;
                 }
-                after = IncidentCursor.parse(IncidentCursor.after(page.get(page.size() - 1)).encoded());
+                after = ListCursor.parse(MostUrgent.INCIDENTS, ListCursor.after(MostUrgent.INCIDENTS, page.get(page.size() - 1)).encoded());
             }
             assertThat(pages).as("limit %d", limit).isEqualTo((all.size() + limit - 1) / limit);
             assertThat(walked).as("limit %d", limit).containsExactlyElementsOf(MostUrgent.of(all, 10_000));
@@ -103,8 +103,8 @@ class IncidentCursorTest {
                 base64.encodeToString("[\"firing\"]".getBytes(StandardCharsets.UTF_8)),
                 base64.encodeToString("[1,2,3,4,5,6,7]".getBytes(StandardCharsets.UTF_8)),
                 base64.encodeToString("not json".getBytes(StandardCharsets.UTF_8)),
-                "A".repeat(IncidentCursor.MAX_LENGTH + 1))) {
-            assertThatThrownBy(() -> IncidentCursor.parse(text)).as(text)
+                "A".repeat(ListCursor.MAX_LENGTH + 1))) {
+            assertThatThrownBy(() -> ListCursor.parse(MostUrgent.INCIDENTS, text)).as(text)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("after must be the 'next' of an earlier answer");
         }

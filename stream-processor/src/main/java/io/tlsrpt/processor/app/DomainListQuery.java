@@ -1,0 +1,115 @@
+package io.tlsrpt.processor.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlsrpt.processor.decode.DomainNames;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+
+/**
+ * What {@code GET /v1/domains} is asked: which domains ({@code tenant}; {@code domain}, that domain and its
+ * subdomains; any when absent), over which days ({@code since}, a UTC day: the windows that start then or later;
+ * every window kept when absent), how many of the worst at most ({@code limit}), from where ({@code after}, the
+ * {@code next} of an earlier answer) and, between instances only, of which partitions ({@code partitions}).
+ */
+record DomainListQuery(String tenant, String domain, LocalDate since, Integer limit, ListCursor after,
+                       SortedSet<Integer> partitions) implements ListQuery<DomainListQuery> {
+
+    static final Set<String> PARAMETERS = Set.of("tenant", "domain", "since", "limit", "after", "partitions");
+
+    /**
+     * Worst first: the largest failed share, then the largest share under no enforced policy (unknown shares last),
+     * then by name, as {@code tlsrpt domains} orders them.
+     */
+    static final ListCursor.Order WORST_FIRST = new ListCursor.Order(
+            List.of("failed_share", "without_enforced_policy_share", "policy_domain"),
+            Comparator.<JsonNode, Double>comparing(d -> share(d.path("failed_share")),
+                            Comparator.nullsLast(Comparator.reverseOrder()))
+                    .thenComparing(d -> share(d.path("without_enforced_policy_share")),
+                            Comparator.nullsLast(Comparator.reverseOrder()))
+                    .thenComparing(d -> d.path("policy_domain").asText()));
+
+    /**
+     * @throws IllegalArgumentException naming what is wrong: an unknown parameter, a bad domain, day or partition
+     */
+    static DomainListQuery parse(String rawQuery) {
+        Map<String, String> given = ListQueries.parameters(rawQuery, PARAMETERS);
+        String tenant = given.containsKey("tenant") ? ListQueries.nonEmpty("tenant", given.get("tenant")) : null;
+        String domain = given.containsKey("domain") ? DomainNames.canonical(given.get("domain")) : null;
+        LocalDate since = given.containsKey("since") ? day(given.get("since")) : null;
+        Integer limit = given.containsKey("limit") ? ListQueries.limit(given.get("limit")) : null;
+        ListCursor after = given.containsKey("after") ? ListCursor.parse(WORST_FIRST, given.get("after")) : null;
+        if (after != null) {
+            try {
+                after.precedes(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("after must be the 'next' of an earlier answer", e);
+            }
+        }
+        SortedSet<Integer> partitions = given.containsKey("partitions")
+                ? ListQueries.partitions(given.get("partitions")) : null;
+        return new DomainListQuery(tenant, domain, since, limit, after, partitions);
+    }
+
+    /** The limit asked, or {@link ListQueries#MAX_LIMIT} when none was. */
+    @Override
+    public int effectiveLimit() {
+        return limit == null ? ListQueries.MAX_LIMIT : limit;
+    }
+
+    /** The first instant of the windows asked for: {@code since}'s midnight UTC, or the earliest. */
+    Instant from() {
+        return since == null ? Instant.EPOCH : since.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** Whether {@code policyDomain}, whose tenant is {@code domainTenant} (null: none), is asked for. */
+    boolean admits(String policyDomain, String domainTenant) {
+        return (tenant == null || tenant.equals(domainTenant))
+                && (domain == null || policyDomain.equals(domain) || policyDomain.endsWith("." + domain));
+    }
+
+
+    /** The same question limited to one tenant's domains (a tenant's token asks nothing else). */
+    @Override
+    public DomainListQuery forTenant(String only) {
+        return new DomainListQuery(only, domain, since, limit, after, partitions);
+    }
+
+    /** The query string that asks another instance the same of {@code theirs}, its partitions. */
+    @Override
+    public String forPeer(SortedSet<Integer> theirs) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("tenant", tenant);
+        parameters.put("domain", domain);
+        parameters.put("since", since);
+        parameters.put("limit", limit);
+        parameters.put("after", after == null ? null : after.encoded());
+        return ListQueries.forPeer(parameters, theirs);
+    }
+
+    private static LocalDate day(String value) {
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("since must be a day, YYYY-MM-DD, not '" + value + "'", e);
+        }
+    }
+
+    /** A share as a list item or a cursor holds it: a number, or null when not counted. */
+    private static Double share(JsonNode node) {
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isTextual() && !node.asText().equals("null") && !node.asText().isEmpty()) {
+            return Double.parseDouble(node.asText());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+package io.tlsrpt.processor.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.SortedSet;
+
+/** What a list of the whole application is asked ({@link IncidentQuery}, {@link DomainListQuery}). */
+interface ListQuery<Q extends ListQuery<Q>> {
+
+    /** The tenant asked for, null for any. */
+    String tenant();
+
+    /** The same question limited to one tenant's items (a tenant's token asks nothing else). */
+    Q forTenant(String only);
+
+    /** Between instances: the partitions asked for; null from a caller. */
+    SortedSet<Integer> partitions();
+
+    /** The query string that asks another instance the same of {@code theirs}, its partitions. */
+    String forPeer(SortedSet<Integer> theirs);
+
+    /** The limit asked, or {@link ListQueries#MAX_LIMIT}. */
+    int effectiveLimit();
+
+    /** The cursor asked after, null for the first page. */
+    ListCursor after();
+
+    /** Whether {@code item} is after the cursor asked, as every item is when none was. */
+    default boolean follows(JsonNode item) {
+        return after() == null || after().precedes(item);
+    }
+}

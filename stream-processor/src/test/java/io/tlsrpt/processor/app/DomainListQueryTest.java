@@ -1,0 +1,101 @@
+package io.tlsrpt.processor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** What {@code GET /v1/domains} is asked, and its order (DomainQueryIT asks two real instances). */
+class DomainListQueryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode summary(String domain, Double failedShare, Double unenforcedShare) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("policy_domain", domain);
+        o.put("failed_share", failedShare);
+        o.put("without_enforced_policy_share", unenforcedShare);
+        return o;
+    }
+
+    private static final List<JsonNode> WORST_FIRST = List.of(
+            summary("z.example", 0.5, 0.0),
+            summary("a.example", 0.1, 0.9),
+            summary("b.example", 0.1, 0.9),
+            summary("c.example", 0.1, 0.2),
+            summary("d.example", 0.1, null),
+            summary("e.example", 1.0 / 3, 0.0).deepCopy(),
+            summary("f.example", null, 1.0));
+
+    @Test
+    void theLargestFailedShareFirstThenTheUnenforcedThenByNameUnknownLast() {
+        List<JsonNode> expected = new ArrayList<>(WORST_FIRST);
+        expected.add(0, expected.remove(0));   // 0.5
+        expected.add(1, expected.remove(5));   // 1/3
+        for (long seed = 1; seed <= 10; seed++) {
+            List<JsonNode> shuffled = new ArrayList<>(WORST_FIRST);
+            Collections.shuffle(shuffled, new Random(seed));
+            assertThat(MostUrgent.of(shuffled, 100, DomainListQuery.WORST_FIRST.comparator()))
+                    .containsExactlyElementsOf(expected);
+        }
+        // a page's cursor, given and read back as text, puts each after its own place, shares included
+        for (JsonNode x : expected) {
+            ListCursor cursor = ListCursor.parse(DomainListQuery.WORST_FIRST,
+                    ListCursor.after(DomainListQuery.WORST_FIRST, x).encoded());
+            for (JsonNode y : expected) {
+                assertThat(cursor.precedes(y)).as("%s then %s", x, y)
+                        .isEqualTo(expected.indexOf(x) < expected.indexOf(y));
+            }
+        }
+    }
+
+    @Test
+    void aTenantADomainADayALimitAndACursorAndPeersAreAskedTheSame() {
+        String next = ListCursor.after(DomainListQuery.WORST_FIRST, WORST_FIRST.get(2)).encoded();
+        DomainListQuery query = DomainListQuery.parse("tenant=acme&domain=Example.COM&since=2026-11-20&limit=5&after="
+                + next);
+        assertThat(query.tenant()).isEqualTo("acme");
+        assertThat(query.since()).isEqualTo(LocalDate.parse("2026-11-20"));
+        assertThat(query.from()).isEqualTo(Instant.parse("2026-11-20T00:00:00Z"));
+        assertThat(query.effectiveLimit()).isEqualTo(5);
+        assertThat(query.admits("mail.example.com", "acme")).isTrue();
+        assertThat(query.admits("mail.example.com", "umbrella")).isFalse();
+        assertThat(query.admits("example.org", "acme")).isFalse();
+        DomainListQuery asked = DomainListQuery.parse(query.forPeer(new TreeSet<>(List.of(2, 0))));
+        assertThat(asked).isEqualTo(new DomainListQuery("acme", "example.com", query.since(), 5, query.after(),
+                new TreeSet<>(List.of(0, 2))));
+        DomainListQuery none = DomainListQuery.parse(null);
+        assertThat(none.from()).isEqualTo(Instant.EPOCH);
+        assertThat(none.effectiveLimit()).isEqualTo(ListQueries.MAX_LIMIT);
+        assertThat(none.admits("anything.example", null)).isTrue();
+        assertThat(none.forTenant("blue").tenant()).isEqualTo("blue");
+    }
+
+    @Test
+    void whatCannotBeAnsweredIsNamed() {
+        assertThatThrownBy(() -> DomainListQuery.parse("since=2026-13-01")).hasMessageContaining("YYYY-MM-DD");
+        assertThatThrownBy(() -> DomainListQuery.parse("status=open")).hasMessageContaining("unknown parameter 'status'");
+        assertThatThrownBy(() -> DomainListQuery.parse("limit=0")).hasMessageContaining("from 1 to 10000");
+        assertThatThrownBy(() -> DomainListQuery.parse("after=page2")).hasMessageContaining("'next' of an earlier");
+        String notShares = Base64.getUrlEncoder().withoutPadding().encodeToString("[\"x\",\"y\",\"z.example\"]"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> DomainListQuery.parse("after=" + notShares))
+                .hasMessageContaining("'next' of an earlier");
+        String incidentCursor = ListCursor.after(MostUrgent.INCIDENTS, MostUrgentTest.MOST_URGENT_FIRST.get(0))
+                .encoded();
+        assertThatThrownBy(() -> DomainListQuery.parse("after=" + incidentCursor)).as("an incident list's cursor")
+                .hasMessageContaining("'next' of an earlier");
+    }
+}
