@@ -95,7 +95,7 @@ public final class PipelineBench {
             BrokerAppends.Snapshot beforePipeline = BrokerAppends.take(target);
             Pipeline pipeline = runPipeline(config, s.depth(), target, raw, load.records);
             Map<String, Long> appends = BrokerAppends.take(target).since(beforePipeline);
-            print(out, s, target, load, floor, pipeline, Memory.now());
+            print(out, s, target, load, floor, pipeline, pipeline.memory());
             printAppends(out, target, config, floor, load.records(), appends, pipeline.repartitionReads());
             QueryTimes.print(out, pipeline.queries());
         } finally {
@@ -162,8 +162,9 @@ public final class PipelineBench {
                 warm.records(), resumed);
             Map<String, Long> appends = BrokerAppends.take(target).since(appendedBefore);
             Pipeline measured = new Pipeline(p.seconds(), p.startSeconds(), p.counters().since(before), p.stores(),
-                p.cpu(), p.repartitionReads() - repartitionReadsBefore, queries(processor, s.depth()));
-            print(out, s, target, load, floor, measured, Memory.now());
+                p.cpu(), p.repartitionReads() - repartitionReadsBefore, List.of(), null)
+                .withQueries(processor, s.depth());
+            print(out, s, target, load, floor, measured, measured.memory());
             printAppends(out, target, config, floor, load.records(), appends, measured.repartitionReads());
             QueryTimes.print(out, measured.queries());
         }
@@ -261,11 +262,16 @@ public final class PipelineBench {
     /** What the processor did and what it took. */
     record Pipeline(double seconds, double startSeconds, PipelineMetrics.Snapshot counters,
                     Map<String, StateStores.Store> stores, CpuTime cpu, long repartitionReads,
-                    List<QueryTimes.Query> queries) {
+                    List<QueryTimes.Query> queries, Memory memory) {
 
-        /** The same with the HTTP queries' figures, measured once the run is over. */
-        Pipeline withQueries(List<QueryTimes.Query> measured) {
-            return new Pipeline(seconds, startSeconds, counters, stores, cpu, repartitionReads, measured);
+        /**
+         * The same with the run's memory peaks, then the HTTP queries' figures, measured once the run is over (each
+         * query's own peak RSS apart from the run's).
+         */
+        Pipeline withQueries(TlsRptProcessor processor, TopologyDepth depth) {
+            Memory run = Memory.now();
+            return new Pipeline(seconds, startSeconds, counters, stores, cpu, repartitionReads,
+                PipelineBench.queries(processor, depth), run);
         }
     }
 
@@ -314,7 +320,7 @@ public final class PipelineBench {
              ConsumerGroupDrain drain = new ConsumerGroupDrain(target.client(), appId,
                  ConsumerGroupDrain.rawAndRepartitionTopics(raw, appId))) {
             return awaitProcessed(processor, drain, target, config, produced, 0, start)
-                .withQueries(queries(processor, depth));
+                .withQueries(processor, depth);
         }
     }
 
@@ -347,7 +353,7 @@ public final class PipelineBench {
                         Map<String, StateStores.Store> stores = StateStores.measure(
                             Path.of(config.get(ProcessorConfig.STATE_DIR), appId));
                         return new Pipeline((done - first) / 1e9, (first - start) / 1e9, processor.counters(),
-                            stores, cpu, repartitionRecordsConsumed(processor), List.of());
+                            stores, cpu, repartitionRecordsConsumed(processor), List.of(), null);
                     }
                 }
                 if (rawDone != lastRaw) {

@@ -34,7 +34,8 @@ final class QueryTimes {
     private static final int REQUESTS = 15;
 
     /** One query's figures: latencies in ms (sorted), its answer's size and what it listed and counted. */
-    record Query(String name, double[] millis, int answerBytes, String listed) {
+    /** @param peakRss the process's peak RSS while this query was asked (its peak reset first), -1 when unknown */
+    record Query(String name, double[] millis, int answerBytes, String listed, long peakRss) {
         double median() {
             return millis[millis.length / 2];
         }
@@ -79,10 +80,11 @@ final class QueryTimes {
         }
         out.println();
         out.printf(Locale.ROOT, "| query after the run (%d requests each, one client, idle processor) | median ms "
-            + "| max ms | answer bytes | listed / count |%n|---|---:|---:|---:|---|%n", REQUESTS);
+            + "| max ms | answer bytes | listed / count | peak RSS MB meanwhile |%n|---|---:|---:|---:|---|---:|%n",
+            REQUESTS);
         for (Query q : queries) {
-            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,d | %s |%n", q.name(), q.median(), q.max(),
-                q.answerBytes(), q.listed());
+            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,d | %s | %s |%n", q.name(), q.median(), q.max(),
+                q.answerBytes(), q.listed(), q.peakRss() < 0 ? "n/a" : Long.toString(q.peakRss() >> 20));
         }
         out.flush();
     }
@@ -90,6 +92,7 @@ final class QueryTimes {
     private static Query query(HttpClient http, String name, String url) {
         double[] millis = new double[REQUESTS];
         String body = "";
+        ProcessMemory.resetPeaks();
         for (int i = -WARM_UP; i < REQUESTS; i++) {
             long t0 = System.nanoTime();
             HttpResponse<String> response = get(http, url);
@@ -109,7 +112,8 @@ final class QueryTimes {
             ? answer.path(answer.has("domains") ? "domains" : "incidents").size() + " / " + answer.path("count").asLong()
             : answer.path("windows").size() + " windows, " + answer.path("incidents").size() + " incidents";
         LOG.info("{}: median {} ms over {} requests", name, millis[REQUESTS / 2], REQUESTS);
-        return new Query(name, millis, body.getBytes(StandardCharsets.UTF_8).length, listed);
+        return new Query(name, millis, body.getBytes(StandardCharsets.UTF_8).length, listed,
+            ProcessMemory.peakRssBytes());
     }
 
     private static String firstIncidentDomain(HttpClient http, String base) {

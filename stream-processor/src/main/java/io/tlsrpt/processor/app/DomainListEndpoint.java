@@ -42,7 +42,6 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
     private static final String DOMAINS = "domains";
 
     private final Supplier<ServedDomains> served;
-    private final DomainSummaries summaries;
     private final PartitionStops stops;
 
     DomainListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
@@ -50,7 +49,6 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
         super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, DomainListQuery.WORST_FIRST, MAX_READING,
                 streams, peers, clock, tokens);
         this.served = served;
-        this.summaries = new DomainSummaries(windowSize, clock);
         this.stops = new PartitionStops(streams, openStops, windowSize);
     }
 
@@ -75,7 +73,7 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
             ReadOnlyWindowStore<String, DomainWindow> windows = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.WINDOW_STORE, QueryableStoreTypes.<String, DomainWindow>windowStore())
                     .withPartition(partition));
-            Map<String, DomainSummaries.Summary> kept = summaries.read(windows, query.from(),
+            Map<String, DomainSummaries.Summary> kept = DomainSummaries.read(windows, query.from(),
                     domain -> query.admits(domain, domains.tenantOf(domain)));
             Map<String, Integer> open = openIncidents(partition, kept);
             for (DomainSummaries.Summary s : kept.values()) {

@@ -1,8 +1,6 @@
 package io.tlsrpt.processor.topology;
 
-import io.tlsrpt.schema.DomainStats;
-import java.time.Clock;
-import java.time.Duration;
+import io.tlsrpt.processor.detect.PolicyEnforcement;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,18 +18,14 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 /**
  * Every policy domain of a partition of {@code domain-window-store} summed over the windows the store keeps (from a
  * day on): the list of domains of {@code GET /v1/domains}, with the sums {@code tlsrpt domains} makes of
- * {@code tlsrpt.domain-stats}, read from the processor's own state instead of a topic.
+ * {@code tlsrpt.domain-stats} (each window counted as {@link DomainStatistics} counts it for that topic, without
+ * building its record), read from the processor's own state instead of a topic.
  */
 public final class DomainSummaries {
 
     private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
 
-    private final Duration windowSize;
-    private final Clock clock;
-
-    public DomainSummaries(Duration windowSize, Clock clock) {
-        this.windowSize = windowSize;
-        this.clock = clock;
+    private DomainSummaries() {
     }
 
     /**
@@ -56,16 +50,22 @@ public final class DomainSummaries {
             return part == null ? null : totalSessions == 0 ? 0.0 : (double) part / totalSessions;
         }
 
-        Summary plus(DomainStats window) {
-            SortedSet<String> all = new TreeSet<>(reporters);
-            all.addAll(window.getReporters());
-            Instant start = window.getWindowStart();
+        /** With {@code window}, starting at {@code start}, summed as DomainStatistics counts it for the topic. */
+        Summary plus(Instant start, DomainWindow window) {
+            SortedSet<String> all = reporters;
+            if (!all.containsAll(window.reporters())) {
+                all = new TreeSet<>(reporters);
+                all.addAll(window.reporters());
+                all = Collections.unmodifiableSortedSet(all);
+            }
             return new Summary(policyDomain, days + 1,
                     firstWindowStart == null || start.isBefore(firstWindowStart) ? start : firstWindowStart,
                     lastWindowStart == null || start.isAfter(lastWindowStart) ? start : lastWindowStart,
-                    totalSessions + window.getTotalSessions(), sum(failedSessions, window.getFailedSessions()),
-                    sum(sessionsWithoutEnforcedPolicy, window.getSessionsWithoutEnforcedPolicy()),
-                    reports + window.getReports(), Collections.unmodifiableSortedSet(all));
+                    totalSessions + window.totalSessions(), sum(failedSessions, window.failedSessions()),
+                    // a window an earlier version began did not count them all: unknown rather than too few
+                    sum(sessionsWithoutEnforcedPolicy, window.enforcementCounted()
+                            ? window.failed(PolicyEnforcement.NOT_ENFORCED) : null),
+                    reports + window.reports(), all);
         }
 
         private static Long sum(Long a, Long b) {
@@ -77,8 +77,8 @@ public final class DomainSummaries {
      * The domains {@code admitted} of {@code store} (one partition), each over its windows that start at {@code from}
      * or later.
      */
-    public Map<String, Summary> read(ReadOnlyWindowStore<String, DomainWindow> store, Instant from,
-                                     Predicate<String> admitted) {
+    public static Map<String, Summary> read(ReadOnlyWindowStore<String, DomainWindow> store, Instant from,
+                                            Predicate<String> admitted) {
         Map<String, Summary> summaries = new HashMap<>();
         Set<String> refused = new HashSet<>();
         try (KeyValueIterator<Windowed<String>, DomainWindow> it = store.fetchAll(from, LATEST)) {
@@ -96,9 +96,7 @@ public final class DomainSummaries {
                     }
                     summary = new Summary(domain, 0, null, null, 0, 0L, 0L, 0, Collections.emptySortedSet());
                 }
-                Instant start = entry.key.window().startTime();
-                summaries.put(domain, summary.plus(DomainStatistics.of(domain, start, start.plus(windowSize),
-                        entry.value, clock)));
+                summaries.put(domain, summary.plus(entry.key.window().startTime(), entry.value));
             }
         }
         return summaries;
