@@ -109,7 +109,8 @@ final class QueryTimes {
         Arrays.sort(millis);
         JsonNode answer = read(body);
         String listed = answer.has("count")
-            ? answer.path(answer.has("domains") ? "domains" : "incidents").size() + " / " + answer.path("count").asLong()
+            ? answer.path(answer.has("domains") ? "domains" : "incidents").size() + " / "
+                + answer.path("count").asLong()
             : answer.path("windows").size() + " windows, " + answer.path("incidents").size() + " incidents";
         LOG.info("{}: median {} ms over {} requests", name, millis[REQUESTS / 2], REQUESTS);
         return new Query(name, millis, body.getBytes(StandardCharsets.UTF_8).length, listed,

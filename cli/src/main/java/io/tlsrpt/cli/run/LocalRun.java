@@ -183,8 +183,8 @@ public final class LocalRun {
             + "unprotected share)%n", p.bootstrap(), registryOption);
         out.printf("  one domain now    bin/tlsrpt domain DOMAIN --processor %s  (its days the processor keeps and its "
             + "incidents, from its state: GET %sDOMAIN)%n", p.processorUrl(), p.domainQueryUrl());
-        out.printf("  incidents now     bin/tlsrpt incidents --processor %s --status all  (every incident it holds, most "
-            + "urgent first; --limit N pages; the HTTP API's OpenAPI description: %s/v1/openapi.json)%n",
+        out.printf("  incidents now     bin/tlsrpt incidents --processor %s --status all  (every incident it holds, "
+            + "most urgent first; --limit N pages; the HTTP API's OpenAPI description: %s/v1/openapi.json)%n",
             p.processorUrl(), p.processorUrl());
         out.printf("  its reports       bin/tlsrpt reports --bootstrap %s%s --domain DOMAIN  (each report about it, then "
             + "what failed at which MX host, from whom and why; --since YYYY-MM-DD, --result-type TYPE)%n",

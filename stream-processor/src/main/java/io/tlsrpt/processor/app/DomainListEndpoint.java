@@ -46,8 +46,8 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
 
     DomainListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                        Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops) {
-        super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, DomainListQuery.WORST_FIRST, MAX_READING,
-                streams, peers, clock, tokens);
+        super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, DomainListQuery.WORST_FIRST,
+                MAX_READING, streams, peers, clock, tokens);
         this.served = served;
         this.stops = new PartitionStops(streams, openStops, windowSize);
     }

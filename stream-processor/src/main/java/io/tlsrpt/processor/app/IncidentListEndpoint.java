@@ -22,13 +22,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
  * across all its instances, most urgent first: the detector's ({@code incident-store}, open and resolved) and the
  * reporters stopped (open only: a resolved one is not kept; {@link OpenStops}, kept beside {@code
- * reporter-cadence-store} by its tasks, so that the list reads no cadence). The instance asked
- * finds the owner of each partition of the incident store, reads its own and asks every other owner for theirs at
- * once ({@link QueryPeers}); each owner sends its most urgent up to the limit (after the cursor asked, {@link
- * ListCursor}) with how many it matched and how many of them follow the cursor, and the answer has the most urgent
- * overall beside the count of all, how many remain after its page and the cursor to them ({@code next}). The answer is whole or an error (503
- * while a partition has no owner or is being restored, 502 when an owner does not answer), never a part that would
- * read as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
+ * reporter-cadence-store} by its tasks, so that the list reads no cadence). Gathered from the owners of every
+ * partition of the incident store ({@link ListEndpoint}, {@link ListGathering}): each sends its most urgent up to the
+ * limit after the cursor asked ({@link ListCursor}), and the answer is whole or an error, never a part that would read
+ * as "nothing else is broken". A tenant's token lists its own tenant's incidents only.
  */
 final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
 
