@@ -46,22 +46,9 @@ record DomainListQuery(String tenant, String domain, LocalDate since, Integer li
         LocalDate since = given.containsKey("since") ? day(given.get("since")) : null;
         Integer limit = given.containsKey("limit") ? ListQueries.limit(given.get("limit")) : null;
         ListCursor after = given.containsKey("after") ? ListCursor.parse(WORST_FIRST, given.get("after")) : null;
-        if (after != null) {
-            try {
-                after.precedes(com.fasterxml.jackson.databind.node.NullNode.getInstance());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("after must be the 'next' of an earlier answer", e);
-            }
-        }
         SortedSet<Integer> partitions = given.containsKey("partitions")
                 ? ListQueries.partitions(given.get("partitions")) : null;
         return new DomainListQuery(tenant, domain, since, limit, after, partitions);
-    }
-
-    /** The limit asked, or {@link ListQueries#MAX_LIMIT} when none was. */
-    @Override
-    public int effectiveLimit() {
-        return limit == null ? ListQueries.MAX_LIMIT : limit;
     }
 
     /** The first instant of the windows asked for: {@code since}'s midnight UTC, or the earliest. */

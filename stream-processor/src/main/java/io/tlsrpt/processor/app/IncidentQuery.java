@@ -18,9 +18,6 @@ import java.util.SortedSet;
 record IncidentQuery(Status status, String tenant, String domain, Integer limit, ListCursor after,
                      SortedSet<Integer> partitions) implements ListQuery<IncidentQuery> {
 
-    /** The most a {@code limit} may ask. */
-    static final int MAX_LIMIT = ListQueries.MAX_LIMIT;
-
     enum Status {
         OPEN, RESOLVED, ALL;
 
@@ -48,16 +45,6 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
                 ? ListQueries.partitions(given.get("partitions")) : null;
         return new IncidentQuery(status, tenant, domain, limit, after, partitions);
     }
-
-    /**
-     * The limit asked, or {@link #MAX_LIMIT} when none was: an answer lists at most that many (the most urgent) and
-     * counts them all, so that an outage of many domains cannot make one answer as large as the outage.
-     */
-    @Override
-    public int effectiveLimit() {
-        return limit == null ? MAX_LIMIT : limit;
-    }
-
 
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     @Override

@@ -83,7 +83,14 @@ final class ListCursor {
             }
             key.add(field.asText());
         }
-        return new ListCursor(order, key);
+        ListCursor cursor = new ListCursor(order, key);
+        try {
+            // values the order cannot compare (a share that is no number) were not given by an answer
+            order.comparator().compare(cursor.asItem, cursor.asItem);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(notOne, e);
+        }
+        return cursor;
     }
 
     /** As given to clients: URL-safe, no padding. */

@@ -18,8 +18,16 @@ interface ListQuery<Q extends ListQuery<Q>> {
     /** The query string that asks another instance the same of {@code theirs}, its partitions. */
     String forPeer(SortedSet<Integer> theirs);
 
-    /** The limit asked, or {@link ListQueries#MAX_LIMIT}. */
-    int effectiveLimit();
+    /** The limit asked, null for none. */
+    Integer limit();
+
+    /**
+     * The limit asked, or {@link ListQueries#MAX_LIMIT} when none was: an answer lists at most that many and counts
+     * them all, so that an outage of many domains cannot make one answer as large as the outage.
+     */
+    default int effectiveLimit() {
+        return limit() == null ? ListQueries.MAX_LIMIT : limit();
+    }
 
     /** The cursor asked after, null for the first page. */
     ListCursor after();

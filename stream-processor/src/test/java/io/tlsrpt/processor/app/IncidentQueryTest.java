@@ -69,7 +69,7 @@ class IncidentQueryTest {
         assertThat(asked.partitions()).containsExactly(1, 3);
         assertThat(IncidentQuery.parse("").forPeer(new TreeSet<>(List.of(0)))).isEqualTo("status=open&partitions=0");
         assertThat(asked.limit()).as("none asked").isNull();
-        assertThat(asked.effectiveLimit()).as("none asked: at most the largest").isEqualTo(IncidentQuery.MAX_LIMIT);
+        assertThat(asked.effectiveLimit()).as("none asked: at most the largest").isEqualTo(ListQueries.MAX_LIMIT);
     }
 
     @Test
@@ -79,7 +79,7 @@ class IncidentQueryTest {
         assertThat(query.effectiveLimit()).isEqualTo(25);
         assertThat(query.forTenant("acme").limit()).isEqualTo(25);
         assertThat(IncidentQuery.parse(query.forPeer(new TreeSet<>(List.of(2)))).limit()).isEqualTo(25);
-        assertThat(IncidentQuery.parse("limit=10000").limit()).isEqualTo(IncidentQuery.MAX_LIMIT);
+        assertThat(IncidentQuery.parse("limit=10000").limit()).isEqualTo(ListQueries.MAX_LIMIT);
     }
 
     @Test
