@@ -30,13 +30,21 @@ public final class KafkaClientOptions {
 
     /** The client settings; an unreadable --client-config is a usage error that names the file. */
     public Map<String, Object> properties() {
+        return properties(bootstrap, clientConfig, mixee.commandLine());
+    }
+
+    /**
+     * The client settings of {@code bootstrap} and the properties of {@code clientConfig} (null: none; an unreadable
+     * one is a usage error of {@code commandLine} that names the file), for a command whose cluster is optional.
+     */
+    public static Map<String, Object> properties(String bootstrap, Path clientConfig, CommandLine commandLine) {
         Map<String, Object> client = new HashMap<>();
         if (clientConfig != null) {
             Properties props = new Properties();
             try (InputStream in = Files.newInputStream(clientConfig)) {
                 props.load(in);
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(mixee.commandLine(),
+                throw new CommandLine.ParameterException(commandLine,
                     "cannot read --client-config " + clientConfig + ": " + e.getMessage(), e);
             }
             props.stringPropertyNames().forEach(name -> client.put(name, props.getProperty(name)));

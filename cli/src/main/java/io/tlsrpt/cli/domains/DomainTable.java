@@ -173,15 +173,26 @@ public final class DomainTable {
      * ("-" for those without).
      */
     public void print(PrintWriter out) {
-        List<Row> rows = rows();
+        print(rows(), null, out);
+    }
+
+    /**
+     * {@code rows} as a table in their order, as {@link #print(PrintWriter)} prints them, with a column of each
+     * domain's open incidents when {@code openIncidents} is not null (the processor's domain list knows them).
+     */
+    public static void print(List<Row> rows, Map<String, Long> openIncidents, PrintWriter out) {
         int width = Math.max("policy domain".length(),
             rows.stream().mapToInt(r -> r.domain().length()).max().orElse(0));
         int tenantWidth = rows.stream().filter(r -> r.tenant() != null).mapToInt(r -> r.tenant().length()).max()
             .orElse(0);
         String tenantColumn = tenantWidth == 0 ? "" : "%-" + Math.max("tenant".length(), tenantWidth) + "s ";
-        String format = "%-" + width + "s " + tenantColumn + "%5s %12s %8s %18s  %s%n";
+        String openColumn = openIncidents == null ? "" : "%9s ";
+        String format = "%-" + width + "s " + tenantColumn + "%5s %12s %8s %18s " + openColumn + " %s%n";
         List<Object> header = new ArrayList<>(List.of("policy domain", "days", "sessions", "failed",
             "no enforced policy", "reporters"));
+        if (openIncidents != null) {
+            header.add(5, "incidents");
+        }
         if (tenantWidth > 0) {
             header.add(1, "tenant");
         }
@@ -190,6 +201,9 @@ public final class DomainTable {
             List<Object> cells = new ArrayList<>(List.of(r.domain(), r.days(),
                 String.format(Locale.ROOT, "%,d", r.sessions()), percent(r.failedShare()),
                 percent(r.withoutEnforcedPolicyShare()), String.join(", ", r.reporters())));
+            if (openIncidents != null) {
+                cells.add(5, openIncidents.getOrDefault(r.domain(), 0L));
+            }
             if (tenantWidth > 0) {
                 cells.add(1, r.tenant() == null ? "-" : r.tenant());
             }

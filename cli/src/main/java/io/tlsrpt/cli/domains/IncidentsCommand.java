@@ -1,16 +1,10 @@
 package io.tlsrpt.cli.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.app.TlsRptProcessor;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -71,12 +65,12 @@ public final class IncidentsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--status must be open, resolved or all");
         }
         List<String> query = new ArrayList<>();
-        query.add("status=" + encoded(status));
+        query.add("status=" + ListPages.encoded(status));
         if (tenant != null) {
-            query.add("tenant=" + encoded(tenant));
+            query.add("tenant=" + ListPages.encoded(tenant));
         }
         if (domain != null) {
-            query.add("domain=" + encoded(domain.trim()));
+            query.add("domain=" + ListPages.encoded(domain.trim()));
         }
         if (limit != null) {
             if (limit < 1 || limit > 10_000) {
@@ -84,32 +78,15 @@ public final class IncidentsCommand implements Callable<Integer> {
             }
             query.add("limit=" + limit);
         }
-        String path = TlsRptProcessor.INCIDENT_LIST_PATH + "?" + String.join("&", query);
+        String path = ListPages.query(TlsRptProcessor.INCIDENT_LIST_PATH, query);
         if (!all) {
-            return options.show(spec, "tlsrpt incidents", after(path, after), IncidentsCommand::print);
+            return options.show(spec, "tlsrpt incidents", ListPages.after(path, after), IncidentsCommand::print);
         }
-        ObjectNode whole = null;
-        Set<String> listed = new HashSet<>();
-        String next = after;
-        do {
-            JsonNode page = options.ask(spec, "tlsrpt incidents", after(path, next));
-            if (page == null) {
-                return 1;
-            }
-            if (whole == null) {
-                whole = ((ObjectNode) page).deepCopy();
-                whole.putArray("incidents");
-            }
-            for (JsonNode incident : page.path("incidents")) {
-                if (listed.add(incident.path("policy_domain").asText() + " " + incident.path("alert_id").asText())) {
-                    ((ArrayNode) whole.get("incidents")).add(incident);
-                }
-            }
-            next = page.path("next").asText(null);
-        } while (next != null);
-        // one list: no page after it
-        whole.putNull("next");
-        whole.put("remaining", 0);
+        JsonNode whole = ListPages.all(page -> options.ask(spec, "tlsrpt incidents", page), path, after, "incidents",
+            incident -> incident.path("policy_domain").asText() + " " + incident.path("alert_id").asText());
+        if (whole == null) {
+            return 1;
+        }
         options.print(spec, whole, IncidentsCommand::print);
         return 0;
     }
@@ -137,14 +114,5 @@ public final class IncidentsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d more after these: --after %s%n", list.path("remaining").asLong(),
                 list.path("next").asText());
         }
-    }
-
-    /** The list's path and query, after {@code cursor} when there is one. */
-    private static String after(String path, String cursor) {
-        return cursor == null ? path : path + "&after=" + encoded(cursor.trim());
-    }
-
-    private static String encoded(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.cli.run.RunSettings;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -25,22 +24,8 @@ final class ProcessorOptions {
         description = "text (a table) or json (the processor's answer as it is). Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30",
-        description = "How long to keep asking while the processor answers 503 (starting, or its tasks moving after an "
-            + "instance left; as its Retry-After says) or nothing listens on its port yet (each second); 0: ask once. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int waitSeconds;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-        description = "A file whose first line is the processor's query token (its http.domains.token.file, or a "
-            + "tenant's of http.domains.tenant.tokens.file), sent as Authorization: Bearer.")
-    Path tokenFile;
-
-    @Option(names = "--ca-file", paramLabel = "FILE",
-        description = "PEM certificates of the authorities to trust for an https:// --processor (a processor with "
-            + "http.tls.certificate.file: its http.tls.ca.file, or a self-signed certificate's own file). Default: "
-            + "the JVM's trusted authorities.")
-    Path caFile;
+    @CommandLine.Mixin
+    ProcessorAccess access;
 
     /**
      * Asks {@code --processor} for {@code pathAndQuery} (from the path on) and prints the answer: as it came with
@@ -69,8 +54,7 @@ final class ProcessorOptions {
         if (!format.equals("json") && !format.equals("text")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
         }
-        URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
-        return new ProcessorQuery(spec, command, uri, tokenFile, caFile, waitSeconds).ask(spec.commandLine().getErr());
+        return access.ask(spec, command, processor, pathAndQuery);
     }
 
     /** Prints an answer: as it came with {@code --format json}, else with {@code text}. */

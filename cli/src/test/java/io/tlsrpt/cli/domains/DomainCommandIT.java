@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tlsrpt domain} and {@code tlsrpt incidents} against a real stream processor's HTTP server, on a real broker,
+ * {@code tlsrpt domain}, {@code tlsrpt domains --processor} and {@code tlsrpt incidents} against a real stream
+ * processor's HTTP server, on a real broker,
  * over ten generated days of five domains, one of them with an expired certificate from the third day; then asked while
  * that processor restarts, now over HTTPS ({@code --ca-file}), with a token and a tenant.
  */
@@ -125,6 +126,53 @@ class DomainCommandIT {
                 assertThat(notACursor.exit()).isEqualTo(1);
                 assertThat(notACursor.err()).contains("400").contains("'next' of an earlier answer");
 
+                // tlsrpt domains --processor: every domain from the processor's state, worst first, with its open
+                // incidents, in pages
+                Run domains = run("domains", "--processor", url, "--format", "json");
+                assertThat(domains.exit()).as(domains.err()).isZero();
+                JsonNode domainList = readJson(domains.out());
+                int domainCount = domainList.get("count").asInt();
+                assertThat(domainList.get("domains")).hasSize(domainCount).hasSizeGreaterThan(2);
+                JsonNode expired = null;
+                for (JsonNode d : domainList.get("domains")) {
+                    if (d.get("policy_domain").asText().equals("expired.example")) {
+                        expired = d;
+                    }
+                }
+                assertThat(expired).as(domains.out()).isNotNull();
+                assertThat(expired.get("days").asInt()).isEqualTo(10);
+                assertThat(expired.get("open_incidents").asInt()).isEqualTo(firing ? 1 : 0);
+                Run domainTable = run("domains", "--processor", url);
+                assertThat(domainTable.exit()).as(domainTable.err()).isZero();
+                assertThat(domainTable.out()).startsWith(domainCount + " domains, 1 partitions on 1 instances, as of ")
+                    .containsPattern(
+                        "\npolicy domain +days +sessions +failed +no enforced policy +incidents  reporters\n")
+                    .containsPattern("\nexpired\\.example +10 +[\\d,]+ +\\d+\\.\\d\\d% +\\d+\\.\\d\\d% +"
+                        + (firing ? 1 : 0) + "  \\S")
+                    .doesNotContain("--after");
+                Run firstTwo = run("domains", "--processor", url, "--limit", "2");
+                assertThat(firstTwo.out()).as(firstTwo.err())
+                    .startsWith(domainCount + " domains, the 2 worst listed, 1 partitions on 1 instances")
+                    .contains("\n" + (domainCount - 2) + " more after these: --after ");
+                Run walkedDomains = run("domains", "--processor", url, "--limit", "2", "--all", "--format", "json");
+                assertThat(walkedDomains.exit()).as(walkedDomains.err()).isZero();
+                assertThat(readJson(walkedDomains.out()).get("domains"))
+                    .containsExactlyElementsOf(domainList.get("domains"));
+                Run under = run("domains", "--processor", url, "--domain", "Expired.Example.", "--format", "json");
+                assertThat(readJson(under.out()).get("domains")).singleElement()
+                    .satisfies(d -> assertThat(d.get("policy_domain").asText()).isEqualTo("expired.example"));
+                assertThat(run("domains").exit()).as("neither --bootstrap nor --processor").isEqualTo(2);
+                assertThat(run("domains", "--processor", url, "--bootstrap", "127.0.0.1:1").exit()).isEqualTo(2);
+                Run topicOption = run("domains", "--processor", url, "--topic", "tlsrpt.domain-stats");
+                assertThat(topicOption.exit()).isEqualTo(2);
+                assertThat(topicOption.err())
+                    .contains("--topic reads a topic: give --bootstrap instead of --processor");
+                Run pageOfTopic = run("domains", "--bootstrap", "127.0.0.1:1", "--limit", "2");
+                assertThat(pageOfTopic.exit()).isEqualTo(2);
+                assertThat(pageOfTopic.err()).contains("--limit asks a processor");
+                assertThat(run("domains", "--processor", url, "--domain", "a.example", "--domain", "b.example").exit())
+                    .isEqualTo(2);
+
                 Run unknown = run("domain", "nowhere.example", "--processor", url);
                 assertThat(unknown.exit()).isEqualTo(1);
                 assertThat(unknown.err()).contains("404").contains("no reports about nowhere.example");
@@ -162,6 +210,11 @@ class DomainCommandIT {
                 Run other = run("incidents", "--processor", url, "--status", "all", "--tenant", "umbrella",
                     "--token-file", token.toString(), "--ca-file", ca);
                 assertThat(other.out()).startsWith("0 incidents of tenant umbrella");
+                Run acmeDomains = run("domains", "--processor", url, "--tenant", "acme", "--token-file",
+                    token.toString(), "--ca-file", ca);
+                assertThat(acmeDomains.exit()).as(acmeDomains.err()).isZero();
+                assertThat(acmeDomains.out()).startsWith("1 domain of tenant acme, 1 partitions on 1 instances")
+                    .containsPattern("\nexpired\\.example +acme +10 ");
                 Run noToken = run("incidents", "--processor", url, "--ca-file", ca);
                 assertThat(noToken.exit()).isEqualTo(1);
                 assertThat(noToken.err()).contains("tlsrpt incidents: 401 from ");
