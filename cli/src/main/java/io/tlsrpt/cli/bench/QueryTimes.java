@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How long the processor's HTTP queries take on the state the benchmark left: {@code GET /v1/incidents} (every
  * incident, scanning the incident store and every (domain, reporter) pair the silence check watches), the same
- * limited to the 50 most urgent (a portal's page), and {@code GET /v1/domains/{domain}} of a domain with an incident.
+ * limited to the 50 most urgent (a portal's page), the domain list (from the sums each instance keeps, and with
+ * {@code since=} read from every window), and {@code GET /v1/domains/{domain}} of a domain with an incident.
  * Asked one after the other by one client, as a portal or {@code tlsrpt incidents} would, after the run (the
  * processor idle), so the figures are the queries' own cost, not their contention with the stream thread.
  */
@@ -64,8 +65,12 @@ final class QueryTimes {
             queries.add(query(http, "incidents, the next 50 (after=)",
                 base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=50&after=" + next));
         }
-        // every domain summed from the window store: each instance reads its partitions' windows whole
-        queries.add(query(http, "domains, the 50 worst", base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50"));
+        // every domain summed from the window store: each instance reads its partitions' windows whole, then answers
+        // from those sums while no window changes (the processor is idle here); with since= it reads them each time
+        queries.add(query(http, "domains, the 50 worst (sums kept)",
+            base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50"));
+        queries.add(query(http, "domains, the 50 worst, since= (windows read)",
+            base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50&since=1970-01-01"));
         String domain = firstIncidentDomain(http, base);
         if (domain != null) {
             queries.add(query(http, "one domain with an incident", base + "/v1/domains/"

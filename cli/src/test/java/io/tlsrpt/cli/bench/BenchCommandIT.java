@@ -62,9 +62,12 @@ class BenchCommandIT {
             .containsPattern("\\| incidents, every one \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* \\| (\\d+) / \\1 \\|")
             .containsPattern("\\| incidents, the 50 most urgent \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
                 + "\\| \\d+ / \\d+ \\|");
-        // the domain list: at most 50 of the run's 25 domains
+        // the domain list: at most 50 of the run's 25 domains, from the kept sums and read from the windows alike
         assertThat(r.out())
-            .containsPattern("\\| domains, the 50 worst \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* \\| 25 / 25 \\|");
+            .containsPattern("\\| domains, the 50 worst \\(sums kept\\) \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
+                + "\\| 25 / 25 \\|")
+            .containsPattern("\\| domains, the 50 worst, since= \\(windows read\\) \\| [0-9.]+ \\| [0-9.]+ "
+                + "\\| [1-9][0-9,]* \\| 25 / 25 \\|");
         // more than 50: the page after the first 50, counting them all as well
         java.util.regex.Matcher every = Pattern.compile("\\| incidents, every one \\|.*\\| (\\d+) / \\d+ \\|")
             .matcher(r.out());

@@ -10,11 +10,15 @@ import io.tlsrpt.processor.topology.DomainSummaries;
 import io.tlsrpt.processor.topology.DomainWindow;
 import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.StoppedReporters;
+import io.tlsrpt.processor.topology.SummedDomains;
+import io.tlsrpt.processor.topology.WindowChanges;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -30,7 +34,8 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * first, with its open incidents counted: a provider's portal shows its customers' domains at a glance without a
  * Kafka client, as {@code tlsrpt domains} does from {@code tlsrpt.domain-stats}. Gathered from every instance like the
  * incident list ({@link ListGathering}: whole or an error, a limit, pages); a tenant's token lists its own domains
- * only. Each instance reads its partitions' windows whole for each request (at most {@link #MAX_READING} at once).
+ * only. Each instance sums its partitions' windows whole, at most {@link #MAX_READING} at once, and answers from those
+ * sums while its windows have not changed or for {@code http.domains.list.max.age} ({@link SummedDomains}).
  */
 final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
 
@@ -43,13 +48,16 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
 
     private final Supplier<ServedDomains> served;
     private final PartitionStops stops;
+    private final SummedDomains summed;
 
     DomainListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
-                       Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops) {
+                       Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops,
+                       WindowChanges windowChanges, Duration maxAge) {
         super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, DomainListQuery.WORST_FIRST,
                 MAX_READING, streams, peers, clock, tokens);
         this.served = served;
         this.stops = new PartitionStops(streams, openStops, windowSize);
+        this.summed = new SummedDomains(windowChanges, maxAge);
     }
 
     @Override
@@ -67,21 +75,33 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
     @Override
     ObjectNode read(DomainListQuery query, SortedSet<Integer> partitions, String self) {
         ServedDomains domains = served.get();
-        MostUrgent worst = new MostUrgent(query.effectiveLimit(), DomainListQuery.WORST_FIRST.comparator(),
-                query::follows);
+        Predicate<DomainListQuery.Rank> afterCursor = query.followsCursor();
+        MostUrgent<Ranked> worst = new MostUrgent<>(query.effectiveLimit(),
+                Comparator.comparing(Ranked::rank, DomainListQuery.Rank.WORST_FIRST),
+                ranked -> afterCursor.test(ranked.rank()));
         for (int partition : partitions) {
-            ReadOnlyWindowStore<String, DomainWindow> windows = streams.store(StoreQueryParameters.fromNameAndType(
-                    DomainStateReader.WINDOW_STORE, QueryableStoreTypes.<String, DomainWindow>windowStore())
-                    .withPartition(partition));
-            Map<String, DomainSummaries.Summary> kept = DomainSummaries.read(windows, query.from(),
-                    domain -> query.admits(domain, domains.tenantOf(domain)));
-            Map<String, Integer> open = openIncidents(partition, kept);
-            for (DomainSummaries.Summary s : kept.values()) {
-                worst.offer(json(s, domains.tenantOf(s.policyDomain()), open.getOrDefault(s.policyDomain(), 0),
-                        self));
+            Supplier<ReadOnlyWindowStore<String, DomainWindow>> windows = () -> streams.store(
+                    StoreQueryParameters.fromNameAndType(DomainStateReader.WINDOW_STORE,
+                            QueryableStoreTypes.<String, DomainWindow>windowStore()).withPartition(partition));
+            // every kept window: the sums kept while valid; from a day on: the windows read, the domains asked only
+            Map<String, DomainSummaries.Summary> sums = query.since() == null ? summed.of(partition, windows)
+                    : DomainSummaries.read(windows.get(), query.from(),
+                            domain -> query.admits(domain, domains.tenantOf(domain)));
+            Map<String, Integer> open = openIncidents(partition, sums);
+            for (DomainSummaries.Summary s : sums.values()) {
+                String tenant = domains.tenantOf(s.policyDomain());
+                if (query.admits(s.policyDomain(), tenant)) {
+                    worst.offer(new Ranked(DomainListQuery.Rank.of(s), s, tenant,
+                            open.getOrDefault(s.policyDomain(), 0)));
+                }
             }
         }
-        return ListGathering.part(self, worst, DOMAINS);
+        return ListGathering.part(self, worst, DOMAINS, ranked -> json(ranked, self));
+    }
+
+    /** A domain of this instance ranked in the list, its JSON built only if it is on the page. */
+    private record Ranked(DomainListQuery.Rank rank, DomainSummaries.Summary summary, String tenant,
+                          int openIncidents) {
     }
 
     /** The open incidents of each of {@code kept}'s domains in the partition: the detector's and the stops. */
@@ -108,10 +128,11 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
         return open;
     }
 
-    private static ObjectNode json(DomainSummaries.Summary s, String tenant, int openIncidents, String servedBy) {
+    private static ObjectNode json(Ranked ranked, String servedBy) {
+        DomainSummaries.Summary s = ranked.summary();
         ObjectNode o = MAPPER.createObjectNode();
         o.put("policy_domain", s.policyDomain());
-        o.put("tenant", tenant);
+        o.put("tenant", ranked.tenant());
         o.put("days", s.days());
         o.put("first_window_start", s.firstWindowStart().toString());
         o.put("last_window_start", s.lastWindowStart().toString());
@@ -123,7 +144,7 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
         o.put("reports", s.reports());
         ArrayNode reporters = o.putArray("reporters");
         s.reporters().forEach(reporters::add);
-        o.put("open_incidents", openIncidents);
+        o.put("open_incidents", ranked.openIncidents());
         o.put("served_by", servedBy);
         return o;
     }

@@ -2,6 +2,7 @@ package io.tlsrpt.processor.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tlsrpt.processor.decode.DomainNames;
+import io.tlsrpt.processor.topology.DomainSummaries;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 
 /**
  * What {@code GET /v1/domains} is asked: which domains ({@code tenant}; {@code domain}, that domain and its
@@ -25,16 +27,32 @@ record DomainListQuery(String tenant, String domain, LocalDate since, Integer li
     static final Set<String> PARAMETERS = Set.of("tenant", "domain", "since", "limit", "after", "partitions");
 
     /**
-     * Worst first: the largest failed share, then the largest share under no enforced policy (unknown shares last),
-     * then by name, as {@code tlsrpt domains} orders them.
+     * A domain's place in the list: worst first, the largest failed share, then the largest share under no enforced
+     * policy (unknown shares last), then by name, as {@code tlsrpt domains} orders them.
      */
+    record Rank(Double failedShare, Double withoutEnforcedPolicyShare, String policyDomain) {
+
+        static final Comparator<Rank> WORST_FIRST = Comparator
+                .comparing(Rank::failedShare, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+                .thenComparing(Rank::withoutEnforcedPolicyShare,
+                        Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+                .thenComparing(Rank::policyDomain);
+
+        static Rank of(DomainSummaries.Summary summary) {
+            return new Rank(summary.failedShare(), summary.withoutEnforcedPolicyShare(), summary.policyDomain());
+        }
+
+        /** Of a list item, or of a cursor's key (its shares as text). */
+        static Rank of(JsonNode item) {
+            return new Rank(share(item.path("failed_share")), share(item.path("without_enforced_policy_share")),
+                    item.path("policy_domain").asText());
+        }
+    }
+
+    /** {@link Rank#WORST_FIRST} over the list's items, for its cursor and the merge of the instances' pages. */
     static final ListCursor.Order WORST_FIRST = new ListCursor.Order(
             List.of("failed_share", "without_enforced_policy_share", "policy_domain"),
-            Comparator.<JsonNode, Double>comparing(d -> share(d.path("failed_share")),
-                            Comparator.nullsLast(Comparator.reverseOrder()))
-                    .thenComparing(d -> share(d.path("without_enforced_policy_share")),
-                            Comparator.nullsLast(Comparator.reverseOrder()))
-                    .thenComparing(d -> d.path("policy_domain").asText()));
+            Comparator.comparing(Rank::of, Rank.WORST_FIRST));
 
     /**
      * @throws IllegalArgumentException naming what is wrong: an unknown parameter, a bad domain, day or partition
@@ -49,6 +67,18 @@ record DomainListQuery(String tenant, String domain, LocalDate since, Integer li
         SortedSet<Integer> partitions = given.containsKey("partitions")
                 ? ListQueries.partitions(given.get("partitions")) : null;
         return new DomainListQuery(tenant, domain, since, limit, after, partitions);
+    }
+
+    /**
+     * Whether a domain at a rank is after the cursor asked, as every domain is when none was: an instance ranks its
+     * domains without building their JSON, and builds that of its page's only.
+     */
+    Predicate<Rank> followsCursor() {
+        if (after == null) {
+            return rank -> true;
+        }
+        Rank cursor = Rank.of(after.key());
+        return rank -> Rank.WORST_FIRST.compare(cursor, rank) < 0;
     }
 
     /** The first instant of the windows asked for: {@code since}'s midnight UTC, or the earliest. */

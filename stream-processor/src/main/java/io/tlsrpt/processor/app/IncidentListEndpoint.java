@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.detect.Incident;
@@ -66,7 +67,7 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
     @Override
     ObjectNode read(IncidentQuery query, SortedSet<Integer> partitions, String self) {
         ServedDomains domains = served.get();
-        MostUrgent incidents = new MostUrgent(query.effectiveLimit(), MostUrgent.ORDER, query::follows);
+        MostUrgent<JsonNode> incidents = new MostUrgent<>(query.effectiveLimit(), MostUrgent.ORDER, query::follows);
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())

@@ -105,6 +105,11 @@ final class ListCursor {
         }
     }
 
+    /** The key as an item with only the fields its order reads (their values as text). */
+    JsonNode key() {
+        return asItem;
+    }
+
     /** Whether {@code item} comes after this cursor, and so belongs to the pages after it. */
     boolean precedes(JsonNode item) {
         return order.comparator().compare(asItem, item) < 0;

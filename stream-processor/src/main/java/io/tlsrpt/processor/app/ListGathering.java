@@ -121,12 +121,19 @@ final class ListGathering {
     }
 
     /** An owner's part, as it sends it: {@code {"served_by", "matching", "following", itemsField: [...]}}. */
-    static ObjectNode part(String servedBy, MostUrgent kept, String itemsField) {
+    static ObjectNode part(String servedBy, MostUrgent<JsonNode> kept, String itemsField) {
+        return part(servedBy, kept, itemsField, item -> item);
+    }
+
+    /** The same of items that are not JSON yet: {@code json} builds that of those kept only. */
+    static <T> ObjectNode part(String servedBy, MostUrgent<T> kept, String itemsField,
+                               Function<T, ? extends JsonNode> json) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("served_by", servedBy);
         root.put(MATCHING, kept.offered());
         root.put(FOLLOWING, kept.following());
-        root.putArray(itemsField).addAll(kept.sorted());
+        ArrayNode items = root.putArray(itemsField);
+        kept.sorted().forEach(item -> items.add(json.apply(item)));
         return root;
     }
 

@@ -9,11 +9,13 @@ import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
- * The most urgent incidents of an incident list, up to a limit, of however many are offered: only the limit is held,
- * so that a list read during an outage of 100,000 domains costs the heap of its page, not of the outage. Counts what
- * it was offered.
+ * The most urgent incidents of an incident list (or the first items of any list in its order), up to a limit, of
+ * however many are offered: only the limit is held, so that a list read during an outage of 100,000 domains costs the
+ * heap of its page, not of the outage. Counts what it was offered.
+ *
+ * @param <T> the items: an incident's JSON, or what a list ranks before it builds the JSON of those it keeps
  */
-final class MostUrgent {
+final class MostUrgent<T> {
 
     /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
     static final Comparator<JsonNode> ORDER = Comparator
@@ -33,22 +35,23 @@ final class MostUrgent {
     static final ListCursor.Order INCIDENTS = new ListCursor.Order(ORDER_FIELDS, ORDER);
 
     private final int limit;
-    private final Comparator<JsonNode> order;
-    private final Predicate<JsonNode> onPage;
+    private final Comparator<T> order;
+    private final Predicate<T> onPage;
     /** The least urgent kept at its head, to be dropped when a more urgent one comes. */
-    private final PriorityQueue<JsonNode> kept;
+    private final PriorityQueue<T> kept;
     private long offered;
     private long following;
 
-    MostUrgent(int limit) {
-        this(limit, ORDER, incident -> true);
+    /** The {@code limit} most urgent incidents of those offered. */
+    static MostUrgent<JsonNode> incidents(int limit) {
+        return new MostUrgent<>(limit, ORDER, incident -> true);
     }
 
     /**
      * @param onPage whether an incident offered belongs to this page or the pages after it (after a cursor,
      *               {@link IncidentQuery#follows}); the others are counted, not kept
      */
-    MostUrgent(int limit, Comparator<JsonNode> order, Predicate<JsonNode> onPage) {
+    MostUrgent(int limit, Comparator<T> order, Predicate<T> onPage) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
@@ -64,19 +67,19 @@ final class MostUrgent {
     }
 
     /** The first {@code limit} of {@code items} in {@code order}. */
-    static List<JsonNode> of(List<JsonNode> items, int limit, Comparator<JsonNode> order) {
-        MostUrgent most = new MostUrgent(limit, order, item -> true);
+    static <T> List<T> of(List<T> items, int limit, Comparator<T> order) {
+        MostUrgent<T> most = new MostUrgent<>(limit, order, item -> true);
         items.forEach(most::offer);
         return most.sorted();
     }
 
-    void offer(JsonNode incident) {
+    void offer(T item) {
         offered++;
-        if (!onPage.test(incident)) {
+        if (!onPage.test(item)) {
             return;
         }
         following++;
-        kept.add(incident);
+        kept.add(item);
         if (kept.size() > limit) {
             kept.poll();
         }
@@ -93,8 +96,8 @@ final class MostUrgent {
     }
 
     /** Those kept, most urgent first. */
-    List<JsonNode> sorted() {
-        List<JsonNode> sorted = new ArrayList<>(kept);
+    List<T> sorted() {
+        List<T> sorted = new ArrayList<>(kept);
         sorted.sort(order);
         return sorted;
     }

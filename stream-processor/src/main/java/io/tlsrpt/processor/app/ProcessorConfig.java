@@ -178,6 +178,8 @@ public final class ProcessorConfig {
             "Address of the management port (http.management.port). Empty: http.host.");
     public static final String HTTP_DOMAINS_ENABLED = key("http.domains.enabled", "true",
             "Whether the HTTP server also answers GET /v1/domains/{domain}: the domain's windows kept in the window store (as tlsrpt.domain-stats carries them) and its incidents, asked of any instance (one that does not keep the domain forwards the request to the one that does). And GET /v1/incidents: the incidents of every domain, open ones by default (?status=resolved|all, ?tenant=, ?domain=, ?limit= the most urgent N), gathered from every instance. And GET /v1/domains: every domain summed over its kept windows, worst first (?tenant=, ?domain=, ?since=, ?limit=, ?after=). The policy domains of your reports are then readable by whoever reaches http.host:http.port.");
+    public static final String HTTP_DOMAINS_LIST_MAX_AGE = key("http.domains.list.max.age", "PT30S",
+            "How old the sums of GET /v1/domains may be while reports arrive. Each instance sums its partitions' domains over every kept window (a second or more at 100,000 domains) and answers from those sums while no window of its own has changed since (always exact then), or while they are younger than this; older sums with windows changed since are read again. 0: read again after every change (exact, each list then costing the whole read while reports arrive). Lists with since= always read the windows. A duration (PT30S, 30s, 500ms, 0).");
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
             "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
@@ -351,6 +353,8 @@ public final class ProcessorConfig {
         check(problems, HTTP_MANAGEMENT_PORT, Integer::parseInt, v -> v >= -1 && v <= 65535, "-1, 0 or a port number");
         checkManagementPort(problems);
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
+        check(problems, HTTP_DOMAINS_LIST_MAX_AGE, ProcessorConfig::parseDuration, v -> !v.isNegative(),
+                "a duration >= 0");
         check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();

@@ -12,6 +12,7 @@ import io.tlsrpt.processor.topology.DomainStateReader;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.processor.topology.TopologyDepth;
 import io.tlsrpt.processor.topology.OpenStops;
+import io.tlsrpt.processor.topology.WindowChanges;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
 import io.tlsrpt.tls.ServerCertificate;
@@ -115,8 +116,10 @@ public final class TlsRptProcessor implements AutoCloseable {
             settings = settings.withServedDomains(servedDomains::current);
             // the open reports-stopped incidents, kept by the silence stage's tasks for the incident lists
             OpenStops openStops = new OpenStops(settings.windowSize());
+            // the window updates and task moves, after which the domain list sums the windows again
+            WindowChanges windowChanges = new WindowChanges();
             Topology topology = TopologyFactory.buildTopology(settings, new ReportDecoder(config.decoderLimits()), metrics,
-                    clock, depth, openStops);
+                    clock, depth, openStops, windowChanges);
             if (depth != TopologyDepth.FULL) {
                 LOG.warn("topology up to '{}' only: no statistics and no alerts (for measuring only)", depth.code());
             }
@@ -144,6 +147,7 @@ public final class TlsRptProcessor implements AutoCloseable {
             });
             streams.setStateListener((now, before) -> {
                 LOG.info("Kafka Streams {} -> {}", before, now);
+                windowChanges.reassigned();
                 if (now == KafkaStreams.State.RUNNING) {
                     // which partitions this instance works, and whether it keeps standby copies (num.standby.replicas)
                     // for a fast take-over: Kafka Streams itself says so only at DEBUG
@@ -168,7 +172,8 @@ public final class TlsRptProcessor implements AutoCloseable {
                 http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
                         new DomainListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
-                                tokens, openStops),
+                                tokens, openStops, windowChanges,
+                                config.getDuration(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE)),
                         new IncidentListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
                                 tokens, openStops));
                 String base = http.scheme() + "://" + DomainQueryEndpoint.address(queryAddress);

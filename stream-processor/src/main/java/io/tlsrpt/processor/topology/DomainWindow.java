@@ -25,9 +25,9 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
                            Map<String, Long> sessionsByReporter, boolean enforcementCounted, Long failedSessions) {
 
     public DomainWindow {
-        reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
-        failures = failures == null ? new TreeMap<>() : new TreeMap<>(failures);
-        sessionsByReporter = sessionsByReporter == null ? new TreeMap<>() : new TreeMap<>(sessionsByReporter);
+        reporters = SortedViews.sortedSet(reporters);
+        failures = SortedViews.sortedMap(failures);
+        sessionsByReporter = SortedViews.sortedMap(sessionsByReporter);
     }
 
     /** As windows written before the failed sessions were counted. */

@@ -125,7 +125,7 @@ public final class DomainWindowSerde {
             failedSessions = failed == NOT_COUNTED ? null : failed;
         }
         in.expectEnd();
-        // the records copy the sorted views into their TreeSets and TreeMaps in linear time
+        // the records keep these read-only sorted views as they are (SortedViews)
         return new DomainWindow(reports, totalSessions, reporters, new SortedArrayMap<>(resultTypes, counts),
                 sessionsByReporter, enforcementCounted, failedSessions);
     }

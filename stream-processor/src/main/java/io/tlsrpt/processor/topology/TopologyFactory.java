@@ -67,12 +67,17 @@ public final class TopologyFactory {
     /** The topology up to {@code depth}: {@link TopologyDepth#FULL} is what the processor runs. */
     public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
                                          Clock clock, TopologyDepth depth) {
-        return buildTopology(settings, decoder, metrics, clock, depth, new OpenStops(settings.windowSize()));
+        return buildTopology(settings, decoder, metrics, clock, depth, new OpenStops(settings.windowSize()),
+                new WindowChanges());
     }
 
-    /** The same, with the open reports-stopped incidents of the instance's tasks kept in {@code openStops}. */
+    /**
+     * The same, with the open reports-stopped incidents of the instance's tasks kept in {@code openStops} and the
+     * updates of its windows counted in {@code windowChanges}, for the HTTP queries.
+     */
     public static Topology buildTopology(TopologySettings settings, ReportDecoder decoder, PipelineMetrics metrics,
-                                         Clock clock, TopologyDepth depth, OpenStops openStops) {
+                                         Clock clock, TopologyDepth depth, OpenStops openStops,
+                                         WindowChanges windowChanges) {
         Topics topics = new Topics(settings.topics(), settings.registryUrl());
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -101,7 +106,7 @@ public final class TopologyFactory {
         KStream<String, DomainWindow> contributions = AggregateStage.contributions(distinct, topics.reports,
                 settings.servedDomains(), metrics);
         KStream<Windowed<String>, DomainWindow> windows = AggregateStage.apply(contributions, settings, metrics);
-        StatisticsStage.apply(windows, topics, settings, clock);
+        StatisticsStage.apply(windows, topics, settings, clock, windowChanges);
 
         KStream<String, Alert> alerts = DetectStage.apply(builder, windows, settings, metrics, clock);
         KStream<String, Alert> stopped = SilenceStage.apply(builder, contributions, settings, metrics, clock,

@@ -16,10 +16,10 @@ public record TypeCounts(long failed, Set<String> reporters, Map<String, Long> s
                          Map<String, Long> receivingMx, Map<String, Long> failedByReporter) {
 
     public TypeCounts {
-        reporters = reporters == null ? new TreeSet<>() : new TreeSet<>(reporters);
-        sendingIps = sendingIps == null ? new TreeMap<>() : new TreeMap<>(sendingIps);
-        receivingMx = receivingMx == null ? new TreeMap<>() : new TreeMap<>(receivingMx);
-        failedByReporter = failedByReporter == null ? new TreeMap<>() : new TreeMap<>(failedByReporter);
+        reporters = SortedViews.sortedSet(reporters);
+        sendingIps = SortedViews.sortedMap(sendingIps);
+        receivingMx = SortedViews.sortedMap(receivingMx);
+        failedByReporter = SortedViews.sortedMap(failedByReporter);
     }
 
     /** Without counts by reporter (as windows written before they were kept). */

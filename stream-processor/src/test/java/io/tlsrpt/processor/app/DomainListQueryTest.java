@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.processor.topology.DomainSummaries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -57,8 +58,21 @@ class DomainListQueryTest {
             for (JsonNode y : expected) {
                 assertThat(cursor.precedes(y)).as("%s then %s", x, y)
                         .isEqualTo(expected.indexOf(x) < expected.indexOf(y));
+                // as an instance ranks its domains before building the JSON of its page's
+                DomainListQuery after = new DomainListQuery(null, null, null, null, cursor, null);
+                assertThat(after.followsCursor().test(DomainListQuery.Rank.of(y))).as("%s then %s", x, y)
+                        .isEqualTo(cursor.precedes(y));
             }
         }
+        assertThat(DomainListQuery.parse(null).followsCursor().test(DomainListQuery.Rank.of(expected.get(0)))).isTrue();
+    }
+
+    @Test
+    void aDomainsRankIsItsSummarysShares() {
+        DomainSummaries.Summary summary = new DomainSummaries.Summary("x.example", 2, null, null, 400, 100L, null, 3,
+                new TreeSet<>());
+        assertThat(DomainListQuery.Rank.of(summary)).isEqualTo(new DomainListQuery.Rank(0.25, null, "x.example"))
+                .isEqualTo(DomainListQuery.Rank.of(summary("x.example", 0.25, null)));
     }
 
     @Test

@@ -92,6 +92,8 @@ class DomainQueryIT {
         // the fixtures' month is weeks before the test's day, and four partitions read it in no common order: on
         // time by arrival (stream-processor/README.md, "Late reports")
         props.setProperty(ProcessorConfig.WINDOW_GRACE, "P60D");
+        // the domain lists' kept sums read again a second after a window changed (30 s by default)
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE, "1s");
         return ProcessorConfig.fromProperties(props);
     }
 
@@ -402,6 +404,18 @@ class DomainQueryIT {
                 assertThat(domainList(p, "?since=yesterday", TOKEN, 400).get("error").asText()).contains("YYYY-MM-DD");
             }
 
+            // a report after the lists: each instance answered from the sums it kept (no window changed since); the
+            // report changes d1.example's window, and the lists show it once those sums are older than the maximum age
+            long sessionsBefore = sessions(get(a, "d1.example", 200));
+            produce(cluster.bootstrapServers(), configA.topicNames().raw(), List.of(report("Google Inc.", "g-later",
+                    DAYS).policy("d1.example", 700).bytes()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> sessions(get(a, "d1.example", 200))
+                    == sessionsBefore + 700);
+            for (TlsRptProcessor p : List.of(a, b)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> domainList(p, "?domain=d1.example", TOKEN, 200)
+                        .get("domains").get(0).get("total_sessions").asLong() == sessionsBefore + 700);
+            }
+
             // tlsrpt_incidents_open: each open incident counts on the instance that keeps it; when d3.example's
             // instance leaves, the other restores the task's incident-store and counts them all
             TlsRptProcessor owner = get(a, "d3.example", 200).get("served_by").asText().equals(addressA) ? a : b;
@@ -479,6 +493,15 @@ class DomainQueryIT {
         JsonNode answer = JSON.readTree(response.body());
         QueryApiSchemas.assertConforms(status, "IncidentList", answer);
         return answer;
+    }
+
+    /** A domain's sessions over the windows its query shows. */
+    private static long sessions(JsonNode state) {
+        long sessions = 0;
+        for (JsonNode w : state.get("windows")) {
+            sessions += w.get("total_sessions").asLong();
+        }
+        return sessions;
     }
 
     private static JsonNode domainList(TlsRptProcessor p, String query, String token, int status) throws Exception {

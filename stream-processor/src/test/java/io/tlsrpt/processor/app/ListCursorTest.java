@@ -75,7 +75,8 @@ class ListCursorTest {
                 List<JsonNode> kept = new ArrayList<>();
                 long following = 0;
                 for (List<JsonNode> own : instances) {
-                    MostUrgent most = new MostUrgent(limit, MostUrgent.ORDER, i -> cursor == null || cursor.precedes(i));
+                    MostUrgent<JsonNode> most = new MostUrgent<>(limit, MostUrgent.ORDER,
+                            i -> cursor == null || cursor.precedes(i));
                     own.forEach(most::offer);
                     assertThat(most.offered()).isEqualTo(own.size());
                     kept.addAll(most.sorted());

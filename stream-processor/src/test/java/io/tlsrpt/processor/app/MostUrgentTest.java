@@ -63,7 +63,7 @@ class MostUrgentTest {
 
     @Test
     void ofAnyNumberOfferedOnlyTheLimitIsHeldAndAllAreCounted() {
-        MostUrgent most = new MostUrgent(3);
+        MostUrgent<JsonNode> most = MostUrgent.incidents(3);
         for (int i = 0; i < 100_000; i++) {
             most.offer(incident("d" + i + ".example", i % 7 == 0 ? "firing" : "resolved", i % 2 == 0 ? "critical"
                     : "warning", "2026-12-01T00:00:00Z", "certificate-expired", null));
@@ -72,7 +72,7 @@ class MostUrgentTest {
         // firing and critical: i a multiple of 14; then by name, compared as text
         assertThat(most.sorted()).extracting(i -> i.path("policy_domain").asText())
                 .containsExactly("d0.example", "d10010.example", "d10024.example");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MostUrgent(0))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MostUrgent.incidents(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -35,6 +35,10 @@ class DomainSummariesTest {
             f.send(report("Google Inc.", "g-" + day, day).policy("shop.example", 1000,
                     failure("validation-failure", day, "192.0.2.9", null)), day);
             f.send(report("Yahoo", "y-" + day, day).policy("shop.example", 200), day);
+            if (day == 5) {
+                // a reporter the domain's earlier windows did not have: the summary's reporters are their union
+                f.send(report("Microsoft Corporation", "m-" + day, day).policy("shop.example", 100), day);
+            }
             if (day % 2 == 0) {
                 f.send(report("Google Inc.", "o-" + day, day).policy("other.example", 300,
                         failure("certificate-expired", 30, "192.0.2.1", "mx1.other.example")), day);
@@ -66,6 +70,7 @@ class DomainSummariesTest {
         }
         Summary shop = all.get("shop.example");
         assertThat(shop.failedSessions()).isEqualTo(21);
+        assertThat(shop.reporters()).containsExactly("Google Inc.", "Microsoft Corporation", "Yahoo");
         assertThat(shop.failedShare()).isEqualTo(21.0 / shop.totalSessions());
         assertThat(all.get("other.example").failedShare()).isEqualTo(90.0 / all.get("other.example").totalSessions());
 

@@ -36,6 +36,8 @@ final class TopologyFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     /** The open reports-stopped incidents the silence stage keeps beside its store (one partition here: 0). */
     final OpenStops openStops;
+    /** The window updates the statistics stage counts for the domain list. */
+    final WindowChanges windowChanges = new WindowChanges();
     final TestInputTopic<String, byte[]> raw;
     final TestOutputTopic<String, TlsReport> reports;
     final TestOutputTopic<String, byte[]> deadLetter;
@@ -76,7 +78,7 @@ final class TopologyFixture implements AutoCloseable {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         openStops = new OpenStops(settings.windowSize());
         driver = new TopologyTestDriver(TopologyFactory.buildTopology(settings, new ReportDecoder(), metrics, clock,
-                depth, openStops),
+                depth, openStops, windowChanges),
                 props, NOW);
         raw = driver.createInputTopic(topics.raw.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         reports = driver.createOutputTopic(topics.reports.name(), Serdes.String().deserializer(),
