@@ -183,6 +183,9 @@ public final class LocalRun {
             + "unprotected share)%n", p.bootstrap(), registryOption);
         out.printf("  one domain now    bin/tlsrpt domain DOMAIN --processor %s  (its days the processor keeps and its "
             + "incidents, from its state: GET %sDOMAIN)%n", p.processorUrl(), p.domainQueryUrl());
+        out.printf("  domains now       bin/tlsrpt domains --processor %s  (every domain over the days the processor "
+            + "keeps, worst first, with its open incidents, from its state: GET %s/v1/domains)%n", p.processorUrl(),
+            p.processorUrl());
         out.printf("  incidents now     bin/tlsrpt incidents --processor %s --status all  (every incident it holds, "
             + "most urgent first; --limit N pages; the HTTP API's OpenAPI description: %s/v1/openapi.json)%n",
             p.processorUrl(), p.processorUrl());

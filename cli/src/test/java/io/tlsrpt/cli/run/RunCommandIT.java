@@ -168,6 +168,13 @@ class RunCommandIT {
             assertThat(table.out()).startsWith(Seeder.DOWNGRADED_DOMAIN + ": ")
                 .containsPattern("\\d{4}-\\d\\d-\\d\\d +[\\d,]+ +\\d+\\.\\d\\d% .*starttls-not-supported")
                 .containsPattern("resolved +critical +starttls-downgrade-suspected \\(starttls-not-supported\\)");
+            // and in the processor's list of every domain, by the command the ready block prints: the seeded domains
+            // over the days its window store keeps, the downgraded one among them
+            CommandRunner.Run everyDomain = CommandRunner.run(printedCommand(first.text(), "domains --processor"));
+            assertThat(everyDomain.exit()).as(everyDomain.err()).isZero();
+            assertThat(everyDomain.out()).startsWith(Seeder.DOMAINS + " domains, 1 partitions on 1 instances, as of ")
+                .containsPattern("\\n" + Seeder.DOWNGRADED_DOMAIN.replace(".", "\\.")
+                    + " +\\d+ +[\\d,]+ +\\d+\\.\\d\\d% ");
             // and among the application's incidents, by the command the ready block prints
             CommandRunner.Run incidents = CommandRunner.run(printedCommand(first.text(), "incidents"));
             assertThat(incidents.exit()).as(incidents.err()).isZero();
