@@ -56,6 +56,7 @@ final class DomainQueryTokens {
 
     private final Optional<String> operatorToken;
     private final byte[] operator;
+    private final FailedTokens failed;
     private final Path tenantsFile;
     private final RecheckInterval recheck;
     /** "Bearer <token>" -> tenant, as last read. */
@@ -68,7 +69,14 @@ final class DomainQueryTokens {
      * @throws IllegalArgumentException when the tenants' file cannot be read or holds a bad line
      */
     DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock) {
+        this(operatorToken, tenantsFile, clock, new FailedTokens(0, 1, 1, System::nanoTime));
+    }
+
+    /** @param failed how many wrong tokens each client address may give */
+    DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock,
+                      FailedTokens failed) {
         this.operatorToken = operatorToken;
+        this.failed = failed;
         this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.tenantsFile = tenantsFile.orElse(null);
         this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
@@ -86,11 +94,24 @@ final class DomainQueryTokens {
     }
 
     /**
-     * What the request may ask; null when it may ask nothing, after answering it 401 with the realm to ask with.
+     * What the request may ask; null when it may ask nothing, after answering it 401 with the realm to ask with, or
+     * 429 when its address gave too many wrong tokens ({@link FailedTokens}; its token then not looked at).
      */
     Access authorize(HttpExchange exchange) throws IOException {
+        if (!required()) {
+            return new Everything();
+        }
+        String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+        long wait = failed.blockedFor(client);
+        if (wait > 0) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+            QueryAnswer.error(429, "too many requests with a wrong or no token from " + client + ": ask again in "
+                    + wait + " s").send(exchange);
+            return null;
+        }
         Access access = access(exchange.getRequestHeaders().getFirst("Authorization"));
         if (access instanceof Denied) {
+            failed.failed(client);
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
             QueryAnswer.error(401, "domain queries need Authorization: Bearer <the token of "
                     + "http.domains.token.file, or a tenant's of http.domains.tenant.tokens.file>").send(exchange);

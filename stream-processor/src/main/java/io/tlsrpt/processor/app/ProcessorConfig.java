@@ -182,6 +182,10 @@ public final class ProcessorConfig {
             "How old the sums of GET /v1/domains may be while reports arrive. Each instance sums its partitions' domains over every kept window (a second or more at 100,000 domains) and answers from those sums while no window of its own has changed since (always exact then), or while they are younger than this; older sums with windows changed since are read again. 0: read again after every change (exact, each list then costing the whole read while reports arrive). Lists with since= always read the windows. A duration (PT30S, 30s, 500ms, 0).");
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
             "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
+    public static final String HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE = key("http.domains.failed.tokens.per.minute", "10",
+            "How many requests with a wrong or no token each client address may make to the queries per minute, after a burst of http.domains.failed.tokens.burst: beyond that the address is answered 429 (with Retry-After) without its token being looked at, a right one included, until its allowance has grown back, so that tokens cannot be guessed at speed and a client with an expired token does not flood the log. Requests with a right token use none of it. Addresses are those the processor sees (behind a load balancer that does not keep them, all clients share one). 0: no limit. Only with tokens asked for (http.domains.token.file or http.domains.tenant.tokens.file).");
+    public static final String HTTP_DOMAINS_FAILED_TOKENS_BURST = key("http.domains.failed.tokens.burst", "20",
+            "How many requests with a wrong or no token a client address may make at once before http.domains.failed.tokens.per.minute limits it (at least 1).");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
             "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), and GET /v1/incidents and GET /v1/domains list that tenant's incidents and domains only, so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
@@ -355,6 +359,9 @@ public final class ProcessorConfig {
         check(problems, HTTP_DOMAINS_ENABLED, ProcessorConfig::parseBoolean, v -> true, "true or false");
         check(problems, HTTP_DOMAINS_LIST_MAX_AGE, ProcessorConfig::parseDuration, v -> !v.isNegative(),
                 "a duration >= 0");
+        check(problems, HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE, Double::parseDouble, v -> v >= 0 && v <= 1e6,
+                "a number from 0 to 1000000");
+        check(problems, HTTP_DOMAINS_FAILED_TOKENS_BURST, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();

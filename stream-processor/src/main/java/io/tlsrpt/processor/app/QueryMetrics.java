@@ -24,9 +24,11 @@ public final class QueryMetrics {
     public static final List<String> ENDPOINTS = List.of("domain", "domains", "incidents");
     /**
      * The statuses the endpoints answer with: 400 a bad name or parameter, 401 no or a wrong token, 403 a tenant's token
-     * asking another tenant's list, 404 nothing kept, 502 another instance did not answer, 503 starting or moving.
+     * asking another tenant's list, 404 nothing kept, 429 too many wrong tokens from the address, 502 another instance
+     * did not answer, 503 starting or moving.
      */
-    public static final List<String> STATUSES = List.of("200", "400", "401", "403", "404", "405", "500", "502", "503");
+    public static final List<String> STATUSES = List.of("200", "400", "401", "403", "404", "405", "429", "500", "502",
+            "503");
 
     private final MeterRegistry registry;
 

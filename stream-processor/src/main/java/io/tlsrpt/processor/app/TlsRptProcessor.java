@@ -165,7 +165,10 @@ public final class TlsRptProcessor implements AutoCloseable {
             if (queryAddress != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
                 DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
-                        config.domainsTenantTokensFile(), clock);
+                        config.domainsTenantTokensFile(), clock, new FailedTokens(
+                                config.getDouble(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE),
+                                config.getInt(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_BURST),
+                                FailedTokens.MAX_CLIENTS, System::nanoTime));
                 // the instances reach each other as they are reached: all over HTTPS, or all over plain HTTP
                 QueryPeers peers = new QueryPeers(self, config.httpTlsCertificateFile().isPresent()
                         ? TrustedCertificates.clientContext(config.httpTlsCaFile().orElse(null)) : null);

@@ -430,6 +430,29 @@ class DomainQueryIT {
             assertThat(alone.get("instances")).extracting(JsonNode::asText).containsExactly(address(other));
             assertThat(alone.get("count").asInt()).isEqualTo(5);
             assertThat(alone.get("incidents")).hasSize(2);
+
+            // wrong tokens from one address: 401s up to http.domains.failed.tokens.burst (20, a few used above), then
+            // 429 with Retry-After without the token looked at, the right one included
+            int refused = 0;
+            HttpResponse<String> limited = null;
+            for (int i = 0; i < 25 && limited == null; i++) {
+                HttpResponse<String> wrong = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(other,
+                        "d3.example")).header("Authorization", "Bearer guess-" + i).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (wrong.statusCode() == 429) {
+                    limited = wrong;
+                } else {
+                    assertThat(wrong.statusCode()).isEqualTo(401);
+                    refused++;
+                }
+            }
+            assertThat(limited).as("a 429 after at most 20 wrong tokens").isNotNull();
+            assertThat(refused).isBetween(1, 20);
+            assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 60L);
+            QueryApiSchemas.assertConforms(429, "Error", JSON.readTree(limited.body()));
+            assertThat(JSON.readTree(limited.body()).get("error").asText()).contains("too many requests with a wrong");
+            get(other, "d3.example", TOKEN, 429);
+            assertThat(queries(other, "domain", "429", false)).isGreaterThanOrEqualTo(2);
         }
     }
 
