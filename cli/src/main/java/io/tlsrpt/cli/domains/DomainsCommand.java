@@ -81,9 +81,14 @@ public final class DomainsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ProcessorAccess access;
 
+    @Option(names = "--order", paramLabel = "ORDER",
+        description = "With --processor: worst (the largest failed share first; the default), name, or sessions (the "
+            + "most sessions first).")
+    String order;
+
     @Option(names = "--limit", paramLabel = "N",
-        description = "With --processor: only the N worst (1 to 10000); the heading still counts them all. Default: "
-            + "the processor's 10000.")
+        description = "With --processor: only the first N in the order (1 to 10000); the heading still counts them "
+            + "all. Default: the processor's 10000.")
     Integer limit;
 
     @Option(names = "--after", paramLabel = "CURSOR",
@@ -126,7 +131,8 @@ public final class DomainsCommand implements Callable<Integer> {
         if (source.processor != null) {
             return fromProcessor();
         }
-        for (String option : List.of("--limit", "--after", "--all", "--token-file", "--ca-file", "--wait")) {
+        for (String option : List.of("--order", "--limit", "--after", "--all", "--token-file", "--ca-file",
+            "--wait")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + " asks a processor: give "
                     + "--processor instead of --bootstrap");
@@ -193,6 +199,12 @@ public final class DomainsCommand implements Callable<Integer> {
         if (since != null) {
             query.add("since=" + since);
         }
+        if (order != null) {
+            if (!List.of("worst", "name", "sessions").contains(order)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--order must be worst, name or sessions");
+            }
+            query.add("order=" + order);
+        }
         if (limit != null) {
             query.add("limit=" + limit);
         }
@@ -224,10 +236,13 @@ public final class DomainsCommand implements Callable<Integer> {
         String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
             + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "")
             + (list.path("since").isTextual() ? " since " + list.path("since").asText() : "");
+        String order = list.path("order").asText("worst");
         String listed = list.path("after").isTextual() ? ", " + domains.size() + " listed after the cursor"
-            : domains.size() < count ? ", the " + domains.size() + " worst listed" : "";
-        out.printf(Locale.ROOT, "%d %s%s%s, %d partitions on %d instances, as of %s%n", count,
-            count == 1 ? "domain" : "domains", scope, listed, list.path("partitions").asInt(),
+            : domains.size() < count ? ", the " + (order.equals("worst") ? domains.size() + " worst"
+            : "first " + domains.size()) + " listed" : "";
+        out.printf(Locale.ROOT, "%d %s%s%s%s, %d partitions on %d instances, as of %s%n", count,
+            count == 1 ? "domain" : "domains", scope, order.equals("worst") ? "" : ", by " + order, listed,
+            list.path("partitions").asInt(),
             list.path("instances").size(), list.path("as_of").asText());
         List<DomainTable.Row> rows = new ArrayList<>();
         Map<String, Long> open = new HashMap<>();

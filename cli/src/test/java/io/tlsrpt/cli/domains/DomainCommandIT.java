@@ -158,6 +158,15 @@ class DomainCommandIT {
                 assertThat(walkedDomains.exit()).as(walkedDomains.err()).isZero();
                 assertThat(readJson(walkedDomains.out()).get("domains"))
                     .containsExactlyElementsOf(domainList.get("domains"));
+                Run byName = run("domains", "--processor", url, "--order", "name", "--limit", "2", "--all", "--format",
+                    "json");
+                assertThat(byName.exit()).as(byName.err()).isZero();
+                assertThat(readJson(byName.out()).get("domains")).extracting(d -> d.get("policy_domain").asText())
+                    .isSorted().hasSize(domainCount);
+                Run bySessions = run("domains", "--processor", url, "--order", "sessions", "--limit", "1");
+                assertThat(bySessions.out()).as(bySessions.err())
+                    .startsWith(domainCount + " domains, by sessions, the first 1 listed, 1 partitions on 1 instances");
+                assertThat(run("domains", "--processor", url, "--order", "sideways").exit()).isEqualTo(2);
                 Run under = run("domains", "--processor", url, "--domain", "Expired.Example.", "--format", "json");
                 assertThat(readJson(under.out()).get("domains")).singleElement()
                     .satisfies(d -> assertThat(d.get("policy_domain").asText()).isEqualTo("expired.example"));

@@ -53,8 +53,8 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
     DomainListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                        Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops,
                        WindowChanges windowChanges, Duration maxAge) {
-        super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, DomainListQuery.WORST_FIRST,
-                MAX_READING, streams, peers, clock, tokens);
+        super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, MAX_READING, streams, peers, clock,
+                tokens);
         this.served = served;
         this.stops = new PartitionStops(streams, openStops, windowSize);
         this.summed = new SummedDomains(windowChanges, maxAge);
@@ -68,17 +68,17 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
     @Override
     void filters(DomainListQuery query, ObjectNode root) {
         root.put("tenant", query.tenant()).put("domain", query.domain())
-                .put("since", query.since() == null ? null : query.since().toString());
+                .put("since", query.since() == null ? null : query.since().toString())
+                .put("order", query.sort().code());
     }
 
-    /** This instance's part of the list, for {@code partitions}: the worst of its domains, up to the limit. */
+    /** This instance's part of the list, for {@code partitions}: the first of its domains in the order asked. */
     @Override
     ObjectNode read(DomainListQuery query, SortedSet<Integer> partitions, String self) {
         ServedDomains domains = served.get();
         Predicate<DomainListQuery.Rank> afterCursor = query.followsCursor();
         MostUrgent<Ranked> worst = new MostUrgent<>(query.effectiveLimit(),
-                Comparator.comparing(Ranked::rank, DomainListQuery.Rank.WORST_FIRST),
-                ranked -> afterCursor.test(ranked.rank()));
+                Comparator.comparing(Ranked::rank, query.sort().ranks()), ranked -> afterCursor.test(ranked.rank()));
         for (int partition : partitions) {
             Supplier<ReadOnlyWindowStore<String, DomainWindow>> windows = () -> streams.store(
                     StoreQueryParameters.fromNameAndType(DomainStateReader.WINDOW_STORE,

@@ -43,7 +43,7 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
     /** @param openStops the open reports-stopped incidents the silence stage's tasks keep for this list */
     IncidentListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                          Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops) {
-        super(PATH, "incident list", INCIDENTS, DomainStateReader.INCIDENT_STORE, MostUrgent.INCIDENTS, MAX_READING,
+        super(PATH, "incident list", INCIDENTS, DomainStateReader.INCIDENT_STORE, MAX_READING,
                 streams, peers, clock, tokens);
         this.served = served;
         this.stops = new PartitionStops(streams, openStops, windowSize);

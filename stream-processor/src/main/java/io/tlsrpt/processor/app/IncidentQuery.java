@@ -46,6 +46,12 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         return new IncidentQuery(status, tenant, domain, limit, after, partitions);
     }
 
+    /** Most urgent first, always. */
+    @Override
+    public ListCursor.Order order() {
+        return MostUrgent.INCIDENTS;
+    }
+
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     @Override
     public IncidentQuery forTenant(String only) {

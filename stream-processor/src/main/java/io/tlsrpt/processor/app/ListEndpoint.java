@@ -31,7 +31,6 @@ abstract class ListEndpoint<Q extends ListQuery<Q>> implements HttpHandler {
     private final String itemsField;
     /** The store whose partitions' owners hold the list. */
     private final String store;
-    private final ListCursor.Order order;
     protected final KafkaStreams streams;
     private final QueryPeers peers;
     private final Clock clock;
@@ -39,13 +38,12 @@ abstract class ListEndpoint<Q extends ListQuery<Q>> implements HttpHandler {
     private final ReadPermits reading;
 
     /** @param maxReading how many of these lists this instance reads from its stores at once at most */
-    ListEndpoint(String path, String what, String itemsField, String store, ListCursor.Order order, int maxReading,
+    ListEndpoint(String path, String what, String itemsField, String store, int maxReading,
                  KafkaStreams streams, QueryPeers peers, Clock clock, DomainQueryTokens tokens) {
         this.path = path;
         this.what = what;
         this.itemsField = itemsField;
         this.store = store;
-        this.order = order;
         this.streams = streams;
         this.peers = peers;
         this.clock = clock;
@@ -124,7 +122,7 @@ abstract class ListEndpoint<Q extends ListQuery<Q>> implements HttpHandler {
         // count: every item the question matches; the items: the first of them after the cursor, up to the limit;
         // remaining: how many come after this page, and next the cursor that lists them
         return ListGathering.answer((ListGathering.Gathered) outcome, clock, root -> filters(q, root),
-                q.effectiveLimit(), q.after(), order, itemsField);
+                q.effectiveLimit(), q.after(), q.order(), itemsField);
     }
 
     private ObjectNode local(Q query, SortedSet<Integer> partitions) {

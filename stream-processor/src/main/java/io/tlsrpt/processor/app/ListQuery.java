@@ -32,6 +32,9 @@ interface ListQuery<Q extends ListQuery<Q>> {
     /** The cursor asked after, null for the first page. */
     ListCursor after();
 
+    /** The list's order: how the instances' pages are merged and what its cursors hold. */
+    ListCursor.Order order();
+
     /** Whether {@code item} is after the cursor asked, as every item is when none was. */
     default boolean follows(JsonNode item) {
         return after() == null || after().precedes(item);

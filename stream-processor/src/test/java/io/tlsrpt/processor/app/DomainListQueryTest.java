@@ -59,7 +59,8 @@ class DomainListQueryTest {
                 assertThat(cursor.precedes(y)).as("%s then %s", x, y)
                         .isEqualTo(expected.indexOf(x) < expected.indexOf(y));
                 // as an instance ranks its domains before building the JSON of its page's
-                DomainListQuery after = new DomainListQuery(null, null, null, null, cursor, null);
+                DomainListQuery after = new DomainListQuery(null, null, null, DomainListQuery.Sort.WORST, null,
+                        cursor, null);
                 assertThat(after.followsCursor().test(DomainListQuery.Rank.of(y))).as("%s then %s", x, y)
                         .isEqualTo(cursor.precedes(y));
             }
@@ -71,8 +72,44 @@ class DomainListQueryTest {
     void aDomainsRankIsItsSummarysShares() {
         DomainSummaries.Summary summary = new DomainSummaries.Summary("x.example", 2, null, null, 400, 100L, null, 3,
                 new TreeSet<>());
-        assertThat(DomainListQuery.Rank.of(summary)).isEqualTo(new DomainListQuery.Rank(0.25, null, "x.example"))
-                .isEqualTo(DomainListQuery.Rank.of(summary("x.example", 0.25, null)));
+        assertThat(DomainListQuery.Rank.of(summary)).isEqualTo(new DomainListQuery.Rank(0.25, null, 400, "x.example"))
+                .isEqualTo(DomainListQuery.Rank.of(((ObjectNode) summary("x.example", 0.25, null))
+                        .put("total_sessions", 400)));
+    }
+
+    @Test
+    void byNameOrTheMostSessionsFirstEachWithItsOwnCursor() {
+        List<JsonNode> domains = new ArrayList<>();
+        String[] names = {"c.example", "a.example", "d.example", "b.example"};
+        long[] sessions = {500, 100, 500, 900};
+        for (int i = 0; i < names.length; i++) {
+            domains.add(((ObjectNode) summary(names[i], 0.1 * i, 0.0)).put("total_sessions", sessions[i]));
+        }
+        DomainListQuery byName = DomainListQuery.parse("order=name");
+        assertThat(MostUrgent.of(domains, 10, byName.order().comparator()))
+                .extracting(d -> d.get("policy_domain").asText())
+                .containsExactly("a.example", "b.example", "c.example", "d.example");
+        DomainListQuery bySessions = DomainListQuery.parse("order=sessions");
+        List<JsonNode> mostSessions = MostUrgent.of(domains, 10, bySessions.order().comparator());
+        assertThat(mostSessions).extracting(d -> d.get("policy_domain").asText())
+                .containsExactly("b.example", "c.example", "d.example", "a.example");
+        // a page of two by sessions, then the rest after its cursor, ranked as an instance ranks them
+        String next = ListCursor.after(bySessions.order(), mostSessions.get(1)).encoded();
+        DomainListQuery rest = DomainListQuery.parse("order=sessions&after=" + next);
+        assertThat(mostSessions).filteredOn(d -> rest.followsCursor().test(DomainListQuery.Rank.of(d)))
+                .containsExactlyElementsOf(mostSessions.subList(2, 4));
+        assertThat(DomainListQuery.parse(rest.forPeer(new TreeSet<>(List.of(1))))).isEqualTo(
+                new DomainListQuery(null, null, null, DomainListQuery.Sort.SESSIONS, null, rest.after(),
+                        new TreeSet<>(List.of(1))));
+        // a cursor is a place in one order
+        assertThatThrownBy(() -> DomainListQuery.parse("order=name&after=" + next))
+                .hasMessageContaining("'next' of an earlier");
+        String worstCursor = ListCursor.after(DomainListQuery.WORST_FIRST, domains.get(0)).encoded();
+        assertThatThrownBy(() -> DomainListQuery.parse("order=sessions&after=" + worstCursor))
+                .hasMessageContaining("'next' of an earlier");
+        assertThatThrownBy(() -> DomainListQuery.parse("order=sideways"))
+                .hasMessageContaining("order must be worst, name or sessions");
+        assertThat(DomainListQuery.parse(null).sort()).isEqualTo(DomainListQuery.Sort.WORST);
     }
 
     @Test
@@ -88,8 +125,8 @@ class DomainListQueryTest {
         assertThat(query.admits("mail.example.com", "umbrella")).isFalse();
         assertThat(query.admits("example.org", "acme")).isFalse();
         DomainListQuery asked = DomainListQuery.parse(query.forPeer(new TreeSet<>(List.of(2, 0))));
-        assertThat(asked).isEqualTo(new DomainListQuery("acme", "example.com", query.since(), 5, query.after(),
-                new TreeSet<>(List.of(0, 2))));
+        assertThat(asked).isEqualTo(new DomainListQuery("acme", "example.com", query.since(),
+                DomainListQuery.Sort.WORST, 5, query.after(), new TreeSet<>(List.of(0, 2))));
         DomainListQuery none = DomainListQuery.parse(null);
         assertThat(none.from()).isEqualTo(Instant.EPOCH);
         assertThat(none.effectiveLimit()).isEqualTo(ListQueries.MAX_LIMIT);

@@ -392,6 +392,30 @@ class DomainQueryIT {
                     query = "?limit=3&after=" + page.get("next").asText();
                 }
                 assertThat(walked).containsExactlyElementsOf(worstFirst);
+                // other orders, each from both instances and in pages of its own cursor
+                JsonNode byName = domainList(p, "?order=name", TOKEN, 200);
+                assertThat(byName.get("order").asText()).isEqualTo("name");
+                assertThat(byName.get("domains")).extracting(d -> d.get("policy_domain").asText()).isSorted()
+                        .hasSize(DOMAINS);
+                List<JsonNode> bySessions = new ArrayList<>();
+                domainList(p, "?order=sessions", TOKEN, 200).get("domains").forEach(bySessions::add);
+                assertThat(bySessions).isSortedAccordingTo(DomainListQuery.Sort.SESSIONS.order().comparator())
+                        .hasSize(DOMAINS);
+                assertThat(bySessions.get(0).get("total_sessions").asLong())
+                        .isGreaterThanOrEqualTo(bySessions.get(DOMAINS - 1).get("total_sessions").asLong());
+                List<JsonNode> sessionPages = new ArrayList<>();
+                String sessionQuery = "?order=sessions&limit=4";
+                while (true) {
+                    JsonNode page = domainList(p, sessionQuery, TOKEN, 200);
+                    page.get("domains").forEach(sessionPages::add);
+                    if (page.get("next").isNull()) {
+                        break;
+                    }
+                    sessionQuery = "?order=sessions&limit=4&after=" + page.get("next").asText();
+                }
+                assertThat(sessionPages).containsExactlyElementsOf(bySessions);
+                domainList(p, "?order=name&after=" + domainList(p, "?limit=1", TOKEN, 200).get("next").asText(), TOKEN,
+                        400);
                 assertThat(domainList(p, "", BLUE, 200).get("domains")).extracting(d -> d.get("policy_domain")
                         .asText()).containsExactly("d2.example");
                 domainList(p, "?tenant=green", BLUE, 403);
