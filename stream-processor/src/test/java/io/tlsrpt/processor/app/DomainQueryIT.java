@@ -381,17 +381,7 @@ class DomainQueryIT {
                 }
                 assertThat(worstFirst.get(0).get("open_incidents").asInt()).as("the expired certificates' domains "
                         + "fail most").isPositive();
-                List<JsonNode> walked = new ArrayList<>();
-                String query = "?limit=3";
-                while (true) {
-                    JsonNode page = domainList(p, query, TOKEN, 200);
-                    page.get("domains").forEach(walked::add);
-                    if (page.get("next").isNull()) {
-                        break;
-                    }
-                    query = "?limit=3&after=" + page.get("next").asText();
-                }
-                assertThat(walked).containsExactlyElementsOf(worstFirst);
+                assertThat(domainPages(p, "?limit=3")).containsExactlyElementsOf(worstFirst);
                 // other orders, each from both instances and in pages of its own cursor
                 JsonNode byName = domainList(p, "?order=name", TOKEN, 200);
                 assertThat(byName.get("order").asText()).isEqualTo("name");
@@ -403,17 +393,7 @@ class DomainQueryIT {
                         .hasSize(DOMAINS);
                 assertThat(bySessions.get(0).get("total_sessions").asLong())
                         .isGreaterThanOrEqualTo(bySessions.get(DOMAINS - 1).get("total_sessions").asLong());
-                List<JsonNode> sessionPages = new ArrayList<>();
-                String sessionQuery = "?order=sessions&limit=4";
-                while (true) {
-                    JsonNode page = domainList(p, sessionQuery, TOKEN, 200);
-                    page.get("domains").forEach(sessionPages::add);
-                    if (page.get("next").isNull()) {
-                        break;
-                    }
-                    sessionQuery = "?order=sessions&limit=4&after=" + page.get("next").asText();
-                }
-                assertThat(sessionPages).containsExactlyElementsOf(bySessions);
+                assertThat(domainPages(p, "?order=sessions&limit=4")).containsExactlyElementsOf(bySessions);
                 domainList(p, "?order=name&after=" + domainList(p, "?limit=1", TOKEN, 200).get("next").asText(), TOKEN,
                         400);
                 assertThat(domainList(p, "", BLUE, 200).get("domains")).extracting(d -> d.get("policy_domain")
@@ -540,6 +520,20 @@ class DomainQueryIT {
         JsonNode answer = JSON.readTree(response.body());
         QueryApiSchemas.assertConforms(status, "IncidentList", answer);
         return answer;
+    }
+
+    /** The domain list of {@code query} page after page, each after the last's cursor, as one list. */
+    private static List<JsonNode> domainPages(TlsRptProcessor p, String query) throws Exception {
+        List<JsonNode> walked = new ArrayList<>();
+        String page = query;
+        while (true) {
+            JsonNode answer = domainList(p, page, TOKEN, 200);
+            answer.get("domains").forEach(walked::add);
+            if (answer.get("next").isNull()) {
+                return walked;
+            }
+            page = query + "&after=" + answer.get("next").asText();
+        }
     }
 
     /** A domain's sessions over the windows its query shows. */
