@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
@@ -52,12 +53,12 @@ final class DomainListEndpoint extends ListEndpoint<DomainListQuery> {
 
     DomainListEndpoint(KafkaStreams streams, QueryPeers peers, Duration windowSize, Clock clock,
                        Supplier<ServedDomains> served, DomainQueryTokens tokens, OpenStops openStops,
-                       WindowChanges windowChanges, Duration maxAge) {
+                       WindowChanges windowChanges, Duration maxAge, MeterRegistry registry) {
         super(PATH, "domain list", DOMAINS, DomainStateReader.WINDOW_STORE, MAX_READING, streams, peers, clock,
                 tokens);
         this.served = served;
         this.stops = new PartitionStops(streams, openStops, windowSize);
-        this.summed = new SummedDomains(windowChanges, maxAge);
+        this.summed = new SummedDomains(windowChanges, maxAge, registry);
     }
 
     @Override

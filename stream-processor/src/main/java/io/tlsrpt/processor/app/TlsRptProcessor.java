@@ -176,7 +176,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                                 servedDomains::current, tokens),
                         new DomainListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
                                 tokens, openStops, windowChanges,
-                                config.getDuration(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE)),
+                                config.getDuration(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE), registry),
                         new IncidentListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
                                 tokens, openStops));
                 String base = http.scheme() + "://" + DomainQueryEndpoint.address(queryAddress);

@@ -1,5 +1,7 @@
 package io.tlsrpt.processor.topology;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +20,9 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 public final class SummedDomains {
 
+    /** {@code tlsrpt_domain_list_partition_sums_total}: each partition's sums a domain list used, by where from. */
+    public static final String METRIC = "tlsrpt.domain.list.partition.sums";
+
     /** A partition's sums, with the counts of {@link WindowChanges} and the time they were read at. */
     private record Summed(long updates, long assignments, long readAtNanos, Map<String, DomainSummaries.Summary> sums) {
     }
@@ -26,15 +31,24 @@ public final class SummedDomains {
     private final long maxAgeNanos;
     private final LongSupplier nanoTime;
     private final Map<Integer, Summed> byPartition = new ConcurrentHashMap<>();
+    private final Counter kept;
+    private final Counter read;
 
-    public SummedDomains(WindowChanges changes, Duration maxAge) {
-        this(changes, maxAge, System::nanoTime);
+    public SummedDomains(WindowChanges changes, Duration maxAge, MeterRegistry registry) {
+        this(changes, maxAge, System::nanoTime, registry);
     }
 
-    SummedDomains(WindowChanges changes, Duration maxAge, LongSupplier nanoTime) {
+    SummedDomains(WindowChanges changes, Duration maxAge, LongSupplier nanoTime, MeterRegistry registry) {
         this.changes = changes;
         this.maxAgeNanos = maxAge.toNanos();
         this.nanoTime = nanoTime;
+        // read often while reports arrive: http.domains.list.max.age too short for how often the list is asked
+        this.kept = Counter.builder(METRIC).tag("source", "kept")
+                .description("Partitions' domain sums a domain list answered from: kept from an earlier read")
+                .register(registry);
+        this.read = Counter.builder(METRIC).tag("source", "read")
+                .description("Partitions' domain sums a domain list answered from: read from every kept window")
+                .register(registry);
     }
 
     /** Every domain of {@code partition}, summed over all its kept windows, read from {@code store} when needed. */
@@ -48,8 +62,10 @@ public final class SummedDomains {
         byPartition.values().removeIf(summed -> summed.assignments() != assignments);
         Summed last = byPartition.get(partition);
         if (last != null && (last.updates() == updates || now - last.readAtNanos() < maxAgeNanos)) {
+            kept.increment();
             return last.sums();
         }
+        read.increment();
         Map<String, DomainSummaries.Summary> sums = DomainSummaries.read(store.get(), Instant.EPOCH, domain -> true);
         byPartition.put(partition, new Summed(updates, assignments, now, sums));
         return sums;

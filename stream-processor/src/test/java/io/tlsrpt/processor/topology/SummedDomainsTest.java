@@ -3,6 +3,7 @@ package io.tlsrpt.processor.topology;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.topology.DomainSummaries.Summary;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class SummedDomainsTest {
 
     private final TopologyFixture f = new TopologyFixture();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private long nanos;
     private int reads;
 
@@ -39,7 +41,7 @@ class SummedDomainsTest {
 
     @Test
     void sumsAreReadAgainOnlyOnceAWindowChangedAndTheyAreOlderThanTheMaximumAge() {
-        SummedDomains summed = new SummedDomains(f.windowChanges, Duration.ofSeconds(30), () -> nanos);
+        SummedDomains summed = new SummedDomains(f.windowChanges, Duration.ofSeconds(30), () -> nanos, registry);
         f.send(report("Google Inc.", "g-1", 1).policy("shop.example", 1000), 1);
         long counted = f.windowChanges.updates();
         assertThat(counted).as("the window's update counted").isPositive();
@@ -66,11 +68,13 @@ class SummedDomainsTest {
         f.windowChanges.reassigned();
         assertThat(summed.of(0, store())).as("the tasks may have moved: read again").isNotSameAs(third);
         assertThat(reads).isEqualTo(4);
+        assertThat(registry.get(SummedDomains.METRIC).tag("source", "read").counter().count()).isEqualTo(4);
+        assertThat(registry.get(SummedDomains.METRIC).tag("source", "kept").counter().count()).isEqualTo(2);
     }
 
     @Test
     void withoutAMaximumAgeEveryChangeIsReadAtTheNextRequest() {
-        SummedDomains summed = new SummedDomains(f.windowChanges, Duration.ZERO, () -> nanos);
+        SummedDomains summed = new SummedDomains(f.windowChanges, Duration.ZERO, () -> nanos, registry);
         f.send(report("Google Inc.", "g-1", 1).policy("shop.example", 1000), 1);
         Map<String, Summary> first = summed.of(0, store());
         assertThat(summed.of(0, store())).isSameAs(first);
