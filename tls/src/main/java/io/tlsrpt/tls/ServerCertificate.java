@@ -23,6 +23,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,9 +107,34 @@ public final class ServerCertificate {
 
     /** A TLS context presenting this certificate, and the renewed one after a change of the files. */
     public SSLContext serverContext() {
+        return context(null);
+    }
+
+    /**
+     * The same, checking the certificates clients present against the authorities of {@code clientCaFile} (PEM; the
+     * server must also ask for them: {@code SSLParameters.setNeedClientAuth}).
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public SSLContext serverContext(Path clientCaFile) {
+        return context(TrustedCertificates.trustManagers(clientCaFile));
+    }
+
+    /**
+     * A TLS context for a client that presents this certificate (the renewed one after a change of the files) to
+     * servers asking for one, and trusts the authorities of {@code caFile} (PEM; null: the JVM's): one instance of a
+     * service calling another that asks its clients for certificates.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public SSLContext clientContext(Path caFile) {
+        return context(caFile == null ? null : TrustedCertificates.trustManagers(caFile));
+    }
+
+    private SSLContext context(TrustManager[] trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new ReloadingKeyManager()}, null, null);
+            context.init(new KeyManager[] {new ReloadingKeyManager()}, trust, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM offers no TLS: " + e.getMessage(), e);
@@ -312,12 +338,17 @@ public final class ServerCertificate {
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
+            return current().keys().getClientAliases(keyType, issuers);
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
+            return current().keys().chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return current().keys().chooseEngineClientAlias(keyType, issuers, engine);
         }
     }
 }

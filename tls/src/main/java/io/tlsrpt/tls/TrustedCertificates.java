@@ -7,6 +7,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A client's TLS context trusting the authorities of a PEM file, or the JVM's own without one. */
@@ -25,6 +26,22 @@ public final class TrustedCertificates {
             if (caFile == null) {
                 return SSLContext.getDefault();
             }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(caFile), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trust managers of the authorities of {@code caFile} (PEM certificates), for a client checking its server or a
+     * server checking its clients' certificates.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    public static TrustManager[] trustManagers(Path caFile) {
+        try {
             List<X509Certificate> authorities = PemFiles.certificates(caFile);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -33,9 +50,7 @@ public final class TrustedCertificates {
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust.getTrustManagers();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
         }

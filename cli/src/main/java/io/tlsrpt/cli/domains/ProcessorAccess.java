@@ -30,15 +30,26 @@ final class ProcessorAccess {
             + "the JVM's trusted authorities.")
     Path caFile;
 
+    @Option(names = "--cert-file", paramLabel = "FILE",
+        description = "A PEM certificate (intermediates after it) to present to a processor that asks clients for one "
+            + "(its http.tls.client.ca.file), with --key-file.")
+    Path certFile;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+        description = "The PEM private key of --cert-file, unencrypted PKCS#8 (BEGIN PRIVATE KEY).")
+    Path keyFile;
+
     /**
      * Asks {@code processor} for {@code pathAndQuery} (from the path on).
      *
      * @return its answer, or null when it gave none (said why on stderr)
-     * @throws CommandLine.ParameterException for a --wait, --token-file or --ca-file that cannot be used
+     * @throws CommandLine.ParameterException for a --wait, --token-file, --ca-file, --cert-file or --key-file that
+     *                                        cannot be used
      */
     JsonNode ask(CommandLine.Model.CommandSpec spec, String command, URI processor, String pathAndQuery)
         throws InterruptedException {
         URI uri = URI.create(processor.toString().replaceAll("/+$", "") + pathAndQuery);
-        return new ProcessorQuery(spec, command, uri, tokenFile, caFile, waitSeconds).ask(spec.commandLine().getErr());
+        return new ProcessorQuery(spec, command, uri, tokenFile, new ProcessorQuery.Tls(caFile, certFile, keyFile),
+            waitSeconds).ask(spec.commandLine().getErr());
     }
 }

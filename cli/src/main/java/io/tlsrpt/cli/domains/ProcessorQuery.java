@@ -2,6 +2,7 @@ package io.tlsrpt.cli.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsrpt.tls.ServerCertificate;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +38,22 @@ final class ProcessorQuery {
     private final int waitSeconds;
 
     /**
+     * The TLS of a question over HTTPS.
+     *
+     * @param caFile   the authorities to trust (PEM); null for the JVM's
+     * @param certFile the certificate to present when the processor asks for one (PEM); null for none
+     * @param keyFile  its key (PEM); null exactly when {@code certFile} is
+     */
+    record Tls(Path caFile, Path certFile, Path keyFile) {
+    }
+
+    /**
      * @param command   the command's name, which begins each line it prints on stderr
      * @param tokenFile a file whose first line is sent as {@code Authorization: Bearer}; null for none
-     * @param caFile    the authorities to trust over HTTPS (PEM); null for the JVM's
-     * @throws CommandLine.ParameterException when the token file or the authorities' cannot be read or the wait is
-     *                                        negative
+     * @throws CommandLine.ParameterException when the token file, the authorities', the certificate or its key cannot
+     *                                        be read or the wait is negative
      */
-    ProcessorQuery(CommandLine.Model.CommandSpec spec, String command, URI uri, Path tokenFile, Path caFile,
+    ProcessorQuery(CommandLine.Model.CommandSpec spec, String command, URI uri, Path tokenFile, Tls tls,
                    int waitSeconds) {
         if (waitSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be 0 or more seconds");
@@ -58,9 +69,20 @@ final class ProcessorQuery {
             }
         }
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(TIMEOUT);
-        if (caFile != null) {
+        if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cert-file and --key-file: both or neither");
+        }
+        if (tls.certFile() != null) {
             try {
-                client.sslContext(TrustedCertificates.clientContext(caFile));
+                client.sslContext(ServerCertificate.fromPem(tls.certFile(), tls.keyFile(), Clock.systemUTC())
+                    .clientContext(tls.caFile()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cert-file, --key-file or --ca-file: "
+                    + e.getMessage());
+            }
+        } else if (tls.caFile() != null) {
+            try {
+                client.sslContext(TrustedCertificates.clientContext(tls.caFile()));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--ca-file " + e.getMessage());
             }
@@ -94,7 +116,8 @@ final class ProcessorQuery {
                 why = "does not answer (" + e + ")";
             } catch (SSLException e) {
                 err.println(command + ": no TLS connection to " + uri + " (" + e.getMessage() + "): --ca-file names"
-                    + " the authorities of the processor's certificate (its http.tls.ca.file)");
+                    + " the authorities of the processor's certificate (its http.tls.ca.file); a processor that asks"
+                    + " clients for a certificate (http.tls.client.ca.file) needs --cert-file and --key-file");
                 return null;
             } catch (IOException e) {
                 err.println(command + ": " + uri + " did not answer: " + e);

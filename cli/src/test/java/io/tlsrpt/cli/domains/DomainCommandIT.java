@@ -239,6 +239,28 @@ class DomainCommandIT {
                 assertThat(run("domain", "expired.example", "--processor", url, "--ca-file", token.toString()).err())
                     .contains("--ca-file " + token + ": no PEM certificate");
             }
+
+            // and with client certificates asked (mutual TLS, the probes on a port of their own): the commands
+            // present one with --cert-file and --key-file, and get no connection without
+            TestCertificateAuthority.PemPair client = authority.pemPair("on-call");
+            try (TlsRptProcessor mutual = TlsRptProcessor.start(TestProcessors.config(kafka, "tlsrpt-domain-it",
+                dir.resolve("state"), 1, ProcessorConfig.HTTP_PORT, Integer.toString(port),
+                ProcessorConfig.HTTP_DOMAINS_TOKEN_FILE, token.toString(), ProcessorConfig.HTTP_TLS_CERTIFICATE_FILE,
+                tls.certificate().toString(), ProcessorConfig.HTTP_TLS_KEY_FILE, tls.key().toString(),
+                ProcessorConfig.HTTP_TLS_CLIENT_CA_FILE, ca, ProcessorConfig.HTTP_MANAGEMENT_PORT, "0"))) {
+                Run certified = run("domains", "--processor", url, "--wait", "90", "--token-file", token.toString(),
+                    "--ca-file", ca, "--cert-file", client.certificate().toString(), "--key-file",
+                    client.key().toString());
+                assertThat(certified.exit()).as(certified.err()).isZero();
+                assertThat(certified.out()).containsPattern("\\nexpired\\.example +10 ");
+                Run uncertified = run("domain", "expired.example", "--processor", url, "--wait", "0", "--token-file",
+                    token.toString(), "--ca-file", ca);
+                assertThat(uncertified.exit()).isEqualTo(1);
+                assertThat(uncertified.out()).isEmpty();
+                assertThat(run("domain", "expired.example", "--processor", url, "--cert-file",
+                    client.certificate().toString()).err()).contains("--cert-file and --key-file: both or neither");
+                assertThat(mutual.managementAddress().getPort()).isPositive();
+            }
         }
         Run down = run("domain", "expired.example", "--processor", "http://127.0.0.1:1", "--wait", "0");
         assertThat(down.exit()).isEqualTo(1);

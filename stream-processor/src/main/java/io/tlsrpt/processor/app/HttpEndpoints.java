@@ -61,6 +61,16 @@ final class HttpEndpoints implements AutoCloseable {
     HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
                   BooleanSupplier ready, boolean queries, SSLContext tls, String managementHost, int managementPort)
             throws IOException {
+        this(host, port, registry, live, ready, queries, tls, false, managementHost, managementPort);
+    }
+
+    /**
+     * The same; with {@code clientCertificates}, the HTTPS server asks each client for a certificate and refuses the
+     * connection without one {@code tls} trusts ({@code http.tls.client.ca.file}).
+     */
+    HttpEndpoints(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
+                  BooleanSupplier ready, boolean queries, SSLContext tls, boolean clientCertificates,
+                  String managementHost, int managementPort) throws IOException {
         HttpServerThreads.setServerProperties();
         InetSocketAddress bind = new InetSocketAddress(host, port);
         if (tls == null) {
@@ -72,6 +82,7 @@ final class HttpEndpoints implements AutoCloseable {
                 public void configure(HttpsParameters params) {
                     SSLParameters parameters = tls.getDefaultSSLParameters();
                     parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    parameters.setNeedClientAuth(clientCertificates);
                     params.setSSLParameters(parameters);
                 }
             });

@@ -194,6 +194,8 @@ public final class ProcessorConfig {
             "A PEM file of the certificate the HTTP server presents, its intermediates after it (tls.crt of a Kubernetes TLS secret). With http.tls.key.file, the server speaks HTTPS only (TLS 1.2 and 1.3): the metrics, health and readiness endpoints and the queries, whose tokens then never cross the network in clear; the instances forward queries to each other over HTTPS, so every instance must serve HTTPS, and its certificate must name the host the others reach it at (http.advertised.host: in Kubernetes a StatefulSet pod's DNS name under its headless Service, which a wildcard certificate covers, rather than the pod's IP). The two files are read again when they change (looked at every 10 s), so a renewed certificate is served without a restart; a pair that cannot be read or does not match keeps the one in force, with a warning and tlsrpt_http_tls_reloads_total{result=\"failed\"}. Empty (the default): plain HTTP.");
     public static final String HTTP_TLS_KEY_FILE = key("http.tls.key.file", "",
             "The PEM file of the private key of http.tls.certificate.file, unencrypted PKCS#8 (BEGIN PRIVATE KEY; RSA, EC or Ed25519): a PKCS#1 or SEC1 key (BEGIN RSA/EC PRIVATE KEY) is refused with the openssl command that converts it (cert-manager: privateKey.encoding: PKCS8). Keep it readable by the processor's user only.");
+    public static final String HTTP_TLS_CLIENT_CA_FILE = key("http.tls.client.ca.file", "",
+            "A PEM file of the authorities whose client certificates the HTTPS server accepts (mutual TLS): with it, a client of the queries must present a certificate they issued or gets no TLS connection, and each instance presents its own http.tls.certificate.file to the others when it forwards a query (that certificate must then allow client authentication: no extendedKeyUsage, or one with clientAuth). Only with http.tls.certificate.file and a management port of its own (http.management.port >= 0: the kubelet's probes and Prometheus' scrape present no client certificate). Tokens (http.domains.token.file) still apply. Empty: no client certificate asked.");
     public static final String HTTP_TLS_CA_FILE = key("http.tls.ca.file", "",
             "PEM certificates of the authorities the instances trust when they forward queries to each other over HTTPS (ca.crt of a cert-manager secret; a self-signed certificate's own file will do). Empty: the JVM's trusted authorities. Only with http.tls.certificate.file.");
     public static final String METRICS_TENANT_LABEL = key("metrics.tenant.label", "true",
@@ -642,7 +644,15 @@ public final class ProcessorConfig {
                 problems.add(HTTP_TLS_CA_FILE + ": only with " + HTTP_TLS_CERTIFICATE_FILE
                         + " (the instances forward queries over plain HTTP without it)");
             }
+            if (httpTlsClientCaFile().isPresent()) {
+                problems.add(HTTP_TLS_CLIENT_CA_FILE + ": only with " + HTTP_TLS_CERTIFICATE_FILE
+                        + " (client certificates need TLS)");
+            }
             return;
+        }
+        if (httpTlsClientCaFile().isPresent() && get(HTTP_MANAGEMENT_PORT).trim().startsWith("-")) {
+            problems.add(HTTP_TLS_CLIENT_CA_FILE + ": only with " + HTTP_MANAGEMENT_PORT + " >= 0 (the probes and "
+                    + "the scrape of /metrics present no client certificate; they need a port of their own)");
         }
         try {
             ServerCertificate.checkPem(certificate.get(), key.get());
@@ -653,6 +663,11 @@ public final class ProcessorConfig {
             httpTlsCaFile().ifPresent(PemFiles::certificates);
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_TLS_CA_FILE + ": " + e.getMessage());
+        }
+        try {
+            httpTlsClientCaFile().ifPresent(PemFiles::certificates);
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_TLS_CLIENT_CA_FILE + ": " + e.getMessage());
         }
     }
 
@@ -669,6 +684,11 @@ public final class ProcessorConfig {
     /** {@code http.tls.ca.file}, empty for the JVM's authorities. */
     public Optional<Path> httpTlsCaFile() {
         return optionalPath(HTTP_TLS_CA_FILE);
+    }
+
+    /** {@code http.tls.client.ca.file}, empty when no client certificate is asked. */
+    public Optional<Path> httpTlsClientCaFile() {
+        return optionalPath(HTTP_TLS_CLIENT_CA_FILE);
     }
 
     private Optional<Path> optionalPath(String key) {

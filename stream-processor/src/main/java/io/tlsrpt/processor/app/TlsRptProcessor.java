@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -84,6 +85,8 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final RocksDBMemory rocksDbMemory;
     private final ServedDomainsReloader servedDomains;
     private final HttpEndpoints http;
+    /** The HTTP server's certificate ({@code http.tls.certificate.file}); null over plain HTTP. */
+    private ServerCertificate httpCertificate;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean failed;
 
@@ -170,8 +173,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                                 config.getInt(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_BURST),
                                 FailedTokens.MAX_CLIENTS, System::nanoTime));
                 // the instances reach each other as they are reached: all over HTTPS, or all over plain HTTP
-                QueryPeers peers = new QueryPeers(self, config.httpTlsCertificateFile().isPresent()
-                        ? TrustedCertificates.clientContext(config.httpTlsCaFile().orElse(null)) : null);
+                QueryPeers peers = new QueryPeers(self, peerTls(config));
                 http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,
                                 servedDomains::current, tokens),
                         new DomainListEndpoint(streams, peers, settings.windowSize(), clock, servedDomains::current,
@@ -192,18 +194,34 @@ public final class TlsRptProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * How this instance reaches the others' HTTPS servers: trusting {@code http.tls.ca.file}, and presenting its own
+     * certificate where they ask clients for one ({@code http.tls.client.ca.file}); null over plain HTTP.
+     */
+    private SSLContext peerTls(ProcessorConfig config) {
+        if (httpCertificate == null) {
+            return null;
+        }
+        Path authorities = config.httpTlsCaFile().orElse(null);
+        return config.httpTlsClientCaFile().isPresent() ? httpCertificate.clientContext(authorities)
+                : TrustedCertificates.clientContext(authorities);
+    }
+
     private HttpEndpoints startHttp(ProcessorConfig config) {
         int port = config.getInt(ProcessorConfig.HTTP_PORT);
         if (port < 0) {
             return null;
         }
         try {
-            SSLContext tls = config.httpTlsCertificateFile().map(certificate -> CertificateMeters.register(
+            this.httpCertificate = config.httpTlsCertificateFile().map(certificate -> CertificateMeters.register(
                     ServerCertificate.fromPem(certificate, config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC()),
-                    registry).serverContext()).orElse(null);
+                    registry)).orElse(null);
+            Optional<Path> clientAuthorities = config.httpTlsClientCaFile();
+            SSLContext tls = httpCertificate == null ? null : clientAuthorities.map(httpCertificate::serverContext)
+                    .orElseGet(httpCertificate::serverContext);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
                     this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls,
-                    config.managementHost(), config.managementPort());
+                    clientAuthorities.isPresent(), config.managementHost(), config.managementPort());
         } catch (IOException e) {
             String where = config.get(ProcessorConfig.HTTP_HOST) + ":" + port + (config.managementPort() < 0 ? ""
                     : " and " + config.managementHost() + ":" + config.managementPort());

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
+import io.tlsrpt.tls.ServerCertificate;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
@@ -21,10 +22,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -72,9 +75,15 @@ class HttpsQueryIT {
 
     private static ProcessorConfig config(String registry, String instance, TestCertificateAuthority.PemPair tls)
             throws Exception {
+        return config(registry, instance, tls, Map.of(ProcessorConfig.APPLICATION_ID, "tlsrpt-https-query-it"));
+    }
+
+    /** @param more settings of this instance ({@code application.id} among them) */
+    private static ProcessorConfig config(String registry, String instance, TestCertificateAuthority.PemPair tls,
+                                          Map<String, String> more) throws Exception {
         Properties props = new Properties();
         props.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-        props.setProperty(ProcessorConfig.APPLICATION_ID, "tlsrpt-https-query-it");
+        more.forEach(props::setProperty);
         props.setProperty(ProcessorConfig.SCHEMA_REGISTRY_URL, registry);
         props.setProperty(ProcessorConfig.STATE_DIR, Files.createDirectories(dir.resolve(instance)).toString());
         props.setProperty(ProcessorConfig.HTTP_PORT, "0");
@@ -178,6 +187,62 @@ class HttpsQueryIT {
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                         assertThat(queries(a, "incidents", "502", false)).isEqualTo(1));
             }
+        }
+    }
+
+    /**
+     * Mutual TLS ({@code http.tls.client.ca.file}): a client presenting a certificate of the authority gets every
+     * domain from either instance, each instance forwarding to the other with its own certificate; a client without
+     * one, or with another authority's, gets no connection; the probes stay on the plain management port. Healthy
+     * reports only, of domains of its own, so that the other test's alerts stay its own whichever runs first.
+     */
+    @Test
+    void withClientCertificatesOnlyTheAuthoritysClientsAreAnsweredAndTheInstancesForwardWithTheirOwn()
+            throws Exception {
+        String registry = "mock://https-mtls-" + UUID.randomUUID();
+        Map<String, String> mutual = Map.of(ProcessorConfig.APPLICATION_ID, "tlsrpt-https-mtls-it",
+                ProcessorConfig.HTTP_TLS_CLIENT_CA_FILE, authority.caCertificate().toString(),
+                ProcessorConfig.HTTP_MANAGEMENT_PORT, "0");
+        ProcessorConfig configA = config(registry, "ma", authority.pemPair("ma"), mutual);
+        try (TlsRptProcessor a = TlsRptProcessor.start(configA);
+             TlsRptProcessor b = TlsRptProcessor.start(config(registry, "mb", authority.pemPair("mb"), mutual))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ready(a) && ready(b));
+            List<byte[]> reports = new ArrayList<>();
+            for (int d = 0; d < DOMAINS; d++) {
+                reports.add(report("Google Inc.", "mtls-" + d, 1).policy("m" + d + ".example", 1000).bytes());
+            }
+            produce(cluster.bootstrapServers(), configA.topicNames().raw(), reports);
+            TestCertificateAuthority.PemPair portal = authority.pemPair("portal");
+            HttpClient withCertificate = HttpClient.newBuilder().sslContext(ServerCertificate.fromPem(
+                    portal.certificate(), portal.key(), Clock.systemUTC()).clientContext(authority.caCertificate()))
+                    .build();
+            Set<String> servedBy = new HashSet<>();
+            for (int d = 0; d < DOMAINS; d++) {
+                String domain = "m" + d + ".example";
+                for (TlsRptProcessor p : List.of(a, b)) {
+                    HttpResponse<String> answer = await().atMost(Duration.ofSeconds(60)).until(() -> withCertificate
+                            .send(request(p, "/v1/domains/" + domain).build(), HttpResponse.BodyHandlers.ofString()),
+                            r -> r.statusCode() == 200);
+                    servedBy.add(JSON.readTree(answer.body()).get("served_by").asText());
+                }
+            }
+            assertThat(servedBy).as("each instance answered for the other's domains: forwarded with its certificate")
+                    .containsExactlyInAnyOrder(address(a), address(b));
+            assertThat(queries(a, "domain", "200", true) + queries(b, "domain", "200", true)).isPositive();
+            assertThatThrownBy(() -> trusting().send(request(a, "/v1/domains/m0.example").build(),
+                    HttpResponse.BodyHandlers.ofString())).as("no client certificate").isInstanceOf(IOException.class);
+            TestCertificateAuthority.PemPair stranger = new TestCertificateAuthority(dir.resolve("stranger-ca"))
+                    .pemPair("stranger");
+            HttpClient strangerClient = HttpClient.newBuilder().sslContext(ServerCertificate.fromPem(
+                    stranger.certificate(), stranger.key(), Clock.systemUTC()).clientContext(authority.caCertificate()))
+                    .build();
+            assertThatThrownBy(() -> strangerClient.send(request(a, "/v1/domains/m0.example").build(),
+                    HttpResponse.BodyHandlers.ofString())).as("another authority's certificate")
+                    .isInstanceOf(IOException.class);
+            HttpResponse<String> probe = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + a.managementAddress().getPort() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(probe.statusCode()).as("the probes on the management port, plain HTTP").isEqualTo(200);
         }
     }
 

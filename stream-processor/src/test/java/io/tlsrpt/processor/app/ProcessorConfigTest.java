@@ -228,6 +228,32 @@ class ProcessorConfigTest {
                 "TLSRPT_HTTP_TLS_CA_FILE", authority.caCertificate().toString())))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("http.tls.ca.file: only with http.tls.certificate.file");
+
+        // mutual TLS: with the server's pair, and with the probes on a port of their own
+        ProcessorConfig mutual = ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", authority.caCertificate().toString(),
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465"));
+        assertThat(mutual.httpTlsClientCaFile()).hasValue(authority.caCertificate());
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", authority.caCertificate().toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.client.ca.file: only with http.management.port >= 0");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", authority.caCertificate().toString(),
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.client.ca.file: only with http.tls.certificate.file");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", one.key().toString(),
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.client.ca.file: " + one.key() + ": no PEM certificate");
     }
 
     @Test
