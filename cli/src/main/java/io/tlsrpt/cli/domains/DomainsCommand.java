@@ -132,7 +132,7 @@ public final class DomainsCommand implements Callable<Integer> {
             return fromProcessor();
         }
         for (String option : List.of("--order", "--limit", "--after", "--all", "--token-file", "--ca-file",
-            "--wait")) {
+            "--cert-file", "--key-file", "--wait")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + " asks a processor: give "
                     + "--processor instead of --bootstrap");
