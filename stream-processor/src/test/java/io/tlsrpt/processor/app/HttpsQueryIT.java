@@ -228,7 +228,9 @@ class HttpsQueryIT {
             }
             assertThat(servedBy).as("each instance answered for the other's domains: forwarded with its certificate")
                     .containsExactlyInAnyOrder(address(a), address(b));
-            assertThat(queries(a, "domain", "200", true) + queries(b, "domain", "200", true)).isPositive();
+            // counted once the answer is sent, so a moment after the client has it
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(queries(a, "domain", "200", true) + queries(b, "domain", "200", true)).isPositive());
             assertThatThrownBy(() -> trusting().send(request(a, "/v1/domains/m0.example").build(),
                     HttpResponse.BodyHandlers.ofString())).as("no client certificate").isInstanceOf(IOException.class);
             TestCertificateAuthority.PemPair stranger = new TestCertificateAuthority(dir.resolve("stranger-ca"))
