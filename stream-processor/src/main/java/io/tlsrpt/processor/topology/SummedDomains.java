@@ -43,11 +43,14 @@ public final class SummedDomains {
         this.maxAgeNanos = maxAge.toNanos();
         this.nanoTime = nanoTime;
         // read often while reports arrive: http.domains.list.max.age too short for how often the list is asked
-        this.kept = Counter.builder(METRIC).tag("source", "kept")
-                .description("Partitions' domain sums a domain list answered from: kept from an earlier read")
-                .register(registry);
-        this.read = Counter.builder(METRIC).tag("source", "read")
-                .description("Partitions' domain sums a domain list answered from: read from every kept window")
+        this.kept = counter(registry, "kept");
+        this.read = counter(registry, "read");
+    }
+
+    private static Counter counter(MeterRegistry registry, String source) {
+        return Counter.builder(METRIC).tag("source", source)
+                .description("Partitions' domain sums the domain lists answered from, by source: kept from an earlier "
+                        + "read, or read from every window the store keeps")
                 .register(registry);
     }
 
