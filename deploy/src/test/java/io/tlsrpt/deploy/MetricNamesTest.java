@@ -179,6 +179,9 @@ class MetricNamesTest {
         NotifierMeters.registerAll(registry);
         new WatchMetrics(registry, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
         new io.tlsrpt.processor.app.QueryMetrics(registry);
+        // the domain lists' kept sums, by source
+        new io.tlsrpt.processor.topology.SummedDomains(new io.tlsrpt.processor.topology.WindowChanges(),
+                java.time.Duration.ofSeconds(30), registry);
         // the HTTP server's certificate (http.tls.*): its expiry and reloads
         java.nio.file.Path pki = java.nio.file.Files.createTempDirectory("metric-names-pki");
         io.tlsrpt.testkafka.TestCertificateAuthority.PemPair tls =
