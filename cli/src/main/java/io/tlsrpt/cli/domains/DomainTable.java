@@ -137,8 +137,24 @@ public final class DomainTable {
             .sorted(Comparator.comparing(DomainStats::getWindowStart)).toList();
     }
 
-    /** The domains, the largest failed share first, then the largest share without an enforced policy, then by name. */
+    /** The largest failed share first, then the largest share without an enforced policy (unknown last), by name. */
+    public static final Comparator<Row> WORST_FIRST = Comparator
+        .comparing(Row::failedShare, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+        .thenComparing(Row::withoutEnforcedPolicyShare, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+        .thenComparing(Row::domain);
+    /** By name. */
+    public static final Comparator<Row> BY_NAME = Comparator.comparing(Row::domain);
+    /** The most sessions first, then by name. */
+    public static final Comparator<Row> MOST_SESSIONS_FIRST = Comparator.comparingLong(Row::sessions).reversed()
+        .thenComparing(Row::domain);
+
+    /** The domains, worst first ({@link #WORST_FIRST}). */
     public List<Row> rows() {
+        return rows(WORST_FIRST);
+    }
+
+    /** The domains in {@code order}. */
+    public List<Row> rows(Comparator<Row> order) {
         List<Row> rows = new ArrayList<>(latest.size());
         latest.forEach((domain, windows) -> {
             long sessions = 0;
@@ -157,10 +173,7 @@ public final class DomainTable {
             }
             rows.add(new Row(domain, newest.getTenant(), windows.size(), sessions, failed, unenforced, reporters));
         });
-        Comparator<Double> largestFirst = Comparator.nullsLast(Comparator.<Double>reverseOrder());
-        rows.sort(Comparator.comparing(Row::failedShare, largestFirst)
-            .thenComparing(Row::withoutEnforcedPolicyShare, largestFirst)
-            .thenComparing(Row::domain));
+        rows.sort(order);
         return rows;
     }
 
@@ -173,7 +186,12 @@ public final class DomainTable {
      * ("-" for those without).
      */
     public void print(PrintWriter out) {
-        print(rows(), null, out);
+        print(out, WORST_FIRST);
+    }
+
+    /** The same in {@code order}. */
+    public void print(PrintWriter out, Comparator<Row> order) {
+        print(rows(order), null, out);
     }
 
     /**
@@ -219,7 +237,12 @@ public final class DomainTable {
      * also when there were no sessions), {@code reporters}, {@code tenant} (null for none).
      */
     public void printJson(PrintWriter out) {
-        for (Row r : rows()) {
+        printJson(out, WORST_FIRST);
+    }
+
+    /** The same in {@code order}. */
+    public void printJson(PrintWriter out, Comparator<Row> order) {
+        for (Row r : rows(order)) {
             out.println(json(r, JSON.createObjectNode()));
         }
         out.flush();

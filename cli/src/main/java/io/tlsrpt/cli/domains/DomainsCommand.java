@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +52,9 @@ import picocli.CommandLine.Option;
 public final class DomainsCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DomainsCommand.class);
+    /** The orders of --order, as the processor's domain list names them. */
+    private static final Map<String, Comparator<DomainTable.Row>> ORDERS = Map.of("worst", DomainTable.WORST_FIRST,
+        "name", DomainTable.BY_NAME, "sessions", DomainTable.MOST_SESSIONS_FIRST);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,8 +86,8 @@ public final class DomainsCommand implements Callable<Integer> {
     ProcessorAccess access;
 
     @Option(names = "--order", paramLabel = "ORDER",
-        description = "With --processor: worst (the largest failed share first; the default), name, or sessions (the "
-            + "most sessions first).")
+        description = "worst (the largest failed share first; the default), name, or sessions (the most sessions "
+            + "first).")
     String order;
 
     @Option(names = "--limit", paramLabel = "N",
@@ -128,11 +132,14 @@ public final class DomainsCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
         }
+        if (order != null && !ORDERS.containsKey(order)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--order must be worst, name or sessions");
+        }
         if (source.processor != null) {
             return fromProcessor();
         }
-        for (String option : List.of("--order", "--limit", "--after", "--all", "--token-file", "--ca-file",
-            "--cert-file", "--key-file", "--wait")) {
+        for (String option : List.of("--limit", "--after", "--all", "--token-file", "--ca-file", "--cert-file",
+            "--key-file", "--wait")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + " asks a processor: give "
                     + "--processor instead of --bootstrap");
@@ -167,10 +174,11 @@ public final class DomainsCommand implements Callable<Integer> {
                 + "domain statistics does not write it; see --topic)");
             return 1;
         }
+        Comparator<DomainTable.Row> rowOrder = ORDERS.get(order == null ? "worst" : order);
         if (format.equals("json")) {
-            table.printJson(out);
+            table.printJson(out, rowOrder);
         } else {
-            table.print(out);
+            table.print(out, rowOrder);
         }
         err.printf(Locale.ROOT, "tlsrpt domains: %d records read from %s, %d kept, %d domains shown%n", read, topic,
             table.added(), table.rows().size());
@@ -200,9 +208,6 @@ public final class DomainsCommand implements Callable<Integer> {
             query.add("since=" + since);
         }
         if (order != null) {
-            if (!List.of("worst", "name", "sessions").contains(order)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--order must be worst, name or sessions");
-            }
             query.add("order=" + order);
         }
         if (limit != null) {

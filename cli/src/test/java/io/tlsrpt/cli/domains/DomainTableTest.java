@@ -65,6 +65,10 @@ class DomainTableTest {
 
         assertThat(table.rows()).extracting(DomainTable.Row::domain)
             .containsExactly("failing.example", "unprotected.example", "healthy.example", "upgraded.example");
+        assertThat(table.rows(DomainTable.BY_NAME)).extracting(DomainTable.Row::domain)
+            .containsExactly("failing.example", "healthy.example", "unprotected.example", "upgraded.example");
+        assertThat(table.rows(DomainTable.MOST_SESSIONS_FIRST)).extracting(DomainTable.Row::domain)
+            .containsExactly("upgraded.example", "failing.example", "healthy.example", "unprotected.example");
 
         StringWriter out = new StringWriter();
         table.print(new PrintWriter(out));

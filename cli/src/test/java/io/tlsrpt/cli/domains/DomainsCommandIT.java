@@ -91,6 +91,12 @@ class DomainsCommandIT {
         assertThat(percent(row(rows, "expired.example")[5])).isZero();
         assertThat(all.err()).containsPattern("tlsrpt domains: \\d+ records read from tlsrpt.domain-stats, \\d+ kept, "
             + "5 domains shown");
+        // the same rows by name, and the most sessions first
+        assertThat(rows(domains("--order", "name"))).extracting(r -> r[0]).isSorted().hasSize(5);
+        List<Long> sessions = rows(domains("--order", "sessions")).stream()
+            .map(r -> Long.parseLong(r[3].replace(",", ""))).toList();
+        assertThat(sessions).hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(domains("--order", "sideways").exit()).isEqualTo(2);
     }
 
     @Test
