@@ -58,9 +58,7 @@ final class DomainStatistics {
                 .setWindowEnd(end)
                 .setTotalSessions(window.totalSessions())
                 .setFailedSessions(window.failedSessions())
-                // a window an earlier version began did not count them all: unknown rather than too few
-                .setSessionsWithoutEnforcedPolicy(window.enforcementCounted()
-                        ? window.failed(PolicyEnforcement.NOT_ENFORCED) : null)
+                .setSessionsWithoutEnforcedPolicy(window.sessionsWithoutEnforcedPolicy())
                 .setReports(window.reports())
                 .setReporters(List.copyOf(window.reporters()))
                 .setFailingResultTypes(failing)

@@ -1,6 +1,5 @@
 package io.tlsrpt.processor.topology;
 
-import io.tlsrpt.processor.detect.PolicyEnforcement;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -78,9 +77,7 @@ public final class DomainSummaries {
             lastWindowStart = lastWindowStart == null || start.isAfter(lastWindowStart) ? start : lastWindowStart;
             totalSessions += window.totalSessions();
             failedSessions = sum(failedSessions, window.failedSessions());
-            // a window an earlier version began did not count them all: unknown rather than too few
-            sessionsWithoutEnforcedPolicy = sum(sessionsWithoutEnforcedPolicy, window.enforcementCounted()
-                    ? window.failed(PolicyEnforcement.NOT_ENFORCED) : null);
+            sessionsWithoutEnforcedPolicy = sum(sessionsWithoutEnforcedPolicy, window.sessionsWithoutEnforcedPolicy());
             reports += window.reports();
             if (days == 1) {
                 // a window read from the store holds a sorted read-only view (SortedViews)
@@ -100,7 +97,7 @@ public final class DomainSummaries {
         Summary summary(Map<Set<String>, SortedSet<String>> shared) {
             return new Summary(policyDomain, days, firstWindowStart, lastWindowStart, totalSessions, failedSessions,
                     sessionsWithoutEnforcedPolicy, reports,
-                    shared.computeIfAbsent(reporters, r -> Collections.unmodifiableSortedSet(reporters)));
+                    shared.computeIfAbsent(reporters, same -> Collections.unmodifiableSortedSet(reporters)));
         }
 
         private static Long sum(Long a, Long b) {

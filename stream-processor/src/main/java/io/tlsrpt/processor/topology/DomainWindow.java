@@ -92,6 +92,14 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         return enforcementCounted || !PolicyEnforcement.NOT_ENFORCED.equals(resultType);
     }
 
+    /**
+     * The sessions delivered under no enforced policy; null in a window an earlier version began, which did not count
+     * them all (unknown rather than too few).
+     */
+    public Long sessionsWithoutEnforcedPolicy() {
+        return enforcementCounted ? failed(PolicyEnforcement.NOT_ENFORCED) : null;
+    }
+
     public long failed(String resultType) {
         TypeCounts c = failures.get(resultType);
         return c == null ? 0 : c.failed();
