@@ -1,6 +1,5 @@
 package io.tlsrpt.processor.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.processor.detect.Incident;
@@ -10,8 +9,11 @@ import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.StoppedReporters;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -67,7 +69,10 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
     @Override
     ObjectNode read(IncidentQuery query, SortedSet<Integer> partitions, String self) {
         ServedDomains domains = served.get();
-        MostUrgent<JsonNode> incidents = new MostUrgent<>(query.effectiveLimit(), MostUrgent.ORDER, query::follows);
+        Predicate<IncidentRank> afterCursor = query.followsCursor();
+        MostUrgent<Ranked> incidents = new MostUrgent<>(query.effectiveLimit(),
+                Comparator.comparing(Ranked::rank, IncidentRank.MOST_URGENT_FIRST),
+                ranked -> afterCursor.test(ranked.rank()));
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
@@ -79,27 +84,29 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
                     String domain = bar < 0 ? e.key : e.key.substring(0, bar);
                     String tenant = domains.tenantOf(domain);
                     if (e.value != null && query.admits(domain, tenant, e.value)) {
-                        ObjectNode o = MAPPER.createObjectNode();
-                        o.put("policy_domain", domain);
-                        o.put("tenant", tenant);
-                        DomainStateJson.incident(o, bar < 0 ? null : e.key.substring(bar + 1), e.value);
-                        o.put("served_by", self);
-                        incidents.offer(o);
+                        String resultType = bar < 0 ? null : e.key.substring(bar + 1);
+                        Incident incident = e.value;
+                        incidents.offer(new Ranked(IncidentRank.of(domain, resultType, incident), o -> DomainStateJson
+                                .incident(o.put("policy_domain", domain).put("tenant", tenant), resultType, incident)));
                     }
                 }
             }
             for (StoppedReporters.Stopped stop : stops.of(partition)) {
                 String tenant = domains.tenantOf(stop.policyDomain());
                 if (query.admits(stop.policyDomain(), tenant, true)) {
-                    ObjectNode o = MAPPER.createObjectNode();
-                    o.put("policy_domain", stop.policyDomain());
-                    o.put("tenant", tenant);
-                    DomainStateJson.stopped(o, stop);
-                    o.put("served_by", self);
-                    incidents.offer(o);
+                    incidents.offer(new Ranked(IncidentRank.of(stop), o -> DomainStateJson
+                            .stopped(o.put("policy_domain", stop.policyDomain()).put("tenant", tenant), stop)));
                 }
             }
         }
-        return ListGathering.part(self, incidents, INCIDENTS);
+        return ListGathering.part(self, incidents, INCIDENTS,
+                ranked -> ranked.fields().apply(MAPPER.createObjectNode()).put("served_by", self));
+    }
+
+    /**
+     * An incident of this instance ranked in the list; {@code fields} writes its JSON, only if it is on the page (an
+     * outage of 100,000 domains ranks 100,000 incidents and builds the JSON of a page).
+     */
+    private record Ranked(IncidentRank rank, UnaryOperator<ObjectNode> fields) {
     }
 }

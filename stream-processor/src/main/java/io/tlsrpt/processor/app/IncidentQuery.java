@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 
 /**
  * What {@code GET /v1/incidents} is asked: which incidents ({@code status}: {@code open}, the default, {@code resolved}
@@ -44,6 +45,18 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         SortedSet<Integer> partitions = given.containsKey("partitions")
                 ? ListQueries.partitions(given.get("partitions")) : null;
         return new IncidentQuery(status, tenant, domain, limit, after, partitions);
+    }
+
+    /**
+     * Whether an incident at a rank is after the cursor asked, as every incident is when none was: an instance ranks
+     * its incidents without building their JSON, and builds that of its page's only.
+     */
+    Predicate<IncidentRank> followsCursor() {
+        if (after == null) {
+            return rank -> true;
+        }
+        IncidentRank cursor = IncidentRank.of(after.key());
+        return rank -> IncidentRank.MOST_URGENT_FIRST.compare(cursor, rank) < 0;
     }
 
     /** Most urgent first, always. */

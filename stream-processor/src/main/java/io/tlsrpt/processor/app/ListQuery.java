@@ -1,6 +1,5 @@
 package io.tlsrpt.processor.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.SortedSet;
 
 /** What a list of the whole application is asked ({@link IncidentQuery}, {@link DomainListQuery}). */
@@ -34,9 +33,4 @@ interface ListQuery<Q extends ListQuery<Q>> {
 
     /** The list's order: how the instances' pages are merged and what its cursors hold. */
     ListCursor.Order order();
-
-    /** Whether {@code item} is after the cursor asked, as every item is when none was. */
-    default boolean follows(JsonNode item) {
-        return after() == null || after().precedes(item);
-    }
 }

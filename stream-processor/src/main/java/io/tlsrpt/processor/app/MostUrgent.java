@@ -1,7 +1,6 @@
 package io.tlsrpt.processor.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tlsrpt.processor.detect.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,16 +16,8 @@ import java.util.function.Predicate;
  */
 final class MostUrgent<T> {
 
-    /** Firing before resolved, critical before warning, the latest anomalous window first, then by name. */
-    static final Comparator<JsonNode> ORDER = Comparator
-            .<JsonNode>comparingInt(i -> "firing".equals(i.path("status").asText()) ? 0 : 1)
-            .thenComparingInt(i -> severityRank(i.path("severity").asText()))
-            .thenComparing(i -> i.path("last_anomalous_window_start").asText(), Comparator.reverseOrder())
-            .thenComparing(i -> i.path("policy_domain").asText())
-            .thenComparing(i -> i.path("result_type").asText())
-            // two reporters stopped on one domain, then anything else alike: an order that does not change
-            .thenComparing(i -> i.path("reporter").asText())
-            .thenComparing(i -> i.path("alert_id").asText());
+    /** Incidents' JSON most urgent first ({@link IncidentRank#MOST_URGENT_FIRST}). */
+    static final Comparator<JsonNode> ORDER = Comparator.comparing(IncidentRank::of, IncidentRank.MOST_URGENT_FIRST);
 
     /** The fields {@link #ORDER} reads, in its order: what a page's cursor keeps ({@link ListCursor}). */
     static final List<String> ORDER_FIELDS = List.of("status", "severity", "last_anomalous_window_start",
@@ -49,7 +40,7 @@ final class MostUrgent<T> {
 
     /**
      * @param onPage whether an incident offered belongs to this page or the pages after it (after a cursor,
-     *               {@link IncidentQuery#follows}); the others are counted, not kept
+     *               {@link IncidentQuery#followsCursor}); the others are counted, not kept
      */
     MostUrgent(int limit, Comparator<T> order, Predicate<T> onPage) {
         if (limit < 1) {
@@ -100,14 +91,5 @@ final class MostUrgent<T> {
         List<T> sorted = new ArrayList<>(kept);
         sorted.sort(order);
         return sorted;
-    }
-
-    private static int severityRank(String code) {
-        for (Severity s : Severity.values()) {
-            if (s.code().equals(code)) {
-                return s.ordinal();
-            }
-        }
-        return Severity.values().length;
     }
 }

@@ -88,13 +88,13 @@ class IncidentQueryTest {
         String next = ListCursor.after(MostUrgent.INCIDENTS, last).encoded();
         IncidentQuery query = IncidentQuery.parse("limit=2&after=" + next);
         assertThat(query.after()).isEqualTo(ListCursor.after(MostUrgent.INCIDENTS, last));
-        assertThat(MostUrgentTest.MOST_URGENT_FIRST).filteredOn(query::follows)
+        assertThat(MostUrgentTest.MOST_URGENT_FIRST).filteredOn(i -> query.followsCursor().test(IncidentRank.of(i)))
                 .as("the incidents after the last one listed")
                 .containsExactlyElementsOf(MostUrgentTest.MOST_URGENT_FIRST.subList(3, 7));
         IncidentQuery asked = IncidentQuery.parse(query.forTenant("acme").forPeer(new TreeSet<>(List.of(1))));
         assertThat(asked.after()).isEqualTo(query.after());
         assertThat(asked.limit()).isEqualTo(2);
-        assertThat(IncidentQuery.parse("").follows(last)).as("no cursor: from the most urgent").isTrue();
+        assertThat(IncidentQuery.parse("").followsCursor().test(IncidentRank.of(last))).as("no cursor: from the most urgent").isTrue();
     }
 
     @Test
