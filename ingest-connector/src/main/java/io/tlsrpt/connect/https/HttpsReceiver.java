@@ -11,6 +11,7 @@ import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
 import io.tlsrpt.connect.record.RawRecords;
+import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.tls.ServerCertificate;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.app;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.tls.RecheckInterval;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +59,7 @@ final class DomainQueryTokens {
     private final Optional<String> operatorToken;
     private final byte[] operator;
     private final FailedTokens failed;
+    private final ClientAddresses clients;
     private final Path tenantsFile;
     private final RecheckInterval recheck;
     /** "Bearer <token>" -> tenant, as last read. */
@@ -69,14 +72,19 @@ final class DomainQueryTokens {
      * @throws IllegalArgumentException when the tenants' file cannot be read or holds a bad line
      */
     DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock) {
-        this(operatorToken, tenantsFile, clock, new FailedTokens(0, 1, 1, System::nanoTime));
+        this(operatorToken, tenantsFile, clock, new FailedTokens(0, 1, 1, System::nanoTime),
+                new ClientAddresses(List.of()));
     }
 
-    /** @param failed how many wrong tokens each client address may give */
+    /**
+     * @param failed  how many wrong tokens each client may give
+     * @param clients who a request came from: its peer, or behind trusted proxies the client they forward
+     */
     DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock,
-                      FailedTokens failed) {
+                      FailedTokens failed, ClientAddresses clients) {
         this.operatorToken = operatorToken;
         this.failed = failed;
+        this.clients = clients;
         this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.tenantsFile = tenantsFile.orElse(null);
         this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
@@ -95,13 +103,16 @@ final class DomainQueryTokens {
 
     /**
      * What the request may ask; null when it may ask nothing, after answering it 401 with the realm to ask with, or
-     * 429 when its address gave too many wrong tokens ({@link FailedTokens}; its token then not looked at).
+     * 429 when its client gave too many wrong tokens ({@link FailedTokens}; its token then not looked at): the peer,
+     * or behind {@code http.trusted.proxies} the client they forwarded.
      */
     Access authorize(HttpExchange exchange) throws IOException {
         if (!required()) {
             return new Everything();
         }
-        String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+        // an IPv4 address, or an IPv6 client's /64 (any address of which one host may use)
+        String client = ClientAddresses.rateKey(clients.client(exchange.getRemoteAddress().getAddress(),
+                exchange.getRequestHeaders().get("X-Forwarded-For")));
         long wait = failed.blockedFor(client);
         if (wait > 0) {
             exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));

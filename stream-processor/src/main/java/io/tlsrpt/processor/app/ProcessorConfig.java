@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.served.ServedDomainsFile;
 import io.tlsrpt.processor.topology.TopicNames;
@@ -183,9 +184,11 @@ public final class ProcessorConfig {
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
             "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
     public static final String HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE = key("http.domains.failed.tokens.per.minute", "10",
-            "How many requests with a wrong or no token each client address may make to the queries per minute, after a burst of http.domains.failed.tokens.burst: beyond that the address is answered 429 (with Retry-After) without its token being looked at, a right one included, until its allowance has grown back, so that tokens cannot be guessed at speed and a client with an expired token does not flood the log. Requests with a right token use none of it. Addresses are those the processor sees (behind a load balancer that does not keep them, all clients share one). 0: no limit. Only with tokens asked for (http.domains.token.file or http.domains.tenant.tokens.file).");
+            "How many requests with a wrong or no token each client address may make to the queries per minute, after a burst of http.domains.failed.tokens.burst: beyond that the address is answered 429 (with Retry-After) without its token being looked at, a right one included, until its allowance has grown back, so that tokens cannot be guessed at speed and a client with an expired token does not flood the log. Requests with a right token use none of it. Addresses are those the processor sees, or behind the proxies of http.trusted.proxies the clients they forward (behind a proxy not named there, all its clients share one allowance). 0: no limit. Only with tokens asked for (http.domains.token.file or http.domains.tenant.tokens.file).");
     public static final String HTTP_DOMAINS_FAILED_TOKENS_BURST = key("http.domains.failed.tokens.burst", "20",
             "How many requests with a wrong or no token a client address may make at once before http.domains.failed.tokens.per.minute limits it (at least 1).");
+    public static final String HTTP_TRUSTED_PROXIES = key("http.trusted.proxies", "",
+            "Addresses or CIDR blocks of the proxies in front of the queries (a Kubernetes ingress controller, a load balancer that forwards the client's address in X-Forwarded-For), comma-separated: for a request from one of them, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, and http.domains.failed.tokens.* limit that client, not the proxy (else a client with a wrong token would have every client behind the proxy answered 429). Empty (the default): the connecting address is the client and X-Forwarded-For is ignored, so that a client cannot choose its own address. IPv6 clients are limited by their /64. E.g. 10.0.0.0/8,fd00::/8.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
             "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), and GET /v1/incidents and GET /v1/domains list that tenant's incidents and domains only, so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
@@ -364,6 +367,11 @@ public final class ProcessorConfig {
         check(problems, HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE, Double::parseDouble, v -> v >= 0 && v <= 1e6,
                 "a number from 0 to 1000000");
         check(problems, HTTP_DOMAINS_FAILED_TOKENS_BURST, Integer::parseInt, v -> v >= 1, "an integer >= 1");
+        try {
+            trustedProxies();
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_TRUSTED_PROXIES + ": " + e.getMessage());
+        }
         check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();
@@ -697,6 +705,21 @@ public final class ProcessorConfig {
     }
 
     /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
+    /**
+     * {@link #HTTP_TRUSTED_PROXIES}: who a query came from.
+     *
+     * @throws IllegalArgumentException naming an entry that is neither an IP address nor a CIDR block
+     */
+    public ClientAddresses trustedProxies() {
+        List<String> proxies = new ArrayList<>();
+        for (String entry : get(HTTP_TRUSTED_PROXIES).split(",")) {
+            if (!entry.isBlank()) {
+                proxies.add(entry.strip());
+            }
+        }
+        return new ClientAddresses(proxies);
+    }
+
     public Optional<Path> domainsTenantTokensFile() {
         return optionalPath(HTTP_DOMAINS_TENANT_TOKENS_FILE);
     }

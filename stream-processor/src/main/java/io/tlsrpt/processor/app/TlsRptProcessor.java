@@ -171,7 +171,7 @@ public final class TlsRptProcessor implements AutoCloseable {
                         config.domainsTenantTokensFile(), clock, new FailedTokens(
                                 config.getDouble(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE),
                                 config.getInt(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_BURST),
-                                FailedTokens.MAX_CLIENTS, System::nanoTime));
+                                FailedTokens.MAX_CLIENTS, System::nanoTime), config.trustedProxies());
                 // the instances reach each other as they are reached: all over HTTPS, or all over plain HTTP
                 QueryPeers peers = new QueryPeers(self, peerTls(config));
                 http.serveQueries(new DomainQueryEndpoint(streams, peers, settings.windowSize(), clock,

@@ -94,6 +94,8 @@ class DomainQueryIT {
         props.setProperty(ProcessorConfig.WINDOW_GRACE, "P60D");
         // the domain lists' kept sums read again a second after a window changed (30 s by default)
         props.setProperty(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE, "1s");
+        // the test's client is the proxy in front of the queries: it forwards its clients' addresses
+        props.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES, "127.0.0.1, ::1");
         return ProcessorConfig.fromProperties(props);
     }
 
@@ -435,14 +437,14 @@ class DomainQueryIT {
             assertThat(alone.get("count").asInt()).isEqualTo(5);
             assertThat(alone.get("incidents")).hasSize(2);
 
-            // wrong tokens from one address: 401s up to http.domains.failed.tokens.burst (20, a few used above), then
-            // 429 with Retry-After without the token looked at, the right one included
+            // wrong tokens from one client behind the proxy: 401s up to http.domains.failed.tokens.burst (20), then
+            // 429 with Retry-After without the token looked at, the right one included; the proxy's other clients,
+            // and the proxy itself, are not limited by that client's guesses
+            String guesser = "198.51.100.7";
             int refused = 0;
             HttpResponse<String> limited = null;
             for (int i = 0; i < 25 && limited == null; i++) {
-                HttpResponse<String> wrong = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(other,
-                        "d3.example")).header("Authorization", "Bearer guess-" + i).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> wrong = forwardedFor(other, guesser, "guess-" + i);
                 if (wrong.statusCode() == 429) {
                     limited = wrong;
                 } else {
@@ -450,15 +452,20 @@ class DomainQueryIT {
                     refused++;
                 }
             }
-            assertThat(limited).as("a 429 after at most 20 wrong tokens").isNotNull();
-            assertThat(refused).isBetween(1, 20);
+            assertThat(limited).as("a 429 after 20 wrong tokens").isNotNull();
+            assertThat(refused).isEqualTo(20);
             assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 60L);
             QueryApiSchemas.assertConforms(429, "Error", JSON.readTree(limited.body()));
-            assertThat(JSON.readTree(limited.body()).get("error").asText()).contains("too many requests with a wrong");
-            get(other, "d3.example", TOKEN, 429);
+            assertThat(JSON.readTree(limited.body()).get("error").asText()).contains("too many requests with a wrong")
+                    .contains(guesser);
+            assertThat(forwardedFor(other, guesser, TOKEN).statusCode()).isEqualTo(429);
+            assertThat(forwardedFor(other, "198.51.100.8", TOKEN).statusCode()).as("another client").isEqualTo(200);
+            // a client cannot choose its address: the leftmost entries are its own, the proxy's (rightmost) decides
+            assertThat(forwardedFor(other, "198.51.100.8, " + guesser, TOKEN).statusCode()).isEqualTo(429);
+            get(other, "d3.example", TOKEN, 200);
             // counted once the answer is sent, so a moment after the client has it
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(queries(other, "domain", "429", false)).isGreaterThanOrEqualTo(2));
+                    assertThat(queries(other, "domain", "429", false)).isGreaterThanOrEqualTo(3));
         }
     }
 
@@ -555,6 +562,14 @@ class DomainQueryIT {
         JsonNode answer = JSON.readTree(response.body());
         QueryApiSchemas.assertConforms(status, "DomainList", answer);
         return answer;
+    }
+
+    /** GET d3.example as the proxy in front of the instance asks it for {@code client} (X-Forwarded-For). */
+    private static HttpResponse<String> forwardedFor(TlsRptProcessor p, String client, String token)
+            throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(p, "d3.example"))
+                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", client).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode get(TlsRptProcessor p, String domain, int status) throws Exception {

@@ -11,9 +11,11 @@ import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -266,6 +268,24 @@ class ProcessorConfigTest {
         tooOften.setProperty(ProcessorConfig.METRICS_KAFKA_REFRESH, "PT0.5S");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(tooOften)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("metrics.kafka.refresh").hasMessageContaining("at least one second");
+    }
+
+    @Test
+    void trustedProxiesAreNoneByDefaultAddressesOrBlocksAndAnythingElseIsAProblem() throws Exception {
+        InetAddress proxy = InetAddress.getByName("10.1.2.3");
+        List<String> forwarded = List.of("198.51.100.7");
+        assertThat(ProcessorConfig.fromProperties(new Properties()).trustedProxies().client(proxy, forwarded))
+                .as("no proxy trusted: the header is ignored").isEqualTo(proxy);
+        ProcessorConfig behind = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"));
+        assertThat(behind.trustedProxies().client(proxy, forwarded)).isEqualTo(InetAddress.getByName("198.51.100.7"));
+        Properties bad = new Properties();
+        bad.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES, "10.0.0.0/8,ingress.example");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.trusted.proxies: 'ingress.example' is not an IP address or CIDR block");
+        bad.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES, "10.0.0.0/33");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.trusted.proxies: '10.0.0.0/33' has a prefix length outside 0-32");
     }
 
     @Test

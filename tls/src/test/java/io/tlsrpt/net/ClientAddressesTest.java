@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.https;
+package io.tlsrpt.net;
 
 import org.junit.jupiter.api.Test;
 

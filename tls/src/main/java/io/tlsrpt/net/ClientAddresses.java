@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.https;
+package io.tlsrpt.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * forwarded in {@code X-Forwarded-For}. The list is read from the right (each proxy appends the address it saw), and
  * the first address that is not a trusted proxy is the client: entries left of it were written by the client
  * itself and prove nothing. From a peer that is not trusted the header is ignored, so a client cannot choose its
- * own address. Addresses are only ever parsed as literals: nothing here resolves a name.
+ * own address. Addresses are only ever parsed as literals: nothing here resolves a name. Shared by the connector's
+ * intake (a report's recorded origin, its rate limit per client) and the processor's queries (the wrong tokens allowed
+ * per client).
  */
-final class ClientAddresses {
+public final class ClientAddresses {
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -24,8 +26,8 @@ final class ClientAddresses {
     private static final Pattern BRACKETED = Pattern.compile("\\[([^\\]]+)\\](?::\\d{1,5})?");
 
     /** An address block: the address with its first {@code bits} bits significant. */
-    record Block(byte[] network, int bits) {
-        boolean contains(InetAddress address) {
+    public record Block(byte[] network, int bits) {
+        public boolean contains(InetAddress address) {
             byte[] a = address.getAddress();
             if (a.length != network.length) {
                 return false;
@@ -48,7 +50,7 @@ final class ClientAddresses {
     private final List<Block> trustedProxies;
 
     /** @param trustedProxies addresses or CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}) */
-    ClientAddresses(List<String> trustedProxies) {
+    public ClientAddresses(List<String> trustedProxies) {
         List<Block> blocks = new ArrayList<>(trustedProxies.size());
         for (String proxy : trustedProxies) {
             blocks.add(block(proxy));
@@ -57,7 +59,7 @@ final class ClientAddresses {
     }
 
     /** The client of a request from {@code peer} with the given {@code X-Forwarded-For} values (null: none). */
-    InetAddress client(InetAddress peer, List<String> forwardedFor) {
+    public InetAddress client(InetAddress peer, List<String> forwardedFor) {
         InetAddress current = peer;
         if (forwardedFor == null || !trusted(current)) {
             return current;
@@ -86,7 +88,7 @@ final class ClientAddresses {
      * The key a client is rate-limited by: an IPv4 address, or the /64 an IPv6 address belongs to (one host can use
      * any address of its /64, so a limit per IPv6 address would be no limit).
      */
-    static String rateKey(InetAddress client) {
+    public static String rateKey(InetAddress client) {
         if (client instanceof Inet6Address) {
             byte[] a = client.getAddress();
             StringBuilder s = new StringBuilder(24);
@@ -108,7 +110,7 @@ final class ClientAddresses {
     }
 
     /** An address or a CIDR block; throws IllegalArgumentException with the reason when it is neither. */
-    static Block block(String text) {
+    public static Block block(String text) {
         String s = text.trim();
         int slash = s.indexOf('/');
         InetAddress address = literal(slash < 0 ? s : s.substring(0, slash));
@@ -138,7 +140,7 @@ final class ClientAddresses {
     }
 
     /** An IPv4 or IPv6 literal, or null; never a name lookup. IPv4-mapped IPv6 addresses come back as IPv4. */
-    static InetAddress literal(String text) {
+    public static InetAddress literal(String text) {
         Matcher v4 = IPV4.matcher(text);
         try {
             if (v4.matches()) {
