@@ -1,6 +1,7 @@
 package io.tlsrpt.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Latency mode: append the reports at N per second while the processor runs.")
     Integer steadyRate;
 
+    @Option(names = "--poll-domain-list", paramLabel = "SECONDS",
+        description = "With --steady-rate: ask the processor's domain list (GET /v1/domains?limit=50) every SECONDS "
+            + "while the reports arrive, as a portal would, and print its latencies and where its sums came from.")
+    Integer pollDomainList;
+
     @Option(names = "--warmup", paramLabel = "N",
         description = "First run the processor over N other reports (same raw topic, not measured), then measure the "
             + "same processor: JIT-compiled and with state, as a long-running processor is (default: "
@@ -91,7 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
         PipelineBench.Settings s = settings();
         try {
             if (steadyRate != null) {
-                LatencyBench.run(s, steadyRate, spec.commandLine().getOut());
+                LatencyBench.run(s, steadyRate, pollDomainList == null ? null : Duration.ofSeconds(pollDomainList),
+                    spec.commandLine().getOut());
             } else {
                 PipelineBench.run(s, spec.commandLine().getOut());
             }
@@ -114,6 +121,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (warmup < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be at least 0");
+        }
+        if (pollDomainList != null && (steadyRate == null || pollDomainList < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--poll-domain-list needs --steady-rate and at least 1 second");
         }
         if (steadyRate != null && steadyRate < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steady-rate must be at least 1");

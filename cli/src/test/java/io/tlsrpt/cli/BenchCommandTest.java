@@ -44,6 +44,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void theDomainListIsPolledOnlyWhileReportsArriveAtASteadyRate() {
+        Run r = run("bench", "--poll-domain-list", "5");
+
+        assertThat(r.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(r.err()).contains("--poll-domain-list needs --steady-rate");
+    }
+
+    @Test
     void aCutTopologyCannotMeasureAlertLatency() {
         Run r = run("bench", "--depth", "decode", "--steady-rate", "100");
 

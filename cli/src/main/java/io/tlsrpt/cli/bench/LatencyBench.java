@@ -69,7 +69,8 @@ public final class LatencyBench {
     private LatencyBench() {
     }
 
-    public static void run(PipelineBench.Settings s, int rate, PrintWriter out) {
+    /** @param pollDomainList how often a portal asks for the domain list during the measured run; null: never */
+    public static void run(PipelineBench.Settings s, int rate, Duration pollDomainList, PrintWriter out) {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         Path dir = PipelineBench.workDir(s.keepDir());
         try (BenchTarget target = BenchTarget.open(s.bootstrap(), dir, runId)) {
@@ -87,8 +88,21 @@ public final class LatencyBench {
                 PipelineMetrics.Snapshot beforeRun = processor.counters();
                 CpuTime cpuBefore = CpuTime.now(target);
                 GcTime gcBefore = GcTime.now();
-                Watched run = sendWatched(target, raw, config, inputs, rate);
+                ListPoller poller = pollDomainList == null ? null : ListPoller.start(processor, pollDomainList);
+                Watched run;
+                ListPoller.Polled polled;
+                try {
+                    run = sendWatched(target, raw, config, inputs, rate);
+                    polled = poller == null ? null : poller.stop();
+                } finally {
+                    if (poller != null) {
+                        poller.close();
+                    }
+                }
                 print(out, s, rate, run.send(), run.watcher(), processor.counters().since(beforeRun));
+                if (polled != null) {
+                    printPolled(out, polled);
+                }
                 printWhereTheTimeWent(out, run.send(), run.watcher(), CpuTime.now(target).since(cpuBefore),
                         GcTime.now().since(gcBefore));
             }
@@ -286,6 +300,23 @@ public final class LatencyBench {
         row(out, "committed report (tlsrpt.reports)", w.reportLatencies);
         row(out, "committed alert (tlsrpt.alerts.json)", w.alertLatencies);
         out.printf(Locale.ROOT, "%n# processor, this run (the warm-up not counted): %s%n", counters);
+        out.flush();
+    }
+
+    /** The domain list's latencies while the reports arrived, and where its sums came from. */
+    private static void printPolled(PrintWriter out, ListPoller.Polled polled) {
+        List<Long> l = polled.millis();
+        out.printf(Locale.ROOT, "%n| GET /v1/domains?limit=50 every %d s while reports arrive | answers | p50 ms | "
+            + "p90 ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|---:|%n", polled.every().toSeconds());
+        if (l.isEmpty()) {
+            out.println("| domain list | 0 | - | - | - | - |");
+        } else {
+            out.printf(Locale.ROOT, "| domain list | %,d | %d | %d | %d | %d |%n", l.size(),
+                LatencyTimeline.percentile(l, 50), LatencyTimeline.percentile(l, 90),
+                LatencyTimeline.percentile(l, 99), l.get(l.size() - 1));
+        }
+        out.printf(Locale.ROOT, "# partitions' sums the lists took: %,d kept, %,d read while a list waited; %d answers "
+            + "not 200%n", polled.kept(), polled.read(), polled.failed());
         out.flush();
     }
 

@@ -97,7 +97,7 @@ class BenchCommandIT {
     @Test
     void steadyRateBenchMeasuresReportLatency() {
         Run r = run("bench", "--steady-rate", "200", "--reports", "300", "--domains", "25", "--partitions", "1",
-            "--warmup", "200");
+            "--warmup", "200", "--poll-domain-list", "1");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("warm: the same processor first ran 200 other reports, the last 100 of them at "
@@ -105,7 +105,12 @@ class BenchCommandIT {
             .containsPattern("\\| committed report \\(tlsrpt.reports\\) \\| 300 \\| \\d+ \\|")
             // the timeline: 300 reports at 200/s begin in its first 3-second slice
             .containsPattern("\\| 0-3 \\| [1-9][0-9,]* \\| \\d+ \\| \\d+ \\| \\d+ \\|")
-            .containsPattern("stream threads \\d+\\.\\d s \\(\\d+\\.\\d{3} ms per report\\); GC pauses: \\d+, ");
+            .containsPattern("stream threads \\d+\\.\\d s \\(\\d+\\.\\d{3} ms per report\\); GC pauses: \\d+, ")
+            // a portal asking for the domain list every second meanwhile: each list took one partition's sums
+            .contains("| GET /v1/domains?limit=50 every 1 s while reports arrive |")
+            .containsPattern("\\| domain list \\| [1-9][0-9]* \\| \\d+ \\|")
+            .containsPattern("# partitions' sums the lists took: ([1-9]\\d* kept, \\d+|\\d+ kept, [1-9]\\d*) read while "
+                + "a list waited; 0 answers not 200");
     }
 
     @Test
