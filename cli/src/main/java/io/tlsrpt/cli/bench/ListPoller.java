@@ -30,8 +30,11 @@ final class ListPoller implements AutoCloseable {
         "^tlsrpt_domain_list_partition_sums_total\\{[^}]*source=\"(kept|read)\"[^}]*} ([0-9.eE+-]+)$",
         Pattern.MULTILINE);
 
-    /** What the polls saw: latencies in ms (sorted), answers other than 200, and the sums kept and read meanwhile. */
-    record Polled(Duration every, List<Long> millis, int failed, long kept, long read) {
+    /**
+     * What the polls saw: the first answer's latency in ms (-1: none; the instance kept no sums yet), the others'
+     * (sorted), answers other than 200, and the sums kept and read meanwhile.
+     */
+    record Polled(Duration every, long firstMillis, List<Long> millis, int failed, long kept, long read) {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -111,9 +114,10 @@ final class ListPoller implements AutoCloseable {
         }
         long[] after = sums();
         synchronized (this) {
-            List<Long> sorted = new ArrayList<>(millis);
-            sorted.sort(null);
-            return new Polled(every, sorted, failed, after[0] - sumsBefore[0], after[1] - sumsBefore[1]);
+            List<Long> others = new ArrayList<>(millis.subList(Math.min(1, millis.size()), millis.size()));
+            others.sort(null);
+            return new Polled(every, millis.isEmpty() ? -1 : millis.get(0), others, failed,
+                after[0] - sumsBefore[0], after[1] - sumsBefore[1]);
         }
     }
 
