@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 final class DecodeStage {
 
+    /** The header {@code tlsrpt dead-letters --replay-to} adds to a dead letter written back to the raw topic. */
+    static final String REPLAYED_FROM = "tlsrpt.replayed-from";
+
     static final String PROCESSOR = "decode";
 
     private DecodeStage() {
@@ -89,7 +92,12 @@ final class DecodeStage {
         public void process(Record<String, byte[]> record) {
             byte[] raw = record.value() == null ? new byte[0] : record.value();
             DecodeHints hints = hints(record.key(), record.headers(), raw);
-            metrics.rawRecord(hints.source(), record.timestamp(), clock.millis());
+            if (record.headers().lastHeader(REPLAYED_FROM) == null) {
+                metrics.rawRecord(hints.source(), record.timestamp(), clock.millis());
+            } else {
+                // a dead letter replayed keeps its first arrival's timestamp: its age is not how far behind we read
+                metrics.rawRecord(hints.source());
+            }
             DecodeResult result = decoder.decode(raw, hints);
             if (result instanceof DecodeResult.Decoded decoded && !decoded.reports().isEmpty()) {
                 String ahead = datedAhead(decoded.reports(),

@@ -76,6 +76,24 @@ class RawIntakeMetricsTest {
                 .containsEntry(900.0, 3.0).containsEntry(86_400.0, 3.0);
     }
 
+    /**
+     * A dead letter replayed to the raw topic ({@code tlsrpt dead-letters --replay-to}) keeps its first arrival's
+     * timestamp, days old: it counts under its intake but not as a delay, or replaying a day's dead letters would
+     * raise TlsRptProcessingBehind for a processor that is not behind.
+     */
+    @Test
+    void aReplayedDeadLetterCountsButIsNotTimedFromItsFirstArrival() throws IOException {
+        Timer delay = f.metrics.registry().get(PipelineMetrics.RAW_READ_DELAY).timer();
+        f.send(corpus("rfc8460-appendix-b.json"), TopologyFixture.NOW.minus(Duration.ofDays(3)), "https",
+                "application/tlsrpt+json", Map.of(DecodeStage.REPLAYED_FROM, "tlsrpt.dead-letter-0@17"));
+        f.send(corpus("google-2024-09-15.eml"), TopologyFixture.NOW.minusSeconds(2), "imap", "message/rfc822");
+
+        assertThat(byIntake()).containsEntry("https", 1L).containsEntry("imap", 1L);
+        assertThat(delay.count()).as("the fresh record only").isEqualTo(1);
+        assertThat(delay.max(TimeUnit.SECONDS)).isEqualTo(2.0);
+        assertThat(f.reports.readRecordsToList()).as("the replayed report decoded as any other").hasSize(2);
+    }
+
     private Map<String, Long> byIntake() {
         Map<String, Long> counts = new TreeMap<>();
         for (Counter c : Search.in(f.metrics.registry()).name(PipelineMetrics.RAW_RECORDS).counters()) {
