@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A token bucket per client ({@link io.tlsrpt.net.ClientAddresses#rateKey}): each client may POST {@code burst} reports at once and
- * {@code perSecond} on average. Reports are not authenticated, so this is what keeps one address from filling the
- * raw and reports topics with forged reports. Buckets that have refilled are forgotten when the map reaches
- * {@code maxClients}; clients beyond it (a very wide attack) share one bucket until a sweep makes room.
+ * A token bucket per client ({@link io.tlsrpt.net.ClientAddresses#rateKey}): each client may POST {@code burst}
+ * reports at once and {@code perSecond} on average. Reports are not authenticated, so this is what keeps one address
+ * from filling the raw and reports topics with forged reports. Buckets that have refilled are forgotten when the map
+ * reaches {@code maxClients}; clients beyond it (a very wide attack) share one bucket until a sweep makes room.
  */
 final class ClientRateLimiter {
 
