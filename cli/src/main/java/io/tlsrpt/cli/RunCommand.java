@@ -89,11 +89,16 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * The terminal shows what to send where and the alert lines: keep the log (stderr) to warnings of our own and
-     * errors of Kafka's unless TLSRPT_LOG_LEVEL / TLSRPT_KAFKA_LOG_LEVEL ask for more (see log4j2.xml).
+     * errors of Kafka's unless TLSRPT_LOG_LEVEL / TLSRPT_KAFKA_LOG_LEVEL / TLSRPT_ACCESS_LOG_LEVEL ask for more (see
+     * log4j2.xml).
      */
     private static void quietLogs() {
         if (System.getenv("TLSRPT_LOG_LEVEL") == null) {
             Configurator.setLevel("io.tlsrpt", Level.WARN);
+        }
+        if (System.getenv("TLSRPT_ACCESS_LOG_LEVEL") == null) {
+            // the processor's line per query (its logger's own level in log4j2.xml): not in the run's terminal
+            Configurator.setLevel("io.tlsrpt.processor.access", Level.WARN);
         }
         if (System.getenv("TLSRPT_KAFKA_LOG_LEVEL") == null) {
             Configurator.setRootLevel(Level.ERROR);

@@ -6,6 +6,7 @@ import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.tls.RecheckInterval;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,20 +108,26 @@ final class DomainQueryTokens {
      * or behind {@code http.trusted.proxies} the client they forwarded.
      */
     Access authorize(HttpExchange exchange) throws IOException {
+        InetAddress address = clients.client(exchange.getRemoteAddress().getAddress(),
+                exchange.getRequestHeaders().get("X-Forwarded-For"));
+        QueryAccessLog.client(exchange, address.getHostAddress());
         if (!required()) {
+            QueryAccessLog.caller(exchange, "anyone");
             return new Everything();
         }
         // an IPv4 address, or an IPv6 client's /64 (any address of which one host may use)
-        String client = ClientAddresses.rateKey(clients.client(exchange.getRemoteAddress().getAddress(),
-                exchange.getRequestHeaders().get("X-Forwarded-For")));
+        String client = ClientAddresses.rateKey(address);
         long wait = failed.blockedFor(client);
         if (wait > 0) {
+            QueryAccessLog.caller(exchange, "(too many wrong tokens, not looked at)");
             exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
             QueryAnswer.error(429, "too many requests with a wrong or no token from " + client + ": ask again in "
                     + wait + " s").send(exchange);
             return null;
         }
         Access access = access(exchange.getRequestHeaders().getFirst("Authorization"));
+        QueryAccessLog.caller(exchange, access instanceof OneTenant one ? "tenant " + one.tenant()
+                : access instanceof Everything ? "operator" : "(no valid token)");
         if (access instanceof Denied) {
             failed.failed(client);
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");

@@ -156,7 +156,7 @@ final class HttpEndpoints implements AutoCloseable {
 
     /**
      * A query handler set once Kafka Streams exists: before, 503 with Retry-After, not the server's 404. Counts each
-     * answer ({@link QueryMetrics}).
+     * answer ({@link QueryMetrics}) and logs it ({@link QueryAccessLog}).
      */
     private static final class LateHandler implements HttpHandler {
 
@@ -181,8 +181,9 @@ final class HttpEndpoints implements AutoCloseable {
                     QueryAnswer.error(503, "the processor is starting").send(exchange);
                 }
             } finally {
-                metrics.answered(endpoint, exchange.getResponseCode(), forwarded,
-                        Duration.ofNanos(System.nanoTime() - started));
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                metrics.answered(endpoint, exchange.getResponseCode(), forwarded, took);
+                QueryAccessLog.answered(exchange, exchange.getResponseCode(), forwarded, took);
             }
         }
     }

@@ -8,7 +8,7 @@ import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
-/** What one class logs while this is open, one line per event: "LEVEL message". */
+/** What one class (or logger) logs while this is open, one line per event: "LEVEL message". */
 final class CapturedLog implements AutoCloseable {
 
     private final StringWriter lines = new StringWriter();
@@ -17,13 +17,17 @@ final class CapturedLog implements AutoCloseable {
     private final LoggerContext context;
 
     CapturedLog(Class<?> source) {
+        this(source.getName());
+    }
+
+    CapturedLog(String loggerName) {
         context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder().setName("captured-" + source.getSimpleName() + "-" + System.nanoTime())
+        appender = WriterAppender.newBuilder().setName("captured-" + loggerName + "-" + System.nanoTime())
                 .setTarget(lines).setLayout(PatternLayout.newBuilder().setPattern("%level %msg%n").build()).build();
         appender.start();
-        logger = new LoggerConfig(source.getName(), Level.INFO, true);
+        logger = new LoggerConfig(loggerName, Level.INFO, true);
         logger.addAppender(appender, Level.INFO, null);
-        context.getConfiguration().addLogger(source.getName(), logger);
+        context.getConfiguration().addLogger(loggerName, logger);
         context.updateLoggers();
     }
 

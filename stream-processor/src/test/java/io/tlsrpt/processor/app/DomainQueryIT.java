@@ -440,28 +440,44 @@ class DomainQueryIT {
             // wrong tokens from one client behind the proxy: 401s up to http.domains.failed.tokens.burst (20), then
             // 429 with Retry-After without the token looked at, the right one included; the proxy's other clients,
             // and the proxy itself, are not limited by that client's guesses
-            String guesser = "198.51.100.7";
-            int refused = 0;
-            HttpResponse<String> limited = null;
-            for (int i = 0; i < 25 && limited == null; i++) {
-                HttpResponse<String> wrong = forwardedFor(other, guesser, "guess-" + i);
-                if (wrong.statusCode() == 429) {
-                    limited = wrong;
-                } else {
-                    assertThat(wrong.statusCode()).isEqualTo(401);
-                    refused++;
+            CapturedLog access = new CapturedLog(QueryAccessLog.LOGGER);
+            try (access) {
+                String guesser = "198.51.100.7";
+                int refused = 0;
+                HttpResponse<String> limited = null;
+                for (int i = 0; i < 25 && limited == null; i++) {
+                    HttpResponse<String> wrong = forwardedFor(other, guesser, "guess-" + i);
+                    if (wrong.statusCode() == 429) {
+                        limited = wrong;
+                    } else {
+                        assertThat(wrong.statusCode()).isEqualTo(401);
+                        refused++;
+                    }
                 }
+                assertThat(limited).as("a 429 after 20 wrong tokens").isNotNull();
+                assertThat(refused).isEqualTo(20);
+                assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 60L);
+                QueryApiSchemas.assertConforms(429, "Error", JSON.readTree(limited.body()));
+                assertThat(JSON.readTree(limited.body()).get("error").asText())
+                        .contains("too many requests with a wrong").contains(guesser);
+                assertThat(forwardedFor(other, guesser, TOKEN).statusCode()).isEqualTo(429);
+                assertThat(forwardedFor(other, "198.51.100.8", TOKEN).statusCode()).as("another client").isEqualTo(200);
+                // a client cannot choose its address: the leftmost entries are its own, the proxy's (rightmost) decides
+                assertThat(forwardedFor(other, "198.51.100.8, " + guesser, TOKEN).statusCode()).isEqualTo(429);
+                assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(other, "d2.example"))
+                        .header("Authorization", "Bearer " + BLUE).header("X-Forwarded-For", "198.51.100.9").build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                // the answer is logged once sent: a moment after the client has it
+                await().atMost(Duration.ofSeconds(5)).until(() -> access.text().contains("198.51.100.9"));
             }
-            assertThat(limited).as("a 429 after 20 wrong tokens").isNotNull();
-            assertThat(refused).isEqualTo(20);
-            assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isBetween(1L, 60L);
-            QueryApiSchemas.assertConforms(429, "Error", JSON.readTree(limited.body()));
-            assertThat(JSON.readTree(limited.body()).get("error").asText()).contains("too many requests with a wrong")
-                    .contains(guesser);
-            assertThat(forwardedFor(other, guesser, TOKEN).statusCode()).isEqualTo(429);
-            assertThat(forwardedFor(other, "198.51.100.8", TOKEN).statusCode()).as("another client").isEqualTo(200);
-            // a client cannot choose its address: the leftmost entries are its own, the proxy's (rightmost) decides
-            assertThat(forwardedFor(other, "198.51.100.8, " + guesser, TOKEN).statusCode()).isEqualTo(429);
+            // who asked what, as whom, from where: the client behind the proxy, never the token
+            assertThat(access.text()).contains("INFO GET /v1/domains/d3.example 401 ")
+                    .contains(" ms client 198.51.100.7 as (no valid token)")
+                    .containsPattern("GET /v1/domains/d3.example 429 \\d+ ms client 198.51.100.7 as \\(too many wrong "
+                            + "tokens, not looked at\\)")
+                    .containsPattern("GET /v1/domains/d3.example 200 \\d+ ms client 198.51.100.8 as operator")
+                    .containsPattern("GET /v1/domains/d2.example 200 \\d+ ms client 198.51.100.9 as tenant blue")
+                    .doesNotContain(TOKEN).doesNotContain(BLUE).doesNotContain("guess-");
             get(other, "d3.example", TOKEN, 200);
             // counted once the answer is sent, so a moment after the client has it
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
