@@ -44,6 +44,11 @@ public final class IncidentsCommand implements Callable<Integer> {
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Only this policy domain's and its subdomains'.")
     String domain;
 
+    @Option(names = "--alert-id", paramLabel = "ID",
+        description = "Only the incident whose alerts carry this alert_id (an alert's, as a SIEM or a page shows it); "
+            + "with --status all, whether it still fires.")
+    String alertId;
+
     @Option(names = "--limit", paramLabel = "N",
         description = "Only the N most urgent (1 to 10000); the heading still counts them all. Default: the "
             + "processor's 10000.")
@@ -71,6 +76,9 @@ public final class IncidentsCommand implements Callable<Integer> {
         }
         if (domain != null) {
             query.add("domain=" + ListPages.encoded(domain.trim()));
+        }
+        if (alertId != null) {
+            query.add("alert_id=" + ListPages.encoded(alertId.trim()));
         }
         if (limit != null) {
             if (limit < 1 || limit > 10_000) {
@@ -100,7 +108,8 @@ public final class IncidentsCommand implements Callable<Integer> {
         long count = list.path("count").asLong(incidents.size());
         String status = list.path("status").asText();
         String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
-            + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "");
+            + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "")
+            + (list.path("alert_id").isTextual() ? " with alert_id " + list.path("alert_id").asText() : "");
         String listed = list.path("after").isTextual() ? ", " + incidents.size() + " listed after the cursor"
             : incidents.size() < count ? ", the " + incidents.size() + " most urgent listed" : "";
         out.printf(Locale.ROOT, "%d %s%s%s%s, %d partitions on %d instances, as of %s%n", count,

@@ -92,6 +92,10 @@ class DomainCommandIT {
                         + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
                 String alertId = state.get("incidents").get(0).get("alert_id").asText();
                 assertThat(all.out()).contains("alert_id " + alertId);
+                Run byId = run("incidents", "--processor", url, "--status", "all", "--alert-id", alertId);
+                assertThat(byId.exit()).as(byId.err()).isZero();
+                assertThat(byId.out()).startsWith("1 incident with alert_id " + alertId + ", 1 partitions on 1 instances")
+                    .contains("  expired.example: ");
                 boolean firing = state.get("incidents").get(0).get("status").asText().equals("firing");
                 Run open = run("incidents", "--processor", url, "--domain", "expired.example", "--format", "json");
                 assertThat(open.exit()).as(open.err()).isZero();

@@ -58,7 +58,8 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
 
     @Override
     void filters(IncidentQuery query, ObjectNode root) {
-        root.put("status", query.status().code()).put("tenant", query.tenant()).put("domain", query.domain());
+        root.put("status", query.status().code()).put("tenant", query.tenant()).put("domain", query.domain())
+                .put("alert_id", query.alertId());
     }
 
     /**
@@ -93,7 +94,7 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
             }
             for (StoppedReporters.Stopped stop : stops.of(partition)) {
                 String tenant = domains.tenantOf(stop.policyDomain());
-                if (query.admits(stop.policyDomain(), tenant, true)) {
+                if (query.admits(stop.policyDomain(), tenant, true, stop.alertId())) {
                     incidents.offer(new Ranked(IncidentRank.of(stop), o -> DomainStateJson
                             .stopped(o.put("policy_domain", stop.policyDomain()).put("tenant", tenant), stop)));
                 }

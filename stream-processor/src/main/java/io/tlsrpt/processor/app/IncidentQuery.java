@@ -12,11 +12,11 @@ import java.util.function.Predicate;
 /**
  * What {@code GET /v1/incidents} is asked: which incidents ({@code status}: {@code open}, the default, {@code resolved}
  * or {@code all}), of which tenant ({@code tenant}, any when absent), of which domain and its subdomains
- * ({@code domain}), how many of the most urgent at most ({@code limit}, all when absent), from where ({@code after}:
+ * ({@code domain}), which one ({@code alert_id}: the incident of an alert, as a SIEM or a page holds it), how many of the most urgent at most ({@code limit}, all when absent), from where ({@code after}:
  * the {@code next} of an earlier answer, {@link ListCursor}; from the most urgent when absent), and, between
  * instances only, of which partitions of the incident store ({@code partitions}).
  */
-record IncidentQuery(Status status, String tenant, String domain, Integer limit, ListCursor after,
+record IncidentQuery(Status status, String tenant, String domain, String alertId, Integer limit, ListCursor after,
                      SortedSet<Integer> partitions) implements ListQuery<IncidentQuery> {
 
     enum Status {
@@ -27,7 +27,7 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         }
     }
 
-    static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "limit", "after",
+    static final Set<String> PARAMETERS = Set.of("status", "tenant", "domain", "alert_id", "limit", "after",
             "partitions");
 
     /**
@@ -39,12 +39,14 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         Status status = given.containsKey("status") ? status(given.get("status")) : Status.OPEN;
         String tenant = given.containsKey("tenant") ? ListQueries.nonEmpty("tenant", given.get("tenant")) : null;
         String domain = given.containsKey("domain") ? DomainNames.canonical(given.get("domain")) : null;
+        String alertId = given.containsKey("alert_id") ? ListQueries.nonEmpty("alert_id", given.get("alert_id"))
+                : null;
         Integer limit = given.containsKey("limit") ? ListQueries.limit(given.get("limit")) : null;
         ListCursor after = given.containsKey("after") ? ListCursor.parse(MostUrgent.INCIDENTS, given.get("after"))
                 : null;
         SortedSet<Integer> partitions = given.containsKey("partitions")
                 ? ListQueries.partitions(given.get("partitions")) : null;
-        return new IncidentQuery(status, tenant, domain, limit, after, partitions);
+        return new IncidentQuery(status, tenant, domain, alertId, limit, after, partitions);
     }
 
     /**
@@ -68,19 +70,20 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
     /** The same question limited to one tenant's incidents (a tenant's token asks nothing else). */
     @Override
     public IncidentQuery forTenant(String only) {
-        return new IncidentQuery(status, only, domain, limit, after, partitions);
+        return new IncidentQuery(status, only, domain, alertId, limit, after, partitions);
     }
 
     /** Whether an incident of {@code policyDomain}, whose tenant is {@code domainTenant} (null: none), is asked for. */
     boolean admits(String policyDomain, String domainTenant, Incident incident) {
-        return admits(policyDomain, domainTenant, incident.open());
+        return admits(policyDomain, domainTenant, incident.open(), incident.alertId());
     }
 
-    /** The same for an incident that is {@code open} or resolved. */
-    boolean admits(String policyDomain, String domainTenant, boolean open) {
+    /** The same for an incident that is {@code open} or resolved, whose alerts carry {@code incidentAlertId}. */
+    boolean admits(String policyDomain, String domainTenant, boolean open, String incidentAlertId) {
         return (status == Status.ALL || open == (status == Status.OPEN))
                 && (tenant == null || tenant.equals(domainTenant))
-                && (domain == null || policyDomain.equals(domain) || policyDomain.endsWith("." + domain));
+                && (domain == null || policyDomain.equals(domain) || policyDomain.endsWith("." + domain))
+                && (alertId == null || alertId.equals(incidentAlertId));
     }
 
     /** The query string that asks another instance the same of {@code theirs}, its partitions. */
@@ -90,6 +93,7 @@ record IncidentQuery(Status status, String tenant, String domain, Integer limit,
         parameters.put("status", status.code());
         parameters.put("tenant", tenant);
         parameters.put("domain", domain);
+        parameters.put("alert_id", alertId);
         parameters.put("limit", limit);
         parameters.put("after", after == null ? null : after.encoded());
         return ListQueries.forPeer(parameters, theirs);

@@ -247,6 +247,14 @@ class DomainQueryIT {
                 assertThat(incidents(p, "?domain=d13.example", TOKEN, 200).get("count").asInt()).isZero();
                 assertThat(incidents(p, "?tenant=green", TOKEN, 200).get("count").asInt()).isEqualTo(1);
                 assertThat(incidents(p, "?tenant=blue", TOKEN, 200).get("count").asInt()).isZero();
+                // one incident by the alert_id its alerts carry, from either instance, firing or resolved
+                JsonNode byId = incidents(p, "?status=all&alert_id=" + alert.getAlertId(), TOKEN, 200);
+                assertThat(byId.get("alert_id").asText()).isEqualTo(alert.getAlertId());
+                assertThat(byId.get("incidents")).singleElement().satisfies(i ->
+                        assertThat(i.get("alert_id").asText()).isEqualTo(alert.getAlertId()));
+                assertThat(incidents(p, "?alert_id=no-such-alert", TOKEN, 200).get("count").asInt()).isZero();
+                assertThat(incidents(p, "?alert_id=" + alert.getAlertId(), BLUE, 200).get("count").asInt())
+                        .as("another tenant's incident").isZero();
                 assertThat(incidents(p, "", GREEN, 200).get("incidents").get(0).get("alert_id").asText())
                         .isEqualTo(alert.getAlertId());
                 JsonNode blues = incidents(p, "", BLUE, 200);

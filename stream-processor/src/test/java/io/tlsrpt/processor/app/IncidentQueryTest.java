@@ -25,8 +25,8 @@ class IncidentQueryTest {
         assertThat(query.admits("example.com", null, OPEN)).isTrue();
         assertThat(query.admits("example.com", "acme", OPEN)).isTrue();
         assertThat(query.admits("example.com", null, RESOLVED)).isFalse();
-        assertThat(query.admits("example.com", null, true)).as("a reporter stopped: open").isTrue();
-        assertThat(IncidentQuery.parse("status=resolved").admits("example.com", null, true)).isFalse();
+        assertThat(query.admits("example.com", null, true, "id-9")).as("a reporter stopped: open").isTrue();
+        assertThat(IncidentQuery.parse("status=resolved").admits("example.com", null, true, "id-9")).isFalse();
     }
 
     @Test
@@ -47,6 +47,24 @@ class IncidentQueryTest {
         assertThat(domain.admits("mail.example.com", null, OPEN)).as("a subdomain").isTrue();
         assertThat(domain.admits("badexample.com", null, OPEN)).as("another name ending alike").isFalse();
         assertThat(domain.admits("example.org", null, OPEN)).isFalse();
+    }
+
+    @Test
+    void anAlertIdAsksForItsIncidentOnlyAndPeersAreAskedTheSame() {
+        IncidentQuery one = IncidentQuery.parse("status=all&alert_id=id-2");
+        assertThat(one.alertId()).isEqualTo("id-2");
+        assertThat(one.admits("example.com", null, RESOLVED)).isTrue();
+        assertThat(one.admits("example.com", null, OPEN)).as("another incident").isFalse();
+        assertThat(one.admits("example.com", null, true, "id-9")).as("a reporter stopped, another id").isFalse();
+        assertThat(IncidentQuery.parse("alert_id=id-9").admits("example.com", null, true, "id-9")).isTrue();
+        assertThat(IncidentQuery.parse("alert_id=id-2").admits("example.com", null, RESOLVED))
+                .as("its incident resolved, and only open ones asked").isFalse();
+        IncidentQuery asked = IncidentQuery.parse(one.forTenant("acme").forPeer(new TreeSet<>(List.of(2))));
+        assertThat(asked.alertId()).isEqualTo("id-2");
+        assertThat(asked.tenant()).isEqualTo("acme");
+        assertThat(IncidentQuery.parse("").alertId()).isNull();
+        assertThatThrownBy(() -> IncidentQuery.parse("alert_id=")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("alert_id");
     }
 
     @Test
