@@ -1,17 +1,22 @@
 package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.served.ServedDomains;
+import io.tlsrpt.schema.DomainStats;
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Each update of a (domain, window) published twice: one {@code FailureStats} per failing result type on
  * {@code tlsrpt.failure-stats}, and the domain's {@code DomainStats} on {@code tlsrpt.domain-stats}. Both carry the
  * domain's tenant as the served-domains list in force names it, so a provider's consumers can take their tenants'
- * records without a list of their own. Each update is counted in {@link WindowChanges} for the domain list.
+ * records without a list of their own. Each update is counted in {@link WindowChanges}, by partition, for the domain
+ * list.
  */
 final class StatisticsStage {
 
@@ -27,10 +32,16 @@ final class StatisticsStage {
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(),
                         served.get().tenantOf(key.key()), clock), Named.as(FAILURE_STATS))
                 .to(topics.failureStats.name(), topics.failureStats.produced(FAILURE_STATS_SINK));
-        windows.flatMap((key, window) -> {
-                    // every window update passes here once: the domain list's sums of this instance are then stale
-                    changes.updated();
-                    return DomainStatistics.of(key, window, served.get().tenantOf(key.key()), clock);
+        windows.process(() -> new ContextualProcessor<Windowed<String>, DomainWindow, String, DomainStats>() {
+                    @Override
+                    public void process(Record<Windowed<String>, DomainWindow> record) {
+                        // every window update passes here once: the domain list's sums of its partition are stale
+                        changes.updated(context().taskId().partition());
+                        for (KeyValue<String, DomainStats> stats : DomainStatistics.of(record.key(), record.value(),
+                                served.get().tenantOf(record.key().key()), clock)) {
+                            context().forward(record.withKey(stats.key).withValue(stats.value));
+                        }
+                    }
                 }, Named.as(DomainStatistics.PROCESSOR))
                 .to(topics.domainStats.name(), topics.domainStats.produced(DomainStatistics.SINK));
     }

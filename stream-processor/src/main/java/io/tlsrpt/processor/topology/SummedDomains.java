@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Each partition's domains summed over every window {@code domain-window-store} keeps ({@link DomainSummaries}), kept
- * for the domain list: while no window of this instance has changed since and its tasks have not moved the sums are
- * exact and read again only then; while windows change they are used until {@code maxAge} old. Summing a partition
- * reads every window of it (a second or more at 100,000 domains); a portal asking for the list every few seconds then
- * costs that once per change or per {@code maxAge}, not per request. Only the sums over every kept window are kept:
- * a list from a day on ({@code since}) reads the windows each time.
+ * for the domain list: while no window of the partition has changed since and this instance's tasks have not moved
+ * the sums are exact and read again only then; while windows change they are used until {@code maxAge} old. Summing
+ * a partition reads every window of it (a second or more at 100,000 domains); a portal asking for the list every few
+ * seconds then costs that once per change or per {@code maxAge}, not per request. Only the sums over every kept
+ * window are kept: a list from a day on ({@code since}) reads the windows each time.
  *
  * <p>While reports arrive, a list asked once the sums are half their maximum age old still gets them, and they are
  * read again behind it (one read per partition at a time, on a thread of its own): lists asked more often than the
@@ -101,7 +101,7 @@ public final class SummedDomains {
         Summed last = byPartition.get(partition);
         if (last != null) {
             long age = now - last.readAtNanos();
-            boolean exact = last.updates() == changes.updates();
+            boolean exact = last.updates() == changes.updates(partition);
             if (exact || age < maxAgeNanos) {
                 if (!exact && age >= maxAgeNanos / 2) {
                     readBehind(partition, store, assignments);
@@ -149,7 +149,7 @@ public final class SummedDomains {
     private void read(int partition, Supplier<ReadOnlyWindowStore<String, DomainWindow>> store, Reading started) {
         try {
             // counted before reading: a window changed while the store is read makes these sums stale, not exact
-            long updates = changes.updates();
+            long updates = changes.updates(partition);
             long at = nanoTime.getAsLong();
             Summed summed = new Summed(updates, started.assignments(), at,
                     DomainSummaries.read(store.get(), Instant.EPOCH, domain -> true));

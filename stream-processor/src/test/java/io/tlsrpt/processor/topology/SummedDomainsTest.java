@@ -23,9 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The domain list's sums kept between requests: exact while no window changed (however old), at most the maximum age
- * old while windows change (read again behind a list from half that age on, and while lists wait only once), read
- * again after the tasks moved; the topology counts each window update.
+ * The domain list's sums kept between requests: exact while no window of their partition changed (however old), at
+ * most the maximum age old while windows change (read again behind a list from half that age on, and while lists wait
+ * only once), read again after the tasks moved; the topology counts each window update by partition.
  */
 class SummedDomainsTest {
 
@@ -70,7 +70,7 @@ class SummedDomainsTest {
         SummedDomains summed = new SummedDomains(f.windowChanges, Duration.ofSeconds(30), () -> nanos, behind::add,
                 registry);
         f.send(report("Google Inc.", "g-1", 1).policy("shop.example", 1000), 1);
-        long counted = f.windowChanges.updates();
+        long counted = f.windowChanges.updates(0);
         assertThat(counted).as("the window's update counted").isPositive();
         Map<String, Summary> first = summed.of(0, store());
         assertThat(sessions(first)).isEqualTo(1000);
@@ -80,7 +80,7 @@ class SummedDomainsTest {
         assertThat(reads).hasValue(1);
 
         f.send(report("Yahoo", "y-1", 1).policy("shop.example", 200), 1);
-        assertThat(f.windowChanges.updates()).isGreaterThan(counted);
+        assertThat(f.windowChanges.updates(0)).isGreaterThan(counted);
         Map<String, Summary> second = summed.of(0, store());
         assertThat(sessions(second)).as("changed, and the sums an hour old: read again").isEqualTo(1200);
 
@@ -98,6 +98,19 @@ class SummedDomainsTest {
         assertThat(registry.get(SummedDomains.METRIC).tag("source", "read").counter().count()).isEqualTo(4);
         assertThat(registry.get(SummedDomains.METRIC).tag("source", "kept").counter().count()).isEqualTo(2);
         assertThat(behind).as("no list came between half the maximum age and the maximum age").isEmpty();
+    }
+
+    @Test
+    void aChangeOnAnotherPartitionLeavesThisOnesSumsExact() {
+        SummedDomains summed = thirtySeconds();
+        f.send(report("Google Inc.", "g-1", 1).policy("shop.example", 1000), 1);
+        Map<String, Summary> first = summed.of(0, store());
+        f.windowChanges.updated(1);   // a window of partition 1's task, on this instance
+        nanos += Duration.ofHours(1).toNanos();
+        assertThat(summed.of(0, store())).as("partition 0 unchanged: exact, however old").isSameAs(first);
+        assertThat(behind).as("nothing to read again").isEmpty();
+        assertThat(reads).hasValue(1);
+        assertThat(f.windowChanges.updates(1)).isEqualTo(1);
     }
 
     @Test
