@@ -1,9 +1,9 @@
 package io.tlsrpt.processor.app;
 
+import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.SilenceSettings;
-import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.served.ServedDomainsFile;
 import io.tlsrpt.processor.topology.TopicNames;
@@ -704,7 +704,6 @@ public final class ProcessorConfig {
         return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.strip()));
     }
 
-    /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
     /**
      * {@link #HTTP_TRUSTED_PROXIES}: who a query came from.
      *
@@ -720,6 +719,7 @@ public final class ProcessorConfig {
         return new ClientAddresses(proxies);
     }
 
+    /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
     public Optional<Path> domainsTenantTokensFile() {
         return optionalPath(HTTP_DOMAINS_TENANT_TOKENS_FILE);
     }

@@ -32,17 +32,32 @@ final class StatisticsStage {
         windows.flatMap((key, window) -> AggregateStage.stats(key, window, settings.topN(),
                         served.get().tenantOf(key.key()), clock), Named.as(FAILURE_STATS))
                 .to(topics.failureStats.name(), topics.failureStats.produced(FAILURE_STATS_SINK));
-        windows.process(() -> new ContextualProcessor<Windowed<String>, DomainWindow, String, DomainStats>() {
-                    @Override
-                    public void process(Record<Windowed<String>, DomainWindow> record) {
-                        // every window update passes here once: the domain list's sums of its partition are stale
-                        changes.updated(context().taskId().partition());
-                        for (KeyValue<String, DomainStats> stats : DomainStatistics.of(record.key(), record.value(),
-                                served.get().tenantOf(record.key().key()), clock)) {
-                            context().forward(record.withKey(stats.key).withValue(stats.value));
-                        }
-                    }
-                }, Named.as(DomainStatistics.PROCESSOR))
+        windows.process(() -> new CountedDomainStatistics(served, clock, changes), Named.as(DomainStatistics.PROCESSOR))
                 .to(topics.domainStats.name(), topics.domainStats.produced(DomainStatistics.SINK));
+    }
+
+    /** A window update's {@code DomainStats}, the update counted for its partition's kept domain sums. */
+    private static final class CountedDomainStatistics
+            extends ContextualProcessor<Windowed<String>, DomainWindow, String, DomainStats> {
+
+        private final Supplier<ServedDomains> served;
+        private final Clock clock;
+        private final WindowChanges changes;
+
+        CountedDomainStatistics(Supplier<ServedDomains> served, Clock clock, WindowChanges changes) {
+            this.served = served;
+            this.clock = clock;
+            this.changes = changes;
+        }
+
+        @Override
+        public void process(Record<Windowed<String>, DomainWindow> record) {
+            // every window update passes here once: the domain list's sums of its partition are then stale
+            changes.updated(context().taskId().partition());
+            for (KeyValue<String, DomainStats> stats : DomainStatistics.of(record.key(), record.value(),
+                    served.get().tenantOf(record.key().key()), clock)) {
+                context().forward(record.withKey(stats.key).withValue(stats.value));
+            }
+        }
     }
 }
