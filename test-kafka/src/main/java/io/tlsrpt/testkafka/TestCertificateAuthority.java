@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.config.SslConfigs;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -107,6 +109,26 @@ public final class TestCertificateAuthority {
         Files.writeString(certificateFile, pem(leaf) + pem(certificate), StandardCharsets.US_ASCII);
         Files.writeString(keyFile, pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         return new PemPair(certificateFile, keyFile);
+    }
+
+    /**
+     * {@code dir/<name>.crl}: a PEM certificate revocation list of this CA revoking {@code revoked}, due to be replaced
+     * {@code nextUpdateIn} from now (negative: already overdue); written again when asked again.
+     */
+    public Path crl(String name, Duration nextUpdateIn, X509Certificate... revoked) throws Exception {
+        Instant now = Instant.now();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(new X500Name("CN=test-kafka-ca"),
+                Date.from(now.minus(Duration.ofMinutes(1))));
+        builder.setNextUpdate(Date.from(now.plus(nextUpdateIn)));
+        for (X509Certificate certificate : revoked) {
+            builder.addCRLEntry(certificate.getSerialNumber(), Date.from(now.minus(Duration.ofMinutes(1))),
+                    CRLReason.keyCompromise);
+        }
+        byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                .getEncoded();
+        Path file = dir.resolve(name + ".crl");
+        Files.writeString(file, pem("X509 CRL", der), StandardCharsets.US_ASCII);
+        return file;
     }
 
     /**

@@ -49,6 +49,7 @@ public final class ServerCertificate {
 
     private final Source source;
     private final RecheckInterval recheck;
+    private final InstantSource clock;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refusedCount = new AtomicLong();
     /** The pair in force and the one before (a handshake may be between choosing its alias and reading it). */
@@ -77,6 +78,7 @@ public final class ServerCertificate {
 
     private ServerCertificate(Source source, InstantSource clock) {
         this.source = source;
+        this.clock = clock;
         this.current = pair(source, 1, stamp(source));
         this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
     }
@@ -105,6 +107,9 @@ public final class ServerCertificate {
         pair(pem(certificateFile, keyFile), 0, "");
     }
 
+    /** How long a client's TLS session may be resumed where its certificate's revocation is checked. */
+    public static final Duration RESUMED_SESSIONS_WITH_REVOCATION = Duration.ofMinutes(5);
+
     /** A TLS context presenting this certificate, and the renewed one after a change of the files. */
     public SSLContext serverContext() {
         return context(null);
@@ -118,6 +123,20 @@ public final class ServerCertificate {
      */
     public SSLContext serverContext(Path clientCaFile) {
         return context(TrustedCertificates.trustManagers(clientCaFile));
+    }
+
+    /**
+     * The same, refusing also the client certificates the revocation lists of {@code crlFile} list (read again when
+     * the file changes; {@link RevokedCertificates}).
+     *
+     * @throws IllegalArgumentException when a file cannot be read, holds nothing of its kind, or a list no authority
+     *                                  of {@code clientCaFile} signed
+     */
+    public SSLContext serverContext(Path clientCaFile, Path crlFile) {
+        SSLContext context = context(TrustedCertificates.clientCheckingTrustManagers(clientCaFile, crlFile, clock));
+        // a resumed TLS session checks no certificate: a client revoked after its handshake resumes for this long
+        context.getServerSessionContext().setSessionTimeout((int) RESUMED_SESSIONS_WITH_REVOCATION.toSeconds());
+        return context;
     }
 
     /**

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.InstantSource;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /** A client's TLS context trusting the authorities of a PEM file, or the JVM's own without one. */
 public final class TrustedCertificates {
@@ -41,8 +43,31 @@ public final class TrustedCertificates {
      * @throws IllegalArgumentException when the file cannot be read or holds no certificate
      */
     public static TrustManager[] trustManagers(Path caFile) {
+        return trustManagers(caFile, PemFiles.certificates(caFile));
+    }
+
+    /**
+     * The same for a server checking its clients' certificates, which also refuses those the revocation lists of
+     * {@code crlFile} list ({@link RevokedCertificates}: signed by an authority of {@code caFile}, read again when the
+     * file changes).
+     *
+     * @throws IllegalArgumentException when either file cannot be read, holds nothing of its kind, or a list no
+     *                                  authority of {@code caFile} signed
+     */
+    public static TrustManager[] clientCheckingTrustManagers(Path caFile, Path crlFile, InstantSource clock) {
+        List<X509Certificate> authorities = PemFiles.certificates(caFile);
+        RevokedCertificates revoked = new RevokedCertificates(crlFile, authorities, clock);
+        TrustManager[] trusted = trustManagers(caFile, authorities);
+        for (int i = 0; i < trusted.length; i++) {
+            if (trusted[i] instanceof X509ExtendedTrustManager x509) {
+                trusted[i] = new RevocationCheckingTrustManager(x509, revoked);
+            }
+        }
+        return trusted;
+    }
+
+    private static TrustManager[] trustManagers(Path caFile, List<X509Certificate> authorities) {
         try {
-            List<X509Certificate> authorities = PemFiles.certificates(caFile);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             for (int i = 0; i < authorities.size(); i++) {

@@ -9,11 +9,14 @@ import io.tlsrpt.processor.served.ServedDomainsFile;
 import io.tlsrpt.processor.topology.TopicNames;
 import io.tlsrpt.processor.topology.TopologySettings;
 import io.tlsrpt.tls.PemFiles;
+import io.tlsrpt.tls.RevokedCertificates;
 import io.tlsrpt.tls.ServerCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -199,6 +202,8 @@ public final class ProcessorConfig {
             "The PEM file of the private key of http.tls.certificate.file, unencrypted PKCS#8 (BEGIN PRIVATE KEY; RSA, EC or Ed25519): a PKCS#1 or SEC1 key (BEGIN RSA/EC PRIVATE KEY) is refused with the openssl command that converts it (cert-manager: privateKey.encoding: PKCS8). Keep it readable by the processor's user only.");
     public static final String HTTP_TLS_CLIENT_CA_FILE = key("http.tls.client.ca.file", "",
             "A PEM file of the authorities whose client certificates the HTTPS server accepts (mutual TLS): with it, a client of the queries must present a certificate they issued or gets no TLS connection, and each instance presents its own http.tls.certificate.file to the others when it forwards a query (that certificate must then allow client authentication: no extendedKeyUsage, or one with clientAuth). Only with http.tls.certificate.file and a management port of its own (http.management.port >= 0: the kubelet's probes and Prometheus' scrape present no client certificate). Tokens (http.domains.token.file) still apply. Empty: no client certificate asked.");
+    public static final String HTTP_TLS_CLIENT_CRL_FILE = key("http.tls.client.crl.file", "",
+            "Certificate revocation lists (PEM or DER CRLs) of the authorities of http.tls.client.ca.file, each signed by one of them: a client presenting a certificate they list gets no TLS connection (a leaked portal certificate revoked without replacing the authority). Read again when the file changes (looked at within 5 s by the handshakes); a file that cannot be read, or holds a list no authority signed, leaves the lists read before in force, with a warning. A list past its next update still revokes what it lists (with a warning). A client whose TLS session began before its revocation may resume it for at most 5 minutes (the server's session timeout with a revocation list). Only with http.tls.client.ca.file.");
     public static final String HTTP_TLS_CA_FILE = key("http.tls.ca.file", "",
             "PEM certificates of the authorities the instances trust when they forward queries to each other over HTTPS (ca.crt of a cert-manager secret; a self-signed certificate's own file will do). Empty: the JVM's trusted authorities. Only with http.tls.certificate.file.");
     public static final String METRICS_TENANT_LABEL = key("metrics.tenant.label", "true",
@@ -656,6 +661,10 @@ public final class ProcessorConfig {
                 problems.add(HTTP_TLS_CLIENT_CA_FILE + ": only with " + HTTP_TLS_CERTIFICATE_FILE
                         + " (client certificates need TLS)");
             }
+            if (httpTlsClientCrlFile().isPresent()) {
+                problems.add(HTTP_TLS_CLIENT_CRL_FILE + ": only with " + HTTP_TLS_CLIENT_CA_FILE + ", which needs "
+                        + HTTP_TLS_CERTIFICATE_FILE);
+            }
             return;
         }
         if (httpTlsClientCaFile().isPresent() && get(HTTP_MANAGEMENT_PORT).trim().startsWith("-")) {
@@ -672,10 +681,21 @@ public final class ProcessorConfig {
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_TLS_CA_FILE + ": " + e.getMessage());
         }
+        List<X509Certificate> clientAuthorities = List.of();
         try {
-            httpTlsClientCaFile().ifPresent(PemFiles::certificates);
+            clientAuthorities = httpTlsClientCaFile().map(PemFiles::certificates).orElse(List.of());
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_TLS_CLIENT_CA_FILE + ": " + e.getMessage());
+        }
+        Optional<Path> revocations = httpTlsClientCrlFile();
+        if (revocations.isPresent() && httpTlsClientCaFile().isEmpty()) {
+            problems.add(HTTP_TLS_CLIENT_CRL_FILE + ": only with " + HTTP_TLS_CLIENT_CA_FILE);
+        } else if (revocations.isPresent() && !clientAuthorities.isEmpty()) {
+            try {
+                new RevokedCertificates(revocations.get(), clientAuthorities, Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                problems.add(HTTP_TLS_CLIENT_CRL_FILE + ": " + e.getMessage());
+            }
         }
     }
 
@@ -697,6 +717,11 @@ public final class ProcessorConfig {
     /** {@code http.tls.client.ca.file}, empty when no client certificate is asked. */
     public Optional<Path> httpTlsClientCaFile() {
         return optionalPath(HTTP_TLS_CLIENT_CA_FILE);
+    }
+
+    /** {@code http.tls.client.crl.file}, empty when no client certificate is revoked. */
+    public Optional<Path> httpTlsClientCrlFile() {
+        return optionalPath(HTTP_TLS_CLIENT_CRL_FILE);
     }
 
     private Optional<Path> optionalPath(String key) {

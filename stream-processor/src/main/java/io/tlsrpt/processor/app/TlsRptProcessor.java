@@ -217,7 +217,10 @@ public final class TlsRptProcessor implements AutoCloseable {
                     ServerCertificate.fromPem(certificate, config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC()),
                     registry)).orElse(null);
             Optional<Path> clientAuthorities = config.httpTlsClientCaFile();
-            SSLContext tls = httpCertificate == null ? null : clientAuthorities.map(httpCertificate::serverContext)
+            Optional<Path> revocations = config.httpTlsClientCrlFile();
+            SSLContext tls = httpCertificate == null ? null : clientAuthorities.map(authorities -> revocations
+                            .map(crl -> httpCertificate.serverContext(authorities, crl))
+                            .orElseGet(() -> httpCertificate.serverContext(authorities)))
                     .orElseGet(httpCertificate::serverContext);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
                     this::isReady, config.getBoolean(ProcessorConfig.HTTP_DOMAINS_ENABLED), tls,

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.testkafka.KafkaTestCluster;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
+import io.tlsrpt.tls.PemFiles;
 import io.tlsrpt.tls.ServerCertificate;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
@@ -193,15 +194,20 @@ class HttpsQueryIT {
     /**
      * Mutual TLS ({@code http.tls.client.ca.file}): a client presenting a certificate of the authority gets every
      * domain from either instance, each instance forwarding to the other with its own certificate; a client without
-     * one, or with another authority's, gets no connection; the probes stay on the plain management port. Healthy
+     * one, with another authority's, or with one the authority's revocation list names ({@code
+     * http.tls.client.crl.file}), gets no connection; the probes stay on the plain management port. Healthy
      * reports only, of domains of its own, so that the other test's alerts stay its own whichever runs first.
      */
     @Test
     void withClientCertificatesOnlyTheAuthoritysClientsAreAnsweredAndTheInstancesForwardWithTheirOwn()
             throws Exception {
         String registry = "mock://https-mtls-" + UUID.randomUUID();
+        // a portal's certificate the operator revoked (leaked): the authority's revocation list names it
+        TestCertificateAuthority.PemPair revoked = authority.pemPair("revoked-portal");
+        Path crl = authority.crl("clients", Duration.ofDays(7), PemFiles.certificates(revoked.certificate()).get(0));
         Map<String, String> mutual = Map.of(ProcessorConfig.APPLICATION_ID, "tlsrpt-https-mtls-it",
                 ProcessorConfig.HTTP_TLS_CLIENT_CA_FILE, authority.caCertificate().toString(),
+                ProcessorConfig.HTTP_TLS_CLIENT_CRL_FILE, crl.toString(),
                 ProcessorConfig.HTTP_MANAGEMENT_PORT, "0");
         ProcessorConfig configA = config(registry, "ma", authority.pemPair("ma"), mutual);
         try (TlsRptProcessor a = TlsRptProcessor.start(configA);
@@ -212,10 +218,7 @@ class HttpsQueryIT {
                 reports.add(report("Google Inc.", "mtls-" + d, 1).policy("m" + d + ".example", 1000).bytes());
             }
             produce(cluster.bootstrapServers(), configA.topicNames().raw(), reports);
-            TestCertificateAuthority.PemPair portal = authority.pemPair("portal");
-            HttpClient withCertificate = HttpClient.newBuilder().sslContext(ServerCertificate.fromPem(
-                    portal.certificate(), portal.key(), Clock.systemUTC()).clientContext(authority.caCertificate()))
-                    .build();
+            HttpClient withCertificate = presenting(authority.pemPair("portal"));
             Set<String> servedBy = new HashSet<>();
             for (int d = 0; d < DOMAINS; d++) {
                 String domain = "m" + d + ".example";
@@ -235,17 +238,23 @@ class HttpsQueryIT {
                     HttpResponse.BodyHandlers.ofString())).as("no client certificate").isInstanceOf(IOException.class);
             TestCertificateAuthority.PemPair stranger = new TestCertificateAuthority(dir.resolve("stranger-ca"))
                     .pemPair("stranger");
-            HttpClient strangerClient = HttpClient.newBuilder().sslContext(ServerCertificate.fromPem(
-                    stranger.certificate(), stranger.key(), Clock.systemUTC()).clientContext(authority.caCertificate()))
-                    .build();
-            assertThatThrownBy(() -> strangerClient.send(request(a, "/v1/domains/m0.example").build(),
+            assertThatThrownBy(() -> presenting(stranger).send(request(a, "/v1/domains/m0.example").build(),
                     HttpResponse.BodyHandlers.ofString())).as("another authority's certificate")
+                    .isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> presenting(revoked).send(request(a, "/v1/domains/m0.example").build(),
+                    HttpResponse.BodyHandlers.ofString())).as("the authority's certificate, revoked")
                     .isInstanceOf(IOException.class);
             HttpResponse<String> probe = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + a.managementAddress().getPort() + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(probe.statusCode()).as("the probes on the management port, plain HTTP").isEqualTo(200);
         }
+    }
+
+    /** A client presenting {@code certificate}, trusting the test's authority. */
+    private static HttpClient presenting(TestCertificateAuthority.PemPair certificate) {
+        return HttpClient.newBuilder().sslContext(ServerCertificate.fromPem(certificate.certificate(),
+                certificate.key(), Clock.systemUTC()).clientContext(authority.caCertificate())).build();
     }
 
     private static boolean ready(TlsRptProcessor p) {

@@ -10,6 +10,7 @@ import io.tlsrpt.processor.rocksdb.RocksDBMemory;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.PipelineMetrics;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
+import io.tlsrpt.tls.PemFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -256,6 +257,32 @@ class ProcessorConfigTest {
                 "TLSRPT_HTTP_MANAGEMENT_PORT", "9465")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("http.tls.client.ca.file: " + one.key() + ": no PEM certificate");
+
+        // revoked client certificates: lists the client authority signed, only with client certificates asked
+        Path crl = authority.crl("clients", Duration.ofDays(7), PemFiles.certificates(one.certificate()).get(0));
+        ProcessorConfig revoking = ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", authority.caCertificate().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CRL_FILE", crl.toString(),
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465"));
+        assertThat(revoking.httpTlsClientCrlFile()).hasValue(crl);
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CRL_FILE", crl.toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.client.crl.file: only with http.tls.client.ca.file");
+        Path forged = new TestCertificateAuthority(dir.resolve("other-ca")).crl("forged", Duration.ofDays(7));
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(new Properties(), Map.of(
+                "TLSRPT_HTTP_TLS_CERTIFICATE_FILE", one.certificate().toString(),
+                "TLSRPT_HTTP_TLS_KEY_FILE", one.key().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CA_FILE", authority.caCertificate().toString(),
+                "TLSRPT_HTTP_TLS_CLIENT_CRL_FILE", forged.toString(),
+                "TLSRPT_HTTP_MANAGEMENT_PORT", "9465")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("http.tls.client.crl.file: " + forged)
+                .hasMessageContaining("is not signed by an authority of the clients' certificates");
     }
 
     @Test

@@ -1,0 +1,149 @@
+package io.tlsrpt.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.cert.CRL;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client certificates an operator revoked: the certificate revocation lists (CRLs, PEM or DER) of a file, each
+ * signed by one of the authorities the clients' certificates are checked against. Read again when the file changes
+ * (looked at no more often than every {@link #RECHECK_INTERVAL}, by the handshakes that use it): a CRL published
+ * again (a certificate revoked, the CRL renewed) applies without a restart; a file that cannot be read, or holds a CRL
+ * no authority signed, leaves the CRLs read before in force, with a warning. A CRL past its next update still
+ * revokes what it lists (a revoked certificate does not come back when the operator is late), with a warning.
+ */
+public final class RevokedCertificates {
+
+    /** How often a handshake may look at the file for a change. */
+    public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevokedCertificates.class);
+
+    private final Path file;
+    private final List<X509Certificate> authorities;
+    private final InstantSource clock;
+    private final RecheckInterval recheck;
+    private volatile List<X509CRL> lists;
+    private volatile FileTime lastModified;
+
+    /**
+     * @param file        the CRLs
+     * @param authorities the authorities of the clients' certificates: every CRL must be signed by one of them
+     * @throws IllegalArgumentException when the file cannot be read, holds no CRL or one no authority signed
+     */
+    public RevokedCertificates(Path file, List<X509Certificate> authorities, InstantSource clock) {
+        this.file = file;
+        this.authorities = List.copyOf(authorities);
+        this.clock = clock;
+        this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
+        this.lastModified = modified(file);
+        this.lists = read(file, this.authorities, clock.instant());
+    }
+
+    /** Whether {@code certificate} is listed by a CRL of its issuer. */
+    public boolean revoked(X509Certificate certificate) {
+        if (recheck.due()) {
+            reloadIfChanged();
+        }
+        for (X509CRL crl : lists) {
+            if (crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal())
+                    && crl.isRevoked(certificate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many certificates the CRLs in force list. */
+    public int listed() {
+        int count = 0;
+        for (X509CRL crl : lists) {
+            count += crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+        }
+        return count;
+    }
+
+    private void reloadIfChanged() {
+        try {
+            FileTime modified = modified(file);
+            if (!modified.equals(lastModified)) {
+                lists = read(file, authorities, clock.instant());
+                lastModified = modified;
+                LOG.info("client certificate revocation lists read again from {}: {} certificates revoked", file,
+                        listed());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("client certificate revocation lists not read again ({}); the {} read before stay in force",
+                    e.getMessage(), lists.size());
+        }
+    }
+
+    /**
+     * Every CRL of {@code file}, each checked against the authority that issued it.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static List<X509CRL> read(Path file, List<X509Certificate> authorities, Instant now) {
+        Collection<? extends CRL> read;
+        try (InputStream in = Files.newInputStream(file)) {
+            read = CertificateFactory.getInstance("X.509").generateCRLs(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        if (read.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no certificate revocation list");
+        }
+        List<X509CRL> lists = new ArrayList<>();
+        for (CRL crl : read) {
+            X509CRL x509 = (X509CRL) crl;
+            if (!signedByAnAuthority(x509, authorities)) {
+                throw new IllegalArgumentException(file + ": the revocation list of " + x509.getIssuerX500Principal()
+                        + " is not signed by an authority of the clients' certificates");
+            }
+            if (x509.getNextUpdate() != null && x509.getNextUpdate().toInstant().isBefore(now)) {
+                LOG.warn("{}: the revocation list of {} was due to be replaced at {}; it still revokes what it lists",
+                        file, x509.getIssuerX500Principal(), x509.getNextUpdate().toInstant());
+            }
+            lists.add(x509);
+        }
+        return List.copyOf(lists);
+    }
+
+    private static boolean signedByAnAuthority(X509CRL crl, List<X509Certificate> authorities) {
+        for (X509Certificate authority : authorities) {
+            if (authority.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+                try {
+                    crl.verify(authority.getPublicKey());
+                    return true;
+                } catch (GeneralSecurityException e) {
+                    LOG.debug("{} did not sign the revocation list: {}", authority.getSubjectX500Principal(),
+                            e.getMessage());
+                }
+            }
+        }
+        return false;
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+}
