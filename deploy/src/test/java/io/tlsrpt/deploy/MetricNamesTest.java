@@ -188,6 +188,13 @@ class MetricNamesTest {
                 new io.tlsrpt.testkafka.TestCertificateAuthority(pki).pemPair("processor");
         io.tlsrpt.processor.app.CertificateMeters.register(io.tlsrpt.tls.ServerCertificate.fromPem(tls.certificate(),
                 tls.key(), java.time.Clock.systemUTC()), registry);
+        // revoked client certificates presented (http.tls.client.crl.file)
+        io.tlsrpt.testkafka.TestCertificateAuthority clientAuthority =
+                new io.tlsrpt.testkafka.TestCertificateAuthority(pki.resolve("clients"));
+        io.tlsrpt.processor.app.CertificateMeters.register(new io.tlsrpt.tls.RevokedCertificates(
+                clientAuthority.crl("clients", java.time.Duration.ofDays(7)),
+                io.tlsrpt.tls.PemFiles.certificates(clientAuthority.caCertificate()), java.time.Clock.systemUTC()),
+                registry);
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {

@@ -25,20 +25,21 @@ final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
         trusted.checkClientTrusted(chain, authType, socket);
-        notRevoked(chain);
+        notRevoked(chain, socket == null || socket.getInetAddress() == null ? null
+                : socket.getInetAddress().getHostAddress());
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         trusted.checkClientTrusted(chain, authType, engine);
-        notRevoked(chain);
+        notRevoked(chain, engine == null ? null : engine.getPeerHost());
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         trusted.checkClientTrusted(chain, authType);
-        notRevoked(chain);
+        notRevoked(chain, null);
     }
 
     @Override
@@ -63,9 +64,11 @@ final class RevocationCheckingTrustManager extends X509ExtendedTrustManager {
         return trusted.getAcceptedIssuers();
     }
 
-    private void notRevoked(X509Certificate[] chain) throws CertificateException {
+    /** @param peer the client's address as the connection knows it, null when unknown */
+    private void notRevoked(X509Certificate[] chain, String peer) throws CertificateException {
         for (X509Certificate certificate : chain) {
             if (revoked.revoked(certificate)) {
+                revoked.refused(certificate, peer == null ? "(an unknown address)" : peer);
                 throw new CertificateException("the certificate " + certificate.getSubjectX500Principal() + " (serial "
                         + certificate.getSerialNumber().toString(16) + ") of " + certificate.getIssuerX500Principal()
                         + " is revoked");

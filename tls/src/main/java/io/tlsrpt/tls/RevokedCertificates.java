@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ public final class RevokedCertificates {
 
     /** How often a handshake may look at the file for a change. */
     public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
+    /** A revoked certificate presented is logged at most this often (a client retrying in a loop floods nothing). */
+    static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(RevokedCertificates.class);
 
@@ -40,6 +43,8 @@ public final class RevokedCertificates {
     private final RecheckInterval recheck;
     private volatile List<X509CRL> lists;
     private volatile FileTime lastModified;
+    private final AtomicLong refused = new AtomicLong();
+    private volatile Instant lastWarning;
 
     /**
      * @param file        the CRLs
@@ -67,6 +72,27 @@ public final class RevokedCertificates {
             }
         }
         return false;
+    }
+
+    /**
+     * A client presented {@code certificate}, revoked, from {@code peer}, and was refused: counted, and logged at most
+     * once per {@link #WARN_EVERY} (a leaked certificate in use is a security team's business).
+     */
+    void refused(X509Certificate certificate, String peer) {
+        long count = refused.incrementAndGet();
+        Instant now = clock.instant();
+        Instant last = lastWarning;
+        if (last == null || !now.isBefore(last.plus(WARN_EVERY))) {
+            lastWarning = now;
+            LOG.warn("a revoked client certificate was presented and refused: {} (serial {}) of {}, from {}; {} "
+                    + "refused since the start", certificate.getSubjectX500Principal(),
+                    certificate.getSerialNumber().toString(16), certificate.getIssuerX500Principal(), peer, count);
+        }
+    }
+
+    /** How many handshakes presented a revoked certificate and were refused. */
+    public long refused() {
+        return refused.get();
     }
 
     /** How many certificates the CRLs in force list. */

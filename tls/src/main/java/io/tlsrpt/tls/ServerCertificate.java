@@ -49,7 +49,6 @@ public final class ServerCertificate {
 
     private final Source source;
     private final RecheckInterval recheck;
-    private final InstantSource clock;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong refusedCount = new AtomicLong();
     /** The pair in force and the one before (a handshake may be between choosing its alias and reading it). */
@@ -78,7 +77,6 @@ public final class ServerCertificate {
 
     private ServerCertificate(Source source, InstantSource clock) {
         this.source = source;
-        this.clock = clock;
         this.current = pair(source, 1, stamp(source));
         this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
     }
@@ -126,14 +124,13 @@ public final class ServerCertificate {
     }
 
     /**
-     * The same, refusing also the client certificates the revocation lists of {@code crlFile} list (read again when
-     * the file changes; {@link RevokedCertificates}).
+     * The same, refusing also the client certificates {@code revoked} lists (the revocation lists of those
+     * authorities, read again when their file changes).
      *
-     * @throws IllegalArgumentException when a file cannot be read, holds nothing of its kind, or a list no authority
-     *                                  of {@code clientCaFile} signed
+     * @throws IllegalArgumentException when the authorities' file cannot be read or holds no certificate
      */
-    public SSLContext serverContext(Path clientCaFile, Path crlFile) {
-        SSLContext context = context(TrustedCertificates.clientCheckingTrustManagers(clientCaFile, crlFile, clock));
+    public SSLContext serverContext(Path clientCaFile, RevokedCertificates revoked) {
+        SSLContext context = context(TrustedCertificates.clientCheckingTrustManagers(clientCaFile, revoked));
         // a resumed TLS session checks no certificate: a client revoked after its handshake resumes for this long
         context.getServerSessionContext().setSessionTimeout((int) RESUMED_SESSIONS_WITH_REVOCATION.toSeconds());
         return context;

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.time.InstantSource;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -47,17 +46,13 @@ public final class TrustedCertificates {
     }
 
     /**
-     * The same for a server checking its clients' certificates, which also refuses those the revocation lists of
-     * {@code crlFile} list ({@link RevokedCertificates}: signed by an authority of {@code caFile}, read again when the
-     * file changes).
+     * The same for a server checking its clients' certificates, which also refuses those {@code revoked} lists
+     * ({@link RevokedCertificates}: the lists of an authority of {@code caFile}, read again when their file changes).
      *
-     * @throws IllegalArgumentException when either file cannot be read, holds nothing of its kind, or a list no
-     *                                  authority of {@code caFile} signed
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
      */
-    public static TrustManager[] clientCheckingTrustManagers(Path caFile, Path crlFile, InstantSource clock) {
-        List<X509Certificate> authorities = PemFiles.certificates(caFile);
-        RevokedCertificates revoked = new RevokedCertificates(crlFile, authorities, clock);
-        TrustManager[] trusted = trustManagers(caFile, authorities);
+    public static TrustManager[] clientCheckingTrustManagers(Path caFile, RevokedCertificates revoked) {
+        TrustManager[] trusted = trustManagers(caFile);
         for (int i = 0; i < trusted.length; i++) {
             if (trusted[i] instanceof X509ExtendedTrustManager x509) {
                 trusted[i] = new RevocationCheckingTrustManager(x509, revoked);

@@ -61,11 +61,18 @@ class RevokedCertificatesTest {
         TestCertificateAuthority.PemPair leaked = authority.pemPair("leaked");
         Path crl = authority.crl("clients", Duration.ofDays(7), leaf(leaked));
         TestCertificateAuthority.PemPair serverPair = authority.pemPair("server");
+        RevokedCertificates revoked = new RevokedCertificates(crl, PemFiles.certificates(authority.caCertificate()),
+                clock);
         serve(ServerCertificate.fromPem(serverPair.certificate(), serverPair.key(), clock)
-                .serverContext(authority.caCertificate(), crl));
+                .serverContext(authority.caCertificate(), revoked));
 
         assertThat(status(portal)).isEqualTo(204);
         assertThatThrownBy(() -> status(leaked)).as("revoked: no connection").isInstanceOf(IOException.class);
+        // each handshake refused is counted (the JDK's client tries one request's connection more than once)
+        long refusedLeaked = revoked.refused();
+        assertThat(refusedLeaked).as("counted").isPositive();
+        assertThat(status(portal)).isEqualTo(204);
+        assertThat(revoked.refused()).as("an accepted certificate counts nothing").isEqualTo(refusedLeaked);
 
         // the portal's certificate revoked too: the list published again, looked at after the recheck interval
         Path again = authority.crl("clients", Duration.ofDays(7), leaf(leaked), leaf(portal));
@@ -74,6 +81,7 @@ class RevokedCertificatesTest {
         now.set(now.get().plus(RevokedCertificates.RECHECK_INTERVAL));
         assertThatThrownBy(() -> status(portal)).isInstanceOf(IOException.class);
         assertThat(status(authority.pemPair("another"))).as("a certificate the list does not name").isEqualTo(204);
+        assertThat(revoked.refused()).isGreaterThan(refusedLeaked);
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.WindowChanges;
 import io.tlsrpt.processor.topology.TopologyFactory;
 import io.tlsrpt.processor.topology.TopologySettings;
+import io.tlsrpt.tls.PemFiles;
+import io.tlsrpt.tls.RevokedCertificates;
 import io.tlsrpt.tls.ServerCertificate;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
@@ -217,9 +219,11 @@ public final class TlsRptProcessor implements AutoCloseable {
                     ServerCertificate.fromPem(certificate, config.httpTlsKeyFile().orElseThrow(), Clock.systemUTC()),
                     registry)).orElse(null);
             Optional<Path> clientAuthorities = config.httpTlsClientCaFile();
-            Optional<Path> revocations = config.httpTlsClientCrlFile();
-            SSLContext tls = httpCertificate == null ? null : clientAuthorities.map(authorities -> revocations
-                            .map(crl -> httpCertificate.serverContext(authorities, crl))
+            Optional<RevokedCertificates> revoked = config.httpTlsClientCrlFile().map(crl -> CertificateMeters
+                    .register(new RevokedCertificates(crl, PemFiles.certificates(clientAuthorities.orElseThrow()),
+                            Clock.systemUTC()), registry));
+            SSLContext tls = httpCertificate == null ? null : clientAuthorities.map(authorities -> revoked
+                            .map(lists -> httpCertificate.serverContext(authorities, lists))
                             .orElseGet(() -> httpCertificate.serverContext(authorities)))
                     .orElseGet(httpCertificate::serverContext);
             return new HttpEndpoints(config.get(ProcessorConfig.HTTP_HOST), port, registry, this::isLive,
