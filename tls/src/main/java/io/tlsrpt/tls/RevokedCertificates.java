@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRL;
 import java.security.cert.CertificateFactory;
@@ -37,12 +36,8 @@ public final class RevokedCertificates {
 
     private static final Logger LOG = LoggerFactory.getLogger(RevokedCertificates.class);
 
-    private final Path file;
-    private final List<X509Certificate> authorities;
     private final InstantSource clock;
-    private final RecheckInterval recheck;
-    private volatile List<X509CRL> lists;
-    private volatile FileTime lastModified;
+    private final ReloadedFile<List<X509CRL>> lists;
     private final AtomicLong refused = new AtomicLong();
     private volatile Instant lastWarning;
 
@@ -52,20 +47,15 @@ public final class RevokedCertificates {
      * @throws IllegalArgumentException when the file cannot be read, holds no CRL or one no authority signed
      */
     public RevokedCertificates(Path file, List<X509Certificate> authorities, InstantSource clock) {
-        this.file = file;
-        this.authorities = List.copyOf(authorities);
+        List<X509Certificate> trusted = List.copyOf(authorities);
         this.clock = clock;
-        this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
-        this.lastModified = modified(file);
-        this.lists = read(file, this.authorities, clock.instant());
+        this.lists = new ReloadedFile<>("client certificate revocation lists", file,
+                f -> read(f, trusted, clock.instant()), RevokedCertificates::described, clock, RECHECK_INTERVAL);
     }
 
     /** Whether {@code certificate} is listed by a CRL of its issuer. */
     public boolean revoked(X509Certificate certificate) {
-        if (recheck.due()) {
-            reloadIfChanged();
-        }
-        for (X509CRL crl : lists) {
+        for (X509CRL crl : lists.current()) {
             if (crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal())
                     && crl.isRevoked(certificate)) {
                 return true;
@@ -97,6 +87,10 @@ public final class RevokedCertificates {
 
     /** How many certificates the CRLs in force list. */
     public int listed() {
+        return listed(lists.current());
+    }
+
+    private static int listed(List<X509CRL> lists) {
         int count = 0;
         for (X509CRL crl : lists) {
             count += crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
@@ -104,19 +98,8 @@ public final class RevokedCertificates {
         return count;
     }
 
-    private void reloadIfChanged() {
-        try {
-            FileTime modified = modified(file);
-            if (!modified.equals(lastModified)) {
-                lists = read(file, authorities, clock.instant());
-                lastModified = modified;
-                LOG.info("client certificate revocation lists read again from {}: {} certificates revoked", file,
-                        listed());
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.warn("client certificate revocation lists not read again ({}); the {} read before stay in force",
-                    e.getMessage(), lists.size());
-        }
+    private static String described(List<X509CRL> lists) {
+        return lists.size() + " client certificate revocation lists (" + listed(lists) + " certificates revoked)";
     }
 
     /**
@@ -165,11 +148,4 @@ public final class RevokedCertificates {
         return false;
     }
 
-    private static FileTime modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-    }
 }

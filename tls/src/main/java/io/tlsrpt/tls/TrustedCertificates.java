@@ -42,7 +42,19 @@ public final class TrustedCertificates {
      * @throws IllegalArgumentException when the file cannot be read or holds no certificate
      */
     public static TrustManager[] trustManagers(Path caFile) {
-        return trustManagers(caFile, PemFiles.certificates(caFile));
+        try {
+            List<X509Certificate> authorities = PemFiles.certificates(caFile);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < authorities.size(); i++) {
+                store.setCertificateEntry("ca-" + i, authorities.get(i));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            return trust.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -59,20 +71,5 @@ public final class TrustedCertificates {
             }
         }
         return trusted;
-    }
-
-    private static TrustManager[] trustManagers(Path caFile, List<X509Certificate> authorities) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < authorities.size(); i++) {
-                store.setCertificateEntry("ca-" + i, authorities.get(i));
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            return trust.getTrustManagers();
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
-        }
     }
 }

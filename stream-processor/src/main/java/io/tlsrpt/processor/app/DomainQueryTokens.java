@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
-import io.tlsrpt.tls.RecheckInterval;
+import io.tlsrpt.tls.ReloadedFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who may ask {@code GET /v1/domains/{domain}} and {@code GET /v1/incidents}: the operator's token ({@code http.domains.token.file}) any domain,
@@ -39,8 +36,6 @@ final class DomainQueryTokens {
     static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
     static final int MIN_TOKEN_LENGTH = 16;
 
-    private static final Logger LOG = LoggerFactory.getLogger(DomainQueryTokens.class);
-
     /** What a request's {@code Authorization} header lets it ask. */
     sealed interface Access permits Denied, Everything, OneTenant {
     }
@@ -57,15 +52,11 @@ final class DomainQueryTokens {
     record OneTenant(String tenant) implements Access {
     }
 
-    private final Optional<String> operatorToken;
     private final byte[] operator;
     private final FailedTokens failed;
     private final ClientAddresses clients;
-    private final Path tenantsFile;
-    private final RecheckInterval recheck;
-    /** "Bearer <token>" -> tenant, as last read. */
-    private volatile Map<String, String> tenants;
-    private volatile Instant lastModified;
+    /** "Bearer <token>" -> tenant, as last read; null without a tenants' file. */
+    private final ReloadedFile<Map<String, String>> tenants;
 
     /**
      * @param operatorToken the operator's token, empty for none
@@ -83,23 +74,17 @@ final class DomainQueryTokens {
      */
     DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock,
                       FailedTokens failed, ClientAddresses clients) {
-        this.operatorToken = operatorToken;
         this.failed = failed;
         this.clients = clients;
         this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
-        this.tenantsFile = tenantsFile.orElse(null);
-        this.recheck = new RecheckInterval(clock, RECHECK_INTERVAL);
-        if (this.tenantsFile != null) {
-            this.lastModified = modified(this.tenantsFile);
-            this.tenants = read(this.tenantsFile, operatorToken);
-        } else {
-            this.tenants = Map.of();
-        }
+        this.tenants = tenantsFile.map(file -> new ReloadedFile<>(ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE,
+                file, f -> read(f, operatorToken), read -> "domain query tokens of "
+                        + new HashSet<>(read.values()).size() + " tenants", clock, RECHECK_INTERVAL)).orElse(null);
     }
 
     /** Whether a request must carry a token at all. */
     boolean required() {
-        return operator != null || tenantsFile != null;
+        return operator != null || tenants != null;
     }
 
     /**
@@ -163,36 +148,7 @@ final class DomainQueryTokens {
 
     /** The tenants' tokens, read again when the file changed since the last look (at most every few seconds). */
     private Map<String, String> current() {
-        if (tenantsFile == null) {
-            return tenants;
-        }
-        if (recheck.due()) {
-            reloadIfChanged();
-        }
-        return tenants;
-    }
-
-    private void reloadIfChanged() {
-        try {
-            Instant modified = modified(tenantsFile);
-            if (!modified.equals(lastModified)) {
-                tenants = read(tenantsFile, operatorToken);
-                lastModified = modified;
-                LOG.info("domain query tokens of {} tenants read again from {}", new HashSet<>(tenants.values()).size(),
-                        tenantsFile);
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.warn("{}; the tokens read before stay in force", e.getMessage());
-        }
-    }
-
-    private static Instant modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toInstant();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(ProcessorConfig.HTTP_DOMAINS_TENANT_TOKENS_FILE + ": cannot read "
-                    + file + ": " + e.getMessage(), e);
-        }
+        return tenants == null ? Map.of() : tenants.current();
     }
 
     /** "Bearer <token>" -> tenant, from lines {@code TENANT TOKEN} ({@code #} comments). */

@@ -110,11 +110,6 @@ final class ListCursor {
         return asItem;
     }
 
-    /** Whether {@code item} comes after this cursor, and so belongs to the pages after it. */
-    boolean precedes(JsonNode item) {
-        return order.comparator().compare(asItem, item) < 0;
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof ListCursor that && order.equals(that.order) && key.equals(that.key);

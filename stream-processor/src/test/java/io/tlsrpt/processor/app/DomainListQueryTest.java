@@ -56,13 +56,11 @@ class DomainListQueryTest {
             ListCursor cursor = ListCursor.parse(DomainListQuery.WORST_FIRST,
                     ListCursor.after(DomainListQuery.WORST_FIRST, x).encoded());
             for (JsonNode y : expected) {
-                assertThat(cursor.precedes(y)).as("%s then %s", x, y)
-                        .isEqualTo(expected.indexOf(x) < expected.indexOf(y));
                 // as an instance ranks its domains before building the JSON of its page's
                 DomainListQuery after = new DomainListQuery(null, null, null, DomainListQuery.Sort.WORST, null,
                         cursor, null);
                 assertThat(after.followsCursor().test(DomainListQuery.Rank.of(y))).as("%s then %s", x, y)
-                        .isEqualTo(cursor.precedes(y));
+                        .isEqualTo(expected.indexOf(x) < expected.indexOf(y));
             }
         }
         assertThat(DomainListQuery.parse(null).followsCursor().test(DomainListQuery.Rank.of(expected.get(0)))).isTrue();
