@@ -3,6 +3,8 @@ package io.tlsrpt.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,6 +45,8 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.apache.kafka.connect.util.FutureCallback;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -71,6 +75,20 @@ class ConnectMetricsIT {
     Path dir;
     /** Signs the receiver's certificate, served over TLS as in the deployment (kafka-connector.yaml). */
     private TestCertificateAuthority authority;
+    /** The mailbox the connector logs in to (its connections are counted). */
+    private GreenMail imap;
+
+    @BeforeEach
+    void startImap() {
+        imap = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
+        imap.start();
+        imap.setUser("tlsrpt@example.org", "tlsrpt", "secret");
+    }
+
+    @AfterEach
+    void stopImap() {
+        imap.stop();
+    }
 
     @Test
     void theKubernetesRulesGiveEveryConnectorMetricTheRulesAndDashboardsUseWithItsLabels() throws Exception {
@@ -176,10 +194,14 @@ class ConnectMetricsIT {
     private static Scrape awaitSpoolCommitted(Callable<String> scrape) throws Exception {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> Scrape.parse(scrape.call())
-                            .hasSeries("kafka_connect_tlsrpt_records_committed_total", "intake", "spool"));
+                    .until(() -> {
+                        Scrape scraped = Scrape.parse(scrape.call());
+                        return scraped.hasSeries("kafka_connect_tlsrpt_records_committed_total", "intake", "spool")
+                                && scraped.hasSeries("kafka_connect_tlsrpt_imap_connections_total", "result",
+                                "logged-in");
+                    });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no committed spool record in the exporter's output:\n"
+            throw new AssertionError("no committed spool record or IMAP login in the exporter's output:\n"
                     + String.join("\n", connectLines(scrape.call())), e);
         }
         String text = scrape.call();
@@ -266,6 +288,12 @@ class ConnectMetricsIT {
         config.put(TlsRptSourceConfig.SPOOL_FAILED_DIRECTORY,
                 Files.createDirectories(dir.resolve("spool/failed")).toString());
         config.put(TlsRptSourceConfig.SPOOL_POLL_INTERVAL_MS, "200");
+        config.put(TlsRptSourceConfig.IMAP_ENABLED, "true");
+        config.put(TlsRptSourceConfig.IMAP_HOST, "127.0.0.1");
+        config.put(TlsRptSourceConfig.IMAP_PORT, Integer.toString(imap.getImap().getPort()));
+        config.put(TlsRptSourceConfig.IMAP_SECURITY, "none");
+        config.put(TlsRptSourceConfig.IMAP_USERNAME, "tlsrpt");
+        config.put(TlsRptSourceConfig.IMAP_PASSWORD, "secret");
         config.put(TlsRptSourceConfig.SPOOL_MIN_FILE_AGE_MS, "0");
         // an unsigned mail gets its verdict (none) without a DNS query
         config.put(TlsRptSourceConfig.DKIM_VERIFY, "true");

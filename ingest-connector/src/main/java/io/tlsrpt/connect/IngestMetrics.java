@@ -1,5 +1,6 @@
 package io.tlsrpt.connect;
 
+import io.tlsrpt.connect.oauth.TokenEndpoint;
 import io.tlsrpt.tls.ServerCertificate;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  * <li>queue-records, queue-bytes: hand-over queue fill</li>
  * <li>dkim-results-total {intake, result}: DKIM verdicts on report mails</li>
  * <li>https-certificate-not-after-seconds, https-certificate-reloads-total {result}: the receiver's certificate</li>
+ * <li>imap-connections-total {result}: connections to the IMAP server, logged in, refused or failed</li>
+ * <li>imap-token-requests-total {result}: the IMAP login's OAuth access tokens obtained or asked for in vain</li>
  * </ul>
  * The {@code intake} tag (https, imap, spool) is the processor's label for the same thing
  * ({@code tlsrpt_raw_records_total{intake}}); {@code source} would clash in Prometheus with the alerting rules' routing
@@ -63,6 +66,14 @@ public final class IngestMetrics implements AutoCloseable {
                 () -> (double) certificate.reloadsRefused());
     }
 
+    /** The IMAP login's access tokens from a token endpoint (imap.oauth.token.url): obtained, and requests failed. */
+    public void registerTokenGauges(TokenEndpoint endpoint) {
+        String doc = "Access tokens the IMAP login obtained from its OAuth token endpoint (obtained), or asked for in"
+                + " vain: refused, unreadable or unanswered (failed)";
+        gauge("imap-token-requests-total", doc, tags("result", "obtained"), () -> (double) endpoint.obtainedCount());
+        gauge("imap-token-requests-total", doc, tags("result", "failed"), () -> (double) endpoint.failedCount());
+    }
+
     private void gauge(String name, String doc, Supplier<Double> value) {
         gauge(name, doc, new LinkedHashMap<>(), value);
     }
@@ -93,6 +104,15 @@ public final class IngestMetrics implements AutoCloseable {
     public void dkim(String source, String result) {
         counter("dkim-results-total", "DKIM verdicts on report mails, by result (pass, fail, permerror, temperror,"
                 + " none)", tags("intake", source, "result", result)).record();
+    }
+
+    /**
+     * A connection to the IMAP server: logged in, refused (the server refused the password or token), or failed
+     * (unreachable, TLS, or no token could be had).
+     */
+    public void imapConnection(String result) {
+        counter("imap-connections-total", "Connections to the IMAP server: logged in, refused (the login was refused)"
+                + " or failed (unreachable, TLS, no access token)", tags("result", result)).record();
     }
 
     public void failed(String source) {

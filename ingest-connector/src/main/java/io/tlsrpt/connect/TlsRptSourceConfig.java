@@ -2,6 +2,7 @@ package io.tlsrpt.connect;
 
 import io.tlsrpt.connect.dns.ResolverAddress;
 import io.tlsrpt.connect.https.HttpsReceiver;
+import io.tlsrpt.tls.TrustedCertificates;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -11,6 +12,8 @@ import org.apache.kafka.common.config.ConfigDef.Validator;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,17 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String IMAP_SSL_TRUST = "imap.ssl.trust";
     public static final String IMAP_USERNAME = "imap.username";
     public static final String IMAP_PASSWORD = "imap.password";
+    public static final String IMAP_AUTH_MECHANISM = "imap.auth.mechanism";
+    public static final String IMAP_OAUTH_TOKEN_URL = "imap.oauth.token.url";
+    public static final String IMAP_OAUTH_CLIENT_ID = "imap.oauth.client.id";
+    public static final String IMAP_OAUTH_CLIENT_SECRET = "imap.oauth.client.secret";
+    public static final String IMAP_OAUTH_CLIENT_AUTH = "imap.oauth.client.auth";
+    public static final String IMAP_OAUTH_REFRESH_TOKEN = "imap.oauth.refresh.token";
+    public static final String IMAP_OAUTH_SCOPE = "imap.oauth.scope";
+    public static final String IMAP_OAUTH_CA_FILE = "imap.oauth.ca.file";
+    public static final String IMAP_OAUTH_TOKEN_FILE = "imap.oauth.token.file";
+    public static final String AUTH_PASSWORD = "password";
+    public static final String AUTH_XOAUTH2 = "xoauth2";
     public static final String IMAP_FOLDER = "imap.folder";
     public static final String IMAP_PROCESSED_FOLDER = "imap.processed.folder";
     public static final String IMAP_FAILED_FOLDER = "imap.failed.folder";
@@ -250,6 +264,48 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         def.define(IMAP_PASSWORD, Type.PASSWORD, "", new AnyPassword(), Importance.HIGH,
                 "Login password (use a config provider such as ${env:TLSRPT_IMAP_PASSWORD}).",
                 G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Password");
+        def.define(IMAP_AUTH_MECHANISM, Type.STRING, AUTH_PASSWORD,
+                ConfigDef.CaseInsensitiveValidString.in(AUTH_PASSWORD, AUTH_XOAUTH2), Importance.HIGH,
+                "How the connector logs in: password (LOGIN or AUTHENTICATE PLAIN with imap.password) or xoauth2 "
+                        + "(SASL XOAUTH2 with an OAuth 2.0 access token, from imap.oauth.token.url or "
+                        + "imap.oauth.token.file): Exchange Online no longer takes passwords over IMAP, and Google "
+                        + "Workspace takes app passwords only where its administrators allow them.",
+                G_IMAP, ++g, ConfigDef.Width.SHORT, "Login mechanism");
+        def.define(IMAP_OAUTH_TOKEN_URL, Type.STRING, "", new HttpsUrl(), Importance.HIGH,
+                "OAuth 2.0 token endpoint the access tokens are asked of (xoauth2), e.g. "
+                        + "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token (client credentials, scope "
+                        + "https://outlook.office365.com/.default) or https://oauth2.googleapis.com/token (with "
+                        + "imap.oauth.refresh.token). A token is kept until a quarter of its lifetime before it "
+                        + "expires (at most 5 minutes before): the connector then logs in again with a new one, "
+                        + "before the server ends the session.",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth token endpoint");
+        def.define(IMAP_OAUTH_CLIENT_ID, Type.STRING, "", new AnyString(), Importance.HIGH,
+                "The OAuth client (application) id; required with imap.oauth.token.url.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "OAuth client id");
+        def.define(IMAP_OAUTH_CLIENT_SECRET, Type.PASSWORD, "", new AnyPassword(), Importance.HIGH,
+                "The OAuth client's secret (use a config provider such as ${env:TLSRPT_IMAP_OAUTH_CLIENT_SECRET}); "
+                        + "required for the client credentials grant, empty for a public client's refresh token.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "OAuth client secret");
+        def.define(IMAP_OAUTH_CLIENT_AUTH, Type.STRING, "post", ConfigDef.CaseInsensitiveValidString.in("post", "basic"),
+                Importance.LOW, "How the client authenticates to the token endpoint (RFC 6749 section 2.3.1): post "
+                        + "(client_id and client_secret in the form) or basic (HTTP Basic).",
+                G_IMAP, ++g, ConfigDef.Width.SHORT, "OAuth client authentication");
+        def.define(IMAP_OAUTH_REFRESH_TOKEN, Type.PASSWORD, "", new AnyPassword(), Importance.MEDIUM,
+                "A refresh token (the mailbox owner's consent, given once): the refresh token grant instead of the "
+                        + "client credentials grant. One the endpoint rotates is used from then on, until a restart.",
+                G_IMAP, ++g, ConfigDef.Width.MEDIUM, "OAuth refresh token");
+        def.define(IMAP_OAUTH_SCOPE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Scopes asked for, space separated; empty: none sent.", G_IMAP, ++g, ConfigDef.Width.LONG,
+                "OAuth scope");
+        def.define(IMAP_OAUTH_CA_FILE, Type.STRING, "", new AnyString(), Importance.LOW,
+                "PEM certificates of the authorities trusted for the token endpoint's certificate (an identity "
+                        + "provider with a private CA); empty: the JVM's.",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth CA file");
+        def.define(IMAP_OAUTH_TOKEN_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Instead of a token endpoint: a file holding the access token, written and renewed by something else "
+                        + "(a sidecar, a workload identity agent); read again when it changes, and at each login. "
+                        + "It may appear after the start (logins wait for it).",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth token file");
         def.define(IMAP_FOLDER, Type.STRING, "INBOX", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Folder the report mails arrive in.", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Folder");
         def.define(IMAP_PROCESSED_FOLDER, Type.STRING, "processed", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -346,6 +402,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
             if (c.getString(IMAP_USERNAME).isBlank()) {
                 problems.add(IMAP_USERNAME + " is required when " + IMAP_ENABLED + "=true");
             }
+            problems.addAll(imapLoginProblems(c));
             String folder = c.getString(IMAP_FOLDER);
             if (folder.equals(c.getString(IMAP_PROCESSED_FOLDER)) || folder.equals(c.getString(IMAP_FAILED_FOLDER))) {
                 problems.add(IMAP_PROCESSED_FOLDER + " and " + IMAP_FAILED_FOLDER + " must differ from " + IMAP_FOLDER);
@@ -357,6 +414,46 @@ public final class TlsRptSourceConfig extends AbstractConfig {
             }
         }
         return problems;
+    }
+
+    private static List<String> imapLoginProblems(AbstractConfig c) {
+        List<String> problems = new ArrayList<>();
+        String url = c.getString(IMAP_OAUTH_TOKEN_URL);
+        String file = c.getString(IMAP_OAUTH_TOKEN_FILE);
+        if (!AUTH_XOAUTH2.equalsIgnoreCase(c.getString(IMAP_AUTH_MECHANISM))) {
+            if (!url.isBlank() || !file.isBlank()) {
+                problems.add(IMAP_OAUTH_TOKEN_URL + " and " + IMAP_OAUTH_TOKEN_FILE + " need " + IMAP_AUTH_MECHANISM
+                        + "=" + AUTH_XOAUTH2);
+            }
+            return problems;
+        }
+        if (url.isBlank() == file.isBlank()) {
+            problems.add(IMAP_AUTH_MECHANISM + " " + AUTH_XOAUTH2 + " needs one of " + IMAP_OAUTH_TOKEN_URL + " or "
+                    + IMAP_OAUTH_TOKEN_FILE + ", not both");
+            return problems;
+        }
+        if (!url.isBlank()) {
+            if (c.getString(IMAP_OAUTH_CLIENT_ID).isBlank()) {
+                problems.add(IMAP_OAUTH_CLIENT_ID + " is required with " + IMAP_OAUTH_TOKEN_URL);
+            }
+            if (blank(c.getPassword(IMAP_OAUTH_REFRESH_TOKEN)) && blank(c.getPassword(IMAP_OAUTH_CLIENT_SECRET))) {
+                problems.add(IMAP_OAUTH_CLIENT_SECRET + " is required for the client credentials grant (no "
+                        + IMAP_OAUTH_REFRESH_TOKEN + ")");
+            }
+            String caFile = c.getString(IMAP_OAUTH_CA_FILE);
+            if (!caFile.isBlank()) {
+                try {
+                    TrustedCertificates.trustManagers(Path.of(caFile));
+                } catch (IllegalArgumentException e) {
+                    problems.add(IMAP_OAUTH_CA_FILE + " cannot be used: " + e.getMessage());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean blank(Password password) {
+        return password == null || password.value().isBlank();
     }
 
     public List<String> enabledSources() {
@@ -407,6 +504,30 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "any string";
+        }
+    }
+
+    /** Empty, or an absolute https URL with a host. */
+    static final class HttpsUrl implements Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String url = value == null ? "" : value.toString().trim();
+            if (url.isEmpty()) {
+                return;
+            }
+            try {
+                URI uri = new URI(url);
+                if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(name, value, "must be an https URL");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name, value, "not a URL: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty, or an https URL";
         }
     }
 

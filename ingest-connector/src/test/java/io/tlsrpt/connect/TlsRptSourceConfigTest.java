@@ -102,6 +102,53 @@ class TlsRptSourceConfigTest {
         assertThatThrownBy(() -> new TlsRptSourceConfig(noBurst)).hasMessageContaining("https.rate.limit.burst");
     }
 
+    private static Map<String, String> imap(String... more) {
+        Map<String, String> props = new HashMap<>(Map.of("imap.enabled", "true", "imap.host", "outlook.office365.com",
+                "imap.username", "tlsrpt@example.org"));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            props.put(more[i], more[i + 1]);
+        }
+        return props;
+    }
+
+    @Test
+    void anOauthLoginNeedsItsTokensSource() {
+        String url = "https://login.microsoftonline.com/tenant/oauth2/v2.0/token";
+        TlsRptSourceConfig endpoint = new TlsRptSourceConfig(imap("imap.auth.mechanism", "XOAUTH2",
+                "imap.oauth.token.url", url, "imap.oauth.client.id", "app", "imap.oauth.client.secret", "s"));
+        assertThat(endpoint.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)).isEqualTo("post");
+        assertThat(new TlsRptSourceConfig(imap()).getString(TlsRptSourceConfig.IMAP_AUTH_MECHANISM))
+                .as("passwords by default").isEqualTo("password");
+        // a public client with a refresh token needs no secret; a token file needs nothing else
+        new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2", "imap.oauth.token.url", url,
+                "imap.oauth.client.id", "app", "imap.oauth.refresh.token", "r"));
+        new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2", "imap.oauth.token.file", "/run/token"));
+
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2")))
+                .hasMessageContaining("imap.auth.mechanism xoauth2 needs one of imap.oauth.token.url or "
+                        + "imap.oauth.token.file, not both");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
+                "imap.oauth.token.url", url, "imap.oauth.token.file", "/run/token"))).hasMessageContaining("not both");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
+                "imap.oauth.token.url", url))).hasMessageContaining("imap.oauth.client.id is required")
+                .hasMessageContaining("imap.oauth.client.secret is required for the client credentials grant");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.oauth.token.file", "/run/token")))
+                .hasMessageContaining("need imap.auth.mechanism=xoauth2");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
+                "imap.oauth.token.url", "http://login.example/token", "imap.oauth.client.id", "app",
+                "imap.oauth.client.secret", "s"))).hasMessageContaining("imap.oauth.token.url")
+                .hasMessageContaining("must be an https URL");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "kerberos")))
+                .hasMessageContaining("imap.auth.mechanism");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
+                "imap.oauth.token.url", url, "imap.oauth.client.id", "app", "imap.oauth.client.secret", "s",
+                "imap.oauth.ca.file", "/nonexistent/ca.pem"))).hasMessageContaining("imap.oauth.ca.file cannot be used");
+
+        Config result = new TlsRptSourceConnector().validate(imap("name", "x", "imap.auth.mechanism", "xoauth2"));
+        assertThat(result.configValues().stream().filter(v -> v.name().equals("imap.auth.mechanism")).findFirst()
+                .orElseThrow().errorMessages()).anyMatch(m -> m.contains("needs one of"));
+    }
+
     @Test
     void connectorValidateReportsCrossKeyProblemsOnTheKey() {
         Config result = new TlsRptSourceConnector().validate(Map.of("name", "x", "imap.enabled", "true",

@@ -5,6 +5,7 @@ import io.tlsrpt.connect.IngestSource;
 import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.record.RawRecord;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -53,6 +55,7 @@ public final class ImapMailbox implements IngestSource {
     private final TlsRptSourceConfig config;
     private final Map<String, String> partition;
     private final String mailboxId;
+    private final ImapLogin login;
     private final InFlight<Long> inFlight = new InFlight<>();
     private final ConcurrentLinkedQueue<Long> toProcessed = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> toFailed = new ConcurrentLinkedQueue<>();
@@ -74,6 +77,7 @@ public final class ImapMailbox implements IngestSource {
         // an order seeded per JVM, so a restarted worker looked up a different key and did not find its offset
         this.partition = Collections.unmodifiableMap(new TreeMap<>(Map.of("source", TlsRptSourceConfig.SOURCE_IMAP,
                 "mailbox", mailboxId, "folder", config.getString(TlsRptSourceConfig.IMAP_FOLDER))));
+        this.login = ImapLogin.from(config, InstantSource.system());
     }
 
     @Override
@@ -83,6 +87,10 @@ public final class ImapMailbox implements IngestSource {
 
     @Override
     public void start() {
+        if (login.endpoint() != null) {
+            ctx.metrics().registerTokenGauges(login.endpoint());
+        }
+        log.info("IMAP {}: logging in with {}", mailboxId, login.describe());
         running = true;
         worker = new Thread(this::run, "tlsrpt-imap-" + mailboxId);
         worker.setDaemon(true);
@@ -120,7 +128,7 @@ public final class ImapMailbox implements IngestSource {
         }
     }
 
-    private void connect() throws MessagingException {
+    private void connect() throws MessagingException, IOException {
         String security = config.getString(TlsRptSourceConfig.IMAP_SECURITY).toLowerCase(Locale.ROOT);
         String protocol = "ssl".equals(security) ? "imaps" : "imap";
         Properties props = new Properties();
@@ -138,10 +146,21 @@ public final class ImapMailbox implements IngestSource {
         if (!trust.isBlank()) {
             props.put("mail." + protocol + ".ssl.trust", trust);
         }
+        login.configure(props, protocol);
         Session session = Session.getInstance(props);
         store = session.getStore(protocol);
-        store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
-                config.getString(TlsRptSourceConfig.IMAP_USERNAME), config.password(TlsRptSourceConfig.IMAP_PASSWORD));
+        try {
+            store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
+                    config.getString(TlsRptSourceConfig.IMAP_USERNAME), login.secret());
+        } catch (AuthenticationFailedException e) {
+            login.refused();
+            ctx.metrics().imapConnection("refused");
+            throw e;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            ctx.metrics().imapConnection("failed");
+            throw e;
+        }
+        ctx.metrics().imapConnection("logged-in");
         ensureFolder(config.getString(TlsRptSourceConfig.IMAP_PROCESSED_FOLDER));
         ensureFolder(config.getString(TlsRptSourceConfig.IMAP_FAILED_FOLDER));
         folder = (IMAPFolder) store.getFolder(config.getString(TlsRptSourceConfig.IMAP_FOLDER));
@@ -208,9 +227,15 @@ public final class ImapMailbox implements IngestSource {
         int batch = config.getInt(TlsRptSourceConfig.IMAP_FETCH_BATCH_SIZE);
         while (running) {
             applyMoves();
+            Instant renewAt = login.renewAt();
+            if (renewAt != null && !Instant.now().isBefore(renewAt)) {
+                log.info("IMAP {}: the access token is due to be renewed; logging in again with a new one", mailboxId);
+                return;
+            }
             int sent = fetchNew(batch);
             if (sent == 0) {
-                awaitWake(pollInterval);
+                awaitWake(renewAt == null ? pollInterval
+                        : Math.max(1, Math.min(pollInterval, Duration.between(Instant.now(), renewAt).toMillis())));
             }
         }
         applyMoves();

@@ -10,6 +10,7 @@ import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import io.tlsrpt.connect.imap.ImapMailbox;
+import io.tlsrpt.connect.oauth.TestTokenEndpoint;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -46,7 +47,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,7 +112,8 @@ class SecretsAndExposureTest {
     @Test
     void secretsArePasswordTypedAndHiddenWhereverTheConfigIsRendered() {
         for (String key : List.of(TlsRptSourceConfig.IMAP_PASSWORD, TlsRptSourceConfig.HTTPS_KEYSTORE_PASSWORD,
-                TlsRptSourceConfig.HTTPS_KEY_PASSWORD)) {
+                TlsRptSourceConfig.HTTPS_KEY_PASSWORD, TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET,
+                TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN)) {
             assertThat(TlsRptSourceConfig.CONFIG_DEF.configKeys().get(key).type).as(key).isEqualTo(ConfigDef.Type.PASSWORD);
         }
         Map<String, String> props = new HashMap<>(Map.of("https.enabled", "true", "https.keystore.path", "/nonexistent.p12",
@@ -151,21 +155,58 @@ class SecretsAndExposureTest {
 
     @Test
     void imapPasswordIsNotLoggedWhenTheLoginFails() throws Exception {
+        // the login is refused and the reader says so (and retries) without the password
+        readMailboxUntil(Map.of("imap.password", IMAP_SECRET, "imap.poll.interval.ms", "200"),
+                () -> captured.toString().contains("failed, reconnecting"));
+        assertNoSecretLogged();
+    }
+
+    /**
+     * An OAuth login (imap.auth.mechanism=xoauth2) that goes wrong twice, logged at TRACE: the token endpoint refuses
+     * (its error answer is logged), then the IMAP server refuses the access token it gave. Neither the client secret,
+     * the refresh token (the configured one and the one the endpoint rotated to), nor the access token is logged.
+     */
+    @Test
+    void oauthSecretsAndAccessTokensAreNotLoggedWhenTheLoginFails() throws Exception {
+        String clientSecret = "client-S3cret-never-logged";
+        String refreshToken = "refresh-S3cret-never-logged";
+        String rotated = "rotated-S3cret-never-logged";
+        String accessToken = "access-S3cret-never-logged";
+        AtomicInteger asked = new AtomicInteger();
+        try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir.resolve("oauth"), request -> asked.incrementAndGet()
+                == 1 ? new TestTokenEndpoint.Answer(400, "{\"error\":\"invalid_grant\",\"error_description\":"
+                + "\"AADSTS70008: the refresh token has expired\"}")
+                : new TestTokenEndpoint.Answer(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                + "\"access_token\":\"" + accessToken + "\",\"refresh_token\":\"" + rotated + "\"}"))) {
+            readMailboxUntil(Map.of("imap.auth.mechanism", "xoauth2", "imap.oauth.token.url", endpoint.uri().toString(),
+                    "imap.oauth.client.id", "app-1", "imap.oauth.client.secret", clientSecret,
+                    "imap.oauth.refresh.token", refreshToken, "imap.oauth.ca.file", endpoint.caFile().toString()),
+                    () -> captured.toString().contains("invalid_grant")
+                            && captured.toString().contains("AUTHENTICATE failed"));
+            assertThat(endpoint.requests().get(1).form()).containsEntry("client_secret", clientSecret)
+                    .containsEntry("refresh_token", refreshToken);
+        }
+        assertNoSecretLogged();
+        assertThat(captured.toString()).contains("AADSTS70008").doesNotContain(clientSecret)
+                .doesNotContain(refreshToken).doesNotContain(rotated).doesNotContain(accessToken);
+    }
+
+    /** A mailbox reader logging in to a real IMAP server that takes another password, until {@code done}. */
+    private static void readMailboxUntil(Map<String, String> login, Callable<Boolean> done) throws Exception {
         GreenMail greenMail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
         greenMail.start();
         ImapMailbox mailbox = null;
         Metrics metrics = new Metrics();
         try {
             greenMail.setUser("tlsrpt@example.org", "tlsrpt", "the-right-one");
-            Map<String, String> props = Map.of("imap.enabled", "true", "imap.host", "127.0.0.1",
+            Map<String, String> props = new HashMap<>(Map.of("imap.enabled", "true", "imap.host", "127.0.0.1",
                     "imap.port", Integer.toString(greenMail.getImap().getPort()), "imap.security", "none",
-                    "imap.username", "tlsrpt", "imap.password", IMAP_SECRET, "imap.poll.interval.ms", "200",
-                    "imap.reconnect.backoff.ms", "200");
+                    "imap.username", "tlsrpt", "imap.reconnect.backoff.ms", "200"));
+            props.putAll(login);
             mailbox = new ImapMailbox(new SourceContext(new TlsRptSourceConfig(props), new RecordQueue(10, 1_000_000),
                     new IngestMetrics(new PluginMetricsImpl(metrics, Map.of()), "t."), null));
             mailbox.start();
-            // the login is refused and the reader says so (and retries) without the password
-            await().atMost(Duration.ofSeconds(20)).until(() -> captured.toString().contains("failed, reconnecting"));
+            await().atMost(Duration.ofSeconds(20)).until(done);
         } finally {
             if (mailbox != null) {
                 mailbox.stop(Duration.ofSeconds(5));
@@ -173,7 +214,6 @@ class SecretsAndExposureTest {
             metrics.close();
             greenMail.stop();
         }
-        assertNoSecretLogged();
     }
 
     @Test

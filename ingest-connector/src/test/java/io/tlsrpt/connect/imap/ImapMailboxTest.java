@@ -11,6 +11,7 @@ import io.tlsrpt.connect.SourceContext;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.dkim.DkimCheck;
 import io.tlsrpt.connect.dkim.TestSigner;
+import io.tlsrpt.connect.oauth.TestTokenEndpoint;
 import io.tlsrpt.connect.record.RawRecord;
 import io.tlsrpt.connect.record.RawRecords;
 import io.tlsrpt.testkafka.ScriptedDnsServer;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -33,14 +35,22 @@ import org.xbill.DNS.TXTRecord;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -238,6 +248,85 @@ class ImapMailboxTest {
         assertThat(OffsetKeys.of("c", received.get(0).sourcePartition())).isEqualTo(
                 "[\"c\",{\"folder\":\"INBOX\",\"mailbox\":\"tlsrpt@127.0.0.1:" + greenMail.getImap().getPort()
                         + "\",\"source\":\"imap\"}]");
+    }
+
+    /**
+     * imap.auth.mechanism=xoauth2: the mailbox logs in with SASL XOAUTH2 and the tokens of a real HTTPS token endpoint.
+     * A token the server refuses is not offered again, and a session is replaced by a login with a new token before
+     * its token expires (here after 3 of its 4 seconds): the server takes only the token issued last.
+     */
+    @Test
+    void logsInWithAccessTokensOfATokenEndpointAndRenewsThemBeforeTheyExpire(@TempDir Path dir) throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        Logger angus = Logger.getLogger("org.eclipse.angus.mail");
+        Level level = angus.getLevel();
+        List<String> protocolLog = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                protocolLog.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        angus.setLevel(Level.ALL);   // the protocol trace too, the token suppressed from it
+        angus.addHandler(capture);
+        user.setPassword("not-a-token");
+        try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir, request -> {
+            int n = issued.incrementAndGet();
+            if (n > 1) {
+                user.setPassword("tok-" + n);   // the first token is revoked before it is used; then the newest only
+            }
+            return TestTokenEndpoint.bearer("tok-" + n, 4);
+        })) {
+            deliver(5);
+            RecordQueue queue = startMailbox(Map.of("imap.auth.mechanism", "xoauth2", "imap.password", "",
+                    "imap.oauth.token.url", endpoint.uri().toString(), "imap.oauth.client.id", "app-1",
+                    "imap.oauth.client.secret", "client-secret", "imap.oauth.ca.file", endpoint.caFile().toString(),
+                    "imap.reconnect.backoff.ms", "100"));
+            List<RawRecord> received = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                received.addAll(queue.drain(10, 100, TimeUnit.MILLISECONDS));
+                return received.size() >= 5;
+            });
+            assertThat(issued.get()).isGreaterThanOrEqualTo(2);     // tok-1 refused, tok-2 logged in
+            await().atMost(Duration.ofSeconds(30)).until(() -> issued.get() >= 4);   // two renewals
+            deliver(5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                received.addAll(queue.drain(10, 100, TimeUnit.MILLISECONDS));
+                return received.size() >= 10;
+            });
+            assertThat(received).hasSize(10);
+            assertThat(endpoint.requests()).allSatisfy(request -> assertThat(request.form())
+                    .containsEntry("grant_type", "client_credentials").containsEntry("client_id", "app-1"));
+            assertThat(tokenRequests("obtained")).isGreaterThanOrEqualTo(4.0);
+            assertThat(tokenRequests("failed")).isZero();
+            assertThat(protocolLog).anyMatch(line -> line != null && line.contains("AUTHENTICATE XOAUTH2"));
+            for (int n = 1; n <= issued.get(); n++) {   // the protocol trace never shows a token, plain or encoded
+                String token = "tok-" + n;
+                String sasl = Base64.getEncoder().encodeToString(("user=tlsrpt\u0001auth=Bearer " + token
+                        + "\u0001\u0001").getBytes(StandardCharsets.US_ASCII));
+                assertThat(protocolLog).noneMatch(line -> line != null
+                        && (line.contains(token + "\u0001") || line.contains(token + " ") || line.endsWith(token)
+                        || line.contains(sasl)));
+            }
+        } finally {
+            angus.removeHandler(capture);
+            angus.setLevel(level);
+        }
+    }
+
+    private double tokenRequests(String result) {
+        return metrics.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("imap-token-requests-total")
+                        && result.equals(e.getKey().tags().get("result")))
+                .mapToDouble(e -> (Double) e.getValue().metricValue()).sum();
     }
 
     @Test

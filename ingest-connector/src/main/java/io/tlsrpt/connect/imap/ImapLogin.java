@@ -1,0 +1,92 @@
+package io.tlsrpt.connect.imap;
+
+import io.tlsrpt.connect.TlsRptSourceConfig;
+import io.tlsrpt.connect.oauth.AccessToken;
+import io.tlsrpt.connect.oauth.AccessTokens;
+import io.tlsrpt.connect.oauth.TokenEndpoint;
+import io.tlsrpt.connect.oauth.TokenFile;
+import io.tlsrpt.tls.TrustedCertificates;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * How the mailbox logs in: with imap.password, or with SASL XOAUTH2 and an OAuth 2.0 access token
+ * (imap.auth.mechanism). A login with a token remembers it: a refused login forgets it, and the session is replaced
+ * when the token is due to be renewed.
+ */
+final class ImapLogin {
+    private final String password;
+    private final AccessTokens tokens;
+    private AccessToken offered;
+
+    private ImapLogin(String password, AccessTokens tokens) {
+        this.password = password;
+        this.tokens = tokens;
+    }
+
+    static ImapLogin from(TlsRptSourceConfig config, InstantSource clock) {
+        if (!TlsRptSourceConfig.AUTH_XOAUTH2.equalsIgnoreCase(config.getString(TlsRptSourceConfig.IMAP_AUTH_MECHANISM))) {
+            return new ImapLogin(config.password(TlsRptSourceConfig.IMAP_PASSWORD), null);
+        }
+        String file = config.getString(TlsRptSourceConfig.IMAP_OAUTH_TOKEN_FILE);
+        if (!file.isBlank()) {
+            return new ImapLogin(null, new TokenFile(TlsRptSourceConfig.IMAP_OAUTH_TOKEN_FILE, Path.of(file), clock,
+                    Duration.ofSeconds(1)));
+        }
+        String caFile = config.getString(TlsRptSourceConfig.IMAP_OAUTH_CA_FILE);
+        return new ImapLogin(null, new TokenEndpoint(URI.create(config.getString(TlsRptSourceConfig.IMAP_OAUTH_TOKEN_URL)
+                .trim()), config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID),
+                config.password(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET),
+                config.password(TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN),
+                config.getString(TlsRptSourceConfig.IMAP_OAUTH_SCOPE).trim(),
+                TokenEndpoint.ClientAuthentication.valueOf(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)
+                        .toUpperCase(Locale.ROOT)),
+                TrustedCertificates.clientContext(caFile.isBlank() ? null : Path.of(caFile)),
+                Duration.ofMillis(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS)), clock));
+    }
+
+    /** The session's properties for the login: XOAUTH2 alone when a token is offered. */
+    void configure(Properties props, String protocol) {
+        if (tokens != null) {
+            props.put("mail." + protocol + ".auth.mechanisms", "XOAUTH2");
+        }
+    }
+
+    /** What to log in with: the password, or a token to offer now (obtained first when none is kept). */
+    String secret() throws IOException {
+        if (tokens == null) {
+            return password;
+        }
+        offered = tokens.current();
+        return offered.value();
+    }
+
+    /** The server refused the login: a token offered is not offered again. */
+    void refused() {
+        if (offered != null) {
+            tokens.rejected(offered);
+            offered = null;
+        }
+    }
+
+    /** When the session should be replaced by a login with a new token; null: never (a password, an unknown expiry). */
+    Instant renewAt() {
+        return offered == null ? null : offered.renewAt();
+    }
+
+    /** The token endpoint, when the tokens come from one (its counts are metrics). */
+    TokenEndpoint endpoint() {
+        return tokens instanceof TokenEndpoint endpoint ? endpoint : null;
+    }
+
+    String describe() {
+        return tokens == null ? "a password" : "XOAUTH2, tokens from the " + tokens.describe();
+    }
+}
