@@ -1,6 +1,6 @@
 package io.tlsrpt.connect;
 
-import io.tlsrpt.connect.oauth.TokenEndpoint;
+import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.tls.ServerCertificate;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;

@@ -90,7 +90,8 @@ public final class DigestCommand implements Callable<Integer> {
 
     @Option(names = "--smtp-config", paramLabel = "FILE",
         description = "With --mail-recipients: a properties file with from, mail.smtp.host (and any Jakarta Mail "
-            + "mail.* key: port, starttls, ssl), user and password.file for SMTP authentication.")
+            + "mail.* key: port, starttls, ssl), user and password.file for SMTP authentication, or "
+            + "auth.mechanism=xoauth2 and the oauth.* keys for OAuth 2.0 access tokens (Exchange Online).")
     Path smtpConfig;
 
     @Option(names = "--served-domains-file", paramLabel = "FILE",

@@ -1,10 +1,8 @@
 package io.tlsrpt.cli.digest;
 
 import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
@@ -29,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
@@ -40,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * the HTML page, marked {@code Auto-Submitted: auto-generated} (RFC 3834) so that no vacation responder answers it.
  *
  * <p>Configured by a properties file: {@code from} (required), {@code user} and {@code password.file} for SMTP
- * authentication (the password never on a command line), and any Jakarta Mail {@code mail.*} key as is, e.g.
+ * authentication (the password never on a command line), or {@code auth.mechanism=xoauth2} and the {@code oauth.*}
+ * keys for OAuth 2.0 access tokens ({@link SmtpLogin}), and any Jakarta Mail {@code mail.*} key as is, e.g.
  * {@code mail.smtp.host} (required), {@code mail.smtp.port}, {@code mail.smtp.starttls.enable} and
  * {@code mail.smtp.starttls.required}, {@code mail.smtp.ssl.enable}, {@code mail.smtp.ssl.trust},
  * {@code mail.smtp.connectiontimeout} and {@code mail.smtp.timeout} (both 30 s unless set); {@code retries} (2 unless
@@ -60,14 +60,16 @@ final class DigestMailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DigestMailer.class);
 
     private final Session session;
+    private final SmtpLogin login;
     private final InternetAddress from;
     private final int retries;
     private final Duration retryDelay;
     /** The run's connection; null until the first mail, or after one was lost. */
     private Transport transport;
 
-    private DigestMailer(Session session, InternetAddress from, int retries, Duration retryDelay) {
+    private DigestMailer(Session session, SmtpLogin login, InternetAddress from, int retries, Duration retryDelay) {
         this.session = session;
+        this.login = login;
         this.from = from;
         this.retries = retries;
         this.retryDelay = retryDelay;
@@ -77,7 +79,8 @@ final class DigestMailer implements AutoCloseable {
      * The mailer the file configures.
      *
      * @throws IllegalArgumentException naming the key, for a missing {@code from} or {@code mail.smtp.host}, a bad
-     *                                  address, {@code user} without {@code password.file} or an unreadable one
+     *                                  address, {@code user} without {@code password.file} or an unreadable one, an
+     *                                  OAuth login without its token endpoint or file
      */
     static DigestMailer configured(Path file) throws IOException {
         Properties config = new Properties();
@@ -109,31 +112,7 @@ final class DigestMailer implements AutoCloseable {
         } catch (AddressException e) {
             throw new IllegalArgumentException(file + ": from: " + e.getMessage(), e);
         }
-        String user = config.getProperty("user", "").strip();
-        Authenticator authenticator = null;
-        if (!user.isEmpty()) {
-            String passwordFile = config.getProperty("password.file", "").strip();
-            if (passwordFile.isEmpty()) {
-                throw new IllegalArgumentException(file + ": user needs password.file (a file holding the password)");
-            }
-            Path passwordPath = file.toAbsolutePath().getParent().resolve(passwordFile);
-            String password;
-            try {
-                password = Files.readString(passwordPath, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": password.file " + passwordPath + " cannot be read: " + e,
-                    e);
-            }
-            mail.setProperty("mail.smtp.auth", "true");
-            mail.setProperty("mail.smtps.auth", "true");
-            PasswordAuthentication credentials = new PasswordAuthentication(user, password);
-            authenticator = new Authenticator() {
-                @Override
-                protected PasswordAuthentication getPasswordAuthentication() {
-                    return credentials;
-                }
-            };
-        }
+        SmtpLogin login = SmtpLogin.configured(config, file, mail);
         int retries;
         Duration retryDelay;
         try {
@@ -147,10 +126,11 @@ final class DigestMailer implements AutoCloseable {
                 || retryDelay.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException(file + ": retries must be 0 to 10 and retry.delay at most PT10M");
         }
-        return new DigestMailer(Session.getInstance(mail, authenticator), from, retries, retryDelay);
+        return new DigestMailer(Session.getInstance(mail), login, from, retries, retryDelay);
     }
 
-    private static final List<String> OWN_KEYS = List.of("from", "user", "password.file", "retries", "retry.delay");
+    private static final List<String> OWN_KEYS = Stream.concat(Stream.of("from", "retries", "retry.delay"),
+        SmtpLogin.KEYS.stream()).toList();
 
     /** One tenant's digest and whom to mail it to. */
     record Mail(String tenant, Digest digest, List<InternetAddress> to) {
@@ -220,7 +200,7 @@ final class DigestMailer implements AutoCloseable {
         if (transport == null || !transport.isConnected()) {
             disconnect();
             Transport fresh = session.getTransport();
-            fresh.connect();
+            login.connect(fresh);
             transport = fresh;
         }
         return transport;

@@ -3,9 +3,13 @@ package io.tlsrpt.cli.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.tlsrpt.cli.domains.DomainTable;
 import io.tlsrpt.schema.CountedValue;
 import io.tlsrpt.schema.DomainStats;
+import io.tlsrpt.testkafka.TestTokenEndpoint;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
@@ -19,6 +23,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,6 +178,81 @@ class DigestMailTest {
         }
         assertThatThrownBy(() -> DigestMailer.configured(file("bad.properties", "mail.smtp.host=127.0.0.1",
             "from=digest@provider.example", "retries=many"))).hasMessageContaining("retries must be a number");
+    }
+
+    /**
+     * auth.mechanism=xoauth2 against a real SMTP server (GreenMail, taking a token the endpoint issued as the password
+     * once the test lets it) and a real HTTPS token endpoint: a token the server refuses is a permanent refusal of
+     * that mail and is not offered again; a run's mails then go over one connection with one new token; a token
+     * endpoint that refuses is a permanent refusal too, not asked again in the round.
+     */
+    @Test
+    void anOauthLoginOffersTheEndpointsTokenAndNeverOneRefusedAgain() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        AtomicBoolean serverTakesTokens = new AtomicBoolean();
+        AtomicBoolean endpointRefuses = new AtomicBoolean();
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        GreenMailUser sender = smtp.setUser("digest@provider.example", "digest@provider.example", "no-password");
+        try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir.resolve("oauth"), request -> {
+            if (endpointRefuses.get()) {
+                return new TestTokenEndpoint.Answer(401, "{\"error\":\"invalid_client\",\"error_description\":"
+                    + "\"AADSTS7000222: the client secret keys have expired\"}");
+            }
+            String token = "tok-" + issued.incrementAndGet();
+            if (serverTakesTokens.get()) {
+                sender.setPassword(token);
+            }
+            return TestTokenEndpoint.bearer(token, 3600);
+        })) {
+            Files.writeString(dir.resolve("client-secret"), "s3cret\n");
+            Path config = file("oauth.properties", "mail.smtp.host=127.0.0.1",
+                "mail.smtp.port=" + smtp.getSmtp().getPort(), "from=digest@provider.example",
+                "user=digest@provider.example", "auth.mechanism=xoauth2", "oauth.token.url=" + endpoint.uri(),
+                "oauth.client.id=app-1", "oauth.client.secret.file=client-secret",
+                "oauth.scope=https://outlook.office365.com/.default", "oauth.ca.file=" + endpoint.caFile(),
+                "retry.delay=PT0.05S");
+            Digest digest = digest();
+            try (DigestMailer mailer = DigestMailer.configured(config)) {
+                assertThat(sendAll(mailer, digest, "acme")).singleElement().asString()
+                    .startsWith("-acme permanent").contains("535");
+                serverTakesTokens.set(true);
+                assertThat(sendAll(mailer, digest, "acme", "umbrella")).containsExactly("+acme", "+umbrella");
+                assertThat(smtp.getReceivedMessages()).hasSize(2);
+                assertThat(endpoint.requests()).as("tok-1 refused and not offered again; tok-2 for the connection")
+                    .hasSize(2).allSatisfy(request -> assertThat(request.form())
+                        .containsEntry("grant_type", "client_credentials").containsEntry("client_secret", "s3cret"));
+            }
+            endpointRefuses.set(true);
+            try (DigestMailer mailer = DigestMailer.configured(config)) {
+                assertThat(sendAll(mailer, digest, "initech")).singleElement().asString()
+                    .startsWith("-initech permanent").contains("AADSTS7000222");
+                assertThat(endpoint.requests()).as("a refusal of the endpoint is not tried again").hasSize(3);
+            }
+            assertThat(smtp.getReceivedMessages()).hasSize(2);
+        } finally {
+            smtp.stop();
+        }
+        assertThatThrownBy(() -> DigestMailer.configured(file("o1.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "user=digest", "auth.mechanism=xoauth2")))
+            .hasMessageContaining("needs one of oauth.token.url or oauth.token.file");
+        assertThatThrownBy(() -> DigestMailer.configured(file("o2.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "auth.mechanism=xoauth2", "oauth.token.file=token")))
+            .hasMessageContaining("needs user");
+        assertThatThrownBy(() -> DigestMailer.configured(file("o3.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "user=digest", "auth.mechanism=xoauth2",
+            "oauth.token.url=http://login.example/token", "oauth.client.id=app")))
+            .hasMessageContaining("oauth.token.url must be an https URL");
+        assertThatThrownBy(() -> DigestMailer.configured(file("o4.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "user=digest", "auth.mechanism=xoauth2",
+            "oauth.token.url=https://login.example/token", "oauth.client.id=app")))
+            .hasMessageContaining("oauth.client.secret.file is required");
+        assertThatThrownBy(() -> DigestMailer.configured(file("o5.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "user=digest", "password.file=p", "oauth.token.file=token")))
+            .hasMessageContaining("oauth.* keys need auth.mechanism=xoauth2");
+        assertThatThrownBy(() -> DigestMailer.configured(file("o6.properties", "mail.smtp.host=127.0.0.1",
+            "from=digest@provider.example", "user=digest", "auth.mechanism=cram-md5")))
+            .hasMessageContaining("auth.mechanism must be password or xoauth2");
     }
 
     private static Digest digest() {

@@ -1,10 +1,10 @@
 package io.tlsrpt.connect.imap;
 
 import io.tlsrpt.connect.TlsRptSourceConfig;
-import io.tlsrpt.connect.oauth.AccessToken;
-import io.tlsrpt.connect.oauth.AccessTokens;
-import io.tlsrpt.connect.oauth.TokenEndpoint;
-import io.tlsrpt.connect.oauth.TokenFile;
+import io.tlsrpt.oauth.AccessToken;
+import io.tlsrpt.oauth.AccessTokens;
+import io.tlsrpt.oauth.TokenEndpoint;
+import io.tlsrpt.oauth.TokenFile;
 import io.tlsrpt.tls.TrustedCertificates;
 
 import java.io.IOException;

@@ -10,7 +10,7 @@ import io.tlsrpt.testkafka.TestKeystore;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.connect.TlsRptSourceConnector;
 import io.tlsrpt.connect.imap.ImapMailbox;
-import io.tlsrpt.connect.oauth.TestTokenEndpoint;
+import io.tlsrpt.testkafka.TestTokenEndpoint;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;

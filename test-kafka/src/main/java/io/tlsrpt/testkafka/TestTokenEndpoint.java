@@ -1,22 +1,25 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.testkafka;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.tlsrpt.testkafka.TestCertificateAuthority;
-import io.tlsrpt.tls.ServerCertificate;
 
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
+import java.security.KeyStore;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real OAuth 2.0 token endpoint for tests: HTTPS on 127.0.0.1 with a certificate of a test authority, answering
@@ -38,14 +41,12 @@ public final class TestTokenEndpoint implements AutoCloseable {
 
     public TestTokenEndpoint(Path dir, Function<Request, Answer> answers) throws Exception {
         TestCertificateAuthority authority = new TestCertificateAuthority(dir);
-        TestCertificateAuthority.PemPair pair = authority.pemPair("login.example");
         this.caFile = authority.caCertificate();
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-        server.setHttpsConfigurator(new HttpsConfigurator(
-                ServerCertificate.fromPem(pair.certificate(), pair.key(), InstantSource.system()).serverContext()));
+        server.setHttpsConfigurator(new HttpsConfigurator(serverContext(authority.keystore("login.example", true))));
         server.createContext("/tenant/oauth2/v2.0/token", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String> form = body.isEmpty() ? Map.of() : java.util.Arrays.stream(body.split("&"))
+            Map<String, String> form = body.isEmpty() ? Map.of() : Arrays.stream(body.split("&"))
                     .map(field -> field.split("=", 2))
                     .collect(Collectors.toMap(f -> decode(f[0]), f -> f.length > 1 ? decode(f[1]) : ""));
             Request request = new Request(form, exchange.getRequestHeaders().getFirst("Authorization"),
@@ -81,6 +82,18 @@ public final class TestTokenEndpoint implements AutoCloseable {
     public static Answer bearer(String token, long expiresIn) {
         return new Answer(200, "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"ext_expires_in\":"
                 + expiresIn + ",\"access_token\":\"" + token + "\"}");
+    }
+
+    private static SSLContext serverContext(Path keystore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, TestCertificateAuthority.KEYSTORE_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, TestCertificateAuthority.KEYSTORE_PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 
     private static String decode(String text) {

@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
 import java.time.Duration;
 import java.time.Instant;

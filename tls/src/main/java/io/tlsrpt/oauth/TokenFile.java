@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
 import io.tlsrpt.tls.ReloadedFile;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -159,11 +159,14 @@ public final class TokenEndpoint implements AccessTokens {
                     + " bytes: not a token answer");
         }
         Map<String, String> fields = fields(body);
-        if (response.statusCode() != 200) {
-            throw new IOException(uri + " refused a token (" + grantType() + "): HTTP " + response.statusCode()
+        int status = response.statusCode();
+        if (status != 200) {
+            String message = uri + " refused a token (" + grantType() + "): HTTP " + status
                     + (fields.containsKey("error") ? ", " + printable(fields.get("error")) : "")
                     + (fields.containsKey("error_description")
-                            ? " (" + printable(fields.get("error_description")) + ")" : ""));
+                            ? " (" + printable(fields.get("error_description")) + ")" : "");
+            throw status >= 400 && status < 500 && status != 429 ? new TokenRefusedException(message)
+                    : new IOException(message);
         }
         return token(fields, asked);
     }

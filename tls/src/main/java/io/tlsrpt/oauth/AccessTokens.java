@@ -1,4 +1,4 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
 import java.io.IOException;
 
@@ -8,7 +8,8 @@ public interface AccessTokens {
     /**
      * A token to offer now: the one kept while it is {@linkplain AccessToken#usableAt usable}, else a new one.
      *
-     * @throws IOException when no token can be had (the endpoint refused or did not answer, the file is missing)
+     * @throws TokenRefusedException when the endpoint refused (asking again will not help)
+     * @throws IOException           when no token can be had for now (no answer, the file is missing)
      */
     AccessToken current() throws IOException;
 

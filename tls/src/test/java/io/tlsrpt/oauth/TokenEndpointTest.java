@@ -1,5 +1,6 @@
-package io.tlsrpt.connect.oauth;
+package io.tlsrpt.oauth;
 
+import io.tlsrpt.testkafka.TestTokenEndpoint;
 import io.tlsrpt.tls.TrustedCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,11 +117,25 @@ class TokenEndpointTest {
         TokenEndpoint tokens = endpoint(request -> new TestTokenEndpoint.Answer(401, "{\"error\":\"invalid_client\","
                 + "\"error_description\":\"AADSTS7000215: Invalid client secret provided.\\u001b[31m\\r\\nforged\","
                 + "\"error_codes\":[7000215]}"), "wrong-secret", "", TokenEndpoint.ClientAuthentication.POST);
-        assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class)
                 .hasMessageContaining("HTTP 401, invalid_client (AADSTS7000215: Invalid client secret provided. [31m  forged)")
                 .hasMessageNotContaining("wrong-secret").hasMessageNotContaining("\u001b");
         assertThat(tokens.failedCount()).isEqualTo(1);
         assertThat(tokens.obtainedCount()).isZero();
+    }
+
+    @Test
+    void anEndpointThatFailsForNowIsNoRefusal() throws Exception {
+        AtomicInteger status = new AtomicInteger(503);
+        TokenEndpoint tokens = endpoint(request -> new TestTokenEndpoint.Answer(status.get(),
+                "{\"error\":\"temporarily_unavailable\"}"), "s", "", TokenEndpoint.ClientAuthentication.POST);
+        assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
+                .isNotInstanceOf(TokenRefusedException.class).hasMessageContaining("HTTP 503, temporarily_unavailable");
+        status.set(429);
+        assertThatThrownBy(tokens::current).isNotInstanceOf(TokenRefusedException.class);
+        status.set(400);
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
+        assertThat(tokens.failedCount()).isEqualTo(3);
     }
 
     @Test
