@@ -2,6 +2,7 @@ package io.tlsrpt.connect;
 
 import io.tlsrpt.connect.dns.ResolverAddress;
 import io.tlsrpt.connect.https.HttpsReceiver;
+import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.tls.TrustedCertificates;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Every configuration key of the TLS-RPT source connector: name constant, doc string, default, validator.
@@ -74,6 +76,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String IMAP_OAUTH_SCOPE = "imap.oauth.scope";
     public static final String IMAP_OAUTH_CA_FILE = "imap.oauth.ca.file";
     public static final String IMAP_OAUTH_TOKEN_FILE = "imap.oauth.token.file";
+    public static final String IMAP_OAUTH_SERVICE_ACCOUNT_FILE = "imap.oauth.service.account.file";
     public static final String AUTH_PASSWORD = "password";
     public static final String AUTH_XOAUTH2 = "xoauth2";
     public static final String IMAP_FOLDER = "imap.folder";
@@ -267,8 +270,9 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         def.define(IMAP_AUTH_MECHANISM, Type.STRING, AUTH_PASSWORD,
                 ConfigDef.CaseInsensitiveValidString.in(AUTH_PASSWORD, AUTH_XOAUTH2), Importance.HIGH,
                 "How the connector logs in: password (LOGIN or AUTHENTICATE PLAIN with imap.password) or xoauth2 "
-                        + "(SASL XOAUTH2 with an OAuth 2.0 access token, from imap.oauth.token.url or "
-                        + "imap.oauth.token.file): Exchange Online no longer takes passwords over IMAP, and Google "
+                        + "(SASL XOAUTH2 with an OAuth 2.0 access token, from imap.oauth.token.url, "
+                        + "imap.oauth.service.account.file or imap.oauth.token.file): Exchange Online no longer "
+                        + "takes passwords over IMAP, and Google "
                         + "Workspace takes app passwords only where its administrators allow them.",
                 G_IMAP, ++g, ConfigDef.Width.SHORT, "Login mechanism");
         def.define(IMAP_OAUTH_TOKEN_URL, Type.STRING, "", new HttpsUrl(), Importance.HIGH,
@@ -306,6 +310,12 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                         + "(a sidecar, a workload identity agent); read again when it changes, and at each login. "
                         + "It may appear after the start (logins wait for it).",
                 G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth token file");
+        def.define(IMAP_OAUTH_SERVICE_ACCOUNT_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Instead of a token endpoint's client: a Google service account's key file (JSON), whose signed "
+                        + "assertions (RFC 7523) obtain tokens for the mailbox imap.username by the account's "
+                        + "domain-wide delegation in Google Workspace (imap.oauth.scope empty: "
+                        + "https://mail.google.com/); no user's consent or refresh token. Read at the start.",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth service account key file");
         def.define(IMAP_FOLDER, Type.STRING, "INBOX", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Folder the report mails arrive in.", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Folder");
         def.define(IMAP_PROCESSED_FOLDER, Type.STRING, "processed", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -420,17 +430,26 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         List<String> problems = new ArrayList<>();
         String url = c.getString(IMAP_OAUTH_TOKEN_URL);
         String file = c.getString(IMAP_OAUTH_TOKEN_FILE);
+        String serviceAccount = c.getString(IMAP_OAUTH_SERVICE_ACCOUNT_FILE);
+        long sources = Stream.of(url, file, serviceAccount).filter(v -> !v.isBlank()).count();
         if (!AUTH_XOAUTH2.equalsIgnoreCase(c.getString(IMAP_AUTH_MECHANISM))) {
-            if (!url.isBlank() || !file.isBlank()) {
-                problems.add(IMAP_OAUTH_TOKEN_URL + " and " + IMAP_OAUTH_TOKEN_FILE + " need " + IMAP_AUTH_MECHANISM
-                        + "=" + AUTH_XOAUTH2);
+            if (sources > 0) {
+                problems.add(IMAP_OAUTH_TOKEN_URL + ", " + IMAP_OAUTH_TOKEN_FILE + " and "
+                        + IMAP_OAUTH_SERVICE_ACCOUNT_FILE + " need " + IMAP_AUTH_MECHANISM + "=" + AUTH_XOAUTH2);
             }
             return problems;
         }
-        if (url.isBlank() == file.isBlank()) {
-            problems.add(IMAP_AUTH_MECHANISM + " " + AUTH_XOAUTH2 + " needs one of " + IMAP_OAUTH_TOKEN_URL + " or "
-                    + IMAP_OAUTH_TOKEN_FILE + ", not both");
+        if (sources != 1) {
+            problems.add(IMAP_AUTH_MECHANISM + " " + AUTH_XOAUTH2 + " needs one of " + IMAP_OAUTH_TOKEN_URL + ", "
+                    + IMAP_OAUTH_SERVICE_ACCOUNT_FILE + " or " + IMAP_OAUTH_TOKEN_FILE + ", not two");
             return problems;
+        }
+        if (!serviceAccount.isBlank()) {
+            try {
+                ServiceAccountKey.read(Path.of(serviceAccount));
+            } catch (IllegalArgumentException e) {
+                problems.add(IMAP_OAUTH_SERVICE_ACCOUNT_FILE + " cannot be used: " + e.getMessage());
+            }
         }
         if (!url.isBlank()) {
             if (c.getString(IMAP_OAUTH_CLIENT_ID).isBlank()) {
@@ -440,13 +459,13 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 problems.add(IMAP_OAUTH_CLIENT_SECRET + " is required for the client credentials grant (no "
                         + IMAP_OAUTH_REFRESH_TOKEN + ")");
             }
-            String caFile = c.getString(IMAP_OAUTH_CA_FILE);
-            if (!caFile.isBlank()) {
-                try {
-                    TrustedCertificates.trustManagers(Path.of(caFile));
-                } catch (IllegalArgumentException e) {
-                    problems.add(IMAP_OAUTH_CA_FILE + " cannot be used: " + e.getMessage());
-                }
+        }
+        String caFile = c.getString(IMAP_OAUTH_CA_FILE);
+        if (!caFile.isBlank()) {
+            try {
+                TrustedCertificates.trustManagers(Path.of(caFile));
+            } catch (IllegalArgumentException e) {
+                problems.add(IMAP_OAUTH_CA_FILE + " cannot be used: " + e.getMessage());
             }
         }
         return problems;

@@ -125,14 +125,19 @@ class TlsRptSourceConfigTest {
         new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2", "imap.oauth.token.file", "/run/token"));
 
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2")))
-                .hasMessageContaining("imap.auth.mechanism xoauth2 needs one of imap.oauth.token.url or "
-                        + "imap.oauth.token.file, not both");
+                .hasMessageContaining("imap.auth.mechanism xoauth2 needs one of imap.oauth.token.url, "
+                        + "imap.oauth.service.account.file or imap.oauth.token.file, not two");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
-                "imap.oauth.token.url", url, "imap.oauth.token.file", "/run/token"))).hasMessageContaining("not both");
+                "imap.oauth.token.url", url, "imap.oauth.token.file", "/run/token"))).hasMessageContaining("not two");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
+                "imap.oauth.service.account.file", "/nonexistent/key.json")))
+                .hasMessageContaining("imap.oauth.service.account.file cannot be used");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
                 "imap.oauth.token.url", url))).hasMessageContaining("imap.oauth.client.id is required")
                 .hasMessageContaining("imap.oauth.client.secret is required for the client credentials grant");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.oauth.token.file", "/run/token")))
+                .hasMessageContaining("need imap.auth.mechanism=xoauth2");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.oauth.service.account.file", "/key.json")))
                 .hasMessageContaining("need imap.auth.mechanism=xoauth2");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
                 "imap.oauth.token.url", "http://login.example/token", "imap.oauth.client.id", "app",

@@ -1,8 +1,5 @@
 package io.tlsrpt.oauth;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -25,56 +21,58 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
 /**
- * Access tokens from an OAuth 2.0 token endpoint (RFC 6749): the client credentials grant (section 4.4; Microsoft
- * Entra ID's app-only access to Exchange Online mailboxes), or the refresh token grant (section 6; a user's consent
- * given once, as for Gmail). The token is kept until a quarter of its lifetime before it expires (at most 5 minutes
- * before) or until the server refuses it; a refresh token the endpoint rotates replaces the one configured, in memory.
+ * Access tokens from an OAuth 2.0 token endpoint (RFC 6749), asked with a {@link Grant}: a client's
+ * ({@link ClientGrant}) or a Google service account's signed assertion ({@link ServiceAccountGrant}). The token is
+ * kept until a quarter of its lifetime before it expires (at most 5 minutes before) or until the server refuses it.
  */
 public final class TokenEndpoint implements AccessTokens {
     private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
     /** A token answer is a few kilobytes; a larger one is not read (Entra ID's JWTs are 1.5-3 KB). */
     static final int MAX_ANSWER_BYTES = 64 * 1024;
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /** How the client authenticates to the endpoint (RFC 6749 section 2.3.1). */
-    public enum ClientAuthentication {
-        /** {@code client_id} and {@code client_secret} in the form (Entra ID's and Google's usual way). */
-        POST,
-        /** HTTP Basic authentication with the form-encoded id and secret. */
-        BASIC
-    }
 
     private final URI uri;
-    private final String clientId;
-    private final String clientSecret;
-    private final String scope;
-    private final ClientAuthentication authentication;
+    private final Grant grant;
     private final HttpClient http;
     private final Duration timeout;
     private final InstantSource clock;
     private final AtomicLong obtained = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private String refreshToken;
     private AccessToken kept;
 
-    /**
-     * @param refreshToken the refresh token grant's token; empty for the client credentials grant
-     * @param clientSecret empty for a public client (refresh token grant only)
-     * @param scope        space-separated scopes; empty: none sent
-     * @param tls          the context the endpoint's certificate is checked in
-     */
-    public TokenEndpoint(URI uri, String clientId, String clientSecret, String refreshToken, String scope,
-                         ClientAuthentication authentication, SSLContext tls, Duration timeout, InstantSource clock) {
+    /** @param tls the context the endpoint's certificate is checked in */
+    public TokenEndpoint(URI uri, Grant grant, SSLContext tls, Duration timeout, InstantSource clock) {
         this.uri = uri;
-        this.clientId = clientId;
-        this.clientSecret = clientSecret;
-        this.refreshToken = refreshToken;
-        this.scope = scope;
-        this.authentication = authentication;
+        this.grant = grant;
         this.timeout = timeout;
         this.clock = clock;
         this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * A client's endpoint: the refresh token grant when {@code refreshToken} is not empty, else client credentials.
+     *
+     * @param clientSecret empty for a public client (refresh token grant only)
+     * @param scope        space-separated; empty: none sent
+     */
+    public static TokenEndpoint forClient(URI uri, String clientId, String clientSecret, String refreshToken,
+                                          String scope, ClientGrant.ClientAuthentication authentication,
+                                          SSLContext tls, Duration timeout, InstantSource clock) {
+        return new TokenEndpoint(uri, refreshToken.isEmpty()
+                ? ClientGrant.clientCredentials(clientId, clientSecret, scope, authentication)
+                : ClientGrant.refreshToken(clientId, clientSecret, refreshToken, scope, authentication),
+                tls, timeout, clock);
+    }
+
+    /**
+     * A Google service account's endpoint (its key file's {@code token_uri}), for the mailbox {@code subject}.
+     *
+     * @param scope space-separated; empty: {@link ServiceAccountGrant#GOOGLE_MAIL_SCOPE}
+     */
+    public static TokenEndpoint forServiceAccount(ServiceAccountKey key, String subject, String scope,
+                                                  SSLContext tls, Duration timeout, InstantSource clock) {
+        return new TokenEndpoint(key.tokenUri(), new ServiceAccountGrant(key, subject,
+                scope.isEmpty() ? ServiceAccountGrant.GOOGLE_MAIL_SCOPE : scope), tls, timeout, clock);
     }
 
     @Override
@@ -85,7 +83,7 @@ public final class TokenEndpoint implements AccessTokens {
         try {
             kept = request();
             obtained.incrementAndGet();
-            log.info("IMAP login: {} from {}", kept, uri);
+            log.info("Login: {} from {} ({})", kept, uri, grant.name());
             return kept;
         } catch (IOException e) {
             failed.incrementAndGet();
@@ -102,7 +100,7 @@ public final class TokenEndpoint implements AccessTokens {
 
     @Override
     public String describe() {
-        return "token endpoint " + uri + " (" + grantType() + ")";
+        return "token endpoint " + uri + " (" + grant.name() + ")";
     }
 
     /** Tokens obtained since the start. */
@@ -115,33 +113,13 @@ public final class TokenEndpoint implements AccessTokens {
         return failed.get();
     }
 
-    private String grantType() {
-        return refreshToken.isEmpty() ? "client_credentials" : "refresh_token";
-    }
-
     private AccessToken request() throws IOException {
         Map<String, String> form = new HashMap<>();
-        form.put("grant_type", grantType());
-        if (!refreshToken.isEmpty()) {
-            form.put("refresh_token", refreshToken);
-        }
-        if (!scope.isEmpty()) {
-            form.put("scope", scope);
-        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
-        if (authentication == ClientAuthentication.BASIC && !clientSecret.isEmpty()) {
-            String pair = encode(clientId) + ":" + encode(clientSecret);
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        } else {
-            form.put("client_id", clientId);
-            if (!clientSecret.isEmpty()) {
-                form.put("client_secret", clientSecret);
-            }
-        }
         Instant asked = clock.instant();
+        grant.apply(form, request, asked);
         HttpResponse<InputStream> response;
         try {
             response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(formOf(form))).build(),
@@ -158,10 +136,10 @@ public final class TokenEndpoint implements AccessTokens {
             throw new IOException(uri + " answered " + response.statusCode() + " with more than " + MAX_ANSWER_BYTES
                     + " bytes: not a token answer");
         }
-        Map<String, String> fields = fields(body);
+        Map<String, String> fields = answerFields(body);
         int status = response.statusCode();
         if (status != 200) {
-            String message = uri + " refused a token (" + grantType() + "): HTTP " + status
+            String message = uri + " refused a token (" + grant.name() + "): HTTP " + status
                     + (fields.containsKey("error") ? ", " + printable(fields.get("error")) : "")
                     + (fields.containsKey("error_description")
                             ? " (" + printable(fields.get("error_description")) + ")" : "");
@@ -189,11 +167,7 @@ public final class TokenEndpoint implements AccessTokens {
                 throw new IOException(uri + " answered expires_in " + printable(expiresIn) + ", not seconds", e);
             }
         }
-        String rotated = fields.get("refresh_token");
-        if (!refreshToken.isEmpty() && rotated != null && !rotated.isEmpty() && !rotated.equals(refreshToken)) {
-            refreshToken = rotated;   // Entra ID rotates it; the old one may stop working
-            log.info("IMAP login: {} gave a new refresh token, used from now on (until a restart)", uri);
-        }
+        grant.answered(fields);
         try {
             return new AccessToken(fields.get("access_token"), asked, expires);
         } catch (IllegalArgumentException e) {
@@ -201,26 +175,14 @@ public final class TokenEndpoint implements AccessTokens {
         }
     }
 
-    /** The top-level string and number members of a JSON object; empty when the body is no JSON object. */
-    private static Map<String, String> fields(byte[] body) {
-        Map<String, String> fields = new HashMap<>();
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return fields;
-            }
-            for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
-                    fields.put(name, parser.getText());
-                } else {
-                    parser.skipChildren();
-                }
-            }
+    /** The answer's fields; none when it is no JSON object (an HTML error page). */
+    private static Map<String, String> answerFields(byte[] body) {
+        try {
+            return JsonFields.of(body);
         } catch (IOException e) {
             log.debug("A token endpoint's answer is not JSON: {}", e.toString());
+            return Map.of();
         }
-        return fields;
     }
 
     private static String formOf(Map<String, String> form) {

@@ -58,24 +58,32 @@ public final class PemFiles {
      * command that converts them.
      */
     public static PrivateKey privateKey(Path file) {
-        for (Block block : blocks(file)) {
+        return privateKey(file.toString(), read(file));
+    }
+
+    /**
+     * The unencrypted PKCS#8 private key of the PEM text {@code pem} (e.g. a Google service account key file's
+     * {@code private_key}), as {@link #privateKey(Path)}; {@code name} says where it came from in messages.
+     */
+    public static PrivateKey privateKey(String name, String pem) {
+        for (Block block : blocks(name, pem)) {
             switch (block.type()) {
                 case "PRIVATE KEY" -> {
-                    return pkcs8(file, block.der());
+                    return pkcs8(name, block.der());
                 }
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException(
-                        file + ": a " + block.type() + "; an unencrypted PKCS#8 key (BEGIN PRIVATE KEY) is needed:"
-                                + " convert it with `openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName()
+                        name + ": a " + block.type() + "; an unencrypted PKCS#8 key (BEGIN PRIVATE KEY) is needed:"
+                                + " convert it with `openssl pkcs8 -topk8 -nocrypt -in " + Path.of(name).getFileName()
                                 + "`, or set cert-manager's privateKey.encoding: PKCS8");
                 default -> {
                     // certificates beside the key in one file are allowed
                 }
             }
         }
-        throw new IllegalArgumentException(file + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
+        throw new IllegalArgumentException(name + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
     }
 
-    private static PrivateKey pkcs8(Path file, byte[] der) {
+    private static PrivateKey pkcs8(String file, byte[] der) {
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
         List<String> tried = List.of("RSA", "EC", "Ed25519", "RSASSA-PSS");
         for (String algorithm : tried) {
@@ -93,13 +101,19 @@ public final class PemFiles {
     private record Block(String type, byte[] der) {
     }
 
-    private static List<Block> blocks(Path file) {
-        String text;
+    private static String read(Path file) {
         try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<Block> blocks(Path file) {
+        return blocks(file.toString(), read(file));
+    }
+
+    private static List<Block> blocks(String file, String text) {
         List<Block> blocks = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {

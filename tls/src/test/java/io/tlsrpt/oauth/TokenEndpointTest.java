@@ -40,17 +40,18 @@ class TokenEndpointTest {
 
     private TokenEndpoint endpoint(Function<TestTokenEndpoint.Request, TestTokenEndpoint.Answer> answers,
                                    String secret, String refreshToken,
-                                   TokenEndpoint.ClientAuthentication authentication) throws Exception {
+                                   ClientGrant.ClientAuthentication authentication) throws Exception {
         server = new TestTokenEndpoint(dir, answers);
-        return new TokenEndpoint(server.uri(), "app-1", secret, refreshToken, "https://outlook.office365.com/.default",
-                authentication, TrustedCertificates.clientContext(server.caFile()), Duration.ofSeconds(10), clock);
+        return TokenEndpoint.forClient(server.uri(), "app-1", secret, refreshToken,
+                "https://outlook.office365.com/.default", authentication,
+                TrustedCertificates.clientContext(server.caFile()), Duration.ofSeconds(10), clock);
     }
 
     @Test
     void clientCredentialsAreAskedOnceAndAgainBeforeTheTokenExpiresOrWhenRefused() throws Exception {
         AtomicInteger issued = new AtomicInteger();
         TokenEndpoint tokens = endpoint(request -> TestTokenEndpoint.bearer("tok-" + issued.incrementAndGet(), 3600),
-                "s3cret&=", "", TokenEndpoint.ClientAuthentication.POST);
+                "s3cret&=", "", ClientGrant.ClientAuthentication.POST);
 
         AccessToken first = tokens.current();
         assertThat(first.value()).isEqualTo("tok-1");
@@ -83,7 +84,7 @@ class TokenEndpointTest {
     @Test
     void basicAuthenticationSendsTheSecretInTheHeaderOnly() throws Exception {
         TokenEndpoint tokens = endpoint(request -> TestTokenEndpoint.bearer("tok", 3600), "a:b c",
-                "", TokenEndpoint.ClientAuthentication.BASIC);
+                "", ClientGrant.ClientAuthentication.BASIC);
         tokens.current();
         TestTokenEndpoint.Request request = server.requests().get(0);
         assertThat(request.form()).containsOnlyKeys("grant_type", "scope");
@@ -98,7 +99,7 @@ class TokenEndpointTest {
             int n = issued.incrementAndGet();
             return new TestTokenEndpoint.Answer(200, "{\"token_type\":\"bearer\",\"expires_in\":\"600\","
                     + "\"access_token\":\"ya29.tok-" + n + "\",\"refresh_token\":\"refresh-" + (n + 1) + "\"}");
-        }, "", "refresh-1", TokenEndpoint.ClientAuthentication.POST);
+        }, "", "refresh-1", ClientGrant.ClientAuthentication.POST);
 
         AccessToken first = tokens.current();
         assertThat(first.value()).isEqualTo("ya29.tok-1");
@@ -116,7 +117,7 @@ class TokenEndpointTest {
     void aRefusalIsReportedWithTheEndpointsWordsMadePrintableAndNoSecret() throws Exception {
         TokenEndpoint tokens = endpoint(request -> new TestTokenEndpoint.Answer(401, "{\"error\":\"invalid_client\","
                 + "\"error_description\":\"AADSTS7000215: Invalid client secret provided.\\u001b[31m\\r\\nforged\","
-                + "\"error_codes\":[7000215]}"), "wrong-secret", "", TokenEndpoint.ClientAuthentication.POST);
+                + "\"error_codes\":[7000215]}"), "wrong-secret", "", ClientGrant.ClientAuthentication.POST);
         assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class)
                 .hasMessageContaining("HTTP 401, invalid_client (AADSTS7000215: Invalid client secret provided. [31m  forged)")
                 .hasMessageNotContaining("wrong-secret").hasMessageNotContaining("\u001b");
@@ -128,7 +129,7 @@ class TokenEndpointTest {
     void anEndpointThatFailsForNowIsNoRefusal() throws Exception {
         AtomicInteger status = new AtomicInteger(503);
         TokenEndpoint tokens = endpoint(request -> new TestTokenEndpoint.Answer(status.get(),
-                "{\"error\":\"temporarily_unavailable\"}"), "s", "", TokenEndpoint.ClientAuthentication.POST);
+                "{\"error\":\"temporarily_unavailable\"}"), "s", "", ClientGrant.ClientAuthentication.POST);
         assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
                 .isNotInstanceOf(TokenRefusedException.class).hasMessageContaining("HTTP 503, temporarily_unavailable");
         status.set(429);
@@ -142,7 +143,7 @@ class TokenEndpointTest {
     void answersThatAreNoBearerTokenAreRefused() throws Exception {
         AtomicReference<String> answer = new AtomicReference<>();
         TokenEndpoint tokens = endpoint(request -> new TestTokenEndpoint.Answer(200, answer.get()), "s", "",
-                TokenEndpoint.ClientAuthentication.POST);
+                ClientGrant.ClientAuthentication.POST);
         answer.set("{\"token_type\":\"mac\",\"access_token\":\"tok\"}");
         assertThatThrownBy(tokens::current).hasMessageContaining("of type mac, not Bearer");
         answer.set("{\"token_type\":\"Bearer\",\"access_token\":\"tok\\r\\nA2 LOGOUT\"}");
@@ -167,8 +168,8 @@ class TokenEndpointTest {
     @Test
     void anEndpointWhoseCertificateIsNotTrustedGivesNoToken() throws Exception {
         server = new TestTokenEndpoint(dir, request -> TestTokenEndpoint.bearer("tok", 3600));
-        TokenEndpoint tokens = new TokenEndpoint(server.uri(), "app-1", "s", "", "", TokenEndpoint.ClientAuthentication.POST,
-                SSLContext.getDefault(), Duration.ofSeconds(10), clock);
+        TokenEndpoint tokens = new TokenEndpoint(server.uri(), ClientGrant.clientCredentials("app-1", "s", "",
+                ClientGrant.ClientAuthentication.POST), SSLContext.getDefault(), Duration.ofSeconds(10), clock);
         assertThatThrownBy(tokens::current).isInstanceOf(IOException.class);
         assertThat(server.requests()).isEmpty();
         assertThat(tokens.failedCount()).isEqualTo(1);

@@ -2,6 +2,8 @@ package io.tlsrpt.cli.digest;
 
 import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.AccessTokens;
+import io.tlsrpt.oauth.ClientGrant;
+import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.oauth.TokenFile;
 import io.tlsrpt.oauth.TokenRefusedException;
@@ -20,6 +22,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * How the digest mailer logs in to its SMTP server: not at all, with {@code user} and {@code password.file}, or
@@ -31,7 +35,9 @@ final class SmtpLogin {
 
     static final List<String> KEYS = List.of("user", "password.file", "auth.mechanism", "oauth.token.url",
         "oauth.client.id", "oauth.client.secret.file", "oauth.refresh.token.file", "oauth.scope", "oauth.client.auth",
-        "oauth.ca.file", "oauth.token.file");
+        "oauth.ca.file", "oauth.token.file", "oauth.service.account.file");
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String user;
     private final String password;
@@ -76,19 +82,27 @@ final class SmtpLogin {
         authenticated(mail);
         mail.setProperty("mail.smtp.auth.mechanisms", "XOAUTH2");
         mail.setProperty("mail.smtps.auth.mechanisms", "XOAUTH2");
-        return new SmtpLogin(user, null, tokens(config, file));
+        return new SmtpLogin(user, null, tokens(config, file, user));
     }
 
-    private static AccessTokens tokens(Properties config, Path file) {
+    private static AccessTokens tokens(Properties config, Path file, String user) {
         String url = config.getProperty("oauth.token.url", "").strip();
         String tokenFile = config.getProperty("oauth.token.file", "").strip();
-        if (url.isEmpty() == tokenFile.isEmpty()) {
-            throw new IllegalArgumentException(file + ": auth.mechanism=xoauth2 needs one of oauth.token.url or "
-                + "oauth.token.file, not both");
+        String serviceAccount = config.getProperty("oauth.service.account.file", "").strip();
+        if (Stream.of(url, tokenFile, serviceAccount).filter(v -> !v.isEmpty()).count() != 1) {
+            throw new IllegalArgumentException(file + ": auth.mechanism=xoauth2 needs one of oauth.token.url, "
+                + "oauth.service.account.file or oauth.token.file, not two");
         }
         if (!tokenFile.isEmpty()) {
             return new TokenFile("oauth.token.file", resolved(file, tokenFile), InstantSource.system(),
                 Duration.ofSeconds(1));
+        }
+        String scope = config.getProperty("oauth.scope", "").strip();
+        String caFile = config.getProperty("oauth.ca.file", "").strip();
+        SSLContext tls = TrustedCertificates.clientContext(caFile.isEmpty() ? null : resolved(file, caFile));
+        if (!serviceAccount.isEmpty()) {
+            return TokenEndpoint.forServiceAccount(ServiceAccountKey.read(resolved(file, serviceAccount)), user, scope,
+                tls, TIMEOUT, InstantSource.system());
         }
         URI uri;
         try {
@@ -113,13 +127,10 @@ final class SmtpLogin {
         if (!authentication.equals("POST") && !authentication.equals("BASIC")) {
             throw new IllegalArgumentException(file + ": oauth.client.auth must be post or basic");
         }
-        String caFile = config.getProperty("oauth.ca.file", "").strip();
-        return new TokenEndpoint(uri, clientId,
+        return TokenEndpoint.forClient(uri, clientId,
             secretFile.isEmpty() ? "" : secret(file, "oauth.client.secret.file", secretFile),
-            refreshFile.isEmpty() ? "" : secret(file, "oauth.refresh.token.file", refreshFile),
-            config.getProperty("oauth.scope", "").strip(), TokenEndpoint.ClientAuthentication.valueOf(authentication),
-            TrustedCertificates.clientContext(caFile.isEmpty() ? null : resolved(file, caFile)),
-            Duration.ofSeconds(30), InstantSource.system());
+            refreshFile.isEmpty() ? "" : secret(file, "oauth.refresh.token.file", refreshFile), scope,
+            ClientGrant.ClientAuthentication.valueOf(authentication), tls, TIMEOUT, InstantSource.system());
     }
 
     private static void authenticated(Properties mail) {

@@ -235,7 +235,7 @@ class DigestMailTest {
         }
         assertThatThrownBy(() -> DigestMailer.configured(file("o1.properties", "mail.smtp.host=127.0.0.1",
             "from=digest@provider.example", "user=digest", "auth.mechanism=xoauth2")))
-            .hasMessageContaining("needs one of oauth.token.url or oauth.token.file");
+            .hasMessageContaining("needs one of oauth.token.url, oauth.service.account.file or oauth.token.file");
         assertThatThrownBy(() -> DigestMailer.configured(file("o2.properties", "mail.smtp.host=127.0.0.1",
             "from=digest@provider.example", "auth.mechanism=xoauth2", "oauth.token.file=token")))
             .hasMessageContaining("needs user");

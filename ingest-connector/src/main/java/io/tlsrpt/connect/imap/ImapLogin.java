@@ -3,6 +3,8 @@ package io.tlsrpt.connect.imap;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.AccessTokens;
+import io.tlsrpt.oauth.ClientGrant;
+import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.oauth.TokenFile;
 import io.tlsrpt.tls.TrustedCertificates;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
 
 /**
  * How the mailbox logs in: with imap.password, or with SASL XOAUTH2 and an OAuth 2.0 access token
@@ -41,15 +44,21 @@ final class ImapLogin {
                     Duration.ofSeconds(1)));
         }
         String caFile = config.getString(TlsRptSourceConfig.IMAP_OAUTH_CA_FILE);
-        return new ImapLogin(null, new TokenEndpoint(URI.create(config.getString(TlsRptSourceConfig.IMAP_OAUTH_TOKEN_URL)
-                .trim()), config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID),
+        SSLContext tls = TrustedCertificates.clientContext(caFile.isBlank() ? null : Path.of(caFile));
+        Duration timeout = Duration.ofMillis(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS));
+        String scope = config.getString(TlsRptSourceConfig.IMAP_OAUTH_SCOPE).trim();
+        String serviceAccount = config.getString(TlsRptSourceConfig.IMAP_OAUTH_SERVICE_ACCOUNT_FILE);
+        if (!serviceAccount.isBlank()) {
+            return new ImapLogin(null, TokenEndpoint.forServiceAccount(ServiceAccountKey.read(Path.of(serviceAccount)),
+                    config.getString(TlsRptSourceConfig.IMAP_USERNAME), scope, tls, timeout, clock));
+        }
+        return new ImapLogin(null, TokenEndpoint.forClient(URI.create(config.getString(
+                        TlsRptSourceConfig.IMAP_OAUTH_TOKEN_URL).trim()),
+                config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID),
                 config.password(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET),
-                config.password(TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN),
-                config.getString(TlsRptSourceConfig.IMAP_OAUTH_SCOPE).trim(),
-                TokenEndpoint.ClientAuthentication.valueOf(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)
-                        .toUpperCase(Locale.ROOT)),
-                TrustedCertificates.clientContext(caFile.isBlank() ? null : Path.of(caFile)),
-                Duration.ofMillis(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS)), clock));
+                config.password(TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN), scope,
+                ClientGrant.ClientAuthentication.valueOf(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)
+                        .toUpperCase(Locale.ROOT)), tls, timeout, clock));
     }
 
     /** The session's properties for the login: XOAUTH2 alone when a token is offered. */

@@ -1,0 +1,94 @@
+package io.tlsrpt.oauth;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A client's grants: client credentials (RFC 6749 section 4.4; Entra ID's app-only access to Exchange Online), or a
+ * refresh token (section 6; a mailbox owner's consent given once, as for Gmail). A refresh token the endpoint rotates
+ * replaces the one configured, in memory.
+ */
+public final class ClientGrant implements Grant {
+    private static final Logger log = LoggerFactory.getLogger(ClientGrant.class);
+
+    /** How the client authenticates to the endpoint (RFC 6749 section 2.3.1). */
+    public enum ClientAuthentication {
+        /** {@code client_id} and {@code client_secret} in the form (Entra ID's and Google's usual way). */
+        POST,
+        /** HTTP Basic authentication with the form-encoded id and secret. */
+        BASIC
+    }
+
+    private final String clientId;
+    private final String clientSecret;
+    private final String scope;
+    private final ClientAuthentication authentication;
+    private volatile String refreshToken;
+
+    private ClientGrant(String clientId, String clientSecret, String refreshToken, String scope,
+                        ClientAuthentication authentication) {
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.refreshToken = refreshToken;
+        this.scope = scope;
+        this.authentication = authentication;
+    }
+
+    /** The client credentials grant; {@code scope} space-separated, empty: none sent. */
+    public static ClientGrant clientCredentials(String clientId, String clientSecret, String scope,
+                                                ClientAuthentication authentication) {
+        return new ClientGrant(clientId, clientSecret, "", scope, authentication);
+    }
+
+    /** The refresh token grant; {@code clientSecret} empty for a public client. */
+    public static ClientGrant refreshToken(String clientId, String clientSecret, String refreshToken, String scope,
+                                           ClientAuthentication authentication) {
+        return new ClientGrant(clientId, clientSecret, refreshToken, scope, authentication);
+    }
+
+    @Override
+    public String name() {
+        return refreshToken.isEmpty() ? "client_credentials" : "refresh_token";
+    }
+
+    @Override
+    public void apply(Map<String, String> form, HttpRequest.Builder request, Instant now) {
+        form.put("grant_type", name());
+        if (!refreshToken.isEmpty()) {
+            form.put("refresh_token", refreshToken);
+        }
+        if (!scope.isEmpty()) {
+            form.put("scope", scope);
+        }
+        if (authentication == ClientAuthentication.BASIC && !clientSecret.isEmpty()) {
+            String pair = encode(clientId) + ":" + encode(clientSecret);
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        } else {
+            form.put("client_id", clientId);
+            if (!clientSecret.isEmpty()) {
+                form.put("client_secret", clientSecret);
+            }
+        }
+    }
+
+    @Override
+    public void answered(Map<String, String> fields) {
+        String rotated = fields.get("refresh_token");
+        if (!refreshToken.isEmpty() && rotated != null && !rotated.isEmpty() && !rotated.equals(refreshToken)) {
+            refreshToken = rotated;   // Entra ID rotates it; the old one may stop working
+            log.info("The token endpoint gave a new refresh token, used from now on (until a restart)");
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
