@@ -2,6 +2,7 @@ package io.tlsrpt.connect;
 
 import io.tlsrpt.connect.dns.ResolverAddress;
 import io.tlsrpt.connect.https.HttpsReceiver;
+import io.tlsrpt.oauth.ClientCertificate;
 import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.tls.TrustedCertificates;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -72,6 +73,8 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String IMAP_OAUTH_CLIENT_ID = "imap.oauth.client.id";
     public static final String IMAP_OAUTH_CLIENT_SECRET = "imap.oauth.client.secret";
     public static final String IMAP_OAUTH_CLIENT_AUTH = "imap.oauth.client.auth";
+    public static final String IMAP_OAUTH_CLIENT_CERTIFICATE_FILE = "imap.oauth.client.certificate.file";
+    public static final String IMAP_OAUTH_CLIENT_KEY_FILE = "imap.oauth.client.key.file";
     public static final String IMAP_OAUTH_REFRESH_TOKEN = "imap.oauth.refresh.token";
     public static final String IMAP_OAUTH_SCOPE = "imap.oauth.scope";
     public static final String IMAP_OAUTH_CA_FILE = "imap.oauth.ca.file";
@@ -290,10 +293,18 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 "The OAuth client's secret (use a config provider such as ${env:TLSRPT_IMAP_OAUTH_CLIENT_SECRET}); "
                         + "required for the client credentials grant, empty for a public client's refresh token.",
                 G_IMAP, ++g, ConfigDef.Width.MEDIUM, "OAuth client secret");
-        def.define(IMAP_OAUTH_CLIENT_AUTH, Type.STRING, "post", ConfigDef.CaseInsensitiveValidString.in("post", "basic"),
-                Importance.LOW, "How the client authenticates to the token endpoint (RFC 6749 section 2.3.1): post "
+        def.define(IMAP_OAUTH_CLIENT_AUTH, Type.STRING, "post",
+                ConfigDef.CaseInsensitiveValidString.in("post", "basic"), Importance.LOW, "How the client authenticates to the token endpoint (RFC 6749 section 2.3.1): post "
                         + "(client_id and client_secret in the form) or basic (HTTP Basic).",
                 G_IMAP, ++g, ConfigDef.Width.SHORT, "OAuth client authentication");
+        def.define(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "Instead of imap.oauth.client.secret: the PEM certificate the client registered (Entra ID's "
+                        + "certificate credentials, which it recommends over secrets); each token request carries an "
+                        + "assertion its key signs (RFC 7523, private_key_jwt). With imap.oauth.client.key.file.",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth client certificate");
+        def.define(IMAP_OAUTH_CLIENT_KEY_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
+                "The unencrypted PKCS#8 RSA key (PEM) of imap.oauth.client.certificate.file.",
+                G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth client key");
         def.define(IMAP_OAUTH_REFRESH_TOKEN, Type.PASSWORD, "", new AnyPassword(), Importance.MEDIUM,
                 "A refresh token (the mailbox owner's consent, given once): the refresh token grant instead of the "
                         + "client credentials grant. One the endpoint rotates is used from then on, until a restart.",
@@ -455,9 +466,25 @@ public final class TlsRptSourceConfig extends AbstractConfig {
             if (c.getString(IMAP_OAUTH_CLIENT_ID).isBlank()) {
                 problems.add(IMAP_OAUTH_CLIENT_ID + " is required with " + IMAP_OAUTH_TOKEN_URL);
             }
-            if (blank(c.getPassword(IMAP_OAUTH_REFRESH_TOKEN)) && blank(c.getPassword(IMAP_OAUTH_CLIENT_SECRET))) {
-                problems.add(IMAP_OAUTH_CLIENT_SECRET + " is required for the client credentials grant (no "
-                        + IMAP_OAUTH_REFRESH_TOKEN + ")");
+            String certificate = c.getString(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE);
+            String key = c.getString(IMAP_OAUTH_CLIENT_KEY_FILE);
+            boolean secret = !blank(c.getPassword(IMAP_OAUTH_CLIENT_SECRET));
+            if (certificate.isBlank() != key.isBlank()) {
+                problems.add(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE + " and " + IMAP_OAUTH_CLIENT_KEY_FILE
+                        + " go together");
+            } else if (!certificate.isBlank()) {
+                if (secret) {
+                    problems.add(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE + " or " + IMAP_OAUTH_CLIENT_SECRET
+                            + ", not both");
+                }
+                try {
+                    ClientCertificate.read(Path.of(certificate), Path.of(key));
+                } catch (IllegalArgumentException e) {
+                    problems.add(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE + " cannot be used: " + e.getMessage());
+                }
+            } else if (!secret && blank(c.getPassword(IMAP_OAUTH_REFRESH_TOKEN))) {
+                problems.add(IMAP_OAUTH_CLIENT_SECRET + " (or " + IMAP_OAUTH_CLIENT_CERTIFICATE_FILE + ") is required "
+                        + "for the client credentials grant (no " + IMAP_OAUTH_REFRESH_TOKEN + ")");
             }
         }
         String caFile = c.getString(IMAP_OAUTH_CA_FILE);

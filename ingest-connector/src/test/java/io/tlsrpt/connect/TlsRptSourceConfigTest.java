@@ -134,7 +134,8 @@ class TlsRptSourceConfigTest {
                 .hasMessageContaining("imap.oauth.service.account.file cannot be used");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
                 "imap.oauth.token.url", url))).hasMessageContaining("imap.oauth.client.id is required")
-                .hasMessageContaining("imap.oauth.client.secret is required for the client credentials grant");
+                .hasMessageContaining("imap.oauth.client.secret (or imap.oauth.client.certificate.file) is "
+                        + "required for the client credentials grant");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.oauth.token.file", "/run/token")))
                 .hasMessageContaining("need imap.auth.mechanism=xoauth2");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.oauth.service.account.file", "/key.json")))
@@ -147,7 +148,8 @@ class TlsRptSourceConfigTest {
                 .hasMessageContaining("imap.auth.mechanism");
         assertThatThrownBy(() -> new TlsRptSourceConfig(imap("imap.auth.mechanism", "xoauth2",
                 "imap.oauth.token.url", url, "imap.oauth.client.id", "app", "imap.oauth.client.secret", "s",
-                "imap.oauth.ca.file", "/nonexistent/ca.pem"))).hasMessageContaining("imap.oauth.ca.file cannot be used");
+                "imap.oauth.ca.file", "/nonexistent/ca.pem")))
+                .hasMessageContaining("imap.oauth.ca.file cannot be used");
 
         Config result = new TlsRptSourceConnector().validate(imap("name", "x", "imap.auth.mechanism", "xoauth2"));
         assertThat(result.configValues().stream().filter(v -> v.name().equals("imap.auth.mechanism")).findFirst()

@@ -97,7 +97,20 @@ public final class TestCertificateAuthority {
      * key ({@code tls.key}); written again, with a new key, when asked again.
      */
     public PemPair pemPair(String name) throws Exception {
-        KeyPair leafKeys = keyPair();
+        return pemPair(name, keyPair());
+    }
+
+    /**
+     * As {@link #pemPair(String)} with a 2048-bit RSA key (an OAuth client's certificate credential: its assertions
+     * are RS256).
+     */
+    public PemPair rsaPemPair(String name) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return pemPair(name, generator.generateKeyPair());
+    }
+
+    private PemPair pemPair(String name, KeyPair leafKeys) throws Exception {
         JcaX509v3CertificateBuilder builder = builder(new X500Name("CN=test-kafka-ca"), new X500Name("CN=" + name),
                 leafKeys);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {

@@ -36,7 +36,7 @@ public record AccessToken(String value, Instant obtained, Instant expires) {
         return expires.minus(early.compareTo(MOST_EARLY) > 0 ? MOST_EARLY : early);
     }
 
-    /** Whether it can still be offered at {@code now}: before {@link #renewAt()}, or always when the expiry is unknown. */
+    /** Whether it can be offered at {@code now}: before {@link #renewAt()}, or always when the expiry is unknown. */
     public boolean usableAt(Instant now) {
         Instant renewAt = renewAt();
         return renewAt == null || now.isBefore(renewAt);

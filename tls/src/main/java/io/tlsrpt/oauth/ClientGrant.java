@@ -3,6 +3,8 @@ package io.tlsrpt.oauth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -28,14 +30,16 @@ public final class ClientGrant implements Grant {
 
     private final String clientId;
     private final String clientSecret;
+    private final ClientCertificate certificate;
     private final String scope;
     private final ClientAuthentication authentication;
     private volatile String refreshToken;
 
-    private ClientGrant(String clientId, String clientSecret, String refreshToken, String scope,
-                        ClientAuthentication authentication) {
+    private ClientGrant(String clientId, String clientSecret, ClientCertificate certificate, String refreshToken,
+                        String scope, ClientAuthentication authentication) {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        this.certificate = certificate;
         this.refreshToken = refreshToken;
         this.scope = scope;
         this.authentication = authentication;
@@ -44,13 +48,18 @@ public final class ClientGrant implements Grant {
     /** The client credentials grant; {@code scope} space-separated, empty: none sent. */
     public static ClientGrant clientCredentials(String clientId, String clientSecret, String scope,
                                                 ClientAuthentication authentication) {
-        return new ClientGrant(clientId, clientSecret, "", scope, authentication);
+        return new ClientGrant(clientId, clientSecret, null, "", scope, authentication);
     }
 
     /** The refresh token grant; {@code clientSecret} empty for a public client. */
     public static ClientGrant refreshToken(String clientId, String clientSecret, String refreshToken, String scope,
                                            ClientAuthentication authentication) {
-        return new ClientGrant(clientId, clientSecret, refreshToken, scope, authentication);
+        return new ClientGrant(clientId, clientSecret, null, refreshToken, scope, authentication);
+    }
+
+    /** The same grant with the client authenticated by assertions {@code certificate} signs, not by its secret. */
+    public ClientGrant authenticatedBy(ClientCertificate certificate) {
+        return new ClientGrant(clientId, "", certificate, refreshToken, scope, authentication);
     }
 
     @Override
@@ -59,7 +68,8 @@ public final class ClientGrant implements Grant {
     }
 
     @Override
-    public void apply(Map<String, String> form, HttpRequest.Builder request, Instant now) {
+    public void apply(URI endpoint, Map<String, String> form, HttpRequest.Builder request, Instant now)
+            throws IOException {
         form.put("grant_type", name());
         if (!refreshToken.isEmpty()) {
             form.put("refresh_token", refreshToken);
@@ -67,7 +77,11 @@ public final class ClientGrant implements Grant {
         if (!scope.isEmpty()) {
             form.put("scope", scope);
         }
-        if (authentication == ClientAuthentication.BASIC && !clientSecret.isEmpty()) {
+        if (certificate != null) {
+            form.put("client_id", clientId);
+            form.put("client_assertion_type", ClientCertificate.ASSERTION_TYPE);
+            form.put("client_assertion", certificate.assertion(clientId, endpoint, now));
+        } else if (authentication == ClientAuthentication.BASIC && !clientSecret.isEmpty()) {
             String pair = encode(clientId) + ":" + encode(clientSecret);
             request.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));

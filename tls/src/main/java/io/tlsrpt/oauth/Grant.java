@@ -1,6 +1,7 @@
 package io.tlsrpt.oauth;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
@@ -12,11 +13,11 @@ public interface Grant {
     String name();
 
     /**
-     * Adds the grant's form fields and headers to a token request made at {@code now}.
+     * Adds the grant's form fields and headers to a token request to {@code endpoint} made at {@code now}.
      *
      * @throws IOException when the grant cannot be made (e.g. its assertion cannot be signed)
      */
-    void apply(Map<String, String> form, HttpRequest.Builder request, Instant now) throws IOException;
+    void apply(URI endpoint, Map<String, String> form, HttpRequest.Builder request, Instant now) throws IOException;
 
     /** The fields of a token answer, for a grant that keeps something of them (a rotated refresh token). */
     default void answered(Map<String, String> fields) {

@@ -52,16 +52,19 @@ public final class TokenEndpoint implements AccessTokens {
     /**
      * A client's endpoint: the refresh token grant when {@code refreshToken} is not empty, else client credentials.
      *
-     * @param clientSecret empty for a public client (refresh token grant only)
+     * @param clientSecret empty for a public client (refresh token grant only), or one with a certificate
+     * @param certificate  the client's certificate credential instead of a secret; null: none
      * @param scope        space-separated; empty: none sent
      */
-    public static TokenEndpoint forClient(URI uri, String clientId, String clientSecret, String refreshToken,
-                                          String scope, ClientGrant.ClientAuthentication authentication,
-                                          SSLContext tls, Duration timeout, InstantSource clock) {
-        return new TokenEndpoint(uri, refreshToken.isEmpty()
+    public static TokenEndpoint forClient(URI uri, String clientId, String clientSecret, ClientCertificate certificate,
+                                          String refreshToken, String scope,
+                                          ClientGrant.ClientAuthentication authentication, SSLContext tls,
+                                          Duration timeout, InstantSource clock) {
+        ClientGrant grant = refreshToken.isEmpty()
                 ? ClientGrant.clientCredentials(clientId, clientSecret, scope, authentication)
-                : ClientGrant.refreshToken(clientId, clientSecret, refreshToken, scope, authentication),
-                tls, timeout, clock);
+                : ClientGrant.refreshToken(clientId, clientSecret, refreshToken, scope, authentication);
+        return new TokenEndpoint(uri, certificate == null ? grant : grant.authenticatedBy(certificate), tls, timeout,
+                clock);
     }
 
     /**
@@ -119,7 +122,7 @@ public final class TokenEndpoint implements AccessTokens {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
         Instant asked = clock.instant();
-        grant.apply(form, request, asked);
+        grant.apply(uri, form, request, asked);
         HttpResponse<InputStream> response;
         try {
             response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(formOf(form))).build(),

@@ -26,7 +26,8 @@ class AccessTokenTest {
     void onlyBearerTokenCharactersAndNeverPrinted() {
         assertThat(new AccessToken("ya29.a0Af-_~+/x==", T, null).toString()).doesNotContain("ya29");
         assertThatThrownBy(() -> new AccessToken("a b", T, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AccessToken("a\r\nA1 LOGOUT", T, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AccessToken("a\r\nA1 LOGOUT", T, null))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccessToken("", T, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccessToken(null, T, null)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -102,7 +102,8 @@ class ServiceAccountGrantTest {
                 .hasMessageContaining("token_uri must be an https URL");
         Map<String, String> noKey = new java.util.HashMap<>(fields(uri));
         noKey.remove("private_key");
-        assertThatThrownBy(() -> ServiceAccountKey.read(keyFile("nokey.json", noKey))).hasMessageContaining("no private_key");
+        assertThatThrownBy(() -> ServiceAccountKey.read(keyFile("nokey.json", noKey)))
+                .hasMessageContaining("no private_key");
         Map<String, String> pkcs1 = new java.util.HashMap<>(fields(uri));
         pkcs1.put("private_key", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         assertThatThrownBy(() -> ServiceAccountKey.read(keyFile("pkcs1.json", pkcs1)))
@@ -113,6 +114,6 @@ class ServiceAccountGrantTest {
 
     @Test
     void jsonStringsAreEscaped() {
-        assertThat(ServiceAccountGrant.quoted("a\"b\\c\nd")).isEqualTo("\"a\\\"b\\\\c\\u000ad\"");
+        assertThat(Jwt.quoted("a\"b\\c\nd")).isEqualTo("\"a\\\"b\\\\c\\u000ad\"");
     }
 }

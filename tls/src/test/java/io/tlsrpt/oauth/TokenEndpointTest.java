@@ -42,7 +42,7 @@ class TokenEndpointTest {
                                    String secret, String refreshToken,
                                    ClientGrant.ClientAuthentication authentication) throws Exception {
         server = new TestTokenEndpoint(dir, answers);
-        return TokenEndpoint.forClient(server.uri(), "app-1", secret, refreshToken,
+        return TokenEndpoint.forClient(server.uri(), "app-1", secret, null, refreshToken,
                 "https://outlook.office365.com/.default", authentication,
                 TrustedCertificates.clientContext(server.caFile()), Duration.ofSeconds(10), clock);
     }
@@ -119,7 +119,8 @@ class TokenEndpointTest {
                 + "\"error_description\":\"AADSTS7000215: Invalid client secret provided.\\u001b[31m\\r\\nforged\","
                 + "\"error_codes\":[7000215]}"), "wrong-secret", "", ClientGrant.ClientAuthentication.POST);
         assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class)
-                .hasMessageContaining("HTTP 401, invalid_client (AADSTS7000215: Invalid client secret provided. [31m  forged)")
+                .hasMessageContaining("HTTP 401, invalid_client (AADSTS7000215: Invalid client secret provided. "
+                        + "[31m  forged)")
                 .hasMessageNotContaining("wrong-secret").hasMessageNotContaining("\u001b");
         assertThat(tokens.failedCount()).isEqualTo(1);
         assertThat(tokens.obtainedCount()).isZero();

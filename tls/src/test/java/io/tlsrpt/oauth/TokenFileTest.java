@@ -32,7 +32,8 @@ class TokenFileTest {
     void theTokenIsWaitedForAndReadAgainWhenItChanges() throws Exception {
         Path file = dir.resolve("imap-token");
         TokenFile tokens = new TokenFile("imap.oauth.token.file", file, clock, Duration.ofSeconds(1));
-        assertThatThrownBy(tokens::current).isInstanceOf(IOException.class).hasMessageContaining("imap.oauth.token.file");
+        assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
+                .hasMessageContaining("imap.oauth.token.file");
 
         write(file, "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJvdXRsb29rIn0.c2ln\n", 1);
         AccessToken first = tokens.current();

@@ -2,6 +2,7 @@ package io.tlsrpt.cli.digest;
 
 import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.AccessTokens;
+import io.tlsrpt.oauth.ClientCertificate;
 import io.tlsrpt.oauth.ClientGrant;
 import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.oauth.TokenEndpoint;
@@ -35,7 +36,8 @@ final class SmtpLogin {
 
     static final List<String> KEYS = List.of("user", "password.file", "auth.mechanism", "oauth.token.url",
         "oauth.client.id", "oauth.client.secret.file", "oauth.refresh.token.file", "oauth.scope", "oauth.client.auth",
-        "oauth.ca.file", "oauth.token.file", "oauth.service.account.file");
+        "oauth.ca.file", "oauth.token.file", "oauth.service.account.file", "oauth.client.certificate.file",
+        "oauth.client.key.file");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -119,9 +121,19 @@ final class SmtpLogin {
         }
         String secretFile = config.getProperty("oauth.client.secret.file", "").strip();
         String refreshFile = config.getProperty("oauth.refresh.token.file", "").strip();
-        if (secretFile.isEmpty() && refreshFile.isEmpty()) {
-            throw new IllegalArgumentException(file + ": oauth.client.secret.file is required for the client "
-                + "credentials grant (no oauth.refresh.token.file)");
+        String certificateFile = config.getProperty("oauth.client.certificate.file", "").strip();
+        String keyFile = config.getProperty("oauth.client.key.file", "").strip();
+        if (certificateFile.isEmpty() != keyFile.isEmpty()) {
+            throw new IllegalArgumentException(file + ": oauth.client.certificate.file and oauth.client.key.file go "
+                + "together");
+        }
+        if (!certificateFile.isEmpty() && !secretFile.isEmpty()) {
+            throw new IllegalArgumentException(file + ": oauth.client.certificate.file or oauth.client.secret.file, "
+                + "not both");
+        }
+        if (secretFile.isEmpty() && certificateFile.isEmpty() && refreshFile.isEmpty()) {
+            throw new IllegalArgumentException(file + ": oauth.client.secret.file (or oauth.client.certificate.file) "
+                + "is required for the client credentials grant (no oauth.refresh.token.file)");
         }
         String authentication = config.getProperty("oauth.client.auth", "post").strip().toUpperCase(Locale.ROOT);
         if (!authentication.equals("POST") && !authentication.equals("BASIC")) {
@@ -129,6 +141,8 @@ final class SmtpLogin {
         }
         return TokenEndpoint.forClient(uri, clientId,
             secretFile.isEmpty() ? "" : secret(file, "oauth.client.secret.file", secretFile),
+            certificateFile.isEmpty() ? null
+                : ClientCertificate.read(resolved(file, certificateFile), resolved(file, keyFile)),
             refreshFile.isEmpty() ? "" : secret(file, "oauth.refresh.token.file", refreshFile), scope,
             ClientGrant.ClientAuthentication.valueOf(authentication), tls, TIMEOUT, InstantSource.system());
     }

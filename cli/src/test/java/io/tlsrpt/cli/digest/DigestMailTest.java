@@ -246,7 +246,7 @@ class DigestMailTest {
         assertThatThrownBy(() -> DigestMailer.configured(file("o4.properties", "mail.smtp.host=127.0.0.1",
             "from=digest@provider.example", "user=digest", "auth.mechanism=xoauth2",
             "oauth.token.url=https://login.example/token", "oauth.client.id=app")))
-            .hasMessageContaining("oauth.client.secret.file is required");
+            .hasMessageContaining("oauth.client.secret.file (or oauth.client.certificate.file) is required");
         assertThatThrownBy(() -> DigestMailer.configured(file("o5.properties", "mail.smtp.host=127.0.0.1",
             "from=digest@provider.example", "user=digest", "password.file=p", "oauth.token.file=token")))
             .hasMessageContaining("oauth.* keys need auth.mechanism=xoauth2");

@@ -3,6 +3,7 @@ package io.tlsrpt.connect.imap;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.AccessTokens;
+import io.tlsrpt.oauth.ClientCertificate;
 import io.tlsrpt.oauth.ClientGrant;
 import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.oauth.TokenEndpoint;
@@ -35,7 +36,8 @@ final class ImapLogin {
     }
 
     static ImapLogin from(TlsRptSourceConfig config, InstantSource clock) {
-        if (!TlsRptSourceConfig.AUTH_XOAUTH2.equalsIgnoreCase(config.getString(TlsRptSourceConfig.IMAP_AUTH_MECHANISM))) {
+        String mechanism = config.getString(TlsRptSourceConfig.IMAP_AUTH_MECHANISM);
+        if (!TlsRptSourceConfig.AUTH_XOAUTH2.equalsIgnoreCase(mechanism)) {
             return new ImapLogin(config.password(TlsRptSourceConfig.IMAP_PASSWORD), null);
         }
         String file = config.getString(TlsRptSourceConfig.IMAP_OAUTH_TOKEN_FILE);
@@ -52,10 +54,13 @@ final class ImapLogin {
             return new ImapLogin(null, TokenEndpoint.forServiceAccount(ServiceAccountKey.read(Path.of(serviceAccount)),
                     config.getString(TlsRptSourceConfig.IMAP_USERNAME), scope, tls, timeout, clock));
         }
+        String certificate = config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_CERTIFICATE_FILE);
         return new ImapLogin(null, TokenEndpoint.forClient(URI.create(config.getString(
                         TlsRptSourceConfig.IMAP_OAUTH_TOKEN_URL).trim()),
                 config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID),
                 config.password(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET),
+                certificate.isBlank() ? null : ClientCertificate.read(Path.of(certificate),
+                        Path.of(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_KEY_FILE))),
                 config.password(TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN), scope,
                 ClientGrant.ClientAuthentication.valueOf(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)
                         .toUpperCase(Locale.ROOT)), tls, timeout, clock));

@@ -1,0 +1,80 @@
+package io.tlsrpt.oauth;
+
+import io.tlsrpt.tls.PemFiles;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A client's certificate and key, its credential instead of a secret (Entra ID's certificate credentials): each
+ * token request carries an assertion it signs (RFC 7523 section 2.2, {@code private_key_jwt}), naming the
+ * certificate by its thumbprints. Its {@code toString()} holds no key.
+ */
+public record ClientCertificate(X509Certificate certificate, RSAPrivateKey key) {
+
+    static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    private static final long LIFETIME_SECONDS = 600;
+
+    /**
+     * The PEM certificate (the first of {@code certificateFile}) and its PKCS#8 RSA key.
+     *
+     * @throws IllegalArgumentException naming the file, when one cannot be read or the key is not the certificate's
+     */
+    public static ClientCertificate read(Path certificateFile, Path keyFile) {
+        X509Certificate certificate = PemFiles.certificates(certificateFile).get(0);
+        PrivateKey key = PemFiles.privateKey(keyFile);
+        if (!(key instanceof RSAPrivateKey rsa)) {
+            throw new IllegalArgumentException(keyFile + ": not an RSA key (the assertions are RS256)");
+        }
+        try {
+            byte[] probe = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+            Signature sign = Signature.getInstance("SHA256withRSA");
+            sign.initSign(rsa);
+            sign.update(probe);
+            Signature verify = Signature.getInstance("SHA256withRSA");
+            verify.initVerify(certificate.getPublicKey());
+            verify.update(probe);
+            if (!verify.verify(sign.sign())) {
+                throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile + " ("
+                    + e.getMessage() + ")", e);
+        }
+        return new ClientCertificate(certificate, rsa);
+    }
+
+    /** The signed assertion of {@code clientId} for {@code endpoint} at {@code now}, unique by its {@code jti}. */
+    String assertion(String clientId, URI endpoint, Instant now) throws IOException {
+        long issued = now.getEpochSecond();
+        String header;
+        try {
+            byte[] der = certificate.getEncoded();
+            header = ",\"x5t\":" + Jwt.quoted(Jwt.URL.encodeToString(MessageDigest.getInstance("SHA-1").digest(der)))
+                    + ",\"x5t#S256\":" + Jwt.quoted(Jwt.URL.encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(der)));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the client certificate cannot be named: " + e.getMessage(), e);
+        }
+        String claims = "{\"aud\":" + Jwt.quoted(endpoint.toString()) + ",\"iss\":" + Jwt.quoted(clientId)
+                + ",\"sub\":" + Jwt.quoted(clientId) + ",\"jti\":" + Jwt.quoted(UUID.randomUUID().toString())
+                + ",\"nbf\":" + issued + ",\"iat\":" + issued + ",\"exp\":" + (issued + LIFETIME_SECONDS) + "}";
+        return Jwt.signed(header, claims, key);
+    }
+
+    @Override
+    public String toString() {
+        return "client certificate " + certificate.getSubjectX500Principal().getName() + ", serial "
+                + certificate.getSerialNumber().toString(16);
+    }
+}
