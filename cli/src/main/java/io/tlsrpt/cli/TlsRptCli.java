@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         BenchCommand.class,
         io.tlsrpt.cli.check.CheckRecordCommand.class,
+        io.tlsrpt.cli.mailbox.CheckMailboxCommand.class,
         io.tlsrpt.cli.deadletter.DeadLettersCommand.class,
         io.tlsrpt.cli.alerts.AlertsCommand.class,
         io.tlsrpt.cli.domains.DomainsCommand.class,

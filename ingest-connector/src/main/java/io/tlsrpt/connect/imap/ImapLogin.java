@@ -10,6 +10,11 @@ import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.oauth.TokenFile;
 import io.tlsrpt.tls.TrustedCertificates;
 
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -73,6 +78,43 @@ final class ImapLogin {
         }
     }
 
+    /**
+     * A store connected to and logged in to the server of {@code config} (imap.host, imap.port, imap.security,
+     * imap.ssl.trust, imap.timeout.ms; messages are read without setting \Seen).
+     *
+     * @throws AuthenticationFailedException when the server refused the login (a token offered is forgotten)
+     * @throws IOException                   when no access token could be had
+     */
+    Store connect(TlsRptSourceConfig config) throws MessagingException, IOException {
+        String security = config.getString(TlsRptSourceConfig.IMAP_SECURITY).toLowerCase(Locale.ROOT);
+        String protocol = "ssl".equals(security) ? "imaps" : "imap";
+        Properties props = new Properties();
+        String timeout = Integer.toString(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS));
+        props.put("mail.store.protocol", protocol);
+        props.put("mail." + protocol + ".connectiontimeout", timeout);
+        props.put("mail." + protocol + ".timeout", timeout);
+        props.put("mail." + protocol + ".writetimeout", timeout);
+        props.put("mail." + protocol + ".peek", "true");
+        if ("starttls".equals(security)) {
+            props.put("mail.imap.starttls.enable", "true");
+            props.put("mail.imap.starttls.required", "true");
+        }
+        String trust = config.getString(TlsRptSourceConfig.IMAP_SSL_TRUST);
+        if (!trust.isBlank()) {
+            props.put("mail." + protocol + ".ssl.trust", trust);
+        }
+        configure(props, protocol);
+        Store store = Session.getInstance(props).getStore(protocol);
+        try {
+            store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
+                    config.getString(TlsRptSourceConfig.IMAP_USERNAME), secret());
+        } catch (AuthenticationFailedException e) {
+            refused();
+            throw e;
+        }
+        return store;
+    }
+
     /** What to log in with: the password, or a token to offer now (obtained first when none is kept). */
     String secret() throws IOException {
         if (tokens == null) {
@@ -93,6 +135,26 @@ final class ImapLogin {
     /** When the session should be replaced by a login with a new token; null: never (a password, an unknown expiry). */
     Instant renewAt() {
         return offered == null ? null : offered.renewAt();
+    }
+
+    /** Whether the login offers access tokens (XOAUTH2) rather than a password. */
+    boolean usesTokens() {
+        return tokens != null;
+    }
+
+    /** A token to offer now, without logging in (the mailbox check's first step). */
+    AccessToken token() throws IOException {
+        return tokens.current();
+    }
+
+    /** Where the tokens come from. */
+    String describeTokens() {
+        return tokens.describe();
+    }
+
+    /** The SASL mechanism or command the login uses. */
+    String mechanism() {
+        return tokens == null ? "a password" : "XOAUTH2";
     }
 
     /** The token endpoint, when the tokens come from one (its counts are metrics). */

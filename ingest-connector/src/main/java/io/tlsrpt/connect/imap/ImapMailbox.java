@@ -11,7 +11,6 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -27,9 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -129,31 +126,9 @@ public final class ImapMailbox implements IngestSource {
     }
 
     private void connect() throws MessagingException, IOException {
-        String security = config.getString(TlsRptSourceConfig.IMAP_SECURITY).toLowerCase(Locale.ROOT);
-        String protocol = "ssl".equals(security) ? "imaps" : "imap";
-        Properties props = new Properties();
-        String timeout = Integer.toString(config.getInt(TlsRptSourceConfig.IMAP_TIMEOUT_MS));
-        props.put("mail.store.protocol", protocol);
-        props.put("mail." + protocol + ".connectiontimeout", timeout);
-        props.put("mail." + protocol + ".timeout", timeout);
-        props.put("mail." + protocol + ".writetimeout", timeout);
-        props.put("mail." + protocol + ".peek", "true");
-        if ("starttls".equals(security)) {
-            props.put("mail.imap.starttls.enable", "true");
-            props.put("mail.imap.starttls.required", "true");
-        }
-        String trust = config.getString(TlsRptSourceConfig.IMAP_SSL_TRUST);
-        if (!trust.isBlank()) {
-            props.put("mail." + protocol + ".ssl.trust", trust);
-        }
-        login.configure(props, protocol);
-        Session session = Session.getInstance(props);
-        store = session.getStore(protocol);
         try {
-            store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
-                    config.getString(TlsRptSourceConfig.IMAP_USERNAME), login.secret());
+            store = login.connect(config);
         } catch (AuthenticationFailedException e) {
-            login.refused();
             ctx.metrics().imapConnection("refused");
             throw e;
         } catch (MessagingException | IOException | RuntimeException e) {
