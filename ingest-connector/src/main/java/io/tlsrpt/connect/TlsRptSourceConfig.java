@@ -57,6 +57,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String HTTPS_ACK_TIMEOUT_MS = "https.ack.timeout.ms";
     public static final String HTTPS_RETRY_AFTER_SECONDS = "https.retry.after.seconds";
     public static final String HTTPS_TRUSTED_PROXIES = "https.trusted.proxies";
+    public static final String HTTPS_TRUSTED_PROXIES_HEADER = "https.trusted.proxies.header";
     public static final String HTTPS_RATE_LIMIT_PER_CLIENT = "https.rate.limit.per.client";
     public static final String HTTPS_RATE_LIMIT_BURST = "https.rate.limit.burst";
 
@@ -238,6 +239,12 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                         + "recorded as the report's origin and rate-limited. Empty: the connecting address is the "
                         + "client and X-Forwarded-For is ignored (a client cannot choose its own address).",
                 G_HTTPS, ++g, ConfigDef.Width.LONG, "Trusted proxies");
+        def.define(HTTPS_TRUSTED_PROXIES_HEADER, Type.STRING, "x-forwarded-for",
+                ConfigDef.CaseInsensitiveValidString.in("x-forwarded-for", "forwarded"), Importance.LOW,
+                "The header the proxies of https.trusted.proxies write the client's address in: x-forwarded-for, or "
+                        + "forwarded (RFC 7239, its for= nodes). Only that one is read: a proxy passes the other on "
+                        + "as the client wrote it.",
+                G_HTTPS, ++g, ConfigDef.Width.SHORT, "Trusted proxies' header");
         def.define(HTTPS_RATE_LIMIT_PER_CLIENT, Type.DOUBLE, 0.0, Range.between(0.0, 1_000_000.0), Importance.MEDIUM,
                 "Reports per second one client may POST on average (an IPv4 address, or an IPv6 /64); 0 turns the "
                         + "limit off. Beyond it (and the burst) the receiver answers 429 with Retry-After before "

@@ -90,6 +90,10 @@ class TlsRptSourceConfigTest {
         assertThat(c.getDouble(TlsRptSourceConfig.HTTPS_RATE_LIMIT_PER_CLIENT)).as("off by default").isZero();
         assertThat(c.getInt(TlsRptSourceConfig.HTTPS_RATE_LIMIT_BURST)).isEqualTo(100);
 
+        assertThat(c.getString(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES_HEADER)).isEqualTo("x-forwarded-for");
+        Map<String, String> realIp = spool();
+        realIp.put("https.trusted.proxies.header", "x-real-ip");
+        assertThatThrownBy(() -> new TlsRptSourceConfig(realIp)).hasMessageContaining("https.trusted.proxies.header");
         Map<String, String> named = spool();
         named.put("https.trusted.proxies", "10.0.0.0/8,proxy.example");
         assertThatThrownBy(() -> new TlsRptSourceConfig(named)).isInstanceOf(ConfigException.class)

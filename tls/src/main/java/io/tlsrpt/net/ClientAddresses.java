@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * Who sent a request: the connecting peer, or, when the peer is one of the trusted proxies, the address they
- * forwarded in {@code X-Forwarded-For}. The list is read from the right (each proxy appends the address it saw), and
- * the first address that is not a trusted proxy is the client: entries left of it were written by the client
- * itself and prove nothing. From a peer that is not trusted the header is ignored, so a client cannot choose its
- * own address. Addresses are only ever parsed as literals: nothing here resolves a name. Shared by the connector's
- * intake (a report's recorded origin, its rate limit per client) and the processor's queries (the wrong tokens allowed
- * per client).
+ * forwarded in {@code X-Forwarded-For}, or in RFC 7239's {@code Forwarded} ({@code for=}) when the proxies write that
+ * one: only the header the proxies write is read, since a proxy passes the other through as the client wrote it. The
+ * list is read from the right (each proxy appends the address it saw), and the first address that is not a trusted
+ * proxy is the client: entries left of it were written by the client itself and prove nothing. From a peer that is
+ * not trusted the header is ignored, so a client cannot choose its own address. Addresses are only ever parsed as
+ * literals: nothing here resolves a name; an obfuscated or {@code unknown} node stops the walk at the last trusted
+ * hop. Shared by the connector's intake (a report's recorded origin, its rate limit per client) and the processor's
+ * queries (the wrong tokens allowed per client).
  */
 public final class ClientAddresses {
 
@@ -47,27 +49,72 @@ public final class ClientAddresses {
         }
     }
 
+    /** The header the trusted proxies write the client's address in. */
+    public enum Header {
+        /** {@code X-Forwarded-For: client, proxy1, ...} (most proxies, Kubernetes ingress controllers). */
+        X_FORWARDED_FOR("X-Forwarded-For"),
+        /** RFC 7239's {@code Forwarded: for=client;proto=https, for="[2001:db8::1]:4711"}. */
+        FORWARDED("Forwarded");
+
+        private final String headerName;
+
+        Header(String headerName) {
+            this.headerName = headerName;
+        }
+
+        /** The HTTP header's name. */
+        public String headerName() {
+            return headerName;
+        }
+
+        /** {@code x-forwarded-for} or {@code forwarded}, as configured; IllegalArgumentException otherwise. */
+        public static Header named(String name) {
+            for (Header header : values()) {
+                if (header.headerName.equalsIgnoreCase(name.strip())) {
+                    return header;
+                }
+            }
+            throw new IllegalArgumentException("'" + name + "' is neither x-forwarded-for nor forwarded");
+        }
+    }
+
     private final List<Block> trustedProxies;
+    private final Header header;
 
     /** @param trustedProxies addresses or CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}) */
     public ClientAddresses(List<String> trustedProxies) {
+        this(trustedProxies, Header.X_FORWARDED_FOR);
+    }
+
+    /** @param header the header the trusted proxies write (the other is never read) */
+    public ClientAddresses(List<String> trustedProxies, Header header) {
         List<Block> blocks = new ArrayList<>(trustedProxies.size());
         for (String proxy : trustedProxies) {
             blocks.add(block(proxy));
         }
         this.trustedProxies = List.copyOf(blocks);
+        this.header = header;
     }
 
-    /** The client of a request from {@code peer} with the given {@code X-Forwarded-For} values (null: none). */
-    public InetAddress client(InetAddress peer, List<String> forwardedFor) {
+    /** The name of the header to pass to {@link #client}. */
+    public String headerName() {
+        return header.headerName();
+    }
+
+    /** The client of a request from {@code peer} with the given values of {@link #headerName()} (null: none). */
+    public InetAddress client(InetAddress peer, List<String> forwarded) {
         InetAddress current = peer;
-        if (forwardedFor == null || !trusted(current)) {
+        if (forwarded == null || !trusted(current)) {
             return current;
         }
         List<String> hops = new ArrayList<>();
-        for (String header : forwardedFor) {
-            for (String hop : header.split(",")) {
-                hops.add(hop.trim());
+        for (String value : forwarded) {
+            if (header == Header.FORWARDED) {
+                hops.addAll(forwardedFor(value));
+            } else {
+                for (String hop : value.split(",")) {
+                    hops.add(hop.trim());
+                }
             }
         }
         for (int i = hops.size() - 1; i >= 0; i--) {
@@ -82,6 +129,45 @@ public final class ClientAddresses {
             }
         }
         return current;
+    }
+
+    /**
+     * The {@code for=} node of each element of a {@code Forwarded} value (RFC 7239 section 4), unquoted, in order; an
+     * element without one gives an empty node (no address). Commas and semicolons inside quoted strings do not split.
+     */
+    static List<String> forwardedFor(String value) {
+        List<String> nodes = new ArrayList<>();
+        String node = "";
+        StringBuilder token = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i <= value.length(); i++) {
+            char c = i < value.length() ? value.charAt(i) : ',';
+            if (quoted) {
+                if (c == '\\' && i + 1 < value.length()) {
+                    token.append(value.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    token.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ';' || c == ',') {
+                String pair = token.toString().trim();
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equalsIgnoreCase("for")) {
+                    node = pair.substring(equals + 1).trim();
+                }
+                token.setLength(0);
+                if (c == ',') {
+                    nodes.add(node);
+                    node = "";
+                }
+            } else {
+                token.append(c);
+            }
+        }
+        return nodes;
     }
 
     /**

@@ -37,6 +37,34 @@ class ClientAddressesTest {
         assertThat(behindTwoProxies.client(ip("10.1.1.1"), List.of("203.0.113.5:61000"))).isEqualTo(ip("203.0.113.5"));
     }
 
+    /** RFC 7239: the for= node of each element, quoted IPv6 with a port, other parameters and quoted commas. */
+    @Test
+    void theForwardedHeadersForNodesAreReadWhenTheProxiesWriteIt() {
+        ClientAddresses rfc7239 = new ClientAddresses(List.of("10.0.0.0/8", "192.0.2.1"),
+                ClientAddresses.Header.FORWARDED);
+        assertThat(rfc7239.headerName()).isEqualTo("Forwarded");
+        assertThat(behindTwoProxies.headerName()).isEqualTo("X-Forwarded-For");
+
+        List<String> header = List.of("for=1.1.1.1, for=203.0.113.5;proto=https;by=\"[2001:db8::1]\"",
+                "For=\"192.0.2.1:8443\";host=\"a,b;c\"");
+        assertThat(rfc7239.client(ip("10.1.1.1"), header)).isEqualTo(ip("203.0.113.5"));
+        assertThat(rfc7239.client(ip("10.1.1.1"), List.of("for=\"[2001:db8:cafe::17]:4711\"")))
+                .isEqualTo(ip("2001:db8:cafe::17"));
+        // an obfuscated or unknown node, or an element without for=: the last trusted hop is all that is known
+        assertThat(rfc7239.client(ip("10.1.1.1"), List.of("for=203.0.113.5, for=_hidden"))).isEqualTo(ip("10.1.1.1"));
+        assertThat(rfc7239.client(ip("10.1.1.1"), List.of("for=unknown"))).isEqualTo(ip("10.1.1.1"));
+        assertThat(rfc7239.client(ip("10.1.1.1"), List.of("for=203.0.113.5, proto=https;for=192.0.2.1")))
+                .isEqualTo(ip("203.0.113.5"));
+        assertThat(rfc7239.client(ip("10.1.1.1"), List.of("proto=https"))).isEqualTo(ip("10.1.1.1"));
+        // from a peer that is not trusted, nothing it says counts
+        assertThat(rfc7239.client(ip("198.51.100.7"), List.of("for=203.0.113.5"))).isEqualTo(ip("198.51.100.7"));
+
+        assertThat(ClientAddresses.forwardedFor("for=\"a\\\"b\", for=c")).containsExactly("a\"b", "c");
+        assertThat(ClientAddresses.Header.named(" FORWARDED ")).isEqualTo(ClientAddresses.Header.FORWARDED);
+        assertThatThrownBy(() -> ClientAddresses.Header.named("x-real-ip"))
+                .hasMessageContaining("neither x-forwarded-for nor forwarded");
+    }
+
     @Test
     void aTrustedPeerWithoutAUsableHeaderIsTheClient() {
         assertThat(behindTwoProxies.client(ip("10.1.1.1"), null)).isEqualTo(ip("10.1.1.1"));

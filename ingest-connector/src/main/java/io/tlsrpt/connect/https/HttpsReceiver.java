@@ -82,7 +82,8 @@ public final class HttpsReceiver implements IngestSource {
         this.maxPayload = config.getInt(TlsRptSourceConfig.MAX_PAYLOAD_BYTES);
         this.ackTimeoutMs = config.getLong(TlsRptSourceConfig.HTTPS_ACK_TIMEOUT_MS);
         this.retryAfter = Integer.toString(config.getInt(TlsRptSourceConfig.HTTPS_RETRY_AFTER_SECONDS));
-        this.clients = new ClientAddresses(config.getList(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES));
+        this.clients = new ClientAddresses(config.getList(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES),
+                ClientAddresses.Header.named(config.getString(TlsRptSourceConfig.HTTPS_TRUSTED_PROXIES_HEADER)));
         double perClient = config.getDouble(TlsRptSourceConfig.HTTPS_RATE_LIMIT_PER_CLIENT);
         this.limiter = perClient > 0 ? new ClientRateLimiter(perClient,
                 config.getInt(TlsRptSourceConfig.HTTPS_RATE_LIMIT_BURST), MAX_RATE_LIMITED_CLIENTS, System::nanoTime)
@@ -209,7 +210,7 @@ public final class HttpsReceiver implements IngestSource {
                 serviceUnavailable(ex, "receiver is shutting down", true);
             } else {
                 InetAddress client = clients.client(ex.getRemoteAddress().getAddress(),
-                        ex.getRequestHeaders().get("X-Forwarded-For"));
+                        ex.getRequestHeaders().get(clients.headerName()));
                 long wait = limiter == null ? 0 : limiter.admit(ClientAddresses.rateKey(client));
                 if (wait > 0) {
                     ex.getResponseHeaders().set("Retry-After", Long.toString(wait));

@@ -166,11 +166,14 @@ class HttpsReceiverTest {
 
     private static HttpResponse<String> postFrom(HttpClient client, URI uri, String forwardedFor, byte[] body)
             throws Exception {
+        return postWith(client, uri, forwardedFor == null ? Map.of() : Map.of("X-Forwarded-For", forwardedFor), body);
+    }
+
+    private static HttpResponse<String> postWith(HttpClient client, URI uri, Map<String, String> headers, byte[] body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/tlsrpt+gzip").POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (forwardedFor != null) {
-            b.header("X-Forwarded-For", forwardedFor);
-        }
+        headers.forEach(b::header);
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -216,6 +219,22 @@ class HttpsReceiverTest {
 
         assertThat(written).extracting(RawRecord::origin)
                 .containsExactly("198.51.100.7", "2001:db8:1:2:0:0:0:10", "203.0.113.1");
+    }
+
+    /** https.trusted.proxies.header=forwarded: RFC 7239's for= is read, and X-Forwarded-For (the client's own) not. */
+    @Test
+    void behindProxiesWritingForwardedItsForNodeIsTheClient() throws Exception {
+        URI uri = start(Map.of("https.trusted.proxies", "127.0.0.0/8", "https.trusted.proxies.header", "forwarded",
+                "https.rate.limit.per.client", "0.001", "https.rate.limit.burst", "1"), acknowledge);
+        HttpClient client = client();
+        byte[] gz = Corpus.gzippedReport(3);
+
+        assertThat(postWith(client, uri, Map.of("Forwarded", "for=\"[2001:db8::5]:4711\";proto=https",
+                "X-Forwarded-For", "203.0.113.9"), gz).statusCode()).isEqualTo(201);
+        assertThat(postWith(client, uri, Map.of("Forwarded", "for=198.51.100.7", "X-Forwarded-For", "203.0.113.9"),
+                gz).statusCode()).as("another client, whatever X-Forwarded-For says").isEqualTo(201);
+        assertThat(postWith(client, uri, Map.of("Forwarded", "for=198.51.100.7"), gz).statusCode()).isEqualTo(429);
+        assertThat(written).extracting(RawRecord::origin).containsExactly("2001:db8:0:0:0:0:0:5", "198.51.100.7");
     }
 
     @Test

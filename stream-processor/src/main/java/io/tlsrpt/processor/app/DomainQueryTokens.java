@@ -94,7 +94,7 @@ final class DomainQueryTokens {
      */
     Access authorize(HttpExchange exchange) throws IOException {
         InetAddress address = clients.client(exchange.getRemoteAddress().getAddress(),
-                exchange.getRequestHeaders().get("X-Forwarded-For"));
+                exchange.getRequestHeaders().get(clients.headerName()));
         QueryAccessLog.client(exchange, address.getHostAddress());
         if (!required()) {
             QueryAccessLog.caller(exchange, "anyone");

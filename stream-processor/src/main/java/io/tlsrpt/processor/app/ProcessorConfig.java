@@ -192,6 +192,8 @@ public final class ProcessorConfig {
             "How many requests with a wrong or no token a client address may make at once before http.domains.failed.tokens.per.minute limits it (at least 1).");
     public static final String HTTP_TRUSTED_PROXIES = key("http.trusted.proxies", "",
             "Addresses or CIDR blocks of the proxies in front of the queries (a Kubernetes ingress controller, a load balancer that forwards the client's address in X-Forwarded-For), comma-separated: for a request from one of them, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, and http.domains.failed.tokens.* limit that client, not the proxy (else a client with a wrong token would have every client behind the proxy answered 429). Empty (the default): the connecting address is the client and X-Forwarded-For is ignored, so that a client cannot choose its own address. IPv6 clients are limited by their /64. E.g. 10.0.0.0/8,fd00::/8.");
+    public static final String HTTP_TRUSTED_PROXIES_HEADER = key("http.trusted.proxies.header", "x-forwarded-for",
+            "The header the proxies of http.trusted.proxies write the client's address in: x-forwarded-for, or forwarded (RFC 7239, its for= nodes). Only that one is read: a proxy passes the other on as the client wrote it.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
             "A file of tenants' tokens, one line 'TENANT TOKEN' each (# comments; tokens of at least 16 characters, each once): a request carrying Authorization: Bearer <a tenant's token> gets GET /v1/domains/{domain} answered only for the domains the served-domains list names for that tenant (404 for any other, as for a domain not kept), and GET /v1/incidents and GET /v1/domains list that tenant's incidents and domains only, so that a provider can let each customer ask about its own domains and no other's. The file is read again when it changes (a token added or rotated applies within seconds); one that cannot be read or holds a bad line leaves the tokens read before in force, with a warning. With it, requests need a token (the operator's of http.domains.token.file answers for every domain). Every instance must read the same file.");
     public static final String HTTP_ADVERTISED_HOST = key("http.advertised.host", "",
@@ -373,10 +375,12 @@ public final class ProcessorConfig {
                 "a number from 0 to 1000000");
         check(problems, HTTP_DOMAINS_FAILED_TOKENS_BURST, Integer::parseInt, v -> v >= 1, "an integer >= 1");
         try {
-            trustedProxies();
+            proxyEntries().forEach(ClientAddresses::block);
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_TRUSTED_PROXIES + ": " + e.getMessage());
         }
+        check(problems, HTTP_TRUSTED_PROXIES_HEADER, ClientAddresses.Header::named, v -> true,
+                "x-forwarded-for or forwarded");
         check(problems, METRICS_TENANT_LABEL, ProcessorConfig::parseBoolean, v -> true, "true or false");
         try {
             domainsToken();
@@ -732,16 +736,21 @@ public final class ProcessorConfig {
     /**
      * {@link #HTTP_TRUSTED_PROXIES}: who a query came from.
      *
-     * @throws IllegalArgumentException naming an entry that is neither an IP address nor a CIDR block
+     * @throws IllegalArgumentException naming an entry that is neither an IP address nor a CIDR block, or a header
+     *                                  that is neither x-forwarded-for nor forwarded
      */
     public ClientAddresses trustedProxies() {
+        return new ClientAddresses(proxyEntries(), ClientAddresses.Header.named(get(HTTP_TRUSTED_PROXIES_HEADER)));
+    }
+
+    private List<String> proxyEntries() {
         List<String> proxies = new ArrayList<>();
         for (String entry : get(HTTP_TRUSTED_PROXIES).split(",")) {
             if (!entry.isBlank()) {
                 proxies.add(entry.strip());
             }
         }
-        return new ClientAddresses(proxies);
+        return proxies;
     }
 
     /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */

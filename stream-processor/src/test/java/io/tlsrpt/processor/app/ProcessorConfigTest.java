@@ -313,6 +313,16 @@ class ProcessorConfigTest {
         bad.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES, "10.0.0.0/33");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(bad)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("http.trusted.proxies: '10.0.0.0/33' has a prefix length outside 0-32");
+
+        ProcessorConfig rfc7239 = ProcessorConfig.fromProperties(new Properties(),
+                Map.of("TLSRPT_HTTP_TRUSTED_PROXIES", "10.0.0.0/8", "TLSRPT_HTTP_TRUSTED_PROXIES_HEADER", "forwarded"));
+        assertThat(rfc7239.trustedProxies().headerName()).isEqualTo("Forwarded");
+        assertThat(rfc7239.trustedProxies().client(proxy, List.of("for=\"[2001:db8::7]:4711\"")))
+                .isEqualTo(InetAddress.getByName("2001:db8::7"));
+        Properties badHeader = new Properties();
+        badHeader.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES_HEADER, "x-real-ip");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(badHeader))
+                .hasMessageContaining("http.trusted.proxies.header: must be x-forwarded-for or forwarded");
     }
 
     @Test
