@@ -1,5 +1,9 @@
 package io.tlsrpt.notify;
 
+import io.tlsrpt.oauth.AccessToken;
+import io.tlsrpt.oauth.ClientGrant;
+import io.tlsrpt.oauth.TokenEndpoint;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.KeyManagerFactory;
@@ -19,7 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Posts alerts to Alertmanager's API v2. Never throws from {@link #post}: every outcome is a {@link PostResult}.
- * The Authorization header is built once and never logged.
+ * The Authorization header is built once (basic auth, a bearer token), or carries the OAuth 2.0 access token of the
+ * moment (auth.oauth2.*: kept until shortly before it expires, forgotten when answered 401), and is never logged.
  */
 final class AlertmanagerClient {
 
@@ -43,6 +49,7 @@ final class AlertmanagerClient {
     private final HttpClient http;
     private final java.time.Duration timeout;
     private final String authorization;
+    private final TokenEndpoint tokens;
 
     AlertmanagerClient(NotifierConfig config) {
         this.timeout = config.timeout();
@@ -53,6 +60,10 @@ final class AlertmanagerClient {
             builder.sslContext(sslContext(config));
         }
         this.http = builder.build();
+        tokens = config.oauth2TokenUrl() == null ? null : TokenEndpoint.forClient(config.oauth2TokenUrl(),
+                config.oauth2ClientId(), config.oauth2ClientSecret(), null, "", config.oauth2Scopes(),
+                ClientGrant.ClientAuthentication.POST, TrustedCertificates.clientContext(config.oauth2CaFile()),
+                config.timeout(), InstantSource.system());
         if (!config.bearerToken().isEmpty()) {
             authorization = "Bearer " + config.bearerToken();
         } else if (!config.basicUsername().isEmpty()) {
@@ -69,12 +80,28 @@ final class AlertmanagerClient {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "tlsrpt-alert-notifier")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (authorization != null) {
+        AccessToken token = null;
+        if (tokens != null) {
+            try {
+                token = tokens.current();
+            } catch (IOException e) {
+                return CompletableFuture.completedFuture(new PostResult(Outcome.FAILED, 0,
+                        "no OAuth access token: " + e.getMessage()));
+            }
+            request.header("Authorization", "Bearer " + token.value());
+        } else if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        AccessToken offered = token;
         try {
             return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
                     .thenApply(AlertmanagerClient::classify)
+                    .thenApply(result -> {
+                        if (offered != null && result.status() == 401) {
+                            tokens.rejected(offered);   // the next post asks for a new one
+                        }
+                        return result;
+                    })
                     .orTimeout(timeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
                     .exceptionally(e -> new PostResult(Outcome.FAILED, 0, describe(e)));
         } catch (RuntimeException e) {

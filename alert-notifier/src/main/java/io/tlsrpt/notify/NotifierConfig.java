@@ -67,6 +67,20 @@ public final class NotifierConfig {
     public static final String BASIC_PASSWORD = "auth.basic.password";
     /** Bearer token sent as "Authorization: Bearer ...". Secret. */
     public static final String BEARER_TOKEN = "auth.bearer.token";
+    /**
+     * OAuth 2.0 token endpoint (https) whose client credentials tokens are sent as "Authorization: Bearer ..." (an
+     * Alertmanager behind an OAuth gateway, as Prometheus' own {@code oauth2} does); exclusive with basic auth and the
+     * bearer token.
+     */
+    public static final String OAUTH2_TOKEN_URL = "auth.oauth2.token.url";
+    /** The OAuth client's id (with auth.oauth2.token.url). */
+    public static final String OAUTH2_CLIENT_ID = "auth.oauth2.client.id";
+    /** The OAuth client's secret. Secret. */
+    public static final String OAUTH2_CLIENT_SECRET = "auth.oauth2.client.secret";
+    /** Scopes asked for, space-separated; empty: none. */
+    public static final String OAUTH2_SCOPES = "auth.oauth2.scopes";
+    /** PEM certificates of the authorities trusted for the token endpoint; empty: the JVM's. */
+    public static final String OAUTH2_CA_FILE = "auth.oauth2.ca.file";
     /** Truststore (PKCS12 or JKS) with the CA(s) that sign Alertmanager's certificate; empty = JVM default trust. */
     public static final String TRUSTSTORE_PATH = "tls.truststore.path";
     /** Truststore password. Secret. */
@@ -100,8 +114,8 @@ public final class NotifierConfig {
             Set.of("alertname", "severity", "policy_domain", "result_type", "source", "alert_id");
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Set<String> SECRET_KEYS = Set.of(BASIC_PASSWORD, BEARER_TOKEN, TRUSTSTORE_PASSWORD,
-            KEYSTORE_PASSWORD);
+    private static final Set<String> SECRET_KEYS = Set.of(BASIC_PASSWORD, BEARER_TOKEN, OAUTH2_CLIENT_SECRET,
+            TRUSTSTORE_PASSWORD, KEYSTORE_PASSWORD);
 
     /** Documented keys with their defaults ("" = unset). Order is the documentation order. */
     public static final Map<String, String> DEFAULTS;
@@ -120,6 +134,11 @@ public final class NotifierConfig {
         d.put(BASIC_USERNAME, "");
         d.put(BASIC_PASSWORD, "");
         d.put(BEARER_TOKEN, "");
+        d.put(OAUTH2_TOKEN_URL, "");
+        d.put(OAUTH2_CLIENT_ID, "");
+        d.put(OAUTH2_CLIENT_SECRET, "");
+        d.put(OAUTH2_SCOPES, "");
+        d.put(OAUTH2_CA_FILE, "");
         d.put(TRUSTSTORE_PATH, "");
         d.put(TRUSTSTORE_PASSWORD, "");
         d.put(TRUSTSTORE_TYPE, "PKCS12");
@@ -146,6 +165,11 @@ public final class NotifierConfig {
     private final String basicUsername;
     private final String basicPassword;
     private final String bearerToken;
+    private final URI oauth2TokenUrl;
+    private final String oauth2ClientId;
+    private final String oauth2ClientSecret;
+    private final String oauth2Scopes;
+    private final Path oauth2CaFile;
     private final Path truststorePath;
     private final String truststorePassword;
     private final String truststoreType;
@@ -186,6 +210,21 @@ public final class NotifierConfig {
         }
         if (basicUsername.isEmpty() && !basicPassword.isEmpty()) {
             throw invalid(BASIC_USERNAME, "is required when " + BASIC_PASSWORD + " is set");
+        }
+        oauth2TokenUrl = parseTokenUrl(v.get(OAUTH2_TOKEN_URL));
+        oauth2ClientId = v.get(OAUTH2_CLIENT_ID);
+        oauth2ClientSecret = v.get(OAUTH2_CLIENT_SECRET);
+        oauth2Scopes = v.get(OAUTH2_SCOPES).strip();
+        oauth2CaFile = optionalFile(v, OAUTH2_CA_FILE);
+        if (oauth2TokenUrl != null) {
+            if (!basicUsername.isEmpty() || !bearerToken.isEmpty()) {
+                throw invalid(OAUTH2_TOKEN_URL, "set one of basic auth, a bearer token or OAuth 2.0, not two");
+            }
+            if (oauth2ClientId.isEmpty() || oauth2ClientSecret.isEmpty()) {
+                throw invalid(OAUTH2_TOKEN_URL, "needs " + OAUTH2_CLIENT_ID + " and " + OAUTH2_CLIENT_SECRET);
+            }
+        } else if (!oauth2ClientId.isEmpty() || !oauth2ClientSecret.isEmpty()) {
+            throw invalid(OAUTH2_CLIENT_ID, "and " + OAUTH2_CLIENT_SECRET + " need " + OAUTH2_TOKEN_URL);
         }
         truststorePath = optionalFile(v, TRUSTSTORE_PATH);
         truststorePassword = v.get(TRUSTSTORE_PASSWORD);
@@ -275,6 +314,12 @@ public final class NotifierConfig {
     public String basicUsername() { return basicUsername; }
     String basicPassword() { return basicPassword; }
     String bearerToken() { return bearerToken; }
+    /** The {@link #OAUTH2_TOKEN_URL}; null without one. */
+    public URI oauth2TokenUrl() { return oauth2TokenUrl; }
+    public String oauth2ClientId() { return oauth2ClientId; }
+    String oauth2ClientSecret() { return oauth2ClientSecret; }
+    public String oauth2Scopes() { return oauth2Scopes; }
+    public Path oauth2CaFile() { return oauth2CaFile; }
     public Path truststorePath() { return truststorePath; }
     String truststorePassword() { return truststorePassword; }
     public String truststoreType() { return truststoreType; }
@@ -287,6 +332,21 @@ public final class NotifierConfig {
     public String metricsBind() { return metricsBind; }
     /** Extra consumer properties from {@code kafka.*} keys, prefix removed. */
     public Map<String, Object> kafkaOverrides() { return kafkaOverrides; }
+
+    private static URI parseTokenUrl(String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text.strip());
+            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw invalid(OAUTH2_TOKEN_URL, "must be an https URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(OAUTH2_TOKEN_URL, "is no URL: " + e.getMessage());
+        }
+    }
 
     /** A URL as it may be logged: no user info, no query (where tokens sometimes hide). */
     public static String redact(URI uri) {
@@ -311,6 +371,9 @@ public final class NotifierConfig {
         shown.put(BASIC_USERNAME, basicUsername);
         shown.put(BASIC_PASSWORD, mask(basicPassword));
         shown.put(BEARER_TOKEN, mask(bearerToken));
+        shown.put(OAUTH2_TOKEN_URL, oauth2TokenUrl == null ? "" : redact(oauth2TokenUrl));
+        shown.put(OAUTH2_CLIENT_ID, oauth2ClientId);
+        shown.put(OAUTH2_CLIENT_SECRET, mask(oauth2ClientSecret));
         shown.put(TRUSTSTORE_PATH, truststorePath);
         shown.put(KEYSTORE_PATH, keystorePath);
         shown.put(MAX_PENDING_RECORDS, maxPendingRecords);

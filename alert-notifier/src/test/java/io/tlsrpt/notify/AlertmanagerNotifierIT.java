@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tlsrpt.testkafka.AlertmanagerProcess;
 import io.tlsrpt.testkafka.Closeables;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import io.tlsrpt.testkafka.TestTokenEndpoint;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -594,6 +596,46 @@ class AlertmanagerNotifierIT {
         }
         assertThat(Files.readString(Path.of("target", "test-logs", "notifier.log")))
                 .contains("auth.bearer.token=******").doesNotContain("t0ken-for-am");
+    }
+
+    /**
+     * auth.oauth2.*: the client credentials tokens of a real HTTPS token endpoint, sent to a gateway taking only the
+     * newest token issued: the first token is refused (revoked before use) and not sent again; the next is.
+     */
+    @Test
+    void oauthTokensOfATokenEndpointAreSentAndARefusedOneIsNotSentAgain() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        AtomicReference<String> taken = new AtomicReference<>("none yet");
+        try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-oauth")).start();
+             TestTokenEndpoint endpoint = new TestTokenEndpoint(Files.createTempDirectory(work, "oauth"), request -> {
+                 int n = issued.incrementAndGet();
+                 if (n > 1) {
+                     taken.set("am-tok-" + n);
+                 }
+                 return TestTokenEndpoint.bearer("am-tok-" + n, 3600);
+             });
+             BearerAuthProxy proxy = new BearerAuthProxy(am.url(), taken::get);
+             AlertmanagerNotifier viaGateway = startNotifier("notifier-it-oauth", proxy.url().toString(),
+                     Map.of(NotifierConfig.OAUTH2_TOKEN_URL, endpoint.uri().toString(),
+                             NotifierConfig.OAUTH2_CLIENT_ID, "notifier", NotifierConfig.OAUTH2_CLIENT_SECRET,
+                             "cl1ent-s3cret", NotifierConfig.OAUTH2_SCOPES, "api://alertmanager/.default",
+                             NotifierConfig.OAUTH2_CA_FILE, endpoint.caFile().toString()),
+                     new SimpleMeterRegistry())) {
+            produce(firing("it-oauth-1", "oauth.example"));
+            await("delivered with the second token").atMost(WAIT).until(() -> am.alerts("it-oauth-1").size() == 1);
+            int refused = proxy.refused.get();
+            assertThat(refused).as("the first token").isPositive();
+            // the resends (every 2 s) carry the kept second token: nothing refused, no token asked for
+            await("resent with the kept token").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.refused.get() == refused && issued.get() == 2);
+            assertThat(endpoint.requests()).allSatisfy(request -> assertThat(request.form())
+                    .containsEntry("grant_type", "client_credentials").containsEntry("client_id", "notifier")
+                    .containsEntry("scope", "api://alertmanager/.default"));
+            assertThat(viaGateway.failure()).isNull();
+        }
+        assertThat(Files.readString(Path.of("target", "test-logs", "notifier.log")))
+                .contains("auth.oauth2.client.secret=******").doesNotContain("cl1ent-s3cret")
+                .doesNotContain("am-tok-");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * An authenticating reverse proxy in front of a real Alertmanager (the role oauth2-proxy or an ingress plays in
@@ -26,10 +27,15 @@ final class BearerAuthProxy implements AutoCloseable {
     final AtomicInteger refused = new AtomicInteger();
 
     BearerAuthProxy(URI upstream, String token) throws IOException {
+        this(upstream, () -> token);
+    }
+
+    /** @param token the one token taken, asked at each request (an OAuth gateway taking the newest token only) */
+    BearerAuthProxy(URI upstream, Supplier<String> token) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
-                if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                     refused.incrementAndGet();
                     reply(exchange, 401, "missing or wrong bearer token".getBytes());
                     return;

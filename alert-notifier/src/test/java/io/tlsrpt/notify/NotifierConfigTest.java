@@ -99,6 +99,24 @@ class NotifierConfigTest {
     }
 
     @Test
+    void anOauthClientNeedsItsIdAndSecretAndNoOtherAuthentication() {
+        NotifierConfig oauth = config("auth.oauth2.token.url", "https://login.example/token", "auth.oauth2.client.id",
+                "notifier", "auth.oauth2.client.secret", "cl1ent-s3cret", "auth.oauth2.scopes", " api://am/.default ");
+        assertThat(oauth.oauth2TokenUrl()).hasToString("https://login.example/token");
+        assertThat(oauth.oauth2Scopes()).isEqualTo("api://am/.default");
+        assertThat(oauth.toString()).contains("auth.oauth2.client.secret=******").doesNotContain("cl1ent-s3cret");
+        assertThat(config().oauth2TokenUrl()).isNull();
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "http://login.example/token",
+                "auth.oauth2.client.id", "n", "auth.oauth2.client.secret", "s")).hasMessageContaining("https URL");
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token"))
+                .hasMessageContaining("needs auth.oauth2.client.id and auth.oauth2.client.secret");
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token",
+                "auth.oauth2.client.id", "n", "auth.oauth2.client.secret", "s", "auth.bearer.token", "t"))
+                .hasMessageContaining("not two");
+        assertThatThrownBy(() -> config("auth.oauth2.client.id", "n")).hasMessageContaining("need auth.oauth2.token.url");
+    }
+
+    @Test
     void readsAPropertiesFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("notifier.properties");
         Files.writeString(file, "# notifier\nalertmanager.urls=http://127.0.0.1:9093\nlabels.extra=team=mail\n");
