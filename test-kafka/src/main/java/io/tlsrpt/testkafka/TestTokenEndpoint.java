@@ -5,25 +5,34 @@ import com.sun.net.httpserver.HttpsServer;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A real OAuth 2.0 token endpoint for tests: HTTPS on 127.0.0.1 with a certificate of a test authority, answering
- * each POSTed form with what the test's function says; every request is kept.
+ * A real OAuth 2.0 identity provider's endpoints for tests: HTTPS on 127.0.0.1 with a certificate of a test authority;
+ * the token endpoint answers each POSTed form with what the test's function says (every request kept), the key set
+ * endpoint what the test last gave it.
  */
 public final class TestTokenEndpoint implements AutoCloseable {
 
@@ -38,6 +47,9 @@ public final class TestTokenEndpoint implements AutoCloseable {
     private final HttpsServer server;
     private final Path caFile;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicReference<String> jwks = new AtomicReference<>();
+    private KeyPair signingKey;
+    private final AtomicInteger jwksRequests = new AtomicInteger();
 
     public TestTokenEndpoint(Path dir, Function<Request, Answer> answers) throws Exception {
         TestCertificateAuthority authority = new TestCertificateAuthority(dir);
@@ -61,7 +73,74 @@ public final class TestTokenEndpoint implements AutoCloseable {
                 out.write(json);
             }
         });
+        server.createContext("/tenant/discovery/v2.0/keys", exchange -> {
+            jwksRequests.incrementAndGet();
+            String set = jwks.get();
+            byte[] json = (set == null ? ownKeySet() : set).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, json.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(json);
+            }
+        });
         server.start();
+    }
+
+    /** The identity provider's signing keys (a JSON Web Key Set) its {@link #jwksUri()} answers from now on. */
+    public void jwks(String json) {
+        jwks.set(json);
+    }
+
+    /** Where the identity provider publishes its signing keys, as Entra ID's and Keycloak's discovery documents say. */
+    public URI jwksUri() {
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/tenant/discovery/v2.0/keys");
+    }
+
+    /**
+     * An access token as the provider issues them: {@code claims} (a JSON object's members, without braces) signed
+     * RS256 by the provider's own key ({@code kid} "k1"), which its key set publishes unless the test gave another.
+     */
+    public synchronized String jwt(String claims) throws Exception {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        String signed = url.encodeToString("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}"
+                .getBytes(StandardCharsets.UTF_8)) + "." + url.encodeToString(("{" + claims + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(signingKey().getPrivate());
+        rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+        return signed + "." + url.encodeToString(rsa.sign());
+    }
+
+    private synchronized KeyPair signingKey() throws Exception {
+        if (signingKey == null) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            signingKey = generator.generateKeyPair();
+        }
+        return signingKey;
+    }
+
+    private String ownKeySet() {
+        try {
+            RSAPublicKey key = (RSAPublicKey) signingKey().getPublic();
+            return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"k1\",\"n\":\""
+                    + unsigned(key.getModulus()) + "\",\"e\":\"" + unsigned(key.getPublicExponent()) + "\"}]}";
+        } catch (Exception e) {
+            throw new IllegalStateException("no RSA key pair", e);
+        }
+    }
+
+    private static String unsigned(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes[0] == 0) {
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** How often the key set was asked for. */
+    public int jwksRequests() {
+        return jwksRequests.get();
     }
 
     /** The endpoint's URL (by address: the certificate names 127.0.0.1 and localhost). */

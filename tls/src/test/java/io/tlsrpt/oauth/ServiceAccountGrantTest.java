@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,17 +32,7 @@ class ServiceAccountGrantTest {
     @TempDir
     Path dir;
 
-    private final KeyPair keys = rsa();
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final KeyPair keys = JwtVerifierTest.rsa();
 
     private Path keyFile(String name, Map<String, String> fields) throws Exception {
         return Files.writeString(dir.resolve(name), JSON.writeValueAsString(fields));

@@ -92,7 +92,7 @@ public final class CheckMailboxCommand implements Callable<Integer> {
         if (text.startsWith("{")) {
             JsonNode root = JSON.readTree(text);
             JsonNode object = root.has("config") ? root.get("config") : root;
-            object.fields().forEachRemaining(field -> config.put(field.getKey(), field.getValue().asText()));
+            object.properties().forEach(field -> config.put(field.getKey(), field.getValue().asText()));
             return config;
         }
         Properties props = new Properties();

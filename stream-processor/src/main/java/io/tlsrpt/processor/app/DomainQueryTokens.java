@@ -2,6 +2,7 @@ package io.tlsrpt.processor.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.tlsrpt.net.ClientAddresses;
+import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.processor.served.ListFile;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.tls.ReloadedFile;
@@ -35,13 +36,14 @@ final class DomainQueryTokens {
     /** How often a request may look at the tenants' file for a change. */
     static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
     static final int MIN_TOKEN_LENGTH = 16;
+    private static final String BEARER = "Bearer ";
 
     /** What a request's {@code Authorization} header lets it ask. */
     sealed interface Access permits Denied, Everything, OneTenant {
     }
 
-    /** No token, or one of none of the files. */
-    record Denied() implements Access {
+    /** No token, or one of none of the files, or a JWT not taken: why, for the access log. */
+    record Denied(String reason) implements Access {
     }
 
     /** The operator's token, or no token asked for at all. */
@@ -57,6 +59,8 @@ final class DomainQueryTokens {
     private final ClientAddresses clients;
     /** "Bearer <token>" -> tenant, as last read; null without a tenants' file. */
     private final ReloadedFile<Map<String, String>> tenants;
+    /** An identity provider's access tokens; null when none are taken. */
+    private final QueryJwts jwts;
 
     /**
      * @param operatorToken the operator's token, empty for none
@@ -64,16 +68,18 @@ final class DomainQueryTokens {
      * @throws IllegalArgumentException when the tenants' file cannot be read or holds a bad line
      */
     DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock) {
-        this(operatorToken, tenantsFile, clock, new FailedTokens(0, 1, 1, System::nanoTime),
+        this(operatorToken, tenantsFile, Optional.empty(), clock, new FailedTokens(0, 1, 1, System::nanoTime),
                 new ClientAddresses(List.of()));
     }
 
     /**
+     * @param jwts    an identity provider's access tokens taken as well, empty for none
      * @param failed  how many wrong tokens each client may give
      * @param clients who a request came from: its peer, or behind trusted proxies the client they forward
      */
-    DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, InstantSource clock,
-                      FailedTokens failed, ClientAddresses clients) {
+    DomainQueryTokens(Optional<String> operatorToken, Optional<Path> tenantsFile, Optional<QueryJwts> jwts,
+                      InstantSource clock, FailedTokens failed, ClientAddresses clients) {
+        this.jwts = jwts.orElse(null);
         this.failed = failed;
         this.clients = clients;
         this.operator = operatorToken.map(t -> bearer(t).getBytes(StandardCharsets.UTF_8)).orElse(null);
@@ -84,7 +90,7 @@ final class DomainQueryTokens {
 
     /** Whether a request must carry a token at all. */
     boolean required() {
-        return operator != null || tenants != null;
+        return operator != null || tenants != null || jwts != null;
     }
 
     /**
@@ -112,12 +118,13 @@ final class DomainQueryTokens {
         }
         Access access = access(exchange.getRequestHeaders().getFirst("Authorization"));
         QueryAccessLog.caller(exchange, access instanceof OneTenant one ? "tenant " + one.tenant()
-                : access instanceof Everything ? "operator" : "(no valid token)");
+                : access instanceof Everything ? "operator" : "(" + ((Denied) access).reason() + ")");
         if (access instanceof Denied) {
             failed.failed(client);
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tlsrpt domain queries\"");
             QueryAnswer.error(401, "domain queries need Authorization: Bearer <the token of "
-                    + "http.domains.token.file, or a tenant's of http.domains.tenant.tokens.file>").send(exchange);
+                    + "http.domains.token.file, a tenant's of http.domains.tenant.tokens.file, or an access token of "
+                    + "the identity provider of http.domains.jwt.issuer>").send(exchange);
             return null;
         }
         return access;
@@ -129,7 +136,7 @@ final class DomainQueryTokens {
             return new Everything();
         }
         if (authorization == null) {
-            return new Denied();
+            return new Denied("no token");
         }
         byte[] given = authorization.getBytes(StandardCharsets.UTF_8);
         // every token compared in full, whichever matches: the time taken tells nothing of which one is near
@@ -143,7 +150,14 @@ final class DomainQueryTokens {
         if (everything) {
             return new Everything();
         }
-        return tenant == null ? new Denied() : new OneTenant(tenant);
+        if (tenant != null) {
+            return new OneTenant(tenant);
+        }
+        // not a token of the files: an identity provider's access token, when they are taken
+        if (jwts != null && authorization.startsWith(BEARER) && JwtVerifier.looksLikeJwt(authorization)) {
+            return jwts.access(authorization.substring(BEARER.length()).strip());
+        }
+        return new Denied("no valid token");
     }
 
     /** The tenants' tokens, read again when the file changed since the last look (at most every few seconds). */
@@ -185,6 +199,6 @@ final class DomainQueryTokens {
     }
 
     private static String bearer(String token) {
-        return "Bearer " + token;
+        return BEARER + token;
     }
 }

@@ -1,6 +1,8 @@
 package io.tlsrpt.processor.app;
 
 import io.tlsrpt.net.ClientAddresses;
+import io.tlsrpt.oauth.JsonWebKeys;
+import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
 import io.tlsrpt.processor.detect.SilenceSettings;
@@ -11,13 +13,16 @@ import io.tlsrpt.processor.topology.TopologySettings;
 import io.tlsrpt.tls.PemFiles;
 import io.tlsrpt.tls.RevokedCertificates;
 import io.tlsrpt.tls.ServerCertificate;
+import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -187,11 +192,25 @@ public final class ProcessorConfig {
     public static final String HTTP_DOMAINS_TOKEN_FILE = key("http.domains.token.file", "",
             "A file holding a secret token (its first line, at least 16 characters): GET /v1/domains/{domain} then answers only requests carrying Authorization: Bearer <token> (401 otherwise), and an instance forwards it with the request. Every instance must read the same token. Empty: no token (whoever reaches the port may ask). The metrics, health and readiness endpoints stay open.");
     public static final String HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE = key("http.domains.failed.tokens.per.minute", "10",
-            "How many requests with a wrong or no token each client address may make to the queries per minute, after a burst of http.domains.failed.tokens.burst: beyond that the address is answered 429 (with Retry-After) without its token being looked at, a right one included, until its allowance has grown back, so that tokens cannot be guessed at speed and a client with an expired token does not flood the log. Requests with a right token use none of it. Addresses are those the processor sees, or behind the proxies of http.trusted.proxies the clients they forward (behind a proxy not named there, all its clients share one allowance). 0: no limit. Only with tokens asked for (http.domains.token.file or http.domains.tenant.tokens.file).");
+            "How many requests with a wrong or no token each client address may make to the queries per minute, after a burst of http.domains.failed.tokens.burst: beyond that the address is answered 429 (with Retry-After) without its token being looked at, a right one included, until its allowance has grown back, so that tokens cannot be guessed at speed and a client with an expired token does not flood the log. Requests with a right token use none of it. Addresses are those the processor sees, or behind the proxies of http.trusted.proxies the clients they forward (behind a proxy not named there, all its clients share one allowance). 0: no limit. Only with tokens asked for (http.domains.token.file, http.domains.tenant.tokens.file or http.domains.jwt.issuer).");
     public static final String HTTP_DOMAINS_FAILED_TOKENS_BURST = key("http.domains.failed.tokens.burst", "20",
             "How many requests with a wrong or no token a client address may make at once before http.domains.failed.tokens.per.minute limits it (at least 1).");
     public static final String HTTP_TRUSTED_PROXIES = key("http.trusted.proxies", "",
             "Addresses or CIDR blocks of the proxies in front of the queries (a Kubernetes ingress controller, a load balancer that forwards the client's address in X-Forwarded-For), comma-separated: for a request from one of them, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, and http.domains.failed.tokens.* limit that client, not the proxy (else a client with a wrong token would have every client behind the proxy answered 429). Empty (the default): the connecting address is the client and X-Forwarded-For is ignored, so that a client cannot choose its own address. IPv6 clients are limited by their /64. E.g. 10.0.0.0/8,fd00::/8.");
+    public static final String HTTP_DOMAINS_JWT_ISSUER = key("http.domains.jwt.issuer", "",
+            "The issuer (iss) of an identity provider's JWT access tokens the queries take as well as the token files' tokens (Entra ID: https://login.microsoftonline.com/TENANT/v2.0; Keycloak: https://HOST/realms/REALM), with http.domains.jwt.audience and http.domains.jwt.jwks.url: a portal or a user's tool asks with a token of the organisation's single sign-on instead of a static one. A token is taken when signed RS256 by a key of the provider's key set, for the audience, not expired (a minute's leeway); its roles (http.domains.jwt.roles.claim) holding http.domains.jwt.operator.role let it ask everything, else its http.domains.jwt.tenant.claim names the tenant whose domains it may ask; neither: refused (401, counted among the wrong tokens). Empty: no JWTs taken.");
+    public static final String HTTP_DOMAINS_JWT_AUDIENCE = key("http.domains.jwt.audience", "",
+            "The audience (aud) the JWT access tokens must be for: the queries' application (Entra ID: its Application ID URI or client id).");
+    public static final String HTTP_DOMAINS_JWT_JWKS_URL = key("http.domains.jwt.jwks.url", "",
+            "The identity provider's key set (jwks_uri of its discovery document, https): read at the first token, again after an hour, and at once for a key it has just rolled over to (at most once a minute); a set that cannot be read leaves the keys read before in force.");
+    public static final String HTTP_DOMAINS_JWT_CA_FILE = key("http.domains.jwt.ca.file", "",
+            "PEM certificates of the authorities trusted for the key set's server (a provider with a private CA); empty: the JVM's.");
+    public static final String HTTP_DOMAINS_JWT_TENANT_CLAIM = key("http.domains.jwt.tenant.claim", "tlsrpt_tenant",
+            "The claim of a JWT that names the tenant whose domains it may ask (a tenant name of the served-domains file).");
+    public static final String HTTP_DOMAINS_JWT_ROLES_CLAIM = key("http.domains.jwt.roles.claim", "roles",
+            "The claim of a JWT listing its roles (Entra ID's app roles are in roles).");
+    public static final String HTTP_DOMAINS_JWT_OPERATOR_ROLE = key("http.domains.jwt.operator.role", "tlsrpt.operator",
+            "The role that lets a JWT ask about every domain, as the operator's token does.");
     public static final String HTTP_TRUSTED_PROXIES_HEADER = key("http.trusted.proxies.header", "x-forwarded-for",
             "The header the proxies of http.trusted.proxies write the client's address in: x-forwarded-for, or forwarded (RFC 7239, its for= nodes). Only that one is read: a proxy passes the other on as the client wrote it.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
@@ -388,6 +407,7 @@ public final class ProcessorConfig {
             problems.add(e.getMessage());
         }
         checkHttpTls(problems);
+        checkQueryJwts(problems);
         try {
             domainsTenantTokensFile().ifPresent(file -> DomainQueryTokens.read(file, Optional.empty()));
         } catch (IllegalArgumentException e) {
@@ -649,6 +669,47 @@ public final class ProcessorConfig {
     }
 
     /** {@code http.tls.*}: both files or neither, a pair that belongs together, a readable authorities' file. */
+    private void checkQueryJwts(List<String> problems) {
+        long set = java.util.stream.Stream.of(HTTP_DOMAINS_JWT_ISSUER, HTTP_DOMAINS_JWT_AUDIENCE,
+                HTTP_DOMAINS_JWT_JWKS_URL).filter(key -> !get(key).isBlank()).count();
+        if (set == 0) {
+            return;
+        }
+        if (set != 3) {
+            problems.add(HTTP_DOMAINS_JWT_ISSUER + ", " + HTTP_DOMAINS_JWT_AUDIENCE + " and "
+                    + HTTP_DOMAINS_JWT_JWKS_URL + ": all three or none");
+            return;
+        }
+        try {
+            URI jwks = new URI(get(HTTP_DOMAINS_JWT_JWKS_URL).strip());
+            if (!"https".equalsIgnoreCase(jwks.getScheme()) || jwks.getHost() == null) {
+                problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": must be an https URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": not a URL (" + e.getMessage() + ")");
+        }
+        optionalPath(HTTP_DOMAINS_JWT_CA_FILE).ifPresent(ca -> {
+            try {
+                TrustedCertificates.trustManagers(ca);
+            } catch (IllegalArgumentException e) {
+                problems.add(HTTP_DOMAINS_JWT_CA_FILE + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** The identity provider's access tokens the queries take ({@code http.domains.jwt.*}), empty without one. */
+    public Optional<QueryJwts> queryJwts(InstantSource clock) {
+        if (get(HTTP_DOMAINS_JWT_ISSUER).isBlank()) {
+            return Optional.empty();
+        }
+        JsonWebKeys keys = new JsonWebKeys(URI.create(get(HTTP_DOMAINS_JWT_JWKS_URL).strip()),
+                TrustedCertificates.clientContext(optionalPath(HTTP_DOMAINS_JWT_CA_FILE).orElse(null)),
+                Duration.ofSeconds(10), clock);
+        return Optional.of(new QueryJwts(new JwtVerifier(get(HTTP_DOMAINS_JWT_ISSUER).strip(),
+                get(HTTP_DOMAINS_JWT_AUDIENCE).strip(), keys, clock), get(HTTP_DOMAINS_JWT_TENANT_CLAIM).strip(),
+                get(HTTP_DOMAINS_JWT_ROLES_CLAIM).strip(), get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip()));
+    }
+
     private void checkHttpTls(List<String> problems) {
         Optional<Path> certificate = httpTlsCertificateFile();
         Optional<Path> key = optionalPath(HTTP_TLS_KEY_FILE);

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per answered query on the logger {@value #LOGGER}: what was asked (the path and query, never the token),
  * the status, how long it took, who asked it (the client, behind {@code http.trusted.proxies} the one they forwarded)
- * and as whom (the operator's token, a tenant's, anyone when no token is asked for, or no valid token), and whether
+ * and as whom (the operator's token, a tenant's, anyone when no token is asked for, or why none was taken), and whether
  * another instance forwarded it for its caller. A provider whose customers ask with their own tokens can then say
  * which customer read what, from where. Off with the logger at WARN ({@code TLSRPT_ACCESS_LOG_LEVEL=WARN} in the app
  * image).

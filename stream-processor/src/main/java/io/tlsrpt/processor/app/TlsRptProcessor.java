@@ -170,7 +170,7 @@ public final class TlsRptProcessor implements AutoCloseable {
             if (queryAddress != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
                 DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
-                        config.domainsTenantTokensFile(), clock, new FailedTokens(
+                        config.domainsTenantTokensFile(), config.queryJwts(clock), clock, new FailedTokens(
                                 config.getDouble(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE),
                                 config.getInt(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_BURST),
                                 FailedTokens.MAX_CLIENTS, System::nanoTime), config.trustedProxies());

@@ -15,6 +15,7 @@ import io.tlsrpt.processor.topology.ReportFixtures;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.DomainStats;
 import io.tlsrpt.testkafka.KafkaTestCluster;
+import io.tlsrpt.testkafka.TestTokenEndpoint;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,18 +60,31 @@ class DomainQueryIT {
     private static final String BLUE = "blue-" + UUID.randomUUID();
     private static final String GREEN = "green-" + UUID.randomUUID();
 
+    /** The identity provider whose access tokens the queries take beside the token files (http.domains.jwt.*). */
+    private static final String ISSUER = "https://login.example/tenant/v2.0";
+
     private static KafkaClusterTestKit cluster;
+    private static TestTokenEndpoint provider;
     @TempDir
     static Path stateDir;
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = KafkaTestCluster.start(Map.of());
+        provider = new TestTokenEndpoint(Files.createDirectories(stateDir.resolve("idp")),
+                request -> new TestTokenEndpoint.Answer(400, "{}"));
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
+        provider.close();
         cluster.close();
+    }
+
+    /** An access token of the provider for the queries, valid for an hour from {@code issued}, with more claims. */
+    private static String jwt(Instant issued, String claims) throws Exception {
+        return provider.jwt("\"iss\":\"" + ISSUER + "\",\"aud\":\"api://tlsrpt-queries\",\"nbf\":"
+                + issued.getEpochSecond() + ",\"exp\":" + issued.plusSeconds(3600).getEpochSecond() + "," + claims);
     }
 
     private static ProcessorConfig config(String registry, String instance) throws Exception {
@@ -96,6 +111,10 @@ class DomainQueryIT {
         props.setProperty(ProcessorConfig.HTTP_DOMAINS_LIST_MAX_AGE, "1s");
         // the test's client is the proxy in front of the queries: it forwards its clients' addresses
         props.setProperty(ProcessorConfig.HTTP_TRUSTED_PROXIES, "127.0.0.1, ::1");
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, ISSUER);
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_AUDIENCE, "api://tlsrpt-queries");
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_JWKS_URL, provider.jwksUri().toString());
+        props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CA_FILE, provider.caFile().toString());
         return ProcessorConfig.fromProperties(props);
     }
 
@@ -219,6 +238,12 @@ class DomainQueryIT {
                 get(p, "d2.example", GREEN, 404);
                 get(p, "d5.example", BLUE, 404);
                 get(p, "d5.example", "wrong-" + BLUE, 401);
+                // the identity provider's tokens: a tenant's claim, the operator's role, an expired one
+                String greenPortal = jwt(Instant.now(), "\"tlsrpt_tenant\":\"green\"");
+                assertThat(get(p, "d3.example", greenPortal, 200).get("tenant").asText()).isEqualTo("green");
+                get(p, "d2.example", greenPortal, 404);
+                get(p, "d5.example", jwt(Instant.now(), "\"roles\":[\"tlsrpt.operator\"]"), 200);
+                get(p, "d3.example", jwt(Instant.now().minusSeconds(7200), "\"tlsrpt_tenant\":\"green\""), 401);
             }
             // GET /v1/incidents: the application's incidents from either instance, each asking the other for the
             // partitions it owns; a customer's token lists its own tenant's only

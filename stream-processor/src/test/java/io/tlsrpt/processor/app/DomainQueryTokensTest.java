@@ -3,13 +3,18 @@ package io.tlsrpt.processor.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tlsrpt.net.ClientAddresses;
+import io.tlsrpt.testkafka.TestTokenEndpoint;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +91,56 @@ class DomainQueryTokensTest {
         clock.now = clock.now.plus(DomainQueryTokens.RECHECK_INTERVAL);
         assertThat(tokens.access("Bearer " + GLOBEX)).as("a bad file: the last good tokens stay")
             .isEqualTo(new DomainQueryTokens.OneTenant("globex"));
+    }
+
+    /**
+     * http.domains.jwt.*: an identity provider's access tokens (a real HTTPS key set endpoint) beside the files'
+     * tokens: its operator role asks everything, its tenant claim that tenant's domains, others nothing, with the
+     * reason for the access log.
+     */
+    @Test
+    void anIdentityProvidersTokensAreTakenByTheirRoleOrTenantClaim() throws Exception {
+        try (TestTokenEndpoint provider = new TestTokenEndpoint(dir.resolve("idp"),
+                request -> new TestTokenEndpoint.Answer(400, "{}"))) {
+            Properties props = new Properties();
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_AUDIENCE, "api://tlsrpt-queries");
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_JWKS_URL, provider.jwksUri().toString());
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CA_FILE, provider.caFile().toString());
+            Moving clock = new Moving();
+            DomainQueryTokens tokens = new DomainQueryTokens(Optional.empty(), Optional.of(tenants(
+                    "acme " + ACME + "\n", clock.now)), ProcessorConfig.fromProperties(props).queryJwts(clock),
+                    clock, new FailedTokens(0, 1, 1, System::nanoTime), new ClientAddresses(List.of()));
+            long now = clock.now.getEpochSecond();
+            String valid = "\"iss\":\"https://login.example/tenant/v2.0\",\"aud\":\"api://tlsrpt-queries\","
+                    + "\"exp\":" + (now + 3600) + ",\"nbf\":" + now;
+
+            assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"roles\":[\"tlsrpt.operator\"]")))
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
+            assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"tlsrpt_tenant\":\"globex\"")))
+                    .isEqualTo(new DomainQueryTokens.OneTenant("globex"));
+            assertThat(tokens.access("Bearer " + ACME)).as("the files' tokens still")
+                    .isEqualTo(new DomainQueryTokens.OneTenant("acme"));
+            assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"roles\":[\"reader\"]")))
+                    .isEqualTo(new DomainQueryTokens.Denied(
+                            "a JWT with neither the role tlsrpt.operator nor a tenant in tlsrpt_tenant"));
+            assertThat(tokens.access("Bearer " + provider.jwt(valid.replace("api://tlsrpt-queries", "api://other")
+                    + ",\"tlsrpt_tenant\":\"globex\""))).isEqualTo(new DomainQueryTokens.Denied(
+                            "a JWT not taken: for api://other, not api://tlsrpt-queries"));
+            assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"tlsrpt_tenant\":\"../etc\"")))
+                    .as("a tenant claim that is no tenant name").isInstanceOf(DomainQueryTokens.Denied.class);
+            clock.now = clock.now.plusSeconds(3661);
+            assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"tlsrpt_tenant\":\"globex\"")))
+                    .isEqualTo(new DomainQueryTokens.Denied("a JWT not taken: expired"));
+            assertThat(provider.jwksRequests()).as("once, and again an hour on").isEqualTo(2);
+        }
+        Properties half = new Properties();
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining("all three or none");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_AUDIENCE, "api://tlsrpt-queries");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_JWKS_URL, "http://login.example/keys");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half))
+                .hasMessageContaining("http.domains.jwt.jwks.url: must be an https URL");
     }
 
     @Test

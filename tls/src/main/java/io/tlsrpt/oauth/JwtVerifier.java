@@ -1,0 +1,148 @@
+package io.tlsrpt.oauth;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks an identity provider's JWT access token (RFC 9068, as Entra ID, Keycloak and Okta issue them): signed RS256
+ * by a key of the provider's key set, issued by the configured issuer for the configured audience, not expired and
+ * already valid (a minute's leeway for clocks). Nothing else is taken: no "none", no HMAC, no key in the token.
+ */
+public final class JwtVerifier {
+    /** Leeway for the clocks of the provider and of this machine. */
+    static final Duration SKEW = Duration.ofMinutes(1);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Why a token is not taken; its message is safe to log (no token, no signature). */
+    public static final class NotValid extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotValid(String message) {
+            super(message);
+        }
+    }
+
+    private final String issuer;
+    private final String audience;
+    private final JsonWebKeys keys;
+    private final InstantSource clock;
+
+    public JwtVerifier(String issuer, String audience, JsonWebKeys keys, InstantSource clock) {
+        this.issuer = issuer;
+        this.audience = audience;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** Whether {@code token} has a JWT's shape (three base64url parts), so is worth verifying. */
+    public static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    /**
+     * The token's claims: strings, numbers (as their text) and arrays of strings.
+     *
+     * @throws NotValid naming what is wrong (its shape, its algorithm, an unknown key, the signature, the issuer, the
+     *                  audience, expired or not yet valid)
+     */
+    public Map<String, Object> verify(String token) throws NotValid {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new NotValid("not a JWT");
+        }
+        Map<String, Object> header = members(parts[0], "header");
+        if (!"RS256".equals(header.get("alg"))) {
+            throw new NotValid("signed " + header.get("alg") + ", not RS256");
+        }
+        Object kid = header.get("kid");
+        RSAPublicKey key = kid instanceof String id ? keys.key(id) : null;
+        if (key == null) {
+            throw new NotValid("signed by a key the provider's key set does not hold (kid " + kid + ")");
+        }
+        try {
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(key);
+            rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!rsa.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+                throw new NotValid("its signature does not verify");
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new NotValid("its signature does not verify (" + e.getMessage() + ")");
+        }
+        Map<String, Object> claims = members(parts[1], "claims");
+        if (!issuer.equals(claims.get("iss"))) {
+            throw new NotValid("issued by " + claims.get("iss") + ", not " + issuer);
+        }
+        Object aud = claims.get("aud");
+        if (!(audience.equals(aud) || aud instanceof List<?> list && list.contains(audience))) {
+            throw new NotValid("for " + aud + ", not " + audience);
+        }
+        long now = clock.instant().getEpochSecond();
+        Long exp = seconds(claims.get("exp"));
+        if (exp == null || now >= exp + SKEW.toSeconds()) {
+            throw new NotValid(exp == null ? "no expiry" : "expired");
+        }
+        Long nbf = seconds(claims.get("nbf"));
+        if (nbf != null && now + SKEW.toSeconds() < nbf) {
+            throw new NotValid("not valid yet");
+        }
+        return claims;
+    }
+
+    private static Long seconds(Object value) {
+        if (!(value instanceof String text)) {
+            return null;
+        }
+        try {
+            return (long) Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A base64url JSON object's top-level strings, numbers (as text) and arrays of strings. */
+    static Map<String, Object> members(String part, String what) throws NotValid {
+        Map<String, Object> members = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(Base64.getUrlDecoder().decode(part))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotValid("its " + what + " is no JSON object");
+            }
+            for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
+                    members.put(name, parser.getText());
+                } else if (value == JsonToken.START_ARRAY) {
+                    List<String> items = new ArrayList<>();
+                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                        if (item == JsonToken.VALUE_STRING) {
+                            items.add(parser.getText());
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    members.put(name, List.copyOf(items));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NotValid("its " + what + " is not readable");
+        }
+        return members;
+    }
+}
