@@ -20,8 +20,9 @@ final class ProcessorAccess {
     int waitSeconds;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-        description = "A file whose first line is the processor's query token (its http.domains.token.file, or a "
-            + "tenant's of http.domains.tenant.tokens.file), sent as Authorization: Bearer.")
+        description = "A file whose first line is the processor's query token (its http.domains.token.file, a "
+            + "tenant's of http.domains.tenant.tokens.file, or an access token of the identity provider of its "
+            + "http.domains.jwt.issuer), sent as Authorization: Bearer.")
     Path tokenFile;
 
     @Option(names = "--ca-file", paramLabel = "FILE",
