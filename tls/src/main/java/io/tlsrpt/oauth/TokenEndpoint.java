@@ -29,6 +29,9 @@ public final class TokenEndpoint implements AccessTokens {
     private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
     /** A token answer is a few kilobytes; a larger one is not read (Entra ID's JWTs are 1.5-3 KB). */
     static final int MAX_ANSWER_BYTES = 64 * 1024;
+    /** How long the endpoint is not asked again after a request that gave no token; doubled up to the longest. */
+    static final Duration FIRST_WAIT = Duration.ofSeconds(30);
+    static final Duration LONGEST_WAIT = Duration.ofMinutes(15);
 
     private final URI uri;
     private final Grant grant;
@@ -38,6 +41,9 @@ public final class TokenEndpoint implements AccessTokens {
     private final AtomicLong obtained = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private AccessToken kept;
+    private IOException lastFailure;
+    private Instant askAgainAt;
+    private Duration wait = Duration.ZERO;
 
     /** @param tls the context the endpoint's certificate is checked in */
     public TokenEndpoint(URI uri, Grant grant, SSLContext tls, Duration timeout, InstantSource clock) {
@@ -78,18 +84,35 @@ public final class TokenEndpoint implements AccessTokens {
                 scope.isEmpty() ? ServiceAccountGrant.GOOGLE_MAIL_SCOPE : scope), tls, timeout, clock);
     }
 
+    /**
+     * The kept token while usable, else a new one. After a request that gave none the endpoint is not asked again for
+     * 30 s, then 1, 2, 4 ... minutes up to 15 (the failure is thrown again meanwhile): a login retried every few
+     * seconds with an expired secret would otherwise ask as often, and Entra ID blocks clients that do.
+     */
     @Override
     public synchronized AccessToken current() throws IOException {
-        if (kept != null && kept.usableAt(clock.instant())) {
+        Instant now = clock.instant();
+        if (kept != null && kept.usableAt(now)) {
             return kept;
+        }
+        if (lastFailure != null && now.isBefore(askAgainAt)) {
+            String message = lastFailure.getMessage() + " (not asked again before " + askAgainAt + ")";
+            throw lastFailure instanceof TokenRefusedException ? new TokenRefusedException(message)
+                    : new IOException(message, lastFailure);
         }
         try {
             kept = request();
             obtained.incrementAndGet();
+            lastFailure = null;
+            wait = Duration.ZERO;
             log.info("Login: {} from {} ({})", kept, uri, grant.name());
             return kept;
         } catch (IOException e) {
             failed.incrementAndGet();
+            wait = wait.isZero() ? FIRST_WAIT : wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT
+                    : wait.multipliedBy(2);
+            lastFailure = e;
+            askAgainAt = now.plus(wait);
             throw e;
         }
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -126,6 +127,41 @@ class TokenEndpointTest {
         assertThat(tokens.obtainedCount()).isZero();
     }
 
+    /** Past the longest wait after a request that gave no token: the endpoint is asked again whatever came before. */
+    private void later() {
+        now.set(now.get().plus(TokenEndpoint.LONGEST_WAIT));
+    }
+
+    @Test
+    void afterAFailureTheEndpointIsNotAskedAgainForAWhileLongerEachTime() throws Exception {
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        TokenEndpoint tokens = endpoint(request -> refuse.get() ? new TestTokenEndpoint.Answer(401,
+                "{\"error\":\"invalid_client\"}") : TestTokenEndpoint.bearer("tok", 3600), "expired-secret", "",
+                ClientGrant.ClientAuthentication.POST);
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
+        now.set(now.get().plusSeconds(29));
+        assertThatThrownBy(tokens::current).as("the refusal again, not asked").isInstanceOf(TokenRefusedException.class)
+                .hasMessageContaining("invalid_client").hasMessageContaining("not asked again before");
+        assertThat(server.requests()).hasSize(1);
+        now.set(now.get().plusSeconds(1));
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
+        assertThat(server.requests()).as("asked again after 30 s").hasSize(2);
+        now.set(now.get().plusSeconds(59));
+        assertThatThrownBy(tokens::current).hasMessageContaining("not asked again before");
+        now.set(now.get().plusSeconds(1));
+        refuse.set(false);
+        assertThat(tokens.current().value()).as("then after a minute").isEqualTo("tok");
+        assertThat(server.requests()).hasSize(3);
+        assertThat(tokens.failedCount()).as("requests made, not the refusals told again").isEqualTo(2);
+
+        tokens.rejected(tokens.current());
+        refuse.set(true);
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
+        now.set(now.get().plusSeconds(30));
+        assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
+        assertThat(server.requests()).as("a success starts the waits over at 30 s").hasSize(5);
+    }
+
     @Test
     void anEndpointThatFailsForNowIsNoRefusal() throws Exception {
         AtomicInteger status = new AtomicInteger(503);
@@ -133,8 +169,10 @@ class TokenEndpointTest {
                 "{\"error\":\"temporarily_unavailable\"}"), "s", "", ClientGrant.ClientAuthentication.POST);
         assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
                 .isNotInstanceOf(TokenRefusedException.class).hasMessageContaining("HTTP 503, temporarily_unavailable");
+        later();
         status.set(429);
         assertThatThrownBy(tokens::current).isNotInstanceOf(TokenRefusedException.class);
+        later();
         status.set(400);
         assertThatThrownBy(tokens::current).isInstanceOf(TokenRefusedException.class);
         assertThat(tokens.failedCount()).isEqualTo(3);
@@ -147,17 +185,22 @@ class TokenEndpointTest {
                 ClientGrant.ClientAuthentication.POST);
         answer.set("{\"token_type\":\"mac\",\"access_token\":\"tok\"}");
         assertThatThrownBy(tokens::current).hasMessageContaining("of type mac, not Bearer");
+        later();
         answer.set("{\"token_type\":\"Bearer\",\"access_token\":\"tok\\r\\nA2 LOGOUT\"}");
         assertThatThrownBy(tokens::current).hasMessageContaining("no usable access_token");
+        later();
         answer.set("{\"token_type\":\"Bearer\",\"expires_in\":\"soon\",\"access_token\":\"tok\"}");
         assertThatThrownBy(tokens::current).hasMessageContaining("expires_in soon, not seconds");
+        later();
         answer.set("{\"token_type\":\"Bearer\",\"access_token\":\"" + "a".repeat(TokenEndpoint.MAX_ANSWER_BYTES)
                 + "\"}");
         assertThatThrownBy(tokens::current).hasMessageContaining("more than 65536 bytes");
+        later();
         answer.set("<html>sign in</html>");
         assertThatThrownBy(tokens::current).hasMessageContaining("no usable access_token");
         assertThat(tokens.failedCount()).isEqualTo(5);
 
+        later();
         answer.set("{\"access_token\":\"tok\"}");                  // no type, no lifetime: kept until refused
         AccessToken token = tokens.current();
         assertThat(token.expires()).isNull();

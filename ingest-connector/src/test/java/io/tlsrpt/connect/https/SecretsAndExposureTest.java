@@ -173,8 +173,9 @@ class SecretsAndExposureTest {
         String rotated = "rotated-S3cret-never-logged";
         String accessToken = "access-S3cret-never-logged";
         AtomicInteger asked = new AtomicInteger();
+        // first a token the server refuses (and a rotated refresh token), then the endpoint's refusal
         try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir.resolve("oauth"), request -> asked.incrementAndGet()
-                == 1 ? new TestTokenEndpoint.Answer(400, "{\"error\":\"invalid_grant\",\"error_description\":"
+                > 1 ? new TestTokenEndpoint.Answer(400, "{\"error\":\"invalid_grant\",\"error_description\":"
                 + "\"AADSTS70008: the refresh token has expired\"}")
                 : new TestTokenEndpoint.Answer(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,"
                 + "\"access_token\":\"" + accessToken + "\",\"refresh_token\":\"" + rotated + "\"}"))) {
@@ -183,8 +184,9 @@ class SecretsAndExposureTest {
                     "imap.oauth.refresh.token", refreshToken, "imap.oauth.ca.file", endpoint.caFile().toString()),
                     () -> captured.toString().contains("invalid_grant")
                             && captured.toString().contains("AUTHENTICATE failed"));
-            assertThat(endpoint.requests().get(1).form()).containsEntry("client_secret", clientSecret)
+            assertThat(endpoint.requests().get(0).form()).containsEntry("client_secret", clientSecret)
                     .containsEntry("refresh_token", refreshToken);
+            assertThat(endpoint.requests().get(1).form()).as("the rotated one").containsEntry("refresh_token", rotated);
         }
         assertNoSecretLogged();
         assertThat(captured.toString()).contains("AADSTS70008").doesNotContain(clientSecret)
