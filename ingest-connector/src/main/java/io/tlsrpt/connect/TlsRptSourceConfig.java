@@ -90,6 +90,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     public static final String IMAP_FETCH_BATCH_SIZE = "imap.fetch.batch.size";
     public static final String IMAP_TIMEOUT_MS = "imap.timeout.ms";
     public static final String IMAP_RECONNECT_BACKOFF_MS = "imap.reconnect.backoff.ms";
+    public static final String IMAP_RECONNECT_BACKOFF_MAX_MS = "imap.reconnect.backoff.max.ms";
 
     // ---- spool -----------------------------------------------------------------------------------------------
     public static final String SPOOL_ENABLED = "spool.enabled";
@@ -351,7 +352,12 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         def.define(IMAP_TIMEOUT_MS, Type.INT, 60_000, Range.between(1_000, 600_000), Importance.LOW,
                 "Connect and read timeout of the IMAP connection.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Timeout");
         def.define(IMAP_RECONNECT_BACKOFF_MS, Type.LONG, 5_000L, Range.between(10L, 600_000L), Importance.LOW,
-                "Wait before reconnecting after the IMAP connection failed.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Reconnect backoff");
+                "Wait before reconnecting after the IMAP connection failed; doubled after each failed try in a row "
+                        + "(a refused login, a server down), up to imap.reconnect.backoff.max.ms, and back to this "
+                        + "once logged in.", G_IMAP, ++g, ConfigDef.Width.SHORT, "Reconnect backoff");
+        def.define(IMAP_RECONNECT_BACKOFF_MAX_MS, Type.LONG, 300_000L, Range.between(10L, 3_600_000L),
+                Importance.LOW, "The longest wait before reconnecting after failed tries in a row.",
+                G_IMAP, ++g, ConfigDef.Width.SHORT, "Longest reconnect backoff");
 
         g = 0;
         def.define(SPOOL_ENABLED, Type.BOOLEAN, false, new ConfigDef.NonNullValidator(), Importance.HIGH,

@@ -95,11 +95,14 @@ public final class ImapMailbox implements IngestSource {
     }
 
     private void run() {
-        long backoff = config.getLong(TlsRptSourceConfig.IMAP_RECONNECT_BACKOFF_MS);
+        long first = config.getLong(TlsRptSourceConfig.IMAP_RECONNECT_BACKOFF_MS);
+        long longest = Math.max(first, config.getLong(TlsRptSourceConfig.IMAP_RECONNECT_BACKOFF_MAX_MS));
+        long backoff = first;
         boolean resumed = false;
         while (running) {
             try {
                 connect();
+                backoff = first;   // logged in: a later failure waits the first backoff again
                 if (!resumed) {
                     resumeFromCommittedOffset();
                     resumed = true;
@@ -115,6 +118,9 @@ public final class ImapMailbox implements IngestSource {
                 if (running) {
                     log.warn("IMAP {} failed, reconnecting in {} ms: {}", mailboxId, backoff, e.toString());
                     awaitWake(backoff);
+                    // failing again and again (a refused login, a server down): longer waits, fewer log lines and
+                    // token requests
+                    backoff = Math.min(longest, backoff * 2);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

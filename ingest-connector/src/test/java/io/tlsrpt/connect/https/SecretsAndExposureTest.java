@@ -155,9 +155,12 @@ class SecretsAndExposureTest {
 
     @Test
     void imapPasswordIsNotLoggedWhenTheLoginFails() throws Exception {
-        // the login is refused and the reader says so (and retries) without the password
-        readMailboxUntil(Map.of("imap.password", IMAP_SECRET, "imap.poll.interval.ms", "200"),
-                () -> captured.toString().contains("failed, reconnecting"));
+        // the login is refused and the reader says so (and retries, waiting longer each time) without the password
+        readMailboxUntil(Map.of("imap.password", IMAP_SECRET, "imap.poll.interval.ms", "200",
+                "imap.reconnect.backoff.max.ms", "800"),
+                () -> captured.toString().contains("failed, reconnecting in 800 ms"));
+        assertThat(captured.toString()).contains("failed, reconnecting in 200 ms")
+                .contains("failed, reconnecting in 400 ms").doesNotContain("reconnecting in 1600 ms");
         assertNoSecretLogged();
     }
 
