@@ -29,7 +29,7 @@ import javax.net.ssl.SSLContext;
 /**
  * How the digest mailer logs in to its SMTP server: not at all, with {@code user} and {@code password.file}, or
  * ({@code auth.mechanism=xoauth2}) with SASL XOAUTH2 and an OAuth 2.0 access token from a token endpoint or a file,
- * as Exchange Online asks since it stopped taking passwords for SMTP submission. A token the server refuses is not
+ * as Exchange Online asks now that it is retiring passwords for SMTP submission. A token the server refuses is not
  * offered again; a new connection asks for a new token once the kept one is due to be renewed.
  */
 final class SmtpLogin {

@@ -110,7 +110,12 @@ final class AggregateStage {
                         Materialized.<String, DomainWindow, WindowStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(WINDOW_SERDE)
                                 .withRetention(storeRetention(settings))
-                                .withLoggingEnabled(CHANGELOG_CONFIG))
+                                .withLoggingEnabled(CHANGELOG_CONFIG)
+                                // no record cache: a cache flush forwards the windows to the detector, which reads
+                                // this store while holding the cache's lock, and a query of the HTTP threads reads
+                                // it holding the store's lock, then wants the cache's: the two deadlocked (seen in
+                                // DomainQueryIT, the stream thread stopped for good)
+                                .withCachingDisabled())
                 .toStream(Named.as("domain-window-updates"))
                 .processValues(WindowStartTimestamp::new, Named.as(STAMP));
     }
