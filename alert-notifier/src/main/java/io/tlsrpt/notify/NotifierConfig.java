@@ -1,5 +1,6 @@
 package io.tlsrpt.notify;
 
+import io.tlsrpt.oauth.HttpsUrl;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -338,13 +339,9 @@ public final class NotifierConfig {
             return null;
         }
         try {
-            URI uri = new URI(text.strip());
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw invalid(OAUTH2_TOKEN_URL, "must be an https URL");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw invalid(OAUTH2_TOKEN_URL, "is no URL: " + e.getMessage());
+            return HttpsUrl.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(OAUTH2_TOKEN_URL, e.getMessage());
         }
     }
 

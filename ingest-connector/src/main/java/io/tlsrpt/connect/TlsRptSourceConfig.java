@@ -3,6 +3,7 @@ package io.tlsrpt.connect;
 import io.tlsrpt.connect.dns.ResolverAddress;
 import io.tlsrpt.connect.https.HttpsReceiver;
 import io.tlsrpt.oauth.ClientCertificate;
+import io.tlsrpt.oauth.HttpsUrl;
 import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.tls.TrustedCertificates;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -14,8 +15,6 @@ import org.apache.kafka.common.config.ConfigDef.Validator;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -286,7 +285,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                         + "takes passwords over IMAP, and Google "
                         + "Workspace takes app passwords only where its administrators allow them.",
                 G_IMAP, ++g, ConfigDef.Width.SHORT, "Login mechanism");
-        def.define(IMAP_OAUTH_TOKEN_URL, Type.STRING, "", new HttpsUrl(), Importance.HIGH,
+        def.define(IMAP_OAUTH_TOKEN_URL, Type.STRING, "", new HttpsUrlOrEmpty(), Importance.HIGH,
                 "OAuth 2.0 token endpoint the access tokens are asked of (xoauth2), e.g. "
                         + "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token (client credentials, scope "
                         + "https://outlook.office365.com/.default) or https://oauth2.googleapis.com/token (with "
@@ -567,7 +566,7 @@ public final class TlsRptSourceConfig extends AbstractConfig {
     }
 
     /** Empty, or an absolute https URL with a host. */
-    static final class HttpsUrl implements Validator {
+    static final class HttpsUrlOrEmpty implements Validator {
         @Override
         public void ensureValid(String name, Object value) {
             String url = value == null ? "" : value.toString().trim();
@@ -575,12 +574,9 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 return;
             }
             try {
-                URI uri = new URI(url);
-                if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                    throw new ConfigException(name, value, "must be an https URL");
-                }
-            } catch (URISyntaxException e) {
-                throw new ConfigException(name, value, "not a URL: " + e.getMessage());
+                HttpsUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
             }
         }
 

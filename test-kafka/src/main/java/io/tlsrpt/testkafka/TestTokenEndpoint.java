@@ -122,12 +122,21 @@ public final class TestTokenEndpoint implements AutoCloseable {
 
     private String ownKeySet() {
         try {
-            RSAPublicKey key = (RSAPublicKey) signingKey().getPublic();
-            return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"k1\",\"n\":\""
-                    + unsigned(key.getModulus()) + "\",\"e\":\"" + unsigned(key.getPublicExponent()) + "\"}]}";
+            return keySet((RSAPublicKey) signingKey().getPublic());
         } catch (Exception e) {
             throw new IllegalStateException("no RSA key pair", e);
         }
+    }
+
+    /** A JSON Web Key Set of these RSA signing keys, with {@code kid} k1, k2, ... in their order. */
+    public static String keySet(RSAPublicKey... keys) {
+        StringBuilder json = new StringBuilder("{\"keys\":[");
+        for (int i = 0; i < keys.length; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"k").append(i + 1)
+                    .append("\",\"n\":\"").append(unsigned(keys[i].getModulus())).append("\",\"e\":\"")
+                    .append(unsigned(keys[i].getPublicExponent())).append("\"}");
+        }
+        return json.append("]}").toString();
     }
 
     private static String unsigned(BigInteger value) {

@@ -4,12 +4,10 @@ import io.tlsrpt.tls.PemFiles;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Instant;
@@ -36,20 +34,8 @@ public record ClientCertificate(X509Certificate certificate, RSAPrivateKey key) 
         if (!(key instanceof RSAPrivateKey rsa)) {
             throw new IllegalArgumentException(keyFile + ": not an RSA key (the assertions are RS256)");
         }
-        try {
-            byte[] probe = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-            Signature sign = Signature.getInstance("SHA256withRSA");
-            sign.initSign(rsa);
-            sign.update(probe);
-            Signature verify = Signature.getInstance("SHA256withRSA");
-            verify.initVerify(certificate.getPublicKey());
-            verify.update(probe);
-            if (!verify.verify(sign.sign())) {
-                throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile);
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile + " ("
-                    + e.getMessage() + ")", e);
+        if (!PemFiles.belongTogether(rsa, certificate)) {
+            throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile);
         }
         return new ClientCertificate(certificate, rsa);
     }

@@ -5,19 +5,36 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The top-level string and number members of a JSON object: all a token answer or a key file is read for. */
+/** The top-level members of a JSON object: all a token answer, a key file or a JWT's parts are read for. */
 final class JsonFields {
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonFields() {
     }
 
-    /** @throws IOException when {@code body} is no JSON object */
+    /** The top-level strings and numbers (as their text). @throws IOException when {@code body} is no JSON object */
     static Map<String, String> of(byte[] body) throws IOException {
         Map<String, String> fields = new HashMap<>();
+        members(body).forEach((name, value) -> {
+            if (value instanceof String text) {
+                fields.put(name, text);
+            }
+        });
+        return fields;
+    }
+
+    /**
+     * The top-level strings, numbers (as their text) and arrays of strings (as lists); other members are skipped.
+     *
+     * @throws IOException when {@code body} is no JSON object
+     */
+    static Map<String, Object> members(byte[] body) throws IOException {
+        Map<String, Object> members = new HashMap<>();
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
@@ -26,12 +43,22 @@ final class JsonFields {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
-                    fields.put(name, parser.getText());
+                    members.put(name, parser.getText());
+                } else if (value == JsonToken.START_ARRAY) {
+                    List<String> items = new ArrayList<>();
+                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                        if (item == JsonToken.VALUE_STRING) {
+                            items.add(parser.getText());
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    members.put(name, List.copyOf(items));
                 } else {
                     parser.skipChildren();
                 }
             }
         }
-        return fields;
+        return members;
     }
 }

@@ -1,8 +1,5 @@
 package io.tlsrpt.oauth;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +8,7 @@ import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +20,6 @@ import java.util.Map;
 public final class JwtVerifier {
     /** Leeway for the clocks of the provider and of this machine. */
     static final Duration SKEW = Duration.ofMinutes(1);
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** Why a token is not taken; its message is safe to log (no token, no signature). */
     public static final class NotValid extends Exception {
@@ -116,33 +110,10 @@ public final class JwtVerifier {
 
     /** A base64url JSON object's top-level strings, numbers (as text) and arrays of strings. */
     static Map<String, Object> members(String part, String what) throws NotValid {
-        Map<String, Object> members = new HashMap<>();
-        try (JsonParser parser = JSON.createParser(Base64.getUrlDecoder().decode(part))) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new NotValid("its " + what + " is no JSON object");
-            }
-            for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
-                    members.put(name, parser.getText());
-                } else if (value == JsonToken.START_ARRAY) {
-                    List<String> items = new ArrayList<>();
-                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
-                        if (item == JsonToken.VALUE_STRING) {
-                            items.add(parser.getText());
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                    members.put(name, List.copyOf(items));
-                } else {
-                    parser.skipChildren();
-                }
-            }
+        try {
+            return JsonFields.members(Base64.getUrlDecoder().decode(part));
         } catch (IOException | IllegalArgumentException e) {
             throw new NotValid("its " + what + " is not readable");
         }
-        return members;
     }
 }

@@ -42,9 +42,11 @@ public record ServiceAccountKey(String clientEmail, String keyId, RSAPrivateKey 
                 throw new IllegalArgumentException(file + ": no " + required);
             }
         }
-        URI tokenUri = URI.create(fields.get("token_uri"));
-        if (!"https".equalsIgnoreCase(tokenUri.getScheme()) || tokenUri.getHost() == null) {
-            throw new IllegalArgumentException(file + ": token_uri must be an https URL");
+        URI tokenUri;
+        try {
+            tokenUri = HttpsUrl.parse(fields.get("token_uri"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": token_uri " + e.getMessage(), e);
         }
         PrivateKey key = PemFiles.privateKey(file + " (private_key)", fields.get("private_key"));
         if (!(key instanceof RSAPrivateKey rsa)) {

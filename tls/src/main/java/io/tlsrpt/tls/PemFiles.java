@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -125,5 +126,36 @@ public final class PemFiles {
             }
         }
         return blocks;
+    }
+
+    /**
+     * Whether {@code key} signs what the certificate's public key verifies (a server's pair, an OAuth client's
+     * certificate credential).
+     */
+    public static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "EdDSA", "Ed25519" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            // a key type without a plain signature here (RSASSA-PSS): the first handshake will tell
+            return key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm());
+        }
+        byte[] probe = "tlsrpt key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            // a key of one type and a certificate of another
+            return false;
+        }
     }
 }

@@ -3,14 +3,12 @@ package io.tlsrpt.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -183,7 +181,7 @@ public final class ServerCertificate {
             public Material read() {
                 List<X509Certificate> chain = PemFiles.certificates(certificateFile);
                 PrivateKey key = PemFiles.privateKey(keyFile);
-                if (!belongTogether(key, chain.get(0))) {
+                if (!PemFiles.belongTogether(key, chain.get(0))) {
                     throw new IllegalArgumentException("the key of " + keyFile + " is not the key of the first"
                             + " certificate of " + certificateFile + " (" + chain.get(0).getSubjectX500Principal()
                             + ")");
@@ -235,34 +233,6 @@ public final class ServerCertificate {
                     (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(source.files() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether {@code key} signs what the certificate's public key verifies. */
-    private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "EdDSA", "Ed25519" -> "Ed25519";
-            default -> null;
-        };
-        if (algorithm == null) {
-            // a key type without a plain signature here (RSASSA-PSS): the first handshake will tell
-            return key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm());
-        }
-        byte[] probe = "tlsrpt key check".getBytes(StandardCharsets.US_ASCII);
-        try {
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            // a key of one type and a certificate of another
-            return false;
         }
     }
 

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -52,24 +51,11 @@ class JwtVerifierTest {
         }
     }
 
-    /** A key set's JSON holding these keys, {@code kid} k1, k2, ... in order. */
+    /** A key set's JSON holding these keys, {@code kid} k1, k2, ... in order, and a member of another kind. */
     static String jwks(KeyPair... keys) {
-        StringBuilder json = new StringBuilder("{\"keys\":[");
-        for (int i = 0; i < keys.length; i++) {
-            RSAPublicKey key = (RSAPublicKey) keys[i].getPublic();
-            json.append(i == 0 ? "" : ",").append("{\"kty\":\"RSA\",\"use\":\"sig\",\"kid\":\"k").append(i + 1)
-                    .append("\",\"n\":\"").append(unsigned(key.getModulus())).append("\",\"e\":\"")
-                    .append(unsigned(key.getPublicExponent())).append("\"}");
-        }
-        return json.append("],\"unrelated\":{\"x\":[1]}}").toString();
-    }
-
-    private static String unsigned(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes[0] == 0) {
-            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String set = TestTokenEndpoint.keySet(Arrays.stream(keys).map(k -> (RSAPublicKey) k.getPublic())
+                .toArray(RSAPublicKey[]::new));
+        return set.substring(0, set.length() - 1) + ",\"unrelated\":{\"x\":[1]}}";
     }
 
     /** A token signed by {@code key} as {@code kid}, with these claims' members (JSON text without braces). */

@@ -4,6 +4,7 @@ import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.AccessTokens;
 import io.tlsrpt.oauth.ClientCertificate;
 import io.tlsrpt.oauth.ClientGrant;
+import io.tlsrpt.oauth.HttpsUrl;
 import io.tlsrpt.oauth.ServiceAccountKey;
 import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.oauth.TokenFile;
@@ -14,7 +15,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,12 +108,9 @@ final class SmtpLogin {
         }
         URI uri;
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(file + ": oauth.token.url is no URL: " + e.getMessage(), e);
-        }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException(file + ": oauth.token.url must be an https URL");
+            uri = HttpsUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": oauth.token.url " + e.getMessage(), e);
         }
         String clientId = config.getProperty("oauth.client.id", "").strip();
         if (clientId.isEmpty()) {

@@ -163,6 +163,6 @@ final class ImapLogin {
     }
 
     String describe() {
-        return tokens == null ? "a password" : "XOAUTH2, tokens from the " + tokens.describe();
+        return tokens == null ? mechanism() : mechanism() + ", tokens from the " + describeTokens();
     }
 }

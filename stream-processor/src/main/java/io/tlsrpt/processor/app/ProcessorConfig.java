@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.app;
 
 import io.tlsrpt.net.ClientAddresses;
+import io.tlsrpt.oauth.HttpsUrl;
 import io.tlsrpt.oauth.JsonWebKeys;
 import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.processor.decode.DecoderLimits;
@@ -16,7 +17,6 @@ import io.tlsrpt.tls.ServerCertificate;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -681,12 +681,9 @@ public final class ProcessorConfig {
             return;
         }
         try {
-            URI jwks = new URI(get(HTTP_DOMAINS_JWT_JWKS_URL).strip());
-            if (!"https".equalsIgnoreCase(jwks.getScheme()) || jwks.getHost() == null) {
-                problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": must be an https URL");
-            }
-        } catch (java.net.URISyntaxException e) {
-            problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": not a URL (" + e.getMessage() + ")");
+            HttpsUrl.parse(get(HTTP_DOMAINS_JWT_JWKS_URL));
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": " + e.getMessage());
         }
         optionalPath(HTTP_DOMAINS_JWT_CA_FILE).ifPresent(ca -> {
             try {
@@ -702,7 +699,7 @@ public final class ProcessorConfig {
         if (get(HTTP_DOMAINS_JWT_ISSUER).isBlank()) {
             return Optional.empty();
         }
-        JsonWebKeys keys = new JsonWebKeys(URI.create(get(HTTP_DOMAINS_JWT_JWKS_URL).strip()),
+        JsonWebKeys keys = new JsonWebKeys(HttpsUrl.parse(get(HTTP_DOMAINS_JWT_JWKS_URL)),
                 TrustedCertificates.clientContext(optionalPath(HTTP_DOMAINS_JWT_CA_FILE).orElse(null)),
                 Duration.ofSeconds(10), clock);
         return Optional.of(new QueryJwts(new JwtVerifier(get(HTTP_DOMAINS_JWT_ISSUER).strip(),
