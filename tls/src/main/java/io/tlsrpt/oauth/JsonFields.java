@@ -10,9 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The top-level members of a JSON object: all a token answer, a key file or a JWT's parts are read for. */
+/** The members of a JSON object: all a token answer, a key file or a JWT's parts are read for. */
 final class JsonFields {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final int MAX_DEPTH = 4;
 
     private JsonFields() {
     }
@@ -29,34 +30,42 @@ final class JsonFields {
     }
 
     /**
-     * The top-level strings, numbers (as their text) and arrays of strings (as lists); other members are skipped.
+     * The strings, numbers (as their text), arrays of strings (as lists) and objects (as maps of the same, four levels
+     * deep at most) of a JSON object; other members are skipped.
      *
      * @throws IOException when {@code body} is no JSON object
      */
     static Map<String, Object> members(byte[] body) throws IOException {
-        Map<String, Object> members = new HashMap<>();
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
-                    members.put(name, parser.getText());
-                } else if (value == JsonToken.START_ARRAY) {
-                    List<String> items = new ArrayList<>();
-                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
-                        if (item == JsonToken.VALUE_STRING) {
-                            items.add(parser.getText());
-                        } else {
-                            parser.skipChildren();
-                        }
+            return object(parser, MAX_DEPTH);
+        }
+    }
+
+    /** The object whose START_OBJECT the parser is on. */
+    private static Map<String, Object> object(JsonParser parser, int depth) throws IOException {
+        Map<String, Object> members = new HashMap<>();
+        for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_STRING || value.isNumeric()) {
+                members.put(name, parser.getText());
+            } else if (value == JsonToken.START_ARRAY) {
+                List<String> items = new ArrayList<>();
+                for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                    if (item == JsonToken.VALUE_STRING) {
+                        items.add(parser.getText());
+                    } else {
+                        parser.skipChildren();
                     }
-                    members.put(name, List.copyOf(items));
-                } else {
-                    parser.skipChildren();
                 }
+                members.put(name, List.copyOf(items));
+            } else if (value == JsonToken.START_OBJECT && depth > 1) {
+                members.put(name, object(parser, depth - 1));
+            } else {
+                parser.skipChildren();
             }
         }
         return members;

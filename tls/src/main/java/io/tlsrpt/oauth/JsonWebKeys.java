@@ -13,9 +13,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +33,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * An identity provider's RSA signing keys by key id, from its JSON Web Key Set (RFC 7517; Entra ID's and Keycloak's
+ * An identity provider's signing keys (RSA and EC) by key id, from its JSON Web Key Set (RFC 7517; Entra ID's and Keycloak's
  * {@code jwks_uri}). Read at the first use, again after an hour, and at once for a key id not known yet (a key the
  * provider just rolled over to), but not more often than every minute; a set that cannot be read leaves the keys read
  * before in force, with a warning.
@@ -37,12 +44,15 @@ public final class JsonWebKeys {
     static final Duration REFRESH = Duration.ofHours(1);
     static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
     private static final int MAX_BYTES = 256 * 1024;
+    /** RFC 7518 section 6.2.1.1's curve names and the JDK's. */
+    private static final Map<String, String> CURVES = Map.of("P-256", "secp256r1", "P-384", "secp384r1",
+            "P-521", "secp521r1");
 
     private final URI uri;
     private final HttpClient http;
     private final Duration timeout;
     private final InstantSource clock;
-    private Map<String, RSAPublicKey> keys = Map.of();
+    private Map<String, Key> keys = Map.of();
     private Instant read;
     private Instant tried;
 
@@ -54,8 +64,12 @@ public final class JsonWebKeys {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /** A signing key of the set, and the algorithm its {@code alg} member names (null when it names none). */
+    record Key(PublicKey key, String alg) {
+    }
+
     /** The key {@code kid}; null when the set does not hold it (after reading it again when allowed). */
-    public synchronized RSAPublicKey key(String kid) {
+    synchronized Key key(String kid) {
         Instant now = clock.instant();
         boolean stale = read == null || !now.isBefore(read.plus(REFRESH));
         boolean unknown = !keys.containsKey(kid);
@@ -73,7 +87,7 @@ public final class JsonWebKeys {
         return keys.get(kid);
     }
 
-    private Map<String, RSAPublicKey> fetch() throws IOException {
+    private Map<String, Key> fetch() throws IOException {
         HttpResponse<InputStream> response;
         try {
             response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
@@ -92,12 +106,16 @@ public final class JsonWebKeys {
         if (body.length > MAX_BYTES) {
             throw new IOException("more than " + MAX_BYTES + " bytes");
         }
-        return rsaKeys(body);
+        return signingKeys(body);
     }
 
-    /** The RSA keys of a key set, by {@code kid}; keys of other types or uses are left out. */
-    static Map<String, RSAPublicKey> rsaKeys(byte[] json) throws IOException {
-        Map<String, RSAPublicKey> keys = new HashMap<>();
+    /**
+     * The signing keys of a key set, by {@code kid}: RSA keys of at least 2,048 bits and EC keys on P-256, P-384 or
+     * P-521, each with the algorithm its {@code alg} names, if any; keys for encryption, of other types or curves,
+     * too short or malformed are left out (a malformed one with a warning: the set's other keys stay usable).
+     */
+    static Map<String, Key> signingKeys(byte[] json) throws IOException {
+        Map<String, Key> keys = new HashMap<>();
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON Web Key Set");
@@ -120,9 +138,17 @@ public final class JsonWebKeys {
                             parser.skipChildren();
                         }
                     }
-                    if ("RSA".equals(key.get("kty")) && key.containsKey("kid") && key.containsKey("n")
-                            && key.containsKey("e") && !"enc".equals(key.get("use"))) {
-                        keys.put(key.get("kid"), rsa(key.get("n"), key.get("e")));
+                    String kid = key.get("kid");
+                    if (kid == null || "enc".equals(key.get("use"))) {
+                        continue;
+                    }
+                    try {
+                        PublicKey publicKey = publicKey(key);
+                        if (publicKey != null) {
+                            keys.put(kid, new Key(publicKey, key.get("alg")));
+                        }
+                    } catch (GeneralSecurityException | IllegalArgumentException e) {
+                        log.warn("The key {} of a key set is left out: {}", kid, e.getMessage());
                     }
                 }
             }
@@ -130,13 +156,42 @@ public final class JsonWebKeys {
         return Map.copyOf(keys);
     }
 
-    private static RSAPublicKey rsa(String n, String e) throws IOException {
-        try {
-            Base64.Decoder url = Base64.getUrlDecoder();
-            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                    new BigInteger(1, url.decode(n)), new BigInteger(1, url.decode(e))));
-        } catch (GeneralSecurityException | IllegalArgumentException ex) {
-            throw new IOException("an RSA key that is not one: " + ex.getMessage(), ex);
+    private static PublicKey publicKey(Map<String, String> jwk) throws GeneralSecurityException {
+        Base64.Decoder url = Base64.getUrlDecoder();
+        String kty = String.valueOf(jwk.get("kty"));
+        if ("RSA".equals(kty) && jwk.containsKey("n") && jwk.containsKey("e")) {
+            RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                    new BigInteger(1, url.decode(jwk.get("n"))), new BigInteger(1, url.decode(jwk.get("e")))));
+            if (key.getModulus().bitLength() < JwsAlgorithm.MIN_RSA_BITS) {
+                throw new GeneralSecurityException("an RSA key of " + key.getModulus().bitLength() + " bits, fewer than "
+                        + JwsAlgorithm.MIN_RSA_BITS);
+            }
+            return key;
         }
+        String curve = CURVES.get(String.valueOf(jwk.get("crv")));
+        if ("EC".equals(kty) && curve != null && jwk.containsKey("x") && jwk.containsKey("y")) {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+            parameters.init(new ECGenParameterSpec(curve));
+            ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
+            ECPoint point = new ECPoint(new BigInteger(1, url.decode(jwk.get("x"))),
+                    new BigInteger(1, url.decode(jwk.get("y"))));
+            if (!onCurve(point, spec)) {
+                throw new GeneralSecurityException("an EC point not on " + jwk.get("crv"));
+            }
+            return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
+        }
+        return null;
+    }
+
+    /** y^2 = x^3 + ax + b over the curve's prime field: a point off the curve is a forged or broken key. */
+    private static boolean onCurve(ECPoint point, ECParameterSpec spec) {
+        BigInteger p = ((ECFieldFp) spec.getCurve().getField()).getP();
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger right = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+        return y.modPow(BigInteger.TWO, p).equals(right);
     }
 }

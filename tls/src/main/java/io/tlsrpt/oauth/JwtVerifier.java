@@ -1,21 +1,20 @@
 package io.tlsrpt.oauth;
 
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Checks an identity provider's JWT access token (RFC 9068, as Entra ID, Keycloak and Okta issue them): signed RS256
- * by a key of the provider's key set, issued by the configured issuer for the configured audience, not expired and
- * already valid (a minute's leeway for clocks). Nothing else is taken: no "none", no HMAC, no key in the token.
+ * Checks an identity provider's JWT access token (RFC 9068, as Entra ID, Keycloak and Okta issue them): signed with
+ * an algorithm allowed by a key of the provider's key set that is for that algorithm, issued by the configured issuer
+ * for the configured audience, not expired and already valid (a minute's leeway for clocks). Nothing else is taken: no "none", no HMAC, no key in the token.
  */
 public final class JwtVerifier {
     /** Leeway for the clocks of the provider and of this machine. */
@@ -33,13 +32,38 @@ public final class JwtVerifier {
     private final String issuer;
     private final String audience;
     private final JsonWebKeys keys;
+    private final Set<JwsAlgorithm> algorithms;
     private final InstantSource clock;
 
-    public JwtVerifier(String issuer, String audience, JsonWebKeys keys, InstantSource clock) {
+    /** @param algorithms the algorithms a token may be signed with (RS256 alone is Entra ID's and Okta's) */
+    public JwtVerifier(String issuer, String audience, JsonWebKeys keys, Set<JwsAlgorithm> algorithms,
+            InstantSource clock) {
         this.issuer = issuer;
         this.audience = audience;
         this.keys = keys;
+        this.algorithms = Set.copyOf(algorithms);
         this.clock = clock;
+    }
+
+    private String algorithmNames() {
+        return algorithms.stream().sorted().map(JwsAlgorithm::name).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The claim {@code name} of {@code claims}: a top-level claim of that name (Auth0's namespaced
+     * {@code https://example.com/roles}), else a path through nested objects, its names separated by dots (Keycloak's
+     * {@code realm_access.roles}, {@code resource_access.CLIENT.roles}); null when there is none.
+     */
+    public static Object claim(Map<String, Object> claims, String name) {
+        Object value = claims.get(name);
+        for (int dot = name.indexOf('.'); value == null && dot > 0; dot = name.indexOf('.', dot + 1)) {
+            if (claims.get(name.substring(0, dot)) instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> members = (Map<String, Object>) nested;
+                value = claim(members, name.substring(dot + 1));
+            }
+        }
+        return value;
     }
 
     /** Whether {@code token} has a JWT's shape (three base64url parts), so is worth verifying. */
@@ -48,7 +72,7 @@ public final class JwtVerifier {
     }
 
     /**
-     * The token's claims: strings, numbers (as their text) and arrays of strings.
+     * The token's claims: strings, numbers (as their text), arrays of strings and objects of such (as maps).
      *
      * @throws NotValid naming what is wrong (its shape, its algorithm, an unknown key, the signature, the issuer, the
      *                  audience, expired or not yet valid)
@@ -59,19 +83,23 @@ public final class JwtVerifier {
             throw new NotValid("not a JWT");
         }
         Map<String, Object> header = members(parts[0], "header");
-        if (!"RS256".equals(header.get("alg"))) {
-            throw new NotValid("signed " + header.get("alg") + ", not RS256");
-        }
+        JwsAlgorithm algorithm = JwsAlgorithm.named(header.get("alg")).filter(algorithms::contains)
+                .orElseThrow(() -> new NotValid("signed " + header.get("alg") + ", not " + algorithmNames()));
         Object kid = header.get("kid");
-        RSAPublicKey key = kid instanceof String id ? keys.key(id) : null;
+        JsonWebKeys.Key key = kid instanceof String id ? keys.key(id) : null;
         if (key == null) {
             throw new NotValid("signed by a key the provider's key set does not hold (kid " + kid + ")");
         }
+        if (key.alg() != null && !key.alg().equals(algorithm.name())) {
+            throw new NotValid("signed " + algorithm + " with the key " + kid + ", which is for " + key.alg());
+        }
+        if (!algorithm.fits(key.key())) {
+            throw new NotValid("signed " + algorithm + " with the key " + kid + ", which is not one for it ("
+                    + key.key().getAlgorithm() + ")");
+        }
         try {
-            Signature rsa = Signature.getInstance("SHA256withRSA");
-            rsa.initVerify(key);
-            rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!rsa.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+            if (!algorithm.verifies(key.key(), (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
+                    Base64.getUrlDecoder().decode(parts[2]))) {
                 throw new NotValid("its signature does not verify");
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -108,7 +136,7 @@ public final class JwtVerifier {
         }
     }
 
-    /** A base64url JSON object's top-level strings, numbers (as text) and arrays of strings. */
+    /** A base64url JSON object's strings, numbers (as text), arrays of strings and nested objects. */
     static Map<String, Object> members(String part, String what) throws NotValid {
         try {
             return JsonFields.members(Base64.getUrlDecoder().decode(part));

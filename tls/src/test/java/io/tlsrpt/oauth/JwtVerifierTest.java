@@ -7,17 +7,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +81,55 @@ class JwtVerifierTest {
     void start() throws Exception {
         provider = new TestTokenEndpoint(dir, request -> new TestTokenEndpoint.Answer(400, "{}"));
         provider.jwks(jwks(first));
-        verifier = new JwtVerifier(ISSUER, AUDIENCE, new JsonWebKeys(provider.jwksUri(),
-                TrustedCertificates.clientContext(provider.caFile()), Duration.ofSeconds(10), clock), clock);
+        verifier = verifier(EnumSet.of(JwsAlgorithm.RS256));
+    }
+
+    private JwtVerifier verifier(Set<JwsAlgorithm> algorithms) {
+        return new JwtVerifier(ISSUER, AUDIENCE, new JsonWebKeys(provider.jwksUri(),
+                TrustedCertificates.clientContext(provider.caFile()), Duration.ofSeconds(10), clock), algorithms, clock);
+    }
+
+    static KeyPair ec(String curve) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec(curve));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An EC key's JSON Web Key (RFC 7518 section 6.2.1: coordinates of the field's length). */
+    static String ecJwk(String kid, String crv, KeyPair key, String more) {
+        ECPublicKey ec = (ECPublicKey) key.getPublic();
+        int bytes = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        return "{\"kty\":\"EC\",\"kid\":\"" + kid + "\",\"crv\":\"" + crv + "\",\"x\":\""
+                + coordinate(ec.getW().getAffineX(), bytes) + "\",\"y\":\"" + coordinate(ec.getW().getAffineY(), bytes)
+                + "\"" + more + "}";
+    }
+
+    private static String coordinate(BigInteger value, int bytes) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[bytes];
+        int length = Math.min(raw.length, bytes);
+        System.arraycopy(raw, raw.length - length, fixed, bytes - length, length);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+    }
+
+    /** A token signed with {@code alg} (its JCA name {@code jca}, for PS* with {@code pss}) as {@code kid}. */
+    static String token(String alg, String jca, PSSParameterSpec pss, KeyPair key, String kid, String claims)
+            throws Exception {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        String signed = url.encodeToString(("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}")
+                .getBytes(StandardCharsets.UTF_8)) + "." + url.encodeToString(("{" + claims + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        Signature signature = Signature.getInstance(jca);
+        if (pss != null) {
+            signature.setParameter(pss);
+        }
+        signature.initSign(key.getPrivate());
+        signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+        return signed + "." + url.encodeToString(signature.sign());
     }
 
     @AfterEach
@@ -123,6 +179,81 @@ class JwtVerifierTest {
         assertThatThrownBy(() -> verifier.verify(forged)).hasMessage("its signature does not verify");
         assertThatThrownBy(() -> verifier.verify("a.b")).hasMessage("not a JWT");
         assertThatThrownBy(() -> verifier.verify("!!.??.##")).hasMessage("its header is not readable");
+    }
+
+    @Test
+    void theAlgorithmsConfiguredAreTakenEachWithAKeyForIt() throws Exception {
+        KeyPair p256 = ec("secp256r1");
+        KeyPair p384 = ec("secp384r1");
+        KeyPair pinned = rsa();
+        String rsaSet = TestTokenEndpoint.keySet((RSAPublicKey) first.getPublic(), (RSAPublicKey) pinned.getPublic());
+        // k1 and k2 RSA (k2 for PS256 alone), e1 on P-256, e2 on P-384
+        provider.jwks(rsaSet.substring(0, rsaSet.length() - 2).replaceFirst("(\"kid\":\"k2\")", "$1,\"alg\":\"PS256\"")
+                + "," + ecJwk("e1", "P-256", p256, ",\"use\":\"sig\"") + "," + ecJwk("e2", "P-384", p384, "") + "]}");
+        JwtVerifier any = verifier(EnumSet.allOf(JwsAlgorithm.class));
+        String claims = claims(now.get(), ",\"tlsrpt_tenant\":\"acme\"");
+        PSSParameterSpec pss256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+        PSSParameterSpec pss512 = new PSSParameterSpec("SHA-512", "MGF1", MGF1ParameterSpec.SHA512, 64, 1);
+        assertThat(any.verify(token("ES256", "SHA256withECDSAinP1363Format", null, p256, "e1", claims))
+                .get("tlsrpt_tenant")).isEqualTo("acme");
+        any.verify(token("ES384", "SHA384withECDSAinP1363Format", null, p384, "e2", claims));
+        any.verify(token("PS256", "RSASSA-PSS", pss256, pinned, "k2", claims));
+        any.verify(token("PS512", "RSASSA-PSS", pss512, first, "k1", claims));
+        any.verify(token("RS512", "SHA512withRSA", null, first, "k1", claims));
+        // the key must be for the algorithm: its type, its curve, the alg its entry names
+        assertThatThrownBy(() -> any.verify(token("RS256", "SHA256withRSA", null, first, "e1", claims)))
+                .hasMessage("signed RS256 with the key e1, which is not one for it (EC)");
+        assertThatThrownBy(() -> any.verify(token("ES384", "SHA384withECDSAinP1363Format", null, p256, "e1",
+                claims))).hasMessage("signed ES384 with the key e1, which is not one for it (EC)");
+        assertThatThrownBy(() -> any.verify(token("RS256", "SHA256withRSA", null, pinned, "k2", claims)))
+                .hasMessage("signed RS256 with the key k2, which is for PS256");
+        // a DER signature where JWS has R and S side by side; another key's
+        assertThatThrownBy(() -> any.verify(token("ES256", "SHA256withECDSA", null, p256, "e1", claims)))
+                .hasMessageStartingWith("its signature does not verify");
+        assertThatThrownBy(() -> any.verify(token("ES256", "SHA256withECDSAinP1363Format", null,
+                ec("secp256r1"), "e1", claims))).hasMessage("its signature does not verify");
+        // only what is configured: RS256 alone by default
+        assertThatThrownBy(() -> verifier.verify(token("ES256", "SHA256withECDSAinP1363Format", null, p256, "e1",
+                claims))).hasMessage("signed ES256, not RS256");
+        assertThatThrownBy(() -> verifier(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.PS256)).verify(
+                token(first, "k1", claims))).hasMessage("signed RS256, not PS256, ES256");
+        assertThatThrownBy(() -> any.verify(token("HS256", "SHA256withRSA", null, first, "k1", claims)))
+                .hasMessageStartingWith("signed HS256, not RS256, RS384");
+    }
+
+    @Test
+    void keysTooWeakOffTheirCurveOrForEncryptionAreLeftOutOfTheSet() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        KeyPair weak = generator.generateKeyPair();
+        KeyPair p256 = ec("secp256r1");
+        String offCurve = ecJwk("bad", "P-256", p256, "").replaceFirst("\"y\":\"[^\"]+\"",
+                "\"y\":\"" + coordinate(((ECPublicKey) p256.getPublic()).getW().getAffineY().add(BigInteger.ONE), 32)
+                        + "\"");
+        String set = TestTokenEndpoint.keySet((RSAPublicKey) weak.getPublic(), (RSAPublicKey) first.getPublic());
+        Map<String, JsonWebKeys.Key> keys = JsonWebKeys.signingKeys((set.substring(0, set.length() - 2) + ","
+                + offCurve + "," + ecJwk("enc", "P-256", p256, ",\"use\":\"enc\"") + ","
+                + ecJwk("k256k", "secp256k1", p256, "") + "," + ecJwk("good", "P-256", p256, "") + "]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(keys).containsOnlyKeys("k2", "good");
+        assertThat(keys.get("good").alg()).isNull();
+    }
+
+    @Test
+    void claimsAreFoundByNameOrByAPathThroughNestedOnes() throws Exception {
+        Map<String, Object> claims = verifier.verify(token(first, "k1", claims(now.get(),
+                ",\"realm_access\":{\"roles\":[\"tlsrpt.operator\"]},\"resource_access\":{\"tlsrpt.queries\":"
+                        + "{\"roles\":[\"reader\"]},\"account\":{\"roles\":[\"view-profile\"]}},"
+                        + "\"https://tlsrpt.example.com/tenant\":\"acme\",\"org\":{\"a\":{\"b\":{\"c\":{\"d\":\"deep\"}}}}")));
+        assertThat(JwtVerifier.claim(claims, "realm_access.roles")).isEqualTo(List.of("tlsrpt.operator"));
+        assertThat(JwtVerifier.claim(claims, "resource_access.tlsrpt.queries.roles")).isEqualTo(List.of("reader"));
+        assertThat(JwtVerifier.claim(claims, "https://tlsrpt.example.com/tenant")).isEqualTo("acme");
+        assertThat(JwtVerifier.claim(claims, "iss")).isEqualTo(ISSUER);
+        assertThat(JwtVerifier.claim(claims, "realm_access.groups")).isNull();
+        assertThat(JwtVerifier.claim(claims, "iss.x")).isNull();
+        assertThat(JwtVerifier.claim(claims, ".roles")).isNull();
+        assertThat(JwtVerifier.claim(claims, "org.a.b")).as("four levels of objects kept").isInstanceOf(Map.class);
+        assertThat(JwtVerifier.claim(claims, "org.a.b.c")).as("not a fifth").isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.oauth.HttpsUrl;
 import io.tlsrpt.oauth.JsonWebKeys;
+import io.tlsrpt.oauth.JwsAlgorithm;
 import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.processor.decode.DecoderLimits;
 import io.tlsrpt.processor.detect.DetectorSettings;
@@ -26,12 +27,14 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -198,17 +201,19 @@ public final class ProcessorConfig {
     public static final String HTTP_TRUSTED_PROXIES = key("http.trusted.proxies", "",
             "Addresses or CIDR blocks of the proxies in front of the queries (a Kubernetes ingress controller, a load balancer that forwards the client's address in X-Forwarded-For), comma-separated: for a request from one of them, the client is the rightmost X-Forwarded-For address that is not a trusted proxy, and http.domains.failed.tokens.* limit that client, not the proxy (else a client with a wrong token would have every client behind the proxy answered 429). Empty (the default): the connecting address is the client and X-Forwarded-For is ignored, so that a client cannot choose its own address. IPv6 clients are limited by their /64. E.g. 10.0.0.0/8,fd00::/8.");
     public static final String HTTP_DOMAINS_JWT_ISSUER = key("http.domains.jwt.issuer", "",
-            "The issuer (iss) of an identity provider's JWT access tokens the queries take as well as the token files' tokens (Entra ID: https://login.microsoftonline.com/TENANT/v2.0; Keycloak: https://HOST/realms/REALM), with http.domains.jwt.audience and http.domains.jwt.jwks.url: a portal or a user's tool asks with a token of the organisation's single sign-on instead of a static one. A token is taken when signed RS256 by a key of the provider's key set, for the audience, not expired (a minute's leeway); its roles (http.domains.jwt.roles.claim) holding http.domains.jwt.operator.role let it ask everything, else its http.domains.jwt.tenant.claim names the tenant whose domains it may ask; neither: refused (401, counted among the wrong tokens). Empty: no JWTs taken.");
+            "The issuer (iss) of an identity provider's JWT access tokens the queries take as well as the token files' tokens (Entra ID: https://login.microsoftonline.com/TENANT/v2.0; Keycloak: https://HOST/realms/REALM), with http.domains.jwt.audience and http.domains.jwt.jwks.url: a portal or a user's tool asks with a token of the organisation's single sign-on instead of a static one. A token is taken when signed (http.domains.jwt.algorithms) by a key of the provider's key set, for the audience, not expired (a minute's leeway); its roles (http.domains.jwt.roles.claim) holding http.domains.jwt.operator.role let it ask everything, else its http.domains.jwt.tenant.claim names the tenant whose domains it may ask; neither: refused (401, counted among the wrong tokens). Empty: no JWTs taken.");
     public static final String HTTP_DOMAINS_JWT_AUDIENCE = key("http.domains.jwt.audience", "",
             "The audience (aud) the JWT access tokens must be for: the queries' application (Entra ID: its Application ID URI or client id).");
     public static final String HTTP_DOMAINS_JWT_JWKS_URL = key("http.domains.jwt.jwks.url", "",
             "The identity provider's key set (jwks_uri of its discovery document, https): read at the first token, again after an hour, and at once for a key it has just rolled over to (at most once a minute); a set that cannot be read leaves the keys read before in force.");
     public static final String HTTP_DOMAINS_JWT_CA_FILE = key("http.domains.jwt.ca.file", "",
             "PEM certificates of the authorities trusted for the key set's server (a provider with a private CA); empty: the JVM's.");
+    public static final String HTTP_DOMAINS_JWT_ALGORITHMS = key("http.domains.jwt.algorithms", "RS256",
+            "The signature algorithms a JWT may be signed with, comma-separated, of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 and ES512 (RS256 is Entra ID's, Okta's and Keycloak's default; Keycloak and Auth0 can sign ES256). The key that signed it must be for the algorithm (its type and curve, and the alg of its entry in the key set, if any). HMAC and none are never taken.");
     public static final String HTTP_DOMAINS_JWT_TENANT_CLAIM = key("http.domains.jwt.tenant.claim", "tlsrpt_tenant",
-            "The claim of a JWT that names the tenant whose domains it may ask (a tenant name of the served-domains file).");
+            "The claim of a JWT that names the tenant whose domains it may ask (a tenant name of the served-domains file). A top-level claim of that name, else a path through nested claims with its names separated by dots (org.tenant).");
     public static final String HTTP_DOMAINS_JWT_ROLES_CLAIM = key("http.domains.jwt.roles.claim", "roles",
-            "The claim of a JWT listing its roles (Entra ID's app roles are in roles).");
+            "The claim of a JWT listing its roles (Entra ID's app roles are in roles): a top-level claim of that name (Auth0's namespaced https://tlsrpt.example.com/roles), else a path through nested claims with its names separated by dots (Keycloak's realm roles: realm_access.roles; its client roles: resource_access.CLIENT_ID.roles).");
     public static final String HTTP_DOMAINS_JWT_OPERATOR_ROLE = key("http.domains.jwt.operator.role", "tlsrpt.operator",
             "The role that lets a JWT ask about every domain, as the operator's token does.");
     public static final String HTTP_TRUSTED_PROXIES_HEADER = key("http.trusted.proxies.header", "x-forwarded-for",
@@ -685,6 +690,11 @@ public final class ProcessorConfig {
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_DOMAINS_JWT_JWKS_URL + ": " + e.getMessage());
         }
+        try {
+            queryJwtAlgorithms();
+        } catch (IllegalArgumentException e) {
+            problems.add(HTTP_DOMAINS_JWT_ALGORITHMS + ": " + e.getMessage());
+        }
         optionalPath(HTTP_DOMAINS_JWT_CA_FILE).ifPresent(ca -> {
             try {
                 TrustedCertificates.trustManagers(ca);
@@ -703,8 +713,23 @@ public final class ProcessorConfig {
                 TrustedCertificates.clientContext(optionalPath(HTTP_DOMAINS_JWT_CA_FILE).orElse(null)),
                 Duration.ofSeconds(10), clock);
         return Optional.of(new QueryJwts(new JwtVerifier(get(HTTP_DOMAINS_JWT_ISSUER).strip(),
-                get(HTTP_DOMAINS_JWT_AUDIENCE).strip(), keys, clock), get(HTTP_DOMAINS_JWT_TENANT_CLAIM).strip(),
-                get(HTTP_DOMAINS_JWT_ROLES_CLAIM).strip(), get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip()));
+                get(HTTP_DOMAINS_JWT_AUDIENCE).strip(), keys, queryJwtAlgorithms(), clock),
+                get(HTTP_DOMAINS_JWT_TENANT_CLAIM).strip(), get(HTTP_DOMAINS_JWT_ROLES_CLAIM).strip(),
+                get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip()));
+    }
+
+    /** {@code http.domains.jwt.algorithms}. @throws IllegalArgumentException naming one that is not known, or none */
+    private Set<JwsAlgorithm> queryJwtAlgorithms() {
+        Set<JwsAlgorithm> algorithms = EnumSet.noneOf(JwsAlgorithm.class);
+        for (String name : get(HTTP_DOMAINS_JWT_ALGORITHMS).split(",")) {
+            if (!name.isBlank()) {
+                algorithms.add(JwsAlgorithm.parse(name));
+            }
+        }
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("at least one");
+        }
+        return algorithms;
     }
 
     private void checkHttpTls(List<String> problems) {

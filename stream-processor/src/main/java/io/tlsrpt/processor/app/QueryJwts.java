@@ -32,11 +32,11 @@ final class QueryJwts {
         } catch (JwtVerifier.NotValid e) {
             return new DomainQueryTokens.Denied("a JWT not taken: " + e.getMessage());
         }
-        Object roles = claims.get(rolesClaim);
+        Object roles = JwtVerifier.claim(claims, rolesClaim);
         if (operatorRole.equals(roles) || roles instanceof List<?> list && list.contains(operatorRole)) {
             return new DomainQueryTokens.Everything();
         }
-        Object tenant = claims.get(tenantClaim);
+        Object tenant = JwtVerifier.claim(claims, tenantClaim);
         if (tenant instanceof String name && ServedDomains.isTenantName(name)) {
             return new DomainQueryTokens.OneTenant(name);
         }

@@ -133,6 +133,21 @@ class DomainQueryTokensTest {
             assertThat(tokens.access("Bearer " + provider.jwt(valid + ",\"tlsrpt_tenant\":\"globex\"")))
                     .isEqualTo(new DomainQueryTokens.Denied("a JWT not taken: expired"));
             assertThat(provider.jwksRequests()).as("once, and again an hour on").isEqualTo(2);
+
+            // Keycloak: the operator by a realm role, nested in realm_access (no mapper to a top-level claim)
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ROLES_CLAIM, "realm_access.roles");
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ALGORITHMS, "rs256, ES256");
+            DomainQueryTokens keycloak = new DomainQueryTokens(Optional.empty(), Optional.empty(),
+                    ProcessorConfig.fromProperties(props).queryJwts(clock), clock,
+                    new FailedTokens(0, 1, 1, System::nanoTime), new ClientAddresses(List.of()));
+            long then = clock.now.getEpochSecond();
+            String later = "\"iss\":\"https://login.example/tenant/v2.0\",\"aud\":\"api://tlsrpt-queries\","
+                    + "\"exp\":" + (then + 3600) + ",\"nbf\":" + then;
+            assertThat(keycloak.access("Bearer " + provider.jwt(later
+                    + ",\"realm_access\":{\"roles\":[\"offline_access\",\"tlsrpt.operator\"]}")))
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
+            assertThat(keycloak.access("Bearer " + provider.jwt(later + ",\"roles\":[\"tlsrpt.operator\"]")))
+                    .as("the top-level roles are not the realm's").isInstanceOf(DomainQueryTokens.Denied.class);
         }
         Properties half = new Properties();
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
@@ -141,6 +156,14 @@ class DomainQueryTokensTest {
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_JWKS_URL, "http://login.example/keys");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(half))
                 .hasMessageContaining("http.domains.jwt.jwks.url: must be an https URL");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_JWKS_URL, "https://login.example/keys");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ALGORITHMS, "RS256,HS256");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
+                "http.domains.jwt.algorithms: not a public-key JWS algorithm (RS256, RS384, RS512, PS256, PS384, PS512,"
+                        + " ES256, ES384, ES512): HS256");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ALGORITHMS, " , ");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half))
+                .hasMessageContaining("http.domains.jwt.algorithms: at least one");
     }
 
     @Test
