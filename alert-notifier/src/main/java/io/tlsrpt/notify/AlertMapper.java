@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Pure mapping of a TLS-RPT alert to Alertmanager's API v2 alert.
@@ -17,8 +18,10 @@ import java.util.Map;
  * <p>Labels (the identity of an Alertmanager alert): {@code alertname} (the kind), {@code severity},
  * {@code policy_domain}, {@code result_type}, {@code source="tlsrpt"}, {@code alert_id}, plus the configured static
  * labels; a {@code reports-stopped} alert also carries {@code reporter}, the one reporter it is about (stable over the
- * incident, like the others), and an alert whose domain has a tenant ({@code example.com tenant=acme} in the
- * processor's {@code served.domains.file}) carries {@code tenant}. {@code alert_id} is a label so that the firing record, its updates and its resolution
+ * incident, like the others), an alert whose domain has a tenant ({@code example.com tenant=acme} in the
+ * processor's {@code served.domains.file}) carries {@code tenant}, and one that names the MX hosts its failures were
+ * at ({@code top_receiving_mx}) carries them sorted as {@code receiving_mx}, so that a shared MX host failing for many
+ * domains can be one group (when they change within an incident, the old label set is ended). {@code alert_id} is a label so that the firing record, its updates and its resolution
  * are one Alertmanager alert, while two incidents of the same kind on the same domain stay apart. The window is NOT a
  * label: one incident spans several windows, and a label that changes with each update would open a new
  * Alertmanager alert per window and leave the old one firing. Counts, window and hints are annotations, which
@@ -62,12 +65,22 @@ public final class AlertMapper {
             // replaces a static tenant label of this notifier, which stays for the domains the list gives none
             labels.put("tenant", alert.tenant());
         }
+        if (!alert.topReceivingMx().isEmpty()) {
+            // the MX hosts the failures were at, in one order: a provider's shared MX host failing for many domains
+            // at once (an expired certificate on mx1.provider.example) is then one Alertmanager group, not one per domain
+            labels.put("receiving_mx", receivingMx(alert.topReceivingMx()));
+        }
         if (FirstChecks.REPORTS_STOPPED.equals(alert.kind()) && alert.reporters().size() == 1) {
             // the one reporter that stopped: a reporter that stops for every domain at once (the intake refuses its
             // mails or posts, or it stopped sending) is then one Alertmanager group, not one per domain
             labels.put("reporter", alert.reporters().get(0));
         }
         return labels;
+    }
+
+    /** The {@code receiving_mx} label: the hosts sorted, once each, comma-separated. */
+    static String receivingMx(List<String> hosts) {
+        return String.join(",", new TreeSet<>(hosts));
     }
 
     /**

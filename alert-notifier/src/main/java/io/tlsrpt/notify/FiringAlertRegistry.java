@@ -30,7 +30,7 @@ final class FiringAlertRegistry {
     /**
      * Folds one record in and returns what to post for it, in order. Usually one alert; two when the label set of
      * an incident changed (e.g. warning escalated to critical): the old label set is ended first, otherwise that
-     * Alertmanager alert would stay firing until it expires.
+     * Alertmanager alert would stay firing until it expires. A resolution ends the label set that fired.
      */
     List<PostableAlert> apply(AlertRecord record, int partition, Instant now) {
         Entry previous = firing.get(record.alertId());
@@ -38,6 +38,12 @@ final class FiringAlertRegistry {
         Instant startsAt = previous != null && previous.alert().startsAt().isBefore(detected)
                 ? previous.alert().startsAt() : detected;
         PostableAlert mapped = mapper.map(record, startsAt, now);
+        if (previous != null && !mapped.firing()) {
+            // the resolution ends the very alert that fired, whatever labels its last record would give (the MX
+            // hosts of a window back to normal are not those that failed)
+            mapped = new PostableAlert(mapped.alertId(), previous.alert().labels(), mapped.annotations(),
+                    mapped.startsAt(), mapped.endsAt());
+        }
         List<PostableAlert> out = new ArrayList<>(2);
         if (previous != null && !previous.alert().labels().equals(mapped.labels())) {
             out.add(previous.alert().endedAt(now));

@@ -29,10 +29,24 @@ class AlertMapperTest {
                 "result_type", "starttls-not-supported",
                 "source", "tlsrpt",
                 "alert_id", "a-1",
+                "receiving_mx", "mx1.example.org",
                 "team", "mail"));
         assertThat(alert.startsAt()).isEqualTo(Instant.parse("2026-11-27T09:30:00Z"));
         assertThat(alert.endsAt()).isNull();
         assertThat(alert.firing()).isTrue();
+    }
+
+    /** A shared MX host failing for many domains groups them in Alertmanager: the label is the same for each. */
+    @Test
+    void theMxHostsFailedAtAreOneLabelInOneOrder() throws Exception {
+        assertThat(mapper.labels(AlertJson.firing("m-1").withList("top_receiving_mx", "mx2.provider.example",
+                "mx1.provider.example", "mx2.provider.example").parsed())).containsEntry("receiving_mx",
+                "mx1.provider.example,mx2.provider.example");
+        assertThat(mapper.labels(AlertJson.firing("m-2").with("policy_domain", "customer.example")
+                .withList("top_receiving_mx", "mx1.provider.example", "mx2.provider.example").parsed()))
+                .containsEntry("receiving_mx", "mx1.provider.example,mx2.provider.example");
+        assertThat(mapper.labels(AlertJson.firing("m-3").withList("top_receiving_mx").parsed()))
+                .as("no MX host named: no label").doesNotContainKey("receiving_mx");
     }
 
     @Test
@@ -160,7 +174,8 @@ class AlertMapperTest {
 
         PostableAlert resolved = mapper.map(AlertJson.resolved("s-1").with("kind", "reports-stopped")
                 .with("severity", "warning").with("result_type", "none")
-                .with("summary", "").withList("reporters", "Google Inc.").parsed(), NOW, NOW);
+                .with("summary", "").withList("reporters", "Google Inc.").withList("top_receiving_mx").parsed(),
+                NOW, NOW);
         assertThat(resolved.annotations().get("description"))
                 .startsWith("Resolved. reports-stopped on example.org: no report from Google Inc.");
         assertThat(resolved.labels()).as("the resolution is the same Alertmanager alert")

@@ -168,7 +168,7 @@ class AlertmanagerNotifierIT {
             assertThat(labels).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "alertname", "starttls-downgrade-suspected", "severity", "critical",
                     "policy_domain", "fire.example", "result_type", "starttls-not-supported",
-                    "source", "tlsrpt", "alert_id", "it-fire-1", "team", "mail"));
+                    "source", "tlsrpt", "alert_id", "it-fire-1", "receiving_mx", "mx1.example.org", "team", "mail"));
             assertThat(posted.path("annotations").path("summary").asText()).contains("STARTTLS downgrade suspected");
             assertThat(posted.path("annotations").path("description").asText())
                     .contains("120 of 4000 sessions").contains("Reporters: google.com, microsoft.com")
@@ -434,14 +434,7 @@ class AlertmanagerNotifierIT {
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         List<JsonNode> pages = new CopyOnWriteArrayList<>();
-        HttpServer pager = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        pager.createContext("/page", exchange -> {
-            try (exchange) {
-                pages.add(JSON.readTree(exchange.getRequestBody()));
-                exchange.sendResponseHeaders(200, -1);
-            }
-        });
-        pager.start();
+        HttpServer pager = pager(pages);
         URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
         Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
                 Files.createTempDirectory(work, "am-mail"));
@@ -465,7 +458,7 @@ class AlertmanagerNotifierIT {
             assertThat(ExampleRoute.plainText(spike)).contains(spikeSummary)
                     .contains("310 of 2000 sessions to mailed.example failed with certificate-expired (15.5%)")
                     .contains("Check first:");
-            MimeMessage stop = awaitMail(smtp, "[TLS-RPT FIRING] mute-reporter.example: reports-stopped",
+            MimeMessage stop = awaitMail(smtp, "[TLS-RPT FIRING] mute-reporter.example: reports-stopped (3 alerts)",
                     text -> text.contains("quiet1.example") && text.contains("quiet2.example")
                             && text.contains("quiet3.example"));
             assertThat(ExampleRoute.plainText(stop)).contains("Reporter: mute-reporter.example");
@@ -476,14 +469,14 @@ class AlertmanagerNotifierIT {
             MimeMessage ended = awaitMail(smtp, "[TLS-RPT RESOLVED] mailed.example: failure-spike", text -> true);
             assertThat(ExampleRoute.plainText(ended)).contains("Resolved: back to normal.");
 
-            produce(firing("it-page-downgrade", "paged.example"));
+            produce(firing("it-page-downgrade", "paged.example").withList("top_receiving_mx", "mx.paged.example"));
             JsonNode page = awaitPage(pages, "paged.example", "firing");
             assertThat(page.path("receiver").asText()).isEqualTo("mail-oncall-page");
             JsonNode paged = page.path("alerts").get(0);
             assertThat(paged.path("labels").path("alertname").asText()).isEqualTo("starttls-downgrade-suspected");
             assertThat(paged.path("labels").path("severity").asText()).isEqualTo("critical");
             assertThat(paged.path("annotations").path("summary").asText()).startsWith("STARTTLS downgrade suspected");
-            produce(resolved("it-page-downgrade", "paged.example"));
+            produce(resolved("it-page-downgrade", "paged.example").withList("top_receiving_mx"));
             awaitPage(pages, "paged.example", "resolved");
             assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject)
                     .as("a critical alert pages and is not mailed").noneMatch(subject -> subject.contains("paged.example"));
@@ -492,6 +485,76 @@ class AlertmanagerNotifierIT {
             pager.stop(0);
             smtp.stop();
         }
+    }
+
+    /**
+     * A provider's MX host shared by its customers' domains loses its certificate: every domain's reports say so, the
+     * processor raises an alert per domain, and the example route makes them one group, paged once, listing the
+     * domains; a domain with its own MX host and a warning at the shared host are groups of their own.
+     */
+    @Test
+    void exampleRouteFromDeployPagesOnceForTheDomainsOfASharedMxHostThatFails() throws Exception {
+        String shared = "mx1.shared-host.example";
+        List<JsonNode> pages = new CopyOnWriteArrayList<>();
+        HttpServer pager = pager(pages);
+        URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
+                Files.createTempDirectory(work, "am-shared-mx"));
+        try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
+                HttpClient.newHttpClient(), null).start();
+             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-shared-mx", am.url().toString(),
+                     Map.of(), new SimpleMeterRegistry())) {
+            for (int i = 0; i < 12; i++) {
+                produce(expired("it-mx-" + i, "customer" + i + ".example", shared));
+            }
+            produce(expired("it-mx-own", "own-mx.example", "mx.own-mx.example"));
+            produce(firing("it-mx-warning", "customer0.example").with("kind", "starttls-unavailable")
+                    .with("severity", "warning").withList("top_receiving_mx", shared));
+
+            JsonNode page = awaitFirst("one page for the shared host's twelve domains", () -> pages, p ->
+                    shared.equals(p.path("commonLabels").path("receiving_mx").asText())
+                            && p.path("alerts").size() == 12);
+            assertThat(page.path("receiver").asText()).isEqualTo("mail-oncall-page");
+            assertThat(page.path("groupLabels").size()).as("grouped by kind and MX hosts").isEqualTo(2);
+            assertThat(page.path("commonLabels").has("policy_domain")).isFalse();
+            assertThat(page.path("alerts").findValuesAsText("policy_domain")).hasSize(12)
+                    .contains("customer0.example", "customer11.example");
+            awaitFirst("the domain with its own MX host paged apart", () -> pages, p ->
+                    "own-mx.example".equals(p.path("commonLabels").path("policy_domain").asText()));
+            await("the warning at the shared host a group of its own").atMost(WAIT).untilAsserted(() ->
+                    assertThat(am.groups()).anySatisfy(g -> {
+                        assertThat(g.path("labels").path("alertname").asText()).isEqualTo("starttls-unavailable");
+                        assertThat(g.path("labels").path("receiving_mx").asText()).isEqualTo(shared);
+                        assertThat(g.path("receiver").path("name").asText()).isEqualTo("mail-oncall");
+                    }));
+            assertThat(pages).as("every page about the customers' domains is the shared host's group").filteredOn(p ->
+                    p.path("alerts").findValuesAsText("policy_domain").stream().anyMatch(d -> d.startsWith("customer")))
+                    .allSatisfy(p -> assertThat(p.path("groupLabels").path("receiving_mx").asText()).isEqualTo(shared));
+            assertThat(routed.isRunning()).isTrue();
+        } finally {
+            pager.stop(0);
+            smtp.stop();
+        }
+    }
+
+    private static AlertJson expired(String id, String domain, String mx) {
+        return firing(id, domain).with("kind", "certificate-expired").with("result_type", "certificate-expired")
+                .withList("top_receiving_mx", mx);
+    }
+
+    /** A paging webhook on 127.0.0.1 keeping each post's JSON in {@code pages}; its path is /page. */
+    private static HttpServer pager(List<JsonNode> pages) throws java.io.IOException {
+        HttpServer pager = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        pager.createContext("/page", exchange -> {
+            try (exchange) {
+                pages.add(JSON.readTree(exchange.getRequestBody()));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        pager.start();
+        return pager;
     }
 
     /** The first webhook post about {@code domain} with the group status {@code status}; waits for it. */

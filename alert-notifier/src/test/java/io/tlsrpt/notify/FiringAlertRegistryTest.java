@@ -49,6 +49,26 @@ class FiringAlertRegistryTest {
     }
 
     @Test
+    void anotherMxFailingChangesTheLabelSetAndTheResolutionEndsTheOneThatFired() throws Exception {
+        registry.apply(AlertJson.firing("i-1").withList("top_receiving_mx", "mx1.example.org").parsed(), 0, NOW);
+        List<PostableAlert> grown = registry.apply(AlertJson.firing("i-1")
+                .withList("top_receiving_mx", "mx2.example.org", "mx1.example.org").parsed(), 0, NOW);
+        assertThat(grown).extracting(a -> a.labels().get("receiving_mx"), PostableAlert::firing)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("mx1.example.org", false),
+                        org.assertj.core.groups.Tuple.tuple("mx1.example.org,mx2.example.org", true));
+
+        // the window back to normal names no MX host (or others): the alert that fired is the one ended
+        List<PostableAlert> resolved = registry.apply(AlertJson.resolved("i-1").withList("top_receiving_mx")
+                .with("failed_sessions", 0).parsed(), 0, NOW);
+        assertThat(resolved).singleElement().satisfies(a -> {
+            assertThat(a.firing()).isFalse();
+            assertThat(a.labels()).containsEntry("receiving_mx", "mx1.example.org,mx2.example.org");
+            assertThat(a.annotations()).as("the resolution's figures").containsEntry("failed_sessions", "0");
+        });
+        assertThat(registry.firing()).isEmpty();
+    }
+
+    @Test
     void forgettingAPartitionDropsOnlyItsAlerts() throws Exception {
         registry.apply(AlertJson.firing("p0").parsed(), 0, NOW);
         registry.apply(AlertJson.firing("p1").parsed(), 1, NOW);
