@@ -1,7 +1,6 @@
 package io.tlsrpt.cli.reports;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.tlsrpt.cli.PolicyDomains;
 import io.tlsrpt.schema.FailureDetail;
@@ -31,14 +29,10 @@ final class FailureGroup {
     }
 
     private final Key key;
-    private long failedSessions;
-    private final Set<String> reportIds = new LinkedHashSet<>();
-    private final Set<String> reporters = new TreeSet<>();
+    private final FailureTally tally = new FailureTally();
     private final Map<String, Long> sendingIps = new HashMap<>();
     private final Set<String> reasons = new LinkedHashSet<>();
     private int reasonsLeftOut;
-    private LocalDate firstDay;
-    private LocalDate lastDay;
 
     private FailureGroup(Key key) {
         this.key = key;
@@ -64,9 +58,7 @@ final class FailureGroup {
     }
 
     private void add(ReportRow row, FailureDetail detail) {
-        failedSessions += detail.getFailedSessions();
-        reportIds.add(row.reporter() + "\u0000" + row.reportId());
-        reporters.add(row.reporter());
+        tally.add(row, detail.getFailedSessions());
         if (detail.getSendingMtaIp() != null) {
             sendingIps.merge(detail.getSendingMtaIp(), detail.getFailedSessions(), Long::sum);
         }
@@ -74,9 +66,6 @@ final class FailureGroup {
             addReason(detail.getFailureReasonCode());
         }
         addReason(detail.getAdditionalInformation());
-        LocalDate day = LocalDate.ofInstant(row.start(), ZoneOffset.UTC);
-        firstDay = firstDay == null || day.isBefore(firstDay) ? day : firstDay;
-        lastDay = lastDay == null || day.isAfter(lastDay) ? day : lastDay;
     }
 
     private void addReason(String reason) {
@@ -99,16 +88,16 @@ final class FailureGroup {
     }
 
     long failedSessions() {
-        return failedSessions;
+        return tally.failedSessions();
     }
 
     /** How many reports (reporter and report id) have details in this group. */
     int reports() {
-        return reportIds.size();
+        return tally.reports();
     }
 
     Set<String> reporters() {
-        return reporters;
+        return tally.reporters();
     }
 
     /** The sending MTAs' addresses, the most failed sessions first. */
@@ -129,10 +118,10 @@ final class FailureGroup {
     }
 
     LocalDate firstDay() {
-        return firstDay;
+        return tally.firstDay();
     }
 
     LocalDate lastDay() {
-        return lastDay;
+        return tally.lastDay();
     }
 }

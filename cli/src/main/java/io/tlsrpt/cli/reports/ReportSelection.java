@@ -16,14 +16,21 @@ import io.tlsrpt.schema.TlsReport;
 
 /**
  * Which policies of which reports {@code tlsrpt reports} shows: those of the wanted policy domains (and their
- * subdomains) in reports whose window starts in [{@code from}, {@code until}), from a reporter whose name contains
- * one of {@code reporters} (any case; all when empty), and, when {@code resultType} is given, only the policies with
- * failure details of that type, with only those details.
+ * subdomains; all when empty) in reports whose window starts in [{@code from}, {@code until}), from a reporter whose
+ * name contains one of {@code reporters} (any case; all when empty), and, when {@code resultType} or {@code mxHosts}
+ * is given, only the policies with failure details of that type at one of those receiving MX hosts (a host, a parent
+ * domain of hosts, or an address), with only those details.
  */
-record ReportSelection(Set<String> domains, Instant from, Instant until, Set<String> reporters, String resultType) {
+record ReportSelection(Set<String> domains, Instant from, Instant until, Set<String> reporters, String resultType,
+                       Set<String> mxHosts) {
+
+    ReportSelection(Set<String> domains, Instant from, Instant until, Set<String> reporters, String resultType) {
+        this(domains, from, until, reporters, resultType, Set.of());
+    }
 
     ReportSelection {
         domains = PolicyDomains.normalised(domains);
+        mxHosts = PolicyDomains.normalised(mxHosts);
         reporters = reporters.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         resultType = resultType == null ? null : resultType.strip().toLowerCase(Locale.ROOT);
     }
@@ -42,8 +49,9 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
             }
             List<FailureDetail> details = policy.getFailureDetails().stream()
                 .filter(d -> resultType == null || resultType.equals(d.getResultType()))
+                .filter(this::atWantedMx)
                 .toList();
-            if (resultType != null && details.isEmpty()) {
+            if ((resultType != null || !mxHosts.isEmpty()) && details.isEmpty()) {
                 continue;
             }
             String type = policy.getPolicyType();
@@ -55,6 +63,12 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
                 provenance == null ? null : provenance.getReceivedAt()));
         }
         return rows;
+    }
+
+    private boolean atWantedMx(FailureDetail detail) {
+        return mxHosts.isEmpty()
+            || detail.getReceivingMxHostname() != null && PolicyDomains.matches(detail.getReceivingMxHostname(), mxHosts)
+            || detail.getReceivingIp() != null && mxHosts.contains(detail.getReceivingIp().toLowerCase(Locale.ROOT));
     }
 
     private boolean fromWantedReporter(TlsReport report) {

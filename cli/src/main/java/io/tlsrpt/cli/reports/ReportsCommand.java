@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
     name = "reports",
     mixinStandardHelpOptions = true,
     description = {
-        "Show the reports received about the given policy domains (and their subdomains): a line per report and "
-            + "policy, oldest first, then the failure details summed by result type and receiving MX host, the most "
+        "Show the reports received about the given policy domains (and their subdomains), or with failures at the "
+            + "given MX hosts: a line per report and policy, oldest first, then the failure details summed by result "
+            + "type and receiving MX host (across the domains, when there are several, then by domain), the most "
             + "failed sessions first, with the reporters, the sending MTAs and the senders' reasons. A summary goes "
             + "to standard error.",
         "Exit codes: 0 reports shown, 1 none matched or the topic does not exist or could not be read, 2 usage error."})
@@ -63,9 +64,17 @@ public final class ReportsCommand implements Callable<Integer> {
         description = "The normalised reports topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--domain", paramLabel = "DOMAIN", required = true,
-        description = "The policy domain, or a parent of the policy domains, to show. Repeatable.")
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+        description = "The policy domain, or a parent of the policy domains, to show. Repeatable. At least one of "
+            + "--domain and --mx.")
     Set<String> domains = new LinkedHashSet<>();
+
+    @Option(names = "--mx", paramLabel = "HOST",
+        description = "Only the failure details at this receiving MX host, at the hosts under this domain (e.g. "
+            + "provider.example for mx1.provider.example and mx2.provider.example) or at this address, and only the "
+            + "policies with such details; with no --domain, of every policy domain: which of a provider's domains "
+            + "fail at its shared MX host. Repeatable.")
+    Set<String> mxHosts = new LinkedHashSet<>();
 
     @Option(names = "--since", paramLabel = "YYYY-MM-DD",
         description = "Only the reports whose window starts on or after this UTC date; the topic is read from a day "
@@ -95,13 +104,16 @@ public final class ReportsCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
         }
+        if (domains.isEmpty() && mxHosts.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --domain, --mx or both");
+        }
         if (since != null && until != null && until.isBefore(since)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--until is before --since");
         }
         Instant from = since == null ? Instant.MIN : since.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = until == null ? Instant.MAX : until.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         ReportCollection collection = new ReportCollection(
-            new ReportSelection(domains, from, to, reporters, resultType));
+            new ReportSelection(domains, from, to, reporters, resultType, mxHosts));
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -124,8 +136,10 @@ public final class ReportsCommand implements Callable<Integer> {
             collection.repeated() == 0 ? "" : ", " + collection.repeated() + " records repeating a shown report");
         err.flush();
         if (collection.reports() == 0) {
-            err.println("tlsrpt reports: no report matched " + String.join(", ", domains)
-                + (resultType == null ? "" : " with " + resultType) + " in what was read");
+            err.println("tlsrpt reports: no report matched "
+                + (domains.isEmpty() ? "any domain" : String.join(", ", domains))
+                + (resultType == null ? "" : " with " + resultType)
+                + (mxHosts.isEmpty() ? "" : " at " + String.join(", ", mxHosts)) + " in what was read");
             return 1;
         }
         if (format.equals("json")) {

@@ -154,6 +154,14 @@ class DomainsCommandIT {
                 d -> assertThat(d.get("result_type").asText()).isEqualTo("certificate-expired"));
             assertThat(row.get("source").asText()).isEqualTo("cli");
         });
+        // from the host's side: every domain failing at the MX hosts under expired.example, whatever the domain
+        Run byHost = reports("--mx", "expired.example", "--format", "json");
+        assertThat(byHost.exit()).as(byHost.err()).isZero();
+        assertThat(byHost.jsonLines()).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.get("policy_domain").asText()).isEqualTo("expired.example");
+            assertThat(row.get("failure_details")).isNotEmpty().allSatisfy(d ->
+                assertThat(d.get("receiving_mx_hostname").asText()).endsWith(".expired.example"));
+        });
         Run everyDay = reports("--domain", "expired.example", "--format", "json");
         assertThat(everyDay.jsonLines()).extracting(row -> row.get("window_start").asText().substring(0, 10))
             .as("the healthy days too, oldest first").contains(START.toString(), START.plusDays(9).toString())
@@ -352,7 +360,12 @@ class DomainsCommandIT {
 
         assertThat(reports("--domain", "expired.example", "--topic", "tlsrpt.no-such-topic").err())
             .contains("tlsrpt.no-such-topic does not exist on this cluster");
-        assertThat(reports("--since", "2025-01-02").exit()).as("--domain is required").isEqualTo(2);
+        Run neither = reports("--since", "2025-01-02");
+        assertThat(neither.exit()).as("--domain or --mx is required").isEqualTo(2);
+        assertThat(neither.err()).contains("give --domain, --mx or both");
+        Run elsewhere = reports("--mx", "mx.nowhere.example");
+        assertThat(elsewhere.exit()).isEqualTo(1);
+        assertThat(elsewhere.err()).contains("no report matched any domain at mx.nowhere.example");
         assertThat(reports("--domain", "x.example", "--since", "2025-01-02", "--until", "2025-01-01").exit())
             .isEqualTo(2);
     }

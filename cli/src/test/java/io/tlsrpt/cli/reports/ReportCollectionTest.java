@@ -120,6 +120,57 @@ class ReportCollectionTest {
         assertThat(group.reasonsLeftOut()).isEqualTo(12 - FailureGroup.MAX_REASONS);
     }
 
+    /**
+     * A provider's shared MX host loses its certificate: --mx with no domain finds every customer domain failing there
+     * (and only those details), summed by host across the domains before the groups of each domain.
+     */
+    @Test
+    void theDomainsFailingAtASharedMxHostAreFoundAndSummedByHost() {
+        ReportCollection c = new ReportCollection(new ReportSelection(Set.of(), Instant.MIN, Instant.MAX, Set.of(),
+            null, Set.of("Provider.Example.")));
+        for (int i = 0; i < 12; i++) {
+            c.add(report("Google Inc.", "g-" + i, 1, policy("sts", "customer" + i + ".example", ENFORCE, 100,
+                expired("mx1.provider.example", "198.51.100.1", "203.0.113.7", 10 + i),
+                detail("starttls-not-supported", "mx.elsewhere.example", null, null, 5))));
+        }
+        c.add(report("Microsoft Corporation", "m-1", 2, policy("sts", "customer0.example", ENFORCE, 100,
+            expired("MX2.provider.example", "198.51.100.2", "203.0.113.9", 3))));
+        c.add(report("Google Inc.", "g-own", 1, policy("sts", "own.example", ENFORCE, 100,
+            expired("mx.own.example", null, null, 50))));
+        c.add(report("Google Inc.", "g-ok", 1, policy("sts", "customer99.example", ENFORCE, 100)));
+
+        assertThat(c.reports()).isEqualTo(13);
+        assertThat(c.rows()).allSatisfy(r -> assertThat(r.details()).allSatisfy(d ->
+            assertThat(d.getReceivingMxHostname()).endsWithIgnoringCase("provider.example")));
+        List<MxHostGroup> hosts = MxHostGroup.of(c.rows());
+        assertThat(hosts).extracting(g -> g.key().receivingMx()).containsExactly("mx1.provider.example",
+            "mx2.provider.example");
+        assertThat(hosts.get(0).domains()).hasSize(12).first().satisfies(e -> {
+            assertThat(e.getKey()).isEqualTo("customer11.example");
+            assertThat(e.getValue()).isEqualTo(21L);
+        });
+        assertThat(hosts.get(0).failedSessions()).isEqualTo(12 * 10 + 66);
+        assertThat(hosts.get(0).tally().reports()).isEqualTo(12);
+
+        StringWriter text = new StringWriter();
+        ReportsText.print(c, new PrintWriter(text));
+        List<String> lines = text.toString().lines().toList();
+        assertThat(lines.get(0)).startsWith("12 policy domains: 13 reports from 2 reporters, windows 2026-11-21 to "
+            + "2026-11-22");
+        int across = lines.indexOf("failure details at each receiving MX host, across 12 policy domains, most failed"
+            + " sessions first:");
+        assertThat(across).isPositive();
+        assertThat(lines.get(across + 1)).isEqualTo("  certificate-expired at mx1.provider.example: 186 failed "
+            + "sessions of 12 policy domains in 12 reports, on 2026-11-21");
+        assertThat(lines.get(across + 2)).startsWith("      policy domains: customer11.example (21), "
+            + "customer10.example (20),").endsWith("customer2.example (12) and 2 more");
+        assertThat(lines.get(across + 3)).isEqualTo("      reporters: Google Inc.");
+        assertThat(lines.get(across + 4)).isEqualTo("  certificate-expired at mx2.provider.example: 3 failed "
+            + "sessions of 1 policy domain in 1 report, on 2026-11-22");
+        assertThat(lines).contains("failure details, summed by result type and receiving MX, most failed sessions "
+            + "first:");
+    }
+
     @Test
     void printsTheReportsThenWhatFailedWhere() {
         ReportCollection c = new ReportCollection(all("example.org"));
