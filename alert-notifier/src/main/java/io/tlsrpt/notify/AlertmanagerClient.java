@@ -3,6 +3,7 @@ package io.tlsrpt.notify;
 import io.tlsrpt.oauth.AccessToken;
 import io.tlsrpt.oauth.ClientGrant;
 import io.tlsrpt.oauth.TokenEndpoint;
+import io.tlsrpt.tls.ReloadedFile;
 import io.tlsrpt.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -32,6 +35,8 @@ final class AlertmanagerClient {
     /** Path of the v2 alerts endpoint below the configured base URL. */
     static final String ALERTS_PATH = "/api/v2/alerts";
     private static final int MAX_ERROR_BODY = 2048;
+    /** How often the secret file is looked at for a change, at most (when a token is asked for). */
+    static final Duration SECRET_RECHECK = Duration.ofSeconds(10);
 
     /** Outcome of one POST. */
     enum Outcome {
@@ -61,7 +66,7 @@ final class AlertmanagerClient {
         }
         this.http = builder.build();
         tokens = config.oauth2TokenUrl() == null ? null : TokenEndpoint.forClient(config.oauth2TokenUrl(),
-                config.oauth2ClientId(), config.oauth2ClientSecret(), null, "", config.oauth2Scopes(),
+                config.oauth2ClientId(), clientSecret(config), null, "", config.oauth2Scopes(),
                 ClientGrant.ClientAuthentication.POST, TrustedCertificates.clientContext(config.oauth2CaFile()),
                 config.timeout(), InstantSource.system());
         if (!config.bearerToken().isEmpty()) {
@@ -72,6 +77,18 @@ final class AlertmanagerClient {
         } else {
             authorization = null;
         }
+    }
+
+    /** The OAuth client's secret of the moment: its configured value, or its file's, read again when it changes. */
+    private static Supplier<String> clientSecret(NotifierConfig config) {
+        if (config.oauth2ClientSecretFile() == null) {
+            String secret = config.oauth2ClientSecret();
+            return () -> secret;
+        }
+        ReloadedFile<String> file = new ReloadedFile<>(NotifierConfig.OAUTH2_CLIENT_SECRET_FILE,
+                config.oauth2ClientSecretFile(), NotifierConfig::secretOf, secret -> "The OAuth client secret",
+                InstantSource.system(), SECRET_RECHECK);
+        return file::current;
     }
 
     CompletableFuture<PostResult> post(URI base, byte[] body) {

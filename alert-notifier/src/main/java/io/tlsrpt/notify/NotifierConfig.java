@@ -78,6 +78,12 @@ public final class NotifierConfig {
     public static final String OAUTH2_CLIENT_ID = "auth.oauth2.client.id";
     /** The OAuth client's secret. Secret. */
     public static final String OAUTH2_CLIENT_SECRET = "auth.oauth2.client.secret";
+    /**
+     * A file holding the OAuth client's secret instead (a Kubernetes Secret's volume), read again when it changes: a
+     * secret rotated in place is used from the next token request on, without a restart (Prometheus'
+     * {@code client_secret_file}).
+     */
+    public static final String OAUTH2_CLIENT_SECRET_FILE = "auth.oauth2.client.secret.file";
     /** Scopes asked for, space-separated; empty: none. */
     public static final String OAUTH2_SCOPES = "auth.oauth2.scopes";
     /** PEM certificates of the authorities trusted for the token endpoint; empty: the JVM's. */
@@ -138,6 +144,7 @@ public final class NotifierConfig {
         d.put(OAUTH2_TOKEN_URL, "");
         d.put(OAUTH2_CLIENT_ID, "");
         d.put(OAUTH2_CLIENT_SECRET, "");
+        d.put(OAUTH2_CLIENT_SECRET_FILE, "");
         d.put(OAUTH2_SCOPES, "");
         d.put(OAUTH2_CA_FILE, "");
         d.put(TRUSTSTORE_PATH, "");
@@ -169,6 +176,7 @@ public final class NotifierConfig {
     private final URI oauth2TokenUrl;
     private final String oauth2ClientId;
     private final String oauth2ClientSecret;
+    private final Path oauth2ClientSecretFile;
     private final String oauth2Scopes;
     private final Path oauth2CaFile;
     private final Path truststorePath;
@@ -215,16 +223,25 @@ public final class NotifierConfig {
         oauth2TokenUrl = parseTokenUrl(v.get(OAUTH2_TOKEN_URL));
         oauth2ClientId = v.get(OAUTH2_CLIENT_ID);
         oauth2ClientSecret = v.get(OAUTH2_CLIENT_SECRET);
+        oauth2ClientSecretFile = optionalFile(v, OAUTH2_CLIENT_SECRET_FILE);
         oauth2Scopes = v.get(OAUTH2_SCOPES).strip();
         oauth2CaFile = optionalFile(v, OAUTH2_CA_FILE);
         if (oauth2TokenUrl != null) {
             if (!basicUsername.isEmpty() || !bearerToken.isEmpty()) {
                 throw invalid(OAUTH2_TOKEN_URL, "set one of basic auth, a bearer token or OAuth 2.0, not two");
             }
-            if (oauth2ClientId.isEmpty() || oauth2ClientSecret.isEmpty()) {
-                throw invalid(OAUTH2_TOKEN_URL, "needs " + OAUTH2_CLIENT_ID + " and " + OAUTH2_CLIENT_SECRET);
+            if (oauth2ClientId.isEmpty() || oauth2ClientSecret.isEmpty() == (oauth2ClientSecretFile == null)) {
+                throw invalid(OAUTH2_TOKEN_URL, "needs " + OAUTH2_CLIENT_ID + " and one of " + OAUTH2_CLIENT_SECRET
+                        + " and " + OAUTH2_CLIENT_SECRET_FILE);
             }
-        } else if (!oauth2ClientId.isEmpty() || !oauth2ClientSecret.isEmpty()) {
+            if (oauth2ClientSecretFile != null) {
+                try {
+                    secretOf(oauth2ClientSecretFile);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(OAUTH2_CLIENT_SECRET_FILE, e.getMessage());
+                }
+            }
+        } else if (!oauth2ClientId.isEmpty() || !oauth2ClientSecret.isEmpty() || oauth2ClientSecretFile != null) {
             throw invalid(OAUTH2_CLIENT_ID, "and " + OAUTH2_CLIENT_SECRET + " need " + OAUTH2_TOKEN_URL);
         }
         truststorePath = optionalFile(v, TRUSTSTORE_PATH);
@@ -319,6 +336,26 @@ public final class NotifierConfig {
     public URI oauth2TokenUrl() { return oauth2TokenUrl; }
     public String oauth2ClientId() { return oauth2ClientId; }
     String oauth2ClientSecret() { return oauth2ClientSecret; }
+    /** {@link #OAUTH2_CLIENT_SECRET_FILE}, or null. */
+    public Path oauth2ClientSecretFile() { return oauth2ClientSecretFile; }
+
+    /**
+     * The secret a secret file holds: its text without surrounding white space (a line end a text editor added).
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds nothing
+     */
+    static String secretOf(Path file) {
+        String secret;
+        try {
+            secret = Files.readString(file).strip();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException(file + " is empty");
+        }
+        return secret;
+    }
     public String oauth2Scopes() { return oauth2Scopes; }
     public Path oauth2CaFile() { return oauth2CaFile; }
     public Path truststorePath() { return truststorePath; }
@@ -371,6 +408,7 @@ public final class NotifierConfig {
         shown.put(OAUTH2_TOKEN_URL, oauth2TokenUrl == null ? "" : redact(oauth2TokenUrl));
         shown.put(OAUTH2_CLIENT_ID, oauth2ClientId);
         shown.put(OAUTH2_CLIENT_SECRET, mask(oauth2ClientSecret));
+        shown.put(OAUTH2_CLIENT_SECRET_FILE, oauth2ClientSecretFile == null ? "" : oauth2ClientSecretFile);
         shown.put(TRUSTSTORE_PATH, truststorePath);
         shown.put(KEYSTORE_PATH, keystorePath);
         shown.put(MAX_PENDING_RECORDS, maxPendingRecords);

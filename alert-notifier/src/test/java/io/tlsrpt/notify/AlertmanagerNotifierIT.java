@@ -667,6 +667,8 @@ class AlertmanagerNotifierIT {
      */
     @Test
     void oauthTokensOfATokenEndpointAreSentAndARefusedOneIsNotSentAgain() throws Exception {
+        Path secretFile = Files.writeString(Files.createTempDirectory(work, "oauth-secret").resolve("client-secret"),
+                "cl1ent-s3cret\n");
         AtomicInteger issued = new AtomicInteger();
         AtomicReference<String> taken = new AtomicReference<>("none yet");
         try (AlertmanagerProcess am = new AlertmanagerProcess(Files.createTempDirectory(work, "am-oauth")).start();
@@ -680,8 +682,8 @@ class AlertmanagerNotifierIT {
              BearerAuthProxy proxy = new BearerAuthProxy(am.url(), taken::get);
              AlertmanagerNotifier viaGateway = startNotifier("notifier-it-oauth", proxy.url().toString(),
                      Map.of(NotifierConfig.OAUTH2_TOKEN_URL, endpoint.uri().toString(),
-                             NotifierConfig.OAUTH2_CLIENT_ID, "notifier", NotifierConfig.OAUTH2_CLIENT_SECRET,
-                             "cl1ent-s3cret", NotifierConfig.OAUTH2_SCOPES, "api://alertmanager/.default",
+                             NotifierConfig.OAUTH2_CLIENT_ID, "notifier", NotifierConfig.OAUTH2_CLIENT_SECRET_FILE,
+                             secretFile.toString(), NotifierConfig.OAUTH2_SCOPES, "api://alertmanager/.default",
                              NotifierConfig.OAUTH2_CA_FILE, endpoint.caFile().toString()),
                      new SimpleMeterRegistry())) {
             produce(firing("it-oauth-1", "oauth.example"));
@@ -693,11 +695,11 @@ class AlertmanagerNotifierIT {
                     .until(() -> proxy.refused.get() == refused && issued.get() == 2);
             assertThat(endpoint.requests()).allSatisfy(request -> assertThat(request.form())
                     .containsEntry("grant_type", "client_credentials").containsEntry("client_id", "notifier")
-                    .containsEntry("scope", "api://alertmanager/.default"));
+                    .containsEntry("client_secret", "cl1ent-s3cret").containsEntry("scope", "api://alertmanager/.default"));
             assertThat(viaGateway.failure()).isNull();
         }
         assertThat(Files.readString(Path.of("target", "test-logs", "notifier.log")))
-                .contains("auth.oauth2.client.secret=******").doesNotContain("cl1ent-s3cret")
+                .contains("auth.oauth2.client.secret.file=" + secretFile).doesNotContain("cl1ent-s3cret")
                 .doesNotContain("am-tok-");
     }
 

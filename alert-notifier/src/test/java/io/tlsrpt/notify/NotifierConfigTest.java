@@ -109,11 +109,35 @@ class NotifierConfigTest {
         assertThatThrownBy(() -> config("auth.oauth2.token.url", "http://login.example/token",
                 "auth.oauth2.client.id", "n", "auth.oauth2.client.secret", "s")).hasMessageContaining("https URL");
         assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token"))
-                .hasMessageContaining("needs auth.oauth2.client.id and auth.oauth2.client.secret");
+                .hasMessageContaining("needs auth.oauth2.client.id and one of auth.oauth2.client.secret and "
+                        + "auth.oauth2.client.secret.file");
         assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token",
                 "auth.oauth2.client.id", "n", "auth.oauth2.client.secret", "s", "auth.bearer.token", "t"))
                 .hasMessageContaining("not two");
         assertThatThrownBy(() -> config("auth.oauth2.client.id", "n")).hasMessageContaining("need auth.oauth2.token.url");
+    }
+
+    /** The secret from a file (a Kubernetes Secret's volume), read again by the client when the file changes. */
+    @Test
+    void anOauthClientsSecretMayComeFromAFile(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("client-secret"), "cl1ent-s3cret\n");
+        NotifierConfig oauth = config("auth.oauth2.token.url", "https://login.example/token", "auth.oauth2.client.id",
+                "notifier", "auth.oauth2.client.secret.file", secret.toString());
+        assertThat(oauth.oauth2ClientSecretFile()).isEqualTo(secret);
+        assertThat(NotifierConfig.secretOf(secret)).isEqualTo("cl1ent-s3cret");
+        assertThat(oauth.toString()).contains("auth.oauth2.client.secret.file=" + secret).doesNotContain("cl1ent");
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token",
+                "auth.oauth2.client.id", "notifier", "auth.oauth2.client.secret.file", secret.toString(),
+                "auth.oauth2.client.secret", "s")).hasMessageContaining("one of auth.oauth2.client.secret and");
+        Path empty = Files.writeString(dir.resolve("empty"), " \n");
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token",
+                "auth.oauth2.client.id", "notifier", "auth.oauth2.client.secret.file", empty.toString()))
+                .hasMessageContaining("auth.oauth2.client.secret.file").hasMessageContaining("is empty");
+        assertThatThrownBy(() -> config("auth.oauth2.client.secret.file", secret.toString()))
+                .hasMessageContaining("need auth.oauth2.token.url");
+        assertThatThrownBy(() -> config("auth.oauth2.token.url", "https://login.example/token",
+                "auth.oauth2.client.id", "notifier", "auth.oauth2.client.secret.file", dir.resolve("none").toString()))
+                .hasMessageContaining("file not readable");
     }
 
     @Test

@@ -307,7 +307,10 @@ public final class TlsRptSourceConfig extends AbstractConfig {
         def.define(IMAP_OAUTH_CLIENT_CERTIFICATE_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
                 "Instead of imap.oauth.client.secret: the PEM certificate the client registered (Entra ID's "
                         + "certificate credentials, which it recommends over secrets); each token request carries an "
-                        + "assertion its key signs (RFC 7523, private_key_jwt). With imap.oauth.client.key.file.",
+                        + "assertion its key signs (RFC 7523, private_key_jwt). With imap.oauth.client.key.file. "
+                        + "Read again when it changes (looked at once a minute at most): a pair renewed in place "
+                        + "(cert-manager, a Key Vault or Vault agent) is used without a restart; until the key is the "
+                        + "new certificate's the pair read before stays in force.",
                 G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth client certificate");
         def.define(IMAP_OAUTH_CLIENT_KEY_FILE, Type.STRING, "", new AnyString(), Importance.MEDIUM,
                 "The unencrypted PKCS#8 RSA key (PEM) of imap.oauth.client.certificate.file.",
@@ -332,7 +335,8 @@ public final class TlsRptSourceConfig extends AbstractConfig {
                 "Instead of a token endpoint's client: a Google service account's key file (JSON), whose signed "
                         + "assertions (RFC 7523) obtain tokens for the mailbox imap.username by the account's "
                         + "domain-wide delegation in Google Workspace (imap.oauth.scope empty: "
-                        + "https://mail.google.com/); no user's consent or refresh token. Read at the start.",
+                        + "https://mail.google.com/); no user's consent or refresh token. Read again when it changes "
+                        + "(looked at once a minute at most): a key rotated in place is used without a restart.",
                 G_IMAP, ++g, ConfigDef.Width.LONG, "OAuth service account key file");
         def.define(IMAP_FOLDER, Type.STRING, "INBOX", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                 "Folder the report mails arrive in.", G_IMAP, ++g, ConfigDef.Width.MEDIUM, "Folder");

@@ -1,6 +1,7 @@
 package io.tlsrpt.oauth;
 
 import io.tlsrpt.tls.PemFiles;
+import io.tlsrpt.tls.ReloadedFile;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,8 +11,11 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A client's certificate and key, its credential instead of a secret (Entra ID's certificate credentials): each
@@ -22,6 +26,8 @@ public record ClientCertificate(X509Certificate certificate, RSAPrivateKey key) 
 
     static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final long LIFETIME_SECONDS = 600;
+    /** How often the files are looked at for a renewal, at most. */
+    static final Duration RELOAD_INTERVAL = Duration.ofMinutes(1);
 
     /**
      * The PEM certificate (the first of {@code certificateFile}) and its PKCS#8 RSA key.
@@ -38,6 +44,21 @@ public record ClientCertificate(X509Certificate certificate, RSAPrivateKey key) 
             throw new IllegalArgumentException(keyFile + ": not the key of " + certificateFile);
         }
         return new ClientCertificate(certificate, rsa);
+    }
+
+    /**
+     * The credential of these files, read again when the certificate file changes (looked at once a minute at most,
+     * at a token request): a certificate renewed in place (cert-manager, a Key Vault or Vault agent writing the
+     * files) is used from the next request on, without a restart. A renewal that cannot be read, or whose key is not
+     * yet the certificate's (one file written before the other), leaves the credential read before in force, with a
+     * warning, until it can.
+     *
+     * @throws IllegalArgumentException when the files cannot be read now
+     */
+    public static Supplier<ClientCertificate> reloaded(Path certificateFile, Path keyFile, InstantSource clock) {
+        ReloadedFile<ClientCertificate> files = new ReloadedFile<>("client certificate", certificateFile,
+                certificate -> read(certificate, keyFile), ClientCertificate::toString, clock, RELOAD_INTERVAL);
+        return files::current;
     }
 
     /** The signed assertion of {@code clientId} for {@code endpoint} at {@code now}, unique by its {@code jti}. */

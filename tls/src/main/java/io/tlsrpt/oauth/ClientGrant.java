@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A client's grants: client credentials (RFC 6749 section 4.4; Entra ID's app-only access to Exchange Online), or a
@@ -29,14 +30,14 @@ public final class ClientGrant implements Grant {
     }
 
     private final String clientId;
-    private final String clientSecret;
-    private final ClientCertificate certificate;
+    private final Supplier<String> clientSecret;
+    private final Supplier<ClientCertificate> certificate;
     private final String scope;
     private final ClientAuthentication authentication;
     private volatile String refreshToken;
 
-    private ClientGrant(String clientId, String clientSecret, ClientCertificate certificate, String refreshToken,
-                        String scope, ClientAuthentication authentication) {
+    private ClientGrant(String clientId, Supplier<String> clientSecret, Supplier<ClientCertificate> certificate,
+                        String refreshToken, String scope, ClientAuthentication authentication) {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.certificate = certificate;
@@ -48,18 +49,26 @@ public final class ClientGrant implements Grant {
     /** The client credentials grant; {@code scope} space-separated, empty: none sent. */
     public static ClientGrant clientCredentials(String clientId, String clientSecret, String scope,
                                                 ClientAuthentication authentication) {
-        return new ClientGrant(clientId, clientSecret, null, "", scope, authentication);
+        return new ClientGrant(clientId, () -> clientSecret, null, "", scope, authentication);
     }
 
     /** The refresh token grant; {@code clientSecret} empty for a public client. */
     public static ClientGrant refreshToken(String clientId, String clientSecret, String refreshToken, String scope,
                                            ClientAuthentication authentication) {
-        return new ClientGrant(clientId, clientSecret, null, refreshToken, scope, authentication);
+        return new ClientGrant(clientId, () -> clientSecret, null, refreshToken, scope, authentication);
     }
 
-    /** The same grant with the client authenticated by assertions {@code certificate} signs, not by its secret. */
-    public ClientGrant authenticatedBy(ClientCertificate certificate) {
-        return new ClientGrant(clientId, "", certificate, refreshToken, scope, authentication);
+    /**
+     * The same grant with the client authenticated by assertions the credential of the moment signs (read again
+     * when its files change, {@link ClientCertificate#reloaded}), not by its secret.
+     */
+    public ClientGrant authenticatedBy(Supplier<ClientCertificate> certificate) {
+        return new ClientGrant(clientId, () -> "", certificate, refreshToken, scope, authentication);
+    }
+
+    /** The same grant with the secret of the moment (a file read again when it changes), asked at each request. */
+    public ClientGrant withSecret(Supplier<String> secret) {
+        return new ClientGrant(clientId, secret, certificate, refreshToken, scope, authentication);
     }
 
     @Override
@@ -77,18 +86,19 @@ public final class ClientGrant implements Grant {
         if (!scope.isEmpty()) {
             form.put("scope", scope);
         }
+        String secret = certificate == null ? clientSecret.get() : "";
         if (certificate != null) {
             form.put("client_id", clientId);
             form.put("client_assertion_type", ClientCertificate.ASSERTION_TYPE);
-            form.put("client_assertion", certificate.assertion(clientId, endpoint, now));
-        } else if (authentication == ClientAuthentication.BASIC && !clientSecret.isEmpty()) {
-            String pair = encode(clientId) + ":" + encode(clientSecret);
+            form.put("client_assertion", certificate.get().assertion(clientId, endpoint, now));
+        } else if (authentication == ClientAuthentication.BASIC && !secret.isEmpty()) {
+            String pair = encode(clientId) + ":" + encode(secret);
             request.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         } else {
             form.put("client_id", clientId);
-            if (!clientSecret.isEmpty()) {
-                form.put("client_secret", clientSecret);
+            if (!secret.isEmpty()) {
+                form.put("client_secret", secret);
             }
         }
     }

@@ -33,8 +33,8 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * An identity provider's signing keys (RSA and EC) by key id, from its JSON Web Key Set (RFC 7517; Entra ID's and Keycloak's
- * {@code jwks_uri}). Read at the first use, again after an hour, and at once for a key id not known yet (a key the
+ * An identity provider's signing keys (RSA and EC) by key id, from its JSON Web Key Set (RFC 7517; Entra ID's and
+ * Keycloak's {@code jwks_uri}). Read at the first use, again after an hour, and at once for a key id not known yet (a key the
  * provider just rolled over to), but not more often than every minute; a set that cannot be read leaves the keys read
  * before in force, with a warning.
  */
@@ -163,8 +163,8 @@ public final class JsonWebKeys {
             RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
                     new BigInteger(1, url.decode(jwk.get("n"))), new BigInteger(1, url.decode(jwk.get("e")))));
             if (key.getModulus().bitLength() < JwsAlgorithm.MIN_RSA_BITS) {
-                throw new GeneralSecurityException("an RSA key of " + key.getModulus().bitLength() + " bits, fewer than "
-                        + JwsAlgorithm.MIN_RSA_BITS);
+                throw new GeneralSecurityException("an RSA key of " + key.getModulus().bitLength()
+                        + " bits, fewer than " + JwsAlgorithm.MIN_RSA_BITS);
             }
             return key;
         }

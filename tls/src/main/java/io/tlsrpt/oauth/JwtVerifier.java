@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Checks an identity provider's JWT access token (RFC 9068, as Entra ID, Keycloak and Okta issue them): signed with
  * an algorithm allowed by a key of the provider's key set that is for that algorithm, issued by the configured issuer
- * for the configured audience, not expired and already valid (a minute's leeway for clocks). Nothing else is taken: no "none", no HMAC, no key in the token.
+ * for the configured audience, not expired and already valid (a minute's leeway for clocks). Nothing else is taken:
+ * no "none", no HMAC, no key in the token.
  */
 public final class JwtVerifier {
     /** Leeway for the clocks of the provider and of this machine. */

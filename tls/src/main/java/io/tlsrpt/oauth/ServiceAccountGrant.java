@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A Google service account's grant (RFC 7523 section 2.1): a JWT it signs (RS256) asserting that it acts for
@@ -18,12 +19,16 @@ public final class ServiceAccountGrant implements Grant {
     static final String TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private static final Duration LIFETIME = Duration.ofHours(1);
 
-    private final ServiceAccountKey key;
+    private final Supplier<ServiceAccountKey> key;
     private final String subject;
     private final String scope;
 
-    /** @param scope space-separated, e.g. {@code https://mail.google.com/} for IMAP and SMTP */
-    public ServiceAccountGrant(ServiceAccountKey key, String subject, String scope) {
+    /**
+     * @param key   the account's key of the moment (its file read again when it changes, {@link
+     *              ServiceAccountKey#reloaded})
+     * @param scope space-separated, e.g. {@code https://mail.google.com/} for IMAP and SMTP
+     */
+    public ServiceAccountGrant(Supplier<ServiceAccountKey> key, String subject, String scope) {
         this.key = key;
         this.subject = subject;
         this.scope = scope;
@@ -31,7 +36,7 @@ public final class ServiceAccountGrant implements Grant {
 
     @Override
     public String name() {
-        return "jwt-bearer, " + key + " for " + subject;
+        return "jwt-bearer, " + key.get() + " for " + subject;
     }
 
     @Override
@@ -43,6 +48,7 @@ public final class ServiceAccountGrant implements Grant {
 
     /** The signed JWT. */
     String assertion(Instant now) throws IOException {
+        ServiceAccountKey key = this.key.get();
         long issued = now.getEpochSecond();
         String claims = "{\"iss\":" + Jwt.quoted(key.clientEmail()) + ",\"sub\":" + Jwt.quoted(subject)
                 + ",\"scope\":" + Jwt.quoted(scope) + ",\"aud\":" + Jwt.quoted(key.tokenUri().toString())

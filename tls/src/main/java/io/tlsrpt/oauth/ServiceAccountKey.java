@@ -1,6 +1,9 @@
 package io.tlsrpt.oauth;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tlsrpt.tls.PemFiles;
+import io.tlsrpt.tls.ReloadedFile;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.time.InstantSource;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A Google service account's key file (the JSON the Cloud console downloads): the account's address, its RSA key
@@ -17,6 +22,19 @@ import java.util.Map;
 public record ServiceAccountKey(String clientEmail, String keyId, RSAPrivateKey privateKey, URI tokenUri) {
 
     private static final int MAX_BYTES = 64 * 1024;
+
+    /**
+     * The key of {@code file}, read again when the file changes (looked at once a minute at most, at a token
+     * request): a key rotated in place (a new key file written by a secret manager) is used from the next request on,
+     * without a restart; a file that cannot be read leaves the key read before in force, with a warning.
+     *
+     * @throws IllegalArgumentException when the file cannot be read now
+     */
+    public static Supplier<ServiceAccountKey> reloaded(Path file, InstantSource clock) {
+        ReloadedFile<ServiceAccountKey> key = new ReloadedFile<>("service account key file", file,
+                ServiceAccountKey::read, ServiceAccountKey::toString, clock, ClientCertificate.RELOAD_INTERVAL);
+        return key::current;
+    }
 
     /**
      * Reads {@code file}.
@@ -30,6 +48,12 @@ public record ServiceAccountKey(String clientEmail, String keyId, RSAPrivateKey 
                 throw new IllegalArgumentException(file + ": larger than " + MAX_BYTES + " bytes, not a key file");
             }
             fields = JsonFields.of(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            // the parser's own words may quote the text around the fault: the key, in a key file
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(file + ": not a service account key file (no JSON object"
+                    + (at == null ? "" : ", unreadable at line " + at.getLineNr() + " column " + at.getColumnNr())
+                    + ")", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not a service account key file (" + e.getMessage() + ")", e);
         }

@@ -17,6 +17,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
@@ -58,29 +59,32 @@ public final class TokenEndpoint implements AccessTokens {
     /**
      * A client's endpoint: the refresh token grant when {@code refreshToken} is not empty, else client credentials.
      *
-     * @param clientSecret empty for a public client (refresh token grant only), or one with a certificate
-     * @param certificate  the client's certificate credential instead of a secret; null: none
+     * @param clientSecret the secret of the moment, asked at each request: empty for a public client (refresh token
+     *                     grant only), or one with a certificate
+     * @param certificate  the client's certificate credential of the moment instead of a secret; null: none
      * @param scope        space-separated; empty: none sent
      */
-    public static TokenEndpoint forClient(URI uri, String clientId, String clientSecret, ClientCertificate certificate,
-                                          String refreshToken, String scope,
+    public static TokenEndpoint forClient(URI uri, String clientId, Supplier<String> clientSecret,
+                                          Supplier<ClientCertificate> certificate, String refreshToken, String scope,
                                           ClientGrant.ClientAuthentication authentication, SSLContext tls,
                                           Duration timeout, InstantSource clock) {
-        ClientGrant grant = refreshToken.isEmpty()
-                ? ClientGrant.clientCredentials(clientId, clientSecret, scope, authentication)
-                : ClientGrant.refreshToken(clientId, clientSecret, refreshToken, scope, authentication);
+        ClientGrant grant = (refreshToken.isEmpty()
+                ? ClientGrant.clientCredentials(clientId, "", scope, authentication)
+                : ClientGrant.refreshToken(clientId, "", refreshToken, scope, authentication)).withSecret(clientSecret);
         return new TokenEndpoint(uri, certificate == null ? grant : grant.authenticatedBy(certificate), tls, timeout,
                 clock);
     }
 
     /**
-     * A Google service account's endpoint (its key file's {@code token_uri}), for the mailbox {@code subject}.
+     * A Google service account's endpoint (its key file's {@code token_uri} when the endpoint is made), for the mailbox
+     * {@code subject}.
      *
+     * @param key   the account's key of the moment
      * @param scope space-separated; empty: {@link ServiceAccountGrant#GOOGLE_MAIL_SCOPE}
      */
-    public static TokenEndpoint forServiceAccount(ServiceAccountKey key, String subject, String scope,
+    public static TokenEndpoint forServiceAccount(Supplier<ServiceAccountKey> key, String subject, String scope,
                                                   SSLContext tls, Duration timeout, InstantSource clock) {
-        return new TokenEndpoint(key.tokenUri(), new ServiceAccountGrant(key, subject,
+        return new TokenEndpoint(key.get().tokenUri(), new ServiceAccountGrant(key, subject,
                 scope.isEmpty() ? ServiceAccountGrant.GOOGLE_MAIL_SCOPE : scope), tls, timeout, clock);
     }
 

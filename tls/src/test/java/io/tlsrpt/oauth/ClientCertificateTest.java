@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -18,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +48,7 @@ class ClientCertificateTest {
                 .doesNotContain("PRIVATE");
         try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir.resolve("pki"),
                 request -> TestTokenEndpoint.bearer("eyJ.tok", 3599))) {
-            TokenEndpoint tokens = TokenEndpoint.forClient(endpoint.uri(), "app-1", "", credential, "",
+            TokenEndpoint tokens = TokenEndpoint.forClient(endpoint.uri(), "app-1", () -> "", () -> credential, "",
                     "https://outlook.office365.com/.default", ClientGrant.ClientAuthentication.POST,
                     TrustedCertificates.clientContext(endpoint.caFile()), Duration.ofSeconds(10), () -> NOW);
             assertThat(tokens.current().value()).isEqualTo("eyJ.tok");
@@ -78,6 +83,36 @@ class ClientCertificateTest {
                     endpoint.requests().get(1).form().get("client_assertion"))).as("a new assertion (jti) each time")
                     .satisfies(both -> assertThat(both.get("first")).isNotEqualTo(both.get("second")));
         }
+    }
+
+    /**
+     * A certificate credential renewed in place (cert-manager writing the pair): the next request signs with the new
+     * key and names the new certificate; a moment where only the certificate is new (its key not yet written) keeps
+     * the old pair in force until the key follows.
+     */
+    @Test
+    void aCredentialRenewedInPlaceIsUsedFromTheNextRequest() throws Exception {
+        TestCertificateAuthority authority = new TestCertificateAuthority(dir.resolve("client-ca"));
+        TestCertificateAuthority.PemPair first = authority.rsaPemPair("reader-2026");
+        TestCertificateAuthority.PemPair renewed = authority.rsaPemPair("reader-2027");
+        Path certificate = Files.copy(first.certificate(), dir.resolve("tls.crt"));
+        Path key = Files.copy(first.key(), dir.resolve("tls.key"));
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        Supplier<ClientCertificate> credential = ClientCertificate.reloaded(certificate, key, now::get);
+        assertThat(credential.get().toString()).contains("CN=reader-2026");
+
+        Files.copy(renewed.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(certificate, FileTime.from(NOW.plusSeconds(60)));
+        now.set(NOW.plus(ClientCertificate.RELOAD_INTERVAL));
+        assertThat(credential.get().toString()).as("the new certificate without its key yet: the old pair")
+                .contains("CN=reader-2026");
+        Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(credential.get().toString()).as("not looked at again within the interval").contains("CN=reader-2026");
+        now.set(NOW.plus(ClientCertificate.RELOAD_INTERVAL.multipliedBy(2)));
+        ClientCertificate current = credential.get();
+        assertThat(current.toString()).contains("CN=reader-2027");
+        assertThat(current.certificate()).isEqualTo(PemFiles.certificates(renewed.certificate()).get(0));
+        assertThat(PemFiles.belongTogether(current.key(), current.certificate())).isTrue();
     }
 
     @Test

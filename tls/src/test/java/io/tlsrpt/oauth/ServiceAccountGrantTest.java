@@ -11,12 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +41,38 @@ class ServiceAccountGrantTest {
         return Files.writeString(dir.resolve(name), JSON.writeValueAsString(fields));
     }
 
+    /** A key rotated in place (a secret manager writing the new key file) signs from the next assertion on. */
+    @Test
+    void aKeyFileRotatedInPlaceSignsTheNextAssertion() throws Exception {
+        Path file = keyFile("key.json", fields("https://oauth2.googleapis.com/token"));
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        Supplier<ServiceAccountKey> key = ServiceAccountKey.reloaded(file, now::get);
+        ServiceAccountGrant grant = new ServiceAccountGrant(key, "tlsrpt@example.org", "https://mail.google.com/");
+        assertThat(kid(grant.assertion(NOW))).isEqualTo("3f1c0ffee");
+
+        KeyPair rotated = JwtVerifierTest.rsa();
+        Map<String, String> next = new java.util.HashMap<>(fields("https://oauth2.googleapis.com/token"));
+        next.put("private_key_id", "4a2d0ffee");
+        next.put("private_key", TestCertificateAuthority.pem("PRIVATE KEY", rotated.getPrivate().getEncoded()));
+        Files.writeString(file, "{broken");
+        Files.setLastModifiedTime(file, FileTime.from(NOW.plusSeconds(30)));
+        now.set(NOW.plus(ClientCertificate.RELOAD_INTERVAL));
+        assertThat(kid(grant.assertion(now.get()))).as("a half-written file: the key read before").isEqualTo("3f1c0ffee");
+        keyFile("key.json", next);
+        Files.setLastModifiedTime(file, FileTime.from(NOW.plusSeconds(90)));
+        now.set(NOW.plus(ClientCertificate.RELOAD_INTERVAL.multipliedBy(2)));
+        String[] jwt = grant.assertion(now.get()).split("\\.");
+        assertThat(kid(String.join(".", jwt))).isEqualTo("4a2d0ffee");
+        Signature verify = Signature.getInstance("SHA256withRSA");
+        verify.initVerify(rotated.getPublic());
+        verify.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
+        assertThat(verify.verify(Base64.getUrlDecoder().decode(jwt[2]))).as("signed by the new key").isTrue();
+    }
+
+    private static String kid(String jwt) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0])).path("kid").asText();
+    }
+
     private Map<String, String> fields(String tokenUri) {
         return Map.of("type", "service_account", "project_id", "tlsrpt-mail",
                 "private_key_id", "3f1c0ffee", "client_email", "reader@tlsrpt-mail.iam.gserviceaccount.com",
@@ -52,7 +87,7 @@ class ServiceAccountGrantTest {
             ServiceAccountKey key = ServiceAccountKey.read(keyFile("key.json", fields(endpoint.uri().toString())));
             assertThat(key.toString()).isEqualTo("service account reader@tlsrpt-mail.iam.gserviceaccount.com "
                     + "(key 3f1c0ffee)").doesNotContain("PRIVATE");
-            TokenEndpoint tokens = TokenEndpoint.forServiceAccount(key, "tlsrpt@example.org", "",
+            TokenEndpoint tokens = TokenEndpoint.forServiceAccount(() -> key, "tlsrpt@example.org", "",
                     TrustedCertificates.clientContext(endpoint.caFile()), Duration.ofSeconds(10), () -> NOW);
 
             assertThat(tokens.current().value()).isEqualTo("ya29.c.tok");
@@ -99,6 +134,11 @@ class ServiceAccountGrantTest {
                 .hasMessageContaining("unencrypted PKCS#8 key");
         assertThatThrownBy(() -> ServiceAccountKey.read(Files.writeString(dir.resolve("list.json"), "[1]")))
                 .hasMessageContaining("not a service account key file");
+        // a key the file lost its quotes around: the message (logged when a rotated file is read) does not quote it
+        assertThatThrownBy(() -> ServiceAccountKey.read(Files.writeString(dir.resolve("unquoted.json"),
+                "{\"type\": \"service_account\",\n \"private_key\": MIIEvQIBADANBgkqhkiG9w0BAQEFAASC}")))
+                .hasMessage(dir.resolve("unquoted.json") + ": not a service account key file (no JSON object, "
+                        + "unreadable at line 2 column 17)");
     }
 
     @Test

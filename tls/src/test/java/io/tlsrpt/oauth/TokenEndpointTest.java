@@ -43,7 +43,7 @@ class TokenEndpointTest {
                                    String secret, String refreshToken,
                                    ClientGrant.ClientAuthentication authentication) throws Exception {
         server = new TestTokenEndpoint(dir, answers);
-        return TokenEndpoint.forClient(server.uri(), "app-1", secret, null, refreshToken,
+        return TokenEndpoint.forClient(server.uri(), "app-1", () -> secret, null, refreshToken,
                 "https://outlook.office365.com/.default", authentication,
                 TrustedCertificates.clientContext(server.caFile()), Duration.ofSeconds(10), clock);
     }
@@ -207,6 +207,22 @@ class TokenEndpointTest {
         assertThat(token.renewAt()).isNull();
         now.set(now.get().plus(Duration.ofDays(30)));
         assertThat(tokens.current()).isSameAs(token);
+    }
+
+    /** A secret rotated in place (a file read again when it changes) is sent from the next request on. */
+    @Test
+    void theSecretOfTheMomentIsSentAtEachRequest() throws Exception {
+        AtomicReference<String> secret = new AtomicReference<>("s3cret-1");
+        server = new TestTokenEndpoint(dir, request -> TestTokenEndpoint.bearer("tok", 600));
+        TokenEndpoint tokens = TokenEndpoint.forClient(server.uri(), "app-1", secret::get, null, "", "",
+                ClientGrant.ClientAuthentication.POST, TrustedCertificates.clientContext(server.caFile()),
+                Duration.ofSeconds(10), clock);
+        AccessToken first = tokens.current();
+        secret.set("s3cret-2");
+        now.set(first.renewAt());
+        tokens.current();
+        assertThat(server.requests()).extracting(r -> r.form().get("client_secret"))
+                .containsExactly("s3cret-1", "s3cret-2");
     }
 
     @Test

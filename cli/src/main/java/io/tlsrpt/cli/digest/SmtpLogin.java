@@ -103,8 +103,9 @@ final class SmtpLogin {
         String caFile = config.getProperty("oauth.ca.file", "").strip();
         SSLContext tls = TrustedCertificates.clientContext(caFile.isEmpty() ? null : resolved(file, caFile));
         if (!serviceAccount.isEmpty()) {
-            return TokenEndpoint.forServiceAccount(ServiceAccountKey.read(resolved(file, serviceAccount)), user, scope,
-                tls, TIMEOUT, InstantSource.system());
+            // a digest run is minutes long: its files are read once
+            ServiceAccountKey key = ServiceAccountKey.read(resolved(file, serviceAccount));
+            return TokenEndpoint.forServiceAccount(() -> key, user, scope, tls, TIMEOUT, InstantSource.system());
         }
         URI uri;
         try {
@@ -136,10 +137,10 @@ final class SmtpLogin {
         if (!authentication.equals("POST") && !authentication.equals("BASIC")) {
             throw new IllegalArgumentException(file + ": oauth.client.auth must be post or basic");
         }
-        return TokenEndpoint.forClient(uri, clientId,
-            secretFile.isEmpty() ? "" : secret(file, "oauth.client.secret.file", secretFile),
-            certificateFile.isEmpty() ? null
-                : ClientCertificate.read(resolved(file, certificateFile), resolved(file, keyFile)),
+        String secret = secretFile.isEmpty() ? "" : secret(file, "oauth.client.secret.file", secretFile);
+        ClientCertificate certificate = certificateFile.isEmpty() ? null
+            : ClientCertificate.read(resolved(file, certificateFile), resolved(file, keyFile));
+        return TokenEndpoint.forClient(uri, clientId, () -> secret, certificate == null ? null : () -> certificate,
             refreshFile.isEmpty() ? "" : secret(file, "oauth.refresh.token.file", refreshFile), scope,
             ClientGrant.ClientAuthentication.valueOf(authentication), tls, TIMEOUT, InstantSource.system());
     }

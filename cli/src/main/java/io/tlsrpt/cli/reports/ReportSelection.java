@@ -67,7 +67,8 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
 
     private boolean atWantedMx(FailureDetail detail) {
         return mxHosts.isEmpty()
-            || detail.getReceivingMxHostname() != null && PolicyDomains.matches(detail.getReceivingMxHostname(), mxHosts)
+            || detail.getReceivingMxHostname() != null
+                && PolicyDomains.matches(detail.getReceivingMxHostname(), mxHosts)
             || detail.getReceivingIp() != null && mxHosts.contains(detail.getReceivingIp().toLowerCase(Locale.ROOT));
     }
 

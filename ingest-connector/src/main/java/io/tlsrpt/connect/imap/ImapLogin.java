@@ -56,16 +56,17 @@ final class ImapLogin {
         String scope = config.getString(TlsRptSourceConfig.IMAP_OAUTH_SCOPE).trim();
         String serviceAccount = config.getString(TlsRptSourceConfig.IMAP_OAUTH_SERVICE_ACCOUNT_FILE);
         if (!serviceAccount.isBlank()) {
-            return new ImapLogin(null, TokenEndpoint.forServiceAccount(ServiceAccountKey.read(Path.of(serviceAccount)),
-                    config.getString(TlsRptSourceConfig.IMAP_USERNAME), scope, tls, timeout, clock));
+            return new ImapLogin(null, TokenEndpoint.forServiceAccount(ServiceAccountKey.reloaded(
+                    Path.of(serviceAccount), clock), config.getString(TlsRptSourceConfig.IMAP_USERNAME), scope, tls,
+                    timeout, clock));
         }
         String certificate = config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_CERTIFICATE_FILE);
+        String secret = config.password(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET);
         return new ImapLogin(null, TokenEndpoint.forClient(URI.create(config.getString(
                         TlsRptSourceConfig.IMAP_OAUTH_TOKEN_URL).trim()),
-                config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID),
-                config.password(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_SECRET),
-                certificate.isBlank() ? null : ClientCertificate.read(Path.of(certificate),
-                        Path.of(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_KEY_FILE))),
+                config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_ID), () -> secret,
+                certificate.isBlank() ? null : ClientCertificate.reloaded(Path.of(certificate),
+                        Path.of(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_KEY_FILE)), clock),
                 config.password(TlsRptSourceConfig.IMAP_OAUTH_REFRESH_TOKEN), scope,
                 ClientGrant.ClientAuthentication.valueOf(config.getString(TlsRptSourceConfig.IMAP_OAUTH_CLIENT_AUTH)
                         .toUpperCase(Locale.ROOT)), tls, timeout, clock));
