@@ -22,6 +22,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -50,6 +54,8 @@ public final class TestTokenEndpoint implements AutoCloseable {
     private final AtomicReference<String> jwks = new AtomicReference<>();
     private KeyPair signingKey;
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final AtomicReference<CompletableFuture<?>> keySetHeld =
+            new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     public TestTokenEndpoint(Path dir, Function<Request, Answer> answers) throws Exception {
         TestCertificateAuthority authority = new TestCertificateAuthority(dir);
@@ -75,6 +81,13 @@ public final class TestTokenEndpoint implements AutoCloseable {
         });
         server.createContext("/tenant/discovery/v2.0/keys", exchange -> {
             jwksRequests.incrementAndGet();
+            try {
+                keySetHeld.get().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // answered anyway: a test that held the set and never let go fails on its own assertions
+            }
             String set = jwks.get();
             byte[] json = (set == null ? ownKeySet() : set).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -84,6 +97,14 @@ public final class TestTokenEndpoint implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /**
+     * A slow provider: requests for the key set are answered only once {@code until} completes (30 s at most); the
+     * server answers nothing else meanwhile.
+     */
+    public void holdKeySet(CompletableFuture<?> until) {
+        keySetHeld.set(until);
     }
 
     /** The identity provider's signing keys (a JSON Web Key Set) its {@link #jwksUri()} answers from now on. */

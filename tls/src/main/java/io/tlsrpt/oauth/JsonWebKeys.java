@@ -30,13 +30,14 @@ import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
  * An identity provider's signing keys (RSA and EC) by key id, from its JSON Web Key Set (RFC 7517; Entra ID's and
  * Keycloak's {@code jwks_uri}). Read at the first use, again after an hour, and at once for a key id not known yet (a key the
  * provider just rolled over to), but not more often than every minute; a set that cannot be read leaves the keys read
- * before in force, with a warning.
+ * before in force, with a warning. A request whose key is held never waits for a read: the hourly one runs beside it.
  */
 public final class JsonWebKeys {
     private static final Logger log = LoggerFactory.getLogger(JsonWebKeys.class);
@@ -52,9 +53,12 @@ public final class JsonWebKeys {
     private final HttpClient http;
     private final Duration timeout;
     private final InstantSource clock;
-    private Map<String, Key> keys = Map.of();
-    private Instant read;
+    private volatile Map<String, Key> keys = Map.of();
+    private volatile Instant read;
+    /** When the last read began; guarded by this. */
     private Instant tried;
+    /** The read under way, or the last one; guarded by this. */
+    private CompletableFuture<Void> reading;
 
     public JsonWebKeys(URI uri, SSLContext tls, Duration timeout, InstantSource clock) {
         this.uri = uri;
@@ -68,23 +72,52 @@ public final class JsonWebKeys {
     record Key(PublicKey key, String alg) {
     }
 
-    /** The key {@code kid}; null when the set does not hold it (after reading it again when allowed). */
-    synchronized Key key(String kid) {
+    /**
+     * The key {@code kid}; null when the set does not hold it. A key not held has the set read again first when
+     * allowed (or waits for the read under way); the hourly read of a set whose keys are held runs beside the
+     * request, which answers with the keys held: a slow provider delays no request whose key is known.
+     */
+    Key key(String kid) {
         Instant now = clock.instant();
-        boolean stale = read == null || !now.isBefore(read.plus(REFRESH));
+        Instant lastRead = read;
+        boolean stale = lastRead == null || !now.isBefore(lastRead.plus(REFRESH));
         boolean unknown = !keys.containsKey(kid);
-        if ((stale || unknown) && (tried == null || !now.isBefore(tried.plus(MIN_INTERVAL)))) {
-            tried = now;
-            try {
-                keys = fetch();
-                read = now;
-                log.info("{} signing keys read from {}", keys.size(), uri);
-            } catch (IOException e) {
-                log.warn("The signing keys of {} not read ({}); {} read before stay in force", uri, e.getMessage(),
-                        keys.size());
+        if (stale || unknown) {
+            CompletableFuture<Void> underWay = readIfAllowed(now);
+            if (unknown && underWay != null) {
+                underWay.join();   // never fails (readNow logs what went wrong); bounded by the request's timeout
             }
         }
         return keys.get(kid);
+    }
+
+    /** The read under way, or one started now when the last began a minute ago or more; null: not yet allowed. */
+    private synchronized CompletableFuture<Void> readIfAllowed(Instant now) {
+        if (reading != null && !reading.isDone()) {
+            return reading;
+        }
+        if (tried != null && now.isBefore(tried.plus(MIN_INTERVAL))) {
+            return null;
+        }
+        tried = now;
+        reading = CompletableFuture.runAsync(() -> readNow(now), task -> {
+            Thread reader = new Thread(task, "jwks-reader");
+            reader.setDaemon(true);
+            reader.start();
+        });
+        return reading;
+    }
+
+    private void readNow(Instant now) {
+        try {
+            Map<String, Key> fresh = fetch();
+            keys = fresh;
+            read = now;
+            log.info("{} signing keys read from {}", fresh.size(), uri);
+        } catch (IOException | RuntimeException e) {
+            log.warn("The signing keys of {} not read ({}); {} read before stay in force", uri, e.getMessage(),
+                    keys.size());
+        }
     }
 
     private Map<String, Key> fetch() throws IOException {

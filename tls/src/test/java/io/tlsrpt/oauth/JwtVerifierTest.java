@@ -5,6 +5,7 @@ import io.tlsrpt.tls.TrustedCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigInteger;
@@ -27,10 +28,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An identity provider's access tokens checked against its key set, served by a real HTTPS endpoint, on a clock the
@@ -271,6 +274,29 @@ class JwtVerifierTest {
         provider.jwks("not json");
         now.set(now.get().plus(JsonWebKeys.REFRESH));
         verifier.verify(token(first, "k1", claims(now.get(), "")));
-        assertThat(provider.jwksRequests()).isEqualTo(3);
+        await("the hourly read").atMost(Duration.ofSeconds(20)).until(() -> provider.jwksRequests() == 3);
+        now.set(now.get().plus(JsonWebKeys.MIN_INTERVAL));
+        verifier.verify(token(first, "k1", claims(now.get(), "")));
+    }
+
+    /**
+     * A slow provider at the hourly read: a token whose key is held is judged at once with the keys held, the read
+     * running beside it; a token of a key just rolled over to waits for that read, which holds it.
+     */
+    @Test
+    @Timeout(60)
+    void theHourlyReadDelaysNoTokenWhoseKeyIsHeld() throws Exception {
+        verifier.verify(token(first, "k1", claims(now.get(), "")));
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        provider.holdKeySet(slow);
+        provider.jwks(jwks(first, rolled));
+        now.set(now.get().plus(JsonWebKeys.REFRESH));
+        // were it waiting for the held read, this would never return (the test's timeout fails it)
+        assertThat(verifier.verify(token(first, "k1", claims(now.get(), ",\"tlsrpt_tenant\":\"acme\""))))
+                .containsEntry("tlsrpt_tenant", "acme");
+        await("the hourly read asked").atMost(Duration.ofSeconds(20)).until(() -> provider.jwksRequests() == 2);
+        slow.complete(null);
+        verifier.verify(token(rolled, "k2", claims(now.get(), "")));
+        assertThat(provider.jwksRequests()).as("the read under way gave the rolled key").isEqualTo(2);
     }
 }
