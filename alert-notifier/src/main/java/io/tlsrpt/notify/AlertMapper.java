@@ -80,9 +80,11 @@ public final class AlertMapper {
         return labels;
     }
 
-    /** The {@code receiving_mx} label: the hosts sorted, once each, comma-separated. */
+    /** The {@code receiving_mx} label: the hosts in lower case, sorted, once each, comma-separated. */
     static String receivingMx(List<String> hosts) {
-        return String.join(",", new TreeSet<>(hosts));
+        TreeSet<String> sorted = new TreeSet<>();
+        hosts.forEach(host -> sorted.add(host.toLowerCase(Locale.ROOT)));
+        return String.join(",", sorted);
     }
 
     /**

@@ -40,7 +40,7 @@ class AlertMapperTest {
     @Test
     void theMxHostsFailedAtAreOneLabelInOneOrder() throws Exception {
         assertThat(mapper.labels(AlertJson.firing("m-1").withList("top_receiving_mx", "mx2.provider.example",
-                "mx1.provider.example", "mx2.provider.example").parsed())).containsEntry("receiving_mx",
+                "MX1.provider.example", "mx2.provider.example").parsed())).containsEntry("receiving_mx",
                 "mx1.provider.example,mx2.provider.example");
         assertThat(mapper.labels(AlertJson.firing("m-2").with("policy_domain", "customer.example")
                 .withList("top_receiving_mx", "mx1.provider.example", "mx2.provider.example").parsed()))

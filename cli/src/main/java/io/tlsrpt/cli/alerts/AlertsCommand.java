@@ -75,6 +75,12 @@ public final class AlertsCommand implements Callable<Integer> {
             + "'example.com tenant=acme'). Repeatable.")
     Set<String> tenants = new LinkedHashSet<>();
 
+    @Option(names = "--mx", paramLabel = "HOST",
+        description = "Only alerts whose failures were at this receiving MX host, or at a host under this domain (e.g. "
+            + "provider.example for mx1.provider.example): every domain an MX host shared by many fails for. "
+            + "Repeatable.")
+    Set<String> mxHosts = new LinkedHashSet<>();
+
     @Option(names = "--since", paramLabel = "INSTANT",
         description = "Only alerts detected at or after this time (ISO-8601, e.g. 2026-11-29T00:00:00Z).")
     Instant since;
@@ -113,7 +119,7 @@ public final class AlertsCommand implements Callable<Integer> {
         Map<String, Object> client = cluster.properties();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AlertFilter filter = new AlertFilter(domains, kinds, severities, since, tenants);
+        AlertFilter filter = new AlertFilter(domains, kinds, severities, since, tenants, mxHosts);
         OpenIncidents incidents = new OpenIncidents();
         List<AlertEvent> history = new ArrayList<>();
         Map<String, Integer> invalid = new TreeMap<>();

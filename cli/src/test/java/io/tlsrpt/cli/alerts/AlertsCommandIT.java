@@ -110,6 +110,12 @@ class AlertsCommandIT {
         assertThat(alerts("--kind", "starttls-downgrade-suspected").jsonLines())
             .isNotEmpty().allSatisfy(e -> assertThat(e.get("policy_domain").asText()).isEqualTo(OPEN_DOMAIN));
         assertThat(alerts("--severity", "info").jsonLines()).isEmpty();
+        // by the MX hosts the failures were at (those under expired.example are its own), with the resolution
+        List<JsonNode> atHost = alerts("--mx", OVER_DOMAIN).jsonLines();
+        assertThat(atHost).isEqualTo(over);
+        assertThat(atHost.get(0).get("top_receiving_mx").get(0).asText()).endsWith("." + OVER_DOMAIN);
+        assertThat(atHost.get(atHost.size() - 1).get("status").asText()).isEqualTo("resolved");
+        assertThat(alerts("--mx", "mx.nowhere.example").jsonLines()).isEmpty();
 
         List<JsonNode> all = alerts().jsonLines();
         Instant lastDetected = Instant.parse(all.get(all.size() - 1).get("detected_at").asText());

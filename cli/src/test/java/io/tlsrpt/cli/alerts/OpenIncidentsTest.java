@@ -65,6 +65,30 @@ class OpenIncidentsTest {
         assertThat(ALL.matches(alert("x.example", "critical", null))).isTrue();
     }
 
+    /** The alerts of every domain a shared MX host fails for, by the host or the domain of its hosts. */
+    @Test
+    void anMxHostMatchesTheAlertsWhoseFailuresWereAtItOrBelowIt() throws Exception {
+        String json = json("shared", "firing", "critical", "customer.example", null);
+        AlertRecord atShared = AlertRecord.parse(json.replace("}",
+            ",\"top_receiving_mx\":[\"mx2.customer.example\",\"MX1.Provider.Example\"]}").getBytes(StandardCharsets.UTF_8));
+        AlertRecord atOwn = AlertRecord.parse(json.replace("\"shared\"", "\"own\"").replace("}", ",\"top_receiving_mx\":[\"mx.customer.example\"]}")
+            .getBytes(StandardCharsets.UTF_8));
+        AlertFilter host = new AlertFilter(Set.of(), Set.of(), Set.of(), null, Set.of(),
+            Set.of("mx1.provider.example."));
+        AlertFilter provider = new AlertFilter(Set.of(), Set.of(), Set.of(), null, Set.of(), Set.of("provider.example"));
+        assertThat(host.matches(atShared)).isTrue();
+        assertThat(provider.matches(atShared)).isTrue();
+        assertThat(provider.matches(atOwn)).isFalse();
+        assertThat(provider.matches(alert("customer.example", "critical", null))).as("no MX host named").isFalse();
+        assertThat(new AlertFilter(Set.of(), Set.of(), Set.of(), null, Set.of(), Set.of("other-provider.example"))
+            .matches(atShared)).isFalse();
+        // the resolution of an incident that matched names no MX host: it matches too, another incident's not
+        String resolved = json("shared", "resolved", "critical", "customer.example", null);
+        assertThat(provider.matches(AlertRecord.parse(resolved.getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(host.matches(AlertRecord.parse(resolved.replace("\"shared\"", "\"other\"")
+            .getBytes(StandardCharsets.UTF_8)))).isFalse();
+    }
+
     private static AlertEvent event(long offset, String id, String status, String severity, String domain,
                                     String detectedAt) throws Exception {
         String json = json(id, status, severity, domain, detectedAt);
