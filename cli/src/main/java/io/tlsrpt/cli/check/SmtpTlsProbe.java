@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -90,6 +93,8 @@ public final class SmtpTlsProbe {
     private final String heloName;
     private final boolean ipv6;
     private final boolean allowPrivate;
+    /** What each host was found to be this round, by host and TLSA records (see {@link #fresh}). */
+    private final ConcurrentHashMap<String, CompletableFuture<List<Result>>> probed = new ConcurrentHashMap<>();
 
     /**
      * @param trust the CAs a sender would trust (null: the JDK's)
@@ -106,6 +111,16 @@ public final class SmtpTlsProbe {
         this.heloName = heloName;
         this.ipv6 = ipv6;
         this.allowPrivate = allowPrivate;
+    }
+
+    /**
+     * The same probe with its own memory of hosts: each host (with the same TLSA records) is probed once per round,
+     * however many watched domains name it as their MX. A provider's MX host shared by thousands of customer domains
+     * would otherwise get thousands of connections a round, which its rate limits could answer with refusals the
+     * watch would take for a broken STARTTLS.
+     */
+    public SmtpTlsProbe fresh() {
+        return new SmtpTlsProbe(dns, port, timeout, trust, heloName, ipv6, allowPrivate);
     }
 
     /** The JDK's default trust store, as a trust manager. */
@@ -132,10 +147,34 @@ public final class SmtpTlsProbe {
      * Probes each address of the host (its A records, with IPv6 its AAAA records too, at most
      * {@value #MAX_ADDRESSES}): senders pick any of them, so one backend with a stale certificate fails some mail.
      *
+     * A host already probed by this probe (names compared without case) with the same TLSA records is not probed
+     * again: its results are returned (see {@link #fresh}).
+     *
      * @param tlsa the host's TLSA records in presentation form ("3 1 1 ..."), to judge the presented chain against
      *             as a DANE sender would; empty for none
      */
     public List<Result> probe(String host, List<String> tlsa) {
+        CompletableFuture<List<Result>> mine = new CompletableFuture<>();
+        CompletableFuture<List<Result>> first = probed.putIfAbsent(
+            host.toLowerCase(Locale.ROOT) + " " + tlsa, mine);
+        if (first != null) {   // probed this round, or being probed for another domain's check
+            try {
+                return first.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            List<Result> results = probeAddresses(host, tlsa);
+            mine.complete(results);
+            return results;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private List<Result> probeAddresses(String host, List<String> tlsa) {
         List<InetAddress> addresses = new java.util.ArrayList<>();
         List<String> lookups = new java.util.ArrayList<>();
         for (int type : ipv6 ? new int[] {Type.A, Type.AAAA} : new int[] {Type.A}) {

@@ -249,9 +249,13 @@ public final class WatchCommand implements Callable<Integer> {
                           io.tlsrpt.cli.check.SmtpTlsProbe probe, io.tlsrpt.cli.check.ReportUriProbe rua,
                           ExecutorService pool) {
 
-        /** A checker for one round: its rua probe remembers each destination for the round only. */
+        /**
+         * A checker for one round: its MX probe remembers each host, and its rua probe each destination, for the
+         * round only.
+         */
         DomainChecker forRound() {
-            return new DomainChecker(dns, fetcher, probe, rua == null ? null : rua.fresh());
+            return new DomainChecker(dns, fetcher, probe == null ? null : probe.fresh(),
+                rua == null ? null : rua.fresh());
         }
     }
 

@@ -128,7 +128,9 @@ class WatchCommandIT {
             r.getHeader().setRcode(Rcode.SERVFAIL);
             return r;
         }
-        for (Record answer : ZONE.getOrDefault(q.getName().toString(true) + " " + Type.string(q.getType()), List.of())) {
+        // names are case-insensitive in DNS (RFC 4343); the zone's keys are lower case
+        String name = q.getName().toString(true).toLowerCase(java.util.Locale.ROOT);
+        for (Record answer : ZONE.getOrDefault(name + " " + Type.string(q.getType()), List.of())) {
             r.addRecord(answer, Section.ANSWER);
         }
         return r;
@@ -656,6 +658,45 @@ class WatchCommandIT {
     private static List<String> kinds(CommandRunner.Run run) {
         return run.out().lines().map(WatchCommandIT::json).filter(a -> a.get("policy_domain").asText().equals(DOMAIN))
             .map(a -> a.get("status").asText() + " " + a.get("kind").asText()).toList();
+    }
+
+    /**
+     * A provider's MX host named by many watched domains is probed once a round, not once per domain (its rate limits
+     * would otherwise answer a large watch list with refusals), and again the next round; each domain's posture has
+     * the probe.
+     */
+    @Test
+    @Order(13)
+    void anMxHostSharedByWatchedDomainsIsProbedOnceARound() throws Exception {
+        healthyZoneWithMxOnLoopback();
+        List<String> customers = List.of("customer1.test", "customer2.test", "customer3.test");
+        for (String customer : customers) {
+            ZONE.put(customer + " MX", List.of(new MXRecord(Name.fromString(customer + "."), DClass.IN, 60, 10,
+                Name.fromString("MX." + DOMAIN + "."))));
+            txt("_smtp._tls." + customer, "v=TLSRPTv1; rua=mailto:tlsrpt@" + customer);
+        }
+        MxCertificates certs = mxCertificates();
+        try (StartTlsSmtpServer smtp = new StartTlsSmtpServer(certs.good().serverContext())) {
+            List<String> args = new ArrayList<>(List.of("--rounds", "2", "--interval", "PT1S", "--probe-mx",
+                "--smtp-port", Integer.toString(smtp.port()), "--policy-ca", certs.cas().toString(), DOMAIN));
+            args.addAll(customers);
+            CommandRunner.Run run = watch(args.toArray(String[]::new));
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            assertThat(smtp.handshakes.get()).as("once a round for four domains; the server's last error: %s",
+                smtp.lastError).isEqualTo(2);
+            for (String customer : customers) {
+                JsonNode posture = json(new String(TopicSnapshot.readAll(kafka.clientProperties(),
+                    "tlsrpt.policy-posture").stream().filter(r -> r.value() != null
+                        && new String(r.key(), StandardCharsets.UTF_8).equals(customer))
+                    .reduce((a, b) -> b).orElseThrow().value(), StandardCharsets.UTF_8));
+                assertThat(posture.get("mx_tls").get(0).get("outcome").asText()).as(customer).isEqualTo("tls");
+            }
+        } finally {
+            for (String customer : customers) {
+                ZONE.remove(customer + " MX");
+                ZONE.remove("_smtp._tls." + customer + " TXT");
+            }
+        }
     }
 
     @Test
