@@ -12,7 +12,8 @@ import io.tlsrpt.processor.detect.AlertKind;
 /**
  * One readable line for an alert of {@code tlsrpt.alerts.json}, e.g.
  * {@code ALERT firing critical starttls-downgrade-suspected example.org starttls-not-supported 2026-11-03:
- * 412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be} (the first
+ * 412/980 sessions failed (baseline 0.3) mx=mx1.example.org reporters=google.com,microsoft.com incident=a2db58be}
+ * (the MX hosts where the failures were, most first; then the first
  * characters of the alert id, shared by the firing alert, its updates and the resolved one; "412/980 sessions
  * reported by google.com failed" when that reporter's own failures fired it). A reporter that stopped sending reports
  * reads {@code ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com
@@ -96,6 +97,17 @@ public final class AlertLine {
     }
 
     private static String withReportersAndIncident(StringBuilder b, JsonNode alert) {
+        // where the failures were (most first): an MX host shared by many domains shows on each of their lines
+        List<String> mx = new ArrayList<>();
+        alert.path("top_receiving_mx").forEach(h -> {
+            String host = h.asText().toLowerCase(Locale.ROOT);
+            if (!host.isEmpty() && !mx.contains(host)) {
+                mx.add(host);
+            }
+        });
+        if (!mx.isEmpty()) {
+            b.append(" mx=").append(String.join(",", mx));
+        }
         List<String> reporters = new ArrayList<>();
         alert.path("reporters").forEach(r -> reporters.add(r.asText()));
         if (!reporters.isEmpty()) {

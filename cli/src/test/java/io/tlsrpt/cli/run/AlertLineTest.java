@@ -27,6 +27,18 @@ class AlertLineTest {
     }
 
     @Test
+    void theMxHostsWhereTheFailuresWereAreNamedMostFirstOnceEach() {
+        Alert alert = firing("e6bf92", "certificate-expired", "critical", "certificate-expired", "2026-11-03")
+            .setFailedSessions(50).setTotalSessions(100).setReporters(List.of("google.com"))
+            .setTopReceivingMx(List.of("MX2.provider.net", "mx1.provider.net", "mx2.provider.net"))
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT firing critical certificate-expired example.org certificate-expired 2026-11-03: 50/100 sessions "
+                + "failed (baseline 0.0) mx=mx2.provider.net,mx1.provider.net reporters=google.com incident=e6bf92");
+    }
+
+    @Test
     void anAlertOfATenantsDomainNamesTheTenant() {
         Alert alert = firing("c4fd70", "certificate-expired", "critical", "certificate-expired", "2026-11-03")
             .setFailedSessions(50).setTotalSessions(100).setReporters(List.of("google.com")).setTenant("acme")
