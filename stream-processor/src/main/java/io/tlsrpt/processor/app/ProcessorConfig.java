@@ -216,6 +216,8 @@ public final class ProcessorConfig {
             "The claim of a JWT listing its roles (Entra ID's app roles are in roles): a top-level claim of that name (Auth0's namespaced https://tlsrpt.example.com/roles), else a path through nested claims with its names separated by dots (Keycloak's realm roles: realm_access.roles; its client roles: resource_access.CLIENT_ID.roles).");
     public static final String HTTP_DOMAINS_JWT_OPERATOR_ROLE = key("http.domains.jwt.operator.role", "tlsrpt.operator",
             "The role that lets a JWT ask about every domain, as the operator's token does.");
+    public static final String HTTP_DOMAINS_JWT_SCOPE = key("http.domains.jwt.scope", "",
+            "A scope the JWT access tokens must carry to ask anything, in their scope claim (RFC 9068, Keycloak, Auth0: names separated by spaces) or scp (Entra ID: the name of the scope the queries' application exposes, e.g. Domains.Read; Okta: a list): a token the provider issued for the same audience with other scopes only is refused (401, counted among the wrong tokens). A token with neither claim is one an application got for itself (client credentials: Entra ID gives it the application's roles, no scopes) and is judged by its roles and tenant claim alone. Empty (the default): no scope asked for.");
     public static final String HTTP_TRUSTED_PROXIES_HEADER = key("http.trusted.proxies.header", "x-forwarded-for",
             "The header the proxies of http.trusted.proxies write the client's address in: x-forwarded-for, or forwarded (RFC 7239, its for= nodes). Only that one is read: a proxy passes the other on as the client wrote it.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
@@ -673,7 +675,7 @@ public final class ProcessorConfig {
         return host.isEmpty() ? get(HTTP_HOST) : host;
     }
 
-    /** {@code http.tls.*}: both files or neither, a pair that belongs together, a readable authorities' file. */
+    /** {@code http.domains.jwt.*}: all three addresses or none, https, known algorithms, a scope token, a CA file. */
     private void checkQueryJwts(List<String> problems) {
         long set = java.util.stream.Stream.of(HTTP_DOMAINS_JWT_ISSUER, HTTP_DOMAINS_JWT_AUDIENCE,
                 HTTP_DOMAINS_JWT_JWKS_URL).filter(key -> !get(key).isBlank()).count();
@@ -695,6 +697,11 @@ public final class ProcessorConfig {
         } catch (IllegalArgumentException e) {
             problems.add(HTTP_DOMAINS_JWT_ALGORITHMS + ": " + e.getMessage());
         }
+        String scope = get(HTTP_DOMAINS_JWT_SCOPE).strip();
+        if (!scope.isEmpty() && !QueryJwts.isScopeToken(scope)) {
+            problems.add(HTTP_DOMAINS_JWT_SCOPE + ": one scope, of printable ASCII characters other than space, \" "
+                    + "and \\ (RFC 6749 section 3.3): " + scope);
+        }
         optionalPath(HTTP_DOMAINS_JWT_CA_FILE).ifPresent(ca -> {
             try {
                 TrustedCertificates.trustManagers(ca);
@@ -715,7 +722,7 @@ public final class ProcessorConfig {
         return Optional.of(new QueryJwts(new JwtVerifier(get(HTTP_DOMAINS_JWT_ISSUER).strip(),
                 get(HTTP_DOMAINS_JWT_AUDIENCE).strip(), keys, queryJwtAlgorithms(), clock),
                 get(HTTP_DOMAINS_JWT_TENANT_CLAIM).strip(), get(HTTP_DOMAINS_JWT_ROLES_CLAIM).strip(),
-                get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip()));
+                get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip(), get(HTTP_DOMAINS_JWT_SCOPE).strip()));
     }
 
     /** {@code http.domains.jwt.algorithms}. @throws IllegalArgumentException naming one that is not known, or none */

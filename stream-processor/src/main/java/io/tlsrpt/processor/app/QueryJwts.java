@@ -2,26 +2,38 @@ package io.tlsrpt.processor.app;
 
 import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.processor.served.ServedDomains;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Who an identity provider's access token says its bearer is ({@code http.domains.jwt.*}): the operator when its
  * roles hold the operator's role, else the tenant its tenant claim names, else no one (a token of the provider for
- * another use).
+ * another use). With a scope asked for, a token that carries scopes must carry that one.
  */
 final class QueryJwts {
+
+    /** A scope-token of RFC 6749 section 3.3: printable ASCII but space, double quote and backslash. */
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
     private final JwtVerifier verifier;
     private final String tenantClaim;
     private final String rolesClaim;
     private final String operatorRole;
+    private final String scope;
 
-    QueryJwts(JwtVerifier verifier, String tenantClaim, String rolesClaim, String operatorRole) {
+    /** @param scope the scope a token that carries scopes must carry; empty for none */
+    QueryJwts(JwtVerifier verifier, String tenantClaim, String rolesClaim, String operatorRole, String scope) {
         this.verifier = verifier;
         this.tenantClaim = tenantClaim;
         this.rolesClaim = rolesClaim;
         this.operatorRole = operatorRole;
+        this.scope = scope;
+    }
+
+    static boolean isScopeToken(String text) {
+        return SCOPE_TOKEN.matcher(text).matches();
     }
 
     /** What the bearer of {@code token} may ask. */
@@ -31,6 +43,10 @@ final class QueryJwts {
             claims = verifier.verify(token);
         } catch (JwtVerifier.NotValid e) {
             return new DomainQueryTokens.Denied("a JWT not taken: " + e.getMessage());
+        }
+        List<String> scopes = scopes(claims);
+        if (!scope.isEmpty() && !scopes.isEmpty() && !scopes.contains(scope)) {
+            return new DomainQueryTokens.Denied("a JWT without the scope " + scope);
         }
         Object roles = JwtVerifier.claim(claims, rolesClaim);
         if (operatorRole.equals(roles) || roles instanceof List<?> list && list.contains(operatorRole)) {
@@ -42,5 +58,26 @@ final class QueryJwts {
         }
         return new DomainQueryTokens.Denied("a JWT with neither the role " + operatorRole + " nor a tenant in "
                 + tenantClaim);
+    }
+
+    /**
+     * The scopes a token carries: RFC 9068's {@code scope} (names separated by spaces), Entra ID's {@code scp} (the
+     * same) or Okta's {@code scp} (a list); empty when it has neither claim (an application's own token).
+     */
+    private static List<String> scopes(Map<String, Object> claims) {
+        List<String> scopes = new ArrayList<>();
+        for (String name : List.of("scope", "scp")) {
+            Object value = claims.get(name);
+            if (value instanceof String names) {
+                for (String one : names.split(" ")) {
+                    if (!one.isEmpty()) {
+                        scopes.add(one);
+                    }
+                }
+            } else if (value instanceof List<?> list) {
+                list.forEach(one -> scopes.add(String.valueOf(one)));
+            }
+        }
+        return scopes;
     }
 }

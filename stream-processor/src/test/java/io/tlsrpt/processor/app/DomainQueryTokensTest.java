@@ -151,6 +151,26 @@ class DomainQueryTokensTest {
                     .isInstanceOf(DomainQueryTokens.Everything.class);
             assertThat(keycloak.access("Bearer " + provider.jwt(later + ",\"roles\":[\"tlsrpt.operator\"]")))
                     .as("the top-level roles are not the realm's").isInstanceOf(DomainQueryTokens.Denied.class);
+
+            // a scope asked for: Entra ID's delegated tokens carry it in scp, RFC 9068's in scope, Okta's as a list
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_SCOPE, "Domains.Read");
+            DomainQueryTokens scoped = new DomainQueryTokens(Optional.empty(), Optional.empty(),
+                    ProcessorConfig.fromProperties(props).queryJwts(clock), clock,
+                    new FailedTokens(0, 1, 1, System::nanoTime), new ClientAddresses(List.of()));
+            String operator = later + ",\"realm_access\":{\"roles\":[\"tlsrpt.operator\"]}";
+            assertThat(scoped.access("Bearer " + provider.jwt(operator + ",\"scp\":\"User.Read Domains.Read\"")))
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
+            assertThat(scoped.access("Bearer " + provider.jwt(operator + ",\"scope\":\"openid Domains.Read\"")))
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
+            assertThat(scoped.access("Bearer " + provider.jwt(operator + ",\"scp\":[\"Domains.Read\"]")))
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
+            assertThat(scoped.access("Bearer "
+                    + provider.jwt(operator + ",\"scp\":\"User.Read Domains.ReadWrite\"")))
+                    .as("a token for the same audience with other scopes only")
+                    .isEqualTo(new DomainQueryTokens.Denied("a JWT without the scope Domains.Read"));
+            assertThat(scoped.access("Bearer " + provider.jwt(operator)))
+                    .as("an application's own token (client credentials) carries roles, no scopes")
+                    .isInstanceOf(DomainQueryTokens.Everything.class);
         }
         Properties half = new Properties();
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
@@ -167,6 +187,10 @@ class DomainQueryTokensTest {
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ALGORITHMS, " , ");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(half))
                 .hasMessageContaining("http.domains.jwt.algorithms: at least one");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_SCOPE, "Domains.Read Reports.Read");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
+                "http.domains.jwt.scope: one scope, of printable ASCII characters other than space, \" and \\ "
+                        + "(RFC 6749 section 3.3): Domains.Read Reports.Read");
     }
 
     @Test
