@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * How long the processor's HTTP queries take on the state the benchmark left: {@code GET /v1/incidents} (every
  * incident, scanning the incident store and every (domain, reporter) pair the silence check watches), the same
  * limited to the 50 most urgent (a portal's page), the domain list (from the sums each instance keeps, and with
- * {@code since=} read from every window), and {@code GET /v1/domains/{domain}} of a domain with an incident.
+ * {@code since=} read from every window), {@code GET /v1/domains/{domain}} of a domain with an incident, and the
+ * incidents at that incident's first MX host ({@code mx=}, which reads every incident's window).
  * Asked one after the other by one client, as a portal or {@code tlsrpt incidents} would, after the run (the
  * processor idle), so the figures are the queries' own cost, not their contention with the stream thread.
  */
@@ -71,10 +72,16 @@ final class QueryTimes {
             base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50"));
         queries.add(query(http, "domains, the 50 worst, since= (windows read)",
             base + TlsRptProcessor.DOMAIN_LIST_PATH + "?limit=50&since=1970-01-01"));
-        String domain = firstIncidentDomain(http, base);
-        if (domain != null) {
+        JsonNode first = firstIncident(http, base);
+        if (!first.isMissingNode()) {
             queries.add(query(http, "one domain with an incident", base + "/v1/domains/"
-                + URLEncoder.encode(domain, StandardCharsets.UTF_8)));
+                + URLEncoder.encode(first.path("policy_domain").asText(), StandardCharsets.UTF_8)));
+        }
+        String mx = first.path("receiving_mx").path(0).asText("");
+        if (!mx.isEmpty()) {
+            // every candidate's last anomalous window read to find its MX hosts: the list's costliest filter
+            queries.add(query(http, "incidents at one MX host (mx=)", base + TlsRptProcessor.INCIDENT_LIST_PATH
+                + "?status=all&mx=" + URLEncoder.encode(mx, StandardCharsets.UTF_8)));
         }
         return queries;
     }
@@ -122,10 +129,10 @@ final class QueryTimes {
             ProcessMemory.peakRssBytes());
     }
 
-    private static String firstIncidentDomain(HttpClient http, String base) {
-        JsonNode first = read(get(http, base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=1").body())
+    /** The most urgent incident, a missing node when there is none. */
+    private static JsonNode firstIncident(HttpClient http, String base) {
+        return read(get(http, base + TlsRptProcessor.INCIDENT_LIST_PATH + "?status=all&limit=1").body())
             .path("incidents").path(0);
-        return first.isMissingNode() ? null : first.path("policy_domain").asText(null);
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) {

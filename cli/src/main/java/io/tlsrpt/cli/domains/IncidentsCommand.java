@@ -49,6 +49,11 @@ public final class IncidentsCommand implements Callable<Integer> {
             + "with --status all, whether it still fires.")
     String alertId;
 
+    @Option(names = "--mx", paramLabel = "HOST",
+        description = "Only the incidents whose failures were at this receiving MX host, or at a host below this "
+            + "domain (a provider's MX hosts shared by many customer domains), in their last anomalous window.")
+    String mx;
+
     @Option(names = "--limit", paramLabel = "N",
         description = "Only the N most urgent (1 to 10000); the heading still counts them all. Default: the "
             + "processor's 10000.")
@@ -80,6 +85,9 @@ public final class IncidentsCommand implements Callable<Integer> {
         if (alertId != null) {
             query.add("alert_id=" + ListPages.encoded(alertId.trim()));
         }
+        if (mx != null) {
+            query.add("mx=" + ListPages.encoded(mx.trim()));
+        }
         if (limit != null) {
             if (limit < 1 || limit > 10_000) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be from 1 to 10000");
@@ -109,7 +117,8 @@ public final class IncidentsCommand implements Callable<Integer> {
         String status = list.path("status").asText();
         String scope = (list.path("tenant").isTextual() ? " of tenant " + list.path("tenant").asText() : "")
             + (list.path("domain").isTextual() ? " under " + list.path("domain").asText() : "")
-            + (list.path("alert_id").isTextual() ? " with alert_id " + list.path("alert_id").asText() : "");
+            + (list.path("alert_id").isTextual() ? " with alert_id " + list.path("alert_id").asText() : "")
+            + (list.path("mx").isTextual() ? " at MX " + list.path("mx").asText() : "");
         String listed = list.path("after").isTextual() ? ", " + incidents.size() + " listed after the cursor"
             : incidents.size() < count ? ", the " + incidents.size() + " most urgent listed" : "";
         out.printf(Locale.ROOT, "%d %s%s%s%s, %d partitions on %d instances, as of %s%n", count,
@@ -117,7 +126,10 @@ public final class IncidentsCommand implements Callable<Integer> {
             list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
         for (JsonNode i : incidents) {
             String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";
-            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i));
+            List<String> hosts = new ArrayList<>();
+            i.path("receiving_mx").forEach(host -> hosts.add(host.asText()));
+            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i)
+                + (hosts.isEmpty() ? "" : ", mx " + String.join(",", hosts)));
         }
         if (list.path("next").isTextual()) {
             out.printf(Locale.ROOT, "%d more after these: --after %s%n", list.path("remaining").asLong(),

@@ -61,7 +61,10 @@ class BenchCommandIT {
             // the processor's HTTP queries on the state the run left: all incidents listed and counted alike
             .containsPattern("\\| incidents, every one \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* \\| (\\d+) / \\1 \\|")
             .containsPattern("\\| incidents, the 50 most urgent \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
-                + "\\| \\d+ / \\d+ \\|");
+                + "\\| \\d+ / \\d+ \\|")
+            // the most urgent incident's first MX host: at least that incident listed
+            .containsPattern("\\| incidents at one MX host \\(mx=\\) \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "
+                + "\\| [1-9]\\d* / [1-9]\\d* \\|");
         // the domain list: at most 50 of the run's 25 domains, from the kept sums and read from the windows alike
         assertThat(r.out())
             .containsPattern("\\| domains, the 50 worst \\(sums kept\\) \\| [0-9.]+ \\| [0-9.]+ \\| [1-9][0-9,]* "

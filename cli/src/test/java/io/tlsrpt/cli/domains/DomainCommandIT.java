@@ -96,6 +96,14 @@ class DomainCommandIT {
                 assertThat(byId.exit()).as(byId.err()).isZero();
                 assertThat(byId.out()).startsWith("1 incident with alert_id " + alertId + ", 1 partitions on 1 instances")
                     .contains("  expired.example: ");
+                // by the MX hosts of their failures: the generator's are mx1. and mx2. of each domain
+                assertThat(all.out()).containsPattern("\n  expired\\.example: .*, alert_id " + alertId
+                    + ", mx mx[12]\\.expired\\.example(,mx[12]\\.expired\\.example)?\n");
+                Run atMx = run("incidents", "--processor", url, "--status", "all", "--mx", "Expired.Example.");
+                assertThat(atMx.out()).as(atMx.err()).startsWith("1 incident at MX expired.example, 1 partitions")
+                    .contains("  expired.example: ").doesNotContain("lapsed.example");
+                assertThat(run("incidents", "--processor", url, "--status", "all", "--mx", "mx1.nowhere.example").out())
+                    .startsWith("0 incidents at MX mx1.nowhere.example, ");
                 boolean firing = state.get("incidents").get(0).get("status").asText().equals("firing");
                 Run open = run("incidents", "--processor", url, "--domain", "expired.example", "--format", "json");
                 assertThat(open.exit()).as(open.err()).isZero();

@@ -2,14 +2,17 @@ package io.tlsrpt.processor.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
+import io.tlsrpt.processor.topology.DomainWindow;
 import io.tlsrpt.processor.topology.OpenStops;
 import io.tlsrpt.processor.topology.StoppedReporters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -20,6 +23,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * {@code GET /v1/incidents}: every incident the application holds now ({@link IncidentQuery}: open ones by default),
@@ -59,7 +63,7 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
     @Override
     void filters(IncidentQuery query, ObjectNode root) {
         root.put("status", query.status().code()).put("tenant", query.tenant()).put("domain", query.domain())
-                .put("alert_id", query.alertId());
+                .put("alert_id", query.alertId()).put("mx", query.mx());
     }
 
     /**
@@ -78,6 +82,10 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
             ReadOnlyKeyValueStore<String, Incident> store = streams.store(StoreQueryParameters.fromNameAndType(
                     DomainStateReader.INCIDENT_STORE, QueryableStoreTypes.<String, Incident>keyValueStore())
                     .withPartition(partition));
+            // the same partition of the window store holds the incidents' windows (both keyed by policy domain)
+            ReadOnlyWindowStore<String, DomainWindow> windows = streams.store(StoreQueryParameters.fromNameAndType(
+                    DomainStateReader.WINDOW_STORE, QueryableStoreTypes.<String, DomainWindow>windowStore())
+                    .withPartition(partition));
             try (KeyValueIterator<String, Incident> all = store.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, Incident> e = all.next();
@@ -87,14 +95,26 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
                     if (e.value != null && query.admits(domain, tenant, e.value)) {
                         String resultType = bar < 0 ? null : e.key.substring(bar + 1);
                         Incident incident = e.value;
-                        incidents.offer(new Ranked(IncidentRank.of(domain, resultType, incident), o -> DomainStateJson
-                                .incident(o.put("policy_domain", domain).put("tenant", tenant), resultType, incident)));
+                        // read for those asked by their MX host, else only for those on the page
+                        List<String> filteredMx = query.mx() == null ? null
+                                : DomainStateReader.receivingMx(windows, domain, resultType, incident);
+                        if (filteredMx != null && !query.admitsMx(filteredMx)) {
+                            continue;
+                        }
+                        incidents.offer(new Ranked(IncidentRank.of(domain, resultType, incident), o -> {
+                            List<String> mx = filteredMx != null ? filteredMx
+                                    : DomainStateReader.receivingMx(windows, domain, resultType, incident);
+                            DomainStateJson.incident(o.put("policy_domain", domain).put("tenant", tenant),
+                                    resultType, incident).putArray("receiving_mx").addAll(mx.stream()
+                                    .map(TextNode::valueOf).toList());
+                            return o;
+                        }));
                     }
                 }
             }
             for (StoppedReporters.Stopped stop : stops.of(partition)) {
                 String tenant = domains.tenantOf(stop.policyDomain());
-                if (query.admits(stop.policyDomain(), tenant, true, stop.alertId())) {
+                if (query.mx() == null && query.admits(stop.policyDomain(), tenant, true, stop.alertId())) {
                     incidents.offer(new Ranked(IncidentRank.of(stop), o -> DomainStateJson
                             .stopped(o.put("policy_domain", stop.policyDomain()).put("tenant", tenant), stop)));
                 }

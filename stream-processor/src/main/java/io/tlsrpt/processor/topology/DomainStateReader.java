@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -77,5 +78,19 @@ public final class DomainStateReader {
             }
         }
         return new DomainState(policyDomain, List.copyOf(windows), List.copyOf(incidents));
+    }
+
+    /**
+     * The receiving MX hosts of an incident's failures: those of its result type in its last anomalous window, most
+     * failed sessions first (as its alerts' top_receiving_mx); empty once the store no longer keeps that window.
+     */
+    public static List<String> receivingMx(ReadOnlyWindowStore<String, DomainWindow> windowStore, String policyDomain,
+                                           String resultType, Incident incident) {
+        DomainWindow window = windowStore.fetch(policyDomain, incident.lastAnomalousWindowStart());
+        if (window == null) {
+            return List.of();
+        }
+        Map<String, Long> hosts = window.failures().getOrDefault(resultType, TypeCounts.empty()).receivingMx();
+        return Caps.top(hosts, hosts.size()).stream().map(Map.Entry::getKey).toList();
     }
 }

@@ -278,6 +278,16 @@ class DomainQueryIT {
                 assertThat(byId.get("incidents")).singleElement().satisfies(i ->
                         assertThat(i.get("alert_id").asText()).isEqualTo(alert.getAlertId()));
                 assertThat(incidents(p, "?alert_id=no-such-alert", TOKEN, 200).get("count").asInt()).isZero();
+                // by the receiving MX host of its failures, or a domain of hosts: a provider's shared MX host
+                assertThat(only.get("receiving_mx")).extracting(JsonNode::asText).containsExactly("mx1.d3.example");
+                JsonNode atHost = incidents(p, "?mx=MX1.d3.example", TOKEN, 200);
+                assertThat(atHost.get("mx").asText()).isEqualTo("mx1.d3.example");
+                assertThat(atHost.get("incidents")).singleElement().satisfies(i ->
+                        assertThat(i.get("alert_id").asText()).isEqualTo(alert.getAlertId()));
+                assertThat(incidents(p, "?mx=d3.example", TOKEN, 200).get("count").asInt()).isEqualTo(1);
+                assertThat(incidents(p, "?mx=mx2.d3.example", TOKEN, 200).get("count").asInt()).isZero();
+                assertThat(incidents(p, "?mx=bad%20host", TOKEN, 400).get("error").asText())
+                        .contains("not a domain name");
                 assertThat(incidents(p, "?alert_id=" + alert.getAlertId(), BLUE, 200).get("count").asInt())
                         .as("another tenant's incident").isZero();
                 assertThat(incidents(p, "", GREEN, 200).get("incidents").get(0).get("alert_id").asText())

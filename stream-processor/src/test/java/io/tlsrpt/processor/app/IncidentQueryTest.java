@@ -68,6 +68,25 @@ class IncidentQueryTest {
     }
 
     @Test
+    void anMxHostAsksForTheIncidentsWhoseFailuresWereAtItOrBelowItAndPeersAreAskedTheSame() {
+        IncidentQuery host = IncidentQuery.parse("mx=MX1.Provider.Example.");
+        assertThat(host.mx()).as("as a host name is compared: lower case, no dot at the end")
+                .isEqualTo("mx1.provider.example");
+        assertThat(host.admitsMx(List.of("mx2.provider.example", "MX1.provider.example"))).isTrue();
+        assertThat(host.admitsMx(List.of("mx2.provider.example"))).isFalse();
+        assertThat(host.admitsMx(List.of())).as("no MX host known (a reporter stopped, a window expired)").isFalse();
+        IncidentQuery provider = IncidentQuery.parse("mx=provider.example");
+        assertThat(provider.admitsMx(List.of("mx2.provider.example"))).as("a host below the domain").isTrue();
+        assertThat(provider.admitsMx(List.of("mx.otherprovider.example"))).as("another name ending alike").isFalse();
+        assertThat(IncidentQuery.parse("").admitsMx(List.of())).as("no mx asked: every incident").isTrue();
+        assertThat(IncidentQuery.parse(host.forPeer(new TreeSet<>(List.of(1)))).mx())
+                .isEqualTo("mx1.provider.example");
+        assertThat(IncidentQuery.parse("mx=provider.example").forTenant("acme").mx()).isEqualTo("provider.example");
+        assertThatThrownBy(() -> IncidentQuery.parse("mx=not%20a%20host")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a domain name");
+    }
+
+    @Test
     void aTenantsTokenNarrowsItToItsTenant() {
         IncidentQuery mine = IncidentQuery.parse("domain=example.com").forTenant("acme");
         assertThat(mine.tenant()).isEqualTo("acme");

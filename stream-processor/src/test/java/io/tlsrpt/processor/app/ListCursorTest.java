@@ -113,7 +113,7 @@ class ListCursorTest {
 
     /** Whether {@code incident} comes after {@code cursor}, as an instance asked for the page after it judges. */
     private static boolean follows(ListCursor cursor, JsonNode incident) {
-        return new IncidentQuery(IncidentQuery.Status.ALL, null, null, null, null, cursor, null).followsCursor()
+        return new IncidentQuery(IncidentQuery.Status.ALL, null, null, null, null, null, cursor, null).followsCursor()
                 .test(IncidentRank.of(incident));
     }
 }

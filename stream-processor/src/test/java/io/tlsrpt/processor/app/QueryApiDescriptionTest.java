@@ -98,6 +98,10 @@ class QueryApiDescriptionTest {
             ObjectNode listed = incident.deepCopy().put("policy_domain", "example.com").put("served_by", "h:1");
             listed.putNull("tenant");
             QueryApiSchemas.assertConforms("ListedIncident", listed);
+            if (incident != stopped) {   // the detector's: where its failures were
+                listed.putArray("receiving_mx").add("mx1.example.com").add("mx2.example.com");
+                QueryApiSchemas.assertConforms("ListedIncident", listed);
+            }
             assertThat(QueryApiSchemas.schema("DomainIncident").validate(listed))
                     .as("a domain's incidents do not repeat its name").isNotEmpty();
         }
