@@ -95,7 +95,8 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
                     if (e.value != null && query.admits(domain, tenant, e.value)) {
                         String resultType = bar < 0 ? null : e.key.substring(bar + 1);
                         Incident incident = e.value;
-                        // read for those asked by their MX host, else only for those on the page
+                        // the incident keeps its hosts; for one stored before it did they are read from its window:
+                        // for those asked by their MX host, else only for those on the page
                         List<String> filteredMx = query.mx() == null ? null
                                 : DomainStateReader.receivingMx(windows, domain, resultType, incident);
                         if (filteredMx != null && !query.admitsMx(filteredMx)) {

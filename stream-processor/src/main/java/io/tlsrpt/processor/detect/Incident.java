@@ -1,5 +1,7 @@
 package io.tlsrpt.processor.detect;
 
+import java.util.List;
+
 /**
  * The state of one incident of a (policy domain, result type), kept in the detector's incident store.
  *
@@ -24,10 +26,15 @@ package io.tlsrpt.processor.detect;
  *                                in order, and a compacted alert topic keeps the latest record of every incident
  *                                (two result types can share a kind). Null in records stored before this field
  *                                existed: see {@link #keyedFor}
+ * @param receivingMx             the receiving MX hosts of its failures in its last anomalous window, most failed
+ *                                sessions first, as the detector saw them (kept when the window expires). Null in
+ *                                records stored before this field existed: the window store has them while it
+ *                                keeps that window
  */
 public record Incident(String alertId, String kind, boolean open, long firstWindowStart,
                        long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed,
-                       long resolvedWindowStart, String firedKind, String alertKey) {
+                       long resolvedWindowStart, String firedKind, String alertKey,
+                       List<String> receivingMx) {
 
     /**
      * This incident with its alert key. Earlier versions keyed alerts {@code policy_domain|kind} (the kind it first
@@ -39,7 +46,14 @@ public record Incident(String alertId, String kind, boolean open, long firstWind
             return this;
         }
         return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
-                announcedFailed, resolvedWindowStart, firedKind, domain + "|" + (firedKind == null ? kind : firedKind));
+                announcedFailed, resolvedWindowStart, firedKind, domain + "|" + (firedKind == null ? kind : firedKind),
+                receivingMx);
+    }
+
+    /** This incident with the receiving MX hosts of its failures in its last anomalous window. */
+    public Incident withReceivingMx(List<String> hosts) {
+        return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
+                announcedFailed, resolvedWindowStart, firedKind, alertKey, List.copyOf(hosts));
     }
 
     /** The latest window this incident accounts for: its last anomalous one, or the one that resolved it. */

@@ -43,7 +43,7 @@ public final class IncidentLifecycle {
             if (evaluation.anomalous() && !alreadyHandled) {
                 Incident fired = new Incident(alertId(domain, resultType, windowStart), evaluation.kind().code(),
                         true, windowStart, windowStart, current.total(), current.failed(), 0, null,
-                        alertKey(domain, resultType));
+                        alertKey(domain, resultType), null);
                 return new Step(Action.FIRE, fired);
             }
             return new Step(Action.NONE, previous);
@@ -63,7 +63,7 @@ public final class IncidentLifecycle {
             if (windowStart < previous.lastAnomalousWindowStart()) {
                 Incident next = new Incident(previous.alertId(), kind, true, first, previous.lastAnomalousWindowStart(),
                         previous.lastAnomalousTotal(), previous.announcedFailed(), 0,
-                        previous.firedKind(), previous.alertKey());
+                        previous.firedKind(), previous.alertKey(), previous.receivingMx());
                 return new Step(escalates ? Action.UPDATE : Action.NONE, next);
             }
             long total = windowStart == previous.lastAnomalousWindowStart()
@@ -71,7 +71,7 @@ public final class IncidentLifecycle {
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
             Incident next = new Incident(previous.alertId(), kind, true, first,
                     windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0,
-                    previous.firedKind(), previous.alertKey());
+                    previous.firedKind(), previous.alertKey(), previous.receivingMx());
             return new Step(grew || escalates ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
@@ -79,7 +79,7 @@ public final class IncidentLifecycle {
         if (laterWindow && enoughTraffic) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
                     previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
-                    windowStart, previous.firedKind(), previous.alertKey());
+                    windowStart, previous.firedKind(), previous.alertKey(), previous.receivingMx());
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);

@@ -185,7 +185,8 @@ final class DetectStage {
                 current = byReporter.counts();
                 evaluation = byReporter.named();
             }
-            IncidentLifecycle.Step step = lifecycle.step(previous, domain, resultType, windowStart, current, evaluation);
+            IncidentLifecycle.Step step = withReceivingMx(lifecycle.step(previous, domain, resultType, windowStart,
+                    current, evaluation), windowStart, window, resultType, evaluation);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
                 metrics.incidents().changed(task, incidentKey, step.incident(),
@@ -204,6 +205,22 @@ final class DetectStage {
             // one key for all of an incident's records, whatever its kind becomes: they stay on one partition, in order
             context.forward(new Record<>(step.incident().alertKey(), alert,
                     Math.max(context.currentStreamTimeMs(), windowStart)));
+        }
+
+        /**
+         * The step with its incident holding the receiving MX hosts of the window if that window is (still) its last
+         * anomalous one: kept in the incident, the hosts outlive the window and are listed without reading it.
+         */
+        private static IncidentLifecycle.Step withReceivingMx(IncidentLifecycle.Step step, long windowStart,
+                                                              DomainWindow window, String resultType,
+                                                              Evaluation evaluation) {
+            Incident incident = step.incident();
+            if (incident == null || !evaluation.anomalous() || incident.lastAnomalousWindowStart() != windowStart) {
+                return step;
+            }
+            Map<String, Long> hosts = window.failures().getOrDefault(resultType, TypeCounts.empty()).receivingMx();
+            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(
+                    Caps.top(hosts, hosts.size()).stream().map(Map.Entry::getKey).toList()));
         }
 
         /** The tenant the served-domains list in force names for {@code domain} (null: none), as its alerts name it. */

@@ -82,10 +82,14 @@ public final class DomainStateReader {
 
     /**
      * The receiving MX hosts of an incident's failures: those of its result type in its last anomalous window, most
-     * failed sessions first (as its alerts' top_receiving_mx); empty once the store no longer keeps that window.
+     * failed sessions first (as its alerts' top_receiving_mx). The incident keeps them; one stored before it did has
+     * them read from that window (none once the store no longer keeps it).
      */
     public static List<String> receivingMx(ReadOnlyWindowStore<String, DomainWindow> windowStore, String policyDomain,
                                            String resultType, Incident incident) {
+        if (incident.receivingMx() != null) {
+            return incident.receivingMx();
+        }
         DomainWindow window = windowStore.fetch(policyDomain, incident.lastAnomalousWindowStart());
         if (window == null) {
             return List.of();

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class IncidentQueryTest {
 
     private static final Incident OPEN = new Incident("id-1", "certificate-expired", true, 0, 0, 10, 10, 0,
-            "certificate-expired", "example.com|certificate-expired");
+            "certificate-expired", "example.com|certificate-expired", null);
     private static final Incident RESOLVED = new Incident("id-2", "failure-spike", false, 0, 0, 10, 10, 86_400_000L,
-            "failure-spike", "example.com|validation-failure");
+            "failure-spike", "example.com|validation-failure", null);
 
     @Test
     void withoutParametersOpenIncidentsOfEveryTenantAndDomain() {

@@ -30,7 +30,7 @@ class IncidentRankTest {
 
     private static Incident incident(String alertId, String kind, boolean open, long lastAnomalousDay) {
         return new Incident(alertId, kind, open, 0, lastAnomalousDay * DAY, 10, 10, open ? 0 : (lastAnomalousDay + 1)
-                * DAY, null, null);
+                * DAY, null, null, null);
     }
 
     private static final List<Stored> STORED = List.of(

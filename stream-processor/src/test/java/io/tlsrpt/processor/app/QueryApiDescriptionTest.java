@@ -85,9 +85,9 @@ class QueryApiDescriptionTest {
     @Test
     void theSchemasTakeWhatTheEndpointsWriteAndRefuseWhatTheyDoNot() throws Exception {
         Incident open = new Incident("1449e04e327b834c14982e5876e38cbf", "certificate-expired", true, 0, 0, 10, 10,
-                0, "certificate-expired", "example.com|certificate-expired");
+                0, "certificate-expired", "example.com|certificate-expired", null);
         Incident resolved = new Incident("2449e04e327b834c14982e5876e38cbf", "failure-spike", false, 0, 0, 10, 10,
-                86_400_000L, "failure-spike", "example.com|validation-failure");
+                86_400_000L, "failure-spike", "example.com|validation-failure", null);
         ObjectNode detector = DomainStateJson.incident(JSON.createObjectNode(), "certificate-expired", open);
         ObjectNode done = DomainStateJson.incident(JSON.createObjectNode(), "validation-failure", resolved);
         ObjectNode stopped = DomainStateJson.stopped(JSON.createObjectNode(), new StoppedReporters.Stopped(

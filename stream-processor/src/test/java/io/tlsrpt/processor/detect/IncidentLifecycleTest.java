@@ -105,7 +105,7 @@ class IncidentLifecycleTest {
         assertThat(earlier.action()).isEqualTo(Action.NONE);
         assertThat(earlier.incident().firstWindowStart()).isEqualTo(7 * DAY);
         assertThat(earlier.incident()).isEqualTo(new Incident(fire.incident().alertId(), "certificate-expired", true,
-                7 * DAY, 9 * DAY, 1000, 20, 0, null, "example.com|certificate-expired"));
+                7 * DAY, 9 * DAY, 1000, 20, 0, null, "example.com|certificate-expired", null));
 
         Step normalEarlier = lifecycle.step(earlier.incident(), "example.com", "certificate-expired", 6 * DAY,
                 new WindowCounts(0, 1000), verdict(false));

@@ -149,7 +149,7 @@ class DetectStageUpdateOrderTest {
         String alertId = "0123456789abcdef0123456789abcdef";
         // as the version before stored it: escalated from the warning it first fired with, no alert key
         incidents.put(DOMAIN + "|" + TYPE, new Incident(alertId, "starttls-downgrade-suspected", true, 8 * day,
-                9 * day, 3000, 120, 0, "starttls-unavailable", null));
+                9 * day, 3000, 120, 0, "starttls-unavailable", null, null));
         store(8, failing(80));
         store(9, failing(120));
         store(10, failing(300));
@@ -165,7 +165,7 @@ class DetectStageUpdateOrderTest {
 
         // an incident stored before kinds could escalate (no fired kind either) is keyed by its kind
         incidents.put(DOMAIN + "|" + TYPE, new Incident(alertId, "starttls-unavailable", true, 12 * day, 12 * day,
-                3000, 120, 0, null, null));
+                3000, 120, 0, null, null, null));
         store(12, failing(120));
         store(13, failing(400));
         update(13);
@@ -187,14 +187,58 @@ class DetectStageUpdateOrderTest {
         assertThat(alerts.get(4).key).isEqualTo(DOMAIN + "|" + TYPE);
     }
 
+    /**
+     * An incident keeps the receiving MX hosts of its last anomalous window (the query API lists them without reading
+     * the window, and they outlive it); one stored before it kept them has them read from that window.
+     */
+    @Test
+    void anIncidentKeepsTheReceivingMxHostsOfItsLastAnomalousWindow() {
+        KeyValueStore<String, Incident> incidents = driver.getKeyValueStore(DetectStage.INCIDENT_STORE);
+        String key = DOMAIN + "|" + TYPE;
+        store(8, failing(80, Map.of("mx2." + DOMAIN, 20L, "MX1." + DOMAIN, 60L)));
+        update(8);
+        assertThat(incidents.get(key).receivingMx()).as("most failed sessions first")
+                .containsExactly("MX1." + DOMAIN, "mx2." + DOMAIN);
+
+        store(9, failing(300, Map.of("mx3." + DOMAIN, 300L)));
+        update(9);
+        assertThat(incidents.get(key).receivingMx()).as("the later anomalous window's").containsExactly("mx3." + DOMAIN);
+
+        update(8);
+        assertThat(incidents.get(key).receivingMx()).as("an earlier window's update is not the last anomalous one")
+                .containsExactly("mx3." + DOMAIN);
+
+        store(10, healthy());
+        update(10);
+        assertThat(alerts).extracting(a -> a.value.getStatus()).containsExactly("firing", "firing", "resolved");
+        Incident resolved = incidents.get(key);
+        assertThat(resolved.receivingMx()).as("kept once resolved").containsExactly("mx3." + DOMAIN);
+
+        // the window expired: the hosts stay with the incident
+        windows.put(DOMAIN, null, 9 * day);
+        assertThat(DomainStateReader.receivingMx(driver.getWindowStore(AggregateStage.STORE), DOMAIN, TYPE, resolved))
+                .containsExactly("mx3." + DOMAIN);
+        // stored before incidents kept their hosts: read from the last anomalous window while the store keeps it
+        Incident stored = new Incident(resolved.alertId(), resolved.kind(), false, 8 * day, 8 * day, 3000, 80,
+                10 * day, null, key, null);
+        assertThat(DomainStateReader.receivingMx(driver.getWindowStore(AggregateStage.STORE), DOMAIN, TYPE, stored))
+                .containsExactly("MX1." + DOMAIN, "mx2." + DOMAIN);
+        windows.put(DOMAIN, null, 8 * day);
+        assertThat(DomainStateReader.receivingMx(driver.getWindowStore(AggregateStage.STORE), DOMAIN, TYPE, stored))
+                .isEmpty();
+    }
+
     private static DomainWindow healthy() {
         return new DomainWindow(3, 3000, Set.of("Google Inc.", "Microsoft Corporation", "Yahoo"), Map.of());
     }
 
     private static DomainWindow failing(long failed) {
+        return failing(failed, Map.of("mx1." + DOMAIN, failed));
+    }
+
+    private static DomainWindow failing(long failed, Map<String, Long> receivingMx) {
         return new DomainWindow(3, 3000, Set.of("Google Inc.", "Microsoft Corporation", "Yahoo"), Map.of(TYPE,
-                new TypeCounts(failed, Set.of("Google Inc."), Map.of("203.0.113.10", failed),
-                        Map.of("mx1." + DOMAIN, failed))));
+                new TypeCounts(failed, Set.of("Google Inc."), Map.of("203.0.113.10", failed), receivingMx)));
     }
 
     private void store(int d, DomainWindow window) {

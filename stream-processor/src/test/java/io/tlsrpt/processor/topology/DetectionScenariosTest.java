@@ -333,5 +333,7 @@ class DetectionScenariosTest {
         assertThat(incident.keyedFor("shop.example").alertKey())
                 .as("its alerts' key as that version gave it: the kind, which could not change then")
                 .isEqualTo("shop.example|certificate-expired");
+        assertThat(incident.receivingMx()).as("read from its window instead").isNull();
+        assertThat(incident.keyedFor("shop.example").receivingMx()).isNull();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class IncidentMetricsTest {
 
     private static Incident incident(String kind, boolean open) {
-        return new Incident("id-" + kind, kind, open, 0, 0, 0, 0, open ? 0 : 1, null, "d.example|t");
+        return new Incident("id-" + kind, kind, open, 0, 0, 0, 0, open ? 0 : 1, null, "d.example|t", null);
     }
 
     private static double gauge(SimpleMeterRegistry registry, AlertKind kind, String tenant) {
