@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,7 +84,7 @@ public final class JsonWebKeys {
         if (stale || unknown) {
             CompletableFuture<Void> underWay = readIfAllowed(now);
             if (unknown && underWay != null) {
-                underWay.join();   // never fails (readNow logs what went wrong); bounded by the request's timeout
+                underWay.join();   // never fails (readNow logs what went wrong); within the read's deadline
             }
         }
         return keys.get(kid);
@@ -121,25 +120,12 @@ public final class JsonWebKeys {
     }
 
     private Map<String, Key> fetch() throws IOException {
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_BYTES + 1);
-        }
+        HttpResponse<byte[]> response = BoundedAnswer.send(http, HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", "application/json").GET().build(), MAX_BYTES, timeout);
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
         }
-        if (body.length > MAX_BYTES) {
-            throw new IOException("more than " + MAX_BYTES + " bytes");
-        }
-        return signingKeys(body);
+        return signingKeys(response.body());
     }
 
     /**

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -150,22 +149,15 @@ public final class TokenEndpoint implements AccessTokens {
                 .header("Accept", "application/json");
         Instant asked = clock.instant();
         grant.apply(uri, form, request, asked);
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(formOf(form))).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking " + uri + " for a token", e);
+            response = BoundedAnswer.send(http, request.POST(HttpRequest.BodyPublishers.ofString(formOf(form)))
+                    .build(), MAX_ANSWER_BYTES, timeout);
+        } catch (BoundedAnswer.TooLargeAnswer e) {
+            throw new IOException(uri + " answered with more than " + MAX_ANSWER_BYTES + " bytes: not a token answer",
+                    e);
         }
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-        }
-        if (body.length > MAX_ANSWER_BYTES) {
-            throw new IOException(uri + " answered " + response.statusCode() + " with more than " + MAX_ANSWER_BYTES
-                    + " bytes: not a token answer");
-        }
+        byte[] body = response.body();
         Map<String, String> fields = answerFields(body);
         int status = response.statusCode();
         if (status != 200) {
