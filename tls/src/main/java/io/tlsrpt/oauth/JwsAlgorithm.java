@@ -1,5 +1,6 @@
 package io.tlsrpt.oauth;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -63,6 +64,9 @@ public enum JwsAlgorithm {
 
     /** Whether {@code signature} signs {@code signed} under {@code key} (which {@link #fits}). */
     boolean verifies(PublicKey key, byte[] signed, byte[] signature) throws GeneralSecurityException {
+        if ("EC".equals(keyType) && !ecdsaInRange((ECPublicKey) key, signature)) {
+            return false;
+        }
         Signature verifier;
         if (name().startsWith("PS")) {
             verifier = Signature.getInstance("RSASSA-PSS");
@@ -73,5 +77,21 @@ public enum JwsAlgorithm {
         verifier.initVerify(key);
         verifier.update(signed);
         return verifier.verify(signature);
+    }
+
+    /**
+     * An ECDSA signature of RFC 7518 section 3.4's form (r and s of the curve's size each) whose r and s lie in
+     * [1, n-1]: what the verifier checks, checked here too, because Java 17.0.0 to 17.0.2 accepted r = s = 0
+     * (CVE-2022-21449), a signature anyone can forge.
+     */
+    private static boolean ecdsaInRange(ECPublicKey key, byte[] signature) {
+        int half = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        if (signature.length != 2 * half) {
+            return false;
+        }
+        BigInteger order = key.getParams().getOrder();
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, half));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, half, 2 * half));
+        return r.signum() > 0 && s.signum() > 0 && r.compareTo(order) < 0 && s.compareTo(order) < 0;
     }
 }

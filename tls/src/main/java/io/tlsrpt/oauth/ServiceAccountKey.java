@@ -49,11 +49,12 @@ public record ServiceAccountKey(String clientEmail, String keyId, RSAPrivateKey 
             }
             fields = JsonFields.of(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
-            // the parser's own words may quote the text around the fault: the key, in a key file
+            // the parser's own words may quote the text around the fault: the key, in a key file. Not chained
+            // either: a failing connector's task is logged with its causes
             JsonLocation at = e.getLocation();
             throw new IllegalArgumentException(file + ": not a service account key file (no JSON object"
                     + (at == null ? "" : ", unreadable at line " + at.getLineNr() + " column " + at.getColumnNr())
-                    + ")", e);
+                    + ")");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not a service account key file (" + e.getMessage() + ")", e);
         }

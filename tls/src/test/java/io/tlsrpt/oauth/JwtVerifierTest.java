@@ -215,6 +215,23 @@ class JwtVerifierTest {
                 .hasMessageStartingWith("its signature does not verify");
         assertThatThrownBy(() -> any.verify(token("ES256", "SHA256withECDSAinP1363Format", null,
                 ec("secp256r1"), "e1", claims))).hasMessage("its signature does not verify");
+        // CVE-2022-21449's forgery (r = s = 0), r = n, and a signature of another length: refused before the JDK's
+        // own checks, which Java 17.0.0 to 17.0.2 lacked
+        String genuine = token("ES256", "SHA256withECDSAinP1363Format", null, p256, "e1", claims);
+        String unsigned = genuine.substring(0, genuine.lastIndexOf('.') + 1);
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        assertThatThrownBy(() -> any.verify(unsigned + url.encodeToString(new byte[64])))
+                .hasMessage("its signature does not verify");
+        byte[] order = ((java.security.interfaces.ECPublicKey) p256.getPublic()).getParams().getOrder().toByteArray();
+        byte[] rIsN = new byte[64];
+        System.arraycopy(order, order.length - 32, rIsN, 0, 32);
+        rIsN[63] = 1;
+        assertThatThrownBy(() -> any.verify(unsigned + url.encodeToString(rIsN)))
+                .hasMessage("its signature does not verify");
+        byte[] longer = java.util.Arrays.copyOf(Base64.getUrlDecoder().decode(genuine.substring(
+                genuine.lastIndexOf('.') + 1)), 65);
+        assertThatThrownBy(() -> any.verify(unsigned + url.encodeToString(longer)))
+                .hasMessage("its signature does not verify");
         // only what is configured: RS256 alone by default
         assertThatThrownBy(() -> verifier.verify(token("ES256", "SHA256withECDSAinP1363Format", null, p256, "e1",
                 claims))).hasMessage("signed ES256, not RS256");
