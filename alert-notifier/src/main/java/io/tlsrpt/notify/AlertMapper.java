@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * incident, like the others), an alert whose domain has a tenant ({@code example.com tenant=acme} in the
  * processor's {@code served.domains.file}) carries {@code tenant}, and one that names the MX hosts its failures were
  * at ({@code top_receiving_mx}) carries them sorted as {@code receiving_mx}, so that a shared MX host failing for many
- * domains can be one group (when they change within an incident, the old label set is ended). {@code alert_id} is a
+ * domains can be one group (the hosts of the incident's first firing record: {@link FiringAlertRegistry} keeps them
+ * over the incident). {@code alert_id} is a
  * label so that the firing record, its updates and its resolution are one Alertmanager alert, while two incidents of
  * the same kind on the same domain stay apart. The window is NOT a
  * label: one incident spans several windows, and a label that changes with each update would open a new
@@ -29,6 +30,9 @@ import java.util.TreeSet;
  * Alertmanager overwrites with every post.
  */
 public final class AlertMapper {
+
+    /** The label of the MX hosts an alert's failures were at. */
+    static final String RECEIVING_MX = "receiving_mx";
 
     /** Value of the {@code source} label. */
     public static final String SOURCE = "tlsrpt";
@@ -70,7 +74,7 @@ public final class AlertMapper {
             // the MX hosts the failures were at, in one order: a provider's shared MX host failing for many domains
             // at once (an expired certificate on mx1.provider.example) is then one Alertmanager group, not one per
             // domain
-            labels.put("receiving_mx", receivingMx(alert.topReceivingMx()));
+            labels.put(RECEIVING_MX, receivingMx(alert.topReceivingMx()));
         }
         if (FirstChecks.REPORTS_STOPPED.equals(alert.kind()) && alert.reporters().size() == 1) {
             // the one reporter that stopped: a reporter that stops for every domain at once (the intake refuses its

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The alerts currently firing, by alert_id, with the partition their records live on. Firing alerts are
@@ -29,8 +30,9 @@ final class FiringAlertRegistry {
 
     /**
      * Folds one record in and returns what to post for it, in order. Usually one alert; two when the label set of
-     * an incident changed (e.g. warning escalated to critical): the old label set is ended first, otherwise that
-     * Alertmanager alert would stay firing until it expires. A resolution ends the label set that fired.
+     * an incident changed (warning escalated to critical): the old label set is ended first, otherwise that
+     * Alertmanager alert would stay firing until it expires. The MX hosts label stays the one it first fired with; a
+     * resolution ends the label set that fired.
      */
     List<PostableAlert> apply(AlertRecord record, int partition, Instant now) {
         Entry previous = firing.get(record.alertId());
@@ -38,6 +40,9 @@ final class FiringAlertRegistry {
         Instant startsAt = previous != null && previous.alert().startsAt().isBefore(detected)
                 ? previous.alert().startsAt() : detected;
         PostableAlert mapped = mapper.map(record, startsAt, now);
+        if (previous != null && mapped.firing()) {
+            mapped = withMxLabelOf(previous.alert(), mapped);
+        }
         if (previous != null && !mapped.firing()) {
             // the resolution ends the very alert that fired, whatever labels its last record would give (the MX
             // hosts of a window back to normal are not those that failed)
@@ -55,6 +60,26 @@ final class FiringAlertRegistry {
             firing.remove(record.alertId());
         }
         return out;
+    }
+
+    /**
+     * {@code update} with the {@code receiving_mx} label the incident fired with (or none, if it fired without): the
+     * hosts of a later window (a backup MX host failing too, one dropping out of the top) would change the label set,
+     * end the Alertmanager alert and fire another, in another group, paging again for the same incident. The
+     * update's hosts are in its annotations.
+     */
+    private static PostableAlert withMxLabelOf(PostableAlert fired, PostableAlert update) {
+        String label = fired.labels().get(AlertMapper.RECEIVING_MX);
+        if (Objects.equals(label, update.labels().get(AlertMapper.RECEIVING_MX))) {
+            return update;
+        }
+        Map<String, String> labels = new LinkedHashMap<>(update.labels());
+        if (label == null) {
+            labels.remove(AlertMapper.RECEIVING_MX);
+        } else {
+            labels.put(AlertMapper.RECEIVING_MX, label);
+        }
+        return new PostableAlert(update.alertId(), labels, update.annotations(), update.startsAt(), update.endsAt());
     }
 
     /** The alerts to re-post. */

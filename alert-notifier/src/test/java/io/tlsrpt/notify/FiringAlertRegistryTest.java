@@ -49,23 +49,40 @@ class FiringAlertRegistryTest {
     }
 
     @Test
-    void anotherMxFailingChangesTheLabelSetAndTheResolutionEndsTheOneThatFired() throws Exception {
-        registry.apply(AlertJson.firing("i-1").withList("top_receiving_mx", "mx1.example.org").parsed(), 0, NOW);
-        List<PostableAlert> grown = registry.apply(AlertJson.firing("i-1")
+    void theMxHostsLabelIsTheOneTheIncidentFiredWithToItsEnd() throws Exception {
+        registry.apply(AlertJson.firing("i-1").with("severity", "warning")
+                .withList("top_receiving_mx", "mx1.example.org").parsed(), 0, NOW);
+        List<PostableAlert> grown = registry.apply(AlertJson.firing("i-1").with("severity", "warning")
                 .withList("top_receiving_mx", "mx2.example.org", "mx1.example.org").parsed(), 0, NOW);
-        assertThat(grown).extracting(a -> a.labels().get("receiving_mx"), PostableAlert::firing)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("mx1.example.org", false),
-                        org.assertj.core.groups.Tuple.tuple("mx1.example.org,mx2.example.org", true));
+        assertThat(grown).as("another host failing too does not end the alert and fire another (a new page)")
+                .singleElement().satisfies(a -> {
+                    assertThat(a.firing()).isTrue();
+                    assertThat(a.labels()).containsEntry("receiving_mx", "mx1.example.org");
+                    assertThat(a.annotations().get("description")).as("the update's hosts, in its annotations")
+                            .contains("mx2.example.org");
+                });
+        List<PostableAlert> escalated = registry.apply(AlertJson.firing("i-1").with("severity", "critical")
+                .withList("top_receiving_mx", "mx2.example.org").parsed(), 0, NOW);
+        assertThat(escalated).extracting(a -> a.labels().get("severity"), a -> a.labels().get("receiving_mx"),
+                PostableAlert::firing).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("warning", "mx1.example.org", false),
+                        org.assertj.core.groups.Tuple.tuple("critical", "mx1.example.org", true));
 
         // the window back to normal names no MX host (or others): the alert that fired is the one ended
         List<PostableAlert> resolved = registry.apply(AlertJson.resolved("i-1").withList("top_receiving_mx")
                 .with("failed_sessions", 0).parsed(), 0, NOW);
         assertThat(resolved).singleElement().satisfies(a -> {
             assertThat(a.firing()).isFalse();
-            assertThat(a.labels()).containsEntry("receiving_mx", "mx1.example.org,mx2.example.org");
+            assertThat(a.labels()).containsEntry("receiving_mx", "mx1.example.org")
+                    .containsEntry("severity", "critical");
             assertThat(a.annotations()).as("the resolution's figures").containsEntry("failed_sessions", "0");
         });
         assertThat(registry.firing()).isEmpty();
+
+        // fired without hosts: none later either
+        registry.apply(AlertJson.firing("i-2").withList("top_receiving_mx").parsed(), 0, NOW);
+        assertThat(registry.apply(AlertJson.firing("i-2").withList("top_receiving_mx", "mx1.example.org").parsed(),
+                0, NOW)).singleElement().satisfies(a -> assertThat(a.labels()).doesNotContainKey("receiving_mx"));
     }
 
     @Test
