@@ -96,7 +96,7 @@ record IncidentQuery(Status status, String tenant, String domain, String alertId
      * for: any, without {@code mx}; else one of them is that host or below it. A reporter that stopped has none.
      */
     boolean admitsMx(List<String> receivingMx) {
-        return mx == null || receivingMx.stream().map(h -> h.toLowerCase(Locale.ROOT))
+        return mx == null || receivingMx.stream().map(DomainNames::hostKey)
                 .anyMatch(h -> h.equals(mx) || h.endsWith("." + mx));
     }
 

@@ -11,11 +11,7 @@ public final class DomainNames {
     }
 
     static String normalise(String raw, Set<Deviation> deviations) {
-        String name = raw.trim();
-        while (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = hostKey(raw);
         if (!lower.equals(raw)) {
             deviations.add(Deviation.POLICY_DOMAIN_NORMALISED);
         }
@@ -45,11 +41,7 @@ public final class DomainNames {
      * @throws IllegalArgumentException if it is not a host name
      */
     public static String canonical(String raw) {
-        String name = raw.trim();
-        while (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = hostKey(raw);
         if (!isAscii(lower)) {
             try {
                 lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
@@ -61,6 +53,18 @@ public final class DomainNames {
             throw new IllegalArgumentException("not a domain name: '" + raw + "'");
         }
         return lower;
+    }
+
+    /**
+     * A host name as reporters write it, in one spelling for counting and matching: lower case, without the trailing
+     * dot of an absolute name ({@code MX1.Example.COM.} is {@code mx1.example.com}); not checked to be a host name.
+     */
+    public static String hostKey(String raw) {
+        String name = raw.trim();
+        while (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name.toLowerCase(Locale.ROOT);
     }
 
     private static boolean isAscii(String s) {

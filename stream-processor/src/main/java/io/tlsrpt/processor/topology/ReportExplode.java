@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import io.tlsrpt.processor.decode.DomainNames;
 import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.FailureDetail;
@@ -182,7 +183,7 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                 }
                 Map<String, Long> mx = new TreeMap<>();
                 if (detail.getReceivingMxHostname() != null && failed > 0) {
-                    mx.put(detail.getReceivingMxHostname().toLowerCase(Locale.ROOT), failed);
+                    mx.put(DomainNames.hostKey(detail.getReceivingMxHostname()), failed);
                 }
                 failures.merge(PolicyEnforcement.asReported(detail.getResultType().toLowerCase(Locale.ROOT)),
                         new TypeCounts(failed, Set.of(reporter), ips, mx, Map.of(reporter, failed)), TypeCounts::merge);

@@ -73,6 +73,8 @@ class IncidentQueryTest {
         assertThat(host.mx()).as("as a host name is compared: lower case, no dot at the end")
                 .isEqualTo("mx1.provider.example");
         assertThat(host.admitsMx(List.of("mx2.provider.example", "MX1.provider.example"))).isTrue();
+        assertThat(host.admitsMx(List.of("mx1.provider.example."))).as("a reporter's absolute name, stored before "
+                + "hosts were kept without the dot").isTrue();
         assertThat(host.admitsMx(List.of("mx2.provider.example"))).isFalse();
         assertThat(host.admitsMx(List.of())).as("no MX host known (a reporter stopped, a window expired)").isFalse();
         IncidentQuery provider = IncidentQuery.parse("mx=provider.example");

@@ -112,7 +112,7 @@ class TopologyStagesTest {
                         failure("starttls-not-supported", 5, "192.0.2.2", "mx2.example.com"))
                 .policy("example.com", 50), 6);
         f.send(report("Yahoo", "y-1", 6).policy("example.com", 1000,
-                failure("certificate-expired", 12, "192.0.2.9", "mx1.example.com")), 6);
+                failure("certificate-expired", 12, "192.0.2.9", "MX1.Example.com.")), 6);
 
         Map<String, FailureStats> latest = f.stats.readKeyValuesToMap();
         FailureStats expired = latest.get("example.com|certificate-expired");
@@ -122,7 +122,9 @@ class TopologyStagesTest {
         assertThat(expired.getReporters()).containsExactly("Google Inc.", "Yahoo");
         assertThat(expired.getTopSendingIps()).extracting(c -> c.getValue() + "=" + c.getCount())
                 .containsExactly("192.0.2.1=30", "192.0.2.9=12");
-        assertThat(expired.getTopReceivingMx()).extracting(c -> c.getValue()).containsExactly("mx1.example.com");
+        assertThat(expired.getTopReceivingMx()).extracting(c -> c.getValue() + "=" + c.getCount())
+                .as("one host, however a reporter spells it (case, an absolute name's dot)")
+                .containsExactly("mx1.example.com=42");
         assertThat(expired.getWindowStart()).isEqualTo(ReportFixtures.day(6));
         assertThat(expired.getWindowEnd()).isEqualTo(ReportFixtures.day(7));
         assertThat(expired.getUpdatedAt()).isEqualTo(TopologyFixture.NOW);
