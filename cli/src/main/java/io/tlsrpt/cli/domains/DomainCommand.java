@@ -85,12 +85,14 @@ public final class DomainCommand implements Callable<Integer> {
                 i.path("reporter").asText(), ProcessorQuery.day(i.path("last_report_window_start")),
                 i.path("alert_id").asText());
         }
-        return String.format(Locale.ROOT, "%-8s %-8s %s (%s) from %s, last anomalous %s%s, alert_id %s",
+        List<String> hosts = new ArrayList<>();
+        i.path("receiving_mx").forEach(host -> hosts.add(host.asText()));
+        return String.format(Locale.ROOT, "%-8s %-8s %s (%s) from %s, last anomalous %s%s, alert_id %s%s",
             i.path("status").asText(), i.path("severity").asText("?"), i.path("kind").asText(),
             i.path("result_type").asText(),
             ProcessorQuery.day(i.path("first_window_start")), ProcessorQuery.day(i.path("last_anomalous_window_start")),
             i.has("resolved_window_start") ? ", resolved " + ProcessorQuery.day(i.path("resolved_window_start")) : "",
-            i.path("alert_id").asText());
+            i.path("alert_id").asText(), hosts.isEmpty() ? "" : ", mx " + String.join(",", hosts));
     }
 
     /** A share of the day's sessions; "-" where the window did not count it (written by an earlier version). */

@@ -126,10 +126,7 @@ public final class IncidentsCommand implements Callable<Integer> {
             list.path("partitions").asInt(), list.path("instances").size(), list.path("as_of").asText());
         for (JsonNode i : incidents) {
             String tenant = i.path("tenant").isTextual() ? " [" + i.path("tenant").asText() + "]" : "";
-            List<String> hosts = new ArrayList<>();
-            i.path("receiving_mx").forEach(host -> hosts.add(host.asText()));
-            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i)
-                + (hosts.isEmpty() ? "" : ", mx " + String.join(",", hosts)));
+            out.println("  " + i.path("policy_domain").asText() + tenant + ": " + DomainCommand.incident(i));
         }
         if (list.path("next").isTextual()) {
             out.printf(Locale.ROOT, "%d more after these: --after %s%n", list.path("remaining").asLong(),

@@ -73,7 +73,8 @@ class DomainCommandIT {
                 assertThat(days).as(table.out()).isEqualTo(10);
                 // it can fire from the fourth day: detector.min.baseline.windows (3) days before it
                 assertThat(table.out()).containsPattern("incidents:\\n  (firing|resolved) +critical +certificate-expired "
-                    + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
+                    + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous .*, alert_id \\w+, mx "
+                    + "mx[12]\\.expired\\.example");
 
                 Run json = run("domain", "expired.example", "--processor", url + "/", "--format", "json");
                 assertThat(json.exit()).as(json.err()).isZero();
@@ -82,14 +83,19 @@ class DomainCommandIT {
                 assertThat(state.get("tenant").isNull()).as("no served-domains list: no tenant").isTrue();
                 assertThat(state.get("windows")).hasSize(10);
                 assertThat(state.get("incidents")).singleElement()
-                    .satisfies(i -> assertThat(i.get("kind").asText()).isEqualTo("certificate-expired"));
+                    .satisfies(i -> {
+                        assertThat(i.get("kind").asText()).isEqualTo("certificate-expired");
+                        assertThat(i.get("receiving_mx")).as("where its failures were").isNotEmpty()
+                            .allSatisfy(h -> assertThat(h.asText()).matches("mx[12]\\.expired\\.example"));
+                    });
 
                 // tlsrpt incidents: the same incident in the application's list, open only while it fires
                 Run all = run("incidents", "--processor", url, "--status", "all");
                 assertThat(all.exit()).as(all.err()).isZero();
                 assertThat(all.out()).startsWith("2 incidents, 1 partitions on 1 instances, as of ")
                     .containsPattern("\n  expired\\.example: (firing|resolved) +critical +certificate-expired "
-                        + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous ");
+                        + "\\(certificate-expired\\) from " + START.plusDays(3) + ", last anomalous .*, alert_id \\w+, mx "
+                    + "mx[12]\\.expired\\.example");
                 String alertId = state.get("incidents").get(0).get("alert_id").asText();
                 assertThat(all.out()).contains("alert_id " + alertId);
                 Run byId = run("incidents", "--processor", url, "--status", "all", "--alert-id", alertId);

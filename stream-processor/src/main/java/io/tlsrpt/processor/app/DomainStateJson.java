@@ -54,7 +54,7 @@ final class DomainStateJson {
         }
         ArrayNode incidents = root.putArray("incidents");
         for (IncidentState i : state.incidents()) {
-            incident(incidents.addObject(), i.resultType(), i.incident());
+            incident(incidents.addObject(), i.resultType(), i.incident(), i.receivingMx());
         }
         stopped.forEach(stop -> stopped(incidents.addObject(), stop));
         return root.toString();
@@ -75,8 +75,11 @@ final class DomainStateJson {
         return o;
     }
 
-    /** An incident's fields, with the names of the alerts' (also in {@code GET /v1/incidents}). */
-    static ObjectNode incident(ObjectNode o, String resultType, Incident incident) {
+    /**
+     * An incident's fields, with the names of the alerts' (also in {@code GET /v1/incidents}), and the receiving MX
+     * hosts of its failures.
+     */
+    static ObjectNode incident(ObjectNode o, String resultType, Incident incident, List<String> receivingMx) {
         o.put("alert_id", incident.alertId());
         o.put("status", incident.open() ? "firing" : "resolved");
         o.put("kind", incident.kind());
@@ -87,6 +90,7 @@ final class DomainStateJson {
         if (!incident.open() && incident.resolvedWindowStart() > 0) {
             o.put("resolved_window_start", Instant.ofEpochMilli(incident.resolvedWindowStart()).toString());
         }
+        receivingMx.forEach(o.putArray("receiving_mx")::add);
         return o;
     }
 

@@ -2,7 +2,6 @@ package io.tlsrpt.processor.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.tlsrpt.processor.detect.Incident;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.processor.topology.DomainStateReader;
@@ -105,10 +104,8 @@ final class IncidentListEndpoint extends ListEndpoint<IncidentQuery> {
                         incidents.offer(new Ranked(IncidentRank.of(domain, resultType, incident), o -> {
                             List<String> mx = filteredMx != null ? filteredMx
                                     : DomainStateReader.receivingMx(windows, domain, resultType, incident);
-                            DomainStateJson.incident(o.put("policy_domain", domain).put("tenant", tenant),
-                                    resultType, incident).putArray("receiving_mx").addAll(mx.stream()
-                                    .map(TextNode::valueOf).toList());
-                            return o;
+                            return DomainStateJson.incident(o.put("policy_domain", domain).put("tenant", tenant),
+                                    resultType, incident, mx);
                         }));
                     }
                 }

@@ -40,8 +40,11 @@ public final class DomainStateReader {
         this.clock = clock;
     }
 
-    /** One incident of the domain, with the result type of its store key. */
-    public record IncidentState(String resultType, Incident incident) {
+    /**
+     * One incident of the domain, with the result type of its store key and the receiving MX hosts of its failures
+     * (see {@link #receivingMx}).
+     */
+    public record IncidentState(String resultType, Incident incident, List<String> receivingMx) {
     }
 
     /**
@@ -74,7 +77,9 @@ public final class DomainStateReader {
         try (KeyValueIterator<String, Incident> it = incidentStore.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, Incident> entry = it.next();
-                incidents.add(new IncidentState(entry.key.substring(prefix.length()), entry.value));
+                String resultType = entry.key.substring(prefix.length());
+                incidents.add(new IncidentState(resultType, entry.value,
+                        receivingMx(windowStore, policyDomain, resultType, entry.value)));
             }
         }
         return new DomainState(policyDomain, List.copyOf(windows), List.copyOf(incidents));

@@ -59,7 +59,7 @@ class IncidentRankTest {
         for (Stored s : STORED) {
             ObjectNode o = JSON.createObjectNode().put("policy_domain", s.domain()).put("tenant", "acme");
             all.add(new Both(IncidentRank.of(s.domain(), s.resultType(), s.incident()),
-                    DomainStateJson.incident(o, s.resultType(), s.incident())));
+                    DomainStateJson.incident(o, s.resultType(), s.incident(), List.of())));
         }
         for (StoppedReporters.Stopped stop : STOPPED) {
             ObjectNode o = JSON.createObjectNode().put("policy_domain", stop.policyDomain()).put("tenant", "acme");

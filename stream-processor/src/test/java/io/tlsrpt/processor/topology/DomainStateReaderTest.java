@@ -69,6 +69,8 @@ class DomainStateReaderTest {
         assertThat(incident.alertId()).isEqualTo(alerts.get(0).getAlertId());
         assertThat(incident.open()).isTrue();
         assertThat(incident.firstWindowStart()).isEqualTo(ReportFixtures.day(8).toEpochMilli());
+        assertThat(state.incidents().get(0).receivingMx()).as("where its failures were").containsExactly(
+                "mx1.shop.example");
 
         assertThat(read("mail.shop.example").windows()).as("a subdomain is a policy domain of its own").hasSize(7)
                 .allSatisfy(w -> assertThat(w.getTotalSessions()).isEqualTo(50));
