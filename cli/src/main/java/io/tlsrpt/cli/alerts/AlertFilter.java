@@ -42,12 +42,14 @@ final class AlertFilter {
     }
 
     boolean matches(AlertRecord alert) {
-        return PolicyDomains.matches(alert.policyDomain(), domains)
+        // first, whatever the other filters say: an incident that fired at the host before --since (or under
+        // another kind or severity) is still known by the time its resolution, which names no host, comes
+        boolean atMx = atWantedMx(alert);
+        return atMx && PolicyDomains.matches(alert.policyDomain(), domains)
             && (kinds.isEmpty() || kinds.contains(alert.kind().toLowerCase(Locale.ROOT)))
             && (severities.isEmpty() || severities.contains(alert.severity()))
             && (since == null || alert.detectedAt() != null && !alert.detectedAt().isBefore(since))
-            && (tenants.isEmpty() || tenants.contains(alert.tenant()))
-            && atWantedMx(alert);
+            && (tenants.isEmpty() || tenants.contains(alert.tenant()));
     }
 
     private boolean atWantedMx(AlertRecord alert) {

@@ -77,8 +77,8 @@ public final class AlertsCommand implements Callable<Integer> {
 
     @Option(names = "--mx", paramLabel = "HOST",
         description = "Only alerts whose failures were at this receiving MX host, or at a host under this domain (e.g. "
-            + "provider.example for mx1.provider.example): every domain an MX host shared by many fails for. "
-            + "Repeatable.")
+            + "provider.example for mx1.provider.example), among the top_receiving_mx of an alert, and the later "
+            + "events of their incidents: every domain an MX host shared by many fails for. Repeatable.")
     Set<String> mxHosts = new LinkedHashSet<>();
 
     @Option(names = "--since", paramLabel = "INSTANT",

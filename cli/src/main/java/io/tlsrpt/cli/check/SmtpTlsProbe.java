@@ -75,6 +75,11 @@ public final class SmtpTlsProbe {
     public record Result(String host, String address, Outcome outcome, Instant notAfter, boolean trusted,
                          boolean nameMatches, String detail, DaneMatch dane) {
 
+        /** The same result for the host as spelled {@code name} (DNS names compare without case). */
+        Result named(String name) {
+            return new Result(name, address, outcome, notAfter, trusted, nameMatches, detail, dane);
+        }
+
         /** The host, and its address when it has one: "mx.example.org at 192.0.2.1". */
         public String where() {
             return address == null ? host : host + " at " + address;
@@ -159,7 +164,9 @@ public final class SmtpTlsProbe {
             host.toLowerCase(Locale.ROOT) + " " + tlsa, mine);
         if (first != null) {   // probed this round, or being probed for another domain's check
             try {
-                return first.join();
+                // as this domain's MX record spells the host: its posture does not change with which domain's
+                // check came first
+                return first.join().stream().map(r -> r.host().equals(host) ? r : r.named(host)).toList();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
@@ -168,8 +175,8 @@ public final class SmtpTlsProbe {
             List<Result> results = probeAddresses(host, tlsa);
             mine.complete(results);
             return results;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);   // else the other domains naming the host would wait for it for good
             throw e;
         }
     }

@@ -17,7 +17,10 @@ import io.tlsrpt.schema.FailureDetail;
  */
 final class MxHostGroup {
 
-    /** What the details are grouped by; the host is null when the senders named none. */
+    /**
+     * What the details are grouped by: the host, or the address when the senders named only that (a detail of
+     * {@code --mx 192.0.2.25}); null when they named neither.
+     */
     record Key(String resultType, String receivingMx) {
     }
 
@@ -35,7 +38,8 @@ final class MxHostGroup {
         for (ReportRow row : rows) {
             for (FailureDetail detail : row.details()) {
                 String host = detail.getReceivingMxHostname();
-                Key key = new Key(detail.getResultType(), host == null ? null : PolicyDomains.normalised(host));
+                Key key = new Key(detail.getResultType(), host != null ? PolicyDomains.normalised(host)
+                    : detail.getReceivingIp() == null ? null : detail.getReceivingIp().strip());
                 groups.computeIfAbsent(key, MxHostGroup::new).add(row, detail);
             }
         }

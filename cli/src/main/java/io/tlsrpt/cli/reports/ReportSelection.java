@@ -1,5 +1,6 @@
 package io.tlsrpt.cli.reports;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.schema.FailureDetail;
 import io.tlsrpt.schema.Policy;
@@ -69,7 +71,14 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
         return mxHosts.isEmpty()
             || detail.getReceivingMxHostname() != null
                 && PolicyDomains.matches(detail.getReceivingMxHostname(), mxHosts)
-            || detail.getReceivingIp() != null && mxHosts.contains(detail.getReceivingIp().toLowerCase(Locale.ROOT));
+            || detail.getReceivingIp() != null && atWantedAddress(detail.getReceivingIp());
+    }
+
+    /** An address asked for, compared as an address: {@code 2001:db8::1} is {@code 2001:DB8:0:0:0:0:0:1}. */
+    private boolean atWantedAddress(String receivingIp) {
+        InetAddress address = ClientAddresses.literal(receivingIp.strip());
+        return address == null ? mxHosts.contains(receivingIp.toLowerCase(Locale.ROOT))
+            : mxHosts.stream().map(ClientAddresses::literal).anyMatch(address::equals);
     }
 
     private boolean fromWantedReporter(TlsReport report) {

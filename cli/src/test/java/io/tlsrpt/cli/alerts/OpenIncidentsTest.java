@@ -89,6 +89,22 @@ class OpenIncidentsTest {
             .getBytes(StandardCharsets.UTF_8)))).isFalse();
     }
 
+    /** "Is it over at that host since this morning?": the incident fired before the morning, its resolution after. */
+    @Test
+    void theResolutionSinceATimeOfAnIncidentThatFiredAtTheHostBeforeItMatches() throws Exception {
+        AlertFilter sinceMorning = new AlertFilter(Set.of(), Set.of(), Set.of(), Instant.parse("2026-11-21T06:00:00Z"),
+            Set.of(), Set.of("mx1.provider.example"));
+        AlertRecord fired = AlertRecord.parse(json("shared", "firing", "critical", "customer.example",
+            "2026-11-20T10:00:00Z").replace("}", ",\"top_receiving_mx\":[\"mx1.provider.example\"]}")
+            .getBytes(StandardCharsets.UTF_8));
+        AlertRecord resolved = AlertRecord.parse(json("shared", "resolved", "critical", "customer.example",
+            "2026-11-21T09:00:00Z").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(sinceMorning.matches(fired)).as("before --since").isFalse();
+        assertThat(sinceMorning.matches(resolved)).as("its resolution names no host, but the incident was at it")
+            .isTrue();
+    }
+
     private static AlertEvent event(long offset, String id, String status, String severity, String domain,
                                     String detectedAt) throws Exception {
         String json = json(id, status, severity, domain, detectedAt);

@@ -171,6 +171,24 @@ class ReportCollectionTest {
             + "first:");
     }
 
+    /** A receiving address asked for matches however a reporter writes it, and names its group. */
+    @Test
+    void aReceivingAddressIsComparedAsAnAddressAndNamesItsGroupWithoutAHostName() {
+        ReportCollection c = new ReportCollection(new ReportSelection(Set.of(), Instant.MIN, Instant.MAX, Set.of(),
+            null, Set.of("2001:db8::25")));
+        c.add(report("Google Inc.", "g-1", 1, policy("sts", "customer1.example", ENFORCE, 100,
+            expired(null, "2001:DB8:0:0:0:0:0:25", "203.0.113.7", 10),
+            expired(null, "2001:db8::26", "203.0.113.7", 4))));
+
+        assertThat(c.rows()).singleElement().satisfies(r -> assertThat(r.details()).singleElement()
+            .satisfies(d -> assertThat(d.getReceivingIp()).isEqualTo("2001:DB8:0:0:0:0:0:25")));
+        assertThat(MxHostGroup.of(c.rows())).singleElement().satisfies(g -> {
+            assertThat(g.key().receivingMx()).as("the address, where the senders named no host")
+                .isEqualTo("2001:DB8:0:0:0:0:0:25");
+            assertThat(g.failedSessions()).isEqualTo(10);
+        });
+    }
+
     @Test
     void printsTheReportsThenWhatFailedWhere() {
         ReportCollection c = new ReportCollection(all("example.org"));

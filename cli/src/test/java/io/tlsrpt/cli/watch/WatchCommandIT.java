@@ -690,6 +690,9 @@ class WatchCommandIT {
                         && new String(r.key(), StandardCharsets.UTF_8).equals(customer))
                     .reduce((a, b) -> b).orElseThrow().value(), StandardCharsets.UTF_8));
                 assertThat(posture.get("mx_tls").get(0).get("outcome").asText()).as(customer).isEqualTo("tls");
+                assertThat(posture.get("mx_tls").get(0).get("host").asText())
+                    .as("as the customer's MX record spells it, whichever domain's check probed it")
+                    .isEqualTo("MX." + DOMAIN);
             }
         } finally {
             for (String customer : customers) {
