@@ -217,8 +217,8 @@ public final class TokenEndpoint implements AccessTokens {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** A remote server's words for a log line: printable, and not a page long. */
-    static String printable(String text) {
+    /** A remote party's words (a server's answer, a token's claim) for a log line: printable, not a page long. */
+    public static String printable(String text) {
         String flat = text.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -218,6 +219,8 @@ public final class ProcessorConfig {
             "The role that lets a JWT ask about every domain, as the operator's token does.");
     public static final String HTTP_DOMAINS_JWT_SCOPE = key("http.domains.jwt.scope", "",
             "A scope the JWT access tokens must carry to ask anything, in their scope claim (RFC 9068, Keycloak, Auth0: names separated by spaces) or scp (Entra ID: the name of the scope the queries' application exposes, e.g. Domains.Read; Okta: a list): a token the provider issued for the same audience with other scopes only is refused (401, counted among the wrong tokens). A token with neither claim is one an application got for itself (client credentials: Entra ID gives it the application's roles, no scopes) and is judged by its roles and tenant claim alone. Empty (the default): no scope asked for.");
+    public static final String HTTP_DOMAINS_JWT_CLIENTS = key("http.domains.jwt.clients", "",
+            "The client applications whose JWT access tokens the queries take, comma-separated ids as the tokens name them in azp (Entra ID's v2.0 tokens, Keycloak, Auth0), client_id (RFC 9068), appid (Entra ID's v1.0 tokens) or cid (Okta), the first of these a token has: e.g. the portal's and the on-call tool's application ids. A token of another application, or naming none, is refused (401, counted among the wrong tokens), whatever its roles: in Entra ID any application of the tenant can get a token for the queries' audience unless the queries' application requires assignment. Empty (the default): any client's.");
     public static final String HTTP_TRUSTED_PROXIES_HEADER = key("http.trusted.proxies.header", "x-forwarded-for",
             "The header the proxies of http.trusted.proxies write the client's address in: x-forwarded-for, or forwarded (RFC 7239, its for= nodes). Only that one is read: a proxy passes the other on as the client wrote it.");
     public static final String HTTP_DOMAINS_TENANT_TOKENS_FILE = key("http.domains.tenant.tokens.file", "",
@@ -702,6 +705,12 @@ public final class ProcessorConfig {
             problems.add(HTTP_DOMAINS_JWT_SCOPE + ": one scope, of printable ASCII characters other than space, \" "
                     + "and \\ (RFC 6749 section 3.3): " + scope);
         }
+        for (String client : queryJwtClients()) {
+            if (!QueryJwts.isScopeToken(client)) {
+                problems.add(HTTP_DOMAINS_JWT_CLIENTS + ": client ids of printable ASCII characters other than "
+                        + "space, \" and \\, comma-separated: " + client);
+            }
+        }
         optionalPath(HTTP_DOMAINS_JWT_CA_FILE).ifPresent(ca -> {
             try {
                 TrustedCertificates.trustManagers(ca);
@@ -722,7 +731,19 @@ public final class ProcessorConfig {
         return Optional.of(new QueryJwts(new JwtVerifier(get(HTTP_DOMAINS_JWT_ISSUER).strip(),
                 get(HTTP_DOMAINS_JWT_AUDIENCE).strip(), keys, queryJwtAlgorithms(), clock),
                 get(HTTP_DOMAINS_JWT_TENANT_CLAIM).strip(), get(HTTP_DOMAINS_JWT_ROLES_CLAIM).strip(),
-                get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip(), get(HTTP_DOMAINS_JWT_SCOPE).strip()));
+                get(HTTP_DOMAINS_JWT_OPERATOR_ROLE).strip(), get(HTTP_DOMAINS_JWT_SCOPE).strip(),
+                queryJwtClients()));
+    }
+
+    /** {@code http.domains.jwt.clients}, each stripped, empty entries left out. */
+    private Set<String> queryJwtClients() {
+        Set<String> clients = new LinkedHashSet<>();
+        for (String client : get(HTTP_DOMAINS_JWT_CLIENTS).split(",")) {
+            if (!client.isBlank()) {
+                clients.add(client.strip());
+            }
+        }
+        return clients;
     }
 
     /** {@code http.domains.jwt.algorithms}. @throws IllegalArgumentException naming one that is not known, or none */

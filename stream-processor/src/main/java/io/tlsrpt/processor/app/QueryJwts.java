@@ -1,35 +1,46 @@
 package io.tlsrpt.processor.app;
 
 import io.tlsrpt.oauth.JwtVerifier;
+import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.processor.served.ServedDomains;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Who an identity provider's access token says its bearer is ({@code http.domains.jwt.*}): the operator when its
  * roles hold the operator's role, else the tenant its tenant claim names, else no one (a token of the provider for
- * another use). With a scope asked for, a token that carries scopes must carry that one.
+ * another use). With a scope asked for, a token that carries scopes must carry that one; with clients named, the
+ * token must be one of theirs.
  */
 final class QueryJwts {
 
     /** A scope-token of RFC 6749 section 3.3: printable ASCII but space, double quote and backslash. */
     private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+    /** The claims that name the client application, in the order looked at. */
+    static final List<String> CLIENT_CLAIMS = List.of("azp", "client_id", "appid", "cid");
 
     private final JwtVerifier verifier;
     private final String tenantClaim;
     private final String rolesClaim;
     private final String operatorRole;
     private final String scope;
+    private final Set<String> clients;
 
-    /** @param scope the scope a token that carries scopes must carry; empty for none */
-    QueryJwts(JwtVerifier verifier, String tenantClaim, String rolesClaim, String operatorRole, String scope) {
+    /**
+     * @param scope   the scope a token that carries scopes must carry; empty for none
+     * @param clients the client applications whose tokens are taken; empty for any
+     */
+    QueryJwts(JwtVerifier verifier, String tenantClaim, String rolesClaim, String operatorRole, String scope,
+              Set<String> clients) {
         this.verifier = verifier;
         this.tenantClaim = tenantClaim;
         this.rolesClaim = rolesClaim;
         this.operatorRole = operatorRole;
         this.scope = scope;
+        this.clients = Set.copyOf(clients);
     }
 
     static boolean isScopeToken(String text) {
@@ -43,6 +54,17 @@ final class QueryJwts {
             claims = verifier.verify(token);
         } catch (JwtVerifier.NotValid e) {
             return new DomainQueryTokens.Denied("a JWT not taken: " + e.getMessage());
+        }
+        if (!clients.isEmpty()) {
+            String client = client(claims);
+            if (client == null) {
+                return new DomainQueryTokens.Denied("a JWT that names no client (" + String.join(", ", CLIENT_CLAIMS)
+                        + ")");
+            }
+            if (!clients.contains(client)) {
+                return new DomainQueryTokens.Denied("a JWT of the client " + TokenEndpoint.printable(client)
+                        + ", not one of http.domains.jwt.clients");
+            }
         }
         List<String> scopes = scopes(claims);
         if (!scope.isEmpty() && !scopes.isEmpty() && !scopes.contains(scope)) {
@@ -58,6 +80,19 @@ final class QueryJwts {
         }
         return new DomainQueryTokens.Denied("a JWT with neither the role " + operatorRole + " nor a tenant in "
                 + tenantClaim);
+    }
+
+    /**
+     * The application a token was issued to: OpenID Connect's {@code azp} (Entra ID's v2.0 tokens, Keycloak, Auth0),
+     * RFC 9068's {@code client_id}, Entra ID's v1.0 {@code appid}, Okta's {@code cid}; the first present, or null.
+     */
+    private static String client(Map<String, Object> claims) {
+        for (String name : CLIENT_CLAIMS) {
+            if (claims.get(name) instanceof String client && !client.isEmpty()) {
+                return client;
+            }
+        }
+        return null;
     }
 
     /**

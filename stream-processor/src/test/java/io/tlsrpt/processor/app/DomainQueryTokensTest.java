@@ -171,6 +171,25 @@ class DomainQueryTokensTest {
             assertThat(scoped.access("Bearer " + provider.jwt(operator)))
                     .as("an application's own token (client credentials) carries roles, no scopes")
                     .isInstanceOf(DomainQueryTokens.Everything.class);
+
+            // clients named: Entra ID's v2.0 tokens name theirs in azp, its v1.0 ones in appid, Okta's in cid
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_SCOPE, "");
+            props.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CLIENTS, " portal-app , oncall-app,");
+            DomainQueryTokens ofClients = new DomainQueryTokens(Optional.empty(), Optional.empty(),
+                    ProcessorConfig.fromProperties(props).queryJwts(clock), clock,
+                    new FailedTokens(0, 1, 1, System::nanoTime), new ClientAddresses(List.of()));
+            for (String client : List.of("\"azp\":\"portal-app\"", "\"client_id\":\"oncall-app\"",
+                    "\"appid\":\"oncall-app\"", "\"cid\":\"portal-app\"")) {
+                assertThat(ofClients.access("Bearer " + provider.jwt(operator + "," + client))).as(client)
+                        .isInstanceOf(DomainQueryTokens.Everything.class);
+            }
+            assertThat(ofClients.access("Bearer " + provider.jwt(operator
+                    + ",\"azp\":\"other-app\\u0007\",\"appid\":\"portal-app\"")))
+                    .as("the first client claim present decides; its words made printable for the log")
+                    .isEqualTo(new DomainQueryTokens.Denied("a JWT of the client other-app , not one of "
+                            + "http.domains.jwt.clients"));
+            assertThat(ofClients.access("Bearer " + provider.jwt(operator))).isEqualTo(new DomainQueryTokens.Denied(
+                    "a JWT that names no client (azp, client_id, appid, cid)"));
         }
         Properties half = new Properties();
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
@@ -191,6 +210,11 @@ class DomainQueryTokensTest {
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
                 "http.domains.jwt.scope: one scope, of printable ASCII characters other than space, \" and \\ "
                         + "(RFC 6749 section 3.3): Domains.Read Reports.Read");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_SCOPE, "");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CLIENTS, "portal-app,on call");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
+                "http.domains.jwt.clients: client ids of printable ASCII characters other than space, \" and \\, "
+                        + "comma-separated: on call");
     }
 
     @Test
