@@ -735,15 +735,9 @@ public final class ProcessorConfig {
                 queryJwtClients()));
     }
 
-    /** {@code http.domains.jwt.clients}, each stripped, empty entries left out. */
+    /** {@code http.domains.jwt.clients}. */
     private Set<String> queryJwtClients() {
-        Set<String> clients = new LinkedHashSet<>();
-        for (String client : get(HTTP_DOMAINS_JWT_CLIENTS).split(",")) {
-            if (!client.isBlank()) {
-                clients.add(client.strip());
-            }
-        }
-        return clients;
+        return new LinkedHashSet<>(commaSeparated(HTTP_DOMAINS_JWT_CLIENTS));
     }
 
     /** {@code http.domains.jwt.algorithms}. @throws IllegalArgumentException naming one that is not known, or none */
@@ -855,13 +849,18 @@ public final class ProcessorConfig {
     }
 
     private List<String> proxyEntries() {
-        List<String> proxies = new ArrayList<>();
-        for (String entry : get(HTTP_TRUSTED_PROXIES).split(",")) {
+        return commaSeparated(HTTP_TRUSTED_PROXIES);
+    }
+
+    /** A key's comma-separated entries, each stripped, empty ones left out. */
+    private List<String> commaSeparated(String key) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : get(key).split(",")) {
             if (!entry.isBlank()) {
-                proxies.add(entry.strip());
+                entries.add(entry.strip());
             }
         }
-        return proxies;
+        return entries;
     }
 
     /** The tenants' tokens file of domain queries ({@code http.domains.tenant.tokens.file}), empty without one. */
