@@ -69,6 +69,12 @@ public final class IncidentsCommand implements Callable<Integer> {
             + "none follows, and prints them as one list (an incident that moved between two pages is listed once).")
     boolean all;
 
+    @Option(names = "--by-mx",
+        description = "Sum the whole list (every page, as --all) by the receiving MX hosts of the incidents' "
+            + "failures: the hosts failing for the most domains first, each with its domains, incidents by severity "
+            + "and kind: which of a provider's shared MX hosts are broken, and for how many customer domains.")
+    boolean byMx;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!List.of("open", "resolved", "all").contains(status)) {
@@ -95,7 +101,10 @@ public final class IncidentsCommand implements Callable<Integer> {
             query.add("limit=" + limit);
         }
         String path = ListPages.query(TlsRptProcessor.INCIDENT_LIST_PATH, query);
-        if (!all) {
+        if (byMx && after != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--by-mx sums the whole list: no --after");
+        }
+        if (!all && !byMx) {
             return options.show(spec, "tlsrpt incidents", ListPages.after(path, after), IncidentsCommand::print);
         }
         JsonNode whole = ListPages.all(page -> options.ask(spec, "tlsrpt incidents", page), path, after, "incidents",
@@ -103,7 +112,11 @@ public final class IncidentsCommand implements Callable<Integer> {
         if (whole == null) {
             return 1;
         }
-        options.print(spec, whole, IncidentsCommand::print);
+        if (byMx) {
+            options.print(spec, IncidentsByMx.of(whole), IncidentsByMx::print);
+        } else {
+            options.print(spec, whole, IncidentsCommand::print);
+        }
         return 0;
     }
 

@@ -108,6 +108,17 @@ class DomainCommandIT {
                 Run atMx = run("incidents", "--processor", url, "--status", "all", "--mx", "Expired.Example.");
                 assertThat(atMx.out()).as(atMx.err()).startsWith("1 incident at MX expired.example, 1 partitions")
                     .contains("  expired.example: ").doesNotContain("lapsed.example");
+                Run byMx = run("incidents", "--processor", url, "--status", "all", "--by-mx", "--limit", "1");
+                assertThat(byMx.exit()).as(byMx.err()).isZero();
+                assertThat(byMx.out()).as("page by page (--limit 1), then summed by host").containsPattern(
+                    "^\\d MX hosts? of 2 incidents, the most domains first, as of ")
+                    .containsPattern("\n  mx[12]\\.expired\\.example: 1 domain, 1 incident \\(critical 1\\): "
+                        + "certificate-expired 1\n      expired\\.example\n");
+                Run byMxJson = run("incidents", "--processor", url, "--status", "all", "--by-mx", "--format", "json");
+                assertThat(readJson(byMxJson.out()).get("hosts")).as("each domain's own MX hosts").isNotEmpty()
+                    .allSatisfy(h -> assertThat(h.get("policy_domains")).singleElement().satisfies(d ->
+                        assertThat(h.get("host").asText()).endsWith("." + d.asText())));
+                assertThat(run("incidents", "--processor", url, "--by-mx", "--after", "x").exit()).isEqualTo(2);
                 assertThat(run("incidents", "--processor", url, "--status", "all", "--mx", "mx1.nowhere.example").out())
                     .startsWith("0 incidents at MX mx1.nowhere.example, ");
                 boolean firing = state.get("incidents").get(0).get("status").asText().equals("firing");
