@@ -30,6 +30,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -54,6 +55,9 @@ public final class JsonWebKeys {
     private final InstantSource clock;
     private volatile Map<String, Key> keys = Map.of();
     private volatile Instant read;
+    private volatile boolean lastReadFailed;
+    private final AtomicLong readsSucceeded = new AtomicLong();
+    private final AtomicLong readsFailed = new AtomicLong();
     /** When the last read began; guarded by this. */
     private Instant tried;
     /** The read under way, or the last one; guarded by this. */
@@ -112,11 +116,35 @@ public final class JsonWebKeys {
             Map<String, Key> fresh = fetch();
             keys = fresh;
             read = now;
+            lastReadFailed = false;
+            readsSucceeded.incrementAndGet();
             log.info("{} signing keys read from {}", fresh.size(), uri);
         } catch (IOException | RuntimeException e) {
+            lastReadFailed = true;
+            readsFailed.incrementAndGet();
             log.warn("The signing keys of {} not read ({}); {} read before stay in force", uri, e.getMessage(),
                     keys.size());
         }
+    }
+
+    /** Reads of the set that gave keys. */
+    public long readsSucceeded() {
+        return readsSucceeded.get();
+    }
+
+    /** Reads of the set that failed (unreachable, refused, unreadable, too large or too slow). */
+    public long readsFailed() {
+        return readsFailed.get();
+    }
+
+    /** Whether the latest read failed: the keys in force are older, and a key rolled over to since is not known. */
+    public boolean lastReadFailed() {
+        return lastReadFailed;
+    }
+
+    /** The signing keys held. */
+    public int held() {
+        return keys.size();
     }
 
     private Map<String, Key> fetch() throws IOException {

@@ -46,6 +46,11 @@ public final class JwtVerifier {
         this.clock = clock;
     }
 
+    /** The identity provider's key set it verifies with (its reads are counted for the metrics). */
+    public JsonWebKeys keys() {
+        return keys;
+    }
+
     private String algorithmNames() {
         return algorithms.stream().sorted().map(JwsAlgorithm::name).collect(Collectors.joining(", "));
     }

@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.app;
 
+import io.tlsrpt.oauth.JsonWebKeys;
 import io.tlsrpt.oauth.JwtVerifier;
 import io.tlsrpt.oauth.TokenEndpoint;
 import io.tlsrpt.processor.served.ServedDomains;
@@ -41,6 +42,11 @@ final class QueryJwts {
         this.operatorRole = operatorRole;
         this.scope = scope;
         this.clients = Set.copyOf(clients);
+    }
+
+    /** The identity provider's key set the tokens are verified with. */
+    JsonWebKeys keys() {
+        return verifier.keys();
     }
 
     static boolean isScopeToken(String text) {

@@ -169,8 +169,10 @@ public final class TlsRptProcessor implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             if (queryAddress != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+                Optional<QueryJwts> jwts = config.queryJwts(clock);
+                jwts.ifPresent(j -> QueryKeySetMetrics.bind(registry, j.keys()));
                 DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
-                        config.domainsTenantTokensFile(), config.queryJwts(clock), clock, new FailedTokens(
+                        config.domainsTenantTokensFile(), jwts, clock, new FailedTokens(
                                 config.getDouble(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE),
                                 config.getInt(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_BURST),
                                 FailedTokens.MAX_CLIENTS, System::nanoTime), config.trustedProxies());
