@@ -195,6 +195,10 @@ class MetricNamesTest {
                 clientAuthority.crl("clients", java.time.Duration.ofDays(7)),
                 io.tlsrpt.tls.PemFiles.certificates(clientAuthority.caCertificate()), java.time.Clock.systemUTC()),
                 registry);
+        // the reads of the identity provider's key set of the queries' JWTs (http.domains.jwt.*); nothing read here
+        io.tlsrpt.processor.app.QueryKeySetMetrics.bind(registry, new io.tlsrpt.oauth.JsonWebKeys(
+                java.net.URI.create("https://127.0.0.1:9/keys"), javax.net.ssl.SSLContext.getDefault(),
+                java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC()));
         try (RocksDBMemory rocksDb = new RocksDBMemory(4L << 20, 0.5);
              ServedDomainsReloader served = ServedDomainsReloader.start(
                      ProcessorConfig.fromProperties(new Properties()), registry)) {

@@ -12,7 +12,7 @@ import io.tlsrpt.oauth.JsonWebKeys;
  * key the provider rolled over to since is not known, so the tokens it signs are refused) and
  * {@code tlsrpt_query_jwt_keyset_keys} (the signing keys held).
  */
-final class QueryKeySetMetrics {
+public final class QueryKeySetMetrics {
     static final String READS = "tlsrpt.query.jwt.keyset.reads";
     static final String LAST_READ_FAILED = "tlsrpt.query.jwt.keyset.last.read.failed";
     static final String KEYS = "tlsrpt.query.jwt.keyset.keys";
@@ -20,7 +20,7 @@ final class QueryKeySetMetrics {
     private QueryKeySetMetrics() {
     }
 
-    static void bind(MeterRegistry registry, JsonWebKeys keys) {
+    public static void bind(MeterRegistry registry, JsonWebKeys keys) {
         FunctionCounter.builder(READS, keys, JsonWebKeys::readsSucceeded).tag("result", "ok")
                 .description("reads of the identity provider's key set").register(registry);
         FunctionCounter.builder(READS, keys, JsonWebKeys::readsFailed).tag("result", "failed")
