@@ -109,9 +109,9 @@ final class IncidentsByMx {
             count == 1 ? "incident" : "incidents", byMx.path("as_of").asText());
         for (JsonNode h : hosts) {
             List<String> severities = new ArrayList<>();
-            h.path("severities").fields().forEachRemaining(e -> severities.add(e.getKey() + " " + e.getValue()));
+            h.path("severities").properties().forEach(e -> severities.add(e.getKey() + " " + e.getValue()));
             List<String> kinds = new ArrayList<>();
-            h.path("kinds").fields().forEachRemaining(e -> kinds.add(e.getKey() + " " + e.getValue()));
+            h.path("kinds").properties().forEach(e -> kinds.add(e.getKey() + " " + e.getValue()));
             int domains = h.path("domains").asInt();
             out.printf(Locale.ROOT, "  %s: %d %s, %d %s (%s): %s%n", h.path("host").asText(), domains,
                 domains == 1 ? "domain" : "domains", h.path("incidents").asInt(),
