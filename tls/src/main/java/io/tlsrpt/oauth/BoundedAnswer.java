@@ -54,6 +54,9 @@ final class BoundedAnswer {
             throw new IOException("interrupted while asking " + request.uri(), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
             throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
         }
     }

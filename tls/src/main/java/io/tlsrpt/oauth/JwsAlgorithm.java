@@ -84,7 +84,7 @@ public enum JwsAlgorithm {
      * [1, n-1]: what the verifier checks, checked here too, because Java 17.0.0 to 17.0.2 accepted r = s = 0
      * (CVE-2022-21449), a signature anyone can forge.
      */
-    private static boolean ecdsaInRange(ECPublicKey key, byte[] signature) {
+    static boolean ecdsaInRange(ECPublicKey key, byte[] signature) {
         int half = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
         if (signature.length != 2 * half) {
             return false;

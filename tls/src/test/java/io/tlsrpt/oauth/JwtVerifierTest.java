@@ -232,6 +232,13 @@ class JwtVerifierTest {
                 genuine.lastIndexOf('.') + 1)), 65);
         assertThatThrownBy(() -> any.verify(unsigned + url.encodeToString(longer)))
                 .hasMessage("its signature does not verify");
+        // the range check itself (a JDK from 17.0.3 refuses these too, so the answers above would not show it)
+        java.security.interfaces.ECPublicKey p256Key = (java.security.interfaces.ECPublicKey) p256.getPublic();
+        assertThat(JwsAlgorithm.ecdsaInRange(p256Key, Base64.getUrlDecoder().decode(genuine.substring(
+                genuine.lastIndexOf('.') + 1)))).as("a genuine signature").isTrue();
+        assertThat(JwsAlgorithm.ecdsaInRange(p256Key, new byte[64])).as("r = s = 0").isFalse();
+        assertThat(JwsAlgorithm.ecdsaInRange(p256Key, rIsN)).as("r = n").isFalse();
+        assertThat(JwsAlgorithm.ecdsaInRange(p256Key, longer)).as("65 bytes").isFalse();
         // only what is configured: RS256 alone by default
         assertThatThrownBy(() -> verifier.verify(token("ES256", "SHA256withECDSAinP1363Format", null, p256, "e1",
                 claims))).hasMessage("signed ES256, not RS256");

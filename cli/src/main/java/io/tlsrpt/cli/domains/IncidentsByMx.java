@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tlsrpt.cli.PolicyDomains;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +75,8 @@ final class IncidentsByMx {
                 withoutHost++;
             }
             for (JsonNode host : mx) {
-                hosts.computeIfAbsent(host.asText(), Host::new).add(incident);
+                // one spelling: an incident an earlier version stored may name a host with a final dot
+                hosts.computeIfAbsent(PolicyDomains.normalised(host.asText()), Host::new).add(incident);
             }
         }
         List<Host> ranked = new ArrayList<>(hosts.values());

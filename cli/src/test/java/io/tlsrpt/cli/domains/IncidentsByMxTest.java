@@ -26,7 +26,7 @@ class IncidentsByMxTest {
                 "mx1.provider.example", "mx2.provider.example")).append(',');
         }
         incidents.append(incident("customer1.example", "starttls-not-supported", "warning", "mx2.provider.example"))
-            .append(',').append(incident("own.example", "certificate-expired", "critical", "mx.own.example"))
+            .append(',').append(incident("own.example", "certificate-expired", "critical", "MX.own.example."))
             .append(',').append(incident("lone.example", "failure-spike", "warning", "mx.lone.example"))
             .append(',').append("{\"policy_domain\":\"quiet.example\",\"alert_id\":\"s1\",\"status\":\"firing\","
                 + "\"kind\":\"reports-stopped\",\"severity\":\"warning\",\"result_type\":\"none\","
@@ -39,7 +39,8 @@ class IncidentsByMxTest {
         assertThat(byMx.path("count").asInt()).isEqualTo(11);
         assertThat(byMx.path("without_host").asInt()).as("the reporter that stopped").isEqualTo(1);
         assertThat(byMx.path("hosts")).extracting(h -> h.path("host").asText()).as(
-            "most domains first (mx2: 7 domains, 8 incidents); then the most severe; then by name").containsExactly(
+            "most domains first (mx2: 7 domains, 8 incidents); then the most severe; then by name; one spelling")
+            .containsExactly(
                 "mx1.provider.example", "mx2.provider.example", "mx.own.example", "mx.lone.example");
         JsonNode mx2 = byMx.path("hosts").get(1);
         assertThat(mx2.path("domains").asInt()).isEqualTo(7);

@@ -682,7 +682,15 @@ public final class ProcessorConfig {
     private void checkQueryJwts(List<String> problems) {
         long set = java.util.stream.Stream.of(HTTP_DOMAINS_JWT_ISSUER, HTTP_DOMAINS_JWT_AUDIENCE,
                 HTTP_DOMAINS_JWT_JWKS_URL).filter(key -> !get(key).isBlank()).count();
+        if (!get(HTTP_DOMAINS_JWT_CLIENTS).isBlank() && queryJwtClients().isEmpty()) {
+            problems.add(HTTP_DOMAINS_JWT_CLIENTS + ": no client id among the commas (leave it empty for any client)");
+        }
         if (set == 0) {
+            if (!queryJwtClients().isEmpty()) {
+                problems.add(HTTP_DOMAINS_JWT_CLIENTS + ": only with " + HTTP_DOMAINS_JWT_ISSUER + ", "
+                        + HTTP_DOMAINS_JWT_AUDIENCE + " and " + HTTP_DOMAINS_JWT_JWKS_URL + " (no JWT is taken "
+                        + "without them)");
+            }
             return;
         }
         if (set != 3) {

@@ -90,12 +90,15 @@ final class QueryJwts {
 
     /**
      * The application a token was issued to: OpenID Connect's {@code azp} (Entra ID's v2.0 tokens, Keycloak, Auth0),
-     * RFC 9068's {@code client_id}, Entra ID's v1.0 {@code appid}, Okta's {@code cid}; the first present, or null.
+     * RFC 9068's {@code client_id}, Entra ID's v1.0 {@code appid}, Okta's {@code cid}: the first present, if it is a
+     * non-empty string; else null. Compared exactly (Entra ID's application ids are lower-case GUIDs).
      */
     private static String client(Map<String, Object> claims) {
         for (String name : CLIENT_CLAIMS) {
-            if (claims.get(name) instanceof String client && !client.isEmpty()) {
-                return client;
+            if (claims.containsKey(name)) {
+                // the first present decides: one that is no name (empty, a list) names no client, and the claims
+                // after it are not looked at
+                return claims.get(name) instanceof String client && !client.isEmpty() ? client : null;
             }
         }
         return null;

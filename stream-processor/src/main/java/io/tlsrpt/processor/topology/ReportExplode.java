@@ -182,8 +182,10 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                     ips.put(detail.getSendingMtaIp(), failed);
                 }
                 Map<String, Long> mx = new TreeMap<>();
-                if (detail.getReceivingMxHostname() != null && failed > 0) {
-                    mx.put(DomainNames.hostKey(detail.getReceivingMxHostname()), failed);
+                String host = detail.getReceivingMxHostname() == null ? ""
+                        : DomainNames.hostKey(detail.getReceivingMxHostname());
+                if (!host.isEmpty() && failed > 0) {   // "." or blanks name no host
+                    mx.put(host, failed);
                 }
                 failures.merge(PolicyEnforcement.asReported(detail.getResultType().toLowerCase(Locale.ROOT)),
                         new TypeCounts(failed, Set.of(reporter), ips, mx, Map.of(reporter, failed)), TypeCounts::merge);

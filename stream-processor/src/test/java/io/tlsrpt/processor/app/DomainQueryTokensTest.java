@@ -190,6 +190,12 @@ class DomainQueryTokensTest {
                             + "http.domains.jwt.clients"));
             assertThat(ofClients.access("Bearer " + provider.jwt(operator))).isEqualTo(new DomainQueryTokens.Denied(
                     "a JWT that names no client (azp, client_id, appid, cid)"));
+            assertThat(ofClients.access("Bearer " + provider.jwt(operator
+                    + ",\"azp\":[\"other-app\"],\"client_id\":\"portal-app\"")))
+                    .as("an azp that is no name is not passed over for the claims after it")
+                    .isEqualTo(new DomainQueryTokens.Denied("a JWT that names no client (azp, client_id, appid, cid)"));
+            assertThat(ofClients.access("Bearer " + provider.jwt(operator + ",\"azp\":\"\",\"cid\":\"portal-app\"")))
+                    .as("nor is an empty one").isInstanceOf(DomainQueryTokens.Denied.class);
         }
         Properties half = new Properties();
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_ISSUER, "https://login.example/tenant/v2.0");
@@ -211,6 +217,14 @@ class DomainQueryTokensTest {
                 "http.domains.jwt.scope: one scope, of printable ASCII characters other than space, \" and \\ "
                         + "(RFC 6749 section 3.3): Domains.Read Reports.Read");
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_SCOPE, "");
+        half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CLIENTS, " , ,");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
+                "http.domains.jwt.clients: no client id among the commas (leave it empty for any client)");
+        Properties clientsAlone = new Properties();
+        clientsAlone.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CLIENTS, "portal-app");
+        assertThatThrownBy(() -> ProcessorConfig.fromProperties(clientsAlone)).hasMessageContaining(
+                "http.domains.jwt.clients: only with http.domains.jwt.issuer, http.domains.jwt.audience and "
+                        + "http.domains.jwt.jwks.url (no JWT is taken without them)");
         half.setProperty(ProcessorConfig.HTTP_DOMAINS_JWT_CLIENTS, "portal-app,on call");
         assertThatThrownBy(() -> ProcessorConfig.fromProperties(half)).hasMessageContaining(
                 "http.domains.jwt.clients: client ids of printable ASCII characters other than space, \" and \\, "

@@ -131,6 +131,19 @@ class TopologyStagesTest {
         assertThat(latest.get("example.com|starttls-not-supported").getFailedSessions()).isEqualTo(5);
     }
 
+    @Test
+    void aReceivingMxHostnameThatIsOnlyADotOrBlanksNamesNoHost() {
+        f.send(report("Google Inc.", "g-1", 6).policy("example.com", 900,
+                failure("certificate-expired", 30, "192.0.2.1", "."),
+                failure("certificate-expired", 5, "192.0.2.2", "  "),
+                failure("certificate-expired", 2, "192.0.2.3", "mx1.example.com")), 6);
+
+        FailureStats expired = f.stats.readKeyValuesToMap().get("example.com|certificate-expired");
+        assertThat(expired.getFailedSessions()).isEqualTo(37);
+        assertThat(expired.getTopReceivingMx()).extracting(c -> c.getValue() + "=" + c.getCount())
+                .containsExactly("mx1.example.com=2");
+    }
+
     /**
      * A statistic is timestamped with its window's start, whatever the timestamps of the reports in it (and of a
      * window restored from its changelog, which carries the broker's append time).
