@@ -11,7 +11,7 @@ public final class DomainNames {
     }
 
     static String normalise(String raw, Set<Deviation> deviations) {
-        String lower = hostKey(raw);
+        String lower = lowerWithoutDot(raw);
         if (!lower.equals(raw)) {
             deviations.add(Deviation.POLICY_DOMAIN_NORMALISED);
         }
@@ -41,7 +41,7 @@ public final class DomainNames {
      * @throws IllegalArgumentException if it is not a host name
      */
     public static String canonical(String raw) {
-        String lower = hostKey(raw);
+        String lower = lowerWithoutDot(raw);
         if (!isAscii(lower)) {
             try {
                 lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
@@ -57,9 +57,24 @@ public final class DomainNames {
 
     /**
      * A host name as reporters write it, in one spelling for counting and matching: lower case, without the trailing
-     * dot of an absolute name ({@code MX1.Example.COM.} is {@code mx1.example.com}); not checked to be a host name.
+     * dot of an absolute name ({@code MX1.Example.COM.} is {@code mx1.example.com}), A-labels for U-labels
+     * ({@code mx.bücher.example} is {@code mx.xn--bcher-kva.example}, as {@link #canonical} writes a name asked for);
+     * not checked to be a host name (one IDNA refuses is kept in lower case).
      */
     public static String hostKey(String raw) {
+        String lower = lowerWithoutDot(raw);
+        if (isAscii(lower)) {
+            return lower;
+        }
+        try {
+            return IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return lower;   // not a name IDNA takes: counted as written, and no name asked for can match it
+        }
+    }
+
+    /** Trimmed, without the final dots of an absolute name, in lower case. */
+    private static String lowerWithoutDot(String raw) {
         String name = raw.trim();
         while (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);

@@ -76,6 +76,11 @@ class IncidentQueryTest {
         assertThat(host.admitsMx(List.of("mx1.provider.example."))).as("a reporter's absolute name, stored before "
                 + "hosts were kept without the dot").isTrue();
         assertThat(host.admitsMx(List.of("mx2.provider.example"))).isFalse();
+        IncidentQuery unicode = IncidentQuery.parse("mx=mx.b%C3%BCcher.example");
+        assertThat(unicode.mx()).as("a U-label asked for, in A-labels").isEqualTo("mx.xn--bcher-kva.example");
+        assertThat(unicode.admitsMx(List.of("MX.Bücher.Example."))).as("as a reporter wrote it, stored before")
+                .isTrue();
+        assertThat(unicode.admitsMx(List.of("mx.xn--bcher-kva.example"))).isTrue();
         assertThat(host.admitsMx(List.of())).as("no MX host known (a reporter stopped, a window expired)").isFalse();
         IncidentQuery provider = IncidentQuery.parse("mx=provider.example");
         assertThat(provider.admitsMx(List.of("mx2.provider.example"))).as("a host below the domain").isTrue();
