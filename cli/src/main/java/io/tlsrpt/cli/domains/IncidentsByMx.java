@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tlsrpt.cli.PolicyDomains;
+import io.tlsrpt.processor.detect.Severity;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,8 @@ final class IncidentsByMx {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Domains named on a host's text line; the JSON names them all. */
     static final int DOMAINS_SHOWN = 5;
-    private static final List<String> SEVERITIES = List.of("critical", "warning", "info");
+    /** The severities' codes, the most severe first. */
+    private static final List<String> SEVERITIES = Arrays.stream(Severity.values()).map(Severity::code).toList();
 
     private IncidentsByMx() {
     }
@@ -48,7 +51,7 @@ final class IncidentsByMx {
             severities.merge(incident.path("severity").asText("unknown"), 1, Integer::sum);
         }
 
-        /** The index of its most severe incident's severity: critical 0, warning 1, info 2, else 3. */
+        /** The index of its most severe incident's severity in {@link #SEVERITIES}; their number for none known. */
         int worst() {
             for (int i = 0; i < SEVERITIES.size(); i++) {
                 if (severities.containsKey(SEVERITIES.get(i))) {

@@ -1,6 +1,5 @@
 package io.tlsrpt.cli.reports;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.tlsrpt.cli.PolicyDomains;
-import io.tlsrpt.net.ClientAddresses;
 import io.tlsrpt.schema.FailureDetail;
 
 /**
@@ -41,7 +39,7 @@ final class MxHostGroup {
             for (FailureDetail detail : row.details()) {
                 String host = detail.getReceivingMxHostname();
                 Key key = new Key(detail.getResultType(), host != null ? PolicyDomains.normalised(host)
-                    : detail.getReceivingIp() == null ? null : address(detail.getReceivingIp()));
+                    : detail.getReceivingIp() == null ? null : ReportSelection.address(detail.getReceivingIp()));
                 groups.computeIfAbsent(key, MxHostGroup::new).add(row, detail);
             }
         }
@@ -50,12 +48,6 @@ final class MxHostGroup {
             .thenComparing(g -> g.key.receivingMx() == null ? "" : g.key.receivingMx())
             .thenComparing(g -> g.key.resultType()));
         return sorted;
-    }
-
-    /** An address in one spelling ({@code 2001:DB8::25} and {@code 2001:db8:0::25} are one); as written if none. */
-    private static String address(String receivingIp) {
-        InetAddress address = ClientAddresses.literal(receivingIp.strip());
-        return address == null ? receivingIp.strip() : address.getHostAddress();
     }
 
     private void add(ReportRow row, FailureDetail detail) {

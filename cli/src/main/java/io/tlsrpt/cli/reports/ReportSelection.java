@@ -32,7 +32,8 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
 
     ReportSelection {
         domains = PolicyDomains.normalised(domains);
-        mxHosts = PolicyDomains.normalised(mxHosts);
+        mxHosts = PolicyDomains.normalised(mxHosts).stream().map(ReportSelection::address)
+            .collect(Collectors.toUnmodifiableSet());
         reporters = reporters.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         resultType = resultType == null ? null : resultType.strip().toLowerCase(Locale.ROOT);
     }
@@ -71,14 +72,16 @@ record ReportSelection(Set<String> domains, Instant from, Instant until, Set<Str
         return mxHosts.isEmpty()
             || detail.getReceivingMxHostname() != null
                 && PolicyDomains.matches(detail.getReceivingMxHostname(), mxHosts)
-            || detail.getReceivingIp() != null && atWantedAddress(detail.getReceivingIp());
+            || detail.getReceivingIp() != null && mxHosts.contains(address(detail.getReceivingIp()));
     }
 
-    /** An address asked for, compared as an address: {@code 2001:db8::1} is {@code 2001:DB8:0:0:0:0:0:1}. */
-    private boolean atWantedAddress(String receivingIp) {
-        InetAddress address = ClientAddresses.literal(receivingIp.strip());
-        return address == null ? mxHosts.contains(receivingIp.toLowerCase(Locale.ROOT))
-            : mxHosts.stream().map(ClientAddresses::literal).anyMatch(address::equals);
+    /**
+     * An address in one spelling, to compare and group by: {@code 2001:DB8::25} and {@code 2001:db8:0::25} are
+     * {@code 2001:db8:0:0:0:0:0:25}; text that is no address literal in lower case.
+     */
+    static String address(String text) {
+        InetAddress address = ClientAddresses.literal(text.strip());
+        return address == null ? text.strip().toLowerCase(Locale.ROOT) : address.getHostAddress();
     }
 
     private boolean fromWantedReporter(TlsReport report) {

@@ -218,9 +218,7 @@ final class DetectStage {
             if (incident == null || !evaluation.anomalous() || incident.lastAnomalousWindowStart() != windowStart) {
                 return step;
             }
-            Map<String, Long> hosts = window.failures().getOrDefault(resultType, TypeCounts.empty()).receivingMx();
-            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(
-                    Caps.top(hosts, hosts.size()).stream().map(Map.Entry::getKey).toList()));
+            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(window.receivingMx(resultType)));
         }
 
         /** The tenant the served-domains list in force names for {@code domain} (null: none), as its alerts name it. */

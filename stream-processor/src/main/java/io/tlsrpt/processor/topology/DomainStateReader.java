@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -99,7 +98,6 @@ public final class DomainStateReader {
         if (window == null) {
             return List.of();
         }
-        Map<String, Long> hosts = window.failures().getOrDefault(resultType, TypeCounts.empty()).receivingMx();
-        return Caps.top(hosts, hosts.size()).stream().map(Map.Entry::getKey).toList();
+        return window.receivingMx(resultType);
     }
 }

@@ -1,6 +1,7 @@
 package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.detect.PolicyEnforcement;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -103,5 +104,11 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
     public long failed(String resultType) {
         TypeCounts c = failures.get(resultType);
         return c == null ? 0 : c.failed();
+    }
+
+    /** The receiving MX hosts of {@code resultType}'s failures, the most failed sessions first (all it keeps). */
+    public List<String> receivingMx(String resultType) {
+        Map<String, Long> hosts = failures.getOrDefault(resultType, TypeCounts.empty()).receivingMx();
+        return Caps.top(hosts, hosts.size()).stream().map(Map.Entry::getKey).toList();
     }
 }
