@@ -431,17 +431,7 @@ class AlertmanagerNotifierIT {
      */
     @Test
     void exampleRouteFromDeployMailsTheOnCallAndPagesCriticalAlerts() throws Exception {
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        smtp.start();
-        List<JsonNode> pages = new CopyOnWriteArrayList<>();
-        HttpServer pager = pager(pages);
-        URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
-        Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
-                Files.createTempDirectory(work, "am-mail"));
-        try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
-                HttpClient.newHttpClient(), null).start();
-             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-mail", am.url().toString(), Map.of(),
-                     new SimpleMeterRegistry())) {
+        try (ExampleDeployment deployed = ExampleDeployment.start("am-mail", "notifier-it-deploy-mail")) {
             String spikeSummary = "failure-spike on mailed.example: 310 of 2000 sessions failed with"
                     + " certificate-expired";
             produce(firing("it-mail-spike", "mailed.example").with("severity", "warning").with("kind", "failure-spike")
@@ -452,13 +442,15 @@ class AlertmanagerNotifierIT {
                         .with("summary", "reports-stopped on " + domain + ": no report from mute-reporter.example"));
             }
 
-            MimeMessage spike = awaitMail(smtp, "[TLS-RPT FIRING] mailed.example: failure-spike", text -> true);
+            MimeMessage spike = awaitMail(deployed.smtp(), "[TLS-RPT FIRING] mailed.example: failure-spike",
+                    text -> true);
             assertThat(spike.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
                     .containsExactly(ExampleRoute.ONCALL);
             assertThat(ExampleRoute.plainText(spike)).contains(spikeSummary)
                     .contains("310 of 2000 sessions to mailed.example failed with certificate-expired (15.5%)")
                     .contains("Check first:");
-            MimeMessage stop = awaitMail(smtp, "[TLS-RPT FIRING] mute-reporter.example: reports-stopped (3 alerts)",
+            MimeMessage stop = awaitMail(deployed.smtp(),
+                    "[TLS-RPT FIRING] mute-reporter.example: reports-stopped (3 alerts)",
                     text -> text.contains("quiet1.example") && text.contains("quiet2.example")
                             && text.contains("quiet3.example"));
             assertThat(ExampleRoute.plainText(stop)).contains("Reporter: mute-reporter.example");
@@ -466,24 +458,22 @@ class AlertmanagerNotifierIT {
             produce(resolved("it-mail-spike", "mailed.example").with("severity", "warning")
                     .with("kind", "failure-spike").with("result_type", "certificate-expired")
                     .with("summary", spikeSummary));
-            MimeMessage ended = awaitMail(smtp, "[TLS-RPT RESOLVED] mailed.example: failure-spike", text -> true);
+            MimeMessage ended = awaitMail(deployed.smtp(), "[TLS-RPT RESOLVED] mailed.example: failure-spike",
+                    text -> true);
             assertThat(ExampleRoute.plainText(ended)).contains("Resolved: back to normal.");
 
             produce(firing("it-page-downgrade", "paged.example").withList("top_receiving_mx", "mx.paged.example"));
-            JsonNode page = awaitPage(pages, "paged.example", "firing");
+            JsonNode page = awaitPage(deployed.pages(), "paged.example", "firing");
             assertThat(page.path("receiver").asText()).isEqualTo("mail-oncall-page");
             JsonNode paged = page.path("alerts").get(0);
             assertThat(paged.path("labels").path("alertname").asText()).isEqualTo("starttls-downgrade-suspected");
             assertThat(paged.path("labels").path("severity").asText()).isEqualTo("critical");
             assertThat(paged.path("annotations").path("summary").asText()).startsWith("STARTTLS downgrade suspected");
             produce(resolved("it-page-downgrade", "paged.example").withList("top_receiving_mx"));
-            awaitPage(pages, "paged.example", "resolved");
-            assertThat(smtp.getReceivedMessages()).extracting(MimeMessage::getSubject)
+            awaitPage(deployed.pages(), "paged.example", "resolved");
+            assertThat(deployed.smtp().getReceivedMessages()).extracting(MimeMessage::getSubject)
                     .as("a critical alert pages and is not mailed").noneMatch(subject -> subject.contains("paged.example"));
-            assertThat(routed.isRunning()).isTrue();
-        } finally {
-            pager.stop(0);
-            smtp.stop();
+            assertThat(deployed.notifier().isRunning()).isTrue();
         }
     }
 
@@ -495,17 +485,7 @@ class AlertmanagerNotifierIT {
     @Test
     void exampleRouteFromDeployPagesOnceForTheDomainsOfASharedMxHostThatFails() throws Exception {
         String shared = "mx1.shared-host.example";
-        List<JsonNode> pages = new CopyOnWriteArrayList<>();
-        HttpServer pager = pager(pages);
-        URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        smtp.start();
-        Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
-                Files.createTempDirectory(work, "am-shared-mx"));
-        try (AlertmanagerProcess am = new AlertmanagerProcess(config.getParent(), config, null,
-                HttpClient.newHttpClient(), null).start();
-             AlertmanagerNotifier routed = startNotifier("notifier-it-deploy-shared-mx", am.url().toString(),
-                     Map.of(), new SimpleMeterRegistry())) {
+        try (ExampleDeployment deployed = ExampleDeployment.start("am-shared-mx", "notifier-it-deploy-shared-mx")) {
             for (int i = 0; i < 12; i++) {
                 produce(expired("it-mx-" + i, "customer" + i + ".example", shared));
             }
@@ -513,7 +493,7 @@ class AlertmanagerNotifierIT {
             produce(firing("it-mx-warning", "customer0.example").with("kind", "starttls-unavailable")
                     .with("severity", "warning").withList("top_receiving_mx", shared));
 
-            JsonNode page = awaitFirst("one page for the shared host's twelve domains", () -> pages, p ->
+            JsonNode page = awaitFirst("one page for the shared host's twelve domains", () -> deployed.pages(), p ->
                     shared.equals(p.path("commonLabels").path("receiving_mx").asText())
                             && p.path("alerts").size() == 12);
             assertThat(page.path("receiver").asText()).isEqualTo("mail-oncall-page");
@@ -521,27 +501,114 @@ class AlertmanagerNotifierIT {
             assertThat(page.path("commonLabels").has("policy_domain")).isFalse();
             assertThat(page.path("alerts").findValuesAsText("policy_domain")).hasSize(12)
                     .contains("customer0.example", "customer11.example");
-            awaitFirst("the domain with its own MX host paged apart", () -> pages, p ->
+            awaitFirst("the domain with its own MX host paged apart", () -> deployed.pages(), p ->
                     "own-mx.example".equals(p.path("commonLabels").path("policy_domain").asText()));
             await("the warning at the shared host a group of its own").atMost(WAIT).untilAsserted(() ->
-                    assertThat(am.groups()).anySatisfy(g -> {
+                    assertThat(deployed.alertmanager().groups()).anySatisfy(g -> {
                         assertThat(g.path("labels").path("alertname").asText()).isEqualTo("starttls-unavailable");
                         assertThat(g.path("labels").path("receiving_mx").asText()).isEqualTo(shared);
                         assertThat(g.path("receiver").path("name").asText()).isEqualTo("mail-oncall");
                     }));
-            assertThat(pages).as("every page about the customers' domains is the shared host's group").filteredOn(p ->
+            assertThat(deployed.pages()).as("every page about the customers' domains is the shared host's group")
+                    .filteredOn(p ->
                     p.path("alerts").findValuesAsText("policy_domain").stream().anyMatch(d -> d.startsWith("customer")))
                     .allSatisfy(p -> assertThat(p.path("groupLabels").path("receiving_mx").asText()).isEqualTo(shared));
-            assertThat(routed.isRunning()).isTrue();
-        } finally {
-            pager.stop(0);
-            smtp.stop();
+            assertThat(deployed.notifier().isRunning()).isTrue();
+        }
+    }
+
+    /**
+     * A shared MX host failing for 150 customer domains makes one mail of bounded size: the count, one line for each
+     * of the first 100, the command that lists them all, and no HTML part (Alertmanager's default HTML lists every
+     * label of every alert); another failing for 120 domains at a critical kind pages with the first 100 alerts and
+     * the others counted.
+     */
+    @Test
+    void exampleRouteFromDeployKeepsALargeGroupsMailAndPageBounded() throws Exception {
+        String mailed = "mx1.big-host.example";
+        String paged = "mx1.bigger-host.example";
+        try (ExampleDeployment deployed = ExampleDeployment.start("am-large-group", "notifier-it-deploy-large-group")) {
+            for (int i = 0; i < 150; i++) {
+                String domain = "tenant" + i + ".example";
+                produce(firing("it-large-mail-" + i, domain).with("kind", "starttls-unavailable")
+                        .with("severity", "warning").withList("top_receiving_mx", mailed)
+                        .with("summary", "starttls-unavailable on " + domain + ": 7 of 9 sessions without STARTTLS"));
+            }
+            for (int i = 0; i < 120; i++) {
+                produce(expired("it-large-page-" + i, "paged" + i + ".example", paged));
+            }
+
+            MimeMessage mail = awaitMail(deployed.smtp(),
+                    "[TLS-RPT FIRING] " + mailed + ": starttls-unavailable (150 alerts)", text -> true);
+            assertThat(ExampleRoute.hasPart(mail, "text/html")).as("an HTML part").isFalse();
+            String text = ExampleRoute.plainText(mail);
+            assertThat(text).startsWith("150 alerts at " + mailed + "; the first 100:")
+                    .contains("(100 of the 150 listed)")
+                    .contains("Every domain failing there, with its details: tlsrpt incidents --mx " + mailed);
+            assertThat(text.lines().filter(line -> line.startsWith("- starttls-unavailable on tenant")))
+                    .hasSize(100).doesNotHaveDuplicates();
+            assertThat(mail.getSize()).as("bytes").isLessThan(16_384);
+
+            JsonNode page = awaitFirst("the bigger host's page", () -> deployed.pages(), p ->
+                    paged.equals(p.path("commonLabels").path("receiving_mx").asText())
+                            && p.path("alerts").size() + p.path("truncatedAlerts").asInt() == 120);
+            assertThat(page.path("alerts").size()).isEqualTo(100);
+            assertThat(page.path("truncatedAlerts").asInt()).isEqualTo(20);
+            assertThat(deployed.notifier().isRunning()).isTrue();
         }
     }
 
     private static AlertJson expired(String id, String domain, String mx) {
         return firing(id, domain).with("kind", "certificate-expired").with("result_type", "certificate-expired")
                 .withList("top_receiving_mx", mx);
+    }
+
+    /**
+     * The example configuration delivering (its mail to a local SMTP server, its pages to a local webhook keeping
+     * each post), a real Alertmanager running it and a notifier of its own posting to it.
+     */
+    private record ExampleDeployment(GreenMail smtp, List<JsonNode> pages, HttpServer webhook,
+                                     AlertmanagerProcess alertmanager, AlertmanagerNotifier notifier)
+            implements AutoCloseable {
+
+        static ExampleDeployment start(String directory, String notifierGroup) throws Exception {
+            GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+            smtp.start();
+            List<JsonNode> pages = new CopyOnWriteArrayList<>();
+            HttpServer pager = pager(pages);
+            AlertmanagerProcess am = null;
+            try {
+                URI pagerUrl = URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page");
+                Path config = ExampleRoute.deliveringTo(smtp.getSmtp().getPort(), pagerUrl,
+                        Files.createTempDirectory(work, directory));
+                am = new AlertmanagerProcess(config.getParent(), config, null, HttpClient.newHttpClient(), null)
+                        .start();
+                AlertmanagerNotifier notifier = startNotifier(notifierGroup, am.url().toString(), Map.of(),
+                        new SimpleMeterRegistry());
+                return new ExampleDeployment(smtp, pages, pager, am, notifier);
+            } catch (Exception | Error e) {
+                pager.stop(0);
+                smtp.stop();
+                if (am != null) {
+                    am.close();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                notifier.close();
+            } finally {
+                try {
+                    alertmanager.close();
+                } finally {
+                    webhook.stop(0);
+                    smtp.stop();
+                }
+            }
+        }
     }
 
     /** A paging webhook on 127.0.0.1 keeping each post's JSON in {@code pages}; its path is /page. */

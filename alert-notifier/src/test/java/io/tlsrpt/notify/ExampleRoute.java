@@ -57,6 +57,22 @@ final class ExampleRoute {
         return file;
     }
 
+    /** Whether a mail, or any part of it, is of this MIME type. */
+    static boolean hasPart(Part part, String mimeType) throws MessagingException, IOException {
+        if (part.isMimeType(mimeType)) {
+            return true;
+        }
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                if (hasPart(multipart.getBodyPart(i), mimeType)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The text/plain part of a mail (Alertmanager sends text and HTML as multipart/alternative), decoded. */
     static String plainText(Part part) throws MessagingException, IOException {
         if (part.isMimeType("text/plain")) {
