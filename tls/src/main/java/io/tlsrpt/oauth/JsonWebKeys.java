@@ -30,6 +30,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
@@ -38,8 +41,10 @@ import javax.net.ssl.SSLContext;
  * Keycloak's {@code jwks_uri}). Read at the first use, again after an hour, and at once for a key id not known yet (a key the
  * provider just rolled over to), but not more often than every minute; a set that cannot be read leaves the keys read
  * before in force, with a warning. A request whose key is held never waits for a read: the hourly one runs beside it.
+ * With {@link #keepReading()} the set is also read at start, hourly and, while reads fail, every minute
+ * without waiting for tokens: the first token finds the keys read, and the read metrics say how the provider is now.
  */
-public final class JsonWebKeys {
+public final class JsonWebKeys implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JsonWebKeys.class);
     private static final JsonFactory JSON = new JsonFactory();
     static final Duration REFRESH = Duration.ofHours(1);
@@ -62,6 +67,8 @@ public final class JsonWebKeys {
     private Instant tried;
     /** The read under way, or the last one; guarded by this. */
     private CompletableFuture<Void> reading;
+    /** Reads the set without tokens, after {@link #keepReading()}; guarded by this. */
+    private ScheduledExecutorService schedule;
 
     public JsonWebKeys(URI uri, SSLContext tls, Duration timeout, InstantSource clock) {
         this.uri = uri;
@@ -92,6 +99,43 @@ public final class JsonWebKeys {
             }
         }
         return keys.get(kid);
+    }
+
+    /**
+     * Reads the set now (in the background) and then checks it every minute: read again when the last read failed or
+     * is an hour old. Stopped by {@link #close()}.
+     */
+    public void keepReading() {
+        keepReading(MIN_INTERVAL);
+    }
+
+    /** {@link #keepReading()}, checking every {@code every} (each read still a minute after the one before at least). */
+    synchronized void keepReading(Duration every) {
+        if (schedule != null) {
+            throw new IllegalStateException("already kept read");
+        }
+        schedule = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread checker = new Thread(task, "jwks-schedule");
+            checker.setDaemon(true);
+            return checker;
+        });
+        schedule.scheduleWithFixedDelay(this::readWhenDue, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void readWhenDue() {
+        Instant now = clock.instant();
+        Instant lastRead = read;
+        if (lastRead == null || lastReadFailed || !now.isBefore(lastRead.plus(REFRESH))) {
+            readIfAllowed(now);   // in the background: the reader logs and counts what went wrong
+        }
+    }
+
+    /** Stops the reads of {@link #keepReading()}; a read under way ends by its deadline. */
+    @Override
+    public synchronized void close() {
+        if (schedule != null) {
+            schedule.shutdownNow();
+        }
     }
 
     /** The read under way, or one started now when the last began a minute ago or more; null: not yet allowed. */

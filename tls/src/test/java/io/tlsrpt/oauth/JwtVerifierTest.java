@@ -304,6 +304,44 @@ class JwtVerifierTest {
     }
 
     /**
+     * Kept read: the set is read at start, before any token; a set that cannot be read is read again each minute with
+     * no token arriving, and the first token after it is back finds the keys read; hourly after that; nothing once
+     * closed.
+     */
+    @Test
+    void aKeySetKeptReadIsReadAtStartAndEachMinuteWhileReadsFail() throws Exception {
+        provider.jwks("not json");
+        JsonWebKeys keys = verifier.keys();
+        try (keys) {
+            keys.keepReading(Duration.ofMillis(20));
+            await("the read at start").atMost(Duration.ofSeconds(20)).until(() -> keys.readsFailed() == 1);
+            assertThat(keys.lastReadFailed()).isTrue();
+            Thread.sleep(200);
+            assertThat(provider.jwksRequests()).as("not again within the minute").isEqualTo(1);
+
+            now.set(now.get().plus(JsonWebKeys.MIN_INTERVAL));
+            await("read again a minute on").atMost(Duration.ofSeconds(20)).until(() -> keys.readsFailed() == 2);
+            provider.jwks(jwks(first));
+            now.set(now.get().plus(JsonWebKeys.MIN_INTERVAL));
+            await("read again, and the set is back").atMost(Duration.ofSeconds(20))
+                    .until(() -> !keys.lastReadFailed() && keys.held() == 1);
+            verifier.verify(token(first, "k1", claims(now.get(), "")));
+            now.set(now.get().plus(JsonWebKeys.MIN_INTERVAL));
+            Thread.sleep(200);
+            assertThat(provider.jwksRequests()).as("a set read is not read again within the hour").isEqualTo(3);
+
+            provider.jwks(jwks(first, rolled));
+            now.set(now.get().plus(JsonWebKeys.REFRESH));
+            await("the hourly read, without a token").atMost(Duration.ofSeconds(20)).until(() -> keys.held() == 2);
+            assertThat(provider.jwksRequests()).isEqualTo(4);
+        }
+        now.set(now.get().plus(JsonWebKeys.REFRESH));
+        Thread.sleep(200);
+        assertThat(provider.jwksRequests()).as("none once closed").isEqualTo(4);
+        assertThat(keys.readsSucceeded()).isEqualTo(2);
+    }
+
+    /**
      * A slow provider at the hourly read: a token whose key is held is judged at once with the keys held, the read
      * running beside it; a token of a key just rolled over to waits for that read, which holds it.
      */

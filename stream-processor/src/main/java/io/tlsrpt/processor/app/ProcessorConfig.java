@@ -206,7 +206,7 @@ public final class ProcessorConfig {
     public static final String HTTP_DOMAINS_JWT_AUDIENCE = key("http.domains.jwt.audience", "",
             "The audience (aud) the JWT access tokens must be for: the queries' application (Entra ID: its Application ID URI or client id).");
     public static final String HTTP_DOMAINS_JWT_JWKS_URL = key("http.domains.jwt.jwks.url", "",
-            "The identity provider's key set (jwks_uri of its discovery document, https): read at the first token, again after an hour (beside the requests, which it does not delay), and at once for a key it has just rolled over to (at most once a minute); a set that cannot be read leaves the keys read before in force.");
+            "The identity provider's key set (jwks_uri of its discovery document, https): read at start and again every hour in the background (the requests do not wait for it), every minute while it cannot be read (the keys read before stay in force), and at once for a key the provider has just rolled over to (at most once a minute).");
     public static final String HTTP_DOMAINS_JWT_CA_FILE = key("http.domains.jwt.ca.file", "",
             "PEM certificates of the authorities trusted for the key set's server (a provider with a private CA); empty: the JVM's.");
     public static final String HTTP_DOMAINS_JWT_ALGORITHMS = key("http.domains.jwt.algorithms", "RS256",

@@ -3,6 +3,7 @@ package io.tlsrpt.processor.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tlsrpt.oauth.JsonWebKeys;
 import io.tlsrpt.processor.decode.ReportDecoder;
 import io.tlsrpt.processor.rocksdb.BoundedMemoryRocksDBConfig;
 import io.tlsrpt.processor.rocksdb.RocksDBMemory;
@@ -87,6 +88,8 @@ public final class TlsRptProcessor implements AutoCloseable {
     private final RocksDBMemory rocksDbMemory;
     private final ServedDomainsReloader servedDomains;
     private final HttpEndpoints http;
+    /** The identity provider's key set of the queries' JWTs, read in the background; null without one. */
+    private JsonWebKeys queryKeys;
     /** The HTTP server's certificate ({@code http.tls.certificate.file}); null over plain HTTP. */
     private ServerCertificate httpCertificate;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -170,7 +173,13 @@ public final class TlsRptProcessor implements AutoCloseable {
             if (queryAddress != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
                 Optional<QueryJwts> jwts = config.queryJwts(clock);
-                jwts.ifPresent(j -> QueryKeySetMetrics.bind(registry, j.keys()));
+                if (jwts.isPresent()) {
+                    queryKeys = jwts.get().keys();
+                    QueryKeySetMetrics.bind(registry, queryKeys);
+                    // read at start and every minute while failing, not only as tokens arrive: the first token
+                    // finds the keys, and the metrics (the rule TlsRptQueryKeySetUnreadable) say how the provider is
+                    queryKeys.keepReading();
+                }
                 DomainQueryTokens tokens = new DomainQueryTokens(config.domainsToken(),
                         config.domainsTenantTokensFile(), jwts, clock, new FailedTokens(
                                 config.getDouble(ProcessorConfig.HTTP_DOMAINS_FAILED_TOKENS_PER_MINUTE),
@@ -191,6 +200,9 @@ public final class TlsRptProcessor implements AutoCloseable {
             }
             streams.start();
         } catch (RuntimeException e) {
+            if (queryKeys != null) {
+                queryKeys.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -461,6 +473,9 @@ public final class TlsRptProcessor implements AutoCloseable {
         LOG.info("stopping the stream processor");
         if (http != null) {
             http.close();
+        }
+        if (queryKeys != null) {
+            queryKeys.close();
         }
         // leave the group: a restarted or remaining instance takes the partitions over at once instead of
         // waiting for this member's session to time out

@@ -122,10 +122,13 @@ class DomainQueryIT {
     void eitherInstanceAnswersForEveryDomainWithWhatTheStatisticsTopicSays() throws Exception {
         String registry = "mock://domain-query-" + UUID.randomUUID();
         ProcessorConfig configA = config(registry, "a");
+        int keySetReads = provider.jwksRequests();
         try (TlsRptProcessor a = TlsRptProcessor.start(configA);
              TlsRptProcessor b = TlsRptProcessor.start(config(registry, "b"))) {
             await().atMost(Duration.ofSeconds(90)).until(() -> a.isReady() && b.isReady()
                     && keepers(a).size() == 2 && keepers(b).size() == 2);
+            await("each instance reads the identity provider's key set at start, before any token")
+                    .atMost(Duration.ofSeconds(30)).until(() -> provider.jwksRequests() >= keySetReads + 2);
 
             List<byte[]> reports = new ArrayList<>();
             for (int day = 1; day <= DAYS; day++) {
