@@ -6,6 +6,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.tlsrpt.cli.CommandRunner;
+import io.tlsrpt.testkafka.ImapCapabilityProxy;
 import io.tlsrpt.testkafka.TestTokenEndpoint;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
@@ -106,6 +107,23 @@ class CheckMailboxCommandTest {
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.out()).contains("FAILED access token").contains("refused")
                 .contains("AADSTS7000222").doesNotContain("login");
+        }
+    }
+
+    /** A mailbox whose server does not offer XOAUTH2 is named as such; the token is not sent to it. */
+    @Test
+    void aServerWithoutXoauth2IsNamedAndGetsNoToken() throws Exception {
+        user.setPassword("tok-check-1");
+        Path token = Files.writeString(dir.resolve("token"), "tok-check-1\n");
+        try (ImapCapabilityProxy lacking = new ImapCapabilityProxy(imap.getImap().getPort(), "AUTH=XOAUTH2")) {
+            Path config = properties("imap.auth.mechanism=xoauth2", "imap.oauth.token.file=" + token);
+            Files.writeString(config, Files.readString(config).replace("imap.port=" + imap.getImap().getPort(),
+                "imap.port=" + lacking.port()));
+            CommandRunner.Run run = CommandRunner.run("check-mailbox", "--connector-config", config.toString());
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+            assertThat(run.out()).contains("ok     access token").contains("FAILED login")
+                .contains("does not offer SASL XOAUTH2").doesNotContain("tok-check-1");
+            assertThat(lacking.clientLines()).noneMatch(line -> line.contains("tok-check-1"));
         }
     }
 

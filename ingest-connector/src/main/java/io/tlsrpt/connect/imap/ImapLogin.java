@@ -105,7 +105,9 @@ final class ImapLogin {
             props.put("mail." + protocol + ".ssl.trust", trust);
         }
         configure(props, protocol);
-        Store store = Session.getInstance(props).getStore(protocol);
+        Session session = Session.getInstance(props);
+        // a token goes to a server that offers XOAUTH2 only: never as the password of a plain LOGIN
+        Store store = tokens == null ? session.getStore(protocol) : new TokenOnlyImapStore(session, protocol);
         try {
             store.connect(config.getString(TlsRptSourceConfig.IMAP_HOST), config.getInt(TlsRptSourceConfig.IMAP_PORT),
                     config.getString(TlsRptSourceConfig.IMAP_USERNAME), secret());

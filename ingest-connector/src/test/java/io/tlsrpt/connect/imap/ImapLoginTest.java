@@ -1,13 +1,19 @@
 package io.tlsrpt.connect.imap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import io.tlsrpt.connect.TlsRptSourceConfig;
 import io.tlsrpt.oauth.ServiceAccountGrant;
+import io.tlsrpt.testkafka.ImapCapabilityProxy;
 import io.tlsrpt.testkafka.TestCertificateAuthority;
 import io.tlsrpt.testkafka.TestTokenEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The mailbox's login as its configuration makes it: a password, or XOAUTH2 with a Google service account's tokens. */
 class ImapLoginTest {
@@ -42,6 +49,45 @@ class ImapLoginTest {
         assertThat(login.secret()).isEqualTo("secret");
         assertThat(login.renewAt()).isNull();
         assertThat(login.endpoint()).isNull();
+    }
+
+    /**
+     * A token is offered with SASL XOAUTH2 only: to a real IMAP server (GreenMail) the login succeeds with it; to the
+     * same server seen through a relay that hides its AUTH=XOAUTH2, the login is refused before anything is sent, with
+     * the reason, where the mail library would have sent the token as the password of a plain LOGIN.
+     */
+    @Test
+    void aTokenIsNeverSentAsAPasswordToAServerWithoutXoauth2() throws Exception {
+        GreenMail imap = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
+        imap.start();
+        try (ImapCapabilityProxy offering = new ImapCapabilityProxy(imap.getImap().getPort(), "QUOTA");
+             ImapCapabilityProxy lacking = new ImapCapabilityProxy(imap.getImap().getPort(),
+                     TokenOnlyImapStore.CAPABILITY)) {
+            imap.setUser("tlsrpt@example.org", "tlsrpt", "tok-imap-1");
+            Path tokenFile = Files.writeString(dir.resolve("token"), "tok-imap-1\n");
+
+            ImapLogin login = ImapLogin.from(tokenConfig(offering.port(), tokenFile), InstantSource.system());
+            Store store = login.connect(tokenConfig(offering.port(), tokenFile));
+            assertThat(store.isConnected()).isTrue();
+            store.close();
+            assertThat(offering.clientLines()).anyMatch(line -> line.contains("AUTHENTICATE XOAUTH2"));
+
+            TlsRptSourceConfig config = tokenConfig(lacking.port(), tokenFile);
+            assertThatThrownBy(() -> ImapLogin.from(config, InstantSource.system()).connect(config))
+                    .isInstanceOf(MessagingException.class).isNotInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageContaining("does not offer SASL XOAUTH2");
+            assertThat(lacking.clientLines()).isNotEmpty()
+                    .noneMatch(line -> line.contains("tok-imap-1") || line.contains(" LOGIN ")
+                            || line.contains("AUTHENTICATE"));
+        } finally {
+            imap.stop();
+        }
+    }
+
+    private static TlsRptSourceConfig tokenConfig(int port, Path tokenFile) {
+        return config("imap.host", "127.0.0.1", "imap.port", Integer.toString(port), "imap.security", "none",
+                "imap.username", "tlsrpt", "imap.auth.mechanism", "xoauth2", "imap.password", "",
+                "imap.oauth.token.file", tokenFile.toString());
     }
 
     @Test

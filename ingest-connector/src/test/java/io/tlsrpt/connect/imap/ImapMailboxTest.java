@@ -260,6 +260,9 @@ class ImapMailboxTest {
         AtomicInteger issued = new AtomicInteger();
         Logger angus = Logger.getLogger("org.eclipse.angus.mail");
         Level level = angus.getLevel();
+        // the token login's store logs under its own class's package (Angus names its loggers so)
+        Logger tokenStore = Logger.getLogger(TokenOnlyImapStore.class.getPackageName());
+        Level tokenStoreLevel = tokenStore.getLevel();
         List<String> protocolLog = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -277,6 +280,8 @@ class ImapMailboxTest {
         };
         angus.setLevel(Level.ALL);   // the protocol trace too, the token suppressed from it
         angus.addHandler(capture);
+        tokenStore.setLevel(Level.ALL);
+        tokenStore.addHandler(capture);
         user.setPassword("not-a-token");
         try (TestTokenEndpoint endpoint = new TestTokenEndpoint(dir, request -> {
             int n = issued.incrementAndGet();
@@ -319,6 +324,8 @@ class ImapMailboxTest {
         } finally {
             angus.removeHandler(capture);
             angus.setLevel(level);
+            tokenStore.removeHandler(capture);
+            tokenStore.setLevel(tokenStoreLevel);
         }
     }
 
