@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The RFC 8460 section 5.4 receiver: reports POSTed to one path become records, and the sender hears 201 only once
@@ -62,6 +63,8 @@ public final class HttpsReceiver implements IngestSource {
     private final Map<String, String> partition = Map.of("source", TlsRptSourceConfig.SOURCE_HTTPS);
     private final InFlight<Pending> inFlight = new InFlight<>();
     private final AtomicLong nextSeq = new AtomicLong();
+    /** Held while a sequence is taken and its record queued (fair: the handlers queue in the order they came). */
+    private final ReentrantLock enqueueInOrder = new ReentrantLock(true);
     private final Semaphore permits;
     private final String path;
     private final int maxPayload;
@@ -278,15 +281,33 @@ public final class HttpsReceiver implements IngestSource {
             respond(ex, 400, "{\"error\":\"empty body\"}", false);
             return;
         }
-        long seq = nextSeq.getAndIncrement();
         String origin = client.getHostAddress();
-        RawRecord raw = new RawRecord(body, TlsRptSourceConfig.SOURCE_HTTPS, receivedAt, MediaTypes.recorded(contentType),
-                origin, null, partition, Map.of(OFFSET_SEQ, seq));
         Pending pending = new Pending(new CompletableFuture<>(), receivedNanos);
-        inFlight.put(seq, pending);
         long deadline = receivedNanos + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
-        if (!ctx.queue().offer(raw, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-            inFlight.remove(seq);
+        long seq;
+        RawRecord raw;
+        // The sequence is taken and the record queued under one lock, so that the queue holds them in sequence
+        // order: Connect commits a partition's offsets in the order it polled the records, and a commit settles
+        // every sequence up to the one committed. Were a later sequence queued first (two handlers waiting for room,
+        // the second woken first), its commit would answer 201 for the earlier one still queued, lost if the task
+        // stopped then.
+        if (!enqueueInOrder.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            serviceUnavailable(ex, "ingest queue full: Kafka is not keeping up", false);
+            return;
+        }
+        try {
+            seq = nextSeq.getAndIncrement();
+            raw = new RawRecord(body, TlsRptSourceConfig.SOURCE_HTTPS, receivedAt, MediaTypes.recorded(contentType),
+                    origin, null, partition, Map.of(OFFSET_SEQ, seq));
+            inFlight.put(seq, pending);
+            if (!ctx.queue().offer(raw, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                inFlight.remove(seq);
+                raw = null;
+            }
+        } finally {
+            enqueueInOrder.unlock();
+        }
+        if (raw == null) {
             serviceUnavailable(ex, "ingest queue full: Kafka is not keeping up", false);
             return;
         }

@@ -112,6 +112,10 @@ public final class ImapMailbox implements IngestSource {
                     uidValidity = folder.getUIDValidity();
                     lastSentUid = 0;
                     inFlight.removeAll();
+                    // UIDs waiting to be moved name other mails in the new numbering (unsent ones, as like as not):
+                    // left where they are, they are read again under the new UIDVALIDITY
+                    toProcessed.clear();
+                    toFailed.clear();
                 }
                 loop();
             } catch (MessagingException | IOException | RuntimeException e) {

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -168,9 +168,26 @@ public final class SpoolDirectory implements IngestSource {
                 log.debug("Spool file {} vanished before it was claimed", f);
             } catch (IOException e) {
                 log.warn("Cannot claim spool file {}: {}", f, e.toString());
+            } catch (RuntimeException e) {
+                // a name this JVM cannot make a path of (not in its file name encoding), say: set aside under a
+                // name it can, not retried forever, and the reader goes on with the next file
+                setAsideUnclaimed(f, e);
             }
         }
         return taken;
+    }
+
+    private void setAsideUnclaimed(Path file, RuntimeException why) {
+        String safeName = file.getFileName().toString().replaceAll("[^\\x21-\\x7E]", "_");
+        log.error("Spool file {} cannot be read as named; set aside in {}", safeName, failed, why);
+        ctx.metrics().failed(name());
+        try {
+            Path target = moveTo(file, failed, safeName);
+            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), "cannot be read as named: "
+                    + why + "\n", StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            log.error("Cannot move {} to {}: {}", safeName, failed, e.toString());
+        }
     }
 
     private boolean send(Path claimed, long seq, String originalName) throws InterruptedException {
@@ -237,21 +254,33 @@ public final class SpoolDirectory implements IngestSource {
         }
     }
 
+    /**
+     * Moves {@code file} into {@code dir} as {@code name}, or {@code name.1}, {@code name.2} ... when taken (a writer
+     * that names every file alike). An atomic move is rename(2), which replaces a file of that name without a word:
+     * the name is checked first, under a lock, as the reader thread and Connect's commits both move files here.
+     */
     private static Path moveTo(Path file, Path dir, String name) throws IOException {
-        Path target = dir.resolve(name);
-        for (int i = 1; ; i++) {
-            try {
-                return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
+        synchronized (SpoolDirectory.class) {
+            Path target = dir.resolve(name);
+            for (int i = 1; taken(target); i++) {
                 target = dir.resolve(name + "." + i);
             }
+            return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         }
+    }
+
+    /** A file of this name, or its reason beside it, is there already. */
+    private static boolean taken(Path target) {
+        return Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(target.resolveSibling(target.getFileName() + ".reason"), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static List<Path> sortedFiles(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isRegularFile)) {
             stream.forEach(files::add);
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw e.getCause();   // a read error in the middle of the listing: the scan tries again
         }
         files.sort(null);
         return files;

@@ -155,6 +155,34 @@ class SpoolDirectoryTest {
         assertThat(queue.size()).isZero();
     }
 
+    /**
+     * A writer that names every file alike: each file set aside or done keeps a name of its own (name.1, ...) and its
+     * own reason; none replaces another (an atomic move is rename(2), which would replace it without a word).
+     */
+    @Test
+    void filesNamedAlikeNeverReplaceEachOtherWhenSetAsideOrDone() throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        Files.write(inbox.resolve("report.json"), new byte[0]);
+        RecordQueue queue = start(Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(root.resolve("failed")).size() == 2);
+        Files.write(inbox.resolve("report.json"), new byte[20000]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(root.resolve("failed")).size() == 4);
+        assertThat(names(root.resolve("failed")))
+                .containsExactly("report.json", "report.json.1", "report.json.1.reason", "report.json.reason");
+        assertThat(Files.readString(root.resolve("failed/report.json.reason"))).contains("empty");
+        assertThat(Files.readString(root.resolve("failed/report.json.1.reason"))).contains("max.payload.bytes");
+
+        byte[] first = Corpus.read("rfc8460-appendix-b.json");
+        byte[] second = Corpus.gzippedReport(2);
+        Files.write(inbox.resolve("report.json"), first);
+        spool.acknowledged(take(queue, 1).get(0).sourceOffset());
+        Files.write(inbox.resolve("report.json"), second);
+        spool.acknowledged(take(queue, 1).get(0).sourceOffset());
+        assertThat(names(root.resolve("done"))).containsExactly("report.json", "report.json.1");
+        assertThat(Files.readAllBytes(root.resolve("done/report.json"))).isEqualTo(first);
+        assertThat(Files.readAllBytes(root.resolve("done/report.json.1"))).isEqualTo(second);
+    }
+
     @Test
     void filesStillBeingWrittenAreLeftForLater() throws Exception {
         Path inbox = Files.createDirectories(root.resolve("inbox"));
