@@ -49,7 +49,8 @@ public enum Deviation {
         "sending-mta-ip or receiving-ip is not an IPv4/IPv6 literal (e.g. x.x.x.x); kept verbatim [16]"),
     COUNT_NEGATIVE("count-negative", "a session count was negative; clamped to 0 [16]"),
     COUNT_NOT_INTEGER("count-not-integer",
-        "a session count was a fraction, a string or out of range; truncated, parsed or clamped (0 if unreadable) [16]"),
+        "a session count was a fraction, a string or out of range (negative or above 10^12); truncated, parsed or"
+            + " clamped (0 if unreadable) [16]"),
     SESSION_COUNT_MISSING("session-count-missing",
         "a session count (a summary total or failed-session-count) was absent or null; read as 0"),
     VALUE_TYPE_COERCED("value-type-coerced", "a string field held a number or boolean (or a list); converted to text"),

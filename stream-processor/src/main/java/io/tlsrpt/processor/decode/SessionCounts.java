@@ -9,11 +9,26 @@ import java.util.Set;
 final class SessionCounts {
 
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    /**
+     * The most sessions one count of one report is taken for: a million a second for a day is 8.64e10; the largest
+     * senders report far fewer. Above it, a count is clamped here, so that the sums of many reports (a window, a
+     * domain's statistics) cannot overflow into negative totals, whatever a forged report says.
+     */
+    static final long MAX_COUNT = 1_000_000_000_000L;
 
     private SessionCounts() {
     }
 
     static long read(JsonNode node, Set<Deviation> deviations) {
+        long count = readUncapped(node, deviations);
+        if (count > MAX_COUNT) {
+            deviations.add(Deviation.COUNT_NOT_INTEGER);
+            return MAX_COUNT;
+        }
+        return count;
+    }
+
+    private static long readUncapped(JsonNode node, Set<Deviation> deviations) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             deviations.add(Deviation.SESSION_COUNT_MISSING);
             return 0;

@@ -19,8 +19,25 @@ final class Timestamps {
     private Timestamps() {
     }
 
-    /** The instant, or a {@code not-a-report} failure when the value cannot be a date-time at all. */
+    /** The earliest and the latest date-time taken: a report of another era is not one (and Avro's milliseconds
+     * overflow past the year 292,278,994, which {@link Instant#parse} reads). */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /**
+     * The instant, or a {@code not-a-report} failure when the value cannot be a date-time at all or lies before 1970
+     * or after the year 9999.
+     */
     static Instant parse(JsonNode node, String field, Set<Deviation> deviations) throws DecodeFailure {
+        Instant instant = parseAny(node, field, deviations);
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new DecodeFailure(RejectReason.NOT_A_REPORT, "date-range." + field + " " + instant
+                + " is not between 1970 and 9999");
+        }
+        return instant;
+    }
+
+    private static Instant parseAny(JsonNode node, String field, Set<Deviation> deviations) throws DecodeFailure {
         if (node == null || node.isNull() || node.isMissingNode()) {
             throw new DecodeFailure(RejectReason.NOT_A_REPORT, "date-range." + field + " is missing");
         }

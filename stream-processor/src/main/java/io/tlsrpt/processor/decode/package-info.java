@@ -25,9 +25,9 @@
  * Tolerated and recorded: everything in docs/rfc8460-field-notes.md and more: an empty policies array,
  * policies without policy-type/policy-domain/summary, non-object entries (skipped), counts that are
  * missing, negative, fractional, strings or huge (0, clamped, truncated, parsed or clamped to
- * Long.MAX_VALUE), strings where numbers or lists are expected, timestamps without offset or as a date or
- * epoch seconds, a top-level array or concatenation of reports, NUL padding before and garbage after the
- * JSON, mails that are not multipart/report, and one undecodable part among several report parts.
+ * 10^12, so that no sum of them overflows), strings where numbers or lists are expected, timestamps without offset
+ * or as a date or epoch seconds, a top-level array or concatenation of reports, NUL padding before and garbage
+ * after the JSON, mails that are not multipart/report, and one undecodable part among several report parts.
  * The JSON always wins over subject and file name; the dedup key never uses them.
  */
 package io.tlsrpt.processor.decode;

@@ -31,6 +31,26 @@ class RepairedValuesTest {
         assertThat(lowerCase.getDeviations()).isEmpty();
     }
 
+    /**
+     * A date-time of another era is no report's: rejected as not-a-report when decoded, not later by the Avro
+     * serialiser (whose milliseconds overflow past the year 292,278,994, which Instant reads) as a processing error.
+     */
+    @Test
+    void dateTimesBefore1970OrAfter9999AreNoReports() {
+        DecodeResult.Rejected far = Decoding.rejected(report(r -> dateRange(r).put("end-datetime",
+            "+999999999-01-01T00:00:00Z")));
+        assertThat(far.reason()).isEqualTo(RejectReason.NOT_A_REPORT);
+        assertThat(far.message()).contains("date-range.end-datetime").contains("between 1970 and 9999");
+        assertThat(Decoding.rejected(report(r -> dateRange(r).put("end-datetime", "10000-01-01T00:00:00Z")))
+            .reason()).isEqualTo(RejectReason.NOT_A_REPORT);
+        assertThat(Decoding.rejected(report(r -> dateRange(r).put("start-datetime", "-999999999-01-01T00:00:00Z")))
+            .reason()).isEqualTo(RejectReason.NOT_A_REPORT);
+        assertThat(Decoding.rejected(report(r -> dateRange(r).put("start-datetime", -1L))).reason())
+            .isEqualTo(RejectReason.NOT_A_REPORT);
+        assertThat(Decoding.single(report(r -> dateRange(r).put("end-datetime", "9999-12-31T23:59:59Z"))).getEnd())
+            .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    }
+
     @Test
     void counts() {
         TlsReport report = Decoding.single(report(r -> {
@@ -46,7 +66,16 @@ class RepairedValuesTest {
         assertThat(report.getDeviations()).containsExactly("count-negative", "count-not-integer");
         TlsReport huge = Decoding.single(report(r -> detail(r).put("failed-session-count",
             new java.math.BigInteger("123456789012345678901234567890"))));
-        assertThat(huge.getPolicies().get(0).getFailureDetails().get(0).getFailedSessions()).isEqualTo(Long.MAX_VALUE);
+        assertThat(huge.getPolicies().get(0).getFailureDetails().get(0).getFailedSessions())
+            .isEqualTo(SessionCounts.MAX_COUNT);
+        // a forged summary at the edge of a long: clamped, so that the sums of reports cannot turn negative
+        TlsReport edge = Decoding.single(report(r -> {
+            ObjectNode summary = (ObjectNode) policyEntry(r).get("summary");
+            summary.put("total-successful-session-count", Long.MAX_VALUE);
+            summary.put("total-failure-session-count", 1);
+        }));
+        assertThat(edge.getPolicies().get(0).getSuccessfulSessions()).isEqualTo(SessionCounts.MAX_COUNT);
+        assertThat(edge.getDeviations()).contains("count-not-integer");
     }
 
     @Test
