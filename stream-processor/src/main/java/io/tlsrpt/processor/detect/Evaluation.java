@@ -10,7 +10,23 @@ package io.tlsrpt.processor.detect;
  * @param score         -log10 of the Poisson tail probability (0 when nothing is surprising)
  * @param kind          what the operator must do if it fires
  * @param reason        why it does or does not fire, for logs and tests
+ * @param recovered     whether the window says a failure is over: judged against enough baseline windows, with a
+ *                      failure rate back under the rule's floor. Not merely "not anomalous": too few failed
+ *                      sessions to fire on (a small domain whose every session fails), too few baseline windows
+ *                      left (an incident older than the window store's retention) or a rate still high but not
+ *                      surprising resolve nothing
  */
 public record Evaluation(boolean anomalous, double expected, double baselineRate, double score, AlertKind kind,
-                         String reason) {
+                         String reason, boolean recovered) {
+
+    /** A verdict that, when not anomalous, says the failure is over. */
+    public Evaluation(boolean anomalous, double expected, double baselineRate, double score, AlertKind kind,
+                      String reason) {
+        this(anomalous, expected, baselineRate, score, kind, reason, !anomalous);
+    }
+
+    /** This verdict, not anomalous and saying nothing of recovery, for {@code why}. */
+    public Evaluation notJudged(String why) {
+        return new Evaluation(false, expected, baselineRate, score, kind, why, false);
+    }
 }

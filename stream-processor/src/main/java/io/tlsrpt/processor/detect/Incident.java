@@ -30,11 +30,24 @@ import java.util.List;
  *                                sessions first, as the detector saw them (kept when the window expires). Null in
  *                                records stored before this field existed: the window store has them while it
  *                                keeps that window
+ * @param judgedReporter          the reporter whose own sessions its last anomalous window was judged on, when the
+ *                                domain as a whole was not anomalous (its {@code lastAnomalousTotal} is then that
+ *                                reporter's sessions): it resolves only on that reporter's own later sessions, not on
+ *                                another reporter's clean report. Null for a domain-wide verdict, and in records
+ *                                stored before this field existed
  */
 public record Incident(String alertId, String kind, boolean open, long firstWindowStart,
                        long lastAnomalousWindowStart, long lastAnomalousTotal, long announcedFailed,
                        long resolvedWindowStart, String firedKind, String alertKey,
-                       List<String> receivingMx) {
+                       List<String> receivingMx, String judgedReporter) {
+
+    /** An incident judged on the domain as a whole. */
+    public Incident(String alertId, String kind, boolean open, long firstWindowStart, long lastAnomalousWindowStart,
+                    long lastAnomalousTotal, long announcedFailed, long resolvedWindowStart, String firedKind,
+                    String alertKey, List<String> receivingMx) {
+        this(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal, announcedFailed,
+                resolvedWindowStart, firedKind, alertKey, receivingMx, null);
+    }
 
     /**
      * This incident with its alert key. Earlier versions keyed alerts {@code policy_domain|kind} (the kind it first
@@ -47,13 +60,19 @@ public record Incident(String alertId, String kind, boolean open, long firstWind
         }
         return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
                 announcedFailed, resolvedWindowStart, firedKind, domain + "|" + (firedKind == null ? kind : firedKind),
-                receivingMx);
+                receivingMx, judgedReporter);
     }
 
     /** This incident with the receiving MX hosts of its failures in its last anomalous window. */
     public Incident withReceivingMx(List<String> hosts) {
         return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
-                announcedFailed, resolvedWindowStart, firedKind, alertKey, List.copyOf(hosts));
+                announcedFailed, resolvedWindowStart, firedKind, alertKey, List.copyOf(hosts), judgedReporter);
+    }
+
+    /** This incident, its last anomalous window judged on {@code reporter}'s own sessions (null: the domain's). */
+    public Incident judgedOn(String reporter) {
+        return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
+                announcedFailed, resolvedWindowStart, firedKind, alertKey, receivingMx, reporter);
     }
 
     /** The latest window this incident accounts for: its last anomalous one, or the one that resolved it. */

@@ -8,8 +8,8 @@ import java.util.HexFormat;
 
 /**
  * One incident gives one {@code firing} alert, updates with the same alert_id only when its count
- * materially grows or its kind escalates, and one {@code resolved} when a later window is normal with enough traffic
- * to say so.
+ * materially grows or its kind escalates, and one {@code resolved} when a later window says the failure is over
+ * ({@link Evaluation#recovered}) with enough traffic to say so.
  * Pure function of (previous state, window, verdict).
  */
 public final class IncidentLifecycle {
@@ -63,7 +63,7 @@ public final class IncidentLifecycle {
             if (windowStart < previous.lastAnomalousWindowStart()) {
                 Incident next = new Incident(previous.alertId(), kind, true, first, previous.lastAnomalousWindowStart(),
                         previous.lastAnomalousTotal(), previous.announcedFailed(), 0,
-                        previous.firedKind(), previous.alertKey(), previous.receivingMx());
+                        previous.firedKind(), previous.alertKey(), previous.receivingMx(), previous.judgedReporter());
                 return new Step(escalates ? Action.UPDATE : Action.NONE, next);
             }
             long total = windowStart == previous.lastAnomalousWindowStart()
@@ -71,15 +71,16 @@ public final class IncidentLifecycle {
             boolean grew = current.failed() >= previous.announcedFailed() * settings.updateGrowthFactor();
             Incident next = new Incident(previous.alertId(), kind, true, first,
                     windowStart, total, grew ? current.failed() : previous.announcedFailed(), 0,
-                    previous.firedKind(), previous.alertKey(), previous.receivingMx());
+                    previous.firedKind(), previous.alertKey(), previous.receivingMx(), previous.judgedReporter());
             return new Step(grew || escalates ? Action.UPDATE : Action.NONE, next);
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
         boolean enoughTraffic = current.total() >= settings.resolveTrafficFraction() * previous.lastAnomalousTotal();
-        if (laterWindow && enoughTraffic) {
+        if (laterWindow && enoughTraffic && evaluation.recovered()) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
                     previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
-                    windowStart, previous.firedKind(), previous.alertKey(), previous.receivingMx());
+                    windowStart, previous.firedKind(), previous.alertKey(), previous.receivingMx(),
+                    previous.judgedReporter());
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);

@@ -13,6 +13,9 @@ import java.util.List;
  *         and  failed / total >= rateFloorMultiple * max(r0, sum failed_i / sum total_i)
  *         and  at least minBaselineWindows previous windows hold data
  * </pre>
+ * A verdict that does not fire says the failure is over ({@link Evaluation#recovered}) only when it had enough
+ * baseline windows and the rate is back under the floor: fewer failed sessions than the minimum, or a rate still
+ * high but not surprising, keep an incident open.
  * Using the domain's total as the denominator means a traffic surge with the same failure ratio raises the
  * expectation with it and does not fire. The floor also holds against the history's own rate: the prior keeps a
  * zero baseline finite, but on a small domain it also pulls a high rate down (400 sessions that all failed, against
@@ -48,6 +51,7 @@ public final class SpikeDetector {
 
         String reason;
         boolean anomalous = false;
+        boolean judged = history.size() >= settings.minBaselineWindows() && current.total() > 0;
         if (current.failed() < settings.minFailedSessions()) {
             reason = "failed " + current.failed() + " < minimum " + settings.minFailedSessions();
         } else if (history.size() < settings.minBaselineWindows()) {
@@ -61,6 +65,7 @@ public final class SpikeDetector {
             anomalous = true;
             reason = String.format("failed %d vs expected %.2f (score %.1f)", current.failed(), expected, score);
         }
-        return new Evaluation(anomalous, expected, baselineRate, score, kind, reason);
+        boolean recovered = !anomalous && judged && current.rate() < settings.rateFloorMultiple() * floorRate;
+        return new Evaluation(anomalous, expected, baselineRate, score, kind, reason, recovered);
     }
 }

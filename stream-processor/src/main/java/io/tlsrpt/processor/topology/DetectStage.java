@@ -175,8 +175,8 @@ final class DetectStage {
                 // a domain's share of sessions without an enforced policy is its reporters' mix (Google applies
                 // MTA-STS, Microsoft also DANE, some Postfix neither): a day whose window holds only some of them
                 // would fire; each reporter's own share does not depend on the others
-                evaluation = new Evaluation(false, evaluation.expected(), evaluation.baselineRate(), evaluation.score(),
-                        evaluation.kind(), "judged per reporter only (" + evaluation.reason() + " for the domain)");
+                evaluation = evaluation.notJudged("judged per reporter only (" + evaluation.reason()
+                        + " for the domain)");
             }
             // the domain as a whole first (as before); failing that, each reporter against its own baseline
             ReporterVerdict byReporter = evaluation.anomalous() || !(settings.detector().perReporter()
@@ -185,8 +185,18 @@ final class DetectStage {
                 current = byReporter.counts();
                 evaluation = byReporter.named();
             }
-            IncidentLifecycle.Step step = withReceivingMx(lifecycle.step(previous, domain, resultType, windowStart,
-                    current, evaluation), windowStart, window, resultType, evaluation);
+            ReporterVerdict recovery = null;
+            if (!evaluation.anomalous() && previous != null && previous.open() && previous.judgedReporter() != null) {
+                // an incident of one reporter's sessions is over when that reporter's own sessions say so, not
+                // when another reporter's clean report outweighs them
+                String reporter = previous.judgedReporter();
+                recovery = ReporterVerdict.of(detector, resultType, window, baseline, reporter);
+                current = recovery == null ? new WindowCounts(0, 0) : recovery.counts();
+                evaluation = recovery == null ? evaluation.notJudged("no session reported by " + reporter
+                        + ", whose failures the incident is, in this window") : recovery.named();
+            }
+            IncidentLifecycle.Step step = withLastAnomalousWindow(lifecycle.step(previous, domain, resultType,
+                    windowStart, current, evaluation), windowStart, window, resultType, evaluation, byReporter);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
                 metrics.incidents().changed(task, incidentKey, step.incident(),
@@ -198,7 +208,7 @@ final class DetectStage {
             String escalatedFrom = previous != null && !step.incident().kind().equals(previous.kind())
                     ? previous.kind() : null;
             Alert alert = alert(step, domain, resultType, windowStart, windowEnd, window, current, evaluation,
-                    escalatedFrom, byReporter);
+                    escalatedFrom, byReporter != null ? byReporter : recovery);
             LOG.info("alert {} ({}) {} {} on {} ({}): {}", alert.getStatus(),
                     step.action().name().toLowerCase(Locale.ROOT), alert.getKind(), alert.getAlertId(), domain,
                     resultType, evaluation.reason());
@@ -208,17 +218,20 @@ final class DetectStage {
         }
 
         /**
-         * The step with its incident holding the receiving MX hosts of the window if that window is (still) its last
-         * anomalous one: kept in the incident, the hosts outlive the window and are listed without reading it.
+         * The step with its incident holding, if the window is (still) its last anomalous one, the receiving MX hosts
+         * of the window (kept in the incident, the hosts outlive the window and are listed without reading it) and
+         * the reporter it was judged on (null: the domain as a whole), which its resolution is judged on.
          */
-        private static IncidentLifecycle.Step withReceivingMx(IncidentLifecycle.Step step, long windowStart,
-                                                              DomainWindow window, String resultType,
-                                                              Evaluation evaluation) {
+        private static IncidentLifecycle.Step withLastAnomalousWindow(IncidentLifecycle.Step step, long windowStart,
+                                                                      DomainWindow window, String resultType,
+                                                                      Evaluation evaluation,
+                                                                      ReporterVerdict byReporter) {
             Incident incident = step.incident();
             if (incident == null || !evaluation.anomalous() || incident.lastAnomalousWindowStart() != windowStart) {
                 return step;
             }
-            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(window.receivingMx(resultType)));
+            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(window.receivingMx(resultType))
+                    .judgedOn(byReporter == null ? null : byReporter.reporter()));
         }
 
         /** The tenant the served-domains list in force names for {@code domain} (null: none), as its alerts name it. */
@@ -264,9 +277,10 @@ final class DetectStage {
             Instant start = Instant.ofEpochMilli(windowStart);
             String outcome = kind.outcome(resultType);
             String summary = resolved
-                    ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions %s in the"
+                    ? String.format("Resolved: %s on %s is back to normal: %d of %d sessions%s %s in the"
                             + " window starting %s (expected %.2f).", kind.code(), domain, current.failed(),
-                            current.total(), outcome, start, evaluation.expected())
+                            current.total(), reporter == null ? "" : " reported by " + reporter, outcome, start,
+                            evaluation.expected())
                     : reporter != null
                     ? String.format("%s on %s: %d of the %d sessions reported by %s %s in the window"
                             + " starting %s (expected %.2f from its earlier reports; all reporters: %d of %d%s)%s; %s.",
@@ -303,7 +317,47 @@ final class DetectStage {
                     .build();
         }
 
-        /** Forgets the incidents whose windows the window store no longer keeps; triggered by stream time. */
+        /**
+         * The resolution of an open incident the window store no longer keeps a window of: since its last anomalous
+         * window, no window said it was over (the domain's reports stopped, its traffic stayed too low, or its
+         * baseline expired), so it is closed without a verdict, and says so.
+         */
+        private Alert closedWithoutVerdict(String incidentKey, Incident incident) {
+            int bar = incidentKey.indexOf('|');   // domain|result-type
+            String domain = incidentKey.substring(0, bar);
+            String resultType = incidentKey.substring(bar + 1);
+            AlertKind kind = AlertKind.fromCode(incident.kind());
+            Instant last = Instant.ofEpochMilli(incident.lastAnomalousWindowStart());
+            String summary = String.format("Closed without a verdict: %s on %s was last seen in the window starting"
+                    + " %s, and no window since said it was over (no reports of the domain, too few sessions, or"
+                    + " too few earlier windows left to judge by); its windows are no longer kept (%s). The failures"
+                    + " may go on: check the domain.", kind.code(), domain, last, retention);
+            return Alert.newBuilder()
+                    .setAlertId(incident.alertId())
+                    .setStatus("resolved")
+                    .setKind(kind.code())
+                    .setSeverity(kind.severity().code())
+                    .setPolicyDomain(domain)
+                    .setResultType(resultType)
+                    .setWindowStart(last)
+                    .setWindowEnd(last.plus(settings.windowSize()))
+                    .setFailedSessions(0)
+                    .setTotalSessions(0)
+                    .setBaseline(0.0)
+                    .setScore(0.0)
+                    .setReporters(List.of())
+                    .setTopSendingIps(List.of())
+                    .setTopReceivingMx(List.of())
+                    .setSummary(summary)
+                    .setDetectedAt(clock.instant())
+                    .setJudgedReporter(null)
+                    .build();
+        }
+
+        /**
+         * Forgets the incidents whose windows the window store no longer keeps, ending those still open with a
+         * resolution that says it has no verdict; triggered by stream time.
+         */
         private void sweep(long streamTime) {
             if (newestWindowStart < 0) {
                 return;   // nothing judged since the task started here: its store's age is unknown yet
@@ -314,8 +368,12 @@ final class DetectStage {
                     KeyValue<String, Incident> e = all.next();
                     if (e.value.lastAnomalousWindowStart() < cutoff) {
                         if (e.value.open()) {
-                            LOG.warn("incident {} ({}) had no data for {}; forgetting it without a resolution",
-                                    e.value.alertId(), e.key, retention);
+                            // its page must end too: the notifier re-sends a firing alert until it reads its end
+                            Alert closed = closedWithoutVerdict(e.key, e.value);
+                            LOG.warn("incident {} ({}) judged neither anomalous nor over for {}: closed without a"
+                                    + " verdict", e.value.alertId(), e.key, retention);
+                            context.forward(new Record<>(e.value.keyedFor(closed.getPolicyDomain()).alertKey(),
+                                    closed, streamTime));
                         }
                         incidents.delete(e.key);
                         metrics.incidents().changed(task, e.key, null, null);

@@ -41,23 +41,9 @@ record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluati
         }
         List<ReporterVerdict> anomalous = new ArrayList<>();
         for (Map.Entry<String, Long> e : failures.failedByReporter().entrySet()) {
-            String reporter = e.getKey();
-            long sessions = window.sessionsBy(reporter);
-            if (sessions <= 0) {
-                continue;
-            }
-            List<WindowCounts> history = new ArrayList<>(baseline.size());
-            for (DomainWindow w : baseline) {
-                long earlier = w.sessionsBy(reporter);
-                if (earlier > 0 && w.counts(resultType)) {
-                    TypeCounts c = w.failures().get(resultType);
-                    history.add(new WindowCounts(c == null ? 0 : c.failedBy(reporter), earlier));
-                }
-            }
-            WindowCounts counts = new WindowCounts(e.getValue(), sessions);
-            Evaluation evaluation = detector.evaluate(resultType, counts, history);
-            if (evaluation.anomalous()) {
-                anomalous.add(new ReporterVerdict(reporter, counts, evaluation));
+            ReporterVerdict verdict = of(detector, resultType, window, baseline, e.getKey());
+            if (verdict != null && verdict.evaluation().anomalous()) {
+                anomalous.add(verdict);
             }
         }
         if (anomalous.isEmpty()) {
@@ -71,9 +57,33 @@ record ReporterVerdict(String reporter, WindowCounts counts, Evaluation evaluati
         return new ReporterVerdict(best.reporter(), best.counts(), best.evaluation(), others);
     }
 
+    /**
+     * The rule on {@code reporter}'s own sessions of the window (failed or not) against its own earlier windows;
+     * null when it reported no session of the domain in this window.
+     */
+    static ReporterVerdict of(SpikeDetector detector, String resultType, DomainWindow window,
+                              List<DomainWindow> baseline, String reporter) {
+        long sessions = window.sessionsBy(reporter);
+        if (sessions <= 0) {
+            return null;
+        }
+        List<WindowCounts> history = new ArrayList<>(baseline.size());
+        for (DomainWindow w : baseline) {
+            long earlier = w.sessionsBy(reporter);
+            if (earlier > 0 && w.counts(resultType)) {
+                TypeCounts c = w.failures().get(resultType);
+                history.add(new WindowCounts(c == null ? 0 : c.failedBy(reporter), earlier));
+            }
+        }
+        TypeCounts failures = window.failures().get(resultType);
+        WindowCounts counts = new WindowCounts(failures == null ? 0 : failures.failedBy(reporter), sessions);
+        return new ReporterVerdict(reporter, counts, detector.evaluate(resultType, counts, history));
+    }
+
     /** The verdict, its reason naming the reporter (for the log). */
     Evaluation named() {
         return new Evaluation(evaluation.anomalous(), evaluation.expected(), evaluation.baselineRate(),
-                evaluation.score(), evaluation.kind(), "reported by " + reporter + ": " + evaluation.reason());
+                evaluation.score(), evaluation.kind(), "reported by " + reporter + ": " + evaluation.reason(),
+                evaluation.recovered());
     }
 }

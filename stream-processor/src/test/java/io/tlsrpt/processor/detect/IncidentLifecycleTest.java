@@ -41,6 +41,23 @@ class IncidentLifecycleTest {
         assertThat(late.action()).as("late data of a handled window does not refire").isEqualTo(Action.NONE);
     }
 
+    /** A verdict that does not fire but does not say the failure is over (too few failed sessions to fire on, too
+     * few baseline windows left) keeps the incident open, however much traffic. */
+    @Test
+    void onlyAVerdictThatSaysTheFailureIsOverResolves() {
+        Step fire = lifecycle.step(null, "example.com", "certificate-expired", 8 * DAY, new WindowCounts(12, 12),
+                verdict(true));
+        Evaluation tooFew = verdict(false).notJudged("failed 9 < minimum 10");
+        Step kept = lifecycle.step(fire.incident(), "example.com", "certificate-expired", 9 * DAY,
+                new WindowCounts(9, 9), tooFew);
+        assertThat(kept.action()).isEqualTo(Action.NONE);
+        assertThat(kept.incident().open()).isTrue();
+        Step over = lifecycle.step(kept.incident(), "example.com", "certificate-expired", 10 * DAY,
+                new WindowCounts(0, 12), verdict(false));
+        assertThat(over.action()).isEqualTo(Action.RESOLVE);
+        assertThat(over.incident().alertId()).isEqualTo(fire.incident().alertId());
+    }
+
     @Test
     void lateDataUpToTheResolvingWindowDoesNotOpenANewIncidentButALaterWindowDoes() {
         // a backlog read from several partitions: day 8 fires, day 11 (read early, from a faster partition) resolves

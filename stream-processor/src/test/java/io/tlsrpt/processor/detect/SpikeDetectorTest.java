@@ -38,6 +38,22 @@ class SpikeDetectorTest {
         assertThat(e.expected()).isBetween(190.0, 210.0);
     }
 
+    /** Recovery is a rate back under the floor, judged on enough baseline windows; not merely "not firing". */
+    @Test
+    void aVerdictSaysTheFailureIsOverOnlyWithTheRateUnderTheFloorAndEnoughBaseline() {
+        assertThat(detector.evaluate("certificate-expired", new WindowCounts(9, 9), days(7, 0, 12)))
+                .as("every session failing, too few to fire on").satisfies(e -> {
+                    assertThat(e.anomalous()).isFalse();
+                    assertThat(e.recovered()).isFalse();
+                });
+        assertThat(detector.evaluate("certificate-expired", new WindowCounts(0, 12), days(7, 0, 12)).recovered())
+                .as("clean").isTrue();
+        assertThat(detector.evaluate("certificate-expired", new WindowCounts(0, 12), days(2, 0, 12)).recovered())
+                .as("two baseline windows: nothing to judge by").isFalse();
+        assertThat(detector.evaluate("certificate-expired", new WindowCounts(0, 0), days(7, 0, 12)).recovered())
+                .as("no sessions").isFalse();
+    }
+
     @Test
     void fewFailuresOnAQuietDomainDoNotFire() {
         Evaluation e = detector.evaluate("certificate-expired", new WindowCounts(3, 20), days(7, 0, 20));

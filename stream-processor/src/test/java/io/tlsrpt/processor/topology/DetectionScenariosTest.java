@@ -279,6 +279,59 @@ class DetectionScenariosTest {
         assertThat(f.metrics.total(PipelineMetrics.CONFLICTING_REPORTS)).isEqualTo(1);
     }
 
+    /**
+     * An incident Google's own sessions fired (the domain as a whole diluted by a larger sender) ends when Google's
+     * own sessions are clean again, not when the larger sender's or another reporter's clean report comes first
+     * (it used to: the other's sessions outweighed half of Google's, and Google's failing report of that day was
+     * then taken as already handled).
+     */
+    @Test
+    void anIncidentOfOneReportersSessionsEndsOnItsOwnCleanReportNotAnothers() {
+        forgedVolumeOnTheDayOfADowngrade(f);
+        Alert firing = f.allAlerts().get(0);
+        assertThat(firing.getJudgedReporter()).isEqualTo("Google Inc.");
+
+        f.send(report("Forger", "volume-9", 9).policy("victim.example", 5_000_000), 9);
+        f.send(report("Microsoft Corporation", "M-9", 9).policy("victim.example", 1000), 9);
+        assertThat(f.allAlerts()).as("Google has not reported day 9 yet").isEmpty();
+        f.send(report("Google Inc.", "G-9", 9).policy("victim.example", 600,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx1.victim.example")), 9);
+        assertThat(f.allAlerts()).as("still failing for Google: the same incident, nothing new").isEmpty();
+
+        f.send(report("Google Inc.", "G-10", 10).policy("victim.example", 1000), 10);
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo("resolved");
+            assertThat(a.getAlertId()).isEqualTo(firing.getAlertId());
+            assertThat(a.getSummary()).contains("0 of 1000 sessions reported by Google Inc.");
+        });
+    }
+
+    /**
+     * A small domain whose every session fails: a day with fewer failed sessions than the rule's minimum (9 of 9)
+     * is not a recovery; the incident stays open through it and ends on a clean day, with one alert_id throughout
+     * (it used to resolve, fire again under a new id, and then fall silent as the failures entered the baseline).
+     */
+    @Test
+    void aSmallDomainStaysInOneIncidentThroughADayOfTooFewFailuresToFireOn() {
+        for (int day = 1; day <= 7; day++) {
+            f.send(report("Google Inc.", "small-" + day, day).policy("small.example", 12), day);
+        }
+        f.send(report("Google Inc.", "small-8", 8).policy("small.example", 0,
+                failure("certificate-expired", 12, "192.0.2.1", "mx.small.example")), 8);
+        Alert firing = f.allAlerts().get(0);
+        assertThat(firing.getStatus()).isEqualTo("firing");
+        f.send(report("Google Inc.", "small-9", 9).policy("small.example", 0,
+                failure("certificate-expired", 9, "192.0.2.1", "mx.small.example")), 9);
+        f.send(report("Google Inc.", "small-10", 10).policy("small.example", 0,
+                failure("certificate-expired", 12, "192.0.2.1", "mx.small.example")), 10);
+        assertThat(f.allAlerts()).as("one incident, still open").isEmpty();
+        f.send(report("Google Inc.", "small-11", 11).policy("small.example", 12), 11);
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo("resolved");
+            assertThat(a.getAlertId()).isEqualTo(firing.getAlertId());
+        });
+    }
+
     private static void forgedVolumeOnTheDayOfADowngrade(TopologyFixture fixture) {
         Random random = new Random(21);
         for (int day = 1; day <= 7; day++) {

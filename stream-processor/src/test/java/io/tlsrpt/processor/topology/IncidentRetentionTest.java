@@ -5,6 +5,7 @@ import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsrpt.processor.detect.Incident;
+import io.tlsrpt.schema.Alert;
 import java.time.Instant;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +38,7 @@ class IncidentRetentionTest {
         }
         f.send(report("Google Inc.", "g-8", 8).policy("shop.example", 600,
                 failure("certificate-expired", 400, "192.0.2.1", "mx1.shop.example")).bytes(), imported, "https");
-        assertThat(f.allAlerts()).hasSize(1);
+        Alert firing = f.allAlerts().get(0);
         assertThat(incidents().get(KEY)).isNotNull();
 
         // the next day's arrival passes midnight: the sweep runs, 17 days after the incident's window by arrival
@@ -55,6 +56,17 @@ class IncidentRetentionTest {
         f.send(report("Yahoo", "y-28", 28).policy("other.example", 200).bytes(),
                 Instant.parse("2026-12-04T06:00:00Z"), "https");
         assertThat(incidents().get(KEY)).as("forgotten with its windows").isNull();
+        // still open when forgotten: its page is ended, saying that nothing showed it over
+        assertThat(f.allAlerts()).singleElement().satisfies(closed -> {
+            assertThat(closed.getStatus()).isEqualTo("resolved");
+            assertThat(closed.getAlertId()).isEqualTo(firing.getAlertId());
+            assertThat(closed.getKind()).isEqualTo(firing.getKind());
+            assertThat(closed.getPolicyDomain()).isEqualTo("shop.example");
+            assertThat(closed.getResultType()).isEqualTo("certificate-expired");
+            assertThat(closed.getWindowStart()).isEqualTo(ReportFixtures.day(8));
+            assertThat(closed.getSummary()).startsWith("Closed without a verdict: certificate-expired on shop.example")
+                    .contains("The failures may go on");
+        });
     }
 
     private KeyValueStore<String, Incident> incidents() {

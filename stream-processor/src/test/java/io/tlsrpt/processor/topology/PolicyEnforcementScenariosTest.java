@@ -72,7 +72,8 @@ class PolicyEnforcementScenariosTest {
         assertThat(f.allAlerts()).singleElement().satisfies(a -> {
             assertThat(a.getStatus()).isEqualTo("resolved");
             assertThat(a.getAlertId()).isEqualTo(firing.getAlertId());
-            assertThat(a.getSummary()).contains("0 of 1000 sessions were delivered under no enforced policy");
+            assertThat(a.getSummary())
+                    .contains("0 of 1000 sessions reported by Google Inc. were delivered under no enforced policy");
         });
     }
 
