@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.decode;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongSupplier;
@@ -17,15 +18,61 @@ final class CountingInflaterStreams {
     private CountingInflaterStreams() {
     }
 
-    /** A gzip reader; {@link #getAsLong()} is the compressed bytes of the current member consumed so far. */
+    /**
+     * A gzip reader; {@link #getAsLong()} is the compressed bytes consumed so far, over every member (counted as they
+     * are read from the source, up to one buffer ahead of the inflater): the bytes produced are counted over every
+     * member too, and a ratio of all the output to the current member's input would refuse a second member after a
+     * large first one as a bomb.
+     */
     static final class Gzip extends GZIPInputStream implements LongSupplier {
-        Gzip(InputStream in, int size) throws IOException {
-            super(in, size);
+        private final Counted source;
+
+        private Gzip(Counted source, int size) throws IOException {
+            super(source, size);
+            this.source = source;
+        }
+
+        static Gzip of(InputStream in, int size) throws IOException {
+            return new Gzip(new Counted(in), size);
         }
 
         @Override
         public long getAsLong() {
-            return inf.getBytesRead();
+            return source.count;
+        }
+    }
+
+    /** The bytes read from a stream. */
+    private static final class Counted extends FilterInputStream {
+        private long count;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += Math.max(0, skipped);
+            return skipped;
         }
     }
 

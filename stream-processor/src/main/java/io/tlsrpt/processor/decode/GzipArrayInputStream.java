@@ -18,7 +18,8 @@ import java.util.zip.ZipException;
  * size checks, concatenated members, and trailing bytes that do not start a valid member ignored. (The JDK looks
  * for a next member only when more than 18 bytes follow the trailer - no complete member is shorter - as it does
  * when the data fit its buffer; it then reads the next header, and ignores what is no valid header.)
- * {@link #getAsLong()} is the compressed bytes of the current member consumed so far, for the ratio check.
+ * {@link #getAsLong()} is the compressed bytes consumed so far, over every member, for the ratio check (whose output
+ * count runs over every member too).
  * {@link #close()} gives the Inflater back; not thread-safe (one stream per decode).
  */
 final class GzipArrayInputStream extends InputStream implements LongSupplier {
@@ -36,6 +37,8 @@ final class GzipArrayInputStream extends InputStream implements LongSupplier {
     private final InflaterPool inflaters;
     private final CRC32 crc = new CRC32();
     private Inflater inflater;
+    /** Compressed bytes of the members before the current one. */
+    private long earlierMembers;
     private boolean eos;
     private byte[] single;
 
@@ -90,7 +93,7 @@ final class GzipArrayInputStream extends InputStream implements LongSupplier {
 
     @Override
     public long getAsLong() {
-        return inflater == null ? 0 : inflater.getBytesRead();
+        return earlierMembers + (inflater == null ? 0 : inflater.getBytesRead());
     }
 
     @Override
@@ -120,6 +123,7 @@ final class GzipArrayInputStream extends InputStream implements LongSupplier {
         } catch (IOException notAMember) {
             return true;  // trailing garbage is ignored, as GZIPInputStream does
         }
+        earlierMembers += inflater.getBytesRead();
         inflater.reset();
         crc.reset();
         inflater.setInput(data, body, end - body);

@@ -70,9 +70,12 @@ final class PayloadDecoder {
         int len = 0;
         int pos = 0;
         boolean padded = false;
+        // whether the stream is known to be at its end (a read gave less than asked): never read a byte to find out
+        boolean ended = false;
         while (true) {
             if (pos == len) {
                 len = in.readNBytes(buf, 0, buf.length);
+                ended = len < buf.length;
                 pos = 0;
                 if (len == 0) {
                     break;
@@ -89,10 +92,13 @@ final class PayloadDecoder {
             System.arraycopy(buf, pos, buf, 0, len - pos);
             len -= pos;
             pos = 0;
-            len += in.readNBytes(buf, len, 4 - len);
+            int wanted = 4 - len;
+            int topped = in.readNBytes(buf, len, wanted);
+            len += topped;
+            ended = ended || topped < wanted;
         }
         PayloadKind kind = PayloadKind.of(buf, pos, len);
-        if (kind == PayloadKind.JSON && len < buf.length && in.read() < 0) {
+        if (kind == PayloadKind.JSON && ended) {
             // the whole payload fit in the sniff buffer (most reports do): Jackson parses arrays fastest
             return mark(json.read(buf, pos, len - pos, context), kind, declared, padded);
         }
@@ -137,7 +143,7 @@ final class PayloadDecoder {
 
     private List<DraftReport> gunzip(InputStream in, int archiveDepth, DecodeContext context) throws IOException {
         context.stage(DecodeContext.Stage.DECOMPRESS);
-        return inflate(new CountingInflaterStreams.Gzip(in, GZIP_BUFFER), archiveDepth, context);
+        return inflate(CountingInflaterStreams.Gzip.of(in, GZIP_BUFFER), archiveDepth, context);
     }
 
     /** The reports of a gzip stream, every inflated byte counted against the caps; the stream is closed. */

@@ -188,10 +188,15 @@ final class ReportNormaliser {
 
     private static String ip(JsonNode node, Set<Deviation> deviations) {
         String value = optionalText(node, deviations);
-        if (value != null && !IpAddresses.isLiteral(value)) {
-            deviations.add(Deviation.IP_ADDRESS_INVALID);
+        if (value == null) {
+            return null;
         }
-        return value;
+        if (!IpAddresses.isLiteral(value)) {
+            deviations.add(Deviation.IP_ADDRESS_INVALID);
+            return value;
+        }
+        // one spelling per address: 2001:DB8:abcd:0012::1 and 2001:db8:abcd:12::1 are one sending MTA
+        return IpAddresses.canonical(value);
     }
 
     private List<String> policyStrings(JsonNode node, Set<Deviation> deviations, DecodeContext context)

@@ -2,6 +2,7 @@ package io.tlsrpt.processor.topology;
 
 import io.tlsrpt.processor.decode.DecodeHints;
 import io.tlsrpt.processor.decode.DecodeResult;
+import io.tlsrpt.processor.decode.Deviation;
 import io.tlsrpt.processor.decode.IsoInstants;
 import io.tlsrpt.processor.decode.RejectReason;
 import io.tlsrpt.processor.decode.ReportDecoder;
@@ -116,12 +117,21 @@ final class DecodeStage {
                     reject(record, raw, RejectReason.UNSERVED_POLICY_DOMAIN.code(), unserved);
                     return;
                 }
+                boolean partSkipped = false;
                 for (TlsReport report : decoded.reports()) {
                     metrics.decoded();
                     report.getDeviations().forEach(metrics::deviation);
+                    partSkipped |= report.getDeviations().contains(Deviation.UNDECODABLE_PART_SKIPPED.code());
                     context.forward(record.withKey(report.getDedupKey())
                             .withValue(new DecodeOutcome.Report(report))
                             .withHeaders(copy(record.headers())));
+                }
+                if (partSkipped) {
+                    // the part that could not be decoded is not dropped without a trace: the whole input goes to
+                    // the dead letters too, with its bytes (replayed, its decoded reports are duplicates, dropped)
+                    deadLetter(record, raw, Deviation.UNDECODABLE_PART_SKIPPED.code(), "a report part or archive"
+                            + " entry of this input could not be decoded and was skipped; its other "
+                            + decoded.reports().size() + " report(s) were decoded and counted");
                 }
             } else {
                 String reason;
@@ -157,12 +167,16 @@ final class DecodeStage {
 
         private void reject(Record<String, byte[]> record, byte[] raw, String reason, String message) {
             metrics.rejected(reason);
+            deadLetter(record, raw, reason, message);
+        }
+
+        private void deadLetter(Record<String, byte[]> record, byte[] raw, String reason, String message) {
             metrics.deadLetter(DeadLetters.STAGE_DECODE, reason);
             RecordMetadata meta = context.recordMetadata().orElse(null);
             Headers headers = DeadLetters.annotate(copy(record.headers()), DeadLetters.STAGE_DECODE, reason, message,
                     meta == null ? null : meta.topic(), meta == null ? null : meta.partition(),
                     meta == null ? null : meta.offset(), raw, clock.instant());
-            LOG.info("rejected raw record {} ({}): {}", record.key(), reason, message);
+            LOG.info("dead letter of raw record {} ({}): {}", record.key(), reason, message);
             context.forward(record.withValue(new DecodeOutcome.Rejected(record.value())).withHeaders(headers));
         }
 

@@ -157,8 +157,9 @@ class RealCorpusTest {
                 FailureDetail::getReceivingMxHostname, FailureDetail::getReceivingIp, FailureDetail::getFailedSessions,
                 FailureDetail::getFailureReasonCode)
             .containsExactly(
-                tuple("certificate-expired", "2001:db8:abcd:0012::1", "mx1.mail.company-y.example", null, 100L, null),
-                tuple("starttls-not-supported", "2001:db8:abcd:0013::1", "mx2.mail.company-y.example", "203.0.113.56",
+                // the RFC writes 2001:db8:abcd:0012::1; one spelling per address (RFC 5952)
+                tuple("certificate-expired", "2001:db8:abcd:12::1", "mx1.mail.company-y.example", null, 100L, null),
+                tuple("starttls-not-supported", "2001:db8:abcd:13::1", "mx2.mail.company-y.example", "203.0.113.56",
                     200L, null),
                 tuple("validation-failure", "198.51.100.62", "mx-backup.mail.company-y.example", "203.0.113.58", 3L,
                     "X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED"));

@@ -107,6 +107,45 @@ class RepairedValuesTest {
         assertThat(report.getPolicies().get(0).getFailureDetails().get(0).getReceivingIp()).isEqualTo("x.x.x.x");
     }
 
+    /**
+     * Padding that ends in the last bytes of the decoder's 4 KiB sniff buffer: the buffer is topped up to see the
+     * JSON's first bytes, and the rest of the report is read after them, not one byte short.
+     */
+    @Test
+    void aReportAfterPaddingThatFillsTheSniffBufferIsReadWhole() {
+        for (int padding = 4090; padding <= 4096; padding++) {
+            byte[] padded = Fixtures.gzip(Fixtures.concat(Fixtures.utf8(" ".repeat(padding)), Fixtures.baseReport()));
+            TlsReport report = Decoding.single(padded);
+            assertThat(report.getDeviations()).as("%d bytes of padding", padding).doesNotContain("not-json");
+            assertThat(report.getPolicies()).as("%d bytes of padding", padding).isNotEmpty();
+        }
+    }
+
+    /** One spelling per address (RFC 5952 for IPv6), so that a sending MTA is counted once however it is written. */
+    @Test
+    void ipAddressesAreWrittenOneWay() {
+        for (String same : new String[] {"2001:db8:abcd:0012::1", "2001:DB8:ABCD:12:0:0:0:1", "2001:db8:abcd:12::1",
+            "2001:0db8:abcd:0012:0000:0000:0000:0001"}) {
+            assertThat(IpAddresses.canonical(same)).as(same).isEqualTo("2001:db8:abcd:12::1");
+        }
+        assertThat(IpAddresses.canonical("::ffff:198.51.100.62")).isEqualTo("198.51.100.62");
+        assertThat(IpAddresses.canonical("::FFFF:c633:643e")).isEqualTo("198.51.100.62");
+        assertThat(IpAddresses.canonical("198.051.100.062")).isEqualTo("198.51.100.62");
+        assertThat(IpAddresses.canonical("2001:db8:0:1:1:1:1:1")).as("one zero group stays").isEqualTo(
+            "2001:db8:0:1:1:1:1:1");
+        assertThat(IpAddresses.canonical("2001:0:0:1:0:0:0:1")).as("the longest run").isEqualTo("2001:0:0:1::1");
+        assertThat(IpAddresses.canonical("2001:db8:0:0:1:0:0:1")).as("the first of equal runs")
+            .isEqualTo("2001:db8::1:0:0:1");
+        assertThat(IpAddresses.canonical("::")).isEqualTo("::");
+        assertThat(IpAddresses.canonical("::1")).isEqualTo("::1");
+        assertThat(IpAddresses.canonical("1::")).isEqualTo("1::");
+        assertThat(IpAddresses.canonical("::1.2.3.4")).isEqualTo("::102:304");
+        assertThat(IpAddresses.canonical("fe80::1%eth0")).as("a zone id: as written").isEqualTo("fe80::1%eth0");
+        TlsReport report = Decoding.single(report(r -> detail(r).put("sending-mta-ip", "2001:DB8::0001")));
+        assertThat(report.getPolicies().get(0).getFailureDetails().get(0).getSendingMtaIp()).isEqualTo("2001:db8::1");
+        assertThat(report.getDeviations()).doesNotContain("ip-address-invalid");
+    }
+
     @Test
     void dedupKeyIgnoresSubjectAndFileName() {
         TlsReport fromJson = Decoding.reports(Fixtures.baseReport(), DecodeHints.of(null, "a.json")).get(0);
