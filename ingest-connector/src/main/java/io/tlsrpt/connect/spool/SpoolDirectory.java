@@ -196,7 +196,16 @@ public final class SpoolDirectory implements IngestSource {
         byte[] payload;
         try (InputStream in = Files.newInputStream(claimed)) {
             payload = in.readNBytes(maxPayload + 1);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // the task is stopping (its reader interrupted mid-read): the file is sound, left in the work
+            // directory and sent again after the restart, not set aside as unreadable
+            log.info("Spool file {} left for the next start: the reader was stopped while reading it", originalName);
+            return false;
         } catch (IOException e) {
+            if (!running) {
+                log.info("Spool file {} left for the next start: {}", originalName, e.toString());
+                return false;
+            }
             fail(claimed, originalName, "unreadable: " + e);
             return false;
         }

@@ -8,6 +8,7 @@ import io.tlsrpt.processor.detect.IncidentLifecycle;
 import io.tlsrpt.processor.detect.PolicyEnforcement;
 import io.tlsrpt.processor.detect.SpikeDetector;
 import io.tlsrpt.processor.detect.WindowCounts;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import java.time.Clock;
 import java.time.Duration;
@@ -322,13 +323,17 @@ final class DetectStage {
          * window, no window said it was over (the domain's reports stopped, its traffic stayed too low, or its
          * baseline expired), so it is closed without a verdict, and says so.
          */
-        private Alert closedWithoutVerdict(String incidentKey, Incident incident) {
+        private Alert closedWithoutVerdict(String incidentKey, Incident incident, boolean unserved) {
             int bar = incidentKey.indexOf('|');   // domain|result-type
             String domain = incidentKey.substring(0, bar);
             String resultType = incidentKey.substring(bar + 1);
             AlertKind kind = AlertKind.fromCode(incident.kind());
             Instant last = Instant.ofEpochMilli(incident.lastAnomalousWindowStart());
-            String summary = String.format("Closed without a verdict: %s on %s was last seen in the window starting"
+            String summary = unserved
+                    ? String.format("Closed without a verdict: %s on %s was last seen in the window starting %s; the"
+                            + " domain is no longer served (taken off the served-domains list), so its reports are"
+                            + " no longer read.", kind.code(), domain, last)
+                    : String.format("Closed without a verdict: %s on %s was last seen in the window starting"
                     + " %s, and no window since said it was over (no reports of the domain, too few sessions, or"
                     + " too few earlier windows left to judge by); its windows are no longer kept (%s). The failures"
                     + " may go on: check the domain.", kind.code(), domain, last, retention);
@@ -355,25 +360,29 @@ final class DetectStage {
         }
 
         /**
-         * Forgets the incidents whose windows the window store no longer keeps, ending those still open with a
-         * resolution that says it has no verdict; triggered by stream time.
+         * Forgets the incidents whose windows the window store no longer keeps, and those of domains taken off the
+         * served-domains list, ending those still open with a resolution that says it has no verdict; triggered by
+         * stream time.
          */
         private void sweep(long streamTime) {
             if (newestWindowStart < 0) {
                 return;   // nothing judged since the task started here: its store's age is unknown yet
             }
             long cutoff = newestWindowStart - retention.toMillis();
+            ServedDomains served = settings.servedDomains().get();
             try (KeyValueIterator<String, Incident> all = incidents.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, Incident> e = all.next();
-                    if (e.value.lastAnomalousWindowStart() < cutoff) {
+                    String domain = e.key.substring(0, e.key.indexOf('|'));   // domain|result-type
+                    boolean unserved = !served.serves(domain);
+                    if (e.value.lastAnomalousWindowStart() < cutoff || unserved) {
                         if (e.value.open()) {
                             // its page must end too: the notifier re-sends a firing alert until it reads its end
-                            Alert closed = closedWithoutVerdict(e.key, e.value);
-                            LOG.warn("incident {} ({}) judged neither anomalous nor over for {}: closed without a"
-                                    + " verdict", e.value.alertId(), e.key, retention);
-                            context.forward(new Record<>(e.value.keyedFor(closed.getPolicyDomain()).alertKey(),
-                                    closed, streamTime));
+                            Alert closed = closedWithoutVerdict(e.key, e.value, unserved);
+                            LOG.warn("incident {} ({}) {}: closed without a verdict", e.value.alertId(), e.key,
+                                    unserved ? "of a domain no longer served"
+                                            : "judged neither anomalous nor over for " + retention);
+                            context.forward(new Record<>(e.value.keyedFor(domain).alertKey(), closed, streamTime));
                         }
                         incidents.delete(e.key);
                         metrics.incidents().changed(task, e.key, null, null);

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -162,10 +163,19 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
         return out;
     }
 
-    /** The report's contribution per policy domain. Policies without a domain cannot be attributed. */
+    /**
+     * The report's contribution per policy domain. Policies without a domain cannot be attributed. A sender that
+     * validates a domain's MTA-STS and its DANE lists the same sessions under both policies (Microsoft: the corpus's
+     * two reports list krvtz.net's and random.net's 2 sessions under its sts and its tlsa policy): a domain's
+     * {@code sts} and {@code tlsa} policies count as the same sessions (the larger of each count), not their sum.
+     * Policies of one type (two versions of an MTA-STS policy in a day) and the others add up.
+     */
     static Map<String, DomainWindow> contributions(TlsReport report) {
         String reporter = report.getOrganizationName();
         Map<String, DomainWindow> byDomain = new TreeMap<>();
+        // sts and tlsa policies kept apart only in the reports that list a tlsa policy: this runs for every report
+        Map<String, DomainWindow> dane = listsTlsa(report) ? new TreeMap<>() : null;
+        Map<String, DomainWindow> sts = dane == null ? null : new TreeMap<>();
         // allocated for the reports that have such policies only: this runs for every report
         Map<String, Long> notEnforced = null;
         Set<String> enforced = null;
@@ -200,7 +210,22 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
             }
             DomainWindow contribution = new DomainWindow(0, total, Set.of(reporter), failures,
                     Map.of(reporter, total), true, Math.max(0, policy.getFailedSessions()));
-            byDomain.merge(domain, contribution, DomainWindow::merge);
+            String type = policy.getPolicyType() == null ? "" : policy.getPolicyType().toLowerCase(Locale.ROOT);
+            if (dane != null && "tlsa".equals(type)) {
+                dane.merge(domain, contribution, DomainWindow::merge);
+            } else if (dane != null && "sts".equals(type)) {
+                sts.merge(domain, contribution, DomainWindow::merge);
+            } else {
+                byDomain.merge(domain, contribution, DomainWindow::merge);
+            }
+        }
+        if (dane != null) {
+            Map<String, DomainWindow> stsByDomain = sts;
+            dane.forEach((domain, tlsa) -> {
+                DomainWindow withSts = stsByDomain.remove(domain);
+                byDomain.merge(domain, withSts == null ? tlsa : sameSessions(withSts, tlsa), DomainWindow::merge);
+            });
+            stsByDomain.forEach((domain, w) -> byDomain.merge(domain, w, DomainWindow::merge));
         }
         // a report counts once per domain, however many policies of that domain it holds; its sessions under no
         // enforced policy count like a failure type, so that a domain losing its enforcement fires (PolicyEnforcement),
@@ -212,6 +237,42 @@ final class ReportExplode implements FixedKeyProcessor<String, byte[], ReportExp
                         : withNotEnforced(w.failures(), unenforced.get(domain), reporter),
                 w.sessionsByReporter(), w.enforcementCounted(), w.failedSessions()));
         return byDomain;
+    }
+
+    private static boolean listsTlsa(TlsReport report) {
+        for (Policy policy : report.getPolicies()) {
+            if ("tlsa".equalsIgnoreCase(policy.getPolicyType())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One report's sessions of a domain listed under two policies: the larger of each count, not their sum. */
+    static DomainWindow sameSessions(DomainWindow a, DomainWindow b) {
+        Map<String, TypeCounts> failures = new TreeMap<>(a.failures());
+        b.failures().forEach((type, counts) -> failures.merge(type, counts, ReportExplode::sameFailures));
+        Set<String> reporters = new TreeSet<>(a.reporters());
+        reporters.addAll(b.reporters());
+        return new DomainWindow(Math.max(a.reports(), b.reports()), Math.max(a.totalSessions(), b.totalSessions()),
+                reporters, failures, larger(a.sessionsByReporter(), b.sessionsByReporter()),
+                a.enforcementCounted() && b.enforcementCounted(),
+                a.failedSessions() == null || b.failedSessions() == null ? null
+                        : Math.max(a.failedSessions(), b.failedSessions()));
+    }
+
+    private static TypeCounts sameFailures(TypeCounts a, TypeCounts b) {
+        Set<String> reporters = new TreeSet<>(a.reporters());
+        reporters.addAll(b.reporters());
+        return new TypeCounts(Math.max(a.failed(), b.failed()), reporters, larger(a.sendingIps(), b.sendingIps()),
+                larger(a.receivingMx(), b.receivingMx()), larger(a.failedByReporter(), b.failedByReporter()));
+    }
+
+    /** The larger count of each key (one report's few keys: no cap needed). */
+    private static Map<String, Long> larger(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new TreeMap<>(a);
+        b.forEach((k, v) -> out.merge(k, v, Math::max));
+        return out;
     }
 
     private static Map<String, TypeCounts> withNotEnforced(Map<String, TypeCounts> failures, Long sessions,

@@ -5,6 +5,7 @@ import io.tlsrpt.processor.detect.IncidentLifecycle;
 import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.ReporterRename;
 import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -74,7 +76,7 @@ final class SilenceStage {
                 Serdes.String(), ReporterCadenceSerde.serde()));
         // one for all of this instance's tasks: a domain alone on its partition is judged against the others, and a
         // reporter's stops on the domains of all its partitions are seen together
-        Instance instance = new Instance(settings.silence(), clock, openStops);
+        Instance instance = new Instance(settings.silence(), clock, openStops, settings.servedDomains());
         return contributions.process(() -> new SilenceProcessor(settings.silence(), settings.windowSize(), instance,
                         metrics), Named.as(PROCESSOR), STORE);
     }
@@ -112,11 +114,19 @@ final class SilenceStage {
         final Clock clock;
         /** The open stops of the tasks' partitions, for the incident lists. */
         final OpenStops open;
+        /** The served-domains list in force: a domain taken off it is no longer watched. */
+        final Supplier<ServedDomains> served;
 
-        Instance(SilenceSettings silence, Clock clock, OpenStops open) {
+        Instance(SilenceSettings silence, Clock clock, OpenStops open, Supplier<ServedDomains> served) {
             this.stops = new ReporterStops(silence.checkInterval().multipliedBy(2));
             this.clock = clock;
             this.open = open;
+            this.served = served;
+        }
+
+        /** Every domain served. */
+        Instance(SilenceSettings silence, Clock clock, OpenStops open) {
+            this(silence, clock, open, () -> ServedDomains.ALL);
         }
     }
 
@@ -159,6 +169,7 @@ final class SilenceStage {
         private final ReporterStops stops;
         private final Clock clock;
         private final OpenStops open;
+        private final Supplier<ServedDomains> served;
         private final PipelineMetrics metrics;
         private ProcessorContext<String, Alert> context;
         /** The task's id, as the metrics name it. */
@@ -173,6 +184,7 @@ final class SilenceStage {
             this.stops = instance.stops;
             this.clock = instance.clock;
             this.open = instance.open;
+            this.served = instance.served;
             this.metrics = metrics;
         }
 
@@ -262,23 +274,40 @@ final class SilenceStage {
             List<Stop> stoppedNow = new ArrayList<>();
             long watched = 0;
             long stopped = 0;
+            ServedDomains servedNow = served.get();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, ReporterCadence> entry = all.next();
                     ReporterCadence cadence = entry.value;
+                    Watched pair = Watched.of(entry.key);
+                    if (!servedNow.serves(pair.domain())) {
+                        // taken off the served-domains list: its reports are dead letters now, so every reporter
+                        // of it would look stopped; it is no longer watched, and an open alert about it ends
+                        changes.add(KeyValue.pair(entry.key, null));
+                        if (cadence.suspected()) {
+                            cleared(entry.key);
+                        }
+                        if (cadence.alerted()) {
+                            emit(pair.domain(), pair.reporter(), cadence.silentAfter(), cadence.lastWindow(), true,
+                                    String.format("Resolved: %s on %s: the domain is no longer served (taken off the"
+                                            + " served-domains list); %s is no longer watched for it.",
+                                            AlertKind.REPORTS_STOPPED.code(), pair.domain(), pair.reporter()));
+                        }
+                        continue;
+                    }
                     if (cadence.forgotten(newestWindow, silence)) {
                         changes.add(KeyValue.pair(entry.key, null));
                         if (cadence.suspected()) {
                             cleared(entry.key);
                         }
                         if (cadence.alerted()) {
-                            resolveForgotten(Watched.of(entry.key), cadence, newestWindow);
+                            resolveForgotten(pair, cadence, newestWindow);
                         }
                         continue;
                     }
                     watched++;
                     if (current && cadence.stopped(newestWindow, silence)) {
-                        Stop stop = new Stop(Watched.of(entry.key), entry.key, cadence);
+                        Stop stop = new Stop(pair, entry.key, cadence);
                         if (cadence.suspected()) {
                             found.add(stop);
                         } else {

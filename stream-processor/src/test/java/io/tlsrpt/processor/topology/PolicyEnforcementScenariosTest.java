@@ -1,5 +1,6 @@
 package io.tlsrpt.processor.topology;
 
+import static io.tlsrpt.processor.topology.ReportFixtures.failure;
 import static io.tlsrpt.processor.topology.ReportFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -173,6 +174,8 @@ class PolicyEnforcementScenariosTest {
                 .noPolicyFound("other.example", 300)
                 .stsPolicy("none", "other.example", 200).decoded());
         assertThat(both.get("both.example").failures()).doesNotContainKey(PolicyEnforcement.NOT_ENFORCED);
+        assertThat(both.get("both.example").totalSessions()).as("the same sessions, not twice").isEqualTo(1000);
+        assertThat(both.get("both.example").sessionsBy("Microsoft Corporation")).isEqualTo(1000);
         assertThat(both.get("other.example").failures().get(PolicyEnforcement.NOT_ENFORCED)).satisfies(c -> {
             assertThat(c.failed()).isEqualTo(500);
             assertThat(c.failedBy("Microsoft Corporation")).isEqualTo(500);
@@ -183,6 +186,29 @@ class PolicyEnforcementScenariosTest {
         Map<String, DomainWindow> stsOnly = ReportExplode.contributions(report("Google Inc.", "g-1", 8)
                 .stsPolicy("testing", "both.example", 1000).decoded());
         assertThat(stsOnly.get("both.example").failures().get(PolicyEnforcement.NOT_ENFORCED).failed()).isEqualTo(1000);
+    }
+
+    /**
+     * A domain's sts and tlsa policies in one report are the same sessions (Microsoft validates both): a failure
+     * listed under one of them is its share of those sessions, not of twice as many; two policies of one type, and
+     * policies of other domains, still add up.
+     */
+    @Test
+    void aDomainsStsAndTlsaPoliciesInOneReportAreTheSameSessions() {
+        String tlsa = "3 1 1 " + "AB".repeat(32);
+        Map<String, DomainWindow> windows = ReportExplode.contributions(report("Microsoft Corporation", "m-2", 8)
+                .stsPolicy("enforce", "dane.example", 1000)
+                .policy("tlsa", List.of(tlsa), "dane.example", 900,
+                        failure("tlsa-invalid", 100, "192.0.2.1", "mx1.dane.example"))
+                .stsPolicy("enforce", "two-versions.example", 300)
+                .stsPolicy("enforce", "two-versions.example", 200).decoded());
+        DomainWindow dane = windows.get("dane.example");
+        assertThat(dane.totalSessions()).isEqualTo(1000);
+        assertThat(dane.sessionsBy("Microsoft Corporation")).isEqualTo(1000);
+        assertThat(dane.failed("tlsa-invalid")).isEqualTo(100);
+        assertThat(dane.failedSessions()).isEqualTo(100);
+        assertThat(dane.reports()).isEqualTo(1);
+        assertThat(windows.get("two-versions.example").totalSessions()).isEqualTo(500);
     }
 
     /**

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tlsrpt.processor.detect.SilenceSettings;
 import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import io.tlsrpt.schema.FailureStats;
 import io.tlsrpt.schema.TlsReport;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,6 +136,52 @@ class ServedDomainsTopologyTest {
         assertThat(f.deadLetter.readRecordsToList()).extracting(r -> header(r.headers(), DeadLetters.MESSAGE))
                 .singleElement().asString().contains("report before of Google Inc.");
         assertThat(f.reports.readValuesToList()).extracting(TlsReport::getReportId).containsExactly("after");
+    }
+
+    /**
+     * A customer offboarded (its domain taken off the list) while an incident of it is open: the incident ends, saying
+     * why, at the detector's next sweep (stream time passing a window), instead of firing on with no report to end
+     * it; its reporters are no longer watched, so that their silence raises nothing, and an open reports-stopped
+     * alert about it ends too.
+     */
+    @Test
+    void aDomainTakenOffTheListEndsItsIncidentsAndIsNoLongerWatched() {
+        Duration check = SilenceSettings.defaults().checkInterval();
+        for (int d = 19; d <= 28; d++) {
+            f.send(report("Google Inc.", "g-" + d, d).policy("victim.example", 1000), d);
+            if (d <= 25) {
+                f.send(report("Microsoft", "m-" + d, d).policy("victim.example", 1000), d);
+            }
+        }
+        f.send(report("Google Inc.", "g-29", 29).policy("victim.example", 600,
+                failure("starttls-not-supported", 400, "203.0.113.9", "mx.victim.example")), 29);
+        Alert firing = f.allAlerts().get(0);
+        assertThat(firing.getStatus()).isEqualTo("firing");
+        f.driver.advanceWallClockTime(check);
+        f.driver.advanceWallClockTime(check);
+        Alert stopped = f.allAlerts().get(0);
+        assertThat(stopped.getKind()).isEqualTo("reports-stopped");
+        assertThat(stopped.getStatus()).isEqualTo("firing");
+
+        served.set(ServedDomains.parse("*.hosted.example"));
+        f.driver.advanceWallClockTime(check);
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getKind()).isEqualTo("reports-stopped");
+            assertThat(a.getStatus()).isEqualTo("resolved");
+            assertThat(a.getAlertId()).isEqualTo(stopped.getAlertId());
+            assertThat(a.getSummary()).contains("no longer served");
+        });
+        // the detector's sweep, as stream time passes the next window
+        f.send(report("Google Inc.", "shop-29", 29).policy("shop.hosted.example", 1000), 29);
+        f.send(report("Google Inc.", "shop-30", 30).policy("shop.hosted.example", 1000), 30);
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getAlertId()).isEqualTo(firing.getAlertId());
+            assertThat(a.getStatus()).isEqualTo("resolved");
+            assertThat(a.getSummary()).startsWith("Closed without a verdict").contains("no longer served");
+        });
+        f.driver.advanceWallClockTime(check);
+        f.driver.advanceWallClockTime(check);
+        assertThat(f.allAlerts()).as("its reporters no longer watched").isEmpty();
     }
 
     /**
