@@ -300,9 +300,14 @@ public final class HttpsReceiver implements IngestSource {
             raw = new RawRecord(body, TlsRptSourceConfig.SOURCE_HTTPS, receivedAt, MediaTypes.recorded(contentType),
                     origin, null, partition, Map.of(OFFSET_SEQ, seq));
             inFlight.put(seq, pending);
-            if (!ctx.queue().offer(raw, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                inFlight.remove(seq);
-                raw = null;
+            boolean queued = false;
+            try {
+                queued = ctx.queue().offer(raw, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } finally {
+                if (!queued) {   // no room in time, or interrupted (the task stopping): nothing to settle later
+                    inFlight.remove(seq);
+                    raw = null;
+                }
             }
         } finally {
             enqueueInOrder.unlock();

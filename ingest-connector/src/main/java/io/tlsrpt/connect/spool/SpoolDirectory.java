@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,30 +155,42 @@ public final class SpoolDirectory implements IngestSource {
             if (name.startsWith(".") || name.endsWith(".tmp")) {
                 continue;
             }
+            long seq;
+            Path claimed;
             try {
                 if (minAge > 0 && Files.getLastModifiedTime(f).compareTo(youngest) > 0) {
                     continue;
                 }
-                long seq = nextSeq.getAndIncrement();
-                Path claimed = work.resolve(String.format(Locale.ROOT, "%0" + SEQ_DIGITS + "d-%s", seq, name));
+                seq = nextSeq.getAndIncrement();
+                claimed = work.resolve(String.format(Locale.ROOT, "%0" + SEQ_DIGITS + "d-%s", seq, name));
                 Files.move(f, claimed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.NoSuchFileException e) {
+                log.debug("Spool file {} vanished before it was claimed", f);
+                continue;
+            } catch (IOException e) {
+                log.warn("Cannot claim spool file {}: {}", f, e.toString());
+                continue;
+            } catch (InvalidPathException e) {
+                // a name this JVM cannot make a path of (not in its file name encoding): set aside under a name it
+                // can, not retried forever, and the reader goes on with the next file
+                setAsideUnclaimed(f, e);
+                continue;
+            }
+            try {
                 if (send(claimed, seq, name)) {
                     taken++;
                 }
-            } catch (java.nio.file.NoSuchFileException e) {
-                log.debug("Spool file {} vanished before it was claimed", f);
-            } catch (IOException e) {
-                log.warn("Cannot claim spool file {}: {}", f, e.toString());
             } catch (RuntimeException e) {
-                // a name this JVM cannot make a path of (not in its file name encoding), say: set aside under a
-                // name it can, not retried forever, and the reader goes on with the next file
-                setAsideUnclaimed(f, e);
+                // claimed, not sent (a mail the DKIM check could not take, say): set aside with the reason, never
+                // left behind a later sequence that a commit would take for it
+                log.error("Spool file {} could not be sent", name, e);
+                fail(claimed, name, "could not be sent: " + e);
             }
         }
         return taken;
     }
 
-    private void setAsideUnclaimed(Path file, RuntimeException why) {
+    private void setAsideUnclaimed(Path file, InvalidPathException why) {
         String safeName = file.getFileName().toString().replaceAll("[^\\x21-\\x7E]", "_");
         log.error("Spool file {} cannot be read as named; set aside in {}", safeName, failed, why);
         ctx.metrics().failed(name());

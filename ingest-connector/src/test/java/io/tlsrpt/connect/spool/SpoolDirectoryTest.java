@@ -165,7 +165,7 @@ class SpoolDirectoryTest {
         Files.write(inbox.resolve("report.json"), new byte[0]);
         RecordQueue queue = start(Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> names(root.resolve("failed")).size() == 2);
-        Files.write(inbox.resolve("report.json"), new byte[20000]);
+        deliver(inbox, "report.json", new byte[20000]);
         await().atMost(Duration.ofSeconds(10)).until(() -> names(root.resolve("failed")).size() == 4);
         assertThat(names(root.resolve("failed")))
                 .containsExactly("report.json", "report.json.1", "report.json.1.reason", "report.json.reason");
@@ -174,13 +174,19 @@ class SpoolDirectoryTest {
 
         byte[] first = Corpus.read("rfc8460-appendix-b.json");
         byte[] second = Corpus.gzippedReport(2);
-        Files.write(inbox.resolve("report.json"), first);
+        deliver(inbox, "report.json", first);
         spool.acknowledged(take(queue, 1).get(0).sourceOffset());
-        Files.write(inbox.resolve("report.json"), second);
+        deliver(inbox, "report.json", second);
         spool.acknowledged(take(queue, 1).get(0).sourceOffset());
         assertThat(names(root.resolve("done"))).containsExactly("report.json", "report.json.1");
         assertThat(Files.readAllBytes(root.resolve("done/report.json"))).isEqualTo(first);
         assertThat(Files.readAllBytes(root.resolve("done/report.json.1"))).isEqualTo(second);
+    }
+
+    /** As a writer should, while the spool runs: under a *.tmp name, then renamed in. */
+    private static void deliver(Path inbox, String name, byte[] content) throws Exception {
+        Path written = Files.write(inbox.resolve(name + ".tmp"), content);
+        Files.move(written, inbox.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test

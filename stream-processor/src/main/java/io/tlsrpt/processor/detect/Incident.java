@@ -69,9 +69,18 @@ public record Incident(String alertId, String kind, boolean open, long firstWind
                 announcedFailed, resolvedWindowStart, firedKind, alertKey, List.copyOf(hosts), judgedReporter);
     }
 
-    /** This incident, its last anomalous window judged on {@code reporter}'s own sessions (null: the domain's). */
-    public Incident judgedOn(String reporter) {
+    /** This incident, its last anomalous window judged on the domain as a whole. */
+    public Incident judgedOnDomain() {
         return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, lastAnomalousTotal,
+                announcedFailed, resolvedWindowStart, firedKind, alertKey, receivingMx, null);
+    }
+
+    /**
+     * This incident, its last anomalous window judged on {@code reporter}'s own {@code sessions}: the total its
+     * resolution is weighed against is that reporter's too.
+     */
+    public Incident judgedOn(String reporter, long sessions) {
+        return new Incident(alertId, kind, open, firstWindowStart, lastAnomalousWindowStart, sessions,
                 announcedFailed, resolvedWindowStart, firedKind, alertKey, receivingMx, reporter);
     }
 

@@ -9,7 +9,8 @@ import java.util.HexFormat;
 /**
  * One incident gives one {@code firing} alert, updates with the same alert_id only when its count
  * materially grows or its kind escalates, and one {@code resolved} when a later window says the failure is over
- * ({@link Evaluation#recovered}) with enough traffic to say so.
+ * ({@link Evaluation#recovered}, or a failure rate fallen under the incident's own by the floor multiple) with enough
+ * traffic to say so.
  * Pure function of (previous state, window, verdict).
  */
 public final class IncidentLifecycle {
@@ -76,7 +77,7 @@ public final class IncidentLifecycle {
         }
         boolean laterWindow = windowStart > previous.lastAnomalousWindowStart();
         boolean enoughTraffic = current.total() >= settings.resolveTrafficFraction() * previous.lastAnomalousTotal();
-        if (laterWindow && enoughTraffic && evaluation.recovered()) {
+        if (laterWindow && enoughTraffic && (evaluation.recovered() || dropped(previous, current))) {
             Incident resolved = new Incident(previous.alertId(), previous.kind(), false, previous.firstWindowStart(),
                     previous.lastAnomalousWindowStart(), previous.lastAnomalousTotal(), previous.announcedFailed(),
                     windowStart, previous.firedKind(), previous.alertKey(), previous.receivingMx(),
@@ -84,6 +85,21 @@ public final class IncidentLifecycle {
             return new Step(Action.RESOLVE, resolved);
         }
         return new Step(Action.NONE, previous);
+    }
+
+    /**
+     * Whether the window's failure rate fell under the incident's own by the rule's floor multiple (a third, by
+     * default): over, whatever the baseline says. A domain with a clean history whose fix leaves a few stale failures
+     * (2 of 100,000 sessions) is not held open by a baseline rate near zero, and an incident older than the window
+     * store's baseline is still judged over when its failures stop; a small domain whose every session still fails
+     * is not.
+     */
+    private boolean dropped(Incident previous, WindowCounts current) {
+        if (current.total() <= 0 || previous.lastAnomalousTotal() <= 0) {
+            return false;
+        }
+        double firedRate = (double) previous.announcedFailed() / previous.lastAnomalousTotal();
+        return current.rate() * settings.rateFloorMultiple() < firedRate;
     }
 
     /**

@@ -25,6 +25,15 @@ final class Caps {
         return new TreeSet<>(values.stream().sorted().limit(max).toList());
     }
 
+    /**
+     * Two session counts summed, at most {@link Long#MAX_VALUE}: each report's counts are clamped (10^12), but a
+     * window sums as many reports as arrive, forged ones too, and must never wrap into a negative total.
+     */
+    static long add(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+
     static Map<String, Long> mergeCounts(Map<String, Long> a, Map<String, Long> b) {
         return mergeCounts(a, b, MAX_COUNTED_VALUES);
     }
@@ -43,7 +52,7 @@ final class Caps {
             return a;
         }
         Map<String, Long> merged = new TreeMap<>(a);
-        b.forEach((k, v) -> merged.merge(k, v, Long::sum));
+        b.forEach((k, v) -> merged.merge(k, v, Caps::add));
         if (merged.size() <= max) {
             return merged;
         }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,6 +87,11 @@ final class DetectStage {
          * late lies weeks after their windows.
          */
         private long newestWindowStart = -1;
+        /**
+         * The domains the last sweep found off the served-domains list: their incidents end when two sweeps in a row
+         * find them so, so that a list read half-written for a moment ends nothing.
+         */
+        private Set<String> unservedAtLastSweep = Set.of();
 
         DetectProcessor(TopologySettings settings, Duration retention, PipelineMetrics metrics, Clock clock) {
             this.settings = settings;
@@ -197,7 +203,8 @@ final class DetectStage {
                         + ", whose failures the incident is, in this window") : recovery.named();
             }
             IncidentLifecycle.Step step = withLastAnomalousWindow(lifecycle.step(previous, domain, resultType,
-                    windowStart, current, evaluation), windowStart, window, resultType, evaluation, byReporter);
+                    windowStart, current, evaluation), windowStart, window, resultType, evaluation,
+                    byReporter != null ? byReporter : recovery);
             if (step.incident() != null && !step.incident().equals(stored)) {
                 incidents.put(incidentKey, step.incident());
                 metrics.incidents().changed(task, incidentKey, step.incident(),
@@ -231,8 +238,9 @@ final class DetectStage {
             if (incident == null || !evaluation.anomalous() || incident.lastAnomalousWindowStart() != windowStart) {
                 return step;
             }
-            return new IncidentLifecycle.Step(step.action(), incident.withReceivingMx(window.receivingMx(resultType))
-                    .judgedOn(byReporter == null ? null : byReporter.reporter()));
+            Incident withHosts = incident.withReceivingMx(window.receivingMx(resultType));
+            return new IncidentLifecycle.Step(step.action(), byReporter == null ? withHosts.judgedOnDomain()
+                    : withHosts.judgedOn(byReporter.reporter(), byReporter.counts().total()));
         }
 
         /** The tenant the served-domains list in force names for {@code domain} (null: none), as its alerts name it. */
@@ -370,11 +378,15 @@ final class DetectStage {
             }
             long cutoff = newestWindowStart - retention.toMillis();
             ServedDomains served = settings.servedDomains().get();
+            Set<String> unservedNow = new HashSet<>();
             try (KeyValueIterator<String, Incident> all = incidents.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, Incident> e = all.next();
                     String domain = e.key.substring(0, e.key.indexOf('|'));   // domain|result-type
-                    boolean unserved = !served.serves(domain);
+                    if (!served.serves(domain)) {
+                        unservedNow.add(domain);
+                    }
+                    boolean unserved = unservedNow.contains(domain) && unservedAtLastSweep.contains(domain);
                     if (e.value.lastAnomalousWindowStart() < cutoff || unserved) {
                         if (e.value.open()) {
                             // its page must end too: the notifier re-sends a firing alert until it reads its end
@@ -389,6 +401,7 @@ final class DetectStage {
                     }
                 }
             }
+            unservedAtLastSweep = unservedNow;
         }
     }
 }

@@ -58,10 +58,11 @@ public record DomainWindow(long reports, long totalSessions, Set<String> reporte
         r.addAll(other.reporters);
         Map<String, TypeCounts> f = new TreeMap<>(failures);
         other.failures.forEach((type, counts) -> f.merge(type, counts, TypeCounts::merge));
-        return new DomainWindow(reports + other.reports, totalSessions + other.totalSessions,
+        return new DomainWindow(Caps.add(reports, other.reports), Caps.add(totalSessions, other.totalSessions),
                 Caps.capSet(r, Caps.MAX_REPORTERS), f, mergeSessionsByReporter(other, f),
                 enforcementCounted && other.enforcementCounted,
-                failedSessions == null || other.failedSessions == null ? null : failedSessions + other.failedSessions);
+                failedSessions == null || other.failedSessions == null ? null
+                        : Caps.add(failedSessions, other.failedSessions));
     }
 
     /**

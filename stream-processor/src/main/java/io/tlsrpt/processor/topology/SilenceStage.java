@@ -176,6 +176,11 @@ final class SilenceStage {
         private String task;
         private int partition;
         private KeyValueStore<String, ReporterCadence> cadences;
+        /**
+         * The domains the last check found off the served-domains list: one is dropped when two checks in a row find
+         * it so, so that a list read half-written for a moment drops nothing.
+         */
+        private Set<String> unservedAtLastCheck = Set.of();
 
         SilenceProcessor(SilenceSettings silence, Duration windowSize, Instance instance, PipelineMetrics metrics) {
             this.silence = silence;
@@ -275,6 +280,7 @@ final class SilenceStage {
             long watched = 0;
             long stopped = 0;
             ServedDomains servedNow = served.get();
+            Set<String> unserved = new HashSet<>();
             try (KeyValueIterator<String, ReporterCadence> all = cadences.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, ReporterCadence> entry = all.next();
@@ -282,16 +288,24 @@ final class SilenceStage {
                     Watched pair = Watched.of(entry.key);
                     if (!servedNow.serves(pair.domain())) {
                         // taken off the served-domains list: its reports are dead letters now, so every reporter
-                        // of it would look stopped; it is no longer watched, and an open alert about it ends
-                        changes.add(KeyValue.pair(entry.key, null));
-                        if (cadence.suspected()) {
-                            cleared(entry.key);
-                        }
-                        if (cadence.alerted()) {
-                            emit(pair.domain(), pair.reporter(), cadence.silentAfter(), cadence.lastWindow(), true,
-                                    String.format("Resolved: %s on %s: the domain is no longer served (taken off the"
-                                            + " served-domains list); %s is no longer watched for it.",
-                                            AlertKind.REPORTS_STOPPED.code(), pair.domain(), pair.reporter()));
+                        // of it would look stopped. Not judged; dropped (an open alert about it ending) once two
+                        // checks in a row find it so
+                        unserved.add(pair.domain());
+                        if (unservedAtLastCheck.contains(pair.domain())) {
+                            changes.add(KeyValue.pair(entry.key, null));
+                            if (cadence.suspected()) {
+                                cleared(entry.key);
+                            }
+                            if (cadence.alerted()) {
+                                emit(pair.domain(), pair.reporter(), cadence.silentAfter(), cadence.lastWindow(),
+                                        true, String.format("Resolved: %s on %s: the domain is no longer served"
+                                                + " (taken off the served-domains list); %s is no longer watched for"
+                                                + " it.", AlertKind.REPORTS_STOPPED.code(), pair.domain(),
+                                                pair.reporter()));
+                            }
+                        } else {
+                            watched++;   // still watched until the next check
+                            stopped += cadence.alerted() ? 1 : 0;
                         }
                         continue;
                     }
@@ -325,6 +339,7 @@ final class SilenceStage {
                     }
                 }
             }
+            unservedAtLastCheck = unserved;
             Map<String, Set<String>> successors = mark(stoppedNow, newestWindow, now);
             // a renamed pair's mark stays until the horizon: the other tasks' checks count its domain for the rename
             Set<String> renamed = renamed(found, successors, now);

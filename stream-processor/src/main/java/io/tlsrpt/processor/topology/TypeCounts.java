@@ -35,7 +35,7 @@ public record TypeCounts(long failed, Set<String> reporters, Map<String, Long> s
     public TypeCounts merge(TypeCounts other) {
         Set<String> r = new TreeSet<>(reporters);
         r.addAll(other.reporters);
-        return new TypeCounts(failed + other.failed, Caps.capSet(r, Caps.MAX_REPORTERS),
+        return new TypeCounts(Caps.add(failed, other.failed), Caps.capSet(r, Caps.MAX_REPORTERS),
                 Caps.mergeCounts(sendingIps, other.sendingIps), Caps.mergeCounts(receivingMx, other.receivingMx),
                 Caps.mergeCounts(failedByReporter, other.failedByReporter, Caps.MAX_REPORTERS));
     }

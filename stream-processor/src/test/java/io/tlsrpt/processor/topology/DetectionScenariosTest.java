@@ -307,6 +307,29 @@ class DetectionScenariosTest {
     }
 
     /**
+     * A fix that leaves a few stale failures (2 of 100,000 sessions) on a domain with a clean history ends the
+     * incident: the failure rate fell far under the incident's own, even though the baseline rate, near zero, is not
+     * reached.
+     */
+    @Test
+    void anIncidentWhoseFailureRateFellFarUnderItsOwnResolvesDespiteAFewStaleFailures() {
+        Random random = new Random(17);
+        for (int day = 1; day <= 7; day++) {
+            healthyDay("stale.example", day, random);
+        }
+        f.send(report("Google Inc.", "expired-8", 8).policy("stale.example", 600,
+                failure("certificate-expired", 400, "192.0.2.1", "mx1.stale.example")), 8);
+        Alert firing = f.allAlerts().get(0);
+        f.send(report("Google Inc.", "fixed-9", 9).policy("stale.example", 99_998,
+                failure("certificate-expired", 2, "192.0.2.1", "mx1.stale.example")), 9);
+        assertThat(f.allAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo("resolved");
+            assertThat(a.getAlertId()).isEqualTo(firing.getAlertId());
+            assertThat(a.getFailedSessions()).isEqualTo(2);
+        });
+    }
+
+    /**
      * A small domain whose every session fails: a day with fewer failed sessions than the rule's minimum (9 of 9)
      * is not a recovery; the incident stays open through it and ends on a clean day, with one alert_id throughout
      * (it used to resolve, fire again under a new id, and then fall silent as the failures entered the baseline).
