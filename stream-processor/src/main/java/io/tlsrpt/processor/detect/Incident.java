@@ -13,7 +13,9 @@ import java.util.List;
  * @param firstWindowStart        earliest anomalous window of the incident (where it first fired, or an earlier
  *                                window whose data came later); the baseline of an open incident is taken from
  *                                the windows before it, so a lasting failure is not absorbed into "normal"
- * @param lastAnomalousWindowStart latest window in which the rule held
+ * @param lastAnomalousWindowStart latest window in which the rule held, or, while the incident is open, in which its
+ *                                failures went on at its rate where the rule could not judge (too few failed
+ *                                sessions, or a baseline expired in a long outage)
  * @param lastAnomalousTotal      the domain's total sessions in that window (for the resolution rule)
  * @param announcedFailed         failed sessions in the last firing announcement
  * @param resolvedWindowStart     once resolved: the window whose normal traffic resolved it (0 while open, and in

@@ -84,7 +84,23 @@ public final class IncidentLifecycle {
                     previous.judgedReporter());
             return new Step(Action.RESOLVE, resolved);
         }
+        if (laterWindow && stillFailing(previous, current)) {
+            // the failure goes on at the incident's rate, but the rule could not say so (too few failed sessions on
+            // a small domain; the baseline before the incident expired in an outage of weeks): the incident stays
+            // open with its last window moved on, so that the sweep does not close it while its failures are
+            // still reported
+            Incident going = new Incident(previous.alertId(), previous.kind(), true, previous.firstWindowStart(),
+                    windowStart, previous.lastAnomalousTotal(), previous.announcedFailed(), 0, previous.firedKind(),
+                    previous.alertKey(), previous.receivingMx(), previous.judgedReporter());
+            return new Step(Action.NONE, going);
+        }
         return new Step(Action.NONE, previous);
+    }
+
+    /** Whether the window's failure rate is still at the incident's own, within the floor multiple. */
+    private boolean stillFailing(Incident previous, WindowCounts current) {
+        return current.failed() > 0 && current.total() > 0 && previous.lastAnomalousTotal() > 0
+                && !dropped(previous, current);
     }
 
     /**

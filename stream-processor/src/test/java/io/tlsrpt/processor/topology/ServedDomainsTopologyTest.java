@@ -155,11 +155,15 @@ class ServedDomainsTopologyTest {
         }
         f.send(report("Google Inc.", "g-29", 29).policy("victim.example", 600,
                 failure("starttls-not-supported", 400, "203.0.113.9", "mx.victim.example")), 29);
-        Alert firing = f.allAlerts().get(0);
+        List<Alert> fired = f.allAlerts();
+        assertThat(fired).hasSize(1);
+        Alert firing = fired.get(0);
         assertThat(firing.getStatus()).isEqualTo("firing");
         f.driver.advanceWallClockTime(check);
         f.driver.advanceWallClockTime(check);
-        Alert stopped = f.allAlerts().get(0);
+        List<Alert> stops = f.allAlerts();
+        assertThat(stops).hasSize(1);
+        Alert stopped = stops.get(0);
         assertThat(stopped.getKind()).isEqualTo("reports-stopped");
         assertThat(stopped.getStatus()).isEqualTo("firing");
 
