@@ -17,7 +17,8 @@ import io.tlsrpt.processor.detect.AlertKind;
  * characters of the alert id, shared by the firing alert, its updates and the resolved one; "412/980 sessions
  * reported by google.com failed" when that reporter's own failures fired it). A reporter that stopped sending reports
  * reads {@code ALERT firing warning reports-stopped example.org report window 2026-11-25 reporters=google.com
- * incident=...}; a policy no longer enforced "412/980 sessions without an enforced policy". A value that is not
+ * incident=...}; a policy no longer enforced "412/980 sessions without an enforced policy"; an incident the
+ * detector closed without a verdict (no window judged it over) "closed without a verdict (...)". A value that is not
  * an alert object is shown as it is, never dropped.
  */
 public final class AlertLine {
@@ -70,6 +71,12 @@ public final class AlertLine {
             b.append(' ').append(alert.path(field).asText("?"));
         }
         b.append(' ').append(windowDay).append(':');
+        if ("resolved".equals(alert.path("status").asText()) && alert.path("total_sessions").asLong() == 0) {
+            // a resolution is weighed on sessions; none: the detector closed an incident no window judged over
+            // (its reports stopped, or its domain is no longer served), and its window is the last failing one
+            b.append(" closed without a verdict (no window since said it was over; the failures may go on)");
+            return withReportersAndIncident(b, alert);
+        }
         b.append(' ').append(alert.path("failed_sessions").asLong()).append('/')
             .append(alert.path("total_sessions").asLong()).append(" sessions");
         // fired by one reporter's own failures: the counts and baseline are that reporter's

@@ -26,6 +26,20 @@ class AlertLineTest {
                 + "412/980 sessions failed (baseline 0.3) reporters=google.com,microsoft.com incident=a2db58be");
     }
 
+    /** The detector's resolution of an incident no window judged over: no sessions, and it says so, not "0/0". */
+    @Test
+    void anIncidentClosedWithoutAVerdictSaysSo() {
+        Alert alert = firing("9f31c0aa77", "certificate-expired", "critical", "certificate-expired", "2026-11-08")
+            .setStatus("resolved")
+            .setSummary("Closed without a verdict: certificate-expired on example.org was last seen in the window"
+                + " starting 2026-11-08T00:00:00Z, ...")
+            .build();
+
+        assertThat(AlertLine.format(AvroJson.toJson(alert))).isEqualTo(
+            "ALERT resolved critical certificate-expired example.org certificate-expired 2026-11-08: closed without a"
+                + " verdict (no window since said it was over; the failures may go on) incident=9f31c0aa");
+    }
+
     @Test
     void theMxHostsWhereTheFailuresWereAreNamedMostFirstOnceEach() {
         Alert alert = firing("e6bf92", "certificate-expired", "critical", "certificate-expired", "2026-11-03")
