@@ -19,12 +19,6 @@ package io.tlsrpt.processor.detect;
 public record Evaluation(boolean anomalous, double expected, double baselineRate, double score, AlertKind kind,
                          String reason, boolean recovered) {
 
-    /** A verdict that, when not anomalous, says the failure is over. */
-    public Evaluation(boolean anomalous, double expected, double baselineRate, double score, AlertKind kind,
-                      String reason) {
-        this(anomalous, expected, baselineRate, score, kind, reason, !anomalous);
-    }
-
     /** This verdict, not anomalous and saying nothing of recovery, for {@code why}. */
     public Evaluation notJudged(String why) {
         return new Evaluation(false, expected, baselineRate, score, kind, why, false);

@@ -124,10 +124,6 @@ final class SilenceStage {
             this.served = served;
         }
 
-        /** Every domain served. */
-        Instance(SilenceSettings silence, Clock clock, OpenStops open) {
-            this(silence, clock, open, () -> ServedDomains.ALL);
-        }
     }
 
     /**

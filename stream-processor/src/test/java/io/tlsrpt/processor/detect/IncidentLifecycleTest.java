@@ -13,7 +13,9 @@ class IncidentLifecycleTest {
     private final IncidentLifecycle lifecycle = new IncidentLifecycle(DetectorSettings.defaults(), Duration.ofDays(1));
 
     private static Evaluation verdict(boolean anomalous) {
-        return new Evaluation(anomalous, 1.0, 0.0001, anomalous ? 20 : 0, AlertKind.CERTIFICATE_EXPIRED, "test");
+        // not anomalous: the failure is over
+        return new Evaluation(anomalous, 1.0, 0.0001, anomalous ? 20 : 0, AlertKind.CERTIFICATE_EXPIRED, "test",
+                !anomalous);
     }
 
     @Test
@@ -80,7 +82,7 @@ class IncidentLifecycleTest {
     }
 
     private static Evaluation starttls(AlertKind kind) {
-        return new Evaluation(true, 2.0, 0.0005, 30, kind, "test");
+        return new Evaluation(true, 2.0, 0.0005, 30, kind, "test", false);
     }
 
     @Test

@@ -288,9 +288,7 @@ class DetectionScenariosTest {
     @Test
     void anIncidentOfOneReportersSessionsEndsOnItsOwnCleanReportNotAnothers() {
         forgedVolumeOnTheDayOfADowngrade(f);
-        List<Alert> fired = f.allAlerts();
-        assertThat(fired).hasSize(1);
-        Alert firing = fired.get(0);
+        Alert firing = f.onlyAlert();
         assertThat(firing.getJudgedReporter()).isEqualTo("Google Inc.");
 
         f.send(report("Forger", "volume-9", 9).policy("victim.example", 5_000_000), 9);
@@ -321,9 +319,7 @@ class DetectionScenariosTest {
         }
         f.send(report("Google Inc.", "expired-8", 8).policy("stale.example", 99_600,
                 failure("certificate-expired", 400, "192.0.2.1", "mx1.stale.example")), 8);
-        List<Alert> fired = f.allAlerts();
-        assertThat(fired).hasSize(1);
-        Alert firing = fired.get(0);
+        Alert firing = f.onlyAlert();
         f.send(report("Google Inc.", "fixed-9", 9).policy("stale.example", 99_998,
                 failure("certificate-expired", 2, "192.0.2.1", "mx1.stale.example")), 9);
         assertThat(f.allAlerts()).singleElement().satisfies(a -> {
@@ -373,9 +369,7 @@ class DetectionScenariosTest {
         }
         f.send(report("Google Inc.", "small-8", 8).policy("small.example", 0,
                 failure("certificate-expired", 12, "192.0.2.1", "mx.small.example")), 8);
-        List<Alert> fired = f.allAlerts();
-        assertThat(fired).hasSize(1);
-        Alert firing = fired.get(0);
+        Alert firing = f.onlyAlert();
         assertThat(firing.getStatus()).isEqualTo("firing");
         f.send(report("Google Inc.", "small-9", 9).policy("small.example", 0,
                 failure("certificate-expired", 9, "192.0.2.1", "mx.small.example")), 9);

@@ -155,15 +155,11 @@ class ServedDomainsTopologyTest {
         }
         f.send(report("Google Inc.", "g-29", 29).policy("victim.example", 600,
                 failure("starttls-not-supported", 400, "203.0.113.9", "mx.victim.example")), 29);
-        List<Alert> fired = f.allAlerts();
-        assertThat(fired).hasSize(1);
-        Alert firing = fired.get(0);
+        Alert firing = f.onlyAlert();
         assertThat(firing.getStatus()).isEqualTo("firing");
         f.driver.advanceWallClockTime(check);
         f.driver.advanceWallClockTime(check);
-        List<Alert> stops = f.allAlerts();
-        assertThat(stops).hasSize(1);
-        Alert stopped = stops.get(0);
+        Alert stopped = f.onlyAlert();
         assertThat(stopped.getKind()).isEqualTo("reports-stopped");
         assertThat(stopped.getStatus()).isEqualTo("firing");
 

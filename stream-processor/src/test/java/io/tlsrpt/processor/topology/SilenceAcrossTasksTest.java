@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tlsrpt.processor.detect.ReporterCadence;
 import io.tlsrpt.processor.detect.SilenceSettings;
+import io.tlsrpt.processor.served.ServedDomains;
 import io.tlsrpt.schema.Alert;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class SilenceAcrossTasksTest {
     /** An instance whose tasks start at {@code startedAt}. */
     private static SilenceStage.Instance instance(Instant startedAt) {
         return new SilenceStage.Instance(SilenceSettings.defaults(), Clock.fixed(startedAt, ZoneOffset.UTC),
-                new OpenStops(DAY));
+                new OpenStops(DAY), () -> ServedDomains.ALL);
     }
 
     /** Google stopped on example.com (days 19-25), alone on its task, and goes on on example.net (19-29). */

@@ -125,6 +125,13 @@ final class TopologyFixture implements AutoCloseable {
         return alerts.readValuesToList();
     }
 
+    /** The one alert written since the last read; fails when there are none or more. */
+    Alert onlyAlert() {
+        List<Alert> written = allAlerts();
+        org.assertj.core.api.Assertions.assertThat(written).as("the alerts written").hasSize(1);
+        return written.get(0);
+    }
+
     /** The alerts with their Kafka keys. */
     List<org.apache.kafka.streams.KeyValue<String, Alert>> allAlertRecords() {
         return alerts.readKeyValuesToList();
